@@ -1,0 +1,100 @@
+package dev.auditship.format;
+
+import dev.auditship.event.Envelope;
+import dev.auditship.event.Event;
+import dev.auditship.event.Field;
+import dev.auditship.event.Value;
+import java.util.List;
+
+/**
+ * The cdr.dev/slog JSON sink line, byte for byte (reference coder-events.md §4): compact, keys in slog's
+ * order, Go escaping with HTML escaping on, raw JSON compacted, times as their original text.
+ */
+public final class JsonFormat implements Format {
+    private final EnvelopeDefaults defaults;
+
+    public JsonFormat(EnvelopeDefaults defaults) {
+        this.defaults = defaults;
+    }
+
+    @Override
+    public String name() {
+        return "json";
+    }
+
+    @Override
+    public void append(Event event, StringBuilder out) {
+        Envelope env = event.envelope();
+        out.append("{\"ts\":");
+        GoText.appendJsonString(out, env.ts());
+        out.append(",\"level\":");
+        GoText.appendJsonString(out, env.level());
+        out.append(",\"msg\":\"").append(event.kind().message()).append('"');
+        out.append(",\"caller\":");
+        GoText.appendJsonString(out, env.caller() != null ? env.caller() : defaults.caller());
+        out.append(",\"func\":");
+        GoText.appendJsonString(out, env.func() != null ? env.func() : defaults.func());
+        List<String> names = env.loggerNames();
+        if (!names.isEmpty()) {
+            out.append(",\"logger_names\":[");
+            for (int i = 0; i < names.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                GoText.appendJsonString(out, names.get(i));
+            }
+            out.append(']');
+        }
+        if (env.trace() != null) {
+            out.append(",\"trace\":");
+            GoText.appendJsonString(out, env.trace());
+        }
+        if (env.span() != null) {
+            out.append(",\"span\":");
+            GoText.appendJsonString(out, env.span());
+        }
+        List<Field> fields = event.fields();
+        if (!fields.isEmpty()) {
+            out.append(",\"fields\":{");
+            for (int i = 0, n = fields.size(); i < n; i++) {
+                Field f = fields.get(i);
+                if (i > 0) {
+                    out.append(',');
+                }
+                GoText.appendJsonString(out, f.key());
+                out.append(':');
+                appendValue(out, f.value());
+            }
+            out.append('}');
+        }
+        out.append('}');
+    }
+
+    static void appendValue(StringBuilder out, Value v) {
+        if (v instanceof Value.Str s) {
+            GoText.appendJsonString(out, s.value());
+        } else if (v instanceof Value.Num num) {
+            out.append(num.text());
+        } else if (v instanceof Value.Time t) {
+            GoText.appendJsonString(out, t.text());
+        } else if (v instanceof Value.Raw r) {
+            if (r.json() == null) {
+                out.append("null");
+            } else {
+                GoText.appendCompactJson(out, r.json());
+            }
+        } else if (v instanceof Value.Actor a) {
+            out.append("{\"id\":");
+            GoText.appendJsonString(out, a.id());
+            out.append(",\"email\":");
+            GoText.appendJsonString(out, a.email());
+            out.append(",\"username\":");
+            GoText.appendJsonString(out, a.username());
+            out.append('}');
+        } else if (v instanceof Value.Bool b) {
+            out.append(b.value());
+        } else {
+            out.append("null");
+        }
+    }
+}
