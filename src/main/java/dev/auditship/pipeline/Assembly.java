@@ -118,7 +118,15 @@ public final class Assembly {
             return s;
         }
         if (config.source().settings() instanceof FileSourceConfig f) {
-            StreamSource s = new StreamSource(f.path().toString(), Files.newInputStream(f.path()), rejects);
+            InputStream in;
+            try {
+                in = Files.newInputStream(f.path());
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IOException("the source file " + f.path() + " does not exist", e);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new IOException("the source file " + f.path() + " cannot be read: permission denied", e);
+            }
+            StreamSource s = new StreamSource(f.path().toString(), in, rejects);
             s.start();
             return s;
         }
