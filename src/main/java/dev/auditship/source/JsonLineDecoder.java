@@ -102,7 +102,13 @@ final class JsonLineDecoder {
             if (t != JsonToken.END_OBJECT) {
                 throw new IOException("unexpected token " + t);
             }
-            if (p.nextToken() != null) {
+            boolean trailing;
+            try {
+                trailing = p.nextToken() != null;
+            } catch (IOException e) {
+                trailing = true;
+            }
+            if (trailing) {
                 throw new IOException("trailing data after the JSON object");
             }
             Kind kind = Kind.ofMessage(msg);
