@@ -80,6 +80,28 @@ public final class GoText {
 
     // ---------------------------------------------------------------- JSON (encoding/json, escapeHTML=true)
 
+    /** ASCII characters Go's JSON encoder escapes (with HTML escaping on). */
+    private static final boolean[] JSON_ESCAPE = new boolean[128];
+    /** ASCII characters that make slog's quote() quote a value. */
+    private static final boolean[] HUMAN_QUOTE = new boolean[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            JSON_ESCAPE[c] = true;
+        }
+        JSON_ESCAPE['"'] = true;
+        JSON_ESCAPE['\\'] = true;
+        JSON_ESCAPE['<'] = true;
+        JSON_ESCAPE['>'] = true;
+        JSON_ESCAPE['&'] = true;
+        for (int c = 0; c <= 0x20; c++) {
+            HUMAN_QUOTE[c] = true;
+        }
+        HUMAN_QUOTE[0x7F] = true;
+        HUMAN_QUOTE['"'] = true;
+        HUMAN_QUOTE['\\'] = true;
+    }
+
     /** Appends {@code s} as a JSON string literal, escaped exactly as Go's encoder with HTML escaping. */
     public static void appendJsonString(StringBuilder out, String s) {
         out.append('"');
@@ -87,15 +109,18 @@ public final class GoText {
         int start = 0;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c < 0x2028) {
-                continue;
-            }
-            if (c >= 0x2028 && c != 0x2028 && c != 0x2029 && !Character.isSurrogate(c)) {
-                continue;
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-                continue;
+            if (c < 0x80) {
+                if (!JSON_ESCAPE[c]) {
+                    continue;
+                }
+            } else if (c != 0x2028 && c != 0x2029) {
+                if (!Character.isSurrogate(c)) {
+                    continue;
+                }
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
             }
             out.append(s, start, i);
             switch (c) {
@@ -131,6 +156,10 @@ public final class GoText {
      * spellings kept as they are.
      */
     public static void appendCompactJson(StringBuilder out, String json) {
+        if (isCompactAndSafe(json)) {
+            out.append(json);
+            return;
+        }
         int n = json.length();
         boolean inString = false;
         for (int i = 0; i < n; i++) {
@@ -157,6 +186,28 @@ public final class GoText {
                 out.append(c);
             }
         }
+    }
+
+    /** True when {@code json} has no white space outside strings and nothing to escape inside them. */
+    private static boolean isCompactAndSafe(String json) {
+        boolean inString = false;
+        for (int i = 0, n = json.length(); i < n; i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                } else if (c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
+                    return false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- strconv.Quote and slog quote()
@@ -243,7 +294,7 @@ public final class GoText {
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
-                if (c <= 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                if (HUMAN_QUOTE[c]) {
                     return false;
                 }
                 continue;

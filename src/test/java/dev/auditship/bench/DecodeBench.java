@@ -1,0 +1,48 @@
+package dev.auditship.bench;
+
+import dev.auditship.source.Decoded;
+import dev.auditship.source.LogDecoder;
+import dev.auditship.testutil.Golden;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** Decode throughput of Coder log lines (JSON and human) into events, one thread. docs/benchmarks.md. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class DecodeBench {
+    @Param({"json", "human"})
+    String input;
+
+    private String[] lines;
+    private LogDecoder decoder;
+    private Decoded last;
+    private long n;
+
+    @Setup
+    public void setup() {
+        lines = Golden.lines().stream().filter(g -> g.note() == null)
+                .map(g -> input.equals("json") ? g.json() : g.human()).map(String::strip)
+                .filter(l -> !l.contains("\n")).toArray(String[]::new);
+        decoder = new LogDecoder(d -> last = d);
+    }
+
+    @Benchmark
+    public Object decode() {
+        decoder.line(++n, lines[(int) (n % lines.length)]);
+        return last;
+    }
+}
