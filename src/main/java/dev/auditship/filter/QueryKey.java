@@ -48,11 +48,6 @@ enum QueryKey {
         return key;
     }
 
-    /** The kinds of event the key applies to. */
-    Set<Kind> kinds() {
-        return EnumSet.copyOf(kinds);
-    }
-
     /** The only kind the key applies to, or {@code null} when it applies to both. */
     Kind onlyKind() {
         return kinds.size() == 1 ? kinds.iterator().next() : null;

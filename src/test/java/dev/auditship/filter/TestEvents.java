@@ -1,7 +1,6 @@
 package dev.auditship.filter;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.auditship.event.Event;
@@ -115,9 +114,5 @@ final class TestEvents {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    JsonNode node() {
-        return root;
     }
 }
