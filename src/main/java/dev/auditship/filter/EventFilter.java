@@ -2,9 +2,15 @@ package dev.auditship.filter;
 
 import dev.auditship.event.Event;
 
-/** Decides whether an event passes. Implementations are immutable and thread-safe. */
+/**
+ * Decides whether an event passes a filter. Implementations are immutable and safe to share between
+ * threads; {@link #matches} does no I/O (names were resolved to IDs when the query was compiled).
+ */
+@FunctionalInterface
 public interface EventFilter {
+    /** True when the event passes. */
     boolean matches(Event e);
 
+    /** The filter of an absent or empty query: every event passes. */
     EventFilter ALL = e -> true;
 }
