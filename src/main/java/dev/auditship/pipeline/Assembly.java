@@ -7,7 +7,12 @@ import dev.auditship.config.Problem;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.config.StdinSourceConfig;
 import dev.auditship.config.StdoutSinkConfig;
+import dev.auditship.config.CoderConfig;
+import dev.auditship.config.Secret;
+import dev.auditship.filter.CoderNameResolver;
 import dev.auditship.filter.EventFilter;
+import dev.auditship.filter.NameResolver;
+import dev.auditship.filter.QueryCompiler;
 import dev.auditship.format.Format;
 import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
@@ -39,6 +44,7 @@ public final class Assembly {
     private final Clock clock;
     private final InputStream stdin;
     private final OutputStream stdout;
+    private NameResolver resolver;
 
     public Assembly(AuditshipConfig config, Clock clock, InputStream stdin, OutputStream stdout) {
         this.config = config;
@@ -50,9 +56,9 @@ public final class Assembly {
     /** Problems found while compiling filters and resolving formats (no I/O). */
     public List<Problem> check() {
         List<Problem> problems = new ArrayList<>();
-        Filters.compile(config, config.filter(), problems);
+        Filters.compile(resolver(), config.filter(), problems);
         for (SinkConfig s : config.sinks()) {
-            Filters.compile(config, s.filter(), problems);
+            Filters.compile(resolver(), s.filter(), problems);
         }
         return problems;
     }
@@ -68,12 +74,12 @@ public final class Assembly {
     /** Builds the pipeline: opens the source, the files and the sinks. */
     public Pipeline build() throws IOException {
         List<Problem> problems = new ArrayList<>();
-        EventFilter global = Filters.compile(config, config.filter(), problems);
+        EventFilter global = Filters.compile(resolver(), config.filter(), problems);
         DeadLetters deadLetters = new DeadLetters(new NdjsonFile(config.deadLetterFile()),
                 new JsonFormat(config.envelope()), clock);
         List<SinkRuntime> sinks = new ArrayList<>();
         for (SinkConfig sc : config.sinks()) {
-            EventFilter f = Filters.compile(config, sc.filter(), problems);
+            EventFilter f = Filters.compile(resolver(), sc.filter(), problems);
             Sink sink = buildSink(sc);
             SinkStats stats = new SinkStats();
             Target target = new Delivery(sink, sc.retry(), deadLetters, stats, Delivery.Sleeper.REAL);
@@ -133,18 +139,42 @@ public final class Assembly {
         throw new IllegalStateException("no builder for source type " + config.source().type());
     }
 
-    /** Filter compilation, with problems that name the config key. */
+    /** Filter compilation, with problems that name the config key and show the query. */
     static final class Filters {
         private Filters() {
         }
 
-        static EventFilter compile(AuditshipConfig config, FilterRef ref, List<Problem> problems) {
+        static EventFilter compile(NameResolver resolver, FilterRef ref, List<Problem> problems) {
             if (ref == null || ref.query().isBlank()) {
                 return EventFilter.ALL;
             }
-            problems.add(new Problem(null, ref.loc().line(), ref.loc().column(), ref.path(),
-                    "filters are not supported by this build", "remove the filter"));
-            return EventFilter.ALL;
+            QueryCompiler.Compiled c = new QueryCompiler(resolver).compile(ref.query());
+            for (String error : c.errors()) {
+                problems.add(new Problem(null, ref.loc().line(), ref.loc().column(), ref.path(),
+                        error + " (in the query \"" + ref.query() + "\")", null));
+            }
+            return c.ok() ? c.filter() : EventFilter.ALL;
         }
+    }
+
+    /** Name lookups for filters: Coder's API when {@code coder:} is configured, else none. */
+    private NameResolver resolver() {
+        if (resolver == null) {
+            CoderConfig coder = config.coder();
+            if (coder == null) {
+                resolver = NameResolver.NONE;
+            } else {
+                Secret token = coder.token();
+                resolver = new CoderNameResolver(coder.endpoint(), () -> {
+                    try {
+                        return token.value();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException("cannot read the Coder token from "
+                                + token.describe() + ": " + e.getMessage(), e);
+                    }
+                }, coder.timeout());
+            }
+        }
+        return resolver;
     }
 }

@@ -166,4 +166,26 @@ class CliIT {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.stderr()).contains("Cannot start: the source file nowhere.log does not exist");
     }
+
+    @Test
+    void filtersGlobalAndPerSinkBothMustMatch() throws IOException {
+        Path cfg = tmp.resolve("f.yaml");
+        Files.writeString(cfg, "source: {type: stdin}\nfilter: \"kind:connection\"\nsinks:\n  ssh:\n    type: stdout\n"
+                + "    format: json\n    filter: \"type:ssh status:completed\"\n");
+        Cli.Result r = Cli.run(tmp, goldenJsonLines().getBytes(StandardCharsets.UTF_8), "run", "--config", cfg.toString());
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.out()).isEqualTo(Golden.line("conn_ssh_disconnect_exit").json());
+        assertThat(r.stderr()).contains("filtered_globally=5").contains("sink=ssh delivered=1 retried=0 dead_lettered=0 filtered=5");
+    }
+
+    @Test
+    void aBadQueryIsRefusedWithCodersWordingAndItsPlace() throws IOException {
+        Path cfg = tmp.resolve("f.yaml");
+        Files.writeString(cfg, "source: {type: stdin}\nsinks:\n  a:\n    type: stdout\n    filter: \"action:explode organization:acme\"\n");
+        Cli.Result r = Cli.run(tmp, null, "validate", "--config", cfg.toString());
+        assertThat(r.exit()).isEqualTo(78);
+        assertThat(r.stderr()).contains(cfg + ":5:13: sinks.a.filter: Query param \"action\" has invalid value: \"explode\" is not a valid value")
+                .contains("(in the query \"action:explode organization:acme\")")
+                .contains(cfg + ":5:13: sinks.a.filter: ").contains("organization");
+    }
 }
