@@ -150,8 +150,11 @@ public final class Assembly {
             }
             QueryCompiler.Compiled c = new QueryCompiler(resolver).compile(ref.query());
             for (String error : c.errors()) {
+                String fix = error.contains("no Coder URL and session token are configured")
+                        ? "add coder: {endpoint: https://coder.example.com, token: ${CODER_SESSION_TOKEN}} to the config"
+                        : null;
                 problems.add(new Problem(null, ref.loc().line(), ref.loc().column(), ref.path(),
-                        error + " (in the query \"" + ref.query() + "\")", null));
+                        error + " (in the query \"" + ref.query() + "\")", fix));
             }
             return c.ok() ? c.filter() : EventFilter.ALL;
         }
