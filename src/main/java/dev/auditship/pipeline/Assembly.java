@@ -1,6 +1,7 @@
 package dev.auditship.pipeline;
 
 import dev.auditship.config.AuditshipConfig;
+import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSourceConfig;
 import dev.auditship.config.FilterRef;
 import dev.auditship.config.Problem;
@@ -23,6 +24,7 @@ import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkStats;
 import dev.auditship.sink.StdoutSink;
 import dev.auditship.sink.Target;
+import dev.auditship.sink.file.FileSink;
 import dev.auditship.source.Rejects;
 import dev.auditship.source.Source;
 import dev.auditship.source.StreamSource;
@@ -112,6 +114,9 @@ public final class Assembly {
     private Sink buildSink(SinkConfig sc) throws IOException {
         if (sc.settings() instanceof StdoutSinkConfig) {
             return new StdoutSink(sc.name(), stdout);
+        }
+        if (sc.settings() instanceof FileSinkConfig f) {
+            return new FileSink(sc.name(), f, clock);
         }
         throw new IllegalStateException("no builder for sink type " + sc.type());
     }
