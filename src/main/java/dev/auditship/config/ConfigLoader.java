@@ -152,6 +152,17 @@ public final class ConfigLoader {
                 }
             }
         }
+        Map<Path, String> filePaths = new java.util.HashMap<>();
+        for (SinkConfig sc : sinks) {
+            if (sc.settings() instanceof FileSinkConfig f && f.path() != null) {
+                String other = filePaths.putIfAbsent(f.path().toAbsolutePath().normalize(), sc.name());
+                if (other != null) {
+                    Node sinkNode = ((Node.MapNode) sinksNode).entries().get(sc.name());
+                    problems.add(sinkNode.loc(), "sinks." + sc.name() + ".path", "writes to the same file as sink \""
+                            + other + "\" (" + f.path() + ")", "give each file sink its own path");
+                }
+            }
+        }
         return new AuditshipConfig(source, filter, coder, envelope, humanTime, sinks, dataDir, rejects, deadLetters,
                 maxEvents, linger, shutdown, stats);
     }
