@@ -107,6 +107,9 @@ public final class Assembly {
         if (sc.settings() instanceof StdoutSinkConfig) {
             return new StdoutSink(sc.name(), stdout);
         }
+        if (sc.settings() instanceof dev.auditship.config.HecSinkConfig hec) {
+            return new dev.auditship.sink.hec.HecSink(sc.name(), sc.format(), hec, clock);
+        }
         throw new IllegalStateException("no builder for sink type " + sc.type());
     }
 
