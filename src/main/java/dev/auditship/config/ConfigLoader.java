@@ -31,6 +31,7 @@ public final class ConfigLoader {
         SOURCE_TYPES.put("file", FileSourceConfig::parse);
         SINK_TYPES.put("stdout", StdoutSinkConfig::parse);
         SINK_TYPES.put("file", FileSinkConfig::parse);
+        SINK_TYPES.put("splunk_hec", HecSinkConfig::parse);
     }
 
     /**

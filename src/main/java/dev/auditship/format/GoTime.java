@@ -136,8 +136,14 @@ public final class GoTime {
         long secs = t.getEpochSecond();
         int micros = t.getNano() / 1000;
         StringBuilder sb = new StringBuilder(20);
-        sb.append(secs).append('.');
-        pad(sb, micros, 6);
+        if (secs < 0 && micros > 0) {
+            // Instant floors the seconds: -4.999877 s is (-5 s, +123000 ns); print it as a decimal.
+            sb.append('-').append(-(secs + 1)).append('.');
+            pad(sb, 1_000_000 - micros, 6);
+        } else {
+            sb.append(secs).append('.');
+            pad(sb, micros, 6);
+        }
         return sb.toString();
     }
 }

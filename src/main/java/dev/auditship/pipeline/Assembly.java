@@ -4,6 +4,7 @@ import dev.auditship.config.AuditshipConfig;
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSourceConfig;
 import dev.auditship.config.FilterRef;
+import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Problem;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.config.StdinSourceConfig;
@@ -24,6 +25,7 @@ import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkStats;
 import dev.auditship.sink.StdoutSink;
 import dev.auditship.sink.Target;
+import dev.auditship.sink.hec.HecSink;
 import dev.auditship.sink.file.FileSink;
 import dev.auditship.source.Rejects;
 import dev.auditship.source.Source;
@@ -117,6 +119,9 @@ public final class Assembly {
         }
         if (sc.settings() instanceof FileSinkConfig f) {
             return new FileSink(sc.name(), f, clock);
+        }
+        if (sc.settings() instanceof HecSinkConfig hec) {
+            return new HecSink(sc.name(), sc.format(), hec, clock);
         }
         throw new IllegalStateException("no builder for sink type " + sc.type());
     }
