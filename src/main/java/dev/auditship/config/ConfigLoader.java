@@ -30,6 +30,7 @@ public final class ConfigLoader {
         SOURCE_TYPES.put("stdin", StdinSourceConfig::parse);
         SOURCE_TYPES.put("file", FileSourceConfig::parse);
         SINK_TYPES.put("stdout", StdoutSinkConfig::parse);
+        SINK_TYPES.put("syslog", SyslogSinkConfig::parse);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.auditship.config.Problem;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.config.StdinSourceConfig;
 import dev.auditship.config.StdoutSinkConfig;
+import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.format.Format;
 import dev.auditship.format.HumanFormat;
@@ -18,6 +19,7 @@ import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkStats;
 import dev.auditship.sink.StdoutSink;
 import dev.auditship.sink.Target;
+import dev.auditship.sink.syslog.SyslogSink;
 import dev.auditship.source.Rejects;
 import dev.auditship.source.Source;
 import dev.auditship.source.StreamSource;
@@ -106,6 +108,9 @@ public final class Assembly {
     private Sink buildSink(SinkConfig sc) throws IOException {
         if (sc.settings() instanceof StdoutSinkConfig) {
             return new StdoutSink(sc.name(), stdout);
+        }
+        if (sc.settings() instanceof SyslogSinkConfig syslog) {
+            return SyslogSink.create(sc.name(), syslog);
         }
         throw new IllegalStateException("no builder for sink type " + sc.type());
     }
