@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Usage: bash .ci/install-receivers.sh        (as root; SNG_ROOT overrides where syslog-ng goes)
+#
 # Installs the real syslog receivers the interop tests (*IT) run on loopback: rsyslog (Debian package,
 # with its GnuTLS and OpenSSL TLS drivers), socat, openssl, and syslog-ng unpacked privately under
 # $SNG_ROOT, because syslog-ng-core and rsyslog conflict as packages (both provide system-log-daemon).
@@ -39,15 +41,15 @@ if [ ! -x "$SNG_ROOT/usr/sbin/syslog-ng" ]; then
   apt_update
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
-  # apt-get download runs as the _apt user when it can; a root-owned mktemp dir is fine for root.
-  (cd "$tmp" && apt-get download -qq syslog-ng-core syslog-ng-mod-http 2>/dev/null \
-     || (cd "$tmp" && apt-get download syslog-ng-core syslog-ng-mod-http))
+  # Prints "Download is performed unsandboxed as root": harmless.
+  (cd "$tmp" && apt-get download -qq syslog-ng-core)
   mkdir -p "$SNG_ROOT"
   for d in "$tmp"/*.deb; do
     dpkg-deb -x "$d" "$SNG_ROOT"
   done
 fi
 
-rsyslogd -v | head -n 1
-LD_LIBRARY_PATH="$SNG_ROOT/usr/lib/syslog-ng" "$SNG_ROOT/usr/sbin/syslog-ng" --version | head -n 1
+# First line of each version text (no pipe into head: with pipefail a SIGPIPE would fail the script).
+v="$(rsyslogd -v)"; echo "${v%%$'\n'*}"
+v="$(LD_LIBRARY_PATH="$SNG_ROOT/usr/lib/syslog-ng" "$SNG_ROOT/usr/sbin/syslog-ng" --version)"; echo "${v%%$'\n'*}"
 echo "install-receivers: ready (SNG_ROOT=$SNG_ROOT)"

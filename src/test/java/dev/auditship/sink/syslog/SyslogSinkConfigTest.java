@@ -275,4 +275,28 @@ class SyslogSinkConfigTest {
                         + "keep_alive_secs, max_message_bytes, protocol, retry, sd_id, severity, spool, "
                         + "structured_data, tls, type, write_timeout_secs");
     }
+
+    @Test
+    void sampleConfigsLoad() {
+        ConfigLoader loader = new ConfigLoader(k -> null);
+        ConfigLoader.Result json = loader.load(Path.of("samples/syslog-tls-json.yaml"));
+        assertThat(json.problems()).isEmpty();
+        SinkConfig js = json.config().sinks().get(0);
+        assertThat(js.format()).isEqualTo("json");
+        SyslogSinkConfig j = (SyslogSinkConfig) js.settings();
+        assertThat(j.endpoint()).isEqualTo("tls://syslog.example.com:6514");
+        assertThat(j.tls()).isEqualTo(new SyslogSinkConfig.Tls(Path.of("/etc/auditship/tls/ca.pem"),
+                Path.of("/etc/auditship/tls/client.pem"), Path.of("/etc/auditship/tls/client.key"), null, false));
+        assertThat(j.framing()).isEqualTo(Framing.OCTET_COUNTING);
+
+        ConfigLoader.Result human = new ConfigLoader(k -> k.equals("SYSLOG_HOST") ? "siem.internal" : null)
+                .load(Path.of("samples/syslog-tls-human.yaml"));
+        assertThat(human.problems()).isEmpty();
+        SinkConfig hs = human.config().sinks().get(0);
+        assertThat(hs.format()).isEqualTo("human");
+        SyslogSinkConfig h = (SyslogSinkConfig) hs.settings();
+        assertThat(h.endpoint()).isEqualTo("tls://siem.internal:6514");
+        assertThat(h.facility()).isEqualTo(20);
+        assertThat(h.hostname()).isEqualTo("coder.example.com");
+    }
 }
