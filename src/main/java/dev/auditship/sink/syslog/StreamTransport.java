@@ -30,15 +30,15 @@ import jdk.net.ExtendedSocketOptions;
  * <p>TLS 1.3 detail: a TLS 1.3 client finishes its handshake before the server has checked the client's
  * certificate, so a receiver that refuses the certificate (or wants one and got none) answers with an
  * alert only afterwards, and writes made in the meantime succeed and are silently discarded (observed with
- * rsyslog and syslog-ng). After a TLS 1.3 handshake the transport therefore reads for up to
- * {@link #TLS13_VERDICT} (or the connect timeout, if shorter): an alert or a close fails the connect; silence
- * means the receiver accepted it.
+ * rsyslog and syslog-ng). After a TLS 1.3 handshake the transport therefore waits up to
+ * {@link #TLS13_VERDICT} (or the connect timeout, if shorter) for the receiver's first bytes: session
+ * tickets mean it accepted, an alert or a close fails the connect ({@code awaitVerdict}).
  *
  * <p>State: {@code raw}/{@code socket} are touched by the sender thread, except that the watchdog may close
  * {@code raw} (and sets {@code timedOut}).
  */
 final class StreamTransport implements Transport {
-    static final Duration TLS13_VERDICT = Duration.ofMillis(250);
+    static final Duration TLS13_VERDICT = Duration.ofSeconds(1);
     private static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     private final String sinkName;
@@ -111,7 +111,7 @@ final class StreamTransport implements Transport {
                 t.setSoTimeout(timeout);
                 t.startHandshake();
                 if ("TLSv1.3".equals(t.getSession().getProtocol())) {
-                    awaitVerdict(t, (int) Math.min(timeout, TLS13_VERDICT.toMillis()));
+                    awaitVerdict(r, t, (int) Math.min(timeout, TLS13_VERDICT.toMillis()));
                 }
                 s = t;
             }
@@ -127,15 +127,36 @@ final class StreamTransport implements Transport {
         }
     }
 
-    private static void awaitVerdict(SSLSocket t, int millis) throws IOException {
-        t.setSoTimeout(millis);
+    /**
+     * Waits for the receiver's verdict on a TLS 1.3 connection. A receiver that accepts the client sends
+     * its session tickets (OpenSSL and GnuTLS do) right after checking the client's Finished message; one
+     * that refuses sends an alert, or closes. Either way bytes arrive, which {@code available()} on the
+     * plain socket sees without consuming them; they are then read through TLS, which takes the tickets
+     * silently and turns an alert or close into an exception. A receiver that sends nothing within
+     * {@code millis} is taken to have accepted.
+     */
+    private static void awaitVerdict(Socket raw, SSLSocket t, int millis) throws IOException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        InputStream pending = raw.getInputStream();
+        try {
+            while (pending.available() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the TLS handshake's result");
+        }
+        if (pending.available() == 0) {
+            return;
+        }
+        t.setSoTimeout(Math.max(1, Math.min(millis, 100)));
         try {
             if (t.getInputStream().read() < 0) {
                 throw new SSLException("the receiver closed the connection right after the TLS handshake "
                         + "(it may have refused the client certificate)");
             }
         } catch (SocketTimeoutException accepted) {
-            // No alert: the receiver kept the connection.
+            // Tickets processed, no alert: the receiver kept the connection.
         }
     }
 

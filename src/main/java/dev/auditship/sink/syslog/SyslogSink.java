@@ -10,12 +10,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,12 +186,28 @@ public final class SyslogSink implements Sink {
     }
 
     private static Outcome failed(List<Record> records, String reason, IOException e) {
-        if (e instanceof SSLHandshakeException || (e instanceof javax.net.ssl.SSLException
-                && String.valueOf(e.getMessage()).contains("client certificate"))) {
-            // An operator must fix certificates or trust: pause and probe instead of hammering the receiver.
-            return Outcome.configFault(records, reason);
+        // An operator must fix certificates or trust: pause and probe instead of hammering the receiver.
+        return tlsConfigFault(e) ? Outcome.configFault(records, reason) : Outcome.retry(records, reason, null);
+    }
+
+    /**
+     * A TLS failure that only an operator can fix: the receiver's certificate is not trusted or names
+     * another host (a {@link CertificateException} underneath), or the receiver refused us with a fatal
+     * alert (bad or missing client certificate, no common protocol). A connection that merely broke during
+     * the handshake is transient.
+     */
+    static boolean tlsConfigFault(Throwable e) {
+        if (!(e instanceof SSLException)) {
+            return false;
         }
-        return Outcome.retry(records, reason, null);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof CertificateException || m.contains("Received fatal alert")
+                    || m.contains("refused the client certificate")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String describe(Throwable e) {

@@ -214,4 +214,18 @@ class SyslogSinkTest {
         assertThat(SyslogSink.sanitizeHostName(null, Protocol.RFC5424)).isEqualTo("-");
         assertThat(SyslogSink.sanitizeHostName("", Protocol.RFC3164)).isEqualTo("localhost");
     }
+
+    @Test
+    void onlyCertificateAndAlertFailuresAreConfigurationFaults() {
+        javax.net.ssl.SSLHandshakeException untrusted = new javax.net.ssl.SSLHandshakeException("PKIX path building failed");
+        untrusted.initCause(new java.security.cert.CertificateException("unable to find valid certification path"));
+        assertThat(SyslogSink.tlsConfigFault(untrusted)).isTrue();
+        assertThat(SyslogSink.tlsConfigFault(new javax.net.ssl.SSLHandshakeException(
+                "Received fatal alert: certificate_required"))).isTrue();
+        assertThat(SyslogSink.tlsConfigFault(new javax.net.ssl.SSLException("the receiver closed the connection "
+                + "right after the TLS handshake (it may have refused the client certificate)"))).isTrue();
+        assertThat(SyslogSink.tlsConfigFault(new javax.net.ssl.SSLHandshakeException(
+                "Remote host terminated the handshake"))).isFalse();
+        assertThat(SyslogSink.tlsConfigFault(new java.net.ConnectException("Connection refused"))).isFalse();
+    }
 }
