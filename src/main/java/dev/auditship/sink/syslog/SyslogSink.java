@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * and if the receiver closed the connection meanwhile the whole batch is sent again (at least once: every
  * message carries the event ID for de-duplication). An I/O error returns the records not yet written as
  * {@link Outcome#retry}; {@code sink.Delivery} backs off and calls again, and the next call reconnects. A
- * failed TLS handshake (certificate not trusted, wrong name, client certificate refused) is a
- * configuration fault, which pauses the sink until it works. UDP is lossy by nature: a datagram that
+ * TLS handshake that fails on certificates (receiver not trusted, wrong name, client certificate refused)
+ * is a configuration fault, which pauses the sink until it works. UDP is lossy by nature: a datagram that
  * does not arrive is not noticed.
  *
  * <p>A record longer than {@code max_message_bytes} is truncated with a visible marker
