@@ -32,6 +32,7 @@ public final class ConfigLoader {
         SINK_TYPES.put("stdout", StdoutSinkConfig::parse);
         SINK_TYPES.put("file", FileSinkConfig::parse);
         SINK_TYPES.put("splunk_hec", HecSinkConfig::parse);
+        SINK_TYPES.put("syslog", SyslogSinkConfig::parse);
     }
 
     /**

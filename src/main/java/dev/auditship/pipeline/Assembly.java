@@ -12,6 +12,7 @@ import dev.auditship.config.StdoutSinkConfig;
 import dev.auditship.config.CoderConfig;
 import dev.auditship.config.Secret;
 import dev.auditship.filter.CoderNameResolver;
+import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.filter.NameResolver;
 import dev.auditship.filter.QueryCompiler;
@@ -27,6 +28,7 @@ import dev.auditship.sink.StdoutSink;
 import dev.auditship.sink.Target;
 import dev.auditship.sink.hec.HecSink;
 import dev.auditship.sink.file.FileSink;
+import dev.auditship.sink.syslog.SyslogSink;
 import dev.auditship.source.Rejects;
 import dev.auditship.source.Source;
 import dev.auditship.source.StreamSource;
@@ -122,6 +124,9 @@ public final class Assembly {
         }
         if (sc.settings() instanceof HecSinkConfig hec) {
             return new HecSink(sc.name(), sc.format(), hec, clock);
+        }
+        if (sc.settings() instanceof SyslogSinkConfig syslog) {
+            return SyslogSink.create(sc.name(), syslog);
         }
         throw new IllegalStateException("no builder for sink type " + sc.type());
     }

@@ -1,0 +1,68 @@
+package dev.auditship.sink.syslog;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * UDP (RFC 5426): one message per datagram, no acknowledgement. Lossy by nature: a datagram the network or
+ * a busy receiver drops is gone without a trace. The socket is connected, so the kernel reports an ICMP
+ * "port unreachable" from the receiver as an error on a later send, which then surfaces as a retry; but a
+ * send that succeeds proves nothing.
+ */
+final class UdpTransport implements Transport {
+    private final String host;
+    private final int port;
+    private DatagramSocket socket;
+
+    UdpTransport(String host, int port) {
+        this.host = host;
+        this.port = port;
+    }
+
+    @Override
+    public boolean open() throws IOException {
+        if (socket != null) {
+            return false;
+        }
+        // Resolved on every (re)connect, so a receiver that moved to a new address is found again.
+        InetSocketAddress addr = new InetSocketAddress(host, port);
+        if (addr.isUnresolved()) {
+            throw new UnknownHostException("cannot resolve " + host);
+        }
+        DatagramSocket s = new DatagramSocket();
+        try {
+            s.connect(addr);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        socket = s;
+        return true;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        socket.send(new DatagramPacket(b, off, len));
+    }
+
+    @Override
+    public boolean peerClosed() {
+        return false;
+    }
+
+    @Override
+    public void abort() {
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (socket != null) {
+            socket.close();
+            socket = null;
+        }
+    }
+}
