@@ -46,7 +46,16 @@ final class RunCommand implements Callable<Integer> {
             log.error("Cannot start: {}", e.getMessage());
             return ExitCodes.FAILURE;
         }
-        Duration shutdownTimeout = loaded.config().shutdownTimeout();
+        log.info("Started. config={} sinks={}", config, loaded.config().sinks().size());
+        return runUntilDone(pipeline, loaded.config().shutdownTimeout(), log);
+    }
+
+    /**
+     * Runs {@code pipeline} until its input ends or SIGTERM/SIGINT, closes it and returns the exit code. The
+     * first signal stops reading and lets the sinks deliver (spools drain) for at most {@code shutdownTimeout};
+     * a watchdog then cuts delivery short; a second signal cuts it short at once.
+     */
+    static int runUntilDone(Pipeline pipeline, Duration shutdownTimeout, Logger log) {
         AtomicInteger signals = new AtomicInteger();
         Signals.onTermination(() -> {
             int n = signals.incrementAndGet();
@@ -69,7 +78,6 @@ final class RunCommand implements Callable<Integer> {
                 pipeline.abort();
             }
         });
-        log.info("Started. config={} sinks={}", config, loaded.config().sinks().size());
         try {
             pipeline.run();
             pipeline.logStats("Finished.");

@@ -21,11 +21,15 @@ import java.util.List;
  * @param batchLinger     how long a batch waits for more events before it is sent
  * @param shutdownTimeout how long shutdown may spend delivering what was read
  * @param statsInterval   how often counters are logged (0 = only at shutdown)
+ * @param rejectsRetention    rotation and deletion of the rejects file ({@code rejects_max_bytes}, {@code rejects_max_age})
+ * @param deadLetterRetention rotation and deletion of the dead-letter file ({@code dead_letter_max_bytes},
+ *                            {@code dead_letter_max_age})
  */
 public record AuditshipConfig(SourceConfig source, FilterRef filter, CoderConfig coder, EnvelopeDefaults envelope,
                               String humanTime, List<SinkConfig> sinks, Path dataDir, Path rejectsFile,
                               Path deadLetterFile, int batchMaxEvents, Duration batchLinger,
-                              Duration shutdownTimeout, Duration statsInterval) {
+                              Duration shutdownTimeout, Duration statsInterval, RetentionConfig rejectsRetention,
+                              RetentionConfig deadLetterRetention) {
     public AuditshipConfig {
         sinks = List.copyOf(sinks);
     }

@@ -119,6 +119,8 @@ public final class ConfigLoader {
         Path dataDir = top.pathValue("data_dir", Path.of("auditship-data"));
         Path rejects = top.pathValue("rejects_file", dataDir.resolve("rejects.ndjson"));
         Path deadLetters = top.pathValue("dead_letter_file", dataDir.resolve("dead-letters.ndjson"));
+        RetentionConfig rejectsRetention = RetentionConfig.parse(top, "rejects");
+        RetentionConfig deadLetterRetention = RetentionConfig.parse(top, "dead_letter");
         int maxEvents = (int) top.integer("batch_max_events", 500, 1, 100_000);
         Duration linger = top.duration("batch_linger_ms", Duration.ofMillis(200), Duration.ZERO, Duration.ofMinutes(1));
         Duration shutdown = top.duration("shutdown_timeout_secs", Duration.ofSeconds(30), Duration.ZERO,
@@ -126,6 +128,7 @@ public final class ConfigLoader {
         Duration stats = top.duration("stats_interval_secs", Duration.ofSeconds(60), Duration.ZERO, Duration.ofDays(1));
 
         List<SinkConfig> sinks = new ArrayList<>();
+        Map<Path, String> spoolDirs = new java.util.HashMap<>();
         Node sinksNode = top.raw("sinks");
         if (sinksNode == null || (sinksNode instanceof Node.Scalar s && s.isNull())) {
             top.problem(null, "sinks: is missing", "add at least one sink, e.g. sinks: {out: {type: stdout}}");
@@ -148,9 +151,17 @@ public final class ConfigLoader {
                             + Node.describe(e.getValue()), "write type: and the sink's options under " + name + ":");
                     continue;
                 }
-                SinkConfig sc = parseSink(new Section(m, path, problems), name);
+                SinkConfig sc = parseSink(new Section(m, path, problems), name, dataDir);
                 if (sc != null) {
                     sinks.add(sc);
+                    if (sc.spool() != null) {
+                        String other = spoolDirs.putIfAbsent(sc.spool().directory().toAbsolutePath().normalize(), name);
+                        if (other != null) {
+                            problems.add(m.loc(), path + ".spool.directory", "sinks " + other + " and " + name
+                                    + " use the same spool directory " + sc.spool().directory(),
+                                    "give each sink its own spool directory (the default is <data_dir>/spool/<sink name>)");
+                        }
+                    }
                 }
             }
         }
@@ -166,10 +177,10 @@ public final class ConfigLoader {
             }
         }
         return new AuditshipConfig(source, filter, coder, envelope, humanTime, sinks, dataDir, rejects, deadLetters,
-                maxEvents, linger, shutdown, stats);
+                maxEvents, linger, shutdown, stats, rejectsRetention, deadLetterRetention);
     }
 
-    private SinkConfig parseSink(Section s, String name) {
+    private SinkConfig parseSink(Section s, String name, Path dataDir) {
         String type = s.requiredString("type", "set type: to one of " + String.join(", ", SINK_TYPES.keySet()));
         // Humans read stdout; machines read files, syslog and Splunk: so the default format is human for
         // stdout and json elsewhere. This is what makes the default config switch from human lines on
@@ -178,7 +189,8 @@ public final class ConfigLoader {
         FilterRef filter = filterRef(s, "filter");
         Section retrySec = s.section("retry");
         RetryConfig retry = RetryConfig.parse(retrySec);
-        Section spool = s.section("spool");
+        Section spoolSec = s.section("spool");
+        SpoolConfig spool = spoolSec == null ? null : SpoolConfig.parse(spoolSec, dataDir, name);
         SinkConfig result = null;
         if (type != null) {
             Function<Section, SinkSettings> parser = SINK_TYPES.get(type);

@@ -10,11 +10,11 @@ import java.util.Objects;
  * @param format   {@code json} or {@code human}
  * @param filter   a per-sink filter, or {@code null}
  * @param retry    back-off for transient failures
- * @param spool    the sink's disk spool options, or {@code null} for none
+ * @param spool    the sink's disk spool, or {@code null} for none (only network sinks may have one)
  * @param settings the type-specific options
  */
 public record SinkConfig(String name, String type, String format, FilterRef filter, RetryConfig retry,
-                         Section spool, SinkSettings settings) {
+                         SpoolConfig spool, SinkSettings settings) {
     public SinkConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");

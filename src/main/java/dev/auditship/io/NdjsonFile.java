@@ -1,24 +1,65 @@
 package dev.auditship.io;
 
+import dev.auditship.config.RetentionConfig;
 import dev.auditship.source.Utf8;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An append-only NDJSON file (rejects, dead letters) that is written and forced to disk per call, so a
  * record handed to it survives a crash. Created with its parent directories on first use. Thread-safe.
+ *
+ * <p>With a {@link RetentionConfig}: before a line would take the file past {@code max_bytes}, the file is
+ * renamed aside to {@code <name>-<UTC time>.<ext>} (for example {@code dead-letters-20250703T071244123Z.ndjson})
+ * and a new one is started, so no line is ever split or lost by rotation. Rotated files whose rotation time is
+ * older than {@code max_age} are deleted (every line in them is at least that old); this is checked when the
+ * file is opened and then at most once a minute while lines are written. Rotations and deletions are counted
+ * and logged.
  */
 public final class NdjsonFile implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NdjsonFile.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final Duration AGE_CHECK_EVERY = Duration.ofMinutes(1);
+
     private final Path path;
+    private final RetentionConfig retention;
+    private final Clock clock;
+    private final Pattern rotatedName;
     private FileChannel channel;
+    private long size;
     private long lines;
+    private long rotations;
+    private long deletions;
+    private Instant nextAgeCheck = Instant.MIN;
 
     public NdjsonFile(Path path) {
+        this(path, null, Clock.systemUTC());
+    }
+
+    /** A file rotated and aged out by {@code retention} ({@code null}: grows forever). */
+    public NdjsonFile(Path path, RetentionConfig retention, Clock clock) {
         this.path = path;
+        this.retention = retention;
+        this.clock = clock;
+        String[] se = stemAndExt();
+        this.rotatedName = Pattern.compile(Pattern.quote(se[0]) + "-(\\d{8}T\\d{9}Z)(?:-\\d+)?" + Pattern.quote(se[1]));
     }
 
     public Path path() {
@@ -27,26 +68,113 @@ public final class NdjsonFile implements AutoCloseable {
 
     /** Appends one JSON object (without newline) and syncs it to disk. */
     public synchronized void append(CharSequence json) throws IOException {
-        if (channel == null) {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
-        }
         byte[] b = Utf8.encode(json.toString() + "\n");
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        while (buf.hasRemaining()) {
-            channel.write(buf);
+        if (channel == null) {
+            open();
         }
-        channel.force(false);
+        if (retention != null && size > 0 && size + b.length > retention.maxBytes()) {
+            rotate();
+        }
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            channel.force(false);
+        } catch (ClosedChannelException e) {
+            // An interrupt (shutdown cutting a delivery short) closes an NIO channel for good: reopen next time.
+            channel = null;
+            throw e;
+        }
+        size += b.length;
         lines++;
+        if (retention != null && !retention.maxAge().isZero() && !clock.instant().isBefore(nextAgeCheck)) {
+            deleteExpired();
+        }
+    }
+
+    private void open() throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        size = channel.size();
+        if (retention != null && !retention.maxAge().isZero()) {
+            deleteExpired();
+        }
+    }
+
+    private void rotate() throws IOException {
+        channel.close();
+        channel = null;
+        String[] se = stemAndExt();
+        String stamp = STAMP.format(clock.instant());
+        Path target = path.resolveSibling(se[0] + "-" + stamp + se[1]);
+        for (int i = 1; Files.exists(target); i++) {
+            target = path.resolveSibling(se[0] + "-" + stamp + "-" + i + se[1]);
+        }
+        Files.move(path, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        rotations++;
+        LOG.info("File rotated: it reached its max_bytes. file={} rotated_to={} bytes={} max_bytes={}", path,
+                target.getFileName(), size, retention.maxBytes());
+        open();
+    }
+
+    private void deleteExpired() {
+        Instant now = clock.instant();
+        nextAgeCheck = now.plus(AGE_CHECK_EVERY);
+        Instant limit = now.minus(retention.maxAge());
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Matcher m = rotatedName.matcher(p.getFileName().toString());
+                if (!m.matches()) {
+                    continue;
+                }
+                Instant rotated;
+                try {
+                    rotated = Instant.from(STAMP.parse(m.group(1)));
+                } catch (DateTimeParseException e) {
+                    continue;
+                }
+                if (rotated.isBefore(limit)) {
+                    Files.deleteIfExists(p);
+                    deletions++;
+                    LOG.info("Rotated file deleted: everything in it is older than max_age. file={} rotated_at={} "
+                            + "max_age={}", p, rotated, dev.auditship.config.Units.formatDuration(retention.maxAge()));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot delete rotated files older than max_age; retried later. dir={} error=\"{}\"", dir,
+                    e.toString());
+        }
+    }
+
+    /** {@code [stem, .ext]} of the file name ({@code .ext} empty when there is none). */
+    private String[] stemAndExt() {
+        String n = path.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? new String[] {n.substring(0, dot), n.substring(dot)} : new String[] {n, ""};
     }
 
     /** Records appended by this process. */
     public synchronized long count() {
         return lines;
+    }
+
+    /** Times this process rotated the file. */
+    public synchronized long rotations() {
+        return rotations;
+    }
+
+    /** Rotated files this process deleted because they were older than {@code max_age}. */
+    public synchronized long deletions() {
+        return deletions;
     }
 
     @Override

@@ -32,6 +32,7 @@ import dev.auditship.sink.syslog.SyslogSink;
 import dev.auditship.source.Rejects;
 import dev.auditship.source.Source;
 import dev.auditship.source.StreamSource;
+import dev.auditship.spool.SpoolTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -81,15 +82,32 @@ public final class Assembly {
     public Pipeline build() throws IOException {
         List<Problem> problems = new ArrayList<>();
         EventFilter global = Filters.compile(resolver(), config.filter(), problems);
-        DeadLetters deadLetters = new DeadLetters(new NdjsonFile(config.deadLetterFile()),
-                new JsonFormat(config.envelope()), clock);
+        DeadLetters deadLetters = new DeadLetters(new NdjsonFile(config.deadLetterFile(),
+                config.deadLetterRetention(), clock), new JsonFormat(config.envelope()), clock);
         List<SinkRuntime> sinks = new ArrayList<>();
-        for (SinkConfig sc : config.sinks()) {
-            EventFilter f = Filters.compile(resolver(), sc.filter(), problems);
-            Sink sink = buildSink(sc);
-            SinkStats stats = new SinkStats();
-            Target target = new Delivery(sink, sc.retry(), deadLetters, stats, Delivery.Sleeper.REAL);
-            sinks.add(new SinkRuntime(sc.name(), f, format(sc.format()), target));
+        try {
+            for (SinkConfig sc : config.sinks()) {
+                EventFilter f = Filters.compile(resolver(), sc.filter(), problems);
+                Sink sink = buildSink(sc);
+                SinkStats stats = new SinkStats();
+                Delivery delivery = new Delivery(sink, sc.retry(), deadLetters, stats, Delivery.Sleeper.REAL);
+                Target target = delivery;
+                if (sc.spool() != null) {
+                    try {
+                        target = SpoolTarget.open(sc.spool(), delivery, new JsonFormat(config.envelope()), clock,
+                                config.batchMaxEvents());
+                    } catch (IOException | RuntimeException e) {
+                        delivery.close();
+                        throw new IOException("cannot open the spool of sink " + sc.name() + " in "
+                                + sc.spool().directory() + ": " + e.getMessage(), e);
+                    }
+                }
+                sinks.add(new SinkRuntime(sc.name(), f, format(sc.format()), target));
+            }
+        } catch (IOException | RuntimeException e) {
+            // Release what was opened (spool locks, drainer threads, connections) before giving up.
+            sinks.forEach(s -> s.target().close());
+            throw e;
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("config problems at build time: " + problems);
@@ -132,7 +150,7 @@ public final class Assembly {
     }
 
     private Source buildSource() throws IOException {
-        Rejects rejects = new Rejects(new NdjsonFile(config.rejectsFile()), clock);
+        Rejects rejects = new Rejects(new NdjsonFile(config.rejectsFile(), config.rejectsRetention(), clock), clock);
         if (config.source().settings() instanceof StdinSourceConfig) {
             StreamSource s = new StreamSource("stdin", stdin, rejects);
             s.start();

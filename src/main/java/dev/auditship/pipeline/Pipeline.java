@@ -37,7 +37,12 @@ public final class Pipeline {
     private final Duration shutdownTimeout;
     private final ExecutorService pool;
     private volatile boolean stopping;
+    /** {@link System#nanoTime()} of the first {@link #stop()}; the shutdown deadline counts from it. */
+    private volatile long stopRequestedAt;
     private volatile boolean readingSource;
+    private volatile boolean aborted;
+    /** Orders {@link #stop()}'s interrupt with the end of a source read, so that it can only wake a read. */
+    private final Object readLock = new Object();
     private volatile Thread runner;
     private long globallyFiltered;
 
@@ -80,7 +85,14 @@ public final class Pipeline {
                     }
                     throw e;
                 } finally {
-                    readingSource = false;
+                    synchronized (readLock) {
+                        readingSource = false;
+                        if (stopping && !aborted) {
+                            // stop() interrupted the read to wake it, but the read returned a batch anyway: that
+                            // batch is delivered and committed as usual, so the interrupt must not cut it short.
+                            Thread.interrupted();
+                        }
+                    }
                 }
                 if (batch == null) {
                     break;
@@ -158,23 +170,46 @@ public final class Pipeline {
         }
     }
 
-    private void drain() throws InterruptedException {
+    /**
+     * Lets spooled sinks deliver until the shutdown deadline (counted from the stop request, or from now when
+     * the input ended), all at once: each drains in the background, so waiting for them one after the other
+     * costs no time. Interrupted (the deadline watchdog or a second signal), the remaining sinks stop at once;
+     * what they hold stays in their spools, which each logs, so the run still ends normally: everything read was
+     * accepted.
+     */
+    private void drain() {
+        long from = stopping ? stopRequestedAt : System.nanoTime();
+        // End a little before the shutdown watchdog (which starts with the stop request) so that the sinks log
+        // what they left before it interrupts anything.
+        long margin = Math.min(shutdownTimeout.toNanos() / 10, Duration.ofMillis(250).toNanos());
+        long deadline = from + shutdownTimeout.toNanos() - margin;
+        boolean cut = false;
         for (SinkRuntime s : sinks) {
-            s.target().drain(shutdownTimeout);
+            try {
+                s.target().drain(Duration.ofNanos(cut ? 0 : Math.max(0, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                cut = true;
+            }
         }
     }
 
     /** Asks the loop to stop after the current batch; wakes it when it is only waiting for input. */
     public void stop() {
-        stopping = true;
-        Thread t = runner;
-        if (t != null && readingSource) {
-            t.interrupt();
+        if (!stopping) {
+            stopRequestedAt = System.nanoTime();
+        }
+        synchronized (readLock) {
+            stopping = true;
+            Thread t = runner;
+            if (t != null && readingSource) {
+                t.interrupt();
+            }
         }
     }
 
     /** Interrupts delivery in progress (the shutdown deadline passed). */
     public void abort() {
+        aborted = true;
         stopping = true;
         Thread t = runner;
         if (t != null) {

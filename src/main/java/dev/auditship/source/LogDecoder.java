@@ -35,6 +35,19 @@ public final class LogDecoder {
         this.out = out;
     }
 
+    /**
+     * Decodes one slog JSON line on its own, without the multi-line state of a stream: for stores that keep
+     * an event as its JSON line (the spool) and rebuild it later. The JSON format writes the result back
+     * byte for byte. The returned record has line number 0.
+     */
+    public static Decoded decodeJsonLine(String line) {
+        JsonLineDecoder.Result r = new JsonLineDecoder().decode(line);
+        if (r.event() != null) {
+            return new Decoded.Ok(r.event(), 0);
+        }
+        return r.skip() ? new Decoded.Skipped(0) : new Decoded.Rejected(0, r.reject(), line);
+    }
+
     /** Feeds line {@code lineNo} (1-based, without its line terminator). */
     public void line(long lineNo, String line) {
         if (pending != null && continueBlock(lineNo, line)) {
