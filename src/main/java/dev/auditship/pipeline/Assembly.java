@@ -1,6 +1,7 @@
 package dev.auditship.pipeline;
 
 import dev.auditship.config.AuditshipConfig;
+import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.FileSourceConfig;
 import dev.auditship.config.FilterRef;
 import dev.auditship.config.Problem;
@@ -18,6 +19,8 @@ import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkStats;
 import dev.auditship.sink.StdoutSink;
 import dev.auditship.sink.Target;
+import dev.auditship.source.CoderApiSource;
+import dev.auditship.source.FileFollower;
 import dev.auditship.source.Rejects;
 import dev.auditship.source.Source;
 import dev.auditship.source.StreamSource;
@@ -116,6 +119,14 @@ public final class Assembly {
             StreamSource s = new StreamSource("stdin", stdin, rejects);
             s.start();
             return s;
+        }
+        if (config.source().settings() instanceof FileSourceConfig f && f.follow()) {
+            return FileFollower.open(f.path(), f.checkpointFile() != null ? f.checkpointFile()
+                    : config.dataDir().resolve(FileFollower.defaultCheckpointName(f.path())),
+                    "end".equals(f.startAt()), f.pollInterval(), rejects);
+        }
+        if (config.source().settings() instanceof CoderApiSourceConfig c) {
+            return CoderApiSource.create(c, config.dataDir(), config.envelope().loggerNames(), rejects, clock);
         }
         if (config.source().settings() instanceof FileSourceConfig f) {
             StreamSource s = new StreamSource(f.path().toString(), Files.newInputStream(f.path()), rejects);
