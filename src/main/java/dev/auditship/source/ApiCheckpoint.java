@@ -43,6 +43,7 @@ final class ApiCheckpoint {
     /** Most row IDs remembered per kind; beyond that the oldest are forgotten (logged once). */
     static final int MAX_SEEN = 200_000;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiCheckpoint.class);
 
     /** A change the commit of one event makes. */
     sealed interface Delta {
@@ -216,7 +217,7 @@ final class ApiCheckpoint {
             if (p.seen.size() > MAX_SEEN) {
                 if (!seenCapLogged) {
                     seenCapLogged = true;
-                    org.slf4j.LoggerFactory.getLogger(ApiCheckpoint.class).warn("More rows within overlap_secs than "
+                    LOG.warn("More rows within overlap_secs than "
                             + "the checkpoint keeps; the oldest are forgotten, so a row Coder commits that late could "
                             + "be missed. Lower overlap_secs. limit={}", MAX_SEEN);
                 }
@@ -283,14 +284,10 @@ final class ApiCheckpoint {
             p.floor = time(k.get("floor"));
             p.newest = time(k.get("newest"));
             p.fresh = k.path("baseline_pending").asBoolean(false);
-            Iterator<Map.Entry<String, JsonNode>> it = k.path("seen").fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> s = it.next();
+            for (Map.Entry<String, JsonNode> s : k.path("seen").properties()) {
                 p.seen.put(s.getKey(), time(s.getValue()));
             }
-            Iterator<Map.Entry<String, JsonNode>> oi = k.path("open").fields();
-            while (oi.hasNext()) {
-                Map.Entry<String, JsonNode> o = oi.next();
+            for (Map.Entry<String, JsonNode> o : k.path("open").properties()) {
                 p.open.put(o.getKey(), new Open(o.getValue().path("connection_id").asText(),
                         time(o.getValue().get("connect_time"))));
             }

@@ -194,8 +194,8 @@ public final class CoderApiSource implements Source {
 
     @Override
     public void commit(Batch batch) throws IOException {
-        outstanding = Math.max(0, outstanding - 1);
-        if (batch.position() instanceof List<?> l) {
+        if (batch.position() instanceof List<?> l && !l.isEmpty()) {
+            outstanding = Math.max(0, outstanding - 1);
             List<Delta> deltas = new ArrayList<>(l.size());
             for (Object o : l) {
                 deltas.add((Delta) o);
@@ -240,8 +240,8 @@ public final class CoderApiSource implements Source {
             dropPoll();
         }
         stats.events.addAndGet(events.size());
-        if (!events.isEmpty() || !deltas.isEmpty()) {
-            outstanding++;
+        if (!deltas.isEmpty()) {
+            outstanding++; // a batch with changes to commit; a new poll waits until none is outstanding
         }
         return new Batch(events, deltas);
     }
@@ -327,9 +327,11 @@ public final class CoderApiSource implements Source {
         Instant cutoff = checkpoint.cutoff(k);
         Set<String> thisPoll = new HashSet<>();
         int offset = 0;
+        int repeatedPages = 0;
         while (true) {
             Page page = fetch(k, settings.q().get(k), offset);
             boolean done = page.rows().size() < page.limit();
+            int before = thisPoll.size();
             for (int i = 0; i < page.rows().size(); i++) {
                 J row = page.rows().get(i);
                 ApiMapper.Checked c = mapper.check(k, row);
@@ -365,6 +367,13 @@ public final class CoderApiSource implements Source {
             }
             if (done) {
                 return;
+            }
+            // A full page of rows already listed in this poll happens when more rows arrived than a page holds;
+            // page after page of them means the server ignores offset, and paging would never end.
+            repeatedPages = thisPoll.size() == before ? repeatedPages + 1 : 0;
+            if (repeatedPages >= 10) {
+                throw new PollFailed(Trouble.TRANSIENT, "Coder returned the same rows for 10 offsets in a row. path="
+                        + path(k) + " offset=" + offset, null);
             }
             offset += page.rows().size();
         }

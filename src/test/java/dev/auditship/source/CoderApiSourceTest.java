@@ -574,6 +574,27 @@ class CoderApiSourceTest {
     }
 
     @Test
+    void aServerThatIgnoresOffsetDoesNotMakeThePollEndless() throws Exception {
+        coder.addAudit(auditRows(0, 30));
+        coder.ignoreOffset(true);
+        Opts o = new Opts();
+        o.kinds = List.of(Kind.AUDIT);
+        o.floor = null;
+        o.pageSize = 10;
+        try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+            Run run = new Run(o.open(), 100);
+            run.step();
+            assertThat(run.got).isEmpty();
+            assertThat(log.at(Level.WARN)).containsExactly("Polling Coder's API failed: Coder returned the same rows for "
+                    + "10 offsets in a row. path=/api/v2/audit offset=100 Retrying with back-off; the checkpoint does "
+                    + "not move. endpoint=" + coder.endpoint() + " retry_in="
+                    + log.at(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
+            coder.ignoreOffset(false);
+            run.until(30).quiet();
+        }
+    }
+
+    @Test
     void retryAfterAcceptsSecondsAndDates() {
         assertThat(CoderApiSource.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
         assertThat(CoderApiSource.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);

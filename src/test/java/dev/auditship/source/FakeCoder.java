@@ -44,6 +44,7 @@ final class FakeCoder implements AutoCloseable {
     private volatile String token = "test-token";
     private volatile int maxLimit = Integer.MAX_VALUE;
     private volatile int delayMs;
+    private volatile boolean ignoreOffset;
     private volatile Consumer<Seen> hook = s -> {
     };
     private final WireMockServer server;
@@ -87,6 +88,11 @@ final class FakeCoder implements AutoCloseable {
 
     void delayMs(int d) {
         delayMs = d;
+    }
+
+    /** A broken server that answers every offset with the first page. */
+    void ignoreOffset(boolean b) {
+        ignoreOffset = b;
     }
 
     /** Called before each request is answered (outside the table lock, so it may add rows). */
@@ -175,7 +181,8 @@ final class FakeCoder implements AutoCloseable {
         int limit = s.limit() == 0 ? 100 : s.limit();
         ObjectNode body = ApiRows.M.createObjectNode();
         ArrayNode list = body.putArray(auditPath ? "audit_logs" : "connection_logs");
-        for (int i = s.offset(); i < Math.min(rows.size(), s.offset() + limit); i++) {
+        int offset = ignoreOffset ? 0 : s.offset();
+        for (int i = offset; i < Math.min(rows.size(), offset + limit); i++) {
             list.add(rows.get(i));
         }
         // Current Coder: the count query is capped at count_cap + 1 (reference §6.4).
