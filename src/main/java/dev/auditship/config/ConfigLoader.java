@@ -29,6 +29,7 @@ public final class ConfigLoader {
     static {
         SOURCE_TYPES.put("stdin", StdinSourceConfig::parse);
         SOURCE_TYPES.put("file", FileSourceConfig::parse);
+        SOURCE_TYPES.put("coder_api", CoderApiSourceConfig::parse);
         SINK_TYPES.put("stdout", StdoutSinkConfig::parse);
         SINK_TYPES.put("file", FileSinkConfig::parse);
         SINK_TYPES.put("splunk_hec", HecSinkConfig::parse);

@@ -2,6 +2,7 @@ package dev.auditship.pipeline;
 
 import dev.auditship.config.AuditshipConfig;
 import dev.auditship.config.FileSinkConfig;
+import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.FileSourceConfig;
 import dev.auditship.config.FilterRef;
 import dev.auditship.config.HecSinkConfig;
@@ -29,6 +30,8 @@ import dev.auditship.sink.Target;
 import dev.auditship.sink.hec.HecSink;
 import dev.auditship.sink.file.FileSink;
 import dev.auditship.sink.syslog.SyslogSink;
+import dev.auditship.source.CoderApiSource;
+import dev.auditship.source.FileFollower;
 import dev.auditship.source.Rejects;
 import dev.auditship.source.Source;
 import dev.auditship.source.StreamSource;
@@ -156,6 +159,14 @@ public final class Assembly {
             s.start();
             return s;
         }
+        if (config.source().settings() instanceof FileSourceConfig f && f.follow()) {
+            return FileFollower.open(f.path(), f.checkpointFile() != null ? f.checkpointFile()
+                    : config.dataDir().resolve(FileFollower.defaultCheckpointName(f.path())),
+                    "end".equals(f.startAt()), f.pollInterval(), rejects);
+        }
+        if (config.source().settings() instanceof CoderApiSourceConfig c) {
+            return CoderApiSource.create(c, config.dataDir(), config.envelope().loggerNames(), rejects, clock);
+        }
         if (config.source().settings() instanceof FileSourceConfig f) {
             InputStream in;
             try {
@@ -197,7 +208,13 @@ public final class Assembly {
     private NameResolver resolver() {
         if (resolver == null) {
             CoderConfig coder = config.coder();
-            if (coder == null) {
+            if (coder == null && config.source() != null
+                    && config.source().settings() instanceof CoderApiSourceConfig api && api.endpoint() != null
+                    && api.token() != null) {
+                // The API source already knows where Coder is: filters may resolve names through it too.
+                coder = new CoderConfig(api.endpoint(), api.token(), api.timeout());
+            }
+            if (coder == null || coder.endpoint() == null || coder.token() == null) {
                 resolver = NameResolver.NONE;
             } else {
                 Secret token = coder.token();

@@ -1,0 +1,208 @@
+package dev.auditship.source;
+
+import dev.auditship.config.CoderApiSourceConfig;
+import dev.auditship.config.Secret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.ParseException;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * GET requests to Coder's REST API with the session token. Retries are the source's business (it owns its
+ * back-off), so the client is built with {@code disableAutomaticRetries()}. A request runs on a worker thread
+ * so that {@code Pipeline.stop()}'s interrupt of the pipeline thread cancels it at once instead of waiting for
+ * the response timeout. The token is read for every request (a token file may be rotated) and never logged.
+ */
+final class CoderApiClient implements AutoCloseable {
+    /** Largest response body read; a page of 10 000 rows is a few tens of MiB. */
+    static final int MAX_BODY_CHARS = 256 * 1024 * 1024;
+
+    /** The answer to one request. */
+    record Response(int status, String body, String retryAfter) {
+    }
+
+    private final String base;
+    private final Secret token;
+    private final CloseableHttpClient http;
+    private final ExecutorService worker;
+
+    CoderApiClient(URI endpoint, Secret token, Duration timeout, CoderApiSourceConfig.Tls tls) throws IOException {
+        String e = endpoint.toString();
+        this.base = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
+        this.token = token;
+        Timeout t = Timeout.of(timeout);
+        PoolingHttpClientConnectionManagerBuilder cm = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build());
+        if (tls.caFile() != null || tls.insecureSkipVerify()) {
+            cm.setTlsSocketStrategy(tls.insecureSkipVerify()
+                    ? new DefaultClientTlsStrategy(trustAll(), HostnameVerificationPolicy.CLIENT,
+                    NoopHostnameVerifier.INSTANCE)
+                    : new DefaultClientTlsStrategy(trusting(tls.caFile())));
+        }
+        this.http = HttpClients.custom()
+                .setConnectionManager(cm.build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(t).build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .setUserAgent("auditship")
+                .build();
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread th = new Thread(r, "auditship-coder-api");
+            th.setDaemon(true);
+            return th;
+        });
+    }
+
+    /** {@code path} with its query parameters (in order, URL-encoded), for logs and requests. */
+    static String pathWithQuery(String path, Map<String, String> params) {
+        StringBuilder sb = new StringBuilder(path);
+        char sep = '?';
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            sb.append(sep).append(p.getKey()).append('=')
+                    .append(URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
+            sep = '&';
+        }
+        return sb.toString();
+    }
+
+    static Map<String, String> params(String q, int limit, int offset) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (q != null) {
+            m.put("q", q);
+        }
+        m.put("limit", Integer.toString(limit));
+        m.put("offset", Integer.toString(offset));
+        return m;
+    }
+
+    /**
+     * Sends {@code GET base + pathAndQuery}. Throws IOException for network failures and timeouts,
+     * InterruptedException when the calling thread is interrupted (the request is cancelled).
+     */
+    Response get(String pathAndQuery) throws IOException, InterruptedException {
+        String tokenValue;
+        try {
+            tokenValue = token.value();
+        } catch (IOException e) {
+            throw new TokenUnreadable("cannot read the " + token.describe() + ": " + e.getMessage());
+        }
+        HttpGet req = new HttpGet(base + pathAndQuery);
+        req.setHeader("Coder-Session-Token", tokenValue);
+        req.setHeader("Accept", "application/json");
+        Future<Response> f = worker.submit(() -> http.execute(req, resp -> {
+            HttpEntity entity = resp.getEntity();
+            String body;
+            try {
+                body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8, MAX_BODY_CHARS);
+            } catch (ParseException pe) {
+                throw new IOException("unreadable response body: " + pe.getMessage(), pe);
+            }
+            Header ra = resp.getFirstHeader("Retry-After");
+            return new Response(resp.getCode(), body, ra == null ? null : ra.getValue());
+        }));
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            req.cancel();
+            f.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(c.toString(), c);
+        }
+    }
+
+    /** The token file could not be read: a configuration fault, not a network one. */
+    static final class TokenUnreadable extends IOException {
+        TokenUnreadable(String message) {
+            super(message);
+        }
+    }
+
+    private static SSLContext trusting(java.nio.file.Path caFile) throws IOException {
+        try (InputStream in = Files.newInputStream(caFile)) {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : cf.generateCertificates(in)) {
+                ks.setCertificateEntry("ca-" + i++, c);
+            }
+            if (i == 0) {
+                throw new IOException("no certificates in " + caFile);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use the CA file " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SSLContext trustAll() throws IOException {
+        TrustManager all = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[]{all}, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        worker.shutdownNow();
+        http.close();
+    }
+}
