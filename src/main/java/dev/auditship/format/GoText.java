@@ -141,7 +141,11 @@ public final class GoText {
             }
             start = i + 1;
         }
-        out.append(s, start, n);
+        if (start == 0) {
+            out.append(s); // a whole String is copied in bulk; append(s, from, to) copies char by char
+        } else {
+            out.append(s, start, n);
+        }
         out.append('"');
     }
 
@@ -215,6 +219,12 @@ public final class GoText {
     /** Go {@code strconv.Quote(s)}, appended: always double-quoted. */
     public static void appendQuoted(StringBuilder out, String s) {
         out.append('"');
+        appendQuotedBody(out, s);
+        out.append('"');
+    }
+
+    /** The body of Go's {@code strconv.Quote(s)} without the surrounding quotes (escaping is per character). */
+    public static void appendQuotedBody(StringBuilder out, String s) {
         int n = s.length();
         for (int i = 0; i < n; ) {
             char c = s.charAt(i);
@@ -269,7 +279,6 @@ public final class GoText {
                 }
             }
         }
-        out.append('"');
     }
 
     /**

@@ -22,6 +22,20 @@ public final class HumanFormat implements Format {
             "RequestID", "WorkspaceOwnerID", "WorkspaceID", "ConnectionID", "ResourceType", "Action", "Type",
             "ConnectionStatus", "request_id");
 
+    /** {@code "  Key="} for every field Coder prints (none of them needs quoting). */
+    private static final java.util.Map<String, String> KNOWN_KEYS;
+
+    static {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        for (dev.auditship.event.Kind k : dev.auditship.event.Kind.values()) {
+            for (String f : k.fields()) {
+                m.put(f, "  " + f + "=");
+            }
+        }
+        m.put("request_id", "  request_id=");
+        KNOWN_KEYS = java.util.Map.copyOf(m);
+    }
+
     private final boolean v3Time;
 
     /**
@@ -43,7 +57,9 @@ public final class HumanFormat implements Format {
         GoTime.appendHumanTimestamp(out, env.ts());
         out.append(" [").append(levelTag(env.level())).append("]  ");
         List<String> names = env.loggerNames();
-        if (!names.isEmpty()) {
+        if (names.size() == 1 && names.get(0).equals("coderd")) {
+            out.append("coderd: ");
+        } else if (!names.isEmpty()) {
             GoText.appendHumanQuoted(out, String.join(".", names).replace(' ', '_'));
             out.append(": ");
         }
@@ -74,9 +90,14 @@ public final class HumanFormat implements Format {
                 continue;
             }
             Field f = fields.get(i);
-            out.append("  ");
-            GoText.appendHumanQuoted(out, f.key().replace(' ', '_'));
-            out.append('=');
+            String known = KNOWN_KEYS.get(f.key());
+            if (known != null) {
+                out.append(known);
+            } else {
+                out.append("  ");
+                GoText.appendHumanQuoted(out, f.key().replace(' ', '_'));
+                out.append('=');
+            }
             appendValue(out, f.value());
         }
         if (multiline >= 0) {
@@ -115,7 +136,7 @@ public final class HumanFormat implements Format {
             if (v3Time) {
                 GoText.appendQuoted(out, GoTime.goTimeString(t.text()));
             } else {
-                GoText.appendJsonString(out, t.text());
+                JsonFormat.appendTime(out, t.text());
             }
         } else if (v instanceof Value.Raw r) {
             if (r.json() == null) {
@@ -124,8 +145,15 @@ public final class HumanFormat implements Format {
                 GoText.appendQuoted(out, r.json());
             }
         } else if (v instanceof Value.Actor a) {
-            GoText.appendHumanQuoted(out, "&{ID:" + a.id() + " Email:" + a.email() + " Username:" + a.username()
-                    + "}");
+            // quote("&{ID:… Email:… Username:…}"): always quoted (it has spaces); strconv.Quote escapes
+            // character by character, so the parts can be escaped one by one without building the string.
+            out.append("\"&{ID:");
+            GoText.appendQuotedBody(out, a.id());
+            out.append(" Email:");
+            GoText.appendQuotedBody(out, a.email());
+            out.append(" Username:");
+            GoText.appendQuotedBody(out, a.username());
+            out.append("}\"");
         } else if (v instanceof Value.Bool b) {
             out.append(b.value());
         } else {

@@ -11,6 +11,22 @@ import java.util.List;
  * order, Go escaping with HTML escaping on, raw JSON compacted, times as their original text.
  */
 public final class JsonFormat implements Format {
+    /** {@code "Key":} for every field Coder prints, precomputed: keys are the bulk of a line's fields. */
+    private static final java.util.Map<String, String> KNOWN_KEYS;
+
+    static {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        for (dev.auditship.event.Kind k : dev.auditship.event.Kind.values()) {
+            for (String f : k.fields()) {
+                StringBuilder sb = new StringBuilder();
+                GoText.appendJsonString(sb, f);
+                m.put(f, sb.append(':').toString());
+            }
+        }
+        m.put("request_id", "\"request_id\":");
+        KNOWN_KEYS = java.util.Map.copyOf(m);
+    }
+
     private final EnvelopeDefaults defaults;
 
     public JsonFormat(EnvelopeDefaults defaults) {
@@ -61,13 +77,30 @@ public final class JsonFormat implements Format {
                 if (i > 0) {
                     out.append(',');
                 }
-                GoText.appendJsonString(out, f.key());
-                out.append(':');
+                String quotedKey = KNOWN_KEYS.get(f.key());
+                if (quotedKey != null) {
+                    out.append(quotedKey);
+                } else {
+                    GoText.appendJsonString(out, f.key());
+                    out.append(':');
+                }
                 appendValue(out, f.value());
             }
             out.append('}');
         }
         out.append('}');
+    }
+
+    /** A time's RFC 3339 text needs no escaping when it has only the characters RFC 3339 allows. */
+    static void appendTime(StringBuilder out, String text) {
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (!((c >= '0' && c <= '9') || c == '-' || c == ':' || c == '.' || c == 'T' || c == 'Z' || c == '+')) {
+                GoText.appendJsonString(out, text);
+                return;
+            }
+        }
+        out.append('"').append(text).append('"');
     }
 
     static void appendValue(StringBuilder out, Value v) {
@@ -76,7 +109,7 @@ public final class JsonFormat implements Format {
         } else if (v instanceof Value.Num num) {
             out.append(num.text());
         } else if (v instanceof Value.Time t) {
-            GoText.appendJsonString(out, t.text());
+            appendTime(out, t.text());
         } else if (v instanceof Value.Raw r) {
             if (r.json() == null) {
                 out.append("null");
