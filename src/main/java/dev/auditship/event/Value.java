@@ -24,10 +24,56 @@ package dev.auditship.event;
  */
 public sealed interface Value {
 
-    /** A Go string-like value. */
-    record Str(String value) implements Value {
-        public Str {
-            java.util.Objects.requireNonNull(value, "value");
+    /**
+     * A Go string-like value. How the formats must treat the text (is it JSON-safe as is, is it printed bare
+     * by slog's quote(), does it hold a newline) is worked out once here, when the event is decoded, instead
+     * of in every render of every sink.
+     */
+    final class Str implements Value {
+        private static final byte JSON_SAFE = 1;
+        private static final byte HUMAN_BARE = 2;
+        private static final byte NEWLINE = 4;
+
+        private final String value;
+        private final byte flags;
+
+        public Str(String value) {
+            this.value = java.util.Objects.requireNonNull(value, "value");
+            this.flags = Texts.classify(value);
+        }
+
+        public String value() {
+            return value;
+        }
+
+        /** True when Go's JSON encoder would write the text unchanged between quotes. */
+        public boolean jsonSafe() {
+            return (flags & JSON_SAFE) != 0;
+        }
+
+        /** True when slog's human quote() prints the text bare (non-empty, no space, nothing to escape). */
+        public boolean humanBare() {
+            return (flags & HUMAN_BARE) != 0;
+        }
+
+        /** True when the text holds a line feed. */
+        public boolean hasNewline() {
+            return (flags & NEWLINE) != 0;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Str s && s.value.equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return value.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Str[value=" + value + "]";
         }
     }
 

@@ -75,7 +75,7 @@ public final class HumanFormat implements Format {
         String multilineValue = null;
         for (int i = 0, n = fields.size(); i < n; i++) {
             Field f = fields.get(i);
-            if (f.value() instanceof Value.Str s && s.value().indexOf('\n') >= 0
+            if (f.value() instanceof Value.Str s && s.hasNewline()
                     && !NOT_PLAIN_STRING.contains(f.key())) {
                 String trimmed = GoText.trimSpace(s.value());
                 if (trimmed.indexOf('\n') >= 0) {
@@ -129,7 +129,11 @@ public final class HumanFormat implements Format {
 
     private void appendValue(StringBuilder out, Value v) {
         if (v instanceof Value.Str s) {
-            GoText.appendHumanQuoted(out, s.value());
+            if (s.humanBare()) {
+                out.append(s.value());
+            } else {
+                GoText.appendHumanQuoted(out, s.value());
+            }
         } else if (v instanceof Value.Num num) {
             out.append(num.text());
         } else if (v instanceof Value.Time t) {

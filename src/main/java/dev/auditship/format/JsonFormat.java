@@ -31,6 +31,26 @@ public final class JsonFormat implements Format {
 
     public JsonFormat(EnvelopeDefaults defaults) {
         this.defaults = defaults;
+        this.callerJson = quoted(defaults.caller());
+        this.funcJson = quoted(defaults.func());
+    }
+
+    private final String callerJson;
+    private final String funcJson;
+
+    private static String quoted(String s) {
+        StringBuilder sb = new StringBuilder();
+        GoText.appendJsonString(sb, s);
+        return sb.toString();
+    }
+
+    /** Appends {@code s} JSON-quoted, using the precomputed form when it is the default {@code d}. */
+    private static void appendCached(StringBuilder out, String s, String d, String dQuoted) {
+        if (s == null || s.equals(d)) {
+            out.append(dQuoted);
+        } else {
+            GoText.appendJsonString(out, s);
+        }
     }
 
     @Override
@@ -42,14 +62,18 @@ public final class JsonFormat implements Format {
     public void append(Event event, StringBuilder out) {
         Envelope env = event.envelope();
         out.append("{\"ts\":");
-        GoText.appendJsonString(out, env.ts());
+        appendTime(out, env.ts());
         out.append(",\"level\":");
-        GoText.appendJsonString(out, env.level());
+        if (env.level().equals("INFO")) {
+            out.append("\"INFO\"");
+        } else {
+            GoText.appendJsonString(out, env.level());
+        }
         out.append(",\"msg\":\"").append(event.kind().message()).append('"');
         out.append(",\"caller\":");
-        GoText.appendJsonString(out, env.caller() != null ? env.caller() : defaults.caller());
+        appendCached(out, env.caller(), defaults.caller(), callerJson);
         out.append(",\"func\":");
-        GoText.appendJsonString(out, env.func() != null ? env.func() : defaults.func());
+        appendCached(out, env.func(), defaults.func(), funcJson);
         List<String> names = env.loggerNames();
         if (!names.isEmpty()) {
             out.append(",\"logger_names\":[");
@@ -105,7 +129,11 @@ public final class JsonFormat implements Format {
 
     static void appendValue(StringBuilder out, Value v) {
         if (v instanceof Value.Str s) {
-            GoText.appendJsonString(out, s.value());
+            if (s.jsonSafe()) {
+                out.append('"').append(s.value()).append('"');
+            } else {
+                GoText.appendJsonString(out, s.value());
+            }
         } else if (v instanceof Value.Num num) {
             out.append(num.text());
         } else if (v instanceof Value.Time t) {
