@@ -229,12 +229,23 @@ public final class GoText {
         for (int i = 0; i < n; ) {
             char c = s.charAt(i);
             if (c < 0x80) {
-                i++;
-                if (c >= 0x20 && c < 0x7F) {
-                    if (c == '"' || c == '\\') {
-                        out.append('\\');
+                if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+                    // A run of printable ASCII is copied in one call.
+                    int run = i + 1;
+                    while (run < n) {
+                        char r = s.charAt(run);
+                        if (r < 0x20 || r >= 0x7F || r == '"' || r == '\\') {
+                            break;
+                        }
+                        run++;
                     }
-                    out.append(c);
+                    out.append(s, i, run);
+                    i = run;
+                    continue;
+                }
+                i++;
+                if (c == '"' || c == '\\') {
+                    out.append('\\').append(c);
                     continue;
                 }
                 switch (c) {

@@ -167,6 +167,9 @@ public final class HumanFormat implements Format {
 
     /** slog's four-letter level tag: {@code INFO} gives {@code info}, {@code ERROR} gives {@code erro}. */
     static String levelTag(String level) {
+        if (level.equals("INFO")) {
+            return "info";
+        }
         String l = level.toLowerCase(java.util.Locale.ROOT);
         return l.length() > 4 ? l.substring(0, 4) : l;
     }
