@@ -25,17 +25,59 @@ public final class GoTime {
         }
     }
 
-    /** True when {@code text} is an RFC 3339 time Go would accept from slog or the API. */
-    public static boolean isRfc3339(String text) {
-        if (text.length() < 20 || text.charAt(10) != 'T') {
+    /**
+     * True when {@code text} is an RFC 3339 time as slog and the API print it:
+     * {@code YYYY-MM-DDTHH:MM:SS[.1-9 digits](Z|+HH:MM|-HH:MM)}, with valid field ranges. Checked by hand
+     * because it runs for every decoded line and a DateTimeFormatter parse costs microseconds.
+     */
+    public static boolean isRfc3339(String t) {
+        int n = t.length();
+        if (n < 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || (t.charAt(10) != 'T' && t.charAt(10) != 't')
+                || t.charAt(13) != ':' || t.charAt(16) != ':') {
             return false;
         }
-        try {
-            parse(text);
-            return true;
-        } catch (IllegalArgumentException e) {
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 2);
+        int day = digits(t, 8, 2);
+        int hour = digits(t, 11, 2);
+        int minute = digits(t, 14, 2);
+        int second = digits(t, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
             return false;
         }
+        int i = 19;
+        if (t.charAt(i) == '.') {
+            int start = ++i;
+            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == start || i - start > 9) {
+                return false;
+            }
+        }
+        if (i == n - 1) {
+            return t.charAt(i) == 'Z' || t.charAt(i) == 'z';
+        }
+        if (i != n - 6 || (t.charAt(i) != '+' && t.charAt(i) != '-') || t.charAt(i + 3) != ':') {
+            return false;
+        }
+        int oh = digits(t, i + 1, 2);
+        int om = digits(t, i + 4, 2);
+        return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
+    }
+
+    /** The non-negative number in {@code t[from, from+len)}, or -1 when it is not all digits. */
+    private static int digits(String t, int from, int len) {
+        int v = 0;
+        for (int i = from; i < from + len; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** Go {@code time.RFC3339Nano} of an instant in UTC: {@code 2025-07-03T07:12:44.39Z}. */

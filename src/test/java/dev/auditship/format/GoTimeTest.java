@@ -35,6 +35,22 @@ class GoTimeTest {
         assertThat(GoTime.rfc3339Nano(GoTime.parse(in))).isEqualTo(out);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "2025-07-03T07:12:44Z, true", "2025-07-03T07:12:44.123456789Z, true", "2025-07-03T07:12:44+02:00, true",
+        "2025-07-03t07:12:44.5z, true", "2024-02-29T00:00:00Z, true", "2025-02-29T00:00:00Z, false",
+        "2025-13-03T07:12:44Z, false", "2025-07-03T24:00:00Z, false", "2025-07-03T07:60:00Z, false",
+        "2025-07-03T07:12:44.1234567890Z, false", "2025-07-03T07:12:44., false", "2025-07-03T07:12:44.Z, false",
+        "2025-07-03T07:12:44+0200, false", "2025-07-03T07:12:44+24:00, false", "2025-07-03T07:12:44, false",
+        "2025-07-03T07:12:44ZZ, false", "2025-7-03T07:12:44Z, false", "2025-07-03 07:12:44Z, false",
+    })
+    void rfc3339Validation(String text, boolean valid) {
+        assertThat(GoTime.isRfc3339(text)).isEqualTo(valid);
+        if (valid) {
+            assertThat(GoTime.parse(text)).isNotNull();
+        }
+    }
+
     @Test
     void rejectsNonTimes() {
         assertThat(GoTime.isRfc3339("2025-07-03")).isFalse();
