@@ -32,11 +32,14 @@ import java.util.Map;
  * @param connectTimeout  TCP connect (and TLS handshake) timeout
  * @param writeTimeout    how long a write may block before the connection is dropped and the batch retried
  * @param keepAlive       TCP keep-alive idle time, or {@link Duration#ZERO} for no keep-alive
+ * @param replayWindowBytes how many of the bytes last written on a TCP/TLS connection are kept, to be written
+ *                        again on the next connection if it breaks (0: none; always 0 for UDP)
  */
 public record SyslogSinkConfig(Transport transport, String host, int port, Protocol protocol, Framing framing,
                                int facility, int severity, int failureSeverity, String hostname, String appName,
                                boolean structuredData, String sdId, boolean bom, int maxMessageBytes, Tls tls,
-                               Duration connectTimeout, Duration writeTimeout, Duration keepAlive)
+                               Duration connectTimeout, Duration writeTimeout, Duration keepAlive,
+                               long replayWindowBytes)
         implements SinkSettings {
 
     /** The transport, named by the endpoint's scheme. */
@@ -88,6 +91,10 @@ public record SyslogSinkConfig(Transport transport, String host, int port, Proto
     /** RFC 5424 §6.1: every receiver must accept 480 octets, so nothing smaller is useful. */
     public static final int MIN_MESSAGE_BYTES = 480;
     public static final String DEFAULT_SD_ID = "coder@32473";
+    /** Default {@code replay_window_bytes}: see {@code docs/syslog.md} for how to size it. */
+    public static final long DEFAULT_REPLAY_WINDOW_BYTES = 1024 * 1024;
+    /** Upper bound of {@code replay_window_bytes}: the window is held in memory. */
+    public static final long MAX_REPLAY_WINDOW_BYTES = 1024L * 1024 * 1024;
 
     /** Facility names (RFC 5424 §6.2.1 table 1) with the names rsyslog and syslog-ng use. */
     static final Map<String, Integer> FACILITIES = new LinkedHashMap<>();
@@ -215,8 +222,11 @@ public record SyslogSinkConfig(Transport transport, String host, int port, Proto
                 Duration.ofHours(1));
         Duration keepAlive = s.duration("keep_alive_secs", Duration.ofSeconds(60), Duration.ZERO,
                 Duration.ofHours(2));
+        long replayWindow = s.bytes("replay_window_bytes", DEFAULT_REPLAY_WINDOW_BYTES, 0, MAX_REPLAY_WINDOW_BYTES);
         if (transport == Transport.UDP) {
-            for (String k : List.of("connect_timeout_secs", "write_timeout_secs", "keep_alive_secs")) {
+            replayWindow = 0;
+            for (String k : List.of("connect_timeout_secs", "write_timeout_secs", "keep_alive_secs",
+                    "replay_window_bytes")) {
                 if (s.has(k)) {
                     s.problem(k, k + " applies only to tcp:// and tls:// endpoints", "remove " + k + ":");
                 }
@@ -224,7 +234,7 @@ public record SyslogSinkConfig(Transport transport, String host, int port, Proto
         }
         return new SyslogSinkConfig(transport, host, port, protocol, framing, facility, severity, failureSeverity,
                 hostname, appName, structuredData && protocol == Protocol.RFC5424, sdId, bom, maxMessage, tls,
-                connect, write, keepAlive);
+                connect, write, keepAlive, replayWindow);
     }
 
     private static URI endpoint(Section s, String v) {

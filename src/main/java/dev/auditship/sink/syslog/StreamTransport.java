@@ -50,6 +50,7 @@ final class StreamTransport implements Transport {
     private final Duration connectTimeout;
     private final Duration writeTimeout;
     private final Duration keepAlive;
+    private final int sendBufferBytes;
     private ScheduledExecutorService watchdog;
 
     private volatile Socket raw;
@@ -62,9 +63,12 @@ final class StreamTransport implements Transport {
      * @param ssl            the TLS context, or {@code null} for plain TCP
      * @param serverName     the name verified in the receiver's certificate (and sent as SNI)
      * @param verifyHostname whether the certificate must name {@code serverName}
+     * @param sendBufferBytes the socket's send buffer ({@code SO_SNDBUF}), or 0 for the system's, which Linux
+     *                        grows on its own up to {@code net.ipv4.tcp_wmem}'s maximum (4 MiB by default)
      */
     StreamTransport(String sinkName, String host, int port, SSLContext ssl, String serverName,
-                    boolean verifyHostname, Duration connectTimeout, Duration writeTimeout, Duration keepAlive) {
+                    boolean verifyHostname, Duration connectTimeout, Duration writeTimeout, Duration keepAlive,
+                    int sendBufferBytes) {
         this.sinkName = sinkName;
         this.host = host;
         this.port = port;
@@ -74,6 +78,7 @@ final class StreamTransport implements Transport {
         this.connectTimeout = connectTimeout;
         this.writeTimeout = writeTimeout;
         this.keepAlive = keepAlive;
+        this.sendBufferBytes = sendBufferBytes;
     }
 
     @Override
@@ -96,6 +101,10 @@ final class StreamTransport implements Transport {
                 }
             }
             r.setTcpNoDelay(true);
+            if (sendBufferBytes > 0) {
+                // A fixed size: Linux no longer grows it, so the replay window keeps covering it.
+                r.setSendBufferSize(sendBufferBytes);
+            }
             int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis()));
             r.connect(addr, timeout);
             Socket s = r;
@@ -161,6 +170,11 @@ final class StreamTransport implements Transport {
     }
 
     @Override
+    public boolean connected() {
+        return socket != null;
+    }
+
+    @Override
     public void write(byte[] b, int off, int len) throws IOException {
         ScheduledFuture<?> f = watchdog().schedule(this::writeTimedOut, writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
@@ -203,6 +217,57 @@ final class StreamTransport implements Transport {
             return false;
         } catch (IOException e) {
             return true;
+        }
+    }
+
+    /**
+     * Closes our side (for TLS {@code close_notify} first, RFC 5425 §4.4), then reads (and discards) what the
+     * receiver still sends until it closes its side. A receiver reaches our close only after reading every byte
+     * before it, and then closes too (rsyslog and syslog-ng do, over TCP and TLS), so end of stream confirms
+     * receipt. A reset instead means the receiver dropped what it had not read (RFC 1122 §4.2.2.13). The answer
+     * is read on the plain socket, below TLS, since only its end matters.
+     */
+    @Override
+    public boolean shutdown(Duration wait) throws IOException {
+        Socket s = socket;
+        Socket r = raw;
+        if (s == null) {
+            return false;
+        }
+        try {
+            ScheduledFuture<?> f = watchdog().schedule(this::writeTimedOut, writeTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            try {
+                // On an SSLSocket that owns its plain socket this sends close_notify, then the FIN.
+                s.shutdownOutput();
+            } catch (IOException e) {
+                if (timedOut) {
+                    throw new SocketTimeoutException("closing the connection blocked longer than "
+                            + "write_timeout_secs (" + writeTimeout.toMillis() + " ms); the receiver is not reading");
+                }
+                throw e;
+            } finally {
+                f.cancel(false);
+            }
+            InputStream answer = r.getInputStream();
+            byte[] b = new byte[8192];
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (true) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                r.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                try {
+                    if (answer.read(b) < 0) {
+                        return true;
+                    }
+                } catch (SocketTimeoutException noAnswer) {
+                    return false;
+                }
+            }
+        } finally {
+            abort();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.auditship.sink.syslog;
 
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * A connection to the receiver. Opened lazily by {@link #open}; after any {@link IOException} the caller
@@ -11,6 +12,9 @@ interface Transport extends AutoCloseable {
     /** Connects (and for TLS completes the handshake) unless connected; true when it made a new connection. */
     boolean open() throws IOException;
 
+    /** True between a successful {@link #open} and {@link #abort}, {@link #shutdown} or {@link #close}. */
+    boolean connected();
+
     /** Writes bytes: for UDP one datagram (one message), for streams framed messages. */
     void write(byte[] b, int off, int len) throws IOException;
 
@@ -20,10 +24,19 @@ interface Transport extends AutoCloseable {
      */
     boolean peerClosed();
 
+    /**
+     * Ends the connection in order and waits up to {@code wait} for the receiver to end it too: our side is
+     * closed (TLS {@code close_notify}, then TCP FIN), and a receiver closes its side once it has read
+     * everything before our close. True when it did (everything written was read), false when the wait ran
+     * out; an {@link IOException} when the connection broke instead (a reset: what was written may be lost).
+     * The connection is dropped afterwards in every case; the transport can {@link #open} again.
+     */
+    boolean shutdown(Duration wait) throws IOException;
+
     /** Drops the connection at once (after an error). */
     void abort();
 
-    /** Closes the connection in order (TLS {@code close_notify}, then TCP FIN). */
+    /** Closes the connection in order (TLS {@code close_notify}, then TCP FIN) and releases everything. */
     @Override
     void close();
 }

@@ -5,6 +5,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 
 /**
  * UDP (RFC 5426): one message per datagram, no acknowledgement. Lossy by nature: a datagram the network or
@@ -44,12 +45,24 @@ final class UdpTransport implements Transport {
     }
 
     @Override
+    public boolean connected() {
+        return socket != null;
+    }
+
+    @Override
     public void write(byte[] b, int off, int len) throws IOException {
         socket.send(new DatagramPacket(b, off, len));
     }
 
     @Override
     public boolean peerClosed() {
+        return false;
+    }
+
+    /** UDP has nothing to end in order, and nothing ever says what arrived: false. */
+    @Override
+    public boolean shutdown(Duration wait) {
+        close();
         return false;
     }
 

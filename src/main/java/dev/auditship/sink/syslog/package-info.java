@@ -12,13 +12,18 @@
  *       datagram per message, RFC 5426) and {@link dev.auditship.sink.syslog.StreamTransport} (TCP, or TLS
  *       per RFC 5425 with {@link dev.auditship.sink.syslog.TlsContexts}); both connect lazily and are
  *       dropped on any error, so the next send reconnects.</li>
+ *   <li>{@link dev.auditship.sink.syslog.ReplayWindow} keeps the frames last written on a stream connection
+ *       (up to {@code replay_window_bytes}), since TCP and TLS syslog have no acknowledgement; the sink writes
+ *       them again on the next connection when one breaks.</li>
  *   <li>{@link dev.auditship.sink.syslog.SyslogSink} ties them together and reports per record what was
- *       written. It never waits or retries: back-off between attempts is {@code sink.Delivery}'s.</li>
+ *       written. It never waits between attempts or retries a batch itself: back-off is
+ *       {@code sink.Delivery}'s. (It does reconnect at once to replay the window when it sees a connection
+ *       close right after a batch, and at shutdown.)</li>
  * </ul>
  *
  * <p>Threads: the sink is used by one thread at a time (the pipeline's or the spool drainer's). A stream
  * transport owns one extra daemon thread, a watchdog that closes the socket when a write blocks longer than
  * {@code write_timeout_secs}, which makes the blocked write fail so the batch is retried on a new
- * connection.
+ * connection. The replay window belongs to the sink and is touched only by the sending thread.
  */
 package dev.auditship.sink.syslog;

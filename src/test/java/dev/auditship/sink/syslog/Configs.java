@@ -20,6 +20,7 @@ final class Configs {
     Integer max;
     Tls tls;
     Duration writeTimeout = Duration.ofSeconds(10);
+    long replayWindow = SyslogSinkConfig.DEFAULT_REPLAY_WINDOW_BYTES;
 
     static Configs udp(int port) {
         Configs c = new Configs();
@@ -68,11 +69,17 @@ final class Configs {
         return this;
     }
 
+    Configs replayWindow(long bytes) {
+        replayWindow = bytes;
+        return this;
+    }
+
     SyslogSinkConfig build() {
         Framing f = framing != null ? framing : transport == Transport.UDP ? Framing.NONE : Framing.OCTET_COUNTING;
         int m = max != null ? max : transport == Transport.UDP ? 2048 : 65_536;
         return new SyslogSinkConfig(transport, "127.0.0.1", port, protocol, f, 10, 6, 4, HOSTNAME, "coderd", sd,
-                "coder@32473", bom, m, tls, Duration.ofSeconds(5), writeTimeout, Duration.ofSeconds(60));
+                "coder@32473", bom, m, tls, Duration.ofSeconds(5), writeTimeout, Duration.ofSeconds(60),
+                transport == Transport.UDP ? 0 : replayWindow);
     }
 
     /** The encoder the sink builds from these settings, to compute the exact bytes expected. */

@@ -58,6 +58,7 @@ class SyslogSinkConfigTest {
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.keepAlive()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.replayWindowBytes()).isEqualTo(1024 * 1024);
         assertThat(c.endpoint()).isEqualTo("tls://siem.example.com:6514");
     }
 
@@ -101,6 +102,7 @@ class SyslogSinkConfigTest {
                 connect_timeout_secs: 5
                 write_timeout_secs: 500ms
                 keep_alive_secs: 0
+                replay_window_bytes: 4MiB
                 """);
         assertThat(c.facility()).isEqualTo(19);
         assertThat(c.severity()).isEqualTo(5);
@@ -116,6 +118,25 @@ class SyslogSinkConfigTest {
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.writeTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.keepAlive()).isEqualTo(Duration.ZERO);
+        assertThat(c.replayWindowBytes()).isEqualTo(4 << 20);
+    }
+
+    @Test
+    void replayWindow() {
+        assertThat(ok("endpoint: tcp://h\nreplay_window_bytes: 0").replayWindowBytes()).isZero();
+        assertThat(ok("endpoint: tcp://h\nreplay_window_bytes: 96KiB").replayWindowBytes()).isEqualTo(96 * 1024);
+        assertThat(ok("endpoint: tcp://h\nreplay_window_bytes: 1GiB").replayWindowBytes()).isEqualTo(1L << 30);
+        assertThat(ok("endpoint: udp://h").replayWindowBytes()).isZero();
+        assertThat(problems("endpoint: tcp://h\nreplay_window_bytes: 2GiB")).containsExactly(
+                "t.yaml:6:26: sinks.sl.replay_window_bytes: \"2GiB\" is out of range. Fix: use a size from 0 to "
+                        + "1GiB, for example 1000000, 64KiB or 100MiB");
+        assertThat(problems("endpoint: tcp://h\nreplay_window_bytes: lots")).containsExactly(
+                "t.yaml:6:26: sinks.sl.replay_window_bytes: expected a byte size, got \"lots\". Fix: use a size from "
+                        + "0 to 1GiB, for example 1000000, 64KiB or 100MiB");
+        // The socket's send buffer is a quarter of the window (the kernel doubles it): half the window at most.
+        assertThat(SyslogSink.sendBufferBytes(1024 * 1024)).isEqualTo(256 * 1024);
+        assertThat(SyslogSink.sendBufferBytes(0)).isZero();
+        assertThat(SyslogSink.sendBufferBytes(1L << 30)).isEqualTo(1 << 28);
     }
 
     @ParameterizedTest(name = "facility {0}")
@@ -257,14 +278,17 @@ class SyslogSinkConfigTest {
 
     @Test
     void streamOnlyKeysOnUdp() {
-        assertThat(problems("endpoint: udp://h\nconnect_timeout_secs: 5\nwrite_timeout_secs: 5\nkeep_alive_secs: 5"))
+        assertThat(problems("endpoint: udp://h\nconnect_timeout_secs: 5\nwrite_timeout_secs: 5\nkeep_alive_secs: 5\n"
+                + "replay_window_bytes: 1MiB"))
                 .containsExactly(
                         "t.yaml:6:27: sinks.sl.connect_timeout_secs: connect_timeout_secs applies only to tcp:// and "
                                 + "tls:// endpoints. Fix: remove connect_timeout_secs:",
                         "t.yaml:7:25: sinks.sl.write_timeout_secs: write_timeout_secs applies only to tcp:// and "
                                 + "tls:// endpoints. Fix: remove write_timeout_secs:",
                         "t.yaml:8:22: sinks.sl.keep_alive_secs: keep_alive_secs applies only to tcp:// and tls:// "
-                                + "endpoints. Fix: remove keep_alive_secs:");
+                                + "endpoints. Fix: remove keep_alive_secs:",
+                        "t.yaml:9:26: sinks.sl.replay_window_bytes: replay_window_bytes applies only to tcp:// and "
+                                + "tls:// endpoints. Fix: remove replay_window_bytes:");
     }
 
     @Test
@@ -272,8 +296,8 @@ class SyslogSinkConfigTest {
         assertThat(problems("endpoint: tcp://h\nport: 514")).containsExactly(
                 "t.yaml:6:5: sinks.sl.port: unknown key \"port\". Fix: remove it, or use one of: app_name, bom, "
                         + "connect_timeout_secs, endpoint, facility, filter, format, framing, hostname, "
-                        + "keep_alive_secs, max_message_bytes, protocol, retry, sd_id, severity, spool, "
-                        + "structured_data, tls, type, write_timeout_secs");
+                        + "keep_alive_secs, max_message_bytes, protocol, replay_window_bytes, retry, sd_id, severity, "
+                        + "spool, structured_data, tls, type, write_timeout_secs");
     }
 
     @Test
@@ -288,6 +312,7 @@ class SyslogSinkConfigTest {
         assertThat(j.tls()).isEqualTo(new SyslogSinkConfig.Tls(Path.of("/etc/auditship/tls/ca.pem"),
                 Path.of("/etc/auditship/tls/client.pem"), Path.of("/etc/auditship/tls/client.key"), null, false));
         assertThat(j.framing()).isEqualTo(Framing.OCTET_COUNTING);
+        assertThat(j.replayWindowBytes()).isEqualTo(1024 * 1024);
 
         ConfigLoader.Result human = new ConfigLoader(k -> k.equals("SYSLOG_HOST") ? "siem.internal" : null)
                 .load(Path.of("samples/syslog-tls-human.yaml"));
