@@ -70,8 +70,10 @@ class SourcesEndToEndTest {
                     "9682b1b5-7b9f-4bf2-9a39-9463f8e41cd6"));
             coder.addAudit(ApiRows.audit(1, Instant.parse("2025-07-03T05:00:00Z"))); // before start_at: now
             ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Path tokenFile = dir.resolve("coder-token");
+            Files.writeString(tokenFile, "test-token\n");
             Pipeline p = start("coder-api-stdout-human.yaml", Map.of("CODER_URL", coder.endpoint().toString(),
-                    "CODER_SESSION_TOKEN", "test-token"),
+                    "CODER_TOKEN_FILE", tokenFile.toString()),
                     Clock.fixed(Instant.parse("2025-07-03T06:00:00Z"), ZoneOffset.UTC), out);
             AtomicReference<Throwable> failed = new AtomicReference<>();
             Thread t = run(p, failed);
