@@ -23,6 +23,9 @@ batch_max_events: 2000
 sinks:
   out: {type: file, format: json, path: $W/out/events.log, max_bytes: 1GiB}
 YAML
-t java -jar target/auditship.jar run --config "$W/file.yaml" 2> "$W/run.log"
+s=$(date +%s.%N)
+java -jar target/auditship.jar run --config "$W/file.yaml" 2> "$W/run.log"
+e=$(date +%s.%N)
+echo "$(echo "$e - $s" | bc) s: java -jar target/auditship.jar run (file source -> file sink)" >&2
 grep "Finished" "$W/run.log" >&2
 wc -l "$W/out/events.log" >&2
