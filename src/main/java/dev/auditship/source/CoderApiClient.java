@@ -2,17 +2,12 @@ package dev.auditship.source;
 
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.Secret;
+import dev.auditship.io.Pem;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -65,10 +59,10 @@ final class CoderApiClient implements AutoCloseable {
         PoolingHttpClientConnectionManagerBuilder cm = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build());
         if (tls.caFile() != null || tls.insecureSkipVerify()) {
+            SSLContext ssl = context(tls);
             cm.setTlsSocketStrategy(tls.insecureSkipVerify()
-                    ? new DefaultClientTlsStrategy(trustAll(), HostnameVerificationPolicy.CLIENT,
-                    NoopHostnameVerifier.INSTANCE)
-                    : new DefaultClientTlsStrategy(trusting(tls.caFile())));
+                    ? new DefaultClientTlsStrategy(ssl, HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE)
+                    : new DefaultClientTlsStrategy(ssl));
         }
         this.http = HttpClients.custom()
                 .setConnectionManager(cm.build())
@@ -154,46 +148,13 @@ final class CoderApiClient implements AutoCloseable {
         }
     }
 
-    private static SSLContext trusting(java.nio.file.Path caFile) throws IOException {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            int i = 0;
-            for (Certificate c : cf.generateCertificates(in)) {
-                ks.setCertificateEntry("ca-" + i++, c);
-            }
-            if (i == 0) {
-                throw new IOException("no certificates in " + caFile);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot use the CA file " + caFile + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static SSLContext trustAll() throws IOException {
-        TrustManager all = new javax.net.ssl.X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
+    /** A context trusting exactly the certificates of {@code tls.ca_file}, or with insecure_skip_verify anything. */
+    private static SSLContext context(CoderApiSourceConfig.Tls tls) throws IOException {
         try {
+            TrustManager[] trust = tls.insecureSkipVerify()
+                    ? new TrustManager[] {Pem.trustAll()} : Pem.trustManagers(tls.caFile());
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[]{all}, null);
+            ctx.init(null, trust, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.auditship.config.HecSinkConfig;
+import dev.auditship.io.Pem;
 import dev.auditship.sink.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -189,10 +190,10 @@ class HecTlsTest {
                 + "key.pk8.pem) and protect the file with its permissions");
         assertThatThrownBy(() -> PemTls.privateKey(pki.caPem)).hasMessage("tls.key_file " + pki.caPem + " holds no "
                 + "PEM private key (-----BEGIN PRIVATE KEY-----)");
-        assertThatThrownBy(() -> PemTls.certificates(pki.clientKeyPem, "tls.ca_file")).hasMessage("tls.ca_file "
+        assertThatThrownBy(() -> Pem.certificates(pki.clientKeyPem, "tls.ca_file")).hasMessage("tls.ca_file "
                 + pki.clientKeyPem + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
         Path missing = dir.resolve("missing.pem");
-        assertThatThrownBy(() -> PemTls.certificates(missing, "tls.ca_file")).hasMessage("cannot read tls.ca_file "
+        assertThatThrownBy(() -> Pem.certificates(missing, "tls.ca_file")).hasMessage("cannot read tls.ca_file "
                 + missing + ": NoSuchFileException");
         // the client key does not belong to the server certificate
         Path serverCert = dir.resolve("server.pem");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.auditship.config.SyslogSinkConfig.Tls;
+import dev.auditship.io.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class TlsContextsTest {
         // 30 82 LL LL | 02 01 00 | 30 0D <rsaEncryption> 05 00 | 04 82 LL LL | RSAPrivateKey (PKCS#1)
         byte[] pkcs1 = Arrays.copyOfRange(pkcs8, 26, pkcs8.length);
         assertThat(pkcs1[0]).isEqualTo((byte) 0x30);
-        assertThat(TlsContexts.wrapPkcs1Rsa(pkcs1)).isEqualTo(pkcs8);
+        assertThat(Pem.wrapPkcs1Rsa(pkcs1)).isEqualTo(pkcs8);
         Path f = dir.resolve("rsa.key");
         Files.writeString(f, pem("RSA PRIVATE KEY", pkcs1));
         assertThat(TlsContexts.privateKey(f).getEncoded()).isEqualTo(pkcs8);
