@@ -41,8 +41,20 @@ public final class Pem {
     private Pem() {
     }
 
-    /** Trust managers that trust exactly the certificates of {@code caFile} ({@code tls.ca_file}). */
-    public static TrustManager[] trustManagers(Path caFile) throws IOException, GeneralSecurityException {
+    /**
+     * The trust managers for {@code tls.ca_file} and {@code tls.insecure_skip_verify}: with the latter, a
+     * manager that accepts every certificate; else those trusting exactly the CA file's certificates; with
+     * neither, null, which {@code SSLContext.init} takes as the JVM's default trust store.
+     */
+    public static TrustManager[] trustManagers(Path caFile, boolean insecureSkipVerify)
+            throws IOException, GeneralSecurityException {
+        if (insecureSkipVerify) {
+            return new TrustManager[] {new TrustAll()};
+        }
+        return caFile == null ? null : trustManagers(caFile);
+    }
+
+    private static TrustManager[] trustManagers(Path caFile) throws IOException, GeneralSecurityException {
         List<X509Certificate> cas = certificates(caFile, "tls.ca_file");
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
@@ -222,10 +234,6 @@ public final class Pem {
      * For {@code insecure_skip_verify: true}: accepts every server certificate. Never the default. Extended,
      * so JSSE does not wrap it in its own host name check.
      */
-    public static X509ExtendedTrustManager trustAll() {
-        return new TrustAll();
-    }
-
     private static final class TrustAll extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {

@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -151,10 +150,8 @@ final class CoderApiClient implements AutoCloseable {
     /** A context trusting exactly the certificates of {@code tls.ca_file}, or with insecure_skip_verify anything. */
     private static SSLContext context(CoderApiSourceConfig.Tls tls) throws IOException {
         try {
-            TrustManager[] trust = tls.insecureSkipVerify()
-                    ? new TrustManager[] {Pem.trustAll()} : Pem.trustManagers(tls.caFile());
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, trust, null);
+            ctx.init(null, Pem.trustManagers(tls.caFile(), tls.insecureSkipVerify()), null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);

@@ -33,12 +33,7 @@ final class PemTls {
      */
     static SSLContext context(HecSinkConfig.Tls tls, NoClientCertificate noCertificate) throws IOException {
         try {
-            TrustManager[] trust = null; // null: the JVM's default trust store
-            if (tls.insecureSkipVerify()) {
-                trust = new TrustManager[] {Pem.trustAll()};
-            } else if (tls.caFile() != null) {
-                trust = Pem.trustManagers(tls.caFile());
-            }
+            TrustManager[] trust = Pem.trustManagers(tls.caFile(), tls.insecureSkipVerify());
             KeyManager[] keys = {noCertificate};
             if (tls.certFile() != null && tls.keyFile() != null) {
                 keys = keyManagers(tls.certFile(), tls.keyFile());

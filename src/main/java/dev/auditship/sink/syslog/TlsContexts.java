@@ -23,12 +23,7 @@ final class TlsContexts {
 
     static SSLContext build(Tls tls) throws IOException {
         try {
-            TrustManager[] trust = null; // null: the JVM's default trust store
-            if (tls.insecureSkipVerify()) {
-                trust = new TrustManager[] {Pem.trustAll()};
-            } else if (tls.caFile() != null) {
-                trust = Pem.trustManagers(tls.caFile());
-            }
+            TrustManager[] trust = Pem.trustManagers(tls.caFile(), tls.insecureSkipVerify());
             KeyManager[] keys = null;
             if (tls.certFile() != null && tls.keyFile() != null) {
                 keys = Pem.keyManagers(tls.certFile(), tls.keyFile(), encryptedAdvice(tls.keyFile()));
