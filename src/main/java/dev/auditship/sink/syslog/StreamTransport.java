@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -86,10 +85,7 @@ final class StreamTransport implements Transport {
         if (socket != null) {
             return false;
         }
-        InetSocketAddress addr = new InetSocketAddress(host, port);
-        if (addr.isUnresolved()) {
-            throw new UnknownHostException("cannot resolve " + host);
-        }
+        InetSocketAddress addr = Transport.resolve(host, port);
         Socket r = new Socket();
         try {
             if (!keepAlive.isZero()) {

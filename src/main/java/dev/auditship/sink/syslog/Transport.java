@@ -9,6 +9,18 @@ import java.time.Duration;
  */
 interface Transport extends AutoCloseable {
 
+    /**
+     * The receiver's address, resolved anew on every (re)connect so a receiver that moved to a new address is
+     * found again; an unresolvable host is an I/O failure (retried), not a configuration error.
+     */
+    static java.net.InetSocketAddress resolve(String host, int port) throws IOException {
+        java.net.InetSocketAddress addr = new java.net.InetSocketAddress(host, port);
+        if (addr.isUnresolved()) {
+            throw new java.net.UnknownHostException("cannot resolve " + host);
+        }
+        return addr;
+    }
+
     /** Connects (and for TLS completes the handshake) unless connected; true when it made a new connection. */
     boolean open() throws IOException;
 

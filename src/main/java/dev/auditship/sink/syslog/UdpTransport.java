@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -28,11 +27,7 @@ final class UdpTransport implements Transport {
         if (socket != null) {
             return false;
         }
-        // Resolved on every (re)connect, so a receiver that moved to a new address is found again.
-        InetSocketAddress addr = new InetSocketAddress(host, port);
-        if (addr.isUnresolved()) {
-            throw new UnknownHostException("cannot resolve " + host);
-        }
+        InetSocketAddress addr = Transport.resolve(host, port);
         DatagramSocket s = new DatagramSocket();
         try {
             s.connect(addr);
