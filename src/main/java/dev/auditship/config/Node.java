@@ -13,8 +13,12 @@ public sealed interface Node {
     record Loc(int line, int column) {
     }
 
-    /** A scalar. {@code text} is after {@code ${VAR}} interpolation; {@code isNull} for YAML null / {@code ~}. */
-    record Scalar(String text, boolean isNull, boolean quoted, Loc loc) implements Node {
+    /**
+     * A scalar. {@code text} is after {@code ${VAR}} interpolation; {@code isNull} for YAML null / {@code ~};
+     * {@code broken} when interpolation failed (that problem is already reported, so accessors report
+     * nothing more about the value).
+     */
+    record Scalar(String text, boolean isNull, boolean broken, Loc loc) implements Node {
     }
 
     /** A mapping, keys in file order; {@code keyLocs} holds where each key was written. */

@@ -68,7 +68,7 @@ public final class Section {
             return null;
         }
         if (n instanceof Node.Scalar s) {
-            return s;
+            return s.broken() ? null : s;
         }
         problems.add(n.loc(), childPath(key), "expected a single value, got " + Node.describe(n),
                 "write " + key + ": <value>");
@@ -82,6 +82,9 @@ public final class Section {
 
     public String requiredString(String key, String fix) {
         Node.Scalar s = scalar(key);
+        if (s == null && node.entries().get(key) instanceof Node.Scalar b && b.broken()) {
+            return null; // its interpolation problem is already reported
+        }
         if (s == null || s.text().isEmpty()) {
             if (!node.entries().containsKey(key) || s != null || node.entries().get(key) instanceof Node.Scalar) {
                 problems.add(node.loc(), childPath(key), "is required", fix);
@@ -269,6 +272,12 @@ public final class Section {
      * may be set. The value is never put in a problem message.
      */
     public Secret secret(String key, boolean required) {
+        if (node.entries().get(key) instanceof Node.Scalar b && b.broken()
+                || node.entries().get(key + "_file") instanceof Node.Scalar bf && bf.broken()) {
+            read.add(key);
+            read.add(key + "_file");
+            return null; // its interpolation problem is already reported
+        }
         String inline = string(key, null);
         Path file = pathValue(key + "_file", null);
         if (inline != null && file != null) {

@@ -87,7 +87,9 @@ public final class YamlTree {
                 return new Node.Scalar("", true, false, loc);
             }
             default -> {
-                return new Node.Scalar(interpolate(p.getText(), loc, path), false, false, loc);
+                int before = problems.all().size();
+                String text = interpolate(p.getText(), loc, path);
+                return new Node.Scalar(text, false, problems.all().size() > before, loc);
             }
         }
     }

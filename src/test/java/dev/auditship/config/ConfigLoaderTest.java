@@ -91,6 +91,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnsetVariableIsReportedOnceNotAlsoAsAMissingValue() {
+        assertThat(problems("source: {type: file, path: \"${NOT_SET}\"}\ncoder: {endpoint: \"${NO_URL}\", "
+                + "token: \"${NO_TOKEN}\"}\nsinks: {a: {type: stdout}}\n")).containsExactly(
+                "c.yaml:1:28: source.path: environment variable NOT_SET is not set. Fix: set NOT_SET or give a default: ${NOT_SET:-value}",
+                "c.yaml:2:19: coder.endpoint: environment variable NO_URL is not set. Fix: set NO_URL or give a default: ${NO_URL:-value}",
+                "c.yaml:2:39: coder.token: environment variable NO_TOKEN is not set. Fix: set NO_TOKEN or give a default: ${NO_TOKEN:-value}");
+    }
+
+    @Test
     void durationsAndSizesInTheirUnits() {
         assertThat(Units.parseDuration("90d", null)).isEqualTo(Duration.ofDays(90));
         assertThat(Units.parseDuration("2w", null)).isEqualTo(Duration.ofDays(14));
