@@ -34,6 +34,8 @@ public final class StreamSource implements Source {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8192);
     private final Thread reader;
     private volatile boolean ended;
+    /** A reader failure that arrived after some events of a batch; thrown by the next {@link #next} call. */
+    private Exception pendingError;
 
     public StreamSource(String inputName, InputStream in, Rejects rejects) {
         this.inputName = inputName;
@@ -99,6 +101,14 @@ public final class StreamSource implements Source {
 
     @Override
     public Batch next(int max, Duration linger) throws IOException, InterruptedException {
+        if (pendingError != null) {
+            Exception e = pendingError;
+            pendingError = null;
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) e;
+        }
         if (ended) {
             return null;
         }
@@ -115,7 +125,14 @@ public final class StreamSource implements Source {
                 if (left <= 0) {
                     break;
                 }
-                o = queue.poll(left, TimeUnit.NANOSECONDS);
+                try {
+                    o = queue.poll(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    // Stopping while lingering: the events already taken from the queue cannot be read again
+                    // (stdin has no checkpoint), so they are returned and delivered; the interrupt stays set.
+                    Thread.currentThread().interrupt();
+                    break;
+                }
                 if (o == null) {
                     break;
                 }
@@ -134,11 +151,16 @@ public final class StreamSource implements Source {
             return true;
         }
         ended = true;
-        if (o instanceof IOException e) {
-            throw e;
-        }
-        if (o instanceof RuntimeException e) {
-            throw e;
+        if (o instanceof IOException || o instanceof RuntimeException) {
+            if (!events.isEmpty()) {
+                // Deliver what was read before the failure first; the error ends the next call.
+                pendingError = (Exception) o;
+                return false;
+            }
+            if (o instanceof IOException e) {
+                throw e;
+            }
+            throw (RuntimeException) o;
         }
         LOG.debug("End of input. input={}", inputName);
         return false;
