@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             pipeline = loaded.assembly().build();
         } catch (java.io.IOException | RuntimeException e) {
-            log.error("Cannot start: {}", e.getMessage());
+            log.error("Cannot start: {}", e.getMessage() != null ? e.getMessage() : e.toString());
             return ExitCodes.FAILURE;
         }
         log.info("Started. config={} sinks={}", config, loaded.config().sinks().size());
@@ -57,6 +57,7 @@ final class RunCommand implements Callable<Integer> {
      */
     static int runUntilDone(Pipeline pipeline, Duration shutdownTimeout, Logger log) {
         AtomicInteger signals = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Thread> watchdogRef = new java.util.concurrent.atomic.AtomicReference<>();
         Signals.onTermination(() -> {
             int n = signals.incrementAndGet();
             if (n == 1) {
@@ -72,6 +73,7 @@ final class RunCommand implements Callable<Integer> {
                     }
                 }, "auditship-shutdown-watchdog");
                 watchdog.setDaemon(true);
+                watchdogRef.set(watchdog);
                 watchdog.start();
             } else {
                 log.warn("Second shutdown signal: delivery is cut short now.");
@@ -89,9 +91,14 @@ final class RunCommand implements Callable<Integer> {
             return signals.get() > 0 ? ExitCodes.OK : ExitCodes.FAILURE;
         } catch (java.io.IOException | RuntimeException e) {
             pipeline.logStats("Failed.");
-            log.error("Stopped by an error; the last batch was not committed. error=\"{}\"", e.getMessage());
+            log.error("Stopped by an error; the last batch was not committed. error=\"{}\"",
+                    e.getMessage() != null ? e.getMessage() : e.toString());
             return ExitCodes.FAILURE;
         } finally {
+            Thread watchdog = watchdogRef.get();
+            if (watchdog != null) {
+                watchdog.interrupt(); // the run is over: the watchdog must not interrupt close()
+            }
             pipeline.close();
         }
     }

@@ -100,7 +100,9 @@ public final class ConfigLoader {
                     source = new SourceConfig(type, parser.apply(src));
                 }
             }
-            src.finish();
+            if (source != null) {
+                src.finish(); // unknown keys are judged only against a known type (see parseSink)
+            }
         }
 
         FilterRef filter = filterRef(top, "filter");
@@ -208,7 +210,11 @@ public final class ConfigLoader {
                 result = new SinkConfig(name, type, format, filter, retry, spool, settings);
             }
         }
-        s.finish();
+        if (result != null) {
+            // Without a known type its options cannot be judged: listing them all as unknown would only
+            // tell the operator to delete valid options because of one typo in type:.
+            s.finish();
+        }
         return result;
     }
 

@@ -81,16 +81,30 @@ public final class Assembly {
         };
     }
 
-    /** Builds the pipeline: opens the source, the files and the sinks. */
+    /**
+     * Builds the pipeline: compiles the filters, opens the source, then the sinks (with their spools). The
+     * source comes first because a missing input is the likeliest failure at start, and then nothing else
+     * (spool locks, drainer threads, connections) has been opened yet; a sink that fails to open closes
+     * everything opened before it.
+     */
     public Pipeline build() throws IOException {
         List<Problem> problems = new ArrayList<>();
         EventFilter global = Filters.compile(resolver(), config.filter(), problems);
+        List<EventFilter> sinkFilters = new ArrayList<>();
+        for (SinkConfig sc : config.sinks()) {
+            sinkFilters.add(Filters.compile(resolver(), sc.filter(), problems));
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the filters have problems: " + String.join("; ",
+                    problems.stream().map(Problem::render).toList()));
+        }
+        Source source = buildSource();
         DeadLetters deadLetters = new DeadLetters(new NdjsonFile(config.deadLetterFile(),
                 config.deadLetterRetention(), clock), new JsonFormat(config.envelope()), clock);
         List<SinkRuntime> sinks = new ArrayList<>();
         try {
-            for (SinkConfig sc : config.sinks()) {
-                EventFilter f = Filters.compile(resolver(), sc.filter(), problems);
+            for (int i = 0; i < config.sinks().size(); i++) {
+                SinkConfig sc = config.sinks().get(i);
                 Sink sink = buildSink(sc);
                 SinkStats stats = new SinkStats();
                 Delivery delivery = new Delivery(sink, sc.retry(), deadLetters, stats, Delivery.Sleeper.REAL);
@@ -105,17 +119,18 @@ public final class Assembly {
                                 + sc.spool().directory() + ": " + e.getMessage(), e);
                     }
                 }
-                sinks.add(new SinkRuntime(sc.name(), f, format(sc.format()), target));
+                sinks.add(new SinkRuntime(sc.name(), sinkFilters.get(i), format(sc.format()), target));
             }
         } catch (IOException | RuntimeException e) {
-            // Release what was opened (spool locks, drainer threads, connections) before giving up.
+            // Release what was opened (spool locks, drainer threads, connections, the source) before giving up.
             sinks.forEach(s -> s.target().close());
+            try {
+                source.close();
+            } catch (IOException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("config problems at build time: " + problems);
-        }
-        Source source = buildSource();
         return new Pipeline(source, global, sinks, config.batchMaxEvents(), config.batchLinger(),
                 config.statsInterval(), config.shutdownTimeout());
     }

@@ -91,6 +91,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aWrongTypeIsOneProblemNotOnePerOption() {
+        assertThat(problems("source: {type: filez, path: /x, follow: true}\nsinks:\n  a: {type: splnuk_hec, endpoint: "
+                + "https://s:8088, token: t, index: coder}\n")).containsExactly(
+                "c.yaml:1:16: source.type: \"filez\" is not one of stdin, file, coder_api. Fix: use one of: stdin, "
+                        + "file, coder_api (did you mean \"file\"?)",
+                "c.yaml:3:13: sinks.a.type: \"splnuk_hec\" is not one of stdout, file, splunk_hec, syslog. Fix: use "
+                        + "one of: stdout, file, splunk_hec, syslog (did you mean \"splunk_hec\"?)");
+    }
+
+    @Test
     void anUnsetVariableIsReportedOnceNotAlsoAsAMissingValue() {
         assertThat(problems("source: {type: file, path: \"${NOT_SET}\"}\ncoder: {endpoint: \"${NO_URL}\", "
                 + "token: \"${NO_TOKEN}\"}\nsinks: {a: {type: stdout}}\n")).containsExactly(
