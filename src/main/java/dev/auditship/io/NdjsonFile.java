@@ -44,6 +44,8 @@ public final class NdjsonFile implements AutoCloseable {
     private final Pattern rotatedName;
     private FileChannel channel;
     private long size;
+    /** Where a line cut short by a failure began: the file is cut back to it when next opened; -1 when none. */
+    private long truncateOnOpen = -1;
     private long lines;
     private long rotations;
     private long deletions;
@@ -82,8 +84,19 @@ public final class NdjsonFile implements AutoCloseable {
             }
             channel.force(false);
         } catch (ClosedChannelException e) {
-            // An interrupt (shutdown cutting a delivery short) closes an NIO channel for good: reopen next time.
+            // An interrupt (shutdown cutting a delivery short) closes an NIO channel for good: reopen next time,
+            // and cut off whatever part of the line got written, so the caller's retry leaves one whole line.
             channel = null;
+            truncateOnOpen = size;
+            throw e;
+        } catch (IOException e) {
+            // Disk full or an I/O error part-way: remove the fragment so a retry does not glue a line onto it.
+            try {
+                channel.truncate(size);
+            } catch (IOException ignored) {
+                truncateOnOpen = size;
+                closeQuietly();
+            }
             throw e;
         }
         size += b.length;
@@ -91,6 +104,17 @@ public final class NdjsonFile implements AutoCloseable {
         if (retention != null && !retention.maxAge().isZero() && !clock.instant().isBefore(nextAgeCheck)) {
             deleteExpired();
         }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // already failing
+        }
+        channel = null;
     }
 
     private void open() throws IOException {
@@ -101,6 +125,11 @@ public final class NdjsonFile implements AutoCloseable {
         channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         size = channel.size();
+        if (truncateOnOpen >= 0 && size > truncateOnOpen) {
+            channel.truncate(truncateOnOpen);
+            size = truncateOnOpen;
+        }
+        truncateOnOpen = -1;
         if (retention != null && !retention.maxAge().isZero()) {
             deleteExpired();
         }
