@@ -102,7 +102,7 @@ public final class FileFollower implements Source {
         FileFollower f = new FileFollower(path, checkpointFile, startAtEnd, pollInterval, rejects);
         FollowCheckpoint cp = FollowCheckpoint.load(checkpointFile);
         if (cp != null && !cp.followed().equals(path.toString())) {
-            LOG.warn("The checkpoint is for another file and is not used. checkpoint={} checkpoint_file={} path={}",
+            LOG.warn("The checkpoint is for another file and is not used. checkpoint_file={} checkpoint_path={} path={}",
                     checkpointFile, cp.followed(), path);
             cp = null;
         }
@@ -519,7 +519,7 @@ public final class FileFollower implements Source {
         }
         LOG.warn("The file in the checkpoint is gone (rotated and removed, or replaced while stopped); the followed "
                 + "file is read from its start, and lines written to the old file after the checkpoint may be missing. "
-                + "path={} checkpoint_file={} offset={}", path, cp.file(), cp.offset());
+                + "path={} checkpointed_file={} offset={}", path, cp.file(), cp.offset());
     }
 
     private void open(Path file, FollowCheckpoint cp, Role role) throws IOException {
