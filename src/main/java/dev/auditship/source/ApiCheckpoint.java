@@ -1,5 +1,6 @@
 package dev.auditship.source;
 
+import dev.auditship.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -236,7 +237,7 @@ final class ApiCheckpoint {
         if (!dirty) {
             return;
         }
-        AtomicFiles.write(file, JSON.writeValueAsBytes(toJson()));
+        AtomicFiles.replace(file, JSON.writeValueAsBytes(toJson()));
         dirty = false;
     }
 

@@ -1,5 +1,6 @@
 package dev.auditship.source;
 
+import dev.auditship.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -59,6 +60,6 @@ record FollowCheckpoint(String followed, String file, String fileKey, String fin
         n.put("fingerprint_bytes", fingerprintBytes);
         n.put("offset", offset);
         n.put("line", line);
-        AtomicFiles.write(target, JSON.writeValueAsBytes(n));
+        AtomicFiles.replace(target, JSON.writeValueAsBytes(n));
     }
 }

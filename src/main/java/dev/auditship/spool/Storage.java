@@ -73,13 +73,7 @@ interface Storage {
 
         @Override
         public void replaceAtomically(Path target, byte[] content) throws IOException {
-            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-            try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
-                out.write(content);
-                out.getFD().sync();
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(target.toAbsolutePath().getParent());
+            dev.auditship.io.AtomicFiles.replace(target, content);
         }
 
         @Override
@@ -97,13 +91,7 @@ interface Storage {
 
         @Override
         public void syncDirectory(Path dir) {
-            // Linux (and most Unix file systems) need an fsync of the directory for a new or renamed entry to
-            // be durable. Some platforms cannot open a directory: there the rename is as durable as it gets.
-            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-                ch.force(true);
-            } catch (IOException | UnsupportedOperationException e) {
-                // not supported here; nothing more can be done
-            }
+            dev.auditship.io.AtomicFiles.syncDirectory(dir);
         }
     };
 
