@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,7 +24,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +100,7 @@ public final class CoderApiSource implements Source {
     }
 
     private final Settings settings;
+    private final io.github.resilience4j.core.IntervalFunction backoff;
     private final CoderApiClient client;
     private final Rejects rejects;
     private final ApiMapper mapper;
@@ -121,6 +120,8 @@ public final class CoderApiSource implements Source {
 
     CoderApiSource(Settings settings, CoderApiClient client, Rejects rejects) throws IOException {
         this.settings = settings;
+        this.backoff = io.github.resilience4j.core.IntervalFunction.ofExponentialRandomBackoff(
+                settings.backoffInitial(), 2.0, 0.2, settings.backoffMax());
         this.client = client;
         this.rejects = rejects;
         this.mapper = new ApiMapper(settings.loggerNames());
@@ -582,28 +583,13 @@ public final class CoderApiSource implements Source {
 
     /** {@code Retry-After} as seconds or an HTTP date (RFC 9110 §10.2.3), or null. */
     static Duration retryAfter(String v) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim())));
-        } catch (NumberFormatException e) {
-            try {
-                ZonedDateTime t = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(Instant.now(), t.toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException e2) {
-                return null;
-            }
-        }
+        return dev.auditship.io.RetryAfter.parse(v, Instant.now());
     }
 
     private void failed(PollFailed f) {
         failures++;
-        long base = settings.backoffInitial().toNanos();
-        long max = settings.backoffMax().toNanos();
-        long d = failures >= 62 ? max : Math.min(max, base << Math.min(failures - 1, 30));
-        d = (long) (d * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+        // The same exponential back-off with jitter (resilience4j) as the sinks' retry wrapper.
+        long d = Duration.ofMillis(backoff.apply(Math.min(failures, 30))).toNanos();
         if (f.retryAfter != null) {
             d = Math.max(d, Math.min(f.retryAfter.toNanos(), Duration.ofHours(1).toNanos()));
         }

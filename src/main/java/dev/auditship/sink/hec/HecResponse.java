@@ -2,11 +2,8 @@ package dev.auditship.sink.hec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -109,24 +106,7 @@ record HecResponse(int status, Integer code, String text, Integer invalidEventNu
      * zero; anything else is ignored ({@code null}).
      */
     static Duration parseRetryAfter(String header, Instant now) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        String h = header.trim();
-        if (h.chars().allMatch(Character::isDigit)) {
-            try {
-                return Duration.ofSeconds(Long.parseLong(h));
-            } catch (NumberFormatException e) {
-                return null; // absurdly long: ignore rather than wait forever
-            }
-        }
-        try {
-            Instant at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration d = Duration.between(now, at);
-            return d.isNegative() ? Duration.ZERO : d;
-        } catch (DateTimeException e) {
-            return null;
-        }
+        return dev.auditship.io.RetryAfter.parse(header, now);
     }
 
     /** {@code HTTP 400 code 6 "Invalid data format"} (with {@code invalid-event-number} when given). */
