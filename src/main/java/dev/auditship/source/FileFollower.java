@@ -458,6 +458,18 @@ public final class FileFollower implements Source {
             f.raf.readFully(buf, 0, n);
             feed(f, 0, n, f.pos);
             f.pos = len;
+        } else if (len > f.pos && !f.discarding) {
+            // A final line without newline that is longer than the limit: quarantined like any over-long line,
+            // never skipped silently.
+            int keep = REJECT_KEEP;
+            byte[] head = new byte[keep];
+            f.raf.seek(f.pos);
+            f.raf.readFully(head, 0, keep);
+            f.line++;
+            stats.lines.incrementAndGet();
+            handle(new Decoded.Rejected(f.line, "line longer than " + StreamSource.MAX_LINE_BYTES + " bytes (cut "
+                    + "in the rejects file)", Utf8.decode(head, 0, keep)));
+            f.pos = len;
         }
         f.decoder.finish();
         lastPosition = f.position();

@@ -340,6 +340,25 @@ class FileFollowerTest {
     }
 
     @Test
+    void anOverLongLastLineOfARotatedFileIsQuarantinedNotSkipped() throws Exception {
+        String huge = "{\"msg\":\"audit_log\",\"x\":\"" + "a".repeat(StreamSource.MAX_LINE_BYTES + 10) + "\"}";
+        append(log(), line(0) + huge); // no newline: only finishing the rotated file reads it
+        FileFollower first = follower(false);
+        first.commit(first.next(10, Duration.ZERO));
+        first.close();
+        opened.remove(first);
+        Files.move(log(), dir.resolve("coderd.log.1"));
+        append(log(), line(1));
+        Run run = new Run(follower(false), 100).until(1);
+        assertThat(run.ids()).isEqualTo(ids(1, 2));
+        List<String> rejects = Files.readAllLines(dir.resolve("rejects.ndjson"));
+        assertThat(rejects).hasSize(1);
+        JsonNode r = ApiRows.M.readTree(rejects.get(0));
+        assertThat(r.get("line").asInt()).isEqualTo(2);
+        assertThat(r.get("reason").asText()).isEqualTo("line longer than 1048576 bytes (cut in the rejects file)");
+    }
+
+    @Test
     void stopWakesAnIdleFollower() throws Exception {
         FileFollower f = follower(false);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
