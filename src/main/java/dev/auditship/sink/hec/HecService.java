@@ -196,7 +196,10 @@ final class HecService implements AutoCloseable {
                         loc == null ? null : loc.getValue(), clock.instant());
             });
         } catch (IOException e) {
-            if (noClientCertificate.asked() > certificateRequests) {
+            // A server that asked for a client certificate we do not have usually ends the handshake (or, with
+            // TLS 1.3, the first write) at once; a timeout is no sign of that, only of a slow or gone server.
+            if (noClientCertificate.asked() > certificateRequests && !expired.get()
+                    && !(e instanceof java.io.InterruptedIOException)) {
                 throw new ClientCertificateRequiredException();
             }
             if (expired.get()) {
