@@ -193,12 +193,20 @@ public final class HecSink implements Sink {
                 accepted(a, req, state, acks);
             } else if (v instanceof HecClassifier.Partial p) {
                 stats.partials.incrementAndGet();
-                for (int k = 0; k < p.invalid(); k++) {
-                    state[req.get(k)] = DELIVERED;
+                List<Integer> tail = new ArrayList<>();
+                if (cfg.ack().enabled()) {
+                    // Splunk indexed the events before the bad one, but a refused request carries no ackId: with
+                    // acknowledgement on, nothing counts as delivered unconfirmed, so they are sent again
+                    // (a possible duplicate, never an unconfirmed commit).
+                    tail.addAll(req.subList(0, p.invalid()));
+                } else {
+                    for (int k = 0; k < p.invalid(); k++) {
+                        state[req.get(k)] = DELIVERED;
+                    }
                 }
                 state[req.get(p.invalid())] = REJECTED;
                 rejection[req.get(p.invalid())] = p.reason();
-                List<Integer> tail = req.subList(p.invalid() + 1, req.size());
+                tail.addAll(req.subList(p.invalid() + 1, req.size()));
                 LOG.debug("Splunk refused one event of a request; the events after it are sent again. sink={} "
                         + "events={} invalid_event_number={} reason=\"{}\"", name, req.size(), p.invalid(), p.reason());
                 if (!tail.isEmpty()) {

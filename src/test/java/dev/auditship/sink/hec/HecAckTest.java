@@ -2,6 +2,7 @@ package dev.auditship.sink.hec;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -77,6 +78,26 @@ class HecAckTest {
             assertThat(all).extracting(r -> r.getHeader("X-Splunk-Request-Channel")).containsOnly(sink.channel());
             assertThat(sink.hecStats().acked.get()).isEqualTo(1);
             assertThat(sink.hecStats().acksPending.get()).isZero();
+        }
+    }
+
+    @Test
+    void withAcksTheEventsBeforeARefusedOneAreSentAgainToGetConfirmed() throws Exception {
+        // The first request (ids 0,1,2) is refused at event 1; the resend carries 0 and 2 and is acknowledged.
+        wm.stubFor(post(urlEqualTo(EVENT)).withRequestBody(containing(id(1))).willReturn(aResponse().withStatus(400)
+                .withBody("{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":1}")));
+        wm.stubFor(post(urlEqualTo(EVENT)).withRequestBody(notContaining(id(1))).willReturn(aResponse().withStatus(200)
+                .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":7}")));
+        ackAnswers("{\"acks\":{\"7\":true}}");
+        List<Record> recs = jsonRecords(3);
+        try (HecSink sink = sink(500)) {
+            Outcome o = sink.send(recs);
+            assertThat(o.retry()).isEmpty();
+            assertThat(ids(o.rejected().stream().map(Outcome.Rejection::record).toList())).containsExactly(id(1));
+            List<String> sent = bodies(EVENT);
+            assertThat(sent).hasSize(2);
+            assertThat(sent.get(1)).contains(id(0)).contains(id(2)).doesNotContain(id(1));
+            assertThat(sink.hecStats().acked.get()).isEqualTo(1);
         }
     }
 
