@@ -302,11 +302,6 @@ public final class SpoolTarget implements Target {
                 oldest = e.appendedAt();
             }
         }
-        if (expired > 0) {
-            dropExpired(expired);
-        } else if (ageDrops > 0 && !records.isEmpty()) {
-            endAgeDrops();
-        }
         if (!records.isEmpty()) {
             synchronized (flight) {
                 if (stopping) {
@@ -328,6 +323,14 @@ public final class SpoolTarget implements Target {
             Thread.interrupted();
         }
         spool.ack(b);
+        // Counted only once the batch is acknowledged: a batch cut short is read again and must not count its
+        // expired records twice. (A record that does not decode is quarantined before the ack, so it is kept
+        // even if the process dies here; a re-read batch may quarantine it twice, never lose it.)
+        if (expired > 0) {
+            dropExpired(expired);
+        } else if (ageDrops > 0 && !records.isEmpty()) {
+            endAgeDrops();
+        }
     }
 
     private void dropExpired(long count) {
