@@ -12,35 +12,43 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Loading and checking a config for {@code run} and {@code validate}: every problem, then exit 78. */
+/**
+ * Loading and checking a config for {@code run} and {@code validate}: every problem, then exit 78.
+ */
 final class ConfigSupport {
-    private ConfigSupport() {
-    }
+  private ConfigSupport() {}
 
-    record Loaded(AuditshipConfig config, Assembly assembly) {
-    }
+  record Loaded(AuditshipConfig config, Assembly assembly) {}
 
-    /** The checked config, or {@code null} after printing every problem to {@code err}. */
-    static Loaded load(Path file, PrintWriter err, InputStream stdin, OutputStream stdout) {
-        ConfigLoader.Result r = new ConfigLoader(System::getenv).load(file);
-        List<Problem> problems = new ArrayList<>(r.problems());
-        Assembly assembly = null;
-        if (r.config() != null) {
-            assembly = new Assembly(r.config(), Clock.systemUTC(), stdin, stdout);
-            for (Problem p : assembly.check()) {
-                problems.add(new Problem(file.toString(), p.line(), p.column(), p.path(), p.what(), p.fix()));
-            }
-        }
-        problems.sort(java.util.Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
-        if (!problems.isEmpty()) {
-            err.println("auditship: the configuration " + file + " has " + problems.size() + " problem"
-                    + (problems.size() == 1 ? "" : "s") + "; nothing was started:");
-            for (Problem p : problems) {
-                err.println("  " + p.render());
-            }
-            err.flush();
-            return null;
-        }
-        return new Loaded(r.config(), assembly);
+  /** The checked config, or {@code null} after printing every problem to {@code err}. */
+  static Loaded load(Path file, PrintWriter err, InputStream stdin, OutputStream stdout) {
+    ConfigLoader.Result r = new ConfigLoader(System::getenv).load(file);
+    List<Problem> problems = new ArrayList<>(r.problems());
+    Assembly assembly = null;
+    if (r.config() != null) {
+      assembly = new Assembly(r.config(), Clock.systemUTC(), stdin, stdout);
+      for (Problem p : assembly.check()) {
+        problems.add(
+            new Problem(file.toString(), p.line(), p.column(), p.path(), p.what(), p.fix()));
+      }
     }
+    problems.sort(
+        java.util.Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    if (!problems.isEmpty()) {
+      err.println(
+          "auditship: the configuration "
+              + file
+              + " has "
+              + problems.size()
+              + " problem"
+              + (problems.size() == 1 ? "" : "s")
+              + "; nothing was started:");
+      for (Problem p : problems) {
+        err.println("  " + p.render());
+      }
+      err.flush();
+      return null;
+    }
+    return new Loaded(r.config(), assembly);
+  }
 }

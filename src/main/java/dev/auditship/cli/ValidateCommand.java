@@ -9,47 +9,70 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code validate}: loads and checks a config, lists every problem, exits 78 when there is any. */
-@Command(name = "validate", description = "Check a config file and report every problem.",
-        mixinStandardHelpOptions = true)
+@Command(
+    name = "validate",
+    description = "Check a config file and report every problem.",
+    mixinStandardHelpOptions = true)
 final class ValidateCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, description = "The YAML config to check.")
-    Path config;
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      description = "The YAML config to check.")
+  Path config;
 
-    @Option(names = "--check-connectivity", description = "Also check that every network destination answers.")
-    boolean connectivity;
+  @Option(
+      names = "--check-connectivity",
+      description = "Also check that every network destination answers.")
+  boolean connectivity;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Override
-    public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        PrintWriter out = spec.commandLine().getOut();
-        ConfigSupport.Loaded loaded = ConfigSupport.load(config, err, System.in, System.out);
-        if (loaded == null) {
-            return ExitCodes.CONFIG;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (SinkConfig s : loaded.config().sinks()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(s.name()).append(" (").append(s.type()).append(", ")
-                    .append(s.format()).append(s.filter() != null ? ", filtered" : "").append(')');
-        }
-        out.println("The configuration " + config + " is valid: source " + loaded.config().source().type()
-                + "; sinks " + sb + ".");
-        if (connectivity) {
-            int failed = 0;
-            for (String problem : loaded.assembly().checkConnectivity()) {
-                err.println("  " + problem);
-                failed++;
-            }
-            if (failed > 0) {
-                err.println("auditship: " + failed + " destination" + (failed == 1 ? "" : "s") + " cannot be reached.");
-                return ExitCodes.FAILURE;
-            }
-            out.println("Every destination answered.");
-        }
-        out.flush();
-        return ExitCodes.OK;
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    ConfigSupport.Loaded loaded = ConfigSupport.load(config, err, System.in, System.out);
+    if (loaded == null) {
+      return ExitCodes.CONFIG;
     }
+    StringBuilder sb = new StringBuilder();
+    for (SinkConfig s : loaded.config().sinks()) {
+      sb.append(sb.length() == 0 ? "" : ", ")
+          .append(s.name())
+          .append(" (")
+          .append(s.type())
+          .append(", ")
+          .append(s.format())
+          .append(s.filter() != null ? ", filtered" : "")
+          .append(')');
+    }
+    out.println(
+        "The configuration "
+            + config
+            + " is valid: source "
+            + loaded.config().source().type()
+            + "; sinks "
+            + sb
+            + ".");
+    if (connectivity) {
+      int failed = 0;
+      for (String problem : loaded.assembly().checkConnectivity()) {
+        err.println("  " + problem);
+        failed++;
+      }
+      if (failed > 0) {
+        err.println(
+            "auditship: "
+                + failed
+                + " destination"
+                + (failed == 1 ? "" : "s")
+                + " cannot be reached.");
+        return ExitCodes.FAILURE;
+      }
+      out.println("Every destination answered.");
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
 }

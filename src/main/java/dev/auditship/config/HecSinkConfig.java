@@ -8,204 +8,317 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code type: splunk_hec}: events posted to Splunk's HTTP Event Collector, {@code /services/collector/event},
- * as JSON envelopes (reference sinks-and-peers.md §1). Options and defaults are listed in
- * docs/splunk-hec.md. Parsing does no I/O: the token file and the TLS files are read when the sink is
- * built (TLS files) or used (token file, re-read after Splunk refuses the token).
+ * {@code type: splunk_hec}: events posted to Splunk's HTTP Event Collector, {@code
+ * /services/collector/event}, as JSON envelopes (reference sinks-and-peers.md §1). Options and
+ * defaults are listed in docs/splunk-hec.md. Parsing does no I/O: the token file and the TLS files
+ * are read when the sink is built (TLS files) or used (token file, re-read after Splunk refuses the
+ * token).
  *
- * @param endpoint              base URL of the HEC input ({@code https://splunk.example.com:8088}), without
- *                              {@code /services/collector}
- * @param token                 the HEC token ({@code token} or {@code token_file})
- * @param index                 the {@code index} of every event, or {@code null} for the token's default
- * @param source                the {@code source} of every event, or {@code null} for the token's default
- * @param auditSourcetype       the {@code sourcetype} of audit events
- * @param connectionSourcetype  the {@code sourcetype} of connection events
- * @param host                  the {@code host} of every event, or {@code null} for this machine's host name
- * @param fields                indexed fields sent with every event (flat strings)
- * @param maxEvents             most events per request
- * @param maxBytes              most bytes of one request body before compression
- * @param gzip                  compress request bodies with gzip
- * @param tls                   TLS options
- * @param proxy                 an {@code http://} proxy, or {@code null}
- * @param connectTimeout        TCP (and TLS) connect timeout
- * @param requestTimeout        deadline of one request, from sending to the end of the response
- * @param ack                   indexer acknowledgement
- * @param healthCheck           check {@code /services/collector/health} before the first delivery
+ * @param endpoint base URL of the HEC input ({@code https://splunk.example.com:8088}), without
+ *     {@code /services/collector}
+ * @param token the HEC token ({@code token} or {@code token_file})
+ * @param index the {@code index} of every event, or {@code null} for the token's default
+ * @param source the {@code source} of every event, or {@code null} for the token's default
+ * @param auditSourcetype the {@code sourcetype} of audit events
+ * @param connectionSourcetype the {@code sourcetype} of connection events
+ * @param host the {@code host} of every event, or {@code null} for this machine's host name
+ * @param fields indexed fields sent with every event (flat strings)
+ * @param maxEvents most events per request
+ * @param maxBytes most bytes of one request body before compression
+ * @param gzip compress request bodies with gzip
+ * @param tls TLS options
+ * @param proxy an {@code http://} proxy, or {@code null}
+ * @param connectTimeout TCP (and TLS) connect timeout
+ * @param requestTimeout deadline of one request, from sending to the end of the response
+ * @param ack indexer acknowledgement
+ * @param healthCheck check {@code /services/collector/health} before the first delivery
  */
-public record HecSinkConfig(URI endpoint, Secret token, String index, String source, String auditSourcetype,
-                            String connectionSourcetype, String host, Map<String, String> fields, int maxEvents,
-                            long maxBytes, boolean gzip, Tls tls, URI proxy, Duration connectTimeout,
-                            Duration requestTimeout, Ack ack, boolean healthCheck) implements SinkSettings {
+public record HecSinkConfig(
+    URI endpoint,
+    Secret token,
+    String index,
+    String source,
+    String auditSourcetype,
+    String connectionSourcetype,
+    String host,
+    Map<String, String> fields,
+    int maxEvents,
+    long maxBytes,
+    boolean gzip,
+    Tls tls,
+    URI proxy,
+    Duration connectTimeout,
+    Duration requestTimeout,
+    Ack ack,
+    boolean healthCheck)
+    implements SinkSettings {
 
-    public static final String DEFAULT_AUDIT_SOURCETYPE = "coder:audit";
-    public static final String DEFAULT_CONNECTION_SOURCETYPE = "coder:connection";
-    public static final int DEFAULT_MAX_EVENTS = 500;
-    /** Portable to Splunk Cloud and to Splunk 6.x ({@code max_content_length}, reference §1.9). */
-    public static final long DEFAULT_MAX_BYTES = 1_000_000;
-    /** Splunk Enterprise's current {@code max_content_length} default; a bigger request is refused anyway. */
-    static final long MAX_MAX_BYTES = 800L * 1024 * 1024;
+  public static final String DEFAULT_AUDIT_SOURCETYPE = "coder:audit";
+  public static final String DEFAULT_CONNECTION_SOURCETYPE = "coder:connection";
+  public static final int DEFAULT_MAX_EVENTS = 500;
 
-    /**
-     * TLS options. Verification is on unless {@code insecureSkipVerify}.
-     *
-     * @param caFile             PEM CA certificates to trust instead of the JVM's trust store, or {@code null}
-     * @param certFile           PEM client certificate chain (mTLS), or {@code null}
-     * @param keyFile            PEM PKCS#8 private key of {@code certFile}, or {@code null}
-     * @param insecureSkipVerify accept any server certificate and host name (tests only)
-     */
-    public record Tls(Path caFile, Path certFile, Path keyFile, boolean insecureSkipVerify) {
-        public static final Tls DEFAULT = new Tls(null, null, null, false);
+  /** Portable to Splunk Cloud and to Splunk 6.x ({@code max_content_length}, reference §1.9). */
+  public static final long DEFAULT_MAX_BYTES = 1_000_000;
+
+  /**
+   * Splunk Enterprise's current {@code max_content_length} default; a bigger request is refused
+   * anyway.
+   */
+  static final long MAX_MAX_BYTES = 800L * 1024 * 1024;
+
+  /**
+   * TLS options. Verification is on unless {@code insecureSkipVerify}.
+   *
+   * @param caFile PEM CA certificates to trust instead of the JVM's trust store, or {@code null}
+   * @param certFile PEM client certificate chain (mTLS), or {@code null}
+   * @param keyFile PEM PKCS#8 private key of {@code certFile}, or {@code null}
+   * @param insecureSkipVerify accept any server certificate and host name (tests only)
+   */
+  public record Tls(Path caFile, Path certFile, Path keyFile, boolean insecureSkipVerify) {
+    public static final Tls DEFAULT = new Tls(null, null, null, false);
+  }
+
+  /**
+   * Indexer acknowledgement (reference §1.6).
+   *
+   * @param enabled wait for Splunk to confirm indexing before a batch counts as delivered
+   * @param pollInterval longest wait between two polls of {@code /services/collector/ack}
+   * @param timeout how long to wait for an acknowledgement before sending the events again
+   */
+  public record Ack(boolean enabled, Duration pollInterval, Duration timeout) {
+    public static final Ack DEFAULT =
+        new Ack(false, Duration.ofSeconds(10), Duration.ofSeconds(300));
+  }
+
+  /** The paths HEC serves; {@code endpoint} is the base URL in front of them. */
+  private static final List<String> HEC_PATHS =
+      List.of(
+          "/services/collector/event/1.0",
+          "/services/collector/event",
+          "/services/collector/raw",
+          "/services/collector/health",
+          "/services/collector");
+
+  @Override
+  public boolean network() {
+    return true;
+  }
+
+  /** The sourcetype for events of {@code kindLabel} ({@code audit} or {@code connection}). */
+  public String sourcetype(String kindLabel) {
+    return "audit".equals(kindLabel) ? auditSourcetype : connectionSourcetype;
+  }
+
+  @Override
+  public String toString() {
+    // Records print every component; spell it out so no future component can leak the token.
+    return "HecSinkConfig[endpoint="
+        + endpoint
+        + ", token="
+        + token
+        + ", index="
+        + index
+        + ", source="
+        + source
+        + ", sourcetypes="
+        + auditSourcetype
+        + "/"
+        + connectionSourcetype
+        + ", host="
+        + host
+        + ", fields="
+        + fields.keySet()
+        + ", max_events="
+        + maxEvents
+        + ", max_bytes="
+        + maxBytes
+        + ", gzip="
+        + gzip
+        + ", tls="
+        + tls
+        + ", proxy="
+        + proxy
+        + ", ack="
+        + ack
+        + ", health_check="
+        + healthCheck
+        + "]";
+  }
+
+  static HecSinkConfig parse(Section s) {
+    URI endpoint = Endpoints.httpUrl(s, "endpoint", true);
+    if (endpoint != null) {
+      endpoint = checkBase(s, endpoint);
     }
-
-    /**
-     * Indexer acknowledgement (reference §1.6).
-     *
-     * @param enabled      wait for Splunk to confirm indexing before a batch counts as delivered
-     * @param pollInterval longest wait between two polls of {@code /services/collector/ack}
-     * @param timeout      how long to wait for an acknowledgement before sending the events again
-     */
-    public record Ack(boolean enabled, Duration pollInterval, Duration timeout) {
-        public static final Ack DEFAULT = new Ack(false, Duration.ofSeconds(10), Duration.ofSeconds(300));
+    Secret token = s.secret("token", true);
+    String index = name(s, "index");
+    String source = name(s, "source");
+    String sourcetype = name(s, "sourcetype");
+    String audit = name(s, "audit_sourcetype");
+    String connection = name(s, "connection_sourcetype");
+    String host = name(s, "host");
+    Map<String, String> fields = s.stringMap("fields");
+    for (String k : fields.keySet()) {
+      if (k.isBlank()) {
+        s.problem("fields", "an indexed field has an empty name", "give every field a name");
+      }
     }
-
-    /** The paths HEC serves; {@code endpoint} is the base URL in front of them. */
-    private static final List<String> HEC_PATHS = List.of("/services/collector/event/1.0", "/services/collector/event",
-            "/services/collector/raw", "/services/collector/health", "/services/collector");
-
-    @Override
-    public boolean network() {
-        return true;
+    int maxEvents = (int) s.integer("max_events", DEFAULT_MAX_EVENTS, 1, 100_000);
+    long maxBytes = s.bytes("max_bytes", DEFAULT_MAX_BYTES, 1024, MAX_MAX_BYTES);
+    boolean gzip = s.bool("gzip", false);
+    Tls tls = parseTls(s, endpoint);
+    URI proxy = Endpoints.httpUrl(s, "proxy", false);
+    if (proxy != null && !"http".equalsIgnoreCase(proxy.getScheme())) {
+      s.problem(
+          "proxy",
+          "only http:// proxies are supported (an https endpoint is tunnelled through them "
+              + "with CONNECT)",
+          "write the proxy as http://host:port");
+      proxy = null;
+    } else if (proxy != null
+        && proxy.getRawPath() != null
+        && !proxy.getRawPath().isEmpty()
+        && !proxy.getRawPath().equals("/")) {
+      s.problem("proxy", "a proxy URL has no path", "write the proxy as http://host:port");
     }
+    Duration connect =
+        s.duration(
+            "connect_timeout_secs",
+            Duration.ofSeconds(10),
+            Duration.ofMillis(100),
+            Duration.ofMinutes(10));
+    Duration request =
+        s.duration(
+            "request_timeout_secs",
+            Duration.ofSeconds(60),
+            Duration.ofMillis(100),
+            Duration.ofHours(1));
+    Ack ack = parseAck(s);
+    boolean health = s.bool("health_check", true);
+    return new HecSinkConfig(
+        endpoint,
+        token,
+        index,
+        source,
+        audit != null ? audit : sourcetype != null ? sourcetype : DEFAULT_AUDIT_SOURCETYPE,
+        connection != null
+            ? connection
+            : sourcetype != null ? sourcetype : DEFAULT_CONNECTION_SOURCETYPE,
+        host,
+        Map.copyOf(fields),
+        maxEvents,
+        maxBytes,
+        gzip,
+        tls,
+        proxy,
+        connect,
+        request,
+        ack,
+        health);
+  }
 
-    /** The sourcetype for events of {@code kindLabel} ({@code audit} or {@code connection}). */
-    public String sourcetype(String kindLabel) {
-        return "audit".equals(kindLabel) ? auditSourcetype : connectionSourcetype;
+  /**
+   * The endpoint is the base URL: a HEC path, a query or a fragment in it is a mistake worth
+   * naming.
+   */
+  private static URI checkBase(Section s, URI endpoint) {
+    String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+    String lower = path.toLowerCase(Locale.ROOT);
+    while (lower.endsWith("/")) {
+      lower = lower.substring(0, lower.length() - 1);
     }
+    for (String p : HEC_PATHS) {
+      if (lower.endsWith(p)) {
+        String base =
+            endpoint.getScheme()
+                + "://"
+                + endpoint.getRawAuthority()
+                + path.substring(0, lower.length() - p.length());
+        s.problem(
+            "endpoint",
+            "\"" + endpoint + "\" includes the HEC path " + p,
+            "write only the base URL, e.g. endpoint: "
+                + base
+                + " (the sink posts to "
+                + "/services/collector/event itself)");
+        return null;
+      }
+    }
+    if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
+      s.problem(
+          "endpoint",
+          "\"" + endpoint + "\" has a query or fragment",
+          "write only scheme, host, port (and a path prefix if a reverse proxy needs one)");
+      return null;
+    }
+    return endpoint;
+  }
 
-    @Override
-    public String toString() {
-        // Records print every component; spell it out so no future component can leak the token.
-        return "HecSinkConfig[endpoint=" + endpoint + ", token=" + token + ", index=" + index + ", source=" + source
-                + ", sourcetypes=" + auditSourcetype + "/" + connectionSourcetype + ", host=" + host + ", fields="
-                + fields.keySet() + ", max_events=" + maxEvents + ", max_bytes=" + maxBytes + ", gzip=" + gzip
-                + ", tls=" + tls + ", proxy=" + proxy + ", ack=" + ack + ", health_check=" + healthCheck + "]";
+  /** A metadata value: absent is fine, empty is a mistake (Splunk would index an empty name). */
+  private static String name(Section s, String key) {
+    String v = s.string(key, null);
+    if (v != null && v.isBlank()) {
+      s.problem(key, "is empty", "remove " + key + ": to use the default, or give a value");
+      return null;
     }
+    return v;
+  }
 
-    static HecSinkConfig parse(Section s) {
-        URI endpoint = Endpoints.httpUrl(s, "endpoint", true);
-        if (endpoint != null) {
-            endpoint = checkBase(s, endpoint);
-        }
-        Secret token = s.secret("token", true);
-        String index = name(s, "index");
-        String source = name(s, "source");
-        String sourcetype = name(s, "sourcetype");
-        String audit = name(s, "audit_sourcetype");
-        String connection = name(s, "connection_sourcetype");
-        String host = name(s, "host");
-        Map<String, String> fields = s.stringMap("fields");
-        for (String k : fields.keySet()) {
-            if (k.isBlank()) {
-                s.problem("fields", "an indexed field has an empty name", "give every field a name");
-            }
-        }
-        int maxEvents = (int) s.integer("max_events", DEFAULT_MAX_EVENTS, 1, 100_000);
-        long maxBytes = s.bytes("max_bytes", DEFAULT_MAX_BYTES, 1024, MAX_MAX_BYTES);
-        boolean gzip = s.bool("gzip", false);
-        Tls tls = parseTls(s, endpoint);
-        URI proxy = Endpoints.httpUrl(s, "proxy", false);
-        if (proxy != null && !"http".equalsIgnoreCase(proxy.getScheme())) {
-            s.problem("proxy", "only http:// proxies are supported (an https endpoint is tunnelled through them "
-                    + "with CONNECT)", "write the proxy as http://host:port");
-            proxy = null;
-        } else if (proxy != null && proxy.getRawPath() != null && !proxy.getRawPath().isEmpty()
-                && !proxy.getRawPath().equals("/")) {
-            s.problem("proxy", "a proxy URL has no path", "write the proxy as http://host:port");
-        }
-        Duration connect = s.duration("connect_timeout_secs", Duration.ofSeconds(10), Duration.ofMillis(100),
-                Duration.ofMinutes(10));
-        Duration request = s.duration("request_timeout_secs", Duration.ofSeconds(60), Duration.ofMillis(100),
-                Duration.ofHours(1));
-        Ack ack = parseAck(s);
-        boolean health = s.bool("health_check", true);
-        return new HecSinkConfig(endpoint, token, index, source,
-                audit != null ? audit : sourcetype != null ? sourcetype : DEFAULT_AUDIT_SOURCETYPE,
-                connection != null ? connection : sourcetype != null ? sourcetype : DEFAULT_CONNECTION_SOURCETYPE,
-                host, Map.copyOf(fields), maxEvents, maxBytes, gzip, tls, proxy, connect, request, ack, health);
+  private static Tls parseTls(Section s, URI endpoint) {
+    Section t = s.section("tls");
+    if (t == null) {
+      return Tls.DEFAULT;
     }
+    Path ca = t.pathValue("ca_file", null);
+    Path cert = t.pathValue("cert_file", null);
+    Path key = t.pathValue("key_file", null);
+    boolean insecure = t.bool("insecure_skip_verify", false);
+    t.finish();
+    if ((cert == null) != (key == null)) {
+      t.problem(
+          cert == null ? "key_file" : "cert_file",
+          "cert_file and key_file go together (mTLS)",
+          "set both cert_file and key_file, or neither");
+    }
+    if (insecure && ca != null) {
+      t.problem(
+          "insecure_skip_verify",
+          "insecure_skip_verify turns off the verification ca_file is for",
+          "remove insecure_skip_verify: and keep ca_file");
+    }
+    if (endpoint != null
+        && "http".equalsIgnoreCase(endpoint.getScheme())
+        && (ca != null || cert != null || insecure)) {
+      s.problem(
+          "tls",
+          "TLS options are set but endpoint is http://",
+          "use an https:// endpoint, or remove tls:");
+    }
+    return new Tls(ca, cert, key, insecure);
+  }
 
-    /** The endpoint is the base URL: a HEC path, a query or a fragment in it is a mistake worth naming. */
-    private static URI checkBase(Section s, URI endpoint) {
-        String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
-        String lower = path.toLowerCase(Locale.ROOT);
-        while (lower.endsWith("/")) {
-            lower = lower.substring(0, lower.length() - 1);
-        }
-        for (String p : HEC_PATHS) {
-            if (lower.endsWith(p)) {
-                String base = endpoint.getScheme() + "://" + endpoint.getRawAuthority()
-                        + path.substring(0, lower.length() - p.length());
-                s.problem("endpoint", "\"" + endpoint + "\" includes the HEC path " + p,
-                        "write only the base URL, e.g. endpoint: " + base + " (the sink posts to "
-                                + "/services/collector/event itself)");
-                return null;
-            }
-        }
-        if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
-            s.problem("endpoint", "\"" + endpoint + "\" has a query or fragment",
-                    "write only scheme, host, port (and a path prefix if a reverse proxy needs one)");
-            return null;
-        }
-        return endpoint;
+  private static Ack parseAck(Section s) {
+    Section a = s.section("ack");
+    if (a == null) {
+      return Ack.DEFAULT;
     }
-
-    /** A metadata value: absent is fine, empty is a mistake (Splunk would index an empty name). */
-    private static String name(Section s, String key) {
-        String v = s.string(key, null);
-        if (v != null && v.isBlank()) {
-            s.problem(key, "is empty", "remove " + key + ": to use the default, or give a value");
-            return null;
-        }
-        return v;
+    boolean enabled = a.bool("enabled", false);
+    Duration poll =
+        a.duration(
+            "poll_interval_secs",
+            Ack.DEFAULT.pollInterval(),
+            Duration.ofMillis(100),
+            Duration.ofMinutes(10));
+    Duration timeout =
+        a.duration(
+            "timeout_secs", Ack.DEFAULT.timeout(), Duration.ofSeconds(1), Duration.ofHours(24));
+    a.finish();
+    if (timeout.compareTo(poll) < 0) {
+      a.problem(
+          "timeout_secs",
+          "is shorter than poll_interval_secs",
+          "make timeout_secs at least poll_interval_secs");
     }
-
-    private static Tls parseTls(Section s, URI endpoint) {
-        Section t = s.section("tls");
-        if (t == null) {
-            return Tls.DEFAULT;
-        }
-        Path ca = t.pathValue("ca_file", null);
-        Path cert = t.pathValue("cert_file", null);
-        Path key = t.pathValue("key_file", null);
-        boolean insecure = t.bool("insecure_skip_verify", false);
-        t.finish();
-        if ((cert == null) != (key == null)) {
-            t.problem(cert == null ? "key_file" : "cert_file", "cert_file and key_file go together (mTLS)",
-                    "set both cert_file and key_file, or neither");
-        }
-        if (insecure && ca != null) {
-            t.problem("insecure_skip_verify", "insecure_skip_verify turns off the verification ca_file is for",
-                    "remove insecure_skip_verify: and keep ca_file");
-        }
-        if (endpoint != null && "http".equalsIgnoreCase(endpoint.getScheme()) && (ca != null || cert != null || insecure)) {
-            s.problem("tls", "TLS options are set but endpoint is http://", "use an https:// endpoint, or remove tls:");
-        }
-        return new Tls(ca, cert, key, insecure);
-    }
-
-    private static Ack parseAck(Section s) {
-        Section a = s.section("ack");
-        if (a == null) {
-            return Ack.DEFAULT;
-        }
-        boolean enabled = a.bool("enabled", false);
-        Duration poll = a.duration("poll_interval_secs", Ack.DEFAULT.pollInterval(), Duration.ofMillis(100),
-                Duration.ofMinutes(10));
-        Duration timeout = a.duration("timeout_secs", Ack.DEFAULT.timeout(), Duration.ofSeconds(1), Duration.ofHours(24));
-        a.finish();
-        if (timeout.compareTo(poll) < 0) {
-            a.problem("timeout_secs", "is shorter than poll_interval_secs", "make timeout_secs at least poll_interval_secs");
-        }
-        return new Ack(enabled, poll, timeout);
-    }
+    return new Ack(enabled, poll, timeout);
+  }
 }

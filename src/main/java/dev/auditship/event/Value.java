@@ -1,124 +1,129 @@
 package dev.auditship.event;
 
 /**
- * One field value, typed by how Coder's slog sinks render it. The variants exist because the JSON and
- * human sinks render the same Go value differently (reference coder-events.md §4.3, §5.4):
+ * One field value, typed by how Coder's slog sinks render it. The variants exist because the JSON
+ * and human sinks render the same Go value differently (reference coder-events.md §4.3, §5.4):
  *
  * <ul>
- *   <li>{@link Str}: a Go string, uuid.UUID, named enum string or a value converted to string (inet,
- *       NullString). JSON: a string; human: {@code quote()}.</li>
- *   <li>{@link Num}: an integer or other JSON number, kept as its original spelling.</li>
- *   <li>{@link Bool}: a boolean.</li>
- *   <li>{@link Null}: a NULL {@code uuid.NullUUID} / {@code sql.NullInt32}. JSON {@code null}, human {@code <nil>}.</li>
+ *   <li>{@link Str}: a Go string, uuid.UUID, named enum string or a value converted to string
+ *       (inet, NullString). JSON: a string; human: {@code quote()}.
+ *   <li>{@link Num}: an integer or other JSON number, kept as its original spelling.
+ *   <li>{@link Bool}: a boolean.
+ *   <li>{@link Null}: a NULL {@code uuid.NullUUID} / {@code sql.NullInt32}. JSON {@code null},
+ *       human {@code <nil>}.
  *   <li>{@link Time}: a {@code time.Time}, kept as its original RFC 3339 text (precision and zone).
- *       JSON: a string; human: the JSON-quoted text, {@code Time="..."}.</li>
- *   <li>{@link Raw}: a {@code json.RawMessage}, kept as the bytes Coder stored (or {@code null} for a nil
- *       RawMessage). JSON: compacted and HTML-escaped; human: Go {@code %q} of the stored bytes.</li>
+ *       JSON: a string; human: the JSON-quoted text, {@code Time="..."}.
+ *   <li>{@link Raw}: a {@code json.RawMessage}, kept as the bytes Coder stored (or {@code null} for
+ *       a nil RawMessage). JSON: compacted and HTML-escaped; human: Go {@code %q} of the stored
+ *       bytes.
  *   <li>{@link Actor}: the audit {@code *audit.Actor}. JSON: {@code {"id","email","username"}};
- *       human: {@code quote("&{ID:… Email:… Username:…}")}.</li>
+ *       human: {@code quote("&{ID:… Email:… Username:…}")}.
  * </ul>
  *
- * Strings may hold lone surrogates U+DC80..U+DCFF: each stands for one byte of invalid UTF-8 in the input
- * (the "surrogate escape" convention, see {@code source.Utf8}), so invalid bytes survive to the output the
- * way Go would print them ({@code \xNN} in human, U+FFFD in JSON).
+ * Strings may hold lone surrogates U+DC80..U+DCFF: each stands for one byte of invalid UTF-8 in the
+ * input (the "surrogate escape" convention, see {@code source.Utf8}), so invalid bytes survive to
+ * the output the way Go would print them ({@code \xNN} in human, U+FFFD in JSON).
  */
 public sealed interface Value {
 
+  /**
+   * A Go string-like value. How the formats must treat the text (is it JSON-safe as is, is it
+   * printed bare by slog's quote(), does it hold a newline) is worked out once here, when the event
+   * is decoded, instead of in every render of every sink.
+   */
+  final class Str implements Value {
+    private static final byte JSON_SAFE = 1;
+    private static final byte HUMAN_BARE = 2;
+    private static final byte NEWLINE = 4;
+
+    private final String value;
+    private final byte flags;
+
+    public Str(String value) {
+      this.value = java.util.Objects.requireNonNull(value, "value");
+      this.flags = Texts.classify(value);
+    }
+
+    public String value() {
+      return value;
+    }
+
+    /** True when Go's JSON encoder would write the text unchanged between quotes. */
+    public boolean jsonSafe() {
+      return (flags & JSON_SAFE) != 0;
+    }
+
     /**
-     * A Go string-like value. How the formats must treat the text (is it JSON-safe as is, is it printed bare
-     * by slog's quote(), does it hold a newline) is worked out once here, when the event is decoded, instead
-     * of in every render of every sink.
+     * True when slog's human quote() prints the text bare (non-empty, no space, nothing to escape).
      */
-    final class Str implements Value {
-        private static final byte JSON_SAFE = 1;
-        private static final byte HUMAN_BARE = 2;
-        private static final byte NEWLINE = 4;
-
-        private final String value;
-        private final byte flags;
-
-        public Str(String value) {
-            this.value = java.util.Objects.requireNonNull(value, "value");
-            this.flags = Texts.classify(value);
-        }
-
-        public String value() {
-            return value;
-        }
-
-        /** True when Go's JSON encoder would write the text unchanged between quotes. */
-        public boolean jsonSafe() {
-            return (flags & JSON_SAFE) != 0;
-        }
-
-        /** True when slog's human quote() prints the text bare (non-empty, no space, nothing to escape). */
-        public boolean humanBare() {
-            return (flags & HUMAN_BARE) != 0;
-        }
-
-        /** True when the text holds a line feed. */
-        public boolean hasNewline() {
-            return (flags & NEWLINE) != 0;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Str s && s.value.equals(value);
-        }
-
-        @Override
-        public int hashCode() {
-            return value.hashCode();
-        }
-
-        @Override
-        public String toString() {
-            return "Str[value=" + value + "]";
-        }
+    public boolean humanBare() {
+      return (flags & HUMAN_BARE) != 0;
     }
 
-    /** A JSON number, with its original spelling (for example {@code 127} or {@code 28800000000000}). */
-    record Num(String text) implements Value {
-        public Num {
-            java.util.Objects.requireNonNull(text, "text");
-        }
-
-        public static Num of(long n) {
-            return new Num(Long.toString(n));
-        }
+    /** True when the text holds a line feed. */
+    public boolean hasNewline() {
+      return (flags & NEWLINE) != 0;
     }
 
-    /** A boolean. */
-    record Bool(boolean value) implements Value {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Str s && s.value.equals(value);
     }
 
-    /** A NULL nullable value ({@code uuid.NullUUID}, {@code sql.NullInt32}). */
-    record Null() implements Value {
-        public static final Null INSTANCE = new Null();
+    @Override
+    public int hashCode() {
+      return value.hashCode();
     }
 
-    /** A {@code time.Time}, as the original RFC 3339 text. */
-    record Time(String text) implements Value {
-        public Time {
-            java.util.Objects.requireNonNull(text, "text");
-        }
+    @Override
+    public String toString() {
+      return "Str[value=" + value + "]";
+    }
+  }
+
+  /**
+   * A JSON number, with its original spelling (for example {@code 127} or {@code 28800000000000}).
+   */
+  record Num(String text) implements Value {
+    public Num {
+      java.util.Objects.requireNonNull(text, "text");
     }
 
-    /** A {@code json.RawMessage}: the stored JSON text, or {@code null} for a nil RawMessage. */
-    record Raw(String json) implements Value {
-        public static final Raw NIL = new Raw(null);
+    public static Num of(long n) {
+      return new Num(Long.toString(n));
     }
+  }
 
-    /** The audit actor ({@code *audit.Actor}); zero values when the user was not found. */
-    record Actor(String id, String email, String username) implements Value {
-        public Actor {
-            java.util.Objects.requireNonNull(id, "id");
-            java.util.Objects.requireNonNull(email, "email");
-            java.util.Objects.requireNonNull(username, "username");
-        }
-    }
+  /** A boolean. */
+  record Bool(boolean value) implements Value {}
 
-    static Str str(String s) {
-        return new Str(s);
+  /** A NULL nullable value ({@code uuid.NullUUID}, {@code sql.NullInt32}). */
+  record Null() implements Value {
+    public static final Null INSTANCE = new Null();
+  }
+
+  /** A {@code time.Time}, as the original RFC 3339 text. */
+  record Time(String text) implements Value {
+    public Time {
+      java.util.Objects.requireNonNull(text, "text");
     }
+  }
+
+  /** A {@code json.RawMessage}: the stored JSON text, or {@code null} for a nil RawMessage. */
+  record Raw(String json) implements Value {
+    public static final Raw NIL = new Raw(null);
+  }
+
+  /** The audit actor ({@code *audit.Actor}); zero values when the user was not found. */
+  record Actor(String id, String email, String username) implements Value {
+    public Actor {
+      java.util.Objects.requireNonNull(id, "id");
+      java.util.Objects.requireNonNull(email, "email");
+      java.util.Objects.requireNonNull(username, "username");
+    }
+  }
+
+  static Str str(String s) {
+    return new Str(s);
+  }
 }

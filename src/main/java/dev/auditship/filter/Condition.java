@@ -5,18 +5,18 @@ import dev.auditship.event.Kind;
 import java.util.function.Predicate;
 
 /**
- * One compiled {@code key:value} term: what it checks on each kind of event it applies to. A predicate
- * is {@code null} for a kind the term does not apply to; the compiler only builds filters in which every
- * term applies to every selected kind.
+ * One compiled {@code key:value} term: what it checks on each kind of event it applies to. A
+ * predicate is {@code null} for a kind the term does not apply to; the compiler only builds filters
+ * in which every term applies to every selected kind.
  *
- * @param text       the term in normal form, for logs ({@code type:ssh}, {@code organization:<id>})
- * @param audit      the check on audit events, or {@code null}
+ * @param text the term in normal form, for logs ({@code type:ssh}, {@code organization:<id>})
+ * @param audit the check on audit events, or {@code null}
  * @param connection the check on connection events, or {@code null}
  */
 record Condition(String text, Predicate<Event> audit, Predicate<Event> connection) {
 
-    boolean test(Event e) {
-        Predicate<Event> p = e.kind() == Kind.AUDIT ? audit : connection;
-        return p != null && p.test(e);
-    }
+  boolean test(Event e) {
+    Predicate<Event> p = e.kind() == Kind.AUDIT ? audit : connection;
+    return p != null && p.test(e);
+  }
 }

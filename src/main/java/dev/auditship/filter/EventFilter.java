@@ -8,9 +8,9 @@ import dev.auditship.event.Event;
  */
 @FunctionalInterface
 public interface EventFilter {
-    /** True when the event passes. */
-    boolean matches(Event e);
+  /** True when the event passes. */
+  boolean matches(Event e);
 
-    /** The filter of an absent or empty query: every event passes. */
-    EventFilter ALL = e -> true;
+  /** The filter of an absent or empty query: every event passes. */
+  EventFilter ALL = e -> true;
 }

@@ -1,339 +1,373 @@
 package dev.auditship.format;
 
 /**
- * Ports of the Go text rules that Coder's slog sinks apply, so output matches byte for byte:
- * {@code encoding/json} string escaping with HTML escaping on, {@code json.Compact}, {@code strconv.Quote},
- * {@code unicode.IsSpace}, {@code strconv.IsPrint} and slog's human {@code quote()} (reference
- * coder-events.md §4.4 and §5.3).
+ * Ports of the Go text rules that Coder's slog sinks apply, so output matches byte for byte: {@code
+ * encoding/json} string escaping with HTML escaping on, {@code json.Compact}, {@code
+ * strconv.Quote}, {@code unicode.IsSpace}, {@code strconv.IsPrint} and slog's human {@code quote()}
+ * (reference coder-events.md §4.4 and §5.3).
  *
- * <p>Strings may carry lone surrogates U+DC80..U+DCFF standing for single invalid UTF-8 bytes
- * (see {@code source.Utf8}). Go's JSON encoder writes invalid UTF-8 as {@code \ufffd} and strconv.Quote
+ * <p>Strings may carry lone surrogates U+DC80..U+DCFF standing for single invalid UTF-8 bytes (see
+ * {@code source.Utf8}). Go's JSON encoder writes invalid UTF-8 as {@code \ufffd} and strconv.Quote
  * as {@code \xNN}; both are reproduced. Any other lone surrogate is treated as U+FFFD.
  *
- * <p>Go's printable-rune table follows the Unicode version of the Go release; this port uses the JDK's
- * character database (Unicode 13 on Java 17), so characters assigned after Unicode 13 are escaped here
- * where a newer Go prints them raw. Every character Coder's fields realistically hold is unaffected.
+ * <p>Go's printable-rune table follows the Unicode version of the Go release; this port uses the
+ * JDK's character database (Unicode 13 on Java 17), so characters assigned after Unicode 13 are
+ * escaped here where a newer Go prints them raw. Every character Coder's fields realistically hold
+ * is unaffected.
  */
 public final class GoText {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private GoText() {
+  private GoText() {}
+
+  /** True when {@code c} is a surrogate standing for one invalid UTF-8 byte. */
+  public static boolean isEscapedByte(char c) {
+    return c >= 0xDC80 && c <= 0xDCFF;
+  }
+
+  /** Go {@code unicode.IsSpace}. */
+  public static boolean isSpace(int r) {
+    if (r <= 0xFF) {
+      return r == ' ' || (r >= '\t' && r <= '\r') || r == 0x85 || r == 0xA0;
     }
+    return r == 0x1680
+        || (r >= 0x2000 && r <= 0x200A)
+        || r == 0x2028
+        || r == 0x2029
+        || r == 0x202F
+        || r == 0x205F
+        || r == 0x3000;
+  }
 
-    /** True when {@code c} is a surrogate standing for one invalid UTF-8 byte. */
-    public static boolean isEscapedByte(char c) {
-        return c >= 0xDC80 && c <= 0xDCFF;
-    }
-
-    /** Go {@code unicode.IsSpace}. */
-    public static boolean isSpace(int r) {
-        if (r <= 0xFF) {
-            return r == ' ' || (r >= '\t' && r <= '\r') || r == 0x85 || r == 0xA0;
-        }
-        return r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 || r == 0x202F
-                || r == 0x205F || r == 0x3000;
-    }
-
-    /** Go {@code strconv.IsPrint}: letters, marks, numbers, punctuation, symbols and U+0020. */
-    public static boolean isPrint(int r) {
-        if (r <= 0xFF) {
-            if (r >= 0x20 && r <= 0x7E) {
-                return true;
-            }
-            return r >= 0xA1 && r != 0xAD;
-        }
-        switch (Character.getType(r)) {
-            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-                    Character.MODIFIER_LETTER, Character.OTHER_LETTER, Character.NON_SPACING_MARK,
-                    Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK, Character.DECIMAL_DIGIT_NUMBER,
-                    Character.LETTER_NUMBER, Character.OTHER_NUMBER, Character.CONNECTOR_PUNCTUATION,
-                    Character.DASH_PUNCTUATION, Character.START_PUNCTUATION, Character.END_PUNCTUATION,
-                    Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
-                    Character.OTHER_PUNCTUATION, Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL,
-                    Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL:
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /** Go {@code strings.TrimSpace}. */
-    public static String trimSpace(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end) {
-            int cp = s.codePointAt(start);
-            if (!isSpace(cp)) {
-                break;
-            }
-            start += Character.charCount(cp);
-        }
-        while (end > start) {
-            int cp = s.codePointBefore(end);
-            if (!isSpace(cp)) {
-                break;
-            }
-            end -= Character.charCount(cp);
-        }
-        return s.substring(start, end);
-    }
-
-    // ---------------------------------------------------------------- JSON (encoding/json, escapeHTML=true)
-
-    /** ASCII characters Go's JSON encoder escapes (with HTML escaping on). */
-    private static final boolean[] JSON_ESCAPE = new boolean[128];
-    /** ASCII characters that make slog's quote() quote a value. */
-    private static final boolean[] HUMAN_QUOTE = new boolean[128];
-
-    static {
-        for (int c = 0; c < 0x20; c++) {
-            JSON_ESCAPE[c] = true;
-        }
-        JSON_ESCAPE['"'] = true;
-        JSON_ESCAPE['\\'] = true;
-        JSON_ESCAPE['<'] = true;
-        JSON_ESCAPE['>'] = true;
-        JSON_ESCAPE['&'] = true;
-        for (int c = 0; c <= 0x20; c++) {
-            HUMAN_QUOTE[c] = true;
-        }
-        HUMAN_QUOTE[0x7F] = true;
-        HUMAN_QUOTE['"'] = true;
-        HUMAN_QUOTE['\\'] = true;
-    }
-
-    /** Appends {@code s} as a JSON string literal, escaped exactly as Go's encoder with HTML escaping. */
-    public static void appendJsonString(StringBuilder out, String s) {
-        out.append('"');
-        int n = s.length();
-        int start = 0;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                if (!JSON_ESCAPE[c]) {
-                    continue;
-                }
-            } else if (c != 0x2028 && c != 0x2029) {
-                if (!Character.isSurrogate(c)) {
-                    continue;
-                }
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                    continue;
-                }
-            }
-            out.append(s, start, i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (Character.isSurrogate(c)) {
-                        out.append("\\ufffd");
-                    } else {
-                        appendUnicodeEscape(out, c);
-                    }
-                }
-            }
-            start = i + 1;
-        }
-        if (start == 0) {
-            out.append(s); // a whole String is copied in bulk; append(s, from, to) copies char by char
-        } else {
-            out.append(s, start, n);
-        }
-        out.append('"');
-    }
-
-    private static void appendUnicodeEscape(StringBuilder out, int c) {
-        out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
-                .append(HEX[c & 0xF]);
-    }
-
-    /**
-     * Appends raw JSON compacted and HTML-escaped the way Go embeds a {@code json.RawMessage}: insignificant
-     * white space removed; inside strings {@code < > &} U+2028 U+2029 escaped; existing escapes and number
-     * spellings kept as they are.
-     */
-    public static void appendCompactJson(StringBuilder out, String json) {
-        if (isCompactAndSafe(json)) {
-            out.append(json);
-            return;
-        }
-        int n = json.length();
-        boolean inString = false;
-        for (int i = 0; i < n; i++) {
-            char c = json.charAt(i);
-            if (inString) {
-                switch (c) {
-                    case '\\' -> {
-                        out.append(c);
-                        if (i + 1 < n) {
-                            out.append(json.charAt(++i));
-                        }
-                    }
-                    case '"' -> {
-                        inString = false;
-                        out.append(c);
-                    }
-                    case '<', '>', '&', '\u2028', '\u2029' -> appendUnicodeEscape(out, c);
-                    default -> out.append(c);
-                }
-            } else if (c == '"') {
-                inString = true;
-                out.append(c);
-            } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                out.append(c);
-            }
-        }
-    }
-
-    /** True when {@code json} has no white space outside strings and nothing to escape inside them. */
-    private static boolean isCompactAndSafe(String json) {
-        boolean inString = false;
-        for (int i = 0, n = json.length(); i < n; i++) {
-            char c = json.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                } else if (c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
-                    return false;
-                }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-                return false;
-            }
-        }
+  /** Go {@code strconv.IsPrint}: letters, marks, numbers, punctuation, symbols and U+0020. */
+  public static boolean isPrint(int r) {
+    if (r <= 0xFF) {
+      if (r >= 0x20 && r <= 0x7E) {
         return true;
+      }
+      return r >= 0xA1 && r != 0xAD;
     }
-
-    // ---------------------------------------------------------------- strconv.Quote and slog quote()
-
-    /** Go {@code strconv.Quote(s)}, appended: always double-quoted. */
-    public static void appendQuoted(StringBuilder out, String s) {
-        out.append('"');
-        appendQuotedBody(out, s);
-        out.append('"');
-    }
-
-    /** The body of Go's {@code strconv.Quote(s)} without the surrounding quotes (escaping is per character). */
-    public static void appendQuotedBody(StringBuilder out, String s) {
-        int n = s.length();
-        for (int i = 0; i < n; ) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-                    // A run of printable ASCII is copied in one call.
-                    int run = i + 1;
-                    while (run < n) {
-                        char r = s.charAt(run);
-                        if (r < 0x20 || r >= 0x7F || r == '"' || r == '\\') {
-                            break;
-                        }
-                        run++;
-                    }
-                    out.append(s, i, run);
-                    i = run;
-                    continue;
-                }
-                i++;
-                if (c == '"' || c == '\\') {
-                    out.append('\\').append(c);
-                    continue;
-                }
-                switch (c) {
-                    case 0x07 -> out.append("\\a");
-                    case '\b' -> out.append("\\b");
-                    case '\f' -> out.append("\\f");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    case 0x0B -> out.append("\\v");
-                    default -> out.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-                }
-                continue;
-            }
-            if (isEscapedByte(c)) {
-                int b = c - 0xDC00;
-                out.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xF]);
-                i++;
-                continue;
-            }
-            int cp;
-            int width;
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                cp = Character.toCodePoint(c, s.charAt(i + 1));
-                width = 2;
-            } else if (Character.isSurrogate(c)) {
-                cp = 0xFFFD;
-                width = 1;
-            } else {
-                cp = c;
-                width = 1;
-            }
-            i += width;
-            if (isPrint(cp)) {
-                out.appendCodePoint(cp);
-            } else if (cp < 0x10000) {
-                appendUnicodeEscape(out, cp);
-            } else {
-                out.append("\\U");
-                for (int shift = 28; shift >= 0; shift -= 4) {
-                    out.append(HEX[(cp >> shift) & 0xF]);
-                }
-            }
-        }
-    }
-
-    /**
-     * slog's human {@code quote(s)}: {@code ""} for the empty string; the strconv.Quote form when {@code s}
-     * has any Unicode space or anything strconv.Quote would escape; otherwise {@code s} bare.
-     */
-    public static void appendHumanQuoted(StringBuilder out, String s) {
-        if (s.isEmpty()) {
-            out.append("\"\"");
-            return;
-        }
-        if (isBare(s)) {
-            out.append(s);
-        } else {
-            appendQuoted(out, s);
-        }
-    }
-
-    /** True when slog's quote() prints {@code s} (non-empty) unquoted. */
-    static boolean isBare(String s) {
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                if (HUMAN_QUOTE[c]) {
-                    return false;
-                }
-                continue;
-            }
-            int cp;
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                cp = Character.toCodePoint(c, s.charAt(++i));
-            } else if (Character.isSurrogate(c)) {
-                if (isEscapedByte(c)) {
-                    return false;
-                }
-                cp = 0xFFFD;
-            } else {
-                cp = c;
-            }
-            if (isSpace(cp) || !isPrint(cp)) {
-                return false;
-            }
-        }
+    switch (Character.getType(r)) {
+      case Character.UPPERCASE_LETTER,
+      Character.LOWERCASE_LETTER,
+      Character.TITLECASE_LETTER,
+      Character.MODIFIER_LETTER,
+      Character.OTHER_LETTER,
+      Character.NON_SPACING_MARK,
+      Character.ENCLOSING_MARK,
+      Character.COMBINING_SPACING_MARK,
+      Character.DECIMAL_DIGIT_NUMBER,
+      Character.LETTER_NUMBER,
+      Character.OTHER_NUMBER,
+      Character.CONNECTOR_PUNCTUATION,
+      Character.DASH_PUNCTUATION,
+      Character.START_PUNCTUATION,
+      Character.END_PUNCTUATION,
+      Character.INITIAL_QUOTE_PUNCTUATION,
+      Character.FINAL_QUOTE_PUNCTUATION,
+      Character.OTHER_PUNCTUATION,
+      Character.MATH_SYMBOL,
+      Character.CURRENCY_SYMBOL,
+      Character.MODIFIER_SYMBOL,
+      Character.OTHER_SYMBOL:
         return true;
+      default:
+        return false;
     }
+  }
+
+  /** Go {@code strings.TrimSpace}. */
+  public static String trimSpace(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end) {
+      int cp = s.codePointAt(start);
+      if (!isSpace(cp)) {
+        break;
+      }
+      start += Character.charCount(cp);
+    }
+    while (end > start) {
+      int cp = s.codePointBefore(end);
+      if (!isSpace(cp)) {
+        break;
+      }
+      end -= Character.charCount(cp);
+    }
+    return s.substring(start, end);
+  }
+
+  // ---------------------------------------------------------------- JSON (encoding/json,
+  // escapeHTML=true)
+
+  /** ASCII characters Go's JSON encoder escapes (with HTML escaping on). */
+  private static final boolean[] JSON_ESCAPE = new boolean[128];
+
+  /** ASCII characters that make slog's quote() quote a value. */
+  private static final boolean[] HUMAN_QUOTE = new boolean[128];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      JSON_ESCAPE[c] = true;
+    }
+    JSON_ESCAPE['"'] = true;
+    JSON_ESCAPE['\\'] = true;
+    JSON_ESCAPE['<'] = true;
+    JSON_ESCAPE['>'] = true;
+    JSON_ESCAPE['&'] = true;
+    for (int c = 0; c <= 0x20; c++) {
+      HUMAN_QUOTE[c] = true;
+    }
+    HUMAN_QUOTE[0x7F] = true;
+    HUMAN_QUOTE['"'] = true;
+    HUMAN_QUOTE['\\'] = true;
+  }
+
+  /**
+   * Appends {@code s} as a JSON string literal, escaped exactly as Go's encoder with HTML escaping.
+   */
+  public static void appendJsonString(StringBuilder out, String s) {
+    out.append('"');
+    int n = s.length();
+    int start = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (!JSON_ESCAPE[c]) {
+          continue;
+        }
+      } else if (c != 0x2028 && c != 0x2029) {
+        if (!Character.isSurrogate(c)) {
+          continue;
+        }
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+      }
+      out.append(s, start, i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        default -> {
+          if (Character.isSurrogate(c)) {
+            out.append("\\ufffd");
+          } else {
+            appendUnicodeEscape(out, c);
+          }
+        }
+      }
+      start = i + 1;
+    }
+    if (start == 0) {
+      out.append(s); // a whole String is copied in bulk; append(s, from, to) copies char by char
+    } else {
+      out.append(s, start, n);
+    }
+    out.append('"');
+  }
+
+  private static void appendUnicodeEscape(StringBuilder out, int c) {
+    out.append("\\u")
+        .append(HEX[(c >> 12) & 0xF])
+        .append(HEX[(c >> 8) & 0xF])
+        .append(HEX[(c >> 4) & 0xF])
+        .append(HEX[c & 0xF]);
+  }
+
+  /**
+   * Appends raw JSON compacted and HTML-escaped the way Go embeds a {@code json.RawMessage}:
+   * insignificant white space removed; inside strings {@code < > &} U+2028 U+2029 escaped; existing
+   * escapes and number spellings kept as they are.
+   */
+  public static void appendCompactJson(StringBuilder out, String json) {
+    if (isCompactAndSafe(json)) {
+      out.append(json);
+      return;
+    }
+    int n = json.length();
+    boolean inString = false;
+    for (int i = 0; i < n; i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        switch (c) {
+          case '\\' -> {
+            out.append(c);
+            if (i + 1 < n) {
+              out.append(json.charAt(++i));
+            }
+          }
+          case '"' -> {
+            inString = false;
+            out.append(c);
+          }
+          case '<', '>', '&', '\u2028', '\u2029' -> appendUnicodeEscape(out, c);
+          default -> out.append(c);
+        }
+      } else if (c == '"') {
+        inString = true;
+        out.append(c);
+      } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        out.append(c);
+      }
+    }
+  }
+
+  /**
+   * True when {@code json} has no white space outside strings and nothing to escape inside them.
+   */
+  private static boolean isCompactAndSafe(String json) {
+    boolean inString = false;
+    for (int i = 0, n = json.length(); i < n; i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        } else if (c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
+          return false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- strconv.Quote and slog quote()
+
+  /** Go {@code strconv.Quote(s)}, appended: always double-quoted. */
+  public static void appendQuoted(StringBuilder out, String s) {
+    out.append('"');
+    appendQuotedBody(out, s);
+    out.append('"');
+  }
+
+  /**
+   * The body of Go's {@code strconv.Quote(s)} without the surrounding quotes (escaping is per
+   * character).
+   */
+  public static void appendQuotedBody(StringBuilder out, String s) {
+    int n = s.length();
+    for (int i = 0; i < n; ) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+          // A run of printable ASCII is copied in one call.
+          int run = i + 1;
+          while (run < n) {
+            char r = s.charAt(run);
+            if (r < 0x20 || r >= 0x7F || r == '"' || r == '\\') {
+              break;
+            }
+            run++;
+          }
+          out.append(s, i, run);
+          i = run;
+          continue;
+        }
+        i++;
+        if (c == '"' || c == '\\') {
+          out.append('\\').append(c);
+          continue;
+        }
+        switch (c) {
+          case 0x07 -> out.append("\\a");
+          case '\b' -> out.append("\\b");
+          case '\f' -> out.append("\\f");
+          case '\n' -> out.append("\\n");
+          case '\r' -> out.append("\\r");
+          case '\t' -> out.append("\\t");
+          case 0x0B -> out.append("\\v");
+          default -> out.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+        }
+        continue;
+      }
+      if (isEscapedByte(c)) {
+        int b = c - 0xDC00;
+        out.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xF]);
+        i++;
+        continue;
+      }
+      int cp;
+      int width;
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        cp = Character.toCodePoint(c, s.charAt(i + 1));
+        width = 2;
+      } else if (Character.isSurrogate(c)) {
+        cp = 0xFFFD;
+        width = 1;
+      } else {
+        cp = c;
+        width = 1;
+      }
+      i += width;
+      if (isPrint(cp)) {
+        out.appendCodePoint(cp);
+      } else if (cp < 0x10000) {
+        appendUnicodeEscape(out, cp);
+      } else {
+        out.append("\\U");
+        for (int shift = 28; shift >= 0; shift -= 4) {
+          out.append(HEX[(cp >> shift) & 0xF]);
+        }
+      }
+    }
+  }
+
+  /**
+   * slog's human {@code quote(s)}: {@code ""} for the empty string; the strconv.Quote form when
+   * {@code s} has any Unicode space or anything strconv.Quote would escape; otherwise {@code s}
+   * bare.
+   */
+  public static void appendHumanQuoted(StringBuilder out, String s) {
+    if (s.isEmpty()) {
+      out.append("\"\"");
+      return;
+    }
+    if (isBare(s)) {
+      out.append(s);
+    } else {
+      appendQuoted(out, s);
+    }
+  }
+
+  /** True when slog's quote() prints {@code s} (non-empty) unquoted. */
+  static boolean isBare(String s) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (HUMAN_QUOTE[c]) {
+          return false;
+        }
+        continue;
+      }
+      int cp;
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        cp = Character.toCodePoint(c, s.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        if (isEscapedByte(c)) {
+          return false;
+        }
+        cp = 0xFFFD;
+      } else {
+        cp = c;
+      }
+      if (isSpace(cp) || !isPrint(cp)) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

@@ -7,185 +7,202 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * Go's time rendering as slog uses it: RFC 3339 with up to nine fraction digits, trailing zeros trimmed
- * ({@code time.RFC3339Nano}, reference coder-events.md §4.2), and the human sink's
- * {@code 2006-01-02 15:04:05.000} in UTC, truncated to the millisecond (§5.1).
+ * Go's time rendering as slog uses it: RFC 3339 with up to nine fraction digits, trailing zeros
+ * trimmed ({@code time.RFC3339Nano}, reference coder-events.md §4.2), and the human sink's {@code
+ * 2006-01-02 15:04:05.000} in UTC, truncated to the millisecond (§5.1).
  */
 public final class GoTime {
-    private GoTime() {
-    }
+  private GoTime() {}
 
-    /** Parses RFC 3339 text with any number of fraction digits and a {@code Z} or numeric offset. */
-    public static OffsetDateTime parse(String text) {
-        try {
-            return OffsetDateTime.parse(text.replace('t', 'T').replace('z', 'Z'),
-                    DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not an RFC 3339 time: \"" + text + "\"", e);
-        }
+  /** Parses RFC 3339 text with any number of fraction digits and a {@code Z} or numeric offset. */
+  public static OffsetDateTime parse(String text) {
+    try {
+      return OffsetDateTime.parse(
+          text.replace('t', 'T').replace('z', 'Z'), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("not an RFC 3339 time: \"" + text + "\"", e);
     }
+  }
 
-    /**
-     * True when {@code text} is an RFC 3339 time as slog and the API print it:
-     * {@code YYYY-MM-DDTHH:MM:SS[.1-9 digits](Z|+HH:MM|-HH:MM)}, with valid field ranges. Checked by hand
-     * because it runs for every decoded line and a DateTimeFormatter parse costs microseconds.
-     */
-    public static boolean isRfc3339(String t) {
-        int n = t.length();
-        if (n < 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || (t.charAt(10) != 'T' && t.charAt(10) != 't')
-                || t.charAt(13) != ':' || t.charAt(16) != ':') {
-            return false;
-        }
-        int year = digits(t, 0, 4);
-        int month = digits(t, 5, 2);
-        int day = digits(t, 8, 2);
-        int hour = digits(t, 11, 2);
-        int minute = digits(t, 14, 2);
-        int second = digits(t, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
-            return false;
-        }
-        int i = 19;
-        if (t.charAt(i) == '.') {
-            int start = ++i;
-            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
-                i++;
-            }
-            if (i == start || i - start > 9) {
-                return false;
-            }
-        }
-        if (i == n - 1) {
-            return t.charAt(i) == 'Z' || t.charAt(i) == 'z';
-        }
-        if (i != n - 6 || (t.charAt(i) != '+' && t.charAt(i) != '-') || t.charAt(i + 3) != ':') {
-            return false;
-        }
-        int oh = digits(t, i + 1, 2);
-        int om = digits(t, i + 4, 2);
-        return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
+  /**
+   * True when {@code text} is an RFC 3339 time as slog and the API print it: {@code
+   * YYYY-MM-DDTHH:MM:SS[.1-9 digits](Z|+HH:MM|-HH:MM)}, with valid field ranges. Checked by hand
+   * because it runs for every decoded line and a DateTimeFormatter parse costs microseconds.
+   */
+  public static boolean isRfc3339(String t) {
+    int n = t.length();
+    if (n < 20
+        || t.charAt(4) != '-'
+        || t.charAt(7) != '-'
+        || (t.charAt(10) != 'T' && t.charAt(10) != 't')
+        || t.charAt(13) != ':'
+        || t.charAt(16) != ':') {
+      return false;
     }
+    int year = digits(t, 0, 4);
+    int month = digits(t, 5, 2);
+    int day = digits(t, 8, 2);
+    int hour = digits(t, 11, 2);
+    int minute = digits(t, 14, 2);
+    int second = digits(t, 17, 2);
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59
+        || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+      return false;
+    }
+    int i = 19;
+    if (t.charAt(i) == '.') {
+      int start = ++i;
+      while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+        i++;
+      }
+      if (i == start || i - start > 9) {
+        return false;
+      }
+    }
+    if (i == n - 1) {
+      return t.charAt(i) == 'Z' || t.charAt(i) == 'z';
+    }
+    if (i != n - 6 || (t.charAt(i) != '+' && t.charAt(i) != '-') || t.charAt(i + 3) != ':') {
+      return false;
+    }
+    int oh = digits(t, i + 1, 2);
+    int om = digits(t, i + 4, 2);
+    return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
+  }
 
-    /** The non-negative number in {@code t[from, from+len)}, or -1 when it is not all digits. */
-    private static int digits(String t, int from, int len) {
-        int v = 0;
-        for (int i = from; i < from + len; i++) {
-            char c = t.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
+  /** The non-negative number in {@code t[from, from+len)}, or -1 when it is not all digits. */
+  private static int digits(String t, int from, int len) {
+    int v = 0;
+    for (int i = from; i < from + len; i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
     }
+    return v;
+  }
 
-    /** Go {@code time.RFC3339Nano} of an instant in UTC: {@code 2025-07-03T07:12:44.39Z}. */
-    public static String rfc3339Nano(Instant t) {
-        return rfc3339Nano(t.atOffset(ZoneOffset.UTC));
-    }
+  /** Go {@code time.RFC3339Nano} of an instant in UTC: {@code 2025-07-03T07:12:44.39Z}. */
+  public static String rfc3339Nano(Instant t) {
+    return rfc3339Nano(t.atOffset(ZoneOffset.UTC));
+  }
 
-    /** Go {@code time.RFC3339Nano} keeping the offset ({@code Z} for UTC, else {@code +hh:mm}). */
-    public static String rfc3339Nano(OffsetDateTime t) {
-        StringBuilder sb = new StringBuilder(35);
-        int year = t.getYear();
-        pad(sb, year, 4);
-        sb.append('-');
-        pad(sb, t.getMonthValue(), 2);
-        sb.append('-');
-        pad(sb, t.getDayOfMonth(), 2);
-        sb.append('T');
-        pad(sb, t.getHour(), 2);
-        sb.append(':');
-        pad(sb, t.getMinute(), 2);
-        sb.append(':');
-        pad(sb, t.getSecond(), 2);
-        int nanos = t.getNano();
-        if (nanos != 0) {
-            String frac = String.format(java.util.Locale.ROOT, "%09d", nanos);
-            int end = 9;
-            while (frac.charAt(end - 1) == '0') {
-                end--;
-            }
-            sb.append('.').append(frac, 0, end);
-        }
-        int off = t.getOffset().getTotalSeconds();
-        if (off == 0) {
-            sb.append('Z');
-        } else {
-            sb.append(off < 0 ? '-' : '+');
-            off = Math.abs(off);
-            pad(sb, off / 3600, 2);
-            sb.append(':');
-            pad(sb, (off / 60) % 60, 2);
-        }
-        return sb.toString();
+  /** Go {@code time.RFC3339Nano} keeping the offset ({@code Z} for UTC, else {@code +hh:mm}). */
+  public static String rfc3339Nano(OffsetDateTime t) {
+    StringBuilder sb = new StringBuilder(35);
+    int year = t.getYear();
+    pad(sb, year, 4);
+    sb.append('-');
+    pad(sb, t.getMonthValue(), 2);
+    sb.append('-');
+    pad(sb, t.getDayOfMonth(), 2);
+    sb.append('T');
+    pad(sb, t.getHour(), 2);
+    sb.append(':');
+    pad(sb, t.getMinute(), 2);
+    sb.append(':');
+    pad(sb, t.getSecond(), 2);
+    int nanos = t.getNano();
+    if (nanos != 0) {
+      String frac = String.format(java.util.Locale.ROOT, "%09d", nanos);
+      int end = 9;
+      while (frac.charAt(end - 1) == '0') {
+        end--;
+      }
+      sb.append('.').append(frac, 0, end);
     }
+    int off = t.getOffset().getTotalSeconds();
+    if (off == 0) {
+      sb.append('Z');
+    } else {
+      sb.append(off < 0 ? '-' : '+');
+      off = Math.abs(off);
+      pad(sb, off / 3600, 2);
+      sb.append(':');
+      pad(sb, (off / 60) % 60, 2);
+    }
+    return sb.toString();
+  }
 
-    private static void pad(StringBuilder sb, int v, int width) {
-        String s = Integer.toString(v);
-        for (int i = s.length(); i < width; i++) {
-            sb.append('0');
-        }
-        sb.append(s);
+  private static void pad(StringBuilder sb, int v, int width) {
+    String s = Integer.toString(v);
+    for (int i = s.length(); i < width; i++) {
+      sb.append('0');
     }
+    sb.append(s);
+  }
 
-    /**
-     * Appends the human sink's timestamp for RFC 3339 {@code ts}: UTC, {@code yyyy-MM-dd HH:mm:ss.SSS},
-     * milliseconds truncated. The common case (already UTC) is sliced without parsing.
-     */
-    public static void appendHumanTimestamp(StringBuilder out, String ts) {
-        int n = ts.length();
-        if (n >= 20 && ts.charAt(n - 1) == 'Z' && ts.charAt(10) == 'T' && ts.charAt(19) != '+') {
-            out.append(ts, 0, 10).append(' ').append(ts, 11, 19).append('.');
-            int digits = 0;
-            if (n > 20 && ts.charAt(19) == '.') {
-                for (int i = 20; i < n - 1 && digits < 3; i++, digits++) {
-                    out.append(ts.charAt(i));
-                }
-            }
-            for (; digits < 3; digits++) {
-                out.append('0');
-            }
-            return;
+  /**
+   * Appends the human sink's timestamp for RFC 3339 {@code ts}: UTC, {@code yyyy-MM-dd
+   * HH:mm:ss.SSS}, milliseconds truncated. The common case (already UTC) is sliced without parsing.
+   */
+  public static void appendHumanTimestamp(StringBuilder out, String ts) {
+    int n = ts.length();
+    if (n >= 20 && ts.charAt(n - 1) == 'Z' && ts.charAt(10) == 'T' && ts.charAt(19) != '+') {
+      out.append(ts, 0, 10).append(' ').append(ts, 11, 19).append('.');
+      int digits = 0;
+      if (n > 20 && ts.charAt(19) == '.') {
+        for (int i = 20; i < n - 1 && digits < 3; i++, digits++) {
+          out.append(ts.charAt(i));
         }
-        OffsetDateTime t = parse(ts).withOffsetSameInstant(ZoneOffset.UTC);
-        String utc = rfc3339Nano(t);
-        appendHumanTimestamp(out, utc);
+      }
+      for (; digits < 3; digits++) {
+        out.append('0');
+      }
+      return;
     }
+    OffsetDateTime t = parse(ts).withOffsetSameInstant(ZoneOffset.UTC);
+    String utc = rfc3339Nano(t);
+    appendHumanTimestamp(out, utc);
+  }
 
-    /**
-     * Go's {@code time.Time.String()} for RFC 3339 {@code text}, as slog v3.0.0's human sink prints a Time:
-     * {@code 2025-07-03 06:57:16.144719 +0000 UTC}. A non-UTC offset parsed from text has no zone name, so
-     * Go prints the offset twice ({@code +0200 +0200}).
-     */
-    public static String goTimeString(String text) {
-        OffsetDateTime t = parse(text);
-        String nano = rfc3339Nano(t);
-        int zoneStart = nano.length() - (t.getOffset().getTotalSeconds() == 0 ? 1 : 6);
-        StringBuilder sb = new StringBuilder(48);
-        sb.append(nano, 0, 10).append(' ').append(nano, 11, zoneStart).append(' ');
-        int off = t.getOffset().getTotalSeconds();
-        String numeric = (off < 0 ? "-" : "+") + String.format(java.util.Locale.ROOT, "%02d%02d",
-                Math.abs(off) / 3600, (Math.abs(off) / 60) % 60);
-        sb.append(numeric).append(' ').append(off == 0 ? "UTC" : numeric);
-        return sb.toString();
-    }
+  /**
+   * Go's {@code time.Time.String()} for RFC 3339 {@code text}, as slog v3.0.0's human sink prints a
+   * Time: {@code 2025-07-03 06:57:16.144719 +0000 UTC}. A non-UTC offset parsed from text has no
+   * zone name, so Go prints the offset twice ({@code +0200 +0200}).
+   */
+  public static String goTimeString(String text) {
+    OffsetDateTime t = parse(text);
+    String nano = rfc3339Nano(t);
+    int zoneStart = nano.length() - (t.getOffset().getTotalSeconds() == 0 ? 1 : 6);
+    StringBuilder sb = new StringBuilder(48);
+    sb.append(nano, 0, 10).append(' ').append(nano, 11, zoneStart).append(' ');
+    int off = t.getOffset().getTotalSeconds();
+    String numeric =
+        (off < 0 ? "-" : "+")
+            + String.format(
+                java.util.Locale.ROOT, "%02d%02d", Math.abs(off) / 3600, (Math.abs(off) / 60) % 60);
+    sb.append(numeric).append(' ').append(off == 0 ? "UTC" : numeric);
+    return sb.toString();
+  }
 
-    /** Epoch seconds of {@code text} with exactly six fraction digits, locale-independent: {@code 1751526764.381926}. */
-    public static String epochMicros(String text) {
-        Instant t = parse(text).toInstant();
-        long secs = t.getEpochSecond();
-        int micros = t.getNano() / 1000;
-        StringBuilder sb = new StringBuilder(20);
-        if (secs < 0 && micros > 0) {
-            // Instant floors the seconds: -4.999877 s is (-5 s, +123000 ns); print it as a decimal.
-            sb.append('-').append(-(secs + 1)).append('.');
-            pad(sb, 1_000_000 - micros, 6);
-        } else {
-            sb.append(secs).append('.');
-            pad(sb, micros, 6);
-        }
-        return sb.toString();
+  /**
+   * Epoch seconds of {@code text} with exactly six fraction digits, locale-independent: {@code
+   * 1751526764.381926}.
+   */
+  public static String epochMicros(String text) {
+    Instant t = parse(text).toInstant();
+    long secs = t.getEpochSecond();
+    int micros = t.getNano() / 1000;
+    StringBuilder sb = new StringBuilder(20);
+    if (secs < 0 && micros > 0) {
+      // Instant floors the seconds: -4.999877 s is (-5 s, +123000 ns); print it as a decimal.
+      sb.append('-').append(-(secs + 1)).append('.');
+      pad(sb, 1_000_000 - micros, 6);
+    } else {
+      sb.append(secs).append('.');
+      pad(sb, micros, 6);
     }
+    return sb.toString();
+  }
 }

@@ -9,43 +9,43 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Replaces a small state file (a source checkpoint, a spool's ack file) so that a crash at any moment leaves
- * either the old or the new content, never a mix: write a temporary file beside it, fsync it, rename it over
- * the target (atomic on POSIX file systems), then fsync the directory so the rename itself survives a power
- * loss. A file system without atomic rename is an error, not a silent downgrade. Streams rather than NIO
- * channels are used because an interrupt (shutdown) closes an NIO channel mid-write.
+ * Replaces a small state file (a source checkpoint, a spool's ack file) so that a crash at any
+ * moment leaves either the old or the new content, never a mix: write a temporary file beside it,
+ * fsync it, rename it over the target (atomic on POSIX file systems), then fsync the directory so
+ * the rename itself survives a power loss. A file system without atomic rename is an error, not a
+ * silent downgrade. Streams rather than NIO channels are used because an interrupt (shutdown)
+ * closes an NIO channel mid-write.
  */
 public final class AtomicFiles {
-    private AtomicFiles() {
-    }
+  private AtomicFiles() {}
 
-    /** Replaces {@code target} with {@code content}, creating its directory when needed. */
-    public static void replace(Path target, byte[] content) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
-            out.write(content);
-            out.getFD().sync();
-        }
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        if (dir != null) {
-            syncDirectory(dir);
-        }
+  /** Replaces {@code target} with {@code content}, creating its directory when needed. */
+  public static void replace(Path target, byte[] content) throws IOException {
+    Path abs = target.toAbsolutePath();
+    Path dir = abs.getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
     }
+    Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+    try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+      out.write(content);
+      out.getFD().sync();
+    }
+    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    if (dir != null) {
+      syncDirectory(dir);
+    }
+  }
 
-    /**
-     * Makes a new or renamed entry of {@code dir} durable (Linux needs an fsync of the directory). Platforms
-     * that cannot open a directory get no more than the rename itself.
-     */
-    public static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not supported here; nothing more can be done
-        }
+  /**
+   * Makes a new or renamed entry of {@code dir} durable (Linux needs an fsync of the directory).
+   * Platforms that cannot open a directory get no more than the rename itself.
+   */
+  public static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // not supported here; nothing more can be done
     }
+  }
 }

@@ -22,195 +22,219 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An append-only NDJSON file (rejects, dead letters) that is written and forced to disk per call, so a
- * record handed to it survives a crash. Created with its parent directories on first use. Thread-safe.
+ * An append-only NDJSON file (rejects, dead letters) that is written and forced to disk per call,
+ * so a record handed to it survives a crash. Created with its parent directories on first use.
+ * Thread-safe.
  *
- * <p>With a {@link RetentionConfig}: before a line would take the file past {@code max_bytes}, the file is
- * renamed aside to {@code <name>-<UTC time>.<ext>} (for example {@code dead-letters-20250703T071244123Z.ndjson})
- * and a new one is started, so no line is ever split or lost by rotation. Rotated files whose rotation time is
- * older than {@code max_age} are deleted (every line in them is at least that old); this is checked when the
- * file is opened and then at most once a minute while lines are written. Rotations and deletions are counted
- * and logged.
+ * <p>With a {@link RetentionConfig}: before a line would take the file past {@code max_bytes}, the
+ * file is renamed aside to {@code <name>-<UTC time>.<ext>} (for example {@code
+ * dead-letters-20250703T071244123Z.ndjson}) and a new one is started, so no line is ever split or
+ * lost by rotation. Rotated files whose rotation time is older than {@code max_age} are deleted
+ * (every line in them is at least that old); this is checked when the file is opened and then at
+ * most once a minute while lines are written. Rotations and deletions are counted and logged.
  */
 public final class NdjsonFile implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(NdjsonFile.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
-            .withZone(ZoneOffset.UTC);
-    private static final Duration AGE_CHECK_EVERY = Duration.ofMinutes(1);
+  private static final Logger LOG = LoggerFactory.getLogger(NdjsonFile.class);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+  private static final Duration AGE_CHECK_EVERY = Duration.ofMinutes(1);
 
-    private final Path path;
-    private final RetentionConfig retention;
-    private final Clock clock;
-    private final Pattern rotatedName;
-    private FileChannel channel;
-    private long size;
-    /** Where a line cut short by a failure began: the file is cut back to it when next opened; -1 when none. */
-    private long truncateOnOpen = -1;
-    private long lines;
-    private long rotations;
-    private long deletions;
-    private Instant nextAgeCheck = Instant.MIN;
+  private final Path path;
+  private final RetentionConfig retention;
+  private final Clock clock;
+  private final Pattern rotatedName;
+  private FileChannel channel;
+  private long size;
 
-    public NdjsonFile(Path path) {
-        this(path, null, Clock.systemUTC());
+  /**
+   * Where a line cut short by a failure began: the file is cut back to it when next opened; -1 when
+   * none.
+   */
+  private long truncateOnOpen = -1;
+
+  private long lines;
+  private long rotations;
+  private long deletions;
+  private Instant nextAgeCheck = Instant.MIN;
+
+  public NdjsonFile(Path path) {
+    this(path, null, Clock.systemUTC());
+  }
+
+  /** A file rotated and aged out by {@code retention} ({@code null}: grows forever). */
+  public NdjsonFile(Path path, RetentionConfig retention, Clock clock) {
+    this.path = path;
+    this.retention = retention;
+    this.clock = clock;
+    String[] se = stemAndExt();
+    this.rotatedName =
+        Pattern.compile(
+            Pattern.quote(se[0]) + "-(\\d{8}T\\d{9}Z)(?:-\\d+)?" + Pattern.quote(se[1]));
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** Appends one JSON object (without newline) and syncs it to disk. */
+  public synchronized void append(CharSequence json) throws IOException {
+    byte[] b = Utf8.encode(json.toString() + "\n");
+    if (channel == null) {
+      open();
     }
-
-    /** A file rotated and aged out by {@code retention} ({@code null}: grows forever). */
-    public NdjsonFile(Path path, RetentionConfig retention, Clock clock) {
-        this.path = path;
-        this.retention = retention;
-        this.clock = clock;
-        String[] se = stemAndExt();
-        this.rotatedName = Pattern.compile(Pattern.quote(se[0]) + "-(\\d{8}T\\d{9}Z)(?:-\\d+)?" + Pattern.quote(se[1]));
+    if (retention != null && size > 0 && size + b.length > retention.maxBytes()) {
+      rotate();
     }
-
-    public Path path() {
-        return path;
+    ByteBuffer buf = ByteBuffer.wrap(b);
+    try {
+      while (buf.hasRemaining()) {
+        channel.write(buf);
+      }
+      channel.force(false);
+    } catch (ClosedChannelException e) {
+      // An interrupt (shutdown cutting a delivery short) closes an NIO channel for good: reopen
+      // next time,
+      // and cut off whatever part of the line got written, so the caller's retry leaves one whole
+      // line.
+      channel = null;
+      truncateOnOpen = size;
+      throw e;
+    } catch (IOException e) {
+      // Disk full or an I/O error part-way: remove the fragment so a retry does not glue a line
+      // onto it.
+      try {
+        channel.truncate(size);
+      } catch (IOException ignored) {
+        truncateOnOpen = size;
+        closeQuietly();
+      }
+      throw e;
     }
-
-    /** Appends one JSON object (without newline) and syncs it to disk. */
-    public synchronized void append(CharSequence json) throws IOException {
-        byte[] b = Utf8.encode(json.toString() + "\n");
-        if (channel == null) {
-            open();
-        }
-        if (retention != null && size > 0 && size + b.length > retention.maxBytes()) {
-            rotate();
-        }
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        try {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-            channel.force(false);
-        } catch (ClosedChannelException e) {
-            // An interrupt (shutdown cutting a delivery short) closes an NIO channel for good: reopen next time,
-            // and cut off whatever part of the line got written, so the caller's retry leaves one whole line.
-            channel = null;
-            truncateOnOpen = size;
-            throw e;
-        } catch (IOException e) {
-            // Disk full or an I/O error part-way: remove the fragment so a retry does not glue a line onto it.
-            try {
-                channel.truncate(size);
-            } catch (IOException ignored) {
-                truncateOnOpen = size;
-                closeQuietly();
-            }
-            throw e;
-        }
-        size += b.length;
-        lines++;
-        if (retention != null && !retention.maxAge().isZero() && !clock.instant().isBefore(nextAgeCheck)) {
-            deleteExpired();
-        }
+    size += b.length;
+    lines++;
+    if (retention != null
+        && !retention.maxAge().isZero()
+        && !clock.instant().isBefore(nextAgeCheck)) {
+      deleteExpired();
     }
+  }
 
-    private void closeQuietly() {
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException ignored) {
-            // already failing
-        }
-        channel = null;
-    }
-
-    private void open() throws IOException {
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
-        size = channel.size();
-        if (truncateOnOpen >= 0 && size > truncateOnOpen) {
-            channel.truncate(truncateOnOpen);
-            size = truncateOnOpen;
-        }
-        truncateOnOpen = -1;
-        if (retention != null && !retention.maxAge().isZero()) {
-            deleteExpired();
-        }
-    }
-
-    private void rotate() throws IOException {
+  private void closeQuietly() {
+    try {
+      if (channel != null) {
         channel.close();
-        channel = null;
-        String[] se = stemAndExt();
-        String stamp = STAMP.format(clock.instant());
-        Path target = path.resolveSibling(se[0] + "-" + stamp + se[1]);
-        for (int i = 1; Files.exists(target); i++) {
-            target = path.resolveSibling(se[0] + "-" + stamp + "-" + i + se[1]);
+      }
+    } catch (IOException ignored) {
+      // already failing
+    }
+    channel = null;
+  }
+
+  private void open() throws IOException {
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    channel =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    size = channel.size();
+    if (truncateOnOpen >= 0 && size > truncateOnOpen) {
+      channel.truncate(truncateOnOpen);
+      size = truncateOnOpen;
+    }
+    truncateOnOpen = -1;
+    if (retention != null && !retention.maxAge().isZero()) {
+      deleteExpired();
+    }
+  }
+
+  private void rotate() throws IOException {
+    channel.close();
+    channel = null;
+    String[] se = stemAndExt();
+    String stamp = STAMP.format(clock.instant());
+    Path target = path.resolveSibling(se[0] + "-" + stamp + se[1]);
+    for (int i = 1; Files.exists(target); i++) {
+      target = path.resolveSibling(se[0] + "-" + stamp + "-" + i + se[1]);
+    }
+    Files.move(path, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    rotations++;
+    LOG.info(
+        "File rotated: it reached its max_bytes. file={} rotated_to={} bytes={} max_bytes={}",
+        path,
+        target.getFileName(),
+        size,
+        retention.maxBytes());
+    open();
+  }
+
+  private void deleteExpired() {
+    Instant now = clock.instant();
+    nextAgeCheck = now.plus(AGE_CHECK_EVERY);
+    Instant limit = now.minus(retention.maxAge());
+    Path dir = path.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Matcher m = rotatedName.matcher(p.getFileName().toString());
+        if (!m.matches()) {
+          continue;
         }
-        Files.move(path, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        rotations++;
-        LOG.info("File rotated: it reached its max_bytes. file={} rotated_to={} bytes={} max_bytes={}", path,
-                target.getFileName(), size, retention.maxBytes());
-        open();
-    }
-
-    private void deleteExpired() {
-        Instant now = clock.instant();
-        nextAgeCheck = now.plus(AGE_CHECK_EVERY);
-        Instant limit = now.minus(retention.maxAge());
-        Path dir = path.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            return;
+        Instant rotated;
+        try {
+          rotated = Instant.from(STAMP.parse(m.group(1)));
+        } catch (DateTimeParseException e) {
+          continue;
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Matcher m = rotatedName.matcher(p.getFileName().toString());
-                if (!m.matches()) {
-                    continue;
-                }
-                Instant rotated;
-                try {
-                    rotated = Instant.from(STAMP.parse(m.group(1)));
-                } catch (DateTimeParseException e) {
-                    continue;
-                }
-                if (rotated.isBefore(limit)) {
-                    Files.deleteIfExists(p);
-                    deletions++;
-                    LOG.info("Rotated file deleted: everything in it is older than max_age. file={} rotated_at={} "
-                            + "max_age={}", p, rotated, dev.auditship.config.Units.formatDuration(retention.maxAge()));
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("Cannot delete rotated files older than max_age; retried later. dir={} error=\"{}\"", dir,
-                    e.toString());
+        if (rotated.isBefore(limit)) {
+          Files.deleteIfExists(p);
+          deletions++;
+          LOG.info(
+              "Rotated file deleted: everything in it is older than max_age. file={} rotated_at={} "
+                  + "max_age={}",
+              p,
+              rotated,
+              dev.auditship.config.Units.formatDuration(retention.maxAge()));
         }
+      }
+    } catch (IOException e) {
+      LOG.warn(
+          "Cannot delete rotated files older than max_age; retried later. dir={} error=\"{}\"",
+          dir,
+          e.toString());
     }
+  }
 
-    /** {@code [stem, .ext]} of the file name ({@code .ext} empty when there is none). */
-    private String[] stemAndExt() {
-        String n = path.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? new String[] {n.substring(0, dot), n.substring(dot)} : new String[] {n, ""};
-    }
+  /** {@code [stem, .ext]} of the file name ({@code .ext} empty when there is none). */
+  private String[] stemAndExt() {
+    String n = path.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot > 0 ? new String[] {n.substring(0, dot), n.substring(dot)} : new String[] {n, ""};
+  }
 
-    /** Records appended by this process. */
-    public synchronized long count() {
-        return lines;
-    }
+  /** Records appended by this process. */
+  public synchronized long count() {
+    return lines;
+  }
 
-    /** Times this process rotated the file. */
-    public synchronized long rotations() {
-        return rotations;
-    }
+  /** Times this process rotated the file. */
+  public synchronized long rotations() {
+    return rotations;
+  }
 
-    /** Rotated files this process deleted because they were older than {@code max_age}. */
-    public synchronized long deletions() {
-        return deletions;
-    }
+  /** Rotated files this process deleted because they were older than {@code max_age}. */
+  public synchronized long deletions() {
+    return deletions;
+  }
 
-    @Override
-    public synchronized void close() throws IOException {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
+  @Override
+  public synchronized void close() throws IOException {
+    if (channel != null) {
+      channel.close();
+      channel = null;
     }
+  }
 }

@@ -27,241 +27,284 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * TLS material from PEM files with the JDK alone, shared by every TLS client: CA certificates to trust
- * ({@code tls.ca_file}, trusted <em>instead of</em> the JVM's trust store), and for mutual TLS a client
- * certificate chain ({@code tls.cert_file}) with its unencrypted key ({@code tls.key_file}: PKCS#8
- * {@code PRIVATE KEY} of any algorithm the JDK knows, or PKCS#1 {@code RSA PRIVATE KEY}). Every failure is an
- * {@link IOException} that names the key and the file and says what to do; no file content is ever printed.
+ * TLS material from PEM files with the JDK alone, shared by every TLS client: CA certificates to
+ * trust ({@code tls.ca_file}, trusted <em>instead of</em> the JVM's trust store), and for mutual
+ * TLS a client certificate chain ({@code tls.cert_file}) with its unencrypted key ({@code
+ * tls.key_file}: PKCS#8 {@code PRIVATE KEY} of any algorithm the JDK knows, or PKCS#1 {@code RSA
+ * PRIVATE KEY}). Every failure is an {@link IOException} that names the key and the file and says
+ * what to do; no file content is ever printed.
  */
 public final class Pem {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
-    private static final char[] NO_PASSWORD = new char[0];
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
+  private static final char[] NO_PASSWORD = new char[0];
 
-    private Pem() {
+  private Pem() {}
+
+  /**
+   * The trust managers for {@code tls.ca_file} and {@code tls.insecure_skip_verify}: with the
+   * latter, a manager that accepts every certificate; else those trusting exactly the CA file's
+   * certificates; with neither, null, which {@code SSLContext.init} takes as the JVM's default
+   * trust store.
+   */
+  public static TrustManager[] trustManagers(Path caFile, boolean insecureSkipVerify)
+      throws IOException, GeneralSecurityException {
+    if (insecureSkipVerify) {
+      return new TrustManager[] {new TrustAll()};
     }
+    return caFile == null ? null : trustManagers(caFile);
+  }
 
-    /**
-     * The trust managers for {@code tls.ca_file} and {@code tls.insecure_skip_verify}: with the latter, a
-     * manager that accepts every certificate; else those trusting exactly the CA file's certificates; with
-     * neither, null, which {@code SSLContext.init} takes as the JVM's default trust store.
-     */
-    public static TrustManager[] trustManagers(Path caFile, boolean insecureSkipVerify)
-            throws IOException, GeneralSecurityException {
-        if (insecureSkipVerify) {
-            return new TrustManager[] {new TrustAll()};
+  private static TrustManager[] trustManagers(Path caFile)
+      throws IOException, GeneralSecurityException {
+    List<X509Certificate> cas = certificates(caFile, "tls.ca_file");
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    for (int i = 0; i < cas.size(); i++) {
+      ks.setCertificateEntry("ca-" + i, cas.get(i));
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    return tmf.getTrustManagers();
+  }
+
+  /**
+   * Key managers that offer the chain of {@code certFile} with the key of {@code keyFile}, once the
+   * key is known to belong to the first certificate. {@code encryptedAdvice}: see {@link
+   * #privateKey}.
+   */
+  public static KeyManager[] keyManagers(Path certFile, Path keyFile, String encryptedAdvice)
+      throws IOException, GeneralSecurityException {
+    List<X509Certificate> chain = certificates(certFile, "tls.cert_file");
+    PrivateKey key = privateKey(keyFile, encryptedAdvice);
+    if (!matches(key, chain.get(0))) {
+      throw new IOException(
+          "tls.key_file "
+              + keyFile
+              + " is not the key of the first certificate in "
+              + "tls.cert_file "
+              + certFile
+              + "; give the key that belongs to the client certificate");
+    }
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("client", key, NO_PASSWORD, chain.toArray(new X509Certificate[0]));
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, NO_PASSWORD);
+    return kmf.getKeyManagers();
+  }
+
+  /** The certificates of {@code file}, in order; {@code key} is the config key that named it. */
+  public static List<X509Certificate> certificates(Path file, String key) throws IOException {
+    List<X509Certificate> out = new ArrayList<>();
+    try {
+      CertificateFactory cf = CertificateFactory.getInstance("X.509");
+      for (Block b : blocks(file, key)) {
+        if (b.label().equals("CERTIFICATE") || b.label().equals("TRUSTED CERTIFICATE")) {
+          out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(b.der())));
         }
-        return caFile == null ? null : trustManagers(caFile);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IOException(
+          key + " " + file + " holds a certificate that cannot be read: " + e.getMessage(), e);
     }
+    if (out.isEmpty()) {
+      throw new IOException(
+          key + " " + file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+    }
+    return out;
+  }
 
-    private static TrustManager[] trustManagers(Path caFile) throws IOException, GeneralSecurityException {
-        List<X509Certificate> cas = certificates(caFile, "tls.ca_file");
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        for (int i = 0; i < cas.size(); i++) {
-            ks.setCertificateEntry("ca-" + i, cas.get(i));
+  /**
+   * The first private key of {@code file} ({@code tls.key_file}). {@code encryptedAdvice} completes
+   * the error for an encrypted key after "is encrypted; ": what to do about it.
+   */
+  public static PrivateKey privateKey(Path file, String encryptedAdvice) throws IOException {
+    for (Block b : blocks(file, "tls.key_file")) {
+      switch (b.label()) {
+        case "PRIVATE KEY" -> {
+          return pkcs8(file, b.der());
         }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        return tmf.getTrustManagers();
-    }
-
-    /**
-     * Key managers that offer the chain of {@code certFile} with the key of {@code keyFile}, once the key is
-     * known to belong to the first certificate. {@code encryptedAdvice}: see {@link #privateKey}.
-     */
-    public static KeyManager[] keyManagers(Path certFile, Path keyFile, String encryptedAdvice)
-            throws IOException, GeneralSecurityException {
-        List<X509Certificate> chain = certificates(certFile, "tls.cert_file");
-        PrivateKey key = privateKey(keyFile, encryptedAdvice);
-        if (!matches(key, chain.get(0))) {
-            throw new IOException("tls.key_file " + keyFile + " is not the key of the first certificate in "
-                    + "tls.cert_file " + certFile + "; give the key that belongs to the client certificate");
+        case "RSA PRIVATE KEY" -> {
+          return pkcs8(file, wrapPkcs1Rsa(b.der()));
         }
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("client", key, NO_PASSWORD, chain.toArray(new X509Certificate[0]));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, NO_PASSWORD);
-        return kmf.getKeyManagers();
-    }
-
-    /** The certificates of {@code file}, in order; {@code key} is the config key that named it. */
-    public static List<X509Certificate> certificates(Path file, String key) throws IOException {
-        List<X509Certificate> out = new ArrayList<>();
-        try {
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (Block b : blocks(file, key)) {
-                if (b.label().equals("CERTIFICATE") || b.label().equals("TRUSTED CERTIFICATE")) {
-                    out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(b.der())));
-                }
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IOException(key + " " + file + " holds a certificate that cannot be read: " + e.getMessage(), e);
+        case "ENCRYPTED PRIVATE KEY" ->
+            throw new IOException("tls.key_file " + file + " is encrypted; " + encryptedAdvice);
+        case "EC PRIVATE KEY" ->
+            throw new IOException(
+                "tls.key_file "
+                    + file
+                    + " is an SEC1 EC key; "
+                    + "convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in "
+                    + file
+                    + " -out key.pem");
+        default -> {
+          // parameters (EC PARAMETERS before the key), certificates and other blocks may share the
+          // file
         }
-        if (out.isEmpty()) {
-            throw new IOException(key + " " + file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
-        }
-        return out;
+      }
     }
+    throw new IOException(
+        "tls.key_file " + file + " holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
+  }
 
-    /**
-     * The first private key of {@code file} ({@code tls.key_file}). {@code encryptedAdvice} completes the
-     * error for an encrypted key after "is encrypted; ": what to do about it.
-     */
-    public static PrivateKey privateKey(Path file, String encryptedAdvice) throws IOException {
-        for (Block b : blocks(file, "tls.key_file")) {
-            switch (b.label()) {
-                case "PRIVATE KEY" -> {
-                    return pkcs8(file, b.der());
-                }
-                case "RSA PRIVATE KEY" -> {
-                    return pkcs8(file, wrapPkcs1Rsa(b.der()));
-                }
-                case "ENCRYPTED PRIVATE KEY" -> throw new IOException("tls.key_file " + file + " is encrypted; "
-                        + encryptedAdvice);
-                case "EC PRIVATE KEY" -> throw new IOException("tls.key_file " + file + " is an SEC1 EC key; "
-                        + "convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key.pem");
-                default -> {
-                    // parameters (EC PARAMETERS before the key), certificates and other blocks may share the file
-                }
-            }
-        }
-        throw new IOException("tls.key_file " + file + " holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
+  private static PrivateKey pkcs8(Path file, byte[] der) throws IOException {
+    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
+    for (String alg : new String[] {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA"}) {
+      try {
+        return KeyFactory.getInstance(alg).generatePrivate(spec);
+      } catch (GeneralSecurityException | IllegalArgumentException e) {
+        // try the next algorithm
+      }
     }
+    throw new IOException(
+        "tls.key_file "
+            + file
+            + " holds a private key of an unsupported kind (RSA, EC, "
+            + "Ed25519 and Ed448 work)");
+  }
 
-    private static PrivateKey pkcs8(Path file, byte[] der) throws IOException {
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-        for (String alg : new String[] {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA"}) {
-            try {
-                return KeyFactory.getInstance(alg).generatePrivate(spec);
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                // try the next algorithm
-            }
-        }
-        throw new IOException("tls.key_file " + file + " holds a private key of an unsupported kind (RSA, EC, "
-                + "Ed25519 and Ed448 work)");
+  /**
+   * PKCS#1 {@code RSAPrivateKey} inside a PKCS#8 {@code PrivateKeyInfo} (RFC 5208 §5): version 0,
+   * the rsaEncryption algorithm identifier with NULL parameters, the key as an OCTET STRING.
+   */
+  public static byte[] wrapPkcs1Rsa(byte[] pkcs1) {
+    byte[] version = {0x02, 0x01, 0x00};
+    byte[] algId = {
+      0x30,
+      0x0d,
+      0x06,
+      0x09,
+      0x2a,
+      (byte) 0x86,
+      0x48,
+      (byte) 0x86,
+      (byte) 0xf7,
+      0x0d,
+      0x01,
+      0x01,
+      0x01,
+      0x05,
+      0x00
+    };
+    byte[] octet = tlv(0x04, pkcs1);
+    byte[] content = new byte[version.length + algId.length + octet.length];
+    System.arraycopy(version, 0, content, 0, version.length);
+    System.arraycopy(algId, 0, content, version.length, algId.length);
+    System.arraycopy(octet, 0, content, version.length + algId.length, octet.length);
+    return tlv(0x30, content);
+  }
+
+  // DER definite length (X.690 §8.1.3): short form below 128, else 0x80 | count, then big-endian
+  // bytes.
+  private static byte[] tlv(int tag, byte[] value) {
+    int n = value.length;
+    byte[] len;
+    if (n < 0x80) {
+      len = new byte[] {(byte) n};
+    } else if (n < 0x100) {
+      len = new byte[] {(byte) 0x81, (byte) n};
+    } else if (n < 0x10000) {
+      len = new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n};
+    } else {
+      len = new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
     }
+    byte[] out = new byte[1 + len.length + n];
+    out[0] = (byte) tag;
+    System.arraycopy(len, 0, out, 1, len.length);
+    System.arraycopy(value, 0, out, 1 + len.length, n);
+    return out;
+  }
 
-    /**
-     * PKCS#1 {@code RSAPrivateKey} inside a PKCS#8 {@code PrivateKeyInfo} (RFC 5208 §5): version 0, the
-     * rsaEncryption algorithm identifier with NULL parameters, the key as an OCTET STRING.
-     */
-    public static byte[] wrapPkcs1Rsa(byte[] pkcs1) {
-        byte[] version = {0x02, 0x01, 0x00};
-        byte[] algId = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
-            0x01, 0x05, 0x00};
-        byte[] octet = tlv(0x04, pkcs1);
-        byte[] content = new byte[version.length + algId.length + octet.length];
-        System.arraycopy(version, 0, content, 0, version.length);
-        System.arraycopy(algId, 0, content, version.length, algId.length);
-        System.arraycopy(octet, 0, content, version.length + algId.length, octet.length);
-        return tlv(0x30, content);
-    }
-
-    // DER definite length (X.690 §8.1.3): short form below 128, else 0x80 | count, then big-endian bytes.
-    private static byte[] tlv(int tag, byte[] value) {
-        int n = value.length;
-        byte[] len;
-        if (n < 0x80) {
-            len = new byte[] {(byte) n};
-        } else if (n < 0x100) {
-            len = new byte[] {(byte) 0x81, (byte) n};
-        } else if (n < 0x10000) {
-            len = new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n};
-        } else {
-            len = new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
-        }
-        byte[] out = new byte[1 + len.length + n];
-        out[0] = (byte) tag;
-        System.arraycopy(len, 0, out, 1, len.length);
-        System.arraycopy(value, 0, out, 1 + len.length, n);
-        return out;
-    }
-
-    /** True when {@code key} signs what {@code cert}'s public key verifies. */
-    private static boolean matches(PrivateKey key, X509Certificate cert) {
-        String alg = switch (key.getAlgorithm()) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC" -> "SHA256withECDSA";
-            case "DSA" -> "SHA256withDSA";
-            case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
-            default -> null;
+  /** True when {@code key} signs what {@code cert}'s public key verifies. */
+  private static boolean matches(PrivateKey key, X509Certificate cert) {
+    String alg =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          case "DSA" -> "SHA256withDSA";
+          case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+          default -> null;
         };
-        if (alg == null) {
-            return true; // cannot check this kind of key here; the handshake will tell
-        }
-        try {
-            byte[] probe = "auditship key check".getBytes(StandardCharsets.US_ASCII);
-            Signature s = Signature.getInstance(alg);
-            s.initSign(key);
-            s.update(probe);
-            byte[] sig = s.sign();
-            Signature v = Signature.getInstance(alg);
-            v.initVerify(cert.getPublicKey());
-            v.update(probe);
-            return v.verify(sig);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+    if (alg == null) {
+      return true; // cannot check this kind of key here; the handshake will tell
     }
-
-    private record Block(String label, byte[] der) {
+    try {
+      byte[] probe = "auditship key check".getBytes(StandardCharsets.US_ASCII);
+      Signature s = Signature.getInstance(alg);
+      s.initSign(key);
+      s.update(probe);
+      byte[] sig = s.sign();
+      Signature v = Signature.getInstance(alg);
+      v.initVerify(cert.getPublicKey());
+      v.update(probe);
+      return v.verify(sig);
+    } catch (GeneralSecurityException e) {
+      return false;
     }
+  }
 
-    // ISO-8859-1 maps every byte, so a stray non-ASCII comment around the blocks cannot fail the read.
-    private static List<Block> blocks(Path file, String key) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw new IOException("cannot read " + key + " " + file + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() != null && !e.getMessage().equals(file.toString()) ? " " + e.getMessage() : ""), e);
-        }
-        List<Block> out = new ArrayList<>();
-        Matcher m = BLOCK.matcher(text);
-        while (m.find()) {
-            try {
-                out.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
-            } catch (IllegalArgumentException e) {
-                throw new IOException(key + " " + file + " has a " + m.group(1) + " block that is not valid base64", e);
-            }
-        }
-        return out;
+  private record Block(String label, byte[] der) {}
+
+  // ISO-8859-1 maps every byte, so a stray non-ASCII comment around the blocks cannot fail the
+  // read.
+  private static List<Block> blocks(Path file, String key) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot read "
+              + key
+              + " "
+              + file
+              + ": "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() != null && !e.getMessage().equals(file.toString())
+                  ? " " + e.getMessage()
+                  : ""),
+          e);
     }
-
-    /**
-     * For {@code insecure_skip_verify: true}: accepts every server certificate. Never the default. Extended,
-     * so JSSE does not wrap it in its own host name check.
-     */
-    private static final class TrustAll extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+    List<Block> out = new ArrayList<>();
+    Matcher m = BLOCK.matcher(text);
+    while (m.find()) {
+      try {
+        out.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(
+            key + " " + file + " has a " + m.group(1) + " block that is not valid base64", e);
+      }
     }
+    return out;
+  }
+
+  /**
+   * For {@code insecure_skip_verify: true}: accepts every server certificate. Never the default.
+   * Extended, so JSSE does not wrap it in its own host name check.
+   */
+  private static final class TrustAll extends X509ExtendedTrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
 }

@@ -1,19 +1,19 @@
 package dev.auditship.pipeline;
 
 import dev.auditship.config.AuditshipConfig;
-import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.CoderApiSourceConfig;
+import dev.auditship.config.CoderConfig;
+import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSourceConfig;
 import dev.auditship.config.FilterRef;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Problem;
+import dev.auditship.config.Secret;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.config.StdinSourceConfig;
 import dev.auditship.config.StdoutSinkConfig;
-import dev.auditship.config.CoderConfig;
-import dev.auditship.config.Secret;
-import dev.auditship.filter.CoderNameResolver;
 import dev.auditship.config.SyslogSinkConfig;
+import dev.auditship.filter.CoderNameResolver;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.filter.NameResolver;
 import dev.auditship.filter.QueryCompiler;
@@ -27,8 +27,8 @@ import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkStats;
 import dev.auditship.sink.StdoutSink;
 import dev.auditship.sink.Target;
-import dev.auditship.sink.hec.HecSink;
 import dev.auditship.sink.file.FileSink;
+import dev.auditship.sink.hec.HecSink;
 import dev.auditship.sink.syslog.SyslogSink;
 import dev.auditship.source.CoderApiSource;
 import dev.auditship.source.FileFollower;
@@ -45,204 +45,253 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wiring: turns a validated {@link AuditshipConfig} into live components (DESIGN §6 {@code pipeline/}).
- * {@link #check} does everything that needs no I/O (filters compile, formats resolve) so {@code validate}
- * can report every problem; {@link #build} then opens files and connections.
+ * Wiring: turns a validated {@link AuditshipConfig} into live components (DESIGN §6 {@code
+ * pipeline/}). {@link #check} does everything that needs no I/O (filters compile, formats resolve)
+ * so {@code validate} can report every problem; {@link #build} then opens files and connections.
  */
 public final class Assembly {
-    private final AuditshipConfig config;
-    private final Clock clock;
-    private final InputStream stdin;
-    private final OutputStream stdout;
-    private NameResolver resolver;
+  private final AuditshipConfig config;
+  private final Clock clock;
+  private final InputStream stdin;
+  private final OutputStream stdout;
+  private NameResolver resolver;
 
-    public Assembly(AuditshipConfig config, Clock clock, InputStream stdin, OutputStream stdout) {
-        this.config = config;
-        this.clock = clock;
-        this.stdin = stdin;
-        this.stdout = stdout;
+  public Assembly(AuditshipConfig config, Clock clock, InputStream stdin, OutputStream stdout) {
+    this.config = config;
+    this.clock = clock;
+    this.stdin = stdin;
+    this.stdout = stdout;
+  }
+
+  /** Problems found while compiling filters and resolving formats (no I/O). */
+  public List<Problem> check() {
+    List<Problem> problems = new ArrayList<>();
+    Filters.compile(resolver(), config.filter(), problems);
+    for (SinkConfig s : config.sinks()) {
+      Filters.compile(resolver(), s.filter(), problems);
     }
+    return problems;
+  }
 
-    /** Problems found while compiling filters and resolving formats (no I/O). */
-    public List<Problem> check() {
-        List<Problem> problems = new ArrayList<>();
-        Filters.compile(resolver(), config.filter(), problems);
-        for (SinkConfig s : config.sinks()) {
-            Filters.compile(resolver(), s.filter(), problems);
-        }
-        return problems;
+  /** Formats by name. */
+  public Format format(String name) {
+    return switch (name) {
+      case "human" -> new HumanFormat("v3".equals(config.humanTime()));
+      default -> new JsonFormat(config.envelope());
+    };
+  }
+
+  /**
+   * Builds the pipeline: compiles the filters, opens the source, then the sinks (with their
+   * spools). The source comes first because a missing input is the likeliest failure at start, and
+   * then nothing else (spool locks, drainer threads, connections) has been opened yet; a sink that
+   * fails to open closes everything opened before it.
+   */
+  public Pipeline build() throws IOException {
+    List<Problem> problems = new ArrayList<>();
+    EventFilter global = Filters.compile(resolver(), config.filter(), problems);
+    List<EventFilter> sinkFilters = new ArrayList<>();
+    for (SinkConfig sc : config.sinks()) {
+      sinkFilters.add(Filters.compile(resolver(), sc.filter(), problems));
     }
-
-    /** Formats by name. */
-    public Format format(String name) {
-        return switch (name) {
-            case "human" -> new HumanFormat("v3".equals(config.humanTime()));
-            default -> new JsonFormat(config.envelope());
-        };
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "the filters have problems: "
+              + String.join("; ", problems.stream().map(Problem::render).toList()));
     }
-
-    /**
-     * Builds the pipeline: compiles the filters, opens the source, then the sinks (with their spools). The
-     * source comes first because a missing input is the likeliest failure at start, and then nothing else
-     * (spool locks, drainer threads, connections) has been opened yet; a sink that fails to open closes
-     * everything opened before it.
-     */
-    public Pipeline build() throws IOException {
-        List<Problem> problems = new ArrayList<>();
-        EventFilter global = Filters.compile(resolver(), config.filter(), problems);
-        List<EventFilter> sinkFilters = new ArrayList<>();
-        for (SinkConfig sc : config.sinks()) {
-            sinkFilters.add(Filters.compile(resolver(), sc.filter(), problems));
+    Source source = buildSource();
+    DeadLetters deadLetters =
+        new DeadLetters(
+            new NdjsonFile(config.deadLetterFile(), config.deadLetterRetention(), clock),
+            new JsonFormat(config.envelope()),
+            clock);
+    List<SinkRuntime> sinks = new ArrayList<>();
+    try {
+      for (int i = 0; i < config.sinks().size(); i++) {
+        SinkConfig sc = config.sinks().get(i);
+        Sink sink = buildSink(sc);
+        SinkStats stats = new SinkStats();
+        Delivery delivery =
+            new Delivery(sink, sc.retry(), deadLetters, stats, Delivery.Sleeper.REAL);
+        Target target = delivery;
+        if (sc.spool() != null) {
+          try {
+            target =
+                SpoolTarget.open(
+                    sc.spool(),
+                    delivery,
+                    new JsonFormat(config.envelope()),
+                    clock,
+                    config.batchMaxEvents());
+          } catch (IOException | RuntimeException e) {
+            delivery.close();
+            throw new IOException(
+                "cannot open the spool of sink "
+                    + sc.name()
+                    + " in "
+                    + sc.spool().directory()
+                    + ": "
+                    + e.getMessage(),
+                e);
+          }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("the filters have problems: " + String.join("; ",
-                    problems.stream().map(Problem::render).toList()));
-        }
-        Source source = buildSource();
-        DeadLetters deadLetters = new DeadLetters(new NdjsonFile(config.deadLetterFile(),
-                config.deadLetterRetention(), clock), new JsonFormat(config.envelope()), clock);
-        List<SinkRuntime> sinks = new ArrayList<>();
-        try {
-            for (int i = 0; i < config.sinks().size(); i++) {
-                SinkConfig sc = config.sinks().get(i);
-                Sink sink = buildSink(sc);
-                SinkStats stats = new SinkStats();
-                Delivery delivery = new Delivery(sink, sc.retry(), deadLetters, stats, Delivery.Sleeper.REAL);
-                Target target = delivery;
-                if (sc.spool() != null) {
-                    try {
-                        target = SpoolTarget.open(sc.spool(), delivery, new JsonFormat(config.envelope()), clock,
-                                config.batchMaxEvents());
-                    } catch (IOException | RuntimeException e) {
-                        delivery.close();
-                        throw new IOException("cannot open the spool of sink " + sc.name() + " in "
-                                + sc.spool().directory() + ": " + e.getMessage(), e);
-                    }
-                }
-                sinks.add(new SinkRuntime(sc.name(), sinkFilters.get(i), format(sc.format()), target));
-            }
-        } catch (IOException | RuntimeException e) {
-            // Release what was opened (spool locks, drainer threads, connections, the source) before giving up.
-            sinks.forEach(s -> s.target().close());
-            try {
-                source.close();
-            } catch (IOException | RuntimeException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
-        }
-        return new Pipeline(source, global, sinks, config.batchMaxEvents(), config.batchLinger(),
-                config.statsInterval(), config.shutdownTimeout());
+        sinks.add(new SinkRuntime(sc.name(), sinkFilters.get(i), format(sc.format()), target));
+      }
+    } catch (IOException | RuntimeException e) {
+      // Release what was opened (spool locks, drainer threads, connections, the source) before
+      // giving up.
+      sinks.forEach(s -> s.target().close());
+      try {
+        source.close();
+      } catch (IOException | RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
     }
+    return new Pipeline(
+        source,
+        global,
+        sinks,
+        config.batchMaxEvents(),
+        config.batchLinger(),
+        config.statsInterval(),
+        config.shutdownTimeout());
+  }
 
-    /** For {@code validate --check-connectivity}: one line per sink whose destination does not answer. */
-    public List<String> checkConnectivity() {
-        List<String> failures = new ArrayList<>();
-        for (SinkConfig sc : config.sinks()) {
-            try (Sink sink = buildSink(sc)) {
-                String problem = sink.checkConnectivity();
-                if (problem != null) {
-                    failures.add("sinks." + sc.name() + ": " + problem);
-                }
-            } catch (IOException | RuntimeException e) {
-                failures.add("sinks." + sc.name() + ": cannot be set up: " + e.getMessage());
-            }
+  /**
+   * For {@code validate --check-connectivity}: one line per sink whose destination does not answer.
+   */
+  public List<String> checkConnectivity() {
+    List<String> failures = new ArrayList<>();
+    for (SinkConfig sc : config.sinks()) {
+      try (Sink sink = buildSink(sc)) {
+        String problem = sink.checkConnectivity();
+        if (problem != null) {
+          failures.add("sinks." + sc.name() + ": " + problem);
         }
-        return failures;
+      } catch (IOException | RuntimeException e) {
+        failures.add("sinks." + sc.name() + ": cannot be set up: " + e.getMessage());
+      }
     }
+    return failures;
+  }
 
-    private Sink buildSink(SinkConfig sc) throws IOException {
-        if (sc.settings() instanceof StdoutSinkConfig) {
-            return new StdoutSink(sc.name(), stdout);
-        }
-        if (sc.settings() instanceof FileSinkConfig f) {
-            return new FileSink(sc.name(), f, clock);
-        }
-        if (sc.settings() instanceof HecSinkConfig hec) {
-            return new HecSink(sc.name(), sc.format(), hec, clock);
-        }
-        if (sc.settings() instanceof SyslogSinkConfig syslog) {
-            return SyslogSink.create(sc.name(), syslog);
-        }
-        throw new IllegalStateException("no builder for sink type " + sc.type());
+  private Sink buildSink(SinkConfig sc) throws IOException {
+    if (sc.settings() instanceof StdoutSinkConfig) {
+      return new StdoutSink(sc.name(), stdout);
     }
-
-    private Source buildSource() throws IOException {
-        Rejects rejects = new Rejects(new NdjsonFile(config.rejectsFile(), config.rejectsRetention(), clock), clock);
-        if (config.source().settings() instanceof StdinSourceConfig) {
-            StreamSource s = new StreamSource("stdin", stdin, rejects);
-            s.start();
-            return s;
-        }
-        if (config.source().settings() instanceof FileSourceConfig f && f.follow()) {
-            return FileFollower.open(f.path(), f.checkpointFile() != null ? f.checkpointFile()
-                    : config.dataDir().resolve(FileFollower.defaultCheckpointName(f.path())),
-                    "end".equals(f.startAt()), f.pollInterval(), rejects);
-        }
-        if (config.source().settings() instanceof CoderApiSourceConfig c) {
-            return CoderApiSource.create(c, config.dataDir(), config.envelope().loggerNames(), rejects, clock);
-        }
-        if (config.source().settings() instanceof FileSourceConfig f) {
-            InputStream in;
-            try {
-                in = Files.newInputStream(f.path());
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new IOException("the source file " + f.path() + " does not exist", e);
-            } catch (java.nio.file.AccessDeniedException e) {
-                throw new IOException("the source file " + f.path() + " cannot be read: permission denied", e);
-            }
-            StreamSource s = new StreamSource(f.path().toString(), in, rejects);
-            s.start();
-            return s;
-        }
-        throw new IllegalStateException("no builder for source type " + config.source().type());
+    if (sc.settings() instanceof FileSinkConfig f) {
+      return new FileSink(sc.name(), f, clock);
     }
-
-    /** Filter compilation, with problems that name the config key and show the query. */
-    static final class Filters {
-        private Filters() {
-        }
-
-        static EventFilter compile(NameResolver resolver, FilterRef ref, List<Problem> problems) {
-            if (ref == null || ref.query().isBlank()) {
-                return EventFilter.ALL;
-            }
-            QueryCompiler.Compiled c = new QueryCompiler(resolver).compile(ref.query());
-            for (String error : c.errors()) {
-                String fix = error.contains("no Coder URL and session token are configured")
-                        ? "add coder: {endpoint: https://coder.example.com, token: ${CODER_SESSION_TOKEN}} to the config"
-                        : null;
-                problems.add(new Problem(null, ref.loc().line(), ref.loc().column(), ref.path(),
-                        error + " (in the query \"" + ref.query() + "\")", fix));
-            }
-            return c.ok() ? c.filter() : EventFilter.ALL;
-        }
+    if (sc.settings() instanceof HecSinkConfig hec) {
+      return new HecSink(sc.name(), sc.format(), hec, clock);
     }
-
-    /** Name lookups for filters: Coder's API when {@code coder:} is configured, else none. */
-    private NameResolver resolver() {
-        if (resolver == null) {
-            CoderConfig coder = config.coder();
-            if (coder == null && config.source() != null
-                    && config.source().settings() instanceof CoderApiSourceConfig api && api.endpoint() != null
-                    && api.token() != null) {
-                // The API source already knows where Coder is: filters may resolve names through it too.
-                coder = new CoderConfig(api.endpoint(), api.token(), api.timeout());
-            }
-            if (coder == null || coder.endpoint() == null || coder.token() == null) {
-                resolver = NameResolver.NONE;
-            } else {
-                Secret token = coder.token();
-                resolver = new CoderNameResolver(coder.endpoint(), () -> {
-                    try {
-                        return token.value();
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException("cannot read the Coder token from "
-                                + token.describe() + ": " + e.getMessage(), e);
-                    }
-                }, coder.timeout());
-            }
-        }
-        return resolver;
+    if (sc.settings() instanceof SyslogSinkConfig syslog) {
+      return SyslogSink.create(sc.name(), syslog);
     }
+    throw new IllegalStateException("no builder for sink type " + sc.type());
+  }
+
+  private Source buildSource() throws IOException {
+    Rejects rejects =
+        new Rejects(new NdjsonFile(config.rejectsFile(), config.rejectsRetention(), clock), clock);
+    if (config.source().settings() instanceof StdinSourceConfig) {
+      StreamSource s = new StreamSource("stdin", stdin, rejects);
+      s.start();
+      return s;
+    }
+    if (config.source().settings() instanceof FileSourceConfig f && f.follow()) {
+      return FileFollower.open(
+          f.path(),
+          f.checkpointFile() != null
+              ? f.checkpointFile()
+              : config.dataDir().resolve(FileFollower.defaultCheckpointName(f.path())),
+          "end".equals(f.startAt()),
+          f.pollInterval(),
+          rejects);
+    }
+    if (config.source().settings() instanceof CoderApiSourceConfig c) {
+      return CoderApiSource.create(
+          c, config.dataDir(), config.envelope().loggerNames(), rejects, clock);
+    }
+    if (config.source().settings() instanceof FileSourceConfig f) {
+      InputStream in;
+      try {
+        in = Files.newInputStream(f.path());
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new IOException("the source file " + f.path() + " does not exist", e);
+      } catch (java.nio.file.AccessDeniedException e) {
+        throw new IOException(
+            "the source file " + f.path() + " cannot be read: permission denied", e);
+      }
+      StreamSource s = new StreamSource(f.path().toString(), in, rejects);
+      s.start();
+      return s;
+    }
+    throw new IllegalStateException("no builder for source type " + config.source().type());
+  }
+
+  /** Filter compilation, with problems that name the config key and show the query. */
+  static final class Filters {
+    private Filters() {}
+
+    static EventFilter compile(NameResolver resolver, FilterRef ref, List<Problem> problems) {
+      if (ref == null || ref.query().isBlank()) {
+        return EventFilter.ALL;
+      }
+      QueryCompiler.Compiled c = new QueryCompiler(resolver).compile(ref.query());
+      for (String error : c.errors()) {
+        String fix =
+            error.contains("no Coder URL and session token are configured")
+                ? "add coder: {endpoint: https://coder.example.com, token: ${CODER_SESSION_TOKEN}} to the config"
+                : null;
+        problems.add(
+            new Problem(
+                null,
+                ref.loc().line(),
+                ref.loc().column(),
+                ref.path(),
+                error + " (in the query \"" + ref.query() + "\")",
+                fix));
+      }
+      return c.ok() ? c.filter() : EventFilter.ALL;
+    }
+  }
+
+  /** Name lookups for filters: Coder's API when {@code coder:} is configured, else none. */
+  private NameResolver resolver() {
+    if (resolver == null) {
+      CoderConfig coder = config.coder();
+      if (coder == null
+          && config.source() != null
+          && config.source().settings() instanceof CoderApiSourceConfig api
+          && api.endpoint() != null
+          && api.token() != null) {
+        // The API source already knows where Coder is: filters may resolve names through it too.
+        coder = new CoderConfig(api.endpoint(), api.token(), api.timeout());
+      }
+      if (coder == null || coder.endpoint() == null || coder.token() == null) {
+        resolver = NameResolver.NONE;
+      } else {
+        Secret token = coder.token();
+        resolver =
+            new CoderNameResolver(
+                coder.endpoint(),
+                () -> {
+                  try {
+                    return token.value();
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(
+                        "cannot read the Coder token from "
+                            + token.describe()
+                            + ": "
+                            + e.getMessage(),
+                        e);
+                  }
+                },
+                coder.timeout());
+      }
+    }
+    return resolver;
+  }
 }

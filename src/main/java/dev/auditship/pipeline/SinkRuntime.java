@@ -5,5 +5,4 @@ import dev.auditship.format.Format;
 import dev.auditship.sink.Target;
 
 /** One live sink: its filter, its format and where its records go. */
-record SinkRuntime(String name, EventFilter filter, Format format, Target target) {
-}
+record SinkRuntime(String name, EventFilter filter, Format format, Target target) {}

@@ -7,11 +7,11 @@ import java.util.Objects;
  * One event formatted for one sink.
  *
  * @param event the event (sinks read routing fields such as kind, ID and Time from it)
- * @param text  the formatted record without a final newline ({@code Format})
+ * @param text the formatted record without a final newline ({@code Format})
  */
 public record Record(Event event, String text) {
-    public Record {
-        Objects.requireNonNull(event, "event");
-        Objects.requireNonNull(text, "text");
-    }
+  public Record {
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(text, "text");
+  }
 }

@@ -3,30 +3,32 @@ package dev.auditship.sink;
 import java.util.List;
 
 /**
- * A destination for formatted records (DESIGN §4). One verb: {@link #send}. Retries, the spool and the
- * dead-letter file wrap a sink ({@link Delivery}); a sink does not re-implement them, it only reports
- * per record what happened in an {@link Outcome}.
+ * A destination for formatted records (DESIGN §4). One verb: {@link #send}. Retries, the spool and
+ * the dead-letter file wrap a sink ({@link Delivery}); a sink does not re-implement them, it only
+ * reports per record what happened in an {@link Outcome}.
  *
  * <p>Called from one thread at a time; implementations need not be thread-safe unless they say so.
  */
 public interface Sink extends AutoCloseable {
 
-    /** The operator's name for the sink. */
-    String name();
+  /** The operator's name for the sink. */
+  String name();
 
-    /**
-     * Sends a batch, in order, and says what happened to each record. I/O failures are reported as
-     * {@link Outcome#retry}, not thrown. Blocks no longer than the sink's own timeouts.
-     */
-    Outcome send(List<Record> batch) throws InterruptedException;
+  /**
+   * Sends a batch, in order, and says what happened to each record. I/O failures are reported as
+   * {@link Outcome#retry}, not thrown. Blocks no longer than the sink's own timeouts.
+   */
+  Outcome send(List<Record> batch) throws InterruptedException;
 
-    /** Checks the destination can be reached (for example Splunk's health endpoint); a reason when not. */
-    default String checkConnectivity() {
-        return null;
-    }
+  /**
+   * Checks the destination can be reached (for example Splunk's health endpoint); a reason when
+   * not.
+   */
+  default String checkConnectivity() {
+    return null;
+  }
 
-    /** Releases connections and files. */
-    @Override
-    default void close() {
-    }
+  /** Releases connections and files. */
+  @Override
+  default void close() {}
 }

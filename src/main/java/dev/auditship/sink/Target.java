@@ -4,26 +4,29 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Where the pipeline hands a sink's records: directly to its {@link Delivery}, or to its disk spool.
- * {@link #accept} returns once the records are accepted (delivered, dead-lettered or durably spooled),
- * which is what allows the source to commit.
+ * Where the pipeline hands a sink's records: directly to its {@link Delivery}, or to its disk
+ * spool. {@link #accept} returns once the records are accepted (delivered, dead-lettered or durably
+ * spooled), which is what allows the source to commit.
  */
 public interface Target extends AutoCloseable {
 
-    /** Blocks until every record is accepted; interrupted only at shutdown, leaving them uncommitted. */
-    void accept(List<Record> records) throws InterruptedException;
+  /**
+   * Blocks until every record is accepted; interrupted only at shutdown, leaving them uncommitted.
+   */
+  void accept(List<Record> records) throws InterruptedException;
 
-    /** At shutdown: delivers what is buffered for at most {@code deadline}; what is left stays on disk. */
-    default void drain(Duration deadline) throws InterruptedException {
-    }
+  /**
+   * At shutdown: delivers what is buffered for at most {@code deadline}; what is left stays on
+   * disk.
+   */
+  default void drain(Duration deadline) throws InterruptedException {}
 
-    /** Counters of the sink behind this target. */
-    SinkStats stats();
+  /** Counters of the sink behind this target. */
+  SinkStats stats();
 
-    /** The sink's name. */
-    String name();
+  /** The sink's name. */
+  String name();
 
-    @Override
-    default void close() {
-    }
+  @Override
+  default void close() {}
 }

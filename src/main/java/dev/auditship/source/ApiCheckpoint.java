@@ -1,12 +1,12 @@
 package dev.auditship.source;
 
-import dev.auditship.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.auditship.event.Kind;
 import dev.auditship.format.GoTime;
+import dev.auditship.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,286 +23,307 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the Coder API source has exported, per kind of event, as committed after every sink accepted it:
+ * What the Coder API source has exported, per kind of event, as committed after every sink accepted
+ * it:
  *
  * <ul>
- *   <li>{@code floor}: rows older than this are never exported ({@code start_at}; absent for
- *       {@code beginning});</li>
- *   <li>{@code newest}: the newest row time exported ({@code time} for audit, {@code connect_time} for
- *       connections, the order the API lists rows in);</li>
- *   <li>{@code seen}: the IDs of the rows exported with a time from {@code newest - overlap} to {@code newest}
- *       (at least the IDs at {@code newest}), so a poll can re-read that window for rows Coder committed late and
- *       still export each row once;</li>
- *   <li>{@code open} (connections): SSH-like connections whose connect line was exported and whose disconnect
- *       line was not yet, bounded by {@code max_open_connections}.</li>
+ *   <li>{@code floor}: rows older than this are never exported ({@code start_at}; absent for {@code
+ *       beginning});
+ *   <li>{@code newest}: the newest row time exported ({@code time} for audit, {@code connect_time}
+ *       for connections, the order the API lists rows in);
+ *   <li>{@code seen}: the IDs of the rows exported with a time from {@code newest - overlap} to
+ *       {@code newest} (at least the IDs at {@code newest}), so a poll can re-read that window for
+ *       rows Coder committed late and still export each row once;
+ *   <li>{@code open} (connections): SSH-like connections whose connect line was exported and whose
+ *       disconnect line was not yet, bounded by {@code max_open_connections}.
  * </ul>
  *
  * Saved atomically ({@link AtomicFiles}). Mutable; used from the pipeline thread only.
  */
 final class ApiCheckpoint {
-    static final int VERSION = 1;
-    /** Most row IDs remembered per kind; beyond that the oldest are forgotten (logged once). */
-    static final int MAX_SEEN = 200_000;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiCheckpoint.class);
+  static final int VERSION = 1;
 
-    /** A change the commit of one event makes. */
-    sealed interface Delta {
-    }
+  /** Most row IDs remembered per kind; beyond that the oldest are forgotten (logged once). */
+  static final int MAX_SEEN = 200_000;
 
-    /** A row was exported. */
-    record Seen(Kind kind, String id, Instant time) implements Delta {
-    }
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ApiCheckpoint.class);
 
-    /** The connect line of an SSH-like row was exported: wait for its disconnect. */
-    record Track(String id, String connectionId, Instant connectTime) implements Delta {
-    }
+  /** A change the commit of one event makes. */
+  sealed interface Delta {}
 
-    /** The disconnect line was exported, or the row is gone from Coder. */
-    record Untrack(String id) implements Delta {
-    }
+  /** A row was exported. */
+  record Seen(Kind kind, String id, Instant time) implements Delta {}
 
-    /** The connections open at the start point are tracked (first start from {@code now} or a time). */
-    record BaselineDone() implements Delta {
-    }
+  /** The connect line of an SSH-like row was exported: wait for its disconnect. */
+  record Track(String id, String connectionId, Instant connectTime) implements Delta {}
 
-    record Open(String connectionId, Instant connectTime) {
-    }
+  /** The disconnect line was exported, or the row is gone from Coder. */
+  record Untrack(String id) implements Delta {}
 
-    static final class PerKind {
-        Instant floor;
-        Instant newest;
-        final Map<String, Instant> seen = new HashMap<>();
-        final Map<String, Open> open = new HashMap<>();
-        /**
-         * True until the connections already open at {@code floor} were listed and their tracking committed
-         * (saved as {@code baseline_pending}), so that their disconnect lines are exported too.
-         */
-        boolean fresh;
-    }
+  /**
+   * The connections open at the start point are tracked (first start from {@code now} or a time).
+   */
+  record BaselineDone() implements Delta {}
 
-    private final Path file;
-    private final Duration overlap;
-    private final int maxOpen;
-    private final Map<Kind, PerKind> kinds = new EnumMap<>(Kind.class);
-    private String endpoint;
-    private boolean dirty;
-    private boolean seenCapLogged;
+  record Open(String connectionId, Instant connectTime) {}
 
-    private ApiCheckpoint(Path file, Duration overlap, int maxOpen) {
-        this.file = file;
-        this.overlap = overlap;
-        this.maxOpen = maxOpen;
-    }
+  static final class PerKind {
+    Instant floor;
+    Instant newest;
+    final Map<String, Instant> seen = new HashMap<>();
+    final Map<String, Open> open = new HashMap<>();
 
     /**
-     * Loads the checkpoint, or starts one for the kinds it lacks at {@code floor} ({@code null} = beginning).
-     * A file that exists but cannot be read is an error: starting over could skip or repeat events.
+     * True until the connections already open at {@code floor} were listed and their tracking
+     * committed (saved as {@code baseline_pending}), so that their disconnect lines are exported
+     * too.
      */
-    static ApiCheckpoint load(Path file, String endpoint, List<Kind> polled, Instant floor, Duration overlap,
-                              int maxOpen) throws IOException {
-        ApiCheckpoint cp = new ApiCheckpoint(file, overlap, maxOpen);
-        cp.endpoint = endpoint;
-        String text = null;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            // first start
+    boolean fresh;
+  }
+
+  private final Path file;
+  private final Duration overlap;
+  private final int maxOpen;
+  private final Map<Kind, PerKind> kinds = new EnumMap<>(Kind.class);
+  private String endpoint;
+  private boolean dirty;
+  private boolean seenCapLogged;
+
+  private ApiCheckpoint(Path file, Duration overlap, int maxOpen) {
+    this.file = file;
+    this.overlap = overlap;
+    this.maxOpen = maxOpen;
+  }
+
+  /**
+   * Loads the checkpoint, or starts one for the kinds it lacks at {@code floor} ({@code null} =
+   * beginning). A file that exists but cannot be read is an error: starting over could skip or
+   * repeat events.
+   */
+  static ApiCheckpoint load(
+      Path file, String endpoint, List<Kind> polled, Instant floor, Duration overlap, int maxOpen)
+      throws IOException {
+    ApiCheckpoint cp = new ApiCheckpoint(file, overlap, maxOpen);
+    cp.endpoint = endpoint;
+    String text = null;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      // first start
+    }
+    if (text != null) {
+      try {
+        cp.read(JSON.readTree(text));
+      } catch (IOException | RuntimeException e) {
+        throw new IOException(
+            "cannot read the checkpoint "
+                + file
+                + ": "
+                + e.getMessage()
+                + " (fix it, or "
+                + "delete it to start again from start_at)",
+            e);
+      }
+    }
+    for (Kind k : polled) {
+      if (!cp.kinds.containsKey(k)) {
+        PerKind p = new PerKind();
+        p.floor = floor;
+        p.fresh = true;
+        cp.kinds.put(k, p);
+        cp.dirty = true;
+      }
+    }
+    return cp;
+  }
+
+  /** The endpoint recorded in the file (the configured one on a first start). */
+  String endpoint() {
+    return endpoint;
+  }
+
+  PerKind kind(Kind k) {
+    return kinds.get(k);
+  }
+
+  /** Rows older than this are not read by a poll (null: read to the end of the listing). */
+  Instant cutoff(Kind k) {
+    PerKind p = kinds.get(k);
+    if (p.newest == null) {
+      return p.floor;
+    }
+    Instant c = p.newest.minus(overlap);
+    return p.floor != null && p.floor.isAfter(c) ? p.floor : c;
+  }
+
+  boolean seen(Kind k, String id) {
+    return kinds.get(k).seen.containsKey(id);
+  }
+
+  boolean isOpen(String id) {
+    PerKind p = kinds.get(Kind.CONNECTION);
+    return p != null && p.open.containsKey(id);
+  }
+
+  /** Open connections, oldest first. */
+  List<Map.Entry<String, Open>> openConnections() {
+    PerKind p = kinds.get(Kind.CONNECTION);
+    if (p == null) {
+      return List.of();
+    }
+    List<Map.Entry<String, Open>> l = new ArrayList<>(p.open.entrySet());
+    l.sort(
+        Comparator.comparing((Map.Entry<String, Open> e) -> e.getValue().connectTime())
+            .thenComparing(Map.Entry::getKey));
+    return l;
+  }
+
+  /**
+   * Applies committed changes. Returns the IDs of open connections forgotten because more than
+   * {@code max_open_connections} are open (their disconnect line will not be exported).
+   */
+  List<String> apply(List<Delta> deltas) {
+    List<String> evicted = new ArrayList<>();
+    for (Delta d : deltas) {
+      dirty = true;
+      if (d instanceof Seen s) {
+        PerKind p = kinds.get(s.kind());
+        p.seen.put(s.id(), s.time());
+        if (p.newest == null || s.time().isAfter(p.newest)) {
+          p.newest = s.time();
         }
-        if (text != null) {
-            try {
-                cp.read(JSON.readTree(text));
-            } catch (IOException | RuntimeException e) {
-                throw new IOException("cannot read the checkpoint " + file + ": " + e.getMessage() + " (fix it, or "
-                        + "delete it to start again from start_at)", e);
-            }
-        }
-        for (Kind k : polled) {
-            if (!cp.kinds.containsKey(k)) {
-                PerKind p = new PerKind();
-                p.floor = floor;
-                p.fresh = true;
-                cp.kinds.put(k, p);
-                cp.dirty = true;
-            }
-        }
-        return cp;
-    }
-
-    /** The endpoint recorded in the file (the configured one on a first start). */
-    String endpoint() {
-        return endpoint;
-    }
-
-    PerKind kind(Kind k) {
-        return kinds.get(k);
-    }
-
-    /** Rows older than this are not read by a poll (null: read to the end of the listing). */
-    Instant cutoff(Kind k) {
-        PerKind p = kinds.get(k);
-        if (p.newest == null) {
-            return p.floor;
-        }
-        Instant c = p.newest.minus(overlap);
-        return p.floor != null && p.floor.isAfter(c) ? p.floor : c;
-    }
-
-    boolean seen(Kind k, String id) {
-        return kinds.get(k).seen.containsKey(id);
-    }
-
-    boolean isOpen(String id) {
+      } else if (d instanceof Track t) {
         PerKind p = kinds.get(Kind.CONNECTION);
-        return p != null && p.open.containsKey(id);
-    }
-
-    /** Open connections, oldest first. */
-    List<Map.Entry<String, Open>> openConnections() {
+        p.open.put(t.id(), new Open(t.connectionId(), t.connectTime()));
+        if (p.open.size() > maxOpen) {
+          String oldest = openConnections().get(0).getKey();
+          p.open.remove(oldest);
+          evicted.add(oldest);
+        }
+      } else if (d instanceof Untrack u) {
         PerKind p = kinds.get(Kind.CONNECTION);
-        if (p == null) {
-            return List.of();
+        if (p != null) {
+          p.open.remove(u.id());
         }
-        List<Map.Entry<String, Open>> l = new ArrayList<>(p.open.entrySet());
-        l.sort(Comparator.comparing((Map.Entry<String, Open> e) -> e.getValue().connectTime())
-                .thenComparing(Map.Entry::getKey));
-        return l;
+      } else if (d instanceof BaselineDone) {
+        PerKind p = kinds.get(Kind.CONNECTION);
+        if (p != null) {
+          p.fresh = false;
+        }
+      }
     }
+    prune();
+    return evicted;
+  }
 
-    /**
-     * Applies committed changes. Returns the IDs of open connections forgotten because more than
-     * {@code max_open_connections} are open (their disconnect line will not be exported).
-     */
-    List<String> apply(List<Delta> deltas) {
-        List<String> evicted = new ArrayList<>();
-        for (Delta d : deltas) {
-            dirty = true;
-            if (d instanceof Seen s) {
-                PerKind p = kinds.get(s.kind());
-                p.seen.put(s.id(), s.time());
-                if (p.newest == null || s.time().isAfter(p.newest)) {
-                    p.newest = s.time();
-                }
-            } else if (d instanceof Track t) {
-                PerKind p = kinds.get(Kind.CONNECTION);
-                p.open.put(t.id(), new Open(t.connectionId(), t.connectTime()));
-                if (p.open.size() > maxOpen) {
-                    String oldest = openConnections().get(0).getKey();
-                    p.open.remove(oldest);
-                    evicted.add(oldest);
-                }
-            } else if (d instanceof Untrack u) {
-                PerKind p = kinds.get(Kind.CONNECTION);
-                if (p != null) {
-                    p.open.remove(u.id());
-                }
-            } else if (d instanceof BaselineDone) {
-                PerKind p = kinds.get(Kind.CONNECTION);
-                if (p != null) {
-                    p.fresh = false;
-                }
-            }
+  /**
+   * Forgets row IDs that fell out of the overlap window (and the oldest beyond {@link #MAX_SEEN}).
+   */
+  private void prune() {
+    for (PerKind p : kinds.values()) {
+      if (p.newest == null) {
+        continue;
+      }
+      Instant keepFrom = p.newest.minus(overlap);
+      p.seen.values().removeIf(t -> t.isBefore(keepFrom));
+      if (p.seen.size() > MAX_SEEN) {
+        if (!seenCapLogged) {
+          seenCapLogged = true;
+          LOG.warn(
+              "More rows within overlap_secs than "
+                  + "the checkpoint keeps; the oldest are forgotten, so a row Coder commits that late could "
+                  + "be missed. Lower overlap_secs. limit={}",
+              MAX_SEEN);
         }
-        prune();
-        return evicted;
+        List<Map.Entry<String, Instant>> l = new ArrayList<>(p.seen.entrySet());
+        l.sort(Map.Entry.comparingByValue());
+        Iterator<Map.Entry<String, Instant>> it = l.iterator();
+        for (int n = p.seen.size() - MAX_SEEN; n > 0 && it.hasNext(); n--) {
+          p.seen.remove(it.next().getKey());
+        }
+      }
     }
+  }
 
-    /** Forgets row IDs that fell out of the overlap window (and the oldest beyond {@link #MAX_SEEN}). */
-    private void prune() {
-        for (PerKind p : kinds.values()) {
-            if (p.newest == null) {
-                continue;
-            }
-            Instant keepFrom = p.newest.minus(overlap);
-            p.seen.values().removeIf(t -> t.isBefore(keepFrom));
-            if (p.seen.size() > MAX_SEEN) {
-                if (!seenCapLogged) {
-                    seenCapLogged = true;
-                    LOG.warn("More rows within overlap_secs than "
-                            + "the checkpoint keeps; the oldest are forgotten, so a row Coder commits that late could "
-                            + "be missed. Lower overlap_secs. limit={}", MAX_SEEN);
-                }
-                List<Map.Entry<String, Instant>> l = new ArrayList<>(p.seen.entrySet());
-                l.sort(Map.Entry.comparingByValue());
-                Iterator<Map.Entry<String, Instant>> it = l.iterator();
-                for (int n = p.seen.size() - MAX_SEEN; n > 0 && it.hasNext(); n--) {
-                    p.seen.remove(it.next().getKey());
-                }
-            }
-        }
+  /** Writes the checkpoint when something changed since the last save. */
+  void saveIfChanged() throws IOException {
+    if (!dirty) {
+      return;
     }
+    AtomicFiles.replace(file, JSON.writeValueAsBytes(toJson()));
+    dirty = false;
+  }
 
-    /** Writes the checkpoint when something changed since the last save. */
-    void saveIfChanged() throws IOException {
-        if (!dirty) {
-            return;
+  private ObjectNode toJson() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("version", VERSION);
+    root.put("endpoint", endpoint);
+    for (Map.Entry<Kind, PerKind> e : kinds.entrySet()) {
+      PerKind p = e.getValue();
+      ObjectNode k = root.putObject(e.getKey().label());
+      k.put("floor", p.floor == null ? null : GoTime.rfc3339Nano(p.floor));
+      k.put("newest", p.newest == null ? null : GoTime.rfc3339Nano(p.newest));
+      ObjectNode seen = k.putObject("seen");
+      p.seen.entrySet().stream()
+          .sorted(
+              Map.Entry.<String, Instant>comparingByValue()
+                  .thenComparing(Map.Entry.comparingByKey()))
+          .forEach(s -> seen.put(s.getKey(), GoTime.rfc3339Nano(s.getValue())));
+      if (e.getKey() == Kind.CONNECTION) {
+        if (p.fresh && p.floor != null) {
+          k.put("baseline_pending", true);
         }
-        AtomicFiles.replace(file, JSON.writeValueAsBytes(toJson()));
-        dirty = false;
+        ObjectNode open = k.putObject("open");
+        for (Map.Entry<String, Open> o : openConnections()) {
+          ObjectNode c = open.putObject(o.getKey());
+          c.put("connection_id", o.getValue().connectionId());
+          c.put("connect_time", GoTime.rfc3339Nano(o.getValue().connectTime()));
+        }
+      }
     }
+    return root;
+  }
 
-    private ObjectNode toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("version", VERSION);
-        root.put("endpoint", endpoint);
-        for (Map.Entry<Kind, PerKind> e : kinds.entrySet()) {
-            PerKind p = e.getValue();
-            ObjectNode k = root.putObject(e.getKey().label());
-            k.put("floor", p.floor == null ? null : GoTime.rfc3339Nano(p.floor));
-            k.put("newest", p.newest == null ? null : GoTime.rfc3339Nano(p.newest));
-            ObjectNode seen = k.putObject("seen");
-            p.seen.entrySet().stream()
-                    .sorted(Map.Entry.<String, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                    .forEach(s -> seen.put(s.getKey(), GoTime.rfc3339Nano(s.getValue())));
-            if (e.getKey() == Kind.CONNECTION) {
-                if (p.fresh && p.floor != null) {
-                    k.put("baseline_pending", true);
-                }
-                ObjectNode open = k.putObject("open");
-                for (Map.Entry<String, Open> o : openConnections()) {
-                    ObjectNode c = open.putObject(o.getKey());
-                    c.put("connection_id", o.getValue().connectionId());
-                    c.put("connect_time", GoTime.rfc3339Nano(o.getValue().connectTime()));
-                }
-            }
-        }
-        return root;
+  private void read(JsonNode root) throws IOException {
+    if (!root.isObject() || root.path("version").asInt() != VERSION) {
+      throw new IOException("not a version " + VERSION + " Coder API checkpoint");
     }
+    if (root.hasNonNull("endpoint")) {
+      endpoint = root.get("endpoint").asText();
+    }
+    for (Kind kind : Kind.values()) {
+      JsonNode k = root.get(kind.label());
+      if (k == null || !k.isObject()) {
+        continue;
+      }
+      PerKind p = new PerKind();
+      p.floor = time(k.get("floor"));
+      p.newest = time(k.get("newest"));
+      p.fresh = k.path("baseline_pending").asBoolean(false);
+      for (Map.Entry<String, JsonNode> s : k.path("seen").properties()) {
+        p.seen.put(s.getKey(), time(s.getValue()));
+      }
+      for (Map.Entry<String, JsonNode> o : k.path("open").properties()) {
+        p.open.put(
+            o.getKey(),
+            new Open(
+                o.getValue().path("connection_id").asText(),
+                time(o.getValue().get("connect_time"))));
+      }
+      kinds.put(kind, p);
+    }
+  }
 
-    private void read(JsonNode root) throws IOException {
-        if (!root.isObject() || root.path("version").asInt() != VERSION) {
-            throw new IOException("not a version " + VERSION + " Coder API checkpoint");
-        }
-        if (root.hasNonNull("endpoint")) {
-            endpoint = root.get("endpoint").asText();
-        }
-        for (Kind kind : Kind.values()) {
-            JsonNode k = root.get(kind.label());
-            if (k == null || !k.isObject()) {
-                continue;
-            }
-            PerKind p = new PerKind();
-            p.floor = time(k.get("floor"));
-            p.newest = time(k.get("newest"));
-            p.fresh = k.path("baseline_pending").asBoolean(false);
-            for (Map.Entry<String, JsonNode> s : k.path("seen").properties()) {
-                p.seen.put(s.getKey(), time(s.getValue()));
-            }
-            for (Map.Entry<String, JsonNode> o : k.path("open").properties()) {
-                p.open.put(o.getKey(), new Open(o.getValue().path("connection_id").asText(),
-                        time(o.getValue().get("connect_time"))));
-            }
-            kinds.put(kind, p);
-        }
+  private static Instant time(JsonNode n) throws IOException {
+    if (n == null || n.isNull()) {
+      return null;
     }
-
-    private static Instant time(JsonNode n) throws IOException {
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual() || !GoTime.isRfc3339(n.asText())) {
-            throw new IOException("\"" + n + "\" is not an RFC 3339 time");
-        }
-        return GoTime.parse(n.asText()).toInstant();
+    if (!n.isTextual() || !GoTime.isRfc3339(n.asText())) {
+      throw new IOException("\"" + n + "\" is not an RFC 3339 time");
     }
+    return GoTime.parse(n.asText()).toInstant();
+  }
 }

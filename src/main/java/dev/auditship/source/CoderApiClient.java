@@ -32,135 +32,157 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * GET requests to Coder's REST API with the session token. Retries are the source's business (it owns its
- * back-off), so the client is built with {@code disableAutomaticRetries()}. A request runs on a worker thread
- * so that {@code Pipeline.stop()}'s interrupt of the pipeline thread cancels it at once instead of waiting for
- * the response timeout. The token is read for every request (a token file may be rotated) and never logged.
+ * GET requests to Coder's REST API with the session token. Retries are the source's business (it
+ * owns its back-off), so the client is built with {@code disableAutomaticRetries()}. A request runs
+ * on a worker thread so that {@code Pipeline.stop()}'s interrupt of the pipeline thread cancels it
+ * at once instead of waiting for the response timeout. The token is read for every request (a token
+ * file may be rotated) and never logged.
  */
 final class CoderApiClient implements AutoCloseable {
-    /** Largest response body read; a page of 10 000 rows is a few tens of MiB. */
-    static final int MAX_BODY_CHARS = 256 * 1024 * 1024;
+  /** Largest response body read; a page of 10 000 rows is a few tens of MiB. */
+  static final int MAX_BODY_CHARS = 256 * 1024 * 1024;
 
-    /** The answer to one request. */
-    record Response(int status, String body, String retryAfter) {
+  /** The answer to one request. */
+  record Response(int status, String body, String retryAfter) {}
+
+  private final String base;
+  private final Secret token;
+  private final CloseableHttpClient http;
+  private final ExecutorService worker;
+
+  CoderApiClient(URI endpoint, Secret token, Duration timeout, CoderApiSourceConfig.Tls tls)
+      throws IOException {
+    String e = endpoint.toString();
+    this.base = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
+    this.token = token;
+    Timeout t = Timeout.of(timeout);
+    PoolingHttpClientConnectionManagerBuilder cm =
+        PoolingHttpClientConnectionManagerBuilder.create()
+            .setDefaultConnectionConfig(
+                ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build());
+    if (tls.caFile() != null || tls.insecureSkipVerify()) {
+      SSLContext ssl = context(tls);
+      cm.setTlsSocketStrategy(
+          tls.insecureSkipVerify()
+              ? new DefaultClientTlsStrategy(
+                  ssl, HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE)
+              : new DefaultClientTlsStrategy(ssl));
     }
+    this.http =
+        HttpClients.custom()
+            .setConnectionManager(cm.build())
+            .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(t).build())
+            .disableAutomaticRetries()
+            .disableRedirectHandling()
+            .disableCookieManagement()
+            .setUserAgent("auditship")
+            .build();
+    this.worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread th = new Thread(r, "auditship-coder-api");
+              th.setDaemon(true);
+              return th;
+            });
+  }
 
-    private final String base;
-    private final Secret token;
-    private final CloseableHttpClient http;
-    private final ExecutorService worker;
-
-    CoderApiClient(URI endpoint, Secret token, Duration timeout, CoderApiSourceConfig.Tls tls) throws IOException {
-        String e = endpoint.toString();
-        this.base = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
-        this.token = token;
-        Timeout t = Timeout.of(timeout);
-        PoolingHttpClientConnectionManagerBuilder cm = PoolingHttpClientConnectionManagerBuilder.create()
-                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build());
-        if (tls.caFile() != null || tls.insecureSkipVerify()) {
-            SSLContext ssl = context(tls);
-            cm.setTlsSocketStrategy(tls.insecureSkipVerify()
-                    ? new DefaultClientTlsStrategy(ssl, HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE)
-                    : new DefaultClientTlsStrategy(ssl));
-        }
-        this.http = HttpClients.custom()
-                .setConnectionManager(cm.build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(t).build())
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .setUserAgent("auditship")
-                .build();
-        this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread th = new Thread(r, "auditship-coder-api");
-            th.setDaemon(true);
-            return th;
-        });
+  /** {@code path} with its query parameters (in order, URL-encoded), for logs and requests. */
+  static String pathWithQuery(String path, Map<String, String> params) {
+    StringBuilder sb = new StringBuilder(path);
+    char sep = '?';
+    for (Map.Entry<String, String> p : params.entrySet()) {
+      sb.append(sep)
+          .append(p.getKey())
+          .append('=')
+          .append(URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
+      sep = '&';
     }
+    return sb.toString();
+  }
 
-    /** {@code path} with its query parameters (in order, URL-encoded), for logs and requests. */
-    static String pathWithQuery(String path, Map<String, String> params) {
-        StringBuilder sb = new StringBuilder(path);
-        char sep = '?';
-        for (Map.Entry<String, String> p : params.entrySet()) {
-            sb.append(sep).append(p.getKey()).append('=')
-                    .append(URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
-            sep = '&';
-        }
-        return sb.toString();
+  static Map<String, String> params(String q, int limit, int offset) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (q != null) {
+      m.put("q", q);
     }
+    m.put("limit", Integer.toString(limit));
+    m.put("offset", Integer.toString(offset));
+    return m;
+  }
 
-    static Map<String, String> params(String q, int limit, int offset) {
-        Map<String, String> m = new LinkedHashMap<>();
-        if (q != null) {
-            m.put("q", q);
-        }
-        m.put("limit", Integer.toString(limit));
-        m.put("offset", Integer.toString(offset));
-        return m;
+  /**
+   * Sends {@code GET base + pathAndQuery}. Throws IOException for network failures and timeouts,
+   * InterruptedException when the calling thread is interrupted (the request is cancelled).
+   */
+  Response get(String pathAndQuery) throws IOException, InterruptedException {
+    String tokenValue;
+    try {
+      tokenValue = token.value();
+    } catch (IOException e) {
+      throw new TokenUnreadable("cannot read the " + token.describe() + ": " + e.getMessage());
     }
+    HttpGet req = new HttpGet(base + pathAndQuery);
+    req.setHeader("Coder-Session-Token", tokenValue);
+    req.setHeader("Accept", "application/json");
+    Future<Response> f =
+        worker.submit(
+            () ->
+                http.execute(
+                    req,
+                    resp -> {
+                      HttpEntity entity = resp.getEntity();
+                      String body;
+                      try {
+                        body =
+                            entity == null
+                                ? ""
+                                : EntityUtils.toString(
+                                    entity, StandardCharsets.UTF_8, MAX_BODY_CHARS);
+                      } catch (ParseException pe) {
+                        throw new IOException("unreadable response body: " + pe.getMessage(), pe);
+                      }
+                      Header ra = resp.getFirstHeader("Retry-After");
+                      return new Response(resp.getCode(), body, ra == null ? null : ra.getValue());
+                    }));
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      req.cancel();
+      f.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(c.toString(), c);
+    }
+  }
 
-    /**
-     * Sends {@code GET base + pathAndQuery}. Throws IOException for network failures and timeouts,
-     * InterruptedException when the calling thread is interrupted (the request is cancelled).
-     */
-    Response get(String pathAndQuery) throws IOException, InterruptedException {
-        String tokenValue;
-        try {
-            tokenValue = token.value();
-        } catch (IOException e) {
-            throw new TokenUnreadable("cannot read the " + token.describe() + ": " + e.getMessage());
-        }
-        HttpGet req = new HttpGet(base + pathAndQuery);
-        req.setHeader("Coder-Session-Token", tokenValue);
-        req.setHeader("Accept", "application/json");
-        Future<Response> f = worker.submit(() -> http.execute(req, resp -> {
-            HttpEntity entity = resp.getEntity();
-            String body;
-            try {
-                body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8, MAX_BODY_CHARS);
-            } catch (ParseException pe) {
-                throw new IOException("unreadable response body: " + pe.getMessage(), pe);
-            }
-            Header ra = resp.getFirstHeader("Retry-After");
-            return new Response(resp.getCode(), body, ra == null ? null : ra.getValue());
-        }));
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            req.cancel();
-            f.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(c.toString(), c);
-        }
+  /** The token file could not be read: a configuration fault, not a network one. */
+  static final class TokenUnreadable extends IOException {
+    TokenUnreadable(String message) {
+      super(message);
     }
+  }
 
-    /** The token file could not be read: a configuration fault, not a network one. */
-    static final class TokenUnreadable extends IOException {
-        TokenUnreadable(String message) {
-            super(message);
-        }
+  /**
+   * A context trusting exactly the certificates of {@code tls.ca_file}, or with
+   * insecure_skip_verify anything.
+   */
+  private static SSLContext context(CoderApiSourceConfig.Tls tls) throws IOException {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, Pem.trustManagers(tls.caFile(), tls.insecureSkipVerify()), null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }
+  }
 
-    /** A context trusting exactly the certificates of {@code tls.ca_file}, or with insecure_skip_verify anything. */
-    private static SSLContext context(CoderApiSourceConfig.Tls tls) throws IOException {
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, Pem.trustManagers(tls.caFile(), tls.insecureSkipVerify()), null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public void close() throws IOException {
-        worker.shutdownNow();
-        http.close();
-    }
+  @Override
+  public void close() throws IOException {
+    worker.shutdownNow();
+    http.close();
+  }
 }

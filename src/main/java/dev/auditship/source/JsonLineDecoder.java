@@ -14,210 +14,215 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes one slog JSON line (reference coder-events.md §4) into an Event. Raw JSON values ({@code Diff},
- * {@code AdditionalFields}, unknown objects) are kept as the exact text of the line, numbers keep their
- * spelling, and every field keeps its place, so the JSON format writes the line back byte for byte.
+ * Decodes one slog JSON line (reference coder-events.md §4) into an Event. Raw JSON values ({@code
+ * Diff}, {@code AdditionalFields}, unknown objects) are kept as the exact text of the line, numbers
+ * keep their spelling, and every field keeps its place, so the JSON format writes the line back
+ * byte for byte.
  *
  * <p>Thread-safe: the factory is shared, parsers are per call.
  */
 final class JsonLineDecoder {
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-            // One short parser per line: a shared symbol table costs more (child tables, merges) than it saves.
-            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-            .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+          // One short parser per line: a shared symbol table costs more (child tables, merges) than
+          // it saves.
+          .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+          .build();
 
-    /** Result of decoding: exactly one of event, skip (not an event line) or reject reason is set. */
-    record Result(Event event, boolean skip, String reject) {
-        static final Result SKIP = new Result(null, true, null);
+  /** Result of decoding: exactly one of event, skip (not an event line) or reject reason is set. */
+  record Result(Event event, boolean skip, String reject) {
+    static final Result SKIP = new Result(null, true, null);
 
-        static Result reject(String reason) {
-            return new Result(null, false, reason);
-        }
+    static Result reject(String reason) {
+      return new Result(null, false, reason);
     }
+  }
 
-    Result decode(String line) {
-        try (JsonParser p = FACTORY.createParser(line)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return claims(line) ? Result.reject("invalid JSON: the line is not a JSON object") : Result.SKIP;
-            }
-            String ts = null;
-            String level = null;
-            String msg = null;
-            String caller = null;
-            String func = null;
-            List<String> names = List.of();
-            String trace = null;
-            String span = null;
-            List<Field> fields = null;
-            String problem = null;
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                JsonToken vt = p.nextToken();
-                switch (key) {
-                    case "ts" -> ts = vt == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "level" -> level = vt == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "msg" -> msg = vt == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "caller" -> caller = vt == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "func" -> func = vt == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "trace" -> trace = vt == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "span" -> span = vt == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "logger_names" -> {
-                        if (vt == JsonToken.START_ARRAY) {
-                            List<String> l = new ArrayList<>(2);
-                            JsonToken e;
-                            while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
-                                if (e == JsonToken.VALUE_STRING) {
-                                    l.add(p.getText());
-                                } else {
-                                    problem = "\"logger_names\" must be an array of strings";
-                                    p.skipChildren();
-                                }
-                            }
-                            names = l;
-                        } else {
-                            p.skipChildren();
-                            problem = "\"logger_names\" must be an array of strings";
-                        }
-                    }
-                    case "fields" -> {
-                        if (vt == JsonToken.START_OBJECT) {
-                            fields = new ArrayList<>(20);
-                            JsonToken ft;
-                            while ((ft = p.nextToken()) == JsonToken.FIELD_NAME) {
-                                String fk = p.currentName();
-                                p.nextToken();
-                                fields.add(new Field(fk, value(fk, p, line)));
-                            }
-                            if (ft != JsonToken.END_OBJECT) {
-                                throw new IOException("unexpected token " + ft + " in \"fields\"");
-                            }
-                        } else {
-                            p.skipChildren();
-                            problem = "\"fields\" must be an object";
-                        }
-                    }
-                    default -> p.skipChildren(); // unknown top-level keys are not part of slog's envelope
-                }
-            }
-            if (t != JsonToken.END_OBJECT) {
-                throw new IOException("unexpected token " + t);
-            }
-            boolean trailing;
-            try {
-                trailing = p.nextToken() != null;
-            } catch (IOException e) {
-                trailing = true;
-            }
-            if (trailing) {
-                throw new IOException("trailing data after the JSON object");
-            }
-            Kind kind = Kind.ofMessage(msg);
-            if (kind == null) {
-                return Result.SKIP;
-            }
-            if (problem != null) {
-                return Result.reject(problem);
-            }
-            if (ts == null) {
-                return Result.reject("missing or non-string \"ts\"");
-            }
-            if (!dev.auditship.format.GoTime.isRfc3339(ts)) {
-                return Result.reject("\"ts\" is not an RFC 3339 time: \"" + ts + "\"");
-            }
-            if (level == null) {
-                return Result.reject("missing or non-string \"level\"");
-            }
-            if (fields == null) {
-                return Result.reject("missing \"fields\" object");
-            }
-            Event ev = new Event(kind, new Envelope(ts, level, caller, func, names, trace, span), fields);
-            String bad = EventChecks.check(ev);
-            return bad != null ? Result.reject(bad) : new Result(ev, false, null);
-        } catch (IOException | IllegalArgumentException e) {
-            if (!claims(line)) {
-                return Result.SKIP;
-            }
-            String m = e.getMessage() == null ? e.toString() : e.getMessage();
-            int nl = m.indexOf('\n');
-            return Result.reject("invalid JSON: " + (nl >= 0 ? m.substring(0, nl) : m));
-        }
-    }
-
-    /** True when a line that failed to parse still says it is an audit or connection event. */
-    static boolean claims(String line) {
-        return line.contains("\"audit_log\"") || line.contains("\"connection_log\"");
-    }
-
-    private static Value value(String key, JsonParser p, String line) throws IOException {
-        JsonToken t = p.currentToken();
+  Result decode(String line) {
+    try (JsonParser p = FACTORY.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return claims(line)
+            ? Result.reject("invalid JSON: the line is not a JSON object")
+            : Result.SKIP;
+      }
+      String ts = null;
+      String level = null;
+      String msg = null;
+      String caller = null;
+      String func = null;
+      List<String> names = List.of();
+      String trace = null;
+      String span = null;
+      List<Field> fields = null;
+      String problem = null;
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        JsonToken vt = p.nextToken();
         switch (key) {
-            case "Time":
-                if (t == JsonToken.VALUE_STRING) {
-                    return new Value.Time(p.getText());
+          case "ts" -> ts = vt == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "level" -> level = vt == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "msg" -> msg = vt == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "caller" -> caller = vt == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "func" -> func = vt == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "trace" -> trace = vt == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "span" -> span = vt == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "logger_names" -> {
+            if (vt == JsonToken.START_ARRAY) {
+              List<String> l = new ArrayList<>(2);
+              JsonToken e;
+              while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (e == JsonToken.VALUE_STRING) {
+                  l.add(p.getText());
+                } else {
+                  problem = "\"logger_names\" must be an array of strings";
+                  p.skipChildren();
                 }
-                break;
-            case "Diff":
-            case "AdditionalFields":
-                return t == JsonToken.VALUE_NULL ? Value.Raw.NIL : new Value.Raw(rawText(p, line));
-            case "actor":
-                if (t == JsonToken.START_OBJECT) {
-                    int start = (int) p.currentTokenLocation().getCharOffset();
-                    String id = null;
-                    String email = null;
-                    String username = null;
-                    boolean other = false;
-                    JsonToken ft;
-                    while ((ft = p.nextToken()) == JsonToken.FIELD_NAME) {
-                        String k = p.currentName();
-                        JsonToken vt = p.nextToken();
-                        if (vt != JsonToken.VALUE_STRING) {
-                            other = true;
-                            p.skipChildren();
-                            continue;
-                        }
-                        switch (k) {
-                            case "id" -> id = p.getText();
-                            case "email" -> email = p.getText();
-                            case "username" -> username = p.getText();
-                            default -> other = true;
-                        }
-                    }
-                    if (!other && id != null && email != null && username != null) {
-                        return new Value.Actor(id, email, username);
-                    }
-                    int end = (int) p.currentLocation().getCharOffset();
-                    return new Value.Raw(line.substring(start, end));
-                }
-                break;
-            default:
-                break;
+              }
+              names = l;
+            } else {
+              p.skipChildren();
+              problem = "\"logger_names\" must be an array of strings";
+            }
+          }
+          case "fields" -> {
+            if (vt == JsonToken.START_OBJECT) {
+              fields = new ArrayList<>(20);
+              JsonToken ft;
+              while ((ft = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String fk = p.currentName();
+                p.nextToken();
+                fields.add(new Field(fk, value(fk, p, line)));
+              }
+              if (ft != JsonToken.END_OBJECT) {
+                throw new IOException("unexpected token " + ft + " in \"fields\"");
+              }
+            } else {
+              p.skipChildren();
+              problem = "\"fields\" must be an object";
+            }
+          }
+          default -> p.skipChildren(); // unknown top-level keys are not part of slog's envelope
         }
-        return switch (t) {
-            case VALUE_STRING -> new Value.Str(p.getText());
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new Value.Num(p.getText());
-            case VALUE_TRUE -> new Value.Bool(true);
-            case VALUE_FALSE -> new Value.Bool(false);
-            case VALUE_NULL -> Value.Null.INSTANCE;
-            default -> new Value.Raw(rawText(p, line));
-        };
+      }
+      if (t != JsonToken.END_OBJECT) {
+        throw new IOException("unexpected token " + t);
+      }
+      boolean trailing;
+      try {
+        trailing = p.nextToken() != null;
+      } catch (IOException e) {
+        trailing = true;
+      }
+      if (trailing) {
+        throw new IOException("trailing data after the JSON object");
+      }
+      Kind kind = Kind.ofMessage(msg);
+      if (kind == null) {
+        return Result.SKIP;
+      }
+      if (problem != null) {
+        return Result.reject(problem);
+      }
+      if (ts == null) {
+        return Result.reject("missing or non-string \"ts\"");
+      }
+      if (!dev.auditship.format.GoTime.isRfc3339(ts)) {
+        return Result.reject("\"ts\" is not an RFC 3339 time: \"" + ts + "\"");
+      }
+      if (level == null) {
+        return Result.reject("missing or non-string \"level\"");
+      }
+      if (fields == null) {
+        return Result.reject("missing \"fields\" object");
+      }
+      Event ev = new Event(kind, new Envelope(ts, level, caller, func, names, trace, span), fields);
+      String bad = EventChecks.check(ev);
+      return bad != null ? Result.reject(bad) : new Result(ev, false, null);
+    } catch (IOException | IllegalArgumentException e) {
+      if (!claims(line)) {
+        return Result.SKIP;
+      }
+      String m = e.getMessage() == null ? e.toString() : e.getMessage();
+      int nl = m.indexOf('\n');
+      return Result.reject("invalid JSON: " + (nl >= 0 ? m.substring(0, nl) : m));
     }
+  }
 
-    /** The exact text of the current value in {@code line}. */
-    private static String rawText(JsonParser p, String line) throws IOException {
-        JsonToken t = p.currentToken();
-        int start = (int) p.currentTokenLocation().getCharOffset();
-        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-            p.skipChildren();
-            int end = (int) p.currentLocation().getCharOffset();
-            return line.substring(start, end);
-        }
+  /** True when a line that failed to parse still says it is an audit or connection event. */
+  static boolean claims(String line) {
+    return line.contains("\"audit_log\"") || line.contains("\"connection_log\"");
+  }
+
+  private static Value value(String key, JsonParser p, String line) throws IOException {
+    JsonToken t = p.currentToken();
+    switch (key) {
+      case "Time":
         if (t == JsonToken.VALUE_STRING) {
-            p.getText(); // completes the token so the location is past the closing quote
-            int end = (int) p.currentLocation().getCharOffset();
-            return line.substring(start, end);
+          return new Value.Time(p.getText());
         }
-        return p.getText();
+        break;
+      case "Diff":
+      case "AdditionalFields":
+        return t == JsonToken.VALUE_NULL ? Value.Raw.NIL : new Value.Raw(rawText(p, line));
+      case "actor":
+        if (t == JsonToken.START_OBJECT) {
+          int start = (int) p.currentTokenLocation().getCharOffset();
+          String id = null;
+          String email = null;
+          String username = null;
+          boolean other = false;
+          JsonToken ft;
+          while ((ft = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String k = p.currentName();
+            JsonToken vt = p.nextToken();
+            if (vt != JsonToken.VALUE_STRING) {
+              other = true;
+              p.skipChildren();
+              continue;
+            }
+            switch (k) {
+              case "id" -> id = p.getText();
+              case "email" -> email = p.getText();
+              case "username" -> username = p.getText();
+              default -> other = true;
+            }
+          }
+          if (!other && id != null && email != null && username != null) {
+            return new Value.Actor(id, email, username);
+          }
+          int end = (int) p.currentLocation().getCharOffset();
+          return new Value.Raw(line.substring(start, end));
+        }
+        break;
+      default:
+        break;
     }
+    return switch (t) {
+      case VALUE_STRING -> new Value.Str(p.getText());
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new Value.Num(p.getText());
+      case VALUE_TRUE -> new Value.Bool(true);
+      case VALUE_FALSE -> new Value.Bool(false);
+      case VALUE_NULL -> Value.Null.INSTANCE;
+      default -> new Value.Raw(rawText(p, line));
+    };
+  }
+
+  /** The exact text of the current value in {@code line}. */
+  private static String rawText(JsonParser p, String line) throws IOException {
+    JsonToken t = p.currentToken();
+    int start = (int) p.currentTokenLocation().getCharOffset();
+    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+      p.skipChildren();
+      int end = (int) p.currentLocation().getCharOffset();
+      return line.substring(start, end);
+    }
+    if (t == JsonToken.VALUE_STRING) {
+      p.getText(); // completes the token so the location is past the closing quote
+      int end = (int) p.currentLocation().getCharOffset();
+      return line.substring(start, end);
+    }
+    return p.getText();
+  }
 }

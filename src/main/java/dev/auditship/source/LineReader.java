@@ -5,98 +5,99 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Splits a byte stream into lines (LF; a CR before the LF is dropped), decoding UTF-8 with surrogate
- * escapes ({@link Utf8}). A line longer than {@code maxLineBytes} is cut there and flagged, and the rest
- * of it up to the next LF is discarded, so one runaway line cannot exhaust memory. Not thread-safe.
+ * Splits a byte stream into lines (LF; a CR before the LF is dropped), decoding UTF-8 with
+ * surrogate escapes ({@link Utf8}). A line longer than {@code maxLineBytes} is cut there and
+ * flagged, and the rest of it up to the next LF is discarded, so one runaway line cannot exhaust
+ * memory. Not thread-safe.
  */
 public final class LineReader {
-    private final InputStream in;
-    private final int maxLineBytes;
-    private final byte[] buf = new byte[64 * 1024];
-    private int pos;
-    private int end;
-    private byte[] line = new byte[1024];
-    private int len;
-    private long offset;
-    private boolean lastTooLong;
-    private boolean lastTerminated;
+  private final InputStream in;
+  private final int maxLineBytes;
+  private final byte[] buf = new byte[64 * 1024];
+  private int pos;
+  private int end;
+  private byte[] line = new byte[1024];
+  private int len;
+  private long offset;
+  private boolean lastTooLong;
+  private boolean lastTerminated;
 
-    public LineReader(InputStream in, int maxLineBytes) {
-        this.in = in;
-        this.maxLineBytes = maxLineBytes;
-    }
+  public LineReader(InputStream in, int maxLineBytes) {
+    this.in = in;
+    this.maxLineBytes = maxLineBytes;
+  }
 
-    /** The next line without its terminator, or {@code null} at the end of the stream. */
-    public String next() throws IOException {
-        len = 0;
-        lastTooLong = false;
-        boolean any = false;
-        while (true) {
-            if (pos == end) {
-                end = in.read(buf);
-                pos = 0;
-                if (end <= 0) {
-                    end = 0;
-                    if (!any) {
-                        return null;
-                    }
-                    lastTerminated = false;
-                    return decode();
-                }
-            }
-            any = true;
-            int start = pos;
-            while (pos < end && buf[pos] != '\n') {
-                pos++;
-            }
-            append(start, pos);
-            offset += pos - start;
-            if (pos < end) {
-                pos++;
-                offset++;
-                lastTerminated = true;
-                return decode();
-            }
+  /** The next line without its terminator, or {@code null} at the end of the stream. */
+  public String next() throws IOException {
+    len = 0;
+    lastTooLong = false;
+    boolean any = false;
+    while (true) {
+      if (pos == end) {
+        end = in.read(buf);
+        pos = 0;
+        if (end <= 0) {
+          end = 0;
+          if (!any) {
+            return null;
+          }
+          lastTerminated = false;
+          return decode();
         }
+      }
+      any = true;
+      int start = pos;
+      while (pos < end && buf[pos] != '\n') {
+        pos++;
+      }
+      append(start, pos);
+      offset += pos - start;
+      if (pos < end) {
+        pos++;
+        offset++;
+        lastTerminated = true;
+        return decode();
+      }
     }
+  }
 
-    private void append(int from, int to) {
-        int n = to - from;
-        if (n == 0) {
-            return;
-        }
-        int room = maxLineBytes - len;
-        if (n > room) {
-            lastTooLong = true;
-            n = Math.max(room, 0);
-        }
-        if (len + n > line.length) {
-            line = Arrays.copyOf(line, Math.max(len + n, line.length * 2));
-        }
-        System.arraycopy(buf, from, line, len, n);
-        len += n;
+  private void append(int from, int to) {
+    int n = to - from;
+    if (n == 0) {
+      return;
     }
+    int room = maxLineBytes - len;
+    if (n > room) {
+      lastTooLong = true;
+      n = Math.max(room, 0);
+    }
+    if (len + n > line.length) {
+      line = Arrays.copyOf(line, Math.max(len + n, line.length * 2));
+    }
+    System.arraycopy(buf, from, line, len, n);
+    len += n;
+  }
 
-    private String decode() {
-        int n = len;
-        if (n > 0 && line[n - 1] == '\r' && !lastTooLong) {
-            n--;
-        }
-        return Utf8.decode(line, 0, n);
+  private String decode() {
+    int n = len;
+    if (n > 0 && line[n - 1] == '\r' && !lastTooLong) {
+      n--;
     }
+    return Utf8.decode(line, 0, n);
+  }
 
-    /** True when the last line was longer than the limit and was cut. */
-    public boolean lastTooLong() {
-        return lastTooLong;
-    }
+  /** True when the last line was longer than the limit and was cut. */
+  public boolean lastTooLong() {
+    return lastTooLong;
+  }
 
-    /** True when the last line ended with LF (false for a final line without one). */
-    public boolean lastTerminated() {
-        return lastTerminated;
-    }
+  /** True when the last line ended with LF (false for a final line without one). */
+  public boolean lastTerminated() {
+    return lastTerminated;
+  }
 
-    /** Bytes consumed so far, including line terminators. */
-    public long offset() {
-        return offset;
-    }
+  /** Bytes consumed so far, including line terminators. */
+  public long offset() {
+    return offset;
+  }
 }

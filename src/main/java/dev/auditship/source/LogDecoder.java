@@ -8,208 +8,219 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Turns the lines of a Coder server log, JSON or human (auto-detected per line), into {@link Decoded}
- * records, in input order. Every line ends up in exactly one record: an event, a skip or a reject.
+ * Turns the lines of a Coder server log, JSON or human (auto-detected per line), into {@link
+ * Decoded} records, in input order. Every line ends up in exactly one record: an event, a skip or a
+ * reject.
  *
- * <p>Stateful, one per input stream, not thread-safe: a human entry with a multi-line field spans several
- * lines, so the entry is held until a line that does not continue it arrives, or {@link #finish()}.
- * {@link #pendingSince()} tells a source which line a held entry started at, so it never commits a
- * position past it.
+ * <p>Stateful, one per input stream, not thread-safe: a human entry with a multi-line field spans
+ * several lines, so the entry is held until a line that does not continue it arrives, or {@link
+ * #finish()}. {@link #pendingSince()} tells a source which line a held entry started at, so it
+ * never commits a position past it.
  */
 public final class LogDecoder {
-    private final JsonLineDecoder json = new JsonLineDecoder();
-    private final HumanLineDecoder human = new HumanLineDecoder();
-    private final Consumer<Decoded> out;
+  private final JsonLineDecoder json = new JsonLineDecoder();
+  private final HumanLineDecoder human = new HumanLineDecoder();
+  private final Consumer<Decoded> out;
 
-    // A human entry whose multi-line block is being read.
-    private HumanLineDecoder.Partial pending;
-    private long pendingLine = -1;
-    private final StringBuilder pendingText = new StringBuilder();
-    private String blockKey;
-    private int blockIndent;
-    private final StringBuilder blockValue = new StringBuilder();
-    private int heldEmptyLines;
-    private long heldEmptyFrom;
+  // A human entry whose multi-line block is being read.
+  private HumanLineDecoder.Partial pending;
+  private long pendingLine = -1;
+  private final StringBuilder pendingText = new StringBuilder();
+  private String blockKey;
+  private int blockIndent;
+  private final StringBuilder blockValue = new StringBuilder();
+  private int heldEmptyLines;
+  private long heldEmptyFrom;
 
-    public LogDecoder(Consumer<Decoded> out) {
-        this.out = out;
+  public LogDecoder(Consumer<Decoded> out) {
+    this.out = out;
+  }
+
+  /**
+   * Decodes one slog JSON line on its own, without the multi-line state of a stream: for stores
+   * that keep an event as its JSON line (the spool) and rebuild it later. The JSON format writes
+   * the result back byte for byte. The returned record has line number 0.
+   */
+  public static Decoded decodeJsonLine(String line) {
+    JsonLineDecoder.Result r = new JsonLineDecoder().decode(line);
+    if (r.event() != null) {
+      return new Decoded.Ok(r.event(), 0);
     }
+    return r.skip() ? new Decoded.Skipped(0) : new Decoded.Rejected(0, r.reject(), line);
+  }
 
-    /**
-     * Decodes one slog JSON line on its own, without the multi-line state of a stream: for stores that keep
-     * an event as its JSON line (the spool) and rebuild it later. The JSON format writes the result back
-     * byte for byte. The returned record has line number 0.
-     */
-    public static Decoded decodeJsonLine(String line) {
-        JsonLineDecoder.Result r = new JsonLineDecoder().decode(line);
-        if (r.event() != null) {
-            return new Decoded.Ok(r.event(), 0);
-        }
-        return r.skip() ? new Decoded.Skipped(0) : new Decoded.Rejected(0, r.reject(), line);
+  /** Feeds line {@code lineNo} (1-based, without its line terminator). */
+  public void line(long lineNo, String line) {
+    if (pending != null && continueBlock(lineNo, line)) {
+      return;
     }
-
-    /** Feeds line {@code lineNo} (1-based, without its line terminator). */
-    public void line(long lineNo, String line) {
-        if (pending != null && continueBlock(lineNo, line)) {
-            return;
-        }
-        if (line.indexOf('\u001b') >= 0) {
-            line = stripAnsi(line);
-        }
-        if (!line.isEmpty() && line.charAt(0) == '{') {
-            JsonLineDecoder.Result r = json.decode(line);
-            if (r.event() != null) {
-                out.accept(new Decoded.Ok(r.event(), lineNo));
-            } else if (r.skip()) {
-                out.accept(new Decoded.Skipped(lineNo));
-            } else {
-                out.accept(new Decoded.Rejected(lineNo, r.reject(), line));
-            }
-            return;
-        }
-        if (HumanLineDecoder.looksHuman(line) && HumanLineDecoder.claimedKind(line) != null) {
-            HumanLineDecoder.Partial p;
-            try {
-                p = human.parse(line);
-            } catch (HumanLineDecoder.BadLine e) {
-                out.accept(new Decoded.Rejected(lineNo, e.getMessage(), line));
-                return;
-            }
-            if (p.continues()) {
-                pending = p;
-                pendingLine = lineNo;
-                pendingText.setLength(0);
-                pendingText.append(line);
-                blockKey = null;
-                return;
-            }
-            emit(lineNo, p, null, null, line);
-            return;
-        }
+    if (line.indexOf('\u001b') >= 0) {
+      line = stripAnsi(line);
+    }
+    if (!line.isEmpty() && line.charAt(0) == '{') {
+      JsonLineDecoder.Result r = json.decode(line);
+      if (r.event() != null) {
+        out.accept(new Decoded.Ok(r.event(), lineNo));
+      } else if (r.skip()) {
         out.accept(new Decoded.Skipped(lineNo));
+      } else {
+        out.accept(new Decoded.Rejected(lineNo, r.reject(), line));
+      }
+      return;
     }
-
-    /** Ends the input: a held multi-line entry is emitted (or rejected when its block never came). */
-    public void finish() {
-        if (pending != null) {
-            closeBlock();
-        }
+    if (HumanLineDecoder.looksHuman(line) && HumanLineDecoder.claimedKind(line) != null) {
+      HumanLineDecoder.Partial p;
+      try {
+        p = human.parse(line);
+      } catch (HumanLineDecoder.BadLine e) {
+        out.accept(new Decoded.Rejected(lineNo, e.getMessage(), line));
+        return;
+      }
+      if (p.continues()) {
+        pending = p;
+        pendingLine = lineNo;
+        pendingText.setLength(0);
+        pendingText.append(line);
+        blockKey = null;
+        return;
+      }
+      emit(lineNo, p, null, null, line);
+      return;
     }
+    out.accept(new Decoded.Skipped(lineNo));
+  }
 
-    /** Line number where a held (incomplete) entry starts, or -1 when nothing is held. */
-    public long pendingSince() {
-        return pending == null ? -1 : pendingLine;
+  /** Ends the input: a held multi-line entry is emitted (or rejected when its block never came). */
+  public void finish() {
+    if (pending != null) {
+      closeBlock();
     }
+  }
 
-    private boolean continueBlock(long lineNo, String line) {
-        if (blockKey == null) {
-            // The first block line is "    Key= value".
-            int eq = line.indexOf("= ");
-            if (line.startsWith("    ") && eq > 4 && line.indexOf(' ', 4) > eq) {
-                blockKey = line.substring(4, eq);
-                blockIndent = 4 + blockKey.length() + 2;
-                blockValue.setLength(0);
-                blockValue.append(line, eq + 2, line.length());
-                heldEmptyLines = 0;
-                pendingText.append('\n').append(line);
-                return true;
-            }
-            Decoded.Rejected r = new Decoded.Rejected(pendingLine,
-                    "entry ends with \" ...\" but no multi-line field block follows", pendingText.toString());
-            pending = null;
-            out.accept(r);
-            return false;
-        }
-        if (line.isEmpty()) {
-            if (heldEmptyLines == 0) {
-                heldEmptyFrom = lineNo;
-            }
-            heldEmptyLines++;
-            return true;
-        }
-        if (line.length() > blockIndent && line.startsWith(" ".repeat(blockIndent))) {
-            for (int i = 0; i <= heldEmptyLines; i++) {
-                blockValue.append('\n');
-                pendingText.append('\n');
-            }
-            heldEmptyLines = 0;
-            blockValue.append(line, blockIndent, line.length());
-            pendingText.append(line);
-            return true;
-        }
-        closeBlock();
-        return false;
-    }
+  /** Line number where a held (incomplete) entry starts, or -1 when nothing is held. */
+  public long pendingSince() {
+    return pending == null ? -1 : pendingLine;
+  }
 
-    private void closeBlock() {
-        HumanLineDecoder.Partial p = pending;
-        long first = pendingLine;
-        int empties = heldEmptyLines;
-        long emptyFrom = heldEmptyFrom;
-        pending = null;
+  private boolean continueBlock(long lineNo, String line) {
+    if (blockKey == null) {
+      // The first block line is "    Key= value".
+      int eq = line.indexOf("= ");
+      if (line.startsWith("    ") && eq > 4 && line.indexOf(' ', 4) > eq) {
+        blockKey = line.substring(4, eq);
+        blockIndent = 4 + blockKey.length() + 2;
+        blockValue.setLength(0);
+        blockValue.append(line, eq + 2, line.length());
         heldEmptyLines = 0;
-        if (blockKey == null) {
-            out.accept(new Decoded.Rejected(first, "entry ends with \" ...\" but no multi-line field block follows",
-                    pendingText.toString()));
-            return;
-        }
-        emit(first, p, blockKey, blockValue.toString(), pendingText.toString());
-        for (int i = 0; i < empties; i++) {
-            out.accept(new Decoded.Skipped(emptyFrom + i));
-        }
+        pendingText.append('\n').append(line);
+        return true;
+      }
+      Decoded.Rejected r =
+          new Decoded.Rejected(
+              pendingLine,
+              "entry ends with \" ...\" but no multi-line field block follows",
+              pendingText.toString());
+      pending = null;
+      out.accept(r);
+      return false;
     }
+    if (line.isEmpty()) {
+      if (heldEmptyLines == 0) {
+        heldEmptyFrom = lineNo;
+      }
+      heldEmptyLines++;
+      return true;
+    }
+    if (line.length() > blockIndent && line.startsWith(" ".repeat(blockIndent))) {
+      for (int i = 0; i <= heldEmptyLines; i++) {
+        blockValue.append('\n');
+        pendingText.append('\n');
+      }
+      heldEmptyLines = 0;
+      blockValue.append(line, blockIndent, line.length());
+      pendingText.append(line);
+      return true;
+    }
+    closeBlock();
+    return false;
+  }
 
-    private void emit(long lineNo, HumanLineDecoder.Partial p, String key, String value, String original) {
-        List<Field> fields = p.fields();
-        if (key != null) {
-            fields = new ArrayList<>(fields);
-            try {
-                insertCanonical(p.kind(), fields, new Field(key, HumanLineDecoder.typed(p.kind(), key, value, true)));
-            } catch (HumanLineDecoder.BadLine e) {
-                out.accept(new Decoded.Rejected(lineNo, e.getMessage(), original));
-                return;
-            }
-        }
-        Event ev = new Event(p.kind(), p.envelope(), fields);
-        String bad = EventChecks.check(ev);
-        out.accept(bad == null ? new Decoded.Ok(ev, lineNo) : new Decoded.Rejected(lineNo, bad, original));
+  private void closeBlock() {
+    HumanLineDecoder.Partial p = pending;
+    long first = pendingLine;
+    int empties = heldEmptyLines;
+    long emptyFrom = heldEmptyFrom;
+    pending = null;
+    heldEmptyLines = 0;
+    if (blockKey == null) {
+      out.accept(
+          new Decoded.Rejected(
+              first,
+              "entry ends with \" ...\" but no multi-line field block follows",
+              pendingText.toString()));
+      return;
     }
+    emit(first, p, blockKey, blockValue.toString(), pendingText.toString());
+    for (int i = 0; i < empties; i++) {
+      out.accept(new Decoded.Skipped(emptyFrom + i));
+    }
+  }
 
-    /**
-     * slog moved the multi-line field out of its place; put it back after the last field that comes before
-     * it in Coder's struct order (context fields count as before everything). Unknown keys go last.
-     */
-    static void insertCanonical(Kind kind, List<Field> fields, Field f) {
-        int rank = kind.fields().indexOf(f.key());
-        if (rank < 0) {
-            fields.add(f);
-            return;
-        }
-        int at = 0;
-        for (int i = 0; i < fields.size(); i++) {
-            int r = kind.fields().indexOf(fields.get(i).key());
-            if (r < rank) {
-                at = i + 1;
-            }
-        }
-        fields.add(at, f);
+  private void emit(
+      long lineNo, HumanLineDecoder.Partial p, String key, String value, String original) {
+    List<Field> fields = p.fields();
+    if (key != null) {
+      fields = new ArrayList<>(fields);
+      try {
+        insertCanonical(
+            p.kind(), fields, new Field(key, HumanLineDecoder.typed(p.kind(), key, value, true)));
+      } catch (HumanLineDecoder.BadLine e) {
+        out.accept(new Decoded.Rejected(lineNo, e.getMessage(), original));
+        return;
+      }
     }
+    Event ev = new Event(p.kind(), p.envelope(), fields);
+    String bad = EventChecks.check(ev);
+    out.accept(
+        bad == null ? new Decoded.Ok(ev, lineNo) : new Decoded.Rejected(lineNo, bad, original));
+  }
 
-    /** Removes ANSI CSI sequences (slog colours output when FORCE_COLOR is set). */
-    static String stripAnsi(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\u001b' && i + 1 < s.length() && s.charAt(i + 1) == '[') {
-                int j = i + 2;
-                while (j < s.length() && !(s.charAt(j) >= 0x40 && s.charAt(j) <= 0x7E)) {
-                    j++;
-                }
-                i = j;
-                continue;
-            }
-            sb.append(c);
-        }
-        return sb.toString();
+  /**
+   * slog moved the multi-line field out of its place; put it back after the last field that comes
+   * before it in Coder's struct order (context fields count as before everything). Unknown keys go
+   * last.
+   */
+  static void insertCanonical(Kind kind, List<Field> fields, Field f) {
+    int rank = kind.fields().indexOf(f.key());
+    if (rank < 0) {
+      fields.add(f);
+      return;
     }
+    int at = 0;
+    for (int i = 0; i < fields.size(); i++) {
+      int r = kind.fields().indexOf(fields.get(i).key());
+      if (r < rank) {
+        at = i + 1;
+      }
+    }
+    fields.add(at, f);
+  }
+
+  /** Removes ANSI CSI sequences (slog colours output when FORCE_COLOR is set). */
+  static String stripAnsi(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\u001b' && i + 1 < s.length() && s.charAt(i + 1) == '[') {
+        int j = i + 2;
+        while (j < s.length() && !(s.charAt(j) >= 0x40 && s.charAt(j) <= 0x7E)) {
+          j++;
+        }
+        i = j;
+        continue;
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
 }

@@ -13,166 +13,175 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code type: stdin} and {@code type: file} (read to the end): Coder server log lines, JSON or human,
- * decoded into events. A reader thread reads and decodes ahead into a bounded queue (back-pressure: it
- * blocks when the pipeline is behind), so a batch can be sent after {@code linger} even while the input
- * stays open, as with {@code coder server | auditship run}.
+ * {@code type: stdin} and {@code type: file} (read to the end): Coder server log lines, JSON or
+ * human, decoded into events. A reader thread reads and decodes ahead into a bounded queue
+ * (back-pressure: it blocks when the pipeline is behind), so a batch can be sent after {@code
+ * linger} even while the input stays open, as with {@code coder server | auditship run}.
  *
  * <p>Threads: one daemon reader thread owns the stream and the decoder; the pipeline thread calls
  * {@link #next}. They share only the queue and the stats.
  */
 public final class StreamSource implements Source {
-    private static final Logger LOG = LoggerFactory.getLogger(StreamSource.class);
-    /** Longest line kept; Coder's event lines are a few KiB. */
-    public static final int MAX_LINE_BYTES = 1024 * 1024;
-    private static final Object END = new Object();
+  private static final Logger LOG = LoggerFactory.getLogger(StreamSource.class);
 
-    private final String inputName;
-    private final InputStream in;
-    private final Rejects rejects;
-    private final SourceStats stats = new SourceStats();
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8192);
-    private final Thread reader;
-    private volatile boolean ended;
-    /** A reader failure that arrived after some events of a batch; thrown by the next {@link #next} call. */
-    private Exception pendingError;
+  /** Longest line kept; Coder's event lines are a few KiB. */
+  public static final int MAX_LINE_BYTES = 1024 * 1024;
 
-    public StreamSource(String inputName, InputStream in, Rejects rejects) {
-        this.inputName = inputName;
-        this.in = in;
-        this.rejects = rejects;
-        this.reader = new Thread(this::readAll, "auditship-reader");
-        this.reader.setDaemon(true);
-    }
+  private static final Object END = new Object();
 
-    public void start() {
-        reader.start();
-    }
+  private final String inputName;
+  private final InputStream in;
+  private final Rejects rejects;
+  private final SourceStats stats = new SourceStats();
+  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8192);
+  private final Thread reader;
+  private volatile boolean ended;
 
-    private void readAll() {
-        try {
-            LineReader lr = new LineReader(in, MAX_LINE_BYTES);
-            LogDecoder decoder = new LogDecoder(this::handle);
-            long n = 0;
-            String line;
-            while ((line = lr.next()) != null) {
-                n++;
-                stats.lines.incrementAndGet();
-                if (lr.lastTooLong()) {
-                    handle(new Decoded.Rejected(n, "line longer than " + MAX_LINE_BYTES + " bytes (cut in the "
-                            + "rejects file)", line.substring(0, Math.min(line.length(), 64 * 1024))));
-                    continue;
-                }
-                decoder.line(n, line);
-            }
-            decoder.finish();
-            put(END);
-        } catch (IOException e) {
-            put(new IOException("cannot read " + inputName + ": " + e.getMessage(), e));
-        } catch (RuntimeException e) {
-            put(e);
+  /**
+   * A reader failure that arrived after some events of a batch; thrown by the next {@link #next}
+   * call.
+   */
+  private Exception pendingError;
+
+  public StreamSource(String inputName, InputStream in, Rejects rejects) {
+    this.inputName = inputName;
+    this.in = in;
+    this.rejects = rejects;
+    this.reader = new Thread(this::readAll, "auditship-reader");
+    this.reader.setDaemon(true);
+  }
+
+  public void start() {
+    reader.start();
+  }
+
+  private void readAll() {
+    try {
+      LineReader lr = new LineReader(in, MAX_LINE_BYTES);
+      LogDecoder decoder = new LogDecoder(this::handle);
+      long n = 0;
+      String line;
+      while ((line = lr.next()) != null) {
+        n++;
+        stats.lines.incrementAndGet();
+        if (lr.lastTooLong()) {
+          handle(
+              new Decoded.Rejected(
+                  n,
+                  "line longer than " + MAX_LINE_BYTES + " bytes (cut in the " + "rejects file)",
+                  line.substring(0, Math.min(line.length(), 64 * 1024))));
+          continue;
         }
+        decoder.line(n, line);
+      }
+      decoder.finish();
+      put(END);
+    } catch (IOException e) {
+      put(new IOException("cannot read " + inputName + ": " + e.getMessage(), e));
+    } catch (RuntimeException e) {
+      put(e);
     }
+  }
 
-    private void handle(Decoded d) {
-        if (d instanceof Decoded.Ok ok) {
-            stats.events.incrementAndGet();
-            put(ok.event());
-        } else if (d instanceof Decoded.Skipped) {
-            stats.skipped.incrementAndGet();
-        } else if (d instanceof Decoded.Rejected r) {
-            stats.rejected.incrementAndGet();
-            try {
-                rejects.reject(inputName, r);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot write the rejects file " + rejects.path()
-                        + ": " + e.getMessage(), e);
-            }
+  private void handle(Decoded d) {
+    if (d instanceof Decoded.Ok ok) {
+      stats.events.incrementAndGet();
+      put(ok.event());
+    } else if (d instanceof Decoded.Skipped) {
+      stats.skipped.incrementAndGet();
+    } else if (d instanceof Decoded.Rejected r) {
+      stats.rejected.incrementAndGet();
+      try {
+        rejects.reject(inputName, r);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(
+            "cannot write the rejects file " + rejects.path() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private void put(Object o) {
+    try {
+      queue.put(o);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public Batch next(int max, Duration linger) throws IOException, InterruptedException {
+    if (pendingError != null) {
+      Exception e = pendingError;
+      pendingError = null;
+      if (e instanceof IOException io) {
+        throw io;
+      }
+      throw (RuntimeException) e;
+    }
+    if (ended) {
+      return null;
+    }
+    List<Event> events = new ArrayList<>(Math.min(max, 1024));
+    Object first = queue.take();
+    if (!accept(first, events)) {
+      return events.isEmpty() ? null : new Batch(events, null);
+    }
+    long deadline = System.nanoTime() + linger.toNanos();
+    while (events.size() < max) {
+      Object o = queue.poll();
+      if (o == null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
         }
-    }
-
-    private void put(Object o) {
         try {
-            queue.put(o);
+          o = queue.poll(left, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+          // Stopping while lingering: the events already taken from the queue cannot be read again
+          // (stdin has no checkpoint), so they are returned and delivered; the interrupt stays set.
+          Thread.currentThread().interrupt();
+          break;
         }
+        if (o == null) {
+          break;
+        }
+      }
+      if (!accept(o, events)) {
+        break;
+      }
     }
+    return new Batch(events, null);
+  }
 
-    @Override
-    public Batch next(int max, Duration linger) throws IOException, InterruptedException {
-        if (pendingError != null) {
-            Exception e = pendingError;
-            pendingError = null;
-            if (e instanceof IOException io) {
-                throw io;
-            }
-            throw (RuntimeException) e;
-        }
-        if (ended) {
-            return null;
-        }
-        List<Event> events = new ArrayList<>(Math.min(max, 1024));
-        Object first = queue.take();
-        if (!accept(first, events)) {
-            return events.isEmpty() ? null : new Batch(events, null);
-        }
-        long deadline = System.nanoTime() + linger.toNanos();
-        while (events.size() < max) {
-            Object o = queue.poll();
-            if (o == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    o = queue.poll(left, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    // Stopping while lingering: the events already taken from the queue cannot be read again
-                    // (stdin has no checkpoint), so they are returned and delivered; the interrupt stays set.
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                if (o == null) {
-                    break;
-                }
-            }
-            if (!accept(o, events)) {
-                break;
-            }
-        }
-        return new Batch(events, null);
+  /** Adds an event; false at the end of input. Errors from the reader are thrown here. */
+  private boolean accept(Object o, List<Event> events) throws IOException {
+    if (o instanceof Event e) {
+      events.add(e);
+      return true;
     }
-
-    /** Adds an event; false at the end of input. Errors from the reader are thrown here. */
-    private boolean accept(Object o, List<Event> events) throws IOException {
-        if (o instanceof Event e) {
-            events.add(e);
-            return true;
-        }
-        ended = true;
-        if (o instanceof IOException || o instanceof RuntimeException) {
-            if (!events.isEmpty()) {
-                // Deliver what was read before the failure first; the error ends the next call.
-                pendingError = (Exception) o;
-                return false;
-            }
-            if (o instanceof IOException e) {
-                throw e;
-            }
-            throw (RuntimeException) o;
-        }
-        LOG.debug("End of input. input={}", inputName);
+    ended = true;
+    if (o instanceof IOException || o instanceof RuntimeException) {
+      if (!events.isEmpty()) {
+        // Deliver what was read before the failure first; the error ends the next call.
+        pendingError = (Exception) o;
         return false;
+      }
+      if (o instanceof IOException e) {
+        throw e;
+      }
+      throw (RuntimeException) o;
     }
+    LOG.debug("End of input. input={}", inputName);
+    return false;
+  }
 
-    @Override
-    public SourceStats stats() {
-        return stats;
-    }
+  @Override
+  public SourceStats stats() {
+    return stats;
+  }
 
-    @Override
-    public void close() throws IOException {
-        in.close();
-    }
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
 }

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,808 +22,905 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable queue of one sink: segment files of framed records, a durable read pointer, recovery after a
- * crash. The format and its invariants are in {@code package-info}. This class knows bytes and sequence
- * numbers; {@link SpoolTarget} turns them into sink records and owns the policies (full, age, drain).
+ * The durable queue of one sink: segment files of framed records, a durable read pointer, recovery
+ * after a crash. The format and its invariants are in {@code package-info}. This class knows bytes
+ * and sequence numbers; {@link SpoolTarget} turns them into sink records and owns the policies
+ * (full, age, drain).
  *
- * <p>Threads: one writer ({@link #append}, the pipeline's thread for this sink), one reader ({@link #read},
- * {@link #ack}, {@link #rewind}: the drainer), and any thread for the gauges, {@link #awaitChange} and
- * {@link #close}. Shared state is guarded by {@code mu}; file bytes are read only below a segment's published
- * end, which the writer moves forward only after the bytes are synced.
+ * <p>Threads: one writer ({@link #append}, the pipeline's thread for this sink), one reader ({@link
+ * #read}, {@link #ack}, {@link #rewind}: the drainer), and any thread for the gauges, {@link
+ * #awaitChange} and {@link #close}. Shared state is guarded by {@code mu}; file bytes are read only
+ * below a segment's published end, which the writer moves forward only after the bytes are synced.
  */
 final class Spool implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
-    static final String LOCK_FILE = "LOCK";
-    static final String QUARANTINE_DIR = "quarantine";
-    static final String QUARANTINE_LOG = "quarantined.ndjson";
-    /** Records are encoded into buffers of this size before they are written. */
-    private static final int WRITE_CHUNK = 1024 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
+  static final String LOCK_FILE = "LOCK";
+  static final String QUARANTINE_DIR = "quarantine";
+  static final String QUARANTINE_LOG = "quarantined.ndjson";
 
-    /**
-     * @param name         the sink's name (for logs and the quarantine file)
-     * @param dir          the spool directory
-     * @param segmentBytes a segment is closed and a new one started when a batch would make it larger
-     */
-    record Options(String name, Path dir, long segmentBytes) {
+  /** Records are encoded into buffers of this size before they are written. */
+  private static final int WRITE_CHUNK = 1024 * 1024;
+
+  /**
+   * @param name the sink's name (for logs and the quarantine file)
+   * @param dir the spool directory
+   * @param segmentBytes a segment is closed and a new one started when a batch would make it larger
+   */
+  record Options(String name, Path dir, long segmentBytes) {}
+
+  /** A record to append: its text and its event's JSON line, as UTF-8 bytes. */
+  record Pending(byte[] text, byte[] json) {
+    long size() {
+      return Frame.size(text.length, json.length);
     }
+  }
 
-    /** A record to append: its text and its event's JSON line, as UTF-8 bytes. */
-    record Pending(byte[] text, byte[] json) {
-        long size() {
-            return Frame.size(text.length, json.length);
-        }
-    }
+  /** A record read back. */
+  record Entry(long seq, long appendedAt, long size, String text, String json) {}
 
-    /** A record read back. */
-    record Entry(long seq, long appendedAt, long size, String text, String json) {
-    }
+  /**
+   * Records read in one go from one segment, and where they end (for {@link #ack}).
+   *
+   * @param entries the whole records, in order
+   * @param bytes bytes from the read position to {@code end}, damaged ones included
+   * @param records records the batch stands for in the gauges (entries plus any lost to damage)
+   */
+  record Batch(
+      List<Entry> entries, Segment segment, long end, long lastSeq, long bytes, long records) {}
 
-    /**
-     * Records read in one go from one segment, and where they end (for {@link #ack}).
-     *
-     * @param entries the whole records, in order
-     * @param bytes   bytes from the read position to {@code end}, damaged ones included
-     * @param records records the batch stands for in the gauges (entries plus any lost to damage)
-     */
-    record Batch(List<Entry> entries, Segment segment, long end, long lastSeq, long bytes, long records) {
-    }
+  /** One segment file; {@code end} is guarded by {@code mu}. */
+  static final class Segment {
+    final long firstSeq;
+    final Path path;
+    final Storage.Handle handle;
+    long end;
+    boolean broken;
 
-    /** One segment file; {@code end} is guarded by {@code mu}. */
-    static final class Segment {
-        final long firstSeq;
-        final Path path;
-        final Storage.Handle handle;
-        long end;
-        boolean broken;
-
-        Segment(long firstSeq, Path path, Storage.Handle handle, long end) {
-            this.firstSeq = firstSeq;
-            this.path = path;
-            this.handle = handle;
-            this.end = end;
-        }
-
-        @Override
-        public String toString() {
-            return path.getFileName().toString();
-        }
-    }
-
-    private final Options options;
-    private final Storage storage;
-    private final Clock clock;
-    private final FileChannel lockChannel;
-    private final FileLock fileLock;
-    private final ReentrantLock mu = new ReentrantLock();
-    /** Signalled on every append, ack and close. */
-    private final Condition changed = mu.newCondition();
-    private final AtomicLong quarantinedBytes = new AtomicLong();
-    private final AtomicLong quarantinedRanges = new AtomicLong();
-
-    // Guarded by mu.
-    private final List<Segment> segments = new ArrayList<>();
-    private Segment ackSeg;
-    private long ackOff;
-    private long lastAckedSeq;
-    private long liveRecords;
-    private long liveBytes;
-    private boolean closed;
-    private boolean ackFailing;
-
-    // Writer thread only.
-    private Segment active;
-    private long nextSeq;
-
-    // Reader thread only (and rewind/ack, which the reader calls).
-    private Segment readSeg;
-    private long readOff;
-    private long lastReadSeq;
-
-    private Spool(Options options, Storage storage, Clock clock, FileChannel lockChannel, FileLock fileLock) {
-        this.options = options;
-        this.storage = storage;
-        this.clock = clock;
-        this.lockChannel = lockChannel;
-        this.fileLock = fileLock;
-    }
-
-    /** Opens (creating) the spool in {@code options.dir()}, takes its lock and recovers it. */
-    static Spool open(Options options, Storage storage, Clock clock) throws IOException {
-        Path dir = options.dir();
-        Files.createDirectories(dir);
-        FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        }
-        if (lock == null) {
-            ch.close();
-            throw new IOException("the spool directory " + dir + " is in use by another auditship process or "
-                    + "another sink; give each sink its own spool directory");
-        }
-        Spool s = new Spool(options, storage, clock, ch, lock);
-        try {
-            s.recover();
-        } catch (IOException | RuntimeException e) {
-            s.close();
-            throw e;
-        }
-        return s;
-    }
-
-    // ---------------------------------------------------------------- recovery
-
-    /** A run of bytes that is not a whole record. */
-    private record Damage(long from, long to, String reason, long afterSeq, long beforeSeq) {
-    }
-
-    private void recover() throws IOException {
-        Path dir = options.dir();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (p.getFileName().toString().endsWith(".tmp")) {
-                    Files.deleteIfExists(p); // an atomic replace that a crash interrupted: the old file is intact
-                }
-            }
-        }
-        AckFile.State ack = AckFile.read(dir);
-        if (ack == null) {
-            LOG.warn("The spool's ack file is damaged; every record still in the spool will be delivered again "
-                    + "(duplicates are possible, nothing is lost). sink={} file={}", options.name(), dir.resolve(AckFile.NAME));
-            ack = AckFile.State.EMPTY;
-        }
-        long n = ack.nextSeq();
-        List<Path> files = Segments.list(dir);
-        long prevSeq = -1;
-        int removed = 0;
-        for (int i = 0; i < files.size(); i++) {
-            Path f = files.get(i);
-            long first = Segments.firstSeq(f);
-            long limit = i + 1 < files.size() ? Segments.firstSeq(files.get(i + 1)) : Long.MAX_VALUE;
-            if (limit <= n) {
-                Files.delete(f); // every record in it is below next_seq: delivered
-                removed++;
-                continue;
-            }
-            Segment seg = recoverSegment(f, first, limit, n, ack, prevSeq);
-            prevSeq = Math.max(prevSeq, lastSeqSeen);
-            if (seg == null) {
-                removed++;
-                continue;
-            }
-            segments.add(seg);
-        }
-        nextSeq = Math.max(n, prevSeq + 1);
-        lastAckedSeq = n - 1;
-        lastReadSeq = n - 1;
-        if (!segments.isEmpty()) {
-            ackSeg = segments.get(0);
-            ackOff = firstLiveOffset;
-        }
-        readSeg = ackSeg;
-        readOff = ackOff;
-        if (liveRecords > 0) {
-            LOG.info("Spool opened; records from an earlier run are delivered first. sink={} dir={} records={} bytes={} "
-                    + "segments={}", options.name(), dir, liveRecords, liveBytes, segments.size());
-        } else {
-            LOG.debug("Spool opened; nothing left from an earlier run. sink={} dir={} delivered_segments_removed={}",
-                    options.name(), dir, removed);
-        }
-    }
-
-    // Results of recoverSegment for the caller (recovery runs on one thread, before the spool is shared).
-    private long lastSeqSeen;
-    private long firstLiveOffset = -1;
-
-    /** Scans one segment; quarantines and repairs damage; null when it holds nothing to deliver (deleted). */
-    private Segment recoverSegment(Path f, long first, long limit, long n, AckFile.State ack, long prevSeq)
-            throws IOException {
-        Storage.Handle h = storage.open(f, false);
-        boolean keep = false;
-        try {
-            long end = h.size();
-            long start = 0;
-            if (ack.hintSegment() == first && ack.hintOffset() > 0 && ack.hintOffset() <= end) {
-                // The hint is used only when it is the end of the data or a whole record with exactly next_seq.
-                if (ack.hintOffset() == end) {
-                    start = end;
-                } else if (Frame.check(h, ack.hintOffset(), end) instanceof Frame.Valid v && v.seq() == n) {
-                    start = ack.hintOffset();
-                }
-            }
-            List<Frame.Valid> live = new ArrayList<>();
-            List<Damage> damages = new ArrayList<>();
-            long last = Math.max(prevSeq, first - 1);
-            long pos = start;
-            while (pos < end) {
-                Frame.Check c = Frame.check(h, pos, end);
-                if (c instanceof Frame.Valid v && v.seq() > last && v.seq() < limit) {
-                    if (v.seq() >= n) {
-                        live.add(v);
-                    }
-                    last = v.seq();
-                    pos = v.end();
-                    continue;
-                }
-                String reason = c instanceof Frame.Invalid inv ? inv.reason()
-                        : "sequence number " + ((Frame.Valid) c).seq() + " is out of order (expected above " + last
-                        + (limit == Long.MAX_VALUE ? "" : " and below " + limit) + ")";
-                Frame.Valid next = Frame.resync(h, pos + 1, end, last, limit);
-                long to = next == null ? end : next.pos();
-                damages.add(new Damage(pos, to, reason, last, next == null ? -1 : next.seq()));
-                pos = to;
-            }
-            lastSeqSeen = last;
-            // Damage followed by a record below next_seq held only delivered records: nothing to keep.
-            List<Damage> bad = damages.stream().filter(d -> d.beforeSeq() < 0 || d.beforeSeq() > n).toList();
-            for (Damage d : bad) {
-                quarantine(f, h, d, "at start-up");
-            }
-            if (live.isEmpty()) {
-                h.close();
-                Files.delete(f);
-                return null;
-            }
-            long liveStart = live.get(0).pos();
-            if (!bad.isEmpty()) {
-                if (damages.size() == 1 && damages.get(0).to() == end) {
-                    // Only a torn or foreign tail: cut it off; every position before it stays valid.
-                    h.truncate(damages.get(0).from());
-                    h.sync();
-                    end = damages.get(0).from();
-                } else {
-                    h.close();
-                    Storage.Handle r = rewrite(f, first, live, n);
-                    h = r;
-                    end = h.size();
-                    liveStart = 0;
-                }
-            }
-            for (Frame.Valid v : live) {
-                liveRecords++;
-                liveBytes += v.size();
-            }
-            if (firstLiveOffset < 0) {
-                firstLiveOffset = liveStart;
-            }
-            keep = true;
-            return new Segment(first, f, h, end);
-        } finally {
-            if (!keep) {
-                try {
-                    h.close();
-                } catch (IOException ignored) {
-                    // already closed or gone
-                }
-            }
-        }
-    }
-
-    /** Rewrites segment {@code f} with only its live records (damage in the middle cannot be cut off). */
-    private Storage.Handle rewrite(Path f, long first, List<Frame.Valid> live, long n) throws IOException {
-        // Drop the ack hint first: offsets in the rewritten file differ, and a stale hint must never skip records.
-        storage.replaceAtomically(options.dir().resolve(AckFile.NAME), AckFile.encode(new AckFile.State(n, -1, 0)));
-        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try (Storage.Handle src = storage.open(f, false); Storage.Handle dst = storage.open(tmp, true)) {
-            long out = 0;
-            for (Frame.Valid v : live) {
-                byte[] b = new byte[(int) v.size()];
-                src.readFully(v.pos(), b, 0, b.length);
-                dst.write(out, b, 0, b.length);
-                out += b.length;
-            }
-            dst.sync();
-        }
-        Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        storage.syncDirectory(options.dir());
-        return storage.open(f, false);
-    }
-
-    /**
-     * Copies damaged bytes to {@code quarantine/} (a {@code .bytes} file with the bytes as found, and one line
-     * with the reason in {@code quarantined.ndjson}), synced before the segment is repaired.
-     */
-    private void quarantine(Path f, Storage.Handle h, Damage d, String when) throws IOException {
-        Path qdir = options.dir().resolve(QUARANTINE_DIR);
-        Files.createDirectories(qdir);
-        String seg = f.getFileName().toString();
-        String bytesName = seg + "@" + d.from() + "." + clock.millis() + ".bytes";
-        long len = d.to() - d.from();
-        try (Storage.Handle out = storage.open(qdir.resolve(bytesName), true)) {
-            out.truncate(0);
-            byte[] buf = new byte[(int) Math.min(len, 64 * 1024)];
-            long done = 0;
-            while (done < len) {
-                int k = (int) Math.min(buf.length, len - done);
-                h.readFully(d.from() + done, buf, 0, k);
-                out.write(done, buf, 0, k);
-                done += k;
-            }
-            out.sync();
-        }
-        JsonText line = new JsonText()
-                .str("time", GoTime.rfc3339Nano(clock.instant()))
-                .str("sink", options.name())
-                .str("segment", seg)
-                .num("offset", d.from())
-                .num("length", len)
-                .str("reason", d.reason())
-                .num("after_seq", d.afterSeq());
-        if (d.beforeSeq() >= 0) {
-            line.num("before_seq", d.beforeSeq());
-        }
-        line.str("bytes_file", bytesName);
-        storage.appendSynced(qdir.resolve(QUARANTINE_LOG), Utf8.encode(line + "\n"));
-        quarantinedBytes.addAndGet(len);
-        quarantinedRanges.incrementAndGet();
-        String lost = d.beforeSeq() >= 0 ? Long.toString(Math.max(0, d.beforeSeq() - d.afterSeq() - 1)) : "unknown";
-        LOG.warn("Damaged spool bytes quarantined {}; the records around them are kept. sink={} segment={} offset={} "
-                        + "length={} records_lost={} reason=\"{}\" quarantine={}", when, options.name(), seg, d.from(), len,
-                lost, d.reason(), qdir.resolve(bytesName));
-    }
-
-    /**
-     * Quarantines a whole record whose content cannot be used (its event does not decode): one line with the
-     * record's text and event JSON and the reason. It is then acknowledged with its batch.
-     */
-    void quarantineRecord(Entry e, String reason) throws IOException {
-        Path qdir = options.dir().resolve(QUARANTINE_DIR);
-        String line = new JsonText()
-                .str("time", GoTime.rfc3339Nano(clock.instant()))
-                .str("sink", options.name())
-                .num("seq", e.seq())
-                .str("reason", reason)
-                .original("record", e.text())
-                .original("event_json", e.json())
-                .toString();
-        storage.appendSynced(qdir.resolve(QUARANTINE_LOG), Utf8.encode(line + "\n"));
-        quarantinedBytes.addAndGet(e.size());
-        quarantinedRanges.incrementAndGet();
-        LOG.error("A spooled record cannot be delivered and was quarantined. sink={} seq={} reason=\"{}\" quarantine={}",
-                options.name(), e.seq(), reason, qdir.resolve(QUARANTINE_LOG));
-    }
-
-    // ---------------------------------------------------------------- writer
-
-    /** Appends {@code records} and syncs them: when this returns they survive a crash. Writer thread only. */
-    void append(List<Pending> records) throws IOException {
-        if (records.isEmpty()) {
-            return;
-        }
-        long total = 0;
-        for (Pending p : records) {
-            total += p.size();
-        }
-        Segment seg = active;
-        long start;
-        mu.lock();
-        try {
-            if (closed) {
-                throw new IOException("the spool of sink " + options.name() + " is closed");
-            }
-            start = seg == null ? 0 : seg.end;
-        } finally {
-            mu.unlock();
-        }
-        if (seg == null || seg.broken || (start > 0 && start + total > options.segmentBytes())) {
-            seg = roll();
-            start = 0;
-        }
-        long pos = start;
-        long seq = nextSeq;
-        long now = clock.millis();
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(total, WRITE_CHUNK));
-        try {
-            for (Pending p : records) {
-                long size = p.size();
-                if (buf.remaining() < size) {
-                    pos = flush(seg, buf, pos);
-                    if (buf.capacity() < size) {
-                        buf = ByteBuffer.allocate((int) size);
-                    }
-                }
-                Frame.encode(buf, seq++, now, p.text(), p.json());
-            }
-            pos = flush(seg, buf, pos);
-            seg.handle.sync();
-        } catch (IOException | RuntimeException e) {
-            // Take back what was written of this batch, so that the next append continues right after the last
-            // synced record. If even that fails, later appends go to a new segment and recovery quarantines the
-            // stray bytes at the next start.
-            try {
-                seg.handle.truncate(start);
-            } catch (IOException | RuntimeException t) {
-                seg.broken = true;
-            }
-            throw e;
-        }
-        mu.lock();
-        try {
-            seg.end = pos;
-            nextSeq = seq;
-            liveRecords += records.size();
-            liveBytes += total;
-            changed.signalAll();
-        } finally {
-            mu.unlock();
-        }
-    }
-
-    private static long flush(Segment seg, ByteBuffer buf, long pos) throws IOException {
-        if (buf.position() > 0) {
-            seg.handle.write(pos, buf.array(), 0, buf.position());
-            pos += buf.position();
-            buf.clear();
-        }
-        return pos;
-    }
-
-    /** Starts a new segment named after the next sequence number. */
-    private Segment roll() throws IOException {
-        if (active != null && active.firstSeq == nextSeq) {
-            // A segment started for an append that failed before any record was synced: reuse it.
-            active.handle.truncate(0);
-            active.broken = false;
-            return active;
-        }
-        Path p = Segments.path(options.dir(), nextSeq);
-        Storage.Handle h = storage.open(p, true);
-        try {
-            h.truncate(0);
-            storage.syncDirectory(options.dir());
-        } catch (IOException | RuntimeException e) {
-            h.close();
-            Files.deleteIfExists(p);
-            throw e;
-        }
-        Segment s = new Segment(nextSeq, p, h, 0);
-        mu.lock();
-        try {
-            segments.add(s);
-            if (ackSeg == null) {
-                ackSeg = s;
-                ackOff = 0;
-            }
-        } finally {
-            mu.unlock();
-        }
-        active = s;
-        return s;
-    }
-
-    // ---------------------------------------------------------------- reader
-
-    /**
-     * Reads up to {@code max} records from the read position (within one segment), waiting up to
-     * {@code waitNanos} for some; {@code null} when none came or the spool closed. Reader thread only.
-     */
-    Batch read(int max, long waitNanos) throws IOException, InterruptedException {
-        Segment seg;
-        long start;
-        long end;
-        mu.lockInterruptibly();
-        try {
-            long deadline = System.nanoTime() + waitNanos;
-            while (true) {
-                if (closed) {
-                    return null;
-                }
-                if (readSeg == null && !segments.isEmpty()) {
-                    readSeg = segments.get(0);
-                    readOff = 0;
-                }
-                while (readSeg != null && readOff >= readSeg.end) {
-                    Segment next = after(readSeg);
-                    if (next == null) {
-                        break;
-                    }
-                    readSeg = next;
-                    readOff = 0;
-                }
-                if (readSeg != null && readOff < readSeg.end) {
-                    break;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return null;
-                }
-                changed.awaitNanos(left);
-            }
-            seg = readSeg;
-            start = readOff;
-            end = seg.end;
-        } finally {
-            mu.unlock();
-        }
-        List<Entry> entries = new ArrayList<>(Math.min(max, 1024));
-        long pos = start;
-        long lost = 0;
-        while (pos < end && entries.size() < max) {
-            Frame.Check c = Frame.check(seg.handle, pos, end);
-            if (c instanceof Frame.Valid v && v.seq() > lastReadSeq) {
-                entries.add(entry(v, Frame.payload(seg.handle, v)));
-                lastReadSeq = v.seq();
-                pos = v.end();
-                continue;
-            }
-            // Bytes that were whole when written and checked at start-up changed on disk: a failing device.
-            String reason = c instanceof Frame.Invalid inv ? inv.reason()
-                    : "sequence number " + ((Frame.Valid) c).seq() + " is out of order (expected above " + lastReadSeq + ")";
-            Frame.Valid next = Frame.resync(seg.handle, pos + 1, end, lastReadSeq, Long.MAX_VALUE);
-            long to = next == null ? end : next.pos();
-            quarantine(seg.path, seg.handle, new Damage(pos, to, reason, lastReadSeq, next == null ? -1 : next.seq()),
-                    "while reading");
-            if (next != null) {
-                lost += next.seq() - lastReadSeq - 1;
-            }
-            pos = to;
-        }
-        readOff = pos;
-        return new Batch(entries, seg, pos, lastReadSeq, pos - start, entries.size() + lost);
-    }
-
-    private static Entry entry(Frame.Valid v, byte[] p) {
-        ByteBuffer b = ByteBuffer.wrap(p);
-        int textLen = b.getInt(16);
-        int jsonOff = Frame.FIXED + textLen;
-        return new Entry(v.seq(), v.appendedAt(), v.size(), Utf8.decode(p, Frame.FIXED, textLen),
-                Utf8.decode(p, jsonOff, p.length - jsonOff));
-    }
-
-    private Segment after(Segment s) {
-        int i = segments.indexOf(s);
-        return i >= 0 && i + 1 < segments.size() ? segments.get(i + 1) : null;
-    }
-
-    /**
-     * Marks {@code b} (and everything read before it) delivered: the read pointer moves durably past it and
-     * segments left behind are deleted. Reader thread only.
-     */
-    void ack(Batch b) {
-        List<Segment> doomed = new ArrayList<>();
-        AckFile.State state;
-        mu.lock();
-        try {
-            if (closed) {
-                return; // not recorded: delivered again after the restart (at-least-once)
-            }
-            ackSeg = b.segment();
-            ackOff = b.end();
-            lastAckedSeq = Math.max(lastAckedSeq, b.lastSeq());
-            liveBytes -= b.bytes();
-            liveRecords -= b.records();
-            if (liveBytes <= 0) {
-                liveBytes = 0;
-                liveRecords = 0;
-            }
-            liveRecords = Math.max(0, liveRecords);
-            while (!segments.isEmpty() && segments.get(0) != ackSeg) {
-                doomed.add(segments.remove(0));
-            }
-            while (segments.size() > 1 && segments.get(0) == ackSeg && ackOff >= ackSeg.end) {
-                doomed.add(segments.remove(0));
-                ackSeg = segments.get(0);
-                ackOff = 0;
-            }
-            if (doomed.contains(readSeg)) {
-                readSeg = ackSeg;
-                readOff = ackOff;
-            }
-            state = new AckFile.State(lastAckedSeq + 1, ackSeg.firstSeq, ackOff);
-            changed.signalAll();
-        } finally {
-            mu.unlock();
-        }
-        try {
-            storage.replaceAtomically(options.dir().resolve(AckFile.NAME), AckFile.encode(state));
-            if (ackFailing) {
-                ackFailing = false;
-                LOG.info("The spool's read pointer is saved again. sink={}", options.name());
-            }
-        } catch (IOException e) {
-            // Not fatal: delivery already happened; after a crash now those records are delivered again.
-            if (!ackFailing) {
-                ackFailing = true;
-                LOG.warn("Cannot save the spool's read pointer; delivered records would be sent again after a crash. "
-                        + "sink={} dir={} error=\"{}\"", options.name(), options.dir(), e.toString());
-            }
-        }
-        // Deleting delivered segments is safe even when the pointer could not be saved (they were delivered),
-        // and it is what frees space when the disk is full.
-        for (Segment s : doomed) {
-            try {
-                s.handle.close();
-                Files.deleteIfExists(s.path);
-            } catch (IOException e) {
-                LOG.warn("Cannot delete a delivered spool segment; it is deleted at the next start. sink={} file={} "
-                        + "error=\"{}\"", options.name(), s.path, e.toString());
-            }
-        }
-    }
-
-    /** Forgets what was read but not acknowledged: it is read again. Reader thread only. */
-    void rewind() {
-        mu.lock();
-        try {
-            readSeg = ackSeg;
-            readOff = ackOff;
-            lastReadSeq = lastAckedSeq;
-        } finally {
-            mu.unlock();
-        }
-    }
-
-    // ---------------------------------------------------------------- state for everyone
-
-    /** True when every record appended was acknowledged. */
-    boolean isEmpty() {
-        mu.lock();
-        try {
-            return emptyLocked();
-        } finally {
-            mu.unlock();
-        }
-    }
-
-    private boolean emptyLocked() {
-        if (ackSeg == null) {
-            return true;
-        }
-        int i = segments.indexOf(ackSeg);
-        if (ackOff < ackSeg.end) {
-            return false;
-        }
-        for (int k = i + 1; k < segments.size(); k++) {
-            if (segments.get(k).end > 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Waits until the spool changes (append, ack, close) or {@code nanos} pass; returns the nanos left. */
-    long awaitChange(long nanos) throws InterruptedException {
-        mu.lockInterruptibly();
-        try {
-            return closed ? 0 : changed.awaitNanos(nanos);
-        } finally {
-            mu.unlock();
-        }
-    }
-
-    /** Waits until the spool is empty, closed, or {@code deadlineNanos} ({@link System#nanoTime()}) passes. */
-    boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
-        mu.lockInterruptibly();
-        try {
-            while (!emptyLocked() && !closed) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                changed.awaitNanos(left);
-            }
-            return emptyLocked();
-        } finally {
-            mu.unlock();
-        }
-    }
-
-    /** Wakes every waiter (used when a waiter's condition changed outside the spool). */
-    void signal() {
-        mu.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            mu.unlock();
-        }
-    }
-
-    /** Records not yet acknowledged. */
-    long records() {
-        mu.lock();
-        try {
-            return emptyLocked() ? 0 : liveRecords;
-        } finally {
-            mu.unlock();
-        }
-    }
-
-    /** Bytes of records not yet acknowledged (what {@code max_bytes} bounds). */
-    long bytes() {
-        mu.lock();
-        try {
-            return emptyLocked() ? 0 : liveBytes;
-        } finally {
-            mu.unlock();
-        }
-    }
-
-    /** When the oldest record not yet acknowledged was appended (epoch ms), or -1 when the spool is empty. */
-    long oldestAppendedAt() {
-        mu.lock();
-        try {
-            if (closed || emptyLocked()) {
-                return -1;
-            }
-            Segment s = ackSeg;
-            long off = ackOff;
-            while (off >= s.end) {
-                Segment n = after(s);
-                if (n == null) {
-                    return -1;
-                }
-                s = n;
-                off = 0;
-            }
-            byte[] head = new byte[Frame.HEADER + 16];
-            try {
-                s.handle.readFully(off, head, 0, head.length);
-            } catch (IOException e) {
-                return -1;
-            }
-            return ByteBuffer.wrap(head).getLong(Frame.HEADER + 8);
-        } finally {
-            mu.unlock();
-        }
-    }
-
-    long quarantinedBytes() {
-        return quarantinedBytes.get();
-    }
-
-    long quarantinedRanges() {
-        return quarantinedRanges.get();
-    }
-
-    int segmentCount() {
-        mu.lock();
-        try {
-            return segments.size();
-        } finally {
-            mu.unlock();
-        }
-    }
-
-    Path dir() {
-        return options.dir();
-    }
-
-    String name() {
-        return options.name();
+    Segment(long firstSeq, Path path, Storage.Handle handle, long end) {
+      this.firstSeq = firstSeq;
+      this.path = path;
+      this.handle = handle;
+      this.end = end;
     }
 
     @Override
-    public void close() {
-        List<Segment> all;
-        mu.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            changed.signalAll();
-            all = new ArrayList<>(segments);
-        } finally {
-            mu.unlock();
-        }
-        for (Segment s : all) {
-            try {
-                s.handle.close();
-            } catch (IOException e) {
-                LOG.debug("Error while closing a spool segment: {}", e.toString());
-            }
-        }
-        try {
-            fileLock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            LOG.debug("Error while releasing the spool lock: {}", e.toString());
-        }
+    public String toString() {
+      return path.getFileName().toString();
     }
+  }
+
+  private final Options options;
+  private final Storage storage;
+  private final Clock clock;
+  private final FileChannel lockChannel;
+  private final FileLock fileLock;
+  private final ReentrantLock mu = new ReentrantLock();
+
+  /** Signalled on every append, ack and close. */
+  private final Condition changed = mu.newCondition();
+
+  private final AtomicLong quarantinedBytes = new AtomicLong();
+  private final AtomicLong quarantinedRanges = new AtomicLong();
+
+  // Guarded by mu.
+  private final List<Segment> segments = new ArrayList<>();
+  private Segment ackSeg;
+  private long ackOff;
+  private long lastAckedSeq;
+  private long liveRecords;
+  private long liveBytes;
+  private boolean closed;
+  private boolean ackFailing;
+
+  // Writer thread only.
+  private Segment active;
+  private long nextSeq;
+
+  // Reader thread only (and rewind/ack, which the reader calls).
+  private Segment readSeg;
+  private long readOff;
+  private long lastReadSeq;
+
+  private Spool(
+      Options options, Storage storage, Clock clock, FileChannel lockChannel, FileLock fileLock) {
+    this.options = options;
+    this.storage = storage;
+    this.clock = clock;
+    this.lockChannel = lockChannel;
+    this.fileLock = fileLock;
+  }
+
+  /** Opens (creating) the spool in {@code options.dir()}, takes its lock and recovers it. */
+  static Spool open(Options options, Storage storage, Clock clock) throws IOException {
+    Path dir = options.dir();
+    Files.createDirectories(dir);
+    FileChannel ch =
+        FileChannel.open(
+            dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+    if (lock == null) {
+      ch.close();
+      throw new IOException(
+          "the spool directory "
+              + dir
+              + " is in use by another auditship process or "
+              + "another sink; give each sink its own spool directory");
+    }
+    Spool s = new Spool(options, storage, clock, ch, lock);
+    try {
+      s.recover();
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    return s;
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  /** A run of bytes that is not a whole record. */
+  private record Damage(long from, long to, String reason, long afterSeq, long beforeSeq) {}
+
+  private void recover() throws IOException {
+    Path dir = options.dir();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (p.getFileName().toString().endsWith(".tmp")) {
+          Files.deleteIfExists(
+              p); // an atomic replace that a crash interrupted: the old file is intact
+        }
+      }
+    }
+    AckFile.State ack = AckFile.read(dir);
+    if (ack == null) {
+      LOG.warn(
+          "The spool's ack file is damaged; every record still in the spool will be delivered again "
+              + "(duplicates are possible, nothing is lost). sink={} file={}",
+          options.name(),
+          dir.resolve(AckFile.NAME));
+      ack = AckFile.State.EMPTY;
+    }
+    long n = ack.nextSeq();
+    List<Path> files = Segments.list(dir);
+    long prevSeq = -1;
+    int removed = 0;
+    for (int i = 0; i < files.size(); i++) {
+      Path f = files.get(i);
+      long first = Segments.firstSeq(f);
+      long limit = i + 1 < files.size() ? Segments.firstSeq(files.get(i + 1)) : Long.MAX_VALUE;
+      if (limit <= n) {
+        Files.delete(f); // every record in it is below next_seq: delivered
+        removed++;
+        continue;
+      }
+      Segment seg = recoverSegment(f, first, limit, n, ack, prevSeq);
+      prevSeq = Math.max(prevSeq, lastSeqSeen);
+      if (seg == null) {
+        removed++;
+        continue;
+      }
+      segments.add(seg);
+    }
+    nextSeq = Math.max(n, prevSeq + 1);
+    lastAckedSeq = n - 1;
+    lastReadSeq = n - 1;
+    if (!segments.isEmpty()) {
+      ackSeg = segments.get(0);
+      ackOff = firstLiveOffset;
+    }
+    readSeg = ackSeg;
+    readOff = ackOff;
+    if (liveRecords > 0) {
+      LOG.info(
+          "Spool opened; records from an earlier run are delivered first. sink={} dir={} records={} bytes={} "
+              + "segments={}",
+          options.name(),
+          dir,
+          liveRecords,
+          liveBytes,
+          segments.size());
+    } else {
+      LOG.debug(
+          "Spool opened; nothing left from an earlier run. sink={} dir={} delivered_segments_removed={}",
+          options.name(),
+          dir,
+          removed);
+    }
+  }
+
+  // Results of recoverSegment for the caller (recovery runs on one thread, before the spool is
+  // shared).
+  private long lastSeqSeen;
+  private long firstLiveOffset = -1;
+
+  /**
+   * Scans one segment; quarantines and repairs damage; null when it holds nothing to deliver
+   * (deleted).
+   */
+  private Segment recoverSegment(
+      Path f, long first, long limit, long n, AckFile.State ack, long prevSeq) throws IOException {
+    Storage.Handle h = storage.open(f, false);
+    boolean keep = false;
+    try {
+      long end = h.size();
+      long start = 0;
+      if (ack.hintSegment() == first && ack.hintOffset() > 0 && ack.hintOffset() <= end) {
+        // The hint is used only when it is the end of the data or a whole record with exactly
+        // next_seq.
+        if (ack.hintOffset() == end) {
+          start = end;
+        } else if (Frame.check(h, ack.hintOffset(), end) instanceof Frame.Valid v && v.seq() == n) {
+          start = ack.hintOffset();
+        }
+      }
+      List<Frame.Valid> live = new ArrayList<>();
+      List<Damage> damages = new ArrayList<>();
+      long last = Math.max(prevSeq, first - 1);
+      long pos = start;
+      while (pos < end) {
+        Frame.Check c = Frame.check(h, pos, end);
+        if (c instanceof Frame.Valid v && v.seq() > last && v.seq() < limit) {
+          if (v.seq() >= n) {
+            live.add(v);
+          }
+          last = v.seq();
+          pos = v.end();
+          continue;
+        }
+        String reason =
+            c instanceof Frame.Invalid inv
+                ? inv.reason()
+                : "sequence number "
+                    + ((Frame.Valid) c).seq()
+                    + " is out of order (expected above "
+                    + last
+                    + (limit == Long.MAX_VALUE ? "" : " and below " + limit)
+                    + ")";
+        Frame.Valid next = Frame.resync(h, pos + 1, end, last, limit);
+        long to = next == null ? end : next.pos();
+        damages.add(new Damage(pos, to, reason, last, next == null ? -1 : next.seq()));
+        pos = to;
+      }
+      lastSeqSeen = last;
+      // Damage followed by a record below next_seq held only delivered records: nothing to keep.
+      List<Damage> bad =
+          damages.stream().filter(d -> d.beforeSeq() < 0 || d.beforeSeq() > n).toList();
+      for (Damage d : bad) {
+        quarantine(f, h, d, "at start-up");
+      }
+      if (live.isEmpty()) {
+        h.close();
+        Files.delete(f);
+        return null;
+      }
+      long liveStart = live.get(0).pos();
+      if (!bad.isEmpty()) {
+        if (damages.size() == 1 && damages.get(0).to() == end) {
+          // Only a torn or foreign tail: cut it off; every position before it stays valid.
+          h.truncate(damages.get(0).from());
+          h.sync();
+          end = damages.get(0).from();
+        } else {
+          h.close();
+          Storage.Handle r = rewrite(f, first, live, n);
+          h = r;
+          end = h.size();
+          liveStart = 0;
+        }
+      }
+      for (Frame.Valid v : live) {
+        liveRecords++;
+        liveBytes += v.size();
+      }
+      if (firstLiveOffset < 0) {
+        firstLiveOffset = liveStart;
+      }
+      keep = true;
+      return new Segment(first, f, h, end);
+    } finally {
+      if (!keep) {
+        try {
+          h.close();
+        } catch (IOException ignored) {
+          // already closed or gone
+        }
+      }
+    }
+  }
+
+  /**
+   * Rewrites segment {@code f} with only its live records (damage in the middle cannot be cut off).
+   */
+  private Storage.Handle rewrite(Path f, long first, List<Frame.Valid> live, long n)
+      throws IOException {
+    // Drop the ack hint first: offsets in the rewritten file differ, and a stale hint must never
+    // skip records.
+    storage.replaceAtomically(
+        options.dir().resolve(AckFile.NAME), AckFile.encode(new AckFile.State(n, -1, 0)));
+    Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    try (Storage.Handle src = storage.open(f, false);
+        Storage.Handle dst = storage.open(tmp, true)) {
+      long out = 0;
+      for (Frame.Valid v : live) {
+        byte[] b = new byte[(int) v.size()];
+        src.readFully(v.pos(), b, 0, b.length);
+        dst.write(out, b, 0, b.length);
+        out += b.length;
+      }
+      dst.sync();
+    }
+    Files.move(
+        tmp,
+        f,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    storage.syncDirectory(options.dir());
+    return storage.open(f, false);
+  }
+
+  /**
+   * Copies damaged bytes to {@code quarantine/} (a {@code .bytes} file with the bytes as found, and
+   * one line with the reason in {@code quarantined.ndjson}), synced before the segment is repaired.
+   */
+  private void quarantine(Path f, Storage.Handle h, Damage d, String when) throws IOException {
+    Path qdir = options.dir().resolve(QUARANTINE_DIR);
+    Files.createDirectories(qdir);
+    String seg = f.getFileName().toString();
+    String bytesName = seg + "@" + d.from() + "." + clock.millis() + ".bytes";
+    long len = d.to() - d.from();
+    try (Storage.Handle out = storage.open(qdir.resolve(bytesName), true)) {
+      out.truncate(0);
+      byte[] buf = new byte[(int) Math.min(len, 64 * 1024)];
+      long done = 0;
+      while (done < len) {
+        int k = (int) Math.min(buf.length, len - done);
+        h.readFully(d.from() + done, buf, 0, k);
+        out.write(done, buf, 0, k);
+        done += k;
+      }
+      out.sync();
+    }
+    JsonText line =
+        new JsonText()
+            .str("time", GoTime.rfc3339Nano(clock.instant()))
+            .str("sink", options.name())
+            .str("segment", seg)
+            .num("offset", d.from())
+            .num("length", len)
+            .str("reason", d.reason())
+            .num("after_seq", d.afterSeq());
+    if (d.beforeSeq() >= 0) {
+      line.num("before_seq", d.beforeSeq());
+    }
+    line.str("bytes_file", bytesName);
+    storage.appendSynced(qdir.resolve(QUARANTINE_LOG), Utf8.encode(line + "\n"));
+    quarantinedBytes.addAndGet(len);
+    quarantinedRanges.incrementAndGet();
+    String lost =
+        d.beforeSeq() >= 0
+            ? Long.toString(Math.max(0, d.beforeSeq() - d.afterSeq() - 1))
+            : "unknown";
+    LOG.warn(
+        "Damaged spool bytes quarantined {}; the records around them are kept. sink={} segment={} offset={} "
+            + "length={} records_lost={} reason=\"{}\" quarantine={}",
+        when,
+        options.name(),
+        seg,
+        d.from(),
+        len,
+        lost,
+        d.reason(),
+        qdir.resolve(bytesName));
+  }
+
+  /**
+   * Quarantines a whole record whose content cannot be used (its event does not decode): one line
+   * with the record's text and event JSON and the reason. It is then acknowledged with its batch.
+   */
+  void quarantineRecord(Entry e, String reason) throws IOException {
+    Path qdir = options.dir().resolve(QUARANTINE_DIR);
+    String line =
+        new JsonText()
+            .str("time", GoTime.rfc3339Nano(clock.instant()))
+            .str("sink", options.name())
+            .num("seq", e.seq())
+            .str("reason", reason)
+            .original("record", e.text())
+            .original("event_json", e.json())
+            .toString();
+    storage.appendSynced(qdir.resolve(QUARANTINE_LOG), Utf8.encode(line + "\n"));
+    quarantinedBytes.addAndGet(e.size());
+    quarantinedRanges.incrementAndGet();
+    LOG.error(
+        "A spooled record cannot be delivered and was quarantined. sink={} seq={} reason=\"{}\" quarantine={}",
+        options.name(),
+        e.seq(),
+        reason,
+        qdir.resolve(QUARANTINE_LOG));
+  }
+
+  // ---------------------------------------------------------------- writer
+
+  /**
+   * Appends {@code records} and syncs them: when this returns they survive a crash. Writer thread
+   * only.
+   */
+  void append(List<Pending> records) throws IOException {
+    if (records.isEmpty()) {
+      return;
+    }
+    long total = 0;
+    for (Pending p : records) {
+      total += p.size();
+    }
+    Segment seg = active;
+    long start;
+    mu.lock();
+    try {
+      if (closed) {
+        throw new IOException("the spool of sink " + options.name() + " is closed");
+      }
+      start = seg == null ? 0 : seg.end;
+    } finally {
+      mu.unlock();
+    }
+    if (seg == null || seg.broken || (start > 0 && start + total > options.segmentBytes())) {
+      seg = roll();
+      start = 0;
+    }
+    long pos = start;
+    long seq = nextSeq;
+    long now = clock.millis();
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(total, WRITE_CHUNK));
+    try {
+      for (Pending p : records) {
+        long size = p.size();
+        if (buf.remaining() < size) {
+          pos = flush(seg, buf, pos);
+          if (buf.capacity() < size) {
+            buf = ByteBuffer.allocate((int) size);
+          }
+        }
+        Frame.encode(buf, seq++, now, p.text(), p.json());
+      }
+      pos = flush(seg, buf, pos);
+      seg.handle.sync();
+    } catch (IOException | RuntimeException e) {
+      // Take back what was written of this batch, so that the next append continues right after the
+      // last
+      // synced record. If even that fails, later appends go to a new segment and recovery
+      // quarantines the
+      // stray bytes at the next start.
+      try {
+        seg.handle.truncate(start);
+      } catch (IOException | RuntimeException t) {
+        seg.broken = true;
+      }
+      throw e;
+    }
+    mu.lock();
+    try {
+      seg.end = pos;
+      nextSeq = seq;
+      liveRecords += records.size();
+      liveBytes += total;
+      changed.signalAll();
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  private static long flush(Segment seg, ByteBuffer buf, long pos) throws IOException {
+    if (buf.position() > 0) {
+      seg.handle.write(pos, buf.array(), 0, buf.position());
+      pos += buf.position();
+      buf.clear();
+    }
+    return pos;
+  }
+
+  /** Starts a new segment named after the next sequence number. */
+  private Segment roll() throws IOException {
+    if (active != null && active.firstSeq == nextSeq) {
+      // A segment started for an append that failed before any record was synced: reuse it.
+      active.handle.truncate(0);
+      active.broken = false;
+      return active;
+    }
+    Path p = Segments.path(options.dir(), nextSeq);
+    Storage.Handle h = storage.open(p, true);
+    try {
+      h.truncate(0);
+      storage.syncDirectory(options.dir());
+    } catch (IOException | RuntimeException e) {
+      h.close();
+      Files.deleteIfExists(p);
+      throw e;
+    }
+    Segment s = new Segment(nextSeq, p, h, 0);
+    mu.lock();
+    try {
+      segments.add(s);
+      if (ackSeg == null) {
+        ackSeg = s;
+        ackOff = 0;
+      }
+    } finally {
+      mu.unlock();
+    }
+    active = s;
+    return s;
+  }
+
+  // ---------------------------------------------------------------- reader
+
+  /**
+   * Reads up to {@code max} records from the read position (within one segment), waiting up to
+   * {@code waitNanos} for some; {@code null} when none came or the spool closed. Reader thread
+   * only.
+   */
+  Batch read(int max, long waitNanos) throws IOException, InterruptedException {
+    Segment seg;
+    long start;
+    long end;
+    mu.lockInterruptibly();
+    try {
+      long deadline = System.nanoTime() + waitNanos;
+      while (true) {
+        if (closed) {
+          return null;
+        }
+        if (readSeg == null && !segments.isEmpty()) {
+          readSeg = segments.get(0);
+          readOff = 0;
+        }
+        while (readSeg != null && readOff >= readSeg.end) {
+          Segment next = after(readSeg);
+          if (next == null) {
+            break;
+          }
+          readSeg = next;
+          readOff = 0;
+        }
+        if (readSeg != null && readOff < readSeg.end) {
+          break;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        changed.awaitNanos(left);
+      }
+      seg = readSeg;
+      start = readOff;
+      end = seg.end;
+    } finally {
+      mu.unlock();
+    }
+    List<Entry> entries = new ArrayList<>(Math.min(max, 1024));
+    long pos = start;
+    long lost = 0;
+    while (pos < end && entries.size() < max) {
+      Frame.Check c = Frame.check(seg.handle, pos, end);
+      if (c instanceof Frame.Valid v && v.seq() > lastReadSeq) {
+        entries.add(entry(v, Frame.payload(seg.handle, v)));
+        lastReadSeq = v.seq();
+        pos = v.end();
+        continue;
+      }
+      // Bytes that were whole when written and checked at start-up changed on disk: a failing
+      // device.
+      String reason =
+          c instanceof Frame.Invalid inv
+              ? inv.reason()
+              : "sequence number "
+                  + ((Frame.Valid) c).seq()
+                  + " is out of order (expected above "
+                  + lastReadSeq
+                  + ")";
+      Frame.Valid next = Frame.resync(seg.handle, pos + 1, end, lastReadSeq, Long.MAX_VALUE);
+      long to = next == null ? end : next.pos();
+      quarantine(
+          seg.path,
+          seg.handle,
+          new Damage(pos, to, reason, lastReadSeq, next == null ? -1 : next.seq()),
+          "while reading");
+      if (next != null) {
+        lost += next.seq() - lastReadSeq - 1;
+      }
+      pos = to;
+    }
+    readOff = pos;
+    return new Batch(entries, seg, pos, lastReadSeq, pos - start, entries.size() + lost);
+  }
+
+  private static Entry entry(Frame.Valid v, byte[] p) {
+    ByteBuffer b = ByteBuffer.wrap(p);
+    int textLen = b.getInt(16);
+    int jsonOff = Frame.FIXED + textLen;
+    return new Entry(
+        v.seq(),
+        v.appendedAt(),
+        v.size(),
+        Utf8.decode(p, Frame.FIXED, textLen),
+        Utf8.decode(p, jsonOff, p.length - jsonOff));
+  }
+
+  private Segment after(Segment s) {
+    int i = segments.indexOf(s);
+    return i >= 0 && i + 1 < segments.size() ? segments.get(i + 1) : null;
+  }
+
+  /**
+   * Marks {@code b} (and everything read before it) delivered: the read pointer moves durably past
+   * it and segments left behind are deleted. Reader thread only.
+   */
+  void ack(Batch b) {
+    List<Segment> doomed = new ArrayList<>();
+    AckFile.State state;
+    mu.lock();
+    try {
+      if (closed) {
+        return; // not recorded: delivered again after the restart (at-least-once)
+      }
+      ackSeg = b.segment();
+      ackOff = b.end();
+      lastAckedSeq = Math.max(lastAckedSeq, b.lastSeq());
+      liveBytes -= b.bytes();
+      liveRecords -= b.records();
+      if (liveBytes <= 0) {
+        liveBytes = 0;
+        liveRecords = 0;
+      }
+      liveRecords = Math.max(0, liveRecords);
+      while (!segments.isEmpty() && segments.get(0) != ackSeg) {
+        doomed.add(segments.remove(0));
+      }
+      while (segments.size() > 1 && segments.get(0) == ackSeg && ackOff >= ackSeg.end) {
+        doomed.add(segments.remove(0));
+        ackSeg = segments.get(0);
+        ackOff = 0;
+      }
+      if (doomed.contains(readSeg)) {
+        readSeg = ackSeg;
+        readOff = ackOff;
+      }
+      state = new AckFile.State(lastAckedSeq + 1, ackSeg.firstSeq, ackOff);
+      changed.signalAll();
+    } finally {
+      mu.unlock();
+    }
+    try {
+      storage.replaceAtomically(options.dir().resolve(AckFile.NAME), AckFile.encode(state));
+      if (ackFailing) {
+        ackFailing = false;
+        LOG.info("The spool's read pointer is saved again. sink={}", options.name());
+      }
+    } catch (IOException e) {
+      // Not fatal: delivery already happened; after a crash now those records are delivered again.
+      if (!ackFailing) {
+        ackFailing = true;
+        LOG.warn(
+            "Cannot save the spool's read pointer; delivered records would be sent again after a crash. "
+                + "sink={} dir={} error=\"{}\"",
+            options.name(),
+            options.dir(),
+            e.toString());
+      }
+    }
+    // Deleting delivered segments is safe even when the pointer could not be saved (they were
+    // delivered),
+    // and it is what frees space when the disk is full.
+    for (Segment s : doomed) {
+      try {
+        s.handle.close();
+        Files.deleteIfExists(s.path);
+      } catch (IOException e) {
+        LOG.warn(
+            "Cannot delete a delivered spool segment; it is deleted at the next start. sink={} file={} "
+                + "error=\"{}\"",
+            options.name(),
+            s.path,
+            e.toString());
+      }
+    }
+  }
+
+  /** Forgets what was read but not acknowledged: it is read again. Reader thread only. */
+  void rewind() {
+    mu.lock();
+    try {
+      readSeg = ackSeg;
+      readOff = ackOff;
+      lastReadSeq = lastAckedSeq;
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- state for everyone
+
+  /** True when every record appended was acknowledged. */
+  boolean isEmpty() {
+    mu.lock();
+    try {
+      return emptyLocked();
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  private boolean emptyLocked() {
+    if (ackSeg == null) {
+      return true;
+    }
+    int i = segments.indexOf(ackSeg);
+    if (ackOff < ackSeg.end) {
+      return false;
+    }
+    for (int k = i + 1; k < segments.size(); k++) {
+      if (segments.get(k).end > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Waits until the spool changes (append, ack, close) or {@code nanos} pass; returns the nanos
+   * left.
+   */
+  long awaitChange(long nanos) throws InterruptedException {
+    mu.lockInterruptibly();
+    try {
+      return closed ? 0 : changed.awaitNanos(nanos);
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /**
+   * Waits until the spool is empty, closed, or {@code deadlineNanos} ({@link System#nanoTime()})
+   * passes.
+   */
+  boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
+    mu.lockInterruptibly();
+    try {
+      while (!emptyLocked() && !closed) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        changed.awaitNanos(left);
+      }
+      return emptyLocked();
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** Wakes every waiter (used when a waiter's condition changed outside the spool). */
+  void signal() {
+    mu.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** Records not yet acknowledged. */
+  long records() {
+    mu.lock();
+    try {
+      return emptyLocked() ? 0 : liveRecords;
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** Bytes of records not yet acknowledged (what {@code max_bytes} bounds). */
+  long bytes() {
+    mu.lock();
+    try {
+      return emptyLocked() ? 0 : liveBytes;
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /**
+   * When the oldest record not yet acknowledged was appended (epoch ms), or -1 when the spool is
+   * empty.
+   */
+  long oldestAppendedAt() {
+    mu.lock();
+    try {
+      if (closed || emptyLocked()) {
+        return -1;
+      }
+      Segment s = ackSeg;
+      long off = ackOff;
+      while (off >= s.end) {
+        Segment n = after(s);
+        if (n == null) {
+          return -1;
+        }
+        s = n;
+        off = 0;
+      }
+      byte[] head = new byte[Frame.HEADER + 16];
+      try {
+        s.handle.readFully(off, head, 0, head.length);
+      } catch (IOException e) {
+        return -1;
+      }
+      return ByteBuffer.wrap(head).getLong(Frame.HEADER + 8);
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  long quarantinedBytes() {
+    return quarantinedBytes.get();
+  }
+
+  long quarantinedRanges() {
+    return quarantinedRanges.get();
+  }
+
+  int segmentCount() {
+    mu.lock();
+    try {
+      return segments.size();
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  Path dir() {
+    return options.dir();
+  }
+
+  String name() {
+    return options.name();
+  }
+
+  @Override
+  public void close() {
+    List<Segment> all;
+    mu.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      changed.signalAll();
+      all = new ArrayList<>(segments);
+    } finally {
+      mu.unlock();
+    }
+    for (Segment s : all) {
+      try {
+        s.handle.close();
+      } catch (IOException e) {
+        LOG.debug("Error while closing a spool segment: {}", e.toString());
+      }
+    }
+    try {
+      fileLock.release();
+      lockChannel.close();
+    } catch (IOException e) {
+      LOG.debug("Error while releasing the spool lock: {}", e.toString());
+    }
+  }
 }

@@ -21,447 +21,528 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A network sink's {@link Target} with a disk spool in front of its {@link Delivery} (DESIGN §4):
- * {@link #accept} returns once the records are written and synced to the spool, which is what lets the source
- * commit; a drainer thread reads them back in batches, delivers them through the sink's retry wrapper and only
- * then acknowledges them, which removes them from the spool.
+ * {@link #accept} returns once the records are written and synced to the spool, which is what lets
+ * the source commit; a drainer thread reads them back in batches, delivers them through the sink's
+ * retry wrapper and only then acknowledges them, which removes them from the spool.
  *
- * <p>Policies: when the spool holds {@code max_bytes} of undelivered records, {@code when_full: block} makes
- * {@link #accept} wait for the drainer (back-pressure, the default) and {@code drop_newest} drops the records
- * that do not fit, counted in {@link SinkStats#dropped} and logged once per episode. A failed write (disk
- * full) always blocks and retries: it never drops. With {@code max_age}, records older than that are dropped
- * when they are read, and a delivery stuck on expired records is cut short; counted and logged the same way.
- * {@link #drain} at shutdown delivers until the deadline and logs what is left.
+ * <p>Policies: when the spool holds {@code max_bytes} of undelivered records, {@code when_full:
+ * block} makes {@link #accept} wait for the drainer (back-pressure, the default) and {@code
+ * drop_newest} drops the records that do not fit, counted in {@link SinkStats#dropped} and logged
+ * once per episode. A failed write (disk full) always blocks and retries: it never drops. With
+ * {@code max_age}, records older than that are dropped when they are read, and a delivery stuck on
+ * expired records is cut short; counted and logged the same way. {@link #drain} at shutdown
+ * delivers until the deadline and logs what is left.
  *
- * <p>Threads: {@link #accept} is called by one thread at a time (the pipeline's); the drainer thread owns
- * reading, delivery and acknowledgement; an optional watcher thread enforces {@code max_age} on a delivery in
- * progress. {@code flight} guards the hand-off of interrupts to the drainer so that it is interrupted only
- * while it is inside {@link Delivery#deliver}.
+ * <p>Threads: {@link #accept} is called by one thread at a time (the pipeline's); the drainer
+ * thread owns reading, delivery and acknowledgement; an optional watcher thread enforces {@code
+ * max_age} on a delivery in progress. {@code flight} guards the hand-off of interrupts to the
+ * drainer so that it is interrupted only while it is inside {@link Delivery#deliver}.
  */
 public final class SpoolTarget implements Target {
-    private static final Logger LOG = LoggerFactory.getLogger(SpoolTarget.class);
-    /** How long the drainer waits for new records before it looks at the stop flag again. */
-    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    /** Longest wait for the drainer to let go of a delivery after interrupting it. */
-    private static final long STOP_GRACE_MILLIS = 1000;
-    private static final long MIN_SEGMENT = 64 * 1024;
-    private static final long MAX_SEGMENT = 64L * 1024 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(SpoolTarget.class);
 
-    private final Spool spool;
-    private final Delivery delivery;
-    private final SpoolConfig config;
-    private final JsonFormat json;
-    private final Clock clock;
-    private final int batchMax;
-    private final Duration writeRetry;
-    private final Duration expiryCheck;
-    private final Thread drainer;
-    private final Thread watcher;
-    private volatile RuntimeException failure;
-    private boolean reported;
-    private volatile boolean stuckReported;
+  /** How long the drainer waits for new records before it looks at the stop flag again. */
+  private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-    private final Object flight = new Object();
-    // Guarded by flight.
-    private boolean stopping;
-    private boolean delivering;
-    private long inFlightOldest = -1;
-    private boolean expiryInterrupt;
+  /** Longest wait for the drainer to let go of a delivery after interrupting it. */
+  private static final long STOP_GRACE_MILLIS = 1000;
 
-    // Writer (accept) episodes; one caller at a time.
-    private long fullDrops;
-    private long blockedSince = -1;
-    private long writeFailures;
-    // Drainer episodes.
-    private long ageDrops;
-    private boolean readFailing;
+  private static final long MIN_SEGMENT = 64 * 1024;
+  private static final long MAX_SEGMENT = 64L * 1024 * 1024;
 
-    /**
-     * Opens (or recovers) the spool of {@code delivery}'s sink in {@code config.directory()} and starts its
-     * drainer.
-     *
-     * @param json     the JSON format the events are stored in (the envelope defaults of the config)
-     * @param batchMax most records the drainer hands to the sink at once
-     */
-    public static SpoolTarget open(SpoolConfig config, Delivery delivery, JsonFormat json, Clock clock, int batchMax)
-            throws IOException {
-        long segment = Math.max(MIN_SEGMENT, Math.min(MAX_SEGMENT, config.maxBytes() / 16));
-        Duration check = config.expires() ? min(config.maxAge().dividedBy(4), Duration.ofSeconds(1)) : Duration.ZERO;
-        return new SpoolTarget(Storage.DISK, segment, config, delivery, json, clock, batchMax, Duration.ofSeconds(1),
-                check);
+  private final Spool spool;
+  private final Delivery delivery;
+  private final SpoolConfig config;
+  private final JsonFormat json;
+  private final Clock clock;
+  private final int batchMax;
+  private final Duration writeRetry;
+  private final Duration expiryCheck;
+  private final Thread drainer;
+  private final Thread watcher;
+  private volatile RuntimeException failure;
+  private boolean reported;
+  private volatile boolean stuckReported;
+
+  private final Object flight = new Object();
+  // Guarded by flight.
+  private boolean stopping;
+  private boolean delivering;
+  private long inFlightOldest = -1;
+  private boolean expiryInterrupt;
+
+  // Writer (accept) episodes; one caller at a time.
+  private long fullDrops;
+  private long blockedSince = -1;
+  private long writeFailures;
+  // Drainer episodes.
+  private long ageDrops;
+  private boolean readFailing;
+
+  /**
+   * Opens (or recovers) the spool of {@code delivery}'s sink in {@code config.directory()} and
+   * starts its drainer.
+   *
+   * @param json the JSON format the events are stored in (the envelope defaults of the config)
+   * @param batchMax most records the drainer hands to the sink at once
+   */
+  public static SpoolTarget open(
+      SpoolConfig config, Delivery delivery, JsonFormat json, Clock clock, int batchMax)
+      throws IOException {
+    long segment = Math.max(MIN_SEGMENT, Math.min(MAX_SEGMENT, config.maxBytes() / 16));
+    Duration check =
+        config.expires() ? min(config.maxAge().dividedBy(4), Duration.ofSeconds(1)) : Duration.ZERO;
+    return new SpoolTarget(
+        Storage.DISK,
+        segment,
+        config,
+        delivery,
+        json,
+        clock,
+        batchMax,
+        Duration.ofSeconds(1),
+        check);
+  }
+
+  SpoolTarget(
+      Storage storage,
+      long segmentBytes,
+      SpoolConfig config,
+      Delivery delivery,
+      JsonFormat json,
+      Clock clock,
+      int batchMax,
+      Duration writeRetry,
+      Duration expiryCheck)
+      throws IOException {
+    this.config = config;
+    this.delivery = delivery;
+    this.json = json;
+    this.clock = clock;
+    this.batchMax = batchMax;
+    this.writeRetry = writeRetry;
+    this.expiryCheck = expiryCheck;
+    this.spool =
+        Spool.open(
+            new Spool.Options(delivery.name(), config.directory(), segmentBytes), storage, clock);
+    delivery.stats().spoolGauges(this::gauges);
+    this.drainer = new Thread(this::drainLoop, "auditship-spool-" + delivery.name());
+    this.drainer.setDaemon(true);
+    this.watcher =
+        config.expires()
+            ? new Thread(this::watchAges, "auditship-spool-age-" + delivery.name())
+            : null;
+    this.drainer.start();
+    if (watcher != null) {
+      watcher.setDaemon(true);
+      watcher.start();
     }
+  }
 
-    SpoolTarget(Storage storage, long segmentBytes, SpoolConfig config, Delivery delivery, JsonFormat json, Clock clock,
-                int batchMax, Duration writeRetry, Duration expiryCheck) throws IOException {
-        this.config = config;
-        this.delivery = delivery;
-        this.json = json;
-        this.clock = clock;
-        this.batchMax = batchMax;
-        this.writeRetry = writeRetry;
-        this.expiryCheck = expiryCheck;
-        this.spool = Spool.open(new Spool.Options(delivery.name(), config.directory(), segmentBytes), storage, clock);
-        delivery.stats().spoolGauges(this::gauges);
-        this.drainer = new Thread(this::drainLoop, "auditship-spool-" + delivery.name());
-        this.drainer.setDaemon(true);
-        this.watcher = config.expires() ? new Thread(this::watchAges, "auditship-spool-age-" + delivery.name()) : null;
-        this.drainer.start();
-        if (watcher != null) {
-            watcher.setDaemon(true);
-            watcher.start();
-        }
+  private static Duration min(Duration a, Duration b) {
+    Duration d = a.compareTo(b) < 0 ? a : b;
+    return d.isZero() ? Duration.ofMillis(1) : d;
+  }
+
+  @Override
+  public String name() {
+    return delivery.name();
+  }
+
+  @Override
+  public SinkStats stats() {
+    return delivery.stats();
+  }
+
+  /** What the spool holds now. */
+  public SinkStats.SpoolGauges gauges() {
+    long oldest = spool.oldestAppendedAt();
+    Duration age =
+        oldest < 0 ? Duration.ZERO : Duration.ofMillis(Math.max(0, clock.millis() - oldest));
+    return new SinkStats.SpoolGauges(spool.records(), spool.bytes(), age, spool.quarantinedBytes());
+  }
+
+  // ---------------------------------------------------------------- accept (the pipeline's thread)
+
+  /**
+   * Appends {@code records} to the spool and returns once they are synced to disk. Blocks while the
+   * spool is full ({@code when_full: block}) or cannot be written (disk full); interrupted only at
+   * shutdown.
+   */
+  @Override
+  public void accept(List<Record> records) throws InterruptedException {
+    checkFailure();
+    List<Spool.Pending> pending = new ArrayList<>(records.size());
+    for (Record r : records) {
+      pending.add(new Spool.Pending(Utf8.encode(r.text()), Utf8.encode(json.format(r.event()))));
     }
-
-    private static Duration min(Duration a, Duration b) {
-        Duration d = a.compareTo(b) < 0 ? a : b;
-        return d.isZero() ? Duration.ofMillis(1) : d;
+    int i = 0;
+    boolean dropped = false;
+    while (i < pending.size()) {
+      checkFailure();
+      long used = spool.bytes();
+      long free = config.maxBytes() - used;
+      int j = i;
+      long sum = 0;
+      while (j < pending.size() && sum + pending.get(j).size() <= free) {
+        sum += pending.get(j).size();
+        j++;
+      }
+      if (j == i && used == 0) {
+        j = i + 1; // a record larger than max_bytes still goes into an empty spool
+      }
+      if (j == i) {
+        if (config.whenFull() == SpoolConfig.WhenFull.DROP_NEWEST) {
+          dropNewest(pending.size() - i);
+          dropped = true;
+          break;
+        }
+        if (blockedSince < 0) {
+          blockedSince = System.nanoTime();
+          LOG.warn(
+              "Spool is full; the pipeline waits for the sink to catch up (when_full: block). sink={} "
+                  + "max_bytes={} records={}",
+              name(),
+              config.maxBytes(),
+              spool.records());
+        }
+        spool.awaitChange(TimeUnit.SECONDS.toNanos(1));
+        continue;
+      }
+      try {
+        spool.append(pending.subList(i, j));
+        i = j;
+        if (writeFailures > 0) {
+          LOG.info(
+              "Spool writes work again; the pipeline continues. sink={} failed_attempts={}",
+              name(),
+              writeFailures);
+          writeFailures = 0;
+        }
+      } catch (IOException e) {
+        if (writeFailures++ == 0) {
+          LOG.error(
+              "Cannot write to the spool; the pipeline waits and retries every {} (nothing is lost, "
+                  + "nothing is dropped). Free space in the spool directory. sink={} dir={} error=\"{}\"",
+              Units.formatDuration(writeRetry),
+              name(),
+              config.directory(),
+              e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        // An acknowledgement deletes delivered segments and may free the space: wake up on it.
+        spool.awaitChange(writeRetry.toNanos());
+      }
     }
-
-    @Override
-    public String name() {
-        return delivery.name();
+    if (blockedSince >= 0) {
+      LOG.info(
+          "Spool has room again; the pipeline continues. sink={} waited_ms={}",
+          name(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - blockedSince));
+      blockedSince = -1;
     }
-
-    @Override
-    public SinkStats stats() {
-        return delivery.stats();
+    if (!dropped && fullDrops > 0) {
+      endFullDrops();
     }
+  }
 
-    /** What the spool holds now. */
-    public SinkStats.SpoolGauges gauges() {
-        long oldest = spool.oldestAppendedAt();
-        Duration age = oldest < 0 ? Duration.ZERO : Duration.ofMillis(Math.max(0, clock.millis() - oldest));
-        return new SinkStats.SpoolGauges(spool.records(), spool.bytes(), age, spool.quarantinedBytes());
+  private void dropNewest(int count) {
+    stats().dropped.addAndGet(count);
+    if (fullDrops == 0) {
+      LOG.warn(
+          "Spool is full; dropping the newest events as configured (when_full: drop_newest). They are "
+              + "counted in dropped=; a summary follows when there is room again. sink={} max_bytes={} "
+              + "dropped_now={}",
+          name(),
+          config.maxBytes(),
+          count);
     }
+    fullDrops += count;
+  }
 
-    // ---------------------------------------------------------------- accept (the pipeline's thread)
+  private void endFullDrops() {
+    LOG.warn(
+        "Spool has room again; events dropped while it was full (when_full: drop_newest): count={} sink={}",
+        fullDrops,
+        name());
+    fullDrops = 0;
+  }
 
-    /**
-     * Appends {@code records} to the spool and returns once they are synced to disk. Blocks while the spool is
-     * full ({@code when_full: block}) or cannot be written (disk full); interrupted only at shutdown.
-     */
-    @Override
-    public void accept(List<Record> records) throws InterruptedException {
-        checkFailure();
-        List<Spool.Pending> pending = new ArrayList<>(records.size());
-        for (Record r : records) {
-            pending.add(new Spool.Pending(Utf8.encode(r.text()), Utf8.encode(json.format(r.event()))));
-        }
-        int i = 0;
-        boolean dropped = false;
-        while (i < pending.size()) {
-            checkFailure();
-            long used = spool.bytes();
-            long free = config.maxBytes() - used;
-            int j = i;
-            long sum = 0;
-            while (j < pending.size() && sum + pending.get(j).size() <= free) {
-                sum += pending.get(j).size();
-                j++;
-            }
-            if (j == i && used == 0) {
-                j = i + 1; // a record larger than max_bytes still goes into an empty spool
-            }
-            if (j == i) {
-                if (config.whenFull() == SpoolConfig.WhenFull.DROP_NEWEST) {
-                    dropNewest(pending.size() - i);
-                    dropped = true;
-                    break;
-                }
-                if (blockedSince < 0) {
-                    blockedSince = System.nanoTime();
-                    LOG.warn("Spool is full; the pipeline waits for the sink to catch up (when_full: block). sink={} "
-                            + "max_bytes={} records={}", name(), config.maxBytes(), spool.records());
-                }
-                spool.awaitChange(TimeUnit.SECONDS.toNanos(1));
-                continue;
-            }
-            try {
-                spool.append(pending.subList(i, j));
-                i = j;
-                if (writeFailures > 0) {
-                    LOG.info("Spool writes work again; the pipeline continues. sink={} failed_attempts={}", name(),
-                            writeFailures);
-                    writeFailures = 0;
-                }
-            } catch (IOException e) {
-                if (writeFailures++ == 0) {
-                    LOG.error("Cannot write to the spool; the pipeline waits and retries every {} (nothing is lost, "
-                                    + "nothing is dropped). Free space in the spool directory. sink={} dir={} error=\"{}\"",
-                            Units.formatDuration(writeRetry), name(), config.directory(),
-                            e.getMessage() == null ? e.toString() : e.getMessage());
-                }
-                // An acknowledgement deletes delivered segments and may free the space: wake up on it.
-                spool.awaitChange(writeRetry.toNanos());
-            }
-        }
-        if (blockedSince >= 0) {
-            LOG.info("Spool has room again; the pipeline continues. sink={} waited_ms={}", name(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - blockedSince));
-            blockedSince = -1;
-        }
-        if (!dropped && fullDrops > 0) {
-            endFullDrops();
-        }
+  private void checkFailure() {
+    RuntimeException f = failure;
+    if (f != null) {
+      throw new IllegalStateException(
+          "the spool drainer of sink " + name() + " stopped: " + f.getMessage(), f);
     }
+  }
 
-    private void dropNewest(int count) {
-        stats().dropped.addAndGet(count);
-        if (fullDrops == 0) {
-            LOG.warn("Spool is full; dropping the newest events as configured (when_full: drop_newest). They are "
-                    + "counted in dropped=; a summary follows when there is room again. sink={} max_bytes={} "
-                    + "dropped_now={}", name(), config.maxBytes(), count);
-        }
-        fullDrops += count;
-    }
+  // ---------------------------------------------------------------- the drainer
 
-    private void endFullDrops() {
-        LOG.warn("Spool has room again; events dropped while it was full (when_full: drop_newest): count={} sink={}",
-                fullDrops, name());
-        fullDrops = 0;
-    }
-
-    private void checkFailure() {
-        RuntimeException f = failure;
-        if (f != null) {
-            throw new IllegalStateException("the spool drainer of sink " + name() + " stopped: " + f.getMessage(), f);
+  private void drainLoop() {
+    while (true) {
+      synchronized (flight) {
+        if (stopping) {
+          return;
         }
-    }
-
-    // ---------------------------------------------------------------- the drainer
-
-    private void drainLoop() {
-        while (true) {
-            synchronized (flight) {
-                if (stopping) {
-                    return;
-                }
-            }
-            Spool.Batch b;
-            try {
-                b = spool.read(batchMax, IDLE_WAIT_NANOS);
-                if (readFailing) {
-                    readFailing = false;
-                    LOG.info("Spool reads work again. sink={}", name());
-                }
-            } catch (InterruptedException e) {
-                continue; // the stop flag or max_age is looked at again
-            } catch (IOException e) {
-                if (!readFailing) {
-                    readFailing = true;
-                    LOG.error("Cannot read the spool; retrying every {}. sink={} dir={} error=\"{}\"",
-                            Units.formatDuration(writeRetry), name(),
-                            config.directory(), e.toString());
-                }
-                spool.rewind();
-                pause(writeRetry);
-                continue;
-            }
-            if (b == null) {
-                continue;
-            }
-            try {
-                deliverBatch(b);
-            } catch (InterruptedException e) {
-                // Cut short by shutdown or by max_age: the batch was not acknowledged and is read again.
-                spool.rewind();
-            } catch (IOException e) {
-                LOG.error("Cannot write the spool's quarantine; retrying. sink={} error=\"{}\"", name(), e.toString());
-                spool.rewind();
-                pause(writeRetry);
-            } catch (RuntimeException e) {
-                // A sink that throws has a bug or a resource that does not come back (as a closed stdout): stop
-                // here with the records kept, and fail the pipeline at its next accept.
-                failure = e;
-                LOG.error("Spool delivery stopped by an error; the records stay in the spool. sink={} error=\"{}\"",
-                        name(), e.toString());
-                spool.rewind();
-                spool.signal();
-                return;
-            }
+      }
+      Spool.Batch b;
+      try {
+        b = spool.read(batchMax, IDLE_WAIT_NANOS);
+        if (readFailing) {
+          readFailing = false;
+          LOG.info("Spool reads work again. sink={}", name());
         }
-    }
-
-    private void deliverBatch(Spool.Batch b) throws InterruptedException, IOException {
-        long cutoff = config.expires() ? clock.millis() - config.maxAge().toMillis() : Long.MIN_VALUE;
-        List<Record> records = new ArrayList<>(b.entries().size());
-        long oldest = -1;
-        long expired = 0;
-        for (Spool.Entry e : b.entries()) {
-            if (e.appendedAt() < cutoff) {
-                expired++;
-                continue;
-            }
-            Decoded d = LogDecoder.decodeJsonLine(e.json());
-            if (!(d instanceof Decoded.Ok ok)) {
-                String why = d instanceof Decoded.Rejected r ? r.reason() : "not an audit or connection event";
-                spool.quarantineRecord(e, "the stored event does not decode: " + why);
-                continue;
-            }
-            records.add(new Record(ok.event(), e.text()));
-            if (oldest < 0) {
-                oldest = e.appendedAt();
-            }
+      } catch (InterruptedException e) {
+        continue; // the stop flag or max_age is looked at again
+      } catch (IOException e) {
+        if (!readFailing) {
+          readFailing = true;
+          LOG.error(
+              "Cannot read the spool; retrying every {}. sink={} dir={} error=\"{}\"",
+              Units.formatDuration(writeRetry),
+              name(),
+              config.directory(),
+              e.toString());
         }
-        if (!records.isEmpty()) {
-            synchronized (flight) {
-                if (stopping) {
-                    throw new InterruptedException("stopping");
-                }
-                delivering = true;
-                inFlightOldest = oldest;
-            }
-            try {
-                delivery.deliver(records);
-            } finally {
-                synchronized (flight) {
-                    delivering = false;
-                    inFlightOldest = -1;
-                    expiryInterrupt = false;
-                }
-            }
-            // An interrupt that came after the delivery finished has nothing left to cut short.
-            Thread.interrupted();
-        }
-        spool.ack(b);
-        // Counted only once the batch is acknowledged: a batch cut short is read again and must not count its
-        // expired records twice. (A record that does not decode is quarantined before the ack, so it is kept
-        // even if the process dies here; a re-read batch may quarantine it twice, never lose it.)
-        if (expired > 0) {
-            dropExpired(expired);
-        } else if (ageDrops > 0 && !records.isEmpty()) {
-            endAgeDrops();
-        }
-    }
-
-    private void dropExpired(long count) {
-        stats().dropped.addAndGet(count);
-        if (ageDrops == 0) {
-            LOG.warn("Spooled events older than max_age dropped as configured; they are not delivered. They are counted "
-                    + "in dropped=; a summary follows. sink={} max_age={} dropped_now={}", name(),
-                    Units.formatDuration(config.maxAge()), count);
-        }
-        ageDrops += count;
-    }
-
-    private void endAgeDrops() {
-        LOG.warn("Spooled events are young enough again; events dropped for max_age: count={} sink={}", ageDrops, name());
-        ageDrops = 0;
-    }
-
-    private void watchAges() {
-        while (true) {
-            try {
-                Thread.sleep(Math.max(1, expiryCheck.toMillis()));
-            } catch (InterruptedException e) {
-                return;
-            }
-            long cutoff = clock.millis() - config.maxAge().toMillis();
-            synchronized (flight) {
-                if (stopping) {
-                    return;
-                }
-                if (delivering && !expiryInterrupt && inFlightOldest >= 0 && inFlightOldest < cutoff) {
-                    // The sink is stuck on records that max_age says to drop: cut the delivery short; the drainer
-                    // reads the batch again and drops what is expired.
-                    expiryInterrupt = true;
-                    drainer.interrupt();
-                }
-            }
-        }
-    }
-
-    private void pause(Duration d) {
-        try {
-            spool.awaitChange(d.toNanos());
-        } catch (InterruptedException e) {
-            // looked at again by the loop
-        }
-    }
-
-    // ---------------------------------------------------------------- shutdown
-
-    /**
-     * Delivers what is spooled, then stops the drainer (a delivery in progress is cut short and stays in the
-     * spool) and logs what is left, all within {@code deadline}: the last quarter of it (at most a second) is
-     * kept for the sink to let go of a delivery in progress. Interrupted, it stops and logs at once.
-     */
-    @Override
-    public void drain(Duration deadline) throws InterruptedException {
-        long start = System.nanoTime();
-        long grace = Math.min(deadline.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS));
-        long end = start + deadline.toNanos() - grace;
-        boolean interrupted = false;
-        try {
-            while (!spool.isEmpty() && failure == null) {
-                long left = end - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                spool.awaitChange(Math.min(left, IDLE_WAIT_NANOS));
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
-        }
-        stopDrainer(interrupted ? 1 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(start + deadline.toNanos()
-                - System.nanoTime())));
-        reportLeft();
-        if (interrupted) {
-            throw new InterruptedException("spool drain of sink " + name() + " interrupted");
-        }
-    }
-
-    /** Logs, once, what the spool still holds when the drainer stopped, and the drop episodes still open. */
-    private synchronized void reportLeft() {
-        if (reported) {
-            return;
-        }
-        reported = true;
-        SinkStats.SpoolGauges g = gauges();
-        if (g.records() == 0) {
-            LOG.info("Spool drained: every spooled event was delivered. sink={}", name());
-        } else {
-            LOG.info("Shutdown: events left in the spool are delivered at the next start. sink={} records={} bytes={} "
-                    + "oldest_age_secs={} dir={}", name(), g.records(), g.bytes(), g.oldestAge().toSeconds(),
-                    config.directory());
-        }
-        if (fullDrops > 0) {
-            endFullDrops();
-        }
-        if (ageDrops > 0) {
-            endAgeDrops();
-        }
-    }
-
-    private void stopDrainer(long graceMillis) {
-        synchronized (flight) {
-            stopping = true;
-            if (delivering) {
-                drainer.interrupt();
-            }
-        }
+        spool.rewind();
+        pause(writeRetry);
+        continue;
+      }
+      if (b == null) {
+        continue;
+      }
+      try {
+        deliverBatch(b);
+      } catch (InterruptedException e) {
+        // Cut short by shutdown or by max_age: the batch was not acknowledged and is read again.
+        spool.rewind();
+      } catch (IOException e) {
+        LOG.error(
+            "Cannot write the spool's quarantine; retrying. sink={} error=\"{}\"",
+            name(),
+            e.toString());
+        spool.rewind();
+        pause(writeRetry);
+      } catch (RuntimeException e) {
+        // A sink that throws has a bug or a resource that does not come back (as a closed stdout):
+        // stop
+        // here with the records kept, and fail the pipeline at its next accept.
+        failure = e;
+        LOG.error(
+            "Spool delivery stopped by an error; the records stay in the spool. sink={} error=\"{}\"",
+            name(),
+            e.toString());
+        spool.rewind();
         spool.signal();
-        if (watcher != null) {
-            watcher.interrupt();
-        }
-        if (Thread.currentThread() != drainer) {
-            try {
-                drainer.join(graceMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (drainer.isAlive() && !stuckReported) {
-            stuckReported = true;
-            LOG.warn("The sink did not let go of a delivery in time; its records stay in the spool and are sent again "
-                    + "at the next start. sink={}", name());
-        }
+        return;
+      }
     }
+  }
 
-    @Override
-    public void close() {
-        stopDrainer(STOP_GRACE_MILLIS);
-        reportLeft();
-        spool.close();
-        delivery.close();
+  private void deliverBatch(Spool.Batch b) throws InterruptedException, IOException {
+    long cutoff = config.expires() ? clock.millis() - config.maxAge().toMillis() : Long.MIN_VALUE;
+    List<Record> records = new ArrayList<>(b.entries().size());
+    long oldest = -1;
+    long expired = 0;
+    for (Spool.Entry e : b.entries()) {
+      if (e.appendedAt() < cutoff) {
+        expired++;
+        continue;
+      }
+      Decoded d = LogDecoder.decodeJsonLine(e.json());
+      if (!(d instanceof Decoded.Ok ok)) {
+        String why =
+            d instanceof Decoded.Rejected r ? r.reason() : "not an audit or connection event";
+        spool.quarantineRecord(e, "the stored event does not decode: " + why);
+        continue;
+      }
+      records.add(new Record(ok.event(), e.text()));
+      if (oldest < 0) {
+        oldest = e.appendedAt();
+      }
     }
+    if (!records.isEmpty()) {
+      synchronized (flight) {
+        if (stopping) {
+          throw new InterruptedException("stopping");
+        }
+        delivering = true;
+        inFlightOldest = oldest;
+      }
+      try {
+        delivery.deliver(records);
+      } finally {
+        synchronized (flight) {
+          delivering = false;
+          inFlightOldest = -1;
+          expiryInterrupt = false;
+        }
+      }
+      // An interrupt that came after the delivery finished has nothing left to cut short.
+      Thread.interrupted();
+    }
+    spool.ack(b);
+    // Counted only once the batch is acknowledged: a batch cut short is read again and must not
+    // count its
+    // expired records twice. (A record that does not decode is quarantined before the ack, so it is
+    // kept
+    // even if the process dies here; a re-read batch may quarantine it twice, never lose it.)
+    if (expired > 0) {
+      dropExpired(expired);
+    } else if (ageDrops > 0 && !records.isEmpty()) {
+      endAgeDrops();
+    }
+  }
+
+  private void dropExpired(long count) {
+    stats().dropped.addAndGet(count);
+    if (ageDrops == 0) {
+      LOG.warn(
+          "Spooled events older than max_age dropped as configured; they are not delivered. They are counted "
+              + "in dropped=; a summary follows. sink={} max_age={} dropped_now={}",
+          name(),
+          Units.formatDuration(config.maxAge()),
+          count);
+    }
+    ageDrops += count;
+  }
+
+  private void endAgeDrops() {
+    LOG.warn(
+        "Spooled events are young enough again; events dropped for max_age: count={} sink={}",
+        ageDrops,
+        name());
+    ageDrops = 0;
+  }
+
+  private void watchAges() {
+    while (true) {
+      try {
+        Thread.sleep(Math.max(1, expiryCheck.toMillis()));
+      } catch (InterruptedException e) {
+        return;
+      }
+      long cutoff = clock.millis() - config.maxAge().toMillis();
+      synchronized (flight) {
+        if (stopping) {
+          return;
+        }
+        if (delivering && !expiryInterrupt && inFlightOldest >= 0 && inFlightOldest < cutoff) {
+          // The sink is stuck on records that max_age says to drop: cut the delivery short; the
+          // drainer
+          // reads the batch again and drops what is expired.
+          expiryInterrupt = true;
+          drainer.interrupt();
+        }
+      }
+    }
+  }
+
+  private void pause(Duration d) {
+    try {
+      spool.awaitChange(d.toNanos());
+    } catch (InterruptedException e) {
+      // looked at again by the loop
+    }
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  /**
+   * Delivers what is spooled, then stops the drainer (a delivery in progress is cut short and stays
+   * in the spool) and logs what is left, all within {@code deadline}: the last quarter of it (at
+   * most a second) is kept for the sink to let go of a delivery in progress. Interrupted, it stops
+   * and logs at once.
+   */
+  @Override
+  public void drain(Duration deadline) throws InterruptedException {
+    long start = System.nanoTime();
+    long grace = Math.min(deadline.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS));
+    long end = start + deadline.toNanos() - grace;
+    boolean interrupted = false;
+    try {
+      while (!spool.isEmpty() && failure == null) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        spool.awaitChange(Math.min(left, IDLE_WAIT_NANOS));
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    stopDrainer(
+        interrupted
+            ? 1
+            : Math.max(
+                1, TimeUnit.NANOSECONDS.toMillis(start + deadline.toNanos() - System.nanoTime())));
+    reportLeft();
+    if (interrupted) {
+      throw new InterruptedException("spool drain of sink " + name() + " interrupted");
+    }
+  }
+
+  /**
+   * Logs, once, what the spool still holds when the drainer stopped, and the drop episodes still
+   * open.
+   */
+  private synchronized void reportLeft() {
+    if (reported) {
+      return;
+    }
+    reported = true;
+    SinkStats.SpoolGauges g = gauges();
+    if (g.records() == 0) {
+      LOG.info("Spool drained: every spooled event was delivered. sink={}", name());
+    } else {
+      LOG.info(
+          "Shutdown: events left in the spool are delivered at the next start. sink={} records={} bytes={} "
+              + "oldest_age_secs={} dir={}",
+          name(),
+          g.records(),
+          g.bytes(),
+          g.oldestAge().toSeconds(),
+          config.directory());
+    }
+    if (fullDrops > 0) {
+      endFullDrops();
+    }
+    if (ageDrops > 0) {
+      endAgeDrops();
+    }
+  }
+
+  private void stopDrainer(long graceMillis) {
+    synchronized (flight) {
+      stopping = true;
+      if (delivering) {
+        drainer.interrupt();
+      }
+    }
+    spool.signal();
+    if (watcher != null) {
+      watcher.interrupt();
+    }
+    if (Thread.currentThread() != drainer) {
+      try {
+        drainer.join(graceMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (drainer.isAlive() && !stuckReported) {
+      stuckReported = true;
+      LOG.warn(
+          "The sink did not let go of a delivery in time; its records stay in the spool and are sent again "
+              + "at the next start. sink={}",
+          name());
+    }
+  }
+
+  @Override
+  public void close() {
+    stopDrainer(STOP_GRACE_MILLIS);
+    reportLeft();
+    spool.close();
+    delivery.close();
+  }
 }

@@ -2,7 +2,9 @@
  * The durable on-disk spool of a network sink (DESIGN §4; docs/reliability.md for operators).
  *
  * <h2>Files</h2>
+ *
  * One directory per sink (default {@code <data_dir>/spool/<sink name>}):
+ *
  * <pre>
  *   LOCK                          held (FileChannel.tryLock) while a process uses the spool
  *   ack                           the durable read pointer: one text line, replaced atomically
@@ -13,6 +15,7 @@
  * </pre>
  *
  * <h2>Record frame (all integers big-endian)</h2>
+ *
  * <pre>
  *  offset  size  field
  *   0       4    magic FF 41 53 31 ("\xFFAS1"; 0xFF never occurs in UTF-8, so record text seldom imitates it)
@@ -28,72 +31,88 @@
  *               20+T  rest event       the event as its slog JSON line (format.JsonFormat), UTF-8; rebuilt with
  *                                      source.LogDecoder#decodeJsonLine, which round-trips it byte for byte
  * </pre>
- * A frame is 32 + T + |event| bytes. Segments have no header; a segment is a plain sequence of frames.
+ *
+ * A frame is 32 + T + |event| bytes. Segments have no header; a segment is a plain sequence of
+ * frames.
  *
  * <h2>Ack file</h2>
- * {@code auditship-spool-ack v1 next_seq=<N> segment=<20 digits> offset=<O> crc32c=<8 hex>}: every record with
- * a sequence number below N was delivered (or dead-lettered, or dropped by an explicit, counted policy).
- * {@code segment}/{@code offset} is only a hint where record N starts; it is used only when the record there is
- * whole and has exactly sequence number N (or the offset is the end of the segment's data). It is written to
- * {@code ack.tmp}, synced, renamed over {@code ack} and the directory is synced. A missing ack file means
- * N = 0; a damaged one (CRC mismatch) is logged and also treated as N = 0: everything still on disk is sent
- * again, nothing is lost.
+ *
+ * {@code auditship-spool-ack v1 next_seq=<N> segment=<20 digits> offset=<O> crc32c=<8 hex>}: every
+ * record with a sequence number below N was delivered (or dead-lettered, or dropped by an explicit,
+ * counted policy). {@code segment}/{@code offset} is only a hint where record N starts; it is used
+ * only when the record there is whole and has exactly sequence number N (or the offset is the end
+ * of the segment's data). It is written to {@code ack.tmp}, synced, renamed over {@code ack} and
+ * the directory is synced. A missing ack file means N = 0; a damaged one (CRC mismatch) is logged
+ * and also treated as N = 0: everything still on disk is sent again, nothing is lost.
  *
  * <h2>Invariants</h2>
+ *
  * <ol>
- *   <li>An append writes every frame of the batch and fsyncs the segment before it returns; only then does
- *       the spool count the batch and the pipeline commit its source position. A batch whose append failed
- *       is cut off again (truncate to the previous end) and reported as not accepted.</li>
- *   <li>The reader reads a segment only below its published end, which moves only after the sync.</li>
- *   <li>A record leaves the spool only by acknowledgement after {@code Delivery.deliver} returned for it
- *       (delivered or dead-lettered), or by an explicit policy (max_age), counted and logged. The ack file is
- *       written before the segments it leaves behind are deleted; deleting a segment whose records were all
- *       delivered is safe even when the ack file could not be written (the disk is full).</li>
- *   <li>Records in segment S have sequence numbers from S's name up to (not including) the next segment's
- *       name; a segment whose successor's name is at most N holds only delivered records.</li>
- *   <li>One process per spool directory (LOCK); two sinks may not share one (the config check and the lock).</li>
+ *   <li>An append writes every frame of the batch and fsyncs the segment before it returns; only
+ *       then does the spool count the batch and the pipeline commit its source position. A batch
+ *       whose append failed is cut off again (truncate to the previous end) and reported as not
+ *       accepted.
+ *   <li>The reader reads a segment only below its published end, which moves only after the sync.
+ *   <li>A record leaves the spool only by acknowledgement after {@code Delivery.deliver} returned
+ *       for it (delivered or dead-lettered), or by an explicit policy (max_age), counted and
+ *       logged. The ack file is written before the segments it leaves behind are deleted; deleting
+ *       a segment whose records were all delivered is safe even when the ack file could not be
+ *       written (the disk is full).
+ *   <li>Records in segment S have sequence numbers from S's name up to (not including) the next
+ *       segment's name; a segment whose successor's name is at most N holds only delivered records.
+ *   <li>One process per spool directory (LOCK); two sinks may not share one (the config check and
+ *       the lock).
  * </ol>
  *
  * <h2>Recovery (at open)</h2>
+ *
  * <ol>
- *   <li>Take the lock; delete {@code *.tmp} (interrupted atomic replaces: the old file is intact).</li>
- *   <li>Read the ack file; delete segments whose successor starts at or below N.</li>
- *   <li>Scan every remaining segment from the ack hint (first segment) or from 0: a position holds a record when
- *       the magic matches, the length fits in the file, the CRC matches, and the sequence number is above the
- *       previous record's and below the next segment's name. Anything else is damage. <b>Resync</b>: from the
- *       byte after a damaged position, look for the next magic that starts a valid record (with a sequence number
- *       above the last good one); the bytes in between are the damaged range. Without such a record the damage
- *       runs to the end of the segment.</li>
- *   <li>Quarantine every damaged range that may hold undelivered records (it is followed by nothing, or by a
- *       record above N): copy its bytes to {@code quarantine/}, add a line with the reason, sync, log a warning.
- *       Damage that only lies between records below N held delivered records and is skipped.</li>
- *   <li>Repair: damage only at the end (a torn last record, bytes appended) is cut off by truncating the segment
- *       at the end of the last whole record. Damage in the middle makes the segment be rewritten with only its
- *       undelivered records ({@code .tmp}, sync, atomic rename, directory sync), after the ack hint was dropped
- *       so that no stale offset can point into the new file.</li>
- *   <li>Segments left with no undelivered record are deleted. Appends continue in a new segment named after
- *       the next sequence number, max(N, last seq + 1).</li>
+ *   <li>Take the lock; delete {@code *.tmp} (interrupted atomic replaces: the old file is intact).
+ *   <li>Read the ack file; delete segments whose successor starts at or below N.
+ *   <li>Scan every remaining segment from the ack hint (first segment) or from 0: a position holds
+ *       a record when the magic matches, the length fits in the file, the CRC matches, and the
+ *       sequence number is above the previous record's and below the next segment's name. Anything
+ *       else is damage. <b>Resync</b>: from the byte after a damaged position, look for the next
+ *       magic that starts a valid record (with a sequence number above the last good one); the
+ *       bytes in between are the damaged range. Without such a record the damage runs to the end of
+ *       the segment.
+ *   <li>Quarantine every damaged range that may hold undelivered records (it is followed by
+ *       nothing, or by a record above N): copy its bytes to {@code quarantine/}, add a line with
+ *       the reason, sync, log a warning. Damage that only lies between records below N held
+ *       delivered records and is skipped.
+ *   <li>Repair: damage only at the end (a torn last record, bytes appended) is cut off by
+ *       truncating the segment at the end of the last whole record. Damage in the middle makes the
+ *       segment be rewritten with only its undelivered records ({@code .tmp}, sync, atomic rename,
+ *       directory sync), after the ack hint was dropped so that no stale offset can point into the
+ *       new file.
+ *   <li>Segments left with no undelivered record are deleted. Appends continue in a new segment
+ *       named after the next sequence number, max(N, last seq + 1).
  * </ol>
  *
  * <h2>Crash cases</h2>
+ *
  * <ul>
- *   <li><b>kill -9 or power loss during an append</b>: the batch was not acknowledged to the pipeline, so the
- *       source did not commit it and sends it again. Whole frames of it that reached the disk are kept (and
- *       later delivered: duplicates, at-least-once); a torn last frame is quarantined. Power loss may also leave
- *       a hole of zeros or stale bytes inside the unsynced part: CRC and resync treat it as damage in the
- *       middle, the frames after it are kept.</li>
- *   <li><b>during delivery</b>: the batch in flight was not acknowledged and is delivered again after the
- *       restart (duplicates; every record carries Coder's event ID for de-duplication).</li>
- *   <li><b>between delivery and the ack rename</b>: the old ack file is intact; the batch is delivered again.</li>
- *   <li><b>during recovery</b>: quarantine happens before repair and both are idempotent apart from a second
- *       quarantine copy of the same bytes; a rewrite is an atomic rename.</li>
- *   <li><b>bytes changed later on disk</b> (a failing device): the CRC catches it when the record is read; the
- *       range is quarantined and the reader resyncs, as at recovery.</li>
+ *   <li><b>kill -9 or power loss during an append</b>: the batch was not acknowledged to the
+ *       pipeline, so the source did not commit it and sends it again. Whole frames of it that
+ *       reached the disk are kept (and later delivered: duplicates, at-least-once); a torn last
+ *       frame is quarantined. Power loss may also leave a hole of zeros or stale bytes inside the
+ *       unsynced part: CRC and resync treat it as damage in the middle, the frames after it are
+ *       kept.
+ *   <li><b>during delivery</b>: the batch in flight was not acknowledged and is delivered again
+ *       after the restart (duplicates; every record carries Coder's event ID for de-duplication).
+ *   <li><b>between delivery and the ack rename</b>: the old ack file is intact; the batch is
+ *       delivered again.
+ *   <li><b>during recovery</b>: quarantine happens before repair and both are idempotent apart from
+ *       a second quarantine copy of the same bytes; a rewrite is an atomic rename.
+ *   <li><b>bytes changed later on disk</b> (a failing device): the CRC catches it when the record
+ *       is read; the range is quarantined and the reader resyncs, as at recovery.
  * </ul>
  *
  * <h2>Bounds</h2>
- * {@code max_bytes} bounds the frames not yet acknowledged. Delivered frames stay on disk until their whole
- * segment is delivered, so the directory may hold up to one more segment: {@code max_bytes / 16}, at least 64 KiB
- * and at most 64 MiB. A single record larger than {@code max_bytes} is still accepted into an empty spool.
+ *
+ * {@code max_bytes} bounds the frames not yet acknowledged. Delivered frames stay on disk until
+ * their whole segment is delivered, so the directory may hold up to one more segment: {@code
+ * max_bytes / 16}, at least 64 KiB and at most 64 MiB. A single record larger than {@code
+ * max_bytes} is still accepted into an empty spool.
  */
 package dev.auditship.spool;

@@ -16,7 +16,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Decode throughput of Coder log lines (JSON and human) into events, one thread. docs/benchmarks.md. */
+/**
+ * Decode throughput of Coder log lines (JSON and human) into events, one thread.
+ * docs/benchmarks.md.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -24,25 +27,29 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class DecodeBench {
-    @Param({"json", "human"})
-    String input;
+  @Param({"json", "human"})
+  String input;
 
-    private String[] lines;
-    private LogDecoder decoder;
-    private Decoded last;
-    private long n;
+  private String[] lines;
+  private LogDecoder decoder;
+  private Decoded last;
+  private long n;
 
-    @Setup
-    public void setup() {
-        lines = Golden.lines().stream().filter(g -> g.note() == null)
-                .map(g -> input.equals("json") ? g.json() : g.human()).map(String::strip)
-                .filter(l -> !l.contains("\n")).toArray(String[]::new);
-        decoder = new LogDecoder(d -> last = d);
-    }
+  @Setup
+  public void setup() {
+    lines =
+        Golden.lines().stream()
+            .filter(g -> g.note() == null)
+            .map(g -> input.equals("json") ? g.json() : g.human())
+            .map(String::strip)
+            .filter(l -> !l.contains("\n"))
+            .toArray(String[]::new);
+    decoder = new LogDecoder(d -> last = d);
+  }
 
-    @Benchmark
-    public Object decode() {
-        decoder.line(++n, lines[(int) (n % lines.length)]);
-        return last;
-    }
+  @Benchmark
+  public Object decode() {
+    decoder.line(++n, lines[(int) (n % lines.length)]);
+    return last;
+  }
 }

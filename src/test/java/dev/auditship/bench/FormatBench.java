@@ -21,9 +21,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Render throughput of the two slog formats, one thread, over the golden events (audit and connection,
- * with and without multi-line values) appending into a reused buffer as the pipeline does.
- * How to run and the results: docs/benchmarks.md.
+ * Render throughput of the two slog formats, one thread, over the golden events (audit and
+ * connection, with and without multi-line values) appending into a reused buffer as the pipeline
+ * does. How to run and the results: docs/benchmarks.md.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -32,37 +32,38 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class FormatBench {
-    @Param({"json", "human"})
-    String format;
+  @Param({"json", "human"})
+  String format;
 
-    private Format fmt;
-    private Event[] events;
-    private final StringBuilder sb = new StringBuilder(4096);
-    private int i;
+  private Format fmt;
+  private Event[] events;
+  private final StringBuilder sb = new StringBuilder(4096);
+  private int i;
 
-    @Setup
-    public void setup() {
-        fmt = format.equals("json") ? new JsonFormat(EnvelopeDefaults.CODER) : new HumanFormat(false);
-        List<Event> l = Golden.lines().stream().map(g -> Golden.decodeOne(g.json())).toList();
-        events = l.toArray(new Event[0]);
-    }
+  @Setup
+  public void setup() {
+    fmt = format.equals("json") ? new JsonFormat(EnvelopeDefaults.CODER) : new HumanFormat(false);
+    List<Event> l = Golden.lines().stream().map(g -> Golden.decodeOne(g.json())).toList();
+    events = l.toArray(new Event[0]);
+  }
 
-    /** One event rendered per operation into a reused buffer, cycling through the golden events. */
-    @Benchmark
-    public int render() {
-        sb.setLength(0);
-        fmt.append(events[i++ % events.length], sb);
-        return sb.length();
-    }
+  /** One event rendered per operation into a reused buffer, cycling through the golden events. */
+  @Benchmark
+  public int render() {
+    sb.setLength(0);
+    fmt.append(events[i++ % events.length], sb);
+    return sb.length();
+  }
 
-    /**
-     * The same into a fresh buffer per event. A reused StringBuilder stays in UTF-16 mode for good once one
-     * record had a character beyond Latin-1, which makes every later append slower; a fresh one starts compact.
-     */
-    @Benchmark
-    public String renderFresh() {
-        StringBuilder b = new StringBuilder(2048);
-        fmt.append(events[i++ % events.length], b);
-        return b.toString();
-    }
+  /**
+   * The same into a fresh buffer per event. A reused StringBuilder stays in UTF-16 mode for good
+   * once one record had a character beyond Latin-1, which makes every later append slower; a fresh
+   * one starts compact.
+   */
+  @Benchmark
+  public String renderFresh() {
+    StringBuilder b = new StringBuilder(2048);
+    fmt.append(events[i++ % events.length], b);
+    return b.toString();
+  }
 }

@@ -16,176 +16,254 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI end to end, as a child process: verbs, exit codes, stdout/stderr separation. */
 class CliIT {
-    @TempDir
-    Path tmp;
+  @TempDir Path tmp;
 
-    private static String goldenJsonLines() {
-        return Golden.lines().stream().map(Golden.Line::json).collect(Collectors.joining());
+  private static String goldenJsonLines() {
+    return Golden.lines().stream().map(Golden.Line::json).collect(Collectors.joining());
+  }
+
+  private static String goldenHumanLines() {
+    return Golden.lines().stream()
+        .filter(l -> l.note() == null)
+        .map(Golden.Line::human)
+        .collect(Collectors.joining());
+  }
+
+  @Test
+  void defaultConfigPrintsTheBundledSampleAsHumanLinesOnStdoutAndLogsOnlyToStderr()
+      throws IOException {
+    Cli.Result r = Cli.run(Cli.repoRoot(), null, "run");
+    assertThat(r.exit()).as(r.stderr()).isEqualTo(0);
+    List<String> expected =
+        Files.readAllLines(Path.of("samples/coder-server.log")).stream()
+            .filter(
+                l ->
+                    l.startsWith("{")
+                        && (l.contains("\"msg\":\"audit_log\"")
+                            || l.contains("\"msg\":\"connection_log\"")))
+            .map(
+                l ->
+                    Golden.lines().stream()
+                        .filter(g -> g.json().equals(l + "\n"))
+                        .findFirst()
+                        .orElseThrow())
+            .map(g -> g.note() == null ? g.human() : null)
+            .filter(h -> h != null)
+            .toList();
+    for (String h : expected) {
+      assertThat(r.out()).contains(h);
     }
+    assertThat(r.out()).doesNotContain("INFO").doesNotContain("started HTTP listener");
+    assertThat(r.stderr()).contains("Finished. source: read=16 events=11 skipped=5 rejected=0");
+  }
 
-    private static String goldenHumanLines() {
-        return Golden.lines().stream().filter(l -> l.note() == null).map(Golden.Line::human)
-                .collect(Collectors.joining());
-    }
+  @Test
+  void renderJsonReproducesEveryGoldenLineByteForByte() {
+    Cli.Result r =
+        Cli.run(
+            tmp, goldenJsonLines().getBytes(StandardCharsets.UTF_8), "render", "--format", "json");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.out()).isEqualTo(goldenJsonLines());
+    assertThat(r.stderr()).contains("stdin: read=11 events=11 skipped=0 rejected=0");
+  }
 
-    @Test
-    void defaultConfigPrintsTheBundledSampleAsHumanLinesOnStdoutAndLogsOnlyToStderr() throws IOException {
-        Cli.Result r = Cli.run(Cli.repoRoot(), null, "run");
-        assertThat(r.exit()).as(r.stderr()).isEqualTo(0);
-        List<String> expected = Files.readAllLines(Path.of("samples/coder-server.log")).stream()
-                .filter(l -> l.startsWith("{") && (l.contains("\"msg\":\"audit_log\"") || l.contains("\"msg\":\"connection_log\"")))
-                .map(l -> Golden.lines().stream().filter(g -> g.json().equals(l + "\n")).findFirst().orElseThrow())
-                .map(g -> g.note() == null ? g.human() : null)
-                .filter(h -> h != null)
-                .toList();
-        for (String h : expected) {
-            assertThat(r.out()).contains(h);
-        }
-        assertThat(r.out()).doesNotContain("INFO").doesNotContain("started HTTP listener");
-        assertThat(r.stderr()).contains("Finished. source: read=16 events=11 skipped=5 rejected=0");
-    }
+  @Test
+  void renderHumanFromJsonLinesGivesTheGoldenHumanLines() throws IOException {
+    String in =
+        Golden.lines().stream()
+            .filter(l -> l.note() == null)
+            .map(Golden.Line::json)
+            .collect(Collectors.joining());
+    Path f = tmp.resolve("coder.log");
+    Files.writeString(f, in);
+    Cli.Result r = Cli.run(tmp, null, "render", "--format", "human", f.toString());
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.out()).isEqualTo(goldenHumanLines());
+  }
 
-    @Test
-    void renderJsonReproducesEveryGoldenLineByteForByte() {
-        Cli.Result r = Cli.run(tmp, goldenJsonLines().getBytes(StandardCharsets.UTF_8), "render", "--format", "json");
-        assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.out()).isEqualTo(goldenJsonLines());
-        assertThat(r.stderr()).contains("stdin: read=11 events=11 skipped=0 rejected=0");
-    }
+  @Test
+  void renderJsonFromHumanSampleConvertsHumanLogsToJson() {
+    Cli.Result r =
+        Cli.run(
+            Cli.repoRoot(), null, "render", "--format", "json", "samples/coder-server-human.log");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.out().lines().count()).isEqualTo(11);
+    assertThat(r.out())
+        .contains("\"DisconnectReason\":\"line one\\nline two \\u003c\\u0026\\u003e \\\"q\\\"\"");
+  }
 
-    @Test
-    void renderHumanFromJsonLinesGivesTheGoldenHumanLines() throws IOException {
-        String in = Golden.lines().stream().filter(l -> l.note() == null).map(Golden.Line::json)
-                .collect(Collectors.joining());
-        Path f = tmp.resolve("coder.log");
-        Files.writeString(f, in);
-        Cli.Result r = Cli.run(tmp, null, "render", "--format", "human", f.toString());
-        assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.out()).isEqualTo(goldenHumanLines());
-    }
-
-    @Test
-    void renderJsonFromHumanSampleConvertsHumanLogsToJson() {
-        Cli.Result r = Cli.run(Cli.repoRoot(), null, "render", "--format", "json", "samples/coder-server-human.log");
-        assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.out().lines().count()).isEqualTo(11);
-        assertThat(r.out()).contains("\"DisconnectReason\":\"line one\\nline two \\u003c\\u0026\\u003e \\\"q\\\"\"");
-    }
-
-    @Test
-    void renderQuarantinesABrokenEventLineAndGoesOn() throws IOException {
-        String good = Golden.line("audit_user_login").json();
-        String broken = "{\"ts\":\"2025-07-03T06:55:02Z\",\"level\":\"INFO\",\"msg\":\"audit_log\",\"fields\":{\"Time\":\"2025-07-03T06:55:02Z\"}}\n";
-        String bad = "{\"msg\":\"audit_log\", oops\n";
-        Path rejects = tmp.resolve("rejects.ndjson");
-        Cli.Result r = Cli.run(tmp, (good + broken + bad + good).getBytes(StandardCharsets.UTF_8), "render",
-                "--format", "json", "--rejects", rejects.toString());
-        assertThat(r.exit()).isZero();
-        assertThat(r.out()).isEqualTo(good + good);
-        assertThat(r.stderr()).contains("auditship: stdin:2: broken event line skipped: missing \"ID\"")
-                .contains("auditship: stdin:3: broken event line skipped: invalid JSON: ")
-                .contains("read=4 events=2 skipped=0 rejected=2");
-        List<String> lines = Files.readAllLines(rejects);
-        assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).isEqualTo("{\"input\":\"stdin\",\"line\":2,\"reason\":\"missing \\\"ID\\\"\","
+  @Test
+  void renderQuarantinesABrokenEventLineAndGoesOn() throws IOException {
+    String good = Golden.line("audit_user_login").json();
+    String broken =
+        "{\"ts\":\"2025-07-03T06:55:02Z\",\"level\":\"INFO\",\"msg\":\"audit_log\",\"fields\":{\"Time\":\"2025-07-03T06:55:02Z\"}}\n";
+    String bad = "{\"msg\":\"audit_log\", oops\n";
+    Path rejects = tmp.resolve("rejects.ndjson");
+    Cli.Result r =
+        Cli.run(
+            tmp,
+            (good + broken + bad + good).getBytes(StandardCharsets.UTF_8),
+            "render",
+            "--format",
+            "json",
+            "--rejects",
+            rejects.toString());
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo(good + good);
+    assertThat(r.stderr())
+        .contains("auditship: stdin:2: broken event line skipped: missing \"ID\"")
+        .contains("auditship: stdin:3: broken event line skipped: invalid JSON: ")
+        .contains("read=4 events=2 skipped=0 rejected=2");
+    List<String> lines = Files.readAllLines(rejects);
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "{\"input\":\"stdin\",\"line\":2,\"reason\":\"missing \\\"ID\\\"\","
                 + "\"original\":\"{\\\"ts\\\":\\\"2025-07-03T06:55:02Z\\\",\\\"level\\\":\\\"INFO\\\",\\\"msg\\\":"
                 + "\\\"audit_log\\\",\\\"fields\\\":{\\\"Time\\\":\\\"2025-07-03T06:55:02Z\\\"}}\"}");
-    }
+  }
 
-    @Test
-    void renderUsageErrorsExitTwo() {
-        assertThat(Cli.run(tmp, null, "render").exit()).isEqualTo(2);
-        Cli.Result r = Cli.run(tmp, new byte[0], "render", "--format", "xml");
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.stderr()).contains("--format must be json or human, got xml");
-        assertThat(Cli.run(tmp, null, "frobnicate").exit()).isEqualTo(2);
-    }
+  @Test
+  void renderUsageErrorsExitTwo() {
+    assertThat(Cli.run(tmp, null, "render").exit()).isEqualTo(2);
+    Cli.Result r = Cli.run(tmp, new byte[0], "render", "--format", "xml");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.stderr()).contains("--format must be json or human, got xml");
+    assertThat(Cli.run(tmp, null, "frobnicate").exit()).isEqualTo(2);
+  }
 
-    @Test
-    void versionAndHelp() {
-        Cli.Result v = Cli.run(tmp, null, "--version");
-        assertThat(v.exit()).isZero();
-        assertThat(v.out()).startsWith("auditship ");
-        Cli.Result h = Cli.run(tmp, null, "--help");
-        assertThat(h.exit()).isZero();
-        assertThat(h.out()).contains("run").contains("validate").contains("render");
-    }
+  @Test
+  void versionAndHelp() {
+    Cli.Result v = Cli.run(tmp, null, "--version");
+    assertThat(v.exit()).isZero();
+    assertThat(v.out()).startsWith("auditship ");
+    Cli.Result h = Cli.run(tmp, null, "--help");
+    assertThat(h.exit()).isZero();
+    assertThat(h.out()).contains("run").contains("validate").contains("render");
+  }
 
-    @Test
-    void validateListsEveryProblemWithFileLineAndFixAndExits78() throws IOException {
-        Path cfg = tmp.resolve("bad.yaml");
-        Files.writeString(cfg, "source:\n  type: filez\nsinks:\n  a:\n    type: stdout\n    formatt: json\n"
-                + "  b:\n    type: stdout\n    format: xml\n");
-        Cli.Result r = Cli.run(tmp, null, "validate", "--config", cfg.toString());
-        assertThat(r.exit()).isEqualTo(78);
-        assertThat(r.stderr()).contains("the configuration " + cfg + " has 3 problems; nothing was started:")
-                .contains(cfg + ":2:9: source.type: \"filez\" is not one of stdin, file")
-                .contains(cfg + ":6:5: sinks.a.formatt: unknown key \"formatt\". Fix: remove it, or use one of: "
-                        + "filter, format, retry, spool, type (did you mean \"format\"?)")
-                .contains(cfg + ":9:13: sinks.b.format: \"xml\" is not one of json, human. Fix: use one of: json, human");
-        assertThat(r.out()).isEmpty();
-    }
+  @Test
+  void validateListsEveryProblemWithFileLineAndFixAndExits78() throws IOException {
+    Path cfg = tmp.resolve("bad.yaml");
+    Files.writeString(
+        cfg,
+        "source:\n  type: filez\nsinks:\n  a:\n    type: stdout\n    formatt: json\n"
+            + "  b:\n    type: stdout\n    format: xml\n");
+    Cli.Result r = Cli.run(tmp, null, "validate", "--config", cfg.toString());
+    assertThat(r.exit()).isEqualTo(78);
+    assertThat(r.stderr())
+        .contains("the configuration " + cfg + " has 3 problems; nothing was started:")
+        .contains(cfg + ":2:9: source.type: \"filez\" is not one of stdin, file")
+        .contains(
+            cfg
+                + ":6:5: sinks.a.formatt: unknown key \"formatt\". Fix: remove it, or use one of: "
+                + "filter, format, retry, spool, type (did you mean \"format\"?)")
+        .contains(
+            cfg
+                + ":9:13: sinks.b.format: \"xml\" is not one of json, human. Fix: use one of: json, human");
+    assertThat(r.out()).isEmpty();
+  }
 
-    @Test
-    void runRefusesABadConfigBeforeStartingAnything() throws IOException {
-        Path cfg = tmp.resolve("bad.yaml");
-        Files.writeString(cfg, "source:\n  type: stdin\nsinks:\n  a:\n    type: stdout\n    token: ${NOT_SET_ANYWHERE}\n");
-        Cli.Result r = Cli.run(tmp, Map.of(), "x\n".getBytes(StandardCharsets.UTF_8), "run", "--config", cfg.toString());
-        assertThat(r.exit()).isEqualTo(78);
-        assertThat(r.stderr()).contains(cfg + ":6:12: sinks.a.token: environment variable NOT_SET_ANYWHERE is not set")
-                .contains(cfg + ":6:5: sinks.a.token: unknown key \"token\"");
-        assertThat(Files.exists(tmp.resolve("auditship-data"))).isFalse();
-    }
+  @Test
+  void runRefusesABadConfigBeforeStartingAnything() throws IOException {
+    Path cfg = tmp.resolve("bad.yaml");
+    Files.writeString(
+        cfg,
+        "source:\n  type: stdin\nsinks:\n  a:\n    type: stdout\n    token: ${NOT_SET_ANYWHERE}\n");
+    Cli.Result r =
+        Cli.run(
+            tmp,
+            Map.of(),
+            "x\n".getBytes(StandardCharsets.UTF_8),
+            "run",
+            "--config",
+            cfg.toString());
+    assertThat(r.exit()).isEqualTo(78);
+    assertThat(r.stderr())
+        .contains(cfg + ":6:12: sinks.a.token: environment variable NOT_SET_ANYWHERE is not set")
+        .contains(cfg + ":6:5: sinks.a.token: unknown key \"token\"");
+    assertThat(Files.exists(tmp.resolve("auditship-data"))).isFalse();
+  }
 
-    @Test
-    void validateAcceptsAGoodConfig() throws IOException {
-        Path cfg = tmp.resolve("good.yaml");
-        Files.writeString(cfg, "source:\n  type: stdin\nsinks:\n  console:\n    type: stdout\n");
-        Cli.Result r = Cli.run(tmp, null, "validate", "--config", cfg.toString());
-        assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.out()).isEqualTo("The configuration " + cfg + " is valid: source stdin; sinks console (stdout, human).\n");
-    }
+  @Test
+  void validateAcceptsAGoodConfig() throws IOException {
+    Path cfg = tmp.resolve("good.yaml");
+    Files.writeString(cfg, "source:\n  type: stdin\nsinks:\n  console:\n    type: stdout\n");
+    Cli.Result r = Cli.run(tmp, null, "validate", "--config", cfg.toString());
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.out())
+        .isEqualTo(
+            "The configuration "
+                + cfg
+                + " is valid: source stdin; sinks console (stdout, human).\n");
+  }
 
-    @Test
-    void runFromStdinWithJsonLogsOfTheExporter() throws IOException {
-        Path cfg = tmp.resolve("c.yaml");
-        Files.writeString(cfg, "source:\n  type: stdin\ndata_dir: state\nsinks:\n  console:\n    type: stdout\n    format: json\n");
-        Cli.Result r = Cli.run(tmp, goldenJsonLines().getBytes(StandardCharsets.UTF_8), "--log-format", "json", "run",
-                "--config", cfg.toString());
-        assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.out()).isEqualTo(goldenJsonLines());
-        assertThat(r.stderr().lines()).allSatisfy(l -> assertThat(l).startsWith("{\"@timestamp\":"));
-        assertThat(r.stderr()).contains("\"message\":\"Finished. sink=console delivered=11 retried=0");
-    }
+  @Test
+  void runFromStdinWithJsonLogsOfTheExporter() throws IOException {
+    Path cfg = tmp.resolve("c.yaml");
+    Files.writeString(
+        cfg,
+        "source:\n  type: stdin\ndata_dir: state\nsinks:\n  console:\n    type: stdout\n    format: json\n");
+    Cli.Result r =
+        Cli.run(
+            tmp,
+            goldenJsonLines().getBytes(StandardCharsets.UTF_8),
+            "--log-format",
+            "json",
+            "run",
+            "--config",
+            cfg.toString());
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.out()).isEqualTo(goldenJsonLines());
+    assertThat(r.stderr().lines()).allSatisfy(l -> assertThat(l).startsWith("{\"@timestamp\":"));
+    assertThat(r.stderr()).contains("\"message\":\"Finished. sink=console delivered=11 retried=0");
+  }
 
-    @Test
-    void runWithAMissingInputFileFailsWithExitOne() throws IOException {
-        Path cfg = tmp.resolve("c.yaml");
-        Files.writeString(cfg, "source:\n  type: file\n  path: nowhere.log\nsinks:\n  console:\n    type: stdout\n");
-        Cli.Result r = Cli.run(tmp, null, "run", "--config", cfg.toString());
-        assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.stderr()).contains("Cannot start: the source file nowhere.log does not exist");
-    }
+  @Test
+  void runWithAMissingInputFileFailsWithExitOne() throws IOException {
+    Path cfg = tmp.resolve("c.yaml");
+    Files.writeString(
+        cfg, "source:\n  type: file\n  path: nowhere.log\nsinks:\n  console:\n    type: stdout\n");
+    Cli.Result r = Cli.run(tmp, null, "run", "--config", cfg.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.stderr()).contains("Cannot start: the source file nowhere.log does not exist");
+  }
 
-    @Test
-    void filtersGlobalAndPerSinkBothMustMatch() throws IOException {
-        Path cfg = tmp.resolve("f.yaml");
-        Files.writeString(cfg, "source: {type: stdin}\nfilter: \"kind:connection\"\nsinks:\n  ssh:\n    type: stdout\n"
-                + "    format: json\n    filter: \"type:ssh status:completed\"\n");
-        Cli.Result r = Cli.run(tmp, goldenJsonLines().getBytes(StandardCharsets.UTF_8), "run", "--config", cfg.toString());
-        assertThat(r.exit()).as(r.stderr()).isZero();
-        assertThat(r.out()).isEqualTo(Golden.line("conn_ssh_disconnect_exit").json());
-        assertThat(r.stderr()).contains("filtered_globally=5").contains("sink=ssh delivered=1 retried=0 dead_lettered=0 filtered=5");
-    }
+  @Test
+  void filtersGlobalAndPerSinkBothMustMatch() throws IOException {
+    Path cfg = tmp.resolve("f.yaml");
+    Files.writeString(
+        cfg,
+        "source: {type: stdin}\nfilter: \"kind:connection\"\nsinks:\n  ssh:\n    type: stdout\n"
+            + "    format: json\n    filter: \"type:ssh status:completed\"\n");
+    Cli.Result r =
+        Cli.run(
+            tmp,
+            goldenJsonLines().getBytes(StandardCharsets.UTF_8),
+            "run",
+            "--config",
+            cfg.toString());
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.out()).isEqualTo(Golden.line("conn_ssh_disconnect_exit").json());
+    assertThat(r.stderr())
+        .contains("filtered_globally=5")
+        .contains("sink=ssh delivered=1 retried=0 dead_lettered=0 filtered=5");
+  }
 
-    @Test
-    void aBadQueryIsRefusedWithCodersWordingAndItsPlace() throws IOException {
-        Path cfg = tmp.resolve("f.yaml");
-        Files.writeString(cfg, "source: {type: stdin}\nsinks:\n  a:\n    type: stdout\n    filter: \"action:explode organization:acme\"\n");
-        Cli.Result r = Cli.run(tmp, null, "validate", "--config", cfg.toString());
-        assertThat(r.exit()).isEqualTo(78);
-        assertThat(r.stderr()).contains(cfg + ":5:13: sinks.a.filter: Query param \"action\" has invalid value: \"explode\" is not a valid value")
-                .contains("(in the query \"action:explode organization:acme\")")
-                .contains(cfg + ":5:13: sinks.a.filter: ").contains("organization");
-    }
+  @Test
+  void aBadQueryIsRefusedWithCodersWordingAndItsPlace() throws IOException {
+    Path cfg = tmp.resolve("f.yaml");
+    Files.writeString(
+        cfg,
+        "source: {type: stdin}\nsinks:\n  a:\n    type: stdout\n    filter: \"action:explode organization:acme\"\n");
+    Cli.Result r = Cli.run(tmp, null, "validate", "--config", cfg.toString());
+    assertThat(r.exit()).isEqualTo(78);
+    assertThat(r.stderr())
+        .contains(
+            cfg
+                + ":5:13: sinks.a.filter: Query param \"action\" has invalid value: \"explode\" is not a valid value")
+        .contains("(in the query \"action:explode organization:acme\")")
+        .contains(cfg + ":5:13: sinks.a.filter: ")
+        .contains("organization");
+  }
 }

@@ -25,94 +25,121 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 7's crash test: the real exporter follows a growing Coder log and ships to Splunk HEC through a
- * spool; it is killed with SIGKILL five times while the log grows and restarted each time. After the
- * last restart every event must have arrived at least once; duplicates are counted and reported
- * (docs/reliability.md).
+ * Issue 7's crash test: the real exporter follows a growing Coder log and ships to Splunk HEC
+ * through a spool; it is killed with SIGKILL five times while the log grows and restarted each
+ * time. After the last restart every event must have arrived at least once; duplicates are counted
+ * and reported (docs/reliability.md).
  */
 class KillNineIT {
-    private static final String GOLDEN_ID = "b4f043e3-2010-4dd2-a1fe-a7c2c923e236";
+  private static final String GOLDEN_ID = "b4f043e3-2010-4dd2-a1fe-a7c2c923e236";
 
-    @TempDir
-    Path tmp;
+  @TempDir Path tmp;
 
-    @Test
-    @Timeout(240)
-    void fiveKillsWhileFollowingAGrowingLogLoseNothing() throws Exception {
-        WireMockServer hec = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()
-                .containerThreads(20));
-        hec.stubFor(post(urlPathEqualTo("/services/collector/event"))
-                .willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\",\"code\":0}")));
-        hec.start();
-        Process proc = null;
-        try {
-            Path log = tmp.resolve("coderd.log");
-            Files.createFile(log);
-            Path cfg = tmp.resolve("auditship.yaml");
-            Files.writeString(cfg, "source:\n  type: file\n  path: " + log + "\n  follow: true\n  poll_interval_ms: 50\n"
-                    + "data_dir: " + tmp.resolve("state") + "\nbatch_max_events: 50\nbatch_linger_ms: 50\n"
-                    + "stats_interval_secs: 0\nsinks:\n  splunk:\n    type: splunk_hec\n"
-                    + "    endpoint: http://127.0.0.1:" + hec.port() + "\n"
-                    + "    token: 11111111-2222-3333-4444-555555555555\n    health_check: false\n    max_events: 50\n"
-                    + "    retry: {initial_backoff_ms: 50, max_backoff_secs: 1}\n    spool: {max_bytes: 64MiB}\n");
-            String template = Golden.line("audit_workspace_build_start").json();
-            int total = 4000;
-            AtomicInteger written = new AtomicInteger();
-            Thread writer = new Thread(() -> {
+  @Test
+  @Timeout(240)
+  void fiveKillsWhileFollowingAGrowingLogLoseNothing() throws Exception {
+    WireMockServer hec =
+        new WireMockServer(
+            wireMockConfig().bindAddress("127.0.0.1").dynamicPort().containerThreads(20));
+    hec.stubFor(
+        post(urlPathEqualTo("/services/collector/event"))
+            .willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\",\"code\":0}")));
+    hec.start();
+    Process proc = null;
+    try {
+      Path log = tmp.resolve("coderd.log");
+      Files.createFile(log);
+      Path cfg = tmp.resolve("auditship.yaml");
+      Files.writeString(
+          cfg,
+          "source:\n  type: file\n  path: "
+              + log
+              + "\n  follow: true\n  poll_interval_ms: 50\n"
+              + "data_dir: "
+              + tmp.resolve("state")
+              + "\nbatch_max_events: 50\nbatch_linger_ms: 50\n"
+              + "stats_interval_secs: 0\nsinks:\n  splunk:\n    type: splunk_hec\n"
+              + "    endpoint: http://127.0.0.1:"
+              + hec.port()
+              + "\n"
+              + "    token: 11111111-2222-3333-4444-555555555555\n    health_check: false\n    max_events: 50\n"
+              + "    retry: {initial_backoff_ms: 50, max_backoff_secs: 1}\n    spool: {max_bytes: 64MiB}\n");
+      String template = Golden.line("audit_workspace_build_start").json();
+      int total = 4000;
+      AtomicInteger written = new AtomicInteger();
+      Thread writer =
+          new Thread(
+              () -> {
                 try (OutputStream out = Files.newOutputStream(log, StandardOpenOption.APPEND)) {
-                    for (int i = 0; i < total; i++) {
-                        out.write(template.replace(GOLDEN_ID, FaultIT.id(i)).getBytes(StandardCharsets.UTF_8));
-                        if (i % 7 == 0) {
-                            out.write("Some other server line\n".getBytes(StandardCharsets.UTF_8));
-                        }
-                        out.flush();
-                        written.incrementAndGet();
-                        if (i % 20 == 0) {
-                            Thread.sleep(60);
-                        }
+                  for (int i = 0; i < total; i++) {
+                    out.write(
+                        template
+                            .replace(GOLDEN_ID, FaultIT.id(i))
+                            .getBytes(StandardCharsets.UTF_8));
+                    if (i % 7 == 0) {
+                      out.write("Some other server line\n".getBytes(StandardCharsets.UTF_8));
                     }
+                    out.flush();
+                    written.incrementAndGet();
+                    if (i % 20 == 0) {
+                      Thread.sleep(60);
+                    }
+                  }
                 } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
+                  throw new IllegalStateException(e);
                 }
-            }, "log-writer");
-            writer.start();
-            Path stderr = tmp.resolve("exporter.log");
-            int kills = 0;
-            proc = start(cfg, stderr);
-            while (kills < 5) {
-                Thread.sleep(1500 + kills * 300L);
-                proc.destroyForcibly(); // SIGKILL
-                assertThat(proc.waitFor(20, TimeUnit.SECONDS)).isTrue();
-                kills++;
-                proc = start(cfg, stderr);
-            }
-            writer.join(120_000);
-            assertThat(written.get()).isEqualTo(total);
-            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> FaultIT.hecIds(hec.findAll(com.github.tomakehurst.wiremock.client.WireMock
-                            .postRequestedFor(urlPathEqualTo("/services/collector/event")))).size() >= total);
-            proc.destroy(); // SIGTERM: graceful
-            assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(proc.exitValue()).as(Files.readString(stderr)).isZero();
-            Map<String, Integer> ids = FaultIT.hecIds(hec.findAll(com.github.tomakehurst.wiremock.client.WireMock
-                    .postRequestedFor(urlPathEqualTo("/services/collector/event"))));
-            FaultIT.report("kill -9 five times while following a growing log (spool)", total, ids);
-            assertThat(ids.keySet()).hasSize(total);
-            // At-least-once: duplicates come from the batches in flight at each kill, so they stay bounded.
-            int dup = ids.values().stream().mapToInt(c -> c - 1).sum();
-            assertThat(dup).isLessThanOrEqualTo(5 * 2 * 50);
-        } finally {
-            if (proc != null) {
-                proc.destroyForcibly();
-            }
-            hec.stop();
-        }
+              },
+              "log-writer");
+      writer.start();
+      Path stderr = tmp.resolve("exporter.log");
+      int kills = 0;
+      proc = start(cfg, stderr);
+      while (kills < 5) {
+        Thread.sleep(1500 + kills * 300L);
+        proc.destroyForcibly(); // SIGKILL
+        assertThat(proc.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        kills++;
+        proc = start(cfg, stderr);
+      }
+      writer.join(120_000);
+      assertThat(written.get()).isEqualTo(total);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  FaultIT.hecIds(
+                              hec.findAll(
+                                  com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                                      urlPathEqualTo("/services/collector/event"))))
+                          .size()
+                      >= total);
+      proc.destroy(); // SIGTERM: graceful
+      assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(proc.exitValue()).as(Files.readString(stderr)).isZero();
+      Map<String, Integer> ids =
+          FaultIT.hecIds(
+              hec.findAll(
+                  com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                      urlPathEqualTo("/services/collector/event"))));
+      FaultIT.report("kill -9 five times while following a growing log (spool)", total, ids);
+      assertThat(ids.keySet()).hasSize(total);
+      // At-least-once: duplicates come from the batches in flight at each kill, so they stay
+      // bounded.
+      int dup = ids.values().stream().mapToInt(c -> c - 1).sum();
+      assertThat(dup).isLessThanOrEqualTo(5 * 2 * 50);
+    } finally {
+      if (proc != null) {
+        proc.destroyForcibly();
+      }
+      hec.stop();
     }
+  }
 
-    private static Process start(Path cfg, Path stderr) throws IOException {
-        ProcessBuilder pb = Cli.builder(cfg.getParent(), Map.of(), "run", "--config", cfg.toString());
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
-        return pb.start();
-    }
+  private static Process start(Path cfg, Path stderr) throws IOException {
+    ProcessBuilder pb = Cli.builder(cfg.getParent(), Map.of(), "run", "--config", cfg.toString());
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+    return pb.start();
+  }
 }

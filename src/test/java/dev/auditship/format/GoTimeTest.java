@@ -4,59 +4,62 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class GoTimeTest {
-    @ParameterizedTest
-    @CsvSource({
-        "2025-07-03T07:12:44.381926Z, 1751526764.381926",
-        "2025-07-03T07:12:44Z, 1751526764.000000",
-        "2025-07-03T09:12:44.5+02:00, 1751526764.500000",
-        "2025-07-10T10:14:38.942776145Z, 1752142478.942776",
-        "1969-12-31T23:59:55.000123Z, -4.999877",
-        "1969-12-31T23:59:55Z, -5.000000",
-        "1970-01-01T00:00:00Z, 0.000000",
-    })
-    void epochMicrosIsFixedDecimal(String time, String expected) {
-        assertThat(GoTime.epochMicros(time)).isEqualTo(expected);
-    }
+  @ParameterizedTest
+  @CsvSource({
+    "2025-07-03T07:12:44.381926Z, 1751526764.381926",
+    "2025-07-03T07:12:44Z, 1751526764.000000",
+    "2025-07-03T09:12:44.5+02:00, 1751526764.500000",
+    "2025-07-10T10:14:38.942776145Z, 1752142478.942776",
+    "1969-12-31T23:59:55.000123Z, -4.999877",
+    "1969-12-31T23:59:55Z, -5.000000",
+    "1970-01-01T00:00:00Z, 0.000000",
+  })
+  void epochMicrosIsFixedDecimal(String time, String expected) {
+    assertThat(GoTime.epochMicros(time)).isEqualTo(expected);
+  }
 
-    @ParameterizedTest
-    @CsvSource({
-        "2025-07-03T07:12:44Z, 2025-07-03T07:12:44Z",
-        "2025-07-03T07:12:44.100Z, 2025-07-03T07:12:44.1Z",
-        "2025-07-03T07:12:44.000000001Z, 2025-07-03T07:12:44.000000001Z",
-        "2025-07-03T09:12:44.5+02:00, 2025-07-03T09:12:44.5+02:00",
-        "2025-07-03T07:12:44.5-00:30, 2025-07-03T07:12:44.5-00:30",
-    })
-    void rfc3339NanoTrimsZerosAndKeepsTheOffset(String in, String out) {
-        assertThat(GoTime.rfc3339Nano(GoTime.parse(in))).isEqualTo(out);
-    }
+  @ParameterizedTest
+  @CsvSource({
+    "2025-07-03T07:12:44Z, 2025-07-03T07:12:44Z",
+    "2025-07-03T07:12:44.100Z, 2025-07-03T07:12:44.1Z",
+    "2025-07-03T07:12:44.000000001Z, 2025-07-03T07:12:44.000000001Z",
+    "2025-07-03T09:12:44.5+02:00, 2025-07-03T09:12:44.5+02:00",
+    "2025-07-03T07:12:44.5-00:30, 2025-07-03T07:12:44.5-00:30",
+  })
+  void rfc3339NanoTrimsZerosAndKeepsTheOffset(String in, String out) {
+    assertThat(GoTime.rfc3339Nano(GoTime.parse(in))).isEqualTo(out);
+  }
 
-    @ParameterizedTest
-    @CsvSource({
-        "2025-07-03T07:12:44Z, true", "2025-07-03T07:12:44.123456789Z, true", "2025-07-03T07:12:44+02:00, true",
-        "2025-07-03t07:12:44.5z, true", "2024-02-29T00:00:00Z, true", "2025-02-29T00:00:00Z, false",
-        "2025-13-03T07:12:44Z, false", "2025-07-03T24:00:00Z, false", "2025-07-03T07:60:00Z, false",
-        "2025-07-03T07:12:44.1234567890Z, false", "2025-07-03T07:12:44., false", "2025-07-03T07:12:44.Z, false",
-        "2025-07-03T07:12:44+0200, false", "2025-07-03T07:12:44+24:00, false", "2025-07-03T07:12:44, false",
-        "2025-07-03T07:12:44ZZ, false", "2025-7-03T07:12:44Z, false", "2025-07-03 07:12:44Z, false",
-    })
-    void rfc3339Validation(String text, boolean valid) {
-        assertThat(GoTime.isRfc3339(text)).isEqualTo(valid);
-        if (valid) {
-            assertThat(GoTime.parse(text)).isNotNull();
-        }
+  @ParameterizedTest
+  @CsvSource({
+    "2025-07-03T07:12:44Z, true", "2025-07-03T07:12:44.123456789Z, true",
+        "2025-07-03T07:12:44+02:00, true",
+    "2025-07-03t07:12:44.5z, true", "2024-02-29T00:00:00Z, true", "2025-02-29T00:00:00Z, false",
+    "2025-13-03T07:12:44Z, false", "2025-07-03T24:00:00Z, false", "2025-07-03T07:60:00Z, false",
+    "2025-07-03T07:12:44.1234567890Z, false", "2025-07-03T07:12:44., false",
+        "2025-07-03T07:12:44.Z, false",
+    "2025-07-03T07:12:44+0200, false", "2025-07-03T07:12:44+24:00, false",
+        "2025-07-03T07:12:44, false",
+    "2025-07-03T07:12:44ZZ, false", "2025-7-03T07:12:44Z, false", "2025-07-03 07:12:44Z, false",
+  })
+  void rfc3339Validation(String text, boolean valid) {
+    assertThat(GoTime.isRfc3339(text)).isEqualTo(valid);
+    if (valid) {
+      assertThat(GoTime.parse(text)).isNotNull();
     }
+  }
 
-    @Test
-    void rejectsNonTimes() {
-        assertThat(GoTime.isRfc3339("2025-07-03")).isFalse();
-        assertThat(GoTime.isRfc3339("2025-07-03 07:12:44Z")).isFalse();
-        assertThatThrownBy(() -> GoTime.parse("soon")).hasMessage("not an RFC 3339 time: \"soon\"");
-        assertThat(GoTime.rfc3339Nano(Instant.parse("2025-07-03T07:12:44.390512107Z")))
-                .isEqualTo("2025-07-03T07:12:44.390512107Z");
-    }
+  @Test
+  void rejectsNonTimes() {
+    assertThat(GoTime.isRfc3339("2025-07-03")).isFalse();
+    assertThat(GoTime.isRfc3339("2025-07-03 07:12:44Z")).isFalse();
+    assertThatThrownBy(() -> GoTime.parse("soon")).hasMessage("not an RFC 3339 time: \"soon\"");
+    assertThat(GoTime.rfc3339Nano(Instant.parse("2025-07-03T07:12:44.390512107Z")))
+        .isEqualTo("2025-07-03T07:12:44.390512107Z");
+  }
 }

@@ -23,173 +23,219 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The run loop's contract: commit only after every sink accepted, filters counted, stop and abort. */
+/**
+ * The run loop's contract: commit only after every sink accepted, filters counted, stop and abort.
+ */
 class PipelineTest {
 
-    /** A source that hands out prepared batches and records commits. */
-    static final class ListSource implements Source {
-        final Deque<Batch> batches = new ArrayDeque<>();
-        final List<Object> commits = Collections.synchronizedList(new ArrayList<>());
-        final SourceStats stats = new SourceStats();
+  /** A source that hands out prepared batches and records commits. */
+  static final class ListSource implements Source {
+    final Deque<Batch> batches = new ArrayDeque<>();
+    final List<Object> commits = Collections.synchronizedList(new ArrayList<>());
+    final SourceStats stats = new SourceStats();
 
-        @Override
-        public Batch next(int max, Duration linger) {
-            return batches.poll();
-        }
-
-        @Override
-        public void commit(Batch batch) {
-            commits.add(batch.position());
-        }
-
-        @Override
-        public SourceStats stats() {
-            return stats;
-        }
+    @Override
+    public Batch next(int max, Duration linger) {
+      return batches.poll();
     }
 
-    /** A target that records what it accepted, optionally blocking until released. */
-    static class RecordingTarget implements Target {
-        final String name;
-        final List<Record> accepted = Collections.synchronizedList(new ArrayList<>());
-        final SinkStats stats = new SinkStats();
-        volatile CountDownLatch gate;
-        final CountDownLatch entered = new CountDownLatch(1);
-
-        RecordingTarget(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public void accept(List<Record> records) throws InterruptedException {
-            entered.countDown();
-            CountDownLatch g = gate;
-            if (g != null) {
-                g.await();
-            }
-            accepted.addAll(records);
-        }
-
-        @Override
-        public SinkStats stats() {
-            return stats;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
+    @Override
+    public void commit(Batch batch) {
+      commits.add(batch.position());
     }
 
-    private static List<Event> events() {
-        return Golden.lines().stream().map(g -> Golden.decodeOne(g.json())).toList();
+    @Override
+    public SourceStats stats() {
+      return stats;
+    }
+  }
+
+  /** A target that records what it accepted, optionally blocking until released. */
+  static class RecordingTarget implements Target {
+    final String name;
+    final List<Record> accepted = Collections.synchronizedList(new ArrayList<>());
+    final SinkStats stats = new SinkStats();
+    volatile CountDownLatch gate;
+    final CountDownLatch entered = new CountDownLatch(1);
+
+    RecordingTarget(String name) {
+      this.name = name;
     }
 
-    private static SinkRuntime sink(RecordingTarget t, EventFilter f) {
-        return new SinkRuntime(t.name, f, new JsonFormat(EnvelopeDefaults.CODER), t);
+    @Override
+    public void accept(List<Record> records) throws InterruptedException {
+      entered.countDown();
+      CountDownLatch g = gate;
+      if (g != null) {
+        g.await();
+      }
+      accepted.addAll(records);
     }
 
-    @Test
-    void everySinkGetsItsFilteredRecordsAndTheSourceCommitsAfterwards() throws Exception {
-        ListSource src = new ListSource();
-        List<Event> ev = events();
-        src.batches.add(new Source.Batch(ev.subList(0, 6), "p1"));
-        src.batches.add(new Source.Batch(ev.subList(6, 11), "p2"));
-        RecordingTarget all = new RecordingTarget("all");
-        RecordingTarget audit = new RecordingTarget("audit");
-        EventFilter onlyAudit = e -> e.kind() == dev.auditship.event.Kind.AUDIT;
-        Pipeline p = new Pipeline(src, EventFilter.ALL, List.of(sink(all, EventFilter.ALL), sink(audit, onlyAudit)),
-                100, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1));
-        p.run();
-        assertThat(all.accepted).hasSize(11);
-        assertThat(all.accepted.get(0).text()).isEqualTo(Golden.lines().get(0).json().strip());
-        assertThat(audit.accepted).hasSize(5).allSatisfy(r -> assertThat(r.event().kind().label()).isEqualTo("audit"));
-        assertThat(audit.stats.filtered.get()).isEqualTo(6);
-        assertThat(src.commits).containsExactly("p1", "p2");
+    @Override
+    public SinkStats stats() {
+      return stats;
     }
 
-    @Test
-    void theGlobalFilterDropsBeforeAnySinkAndIsCounted() throws Exception {
-        ListSource src = new ListSource();
-        src.batches.add(new Source.Batch(events(), "p"));
-        RecordingTarget t = new RecordingTarget("t");
-        Pipeline p = new Pipeline(src, e -> "ssh".equals(e.string("Type")), List.of(sink(t, EventFilter.ALL)), 100,
-                Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1));
-        p.run();
-        assertThat(t.accepted).hasSize(2);
-        assertThat(t.stats.filtered.get()).isZero();
-        assertThat(src.commits).containsExactly("p");
+    @Override
+    public String name() {
+      return name;
     }
+  }
 
-    @Test
-    void nothingIsCommittedWhileASinkHasNotAcceptedAndAbortLeavesItUncommitted() throws Exception {
-        ListSource src = new ListSource();
-        src.batches.add(new Source.Batch(events(), "p"));
-        RecordingTarget fast = new RecordingTarget("fast");
-        RecordingTarget slow = new RecordingTarget("slow");
-        slow.gate = new CountDownLatch(1);
-        Pipeline p = new Pipeline(src, EventFilter.ALL, List.of(sink(fast, EventFilter.ALL), sink(slow, EventFilter.ALL)),
-                100, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1));
-        Throwable[] thrown = new Throwable[1];
-        Thread runner = new Thread(() -> {
-            try {
+  private static List<Event> events() {
+    return Golden.lines().stream().map(g -> Golden.decodeOne(g.json())).toList();
+  }
+
+  private static SinkRuntime sink(RecordingTarget t, EventFilter f) {
+    return new SinkRuntime(t.name, f, new JsonFormat(EnvelopeDefaults.CODER), t);
+  }
+
+  @Test
+  void everySinkGetsItsFilteredRecordsAndTheSourceCommitsAfterwards() throws Exception {
+    ListSource src = new ListSource();
+    List<Event> ev = events();
+    src.batches.add(new Source.Batch(ev.subList(0, 6), "p1"));
+    src.batches.add(new Source.Batch(ev.subList(6, 11), "p2"));
+    RecordingTarget all = new RecordingTarget("all");
+    RecordingTarget audit = new RecordingTarget("audit");
+    EventFilter onlyAudit = e -> e.kind() == dev.auditship.event.Kind.AUDIT;
+    Pipeline p =
+        new Pipeline(
+            src,
+            EventFilter.ALL,
+            List.of(sink(all, EventFilter.ALL), sink(audit, onlyAudit)),
+            100,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    p.run();
+    assertThat(all.accepted).hasSize(11);
+    assertThat(all.accepted.get(0).text()).isEqualTo(Golden.lines().get(0).json().strip());
+    assertThat(audit.accepted)
+        .hasSize(5)
+        .allSatisfy(r -> assertThat(r.event().kind().label()).isEqualTo("audit"));
+    assertThat(audit.stats.filtered.get()).isEqualTo(6);
+    assertThat(src.commits).containsExactly("p1", "p2");
+  }
+
+  @Test
+  void theGlobalFilterDropsBeforeAnySinkAndIsCounted() throws Exception {
+    ListSource src = new ListSource();
+    src.batches.add(new Source.Batch(events(), "p"));
+    RecordingTarget t = new RecordingTarget("t");
+    Pipeline p =
+        new Pipeline(
+            src,
+            e -> "ssh".equals(e.string("Type")),
+            List.of(sink(t, EventFilter.ALL)),
+            100,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    p.run();
+    assertThat(t.accepted).hasSize(2);
+    assertThat(t.stats.filtered.get()).isZero();
+    assertThat(src.commits).containsExactly("p");
+  }
+
+  @Test
+  void nothingIsCommittedWhileASinkHasNotAcceptedAndAbortLeavesItUncommitted() throws Exception {
+    ListSource src = new ListSource();
+    src.batches.add(new Source.Batch(events(), "p"));
+    RecordingTarget fast = new RecordingTarget("fast");
+    RecordingTarget slow = new RecordingTarget("slow");
+    slow.gate = new CountDownLatch(1);
+    Pipeline p =
+        new Pipeline(
+            src,
+            EventFilter.ALL,
+            List.of(sink(fast, EventFilter.ALL), sink(slow, EventFilter.ALL)),
+            100,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    Throwable[] thrown = new Throwable[1];
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
                 p.run();
-            } catch (Throwable e) {
+              } catch (Throwable e) {
                 thrown[0] = e;
-            }
-        });
-        runner.start();
-        assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(src.commits).isEmpty();
-        p.stop();
-        Thread.sleep(50);
-        assertThat(src.commits).as("stop waits for the batch in flight").isEmpty();
-        p.abort();
-        runner.join(10_000);
-        assertThat(runner.isAlive()).isFalse();
-        assertThat(thrown[0]).isInstanceOf(InterruptedException.class);
-        assertThat(src.commits).isEmpty();
-        assertThat(slow.accepted).isEmpty();
-    }
+              }
+            });
+    runner.start();
+    assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(src.commits).isEmpty();
+    p.stop();
+    Thread.sleep(50);
+    assertThat(src.commits).as("stop waits for the batch in flight").isEmpty();
+    p.abort();
+    runner.join(10_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(thrown[0]).isInstanceOf(InterruptedException.class);
+    assertThat(src.commits).isEmpty();
+    assertThat(slow.accepted).isEmpty();
+  }
 
-    @Test
-    void stopAfterTheBatchInFlightCommitsItAndEndsCleanly() throws Exception {
-        ListSource src = new ListSource();
-        src.batches.add(new Source.Batch(events(), "p1"));
-        src.batches.add(new Source.Batch(events(), "p2"));
-        RecordingTarget slow = new RecordingTarget("slow");
-        slow.gate = new CountDownLatch(1);
-        Pipeline p = new Pipeline(src, EventFilter.ALL, List.of(sink(slow, EventFilter.ALL)), 100, Duration.ZERO,
-                Duration.ZERO, Duration.ofSeconds(1));
-        Thread runner = new Thread(() -> {
-            try {
+  @Test
+  void stopAfterTheBatchInFlightCommitsItAndEndsCleanly() throws Exception {
+    ListSource src = new ListSource();
+    src.batches.add(new Source.Batch(events(), "p1"));
+    src.batches.add(new Source.Batch(events(), "p2"));
+    RecordingTarget slow = new RecordingTarget("slow");
+    slow.gate = new CountDownLatch(1);
+    Pipeline p =
+        new Pipeline(
+            src,
+            EventFilter.ALL,
+            List.of(sink(slow, EventFilter.ALL)),
+            100,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
                 p.run();
-            } catch (Exception e) {
+              } catch (Exception e) {
                 throw new IllegalStateException(e);
-            }
-        });
-        runner.start();
-        assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
-        p.stop();
-        slow.gate.countDown();
-        runner.join(10_000);
-        assertThat(src.commits).containsExactly("p1");
-        assertThat(slow.accepted).hasSize(11);
-    }
+              }
+            });
+    runner.start();
+    assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    p.stop();
+    slow.gate.countDown();
+    runner.join(10_000);
+    assertThat(src.commits).containsExactly("p1");
+    assertThat(slow.accepted).hasSize(11);
+  }
 
-    @Test
-    void aSinkFailureEndsTheRunWithoutCommitting() {
-        ListSource src = new ListSource();
-        src.batches.add(new Source.Batch(events(), "p"));
-        Target broken = new RecordingTarget("broken") {
-            @Override
-            public void accept(List<Record> records) {
-                throw new java.io.UncheckedIOException(new java.io.IOException("stdout closed"));
-            }
+  @Test
+  void aSinkFailureEndsTheRunWithoutCommitting() {
+    ListSource src = new ListSource();
+    src.batches.add(new Source.Batch(events(), "p"));
+    Target broken =
+        new RecordingTarget("broken") {
+          @Override
+          public void accept(List<Record> records) {
+            throw new java.io.UncheckedIOException(new java.io.IOException("stdout closed"));
+          }
         };
-        Pipeline p = new Pipeline(src, EventFilter.ALL, List.of(new SinkRuntime("broken", EventFilter.ALL,
-                new JsonFormat(EnvelopeDefaults.CODER), broken)), 100, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1));
-        assertThatThrownBy(p::run).hasMessageContaining("stdout closed");
-        assertThat(src.commits).isEmpty();
-    }
+    Pipeline p =
+        new Pipeline(
+            src,
+            EventFilter.ALL,
+            List.of(
+                new SinkRuntime(
+                    "broken", EventFilter.ALL, new JsonFormat(EnvelopeDefaults.CODER), broken)),
+            100,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    assertThatThrownBy(p::run).hasMessageContaining("stdout closed");
+    assertThat(src.commits).isEmpty();
+  }
 }

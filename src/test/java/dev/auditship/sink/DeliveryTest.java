@@ -23,133 +23,171 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The retry wrapper: back-off, Retry-After, partial outcomes, dead letters, configuration-fault pauses. */
+/**
+ * The retry wrapper: back-off, Retry-After, partial outcomes, dead letters, configuration-fault
+ * pauses.
+ */
 class DeliveryTest {
-    @TempDir
-    Path tmp;
+  @TempDir Path tmp;
 
-    private final List<Duration> sleeps = new ArrayList<>();
-    private final Delivery.Sleeper sleeper = sleeps::add;
-    private static final RetryConfig RETRY = new RetryConfig(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0,
-            0.0, Duration.ofSeconds(30));
+  private final List<Duration> sleeps = new ArrayList<>();
+  private final Delivery.Sleeper sleeper = sleeps::add;
+  private static final RetryConfig RETRY =
+      new RetryConfig(
+          Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.0, Duration.ofSeconds(30));
 
-    /** A sink that answers from a script, one answer per send. */
-    static final class ScriptedSink implements Sink {
-        final Deque<Function<List<Record>, Outcome>> script = new ArrayDeque<>();
-        final List<List<Record>> sent = new ArrayList<>();
+  /** A sink that answers from a script, one answer per send. */
+  static final class ScriptedSink implements Sink {
+    final Deque<Function<List<Record>, Outcome>> script = new ArrayDeque<>();
+    final List<List<Record>> sent = new ArrayList<>();
 
-        @Override
-        public String name() {
-            return "scripted";
-        }
-
-        @Override
-        public Outcome send(List<Record> batch) {
-            sent.add(List.copyOf(batch));
-            Function<List<Record>, Outcome> f = script.poll();
-            return f == null ? Outcome.delivered() : f.apply(batch);
-        }
+    @Override
+    public String name() {
+      return "scripted";
     }
 
-    private static List<Record> records(int n) {
-        List<Record> out = new ArrayList<>();
-        List<Golden.Line> g = Golden.lines();
-        for (int i = 0; i < n; i++) {
-            Event e = Golden.decodeOne(g.get(i % g.size()).json());
-            out.add(new Record(e, "record-" + i));
-        }
-        return out;
+    @Override
+    public Outcome send(List<Record> batch) {
+      sent.add(List.copyOf(batch));
+      Function<List<Record>, Outcome> f = script.poll();
+      return f == null ? Outcome.delivered() : f.apply(batch);
     }
+  }
 
-    private DeadLetters deadLetters() {
-        return new DeadLetters(new NdjsonFile(tmp.resolve("dl.ndjson")), new JsonFormat(EnvelopeDefaults.CODER),
-                Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+  private static List<Record> records(int n) {
+    List<Record> out = new ArrayList<>();
+    List<Golden.Line> g = Golden.lines();
+    for (int i = 0; i < n; i++) {
+      Event e = Golden.decodeOne(g.get(i % g.size()).json());
+      out.add(new Record(e, "record-" + i));
     }
+    return out;
+  }
 
-    @Test
-    void transientFailuresBackOffExponentiallyUntilDelivered() throws Exception {
-        ScriptedSink sink = new ScriptedSink();
-        for (int i = 0; i < 6; i++) {
-            sink.script.add(b -> Outcome.retry(b, "HTTP 503", null));
-        }
-        SinkStats stats = new SinkStats();
-        new Delivery(sink, RETRY, deadLetters(), stats, sleeper).deliver(records(3));
-        assertThat(sink.sent).hasSize(7).allSatisfy(b -> assertThat(b).hasSize(3));
-        assertThat(sleeps).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
-                Duration.ofMillis(800), Duration.ofMillis(1600), Duration.ofMillis(2000));
-        assertThat(stats.delivered.get()).isEqualTo(3);
-        assertThat(stats.retried.get()).isEqualTo(18);
+  private DeadLetters deadLetters() {
+    return new DeadLetters(
+        new NdjsonFile(tmp.resolve("dl.ndjson")),
+        new JsonFormat(EnvelopeDefaults.CODER),
+        Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+  }
+
+  @Test
+  void transientFailuresBackOffExponentiallyUntilDelivered() throws Exception {
+    ScriptedSink sink = new ScriptedSink();
+    for (int i = 0; i < 6; i++) {
+      sink.script.add(b -> Outcome.retry(b, "HTTP 503", null));
     }
+    SinkStats stats = new SinkStats();
+    new Delivery(sink, RETRY, deadLetters(), stats, sleeper).deliver(records(3));
+    assertThat(sink.sent).hasSize(7).allSatisfy(b -> assertThat(b).hasSize(3));
+    assertThat(sleeps)
+        .containsExactly(
+            Duration.ofMillis(100),
+            Duration.ofMillis(200),
+            Duration.ofMillis(400),
+            Duration.ofMillis(800),
+            Duration.ofMillis(1600),
+            Duration.ofMillis(2000));
+    assertThat(stats.delivered.get()).isEqualTo(3);
+    assertThat(stats.retried.get()).isEqualTo(18);
+  }
 
-    @Test
-    void retryAfterIsHonouredWhenLongerAndCappedAtTenMinutes() throws Exception {
-        ScriptedSink sink = new ScriptedSink();
-        sink.script.add(b -> Outcome.retry(b, "HTTP 429", Duration.ofSeconds(7)));
-        sink.script.add(b -> Outcome.retry(b, "HTTP 429", Duration.ofMillis(1)));
-        sink.script.add(b -> Outcome.retry(b, "HTTP 503", Duration.ofDays(2)));
-        new Delivery(sink, RETRY, deadLetters(), new SinkStats(), sleeper).deliver(records(1));
-        assertThat(sleeps).containsExactly(Duration.ofSeconds(7), Duration.ofMillis(200), Duration.ofMinutes(10));
-    }
+  @Test
+  void retryAfterIsHonouredWhenLongerAndCappedAtTenMinutes() throws Exception {
+    ScriptedSink sink = new ScriptedSink();
+    sink.script.add(b -> Outcome.retry(b, "HTTP 429", Duration.ofSeconds(7)));
+    sink.script.add(b -> Outcome.retry(b, "HTTP 429", Duration.ofMillis(1)));
+    sink.script.add(b -> Outcome.retry(b, "HTTP 503", Duration.ofDays(2)));
+    new Delivery(sink, RETRY, deadLetters(), new SinkStats(), sleeper).deliver(records(1));
+    assertThat(sleeps)
+        .containsExactly(Duration.ofSeconds(7), Duration.ofMillis(200), Duration.ofMinutes(10));
+  }
 
-    @Test
-    void partialOutcomesResendOnlyWhatFailedAndDeadLetterTheRejected() throws Exception {
-        ScriptedSink sink = new ScriptedSink();
-        sink.script.add(b -> new Outcome(List.of(new Outcome.Rejection(b.get(1), "HEC code 6: Invalid data format")),
-                b.subList(2, 4), "resend after the bad event", null, false));
-        SinkStats stats = new SinkStats();
-        List<Record> batch = records(4);
-        new Delivery(sink, RETRY, deadLetters(), stats, sleeper).deliver(batch);
-        assertThat(sink.sent.get(1)).containsExactly(batch.get(2), batch.get(3));
-        assertThat(stats.delivered.get()).isEqualTo(3);
-        assertThat(stats.deadLettered.get()).isEqualTo(1);
-        List<String> dl = Files.readAllLines(tmp.resolve("dl.ndjson"));
-        assertThat(dl).hasSize(1);
-        assertThat(dl.get(0)).isEqualTo("{\"time\":\"2026-01-02T03:04:05Z\",\"sink\":\"scripted\",\"reason\":"
+  @Test
+  void partialOutcomesResendOnlyWhatFailedAndDeadLetterTheRejected() throws Exception {
+    ScriptedSink sink = new ScriptedSink();
+    sink.script.add(
+        b ->
+            new Outcome(
+                List.of(new Outcome.Rejection(b.get(1), "HEC code 6: Invalid data format")),
+                b.subList(2, 4),
+                "resend after the bad event",
+                null,
+                false));
+    SinkStats stats = new SinkStats();
+    List<Record> batch = records(4);
+    new Delivery(sink, RETRY, deadLetters(), stats, sleeper).deliver(batch);
+    assertThat(sink.sent.get(1)).containsExactly(batch.get(2), batch.get(3));
+    assertThat(stats.delivered.get()).isEqualTo(3);
+    assertThat(stats.deadLettered.get()).isEqualTo(1);
+    List<String> dl = Files.readAllLines(tmp.resolve("dl.ndjson"));
+    assertThat(dl).hasSize(1);
+    assertThat(dl.get(0))
+        .isEqualTo(
+            "{\"time\":\"2026-01-02T03:04:05Z\",\"sink\":\"scripted\",\"reason\":"
                 + "\"HEC code 6: Invalid data format\",\"kind\":\"audit\",\"id\":\"95f7c392-da3e-480c-a579-8909f145fbe2\","
-                + "\"event\":" + Golden.line("audit_user_login").json().strip() + ",\"record\":\"record-1\"}");
-    }
+                + "\"event\":"
+                + Golden.line("audit_user_login").json().strip()
+                + ",\"record\":\"record-1\"}");
+  }
 
-    @Test
-    void aConfigurationFaultPausesAndProbesWithoutDroppingAnything() throws Exception {
-        ScriptedSink sink = new ScriptedSink();
-        for (int i = 0; i < 3; i++) {
-            sink.script.add(b -> Outcome.configFault(b, "HTTP 403 code 4: Invalid token"));
-        }
-        SinkStats stats = new SinkStats();
-        new Delivery(sink, RETRY, deadLetters(), stats, sleeper).deliver(records(2));
-        assertThat(sleeps).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
-        assertThat(sink.sent).hasSize(4);
-        assertThat(stats.delivered.get()).isEqualTo(2);
-        assertThat(stats.pausedMillis.get()).isEqualTo(90_000);
-        assertThat(stats.deadLettered.get()).isZero();
+  @Test
+  void aConfigurationFaultPausesAndProbesWithoutDroppingAnything() throws Exception {
+    ScriptedSink sink = new ScriptedSink();
+    for (int i = 0; i < 3; i++) {
+      sink.script.add(b -> Outcome.configFault(b, "HTTP 403 code 4: Invalid token"));
     }
+    SinkStats stats = new SinkStats();
+    new Delivery(sink, RETRY, deadLetters(), stats, sleeper).deliver(records(2));
+    assertThat(sleeps)
+        .containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
+    assertThat(sink.sent).hasSize(4);
+    assertThat(stats.delivered.get()).isEqualTo(2);
+    assertThat(stats.pausedMillis.get()).isEqualTo(90_000);
+    assertThat(stats.deadLettered.get()).isZero();
+  }
 
-    @Test
-    void anInterruptAtShutdownLeavesTheBatchUndelivered() {
-        ScriptedSink sink = new ScriptedSink();
-        sink.script.add(b -> Outcome.retry(b, "down", null));
-        Delivery d = new Delivery(sink, RETRY, deadLetters(), new SinkStats(), x -> {
-            throw new InterruptedException("shutdown");
-        });
-        assertThatThrownBy(() -> d.deliver(records(1))).isInstanceOf(InterruptedException.class);
-    }
+  @Test
+  void anInterruptAtShutdownLeavesTheBatchUndelivered() {
+    ScriptedSink sink = new ScriptedSink();
+    sink.script.add(b -> Outcome.retry(b, "down", null));
+    Delivery d =
+        new Delivery(
+            sink,
+            RETRY,
+            deadLetters(),
+            new SinkStats(),
+            x -> {
+              throw new InterruptedException("shutdown");
+            });
+    assertThatThrownBy(() -> d.deliver(records(1))).isInstanceOf(InterruptedException.class);
+  }
 
-    @Test
-    void aDeadLetterFileThatCannotBeWrittenHoldsTheEventBackInsteadOfDroppingIt() throws Exception {
-        Path blocker = tmp.resolve("file");
-        Files.writeString(blocker, "x");
-        DeadLetters broken = new DeadLetters(new NdjsonFile(blocker.resolve("dl.ndjson")),
-                new JsonFormat(EnvelopeDefaults.CODER), Clock.systemUTC());
-        ScriptedSink sink = new ScriptedSink();
-        sink.script.add(b -> Outcome.rejected(List.of(new Outcome.Rejection(b.get(0), "too large"))));
-        List<Duration> waits = new ArrayList<>();
-        Delivery d = new Delivery(sink, RETRY, broken, new SinkStats(), w -> {
-            waits.add(w);
-            if (waits.size() == 3) {
+  @Test
+  void aDeadLetterFileThatCannotBeWrittenHoldsTheEventBackInsteadOfDroppingIt() throws Exception {
+    Path blocker = tmp.resolve("file");
+    Files.writeString(blocker, "x");
+    DeadLetters broken =
+        new DeadLetters(
+            new NdjsonFile(blocker.resolve("dl.ndjson")),
+            new JsonFormat(EnvelopeDefaults.CODER),
+            Clock.systemUTC());
+    ScriptedSink sink = new ScriptedSink();
+    sink.script.add(b -> Outcome.rejected(List.of(new Outcome.Rejection(b.get(0), "too large"))));
+    List<Duration> waits = new ArrayList<>();
+    Delivery d =
+        new Delivery(
+            sink,
+            RETRY,
+            broken,
+            new SinkStats(),
+            w -> {
+              waits.add(w);
+              if (waits.size() == 3) {
                 throw new InterruptedException("stop the test");
-            }
-        });
-        assertThatThrownBy(() -> d.deliver(records(1))).isInstanceOf(InterruptedException.class);
-        assertThat(waits).hasSize(3);
-    }
+              }
+            });
+    assertThatThrownBy(() -> d.deliver(records(1))).isInstanceOf(InterruptedException.class);
+    assertThat(waits).hasSize(3);
+  }
 }

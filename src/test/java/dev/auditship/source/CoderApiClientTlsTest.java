@@ -14,26 +14,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The API client reads tls.ca_file as the sinks do, and names the file when it cannot use it. */
 class CoderApiClientTlsTest {
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    private static CoderApiClient client(Path caFile) throws IOException {
-        return new CoderApiClient(URI.create("https://127.0.0.1:1"), Secret.of("t"), Duration.ofSeconds(1),
-                new CoderApiSourceConfig.Tls(caFile, false));
-    }
+  private static CoderApiClient client(Path caFile) throws IOException {
+    return new CoderApiClient(
+        URI.create("https://127.0.0.1:1"),
+        Secret.of("t"),
+        Duration.ofSeconds(1),
+        new CoderApiSourceConfig.Tls(caFile, false));
+  }
 
-    @Test
-    void aMissingCaFileIsNamed() {
-        Path missing = dir.resolve("missing.pem");
-        assertThatThrownBy(() -> client(missing)).isInstanceOf(IOException.class)
-                .hasMessage("cannot read tls.ca_file " + missing + ": NoSuchFileException");
-    }
+  @Test
+  void aMissingCaFileIsNamed() {
+    Path missing = dir.resolve("missing.pem");
+    assertThatThrownBy(() -> client(missing))
+        .isInstanceOf(IOException.class)
+        .hasMessage("cannot read tls.ca_file " + missing + ": NoSuchFileException");
+  }
 
-    @Test
-    void aCaFileWithoutCertificatesIsNamed() throws Exception {
-        Path empty = dir.resolve("empty.pem");
-        Files.writeString(empty, "no PEM here\n");
-        assertThatThrownBy(() -> client(empty)).isInstanceOf(IOException.class)
-                .hasMessage("tls.ca_file " + empty + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
-    }
+  @Test
+  void aCaFileWithoutCertificatesIsNamed() throws Exception {
+    Path empty = dir.resolve("empty.pem");
+    Files.writeString(empty, "no PEM here\n");
+    assertThatThrownBy(() -> client(empty))
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "tls.ca_file " + empty + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+  }
 }

@@ -37,567 +37,730 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Coder API source against a fake Coder (WireMock on 127.0.0.1) that pages, drifts, fails and recovers. */
+/**
+ * The Coder API source against a fake Coder (WireMock on 127.0.0.1) that pages, drifts, fails and
+ * recovers.
+ */
 class CoderApiSourceTest {
-    private static final Instant BASE = Instant.parse("2025-07-03T06:00:00Z");
-    private static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
-    private static final HumanFormat HUMAN = new HumanFormat(false);
+  private static final Instant BASE = Instant.parse("2025-07-03T06:00:00Z");
+  private static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
+  private static final HumanFormat HUMAN = new HumanFormat(false);
 
-    @TempDir
-    Path dir;
-    private FakeCoder coder;
-    private final List<CoderApiSource> opened = new ArrayList<>();
+  @TempDir Path dir;
+  private FakeCoder coder;
+  private final List<CoderApiSource> opened = new ArrayList<>();
 
-    @BeforeEach
-    void start() {
-        coder = new FakeCoder();
+  @BeforeEach
+  void start() {
+    coder = new FakeCoder();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (CoderApiSource s : opened) {
+      s.close();
+    }
+    coder.close();
+  }
+
+  /** Source options for a test; defaults poll fast and back off briefly. */
+  private final class Opts {
+    List<Kind> kinds = List.of(Kind.AUDIT, Kind.CONNECTION);
+    int pageSize = 100;
+    Instant floor;
+    Duration overlap = Duration.ofSeconds(120);
+    int maxOpen = 100;
+    Map<Kind, String> q = Map.of();
+    Secret token = Secret.of("test-token");
+    Path checkpoint = dir.resolve("state/coder-api.checkpoint.json");
+
+    CoderApiSource open() throws Exception {
+      CoderApiSource.Settings s =
+          new CoderApiSource.Settings(
+              coder.endpoint(),
+              kinds,
+              Duration.ofMillis(50),
+              pageSize,
+              floor,
+              q,
+              checkpoint,
+              maxOpen,
+              overlap,
+              List.of("coderd"),
+              Duration.ofMillis(20),
+              Duration.ofMillis(200));
+      CoderApiSource src =
+          new CoderApiSource(
+              s,
+              new CoderApiClient(
+                  coder.endpoint(), token, Duration.ofSeconds(5), CoderApiSourceConfig.Tls.DEFAULT),
+              new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()));
+      opened.add(src);
+      return src;
+    }
+  }
+
+  /** Drives a source as the pipeline does: next, then commit once "every sink accepted". */
+  private final class Run {
+    final CoderApiSource src;
+    final List<Event> got = new ArrayList<>();
+    final int max;
+
+    Run(CoderApiSource src, int max) {
+      this.src = src;
+      this.max = max;
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        for (CoderApiSource s : opened) {
-            s.close();
-        }
-        coder.close();
+    void step() throws Exception {
+      Source.Batch b = src.next(max, Duration.ZERO);
+      got.addAll(b.events());
+      src.commit(b);
     }
 
-    /** Source options for a test; defaults poll fast and back off briefly. */
-    private final class Opts {
-        List<Kind> kinds = List.of(Kind.AUDIT, Kind.CONNECTION);
-        int pageSize = 100;
-        Instant floor;
-        Duration overlap = Duration.ofSeconds(120);
-        int maxOpen = 100;
-        Map<Kind, String> q = Map.of();
-        Secret token = Secret.of("test-token");
-        Path checkpoint = dir.resolve("state/coder-api.checkpoint.json");
-
-        CoderApiSource open() throws Exception {
-            CoderApiSource.Settings s = new CoderApiSource.Settings(coder.endpoint(), kinds, Duration.ofMillis(50),
-                    pageSize, floor, q, checkpoint, maxOpen, overlap, List.of("coderd"), Duration.ofMillis(20),
-                    Duration.ofMillis(200));
-            CoderApiSource src = new CoderApiSource(s, new CoderApiClient(coder.endpoint(), token,
-                    Duration.ofSeconds(5), CoderApiSourceConfig.Tls.DEFAULT),
-                    new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()));
-            opened.add(src);
-            return src;
-        }
+    Run until(int n) {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInSameThread()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(1))
+          .until(
+              () -> {
+                step();
+                return got.size() >= n;
+              });
+      assertThat(got).hasSize(n);
+      return this;
     }
 
-    /** Drives a source as the pipeline does: next, then commit once "every sink accepted". */
-    private final class Run {
-        final CoderApiSource src;
-        final List<Event> got = new ArrayList<>();
-        final int max;
-
-        Run(CoderApiSource src, int max) {
-            this.src = src;
-            this.max = max;
-        }
-
-        void step() throws Exception {
-            Source.Batch b = src.next(max, Duration.ZERO);
-            got.addAll(b.events());
-            src.commit(b);
-        }
-
-        Run until(int n) {
-            await().atMost(Duration.ofSeconds(20)).pollInSameThread().pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(1)).until(() -> {
-                        step();
-                        return got.size() >= n;
-                    });
-            assertThat(got).hasSize(n);
-            return this;
-        }
-
-        /** Lets the source poll a few more times; nothing more may come. */
-        Run quiet() {
-            int before = coder.requests().size();
-            int n = got.size();
-            await().atMost(Duration.ofSeconds(20)).pollInSameThread().pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(1)).until(() -> {
-                        step();
-                        return coder.requests().size() >= before + 4;
-                    });
-            assertThat(got).hasSize(n);
-            return this;
-        }
+    /** Lets the source poll a few more times; nothing more may come. */
+    Run quiet() {
+      int before = coder.requests().size();
+      int n = got.size();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInSameThread()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(1))
+          .until(
+              () -> {
+                step();
+                return coder.requests().size() >= before + 4;
+              });
+      assertThat(got).hasSize(n);
+      return this;
     }
+  }
 
-    private static List<String> ids(List<Event> events) {
-        return events.stream().map(Event::id).toList();
+  private static List<String> ids(List<Event> events) {
+    return events.stream().map(Event::id).toList();
+  }
+
+  private static void assertTimeOrderAndUnique(List<Event> events) {
+    Instant prev = Instant.MIN;
+    for (Event e : events) {
+      Instant t = GoTime.parse(e.time()).toInstant();
+      assertThat(t).as("time order at %s", e).isAfterOrEqualTo(prev);
+      prev = t;
     }
+    assertThat(new HashSet<>(ids(events))).hasSameSizeAs(events);
+  }
 
-    private static void assertTimeOrderAndUnique(List<Event> events) {
-        Instant prev = Instant.MIN;
-        for (Event e : events) {
-            Instant t = GoTime.parse(e.time()).toInstant();
-            assertThat(t).as("time order at %s", e).isAfterOrEqualTo(prev);
-            prev = t;
-        }
-        assertThat(new HashSet<>(ids(events))).hasSameSizeAs(events);
+  private static ObjectNode[] auditRows(int from, int to) {
+    ObjectNode[] rows = new ObjectNode[to - from];
+    for (int i = from; i < to; i++) {
+      rows[i - from] = ApiRows.audit(i, BASE);
     }
+    return rows;
+  }
 
-    private static ObjectNode[] auditRows(int from, int to) {
-        ObjectNode[] rows = new ObjectNode[to - from];
-        for (int i = from; i < to; i++) {
-            rows[i - from] = ApiRows.audit(i, BASE);
-        }
-        return rows;
-    }
+  private JsonNode checkpointJson(Opts o) throws Exception {
+    return ApiRows.M.readTree(Files.readString(o.checkpoint));
+  }
 
-    private JsonNode checkpointJson(Opts o) throws Exception {
-        return ApiRows.M.readTree(Files.readString(o.checkpoint));
-    }
+  @Test
+  void readsEveryPageOnceOldestFirstWithTheSessionToken() throws Exception {
+    coder.addAudit(auditRows(0, 230));
+    ObjectNode web =
+        ApiRows.web(
+            ApiRows.uuid("w", 1),
+            BASE.plusMillis(100_500).toString(),
+            "workspace_app",
+            "code-server",
+            200,
+            ApiRows.BROWSER);
+    coder.addConnections(web);
+    Opts o = new Opts();
+    o.pageSize = 50;
+    o.overlap = Duration.ofSeconds(10);
+    Run run = new Run(o.open(), 100).until(231).quiet();
 
-    @Test
-    void readsEveryPageOnceOldestFirstWithTheSessionToken() throws Exception {
-        coder.addAudit(auditRows(0, 230));
-        ObjectNode web = ApiRows.web(ApiRows.uuid("w", 1), BASE.plusMillis(100_500).toString(), "workspace_app",
-                "code-server", 200, ApiRows.BROWSER);
-        coder.addConnections(web);
-        Opts o = new Opts();
-        o.pageSize = 50;
-        o.overlap = Duration.ofSeconds(10);
-        Run run = new Run(o.open(), 100).until(231).quiet();
-
-        assertTimeOrderAndUnique(run.got);
-        assertThat(run.got.get(0).id()).isEqualTo(ApiRows.uuid("a", 0));
-        assertThat(run.got.get(101).id()).isEqualTo(ApiRows.uuid("w", 1)); // between audit rows 100 and 101
-        assertThat(run.got.get(101).kind()).isEqualTo(Kind.CONNECTION);
-        assertThat(coder.requests()).extracting(FakeCoder.Seen::path, FakeCoder.Seen::limit, FakeCoder.Seen::offset)
-                .startsWith(org.assertj.core.groups.Tuple.tuple("/api/v2/audit", 50, 0),
-                        org.assertj.core.groups.Tuple.tuple("/api/v2/audit", 50, 50),
-                        org.assertj.core.groups.Tuple.tuple("/api/v2/audit", 50, 100),
-                        org.assertj.core.groups.Tuple.tuple("/api/v2/audit", 50, 150),
-                        org.assertj.core.groups.Tuple.tuple("/api/v2/audit", 50, 200),
-                        org.assertj.core.groups.Tuple.tuple("/api/v2/connectionlog", 50, 0));
-        coder.server().verify(getRequestedFor(urlPathEqualTo("/api/v2/audit"))
+    assertTimeOrderAndUnique(run.got);
+    assertThat(run.got.get(0).id()).isEqualTo(ApiRows.uuid("a", 0));
+    assertThat(run.got.get(101).id())
+        .isEqualTo(ApiRows.uuid("w", 1)); // between audit rows 100 and 101
+    assertThat(run.got.get(101).kind()).isEqualTo(Kind.CONNECTION);
+    assertThat(coder.requests())
+        .extracting(FakeCoder.Seen::path, FakeCoder.Seen::limit, FakeCoder.Seen::offset)
+        .startsWith(
+            org.assertj.core.groups.Tuple.tuple("/api/v2/audit", 50, 0),
+            org.assertj.core.groups.Tuple.tuple("/api/v2/audit", 50, 50),
+            org.assertj.core.groups.Tuple.tuple("/api/v2/audit", 50, 100),
+            org.assertj.core.groups.Tuple.tuple("/api/v2/audit", 50, 150),
+            org.assertj.core.groups.Tuple.tuple("/api/v2/audit", 50, 200),
+            org.assertj.core.groups.Tuple.tuple("/api/v2/connectionlog", 50, 0));
+    coder
+        .server()
+        .verify(
+            getRequestedFor(urlPathEqualTo("/api/v2/audit"))
                 .withHeader("Coder-Session-Token", equalTo("test-token")));
-        assertThat(coder.requests()).allSatisfy(r -> assertThat(r.token()).isEqualTo("test-token"));
-        // Later polls stop at the first page: its oldest row is older than newest - overlap_secs.
-        List<FakeCoder.Seen> later = coder.requests().subList(6, coder.requests().size());
-        assertThat(later).allSatisfy(r -> assertThat(r.offset()).isZero());
-        JsonNode cp = checkpointJson(o);
-        assertThat(cp.path("audit").path("newest").asText()).isEqualTo(BASE.plusSeconds(229).toString());
-        assertThat(cp.path("audit").path("seen").has(ApiRows.uuid("a", 229))).isTrue();
-        assertThat(cp.path("audit").path("seen").has(ApiRows.uuid("a", 0))).isFalse(); // outside the overlap
-    }
+    assertThat(coder.requests()).allSatisfy(r -> assertThat(r.token()).isEqualTo("test-token"));
+    // Later polls stop at the first page: its oldest row is older than newest - overlap_secs.
+    List<FakeCoder.Seen> later = coder.requests().subList(6, coder.requests().size());
+    assertThat(later).allSatisfy(r -> assertThat(r.offset()).isZero());
+    JsonNode cp = checkpointJson(o);
+    assertThat(cp.path("audit").path("newest").asText())
+        .isEqualTo(BASE.plusSeconds(229).toString());
+    assertThat(cp.path("audit").path("seen").has(ApiRows.uuid("a", 229))).isTrue();
+    assertThat(cp.path("audit").path("seen").has(ApiRows.uuid("a", 0)))
+        .isFalse(); // outside the overlap
+  }
 
-    @Test
-    void rowsThatArriveWhilePagingAreNeitherLostNorRepeated() throws Exception {
-        coder.addAudit(auditRows(0, 120));
-        AtomicBoolean inserted = new AtomicBoolean();
-        coder.hook(s -> {
-            if (s.path().equals("/api/v2/audit") && s.offset() == 50 && inserted.compareAndSet(false, true)) {
-                coder.addAudit(auditRows(120, 150)); // 30 newer rows push everything 30 offsets down
-            }
+  @Test
+  void rowsThatArriveWhilePagingAreNeitherLostNorRepeated() throws Exception {
+    coder.addAudit(auditRows(0, 120));
+    AtomicBoolean inserted = new AtomicBoolean();
+    coder.hook(
+        s -> {
+          if (s.path().equals("/api/v2/audit")
+              && s.offset() == 50
+              && inserted.compareAndSet(false, true)) {
+            coder.addAudit(auditRows(120, 150)); // 30 newer rows push everything 30 offsets down
+          }
         });
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.AUDIT);
-        o.pageSize = 50;
-        Run run = new Run(o.open(), 500).until(150);
-        assertTimeOrderAndUnique(run.got);
-        assertThat(ids(run.got)).containsExactlyInAnyOrder(ids(List.of(auditEvents(0, 150))).toArray(String[]::new));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.pageSize = 50;
+    Run run = new Run(o.open(), 500).until(150);
+    assertTimeOrderAndUnique(run.got);
+    assertThat(ids(run.got))
+        .containsExactlyInAnyOrder(ids(List.of(auditEvents(0, 150))).toArray(String[]::new));
 
-        // A row Coder commits late (its time is before the newest exported) is still found within overlap_secs.
-        coder.addAudit(ApiRows.login(ApiRows.uuid("late", 1), BASE.plusSeconds(140).plusMillis(1).toString(),
-                ApiRows.uuid("r", 9999)));
-        run.until(151).quiet();
-        assertThat(run.got.get(150).id()).isEqualTo(ApiRows.uuid("late", 1));
+    // A row Coder commits late (its time is before the newest exported) is still found within
+    // overlap_secs.
+    coder.addAudit(
+        ApiRows.login(
+            ApiRows.uuid("late", 1),
+            BASE.plusSeconds(140).plusMillis(1).toString(),
+            ApiRows.uuid("r", 9999)));
+    run.until(151).quiet();
+    assertThat(run.got.get(150).id()).isEqualTo(ApiRows.uuid("late", 1));
+  }
+
+  private Event[] auditEvents(int from, int to) throws Exception {
+    ApiMapper m = new ApiMapper(List.of("coderd"));
+    Event[] out = new Event[to - from];
+    for (int i = from; i < to; i++) {
+      out[i - from] =
+          m.event(
+              ApiMapper.Line.AUDIT, (ApiJson.Obj) ApiJson.parse(ApiRows.audit(i, BASE).toString()));
     }
+    return out;
+  }
 
-    private Event[] auditEvents(int from, int to) throws Exception {
-        ApiMapper m = new ApiMapper(List.of("coderd"));
-        Event[] out = new Event[to - from];
-        for (int i = from; i < to; i++) {
-            out[i - from] = m.event(ApiMapper.Line.AUDIT, (ApiJson.Obj) ApiJson.parse(ApiRows.audit(i, BASE).toString()));
-        }
-        return out;
-    }
+  @Test
+  void aConnectionThatClosesBetweenPollsGivesItsDisconnectLine() throws Exception {
+    ObjectNode ssh =
+        ApiRows.ssh(ApiRows.uuid("s", 1), "2025-07-10T10:14:38.942776Z", ApiRows.uuid("c", 1));
+    coder.addConnections(ssh);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    Run run = new Run(o.open(), 100).until(1).quiet();
+    assertThat(run.got.get(0).string("ConnectionStatus")).isEqualTo("connected");
+    assertThat(checkpointJson(o).path("connection").path("open").has(ApiRows.uuid("s", 1)))
+        .isTrue();
 
-    @Test
-    void aConnectionThatClosesBetweenPollsGivesItsDisconnectLine() throws Exception {
-        ObjectNode ssh = ApiRows.ssh(ApiRows.uuid("s", 1), "2025-07-10T10:14:38.942776Z", ApiRows.uuid("c", 1));
-        coder.addConnections(ssh);
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.CONNECTION);
-        Run run = new Run(o.open(), 100).until(1).quiet();
-        assertThat(run.got.get(0).string("ConnectionStatus")).isEqualTo("connected");
-        assertThat(checkpointJson(o).path("connection").path("open").has(ApiRows.uuid("s", 1))).isTrue();
-
-        coder.change(() -> ApiRows.close(ssh, "2025-07-10T10:31:05.199314Z", 127,
-                "process exited with error status: 127"));
-        run.until(2).quiet();
-        Event d = run.got.get(1);
-        assertThat(JSON.format(d)).isEqualTo("{\"ts\":\"2025-07-10T10:31:05.199314Z\",\"level\":\"INFO\",\"msg\":"
+    coder.change(
+        () ->
+            ApiRows.close(
+                ssh, "2025-07-10T10:31:05.199314Z", 127, "process exited with error status: 127"));
+    run.until(2).quiet();
+    Event d = run.got.get(1);
+    assertThat(JSON.format(d))
+        .isEqualTo(
+            "{\"ts\":\"2025-07-10T10:31:05.199314Z\",\"level\":\"INFO\",\"msg\":"
                 + "\"connection_log\",\"caller\":\"/home/runner/work/coder/coder/enterprise/audit/backends/slog.go:36\","
                 + "\"func\":\"github.com/coder/coder/v2/enterprise/audit/backends.(*SlogExporter).ExportStruct\","
-                + "\"logger_names\":[\"coderd\"],\"fields\":{\"ID\":\"" + ApiMapper.disconnectId(ApiRows.uuid("s", 1))
+                + "\"logger_names\":[\"coderd\"],\"fields\":{\"ID\":\""
+                + ApiMapper.disconnectId(ApiRows.uuid("s", 1))
                 + "\",\"OrganizationID\":\"0665a54f-0b77-4a58-94aa-59646fa38a74\",\"WorkspaceOwnerID\":"
                 + "\"6dea5f8c-ecec-4cf0-a5bd-bc2c63af2efa\",\"WorkspaceID\":\"3c0b37c8-e58c-4980-b9a1-2732410480a5\","
                 + "\"WorkspaceName\":\"dev\",\"AgentName\":\"main\",\"Type\":\"ssh\",\"Code\":127,\"Ip\":"
                 + "\"fd7a:115c:a1e0:4b86:9046:80e:6c70:33b7\",\"UserAgent\":\"\",\"UserID\":null,\"SlugOrPort\":\"\","
-                + "\"ConnectionID\":\"" + ApiRows.uuid("c", 1) + "\",\"DisconnectReason\":\"process exited with error "
+                + "\"ConnectionID\":\""
+                + ApiRows.uuid("c", 1)
+                + "\",\"DisconnectReason\":\"process exited with error "
                 + "status: 127\",\"Time\":\"2025-07-10T10:31:05.199314Z\",\"ConnectionStatus\":\"disconnected\"}}");
-        assertThat(checkpointJson(o).path("connection").path("open").size()).isZero();
-        // Found by re-reading the overlap window: no lookup by connection ID was needed.
-        assertThat(coder.requests()).noneMatch(r -> r.q() != null && r.q().startsWith("connection_id:"));
+    assertThat(checkpointJson(o).path("connection").path("open").size()).isZero();
+    // Found by re-reading the overlap window: no lookup by connection ID was needed.
+    assertThat(coder.requests())
+        .noneMatch(r -> r.q() != null && r.q().startsWith("connection_id:"));
+  }
+
+  @Test
+  void aLongOpenConnectionIsFoundClosedThroughTheOngoingListing() throws Exception {
+    ObjectNode ssh = ApiRows.ssh(ApiRows.uuid("s", 1), BASE.toString(), ApiRows.uuid("c", 1));
+    coder.addConnections(ssh);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.overlap = Duration.ZERO;
+    Run run = new Run(o.open(), 100).until(1);
+    // Newer web rows move the cutoff past the ssh row, so polls no longer list it.
+    coder.addConnections(
+        ApiRows.web(
+            ApiRows.uuid("w", 1),
+            BASE.plusSeconds(3600).toString(),
+            "port_forwarding",
+            "8080",
+            502,
+            ApiRows.BROWSER));
+    run.until(2).quiet();
+    assertThat(coder.requests()).anyMatch(r -> "status:ongoing".equals(r.q()));
+    coder.change(() -> ApiRows.close(ssh, BASE.plusSeconds(7200).toString(), 0, ""));
+    run.until(3).quiet();
+    Event d = run.got.get(2);
+    assertThat(d.string("ConnectionStatus")).isEqualTo("disconnected");
+    assertThat(HUMAN.format(d))
+        .startsWith(
+            "2025-07-03 08:00:00.000 [info]  coderd: connection_log  ID="
+                + ApiMapper.disconnectId(ApiRows.uuid("s", 1))
+                + "  ")
+        .contains(
+            "  Code=0  ",
+            "  DisconnectReason=\"\"  ",
+            "  Time=\"2025-07-03T08:00:00Z\"  ConnectionStatus=disconnected");
+    assertThat(coder.requests())
+        .anyMatch(r -> ("connection_id:" + ApiRows.uuid("c", 1)).equals(r.q()));
+    assertThat(checkpointJson(o).path("connection").path("open").size()).isZero();
+  }
+
+  @Test
+  void aRowFirstSeenClosedGivesBothLinesAndWebRowsOne() throws Exception {
+    ObjectNode closed =
+        ApiRows.close(
+            ApiRows.ssh(ApiRows.uuid("s", 1), BASE.toString(), ApiRows.uuid("c", 1)),
+            BASE.plusSeconds(90).toString(),
+            1,
+            "exit status 1");
+    ObjectNode web =
+        ApiRows.web(
+            ApiRows.uuid("w", 1),
+            BASE.plusSeconds(30).toString(),
+            "workspace_app",
+            "terminal",
+            200,
+            "curl/8.5.0");
+    coder.addConnections(closed, web);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    Run run = new Run(o.open(), 100).until(3).quiet();
+    assertThat(run.got)
+        .extracting(e -> e.string("ConnectionStatus") + " " + e.string("Type") + " " + e.time())
+        .containsExactly(
+            "connected ssh 2025-07-03T06:00:00Z",
+            "connected workspace_app 2025-07-03T06:00:30Z",
+            "disconnected ssh 2025-07-03T06:01:30Z");
+    assertThat(HUMAN.format(run.got.get(1)))
+        .contains(
+            "  Code=200  ",
+            "  UserID=" + ApiRows.ALICE + "  ",
+            "  SlugOrPort=terminal  ConnectionID=<nil>  ");
+    assertThat(checkpointJson(o).path("connection").path("open").size()).isZero();
+  }
+
+  @Test
+  void countCappedAt2000IsNotRelied() throws Exception {
+    coder.addAudit(auditRows(0, 2300));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.pageSize = 500;
+    o.floor = null;
+    Run run = new Run(o.open(), 1000).until(2300).quiet();
+    assertTimeOrderAndUnique(run.got);
+    assertThat(coder.requests()).anyMatch(r -> r.offset() == 2000);
+    assertThat(run.got.get(2299).id()).isEqualTo(ApiRows.uuid("a", 2299));
+  }
+
+  @Test
+  void unauthorizedGivesOneErrorKeepsTheCheckpointAndRecovers() throws Exception {
+    coder.addAudit(auditRows(0, 3));
+    Path tokenFile = dir.resolve("token");
+    Files.writeString(tokenFile, "wrong-token-value\n");
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.token = Secret.fromFile(tokenFile);
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 100);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInSameThread()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(1))
+          .until(
+              () -> {
+                run.step();
+                return coder.requests().size() >= 4;
+              });
+      assertThat(run.got).isEmpty();
+      assertThat(log.at(Level.ERROR))
+          .containsExactly(
+              "Cannot poll Coder's API: Coder refused the session "
+                  + "token (HTTP 401): check token or token_file, and that its user has the Owner or Auditor role "
+                  + "(and a Premium licence). path=/api/v2/audit message=\"Invalid session token.: The session token "
+                  + "is not valid or has expired.\" Retrying with back-off; the checkpoint does not move. endpoint="
+                  + coder.endpoint()
+                  + " retry_in="
+                  + log.at(Level.ERROR).get(0).replaceAll(".* retry_in=", ""));
+      // The checkpoint exists (the floor is kept) but has exported nothing.
+      assertThat(checkpointJson(o).path("audit").path("newest").isNull()).isTrue();
+
+      Files.writeString(
+          tokenFile, "test-token\n"); // the token file is re-read: rotation needs no restart
+      run.until(3).quiet();
+      assertThat(log.at(Level.INFO)).anyMatch(m -> m.startsWith("Coder's API answers again."));
+      assertThat(log.at(Level.ERROR)).hasSize(1);
+      assertThat(log.all())
+          .noneMatch(m -> m.contains("wrong-token-value") || m.contains("test-token"));
     }
+  }
 
-    @Test
-    void aLongOpenConnectionIsFoundClosedThroughTheOngoingListing() throws Exception {
-        ObjectNode ssh = ApiRows.ssh(ApiRows.uuid("s", 1), BASE.toString(), ApiRows.uuid("c", 1));
-        coder.addConnections(ssh);
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.CONNECTION);
-        o.overlap = Duration.ZERO;
-        Run run = new Run(o.open(), 100).until(1);
-        // Newer web rows move the cutoff past the ssh row, so polls no longer list it.
-        coder.addConnections(ApiRows.web(ApiRows.uuid("w", 1), BASE.plusSeconds(3600).toString(), "port_forwarding",
-                "8080", 502, ApiRows.BROWSER));
-        run.until(2).quiet();
-        assertThat(coder.requests()).anyMatch(r -> "status:ongoing".equals(r.q()));
-        coder.change(() -> ApiRows.close(ssh, BASE.plusSeconds(7200).toString(), 0, ""));
-        run.until(3).quiet();
-        Event d = run.got.get(2);
-        assertThat(d.string("ConnectionStatus")).isEqualTo("disconnected");
-        assertThat(HUMAN.format(d)).startsWith("2025-07-03 08:00:00.000 [info]  coderd: connection_log  ID="
-                + ApiMapper.disconnectId(ApiRows.uuid("s", 1)) + "  ").contains("  Code=0  ", "  DisconnectReason=\"\"  ",
-                "  Time=\"2025-07-03T08:00:00Z\"  ConnectionStatus=disconnected");
-        assertThat(coder.requests()).anyMatch(r -> ("connection_id:" + ApiRows.uuid("c", 1)).equals(r.q()));
-        assertThat(checkpointJson(o).path("connection").path("open").size()).isZero();
+  @Test
+  void serverErrorsAndRateLimitsBackOffAndRetry() throws Exception {
+    coder.addAudit(auditRows(0, 5));
+    coder.failNext(500, 2, null);
+    coder.failNext(503, 1, null);
+    coder.failNext(429, 1, "0");
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 100).until(5).quiet();
+      assertThat(ids(run.got))
+          .containsExactly(ids(List.of(auditEvents(0, 5))).toArray(String[]::new));
+      assertThat(log.at(Level.WARN))
+          .hasSize(1)
+          .allMatch(
+              m ->
+                  m.startsWith(
+                      "Polling Coder's API failed: Coder "
+                          + "answered HTTP 500. path=/api/v2/audit message=\"Internal error fetching audit logs.: pq: "
+                          + "canceling statement due to statement timeout\" Retrying with back-off;"));
+      assertThat(log.at(Level.ERROR)).isEmpty();
     }
+  }
 
-    @Test
-    void aRowFirstSeenClosedGivesBothLinesAndWebRowsOne() throws Exception {
-        ObjectNode closed = ApiRows.close(ApiRows.ssh(ApiRows.uuid("s", 1), BASE.toString(), ApiRows.uuid("c", 1)),
-                BASE.plusSeconds(90).toString(), 1, "exit status 1");
-        ObjectNode web = ApiRows.web(ApiRows.uuid("w", 1), BASE.plusSeconds(30).toString(), "workspace_app",
-                "terminal", 200, "curl/8.5.0");
-        coder.addConnections(closed, web);
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.CONNECTION);
-        Run run = new Run(o.open(), 100).until(3).quiet();
-        assertThat(run.got).extracting(e -> e.string("ConnectionStatus") + " " + e.string("Type") + " " + e.time())
-                .containsExactly("connected ssh 2025-07-03T06:00:00Z", "connected workspace_app 2025-07-03T06:00:30Z",
-                        "disconnected ssh 2025-07-03T06:01:30Z");
-        assertThat(HUMAN.format(run.got.get(1))).contains("  Code=200  ", "  UserID=" + ApiRows.ALICE + "  ",
-                "  SlugOrPort=terminal  ConnectionID=<nil>  ");
-        assertThat(checkpointJson(o).path("connection").path("open").size()).isZero();
+  @Test
+  void aBadRequestAboutThePageSizeShrinksThePage() throws Exception {
+    coder.addAudit(auditRows(0, 60));
+    coder.maxLimit(30);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.pageSize = 200;
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 100).until(60).quiet();
+      assertTimeOrderAndUnique(run.got);
+      assertThat(coder.requests())
+          .extracting(FakeCoder.Seen::limit)
+          .startsWith(200, 100, 50, 25, 25, 25);
+      assertThat(log.at(Level.WARN))
+          .containsExactly(
+              "Coder refused the page size; asking for smaller pages. page_size=200 new_page_size=100 message="
+                  + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
+                  + "32-bit positive integer: page too large\"",
+              "Coder refused the page size; asking for smaller pages. page_size=100 new_page_size=50 message="
+                  + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
+                  + "32-bit positive integer: page too large\"",
+              "Coder refused the page size; asking for smaller pages. page_size=50 new_page_size=25 message="
+                  + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
+                  + "32-bit positive integer: page too large\"");
     }
+  }
 
-    @Test
-    void countCappedAt2000IsNotRelied() throws Exception {
-        coder.addAudit(auditRows(0, 2300));
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.AUDIT);
-        o.pageSize = 500;
-        o.floor = null;
-        Run run = new Run(o.open(), 1000).until(2300).quiet();
-        assertTimeOrderAndUnique(run.got);
-        assertThat(coder.requests()).anyMatch(r -> r.offset() == 2000);
-        assertThat(run.got.get(2299).id()).isEqualTo(ApiRows.uuid("a", 2299));
+  @Test
+  void aRefusedQueryIsOneErrorAndTheQueryIsPassedThrough() throws Exception {
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.q = Map.of(Kind.CONNECTION, "bad");
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 100);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInSameThread()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(1))
+          .until(
+              () -> {
+                run.step();
+                return coder.requests().size() >= 3;
+              });
+      assertThat(coder.requests()).allMatch(r -> "bad".equals(r.q()));
+      assertThat(log.at(Level.ERROR))
+          .hasSize(1)
+          .allMatch(
+              m ->
+                  m.startsWith(
+                      "Cannot poll Coder's API: Coder "
+                          + "refused the request (HTTP 400): check q. path=/api/v2/connectionlog message=\"Invalid "
+                          + "connection search query.; search: 'search' is not a valid query param\""));
     }
+  }
 
-    @Test
-    void unauthorizedGivesOneErrorKeepsTheCheckpointAndRecovers() throws Exception {
-        coder.addAudit(auditRows(0, 3));
-        Path tokenFile = dir.resolve("token");
-        Files.writeString(tokenFile, "wrong-token-value\n");
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.AUDIT);
-        o.token = Secret.fromFile(tokenFile);
-        try (LogCapture log = new LogCapture(CoderApiSource.class)) {
-            Run run = new Run(o.open(), 100);
-            await().atMost(Duration.ofSeconds(20)).pollInSameThread().pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(1)).until(() -> {
-                        run.step();
-                        return coder.requests().size() >= 4;
-                    });
-            assertThat(run.got).isEmpty();
-            assertThat(log.at(Level.ERROR)).containsExactly("Cannot poll Coder's API: Coder refused the session "
-                    + "token (HTTP 401): check token or token_file, and that its user has the Owner or Auditor role "
-                    + "(and a Premium licence). path=/api/v2/audit message=\"Invalid session token.: The session token "
-                    + "is not valid or has expired.\" Retrying with back-off; the checkpoint does not move. endpoint="
-                    + coder.endpoint() + " retry_in=" + log.at(Level.ERROR).get(0).replaceAll(".* retry_in=", ""));
-            // The checkpoint exists (the floor is kept) but has exported nothing.
-            assertThat(checkpointJson(o).path("audit").path("newest").isNull()).isTrue();
+  @Test
+  void aMalformedRowIsQuarantinedAndTheRestGoOn() throws Exception {
+    ObjectNode badId =
+        ApiRows.login("not-a-uuid", BASE.plusSeconds(1).toString(), ApiRows.uuid("r", 1));
+    ObjectNode badStatus =
+        ApiRows.login(ApiRows.uuid("a", 2), BASE.plusSeconds(2).toString(), ApiRows.uuid("r", 2));
+    badStatus.put("status_code", "201");
+    coder.addAudit(ApiRows.audit(0, BASE), badId, badStatus, ApiRows.audit(3, BASE));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    CoderApiSource src = o.open();
+    Run run = new Run(src, 100).until(2).quiet();
+    assertThat(ids(run.got)).containsExactly(ApiRows.uuid("a", 0), ApiRows.uuid("a", 3));
+    List<String> rejects =
+        Files.readAllLines(dir.resolve("rejects.ndjson"), StandardCharsets.UTF_8);
+    assertThat(rejects).hasSize(2); // once each, although every poll re-reads them
+    JsonNode first = ApiRows.M.readTree(rejects.get(0));
+    assertThat(first.get("input").asText()).isEqualTo("coder_api /api/v2/audit");
+    assertThat(first.get("line").asInt()).isEqualTo(2);
+    assertThat(first.get("reason").asText())
+        .isEqualTo("\"status_code\" must be a 32-bit integer, got \"201\"");
+    assertThat(ApiRows.M.readTree(first.get("original").asText())).isEqualTo(badStatus);
+    assertThat(ApiRows.M.readTree(rejects.get(1)).get("reason").asText())
+        .isEqualTo("\"id\" must be a UUID, got \"not-a-uuid\"");
+    assertThat(src.stats().rejected.get()).isEqualTo(2);
+  }
 
-            Files.writeString(tokenFile, "test-token\n"); // the token file is re-read: rotation needs no restart
-            run.until(3).quiet();
-            assertThat(log.at(Level.INFO)).anyMatch(m -> m.startsWith("Coder's API answers again."));
-            assertThat(log.at(Level.ERROR)).hasSize(1);
-            assertThat(log.all()).noneMatch(m -> m.contains("wrong-token-value") || m.contains("test-token"));
-        }
+  @Test
+  void aRestartNeitherLosesNorRepeatsCommittedEvents() throws Exception {
+    coder.addAudit(auditRows(0, 300));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    CoderApiSource first = o.open();
+    Source.Batch b1 = first.next(100, Duration.ZERO);
+    first.commit(b1);
+    Source.Batch b2 =
+        first.next(100, Duration.ZERO); // delivered, but the process dies before the commit
+    assertThat(ids(b1.events()))
+        .containsExactly(ids(List.of(auditEvents(0, 100))).toArray(String[]::new));
+    assertThat(ids(b2.events()))
+        .containsExactly(ids(List.of(auditEvents(100, 200))).toArray(String[]::new));
+    first.close();
+    opened.remove(first);
+
+    Run second = new Run(o.open(), 100).until(200).quiet();
+    assertThat(ids(second.got))
+        .containsExactly(ids(List.of(auditEvents(100, 300))).toArray(String[]::new));
+    opened.get(0).close();
+    opened.clear();
+
+    coder.addAudit(auditRows(300, 310));
+    Run third = new Run(o.open(), 100).until(10).quiet();
+    assertThat(ids(third.got))
+        .containsExactly(ids(List.of(auditEvents(300, 310))).toArray(String[]::new));
+    try (var files = Files.list(o.checkpoint.getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactly("coder-api.checkpoint.json");
     }
+  }
 
-    @Test
-    void serverErrorsAndRateLimitsBackOffAndRetry() throws Exception {
-        coder.addAudit(auditRows(0, 5));
-        coder.failNext(500, 2, null);
-        coder.failNext(503, 1, null);
-        coder.failNext(429, 1, "0");
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.AUDIT);
-        try (LogCapture log = new LogCapture(CoderApiSource.class)) {
-            Run run = new Run(o.open(), 100).until(5).quiet();
-            assertThat(ids(run.got)).containsExactly(ids(List.of(auditEvents(0, 5))).toArray(String[]::new));
-            assertThat(log.at(Level.WARN)).hasSize(1).allMatch(m -> m.startsWith("Polling Coder's API failed: Coder "
-                    + "answered HTTP 500. path=/api/v2/audit message=\"Internal error fetching audit logs.: pq: "
-                    + "canceling statement due to statement timeout\" Retrying with back-off;"));
-            assertThat(log.at(Level.ERROR)).isEmpty();
-        }
+  @Test
+  void anOpenConnectionSurvivesARestart() throws Exception {
+    ObjectNode ssh = ApiRows.ssh(ApiRows.uuid("s", 1), BASE.toString(), ApiRows.uuid("c", 1));
+    coder.addConnections(ssh);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.overlap = Duration.ZERO;
+    new Run(o.open(), 100).until(1);
+    opened.get(0).close();
+    opened.clear();
+    coder.change(
+        () -> ApiRows.close(ssh, BASE.plusSeconds(60).toString(), 130, "signal: interrupt"));
+    Run after = new Run(o.open(), 100).until(1).quiet();
+    assertThat(after.got.get(0).string("ConnectionStatus")).isEqualTo("disconnected");
+    assertThat(after.got.get(0).string("DisconnectReason")).isEqualTo("signal: interrupt");
+  }
+
+  @Test
+  void reExportingTheSameRowsGivesTheSameBytes() throws Exception {
+    coder.addAudit(auditRows(0, 20));
+    coder.addConnections(
+        ApiRows.close(
+            ApiRows.ssh(ApiRows.uuid("s", 1), BASE.plusSeconds(3).toString(), ApiRows.uuid("c", 1)),
+            BASE.plusSeconds(9).toString(),
+            0,
+            ""),
+        ApiRows.web(
+            ApiRows.uuid("w", 1),
+            BASE.plusSeconds(4).toString(),
+            "port_forwarding",
+            "8080",
+            502,
+            ApiRows.BROWSER));
+    List<List<String>> exports = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Opts o = new Opts();
+      o.checkpoint = dir.resolve("export" + i + "/cp.json");
+      Run run = new Run(o.open(), 7).until(23);
+      List<String> text = new ArrayList<>();
+      for (Event e : run.got) {
+        text.add(JSON.format(e));
+        text.add(HUMAN.format(e));
+      }
+      exports.add(text);
     }
-
-    @Test
-    void aBadRequestAboutThePageSizeShrinksThePage() throws Exception {
-        coder.addAudit(auditRows(0, 60));
-        coder.maxLimit(30);
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.AUDIT);
-        o.pageSize = 200;
-        try (LogCapture log = new LogCapture(CoderApiSource.class)) {
-            Run run = new Run(o.open(), 100).until(60).quiet();
-            assertTimeOrderAndUnique(run.got);
-            assertThat(coder.requests()).extracting(FakeCoder.Seen::limit).startsWith(200, 100, 50, 25, 25, 25);
-            assertThat(log.at(Level.WARN)).containsExactly(
-                    "Coder refused the page size; asking for smaller pages. page_size=200 new_page_size=100 message="
-                            + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
-                            + "32-bit positive integer: page too large\"",
-                    "Coder refused the page size; asking for smaller pages. page_size=100 new_page_size=50 message="
-                            + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
-                            + "32-bit positive integer: page too large\"",
-                    "Coder refused the page size; asking for smaller pages. page_size=50 new_page_size=25 message="
-                            + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
-                            + "32-bit positive integer: page too large\"");
-        }
-    }
-
-    @Test
-    void aRefusedQueryIsOneErrorAndTheQueryIsPassedThrough() throws Exception {
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.CONNECTION);
-        o.q = Map.of(Kind.CONNECTION, "bad");
-        try (LogCapture log = new LogCapture(CoderApiSource.class)) {
-            Run run = new Run(o.open(), 100);
-            await().atMost(Duration.ofSeconds(20)).pollInSameThread().pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(1)).until(() -> {
-                        run.step();
-                        return coder.requests().size() >= 3;
-                    });
-            assertThat(coder.requests()).allMatch(r -> "bad".equals(r.q()));
-            assertThat(log.at(Level.ERROR)).hasSize(1).allMatch(m -> m.startsWith("Cannot poll Coder's API: Coder "
-                    + "refused the request (HTTP 400): check q. path=/api/v2/connectionlog message=\"Invalid "
-                    + "connection search query.; search: 'search' is not a valid query param\""));
-        }
-    }
-
-    @Test
-    void aMalformedRowIsQuarantinedAndTheRestGoOn() throws Exception {
-        ObjectNode badId = ApiRows.login("not-a-uuid", BASE.plusSeconds(1).toString(), ApiRows.uuid("r", 1));
-        ObjectNode badStatus = ApiRows.login(ApiRows.uuid("a", 2), BASE.plusSeconds(2).toString(), ApiRows.uuid("r", 2));
-        badStatus.put("status_code", "201");
-        coder.addAudit(ApiRows.audit(0, BASE), badId, badStatus, ApiRows.audit(3, BASE));
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.AUDIT);
-        CoderApiSource src = o.open();
-        Run run = new Run(src, 100).until(2).quiet();
-        assertThat(ids(run.got)).containsExactly(ApiRows.uuid("a", 0), ApiRows.uuid("a", 3));
-        List<String> rejects = Files.readAllLines(dir.resolve("rejects.ndjson"), StandardCharsets.UTF_8);
-        assertThat(rejects).hasSize(2); // once each, although every poll re-reads them
-        JsonNode first = ApiRows.M.readTree(rejects.get(0));
-        assertThat(first.get("input").asText()).isEqualTo("coder_api /api/v2/audit");
-        assertThat(first.get("line").asInt()).isEqualTo(2);
-        assertThat(first.get("reason").asText()).isEqualTo("\"status_code\" must be a 32-bit integer, got \"201\"");
-        assertThat(ApiRows.M.readTree(first.get("original").asText())).isEqualTo(badStatus);
-        assertThat(ApiRows.M.readTree(rejects.get(1)).get("reason").asText())
-                .isEqualTo("\"id\" must be a UUID, got \"not-a-uuid\"");
-        assertThat(src.stats().rejected.get()).isEqualTo(2);
-    }
-
-    @Test
-    void aRestartNeitherLosesNorRepeatsCommittedEvents() throws Exception {
-        coder.addAudit(auditRows(0, 300));
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.AUDIT);
-        CoderApiSource first = o.open();
-        Source.Batch b1 = first.next(100, Duration.ZERO);
-        first.commit(b1);
-        Source.Batch b2 = first.next(100, Duration.ZERO); // delivered, but the process dies before the commit
-        assertThat(ids(b1.events())).containsExactly(ids(List.of(auditEvents(0, 100))).toArray(String[]::new));
-        assertThat(ids(b2.events())).containsExactly(ids(List.of(auditEvents(100, 200))).toArray(String[]::new));
-        first.close();
-        opened.remove(first);
-
-        Run second = new Run(o.open(), 100).until(200).quiet();
-        assertThat(ids(second.got)).containsExactly(ids(List.of(auditEvents(100, 300))).toArray(String[]::new));
-        opened.get(0).close();
-        opened.clear();
-
-        coder.addAudit(auditRows(300, 310));
-        Run third = new Run(o.open(), 100).until(10).quiet();
-        assertThat(ids(third.got)).containsExactly(ids(List.of(auditEvents(300, 310))).toArray(String[]::new));
-        try (var files = Files.list(o.checkpoint.getParent())) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("coder-api.checkpoint.json");
-        }
-    }
-
-    @Test
-    void anOpenConnectionSurvivesARestart() throws Exception {
-        ObjectNode ssh = ApiRows.ssh(ApiRows.uuid("s", 1), BASE.toString(), ApiRows.uuid("c", 1));
-        coder.addConnections(ssh);
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.CONNECTION);
-        o.overlap = Duration.ZERO;
-        new Run(o.open(), 100).until(1);
-        opened.get(0).close();
-        opened.clear();
-        coder.change(() -> ApiRows.close(ssh, BASE.plusSeconds(60).toString(), 130, "signal: interrupt"));
-        Run after = new Run(o.open(), 100).until(1).quiet();
-        assertThat(after.got.get(0).string("ConnectionStatus")).isEqualTo("disconnected");
-        assertThat(after.got.get(0).string("DisconnectReason")).isEqualTo("signal: interrupt");
-    }
-
-    @Test
-    void reExportingTheSameRowsGivesTheSameBytes() throws Exception {
-        coder.addAudit(auditRows(0, 20));
-        coder.addConnections(ApiRows.close(ApiRows.ssh(ApiRows.uuid("s", 1), BASE.plusSeconds(3).toString(),
-                        ApiRows.uuid("c", 1)), BASE.plusSeconds(9).toString(), 0, ""),
-                ApiRows.web(ApiRows.uuid("w", 1), BASE.plusSeconds(4).toString(), "port_forwarding", "8080", 502,
-                        ApiRows.BROWSER));
-        List<List<String>> exports = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            Opts o = new Opts();
-            o.checkpoint = dir.resolve("export" + i + "/cp.json");
-            Run run = new Run(o.open(), 7).until(23);
-            List<String> text = new ArrayList<>();
-            for (Event e : run.got) {
-                text.add(JSON.format(e));
-                text.add(HUMAN.format(e));
-            }
-            exports.add(text);
-        }
-        assertThat(exports.get(1)).isEqualTo(exports.get(0));
-        assertThat(exports.get(0).get(0)).isEqualTo("{\"ts\":\"2025-07-03T06:00:00Z\",\"level\":\"INFO\",\"msg\":"
+    assertThat(exports.get(1)).isEqualTo(exports.get(0));
+    assertThat(exports.get(0).get(0))
+        .isEqualTo(
+            "{\"ts\":\"2025-07-03T06:00:00Z\",\"level\":\"INFO\",\"msg\":"
                 + "\"audit_log\",\"caller\":\"/home/runner/work/coder/coder/enterprise/audit/backends/slog.go:36\","
                 + "\"func\":\"github.com/coder/coder/v2/enterprise/audit/backends.(*SlogExporter).ExportStruct\","
-                + "\"logger_names\":[\"coderd\"],\"fields\":{\"ID\":\"" + ApiRows.uuid("a", 0) + "\",\"Time\":"
+                + "\"logger_names\":[\"coderd\"],\"fields\":{\"ID\":\""
+                + ApiRows.uuid("a", 0)
+                + "\",\"Time\":"
                 + "\"2025-07-03T06:00:00Z\",\"UserID\":\"6dea5f8c-ecec-4cf0-a5bd-bc2c63af2efa\",\"OrganizationID\":"
-                + "\"00000000-0000-0000-0000-000000000000\",\"Ip\":\"203.0.113.45\",\"UserAgent\":\"" + ApiRows.BROWSER
+                + "\"00000000-0000-0000-0000-000000000000\",\"Ip\":\"203.0.113.45\",\"UserAgent\":\""
+                + ApiRows.BROWSER
                 + "\",\"ResourceType\":\"api_key\",\"ResourceID\":\"6dea5f8c-ecec-4cf0-a5bd-bc2c63af2efa\","
                 + "\"ResourceTarget\":\"\",\"Action\":\"login\",\"Diff\":{},\"StatusCode\":201,\"AdditionalFields\":{},"
-                + "\"RequestID\":\"" + ApiRows.uuid("r", 0) + "\",\"ResourceIcon\":\"\",\"actor\":{\"id\":"
+                + "\"RequestID\":\""
+                + ApiRows.uuid("r", 0)
+                + "\",\"ResourceIcon\":\"\",\"actor\":{\"id\":"
                 + "\"6dea5f8c-ecec-4cf0-a5bd-bc2c63af2efa\",\"email\":\"alice@example.com\",\"username\":\"alice\"}}}");
-    }
+  }
 
-    @Test
-    void startAtNowSkipsOlderRowsButFollowsConnectionsAlreadyOpen() throws Exception {
-        Instant floor = BASE.plusSeconds(100);
-        ObjectNode before = ApiRows.ssh(ApiRows.uuid("s", 1), BASE.plusSeconds(10).toString(), ApiRows.uuid("c", 1));
-        coder.addConnections(before);
-        coder.addAudit(auditRows(95, 105));
-        Opts o = new Opts();
-        o.floor = floor;
-        Run run = new Run(o.open(), 100).until(5).quiet();
-        assertThat(ids(run.got)).containsExactly(ids(List.of(auditEvents(100, 105))).toArray(String[]::new));
-        assertThat(checkpointJson(o).path("connection").path("open").has(ApiRows.uuid("s", 1))).isTrue();
-        assertThat(checkpointJson(o).path("connection").has("baseline_pending")).isFalse();
-        coder.change(() -> ApiRows.close(before, BASE.plusSeconds(200).toString(), 0, ""));
-        run.until(6).quiet();
-        assertThat(run.got.get(5).string("ConnectionStatus")).isEqualTo("disconnected");
-        assertThat(run.got.get(5).string("ConnectionID")).isEqualTo(ApiRows.uuid("c", 1));
-    }
+  @Test
+  void startAtNowSkipsOlderRowsButFollowsConnectionsAlreadyOpen() throws Exception {
+    Instant floor = BASE.plusSeconds(100);
+    ObjectNode before =
+        ApiRows.ssh(ApiRows.uuid("s", 1), BASE.plusSeconds(10).toString(), ApiRows.uuid("c", 1));
+    coder.addConnections(before);
+    coder.addAudit(auditRows(95, 105));
+    Opts o = new Opts();
+    o.floor = floor;
+    Run run = new Run(o.open(), 100).until(5).quiet();
+    assertThat(ids(run.got))
+        .containsExactly(ids(List.of(auditEvents(100, 105))).toArray(String[]::new));
+    assertThat(checkpointJson(o).path("connection").path("open").has(ApiRows.uuid("s", 1)))
+        .isTrue();
+    assertThat(checkpointJson(o).path("connection").has("baseline_pending")).isFalse();
+    coder.change(() -> ApiRows.close(before, BASE.plusSeconds(200).toString(), 0, ""));
+    run.until(6).quiet();
+    assertThat(run.got.get(5).string("ConnectionStatus")).isEqualTo("disconnected");
+    assertThat(run.got.get(5).string("ConnectionID")).isEqualTo(ApiRows.uuid("c", 1));
+  }
 
-    @Test
-    void openConnectionsBeyondTheBoundAreForgottenOldestFirst() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            coder.addConnections(ApiRows.ssh(ApiRows.uuid("s", i), BASE.plusSeconds(i).toString(), ApiRows.uuid("c", i)));
-        }
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.CONNECTION);
-        o.maxOpen = 2;
-        try (LogCapture log = new LogCapture(CoderApiSource.class)) {
-            new Run(o.open(), 100).until(3);
-            Set<String> open = new HashSet<>();
-            checkpointJson(o).path("connection").path("open").fieldNames().forEachRemaining(open::add);
-            assertThat(open).containsExactlyInAnyOrder(ApiRows.uuid("s", 1), ApiRows.uuid("s", 2));
-            assertThat(log.at(Level.WARN)).containsExactly("More open connections than max_open_connections; the "
-                    + "oldest is no longer tracked and its disconnect line will not be exported. id="
-                    + ApiRows.uuid("s", 0) + " max_open_connections=2");
-        }
+  @Test
+  void openConnectionsBeyondTheBoundAreForgottenOldestFirst() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      coder.addConnections(
+          ApiRows.ssh(ApiRows.uuid("s", i), BASE.plusSeconds(i).toString(), ApiRows.uuid("c", i)));
     }
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.maxOpen = 2;
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      new Run(o.open(), 100).until(3);
+      Set<String> open = new HashSet<>();
+      checkpointJson(o).path("connection").path("open").fieldNames().forEachRemaining(open::add);
+      assertThat(open).containsExactlyInAnyOrder(ApiRows.uuid("s", 1), ApiRows.uuid("s", 2));
+      assertThat(log.at(Level.WARN))
+          .containsExactly(
+              "More open connections than max_open_connections; the "
+                  + "oldest is no longer tracked and its disconnect line will not be exported. id="
+                  + ApiRows.uuid("s", 0)
+                  + " max_open_connections=2");
+    }
+  }
 
-    @Test
-    void stopWakesTheSourceWhileIdleAndWhileARequestHangs() throws Exception {
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.AUDIT);
-        CoderApiSource src = o.open();
-        src.commit(src.next(10, Duration.ZERO));
-        for (int delay : new int[]{0, 30_000}) {
-            coder.delayMs(delay);
-            AtomicReference<Throwable> thrown = new AtomicReference<>();
-            Thread t = new Thread(() -> {
+  @Test
+  void stopWakesTheSourceWhileIdleAndWhileARequestHangs() throws Exception {
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    CoderApiSource src = o.open();
+    src.commit(src.next(10, Duration.ZERO));
+    for (int delay : new int[] {0, 30_000}) {
+      coder.delayMs(delay);
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      Thread t =
+          new Thread(
+              () -> {
                 try {
-                    while (true) {
-                        src.commit(src.next(10, Duration.ZERO));
-                    }
+                  while (true) {
+                    src.commit(src.next(10, Duration.ZERO));
+                  }
                 } catch (Throwable e) {
-                    thrown.set(e);
+                  thrown.set(e);
                 }
-            });
-            t.start();
-            int before = coder.requests().size();
-            if (delay > 0) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> coder.requests().size() > before);
-            } else {
-                Thread.sleep(100);
-            }
-            long start = System.nanoTime();
-            t.interrupt();
-            t.join(5_000);
-            assertThat(t.isAlive()).isFalse();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-            assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
-        }
-        coder.delayMs(0);
+              });
+      t.start();
+      int before = coder.requests().size();
+      if (delay > 0) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> coder.requests().size() > before);
+      } else {
+        Thread.sleep(100);
+      }
+      long start = System.nanoTime();
+      t.interrupt();
+      t.join(5_000);
+      assertThat(t.isAlive()).isFalse();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+      assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
     }
+    coder.delayMs(0);
+  }
 
-    @Test
-    void aCorruptCheckpointStopsTheStartWithAClearError() throws Exception {
-        Opts o = new Opts();
-        Files.createDirectories(o.checkpoint.getParent());
-        Files.writeString(o.checkpoint, "{\"version\":1,\"audit\":{\"newest\":\"last tuesday\"}}");
-        assertThatThrownBy(o::open).hasMessage("cannot read the checkpoint " + o.checkpoint + ": \"\"last tuesday\"\" "
+  @Test
+  void aCorruptCheckpointStopsTheStartWithAClearError() throws Exception {
+    Opts o = new Opts();
+    Files.createDirectories(o.checkpoint.getParent());
+    Files.writeString(o.checkpoint, "{\"version\":1,\"audit\":{\"newest\":\"last tuesday\"}}");
+    assertThatThrownBy(o::open)
+        .hasMessage(
+            "cannot read the checkpoint "
+                + o.checkpoint
+                + ": \"\"last tuesday\"\" "
                 + "is not an RFC 3339 time (fix it, or delete it to start again from start_at)");
-    }
+  }
 
-    @Test
-    void aServerThatIgnoresOffsetDoesNotMakeThePollEndless() throws Exception {
-        coder.addAudit(auditRows(0, 30));
-        coder.ignoreOffset(true);
-        Opts o = new Opts();
-        o.kinds = List.of(Kind.AUDIT);
-        o.floor = null;
-        o.pageSize = 10;
-        try (LogCapture log = new LogCapture(CoderApiSource.class)) {
-            Run run = new Run(o.open(), 100);
-            run.step();
-            assertThat(run.got).isEmpty();
-            assertThat(log.at(Level.WARN)).containsExactly("Polling Coder's API failed: Coder returned the same rows for "
-                    + "10 offsets in a row. path=/api/v2/audit offset=100 Retrying with back-off; the checkpoint does "
-                    + "not move. endpoint=" + coder.endpoint() + " retry_in="
-                    + log.at(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
-            coder.ignoreOffset(false);
-            run.until(30).quiet();
-        }
+  @Test
+  void aServerThatIgnoresOffsetDoesNotMakeThePollEndless() throws Exception {
+    coder.addAudit(auditRows(0, 30));
+    coder.ignoreOffset(true);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = null;
+    o.pageSize = 10;
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 100);
+      run.step();
+      assertThat(run.got).isEmpty();
+      assertThat(log.at(Level.WARN))
+          .containsExactly(
+              "Polling Coder's API failed: Coder returned the same rows for "
+                  + "10 offsets in a row. path=/api/v2/audit offset=100 Retrying with back-off; the checkpoint does "
+                  + "not move. endpoint="
+                  + coder.endpoint()
+                  + " retry_in="
+                  + log.at(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
+      coder.ignoreOffset(false);
+      run.until(30).quiet();
     }
+  }
 
-    @Test
-    void retryAfterAcceptsSecondsAndDates() {
-        assertThat(CoderApiSource.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
-        assertThat(CoderApiSource.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
-        assertThat(CoderApiSource.retryAfter("soon")).isNull();
-    }
+  @Test
+  void retryAfterAcceptsSecondsAndDates() {
+    assertThat(CoderApiSource.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
+    assertThat(CoderApiSource.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
+    assertThat(CoderApiSource.retryAfter("soon")).isNull();
+  }
 }

@@ -27,357 +27,397 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Following a Coder server log with real files: appends, partial lines, rotation, truncation, restarts. */
+/**
+ * Following a Coder server log with real files: appends, partial lines, rotation, truncation,
+ * restarts.
+ */
 class FileFollowerTest {
-    private static final Duration POLL = Duration.ofMillis(10);
-    private static final Instant BASE = Instant.parse("2025-07-03T06:55:02.118406421Z");
+  private static final Duration POLL = Duration.ofMillis(10);
+  private static final Instant BASE = Instant.parse("2025-07-03T06:55:02.118406421Z");
 
-    @TempDir
-    Path dir;
-    private final List<FileFollower> opened = new ArrayList<>();
+  @TempDir Path dir;
+  private final List<FileFollower> opened = new ArrayList<>();
 
-    @AfterEach
-    void close() throws IOException {
-        for (FileFollower f : opened) {
-            f.close();
-        }
+  @AfterEach
+  void close() throws IOException {
+    for (FileFollower f : opened) {
+      f.close();
+    }
+  }
+
+  private Path log() {
+    return dir.resolve("coderd.log");
+  }
+
+  private Path checkpoint() {
+    return dir.resolve("state/follow.checkpoint.json");
+  }
+
+  private FileFollower follower(boolean startAtEnd) throws IOException {
+    FileFollower f =
+        FileFollower.open(
+            log(),
+            checkpoint(),
+            startAtEnd,
+            POLL,
+            new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()));
+    opened.add(f);
+    return f;
+  }
+
+  /** Event line {@code i}: the reference login line with its own ts and ID. */
+  static String line(int i) {
+    String g = Golden.line("audit_user_login").json().strip();
+    return g.replace(
+                "\"ts\":\"2025-07-03T06:55:02.118406421Z\"",
+                "\"ts\":\"" + BASE.plusMillis(i) + "\"")
+            .replace("95f7c392-da3e-480c-a579-8909f145fbe2", id(i))
+        + "\n";
+  }
+
+  static String id(int i) {
+    return ApiRows.uuid("l", i);
+  }
+
+  private static final String NOISE =
+      "2025-07-03 06:50:01.004 [info]  coderd: started HTTP listener  " + "address=0.0.0.0:3000\n";
+
+  private static List<String> ids(int from, int to) {
+    return IntStream.range(from, to).mapToObj(FileFollowerTest::id).toList();
+  }
+
+  private void append(Path p, String text) throws IOException {
+    Files.writeString(
+        p, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  private final class Run {
+    final FileFollower src;
+    final int max;
+    final List<Event> got = new ArrayList<>();
+
+    Run(FileFollower src, int max) {
+      this.src = src;
+      this.max = max;
     }
 
-    private Path log() {
-        return dir.resolve("coderd.log");
+    void step() throws Exception {
+      Source.Batch b = src.next(max, Duration.ZERO);
+      assertThat(b).isNotNull();
+      got.addAll(b.events());
+      src.commit(b);
     }
 
-    private Path checkpoint() {
-        return dir.resolve("state/follow.checkpoint.json");
+    Run until(int n) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInSameThread()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(1))
+          .until(
+              () -> {
+                step();
+                return got.size() >= n;
+              });
+      return this;
     }
 
-    private FileFollower follower(boolean startAtEnd) throws IOException {
-        FileFollower f = FileFollower.open(log(), checkpoint(), startAtEnd, POLL,
-                new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()));
-        opened.add(f);
-        return f;
+    List<String> ids() {
+      return got.stream().map(Event::id).toList();
     }
+  }
 
-    /** Event line {@code i}: the reference login line with its own ts and ID. */
-    static String line(int i) {
-        String g = Golden.line("audit_user_login").json().strip();
-        return g.replace("\"ts\":\"2025-07-03T06:55:02.118406421Z\"", "\"ts\":\"" + BASE.plusMillis(i) + "\"")
-                .replace("95f7c392-da3e-480c-a579-8909f145fbe2", id(i)) + "\n";
+  private JsonNode checkpointJson() throws IOException {
+    return ApiRows.M.readTree(Files.readString(checkpoint()));
+  }
+
+  @Test
+  void readsAppendedLinesButNotAPartialLastLine() throws Exception {
+    append(log(), line(0) + NOISE + line(1) + line(2));
+    Run run = new Run(follower(false), 100).until(3);
+    assertThat(run.ids()).isEqualTo(ids(0, 3));
+    String l3 = line(3);
+    append(log(), l3.substring(0, 100));
+    run.step();
+    run.step();
+    assertThat(run.got).hasSize(3);
+    assertThat(checkpointJson().get("offset").asLong()).isEqualTo(Files.size(log()) - 100);
+    append(log(), l3.substring(100));
+    run.until(4);
+    assertThat(run.ids()).isEqualTo(ids(0, 4));
+    assertThat(checkpointJson().get("offset").asLong()).isEqualTo(Files.size(log()));
+    assertThat(checkpointJson().get("line").asLong()).isEqualTo(5);
+    assertThat(run.src.stats().skipped.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aFileThatAppearsLaterIsReadFromItsStart() throws Exception {
+    Run run = new Run(follower(true), 100);
+    run.step(); // empty batches while the file does not exist, never the end of input
+    assertThat(run.got).isEmpty();
+    append(log(), line(0) + line(1));
+    run.until(2);
+    assertThat(run.ids()).isEqualTo(ids(0, 2));
+  }
+
+  @Test
+  void startAtEndSkipsWhatIsThereButNotAPartialLine() throws Exception {
+    String l5 = line(5);
+    append(log(), line(0) + line(1) + l5.substring(0, 50));
+    Run run = new Run(follower(true), 100);
+    run.step();
+    append(log(), l5.substring(50) + line(6));
+    run.until(2);
+    assertThat(run.ids()).containsExactly(id(5), id(6));
+    assertThat(checkpointJson().get("line").asLong()).isEqualTo(4);
+  }
+
+  @Test
+  void aRestartMidFileNeitherLosesNorRepeatsCommittedLines() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      sb.append(line(i));
     }
+    append(log(), sb.toString());
+    FileFollower first = follower(false);
+    Source.Batch b1 = first.next(20, Duration.ZERO);
+    first.commit(b1);
+    Source.Batch b2 =
+        first.next(20, Duration.ZERO); // delivered, not committed: read again after the restart
+    assertThat(b1.events()).extracting(Event::id).isEqualTo(ids(0, 20));
+    assertThat(b2.events()).extracting(Event::id).isEqualTo(ids(20, 40));
+    first.close();
+    opened.remove(first);
+    assertThat(checkpointJson().get("offset").asLong()).isEqualTo(20L * line(0).length());
 
-    static String id(int i) {
-        return ApiRows.uuid("l", i);
-    }
+    Run second = new Run(follower(false), 100).until(30);
+    second.step();
+    assertThat(second.ids()).isEqualTo(ids(20, 50));
+  }
 
-    private static final String NOISE = "2025-07-03 06:50:01.004 [info]  coderd: started HTTP listener  "
-            + "address=0.0.0.0:3000\n";
-
-    private static List<String> ids(int from, int to) {
-        return IntStream.range(from, to).mapToObj(FileFollowerTest::id).toList();
-    }
-
-    private void append(Path p, String text) throws IOException {
-        Files.writeString(p, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    private final class Run {
-        final FileFollower src;
-        final int max;
-        final List<Event> got = new ArrayList<>();
-
-        Run(FileFollower src, int max) {
-            this.src = src;
-            this.max = max;
-        }
-
-        void step() throws Exception {
-            Source.Batch b = src.next(max, Duration.ZERO);
-            assertThat(b).isNotNull();
-            got.addAll(b.events());
-            src.commit(b);
-        }
-
-        Run until(int n) {
-            await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(1)).until(() -> {
-                        step();
-                        return got.size() >= n;
-                    });
-            return this;
-        }
-
-        List<String> ids() {
-            return got.stream().map(Event::id).toList();
-        }
-    }
-
-    private JsonNode checkpointJson() throws IOException {
-        return ApiRows.M.readTree(Files.readString(checkpoint()));
-    }
-
-    @Test
-    void readsAppendedLinesButNotAPartialLastLine() throws Exception {
-        append(log(), line(0) + NOISE + line(1) + line(2));
-        Run run = new Run(follower(false), 100).until(3);
-        assertThat(run.ids()).isEqualTo(ids(0, 3));
-        String l3 = line(3);
-        append(log(), l3.substring(0, 100));
-        run.step();
-        run.step();
-        assertThat(run.got).hasSize(3);
-        assertThat(checkpointJson().get("offset").asLong()).isEqualTo(Files.size(log()) - 100);
-        append(log(), l3.substring(100));
-        run.until(4);
-        assertThat(run.ids()).isEqualTo(ids(0, 4));
-        assertThat(checkpointJson().get("offset").asLong()).isEqualTo(Files.size(log()));
-        assertThat(checkpointJson().get("line").asLong()).isEqualTo(5);
-        assertThat(run.src.stats().skipped.get()).isEqualTo(1);
-    }
-
-    @Test
-    void aFileThatAppearsLaterIsReadFromItsStart() throws Exception {
-        Run run = new Run(follower(true), 100);
-        run.step(); // empty batches while the file does not exist, never the end of input
-        assertThat(run.got).isEmpty();
-        append(log(), line(0) + line(1));
-        run.until(2);
-        assertThat(run.ids()).isEqualTo(ids(0, 2));
-    }
-
-    @Test
-    void startAtEndSkipsWhatIsThereButNotAPartialLine() throws Exception {
-        String l5 = line(5);
-        append(log(), line(0) + line(1) + l5.substring(0, 50));
-        Run run = new Run(follower(true), 100);
-        run.step();
-        append(log(), l5.substring(50) + line(6));
-        run.until(2);
-        assertThat(run.ids()).containsExactly(id(5), id(6));
-        assertThat(checkpointJson().get("line").asLong()).isEqualTo(4);
-    }
-
-    @Test
-    void aRestartMidFileNeitherLosesNorRepeatsCommittedLines() throws Exception {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 50; i++) {
-            sb.append(line(i));
-        }
-        append(log(), sb.toString());
-        FileFollower first = follower(false);
-        Source.Batch b1 = first.next(20, Duration.ZERO);
-        first.commit(b1);
-        Source.Batch b2 = first.next(20, Duration.ZERO); // delivered, not committed: read again after the restart
-        assertThat(b1.events()).extracting(Event::id).isEqualTo(ids(0, 20));
-        assertThat(b2.events()).extracting(Event::id).isEqualTo(ids(20, 40));
-        first.close();
-        opened.remove(first);
-        assertThat(checkpointJson().get("offset").asLong()).isEqualTo(20L * line(0).length());
-
-        Run second = new Run(follower(false), 100).until(30);
-        second.step();
-        assertThat(second.ids()).isEqualTo(ids(20, 50));
-    }
-
-    @Test
-    void rotationByRenameWhileWriting() throws Exception {
-        Run run = new Run(follower(false), 50);
-        Thread writer = writer(300, i -> {
-            if (i == 100 || i == 200) {
+  @Test
+  void rotationByRenameWhileWriting() throws Exception {
+    Run run = new Run(follower(false), 50);
+    Thread writer =
+        writer(
+            300,
+            i -> {
+              if (i == 100 || i == 200) {
                 return Rotation.RENAME;
-            }
-            return null;
-        });
-        run.until(300);
-        writer.join(10_000);
-        assertThat(run.ids()).isEqualTo(ids(0, 300));
-        run.step();
-        assertThat(run.got).hasSize(300);
-        assertThat(checkpointJson().get("file").asText()).isEqualTo(log().toString());
-        assertThat(Files.exists(dir.resolve("coderd.log.2"))).isTrue();
-    }
+              }
+              return null;
+            });
+    run.until(300);
+    writer.join(10_000);
+    assertThat(run.ids()).isEqualTo(ids(0, 300));
+    run.step();
+    assertThat(run.got).hasSize(300);
+    assertThat(checkpointJson().get("file").asText()).isEqualTo(log().toString());
+    assertThat(Files.exists(dir.resolve("coderd.log.2"))).isTrue();
+  }
 
-    @Test
-    void rotationByCopyTruncateWhileWriting() throws Exception {
-        Run run = new Run(follower(false), 50);
-        Thread writer = writer(300, i -> i == 100 || i == 200 ? Rotation.COPY_TRUNCATE : null);
-        run.until(300);
-        writer.join(10_000);
-        assertThat(run.ids()).isEqualTo(ids(0, 300));
-        run.step();
-        assertThat(run.got).hasSize(300);
-        assertThat(checkpointJson().get("file").asText()).isEqualTo(log().toString());
-    }
+  @Test
+  void rotationByCopyTruncateWhileWriting() throws Exception {
+    Run run = new Run(follower(false), 50);
+    Thread writer = writer(300, i -> i == 100 || i == 200 ? Rotation.COPY_TRUNCATE : null);
+    run.until(300);
+    writer.join(10_000);
+    assertThat(run.ids()).isEqualTo(ids(0, 300));
+    run.step();
+    assertThat(run.got).hasSize(300);
+    assertThat(checkpointJson().get("file").asText()).isEqualTo(log().toString());
+  }
 
-    private enum Rotation { RENAME, COPY_TRUNCATE }
+  private enum Rotation {
+    RENAME,
+    COPY_TRUNCATE
+  }
 
-    /**
-     * Writes {@code n} lines (about one a millisecond) as a logger does, rotating where {@code rotate} says:
-     * by rename (the writer still writes a few lines to the renamed file before it reopens the path, as a
-     * process does until it is told to reopen) or by copy and truncate (the writer appends with O_APPEND).
-     */
-    private Thread writer(int n, java.util.function.IntFunction<Rotation> rotate) {
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
+  /**
+   * Writes {@code n} lines (about one a millisecond) as a logger does, rotating where {@code
+   * rotate} says: by rename (the writer still writes a few lines to the renamed file before it
+   * reopens the path, as a process does until it is told to reopen) or by copy and truncate (the
+   * writer appends with O_APPEND).
+   */
+  private Thread writer(int n, java.util.function.IntFunction<Rotation> rotate) {
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
                 OutputStream out = new FileOutputStream(log().toFile(), true);
                 int lateLines = 0;
                 for (int i = 0; i < n; i++) {
-                    Rotation r = rotate.apply(i);
-                    if (r == Rotation.RENAME) {
-                        if (Files.exists(dir.resolve("coderd.log.1"))) {
-                            Files.move(dir.resolve("coderd.log.1"), dir.resolve("coderd.log.2"),
-                                    StandardCopyOption.REPLACE_EXISTING);
-                        }
-                        Files.move(log(), dir.resolve("coderd.log.1"));
-                        lateLines = 5;
-                    } else if (r == Rotation.COPY_TRUNCATE) {
-                        Files.copy(log(), dir.resolve("coderd.log.1"), StandardCopyOption.REPLACE_EXISTING);
-                        try (FileChannel ch = FileChannel.open(log(), StandardOpenOption.WRITE)) {
-                            ch.truncate(0);
-                        }
+                  Rotation r = rotate.apply(i);
+                  if (r == Rotation.RENAME) {
+                    if (Files.exists(dir.resolve("coderd.log.1"))) {
+                      Files.move(
+                          dir.resolve("coderd.log.1"),
+                          dir.resolve("coderd.log.2"),
+                          StandardCopyOption.REPLACE_EXISTING);
                     }
-                    if (lateLines > 0 && --lateLines == 0) {
-                        out.close();
-                        out = new FileOutputStream(log().toFile(), true);
+                    Files.move(log(), dir.resolve("coderd.log.1"));
+                    lateLines = 5;
+                  } else if (r == Rotation.COPY_TRUNCATE) {
+                    Files.copy(
+                        log(), dir.resolve("coderd.log.1"), StandardCopyOption.REPLACE_EXISTING);
+                    try (FileChannel ch = FileChannel.open(log(), StandardOpenOption.WRITE)) {
+                      ch.truncate(0);
                     }
-                    out.write(line(i).getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                    if (i % 10 == 0) {
-                        out.write(NOISE.getBytes(StandardCharsets.UTF_8));
-                    }
-                    Thread.sleep(1);
+                  }
+                  if (lateLines > 0 && --lateLines == 0) {
+                    out.close();
+                    out = new FileOutputStream(log().toFile(), true);
+                  }
+                  out.write(line(i).getBytes(StandardCharsets.UTF_8));
+                  out.flush();
+                  if (i % 10 == 0) {
+                    out.write(NOISE.getBytes(StandardCharsets.UTF_8));
+                  }
+                  Thread.sleep(1);
                 }
                 out.close();
-            } catch (Throwable e) {
+              } catch (Throwable e) {
                 failed.set(e);
-            }
-        }, "test-log-writer");
-        t.start();
-        return t;
+              }
+            },
+            "test-log-writer");
+    t.start();
+    return t;
+  }
+
+  @Test
+  void aFileRotatedWhileStoppedIsFinishedBeforeTheNewOne() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      sb.append(line(i));
     }
+    append(log(), sb.toString());
+    FileFollower first = follower(false);
+    first.commit(first.next(10, Duration.ZERO));
+    first.close();
+    opened.remove(first);
 
-    @Test
-    void aFileRotatedWhileStoppedIsFinishedBeforeTheNewOne() throws Exception {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 20; i++) {
-            sb.append(line(i));
-        }
-        append(log(), sb.toString());
-        FileFollower first = follower(false);
-        first.commit(first.next(10, Duration.ZERO));
-        first.close();
-        opened.remove(first);
+    Files.move(log(), dir.resolve("coderd.log.1"));
+    append(log(), line(20) + line(21));
+    Run run = new Run(follower(false), 100).until(12);
+    assertThat(run.ids()).isEqualTo(ids(10, 22));
+  }
 
-        Files.move(log(), dir.resolve("coderd.log.1"));
-        append(log(), line(20) + line(21));
-        Run run = new Run(follower(false), 100).until(12);
-        assertThat(run.ids()).isEqualTo(ids(10, 22));
+  @Test
+  void aFileTruncatedWhileStoppedIsFinishedFromItsCopy() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      sb.append(line(i));
     }
+    append(log(), sb.toString());
+    FileFollower first = follower(false);
+    first.commit(first.next(10, Duration.ZERO));
+    first.close();
+    opened.remove(first);
 
-    @Test
-    void aFileTruncatedWhileStoppedIsFinishedFromItsCopy() throws Exception {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 20; i++) {
-            sb.append(line(i));
-        }
-        append(log(), sb.toString());
-        FileFollower first = follower(false);
-        first.commit(first.next(10, Duration.ZERO));
-        first.close();
-        opened.remove(first);
-
-        Files.copy(log(), dir.resolve("coderd.log.1"));
-        try (FileChannel ch = FileChannel.open(log(), StandardOpenOption.WRITE)) {
-            ch.truncate(0);
-        }
-        append(log(), line(20));
-        Run run = new Run(follower(false), 100).until(11);
-        assertThat(run.ids()).isEqualTo(ids(10, 21));
+    Files.copy(log(), dir.resolve("coderd.log.1"));
+    try (FileChannel ch = FileChannel.open(log(), StandardOpenOption.WRITE)) {
+      ch.truncate(0);
     }
+    append(log(), line(20));
+    Run run = new Run(follower(false), 100).until(11);
+    assertThat(run.ids()).isEqualTo(ids(10, 21));
+  }
 
-    @Test
-    void aHeldMultiLineEntryIsNeverPassedByTheCommittedOffset() throws Exception {
-        String[] entry = Golden.line("edge_multiline_reason").human().split("(?<=\n)");
-        assertThat(entry).hasSize(3);
-        String first = Golden.line("conn_ssh_connect").human();
-        append(log(), first + entry[0] + entry[1]);
-        FileFollower f = follower(false);
-        Source.Batch b = f.next(1, Duration.ZERO);
-        assertThat(b.events()).extracting(Event::id).containsExactly("ca5dfc63-dc43-463a-bb3e-38526866fd4b");
-        f.commit(b);
-        // The entry that started on line 2 is held (its block may go on): the commit stops at its first byte.
-        assertThat(checkpointJson().get("offset").asLong()).isEqualTo(first.getBytes(StandardCharsets.UTF_8).length);
-        assertThat(checkpointJson().get("line").asLong()).isEqualTo(1);
-        f.close();
-        opened.remove(f);
+  @Test
+  void aHeldMultiLineEntryIsNeverPassedByTheCommittedOffset() throws Exception {
+    String[] entry = Golden.line("edge_multiline_reason").human().split("(?<=\n)");
+    assertThat(entry).hasSize(3);
+    String first = Golden.line("conn_ssh_connect").human();
+    append(log(), first + entry[0] + entry[1]);
+    FileFollower f = follower(false);
+    Source.Batch b = f.next(1, Duration.ZERO);
+    assertThat(b.events())
+        .extracting(Event::id)
+        .containsExactly("ca5dfc63-dc43-463a-bb3e-38526866fd4b");
+    f.commit(b);
+    // The entry that started on line 2 is held (its block may go on): the commit stops at its first
+    // byte.
+    assertThat(checkpointJson().get("offset").asLong())
+        .isEqualTo(first.getBytes(StandardCharsets.UTF_8).length);
+    assertThat(checkpointJson().get("line").asLong()).isEqualTo(1);
+    f.close();
+    opened.remove(f);
 
-        append(log(), entry[2] + first);
-        Run run = new Run(follower(false), 100).until(2);
-        assertThat(run.got.get(0).string("DisconnectReason")).isEqualTo("line one\nline two <&> \"q\"");
-        assertThat(run.got.get(1).id()).isEqualTo("ca5dfc63-dc43-463a-bb3e-38526866fd4b");
-    }
+    append(log(), entry[2] + first);
+    Run run = new Run(follower(false), 100).until(2);
+    assertThat(run.got.get(0).string("DisconnectReason")).isEqualTo("line one\nline two <&> \"q\"");
+    assertThat(run.got.get(1).id()).isEqualTo("ca5dfc63-dc43-463a-bb3e-38526866fd4b");
+  }
 
-    @Test
-    void aCompleteMultiLineEntryAtTheEndIsEmittedOnceTheFileIsIdle() throws Exception {
-        append(log(), Golden.line("edge_multiline_reason").human());
-        Run run = new Run(follower(false), 100).until(1);
-        assertThat(run.got.get(0).string("DisconnectReason")).isEqualTo("line one\nline two <&> \"q\"");
-        assertThat(checkpointJson().get("offset").asLong()).isEqualTo(Files.size(log()));
-    }
+  @Test
+  void aCompleteMultiLineEntryAtTheEndIsEmittedOnceTheFileIsIdle() throws Exception {
+    append(log(), Golden.line("edge_multiline_reason").human());
+    Run run = new Run(follower(false), 100).until(1);
+    assertThat(run.got.get(0).string("DisconnectReason")).isEqualTo("line one\nline two <&> \"q\"");
+    assertThat(checkpointJson().get("offset").asLong()).isEqualTo(Files.size(log()));
+  }
 
-    @Test
-    void aLineTooLongIsQuarantinedAndTheNextOneRead() throws Exception {
-        String huge = "{\"msg\":\"audit_log\",\"x\":\"" + "a".repeat(StreamSource.MAX_LINE_BYTES + 10) + "\"}\n";
-        append(log(), line(0) + huge + line(1));
-        Run run = new Run(follower(false), 100).until(2);
-        assertThat(run.ids()).isEqualTo(ids(0, 2));
-        List<String> rejects = Files.readAllLines(dir.resolve("rejects.ndjson"));
-        assertThat(rejects).hasSize(1);
-        JsonNode r = ApiRows.M.readTree(rejects.get(0));
-        assertThat(r.get("line").asInt()).isEqualTo(2);
-        assertThat(r.get("reason").asText()).isEqualTo("line longer than 1048576 bytes (cut in the rejects file)");
-        assertThat(checkpointJson().get("line").asLong()).isEqualTo(3);
-    }
+  @Test
+  void aLineTooLongIsQuarantinedAndTheNextOneRead() throws Exception {
+    String huge =
+        "{\"msg\":\"audit_log\",\"x\":\"" + "a".repeat(StreamSource.MAX_LINE_BYTES + 10) + "\"}\n";
+    append(log(), line(0) + huge + line(1));
+    Run run = new Run(follower(false), 100).until(2);
+    assertThat(run.ids()).isEqualTo(ids(0, 2));
+    List<String> rejects = Files.readAllLines(dir.resolve("rejects.ndjson"));
+    assertThat(rejects).hasSize(1);
+    JsonNode r = ApiRows.M.readTree(rejects.get(0));
+    assertThat(r.get("line").asInt()).isEqualTo(2);
+    assertThat(r.get("reason").asText())
+        .isEqualTo("line longer than 1048576 bytes (cut in the rejects file)");
+    assertThat(checkpointJson().get("line").asLong()).isEqualTo(3);
+  }
 
-    @Test
-    void anOverLongLastLineOfARotatedFileIsQuarantinedNotSkipped() throws Exception {
-        String huge = "{\"msg\":\"audit_log\",\"x\":\"" + "a".repeat(StreamSource.MAX_LINE_BYTES + 10) + "\"}";
-        append(log(), line(0) + huge); // no newline: only finishing the rotated file reads it
-        FileFollower first = follower(false);
-        first.commit(first.next(10, Duration.ZERO));
-        first.close();
-        opened.remove(first);
-        Files.move(log(), dir.resolve("coderd.log.1"));
-        append(log(), line(1));
-        Run run = new Run(follower(false), 100).until(1);
-        assertThat(run.ids()).isEqualTo(ids(1, 2));
-        List<String> rejects = Files.readAllLines(dir.resolve("rejects.ndjson"));
-        assertThat(rejects).hasSize(1);
-        JsonNode r = ApiRows.M.readTree(rejects.get(0));
-        assertThat(r.get("line").asInt()).isEqualTo(2);
-        assertThat(r.get("reason").asText()).isEqualTo("line longer than 1048576 bytes (cut in the rejects file)");
-    }
+  @Test
+  void anOverLongLastLineOfARotatedFileIsQuarantinedNotSkipped() throws Exception {
+    String huge =
+        "{\"msg\":\"audit_log\",\"x\":\"" + "a".repeat(StreamSource.MAX_LINE_BYTES + 10) + "\"}";
+    append(log(), line(0) + huge); // no newline: only finishing the rotated file reads it
+    FileFollower first = follower(false);
+    first.commit(first.next(10, Duration.ZERO));
+    first.close();
+    opened.remove(first);
+    Files.move(log(), dir.resolve("coderd.log.1"));
+    append(log(), line(1));
+    Run run = new Run(follower(false), 100).until(1);
+    assertThat(run.ids()).isEqualTo(ids(1, 2));
+    List<String> rejects = Files.readAllLines(dir.resolve("rejects.ndjson"));
+    assertThat(rejects).hasSize(1);
+    JsonNode r = ApiRows.M.readTree(rejects.get(0));
+    assertThat(r.get("line").asInt()).isEqualTo(2);
+    assertThat(r.get("reason").asText())
+        .isEqualTo("line longer than 1048576 bytes (cut in the rejects file)");
+  }
 
-    @Test
-    void stopWakesAnIdleFollower() throws Exception {
-        FileFollower f = follower(false);
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
+  @Test
+  void stopWakesAnIdleFollower() throws Exception {
+    FileFollower f = follower(false);
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
                 while (true) {
-                    f.commit(f.next(10, Duration.ZERO));
+                  f.commit(f.next(10, Duration.ZERO));
                 }
-            } catch (Throwable e) {
+              } catch (Throwable e) {
                 thrown.set(e);
-            }
-        });
-        t.start();
-        Thread.sleep(50);
-        long start = System.nanoTime();
-        t.interrupt();
-        t.join(5_000);
-        assertThat(t.isAlive()).isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
-    }
+              }
+            });
+    t.start();
+    Thread.sleep(50);
+    long start = System.nanoTime();
+    t.interrupt();
+    t.join(5_000);
+    assertThat(t.isAlive()).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+  }
 }

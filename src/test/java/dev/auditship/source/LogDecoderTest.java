@@ -7,32 +7,38 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Which lines become events, which are skipped and which are quarantined, with what reason. */
 class LogDecoderTest {
-    private static final String LOGIN = Golden.line("audit_user_login").json().strip();
+  private static final String LOGIN = Golden.line("audit_user_login").json().strip();
 
-    @Test
-    void otherLinesOfACoderServerLogAreSkippedNotErrors() {
-        List<Decoded> d = Golden.decodeAll(String.join("\n",
-                "Started HTTP listener at http://0.0.0.0:3000",
-                "",
-                "{\"ts\":\"2025-07-03T06:50:01.004Z\",\"level\":\"INFO\",\"msg\":\"started HTTP listener\",\"fields\":{}}",
-                "2025-07-03 06:50:01.004 [info]  coderd: started HTTP listener  address=0.0.0.0:3000",
-                "{not json at all",
-                "[1,2,3]",
-                LOGIN) + "\n");
-        assertThat(d).hasSize(7);
-        assertThat(d.subList(0, 6)).allSatisfy(x -> assertThat(x).isInstanceOf(Decoded.Skipped.class));
-        assertThat(d.get(6)).isInstanceOf(Decoded.Ok.class);
-        assertThat(d.get(6).line()).isEqualTo(7);
-    }
+  @Test
+  void otherLinesOfACoderServerLogAreSkippedNotErrors() {
+    List<Decoded> d =
+        Golden.decodeAll(
+            String.join(
+                    "\n",
+                    "Started HTTP listener at http://0.0.0.0:3000",
+                    "",
+                    "{\"ts\":\"2025-07-03T06:50:01.004Z\",\"level\":\"INFO\",\"msg\":\"started HTTP listener\",\"fields\":{}}",
+                    "2025-07-03 06:50:01.004 [info]  coderd: started HTTP listener  address=0.0.0.0:3000",
+                    "{not json at all",
+                    "[1,2,3]",
+                    LOGIN)
+                + "\n");
+    assertThat(d).hasSize(7);
+    assertThat(d.subList(0, 6)).allSatisfy(x -> assertThat(x).isInstanceOf(Decoded.Skipped.class));
+    assertThat(d.get(6)).isInstanceOf(Decoded.Ok.class);
+    assertThat(d.get(6).line()).isEqualTo(7);
+  }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
         "truncated JSON        | {\"ts\":\"2025-07-03T06:55:02Z\",\"msg\":\"audit_log\",\"fields\":{ | invalid JSON: Unexpected end-of-input",
         "missing ID            | {\"ts\":\"2025-07-03T06:55:02Z\",\"level\":\"INFO\",\"msg\":\"audit_log\",\"fields\":{\"Time\":\"2025-07-03T06:55:02Z\"}} | missing \"ID\"",
         "ID not a UUID         | {\"ts\":\"2025-07-03T06:55:02Z\",\"level\":\"INFO\",\"msg\":\"audit_log\",\"fields\":{\"ID\":\"x\",\"Time\":\"2025-07-03T06:55:02Z\"}} | \"ID\" is not a UUID string",
@@ -51,75 +57,80 @@ class LogDecoderTest {
         "human bad Code        | 2025-07-10 10:14:38.951 [info]  coderd: connection_log  ID=ca5dfc63-dc43-463a-bb3e-38526866fd4b  Code=abc | \"Code\" must be an integer or <nil>",
         "human no ID           | 2025-07-10 10:14:38.951 [info]  coderd: connection_log  Time=\"2025-07-10T10:14:38Z\" | missing \"ID\"",
         "human one space       | 2025-07-10 10:14:38.951 [info]  coderd: connection_log ID=x | expected two spaces before a field at column 55",
-    })
-    void brokenEventLinesAreRejectedWithTheReason(String what, String line, String reason) {
-        List<Decoded> d = Golden.decodeAll(line.strip() + "\n" + LOGIN + "\n");
-        assertThat(d).hasSize(2);
-        assertThat(d.get(0)).isInstanceOf(Decoded.Rejected.class);
-        Decoded.Rejected r = (Decoded.Rejected) d.get(0);
-        assertThat(r.reason()).startsWith(reason.strip());
-        assertThat(r.original()).isEqualTo(line.strip());
-        assertThat(r.line()).isEqualTo(1);
-        assertThat(d.get(1)).isInstanceOf(Decoded.Ok.class); // the run goes on
-    }
+      })
+  void brokenEventLinesAreRejectedWithTheReason(String what, String line, String reason) {
+    List<Decoded> d = Golden.decodeAll(line.strip() + "\n" + LOGIN + "\n");
+    assertThat(d).hasSize(2);
+    assertThat(d.get(0)).isInstanceOf(Decoded.Rejected.class);
+    Decoded.Rejected r = (Decoded.Rejected) d.get(0);
+    assertThat(r.reason()).startsWith(reason.strip());
+    assertThat(r.original()).isEqualTo(line.strip());
+    assertThat(r.line()).isEqualTo(1);
+    assertThat(d.get(1)).isInstanceOf(Decoded.Ok.class); // the run goes on
+  }
 
-    @Test
-    void aHumanEntryEndingInEllipsisWithoutItsBlockIsRejected() {
-        String head = Golden.line("edge_multiline_reason").human().lines().findFirst().orElseThrow();
-        List<Decoded> d = Golden.decodeAll(head + "\n" + LOGIN + "\n");
-        assertThat(d.get(0)).isInstanceOf(Decoded.Rejected.class);
-        assertThat(((Decoded.Rejected) d.get(0)).reason())
-                .isEqualTo("entry ends with \" ...\" but no multi-line field block follows");
-        assertThat(d.get(1)).isInstanceOf(Decoded.Ok.class);
-    }
+  @Test
+  void aHumanEntryEndingInEllipsisWithoutItsBlockIsRejected() {
+    String head = Golden.line("edge_multiline_reason").human().lines().findFirst().orElseThrow();
+    List<Decoded> d = Golden.decodeAll(head + "\n" + LOGIN + "\n");
+    assertThat(d.get(0)).isInstanceOf(Decoded.Rejected.class);
+    assertThat(((Decoded.Rejected) d.get(0)).reason())
+        .isEqualTo("entry ends with \" ...\" but no multi-line field block follows");
+    assertThat(d.get(1)).isInstanceOf(Decoded.Ok.class);
+  }
 
-    @Test
-    void aHumanMultiLineEntryAtTheEndOfInputIsEmittedOnFinish() {
-        List<Decoded> d = Golden.decodeAll(Golden.line("edge_multiline_reason").human());
-        assertThat(d).hasSize(1).first().isInstanceOf(Decoded.Ok.class);
-    }
+  @Test
+  void aHumanMultiLineEntryAtTheEndOfInputIsEmittedOnFinish() {
+    List<Decoded> d = Golden.decodeAll(Golden.line("edge_multiline_reason").human());
+    assertThat(d).hasSize(1).first().isInstanceOf(Decoded.Ok.class);
+  }
 
-    @Test
-    void pendingSinceTellsWhereAHeldEntryStarts() {
-        List<Decoded> out = new java.util.ArrayList<>();
-        LogDecoder dec = new LogDecoder(out::add);
-        String[] lines = Golden.line("edge_multiline_reason").human().split("\n");
-        dec.line(1, LOGIN);
-        assertThat(dec.pendingSince()).isEqualTo(-1);
-        dec.line(2, lines[0]);
-        dec.line(3, lines[1]);
-        assertThat(dec.pendingSince()).isEqualTo(2);
-        dec.line(4, lines[2]);
-        assertThat(out).hasSize(1);
-        dec.line(5, LOGIN);
-        assertThat(dec.pendingSince()).isEqualTo(-1);
-        assertThat(out).hasSize(3);
-        assertThat(out.get(1)).isInstanceOf(Decoded.Ok.class);
-        assertThat(out.get(1).line()).isEqualTo(2);
-    }
+  @Test
+  void pendingSinceTellsWhereAHeldEntryStarts() {
+    List<Decoded> out = new java.util.ArrayList<>();
+    LogDecoder dec = new LogDecoder(out::add);
+    String[] lines = Golden.line("edge_multiline_reason").human().split("\n");
+    dec.line(1, LOGIN);
+    assertThat(dec.pendingSince()).isEqualTo(-1);
+    dec.line(2, lines[0]);
+    dec.line(3, lines[1]);
+    assertThat(dec.pendingSince()).isEqualTo(2);
+    dec.line(4, lines[2]);
+    assertThat(out).hasSize(1);
+    dec.line(5, LOGIN);
+    assertThat(dec.pendingSince()).isEqualTo(-1);
+    assertThat(out).hasSize(3);
+    assertThat(out.get(1)).isInstanceOf(Decoded.Ok.class);
+    assertThat(out.get(1).line()).isEqualTo(2);
+  }
 
-    @Test
-    void ansiColouredHumanLinesAreRead() {
-        String human = Golden.line("audit_user_login").human().strip();
-        String coloured = "\u001b[0m\u001b[38;2;96;99;102m" + human.substring(0, 24) + "\u001b[0m"
-                + human.substring(24, 30) + "\u001b[0m" + human.substring(30);
-        List<Decoded> d = Golden.decodeAll(coloured + "\n");
-        assertThat(d).hasSize(1).first().isInstanceOf(Decoded.Ok.class);
-    }
+  @Test
+  void ansiColouredHumanLinesAreRead() {
+    String human = Golden.line("audit_user_login").human().strip();
+    String coloured =
+        "\u001b[0m\u001b[38;2;96;99;102m"
+            + human.substring(0, 24)
+            + "\u001b[0m"
+            + human.substring(24, 30)
+            + "\u001b[0m"
+            + human.substring(30);
+    List<Decoded> d = Golden.decodeAll(coloured + "\n");
+    assertThat(d).hasSize(1).first().isInstanceOf(Decoded.Ok.class);
+  }
 
-    @Test
-    void lineReaderHandlesCrlfAFinalLineWithoutNewlineAndOverlongLines() throws IOException {
-        byte[] in = ("a\r\nb\n" + "x".repeat(50) + "\nlast").getBytes(StandardCharsets.UTF_8);
-        LineReader r = new LineReader(new ByteArrayInputStream(in), 10);
-        assertThat(r.next()).isEqualTo("a");
-        assertThat(r.lastTerminated()).isTrue();
-        assertThat(r.next()).isEqualTo("b");
-        assertThat(r.next()).isEqualTo("x".repeat(10));
-        assertThat(r.lastTooLong()).isTrue();
-        assertThat(r.next()).isEqualTo("last");
-        assertThat(r.lastTooLong()).isFalse();
-        assertThat(r.lastTerminated()).isFalse();
-        assertThat(r.offset()).isEqualTo(in.length);
-        assertThat(r.next()).isNull();
-    }
+  @Test
+  void lineReaderHandlesCrlfAFinalLineWithoutNewlineAndOverlongLines() throws IOException {
+    byte[] in = ("a\r\nb\n" + "x".repeat(50) + "\nlast").getBytes(StandardCharsets.UTF_8);
+    LineReader r = new LineReader(new ByteArrayInputStream(in), 10);
+    assertThat(r.next()).isEqualTo("a");
+    assertThat(r.lastTerminated()).isTrue();
+    assertThat(r.next()).isEqualTo("b");
+    assertThat(r.next()).isEqualTo("x".repeat(10));
+    assertThat(r.lastTooLong()).isTrue();
+    assertThat(r.next()).isEqualTo("last");
+    assertThat(r.lastTooLong()).isFalse();
+    assertThat(r.lastTerminated()).isFalse();
+    assertThat(r.offset()).isEqualTo(in.length);
+    assertThat(r.next()).isNull();
+  }
 }

@@ -25,102 +25,120 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Events, records and sinks for spool tests. */
 final class Fixtures {
-    static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
-    static final HumanFormat HUMAN = new HumanFormat(false);
+  static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
+  static final HumanFormat HUMAN = new HumanFormat(false);
 
-    private Fixtures() {
+  private Fixtures() {}
+
+  static long index(Record r) {
+    return TestEvents.index(r.event());
+  }
+
+  static Event event(long i) {
+    return TestEvents.event(i);
+  }
+
+  /** Record {@code i} formatted as the human line (so text and stored event JSON differ). */
+  static Record record(long i) {
+    Event e = event(i);
+    return new Record(e, HUMAN.format(e));
+  }
+
+  static List<Record> records(long from, int count) {
+    List<Record> out = new ArrayList<>(count);
+    for (long i = from; i < from + count; i++) {
+      out.add(record(i));
+    }
+    return out;
+  }
+
+  static SpoolConfig config(
+      Path dir, long maxBytes, SpoolConfig.WhenFull whenFull, Duration maxAge) {
+    return new SpoolConfig(dir, maxBytes, whenFull, maxAge);
+  }
+
+  /**
+   * A delivery around {@code sink} whose back-off waits are a few milliseconds (and interruptible).
+   */
+  static Delivery delivery(Sink sink, Path deadLetterFile) {
+    RetryConfig fast =
+        new RetryConfig(
+            Duration.ofMillis(5), Duration.ofMillis(20), 2.0, 0.0, Duration.ofMillis(20));
+    return new Delivery(
+        sink,
+        fast,
+        new DeadLetters(new NdjsonFile(deadLetterFile), JSON, Clock.systemUTC()),
+        new SinkStats(),
+        d -> Thread.sleep(Math.max(1, d.toMillis())));
+  }
+
+  static SpoolTarget target(
+      Storage storage, SpoolConfig config, Sink sink, Path deadLetters, Clock clock, int batchMax)
+      throws java.io.IOException {
+    return new SpoolTarget(
+        storage,
+        64 * 1024,
+        config,
+        delivery(sink, deadLetters),
+        JSON,
+        clock,
+        batchMax,
+        Duration.ofMillis(50),
+        Duration.ofMillis(20));
+  }
+
+  /**
+   * A sink that records what it delivers. {@link #down} makes it answer "retry"; {@link #hold()}
+   * makes {@code send} wait (interruptibly) until {@link #release()}; {@link #delayMillis} makes
+   * each send slow.
+   */
+  static final class CollectingSink implements Sink {
+    final List<Record> delivered = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger sends = new AtomicInteger();
+    volatile boolean down;
+    volatile long delayMillis;
+    volatile RuntimeException throwing;
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+    private final String name;
+
+    CollectingSink(String name) {
+      this.name = name;
     }
 
-    static long index(Record r) {
-        return TestEvents.index(r.event());
+    void hold() {
+      gate = new CountDownLatch(1);
     }
 
-    static Event event(long i) {
-        return TestEvents.event(i);
+    void release() {
+      gate.countDown();
     }
 
-    /** Record {@code i} formatted as the human line (so text and stored event JSON differ). */
-    static Record record(long i) {
-        Event e = event(i);
-        return new Record(e, HUMAN.format(e));
+    List<Long> indexes() {
+      synchronized (delivered) {
+        return delivered.stream().map(Fixtures::index).toList();
+      }
     }
 
-    static List<Record> records(long from, int count) {
-        List<Record> out = new ArrayList<>(count);
-        for (long i = from; i < from + count; i++) {
-            out.add(record(i));
-        }
-        return out;
+    @Override
+    public String name() {
+      return name;
     }
 
-    static SpoolConfig config(Path dir, long maxBytes, SpoolConfig.WhenFull whenFull, Duration maxAge) {
-        return new SpoolConfig(dir, maxBytes, whenFull, maxAge);
+    @Override
+    public Outcome send(List<Record> batch) throws InterruptedException {
+      sends.incrementAndGet();
+      gate.await();
+      if (throwing != null) {
+        throw throwing;
+      }
+      if (down) {
+        return Outcome.retry(batch, "test sink is down", null);
+      }
+      if (delayMillis > 0) {
+        Thread.sleep(delayMillis);
+      }
+      delivered.addAll(batch);
+      return Outcome.delivered();
     }
-
-    /** A delivery around {@code sink} whose back-off waits are a few milliseconds (and interruptible). */
-    static Delivery delivery(Sink sink, Path deadLetterFile) {
-        RetryConfig fast = new RetryConfig(Duration.ofMillis(5), Duration.ofMillis(20), 2.0, 0.0, Duration.ofMillis(20));
-        return new Delivery(sink, fast, new DeadLetters(new NdjsonFile(deadLetterFile), JSON, Clock.systemUTC()),
-                new SinkStats(), d -> Thread.sleep(Math.max(1, d.toMillis())));
-    }
-
-    static SpoolTarget target(Storage storage, SpoolConfig config, Sink sink, Path deadLetters, Clock clock,
-                              int batchMax) throws java.io.IOException {
-        return new SpoolTarget(storage, 64 * 1024, config, delivery(sink, deadLetters), JSON, clock, batchMax,
-                Duration.ofMillis(50), Duration.ofMillis(20));
-    }
-
-    /**
-     * A sink that records what it delivers. {@link #down} makes it answer "retry"; {@link #hold()} makes
-     * {@code send} wait (interruptibly) until {@link #release()}; {@link #delayMillis} makes each send slow.
-     */
-    static final class CollectingSink implements Sink {
-        final List<Record> delivered = Collections.synchronizedList(new ArrayList<>());
-        final AtomicInteger sends = new AtomicInteger();
-        volatile boolean down;
-        volatile long delayMillis;
-        volatile RuntimeException throwing;
-        private volatile CountDownLatch gate = new CountDownLatch(0);
-        private final String name;
-
-        CollectingSink(String name) {
-            this.name = name;
-        }
-
-        void hold() {
-            gate = new CountDownLatch(1);
-        }
-
-        void release() {
-            gate.countDown();
-        }
-
-        List<Long> indexes() {
-            synchronized (delivered) {
-                return delivered.stream().map(Fixtures::index).toList();
-            }
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Outcome send(List<Record> batch) throws InterruptedException {
-            sends.incrementAndGet();
-            gate.await();
-            if (throwing != null) {
-                throw throwing;
-            }
-            if (down) {
-                return Outcome.retry(batch, "test sink is down", null);
-            }
-            if (delayMillis > 0) {
-                Thread.sleep(delayMillis);
-            }
-            delivered.addAll(batch);
-            return Outcome.delivered();
-        }
-    }
+  }
 }

@@ -23,169 +23,201 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A full disk under the spool: a clear error, back-pressure (accept waits), no loss, and it recovers by itself
- * once the drainer's deliveries free space. Once with a simulated failing disk (always), once with a real 1 MiB
- * tmpfs (where the test may mount one: root on Linux).
+ * A full disk under the spool: a clear error, back-pressure (accept waits), no loss, and it
+ * recovers by itself once the drainer's deliveries free space. Once with a simulated failing disk
+ * (always), once with a real 1 MiB tmpfs (where the test may mount one: root on Linux).
  */
 class SpoolDiskFullTest {
-    @TempDir
-    Path tmp;
+  @TempDir Path tmp;
 
-    /** The real disk, with writes that fail like a full one (after writing half) while {@link #full} is set. */
-    static final class FullDisk implements Storage {
-        volatile boolean full;
+  /**
+   * The real disk, with writes that fail like a full one (after writing half) while {@link #full}
+   * is set.
+   */
+  static final class FullDisk implements Storage {
+    volatile boolean full;
 
+    @Override
+    public Handle open(Path path, boolean create) throws IOException {
+      Handle h = DISK.open(path, create);
+      return new Handle() {
         @Override
-        public Handle open(Path path, boolean create) throws IOException {
-            Handle h = DISK.open(path, create);
-            return new Handle() {
-                @Override
-                public int read(long pos, byte[] b, int off, int len) throws IOException {
-                    return h.read(pos, b, off, len);
-                }
-
-                @Override
-                public void write(long pos, byte[] b, int off, int len) throws IOException {
-                    if (full) {
-                        h.write(pos, b, off, len / 2); // a short write, then the error, as write(2) does
-                        throw new IOException("No space left on device");
-                    }
-                    h.write(pos, b, off, len);
-                }
-
-                @Override
-                public void sync() throws IOException {
-                    h.sync();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    h.truncate(size);
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return h.size();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    h.close();
-                }
-            };
+        public int read(long pos, byte[] b, int off, int len) throws IOException {
+          return h.read(pos, b, off, len);
         }
 
         @Override
-        public void replaceAtomically(Path target, byte[] content) throws IOException {
-            if (full) {
-                throw new IOException("No space left on device");
-            }
-            DISK.replaceAtomically(target, content);
+        public void write(long pos, byte[] b, int off, int len) throws IOException {
+          if (full) {
+            h.write(pos, b, off, len / 2); // a short write, then the error, as write(2) does
+            throw new IOException("No space left on device");
+          }
+          h.write(pos, b, off, len);
         }
 
         @Override
-        public void appendSynced(Path file, byte[] content) throws IOException {
-            if (full) {
-                throw new IOException("No space left on device");
-            }
-            DISK.appendSynced(file, content);
+        public void sync() throws IOException {
+          h.sync();
         }
 
         @Override
-        public void syncDirectory(Path dir) {
-            DISK.syncDirectory(dir);
+        public void truncate(long size) throws IOException {
+          h.truncate(size);
         }
+
+        @Override
+        public long size() throws IOException {
+          return h.size();
+        }
+
+        @Override
+        public void close() throws IOException {
+          h.close();
+        }
+      };
     }
 
-    private static CompletableFuture<Void> acceptAsync(SpoolTarget t, long from, int count, int batch) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                for (long i = from; i < from + count; i += batch) {
-                    t.accept(records(i, (int) Math.min(batch, from + count - i)));
-                }
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+    @Override
+    public void replaceAtomically(Path target, byte[] content) throws IOException {
+      if (full) {
+        throw new IOException("No space left on device");
+      }
+      DISK.replaceAtomically(target, content);
+    }
+
+    @Override
+    public void appendSynced(Path file, byte[] content) throws IOException {
+      if (full) {
+        throw new IOException("No space left on device");
+      }
+      DISK.appendSynced(file, content);
+    }
+
+    @Override
+    public void syncDirectory(Path dir) {
+      DISK.syncDirectory(dir);
+    }
+  }
+
+  private static CompletableFuture<Void> acceptAsync(
+      SpoolTarget t, long from, int count, int batch) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            for (long i = from; i < from + count; i += batch) {
+              t.accept(records(i, (int) Math.min(batch, from + count - i)));
             }
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
         });
-    }
+  }
 
-    @Test
-    void aFailingWriteHoldsThePipelineBackLogsOnceAndLosesNothing() throws Exception {
-        FullDisk disk = new FullDisk();
-        Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-        Path dir = tmp.resolve("spool");
-        SpoolConfig config = Fixtures.config(dir, 64L * 1024 * 1024, SpoolConfig.WhenFull.BLOCK, Duration.ZERO);
-        try (LogCapture logs = new LogCapture()) {
-            try (SpoolTarget t = Fixtures.target(disk, config, sink, tmp.resolve("dl.ndjson"), Clock.systemUTC(), 100)) {
-                t.accept(records(0, 5));
-                disk.full = true;
-                CompletableFuture<Void> blocked = acceptAsync(t, 5, 10, 10);
-                await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> !blocked.isDone());
-                assertThat(logs.messages(Level.ERROR)).containsExactly("Cannot write to the spool; the pipeline waits "
-                        + "and retries every 50ms (nothing is lost, nothing is dropped). Free space in the spool "
-                        + "directory. sink=out dir=" + dir + " error=\"No space left on device\"");
-                disk.full = false;
-                blocked.get(10, TimeUnit.SECONDS);
-                assertThat(logs.messages(Level.INFO)).anySatisfy(m -> assertThat(m)
-                        .startsWith("Spool writes work again; the pipeline continues. sink=out failed_attempts="));
-                await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() >= 15 && t.gauges().records() == 0);
-                assertThat(sink.indexes()).containsExactlyElementsOf(LongStream.range(0, 15).boxed().toList());
-            }
-        }
-        // The half-written batches were cut off again: a restart finds no damage.
-        try (Spool s = Spool.open(new Spool.Options("out", dir, 1 << 20), Storage.DISK, Clock.systemUTC())) {
-            assertThat(s.quarantinedRanges()).isZero();
-            assertThat(s.isEmpty()).isTrue();
-        }
+  @Test
+  void aFailingWriteHoldsThePipelineBackLogsOnceAndLosesNothing() throws Exception {
+    FullDisk disk = new FullDisk();
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    Path dir = tmp.resolve("spool");
+    SpoolConfig config =
+        Fixtures.config(dir, 64L * 1024 * 1024, SpoolConfig.WhenFull.BLOCK, Duration.ZERO);
+    try (LogCapture logs = new LogCapture()) {
+      try (SpoolTarget t =
+          Fixtures.target(disk, config, sink, tmp.resolve("dl.ndjson"), Clock.systemUTC(), 100)) {
+        t.accept(records(0, 5));
+        disk.full = true;
+        CompletableFuture<Void> blocked = acceptAsync(t, 5, 10, 10);
+        await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> !blocked.isDone());
+        assertThat(logs.messages(Level.ERROR))
+            .containsExactly(
+                "Cannot write to the spool; the pipeline waits "
+                    + "and retries every 50ms (nothing is lost, nothing is dropped). Free space in the spool "
+                    + "directory. sink=out dir="
+                    + dir
+                    + " error=\"No space left on device\"");
+        disk.full = false;
+        blocked.get(10, TimeUnit.SECONDS);
+        assertThat(logs.messages(Level.INFO))
+            .anySatisfy(
+                m ->
+                    assertThat(m)
+                        .startsWith(
+                            "Spool writes work again; the pipeline continues. sink=out failed_attempts="));
+        await()
+            .atMost(ofSeconds(10))
+            .until(() -> sink.delivered.size() >= 15 && t.gauges().records() == 0);
+        assertThat(sink.indexes())
+            .containsExactlyElementsOf(LongStream.range(0, 15).boxed().toList());
+      }
     }
+    // The half-written batches were cut off again: a restart finds no damage.
+    try (Spool s =
+        Spool.open(new Spool.Options("out", dir, 1 << 20), Storage.DISK, Clock.systemUTC())) {
+      assertThat(s.quarantinedRanges()).isZero();
+      assertThat(s.isEmpty()).isTrue();
+    }
+  }
 
-    @Test
-    void aFullTmpfsHoldsThePipelineBackUntilDeliveryFreesSpace() throws Exception {
-        Path mount = tmp.resolve("small");
-        Files.createDirectories(mount);
-        Assumptions.assumeTrue(tryMount(mount), "cannot mount a tmpfs here (needs root on Linux)");
-        try {
-            Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-            sink.hold();
-            Path dir = mount.resolve("spool");
-            // max_bytes far above what the 1 MiB file system holds: the disk fills up first.
-            SpoolConfig config = Fixtures.config(dir, 64L * 1024 * 1024, SpoolConfig.WhenFull.BLOCK, Duration.ZERO);
-            int total = 800; // about 1.5 MiB of records
-            try (LogCapture logs = new LogCapture();
-                 SpoolTarget t = Fixtures.target(Storage.DISK, config, sink, tmp.resolve("dl.ndjson"),
-                         Clock.systemUTC(), 50)) {
-                CompletableFuture<Void> writer = acceptAsync(t, 0, total, 20);
-                await().atMost(ofSeconds(20)).until(() -> !logs.messages(Level.ERROR).isEmpty());
-                assertThat(logs.messages(Level.ERROR).get(0)).startsWith("Cannot write to the spool; the pipeline waits "
-                        + "and retries every 50ms (nothing is lost, nothing is dropped). Free space in the spool "
-                        + "directory. sink=out dir=" + dir + " error=\"");
-                assertThat(logs.messages(Level.ERROR).get(0)).containsIgnoringCase("no space left on device");
-                await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> !writer.isDone());
-                sink.release();
-                writer.get(60, TimeUnit.SECONDS);
-                await().atMost(ofSeconds(30)).until(() -> sink.delivered.size() >= total && t.gauges().records() == 0);
-                List<Long> got = sink.indexes();
-                assertThat(got).containsExactlyElementsOf(LongStream.range(0, total).boxed().toList());
-            }
-        } finally {
-            new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
-        }
+  @Test
+  void aFullTmpfsHoldsThePipelineBackUntilDeliveryFreesSpace() throws Exception {
+    Path mount = tmp.resolve("small");
+    Files.createDirectories(mount);
+    Assumptions.assumeTrue(tryMount(mount), "cannot mount a tmpfs here (needs root on Linux)");
+    try {
+      Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+      sink.hold();
+      Path dir = mount.resolve("spool");
+      // max_bytes far above what the 1 MiB file system holds: the disk fills up first.
+      SpoolConfig config =
+          Fixtures.config(dir, 64L * 1024 * 1024, SpoolConfig.WhenFull.BLOCK, Duration.ZERO);
+      int total = 800; // about 1.5 MiB of records
+      try (LogCapture logs = new LogCapture();
+          SpoolTarget t =
+              Fixtures.target(
+                  Storage.DISK, config, sink, tmp.resolve("dl.ndjson"), Clock.systemUTC(), 50)) {
+        CompletableFuture<Void> writer = acceptAsync(t, 0, total, 20);
+        await().atMost(ofSeconds(20)).until(() -> !logs.messages(Level.ERROR).isEmpty());
+        assertThat(logs.messages(Level.ERROR).get(0))
+            .startsWith(
+                "Cannot write to the spool; the pipeline waits "
+                    + "and retries every 50ms (nothing is lost, nothing is dropped). Free space in the spool "
+                    + "directory. sink=out dir="
+                    + dir
+                    + " error=\"");
+        assertThat(logs.messages(Level.ERROR).get(0))
+            .containsIgnoringCase("no space left on device");
+        await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> !writer.isDone());
+        sink.release();
+        writer.get(60, TimeUnit.SECONDS);
+        await()
+            .atMost(ofSeconds(30))
+            .until(() -> sink.delivered.size() >= total && t.gauges().records() == 0);
+        List<Long> got = sink.indexes();
+        assertThat(got).containsExactlyElementsOf(LongStream.range(0, total).boxed().toList());
+      }
+    } finally {
+      new ProcessBuilder("umount", mount.toString())
+          .inheritIO()
+          .start()
+          .waitFor(10, TimeUnit.SECONDS);
     }
+  }
 
-    private static boolean tryMount(Path dir) {
-        if (!System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-            return false;
-        }
-        try {
-            Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.toString())
-                    .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+  private static boolean tryMount(Path dir) {
+    if (!System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+      return false;
     }
+    try {
+      Process p =
+          new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.toString())
+              .redirectErrorStream(true)
+              .start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
 }

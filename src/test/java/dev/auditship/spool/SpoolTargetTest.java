@@ -5,7 +5,6 @@ import static dev.auditship.spool.Fixtures.records;
 import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -25,273 +24,379 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The spool as a sink's target: accepted means synced, delivered later, policies, shutdown, restart. */
+/**
+ * The spool as a sink's target: accepted means synced, delivered later, policies, shutdown,
+ * restart.
+ */
 class SpoolTargetTest {
-    @TempDir
-    Path tmp;
+  @TempDir Path tmp;
 
-    private Path spoolDir() {
-        return tmp.resolve("spool");
+  private Path spoolDir() {
+    return tmp.resolve("spool");
+  }
+
+  private SpoolTarget target(
+      Fixtures.CollectingSink sink,
+      long maxBytes,
+      SpoolConfig.WhenFull whenFull,
+      Duration maxAge,
+      Clock clock,
+      int batchMax)
+      throws Exception {
+    return Fixtures.target(
+        Storage.DISK,
+        Fixtures.config(spoolDir(), maxBytes, whenFull, maxAge),
+        sink,
+        tmp.resolve("dead-letters.ndjson"),
+        clock,
+        batchMax);
+  }
+
+  private SpoolTarget target(Fixtures.CollectingSink sink) throws Exception {
+    return target(
+        sink, 64L * 1024 * 1024, SpoolConfig.WhenFull.BLOCK, Duration.ZERO, Clock.systemUTC(), 100);
+  }
+
+  private static List<Long> range(long from, long to) {
+    return LongStream.range(from, to).boxed().toList();
+  }
+
+  /** Bytes one test record takes in the spool. */
+  private static long frameSize() {
+    Record r = record(0);
+    return Frame.size(
+        dev.auditship.source.Utf8.encode(r.text()).length,
+        dev.auditship.source.Utf8.encode(Fixtures.JSON.format(r.event())).length);
+  }
+
+  @Test
+  void recordsComeOutAsTheyWentInTextAndEvent() throws Exception {
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    Event e = Fixtures.event(1);
+    // Text with bytes that are not UTF-8 (kept as U+DC80..U+DCFF) and a multi-line block.
+    Record odd = new Record(e, "line one \udcff\udc80 end\n    Diff= {\n      \"a\": 1\n    }");
+    List<Record> in = List.of(record(0), odd, record(2));
+    try (SpoolTarget t = target(sink)) {
+      t.accept(in);
+      await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 3);
     }
-
-    private SpoolTarget target(Fixtures.CollectingSink sink, long maxBytes, SpoolConfig.WhenFull whenFull,
-                               Duration maxAge, Clock clock, int batchMax) throws Exception {
-        return Fixtures.target(Storage.DISK, Fixtures.config(spoolDir(), maxBytes, whenFull, maxAge), sink,
-                tmp.resolve("dead-letters.ndjson"), clock, batchMax);
+    for (int i = 0; i < 3; i++) {
+      Record out = sink.delivered.get(i);
+      assertThat(out.text()).isEqualTo(in.get(i).text());
+      assertThat(out.event()).isEqualTo(in.get(i).event());
+      assertThat(Fixtures.JSON.format(out.event()))
+          .isEqualTo(Fixtures.JSON.format(in.get(i).event()));
     }
+  }
 
-    private SpoolTarget target(Fixtures.CollectingSink sink) throws Exception {
-        return target(sink, 64L * 1024 * 1024, SpoolConfig.WhenFull.BLOCK, Duration.ZERO, Clock.systemUTC(), 100);
+  @Test
+  void acceptReturnsOnceSyncedAndTheSinkGetsTheRecordsLaterInOrder() throws Exception {
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    sink.hold();
+    try (SpoolTarget t = target(sink)) {
+      t.accept(records(0, 30)); // returns although the sink is holding
+      t.accept(records(30, 30));
+      assertThat(sink.delivered).isEmpty();
+      assertThat(t.gauges().records()).isEqualTo(60);
+      assertThat(t.gauges().bytes()).isEqualTo(60 * frameSize());
+      sink.release();
+      await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 60);
+      assertThat(sink.indexes()).containsExactlyElementsOf(range(0, 60));
+      await().atMost(ofSeconds(10)).until(() -> t.gauges().records() == 0);
+      assertThat(t.stats().delivered.get()).isEqualTo(60);
+      assertThat(t.stats().summary())
+          .endsWith(
+              " spool_records=0 spool_bytes=0 spool_oldest_age_secs=0 "
+                  + "spool_quarantined_bytes=0");
     }
+  }
 
-    private static List<Long> range(long from, long to) {
-        return LongStream.range(from, to).boxed().toList();
+  @Test
+  void whatWasNotDeliveredIsDeliveredByTheNextTargetOnTheSameDirectory() throws Exception {
+    Fixtures.CollectingSink down = new Fixtures.CollectingSink("out");
+    down.down = true;
+    try (LogCapture logs = new LogCapture()) {
+      SpoolTarget first = target(down);
+      first.accept(records(0, 50));
+      first.drain(Duration.ZERO);
+      first.close();
+      assertThat(logs.messages(Level.INFO))
+          .anySatisfy(
+              m ->
+                  assertThat(m)
+                      .startsWith(
+                          "Shutdown: events left in the spool are delivered at the next start. sink=out records=50 bytes="
+                              + 50 * frameSize()
+                              + " oldest_age_secs=0 dir="
+                              + spoolDir()));
     }
-
-    /** Bytes one test record takes in the spool. */
-    private static long frameSize() {
-        Record r = record(0);
-        return Frame.size(dev.auditship.source.Utf8.encode(r.text()).length,
-                dev.auditship.source.Utf8.encode(Fixtures.JSON.format(r.event())).length);
+    assertThat(down.delivered).isEmpty();
+    Fixtures.CollectingSink up = new Fixtures.CollectingSink("out");
+    try (SpoolTarget second = target(up)) {
+      await().atMost(ofSeconds(10)).until(() -> up.delivered.size() >= 50);
+      assertThat(up.indexes()).containsExactlyElementsOf(range(0, 50));
     }
+  }
 
-    @Test
-    void recordsComeOutAsTheyWentInTextAndEvent() throws Exception {
-        Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-        Event e = Fixtures.event(1);
-        // Text with bytes that are not UTF-8 (kept as U+DC80..U+DCFF) and a multi-line block.
-        Record odd = new Record(e, "line one \udcff\udc80 end\n    Diff= {\n      \"a\": 1\n    }");
-        List<Record> in = List.of(record(0), odd, record(2));
-        try (SpoolTarget t = target(sink)) {
-            t.accept(in);
-            await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 3);
-        }
-        for (int i = 0; i < 3; i++) {
-            Record out = sink.delivered.get(i);
-            assertThat(out.text()).isEqualTo(in.get(i).text());
-            assertThat(out.event()).isEqualTo(in.get(i).event());
-            assertThat(Fixtures.JSON.format(out.event())).isEqualTo(Fixtures.JSON.format(in.get(i).event()));
-        }
+  @Test
+  void drainDeliversUntilTheDeadlineAndLeavesTheRestOnDisk() throws Exception {
+    Fixtures.CollectingSink slow = new Fixtures.CollectingSink("out");
+    slow.delayMillis = 100;
+    SpoolTarget t =
+        target(
+            slow,
+            64L * 1024 * 1024,
+            SpoolConfig.WhenFull.BLOCK,
+            Duration.ZERO,
+            Clock.systemUTC(),
+            10);
+    t.accept(records(0, 100));
+    long start = System.nanoTime();
+    try (LogCapture logs = new LogCapture()) {
+      t.drain(ofMillis(350));
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertThat(tookMs)
+          .isBetween(250L, 2500L); // the deadline, less nothing but the let-go grace inside it
+      long delivered = slow.delivered.size();
+      assertThat(delivered).isBetween(10L, 90L);
+      assertThat(logs.messages(Level.INFO))
+          .anySatisfy(
+              m ->
+                  assertThat(m)
+                      .startsWith(
+                          "Shutdown: events left in the spool are delivered at the next start. sink=out records="
+                              + (100 - delivered)
+                              + " bytes="
+                              + (100 - delivered) * frameSize()
+                              + " oldest_age_secs="));
     }
-
-    @Test
-    void acceptReturnsOnceSyncedAndTheSinkGetsTheRecordsLaterInOrder() throws Exception {
-        Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-        sink.hold();
-        try (SpoolTarget t = target(sink)) {
-            t.accept(records(0, 30)); // returns although the sink is holding
-            t.accept(records(30, 30));
-            assertThat(sink.delivered).isEmpty();
-            assertThat(t.gauges().records()).isEqualTo(60);
-            assertThat(t.gauges().bytes()).isEqualTo(60 * frameSize());
-            sink.release();
-            await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 60);
-            assertThat(sink.indexes()).containsExactlyElementsOf(range(0, 60));
-            await().atMost(ofSeconds(10)).until(() -> t.gauges().records() == 0);
-            assertThat(t.stats().delivered.get()).isEqualTo(60);
-            assertThat(t.stats().summary()).endsWith(" spool_records=0 spool_bytes=0 spool_oldest_age_secs=0 "
-                    + "spool_quarantined_bytes=0");
-        }
+    t.close();
+    Fixtures.CollectingSink fast = new Fixtures.CollectingSink("out");
+    try (SpoolTarget again = target(fast)) {
+      await()
+          .atMost(ofSeconds(10))
+          .until(
+              () ->
+                  slow.delivered.size() + fast.delivered.size() >= 100
+                      && again.gauges().records() == 0);
     }
+    // The batch cut short at the deadline was not delivered, so nothing is lost and nothing is
+    // repeated.
+    List<Long> all = new java.util.ArrayList<>(slow.indexes());
+    all.addAll(fast.indexes());
+    assertThat(all).containsExactlyElementsOf(range(0, 100));
+  }
 
-    @Test
-    void whatWasNotDeliveredIsDeliveredByTheNextTargetOnTheSameDirectory() throws Exception {
-        Fixtures.CollectingSink down = new Fixtures.CollectingSink("out");
-        down.down = true;
-        try (LogCapture logs = new LogCapture()) {
-            SpoolTarget first = target(down);
-            first.accept(records(0, 50));
-            first.drain(Duration.ZERO);
-            first.close();
-            assertThat(logs.messages(Level.INFO)).anySatisfy(m -> assertThat(m).startsWith(
-                    "Shutdown: events left in the spool are delivered at the next start. sink=out records=50 bytes="
-                            + 50 * frameSize() + " oldest_age_secs=0 dir=" + spoolDir()));
-        }
-        assertThat(down.delivered).isEmpty();
-        Fixtures.CollectingSink up = new Fixtures.CollectingSink("out");
-        try (SpoolTarget second = target(up)) {
-            await().atMost(ofSeconds(10)).until(() -> up.delivered.size() >= 50);
-            assertThat(up.indexes()).containsExactlyElementsOf(range(0, 50));
-        }
+  @Test
+  void drainReturnsAtOnceWhenEverythingWasDelivered() throws Exception {
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    try (LogCapture logs = new LogCapture();
+        SpoolTarget t = target(sink)) {
+      t.accept(records(0, 5));
+      t.drain(ofSeconds(30));
+      assertThat(sink.delivered).hasSize(5);
+      assertThat(logs.messages(Level.INFO))
+          .contains("Spool drained: every spooled event was delivered. sink=out");
     }
+  }
 
-    @Test
-    void drainDeliversUntilTheDeadlineAndLeavesTheRestOnDisk() throws Exception {
-        Fixtures.CollectingSink slow = new Fixtures.CollectingSink("out");
-        slow.delayMillis = 100;
-        SpoolTarget t = target(slow, 64L * 1024 * 1024, SpoolConfig.WhenFull.BLOCK, Duration.ZERO, Clock.systemUTC(), 10);
-        t.accept(records(0, 100));
-        long start = System.nanoTime();
-        try (LogCapture logs = new LogCapture()) {
-            t.drain(ofMillis(350));
-            long tookMs = (System.nanoTime() - start) / 1_000_000;
-            assertThat(tookMs).isBetween(250L, 2500L); // the deadline, less nothing but the let-go grace inside it
-            long delivered = slow.delivered.size();
-            assertThat(delivered).isBetween(10L, 90L);
-            assertThat(logs.messages(Level.INFO)).anySatisfy(m -> assertThat(m).startsWith(
-                    "Shutdown: events left in the spool are delivered at the next start. sink=out records="
-                            + (100 - delivered) + " bytes=" + (100 - delivered) * frameSize() + " oldest_age_secs="));
-        }
-        t.close();
-        Fixtures.CollectingSink fast = new Fixtures.CollectingSink("out");
-        try (SpoolTarget again = target(fast)) {
-            await().atMost(ofSeconds(10)).until(() -> slow.delivered.size() + fast.delivered.size() >= 100
-                    && again.gauges().records() == 0);
-        }
-        // The batch cut short at the deadline was not delivered, so nothing is lost and nothing is repeated.
-        List<Long> all = new java.util.ArrayList<>(slow.indexes());
-        all.addAll(fast.indexes());
-        assertThat(all).containsExactlyElementsOf(range(0, 100));
-    }
-
-    @Test
-    void drainReturnsAtOnceWhenEverythingWasDelivered() throws Exception {
-        Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-        try (LogCapture logs = new LogCapture(); SpoolTarget t = target(sink)) {
-            t.accept(records(0, 5));
-            t.drain(ofSeconds(30));
-            assertThat(sink.delivered).hasSize(5);
-            assertThat(logs.messages(Level.INFO)).contains("Spool drained: every spooled event was delivered. sink=out");
-        }
-    }
-
-    @Test
-    void whenFullBlockMakesAcceptWaitUntilTheDrainerFreesSpace() throws Exception {
-        Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-        sink.hold();
-        long frame = frameSize();
-        try (LogCapture logs = new LogCapture();
-             SpoolTarget t = target(sink, frame * 5, SpoolConfig.WhenFull.BLOCK, Duration.ZERO, Clock.systemUTC(), 3)) {
-            t.accept(records(0, 4));
-            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
+  @Test
+  void whenFullBlockMakesAcceptWaitUntilTheDrainerFreesSpace() throws Exception {
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    sink.hold();
+    long frame = frameSize();
+    try (LogCapture logs = new LogCapture();
+        SpoolTarget t =
+            target(
+                sink, frame * 5, SpoolConfig.WhenFull.BLOCK, Duration.ZERO, Clock.systemUTC(), 3)) {
+      t.accept(records(0, 4));
+      CompletableFuture<Void> second =
+          CompletableFuture.runAsync(
+              () -> {
                 try {
-                    t.accept(records(4, 6));
+                  t.accept(records(4, 6));
                 } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
+                  throw new IllegalStateException(e);
                 }
-            });
-            await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> !second.isDone());
-            assertThat(t.gauges().records()).isEqualTo(5); // one of the six fitted
-            assertThat(logs.messages(Level.WARN)).containsExactly("Spool is full; the pipeline waits for the sink to "
-                    + "catch up (when_full: block). sink=out max_bytes=" + frame * 5 + " records=5");
-            sink.release();
-            second.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 10);
-            assertThat(sink.indexes()).containsExactlyElementsOf(range(0, 10));
-            assertThat(t.stats().dropped.get()).isZero();
-            assertThat(logs.messages(Level.INFO)).anySatisfy(m -> assertThat(m)
-                    .startsWith("Spool has room again; the pipeline continues. sink=out waited_ms="));
-        }
+              });
+      await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> !second.isDone());
+      assertThat(t.gauges().records()).isEqualTo(5); // one of the six fitted
+      assertThat(logs.messages(Level.WARN))
+          .containsExactly(
+              "Spool is full; the pipeline waits for the sink to "
+                  + "catch up (when_full: block). sink=out max_bytes="
+                  + frame * 5
+                  + " records=5");
+      sink.release();
+      second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 10);
+      assertThat(sink.indexes()).containsExactlyElementsOf(range(0, 10));
+      assertThat(t.stats().dropped.get()).isZero();
+      assertThat(logs.messages(Level.INFO))
+          .anySatisfy(
+              m ->
+                  assertThat(m)
+                      .startsWith(
+                          "Spool has room again; the pipeline continues. sink=out waited_ms="));
     }
+  }
 
-    @Test
-    void whenFullDropNewestDropsWhatDoesNotFitCountsItAndLogsOncePerEpisode() throws Exception {
-        Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-        sink.hold();
-        long frame = frameSize();
-        try (LogCapture logs = new LogCapture(); SpoolTarget t = target(sink, frame * 5,
-                SpoolConfig.WhenFull.DROP_NEWEST, Duration.ZERO, Clock.systemUTC(), 100)) {
-            t.accept(records(0, 4));
-            t.accept(records(4, 3)); // one fits, two are dropped
-            t.accept(records(7, 3)); // all three dropped: same episode, no new warning
-            assertThat(t.stats().dropped.get()).isEqualTo(5);
-            assertThat(logs.messages(Level.WARN)).containsExactly("Spool is full; dropping the newest events as "
-                    + "configured (when_full: drop_newest). They are counted in dropped=; a summary follows when there "
-                    + "is room again. sink=out max_bytes=" + frame * 5 + " dropped_now=2");
-            sink.release();
-            await().atMost(ofSeconds(10)).until(() -> t.gauges().records() == 0);
-            t.accept(records(10, 1));
-            assertThat(logs.messages(Level.WARN)).last().isEqualTo("Spool has room again; events dropped while it was "
-                    + "full (when_full: drop_newest): count=5 sink=out");
-            await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 6);
-            assertThat(sink.indexes()).containsExactly(0L, 1L, 2L, 3L, 4L, 10L);
-        }
+  @Test
+  void whenFullDropNewestDropsWhatDoesNotFitCountsItAndLogsOncePerEpisode() throws Exception {
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    sink.hold();
+    long frame = frameSize();
+    try (LogCapture logs = new LogCapture();
+        SpoolTarget t =
+            target(
+                sink,
+                frame * 5,
+                SpoolConfig.WhenFull.DROP_NEWEST,
+                Duration.ZERO,
+                Clock.systemUTC(),
+                100)) {
+      t.accept(records(0, 4));
+      t.accept(records(4, 3)); // one fits, two are dropped
+      t.accept(records(7, 3)); // all three dropped: same episode, no new warning
+      assertThat(t.stats().dropped.get()).isEqualTo(5);
+      assertThat(logs.messages(Level.WARN))
+          .containsExactly(
+              "Spool is full; dropping the newest events as "
+                  + "configured (when_full: drop_newest). They are counted in dropped=; a summary follows when there "
+                  + "is room again. sink=out max_bytes="
+                  + frame * 5
+                  + " dropped_now=2");
+      sink.release();
+      await().atMost(ofSeconds(10)).until(() -> t.gauges().records() == 0);
+      t.accept(records(10, 1));
+      assertThat(logs.messages(Level.WARN))
+          .last()
+          .isEqualTo(
+              "Spool has room again; events dropped while it was "
+                  + "full (when_full: drop_newest): count=5 sink=out");
+      await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 6);
+      assertThat(sink.indexes()).containsExactly(0L, 1L, 2L, 3L, 4L, 10L);
     }
+  }
 
-    @Test
-    void maxAgeDropsExpiredRecordsEvenWhileTheSinkIsStuckOnThem() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2025-07-03T07:00:00Z"));
-        Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-        sink.down = true; // retries forever
-        try (LogCapture logs = new LogCapture(); SpoolTarget t = target(sink, 64L * 1024 * 1024,
-                SpoolConfig.WhenFull.BLOCK, Duration.ofHours(1), clock, 100)) {
-            t.accept(records(0, 3));
-            await().atMost(ofSeconds(10)).until(() -> sink.sends.get() >= 2); // the drainer is retrying them
-            assertThat(t.gauges().oldestAge()).isEqualTo(Duration.ZERO);
-            clock.advance(Duration.ofMinutes(30));
-            assertThat(t.gauges().oldestAge()).isEqualTo(Duration.ofMinutes(30));
-            clock.advance(Duration.ofMinutes(31));
-            await().atMost(ofSeconds(10)).until(() -> t.stats().dropped.get() == 3);
-            assertThat(t.gauges().records()).isZero();
-            assertThat(logs.messages(Level.WARN)).contains("Spooled events older than max_age dropped as configured; "
-                    + "they are not delivered. They are counted in dropped=; a summary follows. sink=out max_age=1h "
-                    + "dropped_now=3");
-            sink.down = false;
-            t.accept(records(3, 2));
-            await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 2);
-            assertThat(sink.indexes()).containsExactly(3L, 4L);
-            assertThat(logs.messages(Level.WARN)).contains("Spooled events are young enough again; events dropped for "
-                    + "max_age: count=3 sink=out");
-        }
+  @Test
+  void maxAgeDropsExpiredRecordsEvenWhileTheSinkIsStuckOnThem() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2025-07-03T07:00:00Z"));
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    sink.down = true; // retries forever
+    try (LogCapture logs = new LogCapture();
+        SpoolTarget t =
+            target(
+                sink,
+                64L * 1024 * 1024,
+                SpoolConfig.WhenFull.BLOCK,
+                Duration.ofHours(1),
+                clock,
+                100)) {
+      t.accept(records(0, 3));
+      await()
+          .atMost(ofSeconds(10))
+          .until(() -> sink.sends.get() >= 2); // the drainer is retrying them
+      assertThat(t.gauges().oldestAge()).isEqualTo(Duration.ZERO);
+      clock.advance(Duration.ofMinutes(30));
+      assertThat(t.gauges().oldestAge()).isEqualTo(Duration.ofMinutes(30));
+      clock.advance(Duration.ofMinutes(31));
+      await().atMost(ofSeconds(10)).until(() -> t.stats().dropped.get() == 3);
+      assertThat(t.gauges().records()).isZero();
+      assertThat(logs.messages(Level.WARN))
+          .contains(
+              "Spooled events older than max_age dropped as configured; "
+                  + "they are not delivered. They are counted in dropped=; a summary follows. sink=out max_age=1h "
+                  + "dropped_now=3");
+      sink.down = false;
+      t.accept(records(3, 2));
+      await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 2);
+      assertThat(sink.indexes()).containsExactly(3L, 4L);
+      assertThat(logs.messages(Level.WARN))
+          .contains(
+              "Spooled events are young enough again; events dropped for "
+                  + "max_age: count=3 sink=out");
     }
+  }
 
-    @Test
-    void withoutMaxAgeOldRecordsAreKept() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2025-07-03T07:00:00Z"));
-        Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-        sink.hold();
-        try (SpoolTarget t = target(sink, 64L * 1024 * 1024, SpoolConfig.WhenFull.BLOCK, Duration.ZERO, clock, 100)) {
-            t.accept(records(0, 3));
-            clock.advance(Duration.ofDays(400));
-            sink.release();
-            await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 3);
-            assertThat(t.stats().dropped.get()).isZero();
-        }
+  @Test
+  void withoutMaxAgeOldRecordsAreKept() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2025-07-03T07:00:00Z"));
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    sink.hold();
+    try (SpoolTarget t =
+        target(sink, 64L * 1024 * 1024, SpoolConfig.WhenFull.BLOCK, Duration.ZERO, clock, 100)) {
+      t.accept(records(0, 3));
+      clock.advance(Duration.ofDays(400));
+      sink.release();
+      await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 3);
+      assertThat(t.stats().dropped.get()).isZero();
     }
+  }
 
-    @Test
-    void aSinkThatThrowsStopsTheDrainerAndFailsTheNextAcceptWithTheRecordsKept() throws Exception {
-        Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-        sink.throwing = new java.io.UncheckedIOException(new java.io.IOException("Broken pipe"));
-        SpoolTarget t = target(sink);
-        int[] accepted = {0};
-        // Every accept before the drainer noticed the failure succeeds; the first one after it throws.
-        await().atMost(ofSeconds(10)).pollInterval(ofMillis(20)).until(() -> {
-            try {
+  @Test
+  void aSinkThatThrowsStopsTheDrainerAndFailsTheNextAcceptWithTheRecordsKept() throws Exception {
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    sink.throwing = new java.io.UncheckedIOException(new java.io.IOException("Broken pipe"));
+    SpoolTarget t = target(sink);
+    int[] accepted = {0};
+    // Every accept before the drainer noticed the failure succeeds; the first one after it throws.
+    await()
+        .atMost(ofSeconds(10))
+        .pollInterval(ofMillis(20))
+        .until(
+            () -> {
+              try {
                 t.accept(records(accepted[0], 1));
                 accepted[0]++;
                 return false;
-            } catch (IllegalStateException e) {
-                assertThat(e).hasMessage("the spool drainer of sink out stopped: java.io.IOException: Broken pipe");
+              } catch (IllegalStateException e) {
+                assertThat(e)
+                    .hasMessage(
+                        "the spool drainer of sink out stopped: java.io.IOException: Broken pipe");
                 return true;
-            }
-        });
-        assertThat(accepted[0]).isPositive();
-        t.close();
-        Fixtures.CollectingSink ok = new Fixtures.CollectingSink("out");
-        try (SpoolTarget again = target(ok)) {
-            await().atMost(ofSeconds(10)).until(() -> again.gauges().records() == 0);
-            assertThat(ok.indexes()).containsExactlyElementsOf(range(0, accepted[0]));
-        }
+              }
+            });
+    assertThat(accepted[0]).isPositive();
+    t.close();
+    Fixtures.CollectingSink ok = new Fixtures.CollectingSink("out");
+    try (SpoolTarget again = target(ok)) {
+      await().atMost(ofSeconds(10)).until(() -> again.gauges().records() == 0);
+      assertThat(ok.indexes()).containsExactlyElementsOf(range(0, accepted[0]));
     }
+  }
 
-    @Test
-    void aRecordWhoseEventNoLongerDecodesIsQuarantinedAndTheOthersDelivered() throws Exception {
-        Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-        try (Spool s = Spool.open(new Spool.Options("out", spoolDir(), 1 << 20), Storage.DISK, Clock.systemUTC())) {
-            s.append(List.of(new Spool.Pending("good".getBytes(), Fixtures.JSON.format(Fixtures.event(1)).getBytes()),
-                    new Spool.Pending("bad".getBytes(), "{\"msg\":\"audit_log\",\"ts\":1}".getBytes()),
-                    new Spool.Pending("good".getBytes(), Fixtures.JSON.format(Fixtures.event(2)).getBytes())));
-        }
-        try (LogCapture logs = new LogCapture(); SpoolTarget t = target(sink)) {
-            await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 2 && t.gauges().records() == 0);
-            assertThat(sink.indexes()).containsExactly(1L, 2L);
-            assertThat(logs.messages(Level.ERROR)).containsExactly("A spooled record cannot be delivered and was "
-                    + "quarantined. sink=out seq=1 reason=\"the stored event does not decode: missing or non-string "
-                    + "\"ts\"\" quarantine=" + spoolDir().resolve("quarantine").resolve("quarantined.ndjson"));
-        }
-        String q = Files.readString(spoolDir().resolve("quarantine").resolve("quarantined.ndjson"));
-        assertThat(q).contains("\"seq\":1,").contains("\"record\":\"bad\"")
-                .contains("\"event_json\":\"{\\\"msg\\\":\\\"audit_log\\\",\\\"ts\\\":1}\"");
+  @Test
+  void aRecordWhoseEventNoLongerDecodesIsQuarantinedAndTheOthersDelivered() throws Exception {
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    try (Spool s =
+        Spool.open(
+            new Spool.Options("out", spoolDir(), 1 << 20), Storage.DISK, Clock.systemUTC())) {
+      s.append(
+          List.of(
+              new Spool.Pending(
+                  "good".getBytes(), Fixtures.JSON.format(Fixtures.event(1)).getBytes()),
+              new Spool.Pending("bad".getBytes(), "{\"msg\":\"audit_log\",\"ts\":1}".getBytes()),
+              new Spool.Pending(
+                  "good".getBytes(), Fixtures.JSON.format(Fixtures.event(2)).getBytes())));
     }
+    try (LogCapture logs = new LogCapture();
+        SpoolTarget t = target(sink)) {
+      await()
+          .atMost(ofSeconds(10))
+          .until(() -> sink.delivered.size() == 2 && t.gauges().records() == 0);
+      assertThat(sink.indexes()).containsExactly(1L, 2L);
+      assertThat(logs.messages(Level.ERROR))
+          .containsExactly(
+              "A spooled record cannot be delivered and was "
+                  + "quarantined. sink=out seq=1 reason=\"the stored event does not decode: missing or non-string "
+                  + "\"ts\"\" quarantine="
+                  + spoolDir().resolve("quarantine").resolve("quarantined.ndjson"));
+    }
+    String q = Files.readString(spoolDir().resolve("quarantine").resolve("quarantined.ndjson"));
+    assertThat(q)
+        .contains("\"seq\":1,")
+        .contains("\"record\":\"bad\"")
+        .contains("\"event_json\":\"{\\\"msg\\\":\\\"audit_log\\\",\\\"ts\\\":1}\"");
+  }
 }

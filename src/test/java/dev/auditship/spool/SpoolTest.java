@@ -23,339 +23,372 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The spool's files: append, read, acknowledge, recover, and every kind of damage recovery must survive. */
+/**
+ * The spool's files: append, read, acknowledge, recover, and every kind of damage recovery must
+ * survive.
+ */
 class SpoolTest {
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-07-03T07:12:44Z"), ZoneOffset.UTC);
-    private static final ObjectMapper OM = new ObjectMapper();
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2025-07-03T07:12:44Z"), ZoneOffset.UTC);
+  private static final ObjectMapper OM = new ObjectMapper();
 
-    @TempDir
-    Path tmp;
+  @TempDir Path tmp;
 
-    private static Spool.Pending pending(int i) {
-        // Small records with every part present, so that "every byte offset" tests stay quick.
-        return new Spool.Pending(("record text number " + i + " \u00e9").getBytes(UTF_8),
-                ("{\"event\":" + i + ",\"pad\":\"" + "x".repeat(20) + "\"}").getBytes(UTF_8));
+  private static Spool.Pending pending(int i) {
+    // Small records with every part present, so that "every byte offset" tests stay quick.
+    return new Spool.Pending(
+        ("record text number " + i + " \u00e9").getBytes(UTF_8),
+        ("{\"event\":" + i + ",\"pad\":\"" + "x".repeat(20) + "\"}").getBytes(UTF_8));
+  }
+
+  private static List<Spool.Pending> pendings(int from, int count) {
+    List<Spool.Pending> out = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      out.add(pending(i));
     }
+    return out;
+  }
 
-    private static List<Spool.Pending> pendings(int from, int count) {
-        List<Spool.Pending> out = new ArrayList<>();
-        for (int i = from; i < from + count; i++) {
-            out.add(pending(i));
-        }
-        return out;
+  private static Spool open(Path dir) throws IOException {
+    return Spool.open(new Spool.Options("test", dir, 1024 * 1024), Storage.DISK, CLOCK);
+  }
+
+  /** Reads everything the spool holds (acknowledging nothing) as the texts' record numbers. */
+  private static List<String> readAll(Spool s) throws Exception {
+    List<String> out = new ArrayList<>();
+    Spool.Batch b;
+    while ((b = s.read(1000, 0)) != null) {
+      for (Spool.Entry e : b.entries()) {
+        out.add(e.text());
+      }
     }
+    return out;
+  }
 
-    private static Spool open(Path dir) throws IOException {
-        return Spool.open(new Spool.Options("test", dir, 1024 * 1024), Storage.DISK, CLOCK);
+  private static List<String> texts(int from, int count) {
+    List<String> out = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      out.add(new String(pending(i).text(), UTF_8));
     }
+    return out;
+  }
 
-    /** Reads everything the spool holds (acknowledging nothing) as the texts' record numbers. */
-    private static List<String> readAll(Spool s) throws Exception {
-        List<String> out = new ArrayList<>();
-        Spool.Batch b;
-        while ((b = s.read(1000, 0)) != null) {
-            for (Spool.Entry e : b.entries()) {
-                out.add(e.text());
-            }
-        }
-        return out;
+  private static Path onlySegment(Path dir) throws IOException {
+    List<Path> segs = Segments.list(dir);
+    assertThat(segs).hasSize(1);
+    return segs.get(0);
+  }
+
+  private static List<JsonNode> quarantineLines(Path dir) throws IOException {
+    Path q = dir.resolve("quarantine").resolve("quarantined.ndjson");
+    if (!Files.exists(q)) {
+      return List.of();
     }
-
-    private static List<String> texts(int from, int count) {
-        List<String> out = new ArrayList<>();
-        for (int i = from; i < from + count; i++) {
-            out.add(new String(pending(i).text(), UTF_8));
-        }
-        return out;
+    List<JsonNode> out = new ArrayList<>();
+    for (String l : Files.readAllLines(q, UTF_8)) {
+      out.add(OM.readTree(l));
     }
+    return out;
+  }
 
-    private static Path onlySegment(Path dir) throws IOException {
-        List<Path> segs = Segments.list(dir);
-        assertThat(segs).hasSize(1);
-        return segs.get(0);
+  private static byte[] quarantinedBytes(Path dir, JsonNode line) throws IOException {
+    return Files.readAllBytes(dir.resolve("quarantine").resolve(line.get("bytes_file").asText()));
+  }
+
+  @Test
+  void appendedRecordsReadBackWithTextEventAndSequence() throws Exception {
+    try (Spool s = open(tmp)) {
+      s.append(pendings(0, 3));
+      assertThat(s.records()).isEqualTo(3);
+      long expectedBytes = pendings(0, 3).stream().mapToLong(Spool.Pending::size).sum();
+      assertThat(s.bytes()).isEqualTo(expectedBytes);
+      Spool.Batch b = s.read(10, 0);
+      assertThat(b.entries()).extracting(Spool.Entry::seq).containsExactly(0L, 1L, 2L);
+      assertThat(b.entries()).extracting(Spool.Entry::text).containsExactlyElementsOf(texts(0, 3));
+      assertThat(b.entries().get(1).json()).isEqualTo(new String(pending(1).json(), UTF_8));
+      assertThat(b.entries().get(0).appendedAt()).isEqualTo(CLOCK.millis());
+      assertThat(s.oldestAppendedAt()).isEqualTo(CLOCK.millis());
+      s.ack(b);
+      assertThat(s.records()).isZero();
+      assertThat(s.bytes()).isZero();
+      assertThat(s.isEmpty()).isTrue();
+      assertThat(s.oldestAppendedAt()).isEqualTo(-1);
     }
+  }
 
-    private static List<JsonNode> quarantineLines(Path dir) throws IOException {
-        Path q = dir.resolve("quarantine").resolve("quarantined.ndjson");
-        if (!Files.exists(q)) {
-            return List.of();
-        }
-        List<JsonNode> out = new ArrayList<>();
-        for (String l : Files.readAllLines(q, UTF_8)) {
-            out.add(OM.readTree(l));
-        }
-        return out;
+  @Test
+  void acknowledgedRecordsAreNotReadAgainAfterReopenAndOthersAre() throws Exception {
+    try (Spool s = open(tmp)) {
+      s.append(pendings(0, 5));
+      s.append(pendings(5, 5));
+      Spool.Batch b = s.read(4, 0);
+      assertThat(b.entries()).hasSize(4);
+      s.ack(b);
+      s.read(3, 0); // read but not acknowledged: must come back
     }
-
-    private static byte[] quarantinedBytes(Path dir, JsonNode line) throws IOException {
-        return Files.readAllBytes(dir.resolve("quarantine").resolve(line.get("bytes_file").asText()));
+    assertThat(Files.readString(tmp.resolve("ack"), UTF_8))
+        .startsWith("auditship-spool-ack v1 next_seq=4 segment=");
+    try (Spool s = open(tmp)) {
+      assertThat(s.records()).isEqualTo(6);
+      assertThat(readAll(s)).containsExactlyElementsOf(texts(4, 6));
+      s.append(pendings(10, 1));
+      Spool.Batch b = s.read(10, 0);
+      assertThat(b.entries()).extracting(Spool.Entry::seq).containsExactly(10L);
     }
+    assertThat(quarantineLines(tmp)).isEmpty();
+  }
 
-    @Test
-    void appendedRecordsReadBackWithTextEventAndSequence() throws Exception {
-        try (Spool s = open(tmp)) {
-            s.append(pendings(0, 3));
-            assertThat(s.records()).isEqualTo(3);
-            long expectedBytes = pendings(0, 3).stream().mapToLong(Spool.Pending::size).sum();
-            assertThat(s.bytes()).isEqualTo(expectedBytes);
-            Spool.Batch b = s.read(10, 0);
-            assertThat(b.entries()).extracting(Spool.Entry::seq).containsExactly(0L, 1L, 2L);
-            assertThat(b.entries()).extracting(Spool.Entry::text).containsExactlyElementsOf(texts(0, 3));
-            assertThat(b.entries().get(1).json()).isEqualTo(new String(pending(1).json(), UTF_8));
-            assertThat(b.entries().get(0).appendedAt()).isEqualTo(CLOCK.millis());
-            assertThat(s.oldestAppendedAt()).isEqualTo(CLOCK.millis());
-            s.ack(b);
-            assertThat(s.records()).isZero();
-            assertThat(s.bytes()).isZero();
-            assertThat(s.isEmpty()).isTrue();
-            assertThat(s.oldestAppendedAt()).isEqualTo(-1);
-        }
+  @Test
+  void segmentsRollAndDeliveredSegmentsAreDeleted() throws Exception {
+    long frame = pending(19).size(); // the largest of the records written here
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, frame * 4), Storage.DISK, CLOCK)) {
+      for (int i = 0; i < 10; i++) {
+        s.append(pendings(i * 2, 2));
+      }
+      assertThat(Segments.list(tmp)).hasSize(5);
+      Spool.Batch b;
+      int read = 0;
+      while ((b = s.read(3, 0)) != null) {
+        read += b.entries().size();
+        s.ack(b);
+      }
+      assertThat(read).isEqualTo(20);
+      // Only the segment being written to is left.
+      assertThat(Segments.list(tmp))
+          .extracting(p -> p.getFileName().toString())
+          .containsExactly("00000000000000000016.seg");
     }
-
-    @Test
-    void acknowledgedRecordsAreNotReadAgainAfterReopenAndOthersAre() throws Exception {
-        try (Spool s = open(tmp)) {
-            s.append(pendings(0, 5));
-            s.append(pendings(5, 5));
-            Spool.Batch b = s.read(4, 0);
-            assertThat(b.entries()).hasSize(4);
-            s.ack(b);
-            s.read(3, 0); // read but not acknowledged: must come back
-        }
-        assertThat(Files.readString(tmp.resolve("ack"), UTF_8)).startsWith("auditship-spool-ack v1 next_seq=4 segment=");
-        try (Spool s = open(tmp)) {
-            assertThat(s.records()).isEqualTo(6);
-            assertThat(readAll(s)).containsExactlyElementsOf(texts(4, 6));
-            s.append(pendings(10, 1));
-            Spool.Batch b = s.read(10, 0);
-            assertThat(b.entries()).extracting(Spool.Entry::seq).containsExactly(10L);
-        }
-        assertThat(quarantineLines(tmp)).isEmpty();
+    try (Spool s = open(tmp)) {
+      assertThat(s.isEmpty()).isTrue();
+      assertThat(Segments.list(tmp)).isEmpty();
+      s.append(pendings(20, 1));
+      assertThat(Segments.list(tmp))
+          .extracting(p -> p.getFileName().toString())
+          .containsExactly("00000000000000000020.seg");
     }
+  }
 
-    @Test
-    void segmentsRollAndDeliveredSegmentsAreDeleted() throws Exception {
-        long frame = pending(19).size(); // the largest of the records written here
-        try (Spool s = Spool.open(new Spool.Options("test", tmp, frame * 4), Storage.DISK, CLOCK)) {
-            for (int i = 0; i < 10; i++) {
-                s.append(pendings(i * 2, 2));
-            }
-            assertThat(Segments.list(tmp)).hasSize(5);
-            Spool.Batch b;
-            int read = 0;
-            while ((b = s.read(3, 0)) != null) {
-                read += b.entries().size();
-                s.ack(b);
-            }
-            assertThat(read).isEqualTo(20);
-            // Only the segment being written to is left.
-            assertThat(Segments.list(tmp)).extracting(p -> p.getFileName().toString())
-                    .containsExactly("00000000000000000016.seg");
-        }
-        try (Spool s = open(tmp)) {
-            assertThat(s.isEmpty()).isTrue();
-            assertThat(Segments.list(tmp)).isEmpty();
-            s.append(pendings(20, 1));
-            assertThat(Segments.list(tmp)).extracting(p -> p.getFileName().toString())
-                    .containsExactly("00000000000000000020.seg");
-        }
+  @Test
+  void aSecondOpenOfTheSameDirectoryIsRefused() throws Exception {
+    try (Spool s = open(tmp)) {
+      assertThatThrownBy(() -> open(tmp))
+          .isInstanceOf(IOException.class)
+          .hasMessage(
+              "the spool directory "
+                  + tmp
+                  + " is in use by another auditship process or another "
+                  + "sink; give each sink its own spool directory");
     }
+    open(tmp).close(); // released on close
+  }
 
-    @Test
-    void aSecondOpenOfTheSameDirectoryIsRefused() throws Exception {
-        try (Spool s = open(tmp)) {
-            assertThatThrownBy(() -> open(tmp)).isInstanceOf(IOException.class)
-                    .hasMessage("the spool directory " + tmp + " is in use by another auditship process or another "
-                            + "sink; give each sink its own spool directory");
-        }
-        open(tmp).close(); // released on close
+  /**
+   * Writes records 0..2 into a fresh spool and returns the segment's bytes and where record 2
+   * starts.
+   */
+  private byte[] threeRecords(Path dir) throws Exception {
+    try (Spool s = open(dir)) {
+      s.append(pendings(0, 3));
     }
+    return Files.readAllBytes(onlySegment(dir));
+  }
 
-    /** Writes records 0..2 into a fresh spool and returns the segment's bytes and where record 2 starts. */
-    private byte[] threeRecords(Path dir) throws Exception {
-        try (Spool s = open(dir)) {
-            s.append(pendings(0, 3));
-        }
-        return Files.readAllBytes(onlySegment(dir));
-    }
-
-    @Test
-    void aTornLastRecordIsQuarantinedAtEveryByteOffsetAndEarlierRecordsStay() throws Exception {
-        byte[] whole = threeRecords(tmp.resolve("model"));
-        int lastStart = (int) (pending(0).size() + pending(1).size());
-        assertThat(whole).hasSize((int) (lastStart + pending(2).size()));
-        for (int cut = lastStart + 1; cut < whole.length; cut++) {
-            Path dir = tmp.resolve("cut-" + cut);
-            Files.createDirectories(dir);
-            Path seg = dir.resolve("00000000000000000000.seg");
-            Files.write(seg, Arrays.copyOf(whole, cut));
-            try (LogCapture logs = new LogCapture(); Spool s = open(dir)) {
-                assertThat(readAll(s)).as("cut at %d", cut).containsExactlyElementsOf(texts(0, 2));
-                assertThat(Files.size(seg)).as("cut at %d", cut).isEqualTo(lastStart);
-                List<JsonNode> q = quarantineLines(dir);
-                assertThat(q).as("cut at %d", cut).hasSize(1);
-                assertThat(q.get(0).get("segment").asText()).isEqualTo("00000000000000000000.seg");
-                assertThat(q.get(0).get("offset").asLong()).isEqualTo(lastStart);
-                assertThat(q.get(0).get("length").asLong()).isEqualTo(cut - lastStart);
-                assertThat(q.get(0).get("after_seq").asLong()).isEqualTo(1);
-                assertThat(q.get(0).has("before_seq")).isFalse();
-                assertThat(q.get(0).get("reason").asText()).startsWith("torn record: ");
-                assertThat(quarantinedBytes(dir, q.get(0))).isEqualTo(Arrays.copyOfRange(whole, lastStart, cut));
-                String expectedLog = "Damaged spool bytes quarantined at start-up; the records around them are kept. "
-                        + "sink=test segment=00000000000000000000.seg offset=" + lastStart + " length="
-                        + (cut - lastStart) + " records_lost=unknown reason=\"torn record: ";
-                assertThat(logs.messages(Level.WARN)).anySatisfy(m -> assertThat(m).startsWith(expectedLog));
-                // The next append continues after the last whole record.
-                s.append(pendings(3, 1));
-                assertThat(readAll(s)).containsExactlyElementsOf(texts(3, 1));
-            }
-            try (Spool s = open(dir)) {
-                List<String> expected = new ArrayList<>(texts(0, 2));
-                expected.addAll(texts(3, 1));
-                assertThat(readAll(s)).containsExactlyElementsOf(expected);
-                assertThat(quarantineLines(dir)).hasSize(1); // repaired: nothing quarantined twice
-            }
-        }
-    }
-
-    @Test
-    void randomBytesAppendedAreQuarantinedAndTheRecordsStay() throws Exception {
-        byte[] whole = threeRecords(tmp);
-        Path seg = onlySegment(tmp);
-        byte[] junk = new byte[1000];
-        new Random(7).nextBytes(junk);
-        junk[0] = 0x42; // not the magic's first byte
-        // Bury a magic followed by a length that points past the end: it must not fool the resync scan.
-        System.arraycopy(Frame.MAGIC, 0, junk, 500, 4);
-        Files.write(seg, junk, java.nio.file.StandardOpenOption.APPEND);
-        try (Spool s = open(tmp)) {
-            assertThat(readAll(s)).containsExactlyElementsOf(texts(0, 3));
-        }
-        assertThat(Files.size(seg)).isEqualTo(whole.length);
-        List<JsonNode> q = quarantineLines(tmp);
-        assertThat(q).hasSize(1);
-        assertThat(q.get(0).get("offset").asLong()).isEqualTo(whole.length);
-        assertThat(q.get(0).get("length").asLong()).isEqualTo(1000);
-        assertThat(q.get(0).get("reason").asText())
-                .isEqualTo("no record starts here (the bytes are not the spool's record magic)");
-        assertThat(quarantinedBytes(tmp, q.get(0))).isEqualTo(junk);
-    }
-
-    private byte[] fiveRecords() throws Exception {
-        try (Spool s = open(tmp)) {
-            s.append(pendings(0, 5));
-        }
-        return Files.readAllBytes(onlySegment(tmp));
-    }
-
-    private long start(int record) {
-        long p = 0;
-        for (int i = 0; i < record; i++) {
-            p += pending(i).size();
-        }
-        return p;
-    }
-
-    @Test
-    void aCrcMismatchInTheMiddleQuarantinesThatRecordAndKeepsTheOnesAfterIt() throws Exception {
-        byte[] whole = fiveRecords();
-        int r2 = (int) start(2);
-        whole[r2 + Frame.HEADER + Frame.FIXED + 3] ^= 0x01; // one bit of record 2's text
-        Files.write(onlySegment(tmp), whole);
-        try (Spool s = open(tmp)) {
-            assertThat(readAll(s)).containsExactly(texts(0, 2).get(0), texts(0, 2).get(1), texts(3, 1).get(0),
-                    texts(4, 1).get(0));
-            assertThat(s.records()).isEqualTo(4);
-        }
-        List<JsonNode> q = quarantineLines(tmp);
-        assertThat(q).hasSize(1);
-        assertThat(q.get(0).get("offset").asLong()).isEqualTo(r2);
-        assertThat(q.get(0).get("length").asLong()).isEqualTo(pending(2).size());
+  @Test
+  void aTornLastRecordIsQuarantinedAtEveryByteOffsetAndEarlierRecordsStay() throws Exception {
+    byte[] whole = threeRecords(tmp.resolve("model"));
+    int lastStart = (int) (pending(0).size() + pending(1).size());
+    assertThat(whole).hasSize((int) (lastStart + pending(2).size()));
+    for (int cut = lastStart + 1; cut < whole.length; cut++) {
+      Path dir = tmp.resolve("cut-" + cut);
+      Files.createDirectories(dir);
+      Path seg = dir.resolve("00000000000000000000.seg");
+      Files.write(seg, Arrays.copyOf(whole, cut));
+      try (LogCapture logs = new LogCapture();
+          Spool s = open(dir)) {
+        assertThat(readAll(s)).as("cut at %d", cut).containsExactlyElementsOf(texts(0, 2));
+        assertThat(Files.size(seg)).as("cut at %d", cut).isEqualTo(lastStart);
+        List<JsonNode> q = quarantineLines(dir);
+        assertThat(q).as("cut at %d", cut).hasSize(1);
+        assertThat(q.get(0).get("segment").asText()).isEqualTo("00000000000000000000.seg");
+        assertThat(q.get(0).get("offset").asLong()).isEqualTo(lastStart);
+        assertThat(q.get(0).get("length").asLong()).isEqualTo(cut - lastStart);
         assertThat(q.get(0).get("after_seq").asLong()).isEqualTo(1);
-        assertThat(q.get(0).get("before_seq").asLong()).isEqualTo(3);
-        assertThat(q.get(0).get("reason").asText())
-                .isEqualTo("CRC32C mismatch: the record's bytes changed after it was written");
-        assertThat(quarantinedBytes(tmp, q.get(0))).isEqualTo(Arrays.copyOfRange(whole, r2, (int) start(3)));
-        // The segment was rewritten without the damage; a second start finds nothing more.
-        assertThat(Files.size(onlySegment(tmp))).isEqualTo(whole.length - pending(2).size());
-        try (Spool s = open(tmp)) {
-            assertThat(readAll(s)).hasSize(4);
-        }
-        assertThat(quarantineLines(tmp)).hasSize(1);
+        assertThat(q.get(0).has("before_seq")).isFalse();
+        assertThat(q.get(0).get("reason").asText()).startsWith("torn record: ");
+        assertThat(quarantinedBytes(dir, q.get(0)))
+            .isEqualTo(Arrays.copyOfRange(whole, lastStart, cut));
+        String expectedLog =
+            "Damaged spool bytes quarantined at start-up; the records around them are kept. "
+                + "sink=test segment=00000000000000000000.seg offset="
+                + lastStart
+                + " length="
+                + (cut - lastStart)
+                + " records_lost=unknown reason=\"torn record: ";
+        assertThat(logs.messages(Level.WARN))
+            .anySatisfy(m -> assertThat(m).startsWith(expectedLog));
+        // The next append continues after the last whole record.
+        s.append(pendings(3, 1));
+        assertThat(readAll(s)).containsExactlyElementsOf(texts(3, 1));
+      }
+      try (Spool s = open(dir)) {
+        List<String> expected = new ArrayList<>(texts(0, 2));
+        expected.addAll(texts(3, 1));
+        assertThat(readAll(s)).containsExactlyElementsOf(expected);
+        assertThat(quarantineLines(dir)).hasSize(1); // repaired: nothing quarantined twice
+      }
     }
+  }
 
-    @Test
-    void aDamagedLengthOrAHoleOfZerosIsSkippedByTheMagicScan() throws Exception {
-        byte[] whole = fiveRecords();
-        int r1 = (int) start(1);
-        ByteBuffer.wrap(whole).putInt(r1 + 4, 7); // record 1's length says 7 bytes
-        int r3 = (int) start(3);
-        Arrays.fill(whole, r3, (int) start(4), (byte) 0); // record 3 never reached the disk (power loss)
-        Files.write(onlySegment(tmp), whole);
-        try (Spool s = open(tmp)) {
-            assertThat(readAll(s)).containsExactly(texts(0, 1).get(0), texts(2, 1).get(0), texts(4, 1).get(0));
-        }
-        List<JsonNode> q = quarantineLines(tmp);
-        assertThat(q).extracting(n -> n.get("offset").asLong()).containsExactly((long) r1, (long) r3);
-        assertThat(q).extracting(n -> n.get("reason").asText()).containsExactly("record length 7 is out of range",
-                "no record starts here (the bytes are not the spool's record magic)");
+  @Test
+  void randomBytesAppendedAreQuarantinedAndTheRecordsStay() throws Exception {
+    byte[] whole = threeRecords(tmp);
+    Path seg = onlySegment(tmp);
+    byte[] junk = new byte[1000];
+    new Random(7).nextBytes(junk);
+    junk[0] = 0x42; // not the magic's first byte
+    // Bury a magic followed by a length that points past the end: it must not fool the resync scan.
+    System.arraycopy(Frame.MAGIC, 0, junk, 500, 4);
+    Files.write(seg, junk, java.nio.file.StandardOpenOption.APPEND);
+    try (Spool s = open(tmp)) {
+      assertThat(readAll(s)).containsExactlyElementsOf(texts(0, 3));
     }
+    assertThat(Files.size(seg)).isEqualTo(whole.length);
+    List<JsonNode> q = quarantineLines(tmp);
+    assertThat(q).hasSize(1);
+    assertThat(q.get(0).get("offset").asLong()).isEqualTo(whole.length);
+    assertThat(q.get(0).get("length").asLong()).isEqualTo(1000);
+    assertThat(q.get(0).get("reason").asText())
+        .isEqualTo("no record starts here (the bytes are not the spool's record magic)");
+    assertThat(quarantinedBytes(tmp, q.get(0))).isEqualTo(junk);
+  }
 
-    @Test
-    void damageAmongDeliveredRecordsIsNotQuarantined() throws Exception {
-        try (Spool s = open(tmp)) {
-            s.append(pendings(0, 5));
-            s.ack(s.read(3, 0));
-        }
-        byte[] whole = Files.readAllBytes(onlySegment(tmp));
-        whole[(int) start(1) + 20] ^= 0x10; // record 1 was delivered
-        Files.write(onlySegment(tmp), whole);
-        try (Spool s = open(tmp)) {
-            assertThat(readAll(s)).containsExactlyElementsOf(texts(3, 2));
-        }
-        assertThat(quarantineLines(tmp)).isEmpty();
+  private byte[] fiveRecords() throws Exception {
+    try (Spool s = open(tmp)) {
+      s.append(pendings(0, 5));
     }
+    return Files.readAllBytes(onlySegment(tmp));
+  }
 
-    @Test
-    void aDamagedAckFileMeansEverythingIsSentAgainNotLost() throws Exception {
-        try (Spool s = open(tmp)) {
-            s.append(pendings(0, 5));
-            s.ack(s.read(3, 0));
-        }
-        Files.writeString(tmp.resolve("ack"), "auditship-spool-ack v1 next_seq=9 segment=00000000000000000000 "
-                + "offset=0 crc32c=00000000\n");
-        try (LogCapture logs = new LogCapture(); Spool s = open(tmp)) {
-            assertThat(readAll(s)).containsExactlyElementsOf(texts(0, 5));
-            assertThat(logs.messages(Level.WARN)).contains("The spool's ack file is damaged; every record still in "
-                    + "the spool will be delivered again (duplicates are possible, nothing is lost). sink=test file="
-                    + tmp.resolve("ack"));
-        }
+  private long start(int record) {
+    long p = 0;
+    for (int i = 0; i < record; i++) {
+      p += pending(i).size();
     }
+    return p;
+  }
 
-    @Test
-    void aStaleAckHintNeverSkipsRecords() throws Exception {
-        try (Spool s = open(tmp)) {
-            s.append(pendings(0, 5));
-            s.ack(s.read(2, 0));
-        }
-        // A hint that points at a record other than next_seq (here: record 4) is ignored.
-        Files.write(tmp.resolve("ack"), AckFile.encode(new AckFile.State(2, 0, start(4))));
-        try (Spool s = open(tmp)) {
-            assertThat(readAll(s)).containsExactlyElementsOf(texts(2, 3));
-        }
+  @Test
+  void aCrcMismatchInTheMiddleQuarantinesThatRecordAndKeepsTheOnesAfterIt() throws Exception {
+    byte[] whole = fiveRecords();
+    int r2 = (int) start(2);
+    whole[r2 + Frame.HEADER + Frame.FIXED + 3] ^= 0x01; // one bit of record 2's text
+    Files.write(onlySegment(tmp), whole);
+    try (Spool s = open(tmp)) {
+      assertThat(readAll(s))
+          .containsExactly(
+              texts(0, 2).get(0), texts(0, 2).get(1), texts(3, 1).get(0), texts(4, 1).get(0));
+      assertThat(s.records()).isEqualTo(4);
     }
+    List<JsonNode> q = quarantineLines(tmp);
+    assertThat(q).hasSize(1);
+    assertThat(q.get(0).get("offset").asLong()).isEqualTo(r2);
+    assertThat(q.get(0).get("length").asLong()).isEqualTo(pending(2).size());
+    assertThat(q.get(0).get("after_seq").asLong()).isEqualTo(1);
+    assertThat(q.get(0).get("before_seq").asLong()).isEqualTo(3);
+    assertThat(q.get(0).get("reason").asText())
+        .isEqualTo("CRC32C mismatch: the record's bytes changed after it was written");
+    assertThat(quarantinedBytes(tmp, q.get(0)))
+        .isEqualTo(Arrays.copyOfRange(whole, r2, (int) start(3)));
+    // The segment was rewritten without the damage; a second start finds nothing more.
+    assertThat(Files.size(onlySegment(tmp))).isEqualTo(whole.length - pending(2).size());
+    try (Spool s = open(tmp)) {
+      assertThat(readAll(s)).hasSize(4);
+    }
+    assertThat(quarantineLines(tmp)).hasSize(1);
+  }
 
-    @Test
-    void leftoversOfInterruptedReplacesAreRemoved() throws Exception {
-        try (Spool s = open(tmp)) {
-            s.append(pendings(0, 1));
-        }
-        Files.writeString(tmp.resolve("ack.tmp"), "half");
-        try (Spool s = open(tmp)) {
-            assertThat(readAll(s)).hasSize(1);
-        }
-        try (Stream<Path> files = Files.list(tmp)) {
-            assertThat(files.map(p -> p.getFileName().toString())).doesNotContain("ack.tmp");
-        }
+  @Test
+  void aDamagedLengthOrAHoleOfZerosIsSkippedByTheMagicScan() throws Exception {
+    byte[] whole = fiveRecords();
+    int r1 = (int) start(1);
+    ByteBuffer.wrap(whole).putInt(r1 + 4, 7); // record 1's length says 7 bytes
+    int r3 = (int) start(3);
+    Arrays.fill(
+        whole, r3, (int) start(4), (byte) 0); // record 3 never reached the disk (power loss)
+    Files.write(onlySegment(tmp), whole);
+    try (Spool s = open(tmp)) {
+      assertThat(readAll(s))
+          .containsExactly(texts(0, 1).get(0), texts(2, 1).get(0), texts(4, 1).get(0));
     }
+    List<JsonNode> q = quarantineLines(tmp);
+    assertThat(q).extracting(n -> n.get("offset").asLong()).containsExactly((long) r1, (long) r3);
+    assertThat(q)
+        .extracting(n -> n.get("reason").asText())
+        .containsExactly(
+            "record length 7 is out of range",
+            "no record starts here (the bytes are not the spool's record magic)");
+  }
+
+  @Test
+  void damageAmongDeliveredRecordsIsNotQuarantined() throws Exception {
+    try (Spool s = open(tmp)) {
+      s.append(pendings(0, 5));
+      s.ack(s.read(3, 0));
+    }
+    byte[] whole = Files.readAllBytes(onlySegment(tmp));
+    whole[(int) start(1) + 20] ^= 0x10; // record 1 was delivered
+    Files.write(onlySegment(tmp), whole);
+    try (Spool s = open(tmp)) {
+      assertThat(readAll(s)).containsExactlyElementsOf(texts(3, 2));
+    }
+    assertThat(quarantineLines(tmp)).isEmpty();
+  }
+
+  @Test
+  void aDamagedAckFileMeansEverythingIsSentAgainNotLost() throws Exception {
+    try (Spool s = open(tmp)) {
+      s.append(pendings(0, 5));
+      s.ack(s.read(3, 0));
+    }
+    Files.writeString(
+        tmp.resolve("ack"),
+        "auditship-spool-ack v1 next_seq=9 segment=00000000000000000000 "
+            + "offset=0 crc32c=00000000\n");
+    try (LogCapture logs = new LogCapture();
+        Spool s = open(tmp)) {
+      assertThat(readAll(s)).containsExactlyElementsOf(texts(0, 5));
+      assertThat(logs.messages(Level.WARN))
+          .contains(
+              "The spool's ack file is damaged; every record still in "
+                  + "the spool will be delivered again (duplicates are possible, nothing is lost). sink=test file="
+                  + tmp.resolve("ack"));
+    }
+  }
+
+  @Test
+  void aStaleAckHintNeverSkipsRecords() throws Exception {
+    try (Spool s = open(tmp)) {
+      s.append(pendings(0, 5));
+      s.ack(s.read(2, 0));
+    }
+    // A hint that points at a record other than next_seq (here: record 4) is ignored.
+    Files.write(tmp.resolve("ack"), AckFile.encode(new AckFile.State(2, 0, start(4))));
+    try (Spool s = open(tmp)) {
+      assertThat(readAll(s)).containsExactlyElementsOf(texts(2, 3));
+    }
+  }
+
+  @Test
+  void leftoversOfInterruptedReplacesAreRemoved() throws Exception {
+    try (Spool s = open(tmp)) {
+      s.append(pendings(0, 1));
+    }
+    Files.writeString(tmp.resolve("ack.tmp"), "half");
+    try (Spool s = open(tmp)) {
+      assertThat(readAll(s)).hasSize(1);
+    }
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertThat(files.map(p -> p.getFileName().toString())).doesNotContain("ack.tmp");
+    }
+  }
 }

@@ -15,59 +15,62 @@ import java.util.List;
 
 /** The lines printed by the real slog sinks (copied from the shared reference). */
 public final class Golden {
-    public record Line(String name, String json, String human, String note) {
-        @Override
-        public String toString() {
-            return name;
-        }
+  public record Line(String name, String json, String human, String note) {
+    @Override
+    public String toString() {
+      return name;
     }
+  }
 
-    private Golden() {
-    }
+  private Golden() {}
 
-    public static List<Line> lines() {
-        ObjectMapper om = new ObjectMapper();
-        List<Line> out = new ArrayList<>();
-        try (InputStream in = Golden.class.getResourceAsStream("/golden/slog-golden.ndjson");
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String l;
-            while ((l = r.readLine()) != null) {
-                JsonNode n = om.readTree(l);
-                out.add(new Line(n.get("name").asText(), n.get("json").asText(), n.get("human").asText(),
-                        n.has("note") ? n.get("note").asText() : null));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
+  public static List<Line> lines() {
+    ObjectMapper om = new ObjectMapper();
+    List<Line> out = new ArrayList<>();
+    try (InputStream in = Golden.class.getResourceAsStream("/golden/slog-golden.ndjson");
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String l;
+      while ((l = r.readLine()) != null) {
+        JsonNode n = om.readTree(l);
+        out.add(
+            new Line(
+                n.get("name").asText(),
+                n.get("json").asText(),
+                n.get("human").asText(),
+                n.has("note") ? n.get("note").asText() : null));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
+    return out;
+  }
 
-    public static Line line(String name) {
-        return lines().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
-    }
+  public static Line line(String name) {
+    return lines().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
+  }
 
-    /** Decodes text (one or more log lines) and returns every decoded record. */
-    public static List<Decoded> decodeAll(String text) {
-        List<Decoded> out = new ArrayList<>();
-        LogDecoder d = new LogDecoder(out::add);
-        String[] lines = text.split("\n", -1);
-        int n = lines.length;
-        if (text.endsWith("\n")) {
-            n--;
-        }
-        for (int i = 0; i < n; i++) {
-            d.line(i + 1, lines[i]);
-        }
-        d.finish();
-        return out;
+  /** Decodes text (one or more log lines) and returns every decoded record. */
+  public static List<Decoded> decodeAll(String text) {
+    List<Decoded> out = new ArrayList<>();
+    LogDecoder d = new LogDecoder(out::add);
+    String[] lines = text.split("\n", -1);
+    int n = lines.length;
+    if (text.endsWith("\n")) {
+      n--;
     }
+    for (int i = 0; i < n; i++) {
+      d.line(i + 1, lines[i]);
+    }
+    d.finish();
+    return out;
+  }
 
-    /** Decodes text that must hold exactly one event. */
-    public static Event decodeOne(String text) {
-        List<Decoded> all = decodeAll(text);
-        if (all.size() != 1 || !(all.get(0) instanceof Decoded.Ok ok)) {
-            throw new AssertionError("expected one event from " + text + " but got " + all);
-        }
-        return ok.event();
+  /** Decodes text that must hold exactly one event. */
+  public static Event decodeOne(String text) {
+    List<Decoded> all = decodeAll(text);
+    if (all.size() != 1 || !(all.get(0) instanceof Decoded.Ok ok)) {
+      throw new AssertionError("expected one event from " + text + " but got " + all);
     }
+    return ok.event();
+  }
 }

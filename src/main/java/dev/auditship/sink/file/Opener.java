@@ -5,9 +5,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 
-/** Opens the files the sink writes; tests substitute channels that fail the way a full disk does. */
+/**
+ * Opens the files the sink writes; tests substitute channels that fail the way a full disk does.
+ */
 interface Opener {
-    FileChannel open(Path path, OpenOption... options) throws IOException;
+  FileChannel open(Path path, OpenOption... options) throws IOException;
 
-    Opener DEFAULT = FileChannel::open;
+  Opener DEFAULT = FileChannel::open;
 }

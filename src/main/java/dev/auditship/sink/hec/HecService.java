@@ -43,178 +43,216 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP side of the sink: one pooled, keep-alive httpclient5 classic client per sink, built with
- * {@code disableAutomaticRetries()} (retries belong to {@code Delivery}) and without redirect handling (a
- * redirect means the endpoint is wrong, reference §1.7: never post audit data to a login page). TLS 1.2+
- * from PEM files ({@link PemTls}), an optional http proxy (CONNECT for https), a connect timeout and a
- * hard deadline per request: the response timeout bounds each read and a timer aborts a request that is
- * still running at the deadline (a server that trickles bytes cannot hold the sink).
+ * {@code disableAutomaticRetries()} (retries belong to {@code Delivery}) and without redirect
+ * handling (a redirect means the endpoint is wrong, reference §1.7: never post audit data to a
+ * login page). TLS 1.2+ from PEM files ({@link PemTls}), an optional http proxy (CONNECT for
+ * https), a connect timeout and a hard deadline per request: the response timeout bounds each read
+ * and a timer aborts a request that is still running at the deadline (a server that trickles bytes
+ * cannot hold the sink).
  *
  * <p>Cookies are kept: load balancers in front of indexers use them for the stickiness that indexer
- * acknowledgement needs (§1.6, §1.10). Response bodies are always read (up to 64 KiB) and the connection
- * released, so connections are reused. Thread-safe; {@link #close()} aborts requests in flight.
+ * acknowledgement needs (§1.6, §1.10). Response bodies are always read (up to 64 KiB) and the
+ * connection released, so connections are reused. Thread-safe; {@link #close()} aborts requests in
+ * flight.
  */
 final class HecService implements AutoCloseable {
-    static final String EVENT_PATH = "/services/collector/event";
-    static final String ACK_PATH = "/services/collector/ack";
-    static final String HEALTH_PATH = "/services/collector/health";
-    private static final int MAX_BODY = 64 * 1024;
-    private static final ContentType JSON = ContentType.create("application/json");
+  static final String EVENT_PATH = "/services/collector/event";
+  static final String ACK_PATH = "/services/collector/ack";
+  static final String HEALTH_PATH = "/services/collector/health";
+  private static final int MAX_BODY = 64 * 1024;
+  private static final ContentType JSON = ContentType.create("application/json");
 
-    private final String base;
-    private final String channel;
-    private final Duration requestTimeout;
-    private final CloseableHttpClient client;
-    private final ScheduledExecutorService deadlines;
-    private final ObjectMapper json = new ObjectMapper();
-    private final Clock clock;
-    private final PemTls.NoClientCertificate noClientCertificate = new PemTls.NoClientCertificate();
+  private final String base;
+  private final String channel;
+  private final Duration requestTimeout;
+  private final CloseableHttpClient client;
+  private final ScheduledExecutorService deadlines;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Clock clock;
+  private final PemTls.NoClientCertificate noClientCertificate = new PemTls.NoClientCertificate();
 
-    /**
-     * Thrown when a handshake asked for a client certificate, none is configured, and the request failed: with
-     * TLS 1.3 the server's refusal arrives as a broken connection, which would otherwise look transient.
-     */
-    static final class ClientCertificateRequiredException extends javax.net.ssl.SSLHandshakeException {
-        ClientCertificateRequiredException() {
-            super("Splunk asked for a client certificate (mutual TLS) and none is configured");
-        }
+  /**
+   * Thrown when a handshake asked for a client certificate, none is configured, and the request
+   * failed: with TLS 1.3 the server's refusal arrives as a broken connection, which would otherwise
+   * look transient.
+   */
+  static final class ClientCertificateRequiredException
+      extends javax.net.ssl.SSLHandshakeException {
+    ClientCertificateRequiredException() {
+      super("Splunk asked for a client certificate (mutual TLS) and none is configured");
     }
+  }
 
-    /** Thrown for a request aborted at its deadline, so the caller can say "timed out after …". */
-    static final class DeadlineException extends InterruptedIOException {
-        DeadlineException(String message) {
-            super(message);
-        }
+  /** Thrown for a request aborted at its deadline, so the caller can say "timed out after …". */
+  static final class DeadlineException extends InterruptedIOException {
+    DeadlineException(String message) {
+      super(message);
     }
+  }
 
-    HecService(HecSinkConfig cfg, String channel, String userAgent, Clock clock) throws IOException {
-        String b = cfg.endpoint().toString();
-        while (b.endsWith("/")) {
-            b = b.substring(0, b.length() - 1);
-        }
-        this.base = b;
-        this.channel = channel;
-        this.clock = clock;
-        this.requestTimeout = cfg.requestTimeout();
-        Timeout connect = Timeout.ofMilliseconds(cfg.connectTimeout().toMillis());
-        Timeout request = Timeout.ofMilliseconds(cfg.requestTimeout().toMillis());
-
-        PoolingHttpClientConnectionManagerBuilder cm = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(4)
-                .setMaxConnPerRoute(4)
-                .setDefaultSocketConfig(SocketConfig.custom().setSoKeepAlive(true).setTcpNoDelay(true)
-                        .setSoTimeout(request).build())
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(connect)
-                        .setSocketTimeout(request)
-                        // A pooled connection idle for a while may have been closed by Splunk or a load
-                        // balancer; check it before use, since the client does not retry on its own.
-                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
-                        .build())
-                .setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(connect)
-                        .setSupportedProtocols(TLS.V_1_3, TLS.V_1_2).build());
-        if ("https".equalsIgnoreCase(cfg.endpoint().getScheme())) {
-            SSLContext ctx = PemTls.context(cfg.tls(), noClientCertificate);
-            ClientTlsStrategyBuilder tls = ClientTlsStrategyBuilder.create().setSslContext(ctx)
-                    .setTlsVersions(TLS.V_1_3, TLS.V_1_2);
-            if (cfg.tls().insecureSkipVerify()) {
-                tls.setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
-                        .setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
-            }
-            cm.setTlsSocketStrategy(tls.buildClassic());
-        }
-        HttpClientBuilder hb = HttpClients.custom()
-                .setConnectionManager(cm.build())
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableAuthCaching()
-                .setUserAgent(userAgent)
-                .evictExpiredConnections()
-                .evictIdleConnections(TimeValue.ofSeconds(30))
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(connect)
-                        .setResponseTimeout(request)
-                        .build());
-        if (cfg.proxy() != null) {
-            URI p = cfg.proxy();
-            hb.setProxy(new HttpHost(p.getScheme(), p.getHost(), p.getPort() > 0 ? p.getPort() : 80));
-        }
-        this.client = hb.build();
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "auditship-hec-deadline");
-            t.setDaemon(true);
-            return t;
-        });
+  HecService(HecSinkConfig cfg, String channel, String userAgent, Clock clock) throws IOException {
+    String b = cfg.endpoint().toString();
+    while (b.endsWith("/")) {
+      b = b.substring(0, b.length() - 1);
     }
+    this.base = b;
+    this.channel = channel;
+    this.clock = clock;
+    this.requestTimeout = cfg.requestTimeout();
+    Timeout connect = Timeout.ofMilliseconds(cfg.connectTimeout().toMillis());
+    Timeout request = Timeout.ofMilliseconds(cfg.requestTimeout().toMillis());
 
-    /** The URL of {@code path} (for messages). */
-    String url(String path) {
-        return base + path;
+    PoolingHttpClientConnectionManagerBuilder cm =
+        PoolingHttpClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(4)
+            .setMaxConnPerRoute(4)
+            .setDefaultSocketConfig(
+                SocketConfig.custom()
+                    .setSoKeepAlive(true)
+                    .setTcpNoDelay(true)
+                    .setSoTimeout(request)
+                    .build())
+            .setDefaultConnectionConfig(
+                ConnectionConfig.custom()
+                    .setConnectTimeout(connect)
+                    .setSocketTimeout(request)
+                    // A pooled connection idle for a while may have been closed by Splunk or a load
+                    // balancer; check it before use, since the client does not retry on its own.
+                    .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                    .build())
+            .setDefaultTlsConfig(
+                TlsConfig.custom()
+                    .setHandshakeTimeout(connect)
+                    .setSupportedProtocols(TLS.V_1_3, TLS.V_1_2)
+                    .build());
+    if ("https".equalsIgnoreCase(cfg.endpoint().getScheme())) {
+      SSLContext ctx = PemTls.context(cfg.tls(), noClientCertificate);
+      ClientTlsStrategyBuilder tls =
+          ClientTlsStrategyBuilder.create().setSslContext(ctx).setTlsVersions(TLS.V_1_3, TLS.V_1_2);
+      if (cfg.tls().insecureSkipVerify()) {
+        tls.setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
+            .setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
+      }
+      cm.setTlsSocketStrategy(tls.buildClassic());
     }
-
-    /** POSTs {@code body} (gzip-compressed already when {@code gzip}) to {@code path}. */
-    HecResponse post(String path, byte[] body, boolean gzip, String token) throws IOException {
-        HttpPost post = new HttpPost(base + path);
-        post.setEntity(new ByteArrayEntity(body, JSON));
-        if (gzip) {
-            post.setHeader("Content-Encoding", "gzip");
-        }
-        return execute(post, token);
+    HttpClientBuilder hb =
+        HttpClients.custom()
+            .setConnectionManager(cm.build())
+            .disableAutomaticRetries()
+            .disableRedirectHandling()
+            .disableAuthCaching()
+            .setUserAgent(userAgent)
+            .evictExpiredConnections()
+            .evictIdleConnections(TimeValue.ofSeconds(30))
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setConnectionRequestTimeout(connect)
+                    .setResponseTimeout(request)
+                    .build());
+    if (cfg.proxy() != null) {
+      URI p = cfg.proxy();
+      hb.setProxy(new HttpHost(p.getScheme(), p.getHost(), p.getPort() > 0 ? p.getPort() : 80));
     }
-
-    /** GETs {@code path}. */
-    HecResponse get(String path, String token) throws IOException {
-        return execute(new HttpGet(base + path), token);
-    }
-
-    private HecResponse execute(HttpUriRequestBase req, String token) throws IOException {
-        if (token != null) {
-            // Never logged by this exporter; httpclient's own header logging is off in config/logback.xml.
-            req.setHeader("Authorization", "Splunk " + token);
-        }
-        req.setHeader("X-Splunk-Request-Channel", channel);
-        AtomicBoolean expired = new AtomicBoolean();
-        long certificateRequests = noClientCertificate.asked();
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
-            expired.set(true);
-            req.cancel();
-        }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            return client.execute(req, response -> {
-                HttpEntity entity = response.getEntity();
-                String body;
-                try {
-                    body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8, MAX_BODY);
-                } catch (ParseException e) {
-                    body = "";
-                }
-                if (token != null && !token.isEmpty() && body.contains(token)) {
-                    body = body.replace(token, "[redacted]"); // a proxy echoing the request must not leak it
-                }
-                Header ra = response.getFirstHeader("Retry-After");
-                Header loc = response.getFirstHeader("Location");
-                return HecResponse.parse(json, response.getCode(), body, ra == null ? null : ra.getValue(),
-                        loc == null ? null : loc.getValue(), clock.instant());
+    this.client = hb.build();
+    this.deadlines =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "auditship-hec-deadline");
+              t.setDaemon(true);
+              return t;
             });
-        } catch (IOException e) {
-            // A server that asked for a client certificate we do not have usually ends the handshake (or, with
-            // TLS 1.3, the first write) at once; a timeout is no sign of that, only of a slow or gone server.
-            if (noClientCertificate.asked() > certificateRequests && !expired.get()
-                    && !(e instanceof java.io.InterruptedIOException)) {
-                throw new ClientCertificateRequiredException();
-            }
-            if (expired.get()) {
-                throw new DeadlineException("no complete answer within request_timeout_secs ("
-                        + Units.formatDuration(requestTimeout) + ")");
-            }
-            throw e;
-        } finally {
-            deadline.cancel(false);
-        }
-    }
+  }
 
-    @Override
-    public void close() {
-        deadlines.shutdownNow();
-        client.close(CloseMode.IMMEDIATE);
+  /** The URL of {@code path} (for messages). */
+  String url(String path) {
+    return base + path;
+  }
+
+  /** POSTs {@code body} (gzip-compressed already when {@code gzip}) to {@code path}. */
+  HecResponse post(String path, byte[] body, boolean gzip, String token) throws IOException {
+    HttpPost post = new HttpPost(base + path);
+    post.setEntity(new ByteArrayEntity(body, JSON));
+    if (gzip) {
+      post.setHeader("Content-Encoding", "gzip");
     }
+    return execute(post, token);
+  }
+
+  /** GETs {@code path}. */
+  HecResponse get(String path, String token) throws IOException {
+    return execute(new HttpGet(base + path), token);
+  }
+
+  private HecResponse execute(HttpUriRequestBase req, String token) throws IOException {
+    if (token != null) {
+      // Never logged by this exporter; httpclient's own header logging is off in
+      // config/logback.xml.
+      req.setHeader("Authorization", "Splunk " + token);
+    }
+    req.setHeader("X-Splunk-Request-Channel", channel);
+    AtomicBoolean expired = new AtomicBoolean();
+    long certificateRequests = noClientCertificate.asked();
+    ScheduledFuture<?> deadline =
+        deadlines.schedule(
+            () -> {
+              expired.set(true);
+              req.cancel();
+            },
+            requestTimeout.toMillis(),
+            TimeUnit.MILLISECONDS);
+    try {
+      return client.execute(
+          req,
+          response -> {
+            HttpEntity entity = response.getEntity();
+            String body;
+            try {
+              body =
+                  entity == null
+                      ? ""
+                      : EntityUtils.toString(entity, StandardCharsets.UTF_8, MAX_BODY);
+            } catch (ParseException e) {
+              body = "";
+            }
+            if (token != null && !token.isEmpty() && body.contains(token)) {
+              body =
+                  body.replace(token, "[redacted]"); // a proxy echoing the request must not leak it
+            }
+            Header ra = response.getFirstHeader("Retry-After");
+            Header loc = response.getFirstHeader("Location");
+            return HecResponse.parse(
+                json,
+                response.getCode(),
+                body,
+                ra == null ? null : ra.getValue(),
+                loc == null ? null : loc.getValue(),
+                clock.instant());
+          });
+    } catch (IOException e) {
+      // A server that asked for a client certificate we do not have usually ends the handshake (or,
+      // with
+      // TLS 1.3, the first write) at once; a timeout is no sign of that, only of a slow or gone
+      // server.
+      if (noClientCertificate.asked() > certificateRequests
+          && !expired.get()
+          && !(e instanceof java.io.InterruptedIOException)) {
+        throw new ClientCertificateRequiredException();
+      }
+      if (expired.get()) {
+        throw new DeadlineException(
+            "no complete answer within request_timeout_secs ("
+                + Units.formatDuration(requestTimeout)
+                + ")");
+      }
+      throw e;
+    } finally {
+      deadline.cancel(false);
+    }
+  }
+
+  @Override
+  public void close() {
+    deadlines.shutdownNow();
+    client.close(CloseMode.IMMEDIATE);
+  }
 }

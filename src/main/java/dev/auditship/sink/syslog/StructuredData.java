@@ -5,11 +5,11 @@ import dev.auditship.event.Value;
 import java.util.List;
 
 /**
- * The STRUCTURED-DATA element of an RFC 5424 message (§6.3): a few fields that identify the event, so a
- * receiver can index, route or de-duplicate without parsing MSG. One element under a private SD-ID
- * ({@code coder@32473} by default: 32473 is the example enterprise number of RFC 5612, reserved for
- * documentation, so it never collides with a real organisation's ID; an operator with their own number sets
- * {@code sd_id}).
+ * The STRUCTURED-DATA element of an RFC 5424 message (§6.3): a few fields that identify the event,
+ * so a receiver can index, route or de-duplicate without parsing MSG. One element under a private
+ * SD-ID ({@code coder@32473} by default: 32473 is the example enterprise number of RFC 5612,
+ * reserved for documentation, so it never collides with a real organisation's ID; an operator with
+ * their own number sets {@code sd_id}).
  *
  * <table>
  *   <caption>Parameters (absent or NULL fields are left out)</caption>
@@ -18,70 +18,80 @@ import java.util.List;
  * </table>
  */
 final class StructuredData {
-    private record Param(String name, String field) {
-    }
+  private record Param(String name, String field) {}
 
-    private static final List<Param> AUDIT = List.of(new Param("id", "ID"), new Param("action", "Action"),
-            new Param("resource_type", "ResourceType"), new Param("resource_id", "ResourceID"),
-            new Param("status_code", "StatusCode"));
-    private static final List<Param> CONNECTION = List.of(new Param("id", "ID"), new Param("type", "Type"),
-            new Param("status", "ConnectionStatus"), new Param("workspace_id", "WorkspaceID"),
-            new Param("workspace_name", "WorkspaceName"), new Param("agent_name", "AgentName"),
-            new Param("code", "Code"));
+  private static final List<Param> AUDIT =
+      List.of(
+          new Param("id", "ID"),
+          new Param("action", "Action"),
+          new Param("resource_type", "ResourceType"),
+          new Param("resource_id", "ResourceID"),
+          new Param("status_code", "StatusCode"));
+  private static final List<Param> CONNECTION =
+      List.of(
+          new Param("id", "ID"),
+          new Param("type", "Type"),
+          new Param("status", "ConnectionStatus"),
+          new Param("workspace_id", "WorkspaceID"),
+          new Param("workspace_name", "WorkspaceName"),
+          new Param("agent_name", "AgentName"),
+          new Param("code", "Code"));
 
-    private StructuredData() {
-    }
+  private StructuredData() {}
 
-    /** Appends {@code [sdId name="value" ...]} for {@code e}. */
-    static void append(Event e, String sdId, StringBuilder out) {
-        out.append('[').append(sdId);
-        for (Param p : switch (e.kind()) {
-            case AUDIT -> AUDIT;
-            case CONNECTION -> CONNECTION;
+  /** Appends {@code [sdId name="value" ...]} for {@code e}. */
+  static void append(Event e, String sdId, StringBuilder out) {
+    out.append('[').append(sdId);
+    for (Param p :
+        switch (e.kind()) {
+          case AUDIT -> AUDIT;
+          case CONNECTION -> CONNECTION;
         }) {
-            String v = text(e.get(p.field()));
-            if (v != null) {
-                out.append(' ').append(p.name()).append("=\"");
-                escape(v, out);
-                out.append('"');
-            }
-        }
-        out.append(']');
+      String v = text(e.get(p.field()));
+      if (v != null) {
+        out.append(' ').append(p.name()).append("=\"");
+        escape(v, out);
+        out.append('"');
+      }
     }
+    out.append(']');
+  }
 
-    private static String text(Value v) {
-        if (v instanceof Value.Str s) {
-            return s.value();
-        }
-        if (v instanceof Value.Num n) {
-            return n.text();
-        }
-        if (v instanceof Value.Bool b) {
-            return Boolean.toString(b.value());
-        }
-        if (v instanceof Value.Time t) {
-            return t.text();
-        }
-        return null;
+  private static String text(Value v) {
+    if (v instanceof Value.Str s) {
+      return s.value();
     }
+    if (v instanceof Value.Num n) {
+      return n.text();
+    }
+    if (v instanceof Value.Bool b) {
+      return Boolean.toString(b.value());
+    }
+    if (v instanceof Value.Time t) {
+      return t.text();
+    }
+    return null;
+  }
 
-    /**
-     * PARAM-VALUE escaping (RFC 5424 §6.3.3): {@code "}, {@code \} and {@code ]} get a backslash. A
-     * PARAM-VALUE must be UTF-8, so a lone surrogate (an invalid input byte kept by {@code source.Utf8})
-     * becomes U+FFFD here, unlike in MSG, which passes the bytes on as they came.
-     */
-    static void escape(String v, StringBuilder out) {
-        for (int i = 0, n = v.length(); i < n; i++) {
-            char c = v.charAt(i);
-            if (c == '"' || c == '\\' || c == ']') {
-                out.append('\\').append(c);
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(v.charAt(i + 1))) {
-                out.append(c).append(v.charAt(++i));
-            } else if (Character.isSurrogate(c)) {
-                out.append('\uFFFD');
-            } else {
-                out.append(c);
-            }
-        }
+  /**
+   * PARAM-VALUE escaping (RFC 5424 §6.3.3): {@code "}, {@code \} and {@code ]} get a backslash. A
+   * PARAM-VALUE must be UTF-8, so a lone surrogate (an invalid input byte kept by {@code
+   * source.Utf8}) becomes U+FFFD here, unlike in MSG, which passes the bytes on as they came.
+   */
+  static void escape(String v, StringBuilder out) {
+    for (int i = 0, n = v.length(); i < n; i++) {
+      char c = v.charAt(i);
+      if (c == '"' || c == '\\' || c == ']') {
+        out.append('\\').append(c);
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(v.charAt(i + 1))) {
+        out.append(c).append(v.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        out.append('\uFFFD');
+      } else {
+        out.append(c);
+      }
     }
+  }
 }

@@ -11,141 +11,145 @@ import java.nio.file.Path;
 import java.util.function.Predicate;
 
 /**
- * An {@link Opener} whose channels behave like a disk that fills up: once {@link #freeBytes} is used up, a
- * write writes what still fits (a short write, as write(2) does) and the next one fails with ENOSPC's
- * message. {@link #failSync} makes fsync fail with EIO's message. Only files matching the predicate are
- * affected.
+ * An {@link Opener} whose channels behave like a disk that fills up: once {@link #freeBytes} is
+ * used up, a write writes what still fits (a short write, as write(2) does) and the next one fails
+ * with ENOSPC's message. {@link #failSync} makes fsync fail with EIO's message. Only files matching
+ * the predicate are affected.
  */
 final class FaultyDisk implements Opener {
-    private final Predicate<Path> affected;
-    /** Bytes that can still be written; negative for unlimited. */
-    long freeBytes = -1;
-    boolean failSync;
+  private final Predicate<Path> affected;
 
-    FaultyDisk(Predicate<Path> affected) {
-        this.affected = affected;
+  /** Bytes that can still be written; negative for unlimited. */
+  long freeBytes = -1;
+
+  boolean failSync;
+
+  FaultyDisk(Predicate<Path> affected) {
+    this.affected = affected;
+  }
+
+  @Override
+  public FileChannel open(Path path, java.nio.file.OpenOption... options) throws IOException {
+    FileChannel ch = FileChannel.open(path, options);
+    return affected.test(path) ? new Faulty(ch) : ch;
+  }
+
+  private final class Faulty extends FileChannel {
+    private final FileChannel d;
+
+    Faulty(FileChannel d) {
+      this.d = d;
     }
 
     @Override
-    public FileChannel open(Path path, java.nio.file.OpenOption... options) throws IOException {
-        FileChannel ch = FileChannel.open(path, options);
-        return affected.test(path) ? new Faulty(ch) : ch;
+    public int write(ByteBuffer src) throws IOException {
+      if (freeBytes == 0) {
+        throw new IOException("No space left on device");
+      }
+      if (freeBytes < 0 || src.remaining() <= freeBytes) {
+        int n = d.write(src);
+        if (freeBytes > 0) {
+          freeBytes -= n;
+        }
+        return n;
+      }
+      ByteBuffer part = src.duplicate();
+      part.limit(part.position() + (int) freeBytes);
+      int n = d.write(part);
+      src.position(src.position() + n);
+      freeBytes -= n;
+      return n;
     }
 
-    private final class Faulty extends FileChannel {
-        private final FileChannel d;
-
-        Faulty(FileChannel d) {
-            this.d = d;
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            if (freeBytes == 0) {
-                throw new IOException("No space left on device");
-            }
-            if (freeBytes < 0 || src.remaining() <= freeBytes) {
-                int n = d.write(src);
-                if (freeBytes > 0) {
-                    freeBytes -= n;
-                }
-                return n;
-            }
-            ByteBuffer part = src.duplicate();
-            part.limit(part.position() + (int) freeBytes);
-            int n = d.write(part);
-            src.position(src.position() + n);
-            freeBytes -= n;
-            return n;
-        }
-
-        @Override
-        public void force(boolean metaData) throws IOException {
-            if (failSync) {
-                throw new IOException("Input/output error");
-            }
-            d.force(metaData);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return d.read(dst);
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return d.read(dsts, offset, length);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            long n = 0;
-            for (int i = offset; i < offset + length; i++) {
-                n += write(srcs[i]);
-            }
-            return n;
-        }
-
-        @Override
-        public long position() throws IOException {
-            return d.position();
-        }
-
-        @Override
-        public FileChannel position(long newPosition) throws IOException {
-            d.position(newPosition);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return d.size();
-        }
-
-        @Override
-        public FileChannel truncate(long size) throws IOException {
-            d.truncate(size);
-            return this;
-        }
-
-        @Override
-        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-            return d.transferTo(position, count, target);
-        }
-
-        @Override
-        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return d.read(dst, position);
-        }
-
-        @Override
-        public int write(ByteBuffer src, long position) throws IOException {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public FileLock lock(long position, long size, boolean shared) throws IOException {
-            return d.lock(position, size, shared);
-        }
-
-        @Override
-        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-            return d.tryLock(position, size, shared);
-        }
-
-        @Override
-        protected void implCloseChannel() throws IOException {
-            d.close();
-        }
+    @Override
+    public void force(boolean metaData) throws IOException {
+      if (failSync) {
+        throw new IOException("Input/output error");
+      }
+      d.force(metaData);
     }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      return d.read(dst);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+      return d.read(dsts, offset, length);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      long n = 0;
+      for (int i = offset; i < offset + length; i++) {
+        n += write(srcs[i]);
+      }
+      return n;
+    }
+
+    @Override
+    public long position() throws IOException {
+      return d.position();
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+      d.position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return d.size();
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+      d.truncate(size);
+      return this;
+    }
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target)
+        throws IOException {
+      return d.transferTo(position, count, target);
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count)
+        throws IOException {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      return d.read(dst, position);
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+      return d.lock(position, size, shared);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+      return d.tryLock(position, size, shared);
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+      d.close();
+    }
+  }
 }

@@ -8,32 +8,32 @@ import java.time.ZoneOffset;
 
 /** A clock the test moves by hand. */
 final class TestClock extends Clock {
-    private Instant now;
+  private Instant now;
 
-    TestClock(String instant) {
-        this.now = Instant.parse(instant);
-    }
+  TestClock(String instant) {
+    this.now = Instant.parse(instant);
+  }
 
-    void set(String instant) {
-        now = Instant.parse(instant);
-    }
+  void set(String instant) {
+    now = Instant.parse(instant);
+  }
 
-    void advance(Duration d) {
-        now = now.plus(d);
-    }
+  void advance(Duration d) {
+    now = now.plus(d);
+  }
 
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException();
-    }
+  @Override
+  public Clock withZone(ZoneId zone) {
+    throw new UnsupportedOperationException();
+  }
 
-    @Override
-    public Instant instant() {
-        return now;
-    }
+  @Override
+  public Instant instant() {
+    return now;
+  }
 }

@@ -16,55 +16,62 @@ import java.util.zip.GZIPInputStream;
 
 /** Test helpers: records with given text, and reading what the sink left in a directory. */
 final class TestFiles {
-    private static final Event EVENT = Golden.decodeOne(Golden.line("audit_user_login").json());
+  private static final Event EVENT = Golden.decodeOne(Golden.line("audit_user_login").json());
 
-    private TestFiles() {
-    }
+  private TestFiles() {}
 
-    /** Records with these texts (the event is the same for all: the sink only writes the text). */
-    static List<Record> records(String... texts) {
-        List<Record> out = new ArrayList<>();
-        for (String t : texts) {
-            out.add(new Record(EVENT, t));
-        }
-        return out;
+  /** Records with these texts (the event is the same for all: the sink only writes the text). */
+  static List<Record> records(String... texts) {
+    List<Record> out = new ArrayList<>();
+    for (String t : texts) {
+      out.add(new Record(EVENT, t));
     }
+    return out;
+  }
 
-    /** A record whose line (with its newline) is exactly {@code lineBytes} long, starting with {@code tag}. */
-    static Record sized(String tag, int lineBytes) {
-        return new Record(EVENT, tag + "-".repeat(lineBytes - 1 - tag.length()));
-    }
+  /**
+   * A record whose line (with its newline) is exactly {@code lineBytes} long, starting with {@code
+   * tag}.
+   */
+  static Record sized(String tag, int lineBytes) {
+    return new Record(EVENT, tag + "-".repeat(lineBytes - 1 - tag.length()));
+  }
 
-    /** File names in {@code dir}, sorted as strings. */
-    static List<String> names(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  /** File names in {@code dir}, sorted as strings. */
+  static List<String> names(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    /** The file's text, gunzipped when its name ends in .gz. */
-    static String text(Path p) {
-        try (InputStream in = p.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(p))
-                : Files.newInputStream(p)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  /** The file's text, gunzipped when its name ends in .gz. */
+  static String text(Path p) {
+    try (InputStream in =
+        p.toString().endsWith(".gz")
+            ? new GZIPInputStream(Files.newInputStream(p))
+            : Files.newInputStream(p)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    /** Every file in {@code dir} whose name starts with {@code active}, in name order, the active file last. */
-    static String all(Path dir, String active) {
-        StringBuilder sb = new StringBuilder();
-        for (String n : names(dir)) {
-            if (n.startsWith(active + ".")) {
-                sb.append(text(dir.resolve(n)));
-            }
-        }
-        if (Files.exists(dir.resolve(active))) {
-            sb.append(text(dir.resolve(active)));
-        }
-        return sb.toString();
+  /**
+   * Every file in {@code dir} whose name starts with {@code active}, in name order, the active file
+   * last.
+   */
+  static String all(Path dir, String active) {
+    StringBuilder sb = new StringBuilder();
+    for (String n : names(dir)) {
+      if (n.startsWith(active + ".")) {
+        sb.append(text(dir.resolve(n)));
+      }
     }
+    if (Files.exists(dir.resolve(active))) {
+      sb.append(text(dir.resolve(active)));
+    }
+    return sb.toString();
+  }
 }

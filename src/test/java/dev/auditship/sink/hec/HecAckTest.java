@@ -28,165 +28,241 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Indexer acknowledgement (reference §1.6): a late ack, an expired one, polling failures. */
 class HecAckTest {
-    private static final String EVENT = "/services/collector/event";
-    private static final String ACK = "/services/collector/ack";
-    private static final HecSinkConfig.Ack ACKS = new HecSinkConfig.Ack(true, Duration.ofSeconds(10),
-            Duration.ofSeconds(300));
+  private static final String EVENT = "/services/collector/event";
+  private static final String ACK = "/services/collector/ack";
+  private static final HecSinkConfig.Ack ACKS =
+      new HecSinkConfig.Ack(true, Duration.ofSeconds(10), Duration.ofSeconds(300));
 
-    @RegisterExtension
-    static WireMockExtension wm = WireMockExtension.newInstance()
-            .options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()).build();
+  @RegisterExtension
+  static WireMockExtension wm =
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort())
+          .build();
 
-    private final HecFixtures.ManualClock clock = new HecFixtures.ManualClock(Instant.parse("2025-07-03T08:00:00Z"));
-    private final HecFixtures.RecordingSleeper sleeper = new HecFixtures.RecordingSleeper(clock);
+  private final HecFixtures.ManualClock clock =
+      new HecFixtures.ManualClock(Instant.parse("2025-07-03T08:00:00Z"));
+  private final HecFixtures.RecordingSleeper sleeper = new HecFixtures.RecordingSleeper(clock);
 
-    private HecSink sink(int maxEvents) throws Exception {
-        HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + wm.getPort());
-        c.ack = ACKS;
-        c.maxEvents = maxEvents;
-        return new HecSink("splunk", "json", c.build(), clock, sleeper);
+  private HecSink sink(int maxEvents) throws Exception {
+    HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + wm.getPort());
+    c.ack = ACKS;
+    c.maxEvents = maxEvents;
+    return new HecSink("splunk", "json", c.build(), clock, sleeper);
+  }
+
+  private static void ackAnswers(String... bodies) {
+    String state = Scenario.STARTED;
+    for (int i = 0; i < bodies.length; i++) {
+      String next = i == bodies.length - 1 ? state : "poll" + (i + 1);
+      wm.stubFor(
+          post(urlEqualTo(ACK))
+              .inScenario("acks")
+              .whenScenarioStateIs(state)
+              .willSetStateTo(next)
+              .willReturn(aResponse().withStatus(200).withBody(bodies[i])));
+      state = next;
     }
+  }
 
-    private static void ackAnswers(String... bodies) {
-        String state = Scenario.STARTED;
-        for (int i = 0; i < bodies.length; i++) {
-            String next = i == bodies.length - 1 ? state : "poll" + (i + 1);
-            wm.stubFor(post(urlEqualTo(ACK)).inScenario("acks").whenScenarioStateIs(state).willSetStateTo(next)
-                    .willReturn(aResponse().withStatus(200).withBody(bodies[i])));
-            state = next;
-        }
-    }
+  private static List<String> bodies(String path) {
+    return wm.findAll(postRequestedFor(urlEqualTo(path))).stream()
+        .map(r -> new String(r.getBody(), StandardCharsets.UTF_8))
+        .toList();
+  }
 
-    private static List<String> bodies(String path) {
-        return wm.findAll(postRequestedFor(urlEqualTo(path))).stream()
-                .map(r -> new String(r.getBody(), StandardCharsets.UTF_8)).toList();
+  @Test
+  void aLateAckDeliversOnlyOnceIndexed() throws Exception {
+    wm.stubFor(
+        post(urlEqualTo(EVENT))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":0}")));
+    ackAnswers("{\"acks\":{\"0\":false}}", "{\"acks\":{\"0\":false}}", "{\"acks\":{\"0\":true}}");
+    try (HecSink sink = sink(500)) {
+      Outcome o = sink.send(jsonRecords(3));
+      assertThat(o).isEqualTo(Outcome.delivered());
+      // first poll after 1 s, then doubling up to poll_interval_secs
+      assertThat(sleeper.sleeps)
+          .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+      assertThat(bodies(ACK)).containsExactly("{\"acks\":[0]}", "{\"acks\":[0]}", "{\"acks\":[0]}");
+      List<LoggedRequest> all = wm.getAllServeEvents().stream().map(e -> e.getRequest()).toList();
+      assertThat(all)
+          .extracting(r -> r.getHeader("X-Splunk-Request-Channel"))
+          .containsOnly(sink.channel());
+      assertThat(sink.hecStats().acked.get()).isEqualTo(1);
+      assertThat(sink.hecStats().acksPending.get()).isZero();
     }
+  }
 
-    @Test
-    void aLateAckDeliversOnlyOnceIndexed() throws Exception {
-        wm.stubFor(post(urlEqualTo(EVENT)).willReturn(aResponse().withStatus(200)
-                .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":0}")));
-        ackAnswers("{\"acks\":{\"0\":false}}", "{\"acks\":{\"0\":false}}", "{\"acks\":{\"0\":true}}");
-        try (HecSink sink = sink(500)) {
-            Outcome o = sink.send(jsonRecords(3));
-            assertThat(o).isEqualTo(Outcome.delivered());
-            // first poll after 1 s, then doubling up to poll_interval_secs
-            assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2),
-                    Duration.ofSeconds(4));
-            assertThat(bodies(ACK)).containsExactly("{\"acks\":[0]}", "{\"acks\":[0]}", "{\"acks\":[0]}");
-            List<LoggedRequest> all = wm.getAllServeEvents().stream().map(e -> e.getRequest()).toList();
-            assertThat(all).extracting(r -> r.getHeader("X-Splunk-Request-Channel")).containsOnly(sink.channel());
-            assertThat(sink.hecStats().acked.get()).isEqualTo(1);
-            assertThat(sink.hecStats().acksPending.get()).isZero();
-        }
+  @Test
+  void withAcksTheEventsBeforeARefusedOneAreSentAgainToGetConfirmed() throws Exception {
+    // The first request (ids 0,1,2) is refused at event 1; the resend carries 0 and 2 and is
+    // acknowledged.
+    wm.stubFor(
+        post(urlEqualTo(EVENT))
+            .withRequestBody(containing(id(1)))
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withBody(
+                        "{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":1}")));
+    wm.stubFor(
+        post(urlEqualTo(EVENT))
+            .withRequestBody(notContaining(id(1)))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":7}")));
+    ackAnswers("{\"acks\":{\"7\":true}}");
+    List<Record> recs = jsonRecords(3);
+    try (HecSink sink = sink(500)) {
+      Outcome o = sink.send(recs);
+      assertThat(o.retry()).isEmpty();
+      assertThat(ids(o.rejected().stream().map(Outcome.Rejection::record).toList()))
+          .containsExactly(id(1));
+      List<String> sent = bodies(EVENT);
+      assertThat(sent).hasSize(2);
+      assertThat(sent.get(1)).contains(id(0)).contains(id(2)).doesNotContain(id(1));
+      assertThat(sink.hecStats().acked.get()).isEqualTo(1);
     }
+  }
 
-    @Test
-    void withAcksTheEventsBeforeARefusedOneAreSentAgainToGetConfirmed() throws Exception {
-        // The first request (ids 0,1,2) is refused at event 1; the resend carries 0 and 2 and is acknowledged.
-        wm.stubFor(post(urlEqualTo(EVENT)).withRequestBody(containing(id(1))).willReturn(aResponse().withStatus(400)
-                .withBody("{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":1}")));
-        wm.stubFor(post(urlEqualTo(EVENT)).withRequestBody(notContaining(id(1))).willReturn(aResponse().withStatus(200)
-                .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":7}")));
-        ackAnswers("{\"acks\":{\"7\":true}}");
-        List<Record> recs = jsonRecords(3);
-        try (HecSink sink = sink(500)) {
-            Outcome o = sink.send(recs);
-            assertThat(o.retry()).isEmpty();
-            assertThat(ids(o.rejected().stream().map(Outcome.Rejection::record).toList())).containsExactly(id(1));
-            List<String> sent = bodies(EVENT);
-            assertThat(sent).hasSize(2);
-            assertThat(sent.get(1)).contains(id(0)).contains(id(2)).doesNotContain(id(1));
-            assertThat(sink.hecStats().acked.get()).isEqualTo(1);
-        }
+  @Test
+  void anAckThatNeverComesExpiresAndOnlyThoseEventsAreRetried() throws Exception {
+    wm.stubFor(
+        post(urlEqualTo(EVENT))
+            .withRequestBody(containing(id(0)))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":0}")));
+    wm.stubFor(
+        post(urlEqualTo(EVENT))
+            .withRequestBody(containing(id(2)))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":1}")));
+    // id 0 is confirmed at the first poll (and then forgotten by Splunk), id 1 never
+    ackAnswers("{\"acks\":{\"0\":true,\"1\":false}}", "{\"acks\":{\"1\":false}}");
+    List<Record> recs = jsonRecords(4);
+    try (HecSink sink = sink(2)) {
+      Outcome o = sink.send(recs);
+      assertThat(ids(o.retry())).containsExactly(id(2), id(3));
+      assertThat(o.rejected()).isEmpty();
+      assertThat(o.configFault()).isFalse();
+      assertThat(o.reason())
+          .isEqualTo(
+              "Splunk did not confirm indexing within ack.timeout_secs (5m, ack ids "
+                  + "[1]); the events are sent again (duplicates are possible)");
+      // waits: 1, 2, 4, 8, then 10 s each until the 300 s deadline
+      Duration total = sleeper.sleeps.stream().reduce(Duration.ZERO, Duration::plus);
+      assertThat(total).isEqualTo(Duration.ofSeconds(300));
+      assertThat(sleeper.sleeps.subList(0, 5))
+          .containsExactly(
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(2),
+              Duration.ofSeconds(4),
+              Duration.ofSeconds(8),
+              Duration.ofSeconds(10));
+      assertThat(sleeper.sleeps)
+          .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(10)));
+      List<String> polls = bodies(ACK);
+      assertThat(polls.get(0)).isEqualTo("{\"acks\":[0,1]}");
+      assertThat(polls.subList(1, polls.size())).containsOnly("{\"acks\":[1]}");
+      assertThat(sink.hecStats().ackTimeouts.get()).isEqualTo(1);
+      assertThat(sink.hecStats().acksPending.get()).isZero();
     }
+  }
 
-    @Test
-    void anAckThatNeverComesExpiresAndOnlyThoseEventsAreRetried() throws Exception {
-        wm.stubFor(post(urlEqualTo(EVENT)).withRequestBody(containing(id(0))).willReturn(aResponse().withStatus(200)
-                .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":0}")));
-        wm.stubFor(post(urlEqualTo(EVENT)).withRequestBody(containing(id(2))).willReturn(aResponse().withStatus(200)
-                .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":1}")));
-        // id 0 is confirmed at the first poll (and then forgotten by Splunk), id 1 never
-        ackAnswers("{\"acks\":{\"0\":true,\"1\":false}}", "{\"acks\":{\"1\":false}}");
-        List<Record> recs = jsonRecords(4);
-        try (HecSink sink = sink(2)) {
-            Outcome o = sink.send(recs);
-            assertThat(ids(o.retry())).containsExactly(id(2), id(3));
-            assertThat(o.rejected()).isEmpty();
-            assertThat(o.configFault()).isFalse();
-            assertThat(o.reason()).isEqualTo("Splunk did not confirm indexing within ack.timeout_secs (5m, ack ids "
-                    + "[1]); the events are sent again (duplicates are possible)");
-            // waits: 1, 2, 4, 8, then 10 s each until the 300 s deadline
-            Duration total = sleeper.sleeps.stream().reduce(Duration.ZERO, Duration::plus);
-            assertThat(total).isEqualTo(Duration.ofSeconds(300));
-            assertThat(sleeper.sleeps.subList(0, 5)).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2),
-                    Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(10));
-            assertThat(sleeper.sleeps).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(10)));
-            List<String> polls = bodies(ACK);
-            assertThat(polls.get(0)).isEqualTo("{\"acks\":[0,1]}");
-            assertThat(polls.subList(1, polls.size())).containsOnly("{\"acks\":[1]}");
-            assertThat(sink.hecStats().ackTimeouts.get()).isEqualTo(1);
-            assertThat(sink.hecStats().acksPending.get()).isZero();
-        }
+  @Test
+  void pollFailuresAreRetriedUntilTheDeadline() throws Exception {
+    wm.stubFor(
+        post(urlEqualTo(EVENT))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":5}")));
+    wm.stubFor(
+        post(urlEqualTo(ACK))
+            .inScenario("flaky")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willSetStateTo("ok")
+            .willReturn(
+                aResponse().withStatus(503).withBody("{\"text\":\"Server is busy\",\"code\":9}")));
+    wm.stubFor(
+        post(urlEqualTo(ACK))
+            .inScenario("flaky")
+            .whenScenarioStateIs("ok")
+            .willReturn(aResponse().withStatus(200).withBody("{\"acks\":{\"5\":true}}")));
+    try (HecSink sink = sink(500)) {
+      assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
+      assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
     }
+  }
 
-    @Test
-    void pollFailuresAreRetriedUntilTheDeadline() throws Exception {
-        wm.stubFor(post(urlEqualTo(EVENT)).willReturn(aResponse().withStatus(200)
-                .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":5}")));
-        wm.stubFor(post(urlEqualTo(ACK)).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
-                .willSetStateTo("ok").willReturn(aResponse().withStatus(503)
-                        .withBody("{\"text\":\"Server is busy\",\"code\":9}")));
-        wm.stubFor(post(urlEqualTo(ACK)).inScenario("flaky").whenScenarioStateIs("ok")
-                .willReturn(aResponse().withStatus(200).withBody("{\"acks\":{\"5\":true}}")));
-        try (HecSink sink = sink(500)) {
-            assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
-            assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
-        }
+  @Test
+  void ackDisabledForTheTokenIsAConfigFault() throws Exception {
+    wm.stubFor(
+        post(urlEqualTo(EVENT))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":0}")));
+    wm.stubFor(
+        post(urlEqualTo(ACK))
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withBody("{\"text\":\"ACK is disabled\",\"code\":14}")));
+    try (HecSink sink = sink(500)) {
+      Outcome o = sink.send(jsonRecords(2));
+      assertThat(o.configFault()).isTrue();
+      assertThat(o.retry()).hasSize(2);
+      assertThat(o.reason())
+          .isEqualTo(
+              "cannot confirm indexing: ack poll: indexer acknowledgement is off for "
+                  + "the token: HTTP 400 code 14 \"ACK is disabled\"; set ack: {enabled: false}");
     }
+  }
 
-    @Test
-    void ackDisabledForTheTokenIsAConfigFault() throws Exception {
-        wm.stubFor(post(urlEqualTo(EVENT)).willReturn(aResponse().withStatus(200)
-                .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":0}")));
-        wm.stubFor(post(urlEqualTo(ACK)).willReturn(aResponse().withStatus(400)
-                .withBody("{\"text\":\"ACK is disabled\",\"code\":14}")));
-        try (HecSink sink = sink(500)) {
-            Outcome o = sink.send(jsonRecords(2));
-            assertThat(o.configFault()).isTrue();
-            assertThat(o.retry()).hasSize(2);
-            assertThat(o.reason()).isEqualTo("cannot confirm indexing: ack poll: indexer acknowledgement is off for "
-                    + "the token: HTTP 400 code 14 \"ACK is disabled\"; set ack: {enabled: false}");
-        }
+  @Test
+  void withoutAnAckIdEventsCountAsDeliveredOnAcceptanceWithOneWarning() throws Exception {
+    wm.stubFor(
+        post(urlEqualTo(EVENT))
+            .willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\",\"code\":0}")));
+    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture();
+        HecSink sink = sink(1)) {
+      assertThat(sink.send(jsonRecords(3))).isEqualTo(Outcome.delivered());
+      assertThat(sleeper.sleeps).isEmpty();
+      assertThat(logs.at(Level.WARN))
+          .containsExactly(
+              "ack.enabled is true but Splunk returned no ackId: indexer "
+                  + "acknowledgement is off for this token, so events count as delivered when Splunk accepts them. "
+                  + "sink=splunk");
     }
+    wm.verify(0, postRequestedFor(urlEqualTo(ACK)));
+  }
 
-    @Test
-    void withoutAnAckIdEventsCountAsDeliveredOnAcceptanceWithOneWarning() throws Exception {
-        wm.stubFor(post(urlEqualTo(EVENT)).willReturn(aResponse().withStatus(200)
-                .withBody("{\"text\":\"Success\",\"code\":0}")));
-        try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture(); HecSink sink = sink(1)) {
-            assertThat(sink.send(jsonRecords(3))).isEqualTo(Outcome.delivered());
-            assertThat(sleeper.sleeps).isEmpty();
-            assertThat(logs.at(Level.WARN)).containsExactly("ack.enabled is true but Splunk returned no ackId: indexer "
-                    + "acknowledgement is off for this token, so events count as delivered when Splunk accepts them. "
-                    + "sink=splunk");
-        }
-        wm.verify(0, postRequestedFor(urlEqualTo(ACK)));
+  @Test
+  void anAckIdWhileAcksAreOffIsDeliveredWithOneWarning() throws Exception {
+    wm.stubFor(
+        post(urlEqualTo(EVENT))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":3}")));
+    HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + wm.getPort());
+    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture();
+        HecSink sink = new HecSink("splunk", "json", c.build(), clock, sleeper)) {
+      assertThat(sink.send(jsonRecords(2))).isEqualTo(Outcome.delivered());
+      assertThat(sink.send(jsonRecords(2))).isEqualTo(Outcome.delivered());
+      assertThat(logs.at(Level.WARN))
+          .containsExactly(
+              "Splunk returned an ackId: indexer acknowledgement is on "
+                  + "for this token but ack.enabled is false. Set ack: {enabled: true} (or turn acknowledgement off "
+                  + "for the token): unpolled acknowledgements pile up on the indexer. sink=splunk");
     }
-
-    @Test
-    void anAckIdWhileAcksAreOffIsDeliveredWithOneWarning() throws Exception {
-        wm.stubFor(post(urlEqualTo(EVENT)).willReturn(aResponse().withStatus(200)
-                .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":3}")));
-        HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + wm.getPort());
-        try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture();
-             HecSink sink = new HecSink("splunk", "json", c.build(), clock, sleeper)) {
-            assertThat(sink.send(jsonRecords(2))).isEqualTo(Outcome.delivered());
-            assertThat(sink.send(jsonRecords(2))).isEqualTo(Outcome.delivered());
-            assertThat(logs.at(Level.WARN)).containsExactly("Splunk returned an ackId: indexer acknowledgement is on "
-                    + "for this token but ack.enabled is false. Set ack: {enabled: true} (or turn acknowledgement off "
-                    + "for the token): unpolled acknowledgements pile up on the indexer. sink=splunk");
-        }
-    }
+  }
 }

@@ -31,187 +31,203 @@ import org.slf4j.LoggerFactory;
 
 /** Shared test material: events, records, configs, a clock that a sleeper moves, log capture. */
 final class HecFixtures {
-    /** The token every test uses; it must never show up in a log line, a reason or a toString(). */
-    static final String TOKEN = "a1b2c3d4-e5f6-4711-8899-aabbccddeeff";
-    static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
-    static final HumanFormat HUMAN = new HumanFormat(false);
+  /** The token every test uses; it must never show up in a log line, a reason or a toString(). */
+  static final String TOKEN = "a1b2c3d4-e5f6-4711-8899-aabbccddeeff";
 
-    private HecFixtures() {
+  static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
+  static final HumanFormat HUMAN = new HumanFormat(false);
+
+  private HecFixtures() {}
+
+  static Event audit() {
+    return Golden.decodeOne(Golden.line("audit_workspace_build_start").json());
+  }
+
+  static Event connection() {
+    return Golden.decodeOne(Golden.line("conn_ssh_connect").json());
+  }
+
+  /** The golden audit event with ID {@code 00000000-0000-4000-8000-00000000000<i>}. */
+  static Event audit(int i) {
+    return withField(audit(), "ID", new Value.Str(id(i)));
+  }
+
+  static String id(int i) {
+    return String.format("00000000-0000-4000-8000-%012d", i);
+  }
+
+  static Event withField(Event e, String key, Value v) {
+    List<Field> fields = new ArrayList<>();
+    for (Field f : e.fields()) {
+      fields.add(f.key().equals(key) ? new Field(key, v) : f);
+    }
+    return new Event(e.kind(), e.envelope(), fields);
+  }
+
+  static Record json(Event e) {
+    return new Record(e, JSON.format(e));
+  }
+
+  static Record human(Event e) {
+    return new Record(e, HUMAN.format(e));
+  }
+
+  static List<Record> jsonRecords(int n) {
+    List<Record> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(json(audit(i)));
+    }
+    return out;
+  }
+
+  static List<String> ids(List<Record> records) {
+    return records.stream().map(r -> r.event().id()).collect(Collectors.toList());
+  }
+
+  /** A config builder with test defaults: no health check at the first send, host "coder-1". */
+  static final class Cfg {
+    URI endpoint;
+    Secret token = Secret.of(TOKEN);
+    String index;
+    String source;
+    String auditSourcetype = HecSinkConfig.DEFAULT_AUDIT_SOURCETYPE;
+    String connectionSourcetype = HecSinkConfig.DEFAULT_CONNECTION_SOURCETYPE;
+    String host = "coder-1";
+    Map<String, String> fields = Map.of();
+    int maxEvents = 500;
+    long maxBytes = 1_000_000;
+    boolean gzip;
+    HecSinkConfig.Tls tls = HecSinkConfig.Tls.DEFAULT;
+    URI proxy;
+    Duration connectTimeout = Duration.ofSeconds(5);
+    Duration requestTimeout = Duration.ofSeconds(10);
+    HecSinkConfig.Ack ack = HecSinkConfig.Ack.DEFAULT;
+    boolean healthCheck;
+
+    Cfg(String endpoint) {
+      this.endpoint = URI.create(endpoint);
     }
 
-    static Event audit() {
-        return Golden.decodeOne(Golden.line("audit_workspace_build_start").json());
+    HecSinkConfig build() {
+      return new HecSinkConfig(
+          endpoint,
+          token,
+          index,
+          source,
+          auditSourcetype,
+          connectionSourcetype,
+          host,
+          fields,
+          maxEvents,
+          maxBytes,
+          gzip,
+          tls,
+          proxy,
+          connectTimeout,
+          requestTimeout,
+          ack,
+          healthCheck);
+    }
+  }
+
+  /** A clock that only moves when told (by the sleeper). */
+  static final class ManualClock extends Clock {
+    private Instant now;
+
+    ManualClock(Instant start) {
+      this.now = start;
     }
 
-    static Event connection() {
-        return Golden.decodeOne(Golden.line("conn_ssh_connect").json());
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
     }
 
-    /** The golden audit event with ID {@code 00000000-0000-4000-8000-00000000000<i>}. */
-    static Event audit(int i) {
-        return withField(audit(), "ID", new Value.Str(id(i)));
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
     }
 
-    static String id(int i) {
-        return String.format("00000000-0000-4000-8000-%012d", i);
+    @Override
+    public synchronized Instant instant() {
+      return now;
     }
 
-    static Event withField(Event e, String key, Value v) {
-        List<Field> fields = new ArrayList<>();
-        for (Field f : e.fields()) {
-            fields.add(f.key().equals(key) ? new Field(key, v) : f);
-        }
-        return new Event(e.kind(), e.envelope(), fields);
+    synchronized void advance(Duration d) {
+      now = now.plus(d);
+    }
+  }
+
+  /** Records every wait and moves the clock by it instead of sleeping. */
+  static final class RecordingSleeper implements Delivery.Sleeper {
+    final List<Duration> sleeps = new ArrayList<>();
+    private final ManualClock clock;
+    private final Runnable onSleep;
+
+    RecordingSleeper(ManualClock clock) {
+      this(clock, () -> {});
     }
 
-    static Record json(Event e) {
-        return new Record(e, JSON.format(e));
+    RecordingSleeper(ManualClock clock, Runnable onSleep) {
+      this.clock = clock;
+      this.onSleep = onSleep;
     }
 
-    static Record human(Event e) {
-        return new Record(e, HUMAN.format(e));
+    @Override
+    public synchronized void sleep(Duration d) {
+      sleeps.add(d);
+      if (clock != null) {
+        clock.advance(d);
+      }
+      onSleep.run();
+    }
+  }
+
+  /** Captures every log event of the exporter (at TRACE) while open. */
+  static final class LogCapture implements AutoCloseable {
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final Logger root;
+    private final Logger ours;
+    private final Level oursBefore;
+
+    LogCapture() {
+      LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+      root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      ours = ctx.getLogger("dev.auditship");
+      oursBefore = ours.getLevel();
+      ours.setLevel(Level.TRACE);
+      appender.setContext(ctx);
+      appender.start();
+      root.addAppender(appender);
     }
 
-    static List<Record> jsonRecords(int n) {
-        List<Record> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(json(audit(i)));
+    /** Every captured line: level, logger, formatted message and any stack trace. */
+    List<String> lines() {
+      List<String> out = new ArrayList<>();
+      for (ILoggingEvent e : new ArrayList<>(appender.list)) {
+        String line = e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage();
+        if (e.getThrowableProxy() != null) {
+          line += "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy());
         }
-        return out;
+        out.add(line);
+      }
+      return out;
     }
 
-    static List<String> ids(List<Record> records) {
-        return records.stream().map(r -> r.event().id()).collect(Collectors.toList());
+    List<String> at(Level level) {
+      List<String> out = new ArrayList<>();
+      for (ILoggingEvent e : new ArrayList<>(appender.list)) {
+        if (e.getLevel() == level) {
+          out.add(e.getFormattedMessage());
+        }
+      }
+      return out;
     }
 
-    /** A config builder with test defaults: no health check at the first send, host "coder-1". */
-    static final class Cfg {
-        URI endpoint;
-        Secret token = Secret.of(TOKEN);
-        String index;
-        String source;
-        String auditSourcetype = HecSinkConfig.DEFAULT_AUDIT_SOURCETYPE;
-        String connectionSourcetype = HecSinkConfig.DEFAULT_CONNECTION_SOURCETYPE;
-        String host = "coder-1";
-        Map<String, String> fields = Map.of();
-        int maxEvents = 500;
-        long maxBytes = 1_000_000;
-        boolean gzip;
-        HecSinkConfig.Tls tls = HecSinkConfig.Tls.DEFAULT;
-        URI proxy;
-        Duration connectTimeout = Duration.ofSeconds(5);
-        Duration requestTimeout = Duration.ofSeconds(10);
-        HecSinkConfig.Ack ack = HecSinkConfig.Ack.DEFAULT;
-        boolean healthCheck;
-
-        Cfg(String endpoint) {
-            this.endpoint = URI.create(endpoint);
-        }
-
-        HecSinkConfig build() {
-            return new HecSinkConfig(endpoint, token, index, source, auditSourcetype, connectionSourcetype, host,
-                    fields, maxEvents, maxBytes, gzip, tls, proxy, connectTimeout, requestTimeout, ack, healthCheck);
-        }
+    @Override
+    public void close() {
+      root.detachAppender(appender);
+      ours.setLevel(oursBefore);
     }
-
-    /** A clock that only moves when told (by the sleeper). */
-    static final class ManualClock extends Clock {
-        private Instant now;
-
-        ManualClock(Instant start) {
-            this.now = start;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public synchronized Instant instant() {
-            return now;
-        }
-
-        synchronized void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
-    /** Records every wait and moves the clock by it instead of sleeping. */
-    static final class RecordingSleeper implements Delivery.Sleeper {
-        final List<Duration> sleeps = new ArrayList<>();
-        private final ManualClock clock;
-        private final Runnable onSleep;
-
-        RecordingSleeper(ManualClock clock) {
-            this(clock, () -> { });
-        }
-
-        RecordingSleeper(ManualClock clock, Runnable onSleep) {
-            this.clock = clock;
-            this.onSleep = onSleep;
-        }
-
-        @Override
-        public synchronized void sleep(Duration d) {
-            sleeps.add(d);
-            if (clock != null) {
-                clock.advance(d);
-            }
-            onSleep.run();
-        }
-    }
-
-    /** Captures every log event of the exporter (at TRACE) while open. */
-    static final class LogCapture implements AutoCloseable {
-        private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        private final Logger root;
-        private final Logger ours;
-        private final Level oursBefore;
-
-        LogCapture() {
-            LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-            root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-            ours = ctx.getLogger("dev.auditship");
-            oursBefore = ours.getLevel();
-            ours.setLevel(Level.TRACE);
-            appender.setContext(ctx);
-            appender.start();
-            root.addAppender(appender);
-        }
-
-        /** Every captured line: level, logger, formatted message and any stack trace. */
-        List<String> lines() {
-            List<String> out = new ArrayList<>();
-            for (ILoggingEvent e : new ArrayList<>(appender.list)) {
-                String line = e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage();
-                if (e.getThrowableProxy() != null) {
-                    line += "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy());
-                }
-                out.add(line);
-            }
-            return out;
-        }
-
-        List<String> at(Level level) {
-            List<String> out = new ArrayList<>();
-            for (ILoggingEvent e : new ArrayList<>(appender.list)) {
-                if (e.getLevel() == level) {
-                    out.add(e.getFormattedMessage());
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {
-            root.detachAppender(appender);
-            ours.setLevel(oursBefore);
-        }
-    }
+  }
 }

@@ -11,44 +11,52 @@ import org.junit.jupiter.api.Test;
 /** Cutting envelopes into request bodies by count and uncompressed bytes. */
 class HecRequestsTest {
 
-    @Test
-    void countLimit() {
-        int[] sizes = {10, 10, 10, 10, 10};
-        assertThat(HecRequests.plan(sizes, List.of(0, 1, 2, 3, 4), 2, 1_000_000))
-                .containsExactly(List.of(0, 1), List.of(2, 3), List.of(4));
-    }
+  @Test
+  void countLimit() {
+    int[] sizes = {10, 10, 10, 10, 10};
+    assertThat(HecRequests.plan(sizes, List.of(0, 1, 2, 3, 4), 2, 1_000_000))
+        .containsExactly(List.of(0, 1), List.of(2, 3), List.of(4));
+  }
 
-    @Test
-    void byteLimitCountsTheNewlinesBetweenEnvelopes() {
-        int[] sizes = {10, 10, 10};
-        // two envelopes and one separator: 21 bytes
-        assertThat(HecRequests.plan(sizes, List.of(0, 1, 2), 100, 21)).containsExactly(List.of(0, 1), List.of(2));
-        assertThat(HecRequests.plan(sizes, List.of(0, 1, 2), 100, 20)).containsExactly(List.of(0), List.of(1), List.of(2));
-        assertThat(HecRequests.plan(sizes, List.of(0, 1, 2), 100, 32)).containsExactly(List.of(0, 1, 2));
-    }
+  @Test
+  void byteLimitCountsTheNewlinesBetweenEnvelopes() {
+    int[] sizes = {10, 10, 10};
+    // two envelopes and one separator: 21 bytes
+    assertThat(HecRequests.plan(sizes, List.of(0, 1, 2), 100, 21))
+        .containsExactly(List.of(0, 1), List.of(2));
+    assertThat(HecRequests.plan(sizes, List.of(0, 1, 2), 100, 20))
+        .containsExactly(List.of(0), List.of(1), List.of(2));
+    assertThat(HecRequests.plan(sizes, List.of(0, 1, 2), 100, 32))
+        .containsExactly(List.of(0, 1, 2));
+  }
 
-    @Test
-    void onlyTheGivenIndicesInTheirOrder() {
-        int[] sizes = {10, 999, 10, 10};
-        assertThat(HecRequests.plan(sizes, List.of(0, 2, 3), 100, 21)).containsExactly(List.of(0, 2), List.of(3));
-        assertThat(HecRequests.plan(sizes, List.of(), 100, 21)).isEmpty();
-    }
+  @Test
+  void onlyTheGivenIndicesInTheirOrder() {
+    int[] sizes = {10, 999, 10, 10};
+    assertThat(HecRequests.plan(sizes, List.of(0, 2, 3), 100, 21))
+        .containsExactly(List.of(0, 2), List.of(3));
+    assertThat(HecRequests.plan(sizes, List.of(), 100, 21)).isEmpty();
+  }
 
-    @Test
-    void bodyIsEnvelopesWithOneNewlineBetweenAndNoneAtTheEnd() {
-        byte[][] env = {"{\"a\":1}".getBytes(StandardCharsets.UTF_8), "{\"b\":2}".getBytes(StandardCharsets.UTF_8),
-                "{\"c\":3}".getBytes(StandardCharsets.UTF_8)};
-        assertThat(new String(HecRequests.body(env, List.of(0, 2)), StandardCharsets.UTF_8))
-                .isEqualTo("{\"a\":1}\n{\"c\":3}");
-        assertThat(new String(HecRequests.body(env, List.of(1)), StandardCharsets.UTF_8)).isEqualTo("{\"b\":2}");
-    }
+  @Test
+  void bodyIsEnvelopesWithOneNewlineBetweenAndNoneAtTheEnd() {
+    byte[][] env = {
+      "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
+      "{\"b\":2}".getBytes(StandardCharsets.UTF_8),
+      "{\"c\":3}".getBytes(StandardCharsets.UTF_8)
+    };
+    assertThat(new String(HecRequests.body(env, List.of(0, 2)), StandardCharsets.UTF_8))
+        .isEqualTo("{\"a\":1}\n{\"c\":3}");
+    assertThat(new String(HecRequests.body(env, List.of(1)), StandardCharsets.UTF_8))
+        .isEqualTo("{\"b\":2}");
+  }
 
-    @Test
-    void gzipRoundTrips() throws Exception {
-        byte[] body = "{\"event\":\"x\"}\n{\"event\":\"y\"}".getBytes(StandardCharsets.UTF_8);
-        byte[] gz = HecRequests.gzip(body);
-        assertThat(gz[0]).isEqualTo((byte) 0x1f);
-        assertThat(gz[1]).isEqualTo((byte) 0x8b);
-        assertThat(new GZIPInputStream(new ByteArrayInputStream(gz)).readAllBytes()).isEqualTo(body);
-    }
+  @Test
+  void gzipRoundTrips() throws Exception {
+    byte[] body = "{\"event\":\"x\"}\n{\"event\":\"y\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] gz = HecRequests.gzip(body);
+    assertThat(gz[0]).isEqualTo((byte) 0x1f);
+    assertThat(gz[1]).isEqualTo((byte) 0x8b);
+    assertThat(new GZIPInputStream(new ByteArrayInputStream(gz)).readAllBytes()).isEqualTo(body);
+  }
 }

@@ -13,46 +13,46 @@ import java.util.List;
 
 /** Records made from the golden slog lines, formatted as the pipeline would. */
 final class TestEvents {
-    static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
-    static final HumanFormat HUMAN = new HumanFormat(false);
+  static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
+  static final HumanFormat HUMAN = new HumanFormat(false);
 
-    private TestEvents() {
-    }
+  private TestEvents() {}
 
-    static Event event(String golden) {
-        return Golden.decodeOne(Golden.line(golden).json());
-    }
+  static Event event(String golden) {
+    return Golden.decodeOne(Golden.line(golden).json());
+  }
 
-    static Record json(String golden) {
-        Event e = event(golden);
-        return new Record(e, JSON.format(e));
-    }
+  static Record json(String golden) {
+    Event e = event(golden);
+    return new Record(e, JSON.format(e));
+  }
 
-    static Record human(String golden) {
-        Event e = event(golden);
-        return new Record(e, HUMAN.format(e));
-    }
+  static Record human(String golden) {
+    Event e = event(golden);
+    return new Record(e, HUMAN.format(e));
+  }
 
-    /** {@code e} with field {@code key} set to {@code value} (added at the end when absent). */
-    static Event with(Event e, String key, Value value) {
-        List<Field> fields = new ArrayList<>();
-        boolean found = false;
-        for (Field f : e.fields()) {
-            if (f.key().equals(key)) {
-                fields.add(new Field(key, value));
-                found = true;
-            } else {
-                fields.add(f);
-            }
-        }
-        if (!found) {
-            fields.add(new Field(key, value));
-        }
-        return new Event(e.kind(), e.envelope(), fields);
+  /** {@code e} with field {@code key} set to {@code value} (added at the end when absent). */
+  static Event with(Event e, String key, Value value) {
+    List<Field> fields = new ArrayList<>();
+    boolean found = false;
+    for (Field f : e.fields()) {
+      if (f.key().equals(key)) {
+        fields.add(new Field(key, value));
+        found = true;
+      } else {
+        fields.add(f);
+      }
     }
+    if (!found) {
+      fields.add(new Field(key, value));
+    }
+    return new Event(e.kind(), e.envelope(), fields);
+  }
 
-    /** {@code e} without field {@code key}. */
-    static Event without(Event e, String key) {
-        return new Event(e.kind(), e.envelope(), e.fields().stream().filter(f -> !f.key().equals(key)).toList());
-    }
+  /** {@code e} without field {@code key}. */
+  static Event without(Event e, String key) {
+    return new Event(
+        e.kind(), e.envelope(), e.fields().stream().filter(f -> !f.key().equals(key)).toList());
+  }
 }
