@@ -22,7 +22,8 @@ final class ConfigSupport {
 
   /** The checked config, or {@code null} after printing every problem to {@code err}. */
   static Loaded load(Path file, PrintWriter err, InputStream stdin, OutputStream stdout) {
-    ConfigLoader.Result r = new ConfigLoader(System::getenv).load(file);
+    ConfigLoader.Result r =
+        new ConfigLoader(System::getenv, Install.fromSystem().home()).load(file);
     List<Problem> problems = new ArrayList<>(r.problems());
     Assembly assembly = null;
     if (r.config() != null) {

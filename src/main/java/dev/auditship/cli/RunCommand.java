@@ -29,8 +29,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--config"},
-      defaultValue = "config/auditship.yaml",
-      description = "The YAML config (default: ${DEFAULT-VALUE}).")
+      description =
+          "The YAML config (default: config/auditship.yaml in the installation directory when "
+              + "started by bin/auditship, else in the working directory).")
   Path config;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -38,6 +39,9 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    if (config == null) {
+      config = Install.fromSystem().defaultConfig();
+    }
     ConfigSupport.Loaded loaded =
         ConfigSupport.load(
             config,
