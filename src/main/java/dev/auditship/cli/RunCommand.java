@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code run}: reads the source and ships to every sink until the input ends or SIGTERM/SIGINT. On
  * a signal it stops reading, delivers what was read within {@code shutdown_timeout_secs}, leaves
- * the rest uncommitted (or in the spool), logs what was left and exits 0. A second signal cuts
- * delivery short.
+ * the rest in the spool, logs what was left and exits 0; when the deadline or a second signal cuts
+ * delivery short, the batch in flight stays uncommitted and the exit code is {@link
+ * ExitCodes#INCOMPLETE}.
  */
 @Command(
     name = "run",
@@ -73,12 +74,15 @@ final class RunCommand implements Callable<Integer> {
     AtomicInteger signals = new AtomicInteger();
     java.util.concurrent.atomic.AtomicReference<Thread> watchdogRef =
         new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean deadlinePassed =
+        new java.util.concurrent.atomic.AtomicBoolean();
     Signals.onTermination(
         () -> {
           int n = signals.incrementAndGet();
           if (n == 1) {
             log.info(
-                "Shutdown requested: no more input is read; delivering what was read for at most {}.",
+                "Shutdown requested: no more input is read; delivering what was read for at most {}."
+                    + " A second SIGTERM or SIGINT stops at once.",
                 shutdownTimeout);
             pipeline.stop();
             Thread watchdog =
@@ -86,6 +90,7 @@ final class RunCommand implements Callable<Integer> {
                     () -> {
                       try {
                         Thread.sleep(shutdownTimeout.toMillis());
+                        deadlinePassed.set(true);
                         pipeline.abort();
                       } catch (InterruptedException ignored) {
                         // the run ended first
@@ -95,8 +100,10 @@ final class RunCommand implements Callable<Integer> {
             watchdog.setDaemon(true);
             watchdogRef.set(watchdog);
             watchdog.start();
-          } else {
-            log.warn("Second shutdown signal: delivery is cut short now.");
+          } else if (n == 2) {
+            log.warn(
+                "Second shutdown signal: stopping now. What was read and not yet delivered stays "
+                    + "uncommitted (read again at the next start) or in the spool.");
             pipeline.abort();
           }
         });
@@ -106,10 +113,18 @@ final class RunCommand implements Callable<Integer> {
       return ExitCodes.OK;
     } catch (InterruptedException e) {
       pipeline.logStats("Stopped.");
-      log.warn(
-          "Shutdown deadline passed while delivering: the last batch was not committed and will be "
-              + "read again on the next start (or stays in the spool).");
-      return signals.get() > 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+      if (signals.get() >= 2 && !deadlinePassed.get()) {
+        log.warn("Stopped by the second shutdown signal while delivering.");
+      } else if (deadlinePassed.get()) {
+        log.warn("Shutdown deadline ({}) passed while delivering.", shutdownTimeout);
+      }
+      log.error(
+          "Events were read but neither delivered, spooled nor dead-lettered: {} in the batch cut "
+              + "short. They were not committed: a followed file or the Coder API source reads them "
+              + "again at the next start; read from stdin, they are lost. exit={}",
+          pipeline.inFlightEvents(),
+          ExitCodes.INCOMPLETE);
+      return ExitCodes.INCOMPLETE;
     } catch (java.io.IOException | RuntimeException e) {
       pipeline.logStats("Failed.");
       log.error(

@@ -56,6 +56,9 @@ public final class Pipeline {
   private volatile Thread runner;
   private long globallyFiltered;
 
+  /** Events of the batch being delivered (read, not yet committed); 0 between batches. */
+  private volatile int inFlight;
+
   Pipeline(
       Source source,
       EventFilter globalFilter,
@@ -117,10 +120,12 @@ public final class Pipeline {
         if (batch == null) {
           break;
         }
+        inFlight = batch.events().size();
         if (!batch.events().isEmpty()) {
           deliver(batch.events());
         }
         source.commit(batch);
+        inFlight = 0;
         if (System.nanoTime() >= nextStats) {
           logStats("Progress.");
           nextStats = System.nanoTime() + statsInterval.toNanos();
@@ -238,6 +243,14 @@ public final class Pipeline {
     if (t != null) {
       t.interrupt();
     }
+  }
+
+  /**
+   * Events read but not yet accepted by every sink and committed: after {@link #run} was cut short,
+   * how many were neither delivered, spooled nor dead-lettered.
+   */
+  public int inFlightEvents() {
+    return inFlight;
   }
 
   /** Logs source and per-sink counters. */
