@@ -20,7 +20,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Write failures are retried with a clear reason; what a cut-short write leaves behind. */
+/**
+ * Operator faults (a directory as path, a file as parent, permission denied) pause the sink with
+ * the fix in the reason (issue 15 changed them from plain retries); other write failures are
+ * retried with a clear reason; what a cut-short write leaves behind.
+ */
 class FileSinkFailureTest {
   @TempDir Path dir;
 
@@ -31,7 +35,8 @@ class FileSinkFailureTest {
   }
 
   @Test
-  void aParentThatIsARegularFileIsRetriedWithTheReasonAndWorksOnceFixed() throws IOException {
+  void aParentThatIsARegularFileIsAConfigurationFaultWithTheFixAndWorksOnceFixed()
+      throws IOException {
     Files.writeString(dir.resolve("blocker"), "not a directory\n");
     Path p = dir.resolve("blocker/sub/coder-events.log");
     List<Record> batch = records("A", "B");
@@ -41,11 +46,13 @@ class FileSinkFailureTest {
               + dir.resolve("blocker/sub")
               + ": "
               + dir.resolve("blocker")
-              + " is a file, not a directory";
+              + " is a file, not a directory. Fix: move "
+              + dir.resolve("blocker")
+              + " out of the way, or set path: to a file in another directory";
       assertThat(sink.checkConnectivity())
           .isEqualTo(dir.resolve("blocker") + " is a file, not a directory");
-      assertThat(sink.send(batch)).isEqualTo(Outcome.retry(batch, reason, null));
-      assertThat(sink.send(batch)).isEqualTo(Outcome.retry(batch, reason, null));
+      assertThat(sink.send(batch)).isEqualTo(Outcome.configFault(batch, reason));
+      assertThat(sink.send(batch)).isEqualTo(Outcome.configFault(batch, reason));
 
       Files.delete(dir.resolve("blocker"));
       assertThat(sink.checkConnectivity()).isNull();
@@ -55,7 +62,7 @@ class FileSinkFailureTest {
   }
 
   @Test
-  void aPathThatIsADirectoryIsRetriedWithTheReason() throws IOException {
+  void aPathThatIsADirectoryIsAConfigurationFaultWithTheFix() throws IOException {
     Path p = dir.resolve("events");
     Files.createDirectory(p);
     List<Record> batch = records("A");
@@ -65,13 +72,13 @@ class FileSinkFailureTest {
               + " is a directory, not a file: set path: to a file, for example "
               + p.resolve("coder-events.log");
       assertThat(sink.checkConnectivity()).isEqualTo(reason);
-      assertThat(sink.send(batch)).isEqualTo(Outcome.retry(batch, reason, null));
+      assertThat(sink.send(batch)).isEqualTo(Outcome.configFault(batch, reason));
     }
     assertThat(names(p)).isEmpty();
   }
 
   @Test
-  void aReadOnlyDirectoryIsRetriedWithPermissionDenied() throws IOException {
+  void aReadOnlyDirectoryIsAConfigurationFaultWithPermissionDeniedAndTheFix() throws IOException {
     Path ro = dir.resolve("ro");
     Files.createDirectory(ro);
     Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
@@ -84,9 +91,49 @@ class FileSinkFailureTest {
           .isEqualTo("cannot create files in " + ro + ": permission denied");
       assertThat(sink.send(batch))
           .isEqualTo(
-              Outcome.retry(batch, "cannot open " + p + ": " + p + ": permission denied", null));
+              Outcome.configFault(
+                  batch,
+                  "cannot open "
+                      + p
+                      + ": "
+                      + p
+                      + ": permission denied. Fix: let the user the exporter runs as write to "
+                      + ro
+                      + ", or set path: to a writable place (under systemd: below"
+                      + " /var/log/auditship)"));
     } finally {
       Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
+  void permissionDeniedAndAReadOnlyFileSystemAreConfigurationFaultsAlsoAsRoot() throws IOException {
+    Path p = dir.resolve("coder-events.log");
+    List<Record> batch = records("A");
+    Opener denied =
+        (path, options) -> {
+          throw new java.nio.file.AccessDeniedException(path.toString());
+        };
+    Opener readOnly =
+        (path, options) -> {
+          throw new java.nio.file.FileSystemException(
+              path.toString(), null, "Read-only file system");
+        };
+    String fix =
+        ". Fix: let the user the exporter runs as write to "
+            + dir
+            + ", or set path: to a writable place (under systemd: below /var/log/auditship)";
+    try (FileSink sink = new FileSink("f", cfg(p), clock, denied)) {
+      assertThat(sink.send(batch))
+          .isEqualTo(
+              Outcome.configFault(
+                  batch, "cannot open " + p + ": " + p + ": permission denied" + fix));
+    }
+    try (FileSink sink = new FileSink("f", cfg(p), clock, readOnly)) {
+      assertThat(sink.send(batch))
+          .isEqualTo(
+              Outcome.configFault(
+                  batch, "cannot open " + p + ": " + p + ": Read-only file system" + fix));
     }
   }
 
