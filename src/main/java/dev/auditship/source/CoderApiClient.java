@@ -2,6 +2,7 @@ package dev.auditship.source;
 
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.Secret;
+import dev.auditship.io.HttpProxy;
 import dev.auditship.io.Pem;
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +21,7 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
@@ -48,6 +50,10 @@ final class CoderApiClient implements AutoCloseable {
   private final String base;
   private final Secret token;
   private final CloseableHttpClient http;
+
+  /** The proxy from the environment (HTTPS_PROXY, NO_PROXY), or null. */
+  final HttpProxy proxy;
+
   private final ExecutorService worker;
 
   CoderApiClient(URI endpoint, Secret token, Duration timeout, CoderApiSourceConfig.Tls tls)
@@ -68,15 +74,21 @@ final class CoderApiClient implements AutoCloseable {
                   ssl, HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE)
               : new DefaultClientTlsStrategy(ssl));
     }
-    this.http =
+    HttpClientBuilder hb =
         HttpClients.custom()
             .setConnectionManager(cm.build())
             .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(t).build())
             .disableAutomaticRetries()
             .disableRedirectHandling()
             .disableCookieManagement()
-            .setUserAgent("auditship")
-            .build();
+            .setUserAgent("auditship");
+    try {
+      this.proxy = HttpProxy.select(endpoint, null, System::getenv);
+    } catch (IllegalArgumentException bad) {
+      throw new IOException("source: " + bad.getMessage(), bad);
+    }
+    HttpProxy.apply(proxy, hb);
+    this.http = hb.build();
     this.worker =
         Executors.newSingleThreadExecutor(
             r -> {

@@ -220,6 +220,9 @@ public final class CoderApiSource implements Source {
                 ? Duration.ofMinutes(5)
                 : c.pollInterval());
     CoderApiClient client = new CoderApiClient(c.endpoint(), c.token(), c.timeout(), c.tls());
+    if (client.proxy != null) {
+      LOG.info("Coder API requests go through a proxy. proxy={}", client.proxy);
+    }
     try {
       return new CoderApiSource(s, client, rejects);
     } catch (IOException | RuntimeException e) {

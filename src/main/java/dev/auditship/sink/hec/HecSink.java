@@ -117,6 +117,9 @@ public final class HecSink implements Sink {
     } catch (IOException e) {
       throw new IOException("sinks." + name + ": " + e.getMessage(), e);
     }
+    if (service.proxy() != null) {
+      LOG.info("Requests go through a proxy. sink={} proxy={}", name, service.proxy());
+    }
     if (cfg.tls().insecureSkipVerify()) {
       LOG.warn(
           "TLS VERIFICATION IS OFF for this sink (tls.insecure_skip_verify: true): anyone on the network "

@@ -210,11 +210,22 @@ class HecConfigTest {
             "c.yaml:7:64: sinks.splunk.ack.timeout_secs: is shorter than poll_interval_secs. Fix: make "
                 + "timeout_secs at least poll_interval_secs"),
         List.of(
+            "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nproxy: http://p:3128\n"
+                + "proxy_user: u",
+            "c.yaml:8:17: sinks.splunk.proxy_user: proxy_user and proxy_password go together. "
+                + "Fix: set both, or neither"),
+        List.of(
+            "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nproxy_user: u\n"
+                + "proxy_password: ${EMPTY:-pw}",
+            "c.yaml:7:17: sinks.splunk.proxy_user: proxy credentials without proxy:. Fix: set "
+                + "proxy: http://host:port (credentials for HTTPS_PROXY go in its URL)"),
+        List.of(
             "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nsourcetyp: x",
             "c.yaml:7:5: sinks.splunk.sourcetyp: unknown key \"sourcetyp\". Fix: remove it, or use one "
                 + "of: ack, audit_sourcetype, connect_timeout_secs, connection_sourcetype, endpoint, "
                 + "fields, filter, format, gzip, health_check, host, index, max_bytes, max_events, "
-                + "proxy, request_timeout_secs, retry, source, sourcetype, spool, tls, token, "
+                + "proxy, proxy_password, proxy_password_file, proxy_user, request_timeout_secs, "
+                + "retry, source, sourcetype, spool, tls, token, "
                 + "token_file, type (did you mean \"sourcetype\"?)"));
   }
 

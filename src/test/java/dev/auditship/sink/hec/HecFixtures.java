@@ -99,6 +99,7 @@ final class HecFixtures {
     boolean gzip;
     HecSinkConfig.Tls tls = HecSinkConfig.Tls.DEFAULT;
     URI proxy;
+    HecSinkConfig.ProxyAuth proxyAuth;
     Duration connectTimeout = Duration.ofSeconds(5);
     Duration requestTimeout = Duration.ofSeconds(10);
     HecSinkConfig.Ack ack = HecSinkConfig.Ack.DEFAULT;
@@ -123,6 +124,7 @@ final class HecFixtures {
           gzip,
           tls,
           proxy,
+          proxyAuth,
           connectTimeout,
           requestTimeout,
           ack,
