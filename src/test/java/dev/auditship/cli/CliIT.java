@@ -251,6 +251,39 @@ class CliIT {
   }
 
   @Test
+  void validateWarnsAboutEveryFileARunWouldNeedThatIsMissingEvenWithoutConnectivityChecks()
+      throws IOException {
+    Path cfg = tmp.resolve("w.yaml");
+    Files.createDirectory(tmp.resolve("ca-dir"));
+    Files.writeString(
+        cfg,
+        "source: {type: file, path: "
+            + tmp.resolve("missing.log")
+            + "}\nsinks:\n  splunk:\n    type: splunk_hec\n    endpoint: https://splunk.example:8088\n"
+            + "    token_file: "
+            + tmp.resolve("no-token")
+            + "\n    tls: {ca_file: "
+            + tmp.resolve("ca-dir")
+            + "}\n");
+    Cli.Result r = Cli.run(tmp, null, "validate", "--config", cfg.toString());
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.out()).startsWith("The configuration " + cfg + " is valid");
+    assertThat(r.stderr())
+        .isEqualTo(
+            "  warning: source.path: "
+                + tmp.resolve("missing.log")
+                + " does not exist\n"
+                + "  warning: sinks.splunk.token_file: "
+                + tmp.resolve("no-token")
+                + " does not exist\n"
+                + "  warning: sinks.splunk.tls.ca_file: "
+                + tmp.resolve("ca-dir")
+                + " is a directory, not a file\n"
+                + "auditship: 3 files the configuration names cannot be read by this user now; a "
+                + "run needs them.\n");
+  }
+
+  @Test
   void aBadQueryIsRefusedWithCodersWordingAndItsPlace() throws IOException {
     Path cfg = tmp.resolve("f.yaml");
     Files.writeString(
