@@ -10,7 +10,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import net.logstash.logback.argument.StructuredArguments;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loading and checking a config for {@code run} and {@code validate}: every problem, then exit 78.
@@ -35,6 +39,10 @@ final class ConfigSupport {
     }
     problems.sort(
         java.util.Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    if (!problems.isEmpty() && "json".equals(System.getProperty("auditship.log.format"))) {
+      refuseAsJson(file, problems);
+      return null;
+    }
     if (!problems.isEmpty()) {
       err.println(
           "auditship: the configuration "
@@ -51,5 +59,32 @@ final class ConfigSupport {
       return null;
     }
     return new Loaded(r.config(), assembly);
+  }
+
+  /**
+   * With {@code --log-format json} the refusal is one JSON log event on stderr, like every other
+   * line a log collector reads: the problems as an array of objects (file, line, column, path,
+   * what, fix), the rendered lines too.
+   */
+  private static void refuseAsJson(Path file, List<Problem> problems) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Problem p : problems) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file", p.file());
+      m.put("line", p.line());
+      m.put("column", p.column());
+      m.put("path", p.path());
+      m.put("what", p.what());
+      m.put("fix", p.fix());
+      m.put("text", p.render());
+      list.add(m);
+    }
+    LoggerFactory.getLogger(ConfigSupport.class)
+        .error(
+            "The configuration {} has {} problem{}; nothing was started.",
+            StructuredArguments.v("config", file.toString()),
+            StructuredArguments.v("problem_count", problems.size()),
+            problems.size() == 1 ? "" : "s",
+            StructuredArguments.v("problems", list));
   }
 }

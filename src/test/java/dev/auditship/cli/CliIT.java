@@ -284,6 +284,30 @@ class CliIT {
   }
 
   @Test
+  void withJsonLogsTheConfigRefusalIsOneJsonEventWithTheProblemsAsFields() throws Exception {
+    Path cfg = tmp.resolve("bad.yaml");
+    Files.writeString(cfg, "source: {type: filez}\nsinks:\n  a: {type: stdout, formatt: x}\n");
+    Cli.Result r =
+        Cli.run(tmp, null, "--log-format", "json", "validate", "--config", cfg.toString());
+    assertThat(r.exit()).isEqualTo(78);
+    List<String> lines = r.stderr().lines().toList();
+    assertThat(lines).hasSize(1);
+    com.fasterxml.jackson.databind.JsonNode n =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
+    assertThat(n.get("level").asText()).isEqualTo("ERROR");
+    assertThat(n.get("message").asText())
+        .isEqualTo("The configuration " + cfg + " has 2 problems; nothing was started.");
+    assertThat(n.get("config").asText()).isEqualTo(cfg.toString());
+    assertThat(n.get("problem_count").asInt()).isEqualTo(2);
+    assertThat(n.get("problems")).hasSize(2);
+    com.fasterxml.jackson.databind.JsonNode p = n.get("problems").get(1);
+    assertThat(p.get("line").asInt()).isEqualTo(3);
+    assertThat(p.get("path").asText()).isEqualTo("sinks.a.formatt");
+    assertThat(p.get("what").asText()).isEqualTo("unknown key \"formatt\"");
+    assertThat(p.get("fix").asText()).startsWith("remove it, or use one of: filter, format");
+  }
+
+  @Test
   void aBadQueryIsRefusedWithCodersWordingAndItsPlace() throws IOException {
     Path cfg = tmp.resolve("f.yaml");
     Files.writeString(
