@@ -22,9 +22,10 @@ import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.sink.DeadLetters;
-import dev.auditship.sink.Delivery;
+import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkStats;
+import dev.auditship.sink.Sleeper;
 import dev.auditship.sink.StdoutSink;
 import dev.auditship.sink.Target;
 import dev.auditship.sink.file.FileSink;
@@ -111,8 +112,8 @@ public final class Assembly {
         SinkConfig sc = config.sinks().get(i);
         Sink sink = buildSink(sc);
         SinkStats stats = new SinkStats();
-        Delivery delivery =
-            new Delivery(sink, sc.retry(), deadLetters, stats, Delivery.Sleeper.REAL);
+        RetryingSink delivery =
+            new RetryingSink(sink, sc.retry(), deadLetters, stats, Sleeper.REAL);
         Target target = delivery;
         if (sc.spool() != null) {
           try {

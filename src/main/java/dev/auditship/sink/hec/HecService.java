@@ -43,7 +43,7 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP side of the sink: one pooled, keep-alive httpclient5 classic client per sink, built with
- * {@code disableAutomaticRetries()} (retries belong to {@code Delivery}) and without redirect
+ * {@code disableAutomaticRetries()} (retries belong to {@code RetryingSink}) and without redirect
  * handling (a redirect means the endpoint is wrong, reference §1.7: never post audit data to a
  * login page). TLS 1.2+ from PEM files ({@link PemTls}), an optional http proxy (CONNECT for
  * https), a connect timeout and a hard deadline per request: the response timeout bounds each read

@@ -4,7 +4,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * HEC-specific counters of one sink (the delivery counters are {@code SinkStats}, kept by {@code
- * Delivery}): logged at DEBUG per request and in one INFO line when the sink closes. Thread-safe.
+ * RetryingSink}): logged at DEBUG per request and in one INFO line when the sink closes.
+ * Thread-safe.
  */
 final class HecStats {
   final AtomicLong requests = new AtomicLong();

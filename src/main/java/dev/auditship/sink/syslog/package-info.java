@@ -19,8 +19,8 @@
  *       acknowledgement; the sink writes them again on the next connection when one breaks.
  *   <li>{@link dev.auditship.sink.syslog.SyslogSink} ties them together and reports per record what
  *       was written. It never waits between attempts or retries a batch itself: back-off is {@code
- *       sink.Delivery}'s. (It does reconnect at once to replay the window when it sees a connection
- *       close right after a batch, and at shutdown.)
+ *       sink.RetryingSink}'s. (It does reconnect at once to replay the window when it sees a
+ *       connection close right after a batch, and at shutdown.)
  * </ul>
  *
  * <p>Threads: the sink is used by one thread at a time (the pipeline's or the spool drainer's). A

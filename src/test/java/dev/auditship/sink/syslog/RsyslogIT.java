@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Tls;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,8 +70,8 @@ class RsyslogIT {
 
   @Test
   void udpTruncatesAtTheLimitWithAMarker() throws Exception {
-    Record big = unique("audit_user_login", false);
-    big = new Record(big.event(), big.text() + " " + "é🚀".repeat(500));
+    SinkRecord big = unique("audit_user_login", false);
+    big = new SinkRecord(big.event(), big.text() + " " + "é🚀".repeat(500));
     Configs c = Configs.udp(rsyslog.udp);
     try (SyslogSink sink = c.sink()) {
       Interop.sendAll(sink, List.of(big));
@@ -125,7 +125,7 @@ class RsyslogIT {
 
   @Test
   void mutualTlsWithoutAClientCertificateIsAConfigurationFaultNotADelivery() throws Exception {
-    Record refused = unique("audit_user_login", false);
+    SinkRecord refused = unique("audit_user_login", false);
     try (SyslogSink sink = Configs.tls(rsyslog.mtls, trusting()).sink()) {
       Outcome o = sink.send(List.of(refused));
       assertThat(o.done()).isFalse();
@@ -134,7 +134,7 @@ class RsyslogIT {
       assertThat(o.reason()).startsWith("cannot connect to tls://127.0.0.1:" + rsyslog.mtls + ": ");
     }
     // A later record with a certificate arrives; the refused one never did.
-    Record later = unique("audit_user_login", false);
+    SinkRecord later = unique("audit_user_login", false);
     roundTrip(
         rsyslog,
         Configs.tls(
@@ -183,13 +183,13 @@ class RsyslogIT {
   void aRestartedReceiverGetsTheLastRecordsAgainThenEverythingAfterTheOutage() throws Exception {
     Configs c = Configs.tls(rsyslog.ossl, trusting());
     try (SyslogSink sink = c.sink()) {
-      List<Record> before = mix();
+      List<SinkRecord> before = mix();
       Interop.sendAll(sink, before);
       rsyslog.await(
           m -> before.stream().anyMatch(r -> m.raw().contains(r.event().id())), before.size());
 
       rsyslog.stop();
-      List<Record> during = mix();
+      List<SinkRecord> during = mix();
       Outcome o = sink.send(during);
       assertThat(o.done()).isFalse();
       assertThat(o.configFault()).isFalse();
@@ -210,7 +210,7 @@ class RsyslogIT {
       // got them again first (the replay window, re-encrypted on the new TLS session), then the new
       // ones.
       assertThat(sink.replayed()).isEqualTo(before.size());
-      List<Record> all = new java.util.ArrayList<>(before);
+      List<SinkRecord> all = new java.util.ArrayList<>(before);
       all.addAll(during);
       List<ReceiverDaemon.Received> every =
           rsyslog.await(
