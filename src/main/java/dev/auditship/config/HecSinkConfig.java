@@ -145,7 +145,7 @@ public record HecSinkConfig(
         + "]";
   }
 
-  static HecSinkConfig parse(Section s) {
+  public static HecSinkConfig parse(Section s) {
     URI endpoint = Endpoints.httpUrl(s, "endpoint", true);
     if (endpoint != null) {
       endpoint = checkBase(s, endpoint);

@@ -183,7 +183,7 @@ public record SyslogSinkConfig(
     return true;
   }
 
-  static SyslogSinkConfig parse(Section s) {
+  public static SyslogSinkConfig parse(Section s) {
     Transport transport = null;
     String host = null;
     int port = 0;

@@ -2,8 +2,8 @@ package dev.auditship.pipeline;
 
 import dev.auditship.event.Event;
 import dev.auditship.filter.EventFilter;
+import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.SinkRecord;
-import dev.auditship.sink.SinkStats;
 import dev.auditship.source.Source;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.auditship.sink;
 
 import dev.auditship.config.RetryConfig;
+import dev.auditship.metrics.SinkStats;
 import io.github.resilience4j.core.IntervalFunction;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.auditship.sink;
 
+import dev.auditship.metrics.Metrics;
 import java.util.List;
 
 /**
@@ -27,6 +28,12 @@ public interface Sink extends AutoCloseable {
   default String checkConnectivity() {
     return null;
   }
+
+  /**
+   * Registers this sink's own counters (beyond the {@code SinkStats} every sink has) in {@code
+   * metrics}, labelled with the sink's name. Called once, after the sink is built.
+   */
+  default void registerMetrics(Metrics metrics) {}
 
   /** Releases connections and files. */
   @Override

@@ -1,5 +1,6 @@
 package dev.auditship.sink;
 
+import dev.auditship.metrics.SinkStats;
 import java.time.Duration;
 import java.util.List;
 

@@ -3,9 +3,10 @@ package dev.auditship.spool;
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.config.Units;
 import dev.auditship.format.JsonFormat;
+import dev.auditship.metrics.SinkStats;
+import dev.auditship.metrics.SpoolGauges;
 import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.SinkRecord;
-import dev.auditship.sink.SinkStats;
 import dev.auditship.sink.Target;
 import dev.auditship.source.Decoded;
 import dev.auditship.source.LogDecoder;
@@ -155,11 +156,11 @@ public final class SpoolTarget implements Target {
   }
 
   /** What the spool holds now. */
-  public SinkStats.SpoolGauges gauges() {
+  public SpoolGauges gauges() {
     long oldest = spool.oldestAppendedAt();
     Duration age =
         oldest < 0 ? Duration.ZERO : Duration.ofMillis(Math.max(0, clock.millis() - oldest));
-    return new SinkStats.SpoolGauges(spool.records(), spool.bytes(), age, spool.quarantinedBytes());
+    return new SpoolGauges(spool.records(), spool.bytes(), age, spool.quarantinedBytes());
   }
 
   // ---------------------------------------------------------------- accept (the pipeline's thread)
@@ -490,7 +491,7 @@ public final class SpoolTarget implements Target {
       return;
     }
     reported = true;
-    SinkStats.SpoolGauges g = gauges();
+    SpoolGauges g = gauges();
     if (g.records() == 0) {
       LOG.info("Spool drained: every spooled event was delivered. sink={}", name());
     } else {

@@ -2,6 +2,7 @@ package dev.auditship.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.auditship.registry.Registry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class SourceConfigTest {
 
   private static ConfigLoader.Result load(String yaml) {
-    return new ConfigLoader(name -> name.equals("CODER_TOKEN") ? "s3cr3t-token" : null)
+    return new ConfigLoader(
+            name -> name.equals("CODER_TOKEN") ? "s3cr3t-token" : null, Registry.standard())
         .load(yaml, new Problems("auditship.yaml"));
   }
 

@@ -8,6 +8,7 @@ import dev.auditship.event.Event;
 import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.metrics.SinkStats;
 import dev.auditship.testutil.Golden;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.auditship.sink.hec;
 
 import dev.auditship.config.HecSinkConfig;
+import dev.auditship.metrics.Metrics;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.Sink;
@@ -144,6 +145,11 @@ public final class HecSink implements Sink {
   /** The data channel GUID sent with every request ({@code X-Splunk-Request-Channel}). */
   String channel() {
     return channel;
+  }
+
+  @Override
+  public void registerMetrics(Metrics metrics) {
+    stats.register(metrics, name);
   }
 
   HecStats hecStats() {

@@ -7,6 +7,7 @@ import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Problem;
 import dev.auditship.config.Problems;
 import dev.auditship.config.SinkConfig;
+import dev.auditship.registry.Registry;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class HecConfigTest {
 
   private static ConfigLoader.Result load(String sinkYaml) {
     String text = "source: {type: stdin}\nsinks:\n  splunk:\n" + sinkYaml.indent(4);
-    return new ConfigLoader(Map.of("SPLUNK_HEC_TOKEN", HecFixtures.TOKEN)::get)
+    return new ConfigLoader(Map.of("SPLUNK_HEC_TOKEN", HecFixtures.TOKEN)::get, Registry.standard())
         .load(text, new Problems("c.yaml"));
   }
 
@@ -227,7 +228,7 @@ class HecConfigTest {
   @Test
   void samplesAreValid() {
     for (String name : List.of("samples/splunk-hec.yaml", "samples/splunk-hec-human.yaml")) {
-      ConfigLoader.Result r = new ConfigLoader(k -> null).load(Path.of(name));
+      ConfigLoader.Result r = new ConfigLoader(k -> null, Registry.standard()).load(Path.of(name));
       assertThat(r.problems()).as(name).isEmpty();
       SinkConfig sc = r.config().sinks().get(0);
       assertThat(sc.type()).isEqualTo("splunk_hec");

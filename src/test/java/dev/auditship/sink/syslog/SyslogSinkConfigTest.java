@@ -10,6 +10,7 @@ import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.config.SyslogSinkConfig.Transport;
+import dev.auditship.registry.Registry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,7 @@ class SyslogSinkConfigTest {
 
   private static ConfigLoader.Result load(String sinkBody) {
     String yaml = "source: {type: stdin}\nsinks:\n  sl:\n    type: syslog\n" + sinkBody.indent(4);
-    return new ConfigLoader(k -> null).load(yaml, new Problems("t.yaml"));
+    return new ConfigLoader(k -> null, Registry.standard()).load(yaml, new Problems("t.yaml"));
   }
 
   private static SyslogSinkConfig ok(String sinkBody) {
@@ -381,7 +382,7 @@ class SyslogSinkConfigTest {
 
   @Test
   void sampleConfigsLoad() {
-    ConfigLoader loader = new ConfigLoader(k -> null);
+    ConfigLoader loader = new ConfigLoader(k -> null, Registry.standard());
     ConfigLoader.Result json = loader.load(Path.of("samples/syslog-tls-json.yaml"));
     assertThat(json.problems()).isEmpty();
     SinkConfig js = json.config().sinks().get(0);
@@ -400,7 +401,7 @@ class SyslogSinkConfigTest {
     assertThat(j.replayWindowBytes()).isEqualTo(1024 * 1024);
 
     ConfigLoader.Result human =
-        new ConfigLoader(k -> k.equals("SYSLOG_HOST") ? "siem.internal" : null)
+        new ConfigLoader(k -> k.equals("SYSLOG_HOST") ? "siem.internal" : null, Registry.standard())
             .load(Path.of("samples/syslog-tls-human.yaml"));
     assertThat(human.problems()).isEmpty();
     SinkConfig hs = human.config().sinks().get(0);
