@@ -7,6 +7,7 @@ import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.Sleeper;
+import dev.auditship.tls.TlsFailures;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -28,8 +29,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
 import org.slf4j.Logger;
@@ -441,7 +440,7 @@ public final class HecSink implements Sink {
    * transient.
    */
   static HecClassifier.Verdict transportVerdict(IOException e, String url) {
-    if (isCertificateFailure(e)) {
+    if (TlsFailures.needsOperator(e)) {
       return new HecClassifier.Fault(
           "TLS handshake with "
               + url
@@ -481,27 +480,6 @@ public final class HecSink implements Sink {
         + e.getClass().getSimpleName()
         + " "
         + message(e);
-  }
-
-  /**
-   * True when TLS failed for a reason an operator must fix: the server's certificate cannot be
-   * verified (unknown CA, host name not in it), or the handshake was refused (no client certificate
-   * for mTLS, no common protocol). A connection dropped in the middle of a handshake is transient.
-   */
-  static boolean isCertificateFailure(Throwable e) {
-    if (e instanceof SSLPeerUnverifiedException
-        || e instanceof HecService.ClientCertificateRequiredException) {
-      return true;
-    }
-    if (!(e instanceof SSLHandshakeException)) {
-      return false;
-    }
-    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-      if (c instanceof java.io.EOFException || c instanceof java.net.SocketException) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String message(Throwable e) {
@@ -613,7 +591,7 @@ public final class HecSink implements Sink {
     try {
       r = service.get(HecService.HEALTH_PATH, tok);
     } catch (IOException e) {
-      if (isCertificateFailure(e)) {
+      if (TlsFailures.needsOperator(e)) {
         return new Health(((HecClassifier.Fault) transportVerdict(e, url)).reason(), false);
       }
       return new Health("unreachable: " + describeTransport(e, url), !(e instanceof SSLException));

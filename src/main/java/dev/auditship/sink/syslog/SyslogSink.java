@@ -6,19 +6,19 @@ import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.tls.TlsContexts;
+import dev.auditship.tls.TlsFailures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -411,25 +411,9 @@ public final class SyslogSink implements Sink {
         : Outcome.retry(records, reason, null);
   }
 
-  /**
-   * A TLS failure that only an operator can fix: the receiver's certificate is not trusted or names
-   * another host (a {@link CertificateException} underneath), or the receiver refused us with a
-   * fatal alert (bad or missing client certificate, no common protocol). A connection that merely
-   * broke during the handshake is transient.
-   */
+  /** A TLS failure that only an operator can fix ({@link TlsFailures#needsOperator}). */
   static boolean tlsConfigFault(Throwable e) {
-    if (!(e instanceof SSLException)) {
-      return false;
-    }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String m = String.valueOf(t.getMessage());
-      if (t instanceof CertificateException
-          || m.contains("Received fatal alert")
-          || m.contains("refused the client certificate")) {
-        return true;
-      }
-    }
-    return false;
+    return TlsFailures.needsOperator(e);
   }
 
   static String describe(Throwable e) {

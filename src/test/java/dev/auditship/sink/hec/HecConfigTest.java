@@ -7,6 +7,7 @@ import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Problem;
 import dev.auditship.config.Problems;
 import dev.auditship.config.SinkConfig;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.registry.Registry;
 import java.net.URI;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ class HecConfigTest {
     assertThat(h.maxEvents()).isEqualTo(500);
     assertThat(h.maxBytes()).isEqualTo(1_000_000);
     assertThat(h.gzip()).isFalse();
-    assertThat(h.tls()).isEqualTo(HecSinkConfig.Tls.DEFAULT);
+    assertThat(h.tls()).isEqualTo(TlsSettings.DEFAULT);
     assertThat(h.proxy()).isNull();
     assertThat(h.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(h.requestTimeout()).isEqualTo(Duration.ofSeconds(60));
@@ -108,10 +109,11 @@ class HecConfigTest {
     assertThat(h.gzip()).isTrue();
     assertThat(h.tls())
         .isEqualTo(
-            new HecSinkConfig.Tls(
+            new TlsSettings(
                 Path.of("/etc/ssl/splunk-ca.pem"),
                 Path.of("/etc/ssl/c.pem"),
                 Path.of("/etc/ssl/c.key"),
+                null,
                 false));
     assertThat(h.proxy()).isEqualTo(URI.create("http://proxy.example.com:3128"));
     assertThat(h.connectTimeout()).isEqualTo(Duration.ofSeconds(3));

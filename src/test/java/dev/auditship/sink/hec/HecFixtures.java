@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Secret;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Value;
@@ -97,7 +98,7 @@ final class HecFixtures {
     int maxEvents = 500;
     long maxBytes = 1_000_000;
     boolean gzip;
-    HecSinkConfig.Tls tls = HecSinkConfig.Tls.DEFAULT;
+    TlsSettings tls = TlsSettings.DEFAULT;
     URI proxy;
     Duration connectTimeout = Duration.ofSeconds(5);
     Duration requestTimeout = Duration.ofSeconds(10);

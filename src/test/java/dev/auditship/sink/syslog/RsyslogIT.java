@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.auditship.config.SyslogSinkConfig.Framing;
-import dev.auditship.config.SyslogSinkConfig.Tls;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
 import java.nio.file.Path;
@@ -45,8 +45,8 @@ class RsyslogIT {
     }
   }
 
-  private static Tls trusting() {
-    return new Tls(pki.ca(), null, null, null, false);
+  private static TlsSettings trusting() {
+    return new TlsSettings(pki.ca(), null, null, null, false);
   }
 
   @Test
@@ -119,7 +119,8 @@ class RsyslogIT {
     roundTrip(
         rsyslog,
         Configs.tls(
-            rsyslog.mtls, new Tls(pki.ca(), pki.clientCert(), pki.clientKeyPkcs1(), null, false)),
+            rsyslog.mtls,
+            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKeyPkcs1(), null, false)),
         mix());
   }
 
@@ -138,7 +139,8 @@ class RsyslogIT {
     roundTrip(
         rsyslog,
         Configs.tls(
-            rsyslog.mtls, new Tls(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
+            rsyslog.mtls,
+            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
         List.of(later));
     assertThat(rsyslog.received()).noneMatch(m -> m.raw().contains(refused.event().id()));
   }
@@ -146,7 +148,7 @@ class RsyslogIT {
   @Test
   void anUntrustedReceiverIsAConfigurationFault() throws Exception {
     try (SyslogSink sink =
-        Configs.tls(rsyslog.ossl, new Tls(pki.otherCa(), null, null, null, false)).sink()) {
+        Configs.tls(rsyslog.ossl, new TlsSettings(pki.otherCa(), null, null, null, false)).sink()) {
       Outcome o = sink.send(List.of(unique("audit_user_login", false)));
       assertThat(o.configFault()).isTrue();
       assertThat(o.reason())
@@ -159,7 +161,7 @@ class RsyslogIT {
   @Test
   void aReceiverCertificateForAnotherNameIsAConfigurationFault() throws Exception {
     try (SyslogSink sink =
-        Configs.tls(rsyslog.ossl, new Tls(pki.ca(), null, null, "siem.example.com", false))
+        Configs.tls(rsyslog.ossl, new TlsSettings(pki.ca(), null, null, "siem.example.com", false))
             .sink()) {
       Outcome o = sink.send(List.of(unique("audit_user_login", false)));
       assertThat(o.configFault()).isTrue();
@@ -175,7 +177,7 @@ class RsyslogIT {
   void insecureSkipVerifyAcceptsAnyReceiver() throws Exception {
     roundTrip(
         rsyslog,
-        Configs.tls(rsyslog.gtls, new Tls(null, null, null, null, true)),
+        Configs.tls(rsyslog.gtls, new TlsSettings(null, null, null, null, true)),
         List.of(unique("audit_user_login", false)));
   }
 

@@ -6,7 +6,7 @@ import static dev.auditship.sink.syslog.Interop.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.config.SyslogSinkConfig.Framing;
-import dev.auditship.config.SyslogSinkConfig.Tls;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
 import java.nio.file.Path;
@@ -43,8 +43,8 @@ class SyslogNgIT {
     }
   }
 
-  private static Tls trusting() {
-    return new Tls(pki.ca(), null, null, null, false);
+  private static TlsSettings trusting() {
+    return new TlsSettings(pki.ca(), null, null, null, false);
   }
 
   @Test
@@ -117,7 +117,8 @@ class SyslogNgIT {
     roundTrip(
         syslogNg,
         Configs.tls(
-            syslogNg.mtls, new Tls(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
+            syslogNg.mtls,
+            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
         mix());
   }
 
@@ -135,7 +136,8 @@ class SyslogNgIT {
     roundTrip(
         syslogNg,
         Configs.tls(
-            syslogNg.mtls, new Tls(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
+            syslogNg.mtls,
+            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
         List.of(later));
     assertThat(syslogNg.received()).noneMatch(m -> m.raw().contains(refused.event().id()));
   }

@@ -10,6 +10,7 @@ import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.config.SyslogSinkConfig.Transport;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.registry.Registry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class SyslogSinkConfigTest {
     assertThat(c.sdId()).isEqualTo("coder@32473");
     assertThat(c.bom()).isFalse();
     assertThat(c.maxMessageBytes()).isEqualTo(65_536);
-    assertThat(c.tls()).isEqualTo(SyslogSinkConfig.Tls.DEFAULT);
+    assertThat(c.tls()).isEqualTo(TlsSettings.DEFAULT);
     assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.keepAlive()).isEqualTo(Duration.ofSeconds(60));
@@ -120,7 +121,7 @@ class SyslogSinkConfigTest {
     assertThat(c.maxMessageBytes()).isEqualTo(8192);
     assertThat(c.tls())
         .isEqualTo(
-            new SyslogSinkConfig.Tls(
+            new TlsSettings(
                 Path.of("/etc/ssl/ca.pem"),
                 Path.of("/etc/ssl/client.pem"),
                 Path.of("/etc/ssl/client.key"),
@@ -391,7 +392,7 @@ class SyslogSinkConfigTest {
     assertThat(j.endpoint()).isEqualTo("tls://syslog.example.com:6514");
     assertThat(j.tls())
         .isEqualTo(
-            new SyslogSinkConfig.Tls(
+            new TlsSettings(
                 Path.of("/etc/auditship/tls/ca.pem"),
                 Path.of("/etc/auditship/tls/client.pem"),
                 Path.of("/etc/auditship/tls/client.key"),
