@@ -12,8 +12,8 @@
  *       trailer).
  *   <li>{@link dev.auditship.sink.syslog.Transport}: {@link dev.auditship.sink.syslog.UdpTransport}
  *       (one datagram per message, RFC 5426) and {@link dev.auditship.sink.syslog.StreamTransport}
- *       (TCP, or TLS per RFC 5425 with {@link dev.auditship.sink.syslog.TlsContexts}); both connect
- *       lazily and are dropped on any error, so the next send reconnects.
+ *       (TCP, or TLS per RFC 5425 with {@link dev.auditship.tls.TlsContexts}); both connect lazily
+ *       and are dropped on any error, so the next send reconnects.
  *   <li>{@link dev.auditship.sink.syslog.ReplayWindow} keeps the frames last written on a stream
  *       connection (up to {@code replay_window_bytes}), since TCP and TLS syslog have no
  *       acknowledgement; the sink writes them again on the next connection when one breaks.
