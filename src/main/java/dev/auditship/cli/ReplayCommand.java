@@ -238,6 +238,7 @@ final class ReplayCommand implements Callable<Integer> {
             sink.name(),
             sink.type(),
             sink.format(),
+            sink.formatOptions(),
             sink.filter(),
             sink.retry(),
             null,
@@ -266,7 +267,8 @@ final class ReplayCommand implements Callable<Integer> {
                   one,
                   Clock.systemUTC(),
                   new ByteArrayInputStream(in.toString().getBytes(StandardCharsets.UTF_8)),
-                  new FileOutputStream(FileDescriptor.out))
+                  new FileOutputStream(FileDescriptor.out),
+                  dev.auditship.registry.Registry.standard())
               .build();
     } catch (IOException | RuntimeException e) {
       log.error(

@@ -24,7 +24,9 @@ class ConfigPathsTest {
       """;
 
   private static AuditshipConfig load(Map<String, String> env, Path base) {
-    ConfigLoader.Result r = new ConfigLoader(env::get, base).load(YAML, new Problems("c.yaml"));
+    ConfigLoader.Result r =
+        new ConfigLoader(env::get, dev.auditship.registry.Registry.standard(), base)
+            .load(YAML, new Problems("c.yaml"));
     assertThat(r.problems()).isEmpty();
     return r.config();
   }
