@@ -259,7 +259,8 @@ final class ReplayCommand implements Callable<Integer> {
             cfg.shutdownTimeout(),
             cfg.statsInterval(),
             cfg.rejectsRetention(),
-            cfg.deadLetterRetention());
+            cfg.deadLetterRetention(),
+            null); // no listener: the service may hold the port
     Pipeline p;
     try {
       p =

@@ -60,8 +60,33 @@ final class RunCommand implements Callable<Integer> {
       log.error("Cannot start: {}", e.getMessage() != null ? e.getMessage() : e.toString());
       return ExitCodes.FAILURE;
     }
+    dev.auditship.service.StatusServer status = null;
+    if (loaded.config().metrics() != null) {
+      java.net.InetSocketAddress a = loaded.config().metrics().listen();
+      try {
+        status =
+            dev.auditship.service.StatusServer.start(
+                new java.net.InetSocketAddress(a.getHostString(), a.getPort()),
+                loaded.assembly().metrics(),
+                pipeline::health);
+      } catch (java.io.IOException | RuntimeException e) {
+        log.error("Cannot start: {}", e.getMessage() != null ? e.getMessage() : e.toString());
+        pipeline.close();
+        return ExitCodes.FAILURE;
+      }
+      log.info(
+          "Metrics and health checks listening. metrics=http://{}/metrics health=http://{}/readyz",
+          dev.auditship.service.StatusServer.show(status.address()),
+          dev.auditship.service.StatusServer.show(status.address()));
+    }
     log.info("Started. config={} sinks={}", config, loaded.config().sinks().size());
-    return runUntilDone(pipeline, loaded.config().shutdownTimeout(), log);
+    try {
+      return runUntilDone(pipeline, loaded.config().shutdownTimeout(), log);
+    } finally {
+      if (status != null) {
+        status.close();
+      }
+    }
   }
 
   /**

@@ -158,6 +158,8 @@ public final class ConfigLoader {
         top.duration(
             "stats_interval_secs", Duration.ofSeconds(60), Duration.ZERO, Duration.ofDays(1));
 
+    Section metricsSec = top.section("metrics");
+    MetricsConfig metrics = metricsSec == null ? null : MetricsConfig.parse(metricsSec);
     List<SinkConfig> sinks = new ArrayList<>();
     Map<Path, String> spoolDirs = new HashMap<>();
     Node sinksNode = top.raw("sinks");
@@ -243,7 +245,8 @@ public final class ConfigLoader {
         shutdown,
         stats,
         rejectsRetention,
-        deadLetterRetention);
+        deadLetterRetention,
+        metrics);
   }
 
   /**

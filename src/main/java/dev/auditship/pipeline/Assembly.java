@@ -135,7 +135,7 @@ public final class Assembly {
         Sink sink = buildSink(sc);
         SinkStats stats = new SinkStats();
         RetryingSink delivery =
-            new RetryingSink(sink, sc.retry(), deadLetters, stats, Sleeper.REAL);
+            new RetryingSink(sink, sc.retry(), deadLetters, stats, Sleeper.REAL, clock);
         sink.registerMetrics(metrics);
         Target target = delivery;
         if (sc.spool() != null) {
@@ -159,7 +159,7 @@ public final class Assembly {
                 e);
           }
         }
-        stats.register(metrics, sc.name()); // after the spool, whose gauges it registers too
+        stats.register(metrics, sc.name(), clock); // after the spool, whose gauges it registers too
         sinks.add(new SinkRuntime(sc.name(), sinkFilters.get(i), format(sc), target));
       }
     } catch (IOException | RuntimeException e) {

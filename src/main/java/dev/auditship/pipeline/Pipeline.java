@@ -2,6 +2,7 @@ package dev.auditship.pipeline;
 
 import dev.auditship.event.Event;
 import dev.auditship.filter.EventFilter;
+import dev.auditship.metrics.SinkState;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Source;
@@ -56,6 +57,37 @@ public final class Pipeline {
   private volatile Thread runner;
   private long globallyFiltered;
 
+  /** Where the run is, for the health endpoint. */
+  public enum Phase {
+    /** Built, not yet running. */
+    STARTING,
+    /** Reading the source and delivering. */
+    RUNNING,
+    /** The input ended or a stop was requested: delivering what was read, reading no more. */
+    STOPPING,
+    /** Over. */
+    STOPPED
+  }
+
+  /**
+   * The run's state for {@code /readyz}.
+   *
+   * @param phase where the run is
+   * @param sinks each sink's state by name, in config order
+   */
+  public record Health(Phase phase, java.util.Map<String, SinkState.Snapshot> sinks) {}
+
+  private volatile Phase phase = Phase.STARTING;
+
+  /** The phase and every sink's state now. */
+  public Health health() {
+    java.util.Map<String, SinkState.Snapshot> m = new java.util.LinkedHashMap<>();
+    for (SinkRuntime s : sinks) {
+      m.put(s.name(), s.target().stats().state.get());
+    }
+    return new Health(phase, m);
+  }
+
   /** Events of the batch being delivered (read, not yet committed); 0 between batches. */
   private volatile int inFlight;
 
@@ -91,6 +123,7 @@ public final class Pipeline {
    */
   public void run() throws IOException, InterruptedException {
     runner = Thread.currentThread();
+    phase = Phase.RUNNING;
     long nextStats =
         statsInterval.isZero() ? Long.MAX_VALUE : System.nanoTime() + statsInterval.toNanos();
     try {
@@ -131,8 +164,10 @@ public final class Pipeline {
           nextStats = System.nanoTime() + statsInterval.toNanos();
         }
       }
+      phase = Phase.STOPPING;
       drain();
     } finally {
+      phase = Phase.STOPPED;
       Thread.interrupted(); // a late interrupt from stop() must not leak into the caller
     }
   }
@@ -223,6 +258,9 @@ public final class Pipeline {
 
   /** Asks the loop to stop after the current batch; wakes it when it is only waiting for input. */
   public void stop() {
+    if (phase == Phase.RUNNING) {
+      phase = Phase.STOPPING;
+    }
     if (!stopping) {
       stopRequestedAt = System.nanoTime();
     }
