@@ -124,8 +124,7 @@ public final class Pipeline {
   public void run() throws IOException, InterruptedException {
     runner = Thread.currentThread();
     phase = Phase.RUNNING;
-    long nextStats =
-        statsInterval.isZero() ? Long.MAX_VALUE : System.nanoTime() + statsInterval.toNanos();
+    java.util.concurrent.ScheduledExecutorService ticker = startProgressTicker();
     try {
       while (!stopping) {
         readingSource = true;
@@ -159,14 +158,13 @@ public final class Pipeline {
         }
         source.commit(batch);
         inFlight = 0;
-        if (System.nanoTime() >= nextStats) {
-          logStats("Progress.");
-          nextStats = System.nanoTime() + statsInterval.toNanos();
-        }
       }
       phase = Phase.STOPPING;
       drain();
     } finally {
+      if (ticker != null) {
+        ticker.shutdownNow();
+      }
       phase = Phase.STOPPED;
       Thread.interrupted(); // a late interrupt from stop() must not leak into the caller
     }
@@ -291,14 +289,134 @@ public final class Pipeline {
     return inFlight;
   }
 
-  /** Logs source and per-sink counters. */
-  public void logStats(String what) {
-    LOG.info(
-        "{} source: {} filtered_globally={}", what, source.stats().summary(), globallyFiltered);
+  /**
+   * Every {@code stats_interval_secs}, on its own thread so that it keeps coming while a sink holds
+   * the run loop back (an outage): a Progress line per source and sink with rates since the last
+   * one and the lag, and for every sink that is paused or retrying a WARN saying since when, why
+   * and how much is waiting. {@code null} when the interval is 0.
+   */
+  private java.util.concurrent.ScheduledExecutorService startProgressTicker() {
+    if (statsInterval.isZero()) {
+      return null;
+    }
+    java.util.concurrent.ScheduledExecutorService t =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread th = new Thread(r, "auditship-stats");
+              th.setDaemon(true);
+              return th;
+            });
+    long ms = statsInterval.toMillis();
+    t.scheduleAtFixedRate(
+        () -> {
+          try {
+            logProgress();
+          } catch (RuntimeException e) {
+            LOG.debug("Progress logging failed: {}", e.toString());
+          }
+        },
+        ms,
+        ms,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    return t;
+  }
+
+  private long lastTick = System.nanoTime();
+  private long lastEvents;
+  private final java.util.Map<String, Long> lastDelivered = new java.util.HashMap<>();
+
+  /** One Progress round (see {@link #startProgressTicker}); called from the ticker thread only. */
+  void logProgress() {
+    long now = System.nanoTime();
+    double secs = Math.max(0.001, (now - lastTick) / 1e9);
+    lastTick = now;
+    long events = source.stats().events.get();
+    double eventsPerSec = (events - lastEvents) / secs;
+    lastEvents = events;
+    logSource("Progress.", rate("events_per_sec", eventsPerSec));
+    java.time.Instant wall = java.time.Instant.now();
     for (SinkRuntime s : sinks) {
       SinkStats st = s.target().stats();
-      LOG.info("{} sink={} {}", what, s.name(), st.summary());
+      long delivered = st.delivered.get();
+      double perSec = (delivered - lastDelivered.getOrDefault(s.name(), 0L)) / secs;
+      lastDelivered.put(s.name(), delivered);
+      SinkState.Snapshot state = st.state.get();
+      long lag =
+          state.oldestWaiting() == null
+              ? 0
+              : Math.max(0, wall.getEpochSecond() - state.oldestWaiting().getEpochSecond());
+      logSink(
+          "Progress.",
+          s.name(),
+          st,
+          rate("delivered_per_sec", perSec),
+          kv("lag_secs", lag),
+          kv("state", state.mode().name().toLowerCase(java.util.Locale.ROOT)));
+      if (state.mode() != SinkState.Mode.OK) {
+        LOG.warn(
+            "Sink still not delivering; events are kept. {} {} {} {} {} {} {}",
+            kv("sink", s.name()),
+            kv("state", state.mode().name().toLowerCase(java.util.Locale.ROOT)),
+            kv("since", String.valueOf(state.since())),
+            kv("for_secs", java.time.Duration.between(state.since(), wall).toSeconds()),
+            kv("waiting_events", state.waiting()),
+            kv("oldest_waiting_age_secs", lag),
+            kv("reason", state.reason()));
+      }
     }
+  }
+
+  private static Object rate(String key, double v) {
+    return kv(key, Math.round(v * 10) / 10.0);
+  }
+
+  private static Object kv(String key, Object value) {
+    return net.logstash.logback.argument.StructuredArguments.kv(key, value);
+  }
+
+  /**
+   * Logs source and per-sink counters. With {@code --log-format json} every counter is also a field
+   * of the log event (logstash-logback-encoder's StructuredArguments), not only text.
+   */
+  public void logStats(String what) {
+    logSource(what);
+    for (SinkRuntime s : sinks) {
+      logSink(what, s.name(), s.target().stats());
+    }
+  }
+
+  private void logSource(String what, Object... extra) {
+    var st = source.stats();
+    List<Object> args = new ArrayList<>();
+    args.add(what);
+    args.add(kv("read", st.lines.get()));
+    args.add(kv("events", st.events.get()));
+    args.add(kv("skipped", st.skipped.get()));
+    args.add(kv("rejected", st.rejected.get()));
+    args.add(kv("filtered_globally", globallyFiltered));
+    args.addAll(List.of(extra));
+    LOG.info("{} source:" + " {}".repeat(args.size() - 1), args.toArray());
+  }
+
+  private static void logSink(String what, String name, SinkStats st, Object... extra) {
+    List<Object> args = new ArrayList<>();
+    args.add(what);
+    args.add(kv("sink", name));
+    args.add(kv("delivered", st.delivered.get()));
+    args.add(kv("retried", st.retried.get()));
+    args.add(kv("dead_lettered", st.deadLettered.get()));
+    args.add(kv("filtered", st.filtered.get()));
+    args.add(kv("dropped", st.dropped.get()));
+    args.add(kv("paused_ms", st.pausedMillis.get()));
+    var g = st.spoolGauges();
+    if (g != null) {
+      args.add(kv("spool_records", g.records()));
+      args.add(kv("spool_bytes", g.bytes()));
+      args.add(kv("spool_oldest_age_secs", g.oldestAge().toSeconds()));
+      args.add(kv("spool_quarantined_bytes", g.quarantined()));
+    }
+    args.addAll(List.of(extra));
+    LOG.info("{}" + " {}".repeat(args.size() - 1), args.toArray());
   }
 
   public void close() {
