@@ -25,8 +25,11 @@ final class ConfigSupport {
 
   record Loaded(AuditshipConfig config, Assembly assembly) {}
 
-  /** The checked config, or {@code null} after printing every problem to {@code err}. */
-  static Loaded load(Path file, PrintWriter err, InputStream stdin, OutputStream stdout) {
+  /** A config loaded and checked: {@code config} is usable only when {@code problems} is empty. */
+  record Checked(AuditshipConfig config, Assembly assembly, List<Problem> problems) {}
+
+  /** Loads and checks {@code file}; every problem, sorted by place. */
+  static Checked check(Path file, InputStream stdin, OutputStream stdout) {
     Registry registry = Registry.standard();
     ConfigLoader.Result r =
         new ConfigLoader(System::getenv, registry, Install.fromSystem().home()).load(file);
@@ -41,6 +44,15 @@ final class ConfigSupport {
     }
     problems.sort(
         java.util.Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    return new Checked(r.config(), assembly, problems);
+  }
+
+  /** The checked config, or {@code null} after printing every problem to {@code err}. */
+  static Loaded load(Path file, PrintWriter err, InputStream stdin, OutputStream stdout) {
+    Checked c = check(file, stdin, stdout);
+    List<Problem> problems = c.problems();
+    AuditshipConfig config = c.config();
+    Assembly assembly = c.assembly();
     if (!problems.isEmpty() && "json".equals(System.getProperty("auditship.log.format"))) {
       refuseAsJson(file, problems);
       return null;
@@ -60,7 +72,7 @@ final class ConfigSupport {
       err.flush();
       return null;
     }
-    return new Loaded(r.config(), assembly);
+    return new Loaded(config, assembly);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.auditship.cli;
 
+import dev.auditship.pipeline.Assembly;
 import dev.auditship.pipeline.Pipeline;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -79,6 +80,8 @@ final class RunCommand implements Callable<Integer> {
           dev.auditship.service.StatusServer.show(status.address()),
           dev.auditship.service.StatusServer.show(status.address()));
     }
+    Path file = config;
+    Signals.onHangup(() -> reload(file, loaded.assembly(), pipeline, log));
     log.info("Started. config={} sinks={}", config, loaded.config().sinks().size());
     try {
       return runUntilDone(pipeline, loaded.config().shutdownTimeout(), log);
@@ -87,6 +90,42 @@ final class RunCommand implements Callable<Integer> {
         status.close();
       }
     }
+  }
+
+  /**
+   * SIGHUP: reads {@code file} again. A valid config is applied before the next batch (filters,
+   * sinks added, removed or changed; {@link Assembly#requestReload}); an invalid one is refused
+   * with every problem logged, and the run goes on with the config it has.
+   */
+  static void reload(Path file, Assembly assembly, Pipeline pipeline, Logger log) {
+    log.info("SIGHUP: reading the configuration again. config={}", file);
+    ConfigSupport.Checked c;
+    try {
+      c =
+          ConfigSupport.check(
+              file,
+              new java.io.ByteArrayInputStream(new byte[0]),
+              new FileOutputStream(FileDescriptor.out));
+    } catch (RuntimeException e) {
+      log.error(
+          "Reload refused; still running on the previous configuration. error=\"{}\"",
+          e.getMessage());
+      return;
+    }
+    if (!c.problems().isEmpty()) {
+      log.error(
+          "Reload refused: the configuration {} has {} problem{}; still running on the previous"
+              + " configuration.",
+          file,
+          c.problems().size(),
+          c.problems().size() == 1 ? "" : "s");
+      for (dev.auditship.config.Problem p : c.problems()) {
+        log.error("Reload refused: {}", p.render());
+      }
+      return;
+    }
+    assembly.requestReload(pipeline, c.config());
+    log.info("Reload accepted; it is applied before the next batch is read.");
   }
 
   /**

@@ -8,6 +8,19 @@ package dev.auditship.cli;
 final class Signals {
   private Signals() {}
 
+  /**
+   * SIGHUP: reload the configuration. Without the signal API (or where there is no SIGHUP) nothing
+   * is registered and false is returned.
+   */
+  static boolean onHangup(Runnable handler) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> handler.run());
+      return true;
+    } catch (IllegalArgumentException | LinkageError e) {
+      return false;
+    }
+  }
+
   static void onTermination(Runnable handler) {
     try {
       for (String name : new String[] {"TERM", "INT"}) {

@@ -78,6 +78,38 @@ public final class Metrics {
     add(new Meter(name, help, Meter.Type.GAUGE, labels, value));
   }
 
+  private final List<Consumer<Object>> removalListeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Removes every meter and histogram labelled {@code label=value} (a sink removed or rebuilt by a
+   * configuration reload); listeners of {@link #onRemove} are told of each.
+   */
+  public void unregister(String label, String value) {
+    List<Object> gone = new ArrayList<>();
+    synchronized (this) {
+      for (Meter m : meters) {
+        if (value.equals(m.labels().get(label))) {
+          gone.add(m);
+        }
+      }
+      for (Distribution d : distributions) {
+        if (value.equals(d.labels().get(label))) {
+          gone.add(d);
+        }
+      }
+      meters.removeIf(gone::contains);
+      distributions.removeIf(gone::contains);
+    }
+    for (Object g : gone) {
+      removalListeners.forEach(l -> l.accept(g));
+    }
+  }
+
+  /** Calls {@code listener} with each {@link Meter} or {@link Distribution} removed later. */
+  public void onRemove(Consumer<Object> listener) {
+    removalListeners.add(listener);
+  }
+
   /** Every meter registered so far, in registration order. */
   public List<Meter> meters() {
     return List.copyOf(meters);

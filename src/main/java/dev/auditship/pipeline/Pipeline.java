@@ -31,8 +31,30 @@ public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
   private final Source source;
-  private final EventFilter globalFilter;
-  private final List<SinkRuntime> sinks;
+
+  /** Replaced by a reload, between batches, on the run loop's thread; read by others. */
+  private volatile EventFilter globalFilter;
+
+  /** Replaced by a reload, between batches, on the run loop's thread; read by others. */
+  private volatile List<SinkRuntime> sinks;
+
+  /** A configuration reload asked for by SIGHUP, applied before the next batch is read. */
+  private final java.util.concurrent.atomic.AtomicReference<Reload> pendingReload =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * A change of filters and sinks (Assembly#reload). It runs on the run loop's thread between two
+   * batches, when every event read so far has been accepted by every sink and committed, so no
+   * event is lost or sent twice: unchanged sinks keep running (with a new filter if it changed),
+   * removed and changed ones are drained and closed, new ones start with the next batch.
+   */
+  interface Reload {
+    Applied apply(EventFilter global, List<SinkRuntime> sinks) throws IOException;
+  }
+
+  /** What a reload made: the global filter and the sinks from now on. */
+  record Applied(EventFilter global, List<SinkRuntime> sinks) {}
+
   private final int batchMax;
   private final Duration linger;
   private final Duration statsInterval;
@@ -107,8 +129,8 @@ public final class Pipeline {
     this.linger = linger;
     this.statsInterval = statsInterval;
     this.pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, sinks.size()),
+        // Cached, not fixed: a reload may add sinks; each batch uses one thread per sink.
+        Executors.newCachedThreadPool(
             r -> {
               Thread t = new Thread(r, "auditship-sink");
               t.setDaemon(true);
@@ -127,6 +149,12 @@ public final class Pipeline {
     java.util.concurrent.ScheduledExecutorService ticker = startProgressTicker();
     try {
       while (!stopping) {
+        Reload reload = pendingReload.getAndSet(null);
+        if (reload != null) {
+          Applied a = reload.apply(globalFilter, sinks);
+          globalFilter = a.global();
+          sinks = List.copyOf(a.sinks());
+        }
         readingSource = true;
         Source.Batch batch;
         try {
@@ -252,6 +280,14 @@ public final class Pipeline {
         cut = true;
       }
     }
+  }
+
+  /**
+   * Asks the loop to apply {@code reload} before it reads the next batch (a later request replaces
+   * one not yet applied).
+   */
+  void requestReload(Reload reload) {
+    pendingReload.set(reload);
   }
 
   /** Asks the loop to stop after the current batch; wakes it when it is only waiting for input. */

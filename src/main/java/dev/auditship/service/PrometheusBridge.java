@@ -54,6 +54,10 @@ final class PrometheusBridge implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<AutoCloseable> binders = new ArrayList<>();
 
+  /** The Micrometer meter made for each meter or histogram of the room (removed on reload). */
+  private final Map<Object, io.micrometer.core.instrument.Meter> bound =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   PrometheusBridge(Metrics metrics) {
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -66,6 +70,13 @@ final class PrometheusBridge implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(registry);
     metrics.onRegister(this::add);
     metrics.onHistogram(this::add);
+    metrics.onRemove(
+        gone -> {
+          io.micrometer.core.instrument.Meter m = bound.remove(gone);
+          if (m != null) {
+            registry.remove(m);
+          }
+        });
   }
 
   /** The metrics in the Prometheus text exposition format 0.0.4. */
@@ -85,16 +96,20 @@ final class PrometheusBridge implements AutoCloseable {
         scale = 0.001;
       }
       double s = scale;
-      FunctionCounter.builder(base, m, x -> x.read() * s)
-          .description(m.help())
-          .tags(tags)
-          .register(registry);
+      bound.put(
+          m,
+          FunctionCounter.builder(base, m, x -> x.read() * s)
+              .description(m.help())
+              .tags(tags)
+              .register(registry));
     } else {
-      Gauge.builder(name, m, x -> (double) x.read())
-          .description(m.help())
-          .tags(tags)
-          .strongReference(true)
-          .register(registry);
+      bound.put(
+          m,
+          Gauge.builder(name, m, x -> (double) x.read())
+              .description(m.help())
+              .tags(tags)
+              .strongReference(true)
+              .register(registry));
     }
   }
 
@@ -109,6 +124,7 @@ final class PrometheusBridge implements AutoCloseable {
             .tags(tags(d.labels()))
             .serviceLevelObjectives(BUCKETS)
             .register(registry);
+    bound.put(d, t);
     d.histogram().observe(nanos -> t.record(nanos, TimeUnit.NANOSECONDS));
   }
 
