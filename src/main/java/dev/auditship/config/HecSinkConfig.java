@@ -300,7 +300,10 @@ public record HecSinkConfig(
       return TlsSettings.DEFAULT;
     }
     TlsSettings tls =
-        TlsSettings.parse(t, Set.of(TlsSettings.Option.CLIENT_CERTIFICATE), TLS_WORDING);
+        TlsSettings.parse(
+            t,
+            Set.of(TlsSettings.Option.CLIENT_CERTIFICATE, TlsSettings.Option.SERVER_NAME),
+            TLS_WORDING);
     t.finish();
     if (endpoint != null
         && "http".equalsIgnoreCase(endpoint.getScheme())

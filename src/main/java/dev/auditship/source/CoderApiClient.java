@@ -23,9 +23,6 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
-import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.ParseException;
@@ -64,13 +61,9 @@ final class CoderApiClient implements AutoCloseable {
         PoolingHttpClientConnectionManagerBuilder.create()
             .setDefaultConnectionConfig(
                 ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build());
-    if (tls.caFile() != null || tls.insecureSkipVerify()) {
+    if (tls.caFile() != null || tls.insecureSkipVerify() || tls.serverName() != null) {
       SSLContext ssl = TlsContexts.build(tls);
-      cm.setTlsSocketStrategy(
-          tls.insecureSkipVerify()
-              ? new DefaultClientTlsStrategy(
-                  ssl, HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE)
-              : new DefaultClientTlsStrategy(ssl));
+      cm.setTlsSocketStrategy(dev.auditship.tls.HttpTls.strategy(ssl, tls));
     }
     HttpClientBuilder hb =
         HttpClients.custom()

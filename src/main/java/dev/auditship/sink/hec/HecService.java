@@ -27,9 +27,6 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
-import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
-import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -119,15 +116,7 @@ final class HecService implements AutoCloseable {
                     .build());
     if ("https".equalsIgnoreCase(cfg.endpoint().getScheme())) {
       SSLContext ctx = PemTls.context(cfg.tls(), noClientCertificate);
-      ClientTlsStrategyBuilder tls =
-          ClientTlsStrategyBuilder.create()
-              .setSslContext(ctx)
-              .setTlsVersions(cfg.tls().protocols().toArray(String[]::new));
-      if (cfg.tls().insecureSkipVerify()) {
-        tls.setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
-            .setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
-      }
-      cm.setTlsSocketStrategy(tls.buildClassic());
+      cm.setTlsSocketStrategy(dev.auditship.tls.HttpTls.strategy(ctx, cfg.tls()));
     }
     HttpClientBuilder hb =
         HttpClients.custom()

@@ -202,7 +202,9 @@ class HecConfigTest {
         List.of(
             "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\ntls: {verify: false}",
             "c.yaml:7:11: sinks.splunk.tls.verify: unknown key \"verify\". Fix: remove it, or use one of: "
-                + "ca_file, cert_file, insecure_skip_verify, key_file"),
+                + "ca_file, cert_file, insecure_skip_verify, key_file, key_password, "
+                + "key_password_file, keystore_file, keystore_password, keystore_password_file, "
+                + "server_name"),
         List.of(
             "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nproxy: https://p:3128",
             "c.yaml:7:12: sinks.splunk.proxy: only http:// proxies are supported (an https endpoint is "
