@@ -7,17 +7,18 @@ import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Secret;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.config.SyslogSinkConfig;
+import dev.auditship.config.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Files a config names that a run will read (the source file, token files, TLS CA, certificate and
- * key files) but that are missing or unreadable now. {@code validate} warns about each one without
- * {@code --check-connectivity} too: the config is valid, but it cannot run as it is. Warnings, not
- * problems: a token file may be put in place by a secrets manager only at start, and a followed log
- * may not exist yet.
+ * Files a config names that a run will read (the source file, token files, TLS CA, certificate,
+ * key, keystore and password files) but that are missing or unreadable now. {@code validate} warns
+ * about each one without {@code --check-connectivity} too: the config is valid, but it cannot run
+ * as it is. Warnings, not problems: a token file may be put in place by a secrets manager only at
+ * start, and a followed log may not exist yet.
  */
 final class FileWarnings {
   private FileWarnings() {}
@@ -41,7 +42,7 @@ final class FileWarnings {
     if (c.source().settings() instanceof CoderApiSourceConfig a) {
       secret(out, "source.token_file", a.token());
       if (a.tls() != null) {
-        readable(out, "source.tls.ca_file", a.tls().caFile());
+        tls(out, "source.", a.tls());
       }
     }
     if (c.coder() != null) {
@@ -54,17 +55,22 @@ final class FileWarnings {
         if (h.proxyAuth() != null) {
           secret(out, p + "proxy_password_file", h.proxyAuth().password());
         }
-        readable(out, p + "tls.ca_file", h.tls().caFile());
-        readable(out, p + "tls.cert_file", h.tls().certFile());
-        readable(out, p + "tls.key_file", h.tls().keyFile());
+        tls(out, p, h.tls());
       }
       if (s.settings() instanceof SyslogSinkConfig y && y.tls() != null) {
-        readable(out, p + "tls.ca_file", y.tls().caFile());
-        readable(out, p + "tls.cert_file", y.tls().certFile());
-        readable(out, p + "tls.key_file", y.tls().keyFile());
+        tls(out, p, y.tls());
       }
     }
     return out;
+  }
+
+  private static void tls(List<String> out, String prefix, TlsSettings t) {
+    readable(out, prefix + "tls.ca_file", t.caFile());
+    readable(out, prefix + "tls.cert_file", t.certFile());
+    readable(out, prefix + "tls.key_file", t.keyFile());
+    readable(out, prefix + "tls.keystore_file", t.keystoreFile());
+    secret(out, prefix + "tls.key_password_file", t.keyPassword());
+    secret(out, prefix + "tls.keystore_password_file", t.keystorePassword());
   }
 
   private static void secret(List<String> out, String key, Secret s) {
