@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CoderApiSourceTest {
   private static final Instant BASE = Instant.parse("2025-07-03T06:00:00Z");
+  private static final Instant NOW = BASE.plus(Duration.ofHours(12));
   private static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
   private static final HumanFormat HUMAN = new HumanFormat(false);
 
@@ -73,6 +74,10 @@ class CoderApiSourceTest {
     Map<Kind, String> q = Map.of();
     Secret token = Secret.of("test-token");
     Path checkpoint = dir.resolve("state/coder-api.checkpoint.json");
+    int maxRequestsPerMinute = 600_000;
+
+    /** "Now" for the source: 12 hours after BASE, moving with the real clock. */
+    Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), NOW));
 
     CoderApiSource open() throws Exception {
       CoderApiSource.Settings s =
@@ -88,13 +93,15 @@ class CoderApiSourceTest {
               overlap,
               List.of("coderd"),
               Duration.ofMillis(20),
-              Duration.ofMillis(200));
+              Duration.ofMillis(200),
+              maxRequestsPerMinute);
       CoderApiSource src =
           new CoderApiSource(
               s,
               new CoderApiClient(
                   coder.endpoint(), token, Duration.ofSeconds(5), CoderApiSourceConfig.Tls.DEFAULT),
-              new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()));
+              new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()),
+              clock);
       opened.add(src);
       return src;
     }
@@ -307,7 +314,7 @@ class CoderApiSourceTest {
   }
 
   @Test
-  void aLongOpenConnectionIsFoundClosedThroughTheOngoingListing() throws Exception {
+  void aLongOpenConnectionIsFoundClosedThroughTheCompletedListing() throws Exception {
     ObjectNode ssh = ApiRows.ssh(ApiRows.uuid("s", 1), BASE.toString(), ApiRows.uuid("c", 1));
     coder.addConnections(ssh);
     Opts o = new Opts();
@@ -324,7 +331,8 @@ class CoderApiSourceTest {
             502,
             ApiRows.BROWSER));
     run.until(2).quiet();
-    assertThat(coder.requests()).anyMatch(r -> "status:ongoing".equals(r.q()));
+    String completed = "status:completed connected_after:\"" + BASE + "\"";
+    assertThat(coder.requests()).anyMatch(r -> completed.equals(r.q()));
     coder.change(() -> ApiRows.close(ssh, BASE.plusSeconds(7200).toString(), 0, ""));
     run.until(3).quiet();
     Event d = run.got.get(2);
@@ -338,6 +346,38 @@ class CoderApiSourceTest {
             "  Code=0  ",
             "  DisconnectReason=\"\"  ",
             "  Time=\"2025-07-03T08:00:00Z\"  ConnectionStatus=disconnected");
+    // In bulk: no request per session, and no ongoing listing for a session this young.
+    assertThat(coder.requests())
+        .noneMatch(r -> r.q() != null && r.q().startsWith("connection_id:"))
+        .noneMatch(r -> "status:ongoing".equals(r.q()));
+    assertThat(checkpointJson(o).path("connection").path("open").size()).isZero();
+  }
+
+  @Test
+  void aSessionOpenLongerThanTheLookbackIsCheckedThroughTheOngoingListing() throws Exception {
+    Instant old = NOW.minus(CoderApiSource.CLOSE_LOOKBACK).minusSeconds(3600);
+    ObjectNode ssh = ApiRows.ssh(ApiRows.uuid("s", 1), old.toString(), ApiRows.uuid("c", 1));
+    coder.addConnections(ssh);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.overlap = Duration.ZERO;
+    CoderApiSource src = o.open();
+    src.longOpenCheckEvery = Duration.ZERO;
+    Run run = new Run(src, 100).until(1);
+    coder.addConnections(
+        ApiRows.web(
+            ApiRows.uuid("w", 1),
+            BASE.toString(),
+            "port_forwarding",
+            "8080",
+            502,
+            ApiRows.BROWSER));
+    run.until(2).quiet();
+    assertThat(coder.requests()).anyMatch(r -> "status:ongoing".equals(r.q()));
+    coder.change(() -> ApiRows.close(ssh, old.plusSeconds(60).toString(), 0, ""));
+    run.until(3).quiet();
+    assertThat(run.got.get(2).string("ConnectionStatus")).isEqualTo("disconnected");
+    // Too old for the completed listing: not ongoing any more, so looked up by its connection ID.
     assertThat(coder.requests())
         .anyMatch(r -> ("connection_id:" + ApiRows.uuid("c", 1)).equals(r.q()));
     assertThat(checkpointJson(o).path("connection").path("open").size()).isZero();
@@ -416,7 +456,8 @@ class CoderApiSourceTest {
               "Cannot poll Coder's API: Coder refused the session "
                   + "token (HTTP 401): check token or token_file, and that its user has the Owner or Auditor role "
                   + "(and a Premium licence). path=/api/v2/audit message=\"Invalid session token.: The session token "
-                  + "is not valid or has expired.\" Retrying with back-off; the checkpoint does not move. endpoint="
+                  + "is not valid or has expired.\" Retrying this request with back-off; what the poll "
+                  + "fetched is kept and the checkpoint does not move. endpoint="
                   + coder.endpoint()
                   + " retry_in="
                   + log.at(Level.ERROR).get(0).replaceAll(".* retry_in=", ""));
@@ -452,7 +493,8 @@ class CoderApiSourceTest {
                   m.startsWith(
                       "Polling Coder's API failed: Coder "
                           + "answered HTTP 500. path=/api/v2/audit message=\"Internal error fetching audit logs.: pq: "
-                          + "canceling statement due to statement timeout\" Retrying with back-off;"));
+                          + "canceling statement due to statement timeout\" Retrying this request with "
+                          + "back-off;"));
       assertThat(log.at(Level.ERROR)).isEmpty();
     }
   }
@@ -568,8 +610,9 @@ class CoderApiSourceTest {
     assertThat(ids(third.got))
         .containsExactly(ids(List.of(auditEvents(300, 310))).toArray(String[]::new));
     try (var files = Files.list(o.checkpoint.getParent())) {
+      // No poll buffer is left behind; the lock file stays (it holds no lock once closed).
       assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactly("coder-api.checkpoint.json");
+          .containsExactlyInAnyOrder("coder-api.checkpoint.json", "coder-api.checkpoint.json.lock");
     }
   }
 
@@ -747,8 +790,8 @@ class CoderApiSourceTest {
       assertThat(log.at(Level.WARN))
           .containsExactly(
               "Polling Coder's API failed: Coder returned the same rows for "
-                  + "10 offsets in a row. path=/api/v2/audit offset=100 Retrying with back-off; the checkpoint does "
-                  + "not move. endpoint="
+                  + "10 offsets in a row. path=/api/v2/audit offset=100 Retrying this request with back-off; "
+                  + "what the poll fetched is kept and the checkpoint does not move. endpoint="
                   + coder.endpoint()
                   + " retry_in="
                   + log.at(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
