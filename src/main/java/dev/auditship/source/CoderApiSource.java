@@ -91,8 +91,11 @@ public final class CoderApiSource implements Source {
    */
   static final long LONG_LISTING = 2000;
 
-  /** Rows a backfill window aims at; the window is halved above twice this, doubled below 1/4. */
-  static final int WINDOW_TARGET_ROWS = 5000;
+  /**
+   * Rows a backfill window aims at, under Coder's count cap so that the first page's count tells
+   * when a window holds too many; doubled below a quarter of this.
+   */
+  static final int WINDOW_TARGET_ROWS = 1500;
 
   /** How far back the per-poll {@code status:completed} listing reaches at most. */
   static final Duration CLOSE_LOOKBACK = Duration.ofHours(24);
@@ -217,6 +220,7 @@ public final class CoderApiSource implements Source {
   private int failures;
   private Trouble lastTrouble;
   private long requests;
+  private long lastPollRequests;
 
   CoderApiSource(Settings settings, CoderApiClient client, Rejects rejects) throws IOException {
     this(settings, client, rejects, Clock.systemUTC());
@@ -330,6 +334,16 @@ public final class CoderApiSource implements Source {
   /** Requests sent since the source was opened (for tests and debug logs). */
   long requests() {
     return requests;
+  }
+
+  /** Requests the last completed poll made, retries included. */
+  long lastPollRequests() {
+    return lastPollRequests;
+  }
+
+  /** Events read by the last poll and not yet handed out: what a poll holds at most. */
+  int buffered() {
+    return pending.size() - nextPending;
   }
 
   // ------------------------------------------------------------------ Source
@@ -471,6 +485,12 @@ public final class CoderApiSource implements Source {
     int repeatedPages;
     Set<String> listed = new HashSet<>();
 
+    // Backfill from the beginning: the bisection for the oldest row.
+    boolean findOldest;
+    Instant oldest;
+    LocalDate searchLo;
+    LocalDate searchHi;
+
     // Connection stages.
     Map<String, RowInfo> ongoing;
     boolean ongoingListed;
@@ -508,7 +528,7 @@ public final class CoderApiSource implements Source {
         switch (stage) {
           case LIST -> {
             if (window == null) {
-              window = window(k, now, false);
+              window = window(k, now, false, null);
             }
             list(this, k);
             stage = k == Kind.CONNECTION && !window.backfill() ? Stage.ONGOING : Stage.DONE;
@@ -556,6 +576,7 @@ public final class CoderApiSource implements Source {
       throw e;
     }
     current = null;
+    lastPollRequests = requests - poll.requestsAtStart;
     nextPollNanos =
         poll.backfilling
             ? System.nanoTime()
@@ -581,14 +602,14 @@ public final class CoderApiSource implements Source {
    * overlap, or {@code start_at}) to now; or, in a backfill, one time window from where the last
    * window ended. The probe decides on the first page whether a far lower bound needs windows.
    */
-  private Window window(Kind k, Instant now, boolean longListing) {
+  private Window window(Kind k, Instant now, boolean longListing, Instant oldest) {
     Instant cutoff = checkpoint.cutoff(k);
     Instant scanned = checkpoint.kind(k).scanned;
     String userQ = settings.q().get(k);
     if (!windowsAllowed(k, userQ)) {
       return new Window(cutoff, null, userQ, false);
     }
-    Instant lo = cutoff == null ? EPOCH : cutoff;
+    Instant lo = cutoff != null ? cutoff : oldest != null ? oldest : EPOCH;
     if (scanned != null && scanned.isAfter(lo)) {
       lo = scanned;
     }
@@ -649,8 +670,6 @@ public final class CoderApiSource implements Source {
     Duration min = k == Kind.AUDIT ? Duration.ofDays(1) : Duration.ofSeconds(1);
     if (rows == 0) {
       size = size.multipliedBy(4);
-    } else if (rows > 2 * WINDOW_TARGET_ROWS) {
-      size = size.dividedBy(2);
     } else if (rows < WINDOW_TARGET_ROWS / 4) {
       size = size.multipliedBy(2);
     }
@@ -667,19 +686,39 @@ public final class CoderApiSource implements Source {
   private void list(Poll poll, Kind k) throws PollFailed, IOException, InterruptedException {
     while (true) {
       Window w = poll.window;
-      Page page = fetch(k, w.q(), poll.offset);
-      if (w.probe() && poll.offset == 0) {
-        poll.window = window(k, poll.now, page.count() > LONG_LISTING);
-        if (poll.window.backfill()) {
-          LOG.info(
-              "A long history to read: it is read in time windows, oldest first, and committed as it "
-                  + "goes. kind={} from={}",
-              k.label(),
-              poll.window.lo());
-          continue; // the probe page is not used
+      Page page;
+      if (w.probe()) {
+        // A far lower bound: is the listing long enough to read in windows?
+        page = fetch(k, w.q(), 0, pageSize);
+        if (page.count() > LONG_LISTING) {
+          Window next = window(k, poll.now, true, null);
+          if (next.backfill() || checkpoint.cutoff(k) == null) {
+            poll.findOldest = checkpoint.cutoff(k) == null && checkpoint.kind(k).scanned == null;
+            poll.window = next;
+            LOG.info(
+                "A long history to read: it is read in time windows, oldest first, and committed as "
+                    + "it goes. kind={} from={}",
+                k.label(),
+                poll.findOldest ? "the oldest row" : next.lo());
+            continue; // the probe page is not used
+          }
         }
         poll.window = new Window(w.lo(), null, w.q(), false);
         w = poll.window;
+      } else if (poll.findOldest) {
+        poll.oldest = findOldest(poll, k);
+        poll.findOldest = false;
+        poll.window = window(k, poll.now, true, poll.oldest);
+        continue;
+      } else {
+        page = fetch(k, w.q(), poll.offset, pageSize);
+        if (w.backfill() && poll.offset == 0 && page.count() > LONG_LISTING) {
+          Window smaller = shrink(k, poll, page);
+          if (smaller != null) {
+            poll.window = smaller;
+            continue; // the page is not used: the narrower window is read instead
+          }
+        }
       }
       Instant cutoff = w.lo();
       boolean done = page.rows().size() < page.limit();
@@ -756,6 +795,66 @@ public final class CoderApiSource implements Source {
     }
   }
 
+  /**
+   * A backfill window holds more rows than Coder counts (its count stops at 2000): a narrower one,
+   * sized from the first page's time span (rows per second there), or null when it cannot shrink.
+   */
+  private Window shrink(Kind k, Poll poll, Page page) {
+    Duration size = windowSize.getOrDefault(k, Duration.ofDays(1));
+    Duration min = k == Kind.AUDIT ? Duration.ofDays(1) : Duration.ofSeconds(1);
+    if (size.compareTo(min) <= 0) {
+      return null; // a dense day (audit): read whole, the rows are buffered on disk
+    }
+    Duration next = size.dividedBy(2);
+    List<J> rows = page.rows();
+    if (rows.size() >= 2
+        && mapper.check(k, rows.get(0)) instanceof ApiMapper.Good first
+        && mapper.check(k, rows.get(rows.size() - 1)) instanceof ApiMapper.Good last) {
+      Duration span = Duration.between(last.info().time(), first.info().time());
+      Duration estimate = span.multipliedBy(WINDOW_TARGET_ROWS).dividedBy(rows.size());
+      if (estimate.compareTo(next) < 0) {
+        next = estimate;
+      }
+    }
+    if (next.compareTo(min) < 0) {
+      next = min;
+    }
+    windowSize.put(k, next);
+    return window(k, poll.now, true, poll.oldest);
+  }
+
+  /**
+   * The day of the oldest row a from-the-beginning backfill starts at, found by bisecting with
+   * one-row requests ({@code date_to} / {@code connected_before}): about 15 requests instead of a
+   * window for every empty stretch since 1970.
+   */
+  private Instant findOldest(Poll poll, Kind k) throws PollFailed, InterruptedException {
+    if (poll.searchHi == null) {
+      poll.searchLo = LocalDate.EPOCH;
+      poll.searchHi = LocalDate.ofInstant(poll.now, ZoneOffset.UTC);
+    }
+    String userQ = settings.q().get(k);
+    while (poll.searchLo.isBefore(poll.searchHi)) {
+      LocalDate mid =
+          poll.searchLo.plusDays(
+              java.time.temporal.ChronoUnit.DAYS.between(poll.searchLo, poll.searchHi) / 2);
+      String term =
+          k == Kind.AUDIT
+              ? "date_to:" + mid
+              : "connected_before:\""
+                  + dev.auditship.format.GoTime.rfc3339Nano(
+                      mid.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1))
+                  + "\"";
+      Page page = fetch(k, userQ == null ? term : userQ + " " + term, 0, 1);
+      if (page.rows().isEmpty()) {
+        poll.searchLo = mid.plusDays(1);
+      } else {
+        poll.searchHi = mid;
+      }
+    }
+    return poll.searchLo.atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
   /** Tracked open connections not yet found closed in this poll, oldest first. */
   private List<Map.Entry<String, ApiCheckpoint.Open>> stillOpen(Poll poll) {
     List<Map.Entry<String, ApiCheckpoint.Open>> open = new ArrayList<>();
@@ -788,7 +887,7 @@ public final class CoderApiSource implements Source {
       poll.ongoing = new LinkedHashMap<>();
     }
     while (true) {
-      Page page = fetch(Kind.CONNECTION, "status:ongoing", poll.offset);
+      Page page = fetch(Kind.CONNECTION, "status:ongoing", poll.offset, pageSize);
       for (J row : page.rows()) {
         if (mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g) {
           poll.ongoing.putIfAbsent(g.info().id(), g.info());
@@ -839,7 +938,7 @@ public final class CoderApiSource implements Source {
             + dev.auditship.format.GoTime.rfc3339Nano(oldest)
             + "\"";
     while (true) {
-      Page page = fetch(Kind.CONNECTION, q, poll.offset);
+      Page page = fetch(Kind.CONNECTION, q, poll.offset, pageSize);
       for (int i = 0; i < page.rows().size(); i++) {
         J row = page.rows().get(i);
         if (!(mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g)) {
@@ -898,7 +997,7 @@ public final class CoderApiSource implements Source {
   private J lookup(String rowId, String connectionId) throws PollFailed, InterruptedException {
     int offset = 0;
     while (true) {
-      Page page = fetch(Kind.CONNECTION, "connection_id:" + connectionId, offset);
+      Page page = fetch(Kind.CONNECTION, "connection_id:" + connectionId, offset, pageSize);
       for (J row : page.rows()) {
         if (row instanceof Obj o
             && o.get("id") instanceof ApiJson.Str s
@@ -935,9 +1034,10 @@ public final class CoderApiSource implements Source {
    * One page; shrinks the page size while Coder refuses it. A failure is thrown to the poll, which
    * keeps its position and retries this request after back-off.
    */
-  private Page fetch(Kind k, String q, int offset) throws PollFailed, InterruptedException {
+  private Page fetch(Kind k, String q, int offset, int want)
+      throws PollFailed, InterruptedException {
     while (true) {
-      int limit = pageSize;
+      int limit = Math.min(want, pageSize);
       String pq = CoderApiClient.pathWithQuery(path(k), CoderApiClient.params(q, limit, offset));
       CoderApiClient.Response r;
       pacer.await();
