@@ -169,6 +169,11 @@ public final class Assembly {
    */
   public List<String> checkConnectivity() {
     List<String> failures = new ArrayList<>();
+    if (config.source() != null && config.source().settings() instanceof CoderApiSourceConfig api) {
+      for (String p : dev.auditship.source.CoderApiProbe.check(api)) {
+        failures.add("source (coder_api): " + p);
+      }
+    }
     for (SinkConfig sc : config.sinks()) {
       try (Sink sink = buildSink(sc)) {
         String problem = sink.checkConnectivity();

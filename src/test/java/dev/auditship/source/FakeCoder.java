@@ -46,6 +46,9 @@ final class FakeCoder implements AutoCloseable {
   private boolean connsSorted = true;
   private final java.util.Random random = new java.util.Random(42);
   private volatile double errorRate;
+  private volatile String role = "auditor";
+  private volatile String auditEntitlement = "entitled";
+  private volatile boolean connectionLogs = true;
   private final List<Seen> requests = Collections.synchronizedList(new ArrayList<>());
   private final Deque<ResponseDefinition> failures = new ArrayDeque<>();
   private volatile String token = "test-token";
@@ -92,6 +95,21 @@ final class FakeCoder implements AutoCloseable {
     }
     connsSorted = false;
     return this;
+  }
+
+  /** The site role of the token's user in {@code /api/v2/users/me} ({@code owner}, …). */
+  void role(String r) {
+    role = r;
+  }
+
+  /** {@code features.audit_log.entitlement} in {@code /api/v2/entitlements}. */
+  void auditEntitlement(String e) {
+    auditEntitlement = e;
+  }
+
+  /** A Coder release without connection logs answers 404 to {@code /api/v2/connectionlog}. */
+  void connectionLogs(boolean b) {
+    connectionLogs = b;
   }
 
   /** Answers this share of requests (0..1) with 500, at random (seeded: runs repeat). */
@@ -196,13 +214,41 @@ final class FakeCoder implements AutoCloseable {
           "{\"message\":\"Internal error fetching audit logs.\",\"detail\":\"pq: canceling "
               + "statement due to statement timeout\"}");
     }
+    if (s.path().equals("/api/v2/buildinfo")) {
+      return json(200, "{\"external_url\":\"\",\"version\":\"v2.24.1\"}");
+    }
     if (!token.equals(s.token())) {
       return json(
           401,
           "{\"message\":\"Invalid session token.\",\"detail\":\"The session token is not valid "
               + "or has expired.\"}");
     }
+    if (s.path().equals("/api/v2/users/me")) {
+      ObjectNode me = ApiRows.alice();
+      me.putArray("roles")
+          .addObject()
+          .put("name", role)
+          .put(
+              "display_name",
+              role.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + role.substring(1));
+      return json(200, me.toString());
+    }
+    if (s.path().equals("/api/v2/entitlements")) {
+      boolean on = auditEntitlement.equals("entitled");
+      return json(
+          200,
+          "{\"features\":{\"audit_log\":{\"entitlement\":\""
+              + auditEntitlement
+              + "\",\"enabled\":"
+              + on
+              + "}},\"has_license\":"
+              + on
+              + "}");
+    }
     boolean auditPath = s.path().equals("/api/v2/audit");
+    if (!connectionLogs && s.path().equals("/api/v2/connectionlog")) {
+      return json(404, "{\"message\":\"Route not found.\"}");
+    }
     if (!auditPath && !s.path().equals("/api/v2/connectionlog")) {
       return json(404, "{\"message\":\"Route not found.\"}");
     }
