@@ -37,7 +37,7 @@ class CoderApiProbeTest {
         "now",
         Map.of(),
         null,
-        CoderApiSourceConfig.Tls.DEFAULT,
+        dev.auditship.config.TlsSettings.DEFAULT,
         Duration.ofSeconds(5),
         10_000,
         Duration.ofSeconds(120),

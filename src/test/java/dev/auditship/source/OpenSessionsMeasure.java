@@ -1,7 +1,6 @@
 package dev.auditship.source;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.Secret;
 import dev.auditship.event.Kind;
 import dev.auditship.io.NdjsonFile;
@@ -55,7 +54,7 @@ public final class OpenSessionsMeasure {
                   coder.endpoint(),
                   Secret.of("test-token"),
                   Duration.ofSeconds(30),
-                  CoderApiSourceConfig.Tls.DEFAULT),
+                  dev.auditship.config.TlsSettings.DEFAULT),
               new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()),
               Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), now)))) {
         int got = drain(src, open, new long[1]);
