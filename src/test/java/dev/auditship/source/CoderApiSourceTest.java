@@ -877,10 +877,10 @@ class CoderApiSourceTest {
     CoderApiSource first = o.open();
     List<Event> got = new ArrayList<>();
     int maxBuffered = 0;
-    Source.Batch b = first.next(1000, Duration.ZERO);
+    Source.Batch b = first.next(5000, Duration.ZERO);
     while (b.events().isEmpty()) {
       first.commit(b);
-      b = first.next(1000, Duration.ZERO);
+      b = first.next(5000, Duration.ZERO);
     }
     // Delivered before the whole history was read: the oldest rows first, after a few requests
     // (the probe, the bisection for the oldest day, a window's pages); the history has 100 pages.
@@ -890,7 +890,7 @@ class CoderApiSourceTest {
       got.addAll(b.events());
       first.commit(b);
       maxBuffered = Math.max(maxBuffered, first.buffered());
-      b = first.next(1000, Duration.ZERO);
+      b = first.next(5000, Duration.ZERO);
     }
     // Committed as it goes: the checkpoint says how far the windows got.
     JsonNode cp = checkpointJson(o).path("audit");
@@ -901,7 +901,7 @@ class CoderApiSourceTest {
     first.close();
     opened.remove(first);
 
-    Run second = new Run(o.open(), 1000).until(total - got.size());
+    Run second = new Run(o.open(), 5000).until(total - got.size());
     List<String> all = new ArrayList<>(ids(got));
     all.addAll(ids(second.got));
     List<String> expected = new ArrayList<>();

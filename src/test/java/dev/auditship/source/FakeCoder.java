@@ -292,7 +292,7 @@ final class FakeCoder implements AutoCloseable {
         continue;
       }
       if (matched >= offset && matched < offset + limit) {
-        list.add(row.node().deepCopy());
+        list.add(row.node()); // serialised below, under the table lock
       }
       matched++;
       if (matched > Math.max(offset + limit, 2001)) {
