@@ -90,7 +90,7 @@ public final class OwnerLock implements AutoCloseable {
     return "pid="
         + ProcessHandle.current().pid()
         + " host="
-        + hostName()
+        + Host.NAME
         + " since="
         + Instant.now()
         + "\n";
@@ -123,6 +123,11 @@ public final class OwnerLock implements AutoCloseable {
       // fall through
     }
     return "unknown pid: the lock file " + file + " does not name it";
+  }
+
+  /** The host name, looked up once per JVM (the lookup can wait on DNS). */
+  private static final class Host {
+    static final String NAME = hostName();
   }
 
   private static String hostName() {
