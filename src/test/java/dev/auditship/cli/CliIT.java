@@ -199,6 +199,31 @@ class CliIT {
   }
 
   @Test
+  void validateCheckConnectivityProbesTheCoderApiAndExitsNonZero() throws IOException {
+    int port;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path cfg = tmp.resolve("api.yaml");
+    Files.writeString(
+        cfg,
+        "source:\n  type: coder_api\n  endpoint: http://127.0.0.1:"
+            + port
+            + "\n  token: not-a-real-token\nsinks:\n  console:\n    type: stdout\n");
+    Cli.Result r =
+        Cli.run(tmp, null, "validate", "--config", cfg.toString(), "--check-connectivity");
+    assertThat(r.exit()).as(r.stderr()).isEqualTo(1);
+    assertThat(r.stderr())
+        .contains(
+            "  source (coder_api): cannot reach Coder at http://127.0.0.1:" + port + ": ",
+            "; check endpoint, that Coder runs, and the network (tls.ca_file for a private CA)",
+            "auditship: 1 connectivity check failed.")
+        .doesNotContain("not-a-real-token");
+    assertThat(r.out()).doesNotContain("Every destination answered");
+  }
+
+  @Test
   void runFromStdinWithJsonLogsOfTheExporter() throws IOException {
     Path cfg = tmp.resolve("c.yaml");
     Files.writeString(

@@ -80,6 +80,12 @@ final class TestEvents {
     return this;
   }
 
+  /** Removes a field, as a Coder release that renamed or dropped it would. */
+  TestEvents without(String field) {
+    fields().remove(field);
+    return this;
+  }
+
   /** Sets a number field. */
   TestEvents with(String field, int value) {
     fields().put(field, value);
