@@ -1,6 +1,7 @@
 package dev.auditship.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -47,7 +48,7 @@ public record TlsSettings(
   public List<String> protocols() {
     int lo = minVersion == null ? 0 : VERSIONS.indexOf(minVersion);
     int hi = maxVersion == null ? VERSIONS.size() - 1 : VERSIONS.indexOf(maxVersion);
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (int i = hi; i >= lo; i--) {
       out.add(VERSIONS.get(i));
     }

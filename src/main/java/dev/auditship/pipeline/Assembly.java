@@ -35,7 +35,10 @@ import dev.auditship.spool.SpoolTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -231,9 +234,9 @@ public final class Assembly {
       InputStream in;
       try {
         in = Files.newInputStream(f.path());
-      } catch (java.nio.file.NoSuchFileException e) {
+      } catch (NoSuchFileException e) {
         throw new IOException("the source file " + f.path() + " does not exist", e);
-      } catch (java.nio.file.AccessDeniedException e) {
+      } catch (AccessDeniedException e) {
         throw new IOException(
             "the source file " + f.path() + " cannot be read: permission denied", e);
       }
@@ -294,7 +297,7 @@ public final class Assembly {
                   try {
                     return token.value();
                   } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(
+                    throw new UncheckedIOException(
                         "cannot read the Coder token from "
                             + token.describe()
                             + ": "

@@ -7,6 +7,7 @@ import dev.auditship.event.Value;
 import dev.auditship.format.GoTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Parses the first line of a slog human entry (reference coder-events.md §5) into a partial event.
@@ -253,7 +254,7 @@ final class HumanLineDecoder {
       case "erro" -> "ERROR";
       case "crit" -> "CRITICAL";
       case "fata" -> "FATAL";
-      default -> tag.toUpperCase(java.util.Locale.ROOT);
+      default -> tag.toUpperCase(Locale.ROOT);
     };
   }
 }

@@ -173,8 +173,7 @@ final class JsonLineDecoder {
           String email = null;
           String username = null;
           boolean other = false;
-          JsonToken ft;
-          while ((ft = p.nextToken()) == JsonToken.FIELD_NAME) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
             String k = p.currentName();
             JsonToken vt = p.nextToken();
             if (vt != JsonToken.VALUE_STRING) {

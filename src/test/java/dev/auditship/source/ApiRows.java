@@ -2,6 +2,7 @@ package dev.auditship.source;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -133,7 +134,6 @@ final class ApiRows {
 
   /** A stable UUID for test row {@code i} of a series. */
   static String uuid(String series, int i) {
-    return UUID.nameUUIDFromBytes((series + i).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-        .toString();
+    return UUID.nameUUIDFromBytes((series + i).getBytes(StandardCharsets.UTF_8)).toString();
   }
 }

@@ -6,6 +6,7 @@ import dev.auditship.format.GoTime;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Utf8;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One record to one HEC JSON envelope (reference sinks-and-peers.md §1.3), as UTF-8 bytes:
@@ -67,7 +68,7 @@ final class HecEncoder {
     // Sorted, so the bytes do not depend on map iteration order.
     StringBuilder sb = new StringBuilder(",\"fields\":{");
     boolean first = true;
-    for (Map.Entry<String, String> e : new java.util.TreeMap<>(fields).entrySet()) {
+    for (Map.Entry<String, String> e : new TreeMap<>(fields).entrySet()) {
       if (!first) {
         sb.append(',');
       }

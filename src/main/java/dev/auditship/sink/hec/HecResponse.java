@@ -2,6 +2,7 @@ package dev.auditship.sink.hec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -82,7 +83,7 @@ record HecResponse(
             }
           }
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // not JSON after all: keep the text below
       }
     }

@@ -226,7 +226,7 @@ final class HecService implements AutoCloseable {
       // server.
       if (noClientCertificate.asked() > certificateRequests
           && !expired.get()
-          && !(e instanceof java.io.InterruptedIOException)) {
+          && !(e instanceof InterruptedIOException)) {
         throw new ClientCertificateRequiredException(
             "Splunk asked for a client certificate (mutual TLS) and none is configured");
       }

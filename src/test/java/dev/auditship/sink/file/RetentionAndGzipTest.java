@@ -13,6 +13,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSinkConfig.Compression;
 import dev.auditship.sink.Outcome;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -263,7 +264,7 @@ class RetentionAndGzipTest {
   }
 
   private static byte[] gzip(String s) throws IOException {
-    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(bo)) {
       gz.write(s.getBytes(StandardCharsets.UTF_8));
     }

@@ -23,6 +23,8 @@ import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.DeadLetters;
 import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.SinkRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,8 +84,8 @@ class HecDeliveryTest {
               if (probes.incrementAndGet() == 2) {
                 try {
                   Files.writeString(tokenFile, NEW + "\n");
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
                 }
               }
             });

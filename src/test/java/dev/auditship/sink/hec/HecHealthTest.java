@@ -19,6 +19,7 @@ import dev.auditship.sink.Outcome;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ class HecHealthTest {
             .willReturn(
                 aResponse().withStatus(403).withBody("{\"text\":\"Invalid token\",\"code\":4}")));
     Path file = dir.resolve("hec-token");
-    java.nio.file.Files.writeString(file, TOKEN + "\n");
+    Files.writeString(file, TOKEN + "\n");
     assertThat(sink(c -> c.token = Secret.fromFile(file)).checkConnectivity())
         .isEqualTo(
             "Splunk refused the "

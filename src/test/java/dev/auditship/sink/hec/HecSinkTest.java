@@ -29,8 +29,10 @@ import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -330,7 +332,7 @@ class HecSinkTest {
   @Test
   void nobodyListeningIsRetried() throws Exception {
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
     }
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + port);
@@ -490,10 +492,10 @@ class HecSinkTest {
   }
 
   @Test
-  void unreadableTokenFileIsAConfigFaultNamingTheFile(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void unreadableTokenFileIsAConfigFaultNamingTheFile(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
     answer(200, OK);
-    java.nio.file.Path missing = dir.resolve("hec-token");
+    Path missing = dir.resolve("hec-token");
     Outcome o =
         sink("json", c -> c.token = dev.auditship.config.Secret.fromFile(missing))
             .send(jsonRecords(1));
@@ -531,8 +533,8 @@ class HecSinkTest {
   // ------------------------------------------------------------------ the token never leaks
 
   @Test
-  void theTokenNeverAppearsInLogsReasonsOrToString(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void theTokenNeverAppearsInLogsReasonsOrToString(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
     List<String> texts = new ArrayList<>();
     try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
       // A proxy that echoes the Authorization header in its error page must not leak it either.

@@ -10,8 +10,10 @@ import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.TlsSettings;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -79,8 +81,7 @@ class RsyslogIT {
     }
     String id = big.event().id();
     ReceiverDaemon.Received got = rsyslog.await(m -> m.raw().contains(id), 1).get(0);
-    assertThat(got.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
-        .isBetween(2045, 2048);
+    assertThat(got.raw().getBytes(StandardCharsets.UTF_8).length).isBetween(2045, 2048);
     int original = c.encoder().encode(big).originalBytes();
     assertThat(original).isGreaterThan(3000);
     assertThat(got.raw())
@@ -212,7 +213,7 @@ class RsyslogIT {
       // got them again first (the replay window, re-encrypted on the new TLS session), then the new
       // ones.
       assertThat(sink.replayed()).isEqualTo(before.size());
-      List<SinkRecord> all = new java.util.ArrayList<>(before);
+      List<SinkRecord> all = new ArrayList<>(before);
       all.addAll(during);
       List<ReceiverDaemon.Received> every =
           rsyslog.await(
