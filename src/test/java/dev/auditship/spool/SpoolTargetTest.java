@@ -358,7 +358,8 @@ class SpoolTargetTest {
                 return false;
               } catch (IllegalStateException e) {
                 assertThat(e)
-                    .hasMessage("the spool drainer of sink out stopped: IOException: Broken pipe");
+                    .hasMessage(
+                        "the spool drainer of sink out stopped: java.io.IOException: Broken pipe");
                 return true;
               }
             });
