@@ -47,7 +47,7 @@ class HecAckTest {
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + wm.getPort());
     c.ack = ACKS;
     c.maxEvents = maxEvents;
-    return new HecSink("splunk", "json", c.build(), clock, sleeper);
+    return new HecSink("splunk", true, c.build(), clock, sleeper);
   }
 
   private static void ackAnswers(String... bodies) {
@@ -255,7 +255,7 @@ class HecAckTest {
                     .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":3}")));
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + wm.getPort());
     try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture();
-        HecSink sink = new HecSink("splunk", "json", c.build(), clock, sleeper)) {
+        HecSink sink = new HecSink("splunk", true, c.build(), clock, sleeper)) {
       assertThat(sink.send(jsonRecords(2))).isEqualTo(Outcome.delivered());
       assertThat(sink.send(jsonRecords(2))).isEqualTo(Outcome.delivered());
       assertThat(logs.at(Level.WARN))

@@ -96,7 +96,7 @@ class HecDeliveryTest {
     Path dlq = dir.resolve("dead-letters.ndjson");
     List<SinkRecord> batch = jsonRecords(5);
     try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture();
-        HecSink sink = new HecSink("splunk", "json", c.build(), clock, sleeper);
+        HecSink sink = new HecSink("splunk", true, c.build(), clock, sleeper);
         DeadLetters dl = new DeadLetters(new NdjsonFile(dlq), HecFixtures.JSON, clock)) {
       new RetryingSink(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(batch);
 
@@ -158,7 +158,7 @@ class HecDeliveryTest {
     SinkStats stats = new SinkStats();
     Path dlq = dir.resolve("dead-letters.ndjson");
     try (HecSink sink =
-            new HecSink("splunk", "json", new HecFixtures.Cfg(base()).build(), clock, sleeper);
+            new HecSink("splunk", true, new HecFixtures.Cfg(base()).build(), clock, sleeper);
         DeadLetters dl = new DeadLetters(new NdjsonFile(dlq), HecFixtures.JSON, clock)) {
       new RetryingSink(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(jsonRecords(3));
     }
@@ -200,7 +200,7 @@ class HecDeliveryTest {
     HecFixtures.RecordingSleeper sleeper = new HecFixtures.RecordingSleeper(clock);
     SinkStats stats = new SinkStats();
     try (HecSink sink =
-            new HecSink("splunk", "json", new HecFixtures.Cfg(base()).build(), clock, sleeper);
+            new HecSink("splunk", true, new HecFixtures.Cfg(base()).build(), clock, sleeper);
         DeadLetters dl =
             new DeadLetters(new NdjsonFile(dir.resolve("dl.ndjson")), HecFixtures.JSON, clock)) {
       new RetryingSink(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(jsonRecords(4));

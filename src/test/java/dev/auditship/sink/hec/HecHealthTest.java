@@ -58,7 +58,7 @@ class HecHealthTest {
   private HecSink sink(Consumer<HecFixtures.Cfg> tweak) throws IOException {
     HecFixtures.Cfg c = new HecFixtures.Cfg(base());
     tweak.accept(c);
-    HecSink s = new HecSink("splunk", "json", c.build(), Clock.systemUTC(), d -> {});
+    HecSink s = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {});
     open.add(s);
     return s;
   }
@@ -93,7 +93,7 @@ class HecHealthTest {
   @Test
   void queuesFull() throws Exception {
     health(503, "{\"text\":\"HEC is unhealthy, queues are full\",\"code\":18}");
-    HecSink.Health h = sink(c -> {}).health();
+    HecHealth.Health h = sink(c -> {}).health();
     assertThat(h.problem())
         .isEqualTo(
             "Splunk HEC is unhealthy: HTTP 503 code 18 \"HEC is unhealthy, queues are "
@@ -161,9 +161,9 @@ class HecHealthTest {
       port = s.getLocalPort();
     }
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + port);
-    HecSink sink = new HecSink("splunk", "json", c.build(), Clock.systemUTC(), d -> {});
+    HecSink sink = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {});
     open.add(sink);
-    HecSink.Health h = sink.health();
+    HecHealth.Health h = sink.health();
     assertThat(h.problem())
         .startsWith("unreachable: cannot connect to http://127.0.0.1:" + port + HEALTH + ": ");
     assertThat(h.transientProblem()).isTrue();

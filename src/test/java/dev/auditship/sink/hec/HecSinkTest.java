@@ -76,7 +76,9 @@ class HecSinkTest {
   private HecSink sink(String format, Consumer<HecFixtures.Cfg> tweak) throws IOException {
     HecFixtures.Cfg c = new HecFixtures.Cfg(base());
     tweak.accept(c);
-    HecSink s = new HecSink("splunk", format, c.build(), Clock.fixed(NOW, ZoneOffset.UTC), d -> {});
+    HecSink s =
+        new HecSink(
+            "splunk", "json".equals(format), c.build(), Clock.fixed(NOW, ZoneOffset.UTC), d -> {});
     open.add(s);
     return s;
   }
@@ -336,7 +338,7 @@ class HecSinkTest {
       port = s.getLocalPort();
     }
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + port);
-    HecSink sink = new HecSink("splunk", "json", c.build(), Clock.systemUTC(), d -> {});
+    HecSink sink = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {});
     open.add(sink);
     Outcome o = sink.send(jsonRecords(1));
     assertThat(o.retry()).hasSize(1);

@@ -98,7 +98,7 @@ class HecTlsTest {
   private HecSink sink(String endpoint, Consumer<HecFixtures.Cfg> tweak) throws IOException {
     HecFixtures.Cfg c = new HecFixtures.Cfg(endpoint);
     tweak.accept(c);
-    HecSink s = new HecSink("splunk", "json", c.build(), Clock.systemUTC(), d -> {});
+    HecSink s = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {});
     open.add(s);
     return s;
   }
