@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Loads and validates the YAML configuration (DESIGN §5). Every problem is collected; a config with
- * any problem is refused as a whole ({@link Result#problems()}), before anything starts. Loading
- * does no I/O beyond reading the file.
+ * Loads and validates the YAML configuration (docs/design.md §5). Every problem is collected; a
+ * config with any problem is refused as a whole ({@link Result#problems()}), before anything
+ * starts. Loading does no I/O beyond reading the file.
  */
 public final class ConfigLoader {
 
-  /** Every source type, in one explicit list (DESIGN §7.3). */
+  /** Every source type, in one explicit list (docs/design.md §7, item 3). */
   static final Map<String, Function<Section, SourceSettings>> SOURCE_TYPES = new LinkedHashMap<>();
 
   static {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The slog log envelope around an event (reference coder-events.md §4.2).
+ * The slog log envelope around an event (docs/coder-reference.md §4.2).
  *
  * @param ts the entry time as RFC 3339 text in UTC, as printed (up to 9 fraction digits); for
  *     events that arrived without an envelope it is the event's {@code Time}

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One field value, typed by how Coder's slog sinks render it. The variants exist because the JSON
- * and human sinks render the same Go value differently (reference coder-events.md §4.3, §5.4):
+ * and human sinks render the same Go value differently (docs/coder-reference.md §4.3, §5.4):
  *
  * <ul>
  *   <li>{@link Str}: a Go string, uuid.UUID, named enum string or a value converted to string

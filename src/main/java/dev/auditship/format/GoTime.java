@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * Go's time rendering as slog uses it: RFC 3339 with up to nine fraction digits, trailing zeros
- * trimmed ({@code time.RFC3339Nano}, reference coder-events.md §4.2), and the human sink's {@code
+ * trimmed ({@code time.RFC3339Nano}, docs/coder-reference.md §4.2), and the human sink's {@code
  * 2006-01-02 15:04:05.000} in UTC, truncated to the millisecond (§5.1).
  */
 public final class GoTime {

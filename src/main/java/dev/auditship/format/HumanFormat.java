@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The cdr.dev/slog human sink line, byte for byte, without colour (reference coder-events.md §5):
+ * The cdr.dev/slog human sink line, byte for byte, without colour (docs/coder-reference.md §5):
  * {@code <ts ms> [info] coderd: audit_log K=V...}, slog's quote rule, {@code <nil>}, {@code
  * Time="..."}, {@code actor="&{...}"}, {@code %q} for raw JSON and the multi-line block for the
  * first plain-string field holding a newline.

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The cdr.dev/slog JSON sink line, byte for byte (reference coder-events.md §4): compact, keys in
+ * The cdr.dev/slog JSON sink line, byte for byte (docs/coder-reference.md §4): compact, keys in
  * slog's order, Go escaping with HTML escaping on, raw JSON compacted, times as their original
  * text.
  */

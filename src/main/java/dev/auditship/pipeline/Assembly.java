@@ -44,7 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wiring: turns a validated {@link AuditshipConfig} into live components (DESIGN §6 {@code
+ * Wiring: turns a validated {@link AuditshipConfig} into live components (docs/design.md §6 {@code
  * pipeline/}). {@link #check} does everything that needs no I/O (filters compile, formats resolve)
  * so {@code validate} can report every problem; {@link #build} then opens files and connections.
  */

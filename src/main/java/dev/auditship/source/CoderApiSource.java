@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code type: coder_api}: polls {@code GET /api/v2/audit} and {@code GET /api/v2/connectionlog}
- * (reference coder-events.md §6) and emits each row's events exactly once, oldest first
+ * (docs/coder-reference.md §6) and emits each row's events exactly once, oldest first
  * (docs/coder-api-source.md).
  *
  * <p>One poll, per kind: page newest first with {@code limit}/{@code offset} until a row older than

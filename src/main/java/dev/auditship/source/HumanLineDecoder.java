@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Parses the first line of a slog human entry (reference coder-events.md §5) into a partial event.
+ * Parses the first line of a slog human entry (docs/coder-reference.md §5) into a partial event.
  *
  * <p>What the human line cannot carry, and so cannot be recovered: {@code ts} has millisecond
  * precision only; {@code caller} and {@code func} are not printed (the format's configured defaults

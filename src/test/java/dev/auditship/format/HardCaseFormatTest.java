@@ -198,7 +198,8 @@ class HardCaseFormatTest {
 
   @Test
   void legacyFieldOrderIsKept() {
-    // Older Coder releases printed Time second and CloseReason (reference §3): whatever order came
+    // Older Coder releases printed Time second and CloseReason (docs/coder-reference.md §3):
+    // whatever order came
     // in goes out.
     String line =
         HEAD.replace("TS", "2025-07-10T11:00:00Z")

@@ -8,7 +8,8 @@ import java.util.UUID;
 
 /**
  * Rows as Coder's REST API returns them ({@code codersdk.AuditLog}, {@code codersdk.ConnectionLog},
- * reference coder-events.md §6), built from the values of the reference fixtures (§11).
+ * docs/coder-reference.md §6), built from the values of the golden lines in
+ * src/test/resources/golden.
  */
 final class ApiRows {
   static final ObjectMapper M = new ObjectMapper();

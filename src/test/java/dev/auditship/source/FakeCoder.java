@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 
 /**
  * Coder's audit and connection-log endpoints as WireMock serves them from an in-memory table, with
- * the behaviour the source must cope with (reference coder-events.md §6.4, §7.3): newest first,
+ * the behaviour the source must cope with (docs/coder-reference.md §6.4, §7.3): newest first,
  * limit/offset paging, {@code count} capped at 2000 (2001 = more), 400 for a limit over the
  * server's maximum, 401 for a wrong token, {@code status:ongoing}/{@code status:completed}/{@code
  * connection_id:} searches. Rows can be added or changed between requests by a hook, the way real
@@ -203,7 +203,7 @@ final class FakeCoder implements AutoCloseable {
     for (int i = offset; i < Math.min(rows.size(), offset + limit); i++) {
       list.add(rows.get(i));
     }
-    // Current Coder: the count query is capped at count_cap + 1 (reference §6.4).
+    // Current Coder: the count query is capped at count_cap + 1 (docs/coder-reference.md §6.4).
     body.put("count", Math.min(rows.size(), 2001));
     body.put("count_cap", 2000);
     return json(200, body.toString());

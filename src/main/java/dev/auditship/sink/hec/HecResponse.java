@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * What Splunk (or a proxy in front of it) answered: the HTTP status and, when the body is HEC's
- * JSON ({@code {"text":"...","code":N,"invalid-event-number":K,"ackId":M}}, reference §1.7), its
- * parts.
+ * JSON ({@code {"text":"...","code":N,"invalid-event-number":K,"ackId":M}}, docs/coder-reference.md
+ * §10.7), its parts.
  *
  * @param status HTTP status
  * @param code HEC {@code code}, or {@code null} when the body had none

@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code type: splunk_hec}: posts events to {@code <endpoint>/services/collector/event} (reference
- * sinks-and-peers.md §1). {@link #send} makes one delivery pass over a batch and reports per event:
+ * {@code type: splunk_hec}: posts events to {@code <endpoint>/services/collector/event}
+ * (docs/coder-reference.md §10). {@link #send} makes one delivery pass over a batch and reports per
+ * event:
  *
  * <ol>
  *   <li>every record becomes one envelope ({@link HecEncoder}); one larger than {@code max_bytes}

@@ -26,7 +26,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Indexer acknowledgement (reference §1.6): a late ack, an expired one, polling failures. */
+/**
+ * Indexer acknowledgement (docs/coder-reference.md §10.6): a late ack, an expired one, polling
+ * failures.
+ */
 class HecAckTest {
   private static final String EVENT = "/services/collector/event";
   private static final String ACK = "/services/collector/ack";

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The envelope bytes, exactly (reference sinks-and-peers.md §1.3). */
+/** The envelope bytes, exactly (docs/coder-reference.md §10.3). */
 class HecEncoderTest {
   private static final String AUDIT_JSON =
       Golden.line("audit_workspace_build_start").json().strip();

@@ -48,8 +48,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The sink against WireMock on 127.0.0.1: one test per row of the status table (reference §1.7),
- * the exact body bytes, limits, and that the token never leaks.
+ * The sink against WireMock on 127.0.0.1: one test per row of the status table
+ * (docs/coder-reference.md §10.7), the exact body bytes, limits, and that the token never leaks.
  */
 class HecSinkTest {
   private static final String EVENT = "/services/collector/event";

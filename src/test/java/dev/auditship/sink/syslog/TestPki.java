@@ -9,9 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away PKI made with openssl for the TLS tests: a CA, a server certificate for localhost,
- * 127.0.0.1 and ::1, and a client certificate {@code CN=exporter-client} (reference
- * test-receivers.md §1.2), plus a second CA that signed nothing (to show an untrusted server is
- * refused).
+ * 127.0.0.1 and ::1, and a client certificate {@code CN=exporter-client} (the PKI the interop tests
+ * share), plus a second CA that signed nothing (to show an untrusted server is refused).
  */
 final class TestPki {
   final Path dir;
