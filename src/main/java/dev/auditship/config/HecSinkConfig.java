@@ -107,11 +107,6 @@ public record HecSinkConfig(
     return true;
   }
 
-  /** The sourcetype for events of {@code kindLabel} ({@code audit} or {@code connection}). */
-  public String sourcetype(String kindLabel) {
-    return "audit".equals(kindLabel) ? auditSourcetype : connectionSourcetype;
-  }
-
   @Override
   public String toString() {
     // Records print every component; spell it out so no future component can leak the token.

@@ -29,19 +29,4 @@ public record Envelope(
     Objects.requireNonNull(level, "level");
     loggerNames = List.copyOf(loggerNames);
   }
-
-  /** The same envelope with caller and func filled in where they were unknown. */
-  public Envelope withDefaults(String defaultCaller, String defaultFunc) {
-    if (caller != null && func != null) {
-      return this;
-    }
-    return new Envelope(
-        ts,
-        level,
-        caller != null ? caller : defaultCaller,
-        func != null ? func : defaultFunc,
-        loggerNames,
-        trace,
-        span);
-  }
 }

@@ -68,11 +68,6 @@ public final class Event {
     return v instanceof Value.Time t ? t.text() : null;
   }
 
-  /** The same event with another envelope. */
-  public Event withEnvelope(Envelope env) {
-    return new Event(kind, env, fields);
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof Event e

@@ -785,26 +785,6 @@ final class Spool implements AutoCloseable {
     }
   }
 
-  /**
-   * Waits until the spool is empty, closed, or {@code deadlineNanos} ({@link System#nanoTime()})
-   * passes.
-   */
-  boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
-    mu.lockInterruptibly();
-    try {
-      while (!emptyLocked() && !closed) {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        changed.awaitNanos(left);
-      }
-      return emptyLocked();
-    } finally {
-      mu.unlock();
-    }
-  }
-
   /** Wakes every waiter (used when a waiter's condition changed outside the spool). */
   void signal() {
     mu.lock();
@@ -873,15 +853,6 @@ final class Spool implements AutoCloseable {
 
   long quarantinedRanges() {
     return quarantinedRanges.get();
-  }
-
-  int segmentCount() {
-    mu.lock();
-    try {
-      return segments.size();
-    } finally {
-      mu.unlock();
-    }
   }
 
   Path dir() {
