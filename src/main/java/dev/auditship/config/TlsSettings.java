@@ -87,6 +87,14 @@ public record TlsSettings(
             List.of(
                 "insecure_skip_verify: true ignores ca_file",
                 "remove insecure_skip_verify: to verify the server against ca_file"));
+
+    /**
+     * The standard wording with another text for {@code insecure_skip_verify} with {@code ca_file}.
+     */
+    public static Wording insecureWithCa(String problem, String fix) {
+      return new Wording(
+          STANDARD.certWithoutKey(), STANDARD.keyWithoutCert(), List.of(problem, fix));
+    }
   }
 
   /** Parses a {@code tls:} block with the standard wording. */

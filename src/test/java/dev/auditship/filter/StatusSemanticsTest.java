@@ -3,6 +3,7 @@ package dev.auditship.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.event.Event;
+import dev.auditship.testutil.TestEvents;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

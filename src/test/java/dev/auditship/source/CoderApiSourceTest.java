@@ -19,6 +19,7 @@ import dev.auditship.format.GoTime;
 import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.testutil.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -411,7 +412,7 @@ class CoderApiSourceTest {
                 return coder.requests().size() >= 4;
               });
       assertThat(run.got).isEmpty();
-      assertThat(log.at(Level.ERROR))
+      assertThat(log.messages(Level.ERROR))
           .containsExactly(
               "Cannot poll Coder's API: Coder refused the session "
                   + "token (HTTP 401): check token or token_file, and that its user has the Owner or Auditor role "
@@ -419,15 +420,16 @@ class CoderApiSourceTest {
                   + "is not valid or has expired.\" Retrying with back-off; the checkpoint does not move. endpoint="
                   + coder.endpoint()
                   + " retry_in="
-                  + log.at(Level.ERROR).get(0).replaceAll(".* retry_in=", ""));
+                  + log.messages(Level.ERROR).get(0).replaceAll(".* retry_in=", ""));
       // The checkpoint exists (the floor is kept) but has exported nothing.
       assertThat(checkpointJson(o).path("audit").path("newest").isNull()).isTrue();
 
       Files.writeString(
           tokenFile, "test-token\n"); // the token file is re-read: rotation needs no restart
       run.until(3).quiet();
-      assertThat(log.at(Level.INFO)).anyMatch(m -> m.startsWith("Coder's API answers again."));
-      assertThat(log.at(Level.ERROR)).hasSize(1);
+      assertThat(log.messages(Level.INFO))
+          .anyMatch(m -> m.startsWith("Coder's API answers again."));
+      assertThat(log.messages(Level.ERROR)).hasSize(1);
       assertThat(log.all())
           .noneMatch(m -> m.contains("wrong-token-value") || m.contains("test-token"));
     }
@@ -445,7 +447,7 @@ class CoderApiSourceTest {
       Run run = new Run(o.open(), 100).until(5).quiet();
       assertThat(ids(run.got))
           .containsExactly(ids(List.of(auditEvents(0, 5))).toArray(String[]::new));
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .hasSize(1)
           .allMatch(
               m ->
@@ -453,7 +455,7 @@ class CoderApiSourceTest {
                       "Polling Coder's API failed: Coder "
                           + "answered HTTP 500. path=/api/v2/audit message=\"Internal error fetching audit logs.: pq: "
                           + "canceling statement due to statement timeout\" Retrying with back-off;"));
-      assertThat(log.at(Level.ERROR)).isEmpty();
+      assertThat(log.messages(Level.ERROR)).isEmpty();
     }
   }
 
@@ -470,7 +472,7 @@ class CoderApiSourceTest {
       assertThat(coder.requests())
           .extracting(FakeCoder.Seen::limit)
           .startsWith(200, 100, 50, 25, 25, 25);
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .containsExactly(
               "Coder refused the page size; asking for smaller pages. page_size=200 new_page_size=100 message="
                   + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
@@ -502,7 +504,7 @@ class CoderApiSourceTest {
                 return coder.requests().size() >= 3;
               });
       assertThat(coder.requests()).allMatch(r -> "bad".equals(r.q()));
-      assertThat(log.at(Level.ERROR))
+      assertThat(log.messages(Level.ERROR))
           .hasSize(1)
           .allMatch(
               m ->
@@ -673,7 +675,7 @@ class CoderApiSourceTest {
       Set<String> open = new HashSet<>();
       checkpointJson(o).path("connection").path("open").fieldNames().forEachRemaining(open::add);
       assertThat(open).containsExactlyInAnyOrder(ApiRows.uuid("s", 1), ApiRows.uuid("s", 2));
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .containsExactly(
               "More open connections than max_open_connections; the "
                   + "oldest is no longer tracked and its disconnect line will not be exported. id="
@@ -744,14 +746,14 @@ class CoderApiSourceTest {
       Run run = new Run(o.open(), 100);
       run.step();
       assertThat(run.got).isEmpty();
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .containsExactly(
               "Polling Coder's API failed: Coder returned the same rows for "
                   + "10 offsets in a row. path=/api/v2/audit offset=100 Retrying with back-off; the checkpoint does "
                   + "not move. endpoint="
                   + coder.endpoint()
                   + " retry_in="
-                  + log.at(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
+                  + log.messages(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
       coder.ignoreOffset(false);
       run.until(30).quiet();
     }

@@ -23,6 +23,8 @@ import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.DeadLetters;
 import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.LogCapture;
+import dev.auditship.testutil.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -73,8 +75,7 @@ class HecDeliveryTest {
     Path tokenFile = dir.resolve("hec-token");
     Files.writeString(tokenFile, OLD + "\n");
 
-    HecFixtures.ManualClock clock =
-        new HecFixtures.ManualClock(Instant.parse("2025-07-03T08:00:00Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2025-07-03T08:00:00Z"));
     AtomicInteger probes = new AtomicInteger();
     // The operator rotates the token while the sink is paused, after the second probe.
     HecFixtures.RecordingSleeper sleeper =
@@ -95,20 +96,20 @@ class HecDeliveryTest {
     SinkStats stats = new SinkStats();
     Path dlq = dir.resolve("dead-letters.ndjson");
     List<SinkRecord> batch = jsonRecords(5);
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture();
+    try (LogCapture logs = LogCapture.everything();
         HecSink sink = new HecSink("splunk", true, c.build(), clock, sleeper);
         DeadLetters dl = new DeadLetters(new NdjsonFile(dlq), HecFixtures.JSON, clock)) {
       new RetryingSink(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(batch);
 
       assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30));
-      assertThat(logs.at(Level.ERROR))
+      assertThat(logs.messages(Level.ERROR))
           .containsExactly(
               "Sink paused by a configuration fault; events are kept "
                   + "and retried every PT30S. sink=splunk reason=\"Splunk refused the token: HTTP 403 code 4 "
                   + "\"Invalid token\"; token file "
                   + tokenFile
                   + " is read again before the next attempt\"");
-      assertThat(logs.at(Level.INFO))
+      assertThat(logs.messages(Level.INFO))
           .contains(
               "Token read again after Splunk refused it; it has not changed. sink=splunk token_source=\"token file "
                   + tokenFile
@@ -152,8 +153,7 @@ class HecDeliveryTest {
                 aResponse()
                     .withStatus(413)
                     .withBody("{\"text\":\"Content-Length too large\",\"code\":27}")));
-    HecFixtures.ManualClock clock =
-        new HecFixtures.ManualClock(Instant.parse("2025-07-03T08:00:00Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2025-07-03T08:00:00Z"));
     HecFixtures.RecordingSleeper sleeper = new HecFixtures.RecordingSleeper(clock);
     SinkStats stats = new SinkStats();
     Path dlq = dir.resolve("dead-letters.ndjson");
@@ -195,8 +195,7 @@ class HecDeliveryTest {
             .inScenario("busy")
             .whenScenarioStateIs("ok")
             .willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\",\"code\":0}")));
-    HecFixtures.ManualClock clock =
-        new HecFixtures.ManualClock(Instant.parse("2025-07-03T08:00:00Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2025-07-03T08:00:00Z"));
     HecFixtures.RecordingSleeper sleeper = new HecFixtures.RecordingSleeper(clock);
     SinkStats stats = new SinkStats();
     try (HecSink sink =

@@ -16,6 +16,7 @@ import ch.qos.logback.classic.Level;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.auditship.config.Secret;
 import dev.auditship.sink.Outcome;
+import dev.auditship.testutil.LogCapture;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -188,11 +189,11 @@ class HecHealthTest {
     wm.stubFor(
         post(urlEqualTo(EVENT))
             .willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\",\"code\":0}")));
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       HecSink sink = sink(c -> c.healthCheck = true);
       assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
       assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
-      assertThat(logs.at(Level.WARN))
+      assertThat(logs.messages(Level.WARN))
           .containsExactly(
               "Splunk HEC health check failed; events are kept and "
                   + "delivery retries. sink=splunk problem=\"Splunk HEC is unhealthy: HTTP 503 code 18 \"HEC is "
@@ -206,10 +207,10 @@ class HecHealthTest {
   void aHealthyStartIsLoggedAtInfo() throws Exception {
     health(200, "{\"text\":\"HEC is healthy\",\"code\":17}");
     tokenAccepted();
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       HecSink sink = sink(c -> c.healthCheck = true);
       sink.send(List.of());
-      assertThat(logs.at(Level.INFO))
+      assertThat(logs.messages(Level.INFO))
           .contains(
               "Splunk HEC is healthy and accepts the token. sink=splunk " + "endpoint=" + base());
     }

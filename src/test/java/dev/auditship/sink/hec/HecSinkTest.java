@@ -28,6 +28,7 @@ import dev.auditship.event.Value;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
+import dev.auditship.testutil.LogCapture;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -175,11 +176,11 @@ class HecSinkTest {
   @Test
   void successWithAWarningCodeIsDeliveredAndLoggedOncePerCode() throws Exception {
     answer(200, "{\"text\":\"Success, approaching capacity\",\"code\":24}");
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       HecSink sink = sink();
       assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
       assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
-      assertThat(logs.at(Level.WARN))
+      assertThat(logs.messages(Level.WARN))
           .containsExactly(
               "Splunk accepted events with a warning code (logged once "
                   + "per code). sink=splunk code=24 text=\"Success, approaching capacity\"");
@@ -413,9 +414,9 @@ class HecSinkTest {
                     .withBody("{\"text\":\"Content-Length too large\",\"code\":27}")));
     List<SinkRecord> recs = jsonRecords(4);
     Outcome o;
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       o = sink().send(recs);
-      assertThat(logs.at(Level.INFO))
+      assertThat(logs.messages(Level.INFO))
           .filteredOn(l -> l.startsWith("Splunk refused a request as too large"))
           .hasSize(2);
     }
@@ -538,7 +539,7 @@ class HecSinkTest {
   void theTokenNeverAppearsInLogsReasonsOrToString(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
     List<String> texts = new ArrayList<>();
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       // A proxy that echoes the Authorization header in its error page must not leak it either.
       wm.stubFor(
           get(urlEqualTo("/services/collector/health"))

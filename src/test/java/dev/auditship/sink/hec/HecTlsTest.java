@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.auditship.config.TlsSettings;
 import dev.auditship.io.Pem;
 import dev.auditship.sink.Outcome;
+import dev.auditship.testutil.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,12 +162,12 @@ class HecTlsTest {
 
   @Test
   void insecureSkipVerifyConnectsAndWarnsLoudly() throws Exception {
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       HecSink sink =
           sink(
               "https://localhost:" + tls.httpsPort(),
               c -> c.tls = new TlsSettings(null, null, null, null, true));
-      assertThat(logs.at(Level.WARN))
+      assertThat(logs.messages(Level.WARN))
           .containsExactly(
               "TLS VERIFICATION IS OFF for this sink "
                   + "(tls.insecure_skip_verify: true): anyone on the network path can read the token and the audit "
