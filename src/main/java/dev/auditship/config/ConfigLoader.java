@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +22,14 @@ import java.util.function.Function;
 public final class ConfigLoader {
 
   /** Every source type, in one explicit list (docs/design.md §7, item 3). */
-  static final Map<String, Function<Section, SourceSettings>> SOURCE_TYPES = new LinkedHashMap<>();
+  static final Map<String, Function<Section, SourceSettings>> SOURCE_TYPES = sourceTypes();
 
-  static {
-    SOURCE_TYPES.put("stdin", StdinSourceConfig::parse);
-    SOURCE_TYPES.put("file", FileSourceConfig::parse);
-    SOURCE_TYPES.put("coder_api", CoderApiSourceConfig::parse);
+  private static Map<String, Function<Section, SourceSettings>> sourceTypes() {
+    Map<String, Function<Section, SourceSettings>> m = new LinkedHashMap<>();
+    m.put("stdin", StdinSourceConfig::parse);
+    m.put("file", FileSourceConfig::parse);
+    m.put("coder_api", CoderApiSourceConfig::parse);
+    return Collections.unmodifiableMap(m); // in this order in error texts; never changed after
   }
 
   /**
