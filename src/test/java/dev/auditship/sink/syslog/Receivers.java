@@ -61,16 +61,6 @@ final class Receivers {
     return Files.isExecutable(root.resolve("usr/sbin/syslog-ng")) ? root : null;
   }
 
-  static Path openssl() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      Path p = Path.of(dir, "openssl");
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    return null;
-  }
-
   /** A TCP port that was free a moment ago on 127.0.0.1 (the daemon binds it next). */
   static int freeTcpPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

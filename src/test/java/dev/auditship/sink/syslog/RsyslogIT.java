@@ -10,6 +10,7 @@ import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.TlsSettings;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,7 @@ class RsyslogIT {
   @BeforeAll
   static void start() throws Exception {
     Receivers.require(Rsyslog.installed(), "rsyslog (rsyslogd)");
-    pki = TestPki.create(tmp.resolve("pki"));
+    pki = new TestPki(tmp.resolve("pki"));
     rsyslog = new Rsyslog(tmp.resolve("rsyslog"), pki.dir);
     rsyslog.start();
   }
@@ -48,7 +49,7 @@ class RsyslogIT {
   }
 
   private static TlsSettings trusting() {
-    return new TlsSettings(pki.ca(), null, null, null, false);
+    return new TlsSettings(pki.caPem, null, null, null, false);
   }
 
   @Test
@@ -121,7 +122,7 @@ class RsyslogIT {
         rsyslog,
         Configs.tls(
             rsyslog.mtls,
-            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKeyPkcs1(), null, false)),
+            new TlsSettings(pki.caPem, pki.clientCertPem, pki.clientKeyPkcs1Pem, null, false)),
         mix());
   }
 
@@ -141,7 +142,7 @@ class RsyslogIT {
         rsyslog,
         Configs.tls(
             rsyslog.mtls,
-            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
+            new TlsSettings(pki.caPem, pki.clientCertPem, pki.clientKeyPem, null, false)),
         List.of(later));
     assertThat(rsyslog.received()).noneMatch(m -> m.raw().contains(refused.event().id()));
   }
@@ -149,7 +150,8 @@ class RsyslogIT {
   @Test
   void anUntrustedReceiverIsAConfigurationFault() throws Exception {
     try (SyslogSink sink =
-        Configs.tls(rsyslog.ossl, new TlsSettings(pki.otherCa(), null, null, null, false)).sink()) {
+        Configs.tls(rsyslog.ossl, new TlsSettings(pki.otherCaPem, null, null, null, false))
+            .sink()) {
       Outcome o = sink.send(List.of(unique("audit_user_login", false)));
       assertThat(o.configFault()).isTrue();
       assertThat(o.reason())
@@ -162,7 +164,7 @@ class RsyslogIT {
   @Test
   void aReceiverCertificateForAnotherNameIsAConfigurationFault() throws Exception {
     try (SyslogSink sink =
-        Configs.tls(rsyslog.ossl, new TlsSettings(pki.ca(), null, null, "siem.example.com", false))
+        Configs.tls(rsyslog.ossl, new TlsSettings(pki.caPem, null, null, "siem.example.com", false))
             .sink()) {
       Outcome o = sink.send(List.of(unique("audit_user_login", false)));
       assertThat(o.configFault()).isTrue();
