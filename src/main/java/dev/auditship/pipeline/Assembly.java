@@ -49,6 +49,8 @@ import java.util.List;
  * so {@code validate} can report every problem; {@link #build} then opens files and connections.
  */
 public final class Assembly {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Assembly.class);
+
   private final AuditshipConfig config;
   private final Clock clock;
   private final InputStream stdin;
@@ -88,9 +90,9 @@ public final class Assembly {
   /** Problems found while compiling filters and making formats (no I/O). */
   public List<Problem> check() {
     List<Problem> problems = new ArrayList<>();
-    Filters.compile(resolver(), config.filter(), problems);
+    Filters.compile(resolver(), config.filter(), problems, null);
     for (SinkConfig s : config.sinks()) {
-      Filters.compile(resolver(), s.filter(), problems);
+      Filters.compile(resolver(), s.filter(), problems, null);
       try {
         format(s);
       } catch (IllegalArgumentException e) {
@@ -114,10 +116,14 @@ public final class Assembly {
    */
   public Pipeline build() throws IOException {
     List<Problem> problems = new ArrayList<>();
-    EventFilter global = Filters.compile(resolver(), config.filter(), problems);
+    List<String> warnings = new ArrayList<>();
+    EventFilter global = Filters.compile(resolver(), config.filter(), problems, warnings);
     List<EventFilter> sinkFilters = new ArrayList<>();
     for (SinkConfig sc : config.sinks()) {
-      sinkFilters.add(Filters.compile(resolver(), sc.filter(), problems));
+      sinkFilters.add(Filters.compile(resolver(), sc.filter(), problems, warnings));
+    }
+    for (String w : warnings) {
+      LOG.warn("{}", w);
     }
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
@@ -191,6 +197,11 @@ public final class Assembly {
    */
   public List<String> checkConnectivity() {
     List<String> failures = new ArrayList<>();
+    if (config.source() != null && config.source().settings() instanceof CoderApiSourceConfig api) {
+      for (String p : dev.auditship.source.CoderApiProbe.check(api)) {
+        failures.add("source (coder_api): " + p);
+      }
+    }
     for (SinkConfig sc : config.sinks()) {
       try (Sink sink = buildSink(sc)) {
         String problem = sink.checkConnectivity();
@@ -251,7 +262,8 @@ public final class Assembly {
   static final class Filters {
     private Filters() {}
 
-    static EventFilter compile(NameResolver resolver, FilterRef ref, List<Problem> problems) {
+    static EventFilter compile(
+        NameResolver resolver, FilterRef ref, List<Problem> problems, List<String> warnings) {
       if (ref == null || ref.query().isBlank()) {
         return EventFilter.ALL;
       }
@@ -269,6 +281,11 @@ public final class Assembly {
                 ref.path(),
                 error + " (in the query \"" + ref.query() + "\")",
                 fix));
+      }
+      if (c.ok() && warnings != null) {
+        for (String w : c.warnings()) {
+          warnings.add(ref.path() + ": " + w + " (in the query \"" + ref.query() + "\")");
+        }
       }
       return c.ok() ? c.filter() : EventFilter.ALL;
     }

@@ -94,6 +94,7 @@ public final class FileFollower implements Source {
   private boolean firstStart;
   private boolean waitingLogged;
   private List<Event> out = new ArrayList<>();
+  private dev.auditship.io.OwnerLock owner;
 
   private FileFollower(
       Path path, Path checkpointFile, boolean startAtEnd, Duration pollInterval, Rejects rejects) {
@@ -113,6 +114,29 @@ public final class FileFollower implements Source {
       Path path, Path checkpointFile, boolean startAtEnd, Duration pollInterval, Rejects rejects)
       throws IOException {
     FileFollower f = new FileFollower(path, checkpointFile, startAtEnd, pollInterval, rejects);
+    f.owner = lockCheckpoint(checkpointFile);
+    try {
+      f.load();
+    } catch (IOException | RuntimeException e) {
+      f.owner.close();
+      throw e;
+    }
+    return f;
+  }
+
+  /**
+   * One process per checkpoint: two followers on one checkpoint would both ship every line. Shared
+   * by the Coder API source.
+   */
+  static dev.auditship.io.OwnerLock lockCheckpoint(Path checkpointFile) throws IOException {
+    return dev.auditship.io.OwnerLock.acquire(
+        checkpointFile.resolveSibling(checkpointFile.getFileName() + ".lock"),
+        "the checkpoint " + checkpointFile,
+        "stop the other process, or give this source its own checkpoint_file");
+  }
+
+  private void load() throws IOException {
+    FileFollower f = this;
     FollowCheckpoint cp = FollowCheckpoint.load(checkpointFile);
     if (cp != null && !cp.followed().equals(path.toString())) {
       LOG.warn(
@@ -131,7 +155,6 @@ public final class FileFollower implements Source {
     } else {
       f.resume(cp);
     }
-    return f;
   }
 
   /** The default checkpoint file name for a followed file. */
@@ -194,14 +217,20 @@ public final class FileFollower implements Source {
 
   @Override
   public void close() throws IOException {
-    if (current != null) {
-      current.raf.close();
-      current = null;
+    try {
+      if (current != null) {
+        current.raf.close();
+        current = null;
+      }
+      for (OpenFile f : successors) {
+        f.raf.close();
+      }
+      successors.clear();
+    } finally {
+      if (owner != null) {
+        owner.close();
+      }
     }
-    for (OpenFile f : successors) {
-      f.raf.close();
-    }
-    successors.clear();
   }
 
   // ------------------------------------------------------------------ reading

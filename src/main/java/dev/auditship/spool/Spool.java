@@ -2,16 +2,13 @@ package dev.auditship.spool;
 
 import dev.auditship.format.GoTime;
 import dev.auditship.io.JsonText;
+import dev.auditship.io.OwnerLock;
 import dev.auditship.source.Utf8;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +90,7 @@ final class Spool implements AutoCloseable {
   private final Options options;
   private final Storage storage;
   private final Clock clock;
-  private final FileChannel lockChannel;
-  private final FileLock fileLock;
+  private final OwnerLock ownerLock;
   private final ReentrantLock mu = new ReentrantLock();
 
   /** Signalled on every append, ack and close. */
@@ -122,40 +118,23 @@ final class Spool implements AutoCloseable {
   private long readOff;
   private long lastReadSeq;
 
-  private Spool(
-      Options options, Storage storage, Clock clock, FileChannel lockChannel, FileLock fileLock) {
+  private Spool(Options options, Storage storage, Clock clock, OwnerLock ownerLock) {
     this.options = options;
     this.storage = storage;
     this.clock = clock;
-    this.lockChannel = lockChannel;
-    this.fileLock = fileLock;
+    this.ownerLock = ownerLock;
   }
 
   /** Opens (creating) the spool in {@code options.dir()}, takes its lock and recovers it. */
   static Spool open(Options options, Storage storage, Clock clock) throws IOException {
     Path dir = options.dir();
     Files.createDirectories(dir);
-    FileChannel ch =
-        FileChannel.open(
-            dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    } catch (IOException e) {
-      ch.close();
-      throw e;
-    }
-    if (lock == null) {
-      ch.close();
-      throw new IOException(
-          "the spool directory "
-              + dir
-              + " is in use by another auditship process or "
-              + "another sink; give each sink its own spool directory");
-    }
-    Spool s = new Spool(options, storage, clock, ch, lock);
+    OwnerLock lock =
+        OwnerLock.acquire(
+            dir.resolve(LOCK_FILE),
+            "the spool directory " + dir,
+            "give each sink its own spool directory");
+    Spool s = new Spool(options, storage, clock, lock);
     try {
       s.recover();
     } catch (IOException | RuntimeException e) {
@@ -885,8 +864,7 @@ final class Spool implements AutoCloseable {
       }
     }
     try {
-      fileLock.release();
-      lockChannel.close();
+      ownerLock.close();
     } catch (IOException e) {
       LOG.debug("Error while releasing the spool lock: {}", e.toString());
     }

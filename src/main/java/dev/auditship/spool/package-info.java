@@ -7,7 +7,7 @@
  * One directory per sink (default {@code <data_dir>/spool/<sink name>}):
  *
  * <pre>
- *   LOCK                          held (FileChannel.tryLock) while a process uses the spool
+ *   LOCK                          held (io.OwnerLock) while a process uses the spool; names its PID and host
  *   ack                           the durable read pointer: one text line, replaced atomically
  *   00000000000000000000.seg      segment files, named after the sequence number of their first record
  *   00000000000000000731.seg

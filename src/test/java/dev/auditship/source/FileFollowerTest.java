@@ -133,6 +133,23 @@ class FileFollowerTest {
   }
 
   @Test
+  void aSecondFollowerOnTheSameCheckpointIsRefused() throws Exception {
+    follower(false);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> follower(false))
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "the checkpoint "
+                + checkpoint()
+                + " is in use by this auditship process (pid "
+                + ProcessHandle.current().pid()
+                + "), which uses it twice; stop the other process, or give this source its own "
+                + "checkpoint_file");
+    opened.get(0).close();
+    opened.clear();
+    follower(false); // released on close
+  }
+
+  @Test
   void readsAppendedLinesButNotAPartialLastLine() throws Exception {
     append(log(), line(0) + NOISE + line(1) + line(2));
     Run run = new Run(follower(false), 100).until(3);

@@ -178,8 +178,9 @@ class SpoolTest {
           .hasMessage(
               "the spool directory "
                   + tmp
-                  + " is in use by another auditship process or another "
-                  + "sink; give each sink its own spool directory");
+                  + " is in use by this auditship process (pid "
+                  + ProcessHandle.current().pid()
+                  + "), which uses it twice; give each sink its own spool directory");
     }
     open(tmp).close(); // released on close
   }

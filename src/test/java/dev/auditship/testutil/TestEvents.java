@@ -165,6 +165,12 @@ public final class TestEvents {
     return this;
   }
 
+  /** Removes a field, as a Coder release that renamed or dropped it would. */
+  public TestEvents without(String field) {
+    fields().remove(field);
+    return this;
+  }
+
   /** Sets a number field. */
   public TestEvents with(String field, int value) {
     fields().put(field, value);
