@@ -35,13 +35,16 @@ import dev.auditship.spool.SpoolTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wiring: turns a validated {@link AuditshipConfig} into live components (DESIGN §6 {@code
+ * Wiring: turns a validated {@link AuditshipConfig} into live components (docs/design.md §6 {@code
  * pipeline/}). {@link #check} does everything that needs no I/O (filters compile, formats resolve)
  * so {@code validate} can report every problem; {@link #build} then opens files and connections.
  */
@@ -242,9 +245,9 @@ public final class Assembly {
       InputStream in;
       try {
         in = Files.newInputStream(f.path());
-      } catch (java.nio.file.NoSuchFileException e) {
+      } catch (NoSuchFileException e) {
         throw new IOException("the source file " + f.path() + " does not exist", e);
-      } catch (java.nio.file.AccessDeniedException e) {
+      } catch (AccessDeniedException e) {
         throw new IOException(
             "the source file " + f.path() + " cannot be read: permission denied", e);
       }
@@ -311,7 +314,7 @@ public final class Assembly {
                   try {
                     return token.value();
                   } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(
+                    throw new UncheckedIOException(
                         "cannot read the Coder token from "
                             + token.describe()
                             + ": "
