@@ -2,14 +2,19 @@ package dev.auditship.cli;
 
 import dev.auditship.pipeline.Assembly;
 import dev.auditship.pipeline.Pipeline;
+import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -57,20 +62,20 @@ final class RunCommand implements Callable<Integer> {
     Pipeline pipeline;
     try {
       pipeline = loaded.assembly().build();
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       log.error("Cannot start: {}", e.getMessage() != null ? e.getMessage() : e.toString());
       return ExitCodes.FAILURE;
     }
     dev.auditship.service.StatusServer status = null;
     if (loaded.config().metrics() != null) {
-      java.net.InetSocketAddress a = loaded.config().metrics().listen();
+      InetSocketAddress a = loaded.config().metrics().listen();
       try {
         status =
             dev.auditship.service.StatusServer.start(
-                new java.net.InetSocketAddress(a.getHostString(), a.getPort()),
+                new InetSocketAddress(a.getHostString(), a.getPort()),
                 loaded.assembly().metrics(),
                 pipeline::health);
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         log.error("Cannot start: {}", e.getMessage() != null ? e.getMessage() : e.toString());
         pipeline.close();
         return ExitCodes.FAILURE;
@@ -104,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
       c =
           ConfigSupport.check(
               file,
-              new java.io.ByteArrayInputStream(new byte[0]),
+              new ByteArrayInputStream(new byte[0]),
               new FileOutputStream(FileDescriptor.out));
     } catch (RuntimeException e) {
       log.error(
@@ -136,10 +141,8 @@ final class RunCommand implements Callable<Integer> {
    */
   static int runUntilDone(Pipeline pipeline, Duration shutdownTimeout, Logger log) {
     AtomicInteger signals = new AtomicInteger();
-    java.util.concurrent.atomic.AtomicReference<Thread> watchdogRef =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.concurrent.atomic.AtomicBoolean deadlinePassed =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicReference<Thread> watchdogRef = new AtomicReference<>();
+    AtomicBoolean deadlinePassed = new AtomicBoolean();
     Signals.onTermination(
         () -> {
           int n = signals.incrementAndGet();
@@ -189,7 +192,7 @@ final class RunCommand implements Callable<Integer> {
           pipeline.inFlightEvents(),
           ExitCodes.INCOMPLETE);
       return ExitCodes.INCOMPLETE;
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       pipeline.logStats("Failed.");
       log.error(
           "Stopped by an error; the last batch was not committed. error=\"{}\"",

@@ -67,12 +67,9 @@ public record CoderApiSourceConfig(
 
   /** The API source's wording of the {@code tls:} conflicts. */
   static final TlsSettings.Wording TLS_WORDING =
-      new TlsSettings.Wording(
-          TlsSettings.Wording.STANDARD.certWithoutKey(),
-          TlsSettings.Wording.STANDARD.keyWithoutCert(),
-          List.of(
-              "ca_file and insecure_skip_verify: true are both set",
-              "keep ca_file and remove insecure_skip_verify"));
+      TlsSettings.Wording.insecureWithCa(
+          "ca_file and insecure_skip_verify: true are both set",
+          "keep ca_file and remove insecure_skip_verify");
 
   static CoderApiSourceConfig parse(Section s) {
     URI endpoint = Endpoints.httpUrl(s, "endpoint", true);

@@ -21,9 +21,9 @@ import java.util.function.Predicate;
 /**
  * Compiles a filter query, written in the search language of Coder's audit-log and connection-log
  * pages, into an {@link EventFilter}. Never throws for bad input: every problem in the query comes
- * back as a message in {@link Compiled#errors()}, in Coder's wording where Coder has one (reference
- * coder-events.md §7.1–7.3). The caller adds where in the configuration the query is. {@code
- * docs/filters.md} describes every key.
+ * back as a message in {@link Compiled#errors()}, in Coder's wording where Coder has one
+ * (docs/coder-reference.md §7.1–7.3). The caller adds where in the configuration the query is.
+ * {@code docs/filters.md} describes every key.
  *
  * <p>Names (organization names, usernames, emails) are resolved to IDs here, once, through the
  * {@link NameResolver}; the filter then compares IDs and does no I/O per event. A query that needs

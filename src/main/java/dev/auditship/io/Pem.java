@@ -2,9 +2,12 @@ package dev.auditship.io;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -16,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -225,11 +229,11 @@ public final class Pem {
    */
   public static KeyManager[] keystoreManagers(Path file, char[] password) throws IOException {
     char[] pw = password == null ? new char[0] : password;
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(file)) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(in, pw);
       boolean hasKey = false;
-      for (String alias : java.util.Collections.list(ks.aliases())) {
+      for (String alias : Collections.list(ks.aliases())) {
         hasKey |= ks.isKeyEntry(alias);
       }
       if (!hasKey) {
@@ -242,9 +246,9 @@ public final class Pem {
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, pw);
       return kmf.getKeyManagers();
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       throw new IOException("tls.keystore_file " + file + " does not exist", e);
-    } catch (java.nio.file.AccessDeniedException e) {
+    } catch (AccessDeniedException e) {
       throw new IOException("tls.keystore_file " + file + " cannot be read: permission denied", e);
     } catch (GeneralSecurityException e) {
       throw new IOException(

@@ -1,5 +1,8 @@
 package dev.auditship.metrics;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -48,11 +51,11 @@ public final class SinkStats {
    * metrics}, labelled {@code sink=<name>}.
    */
   public void register(Metrics metrics, String sink) {
-    register(metrics, sink, java.time.Clock.systemUTC());
+    register(metrics, sink, Clock.systemUTC());
   }
 
   /** As {@link #register(Metrics, String)}, with the clock that ages the oldest waiting event. */
-  public void register(Metrics metrics, String sink, java.time.Clock clock) {
+  public void register(Metrics metrics, String sink, Clock clock) {
     Map<String, String> l = Map.of("sink", sink);
     metrics.counter(
         "auditship_sink_delivered_total", "Events the destination accepted.", l, delivered);
@@ -136,7 +139,7 @@ public final class SinkStats {
     return s;
   }
 
-  private void registerState(Metrics metrics, String sink, java.time.Clock clock) {
+  private void registerState(Metrics metrics, String sink, Clock clock) {
     Map<String, String> l = Map.of("sink", sink);
     metrics.gauge(
         "auditship_sink_in_flight_events",
@@ -144,7 +147,7 @@ public final class SinkStats {
         l,
         () -> state.get().waiting());
     for (SinkState.Mode m : List.of(SinkState.Mode.PAUSED, SinkState.Mode.RETRYING)) {
-      Map<String, String> ml = new java.util.LinkedHashMap<>(l);
+      Map<String, String> ml = new LinkedHashMap<>(l);
       ml.put("reason", m == SinkState.Mode.PAUSED ? "configuration_fault" : "transient_failure");
       metrics.gauge(
           "auditship_sink_paused",
@@ -158,7 +161,7 @@ public final class SinkStats {
         "The event Time of the newest event delivered (Unix seconds; 0 before the first).",
         l,
         () -> {
-          java.time.Instant t = state.get().newestDelivered();
+          Instant t = state.get().newestDelivered();
           return t == null ? 0 : t.getEpochSecond();
         });
     metrics.gauge(
@@ -167,7 +170,7 @@ public final class SinkStats {
             + " when it holds none.",
         l,
         () -> {
-          java.time.Instant t = state.get().oldestWaiting();
+          Instant t = state.get().oldestWaiting();
           return t == null ? 0 : Math.max(0, clock.instant().getEpochSecond() - t.getEpochSecond());
         });
     metrics.histogram(

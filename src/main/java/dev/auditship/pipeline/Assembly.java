@@ -35,13 +35,19 @@ import dev.auditship.spool.SpoolTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * Wiring: turns a validated {@link AuditshipConfig} into live components (DESIGN §6 {@code
+ * Wiring: turns a validated {@link AuditshipConfig} into live components (docs/design.md §6 {@code
  * pipeline/}). {@link #check} does everything that needs no I/O (filters compile, formats resolve)
  * so {@code validate} can report every problem; {@link #build} then opens files and connections.
  */
@@ -220,7 +226,7 @@ public final class Assembly {
     List<Problem> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     EventFilter global = Filters.compile(na.resolver(), next.filter(), problems, warnings);
-    java.util.Map<String, EventFilter> filters = new java.util.HashMap<>();
+    Map<String, EventFilter> filters = new HashMap<>();
     for (SinkConfig sc : next.sinks()) {
       filters.put(sc.name(), Filters.compile(na.resolver(), sc.filter(), problems, warnings));
     }
@@ -232,11 +238,11 @@ public final class Assembly {
           "the filters have problems: "
               + String.join("; ", problems.stream().map(Problem::render).toList()));
     }
-    java.util.Map<String, SinkConfig> before = new java.util.HashMap<>();
+    Map<String, SinkConfig> before = new HashMap<>();
     config.sinks().forEach(sc -> before.put(sc.name(), sc));
-    java.util.Map<String, SinkConfig> after = new java.util.HashMap<>();
+    Map<String, SinkConfig> after = new HashMap<>();
     next.sinks().forEach(sc -> after.put(sc.name(), sc));
-    java.util.Map<String, SinkRuntime> kept = new java.util.HashMap<>();
+    Map<String, SinkRuntime> kept = new HashMap<>();
     List<String> removed = new ArrayList<>();
     List<String> changed = new ArrayList<>();
     List<String> added = new ArrayList<>();
@@ -280,7 +286,7 @@ public final class Assembly {
         || !next.batchLinger().equals(config.batchLinger())
         || !next.shutdownTimeout().equals(config.shutdownTimeout())
         || !next.statsInterval().equals(config.statsInterval())
-        || !java.util.Objects.equals(next.metrics(), config.metrics())) {
+        || !Objects.equals(next.metrics(), config.metrics())) {
       restart.add("batch/shutdown/stats/metrics settings");
     }
     LOG.info(
@@ -303,10 +309,10 @@ public final class Assembly {
     return a != null
         && a.type().equals(b.type())
         && a.format().equals(b.format())
-        && java.util.Objects.equals(a.formatOptions(), b.formatOptions())
-        && java.util.Objects.equals(a.retry(), b.retry())
-        && java.util.Objects.equals(a.spool(), b.spool())
-        && java.util.Objects.equals(a.settings(), b.settings());
+        && Objects.equals(a.formatOptions(), b.formatOptions())
+        && Objects.equals(a.retry(), b.retry())
+        && Objects.equals(a.spool(), b.spool())
+        && Objects.equals(a.settings(), b.settings());
   }
 
   /**
@@ -362,9 +368,9 @@ public final class Assembly {
       InputStream in;
       try {
         in = Files.newInputStream(f.path());
-      } catch (java.nio.file.NoSuchFileException e) {
+      } catch (NoSuchFileException e) {
         throw new IOException("the source file " + f.path() + " does not exist", e);
-      } catch (java.nio.file.AccessDeniedException e) {
+      } catch (AccessDeniedException e) {
         throw new IOException(
             "the source file " + f.path() + " cannot be read: permission denied", e);
       }
@@ -431,7 +437,7 @@ public final class Assembly {
                   try {
                     return token.value();
                   } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(
+                    throw new UncheckedIOException(
                         "cannot read the Coder token from "
                             + token.describe()
                             + ": "

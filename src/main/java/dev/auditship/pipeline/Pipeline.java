@@ -8,20 +8,27 @@ import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Source;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The run loop (DESIGN §1): take a batch from the source, filter it, format it for each sink, hand
- * it to every sink at once, and commit the source position only when every sink has accepted its
- * records (delivered, spooled, filtered out or dead-lettered). A slow sink therefore holds the
- * source back (back-pressure) with at most one batch in memory per sink.
+ * The run loop (docs/design.md §1): take a batch from the source, filter it, format it for each
+ * sink, hand it to every sink at once, and commit the source position only when every sink has
+ * accepted its records (delivered, spooled, filtered out or dead-lettered). A slow sink therefore
+ * holds the source back (back-pressure) with at most one batch in memory per sink.
  *
  * <p>Threads: {@link #run} runs on the caller's thread; each batch is handed to the sinks on a
  * small pool (one thread per sink). {@link #stop()} may be called from any thread (the shutdown
@@ -39,8 +46,7 @@ public final class Pipeline {
   private volatile List<SinkRuntime> sinks;
 
   /** A configuration reload asked for by SIGHUP, applied before the next batch is read. */
-  private final java.util.concurrent.atomic.AtomicReference<Reload> pendingReload =
-      new java.util.concurrent.atomic.AtomicReference<>();
+  private final AtomicReference<Reload> pendingReload = new AtomicReference<>();
 
   /**
    * A change of filters and sinks (Assembly#reload). It runs on the run loop's thread between two
@@ -97,13 +103,13 @@ public final class Pipeline {
    * @param phase where the run is
    * @param sinks each sink's state by name, in config order
    */
-  public record Health(Phase phase, java.util.Map<String, SinkState.Snapshot> sinks) {}
+  public record Health(Phase phase, Map<String, SinkState.Snapshot> sinks) {}
 
   private volatile Phase phase = Phase.STARTING;
 
   /** The phase and every sink's state now. */
   public Health health() {
-    java.util.Map<String, SinkState.Snapshot> m = new java.util.LinkedHashMap<>();
+    Map<String, SinkState.Snapshot> m = new LinkedHashMap<>();
     for (SinkRuntime s : sinks) {
       m.put(s.name(), s.target().stats().state.get());
     }
@@ -146,7 +152,7 @@ public final class Pipeline {
   public void run() throws IOException, InterruptedException {
     runner = Thread.currentThread();
     phase = Phase.RUNNING;
-    java.util.concurrent.ScheduledExecutorService ticker = startProgressTicker();
+    ScheduledExecutorService ticker = startProgressTicker();
     try {
       while (!stopping) {
         Reload reload = pendingReload.getAndSet(null);
@@ -331,11 +337,11 @@ public final class Pipeline {
    * one and the lag, and for every sink that is paused or retrying a WARN saying since when, why
    * and how much is waiting. {@code null} when the interval is 0.
    */
-  private java.util.concurrent.ScheduledExecutorService startProgressTicker() {
+  private ScheduledExecutorService startProgressTicker() {
     if (statsInterval.isZero()) {
       return null;
     }
-    java.util.concurrent.ScheduledExecutorService t =
+    ScheduledExecutorService t =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread th = new Thread(r, "auditship-stats");
@@ -353,13 +359,13 @@ public final class Pipeline {
         },
         ms,
         ms,
-        java.util.concurrent.TimeUnit.MILLISECONDS);
+        TimeUnit.MILLISECONDS);
     return t;
   }
 
   private long lastTick = System.nanoTime();
   private long lastEvents;
-  private final java.util.Map<String, Long> lastDelivered = new java.util.HashMap<>();
+  private final Map<String, Long> lastDelivered = new HashMap<>();
 
   /** One Progress round (see {@link #startProgressTicker}); called from the ticker thread only. */
   void logProgress() {
@@ -370,7 +376,7 @@ public final class Pipeline {
     double eventsPerSec = (events - lastEvents) / secs;
     lastEvents = events;
     logSource("Progress.", rate("events_per_sec", eventsPerSec));
-    java.time.Instant wall = java.time.Instant.now();
+    Instant wall = Instant.now();
     for (SinkRuntime s : sinks) {
       SinkStats st = s.target().stats();
       long delivered = st.delivered.get();

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,8 +56,7 @@ final class PrometheusBridge implements AutoCloseable {
   private final List<AutoCloseable> binders = new ArrayList<>();
 
   /** The Micrometer meter made for each meter or histogram of the room (removed on reload). */
-  private final Map<Object, io.micrometer.core.instrument.Meter> bound =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Object, io.micrometer.core.instrument.Meter> bound = new ConcurrentHashMap<>();
 
   PrometheusBridge(Metrics metrics) {
     new ClassLoaderMetrics().bindTo(registry);

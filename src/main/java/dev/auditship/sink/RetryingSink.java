@@ -10,18 +10,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one retry wrapper around a {@link Sink} (DESIGN §4): sends a batch until every record is
- * delivered or dead-lettered. Transient failures back off exponentially with jitter (resilience4j's
- * {@link IntervalFunction}), and a destination's {@code Retry-After} is honoured when it asks for
- * longer. A configuration fault pauses the sink: one ERROR, then a probe every {@code
- * pause_probe_secs}, and an INFO when it works again. Nothing is ever dropped because of a failure:
- * the caller is held back (back-pressure) until delivery, or until it is interrupted at shutdown,
- * when the batch stays uncommitted (or in the spool).
+ * The one retry wrapper around a {@link Sink} (docs/design.md §4): sends a batch until every record
+ * is delivered or dead-lettered. Transient failures back off exponentially with jitter
+ * (resilience4j's {@link IntervalFunction}), and a destination's {@code Retry-After} is honoured
+ * when it asks for longer. A configuration fault pauses the sink: one ERROR, then a probe every
+ * {@code pause_probe_secs}, and an INFO when it works again. Nothing is ever dropped because of a
+ * failure: the caller is held back (back-pressure) until delivery, or until it is interrupted at
+ * shutdown, when the batch stays uncommitted (or in the spool).
  *
  * <p>Used from one thread at a time (the pipeline or the spool drainer of this sink).
  */
@@ -202,8 +205,7 @@ public final class RetryingSink implements Target {
     if (o.retry().size() + o.rejected().size() == sent.size()) {
       return null;
     }
-    java.util.Set<SinkRecord> notDelivered =
-        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Set<SinkRecord> notDelivered = Collections.newSetFromMap(new IdentityHashMap<>());
     notDelivered.addAll(o.retry());
     o.rejected().forEach(r -> notDelivered.add(r.record()));
     Instant max = null;

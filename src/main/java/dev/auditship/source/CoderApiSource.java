@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -26,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code type: coder_api}: polls {@code GET /api/v2/audit} and {@code GET /api/v2/connectionlog}
- * (reference coder-events.md §6) and emits each row's events exactly once, oldest first
+ * (docs/coder-reference.md §6) and emits each row's events exactly once, oldest first
  * (docs/coder-api-source.md).
  *
  * <p>One poll, per kind: page newest first with {@code limit}/{@code offset} until a row older than
@@ -87,8 +89,8 @@ public final class CoderApiSource implements Source {
   static final Duration BACKFILL_AFTER = Duration.ofHours(1);
 
   /**
-   * Coder's count is exact up to its cap of 2000 (2001 means more, reference §6.4); a listing that
-   * long is read in time windows.
+   * Coder's count is exact up to its cap of 2000 (2001 means more, docs/coder-reference.md §6.4); a
+   * listing that long is read in time windows.
    */
   static final long LONG_LISTING = 2000;
 
@@ -631,7 +633,8 @@ public final class CoderApiSource implements Source {
     Instant hi;
     String wq;
     if (k == Kind.AUDIT) {
-      // date_from/date_to take whole UTC days; date_to:D means up to D 23:59:59 (reference §7.2).
+      // date_from/date_to take whole UTC days; date_to:D means up to D 23:59:59
+      // (docs/coder-reference.md §7.2).
       // A window ends at that instant, and the next starts there: date_from of the same day lists
       // the rows of that day's last second again, and the cutoff drops those already seen.
       LocalDate first = LocalDate.ofInstant(lo.plusSeconds(1), ZoneOffset.UTC);
@@ -662,7 +665,7 @@ public final class CoderApiSource implements Source {
     if (userQ == null) {
       return true;
     }
-    String q = userQ.toLowerCase(java.util.Locale.ROOT);
+    String q = userQ.toLowerCase(Locale.ROOT);
     return k == Kind.AUDIT
         ? !q.contains("date_from:") && !q.contains("date_to:")
         : !q.contains("connected_after:") && !q.contains("connected_before:");
@@ -840,8 +843,7 @@ public final class CoderApiSource implements Source {
     String userQ = settings.q().get(k);
     while (poll.searchLo.isBefore(poll.searchHi)) {
       LocalDate mid =
-          poll.searchLo.plusDays(
-              java.time.temporal.ChronoUnit.DAYS.between(poll.searchLo, poll.searchHi) / 2);
+          poll.searchLo.plusDays(ChronoUnit.DAYS.between(poll.searchLo, poll.searchHi) / 2);
       String term =
           k == Kind.AUDIT
               ? "date_to:" + mid

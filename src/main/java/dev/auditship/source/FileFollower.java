@@ -3,6 +3,7 @@ package dev.auditship.source;
 import dev.auditship.event.Event;
 import dev.auditship.metrics.SourceStats;
 import java.io.EOFException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -14,7 +15,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -84,7 +87,7 @@ public final class FileFollower implements Source {
    * Files that replaced {@code current} at the path, oldest first, opened as soon as they were
    * seen.
    */
-  private final java.util.ArrayDeque<OpenFile> successors = new java.util.ArrayDeque<>();
+  private final ArrayDeque<OpenFile> successors = new ArrayDeque<>();
 
   private FollowCheckpoint lastPosition;
   private FollowCheckpoint saved;
@@ -348,8 +351,7 @@ public final class FileFollower implements Source {
         f.pos += n;
         progressed = true;
       } else if (buf.length <= StreamSource.MAX_LINE_BYTES) {
-        buf =
-            java.util.Arrays.copyOf(buf, Math.min(buf.length * 2, StreamSource.MAX_LINE_BYTES + 1));
+        buf = Arrays.copyOf(buf, Math.min(buf.length * 2, StreamSource.MAX_LINE_BYTES + 1));
       } else {
         f.line++;
         stats.lines.incrementAndGet();
@@ -398,7 +400,7 @@ public final class FileFollower implements Source {
     RandomAccessFile raf;
     try {
       raf = new RandomAccessFile(path.toFile(), "r");
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return;
     }
     if (current.role == Role.LIVE) {
@@ -575,7 +577,7 @@ public final class FileFollower implements Source {
     RandomAccessFile raf;
     try {
       raf = new RandomAccessFile(path.toFile(), "r");
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return false;
     }
     waitingLogged = false;
@@ -686,7 +688,7 @@ public final class FileFollower implements Source {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
       long len = raf.length();
       return len >= minSize && len >= bytes && hash(raf, bytes).equals(fingerprint);
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return false;
     }
   }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -337,11 +338,7 @@ final class Spool implements AutoCloseable {
       }
       dst.sync();
     }
-    Files.move(
-        tmp,
-        f,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     storage.syncDirectory(options.dir());
     return storage.open(f, false);
   }
@@ -767,26 +764,6 @@ final class Spool implements AutoCloseable {
     }
   }
 
-  /**
-   * Waits until the spool is empty, closed, or {@code deadlineNanos} ({@link System#nanoTime()})
-   * passes.
-   */
-  boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
-    mu.lockInterruptibly();
-    try {
-      while (!emptyLocked() && !closed) {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        changed.awaitNanos(left);
-      }
-      return emptyLocked();
-    } finally {
-      mu.unlock();
-    }
-  }
-
   /** Wakes every waiter (used when a waiter's condition changed outside the spool). */
   void signal() {
     mu.lock();
@@ -855,15 +832,6 @@ final class Spool implements AutoCloseable {
 
   long quarantinedRanges() {
     return quarantinedRanges.get();
-  }
-
-  int segmentCount() {
-    mu.lock();
-    try {
-      return segments.size();
-    } finally {
-      mu.unlock();
-    }
   }
 
   Path dir() {

@@ -1,5 +1,6 @@
 /**
- * The durable on-disk spool of a network sink (DESIGN §4; docs/reliability.md for operators).
+ * The durable on-disk spool of a network sink (docs/design.md §4; docs/reliability.md for
+ * operators).
  *
  * <h2>Files</h2>
  *

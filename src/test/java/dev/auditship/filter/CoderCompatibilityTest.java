@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import dev.auditship.event.Event;
 import dev.auditship.testutil.LogCapture;
+import dev.auditship.testutil.TestEvents;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -16,7 +16,7 @@ class QueryCompilerErrorTest {
 
   static Stream<Arguments> errors() {
     return Stream.of(
-        // Coder's wording (reference §7.1-7.3).
+        // Coder's wording (docs/coder-reference.md §7.1-7.3).
         row("foo:bar", "\"foo\" is not a valid query param"),
         row("Foo:bar", "\"foo\" is not a valid query param"),
         row("search:x", "\"search\" is not a valid query param"),

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +25,7 @@ class KeyFormatsTest {
   @TempDir Path dir;
 
   private void openssl(String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+    List<String> cmd = new ArrayList<>(List.of("openssl"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
@@ -35,7 +38,7 @@ class KeyFormatsTest {
     boolean have;
     try {
       have = new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       have = false;
     }
     if (!have && "true".equals(System.getenv("CI"))) {
@@ -91,10 +94,8 @@ class KeyFormatsTest {
     PrivateKey enc = Pem.privateKey(dir.resolve("enc.pem"), "s3cret".toCharArray(), "x");
     assertThat(sec1.getAlgorithm()).isEqualTo("EC");
     // the same private value (the encodings may differ: SEC1 keeps the curve inside the key)
-    assertThat(((java.security.interfaces.ECPrivateKey) sec1).getS())
-        .isEqualTo(((java.security.interfaces.ECPrivateKey) plain).getS());
-    assertThat(((java.security.interfaces.ECPrivateKey) enc).getS())
-        .isEqualTo(((java.security.interfaces.ECPrivateKey) plain).getS());
+    assertThat(((ECPrivateKey) sec1).getS()).isEqualTo(((ECPrivateKey) plain).getS());
+    assertThat(((ECPrivateKey) enc).getS()).isEqualTo(((ECPrivateKey) plain).getS());
     // the key belongs to the certificate: the client's key managers accept the pair
     assertThat(Pem.keyManagers(dir.resolve("cert.pem"), dir.resolve("ec.pem"), "x")).hasSize(1);
     assertThat(

@@ -142,7 +142,7 @@ class RetryingSinkTest {
     // paused_ms counts the time actually spent paused (issue 15: it used to add each planned wait
     // up front); this clock moves with the sleeps, plus 250 ms per probe for the send itself.
     dev.auditship.testutil.MutableClock clock =
-        new dev.auditship.testutil.MutableClock(java.time.Instant.parse("2026-01-02T03:04:05Z"));
+        new dev.auditship.testutil.MutableClock(Instant.parse("2026-01-02T03:04:05Z"));
     Sleeper timed =
         d -> {
           sleeps.add(d);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.Secret;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -82,7 +83,7 @@ class CoderApiProbeTest {
   @Test
   void aDeadPortIsNotReachable() throws Exception {
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     URI dead = URI.create("http://127.0.0.1:" + port);

@@ -19,6 +19,8 @@ import dev.auditship.format.GoTime;
 import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.testutil.LogCapture;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -453,7 +456,7 @@ class CoderApiSourceTest {
                 return coder.requests().size() >= 4;
               });
       assertThat(run.got).isEmpty();
-      assertThat(log.at(Level.ERROR))
+      assertThat(log.messages(Level.ERROR))
           .containsExactly(
               "Cannot poll Coder's API: Coder refused the session "
                   + "token (HTTP 401): check token or token_file, and that its user has the Owner or Auditor role "
@@ -462,15 +465,16 @@ class CoderApiSourceTest {
                   + "fetched is kept and the checkpoint does not move. endpoint="
                   + coder.endpoint()
                   + " retry_in="
-                  + log.at(Level.ERROR).get(0).replaceAll(".* retry_in=", ""));
+                  + log.messages(Level.ERROR).get(0).replaceAll(".* retry_in=", ""));
       // The checkpoint exists (the floor is kept) but has exported nothing.
       assertThat(checkpointJson(o).path("audit").path("newest").isNull()).isTrue();
 
       Files.writeString(
           tokenFile, "test-token\n"); // the token file is re-read: rotation needs no restart
       run.until(3).quiet();
-      assertThat(log.at(Level.INFO)).anyMatch(m -> m.startsWith("Coder's API answers again."));
-      assertThat(log.at(Level.ERROR)).hasSize(1);
+      assertThat(log.messages(Level.INFO))
+          .anyMatch(m -> m.startsWith("Coder's API answers again."));
+      assertThat(log.messages(Level.ERROR)).hasSize(1);
       assertThat(log.all())
           .noneMatch(m -> m.contains("wrong-token-value") || m.contains("test-token"));
     }
@@ -488,7 +492,7 @@ class CoderApiSourceTest {
       Run run = new Run(o.open(), 100).until(5).quiet();
       assertThat(ids(run.got))
           .containsExactly(ids(List.of(auditEvents(0, 5))).toArray(String[]::new));
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .hasSize(1)
           .allMatch(
               m ->
@@ -497,7 +501,7 @@ class CoderApiSourceTest {
                           + "answered HTTP 500. path=/api/v2/audit message=\"Internal error fetching audit logs.: pq: "
                           + "canceling statement due to statement timeout\" Retrying this request with "
                           + "back-off;"));
-      assertThat(log.at(Level.ERROR)).isEmpty();
+      assertThat(log.messages(Level.ERROR)).isEmpty();
     }
   }
 
@@ -514,7 +518,7 @@ class CoderApiSourceTest {
       assertThat(coder.requests())
           .extracting(FakeCoder.Seen::limit)
           .startsWith(200, 100, 50, 25, 25, 25);
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .containsExactly(
               "Coder refused the page size; asking for smaller pages. page_size=200 new_page_size=100 message="
                   + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
@@ -546,7 +550,7 @@ class CoderApiSourceTest {
                 return coder.requests().size() >= 3;
               });
       assertThat(coder.requests()).allMatch(r -> "bad".equals(r.q()));
-      assertThat(log.at(Level.ERROR))
+      assertThat(log.messages(Level.ERROR))
           .hasSize(1)
           .allMatch(
               m ->
@@ -718,7 +722,7 @@ class CoderApiSourceTest {
       Set<String> open = new HashSet<>();
       checkpointJson(o).path("connection").path("open").fieldNames().forEachRemaining(open::add);
       assertThat(open).containsExactlyInAnyOrder(ApiRows.uuid("s", 1), ApiRows.uuid("s", 2));
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .containsExactly(
               "More open connections than max_open_connections; the "
                   + "oldest is no longer tracked and its disconnect line will not be exported. id="
@@ -789,14 +793,14 @@ class CoderApiSourceTest {
       Run run = new Run(o.open(), 100);
       run.step();
       assertThat(run.got).isEmpty();
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .containsExactly(
               "Polling Coder's API failed: Coder returned the same rows for "
                   + "10 offsets in a row. path=/api/v2/audit offset=100 Retrying this request with back-off; "
                   + "what the poll fetched is kept and the checkpoint does not move. endpoint="
                   + coder.endpoint()
                   + " retry_in="
-                  + log.at(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
+                  + log.messages(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
       coder.ignoreOffset(false);
       run.until(30).quiet();
     }
@@ -848,7 +852,7 @@ class CoderApiSourceTest {
             .as("gap before request %d", i)
             .isGreaterThanOrEqualTo(Duration.ofMillis(45));
       }
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .anyMatch(
               m ->
                   m.startsWith(
@@ -973,7 +977,7 @@ class CoderApiSourceTest {
       }
     }
     coder.errorRate(0.08);
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger n = new AtomicInteger();
     // While the exporter pages: new rows arrive, sessions close, now and then a 429.
     coder.hook(
         seen -> {
@@ -1071,7 +1075,7 @@ class CoderApiSourceTest {
     Opts o = new Opts();
     o.open();
     assertThatThrownBy(o::open)
-        .isInstanceOf(java.io.IOException.class)
+        .isInstanceOf(IOException.class)
         .hasMessage(
             "the checkpoint "
                 + o.checkpoint

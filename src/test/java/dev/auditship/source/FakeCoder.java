@@ -17,17 +17,21 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.net.URI;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import java.util.function.Consumer;
 
 /**
  * Coder's audit and connection-log endpoints as WireMock serves them from an in-memory table, with
- * the behaviour the source must cope with (reference coder-events.md §6.4, §7.3): newest first,
+ * the behaviour the source must cope with (docs/coder-reference.md §6.4, §7.3): newest first,
  * limit/offset paging, {@code count} capped at 2000 (2001 = more), 400 for a limit over the
  * server's maximum, 401 for a wrong token, {@code status:ongoing}/{@code status:completed}/{@code
  * connection_id:} searches. Rows can be added or changed between requests by a hook, the way real
@@ -44,7 +48,7 @@ final class FakeCoder implements AutoCloseable {
   private final List<Row> conns = new ArrayList<>();
   private boolean auditSorted = true;
   private boolean connsSorted = true;
-  private final java.util.Random random = new java.util.Random(42);
+  private final Random random = new Random(42);
   private volatile double errorRate;
   private volatile String role = "auditor";
   private volatile String auditEntitlement = "entitled";
@@ -228,9 +232,7 @@ final class FakeCoder implements AutoCloseable {
       me.putArray("roles")
           .addObject()
           .put("name", role)
-          .put(
-              "display_name",
-              role.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + role.substring(1));
+          .put("display_name", role.substring(0, 1).toUpperCase(Locale.ROOT) + role.substring(1));
       return json(200, me.toString());
     }
     if (s.path().equals("/api/v2/entitlements")) {
@@ -299,16 +301,16 @@ final class FakeCoder implements AutoCloseable {
         break; // the count is capped anyway
       }
     }
-    // Current Coder: the count query is capped at count_cap + 1 (reference §6.4).
+    // Current Coder: the count query is capped at count_cap + 1 (docs/coder-reference.md §6.4).
     body.put("count", Math.min(matched, 2001));
     body.put("count_cap", 2000);
     return json(200, body.toString());
   }
 
   /**
-   * The search terms the source sends, with Coder's meaning (reference §7.2, §7.3): status,
-   * connection_id, connected_after/connected_before (inclusive), date_from (from UTC midnight) and
-   * date_to (up to 23:59:59 of that day).
+   * The search terms the source sends, with Coder's meaning (docs/coder-reference.md §7.2, §7.3):
+   * status, connection_id, connected_after/connected_before (inclusive), date_from (from UTC
+   * midnight) and date_to (up to 23:59:59 of that day).
    */
   private record Query(
       String status, String connectionId, Instant after, Instant before, String q) {
@@ -330,13 +332,11 @@ final class FakeCoder implements AutoCloseable {
             case "connection_id" -> connectionId = v;
             case "connected_after" -> after = Instant.parse(v.toUpperCase(java.util.Locale.ROOT));
             case "connected_before" -> before = Instant.parse(v.toUpperCase(java.util.Locale.ROOT));
-            case "date_from" ->
-                after =
-                    java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            case "date_from" -> after = LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
             case "date_to" ->
                 before =
-                    java.time.LocalDate.parse(v)
-                        .atStartOfDay(java.time.ZoneOffset.UTC)
+                    LocalDate.parse(v)
+                        .atStartOfDay(ZoneOffset.UTC)
                         .toInstant()
                         .plusSeconds(23 * 3600 + 59 * 60 + 59);
             default -> {}

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -256,7 +257,7 @@ class FileFollowerTest {
    * reopens the path, as a process does until it is told to reopen) or by copy and truncate (the
    * writer appends with O_APPEND).
    */
-  private Thread writer(int n, java.util.function.IntFunction<Rotation> rotate) {
+  private Thread writer(int n, IntFunction<Rotation> rotate) {
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread t =
         new Thread(

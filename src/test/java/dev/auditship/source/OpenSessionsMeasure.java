@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Requests and time per poll of the Coder API source with 10,000 open SSH sessions, against the
@@ -39,7 +40,7 @@ public final class OpenSessionsMeasure {
               Duration.ofMillis(10),
               pageSize,
               null,
-              java.util.Map.of(),
+              Map.of(),
               dir.resolve("cp.json"),
               open * 2,
               Duration.ofSeconds(120),

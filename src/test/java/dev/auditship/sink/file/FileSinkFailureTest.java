@@ -11,7 +11,10 @@ import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSinkConfig.Compression;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.MutableClock;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileSinkFailureTest {
   @TempDir Path dir;
 
-  private final TestClock clock = new TestClock("2025-07-03T07:12:44.381Z");
+  private final MutableClock clock = new MutableClock("2025-07-03T07:12:44.381Z");
 
   private static FileSinkConfig cfg(Path p) {
     return new FileSinkConfig(p, 0, Duration.ZERO, 0, Duration.ZERO, Compression.NONE, true);
@@ -112,12 +115,11 @@ class FileSinkFailureTest {
     List<SinkRecord> batch = records("A");
     Opener denied =
         (path, options) -> {
-          throw new java.nio.file.AccessDeniedException(path.toString());
+          throw new AccessDeniedException(path.toString());
         };
     Opener readOnly =
         (path, options) -> {
-          throw new java.nio.file.FileSystemException(
-              path.toString(), null, "Read-only file system");
+          throw new FileSystemException(path.toString(), null, "Read-only file system");
         };
     String fix =
         ". Fix: let the user the exporter runs as write to "

@@ -11,9 +11,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static dev.auditship.sink.hec.HecFixtures.audit;
 import static dev.auditship.sink.hec.HecFixtures.json;
+import static dev.auditship.sink.hec.HecFixtures.jsonRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Secret;
 import dev.auditship.sink.Outcome;
@@ -46,6 +48,23 @@ class HecProxyTest {
           .build();
 
   @Test
+  void requestsGoThroughTheProxy() throws Exception {
+    proxy.stubFor(
+        post(urlEqualTo(EVENT))
+            .willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\",\"code\":0}")));
+    HecFixtures.Cfg c = new HecFixtures.Cfg("http://splunk.example.invalid:8088");
+    c.proxy = URI.create("http://127.0.0.1:" + proxy.getPort());
+    try (HecSink sink = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {})) {
+      assertThat(sink.send(jsonRecords(2))).isEqualTo(Outcome.delivered());
+    }
+    List<LoggedRequest> reqs = proxy.findAll(postRequestedFor(urlEqualTo(EVENT)));
+    assertThat(reqs).hasSize(1);
+    assertThat(reqs.get(0).getHeader("Host")).isEqualTo("splunk.example.invalid:8088");
+    assertThat(reqs.get(0).getAbsoluteUrl())
+        .isEqualTo("http://splunk.example.invalid:8088" + EVENT);
+  }
+
+  @Test
   void eventsGoThroughTheProxyWithBasicCredentialsAfterItsChallenge() throws Exception {
     String basic =
         "Basic "
@@ -71,7 +90,7 @@ class HecProxyTest {
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + hec.getPort());
     c.proxy = URI.create("http://127.0.0.1:" + proxy.getPort());
     c.proxyAuth = new HecSinkConfig.ProxyAuth("svc-audit", Secret.of("pr0xy pass"));
-    try (HecSink sink = new HecSink("splunk", "json", c.build(), Clock.systemUTC(), d -> {})) {
+    try (HecSink sink = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {})) {
       assertThat(sink.send(List.of(json(audit())))).isEqualTo(Outcome.delivered());
     }
     proxy.verify(
@@ -94,7 +113,7 @@ class HecProxyTest {
                     .withHeader("Proxy-Authenticate", "Basic realm=\"corp\"")));
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + hec.getPort());
     c.proxy = URI.create("http://127.0.0.1:" + proxy.getPort());
-    try (HecSink sink = new HecSink("splunk", "json", c.build(), Clock.systemUTC(), d -> {})) {
+    try (HecSink sink = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {})) {
       Outcome o = sink.send(List.of(json(audit())));
       assertThat(o.done()).isFalse();
       assertThat(o.reason()).isNotNull();

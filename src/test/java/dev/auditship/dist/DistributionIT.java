@@ -21,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The distribution as an operator gets it: {@code auditship-<version>.tar.gz} unpacked into a
  * temporary directory and started through {@code bin/auditship} from another working directory.
- * Runs in Maven's integration-test phase (after {@code package} built the tarball); the path comes
- * from the system property {@code auditship.dist}.
+ * Runs in Failsafe, after {@code package} built the tarball; the path comes from the system
+ * property {@code auditship.dist}.
  */
-class DistributionTest {
+class DistributionIT {
   @TempDir Path tmp;
   private Path home;
   private Path elsewhere;

@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One owner per checkpoint or spool: a second process is refused with the first one's PID. */
-class OwnerLockTest {
+class OwnerLockIT {
   @TempDir Path dir;
 
   /** Holds the lock named by args[0] until its stdin closes (the other process of the test). */
   public static final class Holder {
+    @SuppressWarnings("try") // the lock is held for the block; it is not otherwise used
     public static void main(String[] args) throws Exception {
       try (OwnerLock l = OwnerLock.acquire(Path.of(args[0]), "the checkpoint x", "fix")) {
         System.out.println("locked");
@@ -30,6 +31,7 @@ class OwnerLockTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the lock is held for the block; it is not otherwise used
   void aSecondProcessIsRefusedWithTheOwnersPidAndHost() throws Exception {
     Path lock = dir.resolve("coder-api.checkpoint.json.lock");
     Process other =
@@ -75,6 +77,7 @@ class OwnerLockTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the lock is held for the block; it is not otherwise used
   void theSameProcessTwiceIsRefusedToo() throws Exception {
     Path lock = dir.resolve("LOCK");
     try (OwnerLock l = OwnerLock.acquire(lock, "the spool directory d", "give each sink its own")) {
