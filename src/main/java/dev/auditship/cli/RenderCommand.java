@@ -1,15 +1,15 @@
 package dev.auditship.cli;
 
-import dev.auditship.format.EnvelopeDefaults;
-import dev.auditship.format.Format;
-import dev.auditship.format.HumanFormat;
-import dev.auditship.format.JsonFormat;
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.EnvelopeDefaults;
+import dev.auditship.codec.Format;
+import dev.auditship.codec.HumanFormat;
+import dev.auditship.codec.JsonFormat;
+import dev.auditship.codec.LogDecoder;
 import dev.auditship.io.JsonText;
-import dev.auditship.source.Decoded;
 import dev.auditship.source.LineReader;
-import dev.auditship.source.LogDecoder;
 import dev.auditship.source.StreamSource;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.Utf8;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;

@@ -21,11 +21,24 @@ public final class Event {
   private final Kind kind;
   private final Envelope envelope;
   private final List<Field> fields;
+  private final byte[] jsonLine;
 
   public Event(Kind kind, Envelope envelope, List<Field> fields) {
+    this(kind, envelope, fields, null);
+  }
+
+  /**
+   * An event that also keeps the line it was read from.
+   *
+   * @param jsonLine the input line's UTF-8 bytes, only when they are exactly what slog's JSON sink
+   *     prints for this event (the decoder checks that once); {@code null} otherwise. Not copied:
+   *     the caller hands it over and nobody changes it afterwards.
+   */
+  public Event(Kind kind, Envelope envelope, List<Field> fields, byte[] jsonLine) {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.envelope = Objects.requireNonNull(envelope, "envelope");
     this.fields = List.copyOf(fields);
+    this.jsonLine = jsonLine;
   }
 
   public Kind kind() {
@@ -66,6 +79,15 @@ public final class Event {
   public String time() {
     Value v = get("Time");
     return v instanceof Value.Time t ? t.text() : null;
+  }
+
+  /**
+   * The slog JSON line of this event as UTF-8 bytes (no newline) when the input line was already
+   * exactly that, else {@code null}. The array is shared: read it, never change it. The json format
+   * copies it instead of rendering, and a sink or spool can store it as the event.
+   */
+  public byte[] jsonLine() {
+    return jsonLine;
   }
 
   /** The same event with another envelope. */

@@ -1,5 +1,8 @@
 package dev.auditship.pipeline;
 
+import dev.auditship.codec.Format;
+import dev.auditship.codec.HumanFormat;
+import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.AuditshipConfig;
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.CoderConfig;
@@ -17,9 +20,6 @@ import dev.auditship.filter.CoderNameResolver;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.filter.NameResolver;
 import dev.auditship.filter.QueryCompiler;
-import dev.auditship.format.Format;
-import dev.auditship.format.HumanFormat;
-import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.sink.DeadLetters;
 import dev.auditship.sink.Delivery;

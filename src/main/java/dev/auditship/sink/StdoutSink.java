@@ -1,6 +1,6 @@
 package dev.auditship.sink;
 
-import dev.auditship.source.Utf8;
+import dev.auditship.text.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package dev.auditship.source;
 
+import dev.auditship.codec.Decoded;
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.event.Event;
 import dev.auditship.event.Kind;

@@ -1,5 +1,6 @@
 package dev.auditship.source;
 
+import dev.auditship.text.Utf8;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;

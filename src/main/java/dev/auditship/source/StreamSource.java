@@ -1,5 +1,7 @@
 package dev.auditship.source;
 
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
 import java.io.IOException;
 import java.io.InputStream;

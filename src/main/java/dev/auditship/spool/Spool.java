@@ -1,8 +1,8 @@
 package dev.auditship.spool;
 
-import dev.auditship.format.GoTime;
 import dev.auditship.io.JsonText;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.GoTime;
+import dev.auditship.text.Utf8;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,15 +1,15 @@
 package dev.auditship.spool;
 
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.JsonFormat;
+import dev.auditship.codec.LogDecoder;
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.config.Units;
-import dev.auditship.format.JsonFormat;
 import dev.auditship.sink.Delivery;
 import dev.auditship.sink.Record;
 import dev.auditship.sink.SinkStats;
 import dev.auditship.sink.Target;
-import dev.auditship.source.Decoded;
-import dev.auditship.source.LogDecoder;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.Utf8;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

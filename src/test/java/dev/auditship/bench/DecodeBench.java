@@ -1,7 +1,7 @@
 package dev.auditship.bench;
 
-import dev.auditship.source.Decoded;
-import dev.auditship.source.LogDecoder;
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.LogDecoder;
 import dev.auditship.testutil.Golden;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

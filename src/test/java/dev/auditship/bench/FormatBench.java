@@ -1,10 +1,10 @@
 package dev.auditship.bench;
 
+import dev.auditship.codec.EnvelopeDefaults;
+import dev.auditship.codec.Format;
+import dev.auditship.codec.HumanFormat;
+import dev.auditship.codec.JsonFormat;
 import dev.auditship.event.Event;
-import dev.auditship.format.EnvelopeDefaults;
-import dev.auditship.format.Format;
-import dev.auditship.format.HumanFormat;
-import dev.auditship.format.JsonFormat;
 import dev.auditship.testutil.Golden;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

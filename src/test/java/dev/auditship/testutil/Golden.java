@@ -2,9 +2,9 @@ package dev.auditship.testutil;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
-import dev.auditship.source.Decoded;
-import dev.auditship.source.LogDecoder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package dev.auditship.testutil;
 
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
-import dev.auditship.source.Decoded;
-import dev.auditship.source.LogDecoder;
 
 /** Numbered audit events for delivery tests: a golden event whose ID carries the number. */
 public final class TestEvents {

@@ -5,7 +5,7 @@ import dev.auditship.config.Units;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.Record;
 import dev.auditship.sink.Sink;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

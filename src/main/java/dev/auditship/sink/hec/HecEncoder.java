@@ -1,10 +1,10 @@
 package dev.auditship.sink.hec;
 
 import dev.auditship.event.Event;
-import dev.auditship.format.GoText;
-import dev.auditship.format.GoTime;
 import dev.auditship.sink.Record;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.GoText;
+import dev.auditship.text.GoTime;
+import dev.auditship.text.Utf8;
 import java.util.Map;
 
 /**

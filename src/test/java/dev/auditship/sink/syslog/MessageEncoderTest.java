@@ -10,7 +10,7 @@ import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Event;
 import dev.auditship.event.Value;
 import dev.auditship.sink.Record;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.Utf8;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -1,11 +1,11 @@
 package dev.auditship.sink.syslog;
 
+import dev.auditship.codec.EnvelopeDefaults;
+import dev.auditship.codec.HumanFormat;
+import dev.auditship.codec.JsonFormat;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Value;
-import dev.auditship.format.EnvelopeDefaults;
-import dev.auditship.format.HumanFormat;
-import dev.auditship.format.JsonFormat;
 import dev.auditship.sink.Record;
 import dev.auditship.testutil.Golden;
 import java.util.ArrayList;

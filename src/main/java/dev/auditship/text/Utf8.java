@@ -1,4 +1,4 @@
-package dev.auditship.source;
+package dev.auditship.text;
 
 /**
  * UTF-8 decoding and encoding that keep invalid bytes. Decoding maps each byte that is not part of

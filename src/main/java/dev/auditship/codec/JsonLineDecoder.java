@@ -1,4 +1,4 @@
-package dev.auditship.source;
+package dev.auditship.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -128,7 +128,7 @@ final class JsonLineDecoder {
       if (ts == null) {
         return Result.reject("missing or non-string \"ts\"");
       }
-      if (!dev.auditship.format.GoTime.isRfc3339(ts)) {
+      if (!dev.auditship.text.GoTime.isRfc3339(ts)) {
         return Result.reject("\"ts\" is not an RFC 3339 time: \"" + ts + "\"");
       }
       if (level == null) {

@@ -1,4 +1,4 @@
-package dev.auditship.format;
+package dev.auditship.text;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -164,6 +164,27 @@ public final class GoTime {
     OffsetDateTime t = parse(ts).withOffsetSameInstant(ZoneOffset.UTC);
     String utc = rfc3339Nano(t);
     appendHumanTimestamp(out, utc);
+  }
+
+  /** {@link #appendHumanTimestamp(StringBuilder, String)} into bytes. */
+  public static void appendHumanTimestamp(ByteBuf out, String ts) {
+    int n = ts.length();
+    if (n >= 20 && ts.charAt(n - 1) == 'Z' && ts.charAt(10) == 'T' && ts.charAt(19) != '+') {
+      out.utf8(ts, 0, 10).put(' ').utf8(ts, 11, 19).put('.');
+      int digits = 0;
+      if (n > 20 && ts.charAt(19) == '.') {
+        for (int i = 20; i < n - 1 && digits < 3; i++, digits++) {
+          out.put(ts.charAt(i));
+        }
+      }
+      for (; digits < 3; digits++) {
+        out.put('0');
+      }
+      return;
+    }
+    StringBuilder sb = new StringBuilder(24);
+    appendHumanTimestamp(sb, ts);
+    out.utf8(sb, 0, sb.length());
   }
 
   /**
