@@ -344,10 +344,9 @@ public final class FileFollower implements Source {
 
   /** Hands line bytes {@code buf[from, to)} starting at file offset {@code at} to the decoder. */
   private void feed(OpenFile f, int from, int to, long at) {
-    int end = to > from && buf[to - 1] == '\r' ? to - 1 : to;
     f.line++;
     stats.lines.incrementAndGet();
-    f.decoder.line(f.line, Utf8.decode(buf, from, end - from));
+    f.decoder.line(f.line, buf, from, to - from);
     if (f.decoder.pendingSince() == f.line) {
       f.pendingPos = at;
       f.pendingLine = f.line - 1;

@@ -3,6 +3,7 @@ package dev.auditship.source;
 import dev.auditship.codec.Decoded;
 import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
+import dev.auditship.text.Utf8;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -62,11 +63,11 @@ public final class StreamSource implements Source {
       LineReader lr = new LineReader(in, MAX_LINE_BYTES);
       LogDecoder decoder = new LogDecoder(this::handle);
       long n = 0;
-      String line;
-      while ((line = lr.next()) != null) {
+      while (lr.read()) {
         n++;
         stats.lines.incrementAndGet();
         if (lr.lastTooLong()) {
+          String line = Utf8.decode(lr.bytes(), 0, lr.length());
           handle(
               new Decoded.Rejected(
                   n,
@@ -74,7 +75,7 @@ public final class StreamSource implements Source {
                   line.substring(0, Math.min(line.length(), 64 * 1024))));
           continue;
         }
-        decoder.line(n, line);
+        decoder.line(n, lr.bytes(), 0, lr.length());
       }
       decoder.finish();
       put(END);

@@ -1,0 +1,541 @@
+package dev.auditship.codec;
+
+import dev.auditship.event.Envelope;
+import dev.auditship.event.Field;
+import dev.auditship.event.Kind;
+import dev.auditship.event.Value;
+import dev.auditship.text.Utf8;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fast path of {@link JsonLineDecoder}: a hand-written scanner over the UTF-8 bytes of one line
+ * in the compact shape slog prints ({@code {"ts":…,"level":…,"msg":…,…,"fields":{…}}}, no white
+ * space outside strings). It builds the same values the general (Jackson) path builds; anything it
+ * does not recognise with certainty (white space, an unknown or repeated top-level key, a
+ * non-string envelope value, a malformed token) makes it give up, and the general path decides,
+ * with its exact error messages. So the general path stays the one definition of what a line means;
+ * this one only makes the common case cheap.
+ *
+ * <p>Not thread-safe (one per decoder); allocation is the values themselves.
+ */
+final class JsonLineScanner {
+  /** Thrown internally to give up; preallocated, no stack trace. */
+  private static final RuntimeException GIVE_UP =
+      new RuntimeException("not the compact slog shape", null, false, false) {};
+
+  private byte[] b;
+  private int end;
+  private final StringBuilder sb = new StringBuilder(256);
+
+  /** What the scan found; {@code kind == null} means "not an audit or connection event". */
+  record Parsed(Kind kind, Envelope envelope, List<Field> fields, String msg) {}
+
+  /**
+   * Scans {@code b[off, off+len)}; the parsed line, or {@code null} when the general path must
+   * decide.
+   */
+  Parsed scan(byte[] bytes, int off, int len) {
+    this.b = bytes;
+    this.end = off + len;
+    try {
+      return object(off);
+    } catch (RuntimeException e) {
+      if (e != GIVE_UP && !(e instanceof ArrayIndexOutOfBoundsException)) {
+        throw e;
+      }
+      return null;
+    }
+  }
+
+  private Parsed object(int p) {
+    expect(p++, '{');
+    String ts = null;
+    String level = null;
+    String msg = null;
+    String caller = null;
+    String func = null;
+    String trace = null;
+    String span = null;
+    List<String> names = null;
+    List<Field> fields = null;
+    int seen = 0;
+    if (b[p] == '}') {
+      throw GIVE_UP;
+    }
+    while (true) {
+      expect(p, '"');
+      int k = p + 1;
+      int q = k;
+      while (b[q] != '"' && b[q] != '\\') {
+        q++;
+      }
+      if (b[q] != '"') {
+        throw GIVE_UP;
+      }
+      int klen = q - k;
+      p = q + 1;
+      expect(p++, ':');
+      int bit;
+      if (is(k, klen, "ts")) {
+        bit = 1;
+        p = string(p);
+        ts = str;
+      } else if (is(k, klen, "level")) {
+        bit = 2;
+        p = string(p);
+        level = str;
+      } else if (is(k, klen, "msg")) {
+        bit = 4;
+        p = string(p);
+        msg = str;
+      } else if (is(k, klen, "caller")) {
+        bit = 8;
+        p = string(p);
+        caller = str;
+      } else if (is(k, klen, "func")) {
+        bit = 16;
+        p = string(p);
+        func = str;
+      } else if (is(k, klen, "logger_names")) {
+        bit = 32;
+        names = new ArrayList<>(1);
+        expect(p++, '[');
+        if (b[p] == ']') {
+          p++;
+        } else {
+          while (true) {
+            p = string(p);
+            names.add(str);
+            if (b[p] == ',') {
+              p++;
+            } else {
+              expect(p++, ']');
+              break;
+            }
+          }
+        }
+      } else if (is(k, klen, "trace")) {
+        bit = 64;
+        p = string(p);
+        trace = str;
+      } else if (is(k, klen, "span")) {
+        bit = 128;
+        p = string(p);
+        span = str;
+      } else if (is(k, klen, "fields")) {
+        bit = 256;
+        if (msg == null || Kind.ofMessage(msg) == null) {
+          throw GIVE_UP; // not (yet) known to be an event: the general path decides
+        }
+        fields = new ArrayList<>(20);
+        p = fields(p, fields);
+      } else {
+        throw GIVE_UP;
+      }
+      if ((seen & bit) != 0) {
+        throw GIVE_UP;
+      }
+      seen |= bit;
+      if (b[p] == ',') {
+        p++;
+        continue;
+      }
+      expect(p++, '}');
+      break;
+    }
+    if (p != end) {
+      throw GIVE_UP;
+    }
+    Kind kind = Kind.ofMessage(msg);
+    if (kind == null || ts == null || level == null || fields == null) {
+      throw GIVE_UP;
+    }
+    return new Parsed(
+        kind,
+        new Envelope(ts, level, caller, func, names == null ? List.of() : names, trace, span),
+        fields,
+        msg);
+  }
+
+  private int fields(int p, List<Field> out) {
+    expect(p++, '{');
+    if (b[p] == '}') {
+      return p + 1;
+    }
+    while (true) {
+      p = string(p);
+      String key = str;
+      expect(p++, ':');
+      p = value(key, p, out);
+      if (b[p] == ',') {
+        p++;
+        continue;
+      }
+      expect(p++, '}');
+      return p;
+    }
+  }
+
+  private int value(String key, int p, List<Field> out) {
+    byte c = b[p];
+    switch (key) {
+      case "Time":
+        if (c == '"') {
+          p = string(p);
+          out.add(new Field(key, new Value.Time(str)));
+          return p;
+        }
+        break;
+      case "Diff":
+      case "AdditionalFields":
+        if (c == 'n') {
+          p = literal(p, "null");
+          out.add(new Field(key, Value.Raw.NIL));
+          return p;
+        }
+        {
+          int e = skip(p);
+          out.add(new Field(key, new Value.Raw(text(p, e))));
+          return e;
+        }
+      case "actor":
+        if (c == '{') {
+          int e = skip(p);
+          Value.Actor a = actor(p);
+          out.add(new Field(key, a != null ? a : new Value.Raw(text(p, e))));
+          return e;
+        }
+        break;
+      default:
+        break;
+    }
+    switch (c) {
+      case '"' -> {
+        p = string(p);
+        out.add(new Field(key, new Value.Str(str)));
+        return p;
+      }
+      case 't' -> {
+        p = literal(p, "true");
+        out.add(new Field(key, new Value.Bool(true)));
+        return p;
+      }
+      case 'f' -> {
+        p = literal(p, "false");
+        out.add(new Field(key, new Value.Bool(false)));
+        return p;
+      }
+      case 'n' -> {
+        p = literal(p, "null");
+        out.add(new Field(key, Value.Null.INSTANCE));
+        return p;
+      }
+      case '{', '[' -> {
+        int e = skip(p);
+        out.add(new Field(key, new Value.Raw(text(p, e))));
+        return e;
+      }
+      default -> {
+        int e = number(p);
+        out.add(new Field(key, new Value.Num(text(p, e))));
+        return e;
+      }
+    }
+  }
+
+  /** The actor object at {@code p} (already validated by {@link #skip}), or null when unusual. */
+  private Value.Actor actor(int p) {
+    p++;
+    String id = null;
+    String email = null;
+    String username = null;
+    if (b[p] == '}') {
+      return null;
+    }
+    while (true) {
+      p = string(p);
+      String k = str;
+      p++; // ':'
+      if (b[p] != '"') {
+        return null;
+      }
+      p = string(p);
+      switch (k) {
+        case "id" -> id = str;
+        case "email" -> email = str;
+        case "username" -> username = str;
+        default -> {
+          return null;
+        }
+      }
+      if (b[p] == ',') {
+        p++;
+        continue;
+      }
+      break;
+    }
+    return id != null && email != null && username != null
+        ? new Value.Actor(id, email, username)
+        : null;
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  /** The last string read by {@link #string}. */
+  private String str;
+
+  /** Reads the string literal at {@code p} into {@link #str}; returns the index after it. */
+  private int string(int p) {
+    expect(p, '"');
+    int s = p + 1;
+    int q = s;
+    boolean ascii = true;
+    while (true) {
+      byte c = b[q];
+      if (c == '"') {
+        str =
+            ascii ? new String(b, s, q - s, StandardCharsets.ISO_8859_1) : Utf8.decode(b, s, q - s);
+        return q + 1;
+      }
+      if (c == '\\') {
+        return escaped(s, q);
+      }
+      if (c >= 0 && c < 0x20) {
+        throw GIVE_UP; // Jackson refuses raw control characters
+      }
+      if (c < 0) {
+        ascii = false;
+      }
+      q++;
+    }
+  }
+
+  /** The rest of a string with escapes, from {@code q} (a backslash); text starts at {@code s}. */
+  private int escaped(int s, int q) {
+    sb.setLength(0);
+    sb.append(Utf8.decode(b, s, q - s));
+    int run = q;
+    while (true) {
+      byte c = b[q];
+      if (c == '"') {
+        appendRun(run, q);
+        str = sb.toString();
+        return q + 1;
+      }
+      if (c >= 0 && c < 0x20) {
+        throw GIVE_UP;
+      }
+      if (c != '\\') {
+        q++;
+        continue;
+      }
+      appendRun(run, q);
+      byte e = b[q + 1];
+      q += 2;
+      switch (e) {
+        case '"' -> sb.append('"');
+        case '\\' -> sb.append('\\');
+        case '/' -> sb.append('/');
+        case 'b' -> sb.append('\b');
+        case 'f' -> sb.append('\f');
+        case 'n' -> sb.append('\n');
+        case 'r' -> sb.append('\r');
+        case 't' -> sb.append('\t');
+        case 'u' -> {
+          int v = 0;
+          for (int i = 0; i < 4; i++) {
+            int h = Character.digit(b[q + i], 16);
+            if (h < 0) {
+              throw GIVE_UP;
+            }
+            v = (v << 4) | h;
+          }
+          sb.append((char) v);
+          q += 4;
+        }
+        default -> throw GIVE_UP;
+      }
+      run = q;
+    }
+  }
+
+  private void appendRun(int from, int to) {
+    if (to > from) {
+      boolean ascii = true;
+      for (int i = from; i < to; i++) {
+        if (b[i] < 0) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        for (int i = from; i < to; i++) {
+          sb.append((char) b[i]);
+        }
+      } else {
+        sb.append(Utf8.decode(b, from, to - from));
+      }
+    }
+  }
+
+  /** Validates the JSON value at {@code p} (any kind) and returns the index after it. */
+  private int skip(int p) {
+    byte c = b[p];
+    switch (c) {
+      case '"' -> {
+        return skipString(p);
+      }
+      case '{' -> {
+        p++;
+        if (b[p] == '}') {
+          return p + 1;
+        }
+        while (true) {
+          p = skipString(p);
+          expect(p++, ':');
+          p = skip(p);
+          if (b[p] == ',') {
+            p++;
+            continue;
+          }
+          expect(p, '}');
+          return p + 1;
+        }
+      }
+      case '[' -> {
+        p++;
+        if (b[p] == ']') {
+          return p + 1;
+        }
+        while (true) {
+          p = skip(p);
+          if (b[p] == ',') {
+            p++;
+            continue;
+          }
+          expect(p, ']');
+          return p + 1;
+        }
+      }
+      case 't' -> {
+        return literal(p, "true");
+      }
+      case 'f' -> {
+        return literal(p, "false");
+      }
+      case 'n' -> {
+        return literal(p, "null");
+      }
+      default -> {
+        return number(p);
+      }
+    }
+  }
+
+  private int skipString(int p) {
+    expect(p, '"');
+    p++;
+    while (true) {
+      byte c = b[p];
+      if (c == '"') {
+        return p + 1;
+      }
+      if (c >= 0 && c < 0x20) {
+        throw GIVE_UP;
+      }
+      if (c == '\\') {
+        byte e = b[p + 1];
+        if (e == 'u') {
+          for (int i = 2; i < 6; i++) {
+            if (Character.digit(b[p + i], 16) < 0) {
+              throw GIVE_UP;
+            }
+          }
+          p += 6;
+          continue;
+        }
+        if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r'
+            && e != 't') {
+          throw GIVE_UP;
+        }
+        p += 2;
+        continue;
+      }
+      p++;
+    }
+  }
+
+  /** A JSON number: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
+  private int number(int p) {
+    if (b[p] == '-') {
+      p++;
+    }
+    if (b[p] == '0') {
+      p++;
+    } else if (b[p] >= '1' && b[p] <= '9') {
+      while (p < end && b[p] >= '0' && b[p] <= '9') {
+        p++;
+      }
+    } else {
+      throw GIVE_UP;
+    }
+    if (p < end && b[p] == '.') {
+      p = digits(p + 1);
+    }
+    if (p < end && (b[p] == 'e' || b[p] == 'E')) {
+      p++;
+      if (b[p] == '+' || b[p] == '-') {
+        p++;
+      }
+      p = digits(p);
+    }
+    if (p < end && b[p] >= '0' && b[p] <= '9') {
+      throw GIVE_UP; // a leading zero followed by digits
+    }
+    return p;
+  }
+
+  private int digits(int p) {
+    int s = p;
+    while (p < end && b[p] >= '0' && b[p] <= '9') {
+      p++;
+    }
+    if (p == s) {
+      throw GIVE_UP;
+    }
+    return p;
+  }
+
+  private int literal(int p, String lit) {
+    for (int i = 0; i < lit.length(); i++) {
+      if (b[p + i] != lit.charAt(i)) {
+        throw GIVE_UP;
+      }
+    }
+    return p + lit.length();
+  }
+
+  private String text(int from, int to) {
+    return Utf8.decode(b, from, to - from);
+  }
+
+  private void expect(int p, char c) {
+    if (p >= end || b[p] != c) {
+      throw GIVE_UP;
+    }
+  }
+
+  private boolean is(int k, int len, String key) {
+    if (len != key.length()) {
+      return false;
+    }
+    for (int i = 0; i < len; i++) {
+      if (b[k + i] != key.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
