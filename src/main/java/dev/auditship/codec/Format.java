@@ -23,6 +23,17 @@ public interface Format {
    */
   void write(Event event, ByteBuf out);
 
+  /**
+   * The record for {@code event} as an array the caller may keep and nobody changes; written
+   * through {@code scratch}. A format may return an array it shares with the event (the json format
+   * returns the input line when it already is the record), so callers never write into it.
+   */
+  default byte[] record(Event event, ByteBuf scratch) {
+    scratch.reset();
+    write(event, scratch);
+    return scratch.toByteArray();
+  }
+
   /** The record for {@code event} as a new string (tests, the CLI, error messages). */
   default String format(Event event) {
     ByteBuf b = new ByteBuf(1024);

@@ -88,6 +88,12 @@ public final class JsonFormat implements Format {
     render(event, out);
   }
 
+  @Override
+  public byte[] record(Event event, ByteBuf scratch) {
+    byte[] line = event.jsonLine();
+    return line != null ? line : Format.super.record(event, scratch);
+  }
+
   /** Renders the line from the event's values (never the copied input line). */
   void render(Event event, ByteBuf out) {
     Envelope env = event.envelope();

@@ -165,8 +165,15 @@ final class JsonLineScanner {
       return p + 1;
     }
     while (true) {
-      p = string(p);
-      String key = str;
+      String key;
+      int known = knownKey(p);
+      if (known >= 0) {
+        key = KEYS[known];
+        p += KEY_BYTES[known].length + 2;
+      } else {
+        p = string(p);
+        key = str;
+      }
       expect(p++, ':');
       p = value(key, p, out);
       if (b[p] == ',') {
@@ -214,7 +221,7 @@ final class JsonLineScanner {
     switch (c) {
       case '"' -> {
         p = string(p);
-        out.add(new Field(key, new Value.Str(str)));
+        out.add(new Field(key, strValue()));
         return p;
       }
       case 't' -> {
@@ -281,35 +288,117 @@ final class JsonLineScanner {
         : null;
   }
 
+  /** Every field name Coder prints, so that field keys are shared constants, not new strings. */
+  private static final String[] KEYS;
+
+  private static final byte[][] KEY_BYTES;
+
+  static {
+    java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+    keys.add("request_id");
+    for (Kind k : Kind.values()) {
+      keys.addAll(k.fields());
+    }
+    KEYS = keys.toArray(new String[0]);
+    KEY_BYTES = new byte[KEYS.length][];
+    for (int i = 0; i < KEYS.length; i++) {
+      KEY_BYTES[i] = KEYS[i].getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
+  /**
+   * Where the last known key was found: fields come in Coder's order, so the next is likely next.
+   */
+  private int keyHint;
+
+  /** The index in {@link #KEYS} of the quoted key at {@code p}, or -1. */
+  private int knownKey(int p) {
+    if (b[p] != '"') {
+      return -1;
+    }
+    int n = KEYS.length;
+    for (int i = 0; i < n; i++) {
+      int k = (keyHint + i) % n;
+      byte[] kb = KEY_BYTES[k];
+      int e = p + 1 + kb.length;
+      if (e < end && b[e] == '"' && java.util.Arrays.equals(b, p + 1, e, kb, 0, kb.length)) {
+        keyHint = k + 1;
+        return k;
+      }
+    }
+    return -1;
+  }
+
   // ---------------------------------------------------------------- tokens
 
   /** The last string read by {@link #string}. */
   private String str;
+
+  /** Byte classes for the string scan: bits the formats care about, and where to stop. */
+  private static final byte[] CLASS = new byte[256];
+
+  private static final int HTML = 1; // < > &: Go's JSON encoder escapes them
+  private static final int NOT_BARE = 2; // space, DEL: slog's human quote() quotes the value
+  private static final int NON_ASCII = 4;
+  private static final int STOP = 8; // '"', backslash, control characters
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      CLASS[c] = STOP;
+    }
+    CLASS['"'] = STOP;
+    CLASS['\\'] = STOP;
+    CLASS['<'] = HTML;
+    CLASS['>'] = HTML;
+    CLASS['&'] = HTML;
+    CLASS[' '] = NOT_BARE;
+    CLASS[0x7F] = NOT_BARE;
+    for (int c = 0x80; c < 0x100; c++) {
+      CLASS[c] = NON_ASCII;
+    }
+  }
+
+  /**
+   * How the formats must treat {@link #str}, when the scan could tell (ASCII without escapes): the
+   * {@link #HTML} and {@link #NOT_BARE} bits; -1 when the string must be classified by its text.
+   */
+  private int strClass;
 
   /** Reads the string literal at {@code p} into {@link #str}; returns the index after it. */
   private int string(int p) {
     expect(p, '"');
     int s = p + 1;
     int q = s;
-    boolean ascii = true;
-    while (true) {
-      byte c = b[q];
-      if (c == '"') {
-        str =
-            ascii ? new String(b, s, q - s, StandardCharsets.ISO_8859_1) : Utf8.decode(b, s, q - s);
-        return q + 1;
-      }
-      if (c == '\\') {
-        return escaped(s, q);
-      }
-      if (c >= 0 && c < 0x20) {
-        throw GIVE_UP; // Jackson refuses raw control characters
-      }
-      if (c < 0) {
-        ascii = false;
-      }
+    int acc = 0;
+    int k;
+    while ((k = CLASS[b[q] & 0xFF]) < STOP) {
+      acc |= k;
       q++;
     }
+    byte c = b[q];
+    if (c == '"') {
+      if ((acc & NON_ASCII) == 0) {
+        str = new String(b, s, q - s, StandardCharsets.ISO_8859_1);
+        strClass = q == s ? acc | NOT_BARE : acc;
+      } else {
+        str = Utf8.decode(b, s, q - s);
+        strClass = -1;
+      }
+      return q + 1;
+    }
+    if (c == '\\') {
+      strClass = -1;
+      return escaped(s, q);
+    }
+    throw GIVE_UP; // a raw control character: Jackson refuses it
+  }
+
+  /** The current string as a value, classified by the scan when it could. */
+  private Value.Str strValue() {
+    int c = strClass;
+    return c < 0
+        ? new Value.Str(str)
+        : Value.Str.classified(str, (c & HTML) == 0, (c & NOT_BARE) == 0, false);
   }
 
   /** The rest of a string with escapes, from {@code q} (a backslash); text starts at {@code s}. */

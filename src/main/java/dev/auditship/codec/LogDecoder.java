@@ -38,10 +38,25 @@ public final class LogDecoder {
   }
 
   /**
-   * Decodes one slog JSON line on its own, without the multi-line state of a stream: for stores
-   * that keep an event as its JSON line (the spool) and rebuild it later. The JSON format writes
-   * the result back byte for byte. The returned record has line number 0.
+   * Decodes one slog JSON line (its UTF-8 bytes) on its own, without the multi-line state of a
+   * stream and without feeding this decoder's consumer: for stores that keep an event as its JSON
+   * line (the spool) and rebuild it later. The JSON format writes the result back byte for byte.
+   * The returned record has line number 0.
    */
+  public Decoded decodeJsonLine(byte[] line) {
+    JsonLineDecoder.Result r = json.decode(line, 0, line.length);
+    if (r == null) {
+      return decodeJsonLine(Utf8.decode(line, 0, line.length));
+    }
+    if (r.event() != null) {
+      return new Decoded.Ok(r.event(), 0);
+    }
+    return r.skip()
+        ? new Decoded.Skipped(0)
+        : new Decoded.Rejected(0, r.reject(), Utf8.decode(line, 0, line.length));
+  }
+
+  /** Decodes one slog JSON line on its own, as {@link #decodeJsonLine(byte[])}. */
   public static Decoded decodeJsonLine(String line) {
     JsonLineDecoder.Result r = new JsonLineDecoder().decode(line);
     if (r.event() != null) {

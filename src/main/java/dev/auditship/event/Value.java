@@ -44,6 +44,27 @@ public sealed interface Value {
       this.flags = Texts.classify(value);
     }
 
+    private Str(String value, byte flags) {
+      this.value = value;
+      this.flags = flags;
+    }
+
+    /**
+     * A string a decoder has already classified while scanning it (it saw every character), so the
+     * text is not scanned a second time. A wrong {@code true} breaks the output; a wrong {@code
+     * false} only costs speed.
+     */
+    public static Str classified(
+        String value, boolean jsonSafe, boolean humanBare, boolean hasNewline) {
+      java.util.Objects.requireNonNull(value, "value");
+      return new Str(
+          value,
+          (byte)
+              ((jsonSafe ? JSON_SAFE : 0)
+                  | (humanBare ? HUMAN_BARE : 0)
+                  | (hasNewline ? NEWLINE : 0)));
+    }
+
     public String value() {
       return value;
     }

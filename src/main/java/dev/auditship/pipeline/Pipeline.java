@@ -5,6 +5,7 @@ import dev.auditship.filter.EventFilter;
 import dev.auditship.sink.Record;
 import dev.auditship.sink.SinkStats;
 import dev.auditship.source.Source;
+import dev.auditship.text.ByteBuf;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -172,17 +173,16 @@ public final class Pipeline {
 
   private static void deliverTo(SinkRuntime s, List<Event> events) throws InterruptedException {
     List<Record> records = new ArrayList<>(events.size());
-    StringBuilder sb = new StringBuilder(2048);
+    ByteBuf scratch = s.scratch();
     long filtered = 0;
     for (Event e : events) {
       if (!s.filter().matches(e)) {
         filtered++;
         continue;
       }
-      sb.setLength(0);
-      s.format().append(e, sb);
-      records.add(new Record(e, sb.toString()));
+      records.add(new Record(e, s.format().record(e, scratch)));
     }
+    scratch.trim(SinkRuntime.SCRATCH_KEEP);
     if (filtered > 0) {
       s.target().stats().filtered.addAndGet(filtered);
       LOG.debug("Events filtered out. sink={} count={}", s.name(), filtered);

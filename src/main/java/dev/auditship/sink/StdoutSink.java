@@ -1,6 +1,5 @@
 package dev.auditship.sink;
 
-import dev.auditship.text.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +30,7 @@ public final class StdoutSink implements Sink {
   public Outcome send(List<Record> batch) {
     buf.reset();
     for (Record r : batch) {
-      Utf8.encodeTo(r.text(), buf);
+      buf.write(r.bytes(), 0, r.bytes().length);
       buf.write('\n');
     }
     try {

@@ -50,13 +50,28 @@ final class Spool implements AutoCloseable {
 
   /** A record to append: its text and its event's JSON line, as UTF-8 bytes. */
   record Pending(byte[] text, byte[] json) {
+    /** A record that is its event's slog JSON line: stored once ({@link Frame#SHARED}). */
+    static Pending shared(byte[] line) {
+      return new Pending(line, null);
+    }
+
     long size() {
-      return Frame.size(text.length, json.length);
+      return Frame.size(text.length, json == null ? 0 : json.length);
     }
   }
 
   /** A record read back. */
-  record Entry(long seq, long appendedAt, long size, String text, String json) {}
+  record Entry(long seq, long appendedAt, long size, byte[] record, byte[] eventJson) {
+    /** The record as text. */
+    String text() {
+      return Utf8.decode(record, 0, record.length);
+    }
+
+    /** The event's slog JSON line as text. */
+    String json() {
+      return Utf8.decode(eventJson, 0, eventJson.length);
+    }
+  }
 
   /**
    * Records read in one go from one segment, and where they end (for {@link #ack}).
@@ -646,13 +661,17 @@ final class Spool implements AutoCloseable {
   private static Entry entry(Frame.Valid v, byte[] p) {
     ByteBuffer b = ByteBuffer.wrap(p);
     int textLen = b.getInt(16);
+    if (textLen == Frame.SHARED) {
+      byte[] line = java.util.Arrays.copyOfRange(p, Frame.FIXED, p.length);
+      return new Entry(v.seq(), v.appendedAt(), v.size(), line, line);
+    }
     int jsonOff = Frame.FIXED + textLen;
     return new Entry(
         v.seq(),
         v.appendedAt(),
         v.size(),
-        Utf8.decode(p, Frame.FIXED, textLen),
-        Utf8.decode(p, jsonOff, p.length - jsonOff));
+        java.util.Arrays.copyOfRange(p, Frame.FIXED, jsonOff),
+        java.util.Arrays.copyOfRange(p, jsonOff, p.length));
   }
 
   private Segment after(Segment s) {

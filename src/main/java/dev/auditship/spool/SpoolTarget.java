@@ -9,11 +9,12 @@ import dev.auditship.sink.Delivery;
 import dev.auditship.sink.Record;
 import dev.auditship.sink.SinkStats;
 import dev.auditship.sink.Target;
-import dev.auditship.text.Utf8;
+import dev.auditship.text.ByteBuf;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -174,7 +175,7 @@ public final class SpoolTarget implements Target {
     checkFailure();
     List<Spool.Pending> pending = new ArrayList<>(records.size());
     for (Record r : records) {
-      pending.add(new Spool.Pending(Utf8.encode(r.text()), Utf8.encode(json.format(r.event()))));
+      pending.add(pending(r));
     }
     int i = 0;
     boolean dropped = false;
@@ -338,6 +339,25 @@ public final class SpoolTarget implements Target {
     }
   }
 
+  private final ByteBuf scratch = new ByteBuf(4096);
+
+  /** Rebuilds spooled events; the drainer thread's. */
+  private final LogDecoder reader = new LogDecoder(d -> {});
+
+  /**
+   * What the spool stores for {@code r}: the record once when it is its event's slog JSON line (the
+   * json format), else the record and the event's JSON line.
+   */
+  private Spool.Pending pending(Record r) {
+    byte[] text = r.bytes();
+    if (text == r.event().jsonLine()) {
+      return Spool.Pending.shared(text);
+    }
+    byte[] event = json.record(r.event(), scratch);
+    scratch.trim(256 * 1024);
+    return Arrays.equals(text, event) ? Spool.Pending.shared(text) : new Spool.Pending(text, event);
+  }
+
   private void deliverBatch(Spool.Batch b) throws InterruptedException, IOException {
     long cutoff = config.expires() ? clock.millis() - config.maxAge().toMillis() : Long.MIN_VALUE;
     List<Record> records = new ArrayList<>(b.entries().size());
@@ -348,14 +368,14 @@ public final class SpoolTarget implements Target {
         expired++;
         continue;
       }
-      Decoded d = LogDecoder.decodeJsonLine(e.json());
+      Decoded d = reader.decodeJsonLine(e.eventJson());
       if (!(d instanceof Decoded.Ok ok)) {
         String why =
             d instanceof Decoded.Rejected r ? r.reason() : "not an audit or connection event";
         spool.quarantineRecord(e, "the stored event does not decode: " + why);
         continue;
       }
-      records.add(new Record(ok.event(), e.text()));
+      records.add(new Record(ok.event(), e.record()));
       if (oldest < 0) {
         oldest = e.appendedAt();
       }

@@ -557,4 +557,55 @@ public final class GoText {
       appendQuoted(out, s);
     }
   }
+
+  /**
+   * {@link #appendJsonString(ByteBuf, String)} of the text UTF-8 bytes {@code b[off, off+len)}
+   * stand for ({@link Utf8#decode}), written straight from the bytes.
+   */
+  public static void appendJsonString(ByteBuf out, byte[] b, int off, int len) {
+    out.put('"');
+    int end = off + len;
+    int start = off;
+    for (int i = off; i < end; ) {
+      int c = b[i];
+      if (c >= 0) {
+        if (!JSON_ESCAPE[c]) {
+          i++;
+          continue;
+        }
+        out.put(b, start, i - start);
+        switch (c) {
+          case '"' -> out.put('\\').put('"');
+          case '\\' -> out.put('\\').put('\\');
+          case '\n' -> out.put('\\').put('n');
+          case '\r' -> out.put('\\').put('r');
+          case '\t' -> out.put('\\').put('t');
+          case '\b' -> out.put('\\').put('b');
+          case '\f' -> out.put('\\').put('f');
+          default -> unicodeEscape(out, c);
+        }
+        i++;
+        start = i;
+        continue;
+      }
+      int n = Utf8.sequence(b, i, end);
+      if (n == 0) {
+        out.put(b, start, i - start).ascii("\\ufffd");
+        i++;
+        start = i;
+      } else if (n == 3
+          && (b[i] & 0xFF) == 0xE2
+          && (b[i + 1] & 0xFF) == 0x80
+          && ((b[i + 2] & 0xFF) == 0xA8 || (b[i + 2] & 0xFF) == 0xA9)) {
+        out.put(b, start, i - start);
+        unicodeEscape(out, (b[i + 2] & 0xFF) == 0xA8 ? 0x2028 : 0x2029);
+        i += 3;
+        start = i;
+      } else {
+        i += n;
+      }
+    }
+    out.put(b, start, end - start);
+    out.put('"');
+  }
 }

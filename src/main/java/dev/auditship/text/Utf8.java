@@ -129,4 +129,69 @@ public final class Utf8 {
       }
     }
   }
+
+  /**
+   * Length of the valid UTF-8 sequence starting at the non-ASCII byte {@code b[i]} (2 to 4), or 0
+   * when {@link #decode} would turn that byte into a surrogate escape.
+   */
+  public static int sequence(byte[] b, int i, int end) {
+    int c = b[i] & 0xFF;
+    int need;
+    int cp;
+    int min;
+    if (c >= 0xC2 && c <= 0xDF) {
+      need = 1;
+      cp = c & 0x1F;
+      min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      need = 2;
+      cp = c & 0x0F;
+      min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      need = 3;
+      cp = c & 0x07;
+      min = 0x10000;
+    } else {
+      return 0;
+    }
+    if (i + need >= end) {
+      return 0;
+    }
+    for (int k = 1; k <= need; k++) {
+      int cc = b[i + k] & 0xFF;
+      if ((cc & 0xC0) != 0x80) {
+        return 0;
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return 0;
+    }
+    return need + 1;
+  }
+
+  /**
+   * Appends UTF-8 {@code b[off, off+len)} with every byte that is not valid UTF-8 written as the
+   * JSON escape {@code \ufffd}: what Go's encoder writes for it, and what keeps a JSON body valid
+   * UTF-8 (RFC 8259 §8.1) when the bytes sit inside JSON strings.
+   */
+  public static void appendSanitizedJson(ByteBuf out, byte[] b, int off, int len) {
+    int end = off + len;
+    int start = off;
+    for (int i = off; i < end; ) {
+      if (b[i] >= 0) {
+        i++;
+        continue;
+      }
+      int n = sequence(b, i, end);
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+      out.put(b, start, i - start).ascii("\\ufffd");
+      i++;
+      start = i;
+    }
+    out.put(b, start, end - start);
+  }
 }

@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Decode throughput of Coder log lines (JSON and human) into events, one thread.
- * docs/benchmarks.md.
+ * Decode throughput of Coder log lines (JSON and human, as the UTF-8 bytes a source reads) into
+ * events, one thread. docs/benchmarks.md.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -30,7 +30,7 @@ public class DecodeBench {
   @Param({"json", "human"})
   String input;
 
-  private String[] lines;
+  private byte[][] lines;
   private LogDecoder decoder;
   private Decoded last;
   private long n;
@@ -43,13 +43,15 @@ public class DecodeBench {
             .map(g -> input.equals("json") ? g.json() : g.human())
             .map(String::strip)
             .filter(l -> !l.contains("\n"))
-            .toArray(String[]::new);
+            .map(l -> l.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .toArray(byte[][]::new);
     decoder = new LogDecoder(d -> last = d);
   }
 
   @Benchmark
   public Object decode() {
-    decoder.line(++n, lines[(int) (n % lines.length)]);
+    byte[] line = lines[(int) (++n % lines.length)];
+    decoder.line(n, line, 0, line.length);
     return last;
   }
 }
