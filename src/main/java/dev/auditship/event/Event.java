@@ -23,6 +23,9 @@ public final class Event {
   private final List<Field> fields;
   private final byte[] jsonLine;
 
+  /** {@link #weight()}, once computed (0 before: a benign race recomputes the same value). */
+  private int weight;
+
   public Event(Kind kind, Envelope envelope, List<Field> fields) {
     this(kind, envelope, fields, null);
   }
@@ -88,6 +91,37 @@ public final class Event {
    */
   public byte[] jsonLine() {
     return jsonLine;
+  }
+
+  /**
+   * About how many bytes of heap the event holds (its text, the kept line, object overhead): what
+   * queues and batches count against their byte limits. An estimate, computed once.
+   */
+  public int weight() {
+    int w = weight;
+    if (w == 0) {
+      long sum = 256 + (jsonLine == null ? 0 : jsonLine.length + 16);
+      for (int i = 0, n = fields.size(); i < n; i++) {
+        Field f = fields.get(i);
+        sum += 72 + f.key().length() + valueChars(f.value());
+      }
+      w = (int) Math.min(Integer.MAX_VALUE, sum);
+      weight = w;
+    }
+    return w;
+  }
+
+  private static long valueChars(Value v) {
+    if (v instanceof Value.Str s) {
+      return 2L * s.value().length();
+    }
+    if (v instanceof Value.Raw r) {
+      return r.json() == null ? 0 : 2L * r.json().length();
+    }
+    if (v instanceof Value.Actor a) {
+      return 2L * (a.id().length() + a.email().length() + a.username().length()) + 64;
+    }
+    return 16;
   }
 
   /** The same event with another envelope. */

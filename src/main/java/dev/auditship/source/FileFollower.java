@@ -94,6 +94,9 @@ public final class FileFollower implements Source {
   private boolean waitingLogged;
   private List<Event> out = new ArrayList<>();
 
+  /** Weight of the events in {@link #out} ({@link Source#BATCH_BYTES}). */
+  private long outBytes;
+
   private FileFollower(
       Path path, Path checkpointFile, boolean startAtEnd, Duration pollInterval, Rejects rejects) {
     this.path = path;
@@ -143,6 +146,7 @@ public final class FileFollower implements Source {
   @Override
   public Batch next(int max, Duration linger) throws IOException, InterruptedException {
     out = new ArrayList<>();
+    outBytes = 0;
     long start = System.nanoTime();
     long lingerDeadline = -1;
     while (true) {
@@ -173,6 +177,7 @@ public final class FileFollower implements Source {
     }
     List<Event> events = out;
     out = new ArrayList<>();
+    outBytes = 0;
     return new Batch(events, new Position(position()));
   }
 
@@ -254,6 +259,7 @@ public final class FileFollower implements Source {
     if (d instanceof Decoded.Ok ok) {
       stats.events.incrementAndGet();
       out.add(ok.event());
+      outBytes += ok.event().weight();
     } else if (d instanceof Decoded.Skipped) {
       stats.skipped.incrementAndGet();
     } else if (d instanceof Decoded.Rejected r) {
@@ -284,7 +290,7 @@ public final class FileFollower implements Source {
   private boolean readLines(int max) throws IOException {
     OpenFile f = current;
     boolean progressed = false;
-    while (out.size() < max) {
+    while (out.size() < max && outBytes < Source.BATCH_BYTES) {
       long len = f.raf.length();
       if (f.pos >= len) {
         return progressed;
@@ -298,7 +304,7 @@ public final class FileFollower implements Source {
       }
       long base = f.pos;
       int start = 0;
-      for (int i = 0; i < n && out.size() < max; i++) {
+      for (int i = 0; i < n && out.size() < max && outBytes < Source.BATCH_BYTES; i++) {
         if (buf[i] != '\n') {
           continue;
         }

@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +34,14 @@ public final class StreamSource implements Source {
   private final InputStream in;
   private final Rejects rejects;
   private final SourceStats stats = new SourceStats();
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8192);
+
+  /**
+   * Events decoded ahead, bounded in bytes ({@link dev.auditship.event.Event#weight()}): the reader
+   * runs at most this far ahead of the pipeline (docs/operations.md, "Sizing").
+   */
+  static final long READ_AHEAD_BYTES = 8L * 1024 * 1024;
+
+  private final ByteBoundedQueue<Object> queue = new ByteBoundedQueue<>(READ_AHEAD_BYTES);
   private final Thread reader;
   private volatile boolean ended;
 
@@ -105,7 +110,7 @@ public final class StreamSource implements Source {
 
   private void put(Object o) {
     try {
-      queue.put(o);
+      queue.put(o, o instanceof Event e ? e.weight() : 0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -130,7 +135,8 @@ public final class StreamSource implements Source {
       return events.isEmpty() ? null : new Batch(events, null);
     }
     long deadline = System.nanoTime() + linger.toNanos();
-    while (events.size() < max) {
+    long weight = events.get(0).weight();
+    while (events.size() < max && weight < BATCH_BYTES) {
       Object o = queue.poll();
       if (o == null) {
         long left = deadline - System.nanoTime();
@@ -152,6 +158,7 @@ public final class StreamSource implements Source {
       if (!accept(o, events)) {
         break;
       }
+      weight += events.get(events.size() - 1).weight();
     }
     return new Batch(events, null);
   }

@@ -579,6 +579,12 @@ final class Spool implements AutoCloseable {
   // ---------------------------------------------------------------- reader
 
   /**
+   * Most bytes of records one {@link #read} returns, whatever {@code max} says: what the drainer
+   * holds in memory (docs/operations.md, "Sizing"). A larger single record is still read alone.
+   */
+  static final long READ_BYTES = 4L * 1024 * 1024;
+
+  /**
    * Reads up to {@code max} records from the read position (within one segment), waiting up to
    * {@code waitNanos} for some; {@code null} when none came or the spool closed. Reader thread
    * only.
@@ -624,10 +630,12 @@ final class Spool implements AutoCloseable {
     List<Entry> entries = new ArrayList<>(Math.min(max, 1024));
     long pos = start;
     long lost = 0;
-    while (pos < end && entries.size() < max) {
+    long readBytes = 0;
+    while (pos < end && entries.size() < max && readBytes < READ_BYTES) {
       Frame.Check c = Frame.check(seg.handle, pos, end);
       if (c instanceof Frame.Valid v && v.seq() > lastReadSeq) {
         entries.add(entry(v, Frame.payload(seg.handle, v)));
+        readBytes += v.size();
         lastReadSeq = v.seq();
         pos = v.end();
         continue;
