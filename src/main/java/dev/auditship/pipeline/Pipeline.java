@@ -2,8 +2,8 @@ package dev.auditship.pipeline;
 
 import dev.auditship.event.Event;
 import dev.auditship.filter.EventFilter;
-import dev.auditship.sink.Record;
-import dev.auditship.sink.SinkStats;
+import dev.auditship.metrics.SinkStats;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Source;
 import dev.auditship.text.ByteBuf;
 import java.io.IOException;
@@ -172,7 +172,7 @@ public final class Pipeline {
   }
 
   private static void deliverTo(SinkRuntime s, List<Event> events) throws InterruptedException {
-    List<Record> records = new ArrayList<>(events.size());
+    List<SinkRecord> records = new ArrayList<>(events.size());
     ByteBuf scratch = s.scratch();
     long filtered = 0;
     for (Event e : events) {
@@ -180,7 +180,7 @@ public final class Pipeline {
         filtered++;
         continue;
       }
-      records.add(new Record(e, s.format().record(e, scratch)));
+      records.add(new SinkRecord(e, s.format().record(e, scratch)));
     }
     scratch.trim(SinkRuntime.SCRATCH_KEEP);
     if (filtered > 0) {

@@ -27,9 +27,9 @@ public final class StdoutSink implements Sink {
   }
 
   @Override
-  public Outcome send(List<Record> batch) {
+  public Outcome send(List<SinkRecord> batch) {
     buf.reset();
-    for (Record r : batch) {
+    for (SinkRecord r : batch) {
       buf.write(r.bytes(), 0, r.bytes().length);
       buf.write('\n');
     }

@@ -4,6 +4,7 @@ import dev.auditship.codec.Decoded;
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.event.Event;
 import dev.auditship.event.Kind;
+import dev.auditship.metrics.SourceStats;
 import dev.auditship.source.ApiCheckpoint.Delta;
 import dev.auditship.source.ApiJson.J;
 import dev.auditship.source.ApiJson.Obj;

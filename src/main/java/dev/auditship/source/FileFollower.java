@@ -3,6 +3,7 @@ package dev.auditship.source;
 import dev.auditship.codec.Decoded;
 import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
+import dev.auditship.metrics.SourceStats;
 import dev.auditship.text.Utf8;
 import java.io.EOFException;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.auditship.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.auditship.registry.Registry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,7 @@ class ConfigLoaderTest {
   private static final Map<String, String> ENV = Map.of("HOME_DIR", "/srv", "EMPTY", "");
 
   static ConfigLoader.Result load(String yaml) {
-    return new ConfigLoader(ENV::get).load(yaml, new Problems("c.yaml"));
+    return new ConfigLoader(ENV::get, Registry.standard()).load(yaml, new Problems("c.yaml"));
   }
 
   static List<String> problems(String yaml) {

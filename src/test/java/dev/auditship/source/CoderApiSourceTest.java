@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.HumanFormat;
 import dev.auditship.codec.JsonFormat;
-import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.Secret;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.event.Event;
 import dev.auditship.event.Kind;
 import dev.auditship.io.NdjsonFile;
@@ -93,7 +93,7 @@ class CoderApiSourceTest {
           new CoderApiSource(
               s,
               new CoderApiClient(
-                  coder.endpoint(), token, Duration.ofSeconds(5), CoderApiSourceConfig.Tls.DEFAULT),
+                  coder.endpoint(), token, Duration.ofSeconds(5), TlsSettings.DEFAULT),
               new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()));
       opened.add(src);
       return src;

@@ -3,8 +3,8 @@ package dev.auditship.sink.file;
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.Units;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
 import dev.auditship.sink.Sink;
+import dev.auditship.sink.SinkRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -139,7 +139,7 @@ public final class FileSink implements Sink {
   }
 
   @Override
-  public Outcome send(List<Record> batch) {
+  public Outcome send(List<SinkRecord> batch) {
     if (batch.isEmpty()) {
       return Outcome.delivered();
     }
@@ -153,7 +153,7 @@ public final class FileSink implements Sink {
         tidy();
       }
       long max = config.maxBytes();
-      for (Record r : batch) {
+      for (SinkRecord r : batch) {
         byte[] b = r.bytes();
         long before = size + pending.size();
         if (max > 0 && before > 0 && before + b.length + 1 > max) {

@@ -1,7 +1,7 @@
 package dev.auditship.sink.hec;
 
 import dev.auditship.event.Event;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoText;
 import dev.auditship.text.GoTime;
@@ -90,7 +90,7 @@ final class HecEncoder {
   }
 
   /** The envelope of {@code r} as UTF-8. */
-  byte[] encode(Record r) {
+  byte[] encode(SinkRecord r) {
     ByteBuf b = new ByteBuf(r.size() + 256);
     encode(r, b);
     return b.toByteArray();
@@ -100,7 +100,7 @@ final class HecEncoder {
    * Appends the envelope of {@code r} to {@code out}: the fixed metadata comes pre-rendered, the
    * record's bytes are copied once (a json record embedded as it is, any other as a JSON string).
    */
-  void encode(Record r, ByteBuf out) {
+  void encode(SinkRecord r, ByteBuf out) {
     String time = time(r.event());
     boolean audit = r.event().kind() == dev.auditship.event.Kind.AUDIT;
     if (time != null) {

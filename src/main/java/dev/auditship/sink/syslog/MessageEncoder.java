@@ -3,7 +3,7 @@ package dev.auditship.sink.syslog;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Event;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.text.GoTime;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +80,7 @@ final class MessageEncoder {
     this.maxBytes = maxBytes;
   }
 
-  Encoded encode(Record r) {
+  Encoded encode(SinkRecord r) {
     Event e = r.event();
     byte[] body = escape(r.bytes());
     byte[] prefix = prefix(e, protocol == Protocol.RFC5424 && sdId != null);

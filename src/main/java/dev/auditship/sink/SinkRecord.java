@@ -12,14 +12,14 @@ import java.util.Objects;
  *     changed once made: it may be the event's own input line ({@link Event#jsonLine()}) shared by
  *     every json sink, so nobody writes into it.
  */
-public record Record(Event event, byte[] bytes) {
-  public Record {
+public record SinkRecord(Event event, byte[] bytes) {
+  public SinkRecord {
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(bytes, "bytes");
   }
 
   /** A record from text (tests, the API source's paths that build text). */
-  public Record(Event event, String text) {
+  public SinkRecord(Event event, String text) {
     this(event, Utf8.encode(Objects.requireNonNull(text, "text")));
   }
 
