@@ -14,7 +14,7 @@ import java.util.Set;
  * releases printed fewer fields.
  */
 public final class EventChecks {
-  private static final Set<String> UUIDS =
+  static final Set<String> UUIDS =
       Set.of(
           "ID",
           "UserID",
@@ -23,10 +23,10 @@ public final class EventChecks {
           "RequestID",
           "WorkspaceOwnerID",
           "WorkspaceID");
-  private static final Set<String> NULLABLE_UUIDS = Set.of("ConnectionID");
-  private static final Set<String> AUDIT_STRINGS =
+  static final Set<String> NULLABLE_UUIDS = Set.of("ConnectionID");
+  static final Set<String> AUDIT_STRINGS =
       Set.of("Ip", "UserAgent", "ResourceType", "ResourceTarget", "Action", "ResourceIcon");
-  private static final Set<String> CONNECTION_STRINGS =
+  static final Set<String> CONNECTION_STRINGS =
       Set.of(
           "WorkspaceName",
           "AgentName",

@@ -42,6 +42,7 @@ final class JsonLineDecoder {
     }
   }
 
+  private final LazyLineScanner lazyScanner = new LazyLineScanner();
   private final JsonLineScanner scanner = new JsonLineScanner();
   private final JsonFormat canonical = new JsonFormat(EnvelopeDefaults.CODER);
   private final ByteBuf rendered = new ByteBuf(2048);
@@ -58,6 +59,16 @@ final class JsonLineDecoder {
   Result decode(byte[] b, int off, int len) {
     if (!mayClaim(b, off, len)) {
       return Result.SKIP;
+    }
+    LazyLineScanner.Result lazy = lazyScanner.scan(b, off, len);
+    if (lazy != null) {
+      Event ev =
+          new Event(
+              lazy.kind(),
+              lazy.envelope(),
+              new LineFields(lazy.line(), lazy.index(), lazy.count(), lazy.extraKeys()),
+              lazy.canonical() ? lazy.line() : null);
+      return new Result(ev, false, null);
     }
     JsonLineScanner.Parsed p = scanner.scan(b, off, len);
     if (p == null) {

@@ -185,6 +185,26 @@ final class JsonLineScanner {
     }
   }
 
+  /** The string literal starting at {@code p} in {@code bytes}, decoded. */
+  String stringAt(byte[] bytes, int end, int p) {
+    this.b = bytes;
+    this.end = end;
+    string(p);
+    return str;
+  }
+
+  /**
+   * The value of field {@code key} whose token starts at {@code p} in {@code bytes} (which ends at
+   * {@code end}), decoded as {@link #scan} would: for lazily decoded events.
+   */
+  Value valueAt(byte[] bytes, int end, String key, int p) {
+    this.b = bytes;
+    this.end = end;
+    List<Field> one = new ArrayList<>(1);
+    value(key, p, one);
+    return one.get(0).value();
+  }
+
   private int value(String key, int p, List<Field> out) {
     byte c = b[p];
     switch (key) {
@@ -289,9 +309,9 @@ final class JsonLineScanner {
   }
 
   /** Every field name Coder prints, so that field keys are shared constants, not new strings. */
-  private static final String[] KEYS;
+  static final String[] KEYS;
 
-  private static final byte[][] KEY_BYTES;
+  static final byte[][] KEY_BYTES;
 
   static {
     java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();

@@ -20,7 +20,15 @@ import java.util.Objects;
 public final class Event {
   private final Kind kind;
   private final Envelope envelope;
-  private final List<Field> fields;
+
+  /**
+   * The fields, or {@code null} until {@link #lazy} decoded them. Set at most once with an
+   * immutable list of immutable values, so a racy first read only decodes twice: publication is
+   * safe through the list's final fields.
+   */
+  private List<Field> fields;
+
+  private final LazyFields lazy;
   private final byte[] jsonLine;
 
   /** {@link #weight()}, once computed (0 before: a benign race recomputes the same value). */
@@ -41,6 +49,18 @@ public final class Event {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.envelope = Objects.requireNonNull(envelope, "envelope");
     this.fields = List.copyOf(fields);
+    this.lazy = null;
+    this.jsonLine = jsonLine;
+  }
+
+  /**
+   * An event whose fields are decoded on first use ({@link LazyFields}); a decoder that checked the
+   * line already made sure they decode and pass its checks.
+   */
+  public Event(Kind kind, Envelope envelope, LazyFields fields, byte[] jsonLine) {
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.envelope = Objects.requireNonNull(envelope, "envelope");
+    this.lazy = Objects.requireNonNull(fields, "fields");
     this.jsonLine = jsonLine;
   }
 
@@ -53,11 +73,20 @@ public final class Event {
   }
 
   public List<Field> fields() {
-    return fields;
+    List<Field> f = fields;
+    if (f == null) {
+      f = List.copyOf(lazy.fields());
+      fields = f;
+    }
+    return f;
   }
 
   /** The value of field {@code key}, or {@code null} when the event does not have it. */
   public Value get(String key) {
+    List<Field> fields = this.fields;
+    if (fields == null) {
+      return lazy.get(key);
+    }
     for (int i = 0, n = fields.size(); i < n; i++) {
       Field f = fields.get(i);
       if (f.key().equals(key)) {
@@ -99,7 +128,12 @@ public final class Event {
    */
   public int weight() {
     int w = weight;
+    if (w == 0 && fields == null) {
+      w = 256 + 3 * lazy.size() + (jsonLine == null || lazy.size() == 0 ? 0 : 16);
+      weight = w;
+    }
     if (w == 0) {
+      List<Field> fields = this.fields;
       long sum = 256 + (jsonLine == null ? 0 : jsonLine.length + 16);
       for (int i = 0, n = fields.size(); i < n; i++) {
         Field f = fields.get(i);
@@ -126,7 +160,7 @@ public final class Event {
 
   /** The same event with another envelope. */
   public Event withEnvelope(Envelope env) {
-    return new Event(kind, env, fields);
+    return new Event(kind, env, fields());
   }
 
   @Override
@@ -134,12 +168,12 @@ public final class Event {
     return o instanceof Event e
         && e.kind == kind
         && e.envelope.equals(envelope)
-        && e.fields.equals(fields);
+        && e.fields().equals(fields());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, envelope, fields);
+    return Objects.hash(kind, envelope, fields());
   }
 
   @Override

@@ -74,10 +74,35 @@ class BytesFirstDecodeTest {
         "}}|}} trailing",
         "}}|}",
         "\"fields\":{|\"fields\":{\"\u001b\":1,",
+        "\"fields\":{|\"fields\":{\"a<b\":1,",
+        "\"fields\":{|\"fields\":{\"a\\u003cb\":[1,{\"x\":\"\\u003C\"}],",
+        "\"fields\":{|\"fields\":{\"k\":\"a\\/b\",\"j\":\"\\u00e9\\ufffd\\u0007\\u0008\",",
+        "\"Diff\":{}|\"Diff\":\"a<b \\u0041\"",
+        "\"Diff\":{}|\"Diff\":[\"\u2028\",{}]",
+        "\"Diff\":{}|\"Diff\":null",
+        "\"Diff\":{}|\"Diff\":12.5",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"\\u2028 \\u003c \\u0026 \\u001f\"",
+        "\"logger_names\":[\"coderd\"]|\"logger_names\":[]",
+        "\"logger_names\":[\"coderd\"],|",
+        "\"caller\":\"/home/runner/work/coder/coder/enterprise/audit/backends/slog.go:36\",|",
+        "\"level\":\"INFO\",|",
+        "{\"ts\":\"2025-07-03T07:12:44.390512107Z\",|{\"level\":\"INFO\",\"ts\":\"2025-07-03T07:12:44.390512107Z\",",
+        "\"actor\":{\"id\":\"6dea5f8c-ecec-4cf0-a5bd-bc2c63af2efa\",|\"actor\":{\"x\":\"y\",\"id\":\"6dea5f8c-ecec-4cf0-a5bd-bc2c63af2efa\",",
+        "\"ResourceID\":\"ca5647e0-ef50-4202-a246-717e04447380\"|\"ResourceID\":\"CA5647E0-EF50-4202-A246-717E04447380\"",
+        "\"ResourceID\":\"ca5647e0-ef50-4202-a246-717e04447380\"|\"ResourceID\":\"\\u0063a5647e0-ef50-4202-a246-717e04447380\"",
+        "\"StatusCode\":200|\"StatusCode\":-12345678901",
+        "\"StatusCode\":200|\"StatusCode\":null",
+        "\"Time\":\"2025-07-03T07:12:44.381926Z\"|\"Time\":\"2025-07-03T07:12:44\\u002e381926Z\"",
+        "\"RequestID\":|\"request_id\":\"r\",\"x y\":\"\u00e9\u2028\",\"RequestID\":",
       })
   void linesOffTheFastPathMeanWhatTheTextPathSays(String edit) {
     String[] e = edit.split("\\|", -1);
-    String line = e.length == 1 ? LINE.replace("{\"ts\":", e[0]) : LINE.replace(e[0], e[1]);
+    String line =
+        e.length == 1
+            ? LINE.replace("{\"ts\":", e[0])
+            : LINE.replaceFirst(
+                java.util.regex.Pattern.quote(e[0]),
+                java.util.regex.Matcher.quoteReplacement(e[1]));
     assertThat(line).isNotEqualTo(LINE);
     List<Decoded> bytes = Golden.decodeAll(line + "\n");
     assertThat(bytes).isEqualTo(Golden.decodeAllText(line + "\n"));
