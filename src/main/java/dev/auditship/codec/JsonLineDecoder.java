@@ -66,7 +66,13 @@ final class JsonLineDecoder {
           new Event(
               lazy.kind(),
               lazy.envelope(),
-              new LineFields(lazy.line(), lazy.index(), lazy.count(), lazy.extraKeys()),
+              new LineFields(
+                  lazy.line(),
+                  lazy.index(),
+                  lazy.count(),
+                  lazy.extraKeys(),
+                  lazy.id(),
+                  lazy.time()),
               lazy.canonical() ? lazy.line() : null);
       return new Result(ev, false, null);
     }

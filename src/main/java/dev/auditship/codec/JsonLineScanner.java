@@ -27,7 +27,7 @@ final class JsonLineScanner {
 
   private byte[] b;
   private int end;
-  private final StringBuilder sb = new StringBuilder(256);
+  private StringBuilder sb;
 
   /** What the scan found; {@code kind == null} means "not an audit or connection event". */
   record Parsed(Kind kind, Envelope envelope, List<Field> fields, String msg) {}
@@ -423,6 +423,9 @@ final class JsonLineScanner {
 
   /** The rest of a string with escapes, from {@code q} (a backslash); text starts at {@code s}. */
   private int escaped(int s, int q) {
+    if (sb == null) {
+      sb = new StringBuilder(256);
+    }
     sb.setLength(0);
     sb.append(Utf8.decode(b, s, q - s));
     int run = q;

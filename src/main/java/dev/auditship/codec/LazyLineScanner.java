@@ -40,6 +40,8 @@ final class LazyLineScanner {
       int[] index,
       int count,
       String[] extraKeys,
+      String id,
+      String time,
       boolean canonical) {}
 
   private static final int HTML = 1;
@@ -258,13 +260,20 @@ final class LazyLineScanner {
         Arrays.copyOf(index, count * SLOTS),
         count,
         extra == null ? null : extra.toArray(new String[0]),
+        id,
+        time,
         canon);
   }
 
+  /** The first ID and Time of the line being scanned. */
+  private String id;
+
+  private String time;
+
   private int fields(int p, byte[] checks) {
     expect(p++, '{');
-    boolean id = false;
-    boolean time = false;
+    id = null;
+    time = null;
     if (b[p] == '}') {
       throw GIVE_UP; // no ID: the eager path says so
     }
@@ -291,8 +300,8 @@ final class LazyLineScanner {
       index[count * SLOTS + 1] = p - base;
       count++;
       int check = keyId >= 0 ? checks[keyId] : ANY;
-      if (keyId == ID_KEY) {
-        id = true;
+      if (keyId == ID_KEY && id == null) {
+        id = new String(b, p + 1, 36, StandardCharsets.ISO_8859_1); // checked below (UUID)
       }
       byte c = b[p];
       switch (check) {
@@ -308,10 +317,13 @@ final class LazyLineScanner {
           }
           int s = p + 1;
           p = strToken(p, true);
-          if (!GoTime.isRfc3339(new String(b, s, p - 1 - s, StandardCharsets.ISO_8859_1))) {
+          String t = new String(b, s, p - 1 - s, StandardCharsets.ISO_8859_1);
+          if (!GoTime.isRfc3339(t)) {
             throw GIVE_UP;
           }
-          time = true;
+          if (time == null) {
+            time = t;
+          }
         }
         default -> {
           if (keyId == ACTOR_KEY) {
@@ -325,7 +337,7 @@ final class LazyLineScanner {
         continue;
       }
       expect(p++, '}');
-      if (!id || !time) {
+      if (id == null || time == null) {
         throw GIVE_UP;
       }
       return p;

@@ -19,14 +19,23 @@ final class LineFields implements LazyFields {
   private final String[] extraKeys;
 
   /**
+   * The first {@code ID} and {@code Time}, decoded while the line was checked (sinks read them).
+   */
+  private final Value id;
+
+  private final Value time;
+
+  /**
    * @param index per field, {@link LazyLineScanner#SLOTS} ints: key (index into {@link
    *     JsonLineScanner#KEYS}, or {@code -1 - i} for {@code extraKeys[i]}) and the value's start
    */
-  LineFields(byte[] line, int[] index, int count, String[] extraKeys) {
+  LineFields(byte[] line, int[] index, int count, String[] extraKeys, String id, String time) {
     this.line = line;
     this.index = index;
     this.count = count;
     this.extraKeys = extraKeys;
+    this.id = new Value.Str(id);
+    this.time = new Value.Time(time);
   }
 
   private String key(int i) {
@@ -46,6 +55,12 @@ final class LineFields implements LazyFields {
 
   @Override
   public Value get(String key) {
+    if (key.equals("ID")) {
+      return id;
+    }
+    if (key.equals("Time")) {
+      return time;
+    }
     for (int i = 0; i < count; i++) {
       if (key(i).equals(key)) {
         return new JsonLineScanner()

@@ -178,7 +178,12 @@ public final class Utf8 {
   public static void appendSanitizedJson(ByteBuf out, byte[] b, int off, int len) {
     int end = off + len;
     int start = off;
-    for (int i = off; i < end; ) {
+    int first = firstNonAscii(b, off, end);
+    if (first == end) {
+      out.put(b, off, len);
+      return;
+    }
+    for (int i = first; i < end; ) {
       if (b[i] >= 0) {
         i++;
         continue;
@@ -193,5 +198,26 @@ public final class Utf8 {
       start = i;
     }
     out.put(b, start, end - start);
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** Index of the first byte of {@code b[from, to)} at or above 0x80, or {@code to}. */
+  public static int firstNonAscii(byte[] b, int from, int to) {
+    int i = from;
+    // Eight bytes at a time: a set high bit in any of them means a non-ASCII byte is there.
+    for (; i + 8 <= to; i += 8) {
+      if (((long) LONGS.get(b, i) & 0x8080808080808080L) != 0) {
+        break;
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] < 0) {
+        return i;
+      }
+    }
+    return to;
   }
 }
