@@ -1,12 +1,17 @@
 #!/bin/bash
-# peers.sh EVENTS_FILE JAR [which...]: ships the Coder event lines of EVENTS_FILE (one slog JSON event a line) to a
+# peers.sh EVENTS_FILE LAUNCHER [which...]: ships the Coder event lines of EVENTS_FILE (one slog event a line) to a
 # loopback HEC sink (hec-sink.js here) and to a counting syslog TCP receiver (syslog-sink.js here),
-# with auditship and with the peer shippers that run here (syslog-ng 3.38 http()/syslog(), rsyslog imfile->omfwd).
+# with auditship (through LAUNCHER, the project's bin/auditship, so its JVM flags apply) and with the peer shippers
+# that run here (syslog-ng 3.38 http()/syslog(), rsyslog imfile->omfwd).
 # Prints one line per run: name, seconds from start until the receiver counted N, events/s, peak RSS of the
-# shipper. Needs: node, /opt/peers/syslog-ng (syslog-ng-core + syslog-ng-mod-http unpacked), rsyslogd.
-# which: any of auditship-hec sng-hec auditship-syslog sng-syslog rsyslog-syslog (default: all).
+# shipper. Needs: node, /opt/peers/syslog-ng (syslog-ng-core + syslog-ng-mod-http unpacked), rsyslogd
+# (bench/install-peers.sh installs them).
+# which: any of auditship-hec sng-hec auditship-syslog sng-syslog rsyslog-syslog, and auditship-hec-human /
+# auditship-syslog-human (format: human output) (default: the first five).
+# EVENTS=N: how many events the receivers must count (default: the file's line count; set it for human input,
+# whose multi-line entries span several lines).
 set -u
-EV=$(readlink -f "$1"); launcher=$(readlink -f "$2"); shift 2; N=$(wc -l < "$EV")
+EV=$(readlink -f "$1"); launcher=$(readlink -f "$2"); shift 2; N=${EVENTS:-$(wc -l < "$EV")}
 which=("$@"); [[ ${#which[@]} -eq 0 ]] && which=(auditship-hec sng-hec auditship-syslog sng-syslog rsyslog-syslog)
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -39,9 +44,9 @@ start_hec() { HP=$(port); PORT=$HP HEC_TOKEN=$TOKEN STATS_FILE=$w/hec.stats node
 start_sys() { SP=$(port); SSP=$(port); PORT=$SP STATS_PORT=$SSP node "$here/syslog-sink.js" & sys=$!; pids+=($sys); sleep 0.4; }
 for x in "${which[@]}"; do
   case $x in
-  auditship-hec)
-    start_hec
-    printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data-a"\nsinks:\n  splunk: {type: splunk_hec, endpoint: "http://127.0.0.1:%s", token: "%s", format: json}\n' "$w/events.log" "$w" "$HP" "$TOKEN" > "$w/a.yaml"
+  auditship-hec|auditship-hec-human)
+    start_hec; fmt=json; [[ $x == *-human ]] && fmt=human; rm -rf "$w/data-a"
+    printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data-a"\nsinks:\n  splunk: {type: splunk_hec, endpoint: "http://127.0.0.1:%s", token: "%s", format: %s}\n' "$w/events.log" "$w" "$HP" "$TOKEN" "$fmt" > "$w/a.yaml"
     t0=$(date +%s%N); "$launcher" run --config "$w/a.yaml" >/dev/null 2>"$w/a.err" & p=$!; pids+=($p); rss_of $p "$w/a.rss"
     wait_count "http://127.0.0.1:$HP/stats" events "$N" 300 && report "$x" "$t0" "$w/a.rss"; wait $p; kill $hec ;;
   sng-hec)
@@ -59,9 +64,9 @@ CONF
     t0=$(date +%s%N); LD_LIBRARY_PATH=$SNG/usr/lib/syslog-ng "$SNG/usr/sbin/syslog-ng" -F --no-caps -f "$w/sng-h/c.conf" \
       --module-path="$SNG/usr/lib/syslog-ng/3.38" -R "$w/sng-h/persist" -c "$w/sng-h/ctl" -p "$w/sng-h/pid" >"$w/sng-h/out" 2>&1 & p=$!; pids+=($p); rss_of $p "$w/sng-h.rss"
     wait_count "http://127.0.0.1:$HP/stats" events "$N" 300 && report "$x" "$t0" "$w/sng-h.rss"; kill $p; wait $p 2>/dev/null; kill $hec ;;
-  auditship-syslog)
-    start_sys
-    printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data-s"\nsinks:\n  siem: {type: syslog, endpoint: "tcp://127.0.0.1:%s", format: json}\n' "$w/events.log" "$w" "$SP" > "$w/s.yaml"
+  auditship-syslog|auditship-syslog-human)
+    start_sys; fmt=json; [[ $x == *-human ]] && fmt=human; rm -rf "$w/data-s"
+    printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data-s"\nsinks:\n  siem: {type: syslog, endpoint: "tcp://127.0.0.1:%s", format: %s}\n' "$w/events.log" "$w" "$SP" "$fmt" > "$w/s.yaml"
     t0=$(date +%s%N); "$launcher" run --config "$w/s.yaml" >/dev/null 2>"$w/s.err" & p=$!; pids+=($p); rss_of $p "$w/s.rss"
     wait_count "http://127.0.0.1:$SSP/" messages "$N" 300 && report "$x" "$t0" "$w/s.rss"; wait $p; kill $sys ;;
   sng-syslog)

@@ -10,7 +10,7 @@ import dev.auditship.registry.FormatContext;
 import dev.auditship.registry.Registry;
 import dev.auditship.source.LineReader;
 import dev.auditship.source.StreamSource;
-import dev.auditship.text.Utf8;
+import dev.auditship.text.ByteBuf;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -85,7 +85,7 @@ final class RenderCommand implements Callable<Integer> {
             new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
         dev.auditship.io.NdjsonFile rj =
             rejects == null ? null : new dev.auditship.io.NdjsonFile(rejects)) {
-      StringBuilder sb = new StringBuilder(2048);
+      ByteBuf buf = new ByteBuf(2048);
       IOException[] failure = new IOException[1];
       LogDecoder decoder =
           new LogDecoder(
@@ -93,10 +93,11 @@ final class RenderCommand implements Callable<Integer> {
                 try {
                   if (d instanceof Decoded.Ok ok) {
                     counts[1]++;
-                    sb.setLength(0);
-                    f.append(ok.event(), sb);
-                    sb.append('\n');
-                    out.write(Utf8.encode(sb));
+                    buf.reset();
+                    f.write(ok.event(), buf);
+                    buf.put('\n');
+                    buf.writeTo(out);
+                    buf.trim(1 << 20);
                   } else if (d instanceof Decoded.Skipped) {
                     counts[2]++;
                   } else if (d instanceof Decoded.Rejected r) {
@@ -123,9 +124,8 @@ final class RenderCommand implements Callable<Integer> {
                 }
               });
       LineReader lr = new LineReader(in, StreamSource.MAX_LINE_BYTES);
-      String line;
       long n = 0;
-      while ((line = lr.next()) != null && failure[0] == null) {
+      while (failure[0] == null && lr.read()) {
         n++;
         counts[0]++;
         if (lr.lastTooLong()) {
@@ -140,7 +140,7 @@ final class RenderCommand implements Callable<Integer> {
                   + " bytes skipped");
           continue;
         }
-        decoder.line(n, line);
+        decoder.line(n, lr.bytes(), 0, lr.length());
       }
       decoder.finish();
       if (failure[0] != null) {
