@@ -150,7 +150,11 @@ public final class HumanFormat implements Format {
   private void writeValue(ByteBuf out, Value v) {
     if (v instanceof Value.Str s) {
       if (s.humanBare()) {
-        out.utf8(s.value());
+        if (s.ascii()) {
+          out.ascii(s.value());
+        } else {
+          out.utf8(s.value());
+        }
       } else {
         GoText.appendHumanQuoted(out, s.value());
       }

@@ -174,7 +174,11 @@ public final class JsonFormat implements Format {
   static void writeValue(ByteBuf out, Value v) {
     if (v instanceof Value.Str s) {
       if (s.jsonSafe()) {
-        out.put('"').utf8(s.value()).put('"');
+        if (s.ascii()) {
+          out.put('"').ascii(s.value()).put('"');
+        } else {
+          out.put('"').utf8(s.value()).put('"');
+        }
       } else {
         GoText.appendJsonString(out, s.value());
       }

@@ -418,7 +418,7 @@ final class JsonLineScanner {
     int c = strClass;
     return c < 0
         ? new Value.Str(str)
-        : Value.Str.classified(str, (c & HTML) == 0, (c & NOT_BARE) == 0, false);
+        : Value.Str.classified(str, (c & HTML) == 0, (c & NOT_BARE) == 0, false, true);
   }
 
   /** The rest of a string with escapes, from {@code q} (a backslash); text starts at {@code s}. */

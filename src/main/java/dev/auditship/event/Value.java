@@ -35,6 +35,7 @@ public sealed interface Value {
     private static final byte JSON_SAFE = 1;
     private static final byte HUMAN_BARE = 2;
     private static final byte NEWLINE = 4;
+    private static final byte ASCII = 8;
 
     private final String value;
     private final byte flags;
@@ -55,7 +56,7 @@ public sealed interface Value {
      * false} only costs speed.
      */
     public static Str classified(
-        String value, boolean jsonSafe, boolean humanBare, boolean hasNewline) {
+        String value, boolean jsonSafe, boolean humanBare, boolean hasNewline, boolean ascii) {
       java.util.Objects.requireNonNull(value, "value");
       return new Str(
           value,
@@ -79,6 +80,11 @@ public sealed interface Value {
      */
     public boolean humanBare() {
       return (flags & HUMAN_BARE) != 0;
+    }
+
+    /** True when every character is ASCII (the text is its own UTF-8, one byte a character). */
+    public boolean ascii() {
+      return (flags & ASCII) != 0;
     }
 
     /** True when the text holds a line feed. */
