@@ -21,10 +21,6 @@ import java.util.List;
  * <p>Not thread-safe (one per decoder); allocation is the values themselves.
  */
 final class JsonLineScanner {
-  /** Thrown internally to give up; preallocated, no stack trace. */
-  private static final RuntimeException GIVE_UP =
-      new RuntimeException("not the compact slog shape", null, false, false) {};
-
   private byte[] b;
   private int end;
   private StringBuilder sb;
@@ -42,7 +38,7 @@ final class JsonLineScanner {
     try {
       return object(off);
     } catch (RuntimeException e) {
-      if (e != GIVE_UP && !(e instanceof ArrayIndexOutOfBoundsException)) {
+      if (e != JsonTokens.GIVE_UP && !(e instanceof ArrayIndexOutOfBoundsException)) {
         throw e;
       }
       return null;
@@ -62,7 +58,7 @@ final class JsonLineScanner {
     List<Field> fields = null;
     int seen = 0;
     if (b[p] == '}') {
-      throw GIVE_UP;
+      throw JsonTokens.GIVE_UP;
     }
     while (true) {
       expect(p, '"');
@@ -72,7 +68,7 @@ final class JsonLineScanner {
         q++;
       }
       if (b[q] != '"') {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       int klen = q - k;
       p = q + 1;
@@ -127,15 +123,15 @@ final class JsonLineScanner {
       } else if (is(k, klen, "fields")) {
         bit = 256;
         if (msg == null || Kind.ofMessage(msg) == null) {
-          throw GIVE_UP; // not (yet) known to be an event: the general path decides
+          throw JsonTokens.GIVE_UP; // not (yet) known to be an event: the general path decides
         }
         fields = new ArrayList<>(20);
         p = fields(p, fields);
       } else {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       if ((seen & bit) != 0) {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       seen |= bit;
       if (b[p] == ',') {
@@ -146,11 +142,11 @@ final class JsonLineScanner {
       break;
     }
     if (p != end) {
-      throw GIVE_UP;
+      throw JsonTokens.GIVE_UP;
     }
     Kind kind = Kind.ofMessage(msg);
     if (kind == null || ts == null || level == null || fields == null) {
-      throw GIVE_UP;
+      throw JsonTokens.GIVE_UP;
     }
     return new Parsed(
         kind,
@@ -410,7 +406,7 @@ final class JsonLineScanner {
       strClass = -1;
       return escaped(s, q);
     }
-    throw GIVE_UP; // a raw control character: Jackson refuses it
+    throw JsonTokens.GIVE_UP; // a raw control character: Jackson refuses it
   }
 
   /** The current string as a value, classified by the scan when it could. */
@@ -437,7 +433,7 @@ final class JsonLineScanner {
         return q + 1;
       }
       if (c >= 0 && c < 0x20) {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       if (c != '\\') {
         q++;
@@ -460,14 +456,14 @@ final class JsonLineScanner {
           for (int i = 0; i < 4; i++) {
             int h = Character.digit(b[q + i], 16);
             if (h < 0) {
-              throw GIVE_UP;
+              throw JsonTokens.GIVE_UP;
             }
             v = (v << 4) | h;
           }
           sb.append((char) v);
           q += 4;
         }
-        default -> throw GIVE_UP;
+        default -> throw JsonTokens.GIVE_UP;
       }
       run = q;
     }
@@ -555,14 +551,14 @@ final class JsonLineScanner {
         return p + 1;
       }
       if (c >= 0 && c < 0x20) {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       if (c == '\\') {
         byte e = b[p + 1];
         if (e == 'u') {
           for (int i = 2; i < 6; i++) {
             if (Character.digit(b[p + i], 16) < 0) {
-              throw GIVE_UP;
+              throw JsonTokens.GIVE_UP;
             }
           }
           p += 6;
@@ -570,7 +566,7 @@ final class JsonLineScanner {
         }
         if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r'
             && e != 't') {
-          throw GIVE_UP;
+          throw JsonTokens.GIVE_UP;
         }
         p += 2;
         continue;
@@ -579,75 +575,27 @@ final class JsonLineScanner {
     }
   }
 
-  /** A JSON number: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
-  private int number(int p) {
-    if (b[p] == '-') {
-      p++;
-    }
-    if (b[p] == '0') {
-      p++;
-    } else if (b[p] >= '1' && b[p] <= '9') {
-      while (p < end && b[p] >= '0' && b[p] <= '9') {
-        p++;
-      }
-    } else {
-      throw GIVE_UP;
-    }
-    if (p < end && b[p] == '.') {
-      p = digits(p + 1);
-    }
-    if (p < end && (b[p] == 'e' || b[p] == 'E')) {
-      p++;
-      if (b[p] == '+' || b[p] == '-') {
-        p++;
-      }
-      p = digits(p);
-    }
-    if (p < end && b[p] >= '0' && b[p] <= '9') {
-      throw GIVE_UP; // a leading zero followed by digits
-    }
-    return p;
-  }
-
-  private int digits(int p) {
-    int s = p;
-    while (p < end && b[p] >= '0' && b[p] <= '9') {
-      p++;
-    }
-    if (p == s) {
-      throw GIVE_UP;
-    }
-    return p;
-  }
-
-  private int literal(int p, String lit) {
-    for (int i = 0; i < lit.length(); i++) {
-      if (b[p + i] != lit.charAt(i)) {
-        throw GIVE_UP;
-      }
-    }
-    return p + lit.length();
-  }
-
   private String text(int from, int to) {
     return Utf8.decode(b, from, to - from);
   }
 
-  private void expect(int p, char c) {
-    if (p >= end || b[p] != c) {
-      throw GIVE_UP;
-    }
+  private boolean is(int k, int len, String key) {
+    return len == key.length() && at(k, key);
   }
 
-  private boolean is(int k, int len, String key) {
-    if (len != key.length()) {
-      return false;
-    }
-    for (int i = 0; i < len; i++) {
-      if (b[k + i] != key.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
+  private int number(int p) {
+    return JsonTokens.number(b, p, end);
+  }
+
+  private int literal(int p, String lit) {
+    return JsonTokens.literal(b, p, lit);
+  }
+
+  private void expect(int p, char c) {
+    JsonTokens.expect(b, p, end, c);
+  }
+
+  private boolean at(int p, String s) {
+    return JsonTokens.at(b, p, end, s);
   }
 }

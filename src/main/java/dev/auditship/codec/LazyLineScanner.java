@@ -29,9 +29,6 @@ final class LazyLineScanner {
   /** Ints per field in the index: key, value start. */
   static final int SLOTS = 2;
 
-  private static final RuntimeException GIVE_UP =
-      new RuntimeException("not certain: take the eager path", null, false, false) {};
-
   /** The result: the envelope, the field index over {@code line}, and whether it is canonical. */
   record Result(
       Kind kind,
@@ -133,7 +130,7 @@ final class LazyLineScanner {
     try {
       return object(off);
     } catch (RuntimeException e) {
-      // GIVE_UP, or a token running past the array: either way the eager path decides.
+      // JsonTokens.GIVE_UP, or a token running past the array: either way the eager path decides.
       return null;
     }
   }
@@ -158,7 +155,7 @@ final class LazyLineScanner {
         q++;
       }
       if (b[q] != '"') {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       int klen = q - k;
       p = q + 1;
@@ -216,20 +213,20 @@ final class LazyLineScanner {
         bit = 256;
         fieldsAt = p;
         if (msg == null) {
-          throw GIVE_UP;
+          throw JsonTokens.GIVE_UP;
         }
         Kind kind = Kind.ofMessage(msg);
         if (kind == null) {
-          throw GIVE_UP;
+          throw JsonTokens.GIVE_UP;
         }
         order = kind == Kind.AUDIT ? AUDIT_ORDER : CONNECTION_ORDER;
         keyHint = 0;
         p = fields(p, kind == Kind.AUDIT ? AUDIT_CHECK : CONNECTION_CHECK);
       } else {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       if ((seen & bit) != 0) {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       if (bit < (seen & -seen) || Integer.highestOneBit(seen) > bit) {
         canon = false; // not in slog's key order
@@ -243,14 +240,14 @@ final class LazyLineScanner {
       break;
     }
     if (p != end || fieldsAt < 0 || ts == null || level == null) {
-      throw GIVE_UP;
+      throw JsonTokens.GIVE_UP;
     }
     if ((seen & 0b11111) != 0b11111) {
       canon = false; // caller or func missing: the json format adds the defaults
     }
     Kind kind = Kind.ofMessage(msg);
     if (!GoTime.isRfc3339(ts)) {
-      throw GIVE_UP;
+      throw JsonTokens.GIVE_UP;
     }
     byte[] line = Arrays.copyOfRange(b, base, end);
     return new Result(
@@ -275,7 +272,7 @@ final class LazyLineScanner {
     id = null;
     time = null;
     if (b[p] == '}') {
-      throw GIVE_UP; // no ID: the eager path says so
+      throw JsonTokens.GIVE_UP; // no ID: the eager path says so
     }
     while (true) {
       int keyId = knownKey(p);
@@ -313,13 +310,13 @@ final class LazyLineScanner {
         case ACTOR -> p = actor(p);
         case TIME -> {
           if (c != '"') {
-            throw GIVE_UP;
+            throw JsonTokens.GIVE_UP;
           }
           int s = p + 1;
           p = strToken(p, true);
           String t = new String(b, s, p - 1 - s, StandardCharsets.ISO_8859_1);
           if (!GoTime.isRfc3339(t)) {
-            throw GIVE_UP;
+            throw JsonTokens.GIVE_UP;
           }
           if (time == null) {
             time = t;
@@ -327,7 +324,8 @@ final class LazyLineScanner {
         }
         default -> {
           if (keyId == ACTOR_KEY) {
-            throw GIVE_UP; // an actor in a connection event: rare, the eager path types it
+            throw JsonTokens
+                .GIVE_UP; // an actor in a connection event: rare, the eager path types it
           }
           p = any(p, keyId == DIFF_KEY || keyId == ADDITIONAL_KEY);
         }
@@ -338,7 +336,7 @@ final class LazyLineScanner {
       }
       expect(p++, '}');
       if (id == null || time == null) {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       return p;
     }
@@ -373,16 +371,16 @@ final class LazyLineScanner {
   private int uuid(int p) {
     expect(p, '"');
     if (b[p + 37] != '"') {
-      throw GIVE_UP;
+      throw JsonTokens.GIVE_UP;
     }
     for (int i = 0; i < 36; i++) {
       byte c = b[p + 1 + i];
       if (i == 8 || i == 13 || i == 18 || i == 23) {
         if (c != '-') {
-          throw GIVE_UP;
+          throw JsonTokens.GIVE_UP;
         }
       } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
     }
     return p + 38;
@@ -394,11 +392,11 @@ final class LazyLineScanner {
     int e = number(p);
     int i = b[s] == '-' ? s + 1 : s;
     if (e - i < 1 || e - i > 10) {
-      throw GIVE_UP;
+      throw JsonTokens.GIVE_UP;
     }
     for (int k = i; k < e; k++) {
       if (b[k] < '0' || b[k] > '9') {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
     }
     return e;
@@ -425,10 +423,10 @@ final class LazyLineScanner {
         bit = 4;
         q += 11;
       } else {
-        throw GIVE_UP; // other keys, escapes, white space: the eager path decides
+        throw JsonTokens.GIVE_UP; // other keys, escapes, white space: the eager path decides
       }
       if ((seen & bit) != 0) {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       if (bit < order) {
         canon = false;
@@ -436,7 +434,7 @@ final class LazyLineScanner {
       order = bit;
       seen |= bit;
       if (b[q] != '"') {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       q = strToken(q, true);
       if (b[q] == ',') {
@@ -445,7 +443,7 @@ final class LazyLineScanner {
       }
       expect(q, '}');
       if (seen != 7) {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       return q + 1;
     }
@@ -514,7 +512,7 @@ final class LazyLineScanner {
         return q + 1;
       }
       if (c < 0x20) {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       if (c == '\\') {
         q = escape(q, go);
@@ -565,7 +563,7 @@ final class LazyLineScanner {
           int c = b[q + i];
           int h = Character.digit(c, 16);
           if (h < 0) {
-            throw GIVE_UP;
+            throw JsonTokens.GIVE_UP;
           }
           if (c >= 'A' && c <= 'F') {
             lower = false;
@@ -584,7 +582,7 @@ final class LazyLineScanner {
         }
         return q + 6;
       }
-      default -> throw GIVE_UP;
+      default -> throw JsonTokens.GIVE_UP;
     }
   }
 
@@ -598,7 +596,7 @@ final class LazyLineScanner {
         return q + 1;
       }
       if (c < 0x20) {
-        throw GIVE_UP;
+        throw JsonTokens.GIVE_UP;
       }
       if (c == '\\') {
         q = escape(q, false);
@@ -664,74 +662,6 @@ final class LazyLineScanner {
     };
   }
 
-  /** A JSON number: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
-  private int number(int p) {
-    if (b[p] == '-') {
-      p++;
-    }
-    if (b[p] == '0') {
-      p++;
-    } else if (b[p] >= '1' && b[p] <= '9') {
-      while (p < end && b[p] >= '0' && b[p] <= '9') {
-        p++;
-      }
-    } else {
-      throw GIVE_UP;
-    }
-    if (p < end && b[p] == '.') {
-      p = digits(p + 1);
-    }
-    if (p < end && (b[p] == 'e' || b[p] == 'E')) {
-      p++;
-      if (b[p] == '+' || b[p] == '-') {
-        p++;
-      }
-      p = digits(p);
-    }
-    if (p < end && b[p] >= '0' && b[p] <= '9') {
-      throw GIVE_UP;
-    }
-    return p;
-  }
-
-  private int digits(int p) {
-    int s = p;
-    while (p < end && b[p] >= '0' && b[p] <= '9') {
-      p++;
-    }
-    if (p == s) {
-      throw GIVE_UP;
-    }
-    return p;
-  }
-
-  private int literal(int p, String lit) {
-    for (int i = 0; i < lit.length(); i++) {
-      if (b[p + i] != lit.charAt(i)) {
-        throw GIVE_UP;
-      }
-    }
-    return p + lit.length();
-  }
-
-  private void expect(int p, char c) {
-    if (p >= end || b[p] != c) {
-      throw GIVE_UP;
-    }
-  }
-
-  private boolean at(int p, String s) {
-    if (p + s.length() > end) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (b[p + i] != s.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private boolean is(int k, int len, String key) {
     return len == key.length() && at(k, key);
   }
@@ -789,5 +719,21 @@ final class LazyLineScanner {
       }
     }
     return true;
+  }
+
+  private int number(int p) {
+    return JsonTokens.number(b, p, end);
+  }
+
+  private int literal(int p, String lit) {
+    return JsonTokens.literal(b, p, lit);
+  }
+
+  private void expect(int p, char c) {
+    JsonTokens.expect(b, p, end, c);
+  }
+
+  private boolean at(int p, String s) {
+    return JsonTokens.at(b, p, end, s);
   }
 }

@@ -30,51 +30,18 @@ public final class Utf8 {
         i++;
         continue;
       }
-      int need;
-      int cp;
-      int min;
-      if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-        cp = c & 0x1F;
-        min = 0x80;
-      } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        cp = c & 0x0F;
-        min = 0x800;
-      } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        cp = c & 0x07;
-        min = 0x10000;
-      } else {
+      int n = sequence(b, i, end);
+      if (n == 0) {
         sb.append((char) (0xDC00 + c));
         i++;
         continue;
       }
-      boolean ok = true;
-      {
-        for (int k = 1; k <= need; k++) {
-          if (i + k >= end) {
-            ok = false;
-            break;
-          }
-          int cc = b[i + k] & 0xFF;
-          if ((cc & 0xC0) != 0x80) {
-            ok = false;
-            break;
-          }
-          cp = (cp << 6) | (cc & 0x3F);
-        }
-      }
-      if (ok && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) {
-        ok = false;
-      }
-      if (!ok) {
-        sb.append((char) (0xDC00 + c));
-        i++;
-        continue;
+      int cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+      for (int k = 1; k < n; k++) {
+        cp = (cp << 6) | (b[i + k] & 0x3F);
       }
       sb.appendCodePoint(cp);
-      i += need + 1;
+      i += n;
     }
     return sb.toString();
   }
