@@ -57,9 +57,7 @@ public final class LineReader {
       }
       any = true;
       int start = pos;
-      while (pos < end && buf[pos] != '\n') {
-        pos++;
-      }
+      pos = Utf8.indexOf(buf, pos, end, (byte) '\n');
       append(start, pos);
       offset += pos - start;
       if (pos < end) {

@@ -187,4 +187,25 @@ public final class Utf8 {
     }
     return to;
   }
+
+  /**
+   * Index of the first byte {@code c} in {@code b[from, to)}, or {@code to}; eight bytes a step.
+   */
+  public static int indexOf(byte[] b, int from, int to, byte c) {
+    long pattern = (c & 0xFFL) * 0x0101010101010101L;
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ pattern;
+      // A zero byte in x is a match (the classic "has zero byte" test).
+      if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) {
+        break;
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return to;
+  }
 }

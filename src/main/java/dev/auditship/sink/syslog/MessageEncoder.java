@@ -105,7 +105,7 @@ final class MessageEncoder {
 
   /** Everything before MSG, escaped for the framing, with the BOM when configured. */
   private byte[] prefix(Event e, boolean withSd) {
-    StringBuilder sb = new StringBuilder(160);
+    StringBuilder sb = new StringBuilder(384);
     sb.append('<').append(priority.of(e)).append('>');
     if (protocol == Protocol.RFC3164) {
       OffsetDateTime t = time(e);
