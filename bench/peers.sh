@@ -32,10 +32,13 @@ wait_count() { # url field N deadline_s
     sleep 0.05
   done
 }
-report() { # name start_ns rss_file
-  local end=$(date +%s%N); local s=$(echo "scale=3; ($end - $2)/1000000000" | bc)
+cpu_of() { # pid: user+system CPU seconds the process (all its threads) used so far
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo "?"
+}
+report() { # name start_ns rss_file pid
+  local end=$(date +%s%N); local cpu=$(cpu_of "$4"); local s=$(echo "scale=3; ($end - $2)/1000000000" | bc)
   local rss=$(cat "$3" 2>/dev/null || echo "?")
-  printf '%-18s %7s s  %9.0f ev/s  %6.1f MB/s  peak RSS %s MB\n' "$1" "$s" "$(echo "$N / $s" | bc -l)" "$(echo "$bytes / $s / 1000000" | bc -l)" "$rss"
+  printf '%-22s %7s s  %9.0f ev/s  %6.1f MB/s  peak RSS %s MB  cpu %s s\n' "$1" "$s" "$(echo "$N / $s" | bc -l)" "$(echo "$bytes / $s / 1000000" | bc -l)" "$rss" "$cpu"
 }
 rss_of() { # pid outfile: samples VmHWM until the process ends
   ( m=0; while [[ -r /proc/$1/status ]]; do v=$(awk '/VmHWM/{print int($2/1024)}' /proc/$1/status 2>/dev/null); [[ -n $v && $v -gt $m ]] && m=$v && echo $m > "$2"; sleep 0.1; done ) &
@@ -48,7 +51,7 @@ for x in "${which[@]}"; do
     start_hec; fmt=json; [[ $x == *-human ]] && fmt=human; rm -rf "$w/data-a"
     printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data-a"\nsinks:\n  splunk: {type: splunk_hec, endpoint: "http://127.0.0.1:%s", token: "%s", format: %s}\n' "$w/events.log" "$w" "$HP" "$TOKEN" "$fmt" > "$w/a.yaml"
     t0=$(date +%s%N); "$launcher" run --config "$w/a.yaml" >/dev/null 2>"$w/a.err" & p=$!; pids+=($p); rss_of $p "$w/a.rss"
-    wait_count "http://127.0.0.1:$HP/stats" events "$N" 300 && report "$x" "$t0" "$w/a.rss"; wait $p; kill $hec ;;
+    wait_count "http://127.0.0.1:$HP/stats" events "$N" 300 && report "$x" "$t0" "$w/a.rss" "$p"; wait $p; kill $hec ;;
   sng-hec)
     start_hec; mkdir -p "$w/sng-h"
     cat > "$w/sng-h/c.conf" <<CONF
@@ -63,12 +66,12 @@ log { source(s_file); destination(d_hec); flags(flow-control); };
 CONF
     t0=$(date +%s%N); LD_LIBRARY_PATH=$SNG/usr/lib/syslog-ng "$SNG/usr/sbin/syslog-ng" -F --no-caps -f "$w/sng-h/c.conf" \
       --module-path="$SNG/usr/lib/syslog-ng/3.38" -R "$w/sng-h/persist" -c "$w/sng-h/ctl" -p "$w/sng-h/pid" >"$w/sng-h/out" 2>&1 & p=$!; pids+=($p); rss_of $p "$w/sng-h.rss"
-    wait_count "http://127.0.0.1:$HP/stats" events "$N" 300 && report "$x" "$t0" "$w/sng-h.rss"; kill $p; wait $p 2>/dev/null; kill $hec ;;
+    wait_count "http://127.0.0.1:$HP/stats" events "$N" 300 && report "$x" "$t0" "$w/sng-h.rss" "$p"; kill $p; wait $p 2>/dev/null; kill $hec ;;
   auditship-syslog|auditship-syslog-human)
     start_sys; fmt=json; [[ $x == *-human ]] && fmt=human; rm -rf "$w/data-s"
     printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data-s"\nsinks:\n  siem: {type: syslog, endpoint: "tcp://127.0.0.1:%s", format: %s}\n' "$w/events.log" "$w" "$SP" "$fmt" > "$w/s.yaml"
     t0=$(date +%s%N); "$launcher" run --config "$w/s.yaml" >/dev/null 2>"$w/s.err" & p=$!; pids+=($p); rss_of $p "$w/s.rss"
-    wait_count "http://127.0.0.1:$SSP/" messages "$N" 300 && report "$x" "$t0" "$w/s.rss"; wait $p; kill $sys ;;
+    wait_count "http://127.0.0.1:$SSP/" messages "$N" 300 && report "$x" "$t0" "$w/s.rss" "$p"; wait $p; kill $sys ;;
   sng-syslog)
     start_sys; mkdir -p "$w/sng-s"
     cat > "$w/sng-s/c.conf" <<CONF
@@ -80,7 +83,7 @@ log { source(s_file); destination(d_tcp); flags(flow-control); };
 CONF
     t0=$(date +%s%N); LD_LIBRARY_PATH=$SNG/usr/lib/syslog-ng "$SNG/usr/sbin/syslog-ng" -F --no-caps -f "$w/sng-s/c.conf" \
       --module-path="$SNG/usr/lib/syslog-ng/3.38" -R "$w/sng-s/persist" -c "$w/sng-s/ctl" -p "$w/sng-s/pid" >"$w/sng-s/out" 2>&1 & p=$!; pids+=($p); rss_of $p "$w/sng-s.rss"
-    wait_count "http://127.0.0.1:$SSP/" messages "$N" 300 && report "$x" "$t0" "$w/sng-s.rss"; kill $p; wait $p 2>/dev/null; kill $sys ;;
+    wait_count "http://127.0.0.1:$SSP/" messages "$N" 300 && report "$x" "$t0" "$w/sng-s.rss" "$p"; kill $p; wait $p 2>/dev/null; kill $sys ;;
   rsyslog-syslog)
     start_sys; mkdir -p "$w/rs/work"
     cat > "$w/rs/c.conf" <<CONF
@@ -93,6 +96,6 @@ ruleset(name="fwd" queue.type="LinkedList" queue.size="100000") {
 input(type="imfile" file="$w/events.log" tag="coderd" facility="local0" severity="info" ruleset="fwd")
 CONF
     t0=$(date +%s%N); rsyslogd -n -iNONE -f "$w/rs/c.conf" >"$w/rs/out" 2>&1 & p=$!; pids+=($p); rss_of $p "$w/rs.rss"
-    wait_count "http://127.0.0.1:$SSP/" messages "$N" 300 && report "$x" "$t0" "$w/rs.rss"; kill $p; wait $p 2>/dev/null; kill $sys ;;
+    wait_count "http://127.0.0.1:$SSP/" messages "$N" 300 && report "$x" "$t0" "$w/rs.rss" "$p"; kill $p; wait $p 2>/dev/null; kill $sys ;;
   esac
 done

@@ -27,15 +27,17 @@ python3 - "$out" <<'PY'
 import re, sys
 r = {}
 for line in open(sys.argv[1]):
-    m = re.match(r'(\S+)\s+([\d.]+) s\s+(\d+) ev/s\s+([\d.]+) MB/s\s+peak RSS (\S+) MB', line)
+    m = re.match(r'(\S+)\s+([\d.]+) s\s+(\d+) ev/s\s+([\d.]+) MB/s\s+peak RSS (\S+) MB\s+cpu (\S+) s', line)
     if m:
-        r[m.group(1)] = (int(m.group(3)), m.group(5))
+        r[m.group(1)] = (int(m.group(3)), m.group(5), m.group(6))
 def row(path, a, peers):
     if a not in r: return
-    ev, rss = r[a]
-    ratios = ", ".join(f"{ev / r[p][0]:.2f}x {p}" for p in peers if p in r)
-    print(f"| {path} | {ev:,} ev/s, {rss} MB | " + " | ".join(f"{r[p][0]:,} ev/s, {r[p][1]} MB" if p in r else "-" for p in ("sng-hec" if "HEC" in path else "sng-syslog", "rsyslog-syslog")) + f" | {ratios} |")
-print("| path | auditship | syslog-ng | rsyslog | ratio |")
+    ev, rss, cpu = r[a]
+    ratios = ", ".join(f"{ev / r[p][0]:.2f}× {p}" for p in peers if p in r)
+    cols = [p for p in ("sng-hec" if "HEC" in path else "sng-syslog", "rsyslog-syslog")]
+    cells = [f"{r[p][0]:,} ev/s, {r[p][1]} MB, {r[p][2]} s CPU" if p in r and p in peers else "–" for p in cols]
+    print(f"| {path} | {ev:,} ev/s, {rss} MB, {cpu} s CPU | " + " | ".join(cells) + f" | {ratios} |")
+print("| path | auditship (events/s, peak RSS, CPU) | syslog-ng | rsyslog | auditship / peer |")
 print("|---|---|---|---|---|")
 row("file → HEC, json", "auditship-hec", ["sng-hec"])
 row("file → syslog TCP, json", "auditship-syslog", ["sng-syslog", "rsyslog-syslog"])
