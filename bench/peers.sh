@@ -32,16 +32,16 @@ wait_count() { # url field N deadline_s
     sleep 0.05
   done
 }
-cpu_of() { # pid: user+system CPU seconds the process (all its threads) used so far
-  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo "?"
-}
 report() { # name start_ns rss_file pid
-  local end=$(date +%s%N); local cpu=$(cpu_of "$4"); local s=$(echo "scale=3; ($end - $2)/1000000000" | bc)
+  local end=$(date +%s%N); local cpu=$(cpu_of "$4"); [[ $cpu == "?" ]] && cpu=$(cat "$3.cpu" 2>/dev/null || echo "?"); local s=$(echo "scale=3; ($end - $2)/1000000000" | bc)
   local rss=$(cat "$3" 2>/dev/null || echo "?")
   printf '%-22s %7s s  %9.0f ev/s  %6.1f MB/s  peak RSS %s MB  cpu %s s\n' "$1" "$s" "$(echo "$N / $s" | bc -l)" "$(echo "$bytes / $s / 1000000" | bc -l)" "$rss" "$cpu"
 }
-rss_of() { # pid outfile: samples VmHWM until the process ends
-  ( m=0; while [[ -r /proc/$1/status ]]; do v=$(awk '/VmHWM/{print int($2/1024)}' /proc/$1/status 2>/dev/null); [[ -n $v && $v -gt $m ]] && m=$v && echo $m > "$2"; sleep 0.1; done ) &
+cpu_of() { # pid: user+system CPU seconds the process (all its threads) used so far
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo "?"
+}
+rss_of() { # pid outfile: samples VmHWM (and the CPU seconds used, into outfile.cpu) until the process ends
+  ( m=0; while [[ -r /proc/$1/status ]]; do v=$(awk '/VmHWM/{print int($2/1024)}' /proc/$1/status 2>/dev/null); [[ -n $v && $v -gt $m ]] && m=$v && echo $m > "$2"; c=$(cpu_of "$1"); [[ $c != "?" ]] && echo "$c" > "$2.cpu"; sleep 0.1; done ) &
 }
 start_hec() { HP=$(port); PORT=$HP HEC_TOKEN=$TOKEN STATS_FILE=$w/hec.stats node "$here/hec-sink.js" >/dev/null & hec=$!; pids+=($hec); sleep 0.4; }
 start_sys() { SP=$(port); SSP=$(port); PORT=$SP STATS_PORT=$SSP node "$here/syslog-sink.js" & sys=$!; pids+=($sys); sleep 0.4; }
