@@ -14,10 +14,11 @@ import dev.auditship.text.GoTime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Decodes one slog JSON line (reference coder-events.md §4) into an Event. Raw JSON values ({@code
+ * Decodes one slog JSON line (docs/coder-reference.md §4) into an Event. Raw JSON values ({@code
  * Diff}, {@code AdditionalFields}, unknown objects) are kept as the exact text of the line, numbers
  * keep their spelling, and every field keeps its place, so the JSON format writes the line back
  * byte for byte.
@@ -93,8 +94,7 @@ final class JsonLineDecoder {
       rendered.reset();
       canonical.render(ev, rendered);
       if (rendered.contentEquals(0, b, off, len)) {
-        ev =
-            new Event(ev.kind(), env, ev.fields(), java.util.Arrays.copyOfRange(b, off, off + len));
+        ev = new Event(ev.kind(), env, ev.fields(), Arrays.copyOfRange(b, off, off + len));
       }
       rendered.trim(64 * 1024);
     }
@@ -272,8 +272,7 @@ final class JsonLineDecoder {
           String email = null;
           String username = null;
           boolean other = false;
-          JsonToken ft;
-          while ((ft = p.nextToken()) == JsonToken.FIELD_NAME) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
             String k = p.currentName();
             JsonToken vt = p.nextToken();
             if (vt != JsonToken.VALUE_STRING) {

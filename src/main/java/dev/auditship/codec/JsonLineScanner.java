@@ -7,6 +7,8 @@ import dev.auditship.event.Value;
 import dev.auditship.text.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -310,7 +312,7 @@ final class JsonLineScanner {
   static final byte[][] KEY_BYTES;
 
   static {
-    java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+    LinkedHashSet<String> keys = new LinkedHashSet<>();
     keys.add("request_id");
     for (Kind k : Kind.values()) {
       keys.addAll(k.fields());
@@ -337,7 +339,7 @@ final class JsonLineScanner {
       int k = (keyHint + i) % n;
       byte[] kb = KEY_BYTES[k];
       int e = p + 1 + kb.length;
-      if (e < end && b[e] == '"' && java.util.Arrays.equals(b, p + 1, e, kb, 0, kb.length)) {
+      if (e < end && b[e] == '"' && Arrays.equals(b, p + 1, e, kb, 0, kb.length)) {
         keyHint = k + 1;
         return k;
       }

@@ -1,18 +1,17 @@
 package dev.auditship.spool;
 
 import dev.auditship.io.JsonText;
+import dev.auditship.io.OwnerLock;
 import dev.auditship.text.GoTime;
 import dev.auditship.text.Utf8;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -107,8 +106,7 @@ final class Spool implements AutoCloseable {
   private final Options options;
   private final Storage storage;
   private final Clock clock;
-  private final FileChannel lockChannel;
-  private final FileLock fileLock;
+  private final OwnerLock ownerLock;
   private final ReentrantLock mu = new ReentrantLock();
 
   /** Signalled on every append, ack and close. */
@@ -136,40 +134,23 @@ final class Spool implements AutoCloseable {
   private long readOff;
   private long lastReadSeq;
 
-  private Spool(
-      Options options, Storage storage, Clock clock, FileChannel lockChannel, FileLock fileLock) {
+  private Spool(Options options, Storage storage, Clock clock, OwnerLock ownerLock) {
     this.options = options;
     this.storage = storage;
     this.clock = clock;
-    this.lockChannel = lockChannel;
-    this.fileLock = fileLock;
+    this.ownerLock = ownerLock;
   }
 
   /** Opens (creating) the spool in {@code options.dir()}, takes its lock and recovers it. */
   static Spool open(Options options, Storage storage, Clock clock) throws IOException {
     Path dir = options.dir();
     Files.createDirectories(dir);
-    FileChannel ch =
-        FileChannel.open(
-            dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    } catch (IOException e) {
-      ch.close();
-      throw e;
-    }
-    if (lock == null) {
-      ch.close();
-      throw new IOException(
-          "the spool directory "
-              + dir
-              + " is in use by another auditship process or "
-              + "another sink; give each sink its own spool directory");
-    }
-    Spool s = new Spool(options, storage, clock, ch, lock);
+    OwnerLock lock =
+        OwnerLock.acquire(
+            dir.resolve(LOCK_FILE),
+            "the spool directory " + dir,
+            "give each sink its own spool directory");
+    Spool s = new Spool(options, storage, clock, lock);
     try {
       s.recover();
     } catch (IOException | RuntimeException e) {
@@ -373,11 +354,7 @@ final class Spool implements AutoCloseable {
       }
       dst.sync();
     }
-    Files.move(
-        tmp,
-        f,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     storage.syncDirectory(options.dir());
     return storage.open(f, false);
   }
@@ -670,7 +647,7 @@ final class Spool implements AutoCloseable {
     ByteBuffer b = ByteBuffer.wrap(p);
     int textLen = b.getInt(16);
     if (textLen == Frame.SHARED) {
-      byte[] line = java.util.Arrays.copyOfRange(p, Frame.FIXED, p.length);
+      byte[] line = Arrays.copyOfRange(p, Frame.FIXED, p.length);
       return new Entry(v.seq(), v.appendedAt(), v.size(), line, line);
     }
     int jsonOff = Frame.FIXED + textLen;
@@ -678,8 +655,8 @@ final class Spool implements AutoCloseable {
         v.seq(),
         v.appendedAt(),
         v.size(),
-        java.util.Arrays.copyOfRange(p, Frame.FIXED, jsonOff),
-        java.util.Arrays.copyOfRange(p, jsonOff, p.length));
+        Arrays.copyOfRange(p, Frame.FIXED, jsonOff),
+        Arrays.copyOfRange(p, jsonOff, p.length));
   }
 
   private Segment after(Segment s) {
@@ -815,26 +792,6 @@ final class Spool implements AutoCloseable {
     }
   }
 
-  /**
-   * Waits until the spool is empty, closed, or {@code deadlineNanos} ({@link System#nanoTime()})
-   * passes.
-   */
-  boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
-    mu.lockInterruptibly();
-    try {
-      while (!emptyLocked() && !closed) {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        changed.awaitNanos(left);
-      }
-      return emptyLocked();
-    } finally {
-      mu.unlock();
-    }
-  }
-
   /** Wakes every waiter (used when a waiter's condition changed outside the spool). */
   void signal() {
     mu.lock();
@@ -905,15 +862,6 @@ final class Spool implements AutoCloseable {
     return quarantinedRanges.get();
   }
 
-  int segmentCount() {
-    mu.lock();
-    try {
-      return segments.size();
-    } finally {
-      mu.unlock();
-    }
-  }
-
   Path dir() {
     return options.dir();
   }
@@ -944,8 +892,7 @@ final class Spool implements AutoCloseable {
       }
     }
     try {
-      fileLock.release();
-      lockChannel.close();
+      ownerLock.close();
     } catch (IOException e) {
       LOG.debug("Error while releasing the spool lock: {}", e.toString());
     }

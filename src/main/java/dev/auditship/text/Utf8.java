@@ -1,5 +1,11 @@
 package dev.auditship.text;
 
+import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * UTF-8 decoding and encoding that keep invalid bytes. Decoding maps each byte that is not part of
  * a valid UTF-8 sequence to the lone surrogate U+DC00+byte (U+DC80..U+DCFF, "surrogate escape");
@@ -17,7 +23,7 @@ public final class Utf8 {
       i++;
     }
     if (i == end) {
-      return new String(b, off, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+      return new String(b, off, len, StandardCharsets.ISO_8859_1);
     }
     StringBuilder sb = new StringBuilder(len);
     for (int k = off; k < i; k++) {
@@ -60,13 +66,13 @@ public final class Utf8 {
       }
       return out;
     }
-    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream(n + 16);
+    ByteArrayOutputStream bo = new ByteArrayOutputStream(n + 16);
     encodeTo(s, bo);
     return bo.toByteArray();
   }
 
   /** Encodes {@code s} into {@code out}, turning surrogate escapes back into their bytes. */
-  public static void encodeTo(CharSequence s, java.io.ByteArrayOutputStream out) {
+  public static void encodeTo(CharSequence s, ByteArrayOutputStream out) {
     int n = s.length();
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
@@ -167,9 +173,8 @@ public final class Utf8 {
     out.put(b, start, end - start);
   }
 
-  private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Index of the first byte of {@code b[from, to)} at or above 0x80, or {@code to}. */
   public static int firstNonAscii(byte[] b, int from, int to) {

@@ -3,6 +3,7 @@ package dev.auditship.bench;
 import dev.auditship.codec.Decoded;
 import dev.auditship.codec.LogDecoder;
 import dev.auditship.testutil.Golden;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,7 +44,7 @@ public class DecodeBench {
             .map(g -> input.equals("json") ? g.json() : g.human())
             .map(String::strip)
             .filter(l -> !l.contains("\n"))
-            .map(l -> l.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .map(l -> l.getBytes(StandardCharsets.UTF_8))
             .toArray(byte[][]::new);
     decoder = new LogDecoder(d -> last = d);
   }

@@ -8,6 +8,8 @@ import dev.auditship.text.ByteBuf;
 import dev.auditship.text.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -100,9 +102,7 @@ class BytesFirstDecodeTest {
     String line =
         e.length == 1
             ? LINE.replace("{\"ts\":", e[0])
-            : LINE.replaceFirst(
-                java.util.regex.Pattern.quote(e[0]),
-                java.util.regex.Matcher.quoteReplacement(e[1]));
+            : LINE.replaceFirst(Pattern.quote(e[0]), Matcher.quoteReplacement(e[1]));
     assertThat(line).isNotEqualTo(LINE);
     List<Decoded> bytes = Golden.decodeAll(line + "\n");
     assertThat(bytes).isEqualTo(Golden.decodeAllText(line + "\n"));

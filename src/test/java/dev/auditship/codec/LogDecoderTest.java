@@ -3,6 +3,7 @@ package dev.auditship.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.testutil.Golden;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,7 +85,7 @@ class LogDecoderTest {
 
   @Test
   void pendingSinceTellsWhereAHeldEntryStarts() {
-    List<Decoded> out = new java.util.ArrayList<>();
+    List<Decoded> out = new ArrayList<>();
     LogDecoder dec = new LogDecoder(out::add);
     String[] lines = Golden.line("edge_multiline_reason").human().split("\n");
     dec.line(1, LOGIN);

@@ -3,6 +3,7 @@ package dev.auditship.sink.syslog;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Stream framing of one message (RFC 6587 §3.4). */
 final class Framer {
@@ -27,7 +28,7 @@ final class Framer {
         return out;
       }
       case LF -> {
-        byte[] out = java.util.Arrays.copyOf(msg, msg.length + 1);
+        byte[] out = Arrays.copyOf(msg, msg.length + 1);
         out[msg.length] = '\n';
         return out;
       }

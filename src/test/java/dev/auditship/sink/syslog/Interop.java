@@ -7,6 +7,7 @@ import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Value;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.TestEvents;
 import dev.auditship.text.GoTime;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;

@@ -1,8 +1,8 @@
 package dev.auditship.sink.syslog;
 
-import static dev.auditship.sink.syslog.TestEvents.event;
-import static dev.auditship.sink.syslog.TestEvents.with;
-import static dev.auditship.sink.syslog.TestEvents.without;
+import static dev.auditship.testutil.TestEvents.event;
+import static dev.auditship.testutil.TestEvents.with;
+import static dev.auditship.testutil.TestEvents.without;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.config.SyslogSinkConfig.Framing;
@@ -10,6 +10,7 @@ import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Event;
 import dev.auditship.event.Value;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.TestEvents;
 import dev.auditship.text.Utf8;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
