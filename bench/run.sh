@@ -14,6 +14,19 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 java -cp "$CP" dev.auditship.bench.GenerateLog "$W/events.log" "$N" json events-only
 java -cp "$CP" dev.auditship.bench.GenerateLog "$W/events-human.log" "$N" human events-only
+# The class-data sharing archive bin/auditship uses (docs/operations.md): one short training run that loads what a
+# run to HEC and syslog loads.
+head -2000 "$W/events.log" > "$W/train.log"
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+HP=$(port); SP=$(port); SSP=$(port)
+PORT=$HP HEC_TOKEN=t STATS_FILE=$W/train.stats node bench/hec-sink.js >/dev/null & h=$!
+PORT=$SP STATS_PORT=$SSP node bench/syslog-sink.js >/dev/null & s=$!
+sleep 0.4
+printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/train"\nsinks:\n  h: {type: splunk_hec, endpoint: "http://127.0.0.1:%s", token: "t", format: json}\n  s: {type: syslog, endpoint: "tcp://127.0.0.1:%s", format: human}\n' \
+  "$W/train.log" "$W" "$HP" "$SP" > "$W/train.yaml"
+rm -f target/auditship.jsa
+AUDITSHIP_CDS=dump bin/auditship run --config "$W/train.yaml" 2>/dev/null
+kill $h $s
 echo "input: $(wc -l < "$W/events.log") JSON lines, $(stat -c %s "$W/events.log") bytes; human: $(stat -c %s "$W/events-human.log") bytes"
 echo "load before: $(uptime)"
 out=$W/results.txt
