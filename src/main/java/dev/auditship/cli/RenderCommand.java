@@ -1,9 +1,9 @@
 package dev.auditship.cli;
 
+import dev.auditship.codec.EnvelopeDefaults;
+import dev.auditship.codec.Format;
 import dev.auditship.config.FormatOptions;
 import dev.auditship.event.Event;
-import dev.auditship.format.EnvelopeDefaults;
-import dev.auditship.format.Format;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.metrics.SourceStats;
 import dev.auditship.registry.FormatContext;
@@ -11,7 +11,7 @@ import dev.auditship.registry.Registry;
 import dev.auditship.source.Rejects;
 import dev.auditship.source.Source;
 import dev.auditship.source.StreamSource;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.ByteBuf;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -96,16 +96,20 @@ final class RenderCommand implements Callable<Integer> {
                 rejects == null ? null : new NdjsonFile(rejects), Clock.systemUTC(), report);
         StreamSource source = new StreamSource(input, in, rj)) {
       source.start();
-      StringBuilder sb = new StringBuilder(2048);
+      ByteBuf buf = new ByteBuf(64 * 1024);
       Source.Batch batch;
       while ((batch = source.next(1024, Duration.ZERO)) != null) {
         for (Event e : batch.events()) {
-          sb.setLength(0);
-          f.append(e, sb);
-          sb.append('\n');
-          out.write(Utf8.encode(sb));
+          f.write(e, buf);
+          buf.put('\n');
+          if (buf.length() >= 60 * 1024) {
+            buf.writeTo(out);
+            buf.reset();
+            buf.trim(1 << 20);
+          }
         }
       }
+      buf.writeTo(out);
       stats = source.stats();
     }
     err.println("auditship: " + input + ": " + stats.summary());

@@ -1,6 +1,6 @@
 package dev.auditship.config;
 
-import dev.auditship.format.EnvelopeDefaults;
+import dev.auditship.codec.EnvelopeDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.auditship.config;
 
-import dev.auditship.format.EnvelopeDefaults;
+import dev.auditship.codec.EnvelopeDefaults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

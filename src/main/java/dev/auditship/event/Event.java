@@ -20,12 +20,48 @@ import java.util.Objects;
 public final class Event {
   private final Kind kind;
   private final Envelope envelope;
-  private final List<Field> fields;
+
+  /**
+   * The fields, or {@code null} until {@link #lazy} decoded them. Set at most once with an
+   * immutable list of immutable values, so a racy first read only decodes twice: publication is
+   * safe through the list's final fields.
+   */
+  private List<Field> fields;
+
+  private final LazyFields lazy;
+  private final byte[] jsonLine;
+
+  /** {@link #weight()}, once computed (0 before: a benign race recomputes the same value). */
+  private int weight;
 
   public Event(Kind kind, Envelope envelope, List<Field> fields) {
+    this(kind, envelope, fields, null);
+  }
+
+  /**
+   * An event that also keeps the line it was read from.
+   *
+   * @param jsonLine the input line's UTF-8 bytes, only when they are exactly what slog's JSON sink
+   *     prints for this event (the decoder checks that once); {@code null} otherwise. Not copied:
+   *     the caller hands it over and nobody changes it afterwards.
+   */
+  public Event(Kind kind, Envelope envelope, List<Field> fields, byte[] jsonLine) {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.envelope = Objects.requireNonNull(envelope, "envelope");
     this.fields = List.copyOf(fields);
+    this.lazy = null;
+    this.jsonLine = jsonLine;
+  }
+
+  /**
+   * An event whose fields are decoded on first use ({@link LazyFields}); a decoder that checked the
+   * line already made sure they decode and pass its checks.
+   */
+  public Event(Kind kind, Envelope envelope, LazyFields fields, byte[] jsonLine) {
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.envelope = Objects.requireNonNull(envelope, "envelope");
+    this.lazy = Objects.requireNonNull(fields, "fields");
+    this.jsonLine = jsonLine;
   }
 
   public Kind kind() {
@@ -37,11 +73,20 @@ public final class Event {
   }
 
   public List<Field> fields() {
-    return fields;
+    List<Field> f = fields;
+    if (f == null) {
+      f = List.copyOf(lazy.fields());
+      fields = f;
+    }
+    return f;
   }
 
   /** The value of field {@code key}, or {@code null} when the event does not have it. */
   public Value get(String key) {
+    List<Field> fields = this.fields;
+    if (fields == null) {
+      return lazy.get(key);
+    }
     for (int i = 0, n = fields.size(); i < n; i++) {
       Field f = fields.get(i);
       if (f.key().equals(key)) {
@@ -68,17 +113,62 @@ public final class Event {
     return v instanceof Value.Time t ? t.text() : null;
   }
 
+  /**
+   * The slog JSON line of this event as UTF-8 bytes (no newline) when the input line was already
+   * exactly that, else {@code null}. The array is shared: read it, never change it. The json format
+   * copies it instead of rendering, and a sink or spool can store it as the event.
+   */
+  public byte[] jsonLine() {
+    return jsonLine;
+  }
+
+  /**
+   * About how many bytes of heap the event holds (its text, the kept line, object overhead): what
+   * queues and batches count against their byte limits. An estimate, computed once.
+   */
+  public int weight() {
+    int w = weight;
+    if (w == 0 && fields == null) {
+      w = 256 + 3 * lazy.size() + (jsonLine == null || lazy.size() == 0 ? 0 : 16);
+      weight = w;
+    }
+    if (w == 0) {
+      List<Field> fields = this.fields;
+      long sum = 256 + (jsonLine == null ? 0 : jsonLine.length + 16);
+      for (int i = 0, n = fields.size(); i < n; i++) {
+        Field f = fields.get(i);
+        sum += 72 + f.key().length() + valueChars(f.value());
+      }
+      w = (int) Math.min(Integer.MAX_VALUE, sum);
+      weight = w;
+    }
+    return w;
+  }
+
+  private static long valueChars(Value v) {
+    if (v instanceof Value.Str s) {
+      return 2L * s.value().length();
+    }
+    if (v instanceof Value.Raw r) {
+      return r.json() == null ? 0 : 2L * r.json().length();
+    }
+    if (v instanceof Value.Actor a) {
+      return 2L * (a.id().length() + a.email().length() + a.username().length()) + 64;
+    }
+    return 16;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Event e
         && e.kind == kind
         && e.envelope.equals(envelope)
-        && e.fields.equals(fields);
+        && e.fields().equals(fields());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, envelope, fields);
+    return Objects.hash(kind, envelope, fields());
   }
 
   @Override

@@ -14,6 +14,7 @@ final class Texts {
     boolean json = true;
     boolean bare = !s.isEmpty();
     boolean newline = false;
+    boolean ascii = true;
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
@@ -33,11 +34,12 @@ final class Texts {
         }
       } else {
         bare = false;
+        ascii = false;
         if (c == 0x2028 || c == 0x2029 || Character.isSurrogate(c)) {
           json = false;
         }
       }
     }
-    return (byte) ((json ? 1 : 0) | (bare ? 2 : 0) | (newline ? 4 : 0));
+    return (byte) ((json ? 1 : 0) | (bare ? 2 : 0) | (newline ? 4 : 0) | (ascii ? 8 : 0));
   }
 }

@@ -37,6 +37,7 @@ public sealed interface Value {
     private static final byte JSON_SAFE = 1;
     private static final byte HUMAN_BARE = 2;
     private static final byte NEWLINE = 4;
+    private static final byte ASCII = 8;
 
     private final String value;
     private final byte flags;
@@ -44,6 +45,27 @@ public sealed interface Value {
     public Str(String value) {
       this.value = Objects.requireNonNull(value, "value");
       this.flags = Texts.classify(value);
+    }
+
+    private Str(String value, byte flags) {
+      this.value = value;
+      this.flags = flags;
+    }
+
+    /**
+     * A string a decoder has already classified while scanning it (it saw every character), so the
+     * text is not scanned a second time. A wrong {@code true} breaks the output; a wrong {@code
+     * false} only costs speed.
+     */
+    public static Str classified(
+        String value, boolean jsonSafe, boolean humanBare, boolean hasNewline, boolean ascii) {
+      Objects.requireNonNull(value, "value");
+      return new Str(
+          value,
+          (byte)
+              ((jsonSafe ? JSON_SAFE : 0)
+                  | (humanBare ? HUMAN_BARE : 0)
+                  | (hasNewline ? NEWLINE : 0)));
     }
 
     public String value() {
@@ -60,6 +82,11 @@ public sealed interface Value {
      */
     public boolean humanBare() {
       return (flags & HUMAN_BARE) != 0;
+    }
+
+    /** True when every character is ASCII (the text is its own UTF-8, one byte a character). */
+    public boolean ascii() {
+      return (flags & ASCII) != 0;
     }
 
     /** True when the text holds a line feed. */

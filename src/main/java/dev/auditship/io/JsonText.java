@@ -1,7 +1,7 @@
 package dev.auditship.io;
 
-import dev.auditship.format.GoText;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.GoText;
+import dev.auditship.text.Utf8;
 import java.util.Base64;
 
 /**

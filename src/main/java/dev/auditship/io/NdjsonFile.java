@@ -1,7 +1,7 @@
 package dev.auditship.io;
 
 import dev.auditship.config.RetentionConfig;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.Utf8;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;

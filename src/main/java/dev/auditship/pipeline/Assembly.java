@@ -1,5 +1,7 @@
 package dev.auditship.pipeline;
 
+import dev.auditship.codec.Format;
+import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.AuditshipConfig;
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.CoderConfig;
@@ -13,8 +15,6 @@ import dev.auditship.filter.CoderNameResolver;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.filter.NameResolver;
 import dev.auditship.filter.QueryCompiler;
-import dev.auditship.format.Format;
-import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.metrics.Metrics;
 import dev.auditship.metrics.SinkStats;

@@ -6,6 +6,7 @@ import dev.auditship.metrics.SinkState;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Source;
+import dev.auditship.text.ByteBuf;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -244,17 +245,16 @@ public final class Pipeline {
 
   private static void deliverTo(SinkRuntime s, List<Event> events) throws InterruptedException {
     List<SinkRecord> records = new ArrayList<>(events.size());
-    StringBuilder sb = new StringBuilder(2048);
+    ByteBuf scratch = s.scratch();
     long filtered = 0;
     for (Event e : events) {
       if (!s.filter().matches(e)) {
         filtered++;
         continue;
       }
-      sb.setLength(0);
-      s.format().append(e, sb);
-      records.add(new SinkRecord(e, sb.toString()));
+      records.add(new SinkRecord(e, s.format().record(e, scratch)));
     }
+    scratch.trim(SinkRuntime.SCRATCH_KEEP);
     if (filtered > 0) {
       s.target().stats().filtered.addAndGet(filtered);
       LOG.debug("Events filtered out. sink={} count={}", s.name(), filtered);

@@ -1,8 +1,8 @@
 package dev.auditship.registry;
 
+import dev.auditship.codec.Format;
 import dev.auditship.config.FormatOptions;
 import dev.auditship.config.Section;
-import dev.auditship.format.Format;
 import java.util.Objects;
 import java.util.function.Function;
 

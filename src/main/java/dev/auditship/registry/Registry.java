@@ -1,5 +1,8 @@
 package dev.auditship.registry;
 
+import dev.auditship.codec.Format;
+import dev.auditship.codec.HumanFormat;
+import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.Catalog;
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FormatOptions;
@@ -8,9 +11,6 @@ import dev.auditship.config.Section;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.config.StdoutSinkConfig;
 import dev.auditship.config.SyslogSinkConfig;
-import dev.auditship.format.Format;
-import dev.auditship.format.HumanFormat;
-import dev.auditship.format.JsonFormat;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.StdoutSink;
 import dev.auditship.sink.file.FileSink;

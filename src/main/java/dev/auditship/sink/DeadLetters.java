@@ -1,9 +1,9 @@
 package dev.auditship.sink;
 
-import dev.auditship.format.GoTime;
-import dev.auditship.format.JsonFormat;
+import dev.auditship.codec.JsonFormat;
 import dev.auditship.io.JsonText;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.text.GoTime;
 import java.io.IOException;
 import java.time.Clock;
 

@@ -1,6 +1,5 @@
 package dev.auditship.sink;
 
-import dev.auditship.source.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,7 +31,7 @@ public final class StdoutSink implements Sink {
   public Outcome send(List<SinkRecord> batch) {
     buf.reset();
     for (SinkRecord r : batch) {
-      Utf8.encodeTo(r.text(), buf);
+      buf.write(r.bytes(), 0, r.bytes().length);
       buf.write('\n');
     }
     try {

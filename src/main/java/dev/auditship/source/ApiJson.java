@@ -3,7 +3,7 @@ package dev.auditship.source;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.auditship.format.GoText;
+import dev.auditship.text.GoText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

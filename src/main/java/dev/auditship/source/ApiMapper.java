@@ -1,13 +1,14 @@
 package dev.auditship.source;
 
+import dev.auditship.codec.EventChecks;
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
-import dev.auditship.format.GoTime;
 import dev.auditship.source.ApiJson.J;
 import dev.auditship.source.ApiJson.Obj;
+import dev.auditship.text.GoTime;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -287,7 +288,7 @@ final class ApiMapper {
         sb.append(',');
       }
       first = false;
-      dev.auditship.format.GoText.appendJsonString(sb, e.getKey());
+      dev.auditship.text.GoText.appendJsonString(sb, e.getKey());
       sb.append(":{\"Old\":");
       ApiJson.write(entry.get("old") == null ? ApiJson.Null.INSTANCE : entry.get("old"), sb);
       sb.append(",\"New\":");

@@ -1,5 +1,6 @@
 package dev.auditship.source;
 
+import dev.auditship.codec.Decoded;
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.event.Event;
 import dev.auditship.event.Kind;
@@ -645,9 +646,9 @@ public final class CoderApiSource implements Source {
       hi = lo.plus(size);
       wq =
           "connected_after:\""
-              + dev.auditship.format.GoTime.rfc3339Nano(lo)
+              + dev.auditship.text.GoTime.rfc3339Nano(lo)
               + "\" connected_before:\""
-              + dev.auditship.format.GoTime.rfc3339Nano(hi)
+              + dev.auditship.text.GoTime.rfc3339Nano(hi)
               + "\"";
     }
     if (!hi.plus(settings.overlap()).isBefore(now)) {
@@ -848,7 +849,7 @@ public final class CoderApiSource implements Source {
           k == Kind.AUDIT
               ? "date_to:" + mid
               : "connected_before:\""
-                  + dev.auditship.format.GoTime.rfc3339Nano(
+                  + dev.auditship.text.GoTime.rfc3339Nano(
                       mid.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1))
                   + "\"";
       Page page = fetch(k, userQ == null ? term : userQ + " " + term, 0, 1);
@@ -941,7 +942,7 @@ public final class CoderApiSource implements Source {
     }
     String q =
         "status:completed connected_after:\""
-            + dev.auditship.format.GoTime.rfc3339Nano(oldest)
+            + dev.auditship.text.GoTime.rfc3339Nano(oldest)
             + "\"";
     while (true) {
       Page page = fetch(Kind.CONNECTION, q, poll.offset, pageSize);

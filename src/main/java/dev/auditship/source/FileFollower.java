@@ -1,7 +1,10 @@
 package dev.auditship.source;
 
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
 import dev.auditship.metrics.SourceStats;
+import dev.auditship.text.Utf8;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -96,6 +99,9 @@ public final class FileFollower implements Source {
   private List<Event> out = new ArrayList<>();
   private dev.auditship.io.OwnerLock owner;
 
+  /** Weight of the events in {@link #out} ({@link Source#BATCH_BYTES}). */
+  private long outBytes;
+
   private FileFollower(
       Path path, Path checkpointFile, boolean startAtEnd, Duration pollInterval, Rejects rejects) {
     this.path = path;
@@ -167,6 +173,7 @@ public final class FileFollower implements Source {
   @Override
   public Batch next(int max, Duration linger) throws IOException, InterruptedException {
     out = new ArrayList<>();
+    outBytes = 0;
     long start = System.nanoTime();
     long lingerDeadline = -1;
     while (true) {
@@ -197,6 +204,7 @@ public final class FileFollower implements Source {
     }
     List<Event> events = out;
     out = new ArrayList<>();
+    outBytes = 0;
     return new Batch(events, new Position(position()));
   }
 
@@ -284,6 +292,7 @@ public final class FileFollower implements Source {
     if (d instanceof Decoded.Ok ok) {
       stats.events.incrementAndGet();
       out.add(ok.event());
+      outBytes += ok.event().weight();
     } else if (d instanceof Decoded.Skipped) {
       stats.skipped.incrementAndGet();
     } else if (d instanceof Decoded.Rejected r) {
@@ -314,7 +323,7 @@ public final class FileFollower implements Source {
   private boolean readLines(int max) throws IOException {
     OpenFile f = current;
     boolean progressed = false;
-    while (out.size() < max) {
+    while (out.size() < max && outBytes < Source.BATCH_BYTES) {
       long len = f.raf.length();
       if (f.pos >= len) {
         return progressed;
@@ -328,7 +337,7 @@ public final class FileFollower implements Source {
       }
       long base = f.pos;
       int start = 0;
-      for (int i = 0; i < n && out.size() < max; i++) {
+      for (int i = 0; i < n && out.size() < max && outBytes < Source.BATCH_BYTES; i++) {
         if (buf[i] != '\n') {
           continue;
         }
@@ -373,10 +382,9 @@ public final class FileFollower implements Source {
 
   /** Hands line bytes {@code buf[from, to)} starting at file offset {@code at} to the decoder. */
   private void feed(OpenFile f, int from, int to, long at) {
-    int end = to > from && buf[to - 1] == '\r' ? to - 1 : to;
     f.line++;
     stats.lines.incrementAndGet();
-    f.decoder.line(f.line, Utf8.decode(buf, from, end - from));
+    f.decoder.line(f.line, buf, from, to - from);
     if (f.decoder.pendingSince() == f.line) {
       f.pendingPos = at;
       f.pendingLine = f.line - 1;

@@ -1,14 +1,15 @@
 package dev.auditship.source;
 
+import dev.auditship.text.Utf8;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Splits a byte stream into lines (LF; a CR before the LF is dropped), decoding UTF-8 with
- * surrogate escapes ({@link Utf8}). A line longer than {@code maxLineBytes} is cut there and
- * flagged, and the rest of it up to the next LF is discarded, so one runaway line cannot exhaust
- * memory. Not thread-safe.
+ * Splits a byte stream into lines (LF; {@link #next()} drops a CR before the LF, {@link #read()}
+ * keeps it), decoding UTF-8 with surrogate escapes ({@link Utf8}). A line longer than {@code
+ * maxLineBytes} is cut there and flagged, and the rest of it up to the next LF is discarded, so one
+ * runaway line cannot exhaust memory. Not thread-safe.
  */
 public final class LineReader {
   private final InputStream in;
@@ -27,8 +28,17 @@ public final class LineReader {
     this.maxLineBytes = maxLineBytes;
   }
 
-  /** The next line without its terminator, or {@code null} at the end of the stream. */
+  /** The next line without its terminator (nor a CR before it), or {@code null} at the end. */
   public String next() throws IOException {
+    return read() ? decode() : null;
+  }
+
+  /**
+   * Reads the next line into {@link #bytes()}{@code [0, length())}, without its LF but with a CR
+   * before it (the decoder decides what a CR means); false at the end of the stream. The array is
+   * reused by the next call.
+   */
+  public boolean read() throws IOException {
     len = 0;
     lastTooLong = false;
     boolean any = false;
@@ -39,24 +49,22 @@ public final class LineReader {
         if (end <= 0) {
           end = 0;
           if (!any) {
-            return null;
+            return false;
           }
           lastTerminated = false;
-          return decode();
+          return true;
         }
       }
       any = true;
       int start = pos;
-      while (pos < end && buf[pos] != '\n') {
-        pos++;
-      }
+      pos = Utf8.indexOf(buf, pos, end, (byte) '\n');
       append(start, pos);
       offset += pos - start;
       if (pos < end) {
         pos++;
         offset++;
         lastTerminated = true;
-        return decode();
+        return true;
       }
     }
   }
@@ -84,6 +92,16 @@ public final class LineReader {
       n--;
     }
     return Utf8.decode(line, 0, n);
+  }
+
+  /** The array holding the last line read by {@link #read()}. */
+  public byte[] bytes() {
+    return line;
+  }
+
+  /** Length of the last line read by {@link #read()}. */
+  public int length() {
+    return len;
   }
 
   /** True when the last line was longer than the limit and was cut. */

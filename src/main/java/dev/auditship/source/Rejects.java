@@ -1,8 +1,9 @@
 package dev.auditship.source;
 
-import dev.auditship.format.GoTime;
+import dev.auditship.codec.Decoded;
 import dev.auditship.io.JsonText;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.text.GoTime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

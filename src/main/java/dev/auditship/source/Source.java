@@ -15,6 +15,13 @@ import java.util.List;
  */
 public interface Source extends AutoCloseable {
 
+  /**
+   * Most bytes of events ({@link Event#weight()}) in one batch, whatever {@code max} says: with the
+   * per-sink records and the source's read-ahead this bounds the exporter's memory in bytes
+   * (docs/operations.md, "Sizing"). A single larger event still makes a batch of its own.
+   */
+  int BATCH_BYTES = 4 * 1024 * 1024;
+
   /** A batch of events in input order, with the position to commit once it is accepted. */
   record Batch(List<Event> events, Object position) {
     public Batch {
@@ -24,8 +31,8 @@ public interface Source extends AutoCloseable {
 
   /**
    * The next batch: blocks until at least one event (or the end of input), then gathers up to
-   * {@code max} events for at most {@code linger}. Returns {@code null} at the end of the input; a
-   * following source never ends, so it returns empty batches while idle.
+   * {@code max} events and {@link #BATCH_BYTES} for at most {@code linger}. Returns {@code null} at
+   * the end of the input; a following source never ends, so it returns empty batches while idle.
    */
   Batch next(int max, Duration linger) throws IOException, InterruptedException;
 

@@ -1,15 +1,16 @@
 package dev.auditship.source;
 
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
 import dev.auditship.metrics.SourceStats;
+import dev.auditship.text.Utf8;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,14 @@ public final class StreamSource implements Source {
   private final InputStream in;
   private final Rejects rejects;
   private final SourceStats stats = new SourceStats();
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8192);
+
+  /**
+   * Events decoded ahead, bounded in bytes ({@link dev.auditship.event.Event#weight()}): the reader
+   * runs at most this far ahead of the pipeline (docs/operations.md, "Sizing").
+   */
+  static final long READ_AHEAD_BYTES = 8L * 1024 * 1024;
+
+  private final ByteBoundedQueue<Object> queue = new ByteBoundedQueue<>(READ_AHEAD_BYTES);
   private final Thread reader;
   private volatile boolean ended;
 
@@ -62,11 +70,11 @@ public final class StreamSource implements Source {
       LineReader lr = new LineReader(in, MAX_LINE_BYTES);
       LogDecoder decoder = new LogDecoder(this::handle);
       long n = 0;
-      String line;
-      while ((line = lr.next()) != null) {
+      while (lr.read()) {
         n++;
         stats.lines.incrementAndGet();
         if (lr.lastTooLong()) {
+          String line = Utf8.decode(lr.bytes(), 0, lr.length());
           handle(
               new Decoded.Rejected(
                   n,
@@ -74,7 +82,7 @@ public final class StreamSource implements Source {
                   line.substring(0, Math.min(line.length(), 64 * 1024))));
           continue;
         }
-        decoder.line(n, line);
+        decoder.line(n, lr.bytes(), 0, lr.length());
       }
       decoder.finish();
       put(END);
@@ -104,7 +112,7 @@ public final class StreamSource implements Source {
 
   private void put(Object o) {
     try {
-      queue.put(o);
+      queue.put(o, o instanceof Event e ? e.weight() : 0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -129,7 +137,8 @@ public final class StreamSource implements Source {
       return events.isEmpty() ? null : new Batch(events, null);
     }
     long deadline = System.nanoTime() + linger.toNanos();
-    while (events.size() < max) {
+    long weight = events.get(0).weight();
+    while (events.size() < max && weight < BATCH_BYTES) {
       Object o = queue.poll();
       if (o == null) {
         long left = deadline - System.nanoTime();
@@ -151,6 +160,7 @@ public final class StreamSource implements Source {
       if (!accept(o, events)) {
         break;
       }
+      weight += events.get(events.size() - 1).weight();
     }
     return new Batch(events, null);
   }

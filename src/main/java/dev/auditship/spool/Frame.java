@@ -22,6 +22,12 @@ final class Frame {
   static final int FIXED = 20;
 
   /**
+   * The text length field's value for a record that is its event's slog JSON line (the json
+   * format): the payload holds it once, as record and event at the same time.
+   */
+  static final int SHARED = -1;
+
+  /**
    * Largest payload: the length field is read as a signed int and a Java array cannot be larger.
    */
   static final int MAX_PAYLOAD = Integer.MAX_VALUE - 64;
@@ -35,12 +41,20 @@ final class Frame {
     return (long) HEADER + FIXED + textBytes + jsonBytes;
   }
 
-  /** Writes one frame into {@code out} (which must have room for {@link #size}). */
+  /**
+   * Writes one frame into {@code out} (which must have room for {@link #size}); {@code json} null
+   * stores {@code text} once as both ({@link #SHARED}).
+   */
   static void encode(ByteBuffer out, long seq, long appendedAtMillis, byte[] text, byte[] json) {
     int start = out.position();
-    int len = FIXED + text.length + json.length;
+    int len = FIXED + text.length + (json == null ? 0 : json.length);
     out.put(MAGIC).putInt(len).putInt(0);
-    out.putLong(seq).putLong(appendedAtMillis).putInt(text.length).put(text).put(json);
+    out.putLong(seq).putLong(appendedAtMillis);
+    if (json == null) {
+      out.putInt(SHARED).put(text);
+    } else {
+      out.putInt(text.length).put(text).put(json);
+    }
     CRC32C crc = new CRC32C();
     crc.update(out.array(), out.arrayOffset() + start + 4, 4);
     crc.update(out.array(), out.arrayOffset() + start + HEADER, len);
@@ -128,7 +142,7 @@ final class Frame {
     long seq = b.getLong(HEADER);
     long at = b.getLong(HEADER + 8);
     int textLen = b.getInt(HEADER + 16);
-    if (textLen < 0 || textLen > len - FIXED) {
+    if (textLen != SHARED && (textLen < 0 || textLen > len - FIXED)) {
       return new Invalid("text length " + textLen + " does not fit in the record", false);
     }
     return new Valid(pos, HEADER + (long) len, seq, at);

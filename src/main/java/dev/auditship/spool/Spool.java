@@ -1,9 +1,9 @@
 package dev.auditship.spool;
 
-import dev.auditship.format.GoTime;
 import dev.auditship.io.JsonText;
 import dev.auditship.io.OwnerLock;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.GoTime;
+import dev.auditship.text.Utf8;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -48,13 +49,28 @@ final class Spool implements AutoCloseable {
 
   /** A record to append: its text and its event's JSON line, as UTF-8 bytes. */
   record Pending(byte[] text, byte[] json) {
+    /** A record that is its event's slog JSON line: stored once ({@link Frame#SHARED}). */
+    static Pending shared(byte[] line) {
+      return new Pending(line, null);
+    }
+
     long size() {
-      return Frame.size(text.length, json.length);
+      return Frame.size(text.length, json == null ? 0 : json.length);
     }
   }
 
   /** A record read back. */
-  record Entry(long seq, long appendedAt, long size, String text, String json) {}
+  record Entry(long seq, long appendedAt, long size, byte[] record, byte[] eventJson) {
+    /** The record as text. */
+    String text() {
+      return Utf8.decode(record, 0, record.length);
+    }
+
+    /** The event's slog JSON line as text. */
+    String json() {
+      return Utf8.decode(eventJson, 0, eventJson.length);
+    }
+  }
 
   /**
    * Records read in one go from one segment, and where they end (for {@link #ack}).
@@ -540,6 +556,12 @@ final class Spool implements AutoCloseable {
   // ---------------------------------------------------------------- reader
 
   /**
+   * Most bytes of records one {@link #read} returns, whatever {@code max} says: what the drainer
+   * holds in memory (docs/operations.md, "Sizing"). A larger single record is still read alone.
+   */
+  static final long READ_BYTES = 4L * 1024 * 1024;
+
+  /**
    * Reads up to {@code max} records from the read position (within one segment), waiting up to
    * {@code waitNanos} for some; {@code null} when none came or the spool closed. Reader thread
    * only.
@@ -585,10 +607,12 @@ final class Spool implements AutoCloseable {
     List<Entry> entries = new ArrayList<>(Math.min(max, 1024));
     long pos = start;
     long lost = 0;
-    while (pos < end && entries.size() < max) {
+    long readBytes = 0;
+    while (pos < end && entries.size() < max && readBytes < READ_BYTES) {
       Frame.Check c = Frame.check(seg.handle, pos, end);
       if (c instanceof Frame.Valid v && v.seq() > lastReadSeq) {
         entries.add(entry(v, Frame.payload(seg.handle, v)));
+        readBytes += v.size();
         lastReadSeq = v.seq();
         pos = v.end();
         continue;
@@ -622,13 +646,17 @@ final class Spool implements AutoCloseable {
   private static Entry entry(Frame.Valid v, byte[] p) {
     ByteBuffer b = ByteBuffer.wrap(p);
     int textLen = b.getInt(16);
+    if (textLen == Frame.SHARED) {
+      byte[] line = Arrays.copyOfRange(p, Frame.FIXED, p.length);
+      return new Entry(v.seq(), v.appendedAt(), v.size(), line, line);
+    }
     int jsonOff = Frame.FIXED + textLen;
     return new Entry(
         v.seq(),
         v.appendedAt(),
         v.size(),
-        Utf8.decode(p, Frame.FIXED, textLen),
-        Utf8.decode(p, jsonOff, p.length - jsonOff));
+        Arrays.copyOfRange(p, Frame.FIXED, jsonOff),
+        Arrays.copyOfRange(p, jsonOff, p.length));
   }
 
   private Segment after(Segment s) {

@@ -1,20 +1,21 @@
 package dev.auditship.spool;
 
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.JsonFormat;
+import dev.auditship.codec.LogDecoder;
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.config.Units;
-import dev.auditship.format.JsonFormat;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.metrics.SpoolGauges;
 import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.Target;
-import dev.auditship.source.Decoded;
-import dev.auditship.source.LogDecoder;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.ByteBuf;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -176,7 +177,7 @@ public final class SpoolTarget implements Target {
     checkFailure();
     List<Spool.Pending> pending = new ArrayList<>(records.size());
     for (SinkRecord r : records) {
-      pending.add(new Spool.Pending(Utf8.encode(r.text()), Utf8.encode(json.format(r.event()))));
+      pending.add(pending(r));
     }
     int i = 0;
     boolean dropped = false;
@@ -340,6 +341,25 @@ public final class SpoolTarget implements Target {
     }
   }
 
+  private final ByteBuf scratch = new ByteBuf(4096);
+
+  /** Rebuilds spooled events; the drainer thread's. */
+  private final LogDecoder reader = new LogDecoder(d -> {});
+
+  /**
+   * What the spool stores for {@code r}: the record once when it is its event's slog JSON line (the
+   * json format), else the record and the event's JSON line.
+   */
+  private Spool.Pending pending(SinkRecord r) {
+    byte[] text = r.bytes();
+    if (text == r.event().jsonLine()) {
+      return Spool.Pending.shared(text);
+    }
+    byte[] event = json.record(r.event(), scratch);
+    scratch.trim(256 * 1024);
+    return Arrays.equals(text, event) ? Spool.Pending.shared(text) : new Spool.Pending(text, event);
+  }
+
   private void deliverBatch(Spool.Batch b) throws InterruptedException, IOException {
     long cutoff = config.expires() ? clock.millis() - config.maxAge().toMillis() : Long.MIN_VALUE;
     List<SinkRecord> records = new ArrayList<>(b.entries().size());
@@ -350,14 +370,14 @@ public final class SpoolTarget implements Target {
         expired++;
         continue;
       }
-      Decoded d = LogDecoder.decodeJsonLine(e.json());
+      Decoded d = reader.decodeJsonLine(e.eventJson());
       if (!(d instanceof Decoded.Ok ok)) {
         String why =
             d instanceof Decoded.Rejected r ? r.reason() : "not an audit or connection event";
         spool.quarantineRecord(e, "the stored event does not decode: " + why);
         continue;
       }
-      records.add(new SinkRecord(ok.event(), e.text()));
+      records.add(new SinkRecord(ok.event(), e.record()));
       if (oldest < 0) {
         oldest = e.appendedAt();
       }

@@ -12,7 +12,11 @@ import java.util.Locale;
 /**
  * Writes a large synthetic Coder server log for end-to-end throughput runs (docs/benchmarks.md):
  * the golden event lines, each with a fresh ID, interleaved with ordinary server lines (one in
- * five). Usage: GenerateLog FILE EVENTS [json|human]
+ * five). Usage: GenerateLog FILE EVENTS [json|human] [events-only]
+ *
+ * <p>With {@code events-only} every line is an event (bench/peers.sh counts lines at the receiver):
+ * the golden lines carry the hard text (HTML characters Go escapes, emoji, raw JSON, a multi-line
+ * value in the human form, a traced line), about 930 bytes a JSON line.
  */
 public final class GenerateLog {
   private GenerateLog() {}
@@ -21,6 +25,7 @@ public final class GenerateLog {
     Path out = Path.of(args[0]);
     long n = Long.parseLong(args[1]);
     boolean human = args.length > 2 && args[2].equals("human");
+    boolean eventsOnly = args.length > 3 && args[3].equals("events-only");
     List<Golden.Line> lines = Golden.lines().stream().filter(g -> g.note() == null).toList();
     String other =
         human
@@ -40,7 +45,7 @@ public final class GenerateLog {
         w.write(text, 0, at);
         w.write(id);
         w.write(text, at + 36, text.length() - at - 36);
-        if (i % 4 == 0) {
+        if (!eventsOnly && i % 4 == 0) {
           w.write(other);
         }
       }

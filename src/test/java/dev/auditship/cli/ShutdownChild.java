@@ -1,10 +1,10 @@
 package dev.auditship.cli;
 
+import dev.auditship.codec.EnvelopeDefaults;
+import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.RetryConfig;
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.event.Event;
-import dev.auditship.format.EnvelopeDefaults;
-import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.metrics.SourceStats;

@@ -1,7 +1,7 @@
 package dev.auditship.pipeline;
 
+import dev.auditship.codec.Format;
 import dev.auditship.filter.EventFilter;
-import dev.auditship.format.Format;
 import dev.auditship.sink.Target;
 import dev.auditship.source.Source;
 import java.time.Duration;

@@ -3,13 +3,13 @@ package dev.auditship.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.auditship.codec.Format;
 import dev.auditship.config.ConfigLoader;
 import dev.auditship.config.FormatOptions;
 import dev.auditship.config.Problem;
 import dev.auditship.config.Problems;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.event.Event;
-import dev.auditship.format.Format;
 import dev.auditship.sink.Sink;
 import dev.auditship.testutil.Golden;
 import java.io.ByteArrayOutputStream;

@@ -1,11 +1,11 @@
 package dev.auditship.spool;
 
+import dev.auditship.codec.EnvelopeDefaults;
+import dev.auditship.codec.HumanFormat;
+import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.RetryConfig;
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.event.Event;
-import dev.auditship.format.EnvelopeDefaults;
-import dev.auditship.format.HumanFormat;
-import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.DeadLetters;

@@ -69,8 +69,8 @@ class SpoolTargetTest {
   private static long frameSize() {
     SinkRecord r = record(0);
     return Frame.size(
-        dev.auditship.source.Utf8.encode(r.text()).length,
-        dev.auditship.source.Utf8.encode(Fixtures.JSON.format(r.event())).length);
+        dev.auditship.text.Utf8.encode(r.text()).length,
+        dev.auditship.text.Utf8.encode(Fixtures.JSON.format(r.event())).length);
   }
 
   @Test

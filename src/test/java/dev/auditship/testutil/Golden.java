@@ -2,9 +2,10 @@ package dev.auditship.testutil;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
-import dev.auditship.source.Decoded;
-import dev.auditship.source.LogDecoder;
+import dev.auditship.text.Utf8;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +51,31 @@ public final class Golden {
   }
 
   /** Decodes text (one or more log lines) and returns every decoded record. */
+  /**
+   * Decodes {@code text} as a source does: as UTF-8 bytes, line by line ({@link
+   * LogDecoder#line(long, byte[], int, int)}).
+   */
   public static List<Decoded> decodeAll(String text) {
+    List<Decoded> out = new ArrayList<>();
+    LogDecoder d = new LogDecoder(out::add);
+    byte[] b = Utf8.encode(text);
+    int start = 0;
+    long n = 0;
+    for (int i = 0; i < b.length; i++) {
+      if (b[i] == '\n') {
+        d.line(++n, b, start, i - start);
+        start = i + 1;
+      }
+    }
+    if (start < b.length) {
+      d.line(++n, b, start, b.length - start);
+    }
+    d.finish();
+    return out;
+  }
+
+  /** Decodes {@code text} through the text API ({@link LogDecoder#line(long, String)}). */
+  public static List<Decoded> decodeAllText(String text) {
     List<Decoded> out = new ArrayList<>();
     LogDecoder d = new LogDecoder(out::add);
     String[] lines = text.split("\n", -1);
@@ -65,7 +90,6 @@ public final class Golden {
     return out;
   }
 
-  /** Decodes text that must hold exactly one event. */
   public static Event decodeOne(String text) {
     List<Decoded> all = decodeAll(text);
     if (all.size() != 1 || !(all.get(0) instanceof Decoded.Ok ok)) {

@@ -5,7 +5,6 @@ import dev.auditship.config.Units;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
-import dev.auditship.source.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -170,7 +169,7 @@ public final class FileSink implements Sink {
       }
       long max = config.maxBytes();
       for (SinkRecord r : batch) {
-        byte[] b = Utf8.encode(r.text());
+        byte[] b = r.bytes();
         long before = size + pending.size();
         if (max > 0 && before > 0 && before + b.length + 1 > max) {
           write();

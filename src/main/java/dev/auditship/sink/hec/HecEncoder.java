@@ -1,10 +1,11 @@
 package dev.auditship.sink.hec;
 
 import dev.auditship.event.Event;
-import dev.auditship.format.GoText;
-import dev.auditship.format.GoTime;
 import dev.auditship.sink.SinkRecord;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.ByteBuf;
+import dev.auditship.text.GoText;
+import dev.auditship.text.GoTime;
+import dev.auditship.text.Utf8;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -59,7 +60,16 @@ final class HecEncoder {
     this.connectionSourcetype = connectionSourcetype;
     this.index = index;
     this.fields = renderFields(fields);
+    this.afterTimeAudit = metadata(auditSourcetype, true);
+    this.afterTimeConnection = metadata(connectionSourcetype, true);
+    this.noTimeAudit = metadata(auditSourcetype, false);
+    this.noTimeConnection = metadata(connectionSourcetype, false);
   }
+
+  private final byte[] afterTimeAudit;
+  private final byte[] afterTimeConnection;
+  private final byte[] noTimeAudit;
+  private final byte[] noTimeConnection;
 
   private static String renderFields(Map<String, String> fields) {
     if (fields == null || fields.isEmpty()) {
@@ -82,24 +92,39 @@ final class HecEncoder {
 
   /** The envelope of {@code r} as UTF-8. */
   byte[] encode(SinkRecord r) {
-    StringBuilder sb = new StringBuilder(r.text().length() + 256);
-    sb.append('{');
+    ByteBuf b = new ByteBuf(r.size() + 256);
+    encode(r, b);
+    return b.toByteArray();
+  }
+
+  /**
+   * Appends the envelope of {@code r} to {@code out}: the fixed metadata comes pre-rendered, the
+   * record's bytes are copied once (a json record embedded as it is, any other as a JSON string).
+   */
+  void encode(SinkRecord r, ByteBuf out) {
     String time = time(r.event());
-    boolean first = true;
+    boolean audit = r.event().kind() == dev.auditship.event.Kind.AUDIT;
     if (time != null) {
-      sb.append("\"time\":").append(time);
-      first = false;
+      out.ascii("{\"time\":").ascii(time).put(audit ? afterTimeAudit : afterTimeConnection);
+    } else {
+      out.put('{').put(audit ? noTimeAudit : noTimeConnection);
     }
+    byte[] text = r.bytes();
+    if (jsonEvent && looksLikeObject(text)) {
+      Utf8.appendSanitizedJson(out, text, 0, text.length);
+    } else {
+      GoText.appendJsonString(out, text, 0, text.length);
+    }
+    out.put('}');
+  }
+
+  /** The metadata between {@code time} (or the opening brace) and the event, per kind. */
+  private byte[] metadata(String sourcetype, boolean afterTime) {
+    StringBuilder sb = new StringBuilder();
+    boolean first = !afterTime;
     first = str(sb, first, "host", host);
     first = str(sb, first, "source", source);
-    first =
-        str(
-            sb,
-            first,
-            "sourcetype",
-            r.event().kind() == dev.auditship.event.Kind.AUDIT
-                ? auditSourcetype
-                : connectionSourcetype);
+    first = str(sb, first, "sourcetype", sourcetype);
     first = str(sb, first, "index", index);
     if (!fields.isEmpty()) {
       sb.append(first ? fields.substring(1) : fields);
@@ -109,13 +134,6 @@ final class HecEncoder {
       sb.append(',');
     }
     sb.append("\"event\":");
-    String text = r.text();
-    if (jsonEvent && looksLikeObject(text)) {
-      appendRawJson(sb, text);
-    } else {
-      GoText.appendJsonString(sb, text);
-    }
-    sb.append('}');
     return Utf8.encode(sb);
   }
 
@@ -149,31 +167,7 @@ final class HecEncoder {
    * The json format always yields one object; anything else (a future format that is not an object)
    * is sent as a string rather than as broken JSON.
    */
-  private static boolean looksLikeObject(String text) {
-    return text.length() >= 2 && text.charAt(0) == '{' && text.charAt(text.length() - 1) == '}';
-  }
-
-  /**
-   * Appends slog JSON as it is, except lone surrogates (only ever inside strings) as {@code
-   * \ufffd}.
-   */
-  private static void appendRawJson(StringBuilder sb, String json) {
-    int n = json.length();
-    int start = 0;
-    for (int i = 0; i < n; i++) {
-      char c = json.charAt(i);
-      if (!Character.isSurrogate(c)) {
-        continue;
-      }
-      if (Character.isHighSurrogate(c)
-          && i + 1 < n
-          && Character.isLowSurrogate(json.charAt(i + 1))) {
-        i++;
-        continue;
-      }
-      sb.append(json, start, i).append("\\ufffd");
-      start = i + 1;
-    }
-    sb.append(json, start, n);
+  private static boolean looksLikeObject(byte[] text) {
+    return text.length >= 2 && text[0] == '{' && text[text.length - 1] == '}';
   }
 }

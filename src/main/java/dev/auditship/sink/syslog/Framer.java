@@ -3,6 +3,7 @@ package dev.auditship.sink.syslog;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Stream framing of one message (RFC 6587 §3.4). */
 final class Framer {
@@ -14,9 +15,36 @@ final class Framer {
    * {@link MessageEncoder} escapes). {@code NONE} (UDP) is the message alone.
    */
   static byte[] frame(byte[] msg, Framing framing) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(msg.length + 12);
-    frame(msg, framing, out);
-    return out.toByteArray();
+    switch (framing) {
+      case OCTET_COUNTING -> {
+        // One exact-size array per frame: MSG-LEN digits, SP, the message.
+        int digits = digits(msg.length);
+        byte[] out = new byte[digits + 1 + msg.length];
+        for (int v = msg.length, i = digits - 1; i >= 0; i--, v /= 10) {
+          out[i] = (byte) ('0' + v % 10);
+        }
+        out[digits] = ' ';
+        System.arraycopy(msg, 0, out, digits + 1, msg.length);
+        return out;
+      }
+      case LF -> {
+        byte[] out = Arrays.copyOf(msg, msg.length + 1);
+        out[msg.length] = '\n';
+        return out;
+      }
+      default -> {
+        return msg;
+      }
+    }
+  }
+
+  private static int digits(int n) {
+    int d = 1;
+    while (n >= 10) {
+      n /= 10;
+      d++;
+    }
+    return d;
   }
 
   /** Appends {@code msg} framed to {@code out} (see {@link #frame(byte[], Framing)}). */

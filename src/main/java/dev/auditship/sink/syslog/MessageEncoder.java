@@ -3,9 +3,8 @@ package dev.auditship.sink.syslog;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Event;
-import dev.auditship.format.GoTime;
 import dev.auditship.sink.SinkRecord;
-import dev.auditship.source.Utf8;
+import dev.auditship.text.GoTime;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -83,7 +82,7 @@ final class MessageEncoder {
 
   Encoded encode(SinkRecord r) {
     Event e = r.event();
-    byte[] body = escape(Utf8.encode(r.text()));
+    byte[] body = escape(r.bytes());
     byte[] prefix = prefix(e, protocol == Protocol.RFC5424 && sdId != null);
     if (prefix.length + body.length <= maxBytes) {
       return new Encoded(concat(prefix, body, body.length, null), -1);
@@ -106,7 +105,7 @@ final class MessageEncoder {
 
   /** Everything before MSG, escaped for the framing, with the BOM when configured. */
   private byte[] prefix(Event e, boolean withSd) {
-    StringBuilder sb = new StringBuilder(160);
+    StringBuilder sb = new StringBuilder(384);
     sb.append('<').append(priority.of(e)).append('>');
     if (protocol == Protocol.RFC3164) {
       OffsetDateTime t = time(e);
@@ -118,9 +117,8 @@ final class MessageEncoder {
           .append(": ");
       return escape(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
-    OffsetDateTime t = time(e);
     sb.append("1 ")
-        .append(t == null ? "-" : RFC5424_TIME.format(t))
+        .append(rfc5424Time(e))
         .append(' ')
         .append(hostname)
         .append(' ')
@@ -137,6 +135,20 @@ final class MessageEncoder {
     // No lone surrogates are left here (StructuredData replaced them), so the JDK encoder is exact.
     byte[] head = escape(sb.toString().getBytes(StandardCharsets.UTF_8));
     return bom ? concat(head, BOM, BOM.length, null) : head;
+  }
+
+  /** The RFC 5424 TIMESTAMP of {@link #time}, sliced from the text in the common UTC case. */
+  private static String rfc5424Time(Event e) {
+    String text = e.time();
+    if (text == null) {
+      text = e.envelope().ts();
+    }
+    String fast = GoTime.rfc5424Utc(text);
+    if (fast != null) {
+      return fast;
+    }
+    OffsetDateTime t = time(e);
+    return t == null ? "-" : RFC5424_TIME.format(t);
   }
 
   /** The event's {@code Time} in UTC, else the log entry's time, else {@code null} (NILVALUE). */

@@ -6,9 +6,9 @@ import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.text.ByteBuf;
 import dev.auditship.tls.TlsContexts;
 import dev.auditship.tls.TlsFailures;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -88,6 +88,9 @@ public final class SyslogSink implements Sink {
    * progress.
    */
   static final int STUCK_REPLAYS = 10;
+
+  /** The chunk frames are gathered in before a socket write; reused from batch to batch. */
+  private final ByteBuf chunk = new ByteBuf(CHUNK_BYTES + 4096);
 
   private final String name;
   private final SyslogSinkConfig config;
@@ -326,15 +329,15 @@ public final class SyslogSink implements Sink {
 
   private Outcome sendStream(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs) {
     List<byte[]> frames = new ArrayList<>(msgs.size());
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(Math.min(CHUNK_BYTES * 2, 1 << 20));
+    ByteBuf buf = chunk.reset();
     int chunkStart = 0;
     for (int i = 0; i < msgs.size(); i++) {
       byte[] frame = Framer.frame(msgs.get(i).message(), config.framing());
       frames.add(frame);
-      buf.writeBytes(frame);
-      if (buf.size() >= CHUNK_BYTES || i == msgs.size() - 1) {
+      buf.put(frame);
+      if (buf.length() >= CHUNK_BYTES || i == msgs.size() - 1) {
         try {
-          transport.write(buf.toByteArray(), 0, buf.size());
+          transport.write(buf.array(), 0, buf.length());
         } catch (IOException e) {
           // The chunks written before are delivered and in the window: the next connection gets
           // them again before the records returned here.
@@ -350,6 +353,7 @@ public final class SyslogSink implements Sink {
         }
         chunkStart = i + 1;
         buf.reset();
+        buf.trim(CHUNK_BYTES * 4);
       }
     }
     if (transport.peerClosed()) {

@@ -1,14 +1,14 @@
 package dev.auditship.sink.hec;
 
+import dev.auditship.codec.EnvelopeDefaults;
+import dev.auditship.codec.HumanFormat;
+import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Secret;
 import dev.auditship.config.TlsSettings;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Value;
-import dev.auditship.format.EnvelopeDefaults;
-import dev.auditship.format.HumanFormat;
-import dev.auditship.format.JsonFormat;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.Sleeper;
 import dev.auditship.testutil.Golden;

@@ -1,4 +1,6 @@
-package dev.auditship.format;
+package dev.auditship.text;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * Ports of the Go text rules that Coder's slog sinks apply, so output matches byte for byte: {@code
@@ -343,7 +345,7 @@ public final class GoText {
   }
 
   /** True when slog's quote() prints {@code s} (non-empty) unquoted. */
-  static boolean isBare(String s) {
+  public static boolean isBare(String s) {
     int n = s.length();
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
@@ -369,5 +371,241 @@ public final class GoText {
       }
     }
     return true;
+  }
+
+  // ---------------------------------------------------------------- the same, as UTF-8 bytes
+
+  private static final byte[] HEX_BYTES = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private static void unicodeEscape(ByteBuf out, int c) {
+    out.put('\\')
+        .put('u')
+        .put(HEX_BYTES[(c >> 12) & 0xF])
+        .put(HEX_BYTES[(c >> 8) & 0xF])
+        .put(HEX_BYTES[(c >> 4) & 0xF])
+        .put(HEX_BYTES[c & 0xF]);
+  }
+
+  /** {@link #appendJsonString(StringBuilder, String)} into UTF-8 bytes. */
+  public static void appendJsonString(ByteBuf out, String s) {
+    out.put('"');
+    appendJsonBody(out, s);
+    out.put('"');
+  }
+
+  /** The body of {@link #appendJsonString(ByteBuf, String)}, without the quotes. */
+  public static void appendJsonBody(ByteBuf out, String s) {
+    int n = s.length();
+    int start = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (!JSON_ESCAPE[c]) {
+          continue;
+        }
+      } else if (c != 0x2028 && c != 0x2029) {
+        if (!Character.isSurrogate(c)) {
+          continue;
+        }
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+      }
+      out.utf8(s, start, i);
+      switch (c) {
+        case '"' -> out.put('\\').put('"');
+        case '\\' -> out.put('\\').put('\\');
+        case '\n' -> out.put('\\').put('n');
+        case '\r' -> out.put('\\').put('r');
+        case '\t' -> out.put('\\').put('t');
+        case '\b' -> out.put('\\').put('b');
+        case '\f' -> out.put('\\').put('f');
+        default -> {
+          if (Character.isSurrogate(c)) {
+            out.ascii("\\ufffd");
+          } else {
+            unicodeEscape(out, c);
+          }
+        }
+      }
+      start = i + 1;
+    }
+    out.utf8(s, start, n);
+  }
+
+  /** {@link #appendCompactJson(StringBuilder, String)} into UTF-8 bytes. */
+  public static void appendCompactJson(ByteBuf out, String json) {
+    if (isCompactAndSafe(json)) {
+      out.utf8(json);
+      return;
+    }
+    int n = json.length();
+    boolean inString = false;
+    int start = 0;
+    for (int i = 0; i < n; i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        switch (c) {
+          case '\\' -> i++;
+          case '"' -> inString = false;
+          case '<', '>', '&', '\u2028', '\u2029' -> {
+            out.utf8(json, start, i);
+            unicodeEscape(out, c);
+            start = i + 1;
+          }
+          default -> {}
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        out.utf8(json, start, i);
+        start = i + 1;
+      }
+    }
+    if (start < n) {
+      out.utf8(json, start, n);
+    }
+  }
+
+  /** {@link #appendQuoted(StringBuilder, String)} into UTF-8 bytes. */
+  public static void appendQuoted(ByteBuf out, String s) {
+    out.put('"');
+    appendQuotedBody(out, s);
+    out.put('"');
+  }
+
+  /** {@link #appendQuotedBody(StringBuilder, String)} into UTF-8 bytes. */
+  public static void appendQuotedBody(ByteBuf out, String s) {
+    int n = s.length();
+    for (int i = 0; i < n; ) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+          int run = i + 1;
+          while (run < n) {
+            char r = s.charAt(run);
+            if (r < 0x20 || r >= 0x7F || r == '"' || r == '\\') {
+              break;
+            }
+            run++;
+          }
+          out.utf8(s, i, run);
+          i = run;
+          continue;
+        }
+        i++;
+        if (c == '"' || c == '\\') {
+          out.put('\\').put(c);
+          continue;
+        }
+        switch (c) {
+          case 0x07 -> out.put('\\').put('a');
+          case '\b' -> out.put('\\').put('b');
+          case '\f' -> out.put('\\').put('f');
+          case '\n' -> out.put('\\').put('n');
+          case '\r' -> out.put('\\').put('r');
+          case '\t' -> out.put('\\').put('t');
+          case 0x0B -> out.put('\\').put('v');
+          default -> out.put('\\').put('x').put(HEX_BYTES[c >> 4]).put(HEX_BYTES[c & 0xF]);
+        }
+        continue;
+      }
+      if (isEscapedByte(c)) {
+        int b = c - 0xDC00;
+        out.put('\\').put('x').put(HEX_BYTES[b >> 4]).put(HEX_BYTES[b & 0xF]);
+        i++;
+        continue;
+      }
+      int cp;
+      int width;
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        cp = Character.toCodePoint(c, s.charAt(i + 1));
+        width = 2;
+      } else if (Character.isSurrogate(c)) {
+        cp = 0xFFFD;
+        width = 1;
+      } else {
+        cp = c;
+        width = 1;
+      }
+      i += width;
+      if (isPrint(cp)) {
+        out.codePoint(cp);
+      } else if (cp < 0x10000) {
+        unicodeEscape(out, cp);
+      } else {
+        out.put('\\').put('U');
+        for (int shift = 28; shift >= 0; shift -= 4) {
+          out.put(HEX_BYTES[(cp >> shift) & 0xF]);
+        }
+      }
+    }
+  }
+
+  /** {@link #appendHumanQuoted(StringBuilder, String)} into UTF-8 bytes. */
+  public static void appendHumanQuoted(ByteBuf out, String s) {
+    if (s.isEmpty()) {
+      out.put('"').put('"');
+      return;
+    }
+    if (isBare(s)) {
+      out.utf8(s);
+    } else {
+      appendQuoted(out, s);
+    }
+  }
+
+  /**
+   * {@link #appendJsonString(ByteBuf, String)} of the text UTF-8 bytes {@code b[off, off+len)}
+   * stand for ({@link Utf8#decode}), written straight from the bytes.
+   */
+  public static void appendJsonString(ByteBuf out, byte[] b, int off, int len) {
+    out.put('"');
+    int end = off + len;
+    int start = off;
+    for (int i = off; i < end; ) {
+      int c = b[i];
+      if (c >= 0) {
+        if (!JSON_ESCAPE[c]) {
+          i++;
+          continue;
+        }
+        out.put(b, start, i - start);
+        switch (c) {
+          case '"' -> out.put('\\').put('"');
+          case '\\' -> out.put('\\').put('\\');
+          case '\n' -> out.put('\\').put('n');
+          case '\r' -> out.put('\\').put('r');
+          case '\t' -> out.put('\\').put('t');
+          case '\b' -> out.put('\\').put('b');
+          case '\f' -> out.put('\\').put('f');
+          default -> unicodeEscape(out, c);
+        }
+        i++;
+        start = i;
+        continue;
+      }
+      int n = Utf8.sequence(b, i, end);
+      if (n == 0) {
+        out.put(b, start, i - start).ascii("\\ufffd");
+        i++;
+        start = i;
+      } else if (n == 3
+          && (b[i] & 0xFF) == 0xE2
+          && (b[i + 1] & 0xFF) == 0x80
+          && ((b[i + 2] & 0xFF) == 0xA8 || (b[i + 2] & 0xFF) == 0xA9)) {
+        out.put(b, start, i - start);
+        unicodeEscape(out, (b[i + 2] & 0xFF) == 0xA8 ? 0x2028 : 0x2029);
+        i += 3;
+        start = i;
+      } else {
+        i += n;
+      }
+    }
+    out.put(b, start, end - start);
+    out.put('"');
   }
 }

@@ -1,9 +1,12 @@
-package dev.auditship.format;
+package dev.auditship.codec;
 
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Value;
+import dev.auditship.text.ByteBuf;
+import dev.auditship.text.GoText;
+import dev.auditship.text.GoTime;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -39,16 +42,16 @@ public final class HumanFormat implements Format {
           "request_id");
 
   /** {@code " Key="} for every field Coder prints (none of them needs quoting). */
-  private static final Map<String, String> KNOWN_KEYS;
+  private static final Map<String, byte[]> KNOWN_KEYS;
 
   static {
-    Map<String, String> m = new HashMap<>();
+    Map<String, byte[]> m = new HashMap<>();
     for (dev.auditship.event.Kind k : dev.auditship.event.Kind.values()) {
       for (String f : k.fields()) {
-        m.put(f, "  " + f + "=");
+        m.put(f, ("  " + f + "=").getBytes(StandardCharsets.US_ASCII));
       }
     }
-    m.put("request_id", "  request_id=");
+    m.put("request_id", "  request_id=".getBytes(StandardCharsets.US_ASCII));
     KNOWN_KEYS = Map.copyOf(m);
   }
 
@@ -69,23 +72,23 @@ public final class HumanFormat implements Format {
   }
 
   @Override
-  public void append(Event event, StringBuilder out) {
+  public void write(Event event, ByteBuf out) {
     Envelope env = event.envelope();
     GoTime.appendHumanTimestamp(out, env.ts());
-    out.append(" [").append(levelTag(env.level())).append("]  ");
+    out.ascii(" [").utf8(levelTag(env.level())).ascii("]  ");
     List<String> names = env.loggerNames();
     if (names.size() == 1 && names.get(0).equals("coderd")) {
-      out.append("coderd: ");
+      out.ascii("coderd: ");
     } else if (!names.isEmpty()) {
       GoText.appendHumanQuoted(out, String.join(".", names).replace(' ', '_'));
-      out.append(": ");
+      out.put(':').put(' ');
     }
-    out.append(event.kind().message());
+    out.ascii(event.kind().message());
     if (env.trace() != null) {
-      out.append("  trace=").append(env.trace());
+      out.ascii("  trace=").utf8(env.trace());
     }
     if (env.span() != null) {
-      out.append("  span=").append(env.span());
+      out.ascii("  span=").utf8(env.span());
     }
     List<Field> fields = event.fields();
     int multiline = -1;
@@ -108,34 +111,37 @@ public final class HumanFormat implements Format {
         continue;
       }
       Field f = fields.get(i);
-      String known = KNOWN_KEYS.get(f.key());
+      byte[] known = KNOWN_KEYS.get(f.key());
       if (known != null) {
-        out.append(known);
+        out.put(known);
       } else {
-        out.append("  ");
+        out.put(' ').put(' ');
         GoText.appendHumanQuoted(out, f.key().replace(' ', '_'));
-        out.append('=');
+        out.put('=');
       }
-      appendValue(out, f.value());
+      writeValue(out, f.value());
     }
     if (multiline >= 0) {
       String key = fields.get(multiline).key();
-      out.append(" ...\n    ").append(key).append("= ");
+      out.ascii(" ...\n    ").utf8(key).put('=').put(' ');
       // Continuation lines are indented by len(key)+2 (entryhuman) plus 4 (sloghuman); empty lines
       // get no indent at all.
       int indent = key.getBytes(StandardCharsets.UTF_8).length + 6;
       int from = 0;
       boolean first = true;
+      int n = multilineValue.length();
       while (true) {
         int nl = multilineValue.indexOf('\n', from);
-        String line = nl < 0 ? multilineValue.substring(from) : multilineValue.substring(from, nl);
+        int lineEnd = nl < 0 ? n : nl;
         if (!first) {
-          out.append('\n');
-          if (!line.isEmpty()) {
-            out.append(" ".repeat(indent));
+          out.put('\n');
+          if (lineEnd > from) {
+            for (int k = 0; k < indent; k++) {
+              out.put(' ');
+            }
           }
         }
-        out.append(line);
+        out.utf8(multilineValue, from, lineEnd);
         first = false;
         if (nl < 0) {
           break;
@@ -145,41 +151,45 @@ public final class HumanFormat implements Format {
     }
   }
 
-  private void appendValue(StringBuilder out, Value v) {
+  private void writeValue(ByteBuf out, Value v) {
     if (v instanceof Value.Str s) {
       if (s.humanBare()) {
-        out.append(s.value());
+        if (s.ascii()) {
+          out.ascii(s.value());
+        } else {
+          out.utf8(s.value());
+        }
       } else {
         GoText.appendHumanQuoted(out, s.value());
       }
     } else if (v instanceof Value.Num num) {
-      out.append(num.text());
+      out.utf8(num.text());
     } else if (v instanceof Value.Time t) {
       if (v3Time) {
         GoText.appendQuoted(out, GoTime.goTimeString(t.text()));
       } else {
-        JsonFormat.appendTime(out, t.text());
+        JsonFormat.writeTime(out, t.text());
       }
     } else if (v instanceof Value.Raw r) {
       if (r.json() == null) {
-        out.append("\"\"");
+        out.put('"').put('"');
       } else {
         GoText.appendQuoted(out, r.json());
       }
     } else if (v instanceof Value.Actor a) {
       // quote("&{ID:… Email:… Username:…}"): always quoted (it has spaces); strconv.Quote escapes
       // character by character, so the parts can be escaped one by one without building the string.
-      out.append("\"&{ID:");
+      out.ascii("\"&{ID:");
       GoText.appendQuotedBody(out, a.id());
-      out.append(" Email:");
+      out.ascii(" Email:");
       GoText.appendQuotedBody(out, a.email());
-      out.append(" Username:");
+      out.ascii(" Username:");
       GoText.appendQuotedBody(out, a.username());
-      out.append("}\"");
+      out.put('}').put('"');
     } else if (v instanceof Value.Bool b) {
-      out.append(b.value());
+      out.ascii(b.value() ? "true" : "false");
     } else {
-      out.append("<nil>");
+      out.ascii("<nil>");
     }
   }
 

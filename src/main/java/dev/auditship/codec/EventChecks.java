@@ -1,10 +1,10 @@
-package dev.auditship.source;
+package dev.auditship.codec;
 
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
-import dev.auditship.format.GoTime;
+import dev.auditship.text.GoTime;
 import java.util.Set;
 
 /**
@@ -13,8 +13,8 @@ import java.util.Set;
  * (newer Coder versions) are not checked. Missing optional fields are allowed, because older Coder
  * releases printed fewer fields.
  */
-final class EventChecks {
-  private static final Set<String> UUIDS =
+public final class EventChecks {
+  static final Set<String> UUIDS =
       Set.of(
           "ID",
           "UserID",
@@ -23,10 +23,10 @@ final class EventChecks {
           "RequestID",
           "WorkspaceOwnerID",
           "WorkspaceID");
-  private static final Set<String> NULLABLE_UUIDS = Set.of("ConnectionID");
-  private static final Set<String> AUDIT_STRINGS =
+  static final Set<String> NULLABLE_UUIDS = Set.of("ConnectionID");
+  static final Set<String> AUDIT_STRINGS =
       Set.of("Ip", "UserAgent", "ResourceType", "ResourceTarget", "Action", "ResourceIcon");
-  private static final Set<String> CONNECTION_STRINGS =
+  static final Set<String> CONNECTION_STRINGS =
       Set.of(
           "WorkspaceName",
           "AgentName",
@@ -40,7 +40,7 @@ final class EventChecks {
   private EventChecks() {}
 
   /** A reason the event is broken, or {@code null} when it is fine. */
-  static String check(Event e) {
+  public static String check(Event e) {
     Value id = e.get("ID");
     if (id == null) {
       return "missing \"ID\"";
@@ -115,7 +115,7 @@ final class EventChecks {
   }
 
   /** Canonical 8-4-4-4-12 hex UUID text, as Go's uuid.UUID prints it. */
-  static boolean isUuid(String s) {
+  public static boolean isUuid(String s) {
     if (s.length() != 36) {
       return false;
     }

@@ -1,4 +1,4 @@
-package dev.auditship.format;
+package dev.auditship.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,11 @@
-package dev.auditship.source;
+package dev.auditship.codec;
 
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
-import dev.auditship.format.GoTime;
+import dev.auditship.text.GoTime;
+import dev.auditship.text.GoUnquote;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,9 @@
-package dev.auditship.source;
+package dev.auditship.codec;
 
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
+import dev.auditship.text.Utf8;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -37,10 +38,25 @@ public final class LogDecoder {
   }
 
   /**
-   * Decodes one slog JSON line on its own, without the multi-line state of a stream: for stores
-   * that keep an event as its JSON line (the spool) and rebuild it later. The JSON format writes
-   * the result back byte for byte. The returned record has line number 0.
+   * Decodes one slog JSON line (its UTF-8 bytes) on its own, without the multi-line state of a
+   * stream and without feeding this decoder's consumer: for stores that keep an event as its JSON
+   * line (the spool) and rebuild it later. The JSON format writes the result back byte for byte.
+   * The returned record has line number 0.
    */
+  public Decoded decodeJsonLine(byte[] line) {
+    JsonLineDecoder.Result r = json.decode(line, 0, line.length);
+    if (r == null) {
+      return decodeJsonLine(Utf8.decode(line, 0, line.length));
+    }
+    if (r.event() != null) {
+      return new Decoded.Ok(r.event(), 0);
+    }
+    return r.skip()
+        ? new Decoded.Skipped(0)
+        : new Decoded.Rejected(0, r.reject(), Utf8.decode(line, 0, line.length));
+  }
+
+  /** Decodes one slog JSON line on its own, as {@link #decodeJsonLine(byte[])}. */
   public static Decoded decodeJsonLine(String line) {
     JsonLineDecoder.Result r = new JsonLineDecoder().decode(line);
     if (r.event() != null) {
@@ -49,11 +65,55 @@ public final class LogDecoder {
     return r.skip() ? new Decoded.Skipped(0) : new Decoded.Rejected(0, r.reject(), line);
   }
 
+  /**
+   * Feeds line {@code lineNo} (1-based): the bytes {@code b[off, off+len)} without the line feed; a
+   * carriage return before it is still there. Outside a multi-line block it is dropped (CRLF
+   * input); inside one it is kept, because slog prints the value {@code a\r\nb} as {@code a\r}, a
+   * line feed and the indented {@code b}, and the value must read back whole. The bytes are not
+   * kept (an event keeps its own copy).
+   */
+  public void line(long lineNo, byte[] b, int off, int len) {
+    if (pending != null) {
+      // A line holding only a CR is an empty line of CRLF input (slog indents non-empty ones).
+      String line = len == 1 && b[off] == '\r' ? "" : Utf8.decode(b, off, len);
+      if (continueBlock(lineNo, line)) {
+        return;
+      }
+      line(lineNo, stripCr(line));
+      return;
+    }
+    if (len > 0 && b[off + len - 1] == '\r') {
+      len--;
+    }
+    if (len > 0 && b[off] == '{') {
+      JsonLineDecoder.Result r = json.decode(b, off, len);
+      if (r != null) {
+        if (r.event() != null) {
+          out.accept(new Decoded.Ok(r.event(), lineNo));
+        } else if (r.skip()) {
+          out.accept(new Decoded.Skipped(lineNo));
+        } else {
+          out.accept(new Decoded.Rejected(lineNo, r.reject(), Utf8.decode(b, off, len)));
+        }
+        return;
+      }
+    }
+    decodeLine(lineNo, Utf8.decode(b, off, len));
+  }
+
+  private static String stripCr(String line) {
+    return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+  }
+
   /** Feeds line {@code lineNo} (1-based, without its line terminator). */
   public void line(long lineNo, String line) {
     if (pending != null && continueBlock(lineNo, line)) {
       return;
     }
+    decodeLine(lineNo, line);
+  }
+
+  private void decodeLine(long lineNo, String line) {
     if (line.indexOf('\u001b') >= 0) {
       line = stripAnsi(line);
     }
@@ -159,6 +219,11 @@ public final class LogDecoder {
               "entry ends with \" ...\" but no multi-line field block follows",
               pendingText.toString()));
       return;
+    }
+    int vlen = blockValue.length();
+    if (vlen > 0 && blockValue.charAt(vlen - 1) == '\r') {
+      // slog trims a multi-line value, so a CR at its very end is a CRLF line ending, not data.
+      blockValue.setLength(vlen - 1);
     }
     emit(first, p, blockKey, blockValue.toString(), pendingText.toString());
     for (int i = 0; i < empties; i++) {

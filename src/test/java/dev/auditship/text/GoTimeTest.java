@@ -1,4 +1,4 @@
-package dev.auditship.format;
+package dev.auditship.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

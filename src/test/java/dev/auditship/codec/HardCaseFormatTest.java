@@ -1,4 +1,4 @@
-package dev.auditship.format;
+package dev.auditship.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -222,7 +222,7 @@ class HardCaseFormatTest {
     int at = s.indexOf("XX");
     raw[at] = (byte) 0xff;
     raw[at + 1] = (byte) 0xfe;
-    Event e = Golden.decodeOne(dev.auditship.source.Utf8.decode(raw, 0, raw.length));
+    Event e = Golden.decodeOne(dev.auditship.text.Utf8.decode(raw, 0, raw.length));
     assertThat(JSON.format(e)).contains("\"DisconnectReason\":\"bad \\ufffd\\ufffd byte\"");
     assertThat(HUMAN.format(e)).contains("  DisconnectReason=\"bad \\xff\\xfe byte\"  ");
   }

@@ -1,11 +1,11 @@
-package dev.auditship.source;
+package dev.auditship.text;
 
 /**
  * Go {@code strconv.Unquote} for a double-quoted literal inside a longer line. A {@code \xNN}
  * escape of a byte of 0x80 or more (invalid UTF-8 that strconv.Quote escaped) becomes the surrogate
  * U+DC00+NN, the project's convention for a raw byte, so it is written back out unchanged.
  */
-final class GoUnquote {
+public final class GoUnquote {
   private GoUnquote() {}
 
   /**
@@ -14,7 +14,7 @@ final class GoUnquote {
    * @return the index just past the closing quote, or -1 when the literal is unterminated or
    *     invalid
    */
-  static int unquote(String s, int from, StringBuilder out) {
+  public static int unquote(String s, int from, StringBuilder out) {
     int n = s.length();
     int i = from + 1;
     while (i < n) {

@@ -1,4 +1,4 @@
-package dev.auditship.source;
+package dev.auditship.codec;
 
 import dev.auditship.event.Event;
 

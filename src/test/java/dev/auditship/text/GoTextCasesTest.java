@@ -1,10 +1,9 @@
-package dev.auditship.format;
+package dev.auditship.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.auditship.source.Utf8;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

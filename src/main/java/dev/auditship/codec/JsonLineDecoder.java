@@ -1,4 +1,4 @@
-package dev.auditship.source;
+package dev.auditship.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -9,8 +9,12 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import dev.auditship.text.ByteBuf;
+import dev.auditship.text.GoTime;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,6 +41,101 @@ final class JsonLineDecoder {
     static Result reject(String reason) {
       return new Result(null, false, reason);
     }
+  }
+
+  private final LazyLineScanner lazyScanner = new LazyLineScanner();
+  private final JsonLineScanner scanner = new JsonLineScanner();
+  private final JsonFormat canonical = new JsonFormat(EnvelopeDefaults.CODER);
+  private final ByteBuf rendered = new ByteBuf(2048);
+
+  /**
+   * Decodes the line {@code b[off, off+len)} (UTF-8, no line terminator). The common compact slog
+   * line is scanned from its bytes ({@link JsonLineScanner}); anything else takes the general path,
+   * {@link #decode(String)}. An event whose line is exactly what slog's JSON sink prints for it
+   * keeps the line ({@link Event#jsonLine()}), so the json format copies it instead of rendering.
+   *
+   * @return the result, or {@code null} when the general path must decide (the caller decodes the
+   *     text and calls {@link #decode(String)})
+   */
+  Result decode(byte[] b, int off, int len) {
+    if (!mayClaim(b, off, len)) {
+      return Result.SKIP;
+    }
+    LazyLineScanner.Result lazy = lazyScanner.scan(b, off, len);
+    if (lazy != null) {
+      Event ev =
+          new Event(
+              lazy.kind(),
+              lazy.envelope(),
+              new LineFields(
+                  lazy.line(),
+                  lazy.index(),
+                  lazy.count(),
+                  lazy.extraKeys(),
+                  lazy.id(),
+                  lazy.time()),
+              lazy.canonical() ? lazy.line() : null);
+      return new Result(ev, false, null);
+    }
+    JsonLineScanner.Parsed p = scanner.scan(b, off, len);
+    if (p == null) {
+      return null;
+    }
+    Envelope env = p.envelope();
+    if (!GoTime.isRfc3339(env.ts())) {
+      return Result.reject("\"ts\" is not an RFC 3339 time: \"" + env.ts() + "\"");
+    }
+    Event ev = new Event(p.kind(), env, p.fields());
+    String bad = EventChecks.check(ev);
+    if (bad != null) {
+      return Result.reject(bad);
+    }
+    if (env.caller() != null && env.func() != null) {
+      rendered.reset();
+      canonical.render(ev, rendered);
+      if (rendered.contentEquals(0, b, off, len)) {
+        ev = new Event(ev.kind(), env, ev.fields(), Arrays.copyOfRange(b, off, off + len));
+      }
+      rendered.trim(64 * 1024);
+    }
+    return new Result(ev, false, null);
+  }
+
+  /**
+   * False only when the line certainly is not an audit or connection event line: it names neither
+   * message and has no {@code \\u} escape that could spell one. Such lines (most of a server log)
+   * are skipped without parsing, as the general path would skip them.
+   */
+  static boolean mayClaim(byte[] b, int off, int len) {
+    int end = off + len;
+    for (int i = off; i < end; i++) {
+      byte c = b[i];
+      if (c == '\\' && i + 1 < end && b[i + 1] == 'u') {
+        return true;
+      }
+      if (c == '"' && i + 1 < end) {
+        byte d = b[i + 1];
+        if ((d == 'a' && at(b, i + 1, end, AUDIT)) || (d == 'c' && at(b, i + 1, end, CONNECTION))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static final byte[] AUDIT = "audit_log\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONNECTION = "connection_log\"".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean at(byte[] b, int i, int end, byte[] word) {
+    if (end - i < word.length) {
+      return false;
+    }
+    for (int k = 0; k < word.length; k++) {
+      if (b[i + k] != word[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   Result decode(String line) {
@@ -128,7 +227,7 @@ final class JsonLineDecoder {
       if (ts == null) {
         return Result.reject("missing or non-string \"ts\"");
       }
-      if (!dev.auditship.format.GoTime.isRfc3339(ts)) {
+      if (!dev.auditship.text.GoTime.isRfc3339(ts)) {
         return Result.reject("\"ts\" is not an RFC 3339 time: \"" + ts + "\"");
       }
       if (level == null) {

@@ -1,4 +1,4 @@
-package dev.auditship.format;
+package dev.auditship.codec;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,11 +1,8 @@
-package dev.auditship.source;
+package dev.auditship.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.testutil.Golden;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -117,21 +114,5 @@ class LogDecoderTest {
             + human.substring(30);
     List<Decoded> d = Golden.decodeAll(coloured + "\n");
     assertThat(d).hasSize(1).first().isInstanceOf(Decoded.Ok.class);
-  }
-
-  @Test
-  void lineReaderHandlesCrlfAFinalLineWithoutNewlineAndOverlongLines() throws IOException {
-    byte[] in = ("a\r\nb\n" + "x".repeat(50) + "\nlast").getBytes(StandardCharsets.UTF_8);
-    LineReader r = new LineReader(new ByteArrayInputStream(in), 10);
-    assertThat(r.next()).isEqualTo("a");
-    assertThat(r.lastTerminated()).isTrue();
-    assertThat(r.next()).isEqualTo("b");
-    assertThat(r.next()).isEqualTo("x".repeat(10));
-    assertThat(r.lastTooLong()).isTrue();
-    assertThat(r.next()).isEqualTo("last");
-    assertThat(r.lastTooLong()).isFalse();
-    assertThat(r.lastTerminated()).isFalse();
-    assertThat(r.offset()).isEqualTo(in.length);
-    assertThat(r.next()).isNull();
   }
 }

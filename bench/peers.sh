@@ -1,0 +1,101 @@
+#!/bin/bash
+# peers.sh EVENTS_FILE LAUNCHER [which...]: ships the Coder event lines of EVENTS_FILE (one slog event a line) to a
+# loopback HEC sink (hec-sink.js here) and to a counting syslog TCP receiver (syslog-sink.js here),
+# with auditship (through LAUNCHER, the project's bin/auditship, so its JVM flags apply) and with the peer shippers
+# that run here (syslog-ng 3.38 http()/syslog(), rsyslog imfile->omfwd).
+# Prints one line per run: name, seconds from start until the receiver counted N, events/s, peak RSS of the
+# shipper. Needs: node, /opt/peers/syslog-ng (syslog-ng-core + syslog-ng-mod-http unpacked), rsyslogd
+# (bench/install-peers.sh installs them).
+# which: any of auditship-hec sng-hec auditship-syslog sng-syslog rsyslog-syslog, and auditship-hec-human /
+# auditship-syslog-human (format: human output) (default: the first five).
+# EVENTS=N: how many events the receivers must count (default: the file's line count; set it for human input,
+# whose multi-line entries span several lines).
+set -u
+EV=$(readlink -f "$1"); launcher=$(readlink -f "$2"); shift 2; N=${EVENTS:-$(wc -l < "$EV")}
+which=("$@"); [[ ${#which[@]} -eq 0 ]] && which=(auditship-hec sng-hec auditship-syslog sng-syslog rsyslog-syslog)
+here=$(cd "$(dirname "$0")" && pwd)
+
+SNG=${SNG:-/opt/peers/syslog-ng}
+w=$(mktemp -d); pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$w"; }
+trap cleanup EXIT
+ln -s "$EV" "$w/events.log"
+bytes=$(stat -L -c %s "$w/events.log")
+TOKEN=00000000-0000-0000-0000-0000000000aa
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_count() { # url field N deadline_s
+  local t0=$(date +%s.%N) c
+  while :; do
+    c=$(curl -s "$1" | python3 -c "import json,sys; print(int(json.load(sys.stdin)['$2']))" 2>/dev/null || echo 0)
+    [[ $c -ge $3 ]] && break
+    (( $(echo "$(date +%s.%N) - $t0 > $4" | bc) )) && { echo "TIMEOUT count=$c" >&2; return 1; }
+    sleep 0.05
+  done
+}
+report() { # name start_ns rss_file pid
+  local end=$(date +%s%N); local cpu=$(cpu_of "$4"); [[ $cpu == "?" ]] && cpu=$(cat "$3.cpu" 2>/dev/null || echo "?"); local s=$(echo "scale=3; ($end - $2)/1000000000" | bc)
+  local rss=$(cat "$3" 2>/dev/null || echo "?")
+  printf '%-22s %7s s  %9.0f ev/s  %6.1f MB/s  peak RSS %s MB  cpu %s s\n' "$1" "$s" "$(echo "$N / $s" | bc -l)" "$(echo "$bytes / $s / 1000000" | bc -l)" "$rss" "$cpu"
+}
+cpu_of() { # pid: user+system CPU seconds the process (all its threads) used so far
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo "?"
+}
+rss_of() { # pid outfile: samples VmHWM (and the CPU seconds used, into outfile.cpu) until the process ends
+  ( m=0; while [[ -r /proc/$1/status ]]; do v=$(awk '/VmHWM/{print int($2/1024)}' /proc/$1/status 2>/dev/null); [[ -n $v && $v -gt $m ]] && m=$v && echo $m > "$2"; c=$(cpu_of "$1"); [[ $c != "?" ]] && echo "$c" > "$2.cpu"; sleep 0.1; done ) &
+}
+start_hec() { HP=$(port); PORT=$HP HEC_TOKEN=$TOKEN STATS_FILE=$w/hec.stats node "$here/hec-sink.js" >/dev/null & hec=$!; pids+=($hec); sleep 0.4; }
+start_sys() { SP=$(port); SSP=$(port); PORT=$SP STATS_PORT=$SSP node "$here/syslog-sink.js" & sys=$!; pids+=($sys); sleep 0.4; }
+for x in "${which[@]}"; do
+  case $x in
+  auditship-hec|auditship-hec-human)
+    start_hec; fmt=json; [[ $x == *-human ]] && fmt=human; rm -rf "$w/data-a"
+    printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data-a"\nsinks:\n  splunk: {type: splunk_hec, endpoint: "http://127.0.0.1:%s", token: "%s", format: %s}\n' "$w/events.log" "$w" "$HP" "$TOKEN" "$fmt" > "$w/a.yaml"
+    t0=$(date +%s%N); "$launcher" run --config "$w/a.yaml" >/dev/null 2>"$w/a.err" & p=$!; pids+=($p); rss_of $p "$w/a.rss"
+    wait_count "http://127.0.0.1:$HP/stats" events "$N" 300 && report "$x" "$t0" "$w/a.rss" "$p"; wait $p; kill $hec ;;
+  sng-hec)
+    start_hec; mkdir -p "$w/sng-h"
+    cat > "$w/sng-h/c.conf" <<CONF
+@version: 3.38
+options { stats-freq(0); log-msg-size(65536); log-fifo-size(100000); };
+source s_file { file("$w/events.log" flags(no-parse) log-iw-size(100000) log-fetch-limit(1000)); };
+destination d_hec { http(url("http://127.0.0.1:$HP/services/collector/event") method("POST")
+  headers("Authorization: Splunk $TOKEN", "Content-Type: application/json")
+  body('{"time":\${R_UNIXTIME},"host":"\${HOST}","source":"coder","sourcetype":"coder:audit","event":\${MSG}}')
+  delimiter("\n") batch-lines(1000) batch-bytes(1048576) batch-timeout(200) workers(2) persist-name("hec")); };
+log { source(s_file); destination(d_hec); flags(flow-control); };
+CONF
+    t0=$(date +%s%N); LD_LIBRARY_PATH=$SNG/usr/lib/syslog-ng "$SNG/usr/sbin/syslog-ng" -F --no-caps -f "$w/sng-h/c.conf" \
+      --module-path="$SNG/usr/lib/syslog-ng/3.38" -R "$w/sng-h/persist" -c "$w/sng-h/ctl" -p "$w/sng-h/pid" >"$w/sng-h/out" 2>&1 & p=$!; pids+=($p); rss_of $p "$w/sng-h.rss"
+    wait_count "http://127.0.0.1:$HP/stats" events "$N" 300 && report "$x" "$t0" "$w/sng-h.rss" "$p"; kill $p; wait $p 2>/dev/null; kill $hec ;;
+  auditship-syslog|auditship-syslog-human)
+    start_sys; fmt=json; [[ $x == *-human ]] && fmt=human; rm -rf "$w/data-s"
+    printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data-s"\nsinks:\n  siem: {type: syslog, endpoint: "tcp://127.0.0.1:%s", format: %s}\n' "$w/events.log" "$w" "$SP" "$fmt" > "$w/s.yaml"
+    t0=$(date +%s%N); "$launcher" run --config "$w/s.yaml" >/dev/null 2>"$w/s.err" & p=$!; pids+=($p); rss_of $p "$w/s.rss"
+    wait_count "http://127.0.0.1:$SSP/" messages "$N" 300 && report "$x" "$t0" "$w/s.rss" "$p"; wait $p; kill $sys ;;
+  sng-syslog)
+    start_sys; mkdir -p "$w/sng-s"
+    cat > "$w/sng-s/c.conf" <<CONF
+@version: 3.38
+options { stats-freq(0); log-msg-size(65536); log-fifo-size(100000); };
+source s_file { file("$w/events.log" flags(no-parse) program-override("coderd") log-iw-size(100000) log-fetch-limit(1000)); };
+destination d_tcp { syslog("127.0.0.1" transport("tcp") port($SP)); };
+log { source(s_file); destination(d_tcp); flags(flow-control); };
+CONF
+    t0=$(date +%s%N); LD_LIBRARY_PATH=$SNG/usr/lib/syslog-ng "$SNG/usr/sbin/syslog-ng" -F --no-caps -f "$w/sng-s/c.conf" \
+      --module-path="$SNG/usr/lib/syslog-ng/3.38" -R "$w/sng-s/persist" -c "$w/sng-s/ctl" -p "$w/sng-s/pid" >"$w/sng-s/out" 2>&1 & p=$!; pids+=($p); rss_of $p "$w/sng-s.rss"
+    wait_count "http://127.0.0.1:$SSP/" messages "$N" 300 && report "$x" "$t0" "$w/sng-s.rss" "$p"; kill $p; wait $p 2>/dev/null; kill $sys ;;
+  rsyslog-syslog)
+    start_sys; mkdir -p "$w/rs/work"
+    cat > "$w/rs/c.conf" <<CONF
+global(workDirectory="$w/rs/work" maxMessageSize="64k")
+module(load="imfile" mode="inotify")
+template(name="p5424" type="string" string="<%PRI%>1 %TIMESTAMP:::date-rfc3339% %HOSTNAME% %APP-NAME% %PROCID% %MSGID% - %msg%")
+ruleset(name="fwd" queue.type="LinkedList" queue.size="100000") {
+  action(type="omfwd" target="127.0.0.1" port="$SP" protocol="tcp" TCP_Framing="octet-counted" template="p5424"
+         action.resumeRetryCount="-1" queue.type="LinkedList" queue.size="100000") }
+input(type="imfile" file="$w/events.log" tag="coderd" facility="local0" severity="info" ruleset="fwd")
+CONF
+    t0=$(date +%s%N); rsyslogd -n -iNONE -f "$w/rs/c.conf" >"$w/rs/out" 2>&1 & p=$!; pids+=($p); rss_of $p "$w/rs.rss"
+    wait_count "http://127.0.0.1:$SSP/" messages "$N" 300 && report "$x" "$t0" "$w/rs.rss" "$p"; kill $p; wait $p 2>/dev/null; kill $sys ;;
+  esac
+done

@@ -1,0 +1,739 @@
+package dev.auditship.codec;
+
+import dev.auditship.event.Envelope;
+import dev.auditship.event.Kind;
+import dev.auditship.text.GoTime;
+import dev.auditship.text.Utf8;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The bytes-first decode of one compact slog JSON line: it checks the line's grammar and the event
+ * checks ({@link EventChecks}) on the bytes, records where each field's value starts, and works out
+ * whether the line already is exactly what slog's JSON sink prints for the event, without building
+ * the values. The envelope (a few short strings) is decoded at once; field values later, by {@link
+ * LineFields}, when something reads them.
+ *
+ * <p>Conservative by construction: whenever it is not certain (an escape in a UUID, a field that
+ * fails a check, anything outside the compact shape) it gives up and {@link JsonLineDecoder} takes
+ * the eager path, which is the definition and writes the exact reject reason. "Canonical" is only
+ * claimed when every token would be rendered back to the same bytes by {@link JsonFormat}: strings
+ * escaped exactly as Go's encoder escapes them, raw JSON already compact and HTML-safe, the
+ * envelope keys in slog's order, the actor's keys in its order.
+ *
+ * <p>Not thread-safe; one per decoder.
+ */
+final class LazyLineScanner {
+  /** Ints per field in the index: key, value start. */
+  static final int SLOTS = 2;
+
+  /** The result: the envelope, the field index over {@code line}, and whether it is canonical. */
+  record Result(
+      Kind kind,
+      Envelope envelope,
+      byte[] line,
+      int[] index,
+      int count,
+      String[] extraKeys,
+      String id,
+      String time,
+      boolean canonical) {}
+
+  private static final int HTML = 1;
+  private static final int NON_ASCII = 4;
+  private static final int STOP = 8;
+  private static final byte[] CLASS = new byte[256];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      CLASS[c] = STOP;
+    }
+    CLASS['"'] = STOP;
+    CLASS['\\'] = STOP;
+    CLASS['<'] = HTML;
+    CLASS['>'] = HTML;
+    CLASS['&'] = HTML;
+    for (int c = 0x80; c < 0x100; c++) {
+      CLASS[c] = NON_ASCII;
+    }
+  }
+
+  // Per-key checks (EventChecks), by index into JsonLineScanner.KEYS, for each kind.
+  private static final int ANY = 0;
+  private static final int UUID = 1;
+  private static final int UUID_OR_NULL = 2;
+  private static final int STRING = 3;
+  private static final int INT = 4;
+  private static final int INT_OR_NULL = 5;
+  private static final int ACTOR = 6;
+  private static final int TIME = 7;
+  private static final byte[] AUDIT_CHECK = checks(Kind.AUDIT);
+  private static final byte[] CONNECTION_CHECK = checks(Kind.CONNECTION);
+
+  private static byte[] checks(Kind kind) {
+    boolean audit = kind == Kind.AUDIT;
+    String[] keys = JsonLineScanner.KEYS;
+    byte[] out = new byte[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      String k = keys[i];
+      int c = ANY;
+      if (k.equals("Time")) {
+        c = TIME;
+      } else if (EventChecks.UUIDS.contains(k)) {
+        c = k.equals("UserID") && !audit ? UUID_OR_NULL : UUID;
+      } else if (EventChecks.NULLABLE_UUIDS.contains(k)) {
+        c = UUID_OR_NULL;
+      } else if (audit
+          ? EventChecks.AUDIT_STRINGS.contains(k)
+          : EventChecks.CONNECTION_STRINGS.contains(k)) {
+        c = STRING;
+      } else if (audit && k.equals("StatusCode")) {
+        c = INT;
+      } else if (!audit && k.equals("Code")) {
+        c = INT_OR_NULL;
+      } else if (audit && k.equals("actor")) {
+        c = ACTOR;
+      }
+      out[i] = (byte) c;
+    }
+    return out;
+  }
+
+  private static final int ID_KEY = indexOf("ID");
+  private static final int DIFF_KEY = indexOf("Diff");
+  private static final int ADDITIONAL_KEY = indexOf("AdditionalFields");
+  private static final int ACTOR_KEY = indexOf("actor");
+
+  private static int indexOf(String key) {
+    return Arrays.asList(JsonLineScanner.KEYS).indexOf(key);
+  }
+
+  private byte[] b;
+  private int base;
+  private int end;
+  private boolean canon;
+  private int[] index = new int[64];
+  private int count;
+  private List<String> extra;
+  private final JsonLineScanner strings = new JsonLineScanner();
+
+  /** Scans {@code bytes[off, off+len)}; the result, or {@code null} for the eager path. */
+  Result scan(byte[] bytes, int off, int len) {
+    b = bytes;
+    base = off;
+    end = off + len;
+    canon = true;
+    count = 0;
+    extra = null;
+    try {
+      return object(off);
+    } catch (RuntimeException e) {
+      // JsonTokens.GIVE_UP, or a token running past the array: either way the eager path decides.
+      return null;
+    }
+  }
+
+  private Result object(int p) {
+    expect(p++, '{');
+    String ts = null;
+    String level = null;
+    String msg = null;
+    String caller = null;
+    String func = null;
+    String trace = null;
+    String span = null;
+    List<String> names = List.of();
+    int seen = 0;
+    int fieldsAt = -1;
+    while (true) {
+      expect(p, '"');
+      int k = p + 1;
+      int q = k;
+      while (b[q] != '"' && b[q] != '\\') {
+        q++;
+      }
+      if (b[q] != '"') {
+        throw JsonTokens.GIVE_UP;
+      }
+      int klen = q - k;
+      p = q + 1;
+      expect(p++, ':');
+      int bit;
+      if (is(k, klen, "ts")) {
+        bit = 1;
+        p = envString(p, -1);
+        ts = str;
+      } else if (is(k, klen, "level")) {
+        bit = 2;
+        p = envString(p, 0);
+        level = str;
+      } else if (is(k, klen, "msg")) {
+        bit = 4;
+        p = envString(p, 1);
+        msg = str;
+      } else if (is(k, klen, "caller")) {
+        bit = 8;
+        p = envString(p, 2);
+        caller = str;
+      } else if (is(k, klen, "func")) {
+        bit = 16;
+        p = envString(p, 3);
+        func = str;
+      } else if (is(k, klen, "logger_names")) {
+        bit = 32;
+        List<String> l = new ArrayList<>(1);
+        expect(p++, '[');
+        if (b[p] == ']') {
+          p++;
+          canon = false; // the json format leaves an empty list out
+        } else {
+          while (true) {
+            p = envString(p, 4);
+            l.add(str);
+            if (b[p] == ',') {
+              p++;
+            } else {
+              expect(p++, ']');
+              break;
+            }
+          }
+        }
+        names = l;
+      } else if (is(k, klen, "trace")) {
+        bit = 64;
+        p = envString(p, -1);
+        trace = str;
+      } else if (is(k, klen, "span")) {
+        bit = 128;
+        p = envString(p, -1);
+        span = str;
+      } else if (is(k, klen, "fields")) {
+        bit = 256;
+        fieldsAt = p;
+        if (msg == null) {
+          throw JsonTokens.GIVE_UP;
+        }
+        Kind kind = Kind.ofMessage(msg);
+        if (kind == null) {
+          throw JsonTokens.GIVE_UP;
+        }
+        order = kind == Kind.AUDIT ? AUDIT_ORDER : CONNECTION_ORDER;
+        keyHint = 0;
+        p = fields(p, kind == Kind.AUDIT ? AUDIT_CHECK : CONNECTION_CHECK);
+      } else {
+        throw JsonTokens.GIVE_UP;
+      }
+      if ((seen & bit) != 0) {
+        throw JsonTokens.GIVE_UP;
+      }
+      if (bit < (seen & -seen) || Integer.highestOneBit(seen) > bit) {
+        canon = false; // not in slog's key order
+      }
+      seen |= bit;
+      if (b[p] == ',') {
+        p++;
+        continue;
+      }
+      expect(p++, '}');
+      break;
+    }
+    if (p != end || fieldsAt < 0 || ts == null || level == null) {
+      throw JsonTokens.GIVE_UP;
+    }
+    if ((seen & 0b11111) != 0b11111) {
+      canon = false; // caller or func missing: the json format adds the defaults
+    }
+    Kind kind = Kind.ofMessage(msg);
+    if (!GoTime.isRfc3339(ts)) {
+      throw JsonTokens.GIVE_UP;
+    }
+    byte[] line = Arrays.copyOfRange(b, base, end);
+    return new Result(
+        kind,
+        new Envelope(ts, level, caller, func, names, trace, span),
+        line,
+        Arrays.copyOf(index, count * SLOTS),
+        count,
+        extra == null ? null : extra.toArray(new String[0]),
+        id,
+        time,
+        canon);
+  }
+
+  /** The first ID and Time of the line being scanned. */
+  private String id;
+
+  private String time;
+
+  private int fields(int p, byte[] checks) {
+    expect(p++, '{');
+    id = null;
+    time = null;
+    if (b[p] == '}') {
+      throw JsonTokens.GIVE_UP; // no ID: the eager path says so
+    }
+    while (true) {
+      int keyId = knownKey(p);
+      int key;
+      if (keyId >= 0) {
+        key = keyId;
+        p += JsonLineScanner.KEY_BYTES[keyId].length + 2;
+      } else {
+        int s = p + 1;
+        p = strToken(p, true);
+        if (extra == null) {
+          extra = new ArrayList<>(2);
+        }
+        extra.add(strings.stringAt(b, end, s - 1));
+        key = -extra.size();
+      }
+      expect(p++, ':');
+      if (count * SLOTS + SLOTS > index.length) {
+        index = Arrays.copyOf(index, index.length * 2);
+      }
+      index[count * SLOTS] = key;
+      index[count * SLOTS + 1] = p - base;
+      count++;
+      int check = keyId >= 0 ? checks[keyId] : ANY;
+      if (keyId == ID_KEY && id == null) {
+        id = new String(b, p + 1, 36, StandardCharsets.ISO_8859_1); // checked below (UUID)
+      }
+      byte c = b[p];
+      switch (check) {
+        case UUID -> p = uuid(p);
+        case UUID_OR_NULL -> p = c == 'n' ? literal(p, "null") : uuid(p);
+        case STRING -> p = strToken(p, true);
+        case INT -> p = integer(p);
+        case INT_OR_NULL -> p = c == 'n' ? literal(p, "null") : integer(p);
+        case ACTOR -> p = actor(p);
+        case TIME -> {
+          if (c != '"') {
+            throw JsonTokens.GIVE_UP;
+          }
+          int s = p + 1;
+          p = strToken(p, true);
+          String t = new String(b, s, p - 1 - s, StandardCharsets.ISO_8859_1);
+          if (!GoTime.isRfc3339(t)) {
+            throw JsonTokens.GIVE_UP;
+          }
+          if (time == null) {
+            time = t;
+          }
+        }
+        default -> {
+          if (keyId == ACTOR_KEY) {
+            throw JsonTokens
+                .GIVE_UP; // an actor in a connection event: rare, the eager path types it
+          }
+          p = any(p, keyId == DIFF_KEY || keyId == ADDITIONAL_KEY);
+        }
+      }
+      if (b[p] == ',') {
+        p++;
+        continue;
+      }
+      expect(p++, '}');
+      if (id == null || time == null) {
+        throw JsonTokens.GIVE_UP;
+      }
+      return p;
+    }
+  }
+
+  /** A value with no check; {@code raw}: it is kept as raw JSON text even when it is a string. */
+  private int any(int p, boolean raw) {
+    byte c = b[p];
+    switch (c) {
+      case '"' -> {
+        return raw ? rawString(p) : strToken(p, true);
+      }
+      case 't' -> {
+        return literal(p, "true");
+      }
+      case 'f' -> {
+        return literal(p, "false");
+      }
+      case 'n' -> {
+        return literal(p, "null");
+      }
+      case '{', '[' -> {
+        return skipRaw(p);
+      }
+      default -> {
+        return number(p);
+      }
+    }
+  }
+
+  /** A UUID string: ASCII, no escapes, 8-4-4-4-12 hex (EventChecks.isUuid). */
+  private int uuid(int p) {
+    expect(p, '"');
+    if (b[p + 37] != '"') {
+      throw JsonTokens.GIVE_UP;
+    }
+    for (int i = 0; i < 36; i++) {
+      byte c = b[p + 1 + i];
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (c != '-') {
+          throw JsonTokens.GIVE_UP;
+        }
+      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+        throw JsonTokens.GIVE_UP;
+      }
+    }
+    return p + 38;
+  }
+
+  /** An integer as EventChecks accepts it: optional minus, 1 to 10 digits. */
+  private int integer(int p) {
+    int s = p;
+    int e = number(p);
+    int i = b[s] == '-' ? s + 1 : s;
+    if (e - i < 1 || e - i > 10) {
+      throw JsonTokens.GIVE_UP;
+    }
+    for (int k = i; k < e; k++) {
+      if (b[k] < '0' || b[k] > '9') {
+        throw JsonTokens.GIVE_UP;
+      }
+    }
+    return e;
+  }
+
+  /**
+   * The audit actor: it must be an object of exactly the string keys id, email and username (what
+   * the eager path turns into an Actor). Canonical only in that order.
+   */
+  private int actor(int p) {
+    expect(p, '{');
+    int q = p + 1;
+    int seen = 0;
+    int order = 0;
+    while (true) {
+      int bit;
+      if (at(q, "\"id\":")) {
+        bit = 1;
+        q += 5;
+      } else if (at(q, "\"email\":")) {
+        bit = 2;
+        q += 8;
+      } else if (at(q, "\"username\":")) {
+        bit = 4;
+        q += 11;
+      } else {
+        throw JsonTokens.GIVE_UP; // other keys, escapes, white space: the eager path decides
+      }
+      if ((seen & bit) != 0) {
+        throw JsonTokens.GIVE_UP;
+      }
+      if (bit < order) {
+        canon = false;
+      }
+      order = bit;
+      seen |= bit;
+      if (b[q] != '"') {
+        throw JsonTokens.GIVE_UP;
+      }
+      q = strToken(q, true);
+      if (b[q] == ',') {
+        q++;
+        continue;
+      }
+      expect(q, '}');
+      if (seen != 7) {
+        throw JsonTokens.GIVE_UP;
+      }
+      return q + 1;
+    }
+  }
+
+  /** The last envelope string. */
+  private String str;
+
+  /** The last envelope strings by key, and their bytes: caller, func, level repeat every line. */
+  private final byte[][] cachedBytes = new byte[8][];
+
+  private final String[] cachedStrings = new String[8];
+
+  /** An envelope string, decoded; canonical when Go would escape it the same way. */
+  private int envString(int p, int slot) {
+    expect(p, '"');
+    int e = strToken(p, true);
+    int len = e - p - 2;
+    if (slot < 0) {
+      str = strings.stringAt(b, end, p);
+      return e;
+    }
+    byte[] cb = cachedBytes[slot];
+    if (cb != null && Arrays.equals(cb, 0, cb.length, b, p + 1, e - 1)) {
+      str = cachedStrings[slot];
+      return e;
+    }
+    str = strings.stringAt(b, end, p);
+    if (len < 256) {
+      cachedBytes[slot] = Arrays.copyOfRange(b, p + 1, e - 1);
+      cachedStrings[slot] = str;
+    }
+    return e;
+  }
+
+  /**
+   * Skips the string token at {@code p}; when {@code go}, the line stays canonical only if the
+   * string is escaped exactly as Go's encoder escapes its value. Returns the index after it.
+   */
+  private int strToken(int p, boolean go) {
+    expect(p, '"');
+    int q = p + 1;
+    int acc = 0;
+    int k;
+    while ((k = CLASS[b[q] & 0xFF]) < STOP) {
+      acc |= k;
+      q++;
+    }
+    if (b[q] == '"' && acc == 0) {
+      return q + 1;
+    }
+    if (b[q] == '"' && acc == HTML) {
+      if (go) {
+        canon = false;
+      }
+      return q + 1;
+    }
+    return slowString(p + 1, go);
+  }
+
+  /** A string with escapes or non-ASCII bytes, from its first content byte. */
+  private int slowString(int q, boolean go) {
+    while (true) {
+      int c = b[q] & 0xFF;
+      if (c == '"') {
+        return q + 1;
+      }
+      if (c < 0x20) {
+        throw JsonTokens.GIVE_UP;
+      }
+      if (c == '\\') {
+        q = escape(q, go);
+        continue;
+      }
+      if (c < 0x80) {
+        if (go && (c == '<' || c == '>' || c == '&')) {
+          canon = false;
+        }
+        q++;
+        continue;
+      }
+      int n = Utf8.sequence(b, q, end);
+      if (n == 0) {
+        if (go) {
+          canon = false; // Go writes invalid UTF-8 as \ufffd
+        }
+        q++;
+      } else {
+        if (go && n == 3 && c == 0xE2 && (b[q + 1] & 0xFF) == 0x80) {
+          int t = b[q + 2] & 0xFF;
+          if (t == 0xA8 || t == 0xA9) {
+            canon = false; // U+2028, U+2029: Go escapes them
+          }
+        }
+        q += n;
+      }
+    }
+  }
+
+  /** One escape at {@code q} (a backslash); checks it is one Go writes. */
+  private int escape(int q, boolean go) {
+    byte e = b[q + 1];
+    switch (e) {
+      case '"', '\\', 'n', 'r', 't', 'b', 'f' -> {
+        return q + 2;
+      }
+      case '/' -> {
+        if (go) {
+          canon = false;
+        }
+        return q + 2;
+      }
+      case 'u' -> {
+        int v = 0;
+        boolean lower = true;
+        for (int i = 2; i < 6; i++) {
+          int c = b[q + i];
+          int h = Character.digit(c, 16);
+          if (h < 0) {
+            throw JsonTokens.GIVE_UP;
+          }
+          if (c >= 'A' && c <= 'F') {
+            lower = false;
+          }
+          v = (v << 4) | h;
+        }
+        if (go
+            && !(lower
+                && ((v < 0x20 && v != '\b' && v != '\f' && v != '\n' && v != '\r' && v != '\t')
+                    || v == '<'
+                    || v == '>'
+                    || v == '&'
+                    || v == 0x2028
+                    || v == 0x2029))) {
+          canon = false;
+        }
+        return q + 6;
+      }
+      default -> throw JsonTokens.GIVE_UP;
+    }
+  }
+
+  /** A string kept as raw JSON (Diff, AdditionalFields): canonical when compact and HTML-safe. */
+  private int rawString(int p) {
+    expect(p, '"');
+    int q = p + 1;
+    while (true) {
+      int c = b[q] & 0xFF;
+      if (c == '"') {
+        return q + 1;
+      }
+      if (c < 0x20) {
+        throw JsonTokens.GIVE_UP;
+      }
+      if (c == '\\') {
+        q = escape(q, false);
+        continue;
+      }
+      if (c == '<' || c == '>' || c == '&') {
+        canon = false;
+      } else if (c == 0xE2 && q + 2 < end && (b[q + 1] & 0xFF) == 0x80) {
+        int t = b[q + 2] & 0xFF;
+        if (t == 0xA8 || t == 0xA9) {
+          canon = false;
+        }
+      }
+      q++;
+    }
+  }
+
+  /** An object or array kept as raw JSON: validated; canonical when HTML-safe (compact already). */
+  private int skipRaw(int p) {
+    byte c = b[p];
+    if (c == '{') {
+      p++;
+      if (b[p] == '}') {
+        return p + 1;
+      }
+      while (true) {
+        p = rawString(p);
+        expect(p++, ':');
+        p = rawValue(p);
+        if (b[p] == ',') {
+          p++;
+          continue;
+        }
+        expect(p, '}');
+        return p + 1;
+      }
+    }
+    expect(p, '[');
+    p++;
+    if (b[p] == ']') {
+      return p + 1;
+    }
+    while (true) {
+      p = rawValue(p);
+      if (b[p] == ',') {
+        p++;
+        continue;
+      }
+      expect(p, ']');
+      return p + 1;
+    }
+  }
+
+  private int rawValue(int p) {
+    byte c = b[p];
+    return switch (c) {
+      case '"' -> rawString(p);
+      case '{', '[' -> skipRaw(p);
+      case 't' -> literal(p, "true");
+      case 'f' -> literal(p, "false");
+      case 'n' -> literal(p, "null");
+      default -> number(p);
+    };
+  }
+
+  private boolean is(int k, int len, String key) {
+    return len == key.length() && at(k, key);
+  }
+
+  /** Key ids in each kind's field order: fields mostly come in it, so the next key is guessed. */
+  private static final int[] AUDIT_ORDER = order(Kind.AUDIT);
+
+  private static final int[] CONNECTION_ORDER = order(Kind.CONNECTION);
+
+  private static int[] order(Kind kind) {
+    List<String> keys = Arrays.asList(JsonLineScanner.KEYS);
+    int[] out = new int[kind.fields().size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = keys.indexOf(kind.fields().get(i));
+    }
+    return out;
+  }
+
+  private int[] order;
+  private int keyHint;
+
+  /** The index in {@link JsonLineScanner#KEYS} of the quoted key at {@code p}, or -1. */
+  private int knownKey(int p) {
+    if (b[p] != '"') {
+      return -1;
+    }
+    int[] ord = order;
+    if (keyHint < ord.length && keyAt(p, ord[keyHint])) {
+      return ord[keyHint++];
+    }
+    byte[][] all = JsonLineScanner.KEY_BYTES;
+    for (int k = 0; k < all.length; k++) {
+      if (keyAt(p, k)) {
+        for (int i = 0; i < ord.length; i++) {
+          if (ord[i] == k) {
+            keyHint = i + 1;
+          }
+        }
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private boolean keyAt(int p, int k) {
+    byte[] kb = JsonLineScanner.KEY_BYTES[k];
+    int n = kb.length;
+    int e = p + 1 + n;
+    if (e >= end || b[e] != '"' || b[p + 1] != kb[0]) {
+      return false;
+    }
+    for (int i = 1; i < n; i++) {
+      if (b[p + 1 + i] != kb[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private int number(int p) {
+    return JsonTokens.number(b, p, end);
+  }
+
+  private int literal(int p, String lit) {
+    return JsonTokens.literal(b, p, lit);
+  }
+
+  private void expect(int p, char c) {
+    JsonTokens.expect(b, p, end, c);
+  }
+
+  private boolean at(int p, String s) {
+    return JsonTokens.at(b, p, end, s);
+  }
+}

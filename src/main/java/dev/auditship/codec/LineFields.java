@@ -1,0 +1,77 @@
+package dev.auditship.codec;
+
+import dev.auditship.event.Field;
+import dev.auditship.event.LazyFields;
+import dev.auditship.event.Value;
+import java.util.List;
+
+/**
+ * The fields of a checked slog JSON line, decoded on demand from its bytes ({@link
+ * LazyLineScanner}): a json record is shipped as the line itself, so most events never need their
+ * values; a filter, another format or a sink's routing field decodes what it reads.
+ *
+ * <p>Immutable: {@code line} and {@code index} are never changed after construction.
+ */
+final class LineFields implements LazyFields {
+  private final byte[] line;
+  private final int[] index;
+  private final int count;
+  private final String[] extraKeys;
+
+  /**
+   * The first {@code ID} and {@code Time}, decoded while the line was checked (sinks read them).
+   */
+  private final Value id;
+
+  private final Value time;
+
+  /**
+   * @param index per field, {@link LazyLineScanner#SLOTS} ints: key (index into {@link
+   *     JsonLineScanner#KEYS}, or {@code -1 - i} for {@code extraKeys[i]}) and the value's start
+   */
+  LineFields(byte[] line, int[] index, int count, String[] extraKeys, String id, String time) {
+    this.line = line;
+    this.index = index;
+    this.count = count;
+    this.extraKeys = extraKeys;
+    this.id = new Value.Str(id);
+    this.time = new Value.Time(time);
+  }
+
+  private String key(int i) {
+    int k = index[i * LazyLineScanner.SLOTS];
+    return k >= 0 ? JsonLineScanner.KEYS[k] : extraKeys[-1 - k];
+  }
+
+  @Override
+  public List<Field> fields() {
+    JsonLineScanner.Parsed p = new JsonLineScanner().scan(line, 0, line.length);
+    if (p == null) {
+      // The line passed the same grammar when it was read; it cannot fail now.
+      throw new IllegalStateException("a checked event line no longer decodes");
+    }
+    return p.fields();
+  }
+
+  @Override
+  public Value get(String key) {
+    if (key.equals("ID")) {
+      return id;
+    }
+    if (key.equals("Time")) {
+      return time;
+    }
+    for (int i = 0; i < count; i++) {
+      if (key(i).equals(key)) {
+        return new JsonLineScanner()
+            .valueAt(line, line.length, key, index[i * LazyLineScanner.SLOTS + 1]);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public int size() {
+    return line.length;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.auditship.source;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A FIFO hand-off between one producer and one consumer, bounded by the bytes its items hold rather
+ * than by their number, so a run of huge events cannot fill the heap: {@link #put} blocks while the
+ * queue holds {@code limit} bytes or more (an item larger than the limit still goes into an empty
+ * queue). Thread-safe.
+ */
+final class ByteBoundedQueue<T> {
+  private record Item<T>(T value, long bytes) {}
+
+  private final long limit;
+  private final ArrayDeque<Item<T>> items = new ArrayDeque<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notFull = lock.newCondition();
+  private final Condition notEmpty = lock.newCondition();
+  private long bytes;
+
+  ByteBoundedQueue(long limit) {
+    this.limit = limit;
+  }
+
+  /** Adds {@code value} weighing {@code size} bytes; blocks while the queue is full. */
+  void put(T value, long size) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (!items.isEmpty() && bytes + size > limit) {
+        notFull.await();
+      }
+      items.addLast(new Item<>(value, size));
+      bytes += size;
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The head, waiting for one. */
+  T take() throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (items.isEmpty()) {
+        notEmpty.await();
+      }
+      return remove();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The head, or {@code null} when nothing arrives within {@code nanos} (0: do not wait). */
+  T poll(long nanos, TimeUnit unit) throws InterruptedException {
+    long left = unit.toNanos(nanos);
+    lock.lockInterruptibly();
+    try {
+      while (items.isEmpty()) {
+        if (left <= 0) {
+          return null;
+        }
+        left = notEmpty.awaitNanos(left);
+      }
+      return remove();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The head, or {@code null} when empty; never waits and ignores interrupts. */
+  T poll() {
+    lock.lock();
+    try {
+      return items.isEmpty() ? null : remove();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bytes held now. */
+  long bytes() {
+    lock.lock();
+    try {
+      return bytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private T remove() {
+    Item<T> i = items.removeFirst();
+    bytes -= i.bytes();
+    notFull.signal();
+    return i.value();
+  }
+}

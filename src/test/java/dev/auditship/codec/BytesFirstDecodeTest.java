@@ -1,0 +1,169 @@
+package dev.auditship.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.auditship.event.Event;
+import dev.auditship.testutil.Golden;
+import dev.auditship.text.ByteBuf;
+import dev.auditship.text.Utf8;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The bytes-first decode (the scanner over a line's bytes, the input line kept when it already is
+ * slog's JSON) means exactly what the general text path means, for every golden line and for lines
+ * that leave the fast path.
+ */
+class BytesFirstDecodeTest {
+  private static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
+  private static final Format HUMAN = new HumanFormat(false);
+
+  static List<Golden.Line> golden() {
+    return Golden.lines();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("golden")
+  void everyGoldenJsonLineIsKeptAsItsOwnRecord(Golden.Line g) {
+    String line = g.json().strip();
+    List<Decoded> bytes = Golden.decodeAll(line + "\n");
+    assertThat(bytes).isEqualTo(Golden.decodeAllText(line + "\n"));
+    Event e = ((Decoded.Ok) bytes.get(0)).event();
+    // Kept only because rendering the values gives the very same bytes.
+    assertThat(e.jsonLine()).isEqualTo(line.getBytes(StandardCharsets.UTF_8));
+    assertThat(rendered(e)).isEqualTo(line);
+    assertThat(JSON.format(e)).isEqualTo(line);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("golden")
+  void everyGoldenHumanLineDecodesAsTheTextPathDoes(Golden.Line g) {
+    assertThat(Golden.decodeAll(g.human())).isEqualTo(Golden.decodeAllText(g.human()));
+  }
+
+  private static final String LINE = Golden.lines().get(0).json().strip();
+
+  /** Lines that leave the fast path or are not kept as records, and what they decode to. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{ \"ts\":", // white space
+        "\"UserAgent\":\"\"|\"UserAgent\":\"a\\u0041<\"", // a non-canonical escape
+        "\"UserAgent\":\"\"|\"UserAgent\":\"<b>&\"", // HTML characters Go escapes
+        "\"UserAgent\":\"\"|\"UserAgent\":\"\\u003cb\\u003e \\ud83d\\ude00 \\\"q\\\" \\\\ \\/\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"caf\u00e9 \u2028\"",
+        "\"Diff\":{}|\"Diff\":{ \"a\" : [1, 2.5e3, -0, true, null, \"<\"] }",
+        "\"StatusCode\":200|\"StatusCode\":2.50E+2",
+        "\"StatusCode\":200|\"StatusCode\":0200",
+        "\"StatusCode\":200|\"StatusCode\":2.",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"\\x\"",
+        "\"level\":\"INFO\"|\"level\":\"INFO\",\"extra\":1",
+        "\"level\":\"INFO\"|\"level\":\"INFO\",\"level\":\"WARN\"",
+        "\"level\":\"INFO\"|\"level\":5",
+        "\"actor\":{|\"actor\":{\"x\":1,",
+        "\"actor\":{\"id\"|\"actor\":{\"username\":\"u\",\"email\":\"e\",\"id\"",
+        "\"Time\":\"2025-07-03T07:12:44.381926Z\"|\"Time\":\"2025-07-03T07:12:44Z\"",
+        "\"Time\":\"2025-07-03T07:12:44.381926Z\"|\"Time\":\"yesterday\"",
+        "\"ID\":\"b4f043e3-2010-4dd2-a1fe-a7c2c923e236\"|\"ID\":\"nope\"",
+        "\"msg\":\"audit_log\"|\"msg\":\"audit\\u005flog\"",
+        "\"msg\":\"audit_log\"|\"msg\":\"other\"",
+        "}}|}} trailing",
+        "}}|}",
+        "\"fields\":{|\"fields\":{\"\u001b\":1,",
+        "\"fields\":{|\"fields\":{\"a<b\":1,",
+        "\"fields\":{|\"fields\":{\"a\\u003cb\":[1,{\"x\":\"\\u003C\"}],",
+        "\"fields\":{|\"fields\":{\"k\":\"a\\/b\",\"j\":\"\\u00e9\\ufffd\\u0007\\u0008\",",
+        "\"Diff\":{}|\"Diff\":\"a<b \\u0041\"",
+        "\"Diff\":{}|\"Diff\":[\"\u2028\",{}]",
+        "\"Diff\":{}|\"Diff\":null",
+        "\"Diff\":{}|\"Diff\":12.5",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"\\u2028 \\u003c \\u0026 \\u001f\"",
+        "\"logger_names\":[\"coderd\"]|\"logger_names\":[]",
+        "\"logger_names\":[\"coderd\"],|",
+        "\"caller\":\"/home/runner/work/coder/coder/enterprise/audit/backends/slog.go:36\",|",
+        "\"level\":\"INFO\",|",
+        "{\"ts\":\"2025-07-03T07:12:44.390512107Z\",|{\"level\":\"INFO\",\"ts\":\"2025-07-03T07:12:44.390512107Z\",",
+        "\"actor\":{\"id\":\"6dea5f8c-ecec-4cf0-a5bd-bc2c63af2efa\",|\"actor\":{\"x\":\"y\",\"id\":\"6dea5f8c-ecec-4cf0-a5bd-bc2c63af2efa\",",
+        "\"ResourceID\":\"ca5647e0-ef50-4202-a246-717e04447380\"|\"ResourceID\":\"CA5647E0-EF50-4202-A246-717E04447380\"",
+        "\"ResourceID\":\"ca5647e0-ef50-4202-a246-717e04447380\"|\"ResourceID\":\"\\u0063a5647e0-ef50-4202-a246-717e04447380\"",
+        "\"StatusCode\":200|\"StatusCode\":-12345678901",
+        "\"StatusCode\":200|\"StatusCode\":null",
+        "\"Time\":\"2025-07-03T07:12:44.381926Z\"|\"Time\":\"2025-07-03T07:12:44\\u002e381926Z\"",
+        "\"RequestID\":|\"request_id\":\"r\",\"x y\":\"\u00e9\u2028\",\"RequestID\":",
+      })
+  void linesOffTheFastPathMeanWhatTheTextPathSays(String edit) {
+    String[] e = edit.split("\\|", -1);
+    String line =
+        e.length == 1
+            ? LINE.replace("{\"ts\":", e[0])
+            : LINE.replaceFirst(Pattern.quote(e[0]), Matcher.quoteReplacement(e[1]));
+    assertThat(line).isNotEqualTo(LINE);
+    List<Decoded> bytes = Golden.decodeAll(line + "\n");
+    assertThat(bytes).isEqualTo(Golden.decodeAllText(line + "\n"));
+    if (bytes.get(0) instanceof Decoded.Ok ok) {
+      Event ev = ok.event();
+      if (ev.jsonLine() != null) {
+        assertThat(new String(ev.jsonLine(), StandardCharsets.UTF_8)).isEqualTo(line);
+      }
+      assertThat(JSON.format(ev)).isEqualTo(rendered(ev));
+    }
+  }
+
+  @Test
+  void invalidUtf8AndItsRenderingMatchTheTextPath() {
+    byte[] line =
+        LINE.replace("\"UserAgent\":\"\"", "\"UserAgent\":\"a\u00ffb\"")
+            .getBytes(StandardCharsets.ISO_8859_1); // 0xFF alone: invalid UTF-8
+    String text = Utf8.decode(line, 0, line.length);
+    List<Decoded> bytes = Golden.decodeAll(text + "\n");
+    assertThat(bytes).isEqualTo(Golden.decodeAllText(text + "\n"));
+    Event ev = ((Decoded.Ok) bytes.get(0)).event();
+    assertThat(ev.jsonLine()).isNull(); // Go writes \ufffd for it
+    assertThat(JSON.format(ev)).contains("\"UserAgent\":\"a\\ufffdb\"");
+  }
+
+  @Test
+  void crlfJsonLinesAreReadWithoutTheCarriageReturn() {
+    List<Decoded> d = Golden.decodeAll(LINE + "\r\n" + LINE + "\r\n");
+    assertThat(d).hasSize(2).allMatch(x -> x instanceof Decoded.Ok);
+    assertThat(JSON.format(((Decoded.Ok) d.get(1)).event())).isEqualTo(LINE);
+  }
+
+  /**
+   * Issue item 7: slog prints the value {@code a\r\nb} of a multi-line field as {@code a\r}, a line
+   * feed and the indented {@code b}; reading the human line back keeps the CR.
+   */
+  @Test
+  void humanMultiLineValueKeepsACarriageReturnBeforeALineBreak() {
+    String json =
+        "{\"ts\":\"2025-07-10T11:00:00Z\",\"level\":\"INFO\",\"msg\":\"connection_log\",\"caller\":\"c.go:1\","
+            + "\"func\":\"f\",\"logger_names\":[\"coderd\"],\"fields\":{"
+            + "\"ID\":\"ca5dfc63-dc43-463a-bb3e-38526866fd4b\",\"Type\":\"ssh\",\"Code\":1,"
+            + "\"DisconnectReason\":\"line one\\r\\nline two\\r\\n\\r\\nlast\","
+            + "\"Time\":\"2025-07-10T11:00:00Z\",\"ConnectionStatus\":\"disconnected\"}}";
+    Event e = Golden.decodeOne(json);
+    String human = HUMAN.format(e);
+    assertThat(human)
+        .endsWith(
+            " ...\n    DisconnectReason= line one\r\n"
+                + "                      line two\r\n"
+                + "                      \r\n"
+                + "                      last");
+    Event back = Golden.decodeOne(human + "\n");
+    assertThat(HUMAN.format(back)).isEqualTo(human);
+    assertThat(JSON.format(back))
+        .contains("\"DisconnectReason\":\"line one\\r\\nline two\\r\\n\\r\\nlast\"");
+  }
+
+  private static String rendered(Event e) {
+    ByteBuf b = new ByteBuf(1024);
+    JSON.render(e, b);
+    return b.toString();
+  }
+}
