@@ -847,10 +847,18 @@ class CoderApiSourceTest {
       assertThat(r.get(2).offset()).isEqualTo(r.get(1).offset());
       assertThat(Duration.ofNanos(r.get(2).nanos() - r.get(1).nanos()))
           .isGreaterThanOrEqualTo(Duration.ofMillis(990));
+      // Paced from where requests leave the exporter; the fake sees them arrive with some jitter,
+      // so no two arrive closer than 30 ms, and from the retried request on the n-th arrives at
+      // least n x 50 ms (less one jitter of 10 ms) after it: the rate holds without drifting.
       for (int i = 1; i < r.size(); i++) {
         assertThat(Duration.ofNanos(r.get(i).nanos() - r.get(i - 1).nanos()))
             .as("gap before request %d", i)
-            .isGreaterThanOrEqualTo(Duration.ofMillis(45));
+            .isGreaterThanOrEqualTo(Duration.ofMillis(30));
+      }
+      for (int i = 3; i < r.size(); i++) {
+        assertThat(Duration.ofNanos(r.get(i).nanos() - r.get(2).nanos()))
+            .as("time from request 2 to request %d", i)
+            .isGreaterThanOrEqualTo(Duration.ofMillis(50L * (i - 2) - 10));
       }
       assertThat(log.messages(Level.WARN))
           .anyMatch(
