@@ -1,5 +1,6 @@
 package dev.auditship.sink.hec;
 
+import dev.auditship.text.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +65,25 @@ final class HecRequests {
       pos += e.length;
     }
     return out;
+  }
+
+  /** Writes the body of one request into {@code out} (reused from request to request). */
+  static void body(byte[][] envelopes, List<Integer> indices, ByteBuf out) {
+    for (int k = 0; k < indices.size(); k++) {
+      if (k > 0) {
+        out.put('\n');
+      }
+      out.put(envelopes[indices.get(k)]);
+    }
+  }
+
+  /** {@code body[0, len)} compressed with gzip into {@code out}, streamed (no copy of the body). */
+  static void gzip(byte[] body, int len, ByteBuf out) {
+    try (GZIPOutputStream gz = new GZIPOutputStream(out.asOutputStream(), 8192)) {
+      gz.write(body, 0, len);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in-memory streams do not fail
+    }
   }
 
   /**
