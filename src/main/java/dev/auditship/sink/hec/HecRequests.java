@@ -1,7 +1,6 @@
 package dev.auditship.sink.hec;
 
 import dev.auditship.text.ByteBuf;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -50,21 +49,9 @@ final class HecRequests {
 
   /** The body of one request: the envelopes of {@code indices} with {@code \n} between them. */
   static byte[] body(byte[][] envelopes, List<Integer> indices) {
-    int len = Math.max(0, indices.size() - 1);
-    for (int i : indices) {
-      len += envelopes[i].length;
-    }
-    byte[] out = new byte[len];
-    int pos = 0;
-    for (int k = 0; k < indices.size(); k++) {
-      if (k > 0) {
-        out[pos++] = '\n';
-      }
-      byte[] e = envelopes[indices.get(k)];
-      System.arraycopy(e, 0, out, pos, e.length);
-      pos += e.length;
-    }
-    return out;
+    ByteBuf out = new ByteBuf(64 * 1024);
+    body(envelopes, indices, out);
+    return out.toByteArray();
   }
 
   /** Writes the body of one request into {@code out} (reused from request to request). */
@@ -91,12 +78,8 @@ final class HecRequests {
    * docs/coder-reference.md §10.5).
    */
   static byte[] gzip(byte[] body) {
-    ByteArrayOutputStream bo = new ByteArrayOutputStream(Math.max(64, body.length / 4));
-    try (GZIPOutputStream gz = new GZIPOutputStream(bo, 8192)) {
-      gz.write(body);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // in-memory streams do not fail
-    }
-    return bo.toByteArray();
+    ByteBuf out = new ByteBuf(Math.max(64, body.length / 4));
+    gzip(body, body.length, out);
+    return out.toByteArray();
   }
 }
