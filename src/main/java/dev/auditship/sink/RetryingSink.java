@@ -1,9 +1,9 @@
 package dev.auditship.sink;
 
 import dev.auditship.config.RetryConfig;
-import dev.auditship.format.GoTime;
 import dev.auditship.metrics.SinkState;
 import dev.auditship.metrics.SinkStats;
+import dev.auditship.text.GoTime;
 import io.github.resilience4j.core.IntervalFunction;
 import java.io.IOException;
 import java.time.Clock;
