@@ -184,6 +184,21 @@ public final class ByteBuf {
     return n - from == len && Arrays.equals(a, from, n, b, off, off + len);
   }
 
+  /** An output stream that appends to this buffer (for compressors). */
+  public OutputStream asOutputStream() {
+    return new OutputStream() {
+      @Override
+      public void write(int b) {
+        put(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        put(b, off, len);
+      }
+    };
+  }
+
   public void writeTo(OutputStream out) throws IOException {
     out.write(a, 0, n);
   }

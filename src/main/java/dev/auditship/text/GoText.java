@@ -129,51 +129,9 @@ public final class GoText {
    * Appends {@code s} as a JSON string literal, escaped exactly as Go's encoder with HTML escaping.
    */
   public static void appendJsonString(StringBuilder out, String s) {
-    out.append('"');
-    int n = s.length();
-    int start = 0;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        if (!JSON_ESCAPE[c]) {
-          continue;
-        }
-      } else if (c != 0x2028 && c != 0x2029) {
-        if (!Character.isSurrogate(c)) {
-          continue;
-        }
-        if (Character.isHighSurrogate(c)
-            && i + 1 < n
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-          continue;
-        }
-      }
-      out.append(s, start, i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          if (Character.isSurrogate(c)) {
-            out.append("\\ufffd");
-          } else {
-            appendUnicodeEscape(out, c);
-          }
-        }
-      }
-      start = i + 1;
-    }
-    if (start == 0) {
-      out.append(s); // a whole String is copied in bulk; append(s, from, to) copies char by char
-    } else {
-      out.append(s, start, n);
-    }
-    out.append('"');
+    ByteBuf b = new ByteBuf(s.length() + 8);
+    appendJsonString(b, s);
+    out.append(b); // escaped: no raw byte of invalid UTF-8 is left, so decoding gives the same text
   }
 
   private static void appendUnicodeEscape(StringBuilder out, int c) {
@@ -250,9 +208,9 @@ public final class GoText {
 
   /** Go {@code strconv.Quote(s)}, appended: always double-quoted. */
   public static void appendQuoted(StringBuilder out, String s) {
-    out.append('"');
-    appendQuotedBody(out, s);
-    out.append('"');
+    ByteBuf b = new ByteBuf(s.length() + 8);
+    appendQuoted(b, s);
+    out.append(b);
   }
 
   /**
@@ -260,71 +218,9 @@ public final class GoText {
    * character).
    */
   public static void appendQuotedBody(StringBuilder out, String s) {
-    int n = s.length();
-    for (int i = 0; i < n; ) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-          // A run of printable ASCII is copied in one call.
-          int run = i + 1;
-          while (run < n) {
-            char r = s.charAt(run);
-            if (r < 0x20 || r >= 0x7F || r == '"' || r == '\\') {
-              break;
-            }
-            run++;
-          }
-          out.append(s, i, run);
-          i = run;
-          continue;
-        }
-        i++;
-        if (c == '"' || c == '\\') {
-          out.append('\\').append(c);
-          continue;
-        }
-        switch (c) {
-          case 0x07 -> out.append("\\a");
-          case '\b' -> out.append("\\b");
-          case '\f' -> out.append("\\f");
-          case '\n' -> out.append("\\n");
-          case '\r' -> out.append("\\r");
-          case '\t' -> out.append("\\t");
-          case 0x0B -> out.append("\\v");
-          default -> out.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-        }
-        continue;
-      }
-      if (isEscapedByte(c)) {
-        int b = c - 0xDC00;
-        out.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xF]);
-        i++;
-        continue;
-      }
-      int cp;
-      int width;
-      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-        cp = Character.toCodePoint(c, s.charAt(i + 1));
-        width = 2;
-      } else if (Character.isSurrogate(c)) {
-        cp = 0xFFFD;
-        width = 1;
-      } else {
-        cp = c;
-        width = 1;
-      }
-      i += width;
-      if (isPrint(cp)) {
-        out.appendCodePoint(cp);
-      } else if (cp < 0x10000) {
-        appendUnicodeEscape(out, cp);
-      } else {
-        out.append("\\U");
-        for (int shift = 28; shift >= 0; shift -= 4) {
-          out.append(HEX[(cp >> shift) & 0xF]);
-        }
-      }
-    }
+    ByteBuf b = new ByteBuf(s.length() + 8);
+    appendQuotedBody(b, s);
+    out.append(b);
   }
 
   /**
@@ -333,15 +229,9 @@ public final class GoText {
    * bare.
    */
   public static void appendHumanQuoted(StringBuilder out, String s) {
-    if (s.isEmpty()) {
-      out.append("\"\"");
-      return;
-    }
-    if (isBare(s)) {
-      out.append(s);
-    } else {
-      appendQuoted(out, s);
-    }
+    ByteBuf b = new ByteBuf(s.length() + 8);
+    appendHumanQuoted(b, s);
+    out.append(b);
   }
 
   /** True when slog's quote() prints {@code s} (non-empty) unquoted. */

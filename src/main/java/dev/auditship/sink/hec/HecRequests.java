@@ -1,6 +1,6 @@
 package dev.auditship.sink.hec;
 
-import java.io.ByteArrayOutputStream;
+import dev.auditship.text.ByteBuf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -49,21 +49,28 @@ final class HecRequests {
 
   /** The body of one request: the envelopes of {@code indices} with {@code \n} between them. */
   static byte[] body(byte[][] envelopes, List<Integer> indices) {
-    int len = Math.max(0, indices.size() - 1);
-    for (int i : indices) {
-      len += envelopes[i].length;
-    }
-    byte[] out = new byte[len];
-    int pos = 0;
+    ByteBuf out = new ByteBuf(64 * 1024);
+    body(envelopes, indices, out);
+    return out.toByteArray();
+  }
+
+  /** Writes the body of one request into {@code out} (reused from request to request). */
+  static void body(byte[][] envelopes, List<Integer> indices, ByteBuf out) {
     for (int k = 0; k < indices.size(); k++) {
       if (k > 0) {
-        out[pos++] = '\n';
+        out.put('\n');
       }
-      byte[] e = envelopes[indices.get(k)];
-      System.arraycopy(e, 0, out, pos, e.length);
-      pos += e.length;
+      out.put(envelopes[indices.get(k)]);
     }
-    return out;
+  }
+
+  /** {@code body[0, len)} compressed with gzip into {@code out}, streamed (no copy of the body). */
+  static void gzip(byte[] body, int len, ByteBuf out) {
+    try (GZIPOutputStream gz = new GZIPOutputStream(out.asOutputStream(), 8192)) {
+      gz.write(body, 0, len);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in-memory streams do not fail
+    }
   }
 
   /**
@@ -71,12 +78,8 @@ final class HecRequests {
    * docs/coder-reference.md §10.5).
    */
   static byte[] gzip(byte[] body) {
-    ByteArrayOutputStream bo = new ByteArrayOutputStream(Math.max(64, body.length / 4));
-    try (GZIPOutputStream gz = new GZIPOutputStream(bo, 8192)) {
-      gz.write(body);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // in-memory streams do not fail
-    }
-    return bo.toByteArray();
+    ByteBuf out = new ByteBuf(Math.max(64, body.length / 4));
+    gzip(body, body.length, out);
+    return out.toByteArray();
   }
 }

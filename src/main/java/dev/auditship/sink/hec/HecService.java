@@ -167,8 +167,14 @@ final class HecService implements AutoCloseable {
 
   /** POSTs {@code body} (gzip-compressed already when {@code gzip}) to {@code path}. */
   HecResponse post(String path, byte[] body, boolean gzip, String token) throws IOException {
+    return post(path, body, body.length, gzip, token);
+  }
+
+  /** POSTs {@code body[0, len)}; the array is only read while this call runs. */
+  HecResponse post(String path, byte[] body, int len, boolean gzip, String token)
+      throws IOException {
     HttpPost post = new HttpPost(base + path);
-    post.setEntity(new ByteArrayEntity(body, JSON));
+    post.setEntity(new ByteArrayEntity(body, 0, len, JSON));
     if (gzip) {
       post.setHeader("Content-Encoding", "gzip");
     }

@@ -7,6 +7,7 @@ import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.Sleeper;
+import dev.auditship.text.ByteBuf;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -356,22 +357,47 @@ public final class HecSink implements Sink {
 
   /** Posts one request and classifies the answer (a transport failure is classified too). */
   private HecClassifier.Verdict post(List<Integer> req, byte[][] envelopes, String tok) {
-    byte[] body = HecRequests.body(envelopes, req);
-    byte[] wire = cfg.gzip() ? HecRequests.gzip(body) : body;
+    try {
+      return post(req, envelopes, tok, bodyBuf.reset(), gzipBuf.reset());
+    } finally {
+      // A request is at most max_bytes (up to 800 MiB): do not keep a huge one for the next.
+      bodyBuf.trim(KEEP_BYTES);
+      gzipBuf.trim(KEEP_BYTES);
+    }
+  }
+
+  /** Request bodies are built in these buffers, reused from request to request (sink thread). */
+  private final ByteBuf bodyBuf = new ByteBuf(64 * 1024);
+
+  private final ByteBuf gzipBuf = new ByteBuf(16 * 1024);
+
+  private static final int KEEP_BYTES = 2 * 1024 * 1024;
+
+  private HecClassifier.Verdict post(
+      List<Integer> req, byte[][] envelopes, String tok, ByteBuf bodyOut, ByteBuf gzipOut) {
+    HecRequests.body(envelopes, req, bodyOut);
+    ByteBuf wireOut = bodyOut;
+    if (cfg.gzip()) {
+      HecRequests.gzip(bodyOut.array(), bodyOut.length(), gzipOut);
+      wireOut = gzipOut;
+    }
+    int bodyLength = bodyOut.length();
+    int wireLength = wireOut.length();
     stats.requests.incrementAndGet();
-    stats.bodyBytes.addAndGet(body.length);
-    stats.wireBytes.addAndGet(wire.length);
+    stats.bodyBytes.addAndGet(bodyLength);
+    stats.wireBytes.addAndGet(wireLength);
     long t0 = System.nanoTime();
     try {
-      HecResponse r = service.post(HecService.EVENT_PATH, wire, cfg.gzip(), tok);
+      HecResponse r =
+          service.post(HecService.EVENT_PATH, wireOut.array(), wireLength, cfg.gzip(), tok);
       HecClassifier.Verdict v = HecClassifier.classify(r, req.size());
       if (LOG.isDebugEnabled()) {
         LOG.debug(
             "HEC request sent. sink={} events={} body_bytes={} wire_bytes={} answer=\"{}\" ms={}",
             name,
             req.size(),
-            body.length,
-            wire.length,
+            bodyLength,
+            wireLength,
             r.describe(),
             (System.nanoTime() - t0) / 1_000_000);
       }
