@@ -4,6 +4,7 @@ import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.Format;
 import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
+import dev.auditship.format.siem.SiemFormats;
 import dev.auditship.io.JsonText;
 import dev.auditship.source.Decoded;
 import dev.auditship.source.LineReader;
@@ -33,14 +34,16 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "render",
-    description = "Format Coder log lines as slog JSON or human records, without a config.",
+    description =
+        "Format Coder log lines as slog JSON or human records, or for a SIEM (ECS, OCSF, CEF,"
+            + " LEEF), without a config.",
     mixinStandardHelpOptions = true)
 final class RenderCommand implements Callable<Integer> {
 
   @Option(
       names = {"-f", "--format"},
       required = true,
-      description = "json or human.")
+      description = "json, human, ecs, ocsf, cef or leef (docs/formats.md).")
   String format;
 
   @Option(
@@ -73,9 +76,11 @@ final class RenderCommand implements Callable<Integer> {
         }
         f = new HumanFormat(humanTime.equals("v3"));
       }
+      case "ecs", "ocsf", "cef", "leef" -> f = SiemFormats.withDefaults(format);
       default ->
           throw new CommandLine.ParameterException(
-              spec.commandLine(), "--format must be json or human, got " + format);
+              spec.commandLine(),
+              "--format must be json, human, ecs, ocsf, cef or leef, got " + format);
     }
     String input = file == null ? "stdin" : file.toString();
     long[] counts = new long[4]; // read, events, skipped, rejected

@@ -26,7 +26,7 @@ public final class ConfigLoader {
   static final Map<String, Function<Section, SinkSettings>> SINK_TYPES = new LinkedHashMap<>();
 
   /** The record formats. */
-  public static final List<String> FORMATS = List.of("json", "human");
+  public static final List<String> FORMATS = List.of("json", "human", "ecs", "ocsf", "cef", "leef");
 
   static {
     SOURCE_TYPES.put("stdin", StdinSourceConfig::parse);

@@ -77,6 +77,7 @@ public final class Assembly {
   public Format format(String name) {
     return switch (name) {
       case "human" -> new HumanFormat("v3".equals(config.humanTime()));
+      case "ecs", "ocsf", "cef", "leef" -> dev.auditship.format.siem.SiemFormats.withDefaults(name);
       default -> new JsonFormat(config.envelope());
     };
   }

@@ -92,8 +92,8 @@ public final class HecSink implements Sink {
   }
 
   /**
-   * @param format the sink's record format: {@code json} embeds the record as the {@code event}
-   *     object, anything else sends it as a string
+   * @param format the sink's record format: {@code json}, {@code ecs} and {@code ocsf} embed the
+   *     record as the {@code event} object, anything else sends it as a string
    * @param sleeper how to wait between acknowledgement polls (tests substitute one that moves a
    *     clock)
    */
@@ -105,7 +105,7 @@ public final class HecSink implements Sink {
     this.sleeper = sleeper;
     this.encoder =
         new HecEncoder(
-            "json".equals(format),
+            "json".equals(format) || dev.auditship.format.siem.SiemFormats.isJsonObject(format),
             cfg.host() != null ? cfg.host() : localHostName(),
             cfg.source(),
             cfg.auditSourcetype(),

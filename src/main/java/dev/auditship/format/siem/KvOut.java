@@ -1,0 +1,134 @@
+package dev.auditship.format.siem;
+
+/**
+ * Writer for the two key=value syslog payloads, CEF and LEEF: a {@code |}-separated header and
+ * key=value pairs. The escaping rules differ per standard and are chosen by the constructor.
+ *
+ * <ul>
+ *   <li>CEF (ArcSight "Implementing ArcSight Common Event Format", "Character Encoding"): in the
+ *       header {@code \} and {@code |} are escaped with a backslash; in extension values {@code \}
+ *       and {@code =} are, and a line break is written {@code \n} or {@code \r}; pairs are
+ *       separated by one space (a value may contain spaces).
+ *   <li>LEEF 2.0 (IBM QRadar "LEEF event components"): in the header {@code \} and {@code |} are
+ *       escaped; attributes are separated by the delimiter. LEEF defines no escape inside attribute
+ *       values, so line breaks, tabs, backslashes and the delimiter itself are written with the
+ *       backslash escapes docs/formats.md lists, which no conforming value can be confused with.
+ * </ul>
+ *
+ * Both payloads are UTF-8: a byte of invalid UTF-8 the source kept (a lone surrogate) becomes
+ * U+FFFD.
+ */
+final class KvOut {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private final TextOut out;
+  private final boolean cef;
+  private final char delimiter;
+  private boolean first = true;
+
+  private KvOut(TextOut out, boolean cef, char delimiter) {
+    this.out = out;
+    this.cef = cef;
+    this.delimiter = delimiter;
+  }
+
+  static KvOut cef(TextOut out) {
+    return new KvOut(out, true, ' ');
+  }
+
+  static KvOut leef(TextOut out, char delimiter) {
+    return new KvOut(out, false, delimiter);
+  }
+
+  /** Writes a raw constant (the {@code CEF:0|} prefix, a number). */
+  KvOut raw(String s) {
+    out.put(s);
+    return this;
+  }
+
+  /** One header field followed by {@code |}. */
+  KvOut header(String s) {
+    int start = 0;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '\\' || c == '|') {
+        out.put(s, start, i);
+        out.put('\\');
+        start = i;
+      } else if (c == '\n' || c == '\r') {
+        // Headers never hold a line break (options are checked; Coder's names have none).
+        out.put(s, start, i);
+        out.put(' ');
+        start = i + 1;
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        out.put(s, start, i);
+        out.put('\ufffd');
+        start = i + 1;
+      }
+    }
+    out.put(s, start, n);
+    out.put('|');
+    return this;
+  }
+
+  /** One pair; nothing when {@code value} is null. */
+  KvOut pair(String key, String value) {
+    if (value == null) {
+      return this;
+    }
+    if (!first) {
+      out.put(delimiter);
+    }
+    first = false;
+    out.put(key);
+    out.put('=');
+    value(value);
+    return this;
+  }
+
+  KvOut pair(String key, long value) {
+    return pair(key, Long.toString(value));
+  }
+
+  private void value(String s) {
+    int start = 0;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      String esc;
+      if (c == '\\') {
+        esc = "\\\\";
+      } else if (c == '\n') {
+        esc = "\\n";
+      } else if (c == '\r') {
+        esc = "\\r";
+      } else if (cef && c == '=') {
+        esc = "\\=";
+      } else if (!cef && c == '\t') {
+        esc = "\\t";
+      } else if (!cef && c == delimiter) {
+        esc = "\\x" + HEX[(c >> 4) & 0xf] + HEX[c & 0xf];
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        esc = "\ufffd";
+      } else {
+        continue;
+      }
+      out.put(s, start, i);
+      out.put(esc);
+      start = i + 1;
+    }
+    out.put(s, start, n);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.auditship.format.siem;
+
+import dev.auditship.event.AuditView;
+import dev.auditship.event.ConnectionView;
+import dev.auditship.event.Event;
+
+/**
+ * Whether the recorded action succeeded, derived the same way for every SIEM format (and agreeing
+ * with the syslog sink's failure severity): an audited request answered with HTTP status 400 or
+ * more failed, below 400 succeeded; an agent connection (ssh, vscode, jetbrains, reconnecting_pty)
+ * succeeded when it opened and when it closed with exit code 0, failed on any other exit code; a
+ * web connection (workspace_app, port_forwarding, tunnel) carries the HTTP status the same way as
+ * an audit event. Anything without the code it needs is {@link #UNKNOWN}.
+ */
+enum Result {
+  SUCCESS("success"),
+  FAILURE("failure"),
+  UNKNOWN("unknown");
+
+  private final String label;
+
+  Result(String label) {
+    this.label = label;
+  }
+
+  /** {@code success}, {@code failure} or {@code unknown}: ECS event.outcome, CEF outcome. */
+  String label() {
+    return label;
+  }
+
+  static Result of(Event e) {
+    return switch (e.kind()) {
+      case AUDIT -> ofStatus(new AuditView(e).statusCode());
+      case CONNECTION -> {
+        ConnectionView c = new ConnectionView(e);
+        if (Coder.isWeb(c.type())) {
+          yield ofStatus(c.code());
+        }
+        Integer code = c.code();
+        if (code == null) {
+          yield "connected".equals(c.connectionStatus()) ? SUCCESS : UNKNOWN;
+        }
+        yield code == 0 ? SUCCESS : FAILURE;
+      }
+    };
+  }
+
+  private static Result ofStatus(Integer status) {
+    if (status == null) {
+      return UNKNOWN;
+    }
+    return status >= 400 ? FAILURE : SUCCESS;
+  }
+}
