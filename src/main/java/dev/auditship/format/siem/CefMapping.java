@@ -53,11 +53,13 @@ final class CefMapping implements Mapping {
     return s == null ? "" : s;
   }
 
+  /** {@code rt} in milliseconds; Coder's text (microseconds or nanoseconds, its zone) too. */
   private static void time(Event e, KvOut k) {
     long ms = Coder.epochMillis(Coder.time(e));
     if (ms != Long.MIN_VALUE) {
       k.pair("rt", ms);
     }
+    k.pair("coderTime", e.time());
   }
 
   /** {@code src} for IPv4, {@code c6a2} (Source IPv6 Address) for IPv6, else the raw text. */
