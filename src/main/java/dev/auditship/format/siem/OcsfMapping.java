@@ -216,7 +216,7 @@ final class OcsfMapping implements Mapping {
       }
     }
     j.strIf("Action", k == API_ACTIVITY ? null : action);
-    j.strIf("ResourceIcon", a.resourceIcon());
+    j.strIf("ResourceIcon", Coder.nonEmpty(a.resourceIcon()));
     if (e.get("Diff") != null) {
       j.valueAt("Diff", e.get("Diff"));
     }
