@@ -5,6 +5,7 @@ import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.Format;
 import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
+import dev.auditship.format.siem.SiemFormats;
 import dev.auditship.testutil.Golden;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +22,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Render throughput of the two slog formats, one thread, over the golden events (audit and
- * connection, with and without multi-line values) appending into a reused buffer as the pipeline
- * does. How to run and the results: docs/benchmarks.md.
+ * Render throughput of the two slog formats and the four SIEM formats, one thread, over the golden
+ * events (audit and connection, with and without multi-line values) appending into a reused buffer
+ * as the pipeline does. How to run and the results: docs/benchmarks.md.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -32,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class FormatBench {
-  @Param({"json", "human"})
+  @Param({"json", "human", "ecs", "ocsf", "cef", "leef"})
   String format;
 
   private Format fmt;
@@ -42,7 +43,12 @@ public class FormatBench {
 
   @Setup
   public void setup() {
-    fmt = format.equals("json") ? new JsonFormat(EnvelopeDefaults.CODER) : new HumanFormat(false);
+    fmt =
+        switch (format) {
+          case "json" -> new JsonFormat(EnvelopeDefaults.CODER);
+          case "human" -> new HumanFormat(false);
+          default -> SiemFormats.withDefaults(format);
+        };
     List<Event> l = Golden.lines().stream().map(g -> Golden.decodeOne(g.json())).toList();
     events = l.toArray(new Event[0]);
   }

@@ -1,7 +1,31 @@
 package dev.auditship.format.siem;
 
-import dev.auditship.event.AuditView;
-import dev.auditship.event.ConnectionView;
+import static dev.auditship.format.siem.Slots.ACTION;
+import static dev.auditship.format.siem.Slots.ADDITIONAL_FIELDS;
+import static dev.auditship.format.siem.Slots.AGENT_NAME;
+import static dev.auditship.format.siem.Slots.CODE;
+import static dev.auditship.format.siem.Slots.CONNECTION_ID;
+import static dev.auditship.format.siem.Slots.CONNECTION_STATUS;
+import static dev.auditship.format.siem.Slots.CONTEXT_REQUEST_ID;
+import static dev.auditship.format.siem.Slots.DIFF;
+import static dev.auditship.format.siem.Slots.DISCONNECT_REASON;
+import static dev.auditship.format.siem.Slots.ID;
+import static dev.auditship.format.siem.Slots.IP;
+import static dev.auditship.format.siem.Slots.ORGANIZATION_ID;
+import static dev.auditship.format.siem.Slots.REQUEST_ID;
+import static dev.auditship.format.siem.Slots.RESOURCE_ICON;
+import static dev.auditship.format.siem.Slots.RESOURCE_ID;
+import static dev.auditship.format.siem.Slots.RESOURCE_TARGET;
+import static dev.auditship.format.siem.Slots.RESOURCE_TYPE;
+import static dev.auditship.format.siem.Slots.SLUG_OR_PORT;
+import static dev.auditship.format.siem.Slots.STATUS_CODE;
+import static dev.auditship.format.siem.Slots.TYPE;
+import static dev.auditship.format.siem.Slots.USER_AGENT;
+import static dev.auditship.format.siem.Slots.USER_ID;
+import static dev.auditship.format.siem.Slots.WORKSPACE_ID;
+import static dev.auditship.format.siem.Slots.WORKSPACE_NAME;
+import static dev.auditship.format.siem.Slots.WORKSPACE_OWNER_ID;
+
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
@@ -29,23 +53,31 @@ final class CefMapping implements Mapping {
 
   @Override
   public void write(Event e, TextOut out) {
+    Slots s = new Slots(e);
     KvOut k = KvOut.cef(out);
     k.raw("CEF:0|").header(vendor).header(product).header(version);
-    Result r = Result.of(e);
+    Result r = Result.of(s);
     if (e.kind() == Kind.AUDIT) {
-      AuditView a = new AuditView(e);
-      String action = orEmpty(a.action());
-      String resource = orEmpty(a.resourceType());
-      k.header("audit:" + resource + ":" + action).header(action + " " + resource);
-      k.raw(Integer.toString(severities.of(r))).raw("|");
-      audit(a, r, k);
+      String action = orEmpty(s.text(ACTION));
+      String resource = orEmpty(s.text(RESOURCE_TYPE));
+      k.header("audit:", resource, ":", action).header(action, " ", resource, "");
+      k.raw(SEVERITY[severities.of(r)]);
+      audit(s, r, k);
     } else {
-      ConnectionView c = new ConnectionView(e);
-      String type = orEmpty(c.type());
-      String status = orEmpty(c.connectionStatus());
-      k.header("connection:" + type + ":" + status).header(type + " " + status);
-      k.raw(Integer.toString(severities.of(r))).raw("|");
-      connection(c, r, k);
+      String type = orEmpty(s.text(TYPE));
+      String status = orEmpty(s.text(CONNECTION_STATUS));
+      k.header("connection:", type, ":", status).header(type, " ", status, "");
+      k.raw(SEVERITY[severities.of(r)]);
+      connection(s, r, k);
+    }
+  }
+
+  /** {@code N|} for each severity 0..10. */
+  private static final String[] SEVERITY = new String[11];
+
+  static {
+    for (int i = 0; i < SEVERITY.length; i++) {
+      SEVERITY[i] = i + "|";
     }
   }
 
@@ -54,88 +86,90 @@ final class CefMapping implements Mapping {
   }
 
   /** {@code rt} in milliseconds; Coder's text (microseconds or nanoseconds, its zone) too. */
-  private static void time(Event e, KvOut k) {
-    long ms = Coder.epochMillis(Coder.time(e));
+  private static void time(Slots s, KvOut k) {
+    long ms = Coder.epochMillis(s.fileTime());
     if (ms != Long.MIN_VALUE) {
       k.pair("rt", ms);
     }
-    k.pair("coderTime", e.time());
+    k.pair("coderTime", s.time());
   }
 
   /** {@code src} for IPv4, {@code c6a2} (Source IPv6 Address) for IPv6, else the raw text. */
-  private static void address(String raw, KvOut k) {
+  private static void address(Slots s, KvOut k) {
+    String raw = s.text(IP);
     String ip = Coder.ip(raw);
     if (ip == null) {
       if (raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
-        k.pair("coderIp", raw);
+        k.pair("coderIp", s.str(IP));
       }
     } else if (Coder.isIpv6(ip)) {
-      k.pair("c6a2", ip).pair("c6a2Label", "Source IPv6 Address");
+      k.pair("c6a2", s.str(IP)).pair("c6a2Label", "Source IPv6 Address");
     } else {
-      k.pair("src", ip);
+      k.pair("src", s.str(IP));
     }
   }
 
-  private static void audit(AuditView a, Result r, KvOut k) {
-    Event e = a.event();
-    time(e, k);
+  private static void audit(Slots s, Result r, KvOut k) {
+    time(s, k);
     k.pair("cat", "coder:audit");
-    k.pair("act", Coder.nonEmpty(a.action()));
+    k.pair("act", s.nonEmpty(ACTION));
     k.pair("outcome", r.label());
-    k.pair("externalId", a.id());
-    k.pair("suid", a.userId());
-    Value.Actor actor = a.actor();
+    k.pair("externalId", s.str(ID));
+    k.pair("suid", s.str(USER_ID));
+    Value.Actor actor = s.actor();
     if (actor != null) {
       k.pair("suser", Coder.nonEmpty(actor.username()));
     }
-    address(a.ip(), k);
-    k.pair("requestClientApplication", Coder.nonEmpty(a.userAgent()));
-    Integer status = a.statusCode();
-    if (status != null) {
+    address(s, k);
+    k.pair("requestClientApplication", s.nonEmpty(USER_AGENT));
+    long status = s.number(STATUS_CODE);
+    if (status != Long.MIN_VALUE) {
       k.pair("cn1", status).pair("cn1Label", "StatusCode");
     }
-    label(k, 1, "ResourceType", a.resourceType());
-    label(k, 2, "ResourceID", a.resourceId());
-    label(k, 3, "ResourceTarget", Coder.nonEmpty(a.resourceTarget()));
-    label(k, 4, "OrganizationID", a.organizationId());
-    label(k, 5, "RequestID", a.requestId());
-    label(k, 6, "Diff", jsonText(e.get("Diff")));
-    k.pair("coderAdditionalFields", jsonText(e.get("AdditionalFields")));
-    k.pair("coderResourceIcon", Coder.nonEmpty(a.resourceIcon()));
+    label(k, 1, "ResourceType", s.str(RESOURCE_TYPE));
+    label(k, 2, "ResourceID", s.str(RESOURCE_ID));
+    label(k, 3, "ResourceTarget", s.nonEmpty(RESOURCE_TARGET));
+    label(k, 4, "OrganizationID", s.str(ORGANIZATION_ID));
+    label(k, 5, "RequestID", s.str(REQUEST_ID));
+    k.pair("cs6", jsonText(s.get(DIFF)));
+    if (s.get(DIFF) != null) {
+      k.pair("cs6Label", "Diff");
+    }
+    k.pair("coderAdditionalFields", jsonText(s.get(ADDITIONAL_FIELDS)));
+    k.pair("coderResourceIcon", s.nonEmpty(RESOURCE_ICON));
     if (actor != null) {
       k.pair("coderActorId", actor.id());
       k.pair("coderActorEmail", Coder.nonEmpty(actor.email()));
     }
-    envelope(e.envelope(), k);
-    extra(e, k);
+    envelope(s.event.envelope(), k);
+    extra(s, k);
   }
 
-  private static void connection(ConnectionView c, Result r, KvOut k) {
-    Event e = c.event();
-    time(e, k);
+  private static void connection(Slots s, Result r, KvOut k) {
+    time(s, k);
     k.pair("cat", "coder:connection");
-    k.pair("act", Coder.nonEmpty(c.connectionStatus()));
+    k.pair("act", s.nonEmpty(CONNECTION_STATUS));
     k.pair("outcome", r.label());
-    k.pair("externalId", c.id());
-    k.pair("suid", Coder.nonEmpty(c.userId()));
-    k.pair("duid", c.workspaceOwnerId());
-    address(c.ip(), k);
-    k.pair("requestClientApplication", Coder.nonEmpty(c.userAgent()));
-    k.pair("reason", Coder.nonEmpty(c.disconnectReason()));
-    Integer code = c.code();
-    if (code != null) {
+    k.pair("externalId", s.str(ID));
+    k.pair("suid", s.nonEmpty(USER_ID));
+    k.pair("duid", s.str(WORKSPACE_OWNER_ID));
+    address(s, k);
+    k.pair("requestClientApplication", s.nonEmpty(USER_AGENT));
+    k.pair("reason", s.nonEmpty(DISCONNECT_REASON));
+    long code = s.number(CODE);
+    if (code != Long.MIN_VALUE) {
       k.pair("cn1", code).pair("cn1Label", "Code");
     }
-    label(k, 1, "Type", c.type());
-    label(k, 2, "WorkspaceID", c.workspaceId());
-    label(k, 3, "WorkspaceName", c.workspaceName());
-    label(k, 4, "OrganizationID", c.organizationId());
-    label(k, 5, "request_id", Coder.nonEmpty(c.requestId()));
-    label(k, 6, "ConnectionID", Coder.nonEmpty(c.connectionId()));
-    k.pair("coderAgentName", c.agentName());
-    k.pair("coderSlugOrPort", Coder.nonEmpty(c.slugOrPort()));
-    envelope(e.envelope(), k);
-    extra(e, k);
+    label(k, 1, "Type", s.str(TYPE));
+    label(k, 2, "WorkspaceID", s.str(WORKSPACE_ID));
+    label(k, 3, "WorkspaceName", s.str(WORKSPACE_NAME));
+    label(k, 4, "OrganizationID", s.str(ORGANIZATION_ID));
+    label(k, 5, "request_id", s.nonEmpty(CONTEXT_REQUEST_ID));
+    label(k, 6, "ConnectionID", s.nonEmpty(CONNECTION_ID));
+    k.pair("coderAgentName", s.str(AGENT_NAME));
+    k.pair("coderSlugOrPort", s.nonEmpty(SLUG_OR_PORT));
+    envelope(s.event.envelope(), k);
+    extra(s, k);
   }
 
   private static final String[] CS = {"", "cs1", "cs2", "cs3", "cs4", "cs5", "cs6"};
@@ -143,7 +177,7 @@ final class CefMapping implements Mapping {
     "", "cs1Label", "cs2Label", "cs3Label", "cs4Label", "cs5Label", "cs6Label"
   };
 
-  private static void label(KvOut k, int i, String label, String value) {
+  private static void label(KvOut k, int i, String label, Value.Str value) {
     if (value != null) {
       k.pair(CS[i], value).pair(CS_LABEL[i], label);
     }
@@ -154,8 +188,12 @@ final class CefMapping implements Mapping {
       return null;
     }
     if (v instanceof Value.Raw r) {
-      if (r.json() == null) {
+      String json = r.json();
+      if (json == null) {
         return "null";
+      }
+      if (json.length() <= 2 || isCompact(json)) {
+        return json;
       }
       StringBuilder sb = new StringBuilder(r.json().length());
       dev.auditship.format.GoText.appendCompactJson(sb, r.json());
@@ -184,25 +222,34 @@ final class CefMapping implements Mapping {
     return sb.substring(5, sb.length() - 1);
   }
 
+  /** True when raw JSON has no whitespace at all, so compacting it would not change it. */
+  private static boolean isCompact(String json) {
+    return json.indexOf(' ') < 0
+        && json.indexOf('\n') < 0
+        && json.indexOf('\t') < 0
+        && json.indexOf('\r') < 0;
+  }
+
   private static void envelope(Envelope env, KvOut k) {
     k.pair("coderTs", env.ts());
     k.pair("coderLevel", env.level());
     k.pair("coderCaller", env.caller());
     k.pair("coderFunc", env.func());
-    if (!env.loggerNames().isEmpty()) {
-      k.pair("coderLoggerNames", String.join(".", env.loggerNames()));
+    java.util.List<String> names = env.loggerNames();
+    if (!names.isEmpty()) {
+      k.pair("coderLoggerNames", names.size() == 1 ? names.get(0) : String.join(".", names));
     }
     k.pair("coderTrace", env.trace());
     k.pair("coderSpan", env.span());
   }
 
   /** Fields of newer Coder versions: {@code coder} + the field's letters and digits. */
-  private static void extra(Event e, KvOut k) {
-    if (!Coder.hasExtra(e)) {
+  private static void extra(Slots s, KvOut k) {
+    if (!s.extra) {
       return;
     }
-    for (Field f : e.fields()) {
-      if (!Coder.isKnown(e.kind(), f.key())) {
+    for (Field f : s.event.fields()) {
+      if (!s.isKnown(f.key())) {
         k.pair("coder" + alnum(f.key()), jsonText(f.value()));
       }
     }

@@ -1,12 +1,37 @@
 package dev.auditship.format.siem;
 
-import dev.auditship.event.AuditView;
-import dev.auditship.event.ConnectionView;
+import static dev.auditship.format.siem.Slots.ACTION;
+import static dev.auditship.format.siem.Slots.ADDITIONAL_FIELDS;
+import static dev.auditship.format.siem.Slots.AGENT_NAME;
+import static dev.auditship.format.siem.Slots.CODE;
+import static dev.auditship.format.siem.Slots.CONNECTION_ID;
+import static dev.auditship.format.siem.Slots.CONNECTION_STATUS;
+import static dev.auditship.format.siem.Slots.CONTEXT_REQUEST_ID;
+import static dev.auditship.format.siem.Slots.DIFF;
+import static dev.auditship.format.siem.Slots.DISCONNECT_REASON;
+import static dev.auditship.format.siem.Slots.ID;
+import static dev.auditship.format.siem.Slots.IP;
+import static dev.auditship.format.siem.Slots.ORGANIZATION_ID;
+import static dev.auditship.format.siem.Slots.REQUEST_ID;
+import static dev.auditship.format.siem.Slots.RESOURCE_ICON;
+import static dev.auditship.format.siem.Slots.RESOURCE_ID;
+import static dev.auditship.format.siem.Slots.RESOURCE_TARGET;
+import static dev.auditship.format.siem.Slots.RESOURCE_TYPE;
+import static dev.auditship.format.siem.Slots.SLUG_OR_PORT;
+import static dev.auditship.format.siem.Slots.STATUS_CODE;
+import static dev.auditship.format.siem.Slots.TYPE;
+import static dev.auditship.format.siem.Slots.USER_AGENT;
+import static dev.auditship.format.siem.Slots.USER_ID;
+import static dev.auditship.format.siem.Slots.WORKSPACE_ID;
+import static dev.auditship.format.siem.Slots.WORKSPACE_NAME;
+import static dev.auditship.format.siem.Slots.WORKSPACE_OWNER_ID;
+
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -40,93 +65,96 @@ final class EcsMapping implements Mapping {
 
   @Override
   public void write(Event e, TextOut out) {
+    Slots s = new Slots(e);
     JsonOut j = new JsonOut(out);
     j.beginRecord();
-    j.str("@timestamp", Coder.time(e));
+    j.str("@timestamp", s.fileTime());
     j.obj("ecs").str("version", ecsVersion).end();
     if (e.kind() == Kind.AUDIT) {
-      audit(new AuditView(e), j);
+      audit(s, j);
     } else {
-      connection(new ConnectionView(e), j);
+      connection(s, j);
     }
     j.endRecord();
   }
 
-  private void audit(AuditView a, JsonOut j) {
-    Event e = a.event();
-    String action = a.action();
-    String resource = a.resourceType();
+  private void audit(Slots s, JsonOut j) {
+    Event e = s.event;
+    String action = s.text(ACTION);
+    String resource = s.text(RESOURCE_TYPE);
     j.obj("event");
     j.str("kind", "event");
     j.arr("category");
-    String[] types;
+    String type1;
+    String type2 = null;
     if ("login".equals(action) || "logout".equals(action)) {
       j.item("authentication");
-      types = new String[] {"login".equals(action) ? "start" : "end"};
+      type1 = "login".equals(action) ? "start" : "end";
     } else if ("connect".equals(action) || "open".equals(action)) {
       j.item("session");
-      types = new String[] {"start"};
+      type1 = "start";
     } else if ("disconnect".equals(action) || "close".equals(action)) {
       j.item("session");
-      types = new String[] {"end"};
+      type1 = "end";
     } else if ("register".equals(action)
         || "request_password_reset".equals(action)
         || IAM_RESOURCES.contains(resource)) {
       j.item("iam");
-      String change = changeType(action);
       if ("user".equals(resource) || "register".equals(action)) {
-        types = new String[] {"user", change};
+        type1 = "user";
+        type2 = changeType(action);
       } else if ("group".equals(resource)) {
-        types = new String[] {"group", change};
+        type1 = "group";
+        type2 = changeType(action);
       } else {
-        types = new String[] {change};
+        type1 = changeType(action);
       }
     } else {
       j.item("configuration");
-      types = new String[] {changeType(action)};
+      type1 = changeType(action);
     }
     j.endArr();
-    j.arr("type");
-    for (String t : types) {
-      j.item(t);
+    j.arr("type").item(type1);
+    if (type2 != null) {
+      j.item(type2);
     }
     j.endArr();
-    j.strIf("action", action);
-    j.str("outcome", Result.of(e).label());
-    j.strIf("id", a.id());
+    j.strIf("action", s.nonEmpty(ACTION));
+    j.str("outcome", Result.of(s).label());
+    j.strIf("id", s.str(ID));
     j.str("created", e.envelope().ts());
     j.str("dataset", "coder.audit");
     j.str("module", "coder");
     j.end();
 
-    Value.Actor actor = a.actor();
-    String userId = Coder.nonEmpty(a.userId());
-    String userName = actor == null ? null : Coder.nonEmpty(actor.username());
-    String email = actor == null ? null : Coder.nonEmpty(actor.email());
+    Value.Actor actor = s.actor();
+    Value.Str userId = s.nonEmpty(USER_ID);
+    String userName = actor == null || actor.username().isEmpty() ? null : actor.username();
+    String email = actor == null || actor.email().isEmpty() ? null : actor.email();
     if (userId != null || userName != null || email != null) {
       j.obj("user").strIf("id", userId).strIf("name", userName).strIf("email", email).end();
     }
-    String ip = Coder.ip(a.ip());
+    String ip = Coder.ip(s.text(IP));
     if (ip != null) {
       j.obj("source").str("ip", ip).end();
     }
-    String ua = Coder.nonEmpty(a.userAgent());
+    Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null) {
       j.obj("user_agent").str("original", ua).end();
     }
-    Integer status = a.statusCode();
-    String requestId = Coder.nonEmpty(a.requestId());
-    if (status != null || requestId != null) {
+    long status = s.number(STATUS_CODE);
+    Value.Str requestId = s.nonEmpty(REQUEST_ID);
+    if (status != Long.MIN_VALUE || requestId != null) {
       j.obj("http");
       if (requestId != null) {
         j.obj("request").str("id", requestId).end();
       }
-      if (status != null) {
+      if (status != Long.MIN_VALUE) {
         j.obj("response").num("status_code", status).end();
       }
       j.end();
     }
-    String org = Coder.nonEmpty(a.organizationId());
+    Value.Str org = s.nonEmpty(ORGANIZATION_ID);
     if (org != null) {
       j.obj("organization").str("id", org).end();
     }
@@ -136,23 +164,24 @@ final class EcsMapping implements Mapping {
     j.obj("coder");
     j.str("log_type", "audit");
     j.obj("resource");
-    j.strIf("type", a.resourceType());
-    j.strIf("id", a.resourceId());
-    j.strIf("target", Coder.nonEmpty(a.resourceTarget()));
-    j.strIf("icon", Coder.nonEmpty(a.resourceIcon()));
+    j.strIf("type", s.str(RESOURCE_TYPE));
+    j.strIf("id", s.str(RESOURCE_ID));
+    j.strIf("target", s.nonEmpty(RESOURCE_TARGET));
+    j.strIf("icon", s.nonEmpty(RESOURCE_ICON));
     j.end();
     // Diff and AdditionalFields vary in shape from one resource type to the next; as objects they
     // would give Elasticsearch conflicting dynamic mappings, so they travel as JSON text.
-    if (e.get("Diff") != null) {
-      j.str("diff", jsonText(e.get("Diff")));
+    if (s.get(DIFF) != null) {
+      j.str("diff", CefMapping.jsonText(s.get(DIFF)));
     }
-    if (e.get("AdditionalFields") != null) {
-      j.str("additional_fields", jsonText(e.get("AdditionalFields")));
+    if (s.get(ADDITIONAL_FIELDS) != null) {
+      j.str("additional_fields", CefMapping.jsonText(s.get(ADDITIONAL_FIELDS)));
     }
     if (actor != null) {
       j.obj("actor").str("id", actor.id()).end();
     }
-    extra(e, j);
+    otherIp(s, ip, j);
+    extra(s, j);
     j.end();
   }
 
@@ -167,10 +196,10 @@ final class EcsMapping implements Mapping {
     };
   }
 
-  private void connection(ConnectionView c, JsonOut j) {
-    Event e = c.event();
-    String type = c.type();
-    String status = c.connectionStatus();
+  private void connection(Slots s, JsonOut j) {
+    Event e = s.event;
+    String type = s.text(TYPE);
+    String status = s.text(CONNECTION_STATUS);
     boolean web = Coder.isWeb(type);
     j.obj("event");
     j.str("kind", "event");
@@ -188,40 +217,41 @@ final class EcsMapping implements Mapping {
     }
     j.endArr();
     j.arr("type").item(eventType).endArr();
-    j.strIf("action", status);
-    j.str("outcome", Result.of(e).label());
-    j.strIf("id", c.id());
+    j.strIf("action", s.nonEmpty(CONNECTION_STATUS));
+    j.str("outcome", Result.of(s).label());
+    j.strIf("id", s.str(ID));
     j.str("created", e.envelope().ts());
     j.str("dataset", "coder.connection");
     j.str("module", "coder");
-    j.strIf("reason", Coder.nonEmpty(c.disconnectReason()));
+    j.strIf("reason", s.nonEmpty(DISCONNECT_REASON));
     j.end();
 
-    String userId = Coder.nonEmpty(c.userId());
+    Value.Str userId = s.nonEmpty(USER_ID);
     if (userId != null) {
       j.obj("user").str("id", userId).end();
     }
-    String ip = Coder.ip(c.ip());
+    String ip = Coder.ip(s.text(IP));
     if (ip != null) {
       j.obj("source").str("ip", ip).end();
     }
-    String ua = Coder.nonEmpty(c.userAgent());
+    Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null) {
       j.obj("user_agent").str("original", ua).end();
     }
-    Integer code = c.code();
-    String requestId = Coder.nonEmpty(c.requestId());
-    if ((web && code != null) || requestId != null) {
+    long code = s.number(CODE);
+    boolean hasCode = code != Long.MIN_VALUE;
+    Value.Str requestId = s.nonEmpty(CONTEXT_REQUEST_ID);
+    if ((web && hasCode) || requestId != null) {
       j.obj("http");
       if (requestId != null) {
         j.obj("request").str("id", requestId).end();
       }
-      if (web && code != null) {
+      if (web && hasCode) {
         j.obj("response").num("status_code", code).end();
       }
       j.end();
     }
-    if (!web && code != null) {
+    if (!web && hasCode) {
       j.obj("process").num("exit_code", code).end();
     }
     if (Coder.isSsh(type)) {
@@ -229,7 +259,7 @@ final class EcsMapping implements Mapping {
     } else if (web) {
       j.obj("network").str("protocol", "http").end();
     }
-    String org = Coder.nonEmpty(c.organizationId());
+    Value.Str org = s.nonEmpty(ORGANIZATION_ID);
     if (org != null) {
       j.obj("organization").str("id", org).end();
     }
@@ -239,25 +269,31 @@ final class EcsMapping implements Mapping {
     j.obj("coder");
     j.str("log_type", "connection");
     j.obj("connection");
-    j.strIf("type", type);
-    j.strIf("status", status);
-    j.strIf("id", Coder.nonEmpty(c.connectionId()));
-    j.strIf("slug_or_port", Coder.nonEmpty(c.slugOrPort()));
+    j.strIf("type", s.str(TYPE));
+    j.strIf("status", s.str(CONNECTION_STATUS));
+    j.strIf("id", s.nonEmpty(CONNECTION_ID));
+    j.strIf("slug_or_port", s.nonEmpty(SLUG_OR_PORT));
     j.end();
     j.obj("workspace");
-    j.strIf("id", c.workspaceId());
-    j.strIf("name", c.workspaceName());
-    j.strIf("owner_id", c.workspaceOwnerId());
-    j.strIf("agent_name", c.agentName());
+    j.strIf("id", s.str(WORKSPACE_ID));
+    j.strIf("name", s.str(WORKSPACE_NAME));
+    j.strIf("owner_id", s.str(WORKSPACE_OWNER_ID));
+    j.strIf("agent_name", s.str(AGENT_NAME));
     j.end();
-    if (c.ip() != null && ip == null && !"<nil>".equals(c.ip()) && !c.ip().isEmpty()) {
-      j.str("ip", c.ip());
-    }
-    extra(e, j);
+    otherIp(s, ip, j);
+    extra(s, j);
     j.end();
   }
 
-  private static void related(JsonOut j, String ip, String userName, String userId) {
+  /** {@code Ip} text that is neither an address nor Coder's {@code <nil>}: kept as coder.ip. */
+  private static void otherIp(Slots s, String ip, JsonOut j) {
+    String raw = s.text(IP);
+    if (ip == null && raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
+      j.str("ip", raw);
+    }
+  }
+
+  private static void related(JsonOut j, String ip, String userName, Value.Str userId) {
     if (ip == null && userName == null && userId == null) {
       return;
     }
@@ -281,16 +317,18 @@ final class EcsMapping implements Mapping {
   /** The slog envelope: ECS log.* (the logger and call site), trace.id and span.id. */
   private static void envelope(Envelope env, JsonOut j) {
     j.obj("log");
-    j.str("level", env.level().toLowerCase(java.util.Locale.ROOT));
-    if (!env.loggerNames().isEmpty()) {
-      j.str("logger", String.join(".", env.loggerNames()));
+    String level = env.level();
+    j.str("level", "INFO".equals(level) ? "info" : level.toLowerCase(java.util.Locale.ROOT));
+    List<String> names = env.loggerNames();
+    if (!names.isEmpty()) {
+      j.str("logger", names.size() == 1 ? names.get(0) : String.join(".", names));
     }
     if (env.caller() != null || env.func() != null) {
       j.obj("origin");
       if (env.caller() != null) {
         String caller = env.caller();
         int colon = caller.lastIndexOf(':');
-        long line = colon > 0 ? parseLine(caller.substring(colon + 1)) : -1;
+        long line = colon > 0 ? parseLine(caller, colon + 1) : -1;
         j.obj("file");
         if (line >= 0) {
           j.str("name", caller.substring(0, colon)).num("line", line);
@@ -311,12 +349,13 @@ final class EcsMapping implements Mapping {
     }
   }
 
-  private static long parseLine(String s) {
-    if (s.isEmpty() || s.length() > 9) {
+  private static long parseLine(String s, int from) {
+    int n = s.length() - from;
+    if (n == 0 || n > 9) {
       return -1;
     }
     long v = 0;
-    for (int i = 0; i < s.length(); i++) {
+    for (int i = from; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < '0' || c > '9') {
         return -1;
@@ -326,37 +365,17 @@ final class EcsMapping implements Mapping {
     return v;
   }
 
-  private static String jsonText(Value v) {
-    if (v instanceof Value.Raw r) {
-      if (r.json() == null) {
-        return "null";
-      }
-      StringBuilder sb = new StringBuilder(r.json().length());
-      dev.auditship.format.GoText.appendCompactJson(sb, r.json());
-      return sb.toString();
-    }
-    if (v instanceof Value.Str s) {
-      return s.value();
-    }
-    StringBuilder sb = new StringBuilder();
-    JsonOut tmp = new JsonOut(TextOut.of(sb));
-    tmp.beginRecord();
-    tmp.valueAt("v", v);
-    tmp.endRecord();
-    return sb.substring(5, sb.length() - 1);
-  }
-
   /**
    * Fields no mapping knows (newer Coder versions add some, reference §12) keep their name and
    * slog's JSON rendering under {@code coder.fields}.
    */
-  private static void extra(Event e, JsonOut j) {
-    if (!Coder.hasExtra(e)) {
+  private static void extra(Slots s, JsonOut j) {
+    if (!s.extra) {
       return;
     }
     j.obj("fields");
-    for (Field f : e.fields()) {
-      if (!Coder.isKnown(e.kind(), f.key())) {
+    for (Field f : s.event.fields()) {
+      if (!s.isKnown(f.key())) {
         j.value(f.key(), f.value());
       }
     }

@@ -100,6 +100,53 @@ final class JsonOut {
     return this;
   }
 
+  /** A Coder string: whole when decoding found it JSON-safe (the common case), else escaped. */
+  JsonOut str(String key, Value.Str v) {
+    key(key);
+    string(v);
+    return this;
+  }
+
+  /** Writes the member only when {@code v} is not null. */
+  JsonOut strIf(String key, Value.Str v) {
+    if (v != null) {
+      key(key);
+      string(v);
+    }
+    return this;
+  }
+
+  /** An array element from a Coder string. */
+  JsonOut item(Value.Str v) {
+    if (comma) {
+      out.put(',');
+    }
+    string(v);
+    comma = true;
+    return this;
+  }
+
+  /** {@code "a: b"} as one string member (OCSF type_name), without building it first. */
+  JsonOut str(String key, String a, String sep, String b) {
+    key(key);
+    out.put('"');
+    body(a);
+    out.put(sep);
+    body(b);
+    out.put('"');
+    return this;
+  }
+
+  private void string(Value.Str v) {
+    if (v.jsonSafe()) {
+      out.put('"');
+      out.put(v.value());
+      out.put('"');
+    } else {
+      string(v.value());
+    }
+  }
+
   /** Writes the member only when {@code v} is not null. */
   JsonOut strIf(String key, String v) {
     if (v != null) {
@@ -143,7 +190,7 @@ final class JsonOut {
 
   private void value(Value v) {
     if (v instanceof Value.Str s) {
-      string(s.value());
+      string(s);
     } else if (v instanceof Value.Num n) {
       out.put(n.text());
     } else if (v instanceof Value.Time t) {
@@ -196,6 +243,12 @@ final class JsonOut {
   /** A JSON string. */
   void string(String s) {
     out.put('"');
+    body(s);
+    out.put('"');
+  }
+
+  /** The escaped text of a JSON string, without the quotes. */
+  private void body(String s) {
     int start = 0;
     int n = s.length();
     for (int i = 0; i < n; i++) {
@@ -236,6 +289,5 @@ final class JsonOut {
       start = i + 1;
     }
     out.put(s, start, n);
-    out.put('"');
   }
 }

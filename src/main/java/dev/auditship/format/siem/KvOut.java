@@ -92,6 +92,52 @@ final class KvOut {
     return this;
   }
 
+  /**
+   * One pair from a Coder string; nothing when null. A string decoding found JSON-safe has no
+   * backslash and no control character, so it is written whole unless it holds the one character
+   * left to escape ({@code =} in CEF, the delimiter in LEEF).
+   */
+  KvOut pair(String key, dev.auditship.event.Value.Str value) {
+    if (value == null) {
+      return this;
+    }
+    String s = value.value();
+    if (value.jsonSafe() && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
+      if (!first) {
+        out.put(delimiter);
+      }
+      first = false;
+      out.put(key);
+      out.put('=');
+      out.put(s);
+      return this;
+    }
+    return pair(key, s);
+  }
+
+  /** A header field made of three parts ({@code audit:<type>:<action>}), not built first. */
+  KvOut header(String a, String b, String c, String d) {
+    part(a);
+    part(b);
+    part(c);
+    return header(d);
+  }
+
+  private void part(String s) {
+    int len = s.length();
+    for (int i = 0; i < len; i++) {
+      char c = s.charAt(i);
+      if (c == '\\' || c == '|' || c == '\n' || c == '\r' || Character.isSurrogate(c)) {
+        StringBuilder sb = new StringBuilder(len + 8);
+        KvOut tmp = new KvOut(TextOut.of(sb), cef, delimiter);
+        tmp.header(s);
+        out.put(sb.toString(), 0, sb.length() - 1);
+        return;
+      }
+    }
+    out.put(s);
+  }
+
   KvOut pair(String key, long value) {
     return pair(key, Long.toString(value));
   }

@@ -1,7 +1,31 @@
 package dev.auditship.format.siem;
 
-import dev.auditship.event.AuditView;
-import dev.auditship.event.ConnectionView;
+import static dev.auditship.format.siem.Slots.ACTION;
+import static dev.auditship.format.siem.Slots.ADDITIONAL_FIELDS;
+import static dev.auditship.format.siem.Slots.AGENT_NAME;
+import static dev.auditship.format.siem.Slots.CODE;
+import static dev.auditship.format.siem.Slots.CONNECTION_ID;
+import static dev.auditship.format.siem.Slots.CONNECTION_STATUS;
+import static dev.auditship.format.siem.Slots.CONTEXT_REQUEST_ID;
+import static dev.auditship.format.siem.Slots.DIFF;
+import static dev.auditship.format.siem.Slots.DISCONNECT_REASON;
+import static dev.auditship.format.siem.Slots.ID;
+import static dev.auditship.format.siem.Slots.IP;
+import static dev.auditship.format.siem.Slots.ORGANIZATION_ID;
+import static dev.auditship.format.siem.Slots.REQUEST_ID;
+import static dev.auditship.format.siem.Slots.RESOURCE_ICON;
+import static dev.auditship.format.siem.Slots.RESOURCE_ID;
+import static dev.auditship.format.siem.Slots.RESOURCE_TARGET;
+import static dev.auditship.format.siem.Slots.RESOURCE_TYPE;
+import static dev.auditship.format.siem.Slots.SLUG_OR_PORT;
+import static dev.auditship.format.siem.Slots.STATUS_CODE;
+import static dev.auditship.format.siem.Slots.TYPE;
+import static dev.auditship.format.siem.Slots.USER_AGENT;
+import static dev.auditship.format.siem.Slots.USER_ID;
+import static dev.auditship.format.siem.Slots.WORKSPACE_ID;
+import static dev.auditship.format.siem.Slots.WORKSPACE_NAME;
+import static dev.auditship.format.siem.Slots.WORKSPACE_OWNER_ID;
+
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
@@ -31,110 +55,121 @@ final class LeefMapping implements Mapping {
     this.version = version;
     this.delimiter = delimiter;
     this.severities = sev;
+    this.delimiterField = delimiter + "|";
   }
+
+  /** The header's delimiter field and its closing bar. */
+  private final String delimiterField;
 
   @Override
   public void write(Event e, TextOut out) {
+    Slots s = new Slots(e);
     KvOut k = KvOut.leef(out, delimiter);
     k.raw("LEEF:2.0|").header(vendor).header(product).header(version);
-    Result r = Result.of(e);
+    Result r = Result.of(s);
     if (e.kind() == Kind.AUDIT) {
-      AuditView a = new AuditView(e);
-      k.header("audit:" + orEmpty(a.resourceType()) + ":" + orEmpty(a.action()));
-      k.raw(String.valueOf(delimiter)).raw("|");
-      common(e, r, k);
-      audit(a, k);
+      k.header("audit:", orEmpty(s.text(RESOURCE_TYPE)), ":", orEmpty(s.text(ACTION)));
+      k.raw(delimiterField);
+      common(s, r, k);
+      audit(s, k);
     } else {
-      ConnectionView c = new ConnectionView(e);
-      k.header("connection:" + orEmpty(c.type()) + ":" + orEmpty(c.connectionStatus()));
-      k.raw(String.valueOf(delimiter)).raw("|");
-      common(e, r, k);
-      connection(c, k);
+      k.header("connection:", orEmpty(s.text(TYPE)), ":", orEmpty(s.text(CONNECTION_STATUS)));
+      k.raw(delimiterField);
+      common(s, r, k);
+      connection(s, k);
     }
     envelope(e.envelope(), k);
-    extra(e, k);
+    extra(s, k);
   }
 
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
+  private static String orEmpty(String x) {
+    return x == null ? "" : x;
   }
 
-  private void common(Event e, Result r, KvOut k) {
-    long ms = Coder.epochMillis(Coder.time(e));
+  private void common(Slots s, Result r, KvOut k) {
+    long ms = Coder.epochMillis(s.fileTime());
     if (ms != Long.MIN_VALUE) {
       k.pair("devTime", devTime(ms)).pair("devTimeFormat", DEV_TIME_FORMAT);
     }
-    k.pair("cat", e.kind().label());
-    k.pair("sev", severities.of(r));
+    k.pair("cat", s.kind.label());
+    k.pair("sev", SEV[severities.of(r)]);
     k.pair("outcome", r.label());
   }
 
-  private static void address(String raw, KvOut k) {
-    String ip = Coder.ip(raw);
-    if (ip != null) {
-      k.pair("src", ip);
-    } else if (raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
-      k.pair("Ip", raw);
+  private static final String[] SEV = new String[11];
+
+  static {
+    for (int i = 0; i < SEV.length; i++) {
+      SEV[i] = Integer.toString(i);
     }
   }
 
-  private static void audit(AuditView a, KvOut k) {
-    Event e = a.event();
-    String action = a.action();
-    Value.Actor actor = a.actor();
+  private static void address(Slots s, KvOut k) {
+    String raw = s.text(IP);
+    String ip = Coder.ip(raw);
+    if (ip != null) {
+      k.pair("src", s.str(IP));
+    } else if (raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
+      k.pair("Ip", s.str(IP));
+    }
+  }
+
+  private static void audit(Slots s, KvOut k) {
+    String action = s.text(ACTION);
+    Value.Actor actor = s.actor();
     if (actor != null) {
       k.pair("usrName", Coder.nonEmpty(actor.username()));
     }
-    address(a.ip(), k);
-    k.pair("resource", Coder.nonEmpty(a.resourceTarget()));
+    address(s, k);
+    k.pair("resource", s.nonEmpty(RESOURCE_TARGET));
     if ("login".equals(action)) {
       k.pair("isLoginEvent", "true");
     } else if ("logout".equals(action)) {
       k.pair("isLogoutEvent", "true");
     }
-    k.pair("ID", a.id());
-    k.pair("Time", a.time());
-    k.pair("UserID", a.userId());
-    k.pair("OrganizationID", a.organizationId());
-    k.pair("UserAgent", Coder.nonEmpty(a.userAgent()));
-    k.pair("ResourceType", a.resourceType());
-    k.pair("ResourceID", a.resourceId());
-    k.pair("Action", action);
-    k.pair("Diff", CefMapping.jsonText(e.get("Diff")));
-    Integer status = a.statusCode();
-    if (status != null) {
+    k.pair("ID", s.str(ID));
+    k.pair("Time", s.time());
+    k.pair("UserID", s.str(USER_ID));
+    k.pair("OrganizationID", s.str(ORGANIZATION_ID));
+    k.pair("UserAgent", s.nonEmpty(USER_AGENT));
+    k.pair("ResourceType", s.str(RESOURCE_TYPE));
+    k.pair("ResourceID", s.str(RESOURCE_ID));
+    k.pair("Action", s.str(ACTION));
+    k.pair("Diff", CefMapping.jsonText(s.get(DIFF)));
+    long status = s.number(STATUS_CODE);
+    if (status != Long.MIN_VALUE) {
       k.pair("StatusCode", status);
     }
-    k.pair("AdditionalFields", CefMapping.jsonText(e.get("AdditionalFields")));
-    k.pair("RequestID", a.requestId());
-    k.pair("ResourceIcon", Coder.nonEmpty(a.resourceIcon()));
+    k.pair("AdditionalFields", CefMapping.jsonText(s.get(ADDITIONAL_FIELDS)));
+    k.pair("RequestID", s.str(REQUEST_ID));
+    k.pair("ResourceIcon", s.nonEmpty(RESOURCE_ICON));
     if (actor != null) {
       k.pair("actorId", actor.id());
       k.pair("actorEmail", Coder.nonEmpty(actor.email()));
     }
   }
 
-  private static void connection(ConnectionView c, KvOut k) {
-    address(c.ip(), k);
-    k.pair("request_id", Coder.nonEmpty(c.requestId()));
-    k.pair("ID", c.id());
-    k.pair("OrganizationID", c.organizationId());
-    k.pair("WorkspaceOwnerID", c.workspaceOwnerId());
-    k.pair("WorkspaceID", c.workspaceId());
-    k.pair("WorkspaceName", c.workspaceName());
-    k.pair("AgentName", c.agentName());
-    k.pair("Type", c.type());
-    Integer code = c.code();
-    if (code != null) {
+  private static void connection(Slots s, KvOut k) {
+    address(s, k);
+    k.pair("request_id", s.nonEmpty(CONTEXT_REQUEST_ID));
+    k.pair("ID", s.str(ID));
+    k.pair("OrganizationID", s.str(ORGANIZATION_ID));
+    k.pair("WorkspaceOwnerID", s.str(WORKSPACE_OWNER_ID));
+    k.pair("WorkspaceID", s.str(WORKSPACE_ID));
+    k.pair("WorkspaceName", s.str(WORKSPACE_NAME));
+    k.pair("AgentName", s.str(AGENT_NAME));
+    k.pair("Type", s.str(TYPE));
+    long code = s.number(CODE);
+    if (code != Long.MIN_VALUE) {
       k.pair("Code", code);
     }
-    k.pair("UserAgent", Coder.nonEmpty(c.userAgent()));
-    k.pair("UserID", Coder.nonEmpty(c.userId()));
-    k.pair("SlugOrPort", Coder.nonEmpty(c.slugOrPort()));
-    k.pair("ConnectionID", Coder.nonEmpty(c.connectionId()));
-    k.pair("DisconnectReason", Coder.nonEmpty(c.disconnectReason()));
-    k.pair("Time", c.time());
-    k.pair("ConnectionStatus", c.connectionStatus());
+    k.pair("UserAgent", s.nonEmpty(USER_AGENT));
+    k.pair("UserID", s.nonEmpty(USER_ID));
+    k.pair("SlugOrPort", s.nonEmpty(SLUG_OR_PORT));
+    k.pair("ConnectionID", s.nonEmpty(CONNECTION_ID));
+    k.pair("DisconnectReason", s.nonEmpty(DISCONNECT_REASON));
+    k.pair("Time", s.time());
+    k.pair("ConnectionStatus", s.str(CONNECTION_STATUS));
   }
 
   private static void envelope(Envelope env, KvOut k) {
@@ -142,19 +177,20 @@ final class LeefMapping implements Mapping {
     k.pair("level", env.level());
     k.pair("caller", env.caller());
     k.pair("func", env.func());
-    if (!env.loggerNames().isEmpty()) {
-      k.pair("logger_names", String.join(".", env.loggerNames()));
+    java.util.List<String> names = env.loggerNames();
+    if (!names.isEmpty()) {
+      k.pair("logger_names", names.size() == 1 ? names.get(0) : String.join(".", names));
     }
     k.pair("trace", env.trace());
     k.pair("span", env.span());
   }
 
-  private static void extra(Event e, KvOut k) {
-    if (!Coder.hasExtra(e)) {
+  private static void extra(Slots s, KvOut k) {
+    if (!s.extra) {
       return;
     }
-    for (Field f : e.fields()) {
-      if (!Coder.isKnown(e.kind(), f.key())) {
+    for (Field f : s.event.fields()) {
+      if (!s.isKnown(f.key())) {
         k.pair(CefMapping.alnum(f.key()), CefMapping.jsonText(f.value()));
       }
     }

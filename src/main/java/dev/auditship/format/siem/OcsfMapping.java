@@ -1,7 +1,30 @@
 package dev.auditship.format.siem;
 
-import dev.auditship.event.AuditView;
-import dev.auditship.event.ConnectionView;
+import static dev.auditship.format.siem.Slots.ACTION;
+import static dev.auditship.format.siem.Slots.ADDITIONAL_FIELDS;
+import static dev.auditship.format.siem.Slots.AGENT_NAME;
+import static dev.auditship.format.siem.Slots.CODE;
+import static dev.auditship.format.siem.Slots.CONNECTION_ID;
+import static dev.auditship.format.siem.Slots.CONNECTION_STATUS;
+import static dev.auditship.format.siem.Slots.CONTEXT_REQUEST_ID;
+import static dev.auditship.format.siem.Slots.DIFF;
+import static dev.auditship.format.siem.Slots.DISCONNECT_REASON;
+import static dev.auditship.format.siem.Slots.IP;
+import static dev.auditship.format.siem.Slots.ORGANIZATION_ID;
+import static dev.auditship.format.siem.Slots.REQUEST_ID;
+import static dev.auditship.format.siem.Slots.RESOURCE_ICON;
+import static dev.auditship.format.siem.Slots.RESOURCE_ID;
+import static dev.auditship.format.siem.Slots.RESOURCE_TARGET;
+import static dev.auditship.format.siem.Slots.RESOURCE_TYPE;
+import static dev.auditship.format.siem.Slots.SLUG_OR_PORT;
+import static dev.auditship.format.siem.Slots.STATUS_CODE;
+import static dev.auditship.format.siem.Slots.TYPE;
+import static dev.auditship.format.siem.Slots.USER_AGENT;
+import static dev.auditship.format.siem.Slots.USER_ID;
+import static dev.auditship.format.siem.Slots.WORKSPACE_ID;
+import static dev.auditship.format.siem.Slots.WORKSPACE_NAME;
+import static dev.auditship.format.siem.Slots.WORKSPACE_OWNER_ID;
+
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
@@ -47,15 +70,16 @@ final class OcsfMapping implements Mapping {
   public void write(Event e, TextOut out) {
     JsonOut j = new JsonOut(out);
     j.beginRecord();
+    Slots s = new Slots(e);
     if (e.kind() == Kind.AUDIT) {
-      audit(new AuditView(e), j);
+      audit(s, j);
     } else {
-      connection(new ConnectionView(e), j);
+      connection(s, j);
     }
     j.endRecord();
   }
 
-  private void head(JsonOut j, Event e, Klass k, int activityId, String activityName) {
+  private void head(JsonOut j, Slots s, Klass k, int activityId, String activityName) {
     j.num("activity_id", activityId);
     j.str("activity_name", activityName);
     j.num("category_uid", k.category());
@@ -63,8 +87,8 @@ final class OcsfMapping implements Mapping {
     j.num("class_uid", k.uid());
     j.str("class_name", k.name());
     j.num("type_uid", k.uid() * 100L + activityId);
-    j.str("type_name", k.name() + ": " + activityName);
-    Result r = Result.of(e);
+    j.str("type_name", k.name(), ": ", activityName);
+    Result r = Result.of(s);
     int severity = r == Result.FAILURE ? 3 : 1;
     j.num("severity_id", severity);
     j.str("severity", severity == 3 ? "Medium" : "Informational");
@@ -73,18 +97,18 @@ final class OcsfMapping implements Mapping {
       case FAILURE -> j.num("status_id", 2).str("status", "Failure");
       default -> j.num("status_id", 0).str("status", "Unknown");
     }
-    String time = Coder.time(e);
-    long ms = Coder.epochMillis(time);
+    long ms = Coder.epochMillis(s.fileTime());
     j.num("time", ms == Long.MIN_VALUE ? 0 : ms);
   }
 
-  private void metadata(JsonOut j, Event e, String correlation, boolean hostProfile) {
+  private void metadata(JsonOut j, Slots s, Value.Str correlation, boolean hostProfile) {
+    Event e = s.event;
     j.obj("metadata");
     j.str("version", ocsfVersion);
-    j.strIf("uid", e.id());
+    j.strIf("uid", s.str(Slots.ID));
     j.obj("product").str("name", productName).str("vendor_name", vendorName).end();
     j.str("log_name", e.kind().message());
-    j.strIf("original_time", e.time());
+    j.strIf("original_time", s.time());
     long logged = Coder.epochMillis(e.envelope().ts());
     if (logged != Long.MIN_VALUE) {
       j.num("logged_time", logged);
@@ -96,10 +120,9 @@ final class OcsfMapping implements Mapping {
     j.end();
   }
 
-  private void audit(AuditView a, JsonOut j) {
-    Event e = a.event();
-    String action = a.action() == null ? "" : a.action();
-    String resource = a.resourceType();
+  private void audit(Slots s, JsonOut j) {
+    String action = s.text(ACTION) == null ? "" : s.text(ACTION);
+    String resource = s.text(RESOURCE_TYPE);
     Klass k;
     int activity;
     String activityName;
@@ -150,35 +173,25 @@ final class OcsfMapping implements Mapping {
         }
       }
     }
-    head(j, e, k, activity, activityName);
-    Integer status = a.statusCode();
-    if (status != null) {
-      j.str("status_code", Integer.toString(status));
+    head(j, s, k, activity, activityName);
+    long status = s.number(STATUS_CODE);
+    if (status != Long.MIN_VALUE) {
+      j.str("status_code", Long.toString(status));
     }
-    String requestId = Coder.nonEmpty(a.requestId());
-    metadata(j, e, requestId, false);
+    Value.Str requestId = s.nonEmpty(REQUEST_ID);
+    metadata(j, s, requestId, false);
 
-    Value.Actor actor = a.actor();
-    j.obj("actor").obj("user");
-    j.strIf("uid", a.userId());
-    if (actor != null) {
-      j.strIf("name", Coder.nonEmpty(actor.username()));
-      j.strIf("email_addr", Coder.nonEmpty(actor.email()));
-    }
-    j.end().end();
+    Value.Actor actor = s.actor();
+    j.obj("actor");
+    user(j, s, actor);
+    j.end();
     if (k == AUTHENTICATION) {
-      j.obj("user");
-      j.strIf("uid", a.userId());
-      if (actor != null) {
-        j.strIf("name", Coder.nonEmpty(actor.username()));
-        j.strIf("email_addr", Coder.nonEmpty(actor.email()));
-      }
-      j.end();
+      user(j, s, actor);
     } else if (k == ACCOUNT_CHANGE) {
       // The account changed: the audited resource (a user).
       j.obj("user");
-      j.strIf("uid", a.resourceId());
-      j.strIf("name", Coder.nonEmpty(a.resourceTarget()));
+      j.strIf("uid", s.str(RESOURCE_ID));
+      j.strIf("name", s.nonEmpty(RESOURCE_TARGET));
       j.end();
     } else {
       j.obj("api").str("operation", action);
@@ -187,13 +200,13 @@ final class OcsfMapping implements Mapping {
       }
       j.end();
       j.arr("resources").itemObj();
-      j.strIf("uid", a.resourceId());
-      j.strIf("name", Coder.nonEmpty(a.resourceTarget()));
-      j.strIf("type", resource);
+      j.strIf("uid", s.str(RESOURCE_ID));
+      j.strIf("name", s.nonEmpty(RESOURCE_TARGET));
+      j.strIf("type", s.str(RESOURCE_TYPE));
       j.end().endArr();
     }
-    srcEndpoint(j, a.ip());
-    String ua = Coder.nonEmpty(a.userAgent());
+    srcEndpoint(j, s.text(IP));
+    Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null || (requestId != null && k != API_ACTIVITY)) {
       j.obj("http_request");
       j.strIf("user_agent", ua);
@@ -202,39 +215,49 @@ final class OcsfMapping implements Mapping {
       }
       j.end();
     }
-    if (status != null) {
+    if (status != Long.MIN_VALUE) {
       j.obj("http_response").num("code", status).end();
     }
 
     j.obj("unmapped");
-    j.strIf("OrganizationID", a.organizationId());
+    j.strIf("OrganizationID", s.str(ORGANIZATION_ID));
     if (k != API_ACTIVITY) {
-      j.strIf("ResourceType", resource);
+      j.strIf("ResourceType", s.str(RESOURCE_TYPE));
       if (k == AUTHENTICATION) {
-        j.strIf("ResourceID", a.resourceId());
-        j.strIf("ResourceTarget", a.resourceTarget());
+        j.strIf("ResourceID", s.str(RESOURCE_ID));
+        j.strIf("ResourceTarget", s.nonEmpty(RESOURCE_TARGET));
       }
+      j.strIf("Action", s.str(ACTION));
     }
-    j.strIf("Action", k == API_ACTIVITY ? null : action);
-    j.strIf("ResourceIcon", Coder.nonEmpty(a.resourceIcon()));
-    if (e.get("Diff") != null) {
-      j.valueAt("Diff", e.get("Diff"));
+    j.strIf("ResourceIcon", s.nonEmpty(RESOURCE_ICON));
+    if (s.get(DIFF) != null) {
+      j.valueAt("Diff", s.get(DIFF));
     }
-    if (e.get("AdditionalFields") != null) {
-      j.valueAt("AdditionalFields", e.get("AdditionalFields"));
+    if (s.get(ADDITIONAL_FIELDS) != null) {
+      j.valueAt("AdditionalFields", s.get(ADDITIONAL_FIELDS));
     }
     if (actor != null) {
       j.str("actor_id", actor.id());
     }
-    envelope(j, e.envelope());
-    extra(j, e);
+    envelope(j, s.event.envelope());
+    extra(j, s);
     j.end();
   }
 
-  private void connection(ConnectionView c, JsonOut j) {
-    Event e = c.event();
-    String type = c.type();
-    String status = c.connectionStatus();
+  /** {@code user}: Coder's UserID and the actor's name and e-mail. */
+  private static void user(JsonOut j, Slots s, Value.Actor actor) {
+    j.obj("user");
+    j.strIf("uid", s.str(USER_ID));
+    if (actor != null) {
+      j.strIf("name", actor.username().isEmpty() ? null : actor.username());
+      j.strIf("email_addr", actor.email().isEmpty() ? null : actor.email());
+    }
+    j.end();
+  }
+
+  private void connection(Slots s, JsonOut j) {
+    String type = s.text(TYPE);
+    String status = s.text(CONNECTION_STATUS);
     boolean disconnected = "disconnected".equals(status);
     boolean connected = "connected".equals(status);
     Klass k;
@@ -250,27 +273,27 @@ final class OcsfMapping implements Mapping {
       activity = connected ? 1 : disconnected ? 2 : 99;
       activityName = connected ? "Open" : disconnected ? "Close" : "Other";
     }
-    head(j, e, k, activity, activityName);
-    Integer code = c.code();
-    if (code != null) {
-      j.str("status_code", Integer.toString(code));
+    head(j, s, k, activity, activityName);
+    long code = s.number(CODE);
+    boolean hasCode = code != Long.MIN_VALUE;
+    if (hasCode) {
+      j.str("status_code", Long.toString(code));
     }
-    j.strIf("status_detail", Coder.nonEmpty(c.disconnectReason()));
-    String requestId = Coder.nonEmpty(c.requestId());
-    String userId = Coder.nonEmpty(c.userId());
-    metadata(j, e, requestId, userId != null);
+    j.strIf("status_detail", s.nonEmpty(DISCONNECT_REASON));
+    Value.Str userId = s.nonEmpty(USER_ID);
+    metadata(j, s, s.nonEmpty(CONTEXT_REQUEST_ID), userId != null);
     if (userId != null) {
       j.obj("actor").obj("user").str("uid", userId).end().end();
     }
-    srcEndpoint(j, c.ip());
+    srcEndpoint(j, s.text(IP));
     j.obj("dst_endpoint");
-    j.strIf("uid", c.workspaceId());
-    j.strIf("name", c.workspaceName());
-    if (c.workspaceOwnerId() != null) {
-      j.obj("owner").str("uid", c.workspaceOwnerId()).end();
+    j.strIf("uid", s.str(WORKSPACE_ID));
+    j.strIf("name", s.str(WORKSPACE_NAME));
+    if (s.str(WORKSPACE_OWNER_ID) != null) {
+      j.obj("owner").str("uid", s.str(WORKSPACE_OWNER_ID)).end();
     }
     j.end();
-    String connectionId = Coder.nonEmpty(c.connectionId());
+    Value.Str connectionId = s.nonEmpty(CONNECTION_ID);
     if (k != HTTP_ACTIVITY) {
       j.obj("connection_info");
       j.strIf("uid", connectionId);
@@ -278,32 +301,32 @@ final class OcsfMapping implements Mapping {
       j.str("direction", "Inbound");
       j.end();
     }
-    String ua = Coder.nonEmpty(c.userAgent());
+    Value.Str ua = s.nonEmpty(USER_AGENT);
     if (k == HTTP_ACTIVITY) {
       if (ua != null) {
         j.obj("http_request").str("user_agent", ua).end();
       }
-      if (code != null) {
+      if (hasCode) {
         j.obj("http_response").num("code", code).end();
         j.num("http_status", code);
       }
     }
     j.obj("unmapped");
-    j.strIf("OrganizationID", c.organizationId());
-    j.strIf("AgentName", c.agentName());
-    j.strIf("Type", type);
-    j.strIf("ConnectionStatus", status);
-    j.strIf("SlugOrPort", Coder.nonEmpty(c.slugOrPort()));
+    j.strIf("OrganizationID", s.str(ORGANIZATION_ID));
+    j.strIf("AgentName", s.str(AGENT_NAME));
+    j.strIf("Type", s.str(TYPE));
+    j.strIf("ConnectionStatus", s.str(CONNECTION_STATUS));
+    j.strIf("SlugOrPort", s.nonEmpty(SLUG_OR_PORT));
     if (k == HTTP_ACTIVITY) {
       j.strIf("ConnectionID", connectionId);
     } else {
       j.strIf("UserAgent", ua);
-      if (code != null && Coder.isWeb(type)) {
+      if (hasCode && Coder.isWeb(type)) {
         j.num("http_status", code);
       }
     }
-    envelope(j, e.envelope());
-    extra(j, e);
+    envelope(j, s.event.envelope());
+    extra(j, s);
     j.end();
   }
 
@@ -337,9 +360,12 @@ final class OcsfMapping implements Mapping {
     j.strIf("span", env.span());
   }
 
-  private static void extra(JsonOut j, Event e) {
-    for (Field f : e.fields()) {
-      if (!Coder.isKnown(e.kind(), f.key())) {
+  private static void extra(JsonOut j, Slots s) {
+    if (!s.extra) {
+      return;
+    }
+    for (Field f : s.event.fields()) {
+      if (!s.isKnown(f.key())) {
         j.value(f.key(), f.value());
       }
     }

@@ -1,8 +1,7 @@
 package dev.auditship.format.siem;
 
-import dev.auditship.event.AuditView;
-import dev.auditship.event.ConnectionView;
 import dev.auditship.event.Event;
+import dev.auditship.event.Kind;
 
 /**
  * Whether the recorded action succeeded, derived the same way for every SIEM format (and agreeing
@@ -29,24 +28,25 @@ enum Result {
   }
 
   static Result of(Event e) {
-    return switch (e.kind()) {
-      case AUDIT -> ofStatus(new AuditView(e).statusCode());
-      case CONNECTION -> {
-        ConnectionView c = new ConnectionView(e);
-        if (Coder.isWeb(c.type())) {
-          yield ofStatus(c.code());
-        }
-        Integer code = c.code();
-        if (code == null) {
-          yield "connected".equals(c.connectionStatus()) ? SUCCESS : UNKNOWN;
-        }
-        yield code == 0 ? SUCCESS : FAILURE;
-      }
-    };
+    return of(new Slots(e));
   }
 
-  private static Result ofStatus(Integer status) {
-    if (status == null) {
+  static Result of(Slots s) {
+    if (s.kind == Kind.AUDIT) {
+      return ofStatus(s.number(Slots.STATUS_CODE));
+    }
+    long code = s.number(Slots.CODE);
+    if (Coder.isWeb(s.text(Slots.TYPE))) {
+      return ofStatus(code);
+    }
+    if (code == Long.MIN_VALUE) {
+      return "connected".equals(s.text(Slots.CONNECTION_STATUS)) ? SUCCESS : UNKNOWN;
+    }
+    return code == 0 ? SUCCESS : FAILURE;
+  }
+
+  private static Result ofStatus(long status) {
+    if (status == Long.MIN_VALUE) {
       return UNKNOWN;
     }
     return status >= 400 ? FAILURE : SUCCESS;

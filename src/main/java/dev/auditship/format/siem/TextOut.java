@@ -28,7 +28,12 @@ interface TextOut {
 
       @Override
       public void put(String s, int from, int to) {
-        sb.append(s, from, to);
+        // append(CharSequence, int, int) copies char by char; a whole string is copied in bulk.
+        if (from == 0 && to == s.length()) {
+          sb.append(s);
+        } else {
+          sb.append(s, from, to);
+        }
       }
     };
   }
