@@ -103,7 +103,7 @@ final class CefMapping implements Mapping {
         k.pair("coderIp", s.str(IP));
       }
     } else if (Coder.isIpv6(ip)) {
-      k.pair("c6a2", s.str(IP)).pair("c6a2Label", "Source IPv6 Address");
+      k.pair("c6a2", s.str(IP)).lit("c6a2Label", "Source IPv6 Address");
     } else {
       k.pair("src", s.str(IP));
     }
@@ -111,9 +111,9 @@ final class CefMapping implements Mapping {
 
   private static void audit(Slots s, Result r, KvOut k) {
     time(s, k);
-    k.pair("cat", "coder:audit");
+    k.lit("cat", "coder:audit");
     k.pair("act", s.nonEmpty(ACTION));
-    k.pair("outcome", r.label());
+    k.lit("outcome", r.label());
     k.pair("externalId", s.str(ID));
     k.pair("suid", s.str(USER_ID));
     Value.Actor actor = s.actor();
@@ -124,7 +124,7 @@ final class CefMapping implements Mapping {
     k.pair("requestClientApplication", s.nonEmpty(USER_AGENT));
     long status = s.number(STATUS_CODE);
     if (status != Long.MIN_VALUE) {
-      k.pair("cn1", status).pair("cn1Label", "StatusCode");
+      k.pair("cn1", status).lit("cn1Label", "StatusCode");
     }
     label(k, 1, "ResourceType", s.str(RESOURCE_TYPE));
     label(k, 2, "ResourceID", s.str(RESOURCE_ID));
@@ -133,7 +133,7 @@ final class CefMapping implements Mapping {
     label(k, 5, "RequestID", s.str(REQUEST_ID));
     k.pair("cs6", jsonText(s.get(DIFF)));
     if (s.get(DIFF) != null) {
-      k.pair("cs6Label", "Diff");
+      k.lit("cs6Label", "Diff");
     }
     k.pair("coderAdditionalFields", jsonText(s.get(ADDITIONAL_FIELDS)));
     k.pair("coderResourceIcon", s.nonEmpty(RESOURCE_ICON));
@@ -147,9 +147,9 @@ final class CefMapping implements Mapping {
 
   private static void connection(Slots s, Result r, KvOut k) {
     time(s, k);
-    k.pair("cat", "coder:connection");
+    k.lit("cat", "coder:connection");
     k.pair("act", s.nonEmpty(CONNECTION_STATUS));
-    k.pair("outcome", r.label());
+    k.lit("outcome", r.label());
     k.pair("externalId", s.str(ID));
     k.pair("suid", s.nonEmpty(USER_ID));
     k.pair("duid", s.str(WORKSPACE_OWNER_ID));
@@ -158,7 +158,7 @@ final class CefMapping implements Mapping {
     k.pair("reason", s.nonEmpty(DISCONNECT_REASON));
     long code = s.number(CODE);
     if (code != Long.MIN_VALUE) {
-      k.pair("cn1", code).pair("cn1Label", "Code");
+      k.pair("cn1", code).lit("cn1Label", "Code");
     }
     label(k, 1, "Type", s.str(TYPE));
     label(k, 2, "WorkspaceID", s.str(WORKSPACE_ID));
@@ -179,7 +179,7 @@ final class CefMapping implements Mapping {
 
   private static void label(KvOut k, int i, String label, Value.Str value) {
     if (value != null) {
-      k.pair(CS[i], value).pair(CS_LABEL[i], label);
+      k.pair(CS[i], value).lit(CS_LABEL[i], label);
     }
   }
 
@@ -233,8 +233,8 @@ final class CefMapping implements Mapping {
   private static void envelope(Envelope env, KvOut k) {
     k.pair("coderTs", env.ts());
     k.pair("coderLevel", env.level());
-    k.pair("coderCaller", env.caller());
-    k.pair("coderFunc", env.func());
+    k.pair("coderCaller", Coder.unusualCaller(env));
+    k.pair("coderFunc", Coder.unusualFunc(env));
     java.util.List<String> names = env.loggerNames();
     if (!names.isEmpty()) {
       k.pair("coderLoggerNames", names.size() == 1 ? names.get(0) : String.join(".", names));

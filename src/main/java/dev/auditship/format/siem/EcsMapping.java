@@ -69,7 +69,7 @@ final class EcsMapping implements Mapping {
     JsonOut j = new JsonOut(out);
     j.beginRecord();
     j.str("@timestamp", s.fileTime());
-    j.obj("ecs").str("version", ecsVersion).end();
+    j.obj("ecs").lit("version", ecsVersion).end();
     if (e.kind() == Kind.AUDIT) {
       audit(s, j);
     } else {
@@ -83,23 +83,23 @@ final class EcsMapping implements Mapping {
     String action = s.text(ACTION);
     String resource = s.text(RESOURCE_TYPE);
     j.obj("event");
-    j.str("kind", "event");
+    j.lit("kind", "event");
     j.arr("category");
     String type1;
     String type2 = null;
     if ("login".equals(action) || "logout".equals(action)) {
-      j.item("authentication");
+      j.litItem("authentication");
       type1 = "login".equals(action) ? "start" : "end";
     } else if ("connect".equals(action) || "open".equals(action)) {
-      j.item("session");
+      j.litItem("session");
       type1 = "start";
     } else if ("disconnect".equals(action) || "close".equals(action)) {
-      j.item("session");
+      j.litItem("session");
       type1 = "end";
     } else if ("register".equals(action)
         || "request_password_reset".equals(action)
         || IAM_RESOURCES.contains(resource)) {
-      j.item("iam");
+      j.litItem("iam");
       if ("user".equals(resource) || "register".equals(action)) {
         type1 = "user";
         type2 = changeType(action);
@@ -110,7 +110,7 @@ final class EcsMapping implements Mapping {
         type1 = changeType(action);
       }
     } else {
-      j.item("configuration");
+      j.litItem("configuration");
       type1 = changeType(action);
     }
     j.endArr();
@@ -120,11 +120,11 @@ final class EcsMapping implements Mapping {
     }
     j.endArr();
     j.strIf("action", s.nonEmpty(ACTION));
-    j.str("outcome", Result.of(s).label());
+    j.lit("outcome", Result.of(s).label());
     j.strIf("id", s.str(ID));
     j.str("created", e.envelope().ts());
-    j.str("dataset", "coder.audit");
-    j.str("module", "coder");
+    j.lit("dataset", "coder.audit");
+    j.lit("module", "coder");
     j.end();
 
     Value.Actor actor = s.actor();
@@ -162,7 +162,7 @@ final class EcsMapping implements Mapping {
     envelope(e.envelope(), j);
 
     j.obj("coder");
-    j.str("log_type", "audit");
+    j.lit("log_type", "audit");
     j.obj("resource");
     j.strIf("type", s.str(RESOURCE_TYPE));
     j.strIf("id", s.str(RESOURCE_ID));
@@ -202,27 +202,27 @@ final class EcsMapping implements Mapping {
     String status = s.text(CONNECTION_STATUS);
     boolean web = Coder.isWeb(type);
     j.obj("event");
-    j.str("kind", "event");
+    j.lit("kind", "event");
     j.arr("category");
     String eventType;
     if ("workspace_app".equals(type)) {
-      j.item("web");
+      j.litItem("web");
       eventType = "access";
     } else if (web) {
-      j.item("network").item("web");
+      j.litItem("network").litItem("web");
       eventType = "access";
     } else {
-      j.item("network").item("session");
+      j.litItem("network").litItem("session");
       eventType = "disconnected".equals(status) ? "end" : "start";
     }
     j.endArr();
     j.arr("type").item(eventType).endArr();
     j.strIf("action", s.nonEmpty(CONNECTION_STATUS));
-    j.str("outcome", Result.of(s).label());
+    j.lit("outcome", Result.of(s).label());
     j.strIf("id", s.str(ID));
     j.str("created", e.envelope().ts());
-    j.str("dataset", "coder.connection");
-    j.str("module", "coder");
+    j.lit("dataset", "coder.connection");
+    j.lit("module", "coder");
     j.strIf("reason", s.nonEmpty(DISCONNECT_REASON));
     j.end();
 
@@ -255,9 +255,9 @@ final class EcsMapping implements Mapping {
       j.obj("process").num("exit_code", code).end();
     }
     if (Coder.isSsh(type)) {
-      j.obj("network").str("protocol", "ssh").end();
+      j.obj("network").lit("protocol", "ssh").end();
     } else if (web) {
-      j.obj("network").str("protocol", "http").end();
+      j.obj("network").lit("protocol", "http").end();
     }
     Value.Str org = s.nonEmpty(ORGANIZATION_ID);
     if (org != null) {
@@ -267,7 +267,7 @@ final class EcsMapping implements Mapping {
     envelope(e.envelope(), j);
 
     j.obj("coder");
-    j.str("log_type", "connection");
+    j.lit("log_type", "connection");
     j.obj("connection");
     j.strIf("type", s.str(TYPE));
     j.strIf("status", s.str(CONNECTION_STATUS));
@@ -323,10 +323,11 @@ final class EcsMapping implements Mapping {
     if (!names.isEmpty()) {
       j.str("logger", names.size() == 1 ? names.get(0) : String.join(".", names));
     }
-    if (env.caller() != null || env.func() != null) {
+    String caller = Coder.unusualCaller(env);
+    String func = Coder.unusualFunc(env);
+    if (caller != null || func != null) {
       j.obj("origin");
-      if (env.caller() != null) {
-        String caller = env.caller();
+      if (caller != null) {
         int colon = caller.lastIndexOf(':');
         long line = colon > 0 ? parseLine(caller, colon + 1) : -1;
         j.obj("file");
@@ -337,7 +338,7 @@ final class EcsMapping implements Mapping {
         }
         j.end();
       }
-      j.strIf("function", env.func());
+      j.strIf("function", func);
       j.end();
     }
     j.end();

@@ -147,6 +147,27 @@ final class JsonOut {
     }
   }
 
+  /** A string member whose value is a constant that needs no escaping. */
+  JsonOut lit(String key, String v) {
+    key(key);
+    out.put('"');
+    out.put(v);
+    out.put('"');
+    return this;
+  }
+
+  /** An array element that is a constant needing no escaping. */
+  JsonOut litItem(String v) {
+    if (comma) {
+      out.put(',');
+    }
+    out.put('"');
+    out.put(v);
+    out.put('"');
+    comma = true;
+    return this;
+  }
+
   /** Writes the member only when {@code v} is not null. */
   JsonOut strIf(String key, String v) {
     if (v != null) {
@@ -253,6 +274,11 @@ final class JsonOut {
     int n = s.length();
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
+      if (c < 0x2028
+          ? c >= 0x20 && c != '"' && c != '\\'
+          : c > 0x2029 && (c < 0xD800 || c > 0xDFFF)) {
+        continue;
+      }
       if (Character.isSurrogate(c)) {
         // Keep a valid pair, replace a lone surrogate.
         if (Character.isHighSurrogate(c)

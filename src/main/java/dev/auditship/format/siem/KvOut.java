@@ -138,8 +138,29 @@ final class KvOut {
     out.put(s);
   }
 
+  /** One pair whose value is a constant that needs no escaping (a label, a category). */
+  KvOut lit(String key, String value) {
+    if (!first) {
+      out.put(delimiter);
+    }
+    first = false;
+    out.put(key);
+    out.put('=');
+    out.put(value);
+    return this;
+  }
+
   KvOut pair(String key, long value) {
     return pair(key, Long.toString(value));
+  }
+
+  /** ASCII characters a value may need escaped, in either syntax (checked precisely below). */
+  private static final boolean[] SPECIAL = new boolean[128];
+
+  static {
+    for (char c : new char[] {'\\', '\n', '\r', '=', '\t', '^', '|'}) {
+      SPECIAL[c] = true;
+    }
   }
 
   private void value(String s) {
@@ -147,6 +168,9 @@ final class KvOut {
     int n = s.length();
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
+      if (c < 128 ? !SPECIAL[c] && c != delimiter : (c < 0xD800 || c > 0xDFFF)) {
+        continue;
+      }
       String esc;
       if (c == '\\') {
         esc = "\\\\";

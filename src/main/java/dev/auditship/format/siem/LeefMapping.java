@@ -89,11 +89,11 @@ final class LeefMapping implements Mapping {
   private void common(Slots s, Result r, KvOut k) {
     long ms = Coder.epochMillis(s.fileTime());
     if (ms != Long.MIN_VALUE) {
-      k.pair("devTime", devTime(ms)).pair("devTimeFormat", DEV_TIME_FORMAT);
+      k.lit("devTime", devTime(ms)).lit("devTimeFormat", DEV_TIME_FORMAT);
     }
-    k.pair("cat", s.kind.label());
-    k.pair("sev", SEV[severities.of(r)]);
-    k.pair("outcome", r.label());
+    k.lit("cat", s.kind.label());
+    k.lit("sev", SEV[severities.of(r)]);
+    k.lit("outcome", r.label());
   }
 
   private static final String[] SEV = new String[11];
@@ -123,9 +123,9 @@ final class LeefMapping implements Mapping {
     address(s, k);
     k.pair("resource", s.nonEmpty(RESOURCE_TARGET));
     if ("login".equals(action)) {
-      k.pair("isLoginEvent", "true");
+      k.lit("isLoginEvent", "true");
     } else if ("logout".equals(action)) {
-      k.pair("isLogoutEvent", "true");
+      k.lit("isLogoutEvent", "true");
     }
     k.pair("ID", s.str(ID));
     k.pair("Time", s.time());
@@ -175,8 +175,8 @@ final class LeefMapping implements Mapping {
   private static void envelope(Envelope env, KvOut k) {
     k.pair("ts", env.ts());
     k.pair("level", env.level());
-    k.pair("caller", env.caller());
-    k.pair("func", env.func());
+    k.pair("caller", Coder.unusualCaller(env));
+    k.pair("func", Coder.unusualFunc(env));
     java.util.List<String> names = env.loggerNames();
     if (!names.isEmpty()) {
       k.pair("logger_names", names.size() == 1 ? names.get(0) : String.join(".", names));

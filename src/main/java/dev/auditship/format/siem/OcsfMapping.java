@@ -93,9 +93,9 @@ final class OcsfMapping implements Mapping {
     j.num("severity_id", severity);
     j.str("severity", severity == 3 ? "Medium" : "Informational");
     switch (r) {
-      case SUCCESS -> j.num("status_id", 1).str("status", "Success");
-      case FAILURE -> j.num("status_id", 2).str("status", "Failure");
-      default -> j.num("status_id", 0).str("status", "Unknown");
+      case SUCCESS -> j.num("status_id", 1).lit("status", "Success");
+      case FAILURE -> j.num("status_id", 2).lit("status", "Failure");
+      default -> j.num("status_id", 0).lit("status", "Unknown");
     }
     long ms = Coder.epochMillis(s.fileTime());
     j.num("time", ms == Long.MIN_VALUE ? 0 : ms);
@@ -104,7 +104,7 @@ final class OcsfMapping implements Mapping {
   private void metadata(JsonOut j, Slots s, Value.Str correlation, boolean hostProfile) {
     Event e = s.event;
     j.obj("metadata");
-    j.str("version", ocsfVersion);
+    j.lit("version", ocsfVersion);
     j.strIf("uid", s.str(Slots.ID));
     j.obj("product").str("name", productName).str("vendor_name", vendorName).end();
     j.str("log_name", e.kind().message());
@@ -115,7 +115,7 @@ final class OcsfMapping implements Mapping {
     }
     j.strIf("correlation_uid", correlation);
     if (hostProfile) {
-      j.arr("profiles").item("host").endArr();
+      j.arr("profiles").litItem("host").endArr();
     }
     j.end();
   }
@@ -298,7 +298,7 @@ final class OcsfMapping implements Mapping {
       j.obj("connection_info");
       j.strIf("uid", connectionId);
       j.num("direction_id", 1);
-      j.str("direction", "Inbound");
+      j.lit("direction", "Inbound");
       j.end();
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
@@ -347,8 +347,8 @@ final class OcsfMapping implements Mapping {
 
   private static void envelope(JsonOut j, Envelope env) {
     j.str("level", env.level());
-    j.strIf("caller", env.caller());
-    j.strIf("func", env.func());
+    j.strIf("caller", Coder.unusualCaller(env));
+    j.strIf("func", Coder.unusualFunc(env));
     if (!env.loggerNames().isEmpty()) {
       j.arr("logger_names");
       for (String n : env.loggerNames()) {
