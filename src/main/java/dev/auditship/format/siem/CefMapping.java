@@ -214,12 +214,13 @@ final class CefMapping implements Mapping {
     if (v instanceof Value.Null) {
       return "null";
     }
-    StringBuilder sb = new StringBuilder();
-    JsonOut tmp = new JsonOut(TextOut.of(sb));
+    TextOut t = new TextOut(64);
+    JsonOut tmp = new JsonOut(t);
     tmp.beginRecord();
     tmp.valueAt("v", v);
     tmp.endRecord();
-    return sb.substring(5, sb.length() - 1);
+    String all = t.toString();
+    return all.substring(5, all.length() - 1);
   }
 
   /** True when raw JSON has no whitespace at all, so compacting it would not change it. */

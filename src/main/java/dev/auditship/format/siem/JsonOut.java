@@ -270,9 +270,21 @@ final class JsonOut {
 
   /** The escaped text of a JSON string, without the quotes. */
   private void body(String s) {
-    int start = 0;
     int n = s.length();
-    for (int i = 0; i < n; i++) {
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        break;
+      }
+      i++;
+    }
+    if (i == n) {
+      out.put(s);
+      return;
+    }
+    int start = 0;
+    for (; i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x2028
           ? c >= 0x20 && c != '"' && c != '\\'

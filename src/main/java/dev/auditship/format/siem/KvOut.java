@@ -29,6 +29,31 @@ final class KvOut {
     this.out = out;
     this.cef = cef;
     this.delimiter = delimiter;
+    this.plain = cef ? CEF_PLAIN : delimiter == '\t' ? LEEF_TAB_PLAIN : leefPlain(delimiter);
+  }
+
+  /** ASCII characters a value holds as they are, per syntax (the rest take the slow path). */
+  private final boolean[] plain;
+
+  private static final boolean[] CEF_PLAIN = plainExcept('\\', '=');
+  private static final boolean[] LEEF_TAB_PLAIN = plainExcept('\\');
+
+  private static boolean[] leefPlain(char delimiter) {
+    return plainExcept('\\', delimiter);
+  }
+
+  /** Printable ASCII without the given characters. */
+  private static boolean[] plainExcept(char... special) {
+    boolean[] p = new boolean[128];
+    for (char c = 0x20; c < 0x7f; c++) {
+      p[c] = true;
+    }
+    for (char c : special) {
+      if (c < 128) {
+        p[c] = false;
+      }
+    }
+    return p;
   }
 
   static KvOut cef(TextOut out) {
@@ -128,10 +153,10 @@ final class KvOut {
     for (int i = 0; i < len; i++) {
       char c = s.charAt(i);
       if (c == '\\' || c == '|' || c == '\n' || c == '\r' || Character.isSurrogate(c)) {
-        StringBuilder sb = new StringBuilder(len + 8);
-        KvOut tmp = new KvOut(TextOut.of(sb), cef, delimiter);
-        tmp.header(s);
-        out.put(sb.toString(), 0, sb.length() - 1);
+        TextOut t = new TextOut(len + 8);
+        new KvOut(t, cef, delimiter).header(s);
+        String escaped = t.toString();
+        out.put(escaped, 0, escaped.length() - 1);
         return;
       }
     }
@@ -164,9 +189,22 @@ final class KvOut {
   }
 
   private void value(String s) {
-    int start = 0;
     int n = s.length();
-    for (int i = 0; i < n; i++) {
+    boolean[] p = plain;
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c >= 128 || !p[c]) {
+        break;
+      }
+      i++;
+    }
+    if (i == n) {
+      out.put(s);
+      return;
+    }
+    int start = 0;
+    for (; i < n; i++) {
       char c = s.charAt(i);
       if (c < 128 ? !SPECIAL[c] && c != delimiter : (c < 0xD800 || c > 0xDFFF)) {
         continue;

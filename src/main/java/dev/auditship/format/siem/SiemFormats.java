@@ -48,10 +48,35 @@ public final class SiemFormats {
     };
   }
 
-  private record Adapter(String name, Mapping mapping) implements Format {
+  /**
+   * The glue to {@code Format}: the mapping fills a per-thread {@link TextOut}, handed over whole.
+   * Not static state: each format instance has its own buffers.
+   */
+  private static final class Adapter implements Format {
+    private final String name;
+    private final Mapping mapping;
+    private final ThreadLocal<TextOut> buffers = ThreadLocal.withInitial(() -> new TextOut(2048));
+
+    Adapter(String name, Mapping mapping) {
+      this.name = name;
+      this.mapping = mapping;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
     @Override
     public void append(Event event, StringBuilder out) {
-      mapping.write(event, TextOut.of(out));
+      TextOut t = buffers.get();
+      t.reset();
+      mapping.write(event, t);
+      // One bulk hand-over: new String compresses Latin-1 text with an intrinsic, then one copy.
+      out.append(t.toString());
+      if (t.oversized()) {
+        buffers.remove();
+      }
     }
   }
 }
