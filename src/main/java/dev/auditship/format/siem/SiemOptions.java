@@ -1,5 +1,6 @@
 package dev.auditship.format.siem;
 
+import dev.auditship.config.FormatOptions;
 import dev.auditship.config.Section;
 
 /**
@@ -16,7 +17,7 @@ public final class SiemOptions {
   public static final String OCSF_VERSION = "1.2.0";
 
   /** {@code format: {name: ecs, ecs_version: 9.4.0}}. */
-  public record Ecs(String ecsVersion) {
+  public record Ecs(String ecsVersion) implements FormatOptions {
     public static final Ecs DEFAULT = new Ecs(ECS_VERSION);
 
     public static Ecs parse(Section s) {
@@ -25,7 +26,7 @@ public final class SiemOptions {
   }
 
   /** {@code format: {name: ocsf, ocsf_version: 1.2.0, product: Coder, vendor: Coder}}. */
-  public record Ocsf(String ocsfVersion, String product, String vendor) {
+  public record Ocsf(String ocsfVersion, String product, String vendor) implements FormatOptions {
     public static final Ocsf DEFAULT = new Ocsf(OCSF_VERSION, "Coder", "Coder");
 
     public static Ocsf parse(Section s) {
@@ -39,7 +40,8 @@ public final class SiemOptions {
   /**
    * {@code format: {name: cef, vendor, product, version, severity: {success, failure, unknown}}}.
    */
-  public record Cef(String vendor, String product, String version, Severities severity) {
+  public record Cef(String vendor, String product, String version, Severities severity)
+      implements FormatOptions {
     public static final Cef DEFAULT = new Cef("Coder", "coderd", "2", new Severities(3, 7, 5));
 
     public Cef {
@@ -60,7 +62,8 @@ public final class SiemOptions {
    * unknown}}}.
    */
   public record Leef(
-      String vendor, String product, String version, char delimiter, Severities severity) {
+      String vendor, String product, String version, char delimiter, Severities severity)
+      implements FormatOptions {
     public static final Leef DEFAULT =
         new Leef("Coder", "coderd", "2", '\t', new Severities(3, 7, 5));
 
