@@ -29,12 +29,7 @@ final class JsonOut {
 
   /** Writes {@code "key":}; {@code key} is a plain constant (no escaping needed). */
   private void key(String key) {
-    if (comma) {
-      out.put(',');
-    }
-    out.put('"');
-    out.put(key);
-    out.put("\":");
+    out.jsonKey(comma ? ',' : (char) 0, key);
     comma = true;
   }
 

@@ -107,12 +107,8 @@ final class KvOut {
     if (value == null) {
       return this;
     }
-    if (!first) {
-      out.put(delimiter);
-    }
+    out.kvKey(first ? (char) 0 : delimiter, key);
     first = false;
-    out.put(key);
-    out.put('=');
     value(value);
     return this;
   }
@@ -128,12 +124,8 @@ final class KvOut {
     }
     String s = value.value();
     if (value.jsonSafe() && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
-      if (!first) {
-        out.put(delimiter);
-      }
+      out.kvKey(first ? (char) 0 : delimiter, key);
       first = false;
-      out.put(key);
-      out.put('=');
       out.put(s);
       return this;
     }
@@ -165,12 +157,8 @@ final class KvOut {
 
   /** One pair whose value is a constant that needs no escaping (a label, a category). */
   KvOut lit(String key, String value) {
-    if (!first) {
-      out.put(delimiter);
-    }
+    out.kvKey(first ? (char) 0 : delimiter, key);
     first = false;
-    out.put(key);
-    out.put('=');
     out.put(value);
     return this;
   }

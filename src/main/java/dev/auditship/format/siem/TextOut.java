@@ -34,8 +34,60 @@ final class TextOut {
     if (len + n > buf.length) {
       grow(n);
     }
-    s.getChars(0, n, buf, len);
+    if (n < 16) {
+      // Short pieces (keys, quotes, numbers) are most of a record: a plain loop beats getChars.
+      char[] b = buf;
+      int at = len;
+      for (int i = 0; i < n; i++) {
+        b[at + i] = s.charAt(i);
+      }
+    } else {
+      s.getChars(0, n, buf, len);
+    }
     len += n;
+  }
+
+  /**
+   * {@code [sep]"key":} in one step (JSON members): {@code sep} 0 for none. {@code key} needs no
+   * escaping.
+   */
+  void jsonKey(char sep, String key) {
+    int n = key.length();
+    if (len + n + 4 > buf.length) {
+      grow(n + 4);
+    }
+    char[] b = buf;
+    int at = len;
+    if (sep != 0) {
+      b[at++] = sep;
+    }
+    b[at++] = '"';
+    for (int i = 0; i < n; i++) {
+      b[at + i] = key.charAt(i);
+    }
+    at += n;
+    b[at++] = '"';
+    b[at++] = ':';
+    len = at;
+  }
+
+  /** {@code [sep]key=} in one step (CEF and LEEF pairs): {@code sep} 0 for none. */
+  void kvKey(char sep, String key) {
+    int n = key.length();
+    if (len + n + 2 > buf.length) {
+      grow(n + 2);
+    }
+    char[] b = buf;
+    int at = len;
+    if (sep != 0) {
+      b[at++] = sep;
+    }
+    for (int i = 0; i < n; i++) {
+      b[at + i] = key.charAt(i);
+    }
+    at += n;
+    b[at++] = '=';
+    len = at;
   }
 
   /** Appends {@code s[from, to)}. */

@@ -9,6 +9,7 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Value;
 import dev.auditship.format.Format;
+import dev.auditship.testutil.Cli;
 import dev.auditship.testutil.Golden;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The SIEM formats checked by implementations of their standards that nobody here wrote
@@ -128,6 +130,21 @@ class SiemCheckersTest {
       assertThat(verdicts.get(i).get("ok").asBoolean())
           .as("%s: %s", events.get(i), verdicts.get(i))
           .isTrue();
+    }
+  }
+
+  @Test
+  void theEcsSampleRunsAndWritesDocumentsTheEcsCheckerAccepts(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("samples"));
+    for (String f : List.of("file-ecs.yaml", "coder-server.log")) {
+      Files.copy(Path.of("samples", f), dir.resolve("samples").resolve(f));
+    }
+    Cli.Result r = Cli.run(dir, null, "run", "--config", "samples/file-ecs.yaml");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    List<String> docs = Files.readAllLines(dir.resolve("out/coder-ecs.ndjson"));
+    assertThat(docs).hasSize(11);
+    for (JsonNode v : check("ecs", docs)) {
+      assertThat(v.get("ok").asBoolean()).as(v.toString()).isTrue();
     }
   }
 
