@@ -173,7 +173,7 @@ final class JsonOut {
 
   JsonOut num(String key, long v) {
     key(key);
-    out.put(Long.toString(v));
+    out.putLong(v);
     return this;
   }
 

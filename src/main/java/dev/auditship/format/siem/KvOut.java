@@ -164,7 +164,10 @@ final class KvOut {
   }
 
   KvOut pair(String key, long value) {
-    return pair(key, Long.toString(value));
+    out.kvKey(first ? (char) 0 : delimiter, key);
+    first = false;
+    out.putLong(value);
+    return this;
   }
 
   /** ASCII characters a value may need escaped, in either syntax (checked precisely below). */

@@ -47,6 +47,30 @@ final class TextOut {
     len += n;
   }
 
+  /** A decimal number, without building a String for it. */
+  void putLong(long v) {
+    if (v < 0) {
+      if (v == Long.MIN_VALUE) {
+        put(Long.toString(v));
+        return;
+      }
+      put('-');
+      v = -v;
+    }
+    int digits = 1;
+    for (long p = 10; digits < 19 && v >= p; p *= 10) {
+      digits++;
+    }
+    if (len + digits > buf.length) {
+      grow(digits);
+    }
+    for (int i = len + digits - 1; i >= len; i--) {
+      buf[i] = (char) ('0' + (v % 10));
+      v /= 10;
+    }
+    len += digits;
+  }
+
   /**
    * {@code [sep]"key":} in one step (JSON members): {@code sep} 0 for none. {@code key} needs no
    * escaping.

@@ -60,6 +60,16 @@ class SiemEscapingTest {
   }
 
   @Test
+  void numbersAreWrittenInDecimal() {
+    for (long v :
+        new long[] {0, 7, 10, 99, 100, 1751525702117L, -1, -127, Long.MAX_VALUE, Long.MIN_VALUE}) {
+      TextOut t = new TextOut(4);
+      t.putLong(v);
+      assertThat(t.toString()).isEqualTo(Long.toString(v));
+    }
+  }
+
+  @Test
   void epochMillisAndDevTime() {
     assertThat(Coder.epochMillis("2025-07-03T06:55:02.117803Z")).isEqualTo(1751525702117L);
     assertThat(Coder.epochMillis("2025-07-03T08:55:02.1+02:00")).isEqualTo(1751525702100L);
