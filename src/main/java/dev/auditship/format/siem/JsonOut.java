@@ -134,9 +134,7 @@ final class JsonOut {
 
   private void string(Value.Str v) {
     if (v.jsonSafe()) {
-      out.put('"');
-      out.put(v.value());
-      out.put('"');
+      out.putQuoted(v.value());
     } else {
       string(v.value());
     }
@@ -145,9 +143,7 @@ final class JsonOut {
   /** A string member whose value is a constant that needs no escaping. */
   JsonOut lit(String key, String v) {
     key(key);
-    out.put('"');
-    out.put(v);
-    out.put('"');
+    out.putQuoted(v);
     return this;
   }
 
@@ -156,9 +152,7 @@ final class JsonOut {
     if (comma) {
       out.put(',');
     }
-    out.put('"');
-    out.put(v);
-    out.put('"');
+    out.putQuoted(v);
     comma = true;
     return this;
   }
@@ -258,9 +252,24 @@ final class JsonOut {
 
   /** A JSON string. */
   void string(String s) {
+    if (plain(s)) {
+      out.putQuoted(s);
+      return;
+    }
     out.put('"');
     body(s);
     out.put('"');
+  }
+
+  /** True when {@code s} is printable ASCII without a quote or backslash: written as it is. */
+  private static boolean plain(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The escaped text of a JSON string, without the quotes. */

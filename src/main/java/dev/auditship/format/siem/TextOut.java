@@ -47,6 +47,26 @@ final class TextOut {
     len += n;
   }
 
+  /** {@code "s"}: a JSON string whose text needs no escaping, in one step. */
+  void putQuoted(String s) {
+    int n = s.length();
+    if (len + n + 2 > buf.length) {
+      grow(n + 2);
+    }
+    buf[len++] = '"';
+    if (n < 16) {
+      char[] b = buf;
+      int at = len;
+      for (int i = 0; i < n; i++) {
+        b[at + i] = s.charAt(i);
+      }
+    } else {
+      s.getChars(0, n, buf, len);
+    }
+    len += n;
+    buf[len++] = '"';
+  }
+
   /** A decimal number, without building a String for it. */
   void putLong(long v) {
     if (v < 0) {
