@@ -87,7 +87,7 @@ final class CefMapping implements Mapping {
 
   /** {@code rt} in milliseconds; Coder's text (microseconds or nanoseconds, its zone) too. */
   private static void time(Slots s, KvOut k) {
-    long ms = Coder.epochMillis(s.fileTime());
+    long ms = s.fileMillis();
     if (ms != Long.MIN_VALUE) {
       k.pair("rt", ms);
     }

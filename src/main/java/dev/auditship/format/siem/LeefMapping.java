@@ -87,7 +87,7 @@ final class LeefMapping implements Mapping {
   }
 
   private void common(Slots s, Result r, KvOut k) {
-    long ms = Coder.epochMillis(s.fileTime());
+    long ms = s.fileMillis();
     if (ms != Long.MIN_VALUE) {
       k.lit("devTime", devTime(ms)).lit("devTimeFormat", DEV_TIME_FORMAT);
     }

@@ -97,7 +97,7 @@ final class OcsfMapping implements Mapping {
       case FAILURE -> j.num("status_id", 2).lit("status", "Failure");
       default -> j.num("status_id", 0).lit("status", "Unknown");
     }
-    long ms = Coder.epochMillis(s.fileTime());
+    long ms = s.fileMillis();
     j.num("time", ms == Long.MIN_VALUE ? 0 : ms);
   }
 

@@ -4,6 +4,7 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import java.util.List;
 
 /**
  * An event's fields by name, collected in one pass (typed access like {@code AuditView} and {@code
@@ -57,8 +58,19 @@ final class Slots {
     this.kind = e.kind();
     boolean unknown = false;
     boolean audit = kind == Kind.AUDIT;
+    List<String> order = kind.fields();
+    int[] slots = audit ? AUDIT_ORDER : CONNECTION_ORDER;
+    int next = 0;
     for (Field f : e.fields()) {
-      int i = audit ? audit(f.key()) : connection(f.key());
+      String key = f.key();
+      int i;
+      // Coder prints the fields in struct order: try the expected one first (a plain compare),
+      // and look the name up only when the line differs.
+      if (next < slots.length && key.equals(order.get(next))) {
+        i = slots[next++];
+      } else {
+        i = audit ? audit(key) : connection(key);
+      }
       if (i < 0) {
         unknown = true;
       } else if (v[i] == null) {
@@ -66,6 +78,20 @@ final class Slots {
       }
     }
     this.extra = unknown;
+  }
+
+  /** The slot of each of {@link Kind#fields()}, in that order. */
+  private static final int[] AUDIT_ORDER = order(Kind.AUDIT);
+
+  private static final int[] CONNECTION_ORDER = order(Kind.CONNECTION);
+
+  private static int[] order(Kind k) {
+    List<String> names = k.fields();
+    int[] r = new int[names.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = k == Kind.AUDIT ? audit(names.get(i)) : connection(names.get(i));
+    }
+    return r;
   }
 
   private static int audit(String key) {
@@ -171,9 +197,29 @@ final class Slots {
     return v[ACTOR] instanceof Value.Actor a ? a : null;
   }
 
+  private String fileTime;
+  private long fileMillis;
+
   /** The time every SIEM record is filed under: the event's, else the log line's. */
   String fileTime() {
-    String t = time();
-    return t != null && Coder.epochMillis(t) != Long.MIN_VALUE ? t : event.envelope().ts();
+    if (fileTime == null) {
+      String t = time();
+      long ms = t == null ? Long.MIN_VALUE : Coder.epochMillis(t);
+      if (ms == Long.MIN_VALUE) {
+        t = event.envelope().ts();
+        ms = Coder.epochMillis(t);
+      }
+      fileTime = t;
+      fileMillis = ms;
+    }
+    return fileTime;
+  }
+
+  /**
+   * {@link #fileTime()} in epoch milliseconds, or {@link Long#MIN_VALUE} when it is not RFC 3339.
+   */
+  long fileMillis() {
+    fileTime();
+    return fileMillis;
   }
 }
