@@ -1,6 +1,8 @@
 package dev.auditship.registry;
 
 import dev.auditship.config.FormatOptions;
+import dev.auditship.config.Node;
+import dev.auditship.config.Problems;
 import dev.auditship.config.Section;
 import dev.auditship.format.Format;
 import java.util.Objects;
@@ -54,12 +56,7 @@ public record FormatType<O extends FormatOptions>(
     FormatOptions o = parsed;
     if (o == FormatOptions.NONE && options != FormatOptions.None.class) {
       // A caller without an options block (render, tests) gets what an empty block gives.
-      o =
-          parser.apply(
-              dev.auditship.config.Section.empty(
-                  name,
-                  new dev.auditship.config.Problems("defaults"),
-                  new dev.auditship.config.Node.Loc(0, 0)));
+      o = parser.apply(Section.empty(name, new Problems("defaults"), new Node.Loc(0, 0)));
     }
     return factory.create(options.cast(o), context);
   }

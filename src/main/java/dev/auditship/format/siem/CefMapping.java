@@ -31,6 +31,8 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import dev.auditship.format.GoText;
+import java.util.List;
 
 /**
  * Coder events as ArcSight CEF:0 records: the seven header fields, then the extension with the CEF
@@ -196,7 +198,7 @@ final class CefMapping implements Mapping {
         return json;
       }
       StringBuilder sb = new StringBuilder(r.json().length());
-      dev.auditship.format.GoText.appendCompactJson(sb, r.json());
+      GoText.appendCompactJson(sb, r.json());
       return sb.toString();
     }
     if (v instanceof Value.Str s) {
@@ -236,7 +238,7 @@ final class CefMapping implements Mapping {
     k.pair("coderLevel", env.level());
     k.pair("coderCaller", Coder.unusualCaller(env));
     k.pair("coderFunc", Coder.unusualFunc(env));
-    java.util.List<String> names = env.loggerNames();
+    List<String> names = env.loggerNames();
     if (!names.isEmpty()) {
       k.pair("coderLoggerNames", names.size() == 1 ? names.get(0) : String.join(".", names));
     }

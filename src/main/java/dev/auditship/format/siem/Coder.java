@@ -1,22 +1,11 @@
 package dev.auditship.format.siem;
 
-import dev.auditship.event.Event;
-import dev.auditship.event.Field;
-import dev.auditship.event.Kind;
-import java.util.Set;
+import dev.auditship.event.Envelope;
+import dev.auditship.format.EnvelopeDefaults;
 
 /** Facts about Coder's values that every SIEM mapping needs (docs/formats.md, "Derived values"). */
 final class Coder {
   private Coder() {}
-
-  private static final Set<String> AUDIT_KNOWN = Set.copyOf(Kind.AUDIT.fields());
-  private static final Set<String> CONNECTION_KNOWN =
-      Set.copyOf(
-          new java.util.ArrayList<>(Kind.CONNECTION.fields()) {
-            {
-              add("request_id");
-            }
-          });
 
   /**
    * Connection types whose {@code Code} is an HTTP status (the rest are agent sessions whose {@code
@@ -29,21 +18,6 @@ final class Coder {
   /** Agent connection types that run over SSH (the IDE extensions connect with SSH). */
   static boolean isSsh(String type) {
     return "ssh".equals(type) || "vscode".equals(type) || "jetbrains".equals(type);
-  }
-
-  /** A field some mapping places; any other field is extra (newer Coder) and goes generic. */
-  static boolean isKnown(Kind kind, String key) {
-    return (kind == Kind.AUDIT ? AUDIT_KNOWN : CONNECTION_KNOWN).contains(key);
-  }
-
-  /** True when the event has fields no mapping knows (newer Coder versions, reference §12). */
-  static boolean hasExtra(Event e) {
-    for (Field f : e.fields()) {
-      if (!isKnown(e.kind(), f.key())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Null for null and "" (Coder prints NULL strings as "", so the two cannot be told apart). */
@@ -171,20 +145,14 @@ final class Coder {
    * formats leave that build constant out (about 170 bytes with func on every record, which a SIEM
    * licensed by volume pays for), as docs/formats.md says; any other caller is written.
    */
-  static String unusualCaller(dev.auditship.event.Envelope env) {
+  static String unusualCaller(Envelope env) {
     String c = env.caller();
-    return c == null || dev.auditship.format.EnvelopeDefaults.CODER_CALLER.equals(c) ? null : c;
+    return c == null || EnvelopeDefaults.CODER_CALLER.equals(c) ? null : c;
   }
 
   /** The envelope's func, or null when it is Coder's release-build constant (see above). */
-  static String unusualFunc(dev.auditship.event.Envelope env) {
+  static String unusualFunc(Envelope env) {
     String f = env.func();
-    return f == null || dev.auditship.format.EnvelopeDefaults.CODER_FUNC.equals(f) ? null : f;
-  }
-
-  /** The event's time, else the log line's: the time every SIEM record is filed under. */
-  static String time(Event e) {
-    String t = e.time();
-    return t != null && epochMillis(t) != Long.MIN_VALUE ? t : e.envelope().ts();
+    return f == null || EnvelopeDefaults.CODER_FUNC.equals(f) ? null : f;
   }
 }

@@ -32,6 +32,7 @@ import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -318,7 +319,7 @@ final class EcsMapping implements Mapping {
   private static void envelope(Envelope env, JsonOut j) {
     j.obj("log");
     String level = env.level();
-    j.str("level", "INFO".equals(level) ? "info" : level.toLowerCase(java.util.Locale.ROOT));
+    j.str("level", "INFO".equals(level) ? "info" : level.toLowerCase(Locale.ROOT));
     List<String> names = env.loggerNames();
     if (!names.isEmpty()) {
       j.str("logger", names.size() == 1 ? names.get(0) : String.join(".", names));

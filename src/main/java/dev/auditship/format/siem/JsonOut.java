@@ -1,6 +1,7 @@
 package dev.auditship.format.siem;
 
 import dev.auditship.event.Value;
+import dev.auditship.format.GoText;
 
 /**
  * A compact JSON writer for the ECS and OCSF mappings (RFC 8259). Members are written in the order
@@ -228,7 +229,7 @@ final class JsonOut {
       return;
     }
     StringBuilder sb = new StringBuilder(json.length() + 16);
-    dev.auditship.format.GoText.appendCompactJson(sb, json);
+    GoText.appendCompactJson(sb, json);
     String compact = sb.toString();
     // Go's compactor keeps lone surrogates (invalid UTF-8 of the input) inside strings; JSON
     // output must be UTF-8, so they become U+FFFD here as in every other string.

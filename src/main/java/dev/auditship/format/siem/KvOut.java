@@ -1,5 +1,7 @@
 package dev.auditship.format.siem;
 
+import dev.auditship.event.Value;
+
 /**
  * Writer for the two key=value syslog payloads, CEF and LEEF: a {@code |}-separated header and
  * key=value pairs. The escaping rules differ per standard and are chosen by the constructor.
@@ -118,7 +120,7 @@ final class KvOut {
    * backslash and no control character, so it is written whole unless it holds the one character
    * left to escape ({@code =} in CEF, the delimiter in LEEF).
    */
-  KvOut pair(String key, dev.auditship.event.Value.Str value) {
+  KvOut pair(String key, Value.Str value) {
     if (value == null) {
       return this;
     }

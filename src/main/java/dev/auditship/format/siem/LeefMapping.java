@@ -31,6 +31,7 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import java.util.List;
 
 /**
  * Coder events as IBM QRadar LEEF 2.0 records: the header with the delimiter, then the predefined
@@ -177,7 +178,7 @@ final class LeefMapping implements Mapping {
     k.pair("level", env.level());
     k.pair("caller", Coder.unusualCaller(env));
     k.pair("func", Coder.unusualFunc(env));
-    java.util.List<String> names = env.loggerNames();
+    List<String> names = env.loggerNames();
     if (!names.isEmpty()) {
       k.pair("logger_names", names.size() == 1 ? names.get(0) : String.join(".", names));
     }

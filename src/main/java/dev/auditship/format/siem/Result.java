@@ -1,6 +1,5 @@
 package dev.auditship.format.siem;
 
-import dev.auditship.event.Event;
 import dev.auditship.event.Kind;
 
 /**
@@ -25,10 +24,6 @@ enum Result {
   /** {@code success}, {@code failure} or {@code unknown}: ECS event.outcome, CEF outcome. */
   String label() {
     return label;
-  }
-
-  static Result of(Event e) {
-    return of(new Slots(e));
   }
 
   static Result of(Slots s) {

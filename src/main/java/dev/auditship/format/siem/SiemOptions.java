@@ -2,6 +2,7 @@ package dev.auditship.format.siem;
 
 import dev.auditship.config.FormatOptions;
 import dev.auditship.config.Section;
+import java.util.Objects;
 
 /**
  * The options of the four SIEM formats (docs/formats.md, "Options"), each with its defaults and a
@@ -45,7 +46,7 @@ public final class SiemOptions {
     public static final Cef DEFAULT = new Cef("Coder", "coderd", "2", new Severities(3, 7, 5));
 
     public Cef {
-      java.util.Objects.requireNonNull(severity, "severity");
+      Objects.requireNonNull(severity, "severity");
     }
 
     public static Cef parse(Section s) {

@@ -1,5 +1,7 @@
 package dev.auditship.format.siem;
 
+import java.util.Arrays;
+
 /**
  * Where the SIEM emitters write a record: a growable char buffer, filled with bulk copies and
  * handed over whole when the record is done. The mappings and emitters depend only on this, not on
@@ -145,7 +147,7 @@ final class TextOut {
   }
 
   private void grow(int more) {
-    buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+    buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
   }
 
   int length() {

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.auditship.event.Event;
 import dev.auditship.format.Format;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +68,7 @@ class OcsfRulesTest {
           "app_name", "connection_info", "dst_endpoint", "src_endpoint", "proxy", "tls", "traffic");
 
   private static Set<String> union(Set<String> a, String... more) {
-    java.util.HashSet<String> s = new java.util.HashSet<>(a);
+    HashSet<String> s = new HashSet<>(a);
     s.addAll(List.of(more));
     return s;
   }
@@ -332,7 +334,7 @@ class OcsfRulesTest {
       } else {
         try {
           InetAddress.getByName(ip);
-        } catch (java.net.UnknownHostException x) {
+        } catch (UnknownHostException x) {
           p.add(where + ".ip is not an address");
         }
       }

@@ -19,9 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,12 +203,9 @@ class SiemCheckersTest {
       JsonNode v = verdicts.get(i);
       assertThat(v.get("ok").asBoolean()).as("%s: %s", e, v).isTrue();
       List<String> parsed = new ArrayList<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = v.get("fields").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> fe = it.next();
+      for (JsonNode value : v.get("fields")) {
         parsed.add(
-            mode.equals("cef")
-                ? unescapeCef(fe.getValue().asText())
-                : unescapeLeef(fe.getValue().asText(), f));
+            mode.equals("cef") ? unescapeCef(value.asText()) : unescapeLeef(value.asText(), f));
       }
       // nsyslog-parser 0.10.1 ends a LEEF 2.0 header at the seventh |, as for CEF, so a | in a
       // LEEF attribute value cuts the parse short there: such a record is checked as text.
