@@ -2,6 +2,8 @@ package dev.auditship.registry;
 
 import dev.auditship.codec.Format;
 import dev.auditship.config.FormatOptions;
+import dev.auditship.config.Node;
+import dev.auditship.config.Problems;
 import dev.auditship.config.Section;
 import java.util.Objects;
 import java.util.function.Function;
@@ -51,6 +53,11 @@ public record FormatType<O extends FormatOptions>(
   }
 
   Format create(FormatOptions parsed, FormatContext context) {
-    return factory.create(options.cast(parsed), context);
+    FormatOptions o = parsed;
+    if (o == FormatOptions.NONE && options != FormatOptions.None.class) {
+      // A caller without an options block (render, tests) gets what an empty block gives.
+      o = parser.apply(Section.empty(name, new Problems("defaults"), new Node.Loc(0, 0)));
+    }
+    return factory.create(options.cast(o), context);
   }
 }

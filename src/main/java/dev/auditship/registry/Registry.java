@@ -3,6 +3,11 @@ package dev.auditship.registry;
 import dev.auditship.codec.Format;
 import dev.auditship.codec.HumanFormat;
 import dev.auditship.codec.JsonFormat;
+import dev.auditship.codec.siem.SiemFormats;
+import dev.auditship.codec.siem.SiemOptions.Cef;
+import dev.auditship.codec.siem.SiemOptions.Ecs;
+import dev.auditship.codec.siem.SiemOptions.Leef;
+import dev.auditship.codec.siem.SiemOptions.Ocsf;
 import dev.auditship.config.Catalog;
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FormatOptions;
@@ -42,6 +47,12 @@ public final class Registry implements Catalog {
         .format(
             FormatType.withoutOptions(
                 "human", false, ctx -> new HumanFormat("v3".equals(ctx.humanTime()))))
+        .format(new FormatType<>("ecs", Ecs.class, Ecs::parse, true, (o, c) -> SiemFormats.ecs(o)))
+        .format(
+            new FormatType<>("ocsf", Ocsf.class, Ocsf::parse, true, (o, c) -> SiemFormats.ocsf(o)))
+        .format(new FormatType<>("cef", Cef.class, Cef::parse, false, (o, c) -> SiemFormats.cef(o)))
+        .format(
+            new FormatType<>("leef", Leef.class, Leef::parse, false, (o, c) -> SiemFormats.leef(o)))
         .sink(
             new SinkType<>(
                 "stdout",

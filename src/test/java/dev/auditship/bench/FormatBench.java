@@ -4,6 +4,7 @@ import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.Format;
 import dev.auditship.codec.HumanFormat;
 import dev.auditship.codec.JsonFormat;
+import dev.auditship.codec.siem.SiemFormats;
 import dev.auditship.event.Event;
 import dev.auditship.testutil.Golden;
 import dev.auditship.text.ByteBuf;
@@ -22,9 +23,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Render throughput of the two slog formats, one thread, over the golden events (audit and
- * connection, with and without multi-line values) writing UTF-8 into a reused byte buffer as the
- * pipeline does. How to run and the results: docs/benchmarks.md.
+ * Render throughput of the two slog formats and the four SIEM formats, one thread, over the golden
+ * events (audit and connection, with and without multi-line values) writing UTF-8 into a reused
+ * byte buffer as the pipeline does. How to run and the results: docs/benchmarks.md.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -33,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class FormatBench {
-  @Param({"json", "human"})
+  @Param({"json", "human", "ecs", "ocsf", "cef", "leef"})
   String format;
 
   private Format fmt;
@@ -44,7 +45,12 @@ public class FormatBench {
 
   @Setup
   public void setup() {
-    fmt = format.equals("json") ? new JsonFormat(EnvelopeDefaults.CODER) : new HumanFormat(false);
+    fmt =
+        switch (format) {
+          case "json" -> new JsonFormat(EnvelopeDefaults.CODER);
+          case "human" -> new HumanFormat(false);
+          default -> SiemFormats.withDefaults(format);
+        };
     List<Event> decoded = Golden.lines().stream().map(g -> Golden.decodeOne(g.json())).toList();
     // Rendered from the values: events built field by field, without the input line.
     events =

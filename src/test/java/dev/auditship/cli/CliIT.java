@@ -132,7 +132,8 @@ class CliIT {
     assertThat(Cli.run(tmp, null, "render").exit()).isEqualTo(2);
     Cli.Result r = Cli.run(tmp, new byte[0], "render", "--format", "xml");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.stderr()).contains("--format must be json or human, got xml");
+    assertThat(r.stderr())
+        .contains("--format must be json, human, ecs, ocsf, cef or leef, got xml");
     assertThat(Cli.run(tmp, null, "frobnicate").exit()).isEqualTo(2);
   }
 
@@ -164,7 +165,8 @@ class CliIT {
                 + "filter, format, retry, spool, type (did you mean \"format\"?)")
         .contains(
             cfg
-                + ":9:13: sinks.b.format: \"xml\" is not one of json, human. Fix: use one of: json, human");
+                + ":9:13: sinks.b.format: \"xml\" is not one of json, human, ecs, ocsf, cef, leef. Fix:"
+                + " use one of: json, human, ecs, ocsf, cef, leef");
     assertThat(r.out()).isEmpty();
   }
 

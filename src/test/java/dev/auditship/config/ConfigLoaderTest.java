@@ -67,7 +67,7 @@ class ConfigLoaderTest {
                 + "batch_max_events, coder, data_dir, dead_letter_file, dead_letter_max_age, dead_letter_max_bytes, "
                 + "envelope, filter, human_time, metrics, rejects_file, rejects_max_age, rejects_max_bytes, "
                 + "shutdown_timeout_secs, sinks, source, stats_interval_secs (did you mean \"filter\"?)",
-            "c.yaml:7:13: sinks.a.format: \"xml\" is not one of json, human. Fix: use one of: json, human",
+            "c.yaml:7:13: sinks.a.format: \"xml\" is not one of json, human, ecs, ocsf, cef, leef. Fix: use one of: json, human, ecs, ocsf, cef, leef",
             "c.yaml:8:3: sinks.b c: sink name \"b c\" has characters other than letters, digits, _ . -. Fix: rename the sink",
             "c.yaml:10:6: sinks.d: expected the sink's options, got \"3\". Fix: write type: and the sink's options under d:",
             "c.yaml:11:19: batch_max_events: 0 is out of range. Fix: use a whole number from 1 to 100000",

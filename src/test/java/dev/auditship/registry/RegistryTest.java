@@ -109,11 +109,11 @@ class RegistryTest {
   void formatBlockProblemsNameTheKeyAndTheRegisteredFormats() {
     assertThat(render(load("type: stdout\nformat: {name: xml}")))
         .containsExactly(
-            "r.yaml:6:20: sinks.s.format.name: \"xml\" is not one of json, human. Fix: use one of:"
-                + " json, human");
+            "r.yaml:6:20: sinks.s.format.name: \"xml\" is not one of json, human, ecs, ocsf, cef, leef. Fix: use"
+                + " one of: json, human, ecs, ocsf, cef, leef");
     assertThat(render(load("type: stdout\nformat: {}")))
         .containsExactly(
-            "r.yaml:6:13: sinks.s.format.name: is required. Fix: set name: to one of json, human");
+            "r.yaml:6:13: sinks.s.format.name: is required. Fix: set name: to one of json, human, ecs, ocsf, cef, leef");
     assertThat(render(load("type: stdout\nformat: {name: json, colour: red}")))
         .containsExactly(
             "r.yaml:6:26: sinks.s.format.colour: unknown key \"colour\". Fix: remove it, or use one"
@@ -124,8 +124,8 @@ class RegistryTest {
   void unregisteredNamesAreRefusedWithTheRegisteredOnesListed() {
     assertThatThrownBy(() -> registry.sinkType("kafka"))
         .hasMessage("no sink type \"kafka\"; the sink types are stdout, file, splunk_hec, syslog");
-    assertThatThrownBy(() -> registry.formatType("cef"))
-        .hasMessage("no format \"cef\"; the formats are json, human");
+    assertThatThrownBy(() -> registry.formatType("xml"))
+        .hasMessage("no format \"xml\"; the formats are json, human, ecs, ocsf, cef, leef");
   }
 
   @Test

@@ -1,0 +1,271 @@
+package dev.auditship.codec.siem;
+
+import static dev.auditship.codec.siem.Slots.ACTION;
+import static dev.auditship.codec.siem.Slots.ADDITIONAL_FIELDS;
+import static dev.auditship.codec.siem.Slots.AGENT_NAME;
+import static dev.auditship.codec.siem.Slots.CODE;
+import static dev.auditship.codec.siem.Slots.CONNECTION_ID;
+import static dev.auditship.codec.siem.Slots.CONNECTION_STATUS;
+import static dev.auditship.codec.siem.Slots.CONTEXT_REQUEST_ID;
+import static dev.auditship.codec.siem.Slots.DIFF;
+import static dev.auditship.codec.siem.Slots.DISCONNECT_REASON;
+import static dev.auditship.codec.siem.Slots.ID;
+import static dev.auditship.codec.siem.Slots.IP;
+import static dev.auditship.codec.siem.Slots.ORGANIZATION_ID;
+import static dev.auditship.codec.siem.Slots.REQUEST_ID;
+import static dev.auditship.codec.siem.Slots.RESOURCE_ICON;
+import static dev.auditship.codec.siem.Slots.RESOURCE_ID;
+import static dev.auditship.codec.siem.Slots.RESOURCE_TARGET;
+import static dev.auditship.codec.siem.Slots.RESOURCE_TYPE;
+import static dev.auditship.codec.siem.Slots.SLUG_OR_PORT;
+import static dev.auditship.codec.siem.Slots.STATUS_CODE;
+import static dev.auditship.codec.siem.Slots.TYPE;
+import static dev.auditship.codec.siem.Slots.USER_AGENT;
+import static dev.auditship.codec.siem.Slots.USER_ID;
+import static dev.auditship.codec.siem.Slots.WORKSPACE_ID;
+import static dev.auditship.codec.siem.Slots.WORKSPACE_NAME;
+import static dev.auditship.codec.siem.Slots.WORKSPACE_OWNER_ID;
+
+import dev.auditship.event.Envelope;
+import dev.auditship.event.Event;
+import dev.auditship.event.Field;
+import dev.auditship.event.Kind;
+import dev.auditship.event.Value;
+import dev.auditship.text.GoText;
+import java.util.List;
+
+/**
+ * Coder events as ArcSight CEF:0 records: the seven header fields, then the extension with the CEF
+ * dictionary keys where one fits, {@code cs1..cs6} (with their labels) and {@code cn1} for the
+ * Coder identifiers, and custom {@code coder...} keys for the rest. The table is docs/formats.md,
+ * "cef".
+ */
+final class CefMapping implements Mapping {
+  private final String vendor;
+  private final String product;
+  private final String version;
+  private final Severities severities;
+
+  CefMapping(String vendor, String product, String version, Severities severities) {
+    this.vendor = vendor;
+    this.product = product;
+    this.version = version;
+    this.severities = severities;
+  }
+
+  @Override
+  public void write(Event e, TextOut out) {
+    Slots s = new Slots(e);
+    KvOut k = KvOut.cef(out);
+    k.raw("CEF:0|").header(vendor).header(product).header(version);
+    Result r = Result.of(s);
+    if (e.kind() == Kind.AUDIT) {
+      String action = orEmpty(s.text(ACTION));
+      String resource = orEmpty(s.text(RESOURCE_TYPE));
+      k.header("audit:", resource, ":", action).header(action, " ", resource, "");
+      k.raw(SEVERITY[severities.of(r)]);
+      audit(s, r, k);
+    } else {
+      String type = orEmpty(s.text(TYPE));
+      String status = orEmpty(s.text(CONNECTION_STATUS));
+      k.header("connection:", type, ":", status).header(type, " ", status, "");
+      k.raw(SEVERITY[severities.of(r)]);
+      connection(s, r, k);
+    }
+  }
+
+  /** {@code N|} for each severity 0..10. */
+  private static final String[] SEVERITY = new String[11];
+
+  static {
+    for (int i = 0; i < SEVERITY.length; i++) {
+      SEVERITY[i] = i + "|";
+    }
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  /** {@code rt} in milliseconds; Coder's text (microseconds or nanoseconds, its zone) too. */
+  private static void time(Slots s, KvOut k) {
+    long ms = s.fileMillis();
+    if (ms != Long.MIN_VALUE) {
+      k.pair("rt", ms);
+    }
+    k.pair("coderTime", s.time());
+  }
+
+  /** {@code src} for IPv4, {@code c6a2} (Source IPv6 Address) for IPv6, else the raw text. */
+  private static void address(Slots s, KvOut k) {
+    String raw = s.text(IP);
+    String ip = Coder.ip(raw);
+    if (ip == null) {
+      if (raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
+        k.pair("coderIp", s.str(IP));
+      }
+    } else if (Coder.isIpv6(ip)) {
+      k.pair("c6a2", s.str(IP)).lit("c6a2Label", "Source IPv6 Address");
+    } else {
+      k.pair("src", s.str(IP));
+    }
+  }
+
+  private static void audit(Slots s, Result r, KvOut k) {
+    time(s, k);
+    k.lit("cat", "coder:audit");
+    k.pair("act", s.nonEmpty(ACTION));
+    k.lit("outcome", r.label());
+    k.pair("externalId", s.str(ID));
+    k.pair("suid", s.str(USER_ID));
+    Value.Actor actor = s.actor();
+    if (actor != null) {
+      k.pair("suser", Coder.nonEmpty(actor.username()));
+    }
+    address(s, k);
+    k.pair("requestClientApplication", s.nonEmpty(USER_AGENT));
+    long status = s.number(STATUS_CODE);
+    if (status != Long.MIN_VALUE) {
+      k.pair("cn1", status).lit("cn1Label", "StatusCode");
+    }
+    label(k, 1, "ResourceType", s.str(RESOURCE_TYPE));
+    label(k, 2, "ResourceID", s.str(RESOURCE_ID));
+    label(k, 3, "ResourceTarget", s.nonEmpty(RESOURCE_TARGET));
+    label(k, 4, "OrganizationID", s.str(ORGANIZATION_ID));
+    label(k, 5, "RequestID", s.str(REQUEST_ID));
+    k.pair("cs6", jsonText(s.get(DIFF)));
+    if (s.get(DIFF) != null) {
+      k.lit("cs6Label", "Diff");
+    }
+    k.pair("coderAdditionalFields", jsonText(s.get(ADDITIONAL_FIELDS)));
+    k.pair("coderResourceIcon", s.nonEmpty(RESOURCE_ICON));
+    if (actor != null) {
+      k.pair("coderActorId", actor.id());
+      k.pair("coderActorEmail", Coder.nonEmpty(actor.email()));
+    }
+    envelope(s.event.envelope(), k);
+    extra(s, k);
+  }
+
+  private static void connection(Slots s, Result r, KvOut k) {
+    time(s, k);
+    k.lit("cat", "coder:connection");
+    k.pair("act", s.nonEmpty(CONNECTION_STATUS));
+    k.lit("outcome", r.label());
+    k.pair("externalId", s.str(ID));
+    k.pair("suid", s.nonEmpty(USER_ID));
+    k.pair("duid", s.str(WORKSPACE_OWNER_ID));
+    address(s, k);
+    k.pair("requestClientApplication", s.nonEmpty(USER_AGENT));
+    k.pair("reason", s.nonEmpty(DISCONNECT_REASON));
+    long code = s.number(CODE);
+    if (code != Long.MIN_VALUE) {
+      k.pair("cn1", code).lit("cn1Label", "Code");
+    }
+    label(k, 1, "Type", s.str(TYPE));
+    label(k, 2, "WorkspaceID", s.str(WORKSPACE_ID));
+    label(k, 3, "WorkspaceName", s.str(WORKSPACE_NAME));
+    label(k, 4, "OrganizationID", s.str(ORGANIZATION_ID));
+    label(k, 5, "request_id", s.nonEmpty(CONTEXT_REQUEST_ID));
+    label(k, 6, "ConnectionID", s.nonEmpty(CONNECTION_ID));
+    k.pair("coderAgentName", s.str(AGENT_NAME));
+    k.pair("coderSlugOrPort", s.nonEmpty(SLUG_OR_PORT));
+    envelope(s.event.envelope(), k);
+    extra(s, k);
+  }
+
+  private static final String[] CS = {"", "cs1", "cs2", "cs3", "cs4", "cs5", "cs6"};
+  private static final String[] CS_LABEL = {
+    "", "cs1Label", "cs2Label", "cs3Label", "cs4Label", "cs5Label", "cs6Label"
+  };
+
+  private static void label(KvOut k, int i, String label, Value.Str value) {
+    if (value != null) {
+      k.pair(CS[i], value).lit(CS_LABEL[i], label);
+    }
+  }
+
+  static String jsonText(Value v) {
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Value.Raw r) {
+      String json = r.json();
+      if (json == null) {
+        return "null";
+      }
+      if (json.length() <= 2 || isCompact(json)) {
+        return json;
+      }
+      StringBuilder sb = new StringBuilder(r.json().length());
+      GoText.appendCompactJson(sb, r.json());
+      return sb.toString();
+    }
+    if (v instanceof Value.Str s) {
+      return s.value();
+    }
+    if (v instanceof Value.Num n) {
+      return n.text();
+    }
+    if (v instanceof Value.Time t) {
+      return t.text();
+    }
+    if (v instanceof Value.Bool b) {
+      return Boolean.toString(b.value());
+    }
+    if (v instanceof Value.Null) {
+      return "null";
+    }
+    TextOut t = new TextOut(64);
+    JsonOut tmp = new JsonOut(t);
+    tmp.beginRecord();
+    tmp.valueAt("v", v);
+    tmp.endRecord();
+    String all = t.toString();
+    return all.substring(5, all.length() - 1);
+  }
+
+  /** True when raw JSON has no whitespace at all, so compacting it would not change it. */
+  private static boolean isCompact(String json) {
+    return json.indexOf(' ') < 0
+        && json.indexOf('\n') < 0
+        && json.indexOf('\t') < 0
+        && json.indexOf('\r') < 0;
+  }
+
+  private static void envelope(Envelope env, KvOut k) {
+    k.pair("coderTs", env.ts());
+    k.pair("coderLevel", env.level());
+    k.pair("coderCaller", Coder.unusualCaller(env));
+    k.pair("coderFunc", Coder.unusualFunc(env));
+    List<String> names = env.loggerNames();
+    if (!names.isEmpty()) {
+      k.pair("coderLoggerNames", names.size() == 1 ? names.get(0) : String.join(".", names));
+    }
+    k.pair("coderTrace", env.trace());
+    k.pair("coderSpan", env.span());
+  }
+
+  /** Fields of newer Coder versions: {@code coder} + the field's letters and digits. */
+  private static void extra(Slots s, KvOut k) {
+    if (!s.extra) {
+      return;
+    }
+    for (Field f : s.event.fields()) {
+      if (!s.isKnown(f.key())) {
+        k.pair("coder" + alnum(f.key()), jsonText(f.value()));
+      }
+    }
+  }
+
+  static String alnum(String key) {
+    StringBuilder sb = new StringBuilder(key.length());
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

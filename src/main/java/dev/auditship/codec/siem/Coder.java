@@ -1,0 +1,158 @@
+package dev.auditship.codec.siem;
+
+import dev.auditship.codec.EnvelopeDefaults;
+import dev.auditship.event.Envelope;
+
+/** Facts about Coder's values that every SIEM mapping needs (docs/formats.md, "Derived values"). */
+final class Coder {
+  private Coder() {}
+
+  /**
+   * Connection types whose {@code Code} is an HTTP status (the rest are agent sessions whose {@code
+   * Code} is an exit code). {@code tunnel} is newer Coder: 101 accepted, 403 refused.
+   */
+  static boolean isWeb(String type) {
+    return "workspace_app".equals(type) || "port_forwarding".equals(type) || "tunnel".equals(type);
+  }
+
+  /** Agent connection types that run over SSH (the IDE extensions connect with SSH). */
+  static boolean isSsh(String type) {
+    return "ssh".equals(type) || "vscode".equals(type) || "jetbrains".equals(type);
+  }
+
+  /** Null for null and "" (Coder prints NULL strings as "", so the two cannot be told apart). */
+  static String nonEmpty(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  /**
+   * The text when it is an IP address as Coder prints one (dotted IPv4, or IPv6 with hex digits,
+   * colons and perhaps an embedded dotted quad), else null: {@code <nil>} is Coder's unknown inet.
+   */
+  static String ip(String s) {
+    if (s == null || s.isEmpty() || s.length() > 45) {
+      return null;
+    }
+    boolean colon = false;
+    int dots = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == ':') {
+        colon = true;
+      } else if (c == '.') {
+        dots++;
+      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+        return null;
+      }
+    }
+    return colon || dots == 3 ? s : null;
+  }
+
+  static boolean isIpv6(String ip) {
+    return ip.indexOf(':') >= 0;
+  }
+
+  /**
+   * Milliseconds since the epoch of an RFC 3339 time as Coder prints it ({@code
+   * 2025-07-03T06:55:02.117803Z}, {@code ...+02:00}), or {@link Long#MIN_VALUE} when the text is
+   * not one. Fraction digits past the millisecond are truncated.
+   */
+  static long epochMillis(String t) {
+    if (t == null || t.length() < 20 || t.charAt(4) != '-' || t.charAt(7) != '-') {
+      return Long.MIN_VALUE;
+    }
+    char sep = t.charAt(10);
+    if ((sep != 'T' && sep != 't') || t.charAt(13) != ':' || t.charAt(16) != ':') {
+      return Long.MIN_VALUE;
+    }
+    int y = num(t, 0, 4);
+    int mo = num(t, 5, 2);
+    int d = num(t, 8, 2);
+    int h = num(t, 11, 2);
+    int mi = num(t, 14, 2);
+    int s = num(t, 17, 2);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59) {
+      return Long.MIN_VALUE;
+    }
+    if (s < 0 || s > 60) {
+      return Long.MIN_VALUE;
+    }
+    int i = 19;
+    int millis = 0;
+    if (i < t.length() && t.charAt(i) == '.') {
+      i++;
+      int digits = 0;
+      while (i < t.length() && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+        if (digits < 3) {
+          millis = millis * 10 + (t.charAt(i) - '0');
+        }
+        digits++;
+        i++;
+      }
+      if (digits == 0) {
+        return Long.MIN_VALUE;
+      }
+      for (int k = digits; k < 3; k++) {
+        millis *= 10;
+      }
+    }
+    if (i >= t.length()) {
+      return Long.MIN_VALUE;
+    }
+    int offsetMinutes;
+    char z = t.charAt(i);
+    if ((z == 'Z' || z == 'z') && i + 1 == t.length()) {
+      offsetMinutes = 0;
+    } else if ((z == '+' || z == '-') && i + 6 == t.length() && t.charAt(i + 3) == ':') {
+      int oh = num(t, i + 1, 2);
+      int om = num(t, i + 4, 2);
+      if (oh < 0 || om < 0) {
+        return Long.MIN_VALUE;
+      }
+      offsetMinutes = (oh * 60 + om) * (z == '-' ? -1 : 1);
+    } else {
+      return Long.MIN_VALUE;
+    }
+    long days = daysFromCivil(y, mo, d);
+    long secs = days * 86400L + h * 3600L + mi * 60L + s - offsetMinutes * 60L;
+    return secs * 1000L + millis;
+  }
+
+  private static int num(String t, int from, int len) {
+    int v = 0;
+    for (int i = from; i < from + len; i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
+  /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+  private static long daysFromCivil(int y, int m, int d) {
+    y -= m <= 2 ? 1 : 0;
+    long era = Math.floorDiv(y, 400);
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+  }
+
+  /**
+   * The envelope's caller, or null when it is the one every Coder release build prints: the SIEM
+   * formats leave that build constant out (about 170 bytes with func on every record, which a SIEM
+   * licensed by volume pays for), as docs/formats.md says; any other caller is written.
+   */
+  static String unusualCaller(Envelope env) {
+    String c = env.caller();
+    return c == null || EnvelopeDefaults.CODER_CALLER.equals(c) ? null : c;
+  }
+
+  /** The envelope's func, or null when it is Coder's release-build constant (see above). */
+  static String unusualFunc(Envelope env) {
+    String f = env.func();
+    return f == null || EnvelopeDefaults.CODER_FUNC.equals(f) ? null : f;
+  }
+}

@@ -1,0 +1,386 @@
+package dev.auditship.codec.siem;
+
+import static dev.auditship.codec.siem.Slots.ACTION;
+import static dev.auditship.codec.siem.Slots.ADDITIONAL_FIELDS;
+import static dev.auditship.codec.siem.Slots.AGENT_NAME;
+import static dev.auditship.codec.siem.Slots.CODE;
+import static dev.auditship.codec.siem.Slots.CONNECTION_ID;
+import static dev.auditship.codec.siem.Slots.CONNECTION_STATUS;
+import static dev.auditship.codec.siem.Slots.CONTEXT_REQUEST_ID;
+import static dev.auditship.codec.siem.Slots.DIFF;
+import static dev.auditship.codec.siem.Slots.DISCONNECT_REASON;
+import static dev.auditship.codec.siem.Slots.ID;
+import static dev.auditship.codec.siem.Slots.IP;
+import static dev.auditship.codec.siem.Slots.ORGANIZATION_ID;
+import static dev.auditship.codec.siem.Slots.REQUEST_ID;
+import static dev.auditship.codec.siem.Slots.RESOURCE_ICON;
+import static dev.auditship.codec.siem.Slots.RESOURCE_ID;
+import static dev.auditship.codec.siem.Slots.RESOURCE_TARGET;
+import static dev.auditship.codec.siem.Slots.RESOURCE_TYPE;
+import static dev.auditship.codec.siem.Slots.SLUG_OR_PORT;
+import static dev.auditship.codec.siem.Slots.STATUS_CODE;
+import static dev.auditship.codec.siem.Slots.TYPE;
+import static dev.auditship.codec.siem.Slots.USER_AGENT;
+import static dev.auditship.codec.siem.Slots.USER_ID;
+import static dev.auditship.codec.siem.Slots.WORKSPACE_ID;
+import static dev.auditship.codec.siem.Slots.WORKSPACE_NAME;
+import static dev.auditship.codec.siem.Slots.WORKSPACE_OWNER_ID;
+
+import dev.auditship.event.Envelope;
+import dev.auditship.event.Event;
+import dev.auditship.event.Field;
+import dev.auditship.event.Kind;
+import dev.auditship.event.Value;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Coder events as Elastic Common Schema documents: one JSON object per event, nested (not dotted)
+ * field names, Coder's fields without an ECS home under {@code coder.*}. The table of every field
+ * is docs/formats.md, "ecs".
+ */
+final class EcsMapping implements Mapping {
+  /** Resource types whose audit events change identities and access (ECS category iam). */
+  private static final Set<String> IAM_RESOURCES =
+      Set.of(
+          "user",
+          "group",
+          "organization_member",
+          "custom_role",
+          "api_key",
+          "git_ssh_key",
+          "convert_login",
+          "oauth2_provider_app",
+          "oauth2_provider_app_secret",
+          "idp_sync_settings_organization",
+          "idp_sync_settings_group",
+          "idp_sync_settings_role",
+          "user_secret");
+
+  private final String ecsVersion;
+
+  EcsMapping(String ecsVersion) {
+    this.ecsVersion = ecsVersion;
+  }
+
+  @Override
+  public void write(Event e, TextOut out) {
+    Slots s = new Slots(e);
+    JsonOut j = new JsonOut(out);
+    j.beginRecord();
+    j.str("@timestamp", s.fileTime());
+    j.obj("ecs").lit("version", ecsVersion).end();
+    if (e.kind() == Kind.AUDIT) {
+      audit(s, j);
+    } else {
+      connection(s, j);
+    }
+    j.endRecord();
+  }
+
+  private void audit(Slots s, JsonOut j) {
+    Event e = s.event;
+    String action = s.text(ACTION);
+    String resource = s.text(RESOURCE_TYPE);
+    j.obj("event");
+    j.lit("kind", "event");
+    j.arr("category");
+    String type1;
+    String type2 = null;
+    if ("login".equals(action) || "logout".equals(action)) {
+      j.litItem("authentication");
+      type1 = "login".equals(action) ? "start" : "end";
+    } else if ("connect".equals(action) || "open".equals(action)) {
+      j.litItem("session");
+      type1 = "start";
+    } else if ("disconnect".equals(action) || "close".equals(action)) {
+      j.litItem("session");
+      type1 = "end";
+    } else if ("register".equals(action)
+        || "request_password_reset".equals(action)
+        || IAM_RESOURCES.contains(resource)) {
+      j.litItem("iam");
+      if ("user".equals(resource) || "register".equals(action)) {
+        type1 = "user";
+        type2 = changeType(action);
+      } else if ("group".equals(resource)) {
+        type1 = "group";
+        type2 = changeType(action);
+      } else {
+        type1 = changeType(action);
+      }
+    } else {
+      j.litItem("configuration");
+      type1 = changeType(action);
+    }
+    j.endArr();
+    j.arr("type").item(type1);
+    if (type2 != null) {
+      j.item(type2);
+    }
+    j.endArr();
+    j.strIf("action", s.nonEmpty(ACTION));
+    j.lit("outcome", Result.of(s).label());
+    j.strIf("id", s.str(ID));
+    j.str("created", e.envelope().ts());
+    j.lit("dataset", "coder.audit");
+    j.lit("module", "coder");
+    j.end();
+
+    Value.Actor actor = s.actor();
+    Value.Str userId = s.nonEmpty(USER_ID);
+    String userName = actor == null || actor.username().isEmpty() ? null : actor.username();
+    String email = actor == null || actor.email().isEmpty() ? null : actor.email();
+    if (userId != null || userName != null || email != null) {
+      j.obj("user").strIf("id", userId).strIf("name", userName).strIf("email", email).end();
+    }
+    String ip = Coder.ip(s.text(IP));
+    if (ip != null) {
+      j.obj("source").str("ip", ip).end();
+    }
+    Value.Str ua = s.nonEmpty(USER_AGENT);
+    if (ua != null) {
+      j.obj("user_agent").str("original", ua).end();
+    }
+    long status = s.number(STATUS_CODE);
+    Value.Str requestId = s.nonEmpty(REQUEST_ID);
+    if (status != Long.MIN_VALUE || requestId != null) {
+      j.obj("http");
+      if (requestId != null) {
+        j.obj("request").str("id", requestId).end();
+      }
+      if (status != Long.MIN_VALUE) {
+        j.obj("response").num("status_code", status).end();
+      }
+      j.end();
+    }
+    Value.Str org = s.nonEmpty(ORGANIZATION_ID);
+    if (org != null) {
+      j.obj("organization").str("id", org).end();
+    }
+    related(j, ip, userName, userId);
+    envelope(e.envelope(), j);
+
+    j.obj("coder");
+    j.lit("log_type", "audit");
+    j.obj("resource");
+    j.strIf("type", s.str(RESOURCE_TYPE));
+    j.strIf("id", s.str(RESOURCE_ID));
+    j.strIf("target", s.nonEmpty(RESOURCE_TARGET));
+    j.strIf("icon", s.nonEmpty(RESOURCE_ICON));
+    j.end();
+    // Diff and AdditionalFields vary in shape from one resource type to the next; as objects they
+    // would give Elasticsearch conflicting dynamic mappings, so they travel as JSON text.
+    if (s.get(DIFF) != null) {
+      j.str("diff", CefMapping.jsonText(s.get(DIFF)));
+    }
+    if (s.get(ADDITIONAL_FIELDS) != null) {
+      j.str("additional_fields", CefMapping.jsonText(s.get(ADDITIONAL_FIELDS)));
+    }
+    if (actor != null) {
+      j.obj("actor").str("id", actor.id()).end();
+    }
+    otherIp(s, ip, j);
+    extra(s, j);
+    j.end();
+  }
+
+  private static String changeType(String action) {
+    if (action == null) {
+      return "info";
+    }
+    return switch (action) {
+      case "create", "register" -> "creation";
+      case "delete" -> "deletion";
+      default -> "change";
+    };
+  }
+
+  private void connection(Slots s, JsonOut j) {
+    Event e = s.event;
+    String type = s.text(TYPE);
+    String status = s.text(CONNECTION_STATUS);
+    boolean web = Coder.isWeb(type);
+    j.obj("event");
+    j.lit("kind", "event");
+    j.arr("category");
+    String eventType;
+    if ("workspace_app".equals(type)) {
+      j.litItem("web");
+      eventType = "access";
+    } else if (web) {
+      j.litItem("network").litItem("web");
+      eventType = "access";
+    } else {
+      j.litItem("network").litItem("session");
+      eventType = "disconnected".equals(status) ? "end" : "start";
+    }
+    j.endArr();
+    j.arr("type").item(eventType).endArr();
+    j.strIf("action", s.nonEmpty(CONNECTION_STATUS));
+    j.lit("outcome", Result.of(s).label());
+    j.strIf("id", s.str(ID));
+    j.str("created", e.envelope().ts());
+    j.lit("dataset", "coder.connection");
+    j.lit("module", "coder");
+    j.strIf("reason", s.nonEmpty(DISCONNECT_REASON));
+    j.end();
+
+    Value.Str userId = s.nonEmpty(USER_ID);
+    if (userId != null) {
+      j.obj("user").str("id", userId).end();
+    }
+    String ip = Coder.ip(s.text(IP));
+    if (ip != null) {
+      j.obj("source").str("ip", ip).end();
+    }
+    Value.Str ua = s.nonEmpty(USER_AGENT);
+    if (ua != null) {
+      j.obj("user_agent").str("original", ua).end();
+    }
+    long code = s.number(CODE);
+    boolean hasCode = code != Long.MIN_VALUE;
+    Value.Str requestId = s.nonEmpty(CONTEXT_REQUEST_ID);
+    if ((web && hasCode) || requestId != null) {
+      j.obj("http");
+      if (requestId != null) {
+        j.obj("request").str("id", requestId).end();
+      }
+      if (web && hasCode) {
+        j.obj("response").num("status_code", code).end();
+      }
+      j.end();
+    }
+    if (!web && hasCode) {
+      j.obj("process").num("exit_code", code).end();
+    }
+    if (Coder.isSsh(type)) {
+      j.obj("network").lit("protocol", "ssh").end();
+    } else if (web) {
+      j.obj("network").lit("protocol", "http").end();
+    }
+    Value.Str org = s.nonEmpty(ORGANIZATION_ID);
+    if (org != null) {
+      j.obj("organization").str("id", org).end();
+    }
+    related(j, ip, null, userId);
+    envelope(e.envelope(), j);
+
+    j.obj("coder");
+    j.lit("log_type", "connection");
+    j.obj("connection");
+    j.strIf("type", s.str(TYPE));
+    j.strIf("status", s.str(CONNECTION_STATUS));
+    j.strIf("id", s.nonEmpty(CONNECTION_ID));
+    j.strIf("slug_or_port", s.nonEmpty(SLUG_OR_PORT));
+    j.end();
+    j.obj("workspace");
+    j.strIf("id", s.str(WORKSPACE_ID));
+    j.strIf("name", s.str(WORKSPACE_NAME));
+    j.strIf("owner_id", s.str(WORKSPACE_OWNER_ID));
+    j.strIf("agent_name", s.str(AGENT_NAME));
+    j.end();
+    otherIp(s, ip, j);
+    extra(s, j);
+    j.end();
+  }
+
+  /** {@code Ip} text that is neither an address nor Coder's {@code <nil>}: kept as coder.ip. */
+  private static void otherIp(Slots s, String ip, JsonOut j) {
+    String raw = s.text(IP);
+    if (ip == null && raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
+      j.str("ip", raw);
+    }
+  }
+
+  private static void related(JsonOut j, String ip, String userName, Value.Str userId) {
+    if (ip == null && userName == null && userId == null) {
+      return;
+    }
+    j.obj("related");
+    if (ip != null) {
+      j.arr("ip").item(ip).endArr();
+    }
+    if (userName != null || userId != null) {
+      j.arr("user");
+      if (userName != null) {
+        j.item(userName);
+      }
+      if (userId != null) {
+        j.item(userId);
+      }
+      j.endArr();
+    }
+    j.end();
+  }
+
+  /** The slog envelope: ECS log.* (the logger and call site), trace.id and span.id. */
+  private static void envelope(Envelope env, JsonOut j) {
+    j.obj("log");
+    String level = env.level();
+    j.str("level", "INFO".equals(level) ? "info" : level.toLowerCase(Locale.ROOT));
+    List<String> names = env.loggerNames();
+    if (!names.isEmpty()) {
+      j.str("logger", names.size() == 1 ? names.get(0) : String.join(".", names));
+    }
+    String caller = Coder.unusualCaller(env);
+    String func = Coder.unusualFunc(env);
+    if (caller != null || func != null) {
+      j.obj("origin");
+      if (caller != null) {
+        int colon = caller.lastIndexOf(':');
+        long line = colon > 0 ? parseLine(caller, colon + 1) : -1;
+        j.obj("file");
+        if (line >= 0) {
+          j.str("name", caller.substring(0, colon)).num("line", line);
+        } else {
+          j.str("name", caller);
+        }
+        j.end();
+      }
+      j.strIf("function", func);
+      j.end();
+    }
+    j.end();
+    if (env.trace() != null) {
+      j.obj("trace").str("id", env.trace()).end();
+    }
+    if (env.span() != null) {
+      j.obj("span").str("id", env.span()).end();
+    }
+  }
+
+  private static long parseLine(String s, int from) {
+    int n = s.length() - from;
+    if (n == 0 || n > 9) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
+  /**
+   * Fields no mapping knows (newer Coder versions add some, reference §12) keep their name and
+   * slog's JSON rendering under {@code coder.fields}.
+   */
+  private static void extra(Slots s, JsonOut j) {
+    if (!s.extra) {
+      return;
+    }
+    j.obj("fields");
+    for (Field f : s.event.fields()) {
+      if (!s.isKnown(f.key())) {
+        j.value(f.key(), f.value());
+      }
+    }
+    j.end();
+  }
+}

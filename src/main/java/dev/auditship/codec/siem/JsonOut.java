@@ -1,0 +1,336 @@
+package dev.auditship.codec.siem;
+
+import dev.auditship.event.Value;
+import dev.auditship.text.GoText;
+
+/**
+ * A compact JSON writer for the ECS and OCSF mappings (RFC 8259). Members are written in the order
+ * the mapping calls; the writer only tracks whether a comma is due. Strings are escaped as RFC 8259
+ * §7 requires, plus U+2028/U+2029 (so a record is also a valid JavaScript literal); a byte of
+ * invalid UTF-8 the source kept (a lone surrogate, see {@code source.Utf8}) becomes U+FFFD, since
+ * JSON must be UTF-8 (§8.1).
+ */
+final class JsonOut {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private final TextOut out;
+  private boolean comma;
+
+  JsonOut(TextOut out) {
+    this.out = out;
+  }
+
+  void beginRecord() {
+    out.put('{');
+    comma = false;
+  }
+
+  void endRecord() {
+    out.put('}');
+  }
+
+  /** Writes {@code "key":}; {@code key} is a plain constant (no escaping needed). */
+  private void key(String key) {
+    out.jsonKey(comma ? ',' : (char) 0, key);
+    comma = true;
+  }
+
+  /** Writes a key that comes from the input (escaped). */
+  private void anyKey(String key) {
+    if (comma) {
+      out.put(',');
+    }
+    string(key);
+    out.put(':');
+    comma = true;
+  }
+
+  JsonOut obj(String key) {
+    key(key);
+    out.put('{');
+    comma = false;
+    return this;
+  }
+
+  JsonOut end() {
+    out.put('}');
+    comma = true;
+    return this;
+  }
+
+  JsonOut arr(String key) {
+    key(key);
+    out.put('[');
+    comma = false;
+    return this;
+  }
+
+  JsonOut endArr() {
+    out.put(']');
+    comma = true;
+    return this;
+  }
+
+  /** An array element. */
+  JsonOut item(String v) {
+    if (comma) {
+      out.put(',');
+    }
+    string(v);
+    comma = true;
+    return this;
+  }
+
+  /** An object as array element. */
+  JsonOut itemObj() {
+    if (comma) {
+      out.put(',');
+    }
+    out.put('{');
+    comma = false;
+    return this;
+  }
+
+  JsonOut str(String key, String v) {
+    key(key);
+    string(v);
+    return this;
+  }
+
+  /** A Coder string: whole when decoding found it JSON-safe (the common case), else escaped. */
+  JsonOut str(String key, Value.Str v) {
+    key(key);
+    string(v);
+    return this;
+  }
+
+  /** Writes the member only when {@code v} is not null. */
+  JsonOut strIf(String key, Value.Str v) {
+    if (v != null) {
+      key(key);
+      string(v);
+    }
+    return this;
+  }
+
+  /** An array element from a Coder string. */
+  JsonOut item(Value.Str v) {
+    if (comma) {
+      out.put(',');
+    }
+    string(v);
+    comma = true;
+    return this;
+  }
+
+  /** {@code "a: b"} as one string member (OCSF type_name), without building it first. */
+  JsonOut str(String key, String a, String sep, String b) {
+    key(key);
+    out.put('"');
+    body(a);
+    out.put(sep);
+    body(b);
+    out.put('"');
+    return this;
+  }
+
+  private void string(Value.Str v) {
+    if (v.jsonSafe()) {
+      out.putQuoted(v.value());
+    } else {
+      string(v.value());
+    }
+  }
+
+  /** A string member whose value is a constant that needs no escaping. */
+  JsonOut lit(String key, String v) {
+    key(key);
+    out.putQuoted(v);
+    return this;
+  }
+
+  /** An array element that is a constant needing no escaping. */
+  JsonOut litItem(String v) {
+    if (comma) {
+      out.put(',');
+    }
+    out.putQuoted(v);
+    comma = true;
+    return this;
+  }
+
+  /** Writes the member only when {@code v} is not null. */
+  JsonOut strIf(String key, String v) {
+    if (v != null) {
+      str(key, v);
+    }
+    return this;
+  }
+
+  JsonOut num(String key, long v) {
+    key(key);
+    out.putLong(v);
+    return this;
+  }
+
+  JsonOut bool(String key, boolean v) {
+    key(key);
+    out.put(v ? "true" : "false");
+    return this;
+  }
+
+  /** A Coder field value under its own (escaped) key, rendered as slog's JSON sink would. */
+  JsonOut value(String key, Value v) {
+    anyKey(key);
+    value(v);
+    return this;
+  }
+
+  /** A Coder field value under a constant key. */
+  JsonOut valueAt(String key, Value v) {
+    key(key);
+    value(v);
+    return this;
+  }
+
+  /** Embeds raw JSON Coder stored (Diff, AdditionalFields), compacted; {@code null} for nil. */
+  JsonOut raw(String key, String json) {
+    key(key);
+    rawValue(json);
+    return this;
+  }
+
+  private void value(Value v) {
+    if (v instanceof Value.Str s) {
+      string(s);
+    } else if (v instanceof Value.Num n) {
+      out.put(n.text());
+    } else if (v instanceof Value.Time t) {
+      string(t.text());
+    } else if (v instanceof Value.Raw r) {
+      rawValue(r.json());
+    } else if (v instanceof Value.Actor a) {
+      out.put("{\"id\":");
+      string(a.id());
+      out.put(",\"email\":");
+      string(a.email());
+      out.put(",\"username\":");
+      string(a.username());
+      out.put('}');
+    } else if (v instanceof Value.Bool b) {
+      out.put(b.value() ? "true" : "false");
+    } else {
+      out.put("null");
+    }
+  }
+
+  private void rawValue(String json) {
+    if (json == null) {
+      out.put("null");
+      return;
+    }
+    StringBuilder sb = new StringBuilder(json.length() + 16);
+    GoText.appendCompactJson(sb, json);
+    String compact = sb.toString();
+    // Go's compactor keeps lone surrogates (invalid UTF-8 of the input) inside strings; JSON
+    // output must be UTF-8, so they become U+FFFD here as in every other string.
+    int start = 0;
+    for (int i = 0, n = compact.length(); i < n; i++) {
+      char c = compact.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(compact.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        out.put(compact, start, i);
+        out.put("\\ufffd");
+        start = i + 1;
+      }
+    }
+    out.put(compact, start, compact.length());
+  }
+
+  /** A JSON string. */
+  void string(String s) {
+    if (plain(s)) {
+      out.putQuoted(s);
+      return;
+    }
+    out.put('"');
+    body(s);
+    out.put('"');
+  }
+
+  /** True when {@code s} is printable ASCII without a quote or backslash: written as it is. */
+  private static boolean plain(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The escaped text of a JSON string, without the quotes. */
+  private void body(String s) {
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        break;
+      }
+      i++;
+    }
+    if (i == n) {
+      out.put(s);
+      return;
+    }
+    int start = 0;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x2028
+          ? c >= 0x20 && c != '"' && c != '\\'
+          : c > 0x2029 && (c < 0xD800 || c > 0xDFFF)) {
+        continue;
+      }
+      if (Character.isSurrogate(c)) {
+        // Keep a valid pair, replace a lone surrogate.
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        out.put(s, start, i);
+        out.put("\\ufffd");
+        start = i + 1;
+        continue;
+      }
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x2028 && c != 0x2029) {
+        continue;
+      }
+      out.put(s, start, i);
+      switch (c) {
+        case '"' -> out.put("\\\"");
+        case '\\' -> out.put("\\\\");
+        case '\n' -> out.put("\\n");
+        case '\r' -> out.put("\\r");
+        case '\t' -> out.put("\\t");
+        case '\b' -> out.put("\\b");
+        case '\f' -> out.put("\\f");
+        default -> {
+          out.put("\\u");
+          out.put(HEX[(c >> 12) & 0xf]);
+          out.put(HEX[(c >> 8) & 0xf]);
+          out.put(HEX[(c >> 4) & 0xf]);
+          out.put(HEX[c & 0xf]);
+        }
+      }
+      start = i + 1;
+    }
+    out.put(s, start, n);
+  }
+}

@@ -1,0 +1,235 @@
+package dev.auditship.codec.siem;
+
+import dev.auditship.event.Value;
+
+/**
+ * Writer for the two key=value syslog payloads, CEF and LEEF: a {@code |}-separated header and
+ * key=value pairs. The escaping rules differ per standard and are chosen by the constructor.
+ *
+ * <ul>
+ *   <li>CEF (ArcSight "Implementing ArcSight Common Event Format", "Character Encoding"): in the
+ *       header {@code \} and {@code |} are escaped with a backslash; in extension values {@code \}
+ *       and {@code =} are, and a line break is written {@code \n} or {@code \r}; pairs are
+ *       separated by one space (a value may contain spaces).
+ *   <li>LEEF 2.0 (IBM QRadar "LEEF event components"): in the header {@code \} and {@code |} are
+ *       escaped; attributes are separated by the delimiter. LEEF defines no escape inside attribute
+ *       values, so line breaks, tabs, backslashes and the delimiter itself are written with the
+ *       backslash escapes docs/formats.md lists, which no conforming value can be confused with.
+ * </ul>
+ *
+ * Both payloads are UTF-8: a byte of invalid UTF-8 the source kept (a lone surrogate) becomes
+ * U+FFFD.
+ */
+final class KvOut {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private final TextOut out;
+  private final boolean cef;
+  private final char delimiter;
+  private boolean first = true;
+
+  private KvOut(TextOut out, boolean cef, char delimiter) {
+    this.out = out;
+    this.cef = cef;
+    this.delimiter = delimiter;
+    this.plain = cef ? CEF_PLAIN : delimiter == '\t' ? LEEF_TAB_PLAIN : leefPlain(delimiter);
+  }
+
+  /** ASCII characters a value holds as they are, per syntax (the rest take the slow path). */
+  private final boolean[] plain;
+
+  private static final boolean[] CEF_PLAIN = plainExcept('\\', '=');
+  private static final boolean[] LEEF_TAB_PLAIN = plainExcept('\\');
+
+  private static boolean[] leefPlain(char delimiter) {
+    return plainExcept('\\', delimiter);
+  }
+
+  /** Printable ASCII without the given characters. */
+  private static boolean[] plainExcept(char... special) {
+    boolean[] p = new boolean[128];
+    for (char c = 0x20; c < 0x7f; c++) {
+      p[c] = true;
+    }
+    for (char c : special) {
+      if (c < 128) {
+        p[c] = false;
+      }
+    }
+    return p;
+  }
+
+  static KvOut cef(TextOut out) {
+    return new KvOut(out, true, ' ');
+  }
+
+  static KvOut leef(TextOut out, char delimiter) {
+    return new KvOut(out, false, delimiter);
+  }
+
+  /** Writes a raw constant (the {@code CEF:0|} prefix, a number). */
+  KvOut raw(String s) {
+    out.put(s);
+    return this;
+  }
+
+  /** One header field followed by {@code |}. */
+  KvOut header(String s) {
+    int start = 0;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '\\' || c == '|') {
+        out.put(s, start, i);
+        out.put('\\');
+        start = i;
+      } else if (c == '\n' || c == '\r') {
+        // Headers never hold a line break (options are checked; Coder's names have none).
+        out.put(s, start, i);
+        out.put(' ');
+        start = i + 1;
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        out.put(s, start, i);
+        out.put('\ufffd');
+        start = i + 1;
+      }
+    }
+    out.put(s, start, n);
+    out.put('|');
+    return this;
+  }
+
+  /** One pair; nothing when {@code value} is null. */
+  KvOut pair(String key, String value) {
+    if (value == null) {
+      return this;
+    }
+    out.kvKey(first ? (char) 0 : delimiter, key);
+    first = false;
+    value(value);
+    return this;
+  }
+
+  /**
+   * One pair from a Coder string; nothing when null. A string decoding found JSON-safe has no
+   * backslash and no control character, so it is written whole unless it holds the one character
+   * left to escape ({@code =} in CEF, the delimiter in LEEF).
+   */
+  KvOut pair(String key, Value.Str value) {
+    if (value == null) {
+      return this;
+    }
+    String s = value.value();
+    if (value.jsonSafe() && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
+      out.kvKey(first ? (char) 0 : delimiter, key);
+      first = false;
+      out.put(s);
+      return this;
+    }
+    return pair(key, s);
+  }
+
+  /** A header field made of three parts ({@code audit:<type>:<action>}), not built first. */
+  KvOut header(String a, String b, String c, String d) {
+    part(a);
+    part(b);
+    part(c);
+    return header(d);
+  }
+
+  private void part(String s) {
+    int len = s.length();
+    for (int i = 0; i < len; i++) {
+      char c = s.charAt(i);
+      if (c == '\\' || c == '|' || c == '\n' || c == '\r' || Character.isSurrogate(c)) {
+        TextOut t = new TextOut(len + 8);
+        new KvOut(t, cef, delimiter).header(s);
+        String escaped = t.toString();
+        out.put(escaped, 0, escaped.length() - 1);
+        return;
+      }
+    }
+    out.put(s);
+  }
+
+  /** One pair whose value is a constant that needs no escaping (a label, a category). */
+  KvOut lit(String key, String value) {
+    out.kvKey(first ? (char) 0 : delimiter, key);
+    first = false;
+    out.put(value);
+    return this;
+  }
+
+  KvOut pair(String key, long value) {
+    out.kvKey(first ? (char) 0 : delimiter, key);
+    first = false;
+    out.putLong(value);
+    return this;
+  }
+
+  /** ASCII characters a value may need escaped, in either syntax (checked precisely below). */
+  private static final boolean[] SPECIAL = new boolean[128];
+
+  static {
+    for (char c : new char[] {'\\', '\n', '\r', '=', '\t', '^', '|'}) {
+      SPECIAL[c] = true;
+    }
+  }
+
+  private void value(String s) {
+    int n = s.length();
+    boolean[] p = plain;
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c >= 128 || !p[c]) {
+        break;
+      }
+      i++;
+    }
+    if (i == n) {
+      out.put(s);
+      return;
+    }
+    int start = 0;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 128 ? !SPECIAL[c] && c != delimiter : (c < 0xD800 || c > 0xDFFF)) {
+        continue;
+      }
+      String esc;
+      if (c == '\\') {
+        esc = "\\\\";
+      } else if (c == '\n') {
+        esc = "\\n";
+      } else if (c == '\r') {
+        esc = "\\r";
+      } else if (cef && c == '=') {
+        esc = "\\=";
+      } else if (!cef && c == '\t') {
+        esc = "\\t";
+      } else if (!cef && c == delimiter) {
+        esc = "\\x" + HEX[(c >> 4) & 0xf] + HEX[c & 0xf];
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        esc = "\ufffd";
+      } else {
+        continue;
+      }
+      out.put(s, start, i);
+      out.put(esc);
+      start = i + 1;
+    }
+    out.put(s, start, n);
+  }
+}
