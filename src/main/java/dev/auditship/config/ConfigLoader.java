@@ -36,6 +36,7 @@ public final class ConfigLoader {
     SINK_TYPES.put("file", FileSinkConfig::parse);
     SINK_TYPES.put("splunk_hec", HecSinkConfig::parse);
     SINK_TYPES.put("syslog", SyslogSinkConfig::parse);
+    SINK_TYPES.put("kafka", KafkaSinkConfig::parse);
   }
 
   /**
@@ -260,12 +261,14 @@ public final class ConfigLoader {
         SinkSettings settings = parser.apply(s);
         if (spool != null && !settings.network()) {
           s.problem(
-              "spool", "a spool is only for network sinks (syslog, splunk_hec)", "remove spool:");
+              "spool",
+              "a spool is only for network sinks (syslog, splunk_hec, kafka)",
+              "remove spool:");
         }
         if (retrySec != null && !settings.network()) {
           s.problem(
               "retry",
-              "retry options are only for network sinks (syslog, splunk_hec)",
+              "retry options are only for network sinks (syslog, splunk_hec, kafka)",
               "remove retry:");
         }
         result = new SinkConfig(name, type, format, filter, retry, spool, settings);

@@ -7,6 +7,7 @@ import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSourceConfig;
 import dev.auditship.config.FilterRef;
 import dev.auditship.config.HecSinkConfig;
+import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.config.Problem;
 import dev.auditship.config.Secret;
 import dev.auditship.config.SinkConfig;
@@ -29,6 +30,7 @@ import dev.auditship.sink.StdoutSink;
 import dev.auditship.sink.Target;
 import dev.auditship.sink.file.FileSink;
 import dev.auditship.sink.hec.HecSink;
+import dev.auditship.sink.kafka.KafkaSink;
 import dev.auditship.sink.syslog.SyslogSink;
 import dev.auditship.source.CoderApiSource;
 import dev.auditship.source.FileFollower;
@@ -188,6 +190,9 @@ public final class Assembly {
     }
     if (sc.settings() instanceof SyslogSinkConfig syslog) {
       return SyslogSink.create(sc.name(), syslog);
+    }
+    if (sc.settings() instanceof KafkaSinkConfig kafka) {
+      return new KafkaSink(sc.name(), sc.format(), kafka);
     }
     throw new IllegalStateException("no builder for sink type " + sc.type());
   }

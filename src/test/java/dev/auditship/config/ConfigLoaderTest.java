@@ -88,7 +88,7 @@ class ConfigLoaderTest {
         "unset variable    | 'source: {type: file, path: \"${NOT_SET}\"}\nsinks: {a: {type: stdout}}' | c.yaml:1:28: source.path: environment variable NOT_SET is not set. Fix: set NOT_SET or give a default: ${NOT_SET:-value}",
         "bad variable      | 'source: {type: file, path: \"${1X}\"}\nsinks: {a: {type: stdout}}' | c.yaml:1:28: source.path: \"${1X}\" is not a valid variable reference",
         "duplicate key     | 'source: {type: stdin}\nsource: {type: stdin}\nsinks: {a: {type: stdout}}' | c.yaml:2:1: source: duplicate key \"source\" (first at line 1). Fix: keep one of them",
-        "spool on stdout   | 'source: {type: stdin}\nsinks: {a: {type: stdout, spool: {}}}' | c.yaml:2:34: sinks.a.spool: a spool is only for network sinks (syslog, splunk_hec). Fix: remove spool:",
+        "spool on stdout   | 'source: {type: stdin}\nsinks: {a: {type: stdout, spool: {}}}' | c.yaml:2:34: sinks.a.spool: a spool is only for network sinks (syslog, splunk_hec, kafka). Fix: remove spool:",
         "filter as a list  | 'source: {type: stdin}\nfilter: [a]\nsinks: {a: {type: stdout}}' | c.yaml:2:9: filter: expected a query string, got a list.",
         "bad human_time    | 'source: {type: stdin}\nhuman_time: v2\nsinks: {a: {type: stdout}}' | c.yaml:2:13: human_time: \"v2\" is not one of rc1, v3",
       })

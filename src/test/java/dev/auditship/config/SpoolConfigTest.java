@@ -81,7 +81,7 @@ class SpoolConfigTest {
     assertThat(r.problems())
         .extracting(Problem::render)
         .containsExactly(
-            "a.yaml:5:12: sinks.out.spool: a spool is only for network sinks (syslog, splunk_hec). Fix: remove spool:");
+            "a.yaml:5:12: sinks.out.spool: a spool is only for network sinks (syslog, splunk_hec, kafka). Fix: remove spool:");
   }
 
   @Test

@@ -1,0 +1,55 @@
+package dev.auditship.sink.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.auditship.config.ConfigLoader;
+import dev.auditship.config.KafkaSinkConfig;
+import dev.auditship.config.Problem;
+import dev.auditship.config.Problems;
+import dev.auditship.config.SinkConfig;
+import dev.auditship.event.Event;
+import dev.auditship.format.EnvelopeDefaults;
+import dev.auditship.format.JsonFormat;
+import dev.auditship.sink.Record;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Helpers shared by the Kafka sink tests. */
+final class KafkaTests {
+  private KafkaTests() {}
+
+  /** The sink {@code k} of a config whose sinks: section is {@code k: {type: kafka, <yaml>}}. */
+  static SinkConfig sink(String yaml) {
+    return sink(yaml, Map.of());
+  }
+
+  static SinkConfig sink(String yaml, Map<String, String> env) {
+    String text = "source: {type: stdin}\nsinks:\n  k:\n    type: kafka\n" + yaml.strip().indent(4);
+    ConfigLoader.Result r = new ConfigLoader(env::get).load(text, new Problems("k.yaml"));
+    assertThat(r.problems()).extracting(Problem::render).isEmpty();
+    return r.config().sinks().get(0);
+  }
+
+  static KafkaSinkConfig settings(String yaml) {
+    return (KafkaSinkConfig) sink(yaml).settings();
+  }
+
+  /** The problems of such a config, rendered. */
+  static List<String> problems(String yaml) {
+    String text = "source: {type: stdin}\nsinks:\n  k:\n    type: kafka\n" + yaml.strip().indent(4);
+    ConfigLoader.Result r =
+        new ConfigLoader(Map.<String, String>of()::get).load(text, new Problems("k.yaml"));
+    return r.problems().stream().map(Problem::render).toList();
+  }
+
+  static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
+
+  static List<Record> records(List<Event> events) {
+    List<Record> out = new ArrayList<>();
+    for (Event e : events) {
+      out.add(new Record(e, JSON.format(e)));
+    }
+    return out;
+  }
+}
