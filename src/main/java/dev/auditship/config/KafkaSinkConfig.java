@@ -109,7 +109,12 @@ public record KafkaSinkConfig(
     String topic = topic(s, "topic");
     String audit = topic(s, "topic_audit");
     String connection = topic(s, "topic_connection");
-    if (topic == null && (audit == null || connection == null) && !brokenTopic(s)) {
+    // A topic that is set but invalid (or whose ${VAR} is unset) is reported on its own already.
+    boolean invalid =
+        s.has("topic") && topic == null
+            || s.has("topic_audit") && audit == null
+            || s.has("topic_connection") && connection == null;
+    if (topic == null && (audit == null || connection == null) && !invalid) {
       s.problem(
           null,
           "no topic is set"
@@ -176,15 +181,6 @@ public record KafkaSinkConfig(
         clientId,
         tls,
         sasl);
-  }
-
-  private static boolean brokenTopic(Section s) {
-    for (String k : List.of("topic", "topic_audit", "topic_connection")) {
-      if (s.raw(k) instanceof Node.Scalar sc && sc.broken()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** {@code bootstrap_servers}: a list, or one comma-separated string, of {@code host:port}. */

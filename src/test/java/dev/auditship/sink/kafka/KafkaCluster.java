@@ -74,7 +74,6 @@ final class KafkaCluster implements AutoCloseable {
             .setConfigProp("auto.create.topics.enable", "false")
             .setConfigProp("offsets.topic.replication.factor", "1")
             .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .setConfigProp("num.partitions", "1")
             .setConfigProp("log.flush.interval.messages", "1000000")
             .setDeleteOnClose(true);
     if (sasl) {

@@ -79,17 +79,16 @@ class KafkaSinkConfigTest {
                     + "tls: {insecure_skip_verify: true, cert_file: c.pem}\n"
                     + "sasl: {mechanism: oauthbearer}"))
         .containsExactly(
-            "k.yaml:6:5: sinks.k.bootstrap_servers: \"PLAINTEXT://kafka:9092\" is not host:port. Fix: write each broker as host:port, e.g. kafka-1.example.com:9093 or [::1]:9092 (no scheme such as PLAINTEXT://)",
-            "k.yaml:6:5: sinks.k.bootstrap_servers: \"kafka\" is not host:port. Fix: write each broker as host:port, e.g. kafka-1.example.com:9093 or [::1]:9092 (no scheme such as PLAINTEXT://)",
-            "k.yaml:7:12: sinks.k.topic: \"bad topic\" is not a valid Kafka topic name. Fix: use 1 to 249 letters, digits, '.', '_' or '-', e.g. coder-audit",
-            "k.yaml:5:5: sinks.k: no topic is set. Fix: set topic: coder-events for both kinds, or topic_audit: and topic_connection:",
-            "k.yaml:8:18: sinks.k.compression: \"brotli\" is not one of zstd, lz4, gzip, snappy, none. Fix: use one of: zstd, lz4, gzip, snappy, none",
-            "k.yaml:10:28: sinks.k.delivery_timeout_secs: is shorter than request_timeout_secs plus linger_ms (60020 ms). Fix: raise delivery_timeout_secs or lower request_timeout_secs",
-            "k.yaml:11:28: sinks.k.tls.insecure_skip_verify: the kafka sink always verifies the brokers' certificates. Fix: remove insecure_skip_verify: and set ca_file: to the CA that signed the brokers' certificates",
-            "k.yaml:11:51: sinks.k.tls.cert_file: cert_file and key_file go together (mTLS). Fix: set both cert_file and key_file, or neither",
-            "k.yaml:12:20: sinks.k.sasl.mechanism: \"oauthbearer\" is not one of plain, scram-sha-256, scram-sha-512. Fix: use one of: plain, scram-sha-256, scram-sha-512",
-            "k.yaml:12:7: sinks.k.sasl.username: is required. Fix: set username: to the Kafka user of auditship",
-            "k.yaml:12:7: sinks.k.sasl.password: is required. Fix: set password: ${ENV_VAR} or password_file: /path/to/token");
+            "k.yaml:5:24: sinks.k.bootstrap_servers: \"PLAINTEXT://kafka:9092\" is not host:port. Fix: write each broker as host:port, e.g. kafka-1.example.com:9093 or [::1]:9092 (no scheme such as PLAINTEXT://)",
+            "k.yaml:5:24: sinks.k.bootstrap_servers: \"kafka\" is not host:port. Fix: write each broker as host:port, e.g. kafka-1.example.com:9093 or [::1]:9092 (no scheme such as PLAINTEXT://)",
+            "k.yaml:6:12: sinks.k.topic: \"bad topic\" is not a valid Kafka topic name. Fix: use 1 to 249 letters, digits, '.', '_' or '-', e.g. coder-audit",
+            "k.yaml:7:18: sinks.k.compression: \"brotli\" is not one of zstd, lz4, gzip, snappy, none. Fix: use one of: zstd, lz4, gzip, snappy, none",
+            "k.yaml:9:28: sinks.k.delivery_timeout_secs: is shorter than request_timeout_secs plus linger_ms (60020 ms). Fix: raise delivery_timeout_secs or lower request_timeout_secs",
+            "k.yaml:10:33: sinks.k.tls.insecure_skip_verify: the kafka sink always verifies the brokers' certificates. Fix: remove insecure_skip_verify: and set ca_file: to the CA that signed the brokers' certificates",
+            "k.yaml:10:50: sinks.k.tls.cert_file: cert_file and key_file go together (mTLS). Fix: set both cert_file and key_file, or neither",
+            "k.yaml:11:23: sinks.k.sasl.mechanism: \"oauthbearer\" is not one of plain, scram-sha-256, scram-sha-512. Fix: use one of: plain, scram-sha-256, scram-sha-512",
+            "k.yaml:11:11: sinks.k.sasl.username: is required. Fix: set username: to the Kafka user of auditship",
+            "k.yaml:11:11: sinks.k.sasl.password: is required. Fix: set password: ${ENV_VAR} or password_file: /path/to/token");
   }
 
   @Test
@@ -143,6 +142,13 @@ class KafkaSinkConfigTest {
             "sinks.k.sasl: cannot read the password from password file "
                 + tmp.resolve("nope")
                 + ": NoSuchFileException");
+  }
+
+  @Test
+  void aTopicIsRequired() {
+    assertThat(KafkaTests.problems("bootstrap_servers: k:1\ntopic_audit: a"))
+        .containsExactly(
+            "k.yaml:4:5: sinks.k: no topic is set for connection events. Fix: set topic: coder-events for both kinds, or topic_audit: and topic_connection:");
   }
 
   @Test
