@@ -57,9 +57,9 @@ class KafkaKillNineIT {
               + "    bootstrap_servers: ["
               + kafka.bootstrap()
               + "]\n    topic: coder-audit\n"
-              + "    sasl: {mechanism: plain, username: "
+              + "    sasl:\n      mechanism: plain\n      username: "
               + kafka.user()
-              + ", password: ${KAFKA_PASSWORD}}\n"
+              + "\n      password: ${KAFKA_PASSWORD}\n"
               + "    retry: {initial_backoff_ms: 50, max_backoff_secs: 1}\n"
               + "    spool: {max_bytes: 64MiB}\n");
       Cli.Result check =
