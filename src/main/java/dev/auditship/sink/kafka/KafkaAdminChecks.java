@@ -99,6 +99,9 @@ final class KafkaAdminChecks {
     if (e instanceof UnknownTopicOrPartitionException && topic != null) {
       return missing(topic);
     }
+    if (e instanceof org.apache.kafka.common.errors.SslAuthenticationException) {
+      return KafkaErrors.tlsFailure(e);
+    }
     if (e instanceof AuthenticationException) {
       return "the brokers refused to authenticate auditship: "
           + e.getMessage()

@@ -9,6 +9,7 @@ import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -49,6 +50,9 @@ final class KafkaErrors {
     }
     if (e instanceof InvalidRecordException) {
       return new Verdict(Kind.REJECT, "the broker refused the record: " + e.getMessage());
+    }
+    if (e instanceof SslAuthenticationException) {
+      return new Verdict(Kind.FAULT, tlsFailure(e));
     }
     if (e instanceof AuthenticationException) {
       return new Verdict(
@@ -96,5 +100,25 @@ final class KafkaErrors {
     }
     return new Verdict(
         Kind.RETRY, "the producer failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+  }
+
+  /**
+   * A failed TLS handshake: Kafka's message is generic ("SSL handshake failed"), the JDK's cause
+   * says why (an unknown CA, a name mismatch, the broker's alert for a missing client certificate).
+   */
+  static String tlsFailure(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String why =
+        root != e && root.getMessage() != null
+            ? e.getMessage() + ": " + root.getMessage()
+            : e.getMessage();
+    return "TLS handshake with the brokers failed ("
+        + why
+        + "); check tls.ca_file (the CA that signed the brokers' certificates), that "
+        + "bootstrap_servers names the hosts in their certificates, and tls.cert_file/key_file if "
+        + "the brokers require a client certificate";
   }
 }

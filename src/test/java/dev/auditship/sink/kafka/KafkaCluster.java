@@ -49,9 +49,68 @@ final class KafkaCluster implements AutoCloseable {
   final KafkaClusterTestKit kit;
   final boolean sasl;
 
-  private KafkaCluster(KafkaClusterTestKit kit, boolean sasl) {
+  /** With TLS: the PKI, and the client properties of the super user's mTLS connection. */
+  private final Map<String, Object> tlsClient;
+
+  private KafkaCluster(KafkaClusterTestKit kit, boolean sasl, Map<String, Object> tlsClient) {
     this.kit = kit;
     this.sasl = sasl;
+    this.tlsClient = tlsClient;
+  }
+
+  /**
+   * One broker (combined with the controller) whose listener requires TLS with a client certificate
+   * signed by {@code pki}'s CA (the server certificate is for localhost and 127.0.0.1).
+   */
+  static KafkaCluster startTls(dev.auditship.sink.syslog.TestPki pki, Path baseDir)
+      throws Exception {
+    Files.createDirectories(baseDir);
+    TestKitNodes nodes =
+        new TestKitNodes.Builder()
+            .setNumBrokerNodes(1)
+            .setNumControllerNodes(1)
+            .setCombined(true)
+            .setBaseDirectory(baseDir)
+            .build();
+    String l = "listener.name." + nodes.brokerListenerName().value().toLowerCase() + ".";
+    String chain = Files.readString(pki.serverCert());
+    String key = Files.readString(pki.serverKey());
+    String ca = Files.readString(pki.ca());
+    KafkaClusterTestKit kit =
+        new KafkaClusterTestKit.Builder(nodes)
+            .setConfigProp("auto.create.topics.enable", "false")
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            // The kit itself only sets up PLAINTEXT and SASL_PLAINTEXT: map its listener to SSL.
+            .setConfigProp(
+                "listener.security.protocol.map",
+                nodes.brokerListenerName().value()
+                    + ":SSL,"
+                    + nodes.controllerListenerName().value()
+                    + ":PLAINTEXT")
+            .setConfigProp(l + "ssl.keystore.type", "PEM")
+            .setConfigProp(l + "ssl.keystore.certificate.chain", chain)
+            .setConfigProp(l + "ssl.keystore.key", key)
+            .setConfigProp(l + "ssl.truststore.type", "PEM")
+            .setConfigProp(l + "ssl.truststore.certificates", ca)
+            .setConfigProp(l + "ssl.client.auth", "required")
+            .setDeleteOnClose(true)
+            .build();
+    try {
+      kit.format();
+      kit.startup();
+      kit.waitForReadyBrokers();
+    } catch (Exception e) {
+      kit.close();
+      throw e;
+    }
+    Map<String, Object> client = new HashMap<>();
+    client.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+    client.put("ssl.truststore.type", "PEM");
+    client.put("ssl.truststore.certificates", ca);
+    client.put("ssl.keystore.type", "PEM");
+    client.put("ssl.keystore.certificate.chain", Files.readString(pki.clientCert()));
+    client.put("ssl.keystore.key", Files.readString(pki.clientKey()));
+    return new KafkaCluster(kit, false, client);
   }
 
   /**
@@ -90,7 +149,7 @@ final class KafkaCluster implements AutoCloseable {
       kit.close();
       throw e;
     }
-    return new KafkaCluster(kit, sasl);
+    return new KafkaCluster(kit, sasl, Map.of());
   }
 
   String bootstrap() {
@@ -106,6 +165,7 @@ final class KafkaCluster implements AutoCloseable {
       p.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
       p.put(SaslConfigs.SASL_JAAS_CONFIG, KafkaProps.jaas("PLAIN", ADMIN, ADMIN_PASSWORD));
     }
+    p.putAll(tlsClient);
     return p;
   }
 

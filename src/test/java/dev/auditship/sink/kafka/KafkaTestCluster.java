@@ -18,8 +18,14 @@ public final class KafkaTestCluster implements AutoCloseable {
     this.cluster = cluster;
   }
 
+  /** SASL/PLAIN with ACLs. */
   public static KafkaTestCluster start(Path dir) throws Exception {
     return new KafkaTestCluster(KafkaCluster.start(1, true, dir));
+  }
+
+  /** PLAINTEXT, no authorizer (for benchmarks). */
+  public static KafkaTestCluster startPlaintext(Path dir) throws Exception {
+    return new KafkaTestCluster(KafkaCluster.start(1, false, dir));
   }
 
   public String bootstrap() {
@@ -36,7 +42,9 @@ public final class KafkaTestCluster implements AutoCloseable {
 
   public void createTopic(String name, int partitions) throws Exception {
     cluster.createTopic(name, partitions, 1, Map.of());
-    cluster.allowWrite(name);
+    if (cluster.sasl) {
+      cluster.allowWrite(name);
+    }
   }
 
   /** How often each key occurs in {@code topic}, once at least {@code min} records are there. */

@@ -13,40 +13,51 @@ import java.util.concurrent.TimeUnit;
  * test-receivers.md §1.2), plus a second CA that signed nothing (to show an untrusted server is
  * refused).
  */
-final class TestPki {
+public final class TestPki {
   final Path dir;
 
   private TestPki(Path dir) {
     this.dir = dir;
   }
 
-  Path ca() {
+  /** The server certificate (localhost, 127.0.0.1, ::1) and its PKCS#8 key. */
+  public Path serverCert() {
+    return dir.resolve("server.pem");
+  }
+
+  public Path serverKey() {
+    return dir.resolve("server.key");
+  }
+
+  public Path ca() {
     return dir.resolve("ca.pem");
   }
 
-  Path otherCa() {
+  public Path otherCa() {
     return dir.resolve("other-ca.pem");
   }
 
-  Path clientCert() {
+  public Path clientCert() {
     return dir.resolve("client.pem");
   }
 
-  Path clientKey() {
+  public Path clientKey() {
     return dir.resolve("client.key");
   }
 
   /** The client key in the PKCS#1 "RSA PRIVATE KEY" form. */
-  Path clientKeyPkcs1() {
+  public Path clientKeyPkcs1() {
     return dir.resolve("client-rsa.key");
   }
 
-  static TestPki create(Path dir) throws IOException, InterruptedException {
+  public static TestPki create(Path dir) throws IOException, InterruptedException {
     Receivers.require(Receivers.openssl() != null, "openssl");
     Files.createDirectories(dir);
     Files.writeString(
         dir.resolve("server.ext"),
-        "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth\n");
+        // clientAuth too: a Kafka broker checks that its own certificate also works for the
+        // connections it makes to brokers (inter-broker TLS).
+        "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth,clientAuth\n");
     Files.writeString(
         dir.resolve("client.ext"),
         "subjectAltName=DNS:exporter-client\nextendedKeyUsage=clientAuth\n");
