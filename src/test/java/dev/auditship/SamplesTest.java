@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.auditship.config.ConfigLoader;
 import dev.auditship.config.Problem;
 import dev.auditship.pipeline.Assembly;
+import dev.auditship.registry.Registry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +37,8 @@ class SamplesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("configs")
   void sampleConfigIsValid(Path config) {
-    ConfigLoader.Result r = new ConfigLoader(Map.<String, String>of()::get).load(config);
+    ConfigLoader.Result r =
+        new ConfigLoader(Map.<String, String>of()::get, Registry.standard()).load(config);
     assertThat(r.problems()).extracting(Problem::render).isEmpty();
     Assembly a =
         new Assembly(

@@ -4,6 +4,7 @@ import dev.auditship.config.AuditshipConfig;
 import dev.auditship.config.ConfigLoader;
 import dev.auditship.config.Problem;
 import dev.auditship.pipeline.Assembly;
+import dev.auditship.registry.Registry;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -22,11 +23,12 @@ final class ConfigSupport {
 
   /** The checked config, or {@code null} after printing every problem to {@code err}. */
   static Loaded load(Path file, PrintWriter err, InputStream stdin, OutputStream stdout) {
-    ConfigLoader.Result r = new ConfigLoader(System::getenv).load(file);
+    Registry registry = Registry.standard();
+    ConfigLoader.Result r = new ConfigLoader(System::getenv, registry).load(file);
     List<Problem> problems = new ArrayList<>(r.problems());
     Assembly assembly = null;
     if (r.config() != null) {
-      assembly = new Assembly(r.config(), Clock.systemUTC(), stdin, stdout);
+      assembly = new Assembly(r.config(), Clock.systemUTC(), stdin, stdout, registry);
       for (Problem p : assembly.check()) {
         problems.add(
             new Problem(file.toString(), p.line(), p.column(), p.path(), p.what(), p.fix()));

@@ -1,10 +1,11 @@
 package dev.auditship.cli;
 
+import dev.auditship.config.FormatOptions;
 import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.Format;
-import dev.auditship.format.HumanFormat;
-import dev.auditship.format.JsonFormat;
 import dev.auditship.io.JsonText;
+import dev.auditship.registry.FormatContext;
+import dev.auditship.registry.Registry;
 import dev.auditship.source.Decoded;
 import dev.auditship.source.LineReader;
 import dev.auditship.source.LogDecoder;
@@ -20,6 +21,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,7 +42,7 @@ final class RenderCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--format"},
       required = true,
-      description = "json or human.")
+      description = "A registered format: json, human, ...")
   String format;
 
   @Option(
@@ -63,20 +65,18 @@ final class RenderCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
-    Format f;
-    switch (format) {
-      case "json" -> f = new JsonFormat(EnvelopeDefaults.CODER);
-      case "human" -> {
-        if (!humanTime.equals("rc1") && !humanTime.equals("v3")) {
-          throw new CommandLine.ParameterException(
-              spec.commandLine(), "--human-time must be rc1 or v3");
-        }
-        f = new HumanFormat(humanTime.equals("v3"));
-      }
-      default ->
-          throw new CommandLine.ParameterException(
-              spec.commandLine(), "--format must be json or human, got " + format);
+    Registry registry = Registry.standard();
+    if (!registry.formats().contains(format)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--format must be " + orList(registry.formats()) + ", got " + format);
     }
+    if (!humanTime.equals("rc1") && !humanTime.equals("v3")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--human-time must be rc1 or v3");
+    }
+    Format f =
+        registry.format(
+            format, FormatOptions.NONE, new FormatContext(EnvelopeDefaults.CODER, humanTime));
     String input = file == null ? "stdin" : file.toString();
     long[] counts = new long[4]; // read, events, skipped, rejected
     try (InputStream in =
@@ -160,5 +160,15 @@ final class RenderCommand implements Callable<Integer> {
             + counts[3]);
     err.flush();
     return ExitCodes.OK;
+  }
+
+  /** {@code a}, {@code a or b}, {@code a, b or c}. */
+  static String orList(List<String> names) {
+    if (names.size() <= 1) {
+      return String.join("", names);
+    }
+    return String.join(", ", names.subList(0, names.size() - 1))
+        + " or "
+        + names.get(names.size() - 1);
   }
 }

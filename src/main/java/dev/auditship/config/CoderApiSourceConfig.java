@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code type: coder_api}: polls Coder's REST API ({@code /api/v2/audit}, {@code
@@ -41,7 +42,7 @@ public record CoderApiSourceConfig(
     String startAt,
     Map<String, String> q,
     Path checkpointFile,
-    Tls tls,
+    TlsSettings tls,
     Duration timeout,
     int maxOpenConnections,
     Duration overlap)
@@ -54,16 +55,14 @@ public record CoderApiSourceConfig(
     q = Map.copyOf(q);
   }
 
-  /**
-   * {@code tls:} of the source.
-   *
-   * @param caFile PEM file with the CA certificates to trust instead of the system ones, or null
-   * @param insecureSkipVerify accept any certificate and host name (tests only; logged as a
-   *     warning)
-   */
-  public record Tls(Path caFile, boolean insecureSkipVerify) {
-    public static final Tls DEFAULT = new Tls(null, false);
-  }
+  /** The API source's wording of the {@code tls:} conflicts. */
+  static final TlsSettings.Wording TLS_WORDING =
+      new TlsSettings.Wording(
+          TlsSettings.Wording.STANDARD.certWithoutKey(),
+          TlsSettings.Wording.STANDARD.keyWithoutCert(),
+          List.of(
+              "ca_file and insecure_skip_verify: true are both set",
+              "keep ca_file and remove insecure_skip_verify"));
 
   static CoderApiSourceConfig parse(Section s) {
     URI endpoint = Endpoints.httpUrl(s, "endpoint", true);
@@ -86,16 +85,10 @@ public record CoderApiSourceConfig(
     }
     Map<String, String> q = queries(s, kinds);
     Path checkpoint = s.pathValue("checkpoint_file", null);
-    Tls tls = Tls.DEFAULT;
+    TlsSettings tls = TlsSettings.DEFAULT;
     Section t = s.section("tls");
     if (t != null) {
-      tls = new Tls(t.pathValue("ca_file", null), t.bool("insecure_skip_verify", false));
-      if (tls.caFile() != null && tls.insecureSkipVerify()) {
-        t.problem(
-            "insecure_skip_verify",
-            "ca_file and insecure_skip_verify: true are both set",
-            "keep ca_file and remove insecure_skip_verify");
-      }
+      tls = TlsSettings.parse(t, Set.of(), TLS_WORDING);
       t.finish();
     }
     Duration timeout =

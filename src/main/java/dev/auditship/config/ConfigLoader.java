@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,21 +23,10 @@ public final class ConfigLoader {
   /** Every source type, in one explicit list (DESIGN §7.3). */
   static final Map<String, Function<Section, SourceSettings>> SOURCE_TYPES = new LinkedHashMap<>();
 
-  /** Every sink type, in one explicit list (DESIGN §7.3). */
-  static final Map<String, Function<Section, SinkSettings>> SINK_TYPES = new LinkedHashMap<>();
-
-  /** The record formats. */
-  public static final List<String> FORMATS = List.of("json", "human");
-
   static {
     SOURCE_TYPES.put("stdin", StdinSourceConfig::parse);
     SOURCE_TYPES.put("file", FileSourceConfig::parse);
     SOURCE_TYPES.put("coder_api", CoderApiSourceConfig::parse);
-    SINK_TYPES.put("stdout", StdoutSinkConfig::parse);
-    SINK_TYPES.put("file", FileSinkConfig::parse);
-    SINK_TYPES.put("splunk_hec", HecSinkConfig::parse);
-    SINK_TYPES.put("syslog", SyslogSinkConfig::parse);
-    SINK_TYPES.put("kafka", KafkaSinkConfig::parse);
   }
 
   /**
@@ -51,9 +41,15 @@ public final class ConfigLoader {
   }
 
   private final Function<String, String> env;
+  private final Catalog catalog;
 
-  public ConfigLoader(Function<String, String> env) {
+  /**
+   * @param env reads environment variables for {@code ${VAR}} interpolation
+   * @param catalog the sink types and formats that exist ({@code Registry.standard()})
+   */
+  public ConfigLoader(Function<String, String> env, Catalog catalog) {
     this.env = env;
+    this.catalog = catalog;
   }
 
   public Result load(Path file) {
@@ -152,7 +148,7 @@ public final class ConfigLoader {
             "stats_interval_secs", Duration.ofSeconds(60), Duration.ZERO, Duration.ofDays(1));
 
     List<SinkConfig> sinks = new ArrayList<>();
-    Map<Path, String> spoolDirs = new java.util.HashMap<>();
+    Map<Path, String> spoolDirs = new HashMap<>();
     Node sinksNode = top.raw("sinks");
     if (sinksNode == null || (sinksNode instanceof Node.Scalar s && s.isNull())) {
       top.problem(
@@ -207,7 +203,7 @@ public final class ConfigLoader {
         }
       }
     }
-    Map<Path, String> filePaths = new java.util.HashMap<>();
+    Map<Path, String> filePaths = new HashMap<>();
     for (SinkConfig sc : sinks) {
       if (sc.settings() instanceof FileSinkConfig f && f.path() != null) {
         String other = filePaths.putIfAbsent(f.path().toAbsolutePath().normalize(), sc.name());
@@ -240,46 +236,93 @@ public final class ConfigLoader {
   }
 
   private SinkConfig parseSink(Section s, String name, Path dataDir) {
-    String type =
-        s.requiredString("type", "set type: to one of " + String.join(", ", SINK_TYPES.keySet()));
-    // Humans read stdout; machines read files, syslog and Splunk: so the default format is human
-    // for
-    // stdout and json elsewhere. This is what makes the default config switch from human lines on
-    // stdout to slog JSON lines in a rolling file by changing one word (type: stdout -> file).
-    String format = s.oneOf("format", "stdout".equals(type) ? "human" : "json", FORMATS);
+    List<String> types = catalog.sinkTypes();
+    String type = s.requiredString("type", "set type: to one of " + String.join(", ", types));
+    Catalog.SinkParser parser = type == null ? null : catalog.sinkParser(type);
+    if (type != null && parser == null) {
+      s.oneOf("type", null, types);
+    }
+    // Each sink type names its default format in its registration: humans read stdout, machines
+    // read files, syslog and Splunk, so the default is human for stdout and json elsewhere. This
+    // is what makes the default config switch from human lines on stdout to slog JSON lines in a
+    // rolling file by changing one word (type: stdout -> file).
+    String defaultFormat = parser == null ? null : parser.defaultFormat();
+    Map.Entry<String, FormatOptions> format = parseFormat(s, defaultFormat);
     FilterRef filter = filterRef(s, "filter");
     Section retrySec = s.section("retry");
     RetryConfig retry = RetryConfig.parse(retrySec);
     Section spoolSec = s.section("spool");
     SpoolConfig spool = spoolSec == null ? null : SpoolConfig.parse(spoolSec, dataDir, name);
     SinkConfig result = null;
-    if (type != null) {
-      Function<Section, SinkSettings> parser = SINK_TYPES.get(type);
-      if (parser == null) {
-        s.oneOf("type", null, List.copyOf(SINK_TYPES.keySet()));
-      } else {
-        SinkSettings settings = parser.apply(s);
-        if (spool != null && !settings.network()) {
-          s.problem(
-              "spool",
-              "a spool is only for network sinks (syslog, splunk_hec, kafka)",
-              "remove spool:");
-        }
-        if (retrySec != null && !settings.network()) {
-          s.problem(
-              "retry",
-              "retry options are only for network sinks (syslog, splunk_hec, kafka)",
-              "remove retry:");
-        }
-        result = new SinkConfig(name, type, format, filter, retry, spool, settings);
+    if (parser != null) {
+      SinkSettings settings = parser.parser().apply(s);
+      String network = networkTypes();
+      if (spool != null && !parser.network()) {
+        s.problem("spool", "a spool is only for network sinks (" + network + ")", "remove spool:");
       }
-    }
-    if (result != null) {
+      if (retrySec != null && !parser.network()) {
+        s.problem(
+            "retry", "retry options are only for network sinks (" + network + ")", "remove retry:");
+      }
+      if (format != null) {
+        result =
+            new SinkConfig(
+                name, type, format.getKey(), format.getValue(), filter, retry, spool, settings);
+      }
       // Without a known type its options cannot be judged: listing them all as unknown would only
       // tell the operator to delete valid options because of one typo in type:.
       s.finish();
     }
     return result;
+  }
+
+  /**
+   * {@code format: json} or {@code format: {name: cef, ...options}}; without {@code format:}, the
+   * sink type's default. Returns the name and options, or {@code null} after reporting a problem
+   * (or when the default is unknown because the sink type is).
+   */
+  private Map.Entry<String, FormatOptions> parseFormat(Section s, String defaultFormat) {
+    List<String> names = catalog.formats();
+    Node n = s.raw("format");
+    if (n instanceof Node.MapNode) {
+      Section f = s.section("format");
+      String name = f.requiredString("name", "set name: to one of " + String.join(", ", names));
+      if (name == null) {
+        return null;
+      }
+      Function<Section, ? extends FormatOptions> parser = catalog.formatParser(name);
+      if (parser == null) {
+        f.oneOf("name", null, names);
+        return null;
+      }
+      FormatOptions options = parser.apply(f);
+      f.finish();
+      return Map.entry(name, options);
+    }
+    String name = s.oneOf("format", defaultFormat, names);
+    Function<Section, ? extends FormatOptions> parser =
+        name == null ? null : catalog.formatParser(name);
+    if (parser == null) {
+      return null;
+    }
+    Section none = Section.empty(s.childPath("format"), s.problems(), s.loc());
+    FormatOptions options = parser.apply(none);
+    none.finish();
+    return Map.entry(name, options);
+  }
+
+  /**
+   * The network sink types for error texts, newest registration first (which lists the built-in
+   * ones as "syslog, splunk_hec", the wording operators already know).
+   */
+  private String networkTypes() {
+    List<String> network = new ArrayList<>();
+    for (String t : catalog.sinkTypes()) {
+      if (catalog.sinkParser(t).network()) {
+        network.add(0, t);
+      }
+    }
+    return String.join(", ", network);
   }
 
   private static FilterRef filterRef(Section s, String key) {

@@ -93,7 +93,7 @@ public record FileSinkConfig(
         true);
   }
 
-  static FileSinkConfig parse(Section s) {
+  public static FileSinkConfig parse(Section s) {
     Path path = path(s);
 
     long maxBytes = s.bytes("max_bytes", DEFAULT_MAX_BYTES, 0, MAX_MAX_BYTES);

@@ -1,11 +1,11 @@
 package dev.auditship.config;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code type: splunk_hec}: events posted to Splunk's HTTP Event Collector, {@code
@@ -45,7 +45,7 @@ public record HecSinkConfig(
     int maxEvents,
     long maxBytes,
     boolean gzip,
-    Tls tls,
+    TlsSettings tls,
     URI proxy,
     Duration connectTimeout,
     Duration requestTimeout,
@@ -66,17 +66,18 @@ public record HecSinkConfig(
    */
   static final long MAX_MAX_BYTES = 800L * 1024 * 1024;
 
-  /**
-   * TLS options. Verification is on unless {@code insecureSkipVerify}.
-   *
-   * @param caFile PEM CA certificates to trust instead of the JVM's trust store, or {@code null}
-   * @param certFile PEM client certificate chain (mTLS), or {@code null}
-   * @param keyFile PEM PKCS#8 private key of {@code certFile}, or {@code null}
-   * @param insecureSkipVerify accept any server certificate and host name (tests only)
-   */
-  public record Tls(Path caFile, Path certFile, Path keyFile, boolean insecureSkipVerify) {
-    public static final Tls DEFAULT = new Tls(null, null, null, false);
-  }
+  /** HEC's wording of the {@code tls:} conflicts (docs/splunk-hec.md). */
+  static final TlsSettings.Wording TLS_WORDING =
+      new TlsSettings.Wording(
+          List.of(
+              "cert_file and key_file go together (mTLS)",
+              "set both cert_file and key_file, or neither"),
+          List.of(
+              "cert_file and key_file go together (mTLS)",
+              "set both cert_file and key_file, or neither"),
+          List.of(
+              "insecure_skip_verify turns off the verification ca_file is for",
+              "remove insecure_skip_verify: and keep ca_file"));
 
   /**
    * Indexer acknowledgement (reference §1.6).
@@ -145,7 +146,7 @@ public record HecSinkConfig(
         + "]";
   }
 
-  static HecSinkConfig parse(Section s) {
+  public static HecSinkConfig parse(Section s) {
     URI endpoint = Endpoints.httpUrl(s, "endpoint", true);
     if (endpoint != null) {
       endpoint = checkBase(s, endpoint);
@@ -166,7 +167,7 @@ public record HecSinkConfig(
     int maxEvents = (int) s.integer("max_events", DEFAULT_MAX_EVENTS, 1, 100_000);
     long maxBytes = s.bytes("max_bytes", DEFAULT_MAX_BYTES, 1024, MAX_MAX_BYTES);
     boolean gzip = s.bool("gzip", false);
-    Tls tls = parseTls(s, endpoint);
+    TlsSettings tls = parseTls(s, endpoint);
     URI proxy = Endpoints.httpUrl(s, "proxy", false);
     if (proxy != null && !"http".equalsIgnoreCase(proxy.getScheme())) {
       s.problem(
@@ -264,37 +265,23 @@ public record HecSinkConfig(
     return v;
   }
 
-  private static Tls parseTls(Section s, URI endpoint) {
+  private static TlsSettings parseTls(Section s, URI endpoint) {
     Section t = s.section("tls");
     if (t == null) {
-      return Tls.DEFAULT;
+      return TlsSettings.DEFAULT;
     }
-    Path ca = t.pathValue("ca_file", null);
-    Path cert = t.pathValue("cert_file", null);
-    Path key = t.pathValue("key_file", null);
-    boolean insecure = t.bool("insecure_skip_verify", false);
+    TlsSettings tls =
+        TlsSettings.parse(t, Set.of(TlsSettings.Option.CLIENT_CERTIFICATE), TLS_WORDING);
     t.finish();
-    if ((cert == null) != (key == null)) {
-      t.problem(
-          cert == null ? "key_file" : "cert_file",
-          "cert_file and key_file go together (mTLS)",
-          "set both cert_file and key_file, or neither");
-    }
-    if (insecure && ca != null) {
-      t.problem(
-          "insecure_skip_verify",
-          "insecure_skip_verify turns off the verification ca_file is for",
-          "remove insecure_skip_verify: and keep ca_file");
-    }
     if (endpoint != null
         && "http".equalsIgnoreCase(endpoint.getScheme())
-        && (ca != null || cert != null || insecure)) {
+        && (tls.caFile() != null || tls.certFile() != null || tls.insecureSkipVerify())) {
       s.problem(
           "tls",
           "TLS options are set but endpoint is http://",
           "use an https:// endpoint, or remove tls:");
     }
-    return new Tls(ca, cert, key, insecure);
+    return tls;
   }
 
   private static Ack parseAck(Section s) {

@@ -1,10 +1,10 @@
 package dev.auditship.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * {@code type: kafka}: every record produced to a Kafka topic by the official Java producer,
@@ -25,7 +25,9 @@ import java.util.Locale;
  * @param metadataTimeout the producer's {@code max.block.ms}: how long a send waits for the topic's
  *     metadata (an unreachable cluster or a missing topic)
  * @param clientId the producer's {@code client.id} (broker logs and quotas)
- * @param tls TLS options, or {@code null} for a plaintext connection
+ * @param tls TLS options (the shared {@code tls:} block: {@code ca_file}, {@code cert_file}, {@code
+ *     key_file}, {@code min_version}, {@code max_version}), or {@code null} for a plaintext
+ *     connection; the brokers' certificates and host names are always verified
  * @param sasl SASL credentials, or {@code null} for none
  */
 public record KafkaSinkConfig(
@@ -40,7 +42,7 @@ public record KafkaSinkConfig(
     Duration deliveryTimeout,
     Duration metadataTimeout,
     String clientId,
-    Tls tls,
+    TlsSettings tls,
     Sasl sasl)
     implements SinkSettings {
 
@@ -48,15 +50,6 @@ public record KafkaSinkConfig(
 
   /** The producer's own default {@code max.request.size} (and the broker's message limit). */
   public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
-
-  /**
-   * TLS to the brokers. Verification of the brokers' certificates and host names is always on.
-   *
-   * @param caFile PEM CA certificates to trust instead of the JVM's trust store, or {@code null}
-   * @param certFile PEM client certificate chain (mTLS), or {@code null}
-   * @param keyFile PEM private key of {@code certFile} (PKCS#8, or PKCS#1 RSA), or {@code null}
-   */
-  public record Tls(Path caFile, Path certFile, Path keyFile) {}
 
   /**
    * SASL authentication (RFC 4616 PLAIN, RFC 5802/7677 SCRAM).
@@ -104,7 +97,7 @@ public record KafkaSinkConfig(
     return sasl != null ? "SASL_PLAINTEXT" : "PLAINTEXT";
   }
 
-  static KafkaSinkConfig parse(Section s) {
+  public static KafkaSinkConfig parse(Section s) {
     List<String> servers = bootstrapServers(s);
     String topic = topic(s, "topic");
     String audit = topic(s, "topic_audit");
@@ -165,7 +158,7 @@ public record KafkaSinkConfig(
     if (clientId.isBlank()) {
       s.problem("client_id", "is empty", "remove client_id: to use auditship, or give a name");
     }
-    Tls tls = tls(s);
+    TlsSettings tls = tls(s);
     Sasl sasl = sasl(s);
     return new KafkaSinkConfig(
         servers,
@@ -267,18 +260,19 @@ public record KafkaSinkConfig(
     return v;
   }
 
-  private static Tls tls(Section s) {
+  private static TlsSettings tls(Section s) {
     Section t = s.section("tls");
     if (t == null) {
       return null;
     }
     // tls: {enabled: true} (or any tls: mapping) trusts the JVM's CA certificates.
     boolean enabled = t.bool("enabled", true);
-    Path ca = t.pathValue("ca_file", null);
-    Path cert = t.pathValue("cert_file", null);
-    Path key = t.pathValue("key_file", null);
-    if (t.has("insecure_skip_verify")) {
-      t.raw("insecure_skip_verify");
+    TlsSettings tls =
+        TlsSettings.parse(
+            t, Set.of(TlsSettings.Option.CLIENT_CERTIFICATE, TlsSettings.Option.VERSIONS));
+    if (tls.insecureSkipVerify()) {
+      // Kafka's client verifies certificates with its own trust store; there is no safe way to
+      // turn that off, and it should not be.
       t.problem(
           "insecure_skip_verify",
           "the kafka sink always verifies the brokers' certificates",
@@ -286,13 +280,7 @@ public record KafkaSinkConfig(
               + "certificates");
     }
     t.finish();
-    if ((cert == null) != (key == null)) {
-      t.problem(
-          cert == null ? "key_file" : "cert_file",
-          "cert_file and key_file go together (mTLS)",
-          "set both cert_file and key_file, or neither");
-    }
-    return enabled ? new Tls(ca, cert, key) : null;
+    return enabled ? tls : null;
   }
 
   private static Sasl sasl(Section s) {

@@ -7,8 +7,10 @@ import java.util.Objects;
  * SinkSettings}.
  *
  * @param name the operator's name for the sink (the key under {@code sinks:})
- * @param type {@code stdout}, {@code file}, {@code syslog} or {@code splunk_hec}
- * @param format {@code json} or {@code human}
+ * @param type the sink type's registered name ({@code stdout}, {@code file}, ...)
+ * @param format the format's registered name ({@code json}, {@code human}, ...)
+ * @param formatOptions the options of {@code format: {name: ..., ...}}; {@link FormatOptions#NONE}
+ *     for a plain {@code format: name}
  * @param filter a per-sink filter, or {@code null}
  * @param retry back-off for transient failures
  * @param spool the sink's disk spool, or {@code null} for none (only network sinks may have one)
@@ -18,6 +20,7 @@ public record SinkConfig(
     String name,
     String type,
     String format,
+    FormatOptions formatOptions,
     FilterRef filter,
     RetryConfig retry,
     SpoolConfig spool,
@@ -25,5 +28,7 @@ public record SinkConfig(
   public SinkConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(formatOptions, "formatOptions");
   }
 }

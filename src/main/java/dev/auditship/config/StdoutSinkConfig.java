@@ -2,7 +2,7 @@ package dev.auditship.config;
 
 /** {@code type: stdout}: one record per line on standard output. No options. */
 public record StdoutSinkConfig() implements SinkSettings {
-  static StdoutSinkConfig parse(Section s) {
+  public static StdoutSinkConfig parse(Section s) {
     return new StdoutSinkConfig();
   }
 }

@@ -2,12 +2,12 @@ package dev.auditship.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code type: syslog}: each record as one syslog message (RFC 5424, or RFC 3164 for legacy
@@ -53,7 +53,7 @@ public record SyslogSinkConfig(
     String sdId,
     boolean bom,
     int maxMessageBytes,
-    Tls tls,
+    TlsSettings tls,
     Duration connectTimeout,
     Duration writeTimeout,
     Duration keepAlive,
@@ -96,22 +96,14 @@ public record SyslogSinkConfig(
     NONE
   }
 
-  /**
-   * TLS options.
-   *
-   * @param caFile PEM certificates to trust, or {@code null} for the JVM's trust store
-   * @param certFile PEM client certificate chain for mutual TLS, or {@code null}
-   * @param keyFile PEM private key of {@code certFile} (PKCS#8, or PKCS#1 RSA), or {@code null}
-   * @param serverName the name checked in the server's certificate and sent as SNI, or {@code null}
-   *     for the endpoint's host
-   * @param insecureSkipVerify true to accept any server certificate (testing only; logged as a
-   *     warning)
-   */
-  public record Tls(
-      Path caFile, Path certFile, Path keyFile, String serverName, boolean insecureSkipVerify) {
-    /** No options: verify the server against the JVM's trust store, no client certificate. */
-    public static final Tls DEFAULT = new Tls(null, null, null, null, false);
-  }
+  /** Syslog's wording of the {@code tls:} conflicts: the server is "the receiver". */
+  static final TlsSettings.Wording TLS_WORDING =
+      new TlsSettings.Wording(
+          TlsSettings.Wording.STANDARD.certWithoutKey(),
+          TlsSettings.Wording.STANDARD.keyWithoutCert(),
+          List.of(
+              "insecure_skip_verify: true ignores ca_file",
+              "remove insecure_skip_verify: to verify the receiver against ca_file"));
 
   /** Maximum UDP payload over IPv4 (65,535 − 20 IP − 8 UDP header; RFC 5426 §3.2). */
   public static final int MAX_UDP_BYTES = 65_507;
@@ -183,7 +175,7 @@ public record SyslogSinkConfig(
     return true;
   }
 
-  static SyslogSinkConfig parse(Section s) {
+  public static SyslogSinkConfig parse(Section s) {
     Transport transport = null;
     String host = null;
     int port = 0;
@@ -293,7 +285,7 @@ public record SyslogSinkConfig(
                 MIN_MESSAGE_BYTES,
                 stream ? MAX_STREAM_BYTES : MAX_UDP_BYTES);
 
-    Tls tls = null;
+    TlsSettings tls = null;
     Section t = s.section("tls");
     if (t != null) {
       tls = tls(t);
@@ -304,7 +296,7 @@ public record SyslogSinkConfig(
             "remove tls:, or change the endpoint to tls://" + hostPort(host, port));
       }
     } else if (transport == Transport.TLS) {
-      tls = Tls.DEFAULT;
+      tls = TlsSettings.DEFAULT;
     }
 
     Duration connect =
@@ -442,39 +434,14 @@ public record SyslogSinkConfig(
     return n;
   }
 
-  private static Tls tls(Section t) {
-    Path ca = t.pathValue("ca_file", null);
-    Path cert = t.pathValue("cert_file", null);
-    Path key = t.pathValue("key_file", null);
-    String serverName = t.string("server_name", null);
-    boolean insecure = t.bool("insecure_skip_verify", false);
-    if (cert != null && key == null) {
-      t.problem(
-          "cert_file",
-          "cert_file is set without key_file",
-          "add key_file: with the certificate's " + "private key (PEM), or remove cert_file:");
-    }
-    if (key != null && cert == null) {
-      t.problem(
-          "key_file",
-          "key_file is set without cert_file",
-          "add cert_file: with the client " + "certificate (PEM), or remove key_file:");
-    }
-    if (insecure && ca != null) {
-      t.problem(
-          "insecure_skip_verify",
-          "insecure_skip_verify: true ignores ca_file",
-          "remove insecure_skip_verify: to verify the receiver against ca_file");
-    }
-    if (serverName != null && (serverName.isEmpty() || !printable(serverName, 253))) {
-      t.problem(
-          "server_name",
-          "\"" + serverName + "\" is not a host name",
-          "use the DNS name in the " + "receiver's certificate, or remove server_name:");
-      serverName = null;
-    }
+  private static TlsSettings tls(Section t) {
+    TlsSettings tls =
+        TlsSettings.parse(
+            t,
+            Set.of(TlsSettings.Option.CLIENT_CERTIFICATE, TlsSettings.Option.SERVER_NAME),
+            TLS_WORDING);
     t.finish();
-    return new Tls(ca, cert, key, serverName, insecure);
+    return tls;
   }
 
   /** RFC 5424 §6: 1 to {@code max} PRINTUSASCII (33..126) characters. */

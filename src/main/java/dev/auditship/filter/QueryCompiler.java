@@ -61,6 +61,15 @@ public final class QueryCompiler {
     public boolean ok() {
       return errors.isEmpty();
     }
+
+    /**
+     * True when {@code error} (one of {@link #errors()}) is a name that could not be looked up
+     * because no Coder URL and token are configured: configuring them would fix it. The compiler
+     * wrote that error, so it answers for its wording; callers do not match message texts.
+     */
+    public boolean needsCoder(String error) {
+      return errors.contains(error) && error.contains(Unconfigured.REASON);
+    }
   }
 
   /** Compiles {@code query}; {@code null}, empty or blank means no filter: every event passes. */

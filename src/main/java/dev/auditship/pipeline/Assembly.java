@@ -3,35 +3,29 @@ package dev.auditship.pipeline;
 import dev.auditship.config.AuditshipConfig;
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.CoderConfig;
-import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSourceConfig;
 import dev.auditship.config.FilterRef;
-import dev.auditship.config.HecSinkConfig;
-import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.config.Problem;
 import dev.auditship.config.Secret;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.config.StdinSourceConfig;
-import dev.auditship.config.StdoutSinkConfig;
-import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.filter.CoderNameResolver;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.filter.NameResolver;
 import dev.auditship.filter.QueryCompiler;
 import dev.auditship.format.Format;
-import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.metrics.Metrics;
+import dev.auditship.metrics.SinkStats;
+import dev.auditship.registry.FormatContext;
+import dev.auditship.registry.Registry;
+import dev.auditship.registry.SinkContext;
 import dev.auditship.sink.DeadLetters;
-import dev.auditship.sink.Delivery;
+import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.Sink;
-import dev.auditship.sink.SinkStats;
-import dev.auditship.sink.StdoutSink;
+import dev.auditship.sink.Sleeper;
 import dev.auditship.sink.Target;
-import dev.auditship.sink.file.FileSink;
-import dev.auditship.sink.hec.HecSink;
-import dev.auditship.sink.kafka.KafkaSink;
-import dev.auditship.sink.syslog.SyslogSink;
 import dev.auditship.source.CoderApiSource;
 import dev.auditship.source.FileFollower;
 import dev.auditship.source.Rejects;
@@ -56,31 +50,57 @@ public final class Assembly {
   private final Clock clock;
   private final InputStream stdin;
   private final OutputStream stdout;
+  private final Registry registry;
+  private final FormatContext formatContext;
+  private final Metrics metrics = new Metrics();
   private NameResolver resolver;
 
+  /** With the built-in sink types and formats ({@link Registry#standard()}). */
   public Assembly(AuditshipConfig config, Clock clock, InputStream stdin, OutputStream stdout) {
+    this(config, clock, stdin, stdout, Registry.standard());
+  }
+
+  /**
+   * @param registry the sink types and formats; the same the config was loaded with
+   */
+  public Assembly(
+      AuditshipConfig config,
+      Clock clock,
+      InputStream stdin,
+      OutputStream stdout,
+      Registry registry) {
     this.config = config;
     this.clock = clock;
     this.stdin = stdin;
     this.stdout = stdout;
+    this.registry = registry;
+    this.formatContext = new FormatContext(config.envelope(), config.humanTime());
   }
 
-  /** Problems found while compiling filters and resolving formats (no I/O). */
+  /** The counters and gauges of what {@link #build} built, by name and labels (for an exporter). */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Problems found while compiling filters and making formats (no I/O). */
   public List<Problem> check() {
     List<Problem> problems = new ArrayList<>();
     Filters.compile(resolver(), config.filter(), problems);
     for (SinkConfig s : config.sinks()) {
       Filters.compile(resolver(), s.filter(), problems);
+      try {
+        format(s);
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            new Problem(null, 0, 0, "sinks." + s.name() + ".format", e.getMessage(), null));
+      }
     }
     return problems;
   }
 
-  /** Formats by name. */
-  public Format format(String name) {
-    return switch (name) {
-      case "human" -> new HumanFormat("v3".equals(config.humanTime()));
-      default -> new JsonFormat(config.envelope());
-    };
+  /** The format of sink {@code sink}. */
+  private Format format(SinkConfig sink) {
+    return registry.format(sink, formatContext);
   }
 
   /**
@@ -102,6 +122,7 @@ public final class Assembly {
               + String.join("; ", problems.stream().map(Problem::render).toList()));
     }
     Source source = buildSource();
+    source.stats().register(metrics, config.source().type());
     DeadLetters deadLetters =
         new DeadLetters(
             new NdjsonFile(config.deadLetterFile(), config.deadLetterRetention(), clock),
@@ -113,8 +134,9 @@ public final class Assembly {
         SinkConfig sc = config.sinks().get(i);
         Sink sink = buildSink(sc);
         SinkStats stats = new SinkStats();
-        Delivery delivery =
-            new Delivery(sink, sc.retry(), deadLetters, stats, Delivery.Sleeper.REAL);
+        RetryingSink delivery =
+            new RetryingSink(sink, sc.retry(), deadLetters, stats, Sleeper.REAL);
+        sink.registerMetrics(metrics);
         Target target = delivery;
         if (sc.spool() != null) {
           try {
@@ -137,7 +159,8 @@ public final class Assembly {
                 e);
           }
         }
-        sinks.add(new SinkRuntime(sc.name(), sinkFilters.get(i), format(sc.format()), target));
+        stats.register(metrics, sc.name()); // after the spool, whose gauges it registers too
+        sinks.add(new SinkRuntime(sc.name(), sinkFilters.get(i), format(sc), target));
       }
     } catch (IOException | RuntimeException e) {
       // Release what was opened (spool locks, drainer threads, connections, the source) before
@@ -179,22 +202,7 @@ public final class Assembly {
   }
 
   private Sink buildSink(SinkConfig sc) throws IOException {
-    if (sc.settings() instanceof StdoutSinkConfig) {
-      return new StdoutSink(sc.name(), stdout);
-    }
-    if (sc.settings() instanceof FileSinkConfig f) {
-      return new FileSink(sc.name(), f, clock);
-    }
-    if (sc.settings() instanceof HecSinkConfig hec) {
-      return new HecSink(sc.name(), sc.format(), hec, clock);
-    }
-    if (sc.settings() instanceof SyslogSinkConfig syslog) {
-      return SyslogSink.create(sc.name(), syslog);
-    }
-    if (sc.settings() instanceof KafkaSinkConfig kafka) {
-      return new KafkaSink(sc.name(), sc.format(), kafka);
-    }
-    throw new IllegalStateException("no builder for sink type " + sc.type());
+    return registry.buildSink(sc, new SinkContext(registry.formatType(sc.format()), clock, stdout));
   }
 
   private Source buildSource() throws IOException {
@@ -247,7 +255,7 @@ public final class Assembly {
       QueryCompiler.Compiled c = new QueryCompiler(resolver).compile(ref.query());
       for (String error : c.errors()) {
         String fix =
-            error.contains("no Coder URL and session token are configured")
+            c.needsCoder(error)
                 ? "add coder: {endpoint: https://coder.example.com, token: ${CODER_SESSION_TOKEN}} to the config"
                 : null;
         problems.add(

@@ -2,8 +2,8 @@ package dev.auditship.pipeline;
 
 import dev.auditship.event.Event;
 import dev.auditship.filter.EventFilter;
-import dev.auditship.sink.Record;
-import dev.auditship.sink.SinkStats;
+import dev.auditship.metrics.SinkStats;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Source;
 import java.io.IOException;
 import java.time.Duration;
@@ -171,7 +171,7 @@ public final class Pipeline {
   }
 
   private static void deliverTo(SinkRuntime s, List<Event> events) throws InterruptedException {
-    List<Record> records = new ArrayList<>(events.size());
+    List<SinkRecord> records = new ArrayList<>(events.size());
     StringBuilder sb = new StringBuilder(2048);
     long filtered = 0;
     for (Event e : events) {
@@ -181,7 +181,7 @@ public final class Pipeline {
       }
       sb.setLength(0);
       s.format().append(e, sb);
-      records.add(new Record(e, sb.toString()));
+      records.add(new SinkRecord(e, sb.toString()));
     }
     if (filtered > 0) {
       s.target().stats().filtered.addAndGet(filtered);

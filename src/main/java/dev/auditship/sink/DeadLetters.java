@@ -30,7 +30,7 @@ public final class DeadLetters implements AutoCloseable {
   /**
    * Writes one dead letter and syncs it; an I/O failure is thrown so the caller keeps the event.
    */
-  public void write(String sink, Record record, String reason) throws IOException {
+  public void write(String sink, SinkRecord record, String reason) throws IOException {
     String line =
         new JsonText()
             .str("time", GoTime.rfc3339Nano(clock.instant()))

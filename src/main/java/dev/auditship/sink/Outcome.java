@@ -23,13 +23,13 @@ import java.util.List;
  */
 public record Outcome(
     List<Rejection> rejected,
-    List<Record> retry,
+    List<SinkRecord> retry,
     String reason,
     Duration retryAfter,
     boolean configFault) {
 
   /** A record refused for good, with the reason. */
-  public record Rejection(Record record, String reason) {}
+  public record Rejection(SinkRecord record, String reason) {}
 
   private static final Outcome DELIVERED = new Outcome(List.of(), List.of(), null, null, false);
 
@@ -42,11 +42,11 @@ public record Outcome(
     return DELIVERED;
   }
 
-  public static Outcome retry(List<Record> records, String reason, Duration retryAfter) {
+  public static Outcome retry(List<SinkRecord> records, String reason, Duration retryAfter) {
     return new Outcome(List.of(), records, reason, retryAfter, false);
   }
 
-  public static Outcome configFault(List<Record> records, String reason) {
+  public static Outcome configFault(List<SinkRecord> records, String reason) {
     return new Outcome(List.of(), records, reason, null, true);
   }
 

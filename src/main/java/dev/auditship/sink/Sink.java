@@ -1,11 +1,12 @@
 package dev.auditship.sink;
 
+import dev.auditship.metrics.Metrics;
 import java.util.List;
 
 /**
  * A destination for formatted records (DESIGN §4). One verb: {@link #send}. Retries, the spool and
- * the dead-letter file wrap a sink ({@link Delivery}); a sink does not re-implement them, it only
- * reports per record what happened in an {@link Outcome}.
+ * the dead-letter file wrap a sink ({@link RetryingSink}); a sink does not re-implement them, it
+ * only reports per record what happened in an {@link Outcome}.
  *
  * <p>Called from one thread at a time; implementations need not be thread-safe unless they say so.
  */
@@ -18,7 +19,7 @@ public interface Sink extends AutoCloseable {
    * Sends a batch, in order, and says what happened to each record. I/O failures are reported as
    * {@link Outcome#retry}, not thrown. Blocks no longer than the sink's own timeouts.
    */
-  Outcome send(List<Record> batch) throws InterruptedException;
+  Outcome send(List<SinkRecord> batch) throws InterruptedException;
 
   /**
    * Checks the destination can be reached (for example Splunk's health endpoint); a reason when
@@ -27,6 +28,12 @@ public interface Sink extends AutoCloseable {
   default String checkConnectivity() {
     return null;
   }
+
+  /**
+   * Registers this sink's own counters (beyond the {@code SinkStats} every sink has) in {@code
+   * metrics}, labelled with the sink's name. Called once, after the sink is built.
+   */
+  default void registerMetrics(Metrics metrics) {}
 
   /** Releases connections and files. */
   @Override

@@ -28,9 +28,9 @@ public final class StdoutSink implements Sink {
   }
 
   @Override
-  public Outcome send(List<Record> batch) {
+  public Outcome send(List<SinkRecord> batch) {
     buf.reset();
-    for (Record r : batch) {
+    for (SinkRecord r : batch) {
       Utf8.encodeTo(r.text(), buf);
       buf.write('\n');
     }

@@ -1,10 +1,11 @@
 package dev.auditship.sink;
 
+import dev.auditship.metrics.SinkStats;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Where the pipeline hands a sink's records: directly to its {@link Delivery}, or to its disk
+ * Where the pipeline hands a sink's records: directly to its {@link RetryingSink}, or to its disk
  * spool. {@link #accept} returns once the records are accepted (delivered, dead-lettered or durably
  * spooled), which is what allows the source to commit.
  */
@@ -13,7 +14,7 @@ public interface Target extends AutoCloseable {
   /**
    * Blocks until every record is accepted; interrupted only at shutdown, leaving them uncommitted.
    */
-  void accept(List<Record> records) throws InterruptedException;
+  void accept(List<SinkRecord> records) throws InterruptedException;
 
   /**
    * At shutdown: delivers what is buffered for at most {@code deadline}; what is left stays on

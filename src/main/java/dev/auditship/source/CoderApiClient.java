@@ -1,13 +1,12 @@
 package dev.auditship.source;
 
-import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.Secret;
-import dev.auditship.io.Pem;
+import dev.auditship.config.TlsSettings;
+import dev.auditship.tls.TlsContexts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,8 +49,7 @@ final class CoderApiClient implements AutoCloseable {
   private final CloseableHttpClient http;
   private final ExecutorService worker;
 
-  CoderApiClient(URI endpoint, Secret token, Duration timeout, CoderApiSourceConfig.Tls tls)
-      throws IOException {
+  CoderApiClient(URI endpoint, Secret token, Duration timeout, TlsSettings tls) throws IOException {
     String e = endpoint.toString();
     this.base = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
     this.token = token;
@@ -61,7 +59,7 @@ final class CoderApiClient implements AutoCloseable {
             .setDefaultConnectionConfig(
                 ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build());
     if (tls.caFile() != null || tls.insecureSkipVerify()) {
-      SSLContext ssl = context(tls);
+      SSLContext ssl = TlsContexts.build(tls);
       cm.setTlsSocketStrategy(
           tls.insecureSkipVerify()
               ? new DefaultClientTlsStrategy(
@@ -163,20 +161,6 @@ final class CoderApiClient implements AutoCloseable {
   static final class TokenUnreadable extends IOException {
     TokenUnreadable(String message) {
       super(message);
-    }
-  }
-
-  /**
-   * A context trusting exactly the certificates of {@code tls.ca_file}, or with
-   * insecure_skip_verify anything.
-   */
-  private static SSLContext context(CoderApiSourceConfig.Tls tls) throws IOException {
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, Pem.trustManagers(tls.caFile(), tls.insecureSkipVerify()), null);
-      return ctx;
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.auditship.source;
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.event.Event;
 import dev.auditship.event.Kind;
+import dev.auditship.metrics.SourceStats;
 import dev.auditship.source.ApiCheckpoint.Delta;
 import dev.auditship.source.ApiJson.J;
 import dev.auditship.source.ApiJson.Obj;

@@ -1,6 +1,7 @@
 package dev.auditship.source;
 
 import dev.auditship.event.Event;
+import dev.auditship.metrics.SourceStats;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -3,9 +3,10 @@ package dev.auditship.spool;
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.config.Units;
 import dev.auditship.format.JsonFormat;
-import dev.auditship.sink.Delivery;
-import dev.auditship.sink.Record;
-import dev.auditship.sink.SinkStats;
+import dev.auditship.metrics.SinkStats;
+import dev.auditship.metrics.SpoolGauges;
+import dev.auditship.sink.RetryingSink;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.Target;
 import dev.auditship.source.Decoded;
 import dev.auditship.source.LogDecoder;
@@ -20,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A network sink's {@link Target} with a disk spool in front of its {@link Delivery} (DESIGN §4):
- * {@link #accept} returns once the records are written and synced to the spool, which is what lets
- * the source commit; a drainer thread reads them back in batches, delivers them through the sink's
- * retry wrapper and only then acknowledges them, which removes them from the spool.
+ * A network sink's {@link Target} with a disk spool in front of its {@link RetryingSink} (DESIGN
+ * §4): {@link #accept} returns once the records are written and synced to the spool, which is what
+ * lets the source commit; a drainer thread reads them back in batches, delivers them through the
+ * sink's retry wrapper and only then acknowledges them, which removes them from the spool.
  *
  * <p>Policies: when the spool holds {@code max_bytes} of undelivered records, {@code when_full:
  * block} makes {@link #accept} wait for the drainer (back-pressure, the default) and {@code
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@link #accept} is called by one thread at a time (the pipeline's); the drainer
  * thread owns reading, delivery and acknowledgement; an optional watcher thread enforces {@code
  * max_age} on a delivery in progress. {@code flight} guards the hand-off of interrupts to the
- * drainer so that it is interrupted only while it is inside {@link Delivery#deliver}.
+ * drainer so that it is interrupted only while it is inside {@link RetryingSink#deliver}.
  */
 public final class SpoolTarget implements Target {
   private static final Logger LOG = LoggerFactory.getLogger(SpoolTarget.class);
@@ -51,7 +52,7 @@ public final class SpoolTarget implements Target {
   private static final long MAX_SEGMENT = 64L * 1024 * 1024;
 
   private final Spool spool;
-  private final Delivery delivery;
+  private final RetryingSink delivery;
   private final SpoolConfig config;
   private final JsonFormat json;
   private final Clock clock;
@@ -87,7 +88,7 @@ public final class SpoolTarget implements Target {
    * @param batchMax most records the drainer hands to the sink at once
    */
   public static SpoolTarget open(
-      SpoolConfig config, Delivery delivery, JsonFormat json, Clock clock, int batchMax)
+      SpoolConfig config, RetryingSink delivery, JsonFormat json, Clock clock, int batchMax)
       throws IOException {
     long segment = Math.max(MIN_SEGMENT, Math.min(MAX_SEGMENT, config.maxBytes() / 16));
     Duration check =
@@ -108,7 +109,7 @@ public final class SpoolTarget implements Target {
       Storage storage,
       long segmentBytes,
       SpoolConfig config,
-      Delivery delivery,
+      RetryingSink delivery,
       JsonFormat json,
       Clock clock,
       int batchMax,
@@ -155,11 +156,11 @@ public final class SpoolTarget implements Target {
   }
 
   /** What the spool holds now. */
-  public SinkStats.SpoolGauges gauges() {
+  public SpoolGauges gauges() {
     long oldest = spool.oldestAppendedAt();
     Duration age =
         oldest < 0 ? Duration.ZERO : Duration.ofMillis(Math.max(0, clock.millis() - oldest));
-    return new SinkStats.SpoolGauges(spool.records(), spool.bytes(), age, spool.quarantinedBytes());
+    return new SpoolGauges(spool.records(), spool.bytes(), age, spool.quarantinedBytes());
   }
 
   // ---------------------------------------------------------------- accept (the pipeline's thread)
@@ -170,10 +171,10 @@ public final class SpoolTarget implements Target {
    * shutdown.
    */
   @Override
-  public void accept(List<Record> records) throws InterruptedException {
+  public void accept(List<SinkRecord> records) throws InterruptedException {
     checkFailure();
     List<Spool.Pending> pending = new ArrayList<>(records.size());
-    for (Record r : records) {
+    for (SinkRecord r : records) {
       pending.add(new Spool.Pending(Utf8.encode(r.text()), Utf8.encode(json.format(r.event()))));
     }
     int i = 0;
@@ -340,7 +341,7 @@ public final class SpoolTarget implements Target {
 
   private void deliverBatch(Spool.Batch b) throws InterruptedException, IOException {
     long cutoff = config.expires() ? clock.millis() - config.maxAge().toMillis() : Long.MIN_VALUE;
-    List<Record> records = new ArrayList<>(b.entries().size());
+    List<SinkRecord> records = new ArrayList<>(b.entries().size());
     long oldest = -1;
     long expired = 0;
     for (Spool.Entry e : b.entries()) {
@@ -355,7 +356,7 @@ public final class SpoolTarget implements Target {
         spool.quarantineRecord(e, "the stored event does not decode: " + why);
         continue;
       }
-      records.add(new Record(ok.event(), e.text()));
+      records.add(new SinkRecord(ok.event(), e.text()));
       if (oldest < 0) {
         oldest = e.appendedAt();
       }
@@ -490,7 +491,7 @@ public final class SpoolTarget implements Target {
       return;
     }
     reported = true;
-    SinkStats.SpoolGauges g = gauges();
+    SpoolGauges g = gauges();
     if (g.records() == 0) {
       LOG.info("Spool drained: every spooled event was delivered. sink={}", name());
     } else {

@@ -14,7 +14,7 @@
  *   quarantine/&lt;segment&gt;@&lt;offset&gt;.&lt;ms&gt;.bytes  the damaged bytes exactly as found
  * </pre>
  *
- * <h2>Record frame (all integers big-endian)</h2>
+ * <h2>SinkRecord frame (all integers big-endian)</h2>
  *
  * <pre>
  *  offset  size  field
@@ -53,11 +53,11 @@
  *       whose append failed is cut off again (truncate to the previous end) and reported as not
  *       accepted.
  *   <li>The reader reads a segment only below its published end, which moves only after the sync.
- *   <li>A record leaves the spool only by acknowledgement after {@code Delivery.deliver} returned
- *       for it (delivered or dead-lettered), or by an explicit policy (max_age), counted and
- *       logged. The ack file is written before the segments it leaves behind are deleted; deleting
- *       a segment whose records were all delivered is safe even when the ack file could not be
- *       written (the disk is full).
+ *   <li>A record leaves the spool only by acknowledgement after {@code RetryingSink.deliver}
+ *       returned for it (delivered or dead-lettered), or by an explicit policy (max_age), counted
+ *       and logged. The ack file is written before the segments it leaves behind are deleted;
+ *       deleting a segment whose records were all delivered is safe even when the ack file could
+ *       not be written (the disk is full).
  *   <li>Records in segment S have sequence numbers from S's name up to (not including) the next
  *       segment's name; a segment whose successor's name is at most N holds only delivered records.
  *   <li>One process per spool directory (LOCK); two sinks may not share one (the config check and

@@ -6,16 +6,17 @@ import dev.auditship.event.Event;
 import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.metrics.SinkStats;
+import dev.auditship.metrics.SourceStats;
 import dev.auditship.pipeline.Pipeline;
 import dev.auditship.pipeline.TestPipelines;
 import dev.auditship.sink.DeadLetters;
-import dev.auditship.sink.Delivery;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.Sink;
-import dev.auditship.sink.SinkStats;
+import dev.auditship.sink.SinkRecord;
+import dev.auditship.sink.Sleeper;
 import dev.auditship.source.Source;
-import dev.auditship.source.SourceStats;
 import dev.auditship.spool.SpoolTarget;
 import dev.auditship.testutil.TestEvents;
 import java.io.FileOutputStream;
@@ -108,10 +109,10 @@ public final class ShutdownChild {
           }
 
           @Override
-          public Outcome send(List<Record> batch) throws InterruptedException {
+          public Outcome send(List<SinkRecord> batch) throws InterruptedException {
             Thread.sleep(delayMs); // interrupted when the shutdown deadline cuts the delivery short
             StringBuilder sb = new StringBuilder();
-            for (Record r : batch) {
+            for (SinkRecord r : batch) {
               sb.append(TestEvents.index(r.event())).append('\n');
             }
             try {
@@ -124,14 +125,14 @@ public final class ShutdownChild {
         };
     JsonFormat json = new JsonFormat(EnvelopeDefaults.CODER);
     Clock clock = Clock.systemUTC();
-    Delivery delivery =
-        new Delivery(
+    RetryingSink delivery =
+        new RetryingSink(
             slow,
             RetryConfig.DEFAULT,
             new DeadLetters(
                 new NdjsonFile(spoolDir.resolveSibling("dead-letters.ndjson")), json, clock),
             new SinkStats(),
-            Delivery.Sleeper.REAL);
+            Sleeper.REAL);
     SpoolTarget target =
         SpoolTarget.open(
             new SpoolConfig(spoolDir, 64L * 1024 * 1024, SpoolConfig.WhenFull.BLOCK, Duration.ZERO),

@@ -2,6 +2,7 @@ package dev.auditship.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.auditship.registry.Registry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class SourceConfigTest {
 
   private static ConfigLoader.Result load(String yaml) {
-    return new ConfigLoader(name -> name.equals("CODER_TOKEN") ? "s3cr3t-token" : null)
+    return new ConfigLoader(
+            name -> name.equals("CODER_TOKEN") ? "s3cr3t-token" : null, Registry.standard())
         .load(yaml, new Problems("auditship.yaml"));
   }
 
@@ -42,7 +44,7 @@ class SourceConfigTest {
     assertThat(c.startAt()).isEqualTo("now");
     assertThat(c.q()).isEmpty();
     assertThat(c.checkpointFile()).isNull();
-    assertThat(c.tls()).isEqualTo(CoderApiSourceConfig.Tls.DEFAULT);
+    assertThat(c.tls()).isEqualTo(TlsSettings.DEFAULT);
     assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.maxOpenConnections()).isEqualTo(10_000);
     assertThat(c.overlap()).isEqualTo(Duration.ofSeconds(120));
@@ -69,7 +71,7 @@ class SourceConfigTest {
     assertThat(c.q()).isEqualTo(Map.of("connection", "type:ssh"));
     assertThat(c.checkpointFile()).isEqualTo(Path.of("/var/lib/auditship/api.json"));
     assertThat(c.tls())
-        .isEqualTo(new CoderApiSourceConfig.Tls(Path.of("/etc/coder/ca.pem"), false));
+        .isEqualTo(new TlsSettings(Path.of("/etc/coder/ca.pem"), null, null, null, false));
     assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.maxOpenConnections()).isEqualTo(50);
     assertThat(c.overlap()).isEqualTo(Duration.ofMinutes(5));

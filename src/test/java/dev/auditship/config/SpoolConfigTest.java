@@ -2,6 +2,7 @@ package dev.auditship.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.auditship.registry.Registry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -71,7 +72,7 @@ class SpoolConfigTest {
   }
 
   private static ConfigLoader.Result load(String yaml) {
-    return new ConfigLoader(k -> null).load(yaml, new Problems("a.yaml"));
+    return new ConfigLoader(k -> null, Registry.standard()).load(yaml, new Problems("a.yaml"));
   }
 
   @Test
@@ -81,7 +82,7 @@ class SpoolConfigTest {
     assertThat(r.problems())
         .extracting(Problem::render)
         .containsExactly(
-            "a.yaml:5:12: sinks.out.spool: a spool is only for network sinks (syslog, splunk_hec, kafka). Fix: remove spool:");
+            "a.yaml:5:12: sinks.out.spool: a spool is only for network sinks (kafka, syslog, splunk_hec). Fix: remove spool:");
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.auditship.config.ConfigLoader;
 import dev.auditship.config.Problems;
 import dev.auditship.pipeline.Assembly;
 import dev.auditship.pipeline.Pipeline;
+import dev.auditship.registry.Registry;
 import dev.auditship.testutil.Golden;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -85,7 +86,9 @@ class FaultIT {
   }
 
   private Pipeline pipeline(String yaml) throws IOException {
-    ConfigLoader.Result r = new ConfigLoader(System::getenv).load(yaml, new Problems("fault.yaml"));
+    ConfigLoader.Result r =
+        new ConfigLoader(System::getenv, Registry.standard())
+            .load(yaml, new Problems("fault.yaml"));
     assertThat(r.problems()).isEmpty();
     Assembly a =
         new Assembly(

@@ -7,11 +7,11 @@ import dev.auditship.event.Event;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.JsonFormat;
-import dev.auditship.sink.Record;
-import dev.auditship.sink.SinkStats;
+import dev.auditship.metrics.SinkStats;
+import dev.auditship.metrics.SourceStats;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.Target;
 import dev.auditship.source.Source;
-import dev.auditship.source.SourceStats;
 import dev.auditship.testutil.Golden;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -53,7 +53,7 @@ class PipelineTest {
   /** A target that records what it accepted, optionally blocking until released. */
   static class RecordingTarget implements Target {
     final String name;
-    final List<Record> accepted = Collections.synchronizedList(new ArrayList<>());
+    final List<SinkRecord> accepted = Collections.synchronizedList(new ArrayList<>());
     final SinkStats stats = new SinkStats();
     volatile CountDownLatch gate;
     final CountDownLatch entered = new CountDownLatch(1);
@@ -63,7 +63,7 @@ class PipelineTest {
     }
 
     @Override
-    public void accept(List<Record> records) throws InterruptedException {
+    public void accept(List<SinkRecord> records) throws InterruptedException {
       entered.countDown();
       CountDownLatch g = gate;
       if (g != null) {
@@ -220,7 +220,7 @@ class PipelineTest {
     Target broken =
         new RecordingTarget("broken") {
           @Override
-          public void accept(List<Record> records) {
+          public void accept(List<SinkRecord> records) {
             throw new java.io.UncheckedIOException(new java.io.IOException("stdout closed"));
           }
         };

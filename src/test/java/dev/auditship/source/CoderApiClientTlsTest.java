@@ -2,8 +2,8 @@ package dev.auditship.source;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.Secret;
+import dev.auditship.config.TlsSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ class CoderApiClientTlsTest {
         URI.create("https://127.0.0.1:1"),
         Secret.of("t"),
         Duration.ofSeconds(1),
-        new CoderApiSourceConfig.Tls(caFile, false));
+        new TlsSettings(caFile, null, null, null, false));
   }
 
   @Test

@@ -10,8 +10,8 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.Secret;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.event.Event;
 import dev.auditship.event.Kind;
 import dev.auditship.format.EnvelopeDefaults;
@@ -93,7 +93,7 @@ class CoderApiSourceTest {
           new CoderApiSource(
               s,
               new CoderApiClient(
-                  coder.endpoint(), token, Duration.ofSeconds(5), CoderApiSourceConfig.Tls.DEFAULT),
+                  coder.endpoint(), token, Duration.ofSeconds(5), TlsSettings.DEFAULT),
               new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()));
       opened.add(src);
       return src;

@@ -7,6 +7,7 @@ import dev.auditship.config.ConfigLoader;
 import dev.auditship.config.Problems;
 import dev.auditship.pipeline.Assembly;
 import dev.auditship.pipeline.Pipeline;
+import dev.auditship.registry.Registry;
 import dev.auditship.testutil.Golden;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,7 +37,8 @@ class SourcesEndToEndTest {
       throws Exception {
     String yaml =
         Files.readString(Path.of("samples", sample)) + "\ndata_dir: " + dir.resolve("data") + "\n";
-    ConfigLoader.Result r = new ConfigLoader(env::get).load(yaml, new Problems(sample));
+    ConfigLoader.Result r =
+        new ConfigLoader(env::get, Registry.standard()).load(yaml, new Problems(sample));
     assertThat(r.problems()).isEmpty();
     Assembly a = new Assembly(r.config(), clock, new ByteArrayInputStream(new byte[0]), out);
     assertThat(a.check()).isEmpty();

@@ -7,12 +7,12 @@ import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.DeadLetters;
-import dev.auditship.sink.Delivery;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.Sink;
-import dev.auditship.sink.SinkStats;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.TestEvents;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,7 +30,7 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  static long index(Record r) {
+  static long index(SinkRecord r) {
     return TestEvents.index(r.event());
   }
 
@@ -38,14 +38,14 @@ final class Fixtures {
     return TestEvents.event(i);
   }
 
-  /** Record {@code i} formatted as the human line (so text and stored event JSON differ). */
-  static Record record(long i) {
+  /** SinkRecord {@code i} formatted as the human line (so text and stored event JSON differ). */
+  static SinkRecord record(long i) {
     Event e = event(i);
-    return new Record(e, HUMAN.format(e));
+    return new SinkRecord(e, HUMAN.format(e));
   }
 
-  static List<Record> records(long from, int count) {
-    List<Record> out = new ArrayList<>(count);
+  static List<SinkRecord> records(long from, int count) {
+    List<SinkRecord> out = new ArrayList<>(count);
     for (long i = from; i < from + count; i++) {
       out.add(record(i));
     }
@@ -60,11 +60,11 @@ final class Fixtures {
   /**
    * A delivery around {@code sink} whose back-off waits are a few milliseconds (and interruptible).
    */
-  static Delivery delivery(Sink sink, Path deadLetterFile) {
+  static RetryingSink delivery(Sink sink, Path deadLetterFile) {
     RetryConfig fast =
         new RetryConfig(
             Duration.ofMillis(5), Duration.ofMillis(20), 2.0, 0.0, Duration.ofMillis(20));
-    return new Delivery(
+    return new RetryingSink(
         sink,
         fast,
         new DeadLetters(new NdjsonFile(deadLetterFile), JSON, Clock.systemUTC()),
@@ -93,7 +93,7 @@ final class Fixtures {
    * each send slow.
    */
   static final class CollectingSink implements Sink {
-    final List<Record> delivered = Collections.synchronizedList(new ArrayList<>());
+    final List<SinkRecord> delivered = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger sends = new AtomicInteger();
     volatile boolean down;
     volatile long delayMillis;
@@ -125,7 +125,7 @@ final class Fixtures {
     }
 
     @Override
-    public Outcome send(List<Record> batch) throws InterruptedException {
+    public Outcome send(List<SinkRecord> batch) throws InterruptedException {
       sends.incrementAndGet();
       gate.await();
       if (throwing != null) {

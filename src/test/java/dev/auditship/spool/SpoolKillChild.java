@@ -2,8 +2,8 @@ package dev.auditship.spool;
 
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
 import dev.auditship.sink.Sink;
+import dev.auditship.sink.SinkRecord;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,9 +34,9 @@ public final class SpoolKillChild {
           }
 
           @Override
-          public Outcome send(List<Record> batch) {
+          public Outcome send(List<SinkRecord> batch) {
             StringBuilder sb = new StringBuilder();
-            for (Record r : batch) {
+            for (SinkRecord r : batch) {
               sb.append(Fixtures.index(r)).append(";\n");
             }
             try {

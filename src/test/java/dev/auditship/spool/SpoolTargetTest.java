@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.event.Event;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.LogCapture;
 import dev.auditship.testutil.MutableClock;
 import java.nio.file.Files;
@@ -63,7 +63,7 @@ class SpoolTargetTest {
 
   /** Bytes one test record takes in the spool. */
   private static long frameSize() {
-    Record r = record(0);
+    SinkRecord r = record(0);
     return Frame.size(
         dev.auditship.source.Utf8.encode(r.text()).length,
         dev.auditship.source.Utf8.encode(Fixtures.JSON.format(r.event())).length);
@@ -74,14 +74,15 @@ class SpoolTargetTest {
     Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
     Event e = Fixtures.event(1);
     // Text with bytes that are not UTF-8 (kept as U+DC80..U+DCFF) and a multi-line block.
-    Record odd = new Record(e, "line one \udcff\udc80 end\n    Diff= {\n      \"a\": 1\n    }");
-    List<Record> in = List.of(record(0), odd, record(2));
+    SinkRecord odd =
+        new SinkRecord(e, "line one \udcff\udc80 end\n    Diff= {\n      \"a\": 1\n    }");
+    List<SinkRecord> in = List.of(record(0), odd, record(2));
     try (SpoolTarget t = target(sink)) {
       t.accept(in);
       await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 3);
     }
     for (int i = 0; i < 3; i++) {
-      Record out = sink.delivered.get(i);
+      SinkRecord out = sink.delivered.get(i);
       assertThat(out.text()).isEqualTo(in.get(i).text());
       assertThat(out.event()).isEqualTo(in.get(i).event());
       assertThat(Fixtures.JSON.format(out.event()))

@@ -3,8 +3,8 @@ package dev.auditship.sink.file;
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.Units;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
 import dev.auditship.sink.Sink;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -140,7 +140,7 @@ public final class FileSink implements Sink {
   }
 
   @Override
-  public Outcome send(List<Record> batch) {
+  public Outcome send(List<SinkRecord> batch) {
     if (batch.isEmpty()) {
       return Outcome.delivered();
     }
@@ -154,7 +154,7 @@ public final class FileSink implements Sink {
         tidy();
       }
       long max = config.maxBytes();
-      for (Record r : batch) {
+      for (SinkRecord r : batch) {
         byte[] b = Utf8.encode(r.text());
         long before = size + pending.size();
         if (max > 0 && before > 0 && before + b.length + 1 > max) {

@@ -1,7 +1,7 @@
 package dev.auditship.sink.hec;
 
 import dev.auditship.config.Units;
-import dev.auditship.sink.Delivery;
+import dev.auditship.sink.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,8 +70,7 @@ final class HecAcks {
   }
 
   /** Polls until every id is acknowledged or expired; blocks at most until the last deadline. */
-  Result await(
-      Poller poller, Delivery.Sleeper sleeper, Clock clock, Duration pollInterval, Duration timeout)
+  Result await(Poller poller, Sleeper sleeper, Clock clock, Duration pollInterval, Duration timeout)
       throws InterruptedException {
     List<Integer> acked = new ArrayList<>();
     List<Integer> unacked = new ArrayList<>();

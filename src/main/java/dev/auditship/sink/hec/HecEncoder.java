@@ -3,7 +3,7 @@ package dev.auditship.sink.hec;
 import dev.auditship.event.Event;
 import dev.auditship.format.GoText;
 import dev.auditship.format.GoTime;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Utf8;
 import java.util.Map;
 
@@ -80,7 +80,7 @@ final class HecEncoder {
   }
 
   /** The envelope of {@code r} as UTF-8. */
-  byte[] encode(Record r) {
+  byte[] encode(SinkRecord r) {
     StringBuilder sb = new StringBuilder(r.text().length() + 256);
     sb.append('{');
     String time = time(r.event());

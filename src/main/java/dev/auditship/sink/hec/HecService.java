@@ -3,6 +3,8 @@ package dev.auditship.sink.hec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Units;
+import dev.auditship.tls.ClientCertificateRequiredException;
+import dev.auditship.tls.NoClientCertificate;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -36,14 +38,13 @@ import org.apache.hc.core5.http.ParseException;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.ssl.TLS;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP side of the sink: one pooled, keep-alive httpclient5 classic client per sink, built with
- * {@code disableAutomaticRetries()} (retries belong to {@code Delivery}) and without redirect
+ * {@code disableAutomaticRetries()} (retries belong to {@code RetryingSink}) and without redirect
  * handling (a redirect means the endpoint is wrong, reference §1.7: never post audit data to a
  * login page). TLS 1.2+ from PEM files ({@link PemTls}), an optional http proxy (CONNECT for
  * https), a connect timeout and a hard deadline per request: the response timeout bounds each read
@@ -69,19 +70,7 @@ final class HecService implements AutoCloseable {
   private final ScheduledExecutorService deadlines;
   private final ObjectMapper json = new ObjectMapper();
   private final Clock clock;
-  private final PemTls.NoClientCertificate noClientCertificate = new PemTls.NoClientCertificate();
-
-  /**
-   * Thrown when a handshake asked for a client certificate, none is configured, and the request
-   * failed: with TLS 1.3 the server's refusal arrives as a broken connection, which would otherwise
-   * look transient.
-   */
-  static final class ClientCertificateRequiredException
-      extends javax.net.ssl.SSLHandshakeException {
-    ClientCertificateRequiredException() {
-      super("Splunk asked for a client certificate (mutual TLS) and none is configured");
-    }
-  }
+  private final NoClientCertificate noClientCertificate = new NoClientCertificate();
 
   /** Thrown for a request aborted at its deadline, so the caller can say "timed out after …". */
   static final class DeadlineException extends InterruptedIOException {
@@ -123,12 +112,14 @@ final class HecService implements AutoCloseable {
             .setDefaultTlsConfig(
                 TlsConfig.custom()
                     .setHandshakeTimeout(connect)
-                    .setSupportedProtocols(TLS.V_1_3, TLS.V_1_2)
+                    .setSupportedProtocols(cfg.tls().protocols().toArray(String[]::new))
                     .build());
     if ("https".equalsIgnoreCase(cfg.endpoint().getScheme())) {
       SSLContext ctx = PemTls.context(cfg.tls(), noClientCertificate);
       ClientTlsStrategyBuilder tls =
-          ClientTlsStrategyBuilder.create().setSslContext(ctx).setTlsVersions(TLS.V_1_3, TLS.V_1_2);
+          ClientTlsStrategyBuilder.create()
+              .setSslContext(ctx)
+              .setTlsVersions(cfg.tls().protocols().toArray(String[]::new));
       if (cfg.tls().insecureSkipVerify()) {
         tls.setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
             .setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
@@ -236,7 +227,8 @@ final class HecService implements AutoCloseable {
       if (noClientCertificate.asked() > certificateRequests
           && !expired.get()
           && !(e instanceof java.io.InterruptedIOException)) {
-        throw new ClientCertificateRequiredException();
+        throw new ClientCertificateRequiredException(
+            "Splunk asked for a client certificate (mutual TLS) and none is configured");
       }
       if (expired.get()) {
         throw new DeadlineException(

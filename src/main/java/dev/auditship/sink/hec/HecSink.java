@@ -1,10 +1,13 @@
 package dev.auditship.sink.hec;
 
 import dev.auditship.config.HecSinkConfig;
-import dev.auditship.sink.Delivery;
+import dev.auditship.metrics.Metrics;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.Sink;
+import dev.auditship.sink.SinkRecord;
+import dev.auditship.sink.Sleeper;
+import dev.auditship.tls.TlsFailures;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -26,8 +29,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
 import org.slf4j.Logger;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *       (401, 403, 404, 3xx, index not allowed, unreadable token file) stops the pass: the
  *       request's events and every event not yet sent are returned for retry ({@link Outcome#retry}
  *       with {@code Retry-After}, or {@link Outcome#configFault}, which pauses the sink in {@link
- *       Delivery}). Nothing is dropped;
+ *       RetryingSink}). Nothing is dropped;
  *   <li>with {@code ack.enabled}, accepted requests count as delivered only when Splunk confirms
  *       indexing ({@link HecAcks}); the pass waits for that, at most {@code ack.timeout_secs}, and
  *       returns unconfirmed events for retry.
@@ -71,7 +72,7 @@ public final class HecSink implements Sink {
   private final HecEncoder encoder;
   private final HecService service;
   private final Clock clock;
-  private final Delivery.Sleeper sleeper;
+  private final Sleeper sleeper;
   private final HecStats stats = new HecStats();
   private final String channel = UUID.randomUUID().toString();
   private final Set<Integer> warnedCodes = new HashSet<>();
@@ -88,7 +89,7 @@ public final class HecSink implements Sink {
 
   /** The sink as the pipeline builds it. */
   public HecSink(String name, String format, HecSinkConfig cfg, Clock clock) throws IOException {
-    this(name, format, cfg, clock, Delivery.Sleeper.REAL);
+    this(name, format, cfg, clock, Sleeper.REAL);
   }
 
   /**
@@ -97,7 +98,7 @@ public final class HecSink implements Sink {
    * @param sleeper how to wait between acknowledgement polls (tests substitute one that moves a
    *     clock)
    */
-  HecSink(String name, String format, HecSinkConfig cfg, Clock clock, Delivery.Sleeper sleeper)
+  HecSink(String name, String format, HecSinkConfig cfg, Clock clock, Sleeper sleeper)
       throws IOException {
     this.name = name;
     this.cfg = cfg;
@@ -145,6 +146,11 @@ public final class HecSink implements Sink {
     return channel;
   }
 
+  @Override
+  public void registerMetrics(Metrics metrics) {
+    stats.register(metrics, name);
+  }
+
   HecStats hecStats() {
     return stats;
   }
@@ -163,7 +169,7 @@ public final class HecSink implements Sink {
   private static final int AWAITING_ACK = 4;
 
   @Override
-  public Outcome send(List<Record> batch) throws InterruptedException {
+  public Outcome send(List<SinkRecord> batch) throws InterruptedException {
     if (cfg.healthCheck() && !startupChecked) {
       startupChecked = true;
       startupCheck();
@@ -408,14 +414,14 @@ public final class HecSink implements Sink {
   }
 
   private static Outcome outcome(
-      List<Record> batch,
+      List<SinkRecord> batch,
       int[] state,
       String[] rejection,
       String reason,
       Duration retryAfter,
       boolean fault) {
     List<Outcome.Rejection> rejected = new ArrayList<>();
-    List<Record> retry = new ArrayList<>();
+    List<SinkRecord> retry = new ArrayList<>();
     for (int i = 0; i < state.length; i++) {
       if (state[i] == REJECTED) {
         rejected.add(new Outcome.Rejection(batch.get(i), rejection[i]));
@@ -434,7 +440,7 @@ public final class HecSink implements Sink {
    * transient.
    */
   static HecClassifier.Verdict transportVerdict(IOException e, String url) {
-    if (isCertificateFailure(e)) {
+    if (TlsFailures.needsOperator(e)) {
       return new HecClassifier.Fault(
           "TLS handshake with "
               + url
@@ -474,27 +480,6 @@ public final class HecSink implements Sink {
         + e.getClass().getSimpleName()
         + " "
         + message(e);
-  }
-
-  /**
-   * True when TLS failed for a reason an operator must fix: the server's certificate cannot be
-   * verified (unknown CA, host name not in it), or the handshake was refused (no client certificate
-   * for mTLS, no common protocol). A connection dropped in the middle of a handshake is transient.
-   */
-  static boolean isCertificateFailure(Throwable e) {
-    if (e instanceof SSLPeerUnverifiedException
-        || e instanceof HecService.ClientCertificateRequiredException) {
-      return true;
-    }
-    if (!(e instanceof SSLHandshakeException)) {
-      return false;
-    }
-    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-      if (c instanceof java.io.EOFException || c instanceof java.net.SocketException) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String message(Throwable e) {
@@ -606,7 +591,7 @@ public final class HecSink implements Sink {
     try {
       r = service.get(HecService.HEALTH_PATH, tok);
     } catch (IOException e) {
-      if (isCertificateFailure(e)) {
+      if (TlsFailures.needsOperator(e)) {
         return new Health(((HecClassifier.Fault) transportVerdict(e, url)).reason(), false);
       }
       return new Health("unreachable: " + describeTransport(e, url), !(e instanceof SSLException));

@@ -13,7 +13,7 @@
  *       happens to the events (reference sinks-and-peers.md §1.7);
  *   <li>{@link dev.auditship.sink.hec.HecAcks}: indexer acknowledgement polling (§1.6);
  *   <li>{@link dev.auditship.sink.hec.HecSink}: one delivery pass per batch; retries are {@link
- *       dev.auditship.sink.Delivery}'s.
+ *       dev.auditship.sink.RetryingSink}'s.
  * </ul>
  *
  * <p>Concurrency: a {@code HecSink} is used by one delivery thread at a time; {@code close()} may

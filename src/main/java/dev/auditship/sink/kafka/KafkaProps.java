@@ -1,6 +1,7 @@
 package dev.auditship.sink.kafka;
 
 import dev.auditship.config.KafkaSinkConfig;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.io.Pem;
 import java.io.IOException;
 import java.security.PrivateKey;
@@ -111,9 +112,12 @@ final class KafkaProps {
     return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  private static void tls(KafkaSinkConfig.Tls t, Map<String, Object> p) throws IOException {
+  private static void tls(TlsSettings t, Map<String, Object> p) throws IOException {
     // Host name verification stays on (https is the client default since Kafka 2.0).
     p.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, "https");
+    List<String> protocols = t.protocols();
+    p.put(SslConfigs.SSL_ENABLED_PROTOCOLS_CONFIG, String.join(",", protocols));
+    p.put(SslConfigs.SSL_PROTOCOL_CONFIG, protocols.get(0));
     if (t.caFile() != null) {
       p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
       p.put(

@@ -2,8 +2,8 @@ package dev.auditship.sink.kafka;
 
 import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
 import dev.auditship.sink.Sink;
+import dev.auditship.sink.SinkRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -142,7 +142,7 @@ public final class KafkaSink implements Sink {
   private static final int RETRY = 3;
 
   @Override
-  public Outcome send(List<Record> batch) throws InterruptedException {
+  public Outcome send(List<SinkRecord> batch) throws InterruptedException {
     if (batch.isEmpty()) {
       return Outcome.delivered();
     }
@@ -163,7 +163,7 @@ public final class KafkaSink implements Sink {
     boolean stopFault = false;
     for (int i = 0; i < n; i++) {
       futures.add(null);
-      Record r = batch.get(i);
+      SinkRecord r = batch.get(i);
       ProducerRecord<byte[], byte[]> pr = record(r);
       int size = estimatedSize(pr);
       if (size > cfg.maxRequestBytes()) {
@@ -226,7 +226,7 @@ public final class KafkaSink implements Sink {
       if (errors[i] == null) {
         continue;
       }
-      Record r = batch.get(i);
+      SinkRecord r = batch.get(i);
       String topic = topic(r);
       KafkaErrors.Verdict v;
       if (errors[i] instanceof java.util.concurrent.TimeoutException) {
@@ -275,7 +275,7 @@ public final class KafkaSink implements Sink {
    * A record to retry goes again with every later record of its partition (or of its topic, when
    * the producer never assigned it a partition), so each partition keeps the batch's order.
    */
-  private void keepPartitionOrder(List<Record> batch, int[] state, int[] partitions) {
+  private void keepPartitionOrder(List<SinkRecord> batch, int[] state, int[] partitions) {
     Set<String> failedPartitions = new HashSet<>();
     Set<String> failedTopics = new HashSet<>();
     for (int i = 0; i < state.length; i++) {
@@ -296,9 +296,9 @@ public final class KafkaSink implements Sink {
   }
 
   private static Outcome outcome(
-      List<Record> batch, int[] state, String[] rejection, String reason, boolean fault) {
+      List<SinkRecord> batch, int[] state, String[] rejection, String reason, boolean fault) {
     List<Outcome.Rejection> rejected = new ArrayList<>();
-    List<Record> retry = new ArrayList<>();
+    List<SinkRecord> retry = new ArrayList<>();
     for (int i = 0; i < state.length; i++) {
       if (state[i] == REJECTED) {
         rejected.add(new Outcome.Rejection(batch.get(i), rejection[i]));
@@ -313,7 +313,7 @@ public final class KafkaSink implements Sink {
         rejected, retry, reason == null ? "not acknowledged by Kafka" : reason, null, fault);
   }
 
-  ProducerRecord<byte[], byte[]> record(Record r) {
+  ProducerRecord<byte[], byte[]> record(SinkRecord r) {
     String id = r.event().id();
     List<Header> headers =
         List.of(
@@ -324,7 +324,7 @@ public final class KafkaSink implements Sink {
         topic(r), null, null, id == null ? null : bytes(id), bytes(r.text()), headers);
   }
 
-  private String topic(Record r) {
+  private String topic(SinkRecord r) {
     return cfg.topic(r.event().kind().label());
   }
 

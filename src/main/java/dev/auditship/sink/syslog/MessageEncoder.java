@@ -4,7 +4,7 @@ import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Event;
 import dev.auditship.format.GoTime;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +81,7 @@ final class MessageEncoder {
     this.maxBytes = maxBytes;
   }
 
-  Encoded encode(Record r) {
+  Encoded encode(SinkRecord r) {
     Event e = r.event();
     byte[] body = escape(Utf8.encode(r.text()));
     byte[] prefix = prefix(e, protocol == Protocol.RFC5424 && sdId != null);

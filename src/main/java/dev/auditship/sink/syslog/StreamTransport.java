@@ -1,5 +1,6 @@
 package dev.auditship.sink.syslog;
 
+import dev.auditship.config.TlsSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,7 +40,7 @@ import jdk.net.ExtendedSocketOptions;
  */
 final class StreamTransport implements Transport {
   static final Duration TLS13_VERDICT = Duration.ofSeconds(1);
-  private static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+  private static final List<String> TLS_PROTOCOLS = TlsSettings.DEFAULT.protocols();
 
   private final String sinkName;
   private final String host;

@@ -4,21 +4,21 @@ import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
 import dev.auditship.sink.Sink;
+import dev.auditship.sink.SinkRecord;
+import dev.auditship.tls.TlsContexts;
+import dev.auditship.tls.TlsFailures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Before a batch the sink checks that the receiver has not closed the connection (a restarted
  *       receiver), and reconnects if it has.
  *   <li>An I/O error returns the records not yet written as {@link Outcome#retry}; {@code
- *       sink.Delivery} backs off and calls again, and the next call reconnects and replays.
+ *       sink.RetryingSink} backs off and calls again, and the next call reconnects and replays.
  *   <li>After the batch it checks again; if the receiver closed the connection meanwhile, the sink
  *       reconnects at once and replays the window (which holds the batch), so that nothing waits
  *       for the next batch; if it cannot reconnect, the batch is returned for a retry instead (and
@@ -215,12 +215,12 @@ public final class SyslogSink implements Sink {
   }
 
   @Override
-  public Outcome send(List<Record> batch) {
+  public Outcome send(List<SinkRecord> batch) {
     if (batch.isEmpty()) {
       return Outcome.delivered();
     }
     List<MessageEncoder.Encoded> msgs = new ArrayList<>(batch.size());
-    for (Record r : batch) {
+    for (SinkRecord r : batch) {
       msgs.add(encoder.encode(r));
     }
     if (config.transport() != SyslogSinkConfig.Transport.UDP && transport.peerClosed()) {
@@ -241,7 +241,7 @@ public final class SyslogSink implements Sink {
    * Connects unless connected; on a new connection first writes the replay window again. Null when
    * connected, else the outcome for {@code batch} (nothing of it was written).
    */
-  private Outcome connect(List<Record> batch) {
+  private Outcome connect(List<SinkRecord> batch) {
     boolean fresh;
     try {
       fresh = transport.open();
@@ -306,7 +306,7 @@ public final class SyslogSink implements Sink {
     }
   }
 
-  private Outcome sendDatagrams(List<Record> batch, List<MessageEncoder.Encoded> msgs) {
+  private Outcome sendDatagrams(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs) {
     for (int i = 0; i < msgs.size(); i++) {
       byte[] m = msgs.get(i).message();
       try {
@@ -324,7 +324,7 @@ public final class SyslogSink implements Sink {
     return Outcome.delivered();
   }
 
-  private Outcome sendStream(List<Record> batch, List<MessageEncoder.Encoded> msgs) {
+  private Outcome sendStream(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs) {
     List<byte[]> frames = new ArrayList<>(msgs.size());
     ByteArrayOutputStream buf = new ByteArrayOutputStream(Math.min(CHUNK_BYTES * 2, 1 << 20));
     int chunkStart = 0;
@@ -381,7 +381,8 @@ public final class SyslogSink implements Sink {
   }
 
   /** Counts (and the first time logs) the truncated messages among the delivered ones. */
-  private void delivered(List<Record> batch, List<MessageEncoder.Encoded> msgs, int from, int to) {
+  private void delivered(
+      List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs, int from, int to) {
     for (int i = from; i < to; i++) {
       MessageEncoder.Encoded m = msgs.get(i);
       if (m.truncated()) {
@@ -402,7 +403,7 @@ public final class SyslogSink implements Sink {
     }
   }
 
-  private static Outcome failed(List<Record> records, String reason, IOException e) {
+  private static Outcome failed(List<SinkRecord> records, String reason, IOException e) {
     // An operator must fix certificates or trust: pause and probe instead of hammering the
     // receiver.
     return tlsConfigFault(e)
@@ -410,25 +411,9 @@ public final class SyslogSink implements Sink {
         : Outcome.retry(records, reason, null);
   }
 
-  /**
-   * A TLS failure that only an operator can fix: the receiver's certificate is not trusted or names
-   * another host (a {@link CertificateException} underneath), or the receiver refused us with a
-   * fatal alert (bad or missing client certificate, no common protocol). A connection that merely
-   * broke during the handshake is transient.
-   */
+  /** A TLS failure that only an operator can fix ({@link TlsFailures#needsOperator}). */
   static boolean tlsConfigFault(Throwable e) {
-    if (!(e instanceof SSLException)) {
-      return false;
-    }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String m = String.valueOf(t.getMessage());
-      if (t instanceof CertificateException
-          || m.contains("Received fatal alert")
-          || m.contains("refused the client certificate")) {
-        return true;
-      }
-    }
-    return false;
+    return TlsFailures.needsOperator(e);
   }
 
   static String describe(Throwable e) {

@@ -12,15 +12,15 @@
  *       trailer).
  *   <li>{@link dev.auditship.sink.syslog.Transport}: {@link dev.auditship.sink.syslog.UdpTransport}
  *       (one datagram per message, RFC 5426) and {@link dev.auditship.sink.syslog.StreamTransport}
- *       (TCP, or TLS per RFC 5425 with {@link dev.auditship.sink.syslog.TlsContexts}); both connect
- *       lazily and are dropped on any error, so the next send reconnects.
+ *       (TCP, or TLS per RFC 5425 with {@link dev.auditship.tls.TlsContexts}); both connect lazily
+ *       and are dropped on any error, so the next send reconnects.
  *   <li>{@link dev.auditship.sink.syslog.ReplayWindow} keeps the frames last written on a stream
  *       connection (up to {@code replay_window_bytes}), since TCP and TLS syslog have no
  *       acknowledgement; the sink writes them again on the next connection when one breaks.
  *   <li>{@link dev.auditship.sink.syslog.SyslogSink} ties them together and reports per record what
  *       was written. It never waits between attempts or retries a batch itself: back-off is {@code
- *       sink.Delivery}'s. (It does reconnect at once to replay the window when it sees a connection
- *       close right after a batch, and at shutdown.)
+ *       sink.RetryingSink}'s. (It does reconnect at once to replay the window when it sees a
+ *       connection close right after a batch, and at shutdown.)
  * </ul>
  *
  * <p>Threads: the sink is used by one thread at a time (the pipeline's or the spool drainer's). A

@@ -9,6 +9,7 @@ import dev.auditship.config.FileSinkConfig.Compression;
 import dev.auditship.config.Problem;
 import dev.auditship.config.Problems;
 import dev.auditship.config.SinkConfig;
+import dev.auditship.registry.Registry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class FileSinkConfigTest {
   private static final String HEAD = "source:\n  type: stdin\nsinks:\n  out:\n    type: file\n";
 
   private static ConfigLoader.Result load(String yaml) {
-    return new ConfigLoader(Map.of("LOG_DIR", "/var/log/auditship")::get)
+    return new ConfigLoader(Map.of("LOG_DIR", "/var/log/auditship")::get, Registry.standard())
         .load(yaml, new Problems("test.yaml"));
   }
 
@@ -236,11 +237,11 @@ class FileSinkConfigTest {
         Arguments.of(
             "    retry:\n      initial_backoff_ms: 100\n",
             "test.yaml:7:7: sinks.out.retry: retry "
-                + "options are only for network sinks (syslog, splunk_hec, kafka). Fix: remove retry:"),
+                + "options are only for network sinks (kafka, syslog, splunk_hec). Fix: remove retry:"),
         Arguments.of(
             "    spool:\n      max_bytes: 1GiB\n",
             "test.yaml:7:7: sinks.out.spool: a spool is only "
-                + "for network sinks (syslog, splunk_hec, kafka). Fix: remove spool:"));
+                + "for network sinks (kafka, syslog, splunk_hec). Fix: remove spool:"));
   }
 
   @Test
@@ -262,7 +263,7 @@ class FileSinkConfigTest {
     String text = Files.readString(Path.of("config/auditship.yaml"));
     assertThat(text).contains("    type: stdout ");
     ConfigLoader.Result r =
-        new ConfigLoader(k -> null)
+        new ConfigLoader(k -> null, Registry.standard())
             .load(
                 text.replace("    type: stdout ", "    type: file "),
                 new Problems("config/auditship.yaml"));

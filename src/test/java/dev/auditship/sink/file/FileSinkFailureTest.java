@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSinkConfig.Compression;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ class FileSinkFailureTest {
   void aParentThatIsARegularFileIsRetriedWithTheReasonAndWorksOnceFixed() throws IOException {
     Files.writeString(dir.resolve("blocker"), "not a directory\n");
     Path p = dir.resolve("blocker/sub/coder-events.log");
-    List<Record> batch = records("A", "B");
+    List<SinkRecord> batch = records("A", "B");
     try (FileSink sink = new FileSink("f", cfg(p), clock)) {
       String reason =
           "cannot create the directory "
@@ -58,7 +58,7 @@ class FileSinkFailureTest {
   void aPathThatIsADirectoryIsRetriedWithTheReason() throws IOException {
     Path p = dir.resolve("events");
     Files.createDirectory(p);
-    List<Record> batch = records("A");
+    List<SinkRecord> batch = records("A");
     try (FileSink sink = new FileSink("f", cfg(p), clock)) {
       String reason =
           p
@@ -78,7 +78,7 @@ class FileSinkFailureTest {
     // root may write anywhere: this case only exists for other users.
     assumeFalse(Files.isWritable(ro), "running as root: a read-only directory is writable");
     Path p = ro.resolve("coder-events.log");
-    List<Record> batch = records("A");
+    List<SinkRecord> batch = records("A");
     try (FileSink sink = new FileSink("f", cfg(p), clock)) {
       assertThat(sink.checkConnectivity())
           .isEqualTo("cannot create files in " + ro + ": permission denied");
@@ -95,7 +95,7 @@ class FileSinkFailureTest {
     // /dev/full fails every write with ENOSPC: a real "disk full", also as root.
     Path full = Path.of("/dev/full");
     assumeTrue(Files.isWritable(full), "no /dev/full on this system");
-    List<Record> batch = records("A");
+    List<SinkRecord> batch = records("A");
     try (FileSink sink = new FileSink("f", cfg(full), clock)) {
       assertThat(sink.send(batch))
           .isEqualTo(
@@ -110,14 +110,15 @@ class FileSinkFailureTest {
     FaultyDisk disk = new FaultyDisk(x -> true);
     try (FileSink sink = new FileSink("f", cfg(p), clock, disk)) {
       sink.send(records("before"));
-      List<Record> batch = records("one", "two", "three");
+      List<SinkRecord> batch = records("one", "two", "three");
       disk.freeBytes = 6; // "one\ntw" fits, then the disk is full
       Outcome o = sink.send(batch);
       assertThat(o)
           .isEqualTo(Outcome.retry(batch, "cannot write " + p + ": No space left on device", null));
       assertThat(text(p)).isEqualTo("before\none\ntw");
 
-      disk.freeBytes = -1; // space freed: the retry (Delivery sends the same batch again) succeeds
+      disk.freeBytes =
+          -1; // space freed: the retry (RetryingSink sends the same batch again) succeeds
       assertThat(sink.send(o.retry())).isEqualTo(Outcome.delivered());
     }
     // At-least-once: "one" is there twice, the cut-off "tw" stays a line of its own; nothing is
@@ -130,7 +131,7 @@ class FileSinkFailureTest {
     Path p = dir.resolve("coder-events.log");
     FaultyDisk disk = new FaultyDisk(x -> true);
     try (FileSink sink = new FileSink("f", cfg(p), clock, disk)) {
-      List<Record> batch = records("one", "two");
+      List<SinkRecord> batch = records("one", "two");
       disk.failSync = true;
       assertThat(sink.send(batch))
           .isEqualTo(

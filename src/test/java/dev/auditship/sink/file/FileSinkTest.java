@@ -14,7 +14,7 @@ import dev.auditship.format.Format;
 import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,11 +54,11 @@ class FileSinkTest {
   @Test
   void jsonRecordsAreTheSlogLinesByteForByte() throws IOException {
     Format json = new JsonFormat(EnvelopeDefaults.CODER);
-    List<Record> batch = new ArrayList<>();
+    List<SinkRecord> batch = new ArrayList<>();
     StringBuilder expected = new StringBuilder();
     for (Golden.Line g : Golden.lines()) {
       Event e = Golden.decodeOne(g.json());
-      batch.add(new Record(e, json.format(e)));
+      batch.add(new SinkRecord(e, json.format(e)));
       expected.append(g.json());
     }
     try (FileSink sink = new FileSink("f", cfg(0, Duration.ZERO), clock)) {
@@ -73,11 +73,11 @@ class FileSinkTest {
   @Test
   void humanRecordsIncludingMultiLineBlocksAreWrittenAsSlogPrintsThem() throws IOException {
     Format human = new HumanFormat(false);
-    List<Record> batch = new ArrayList<>();
+    List<SinkRecord> batch = new ArrayList<>();
     StringBuilder expected = new StringBuilder();
     for (Golden.Line g : Golden.lines()) {
       Event e = Golden.decodeOne(g.human());
-      batch.add(new Record(e, human.format(e)));
+      batch.add(new SinkRecord(e, human.format(e)));
       expected.append(g.human());
     }
     assertThat(expected.toString())

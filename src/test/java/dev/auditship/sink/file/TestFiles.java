@@ -1,7 +1,7 @@
 package dev.auditship.sink.file;
 
 import dev.auditship.event.Event;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,10 +21,10 @@ final class TestFiles {
   private TestFiles() {}
 
   /** Records with these texts (the event is the same for all: the sink only writes the text). */
-  static List<Record> records(String... texts) {
-    List<Record> out = new ArrayList<>();
+  static List<SinkRecord> records(String... texts) {
+    List<SinkRecord> out = new ArrayList<>();
     for (String t : texts) {
-      out.add(new Record(EVENT, t));
+      out.add(new SinkRecord(EVENT, t));
     }
     return out;
   }
@@ -33,8 +33,8 @@ final class TestFiles {
    * A record whose line (with its newline) is exactly {@code lineBytes} long, starting with {@code
    * tag}.
    */
-  static Record sized(String tag, int lineBytes) {
-    return new Record(EVENT, tag + "-".repeat(lineBytes - 1 - tag.length()));
+  static SinkRecord sized(String tag, int lineBytes) {
+    return new SinkRecord(EVENT, tag + "-".repeat(lineBytes - 1 - tag.length()));
   }
 
   /** File names in {@code dir}, sorted as strings. */

@@ -18,7 +18,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,7 +115,7 @@ class HecAckTest {
                     .withStatus(200)
                     .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":7}")));
     ackAnswers("{\"acks\":{\"7\":true}}");
-    List<Record> recs = jsonRecords(3);
+    List<SinkRecord> recs = jsonRecords(3);
     try (HecSink sink = sink(500)) {
       Outcome o = sink.send(recs);
       assertThat(o.retry()).isEmpty();
@@ -146,7 +146,7 @@ class HecAckTest {
                     .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":1}")));
     // id 0 is confirmed at the first poll (and then forgotten by Splunk), id 1 never
     ackAnswers("{\"acks\":{\"0\":true,\"1\":false}}", "{\"acks\":{\"1\":false}}");
-    List<Record> recs = jsonRecords(4);
+    List<SinkRecord> recs = jsonRecords(4);
     try (HecSink sink = sink(2)) {
       Outcome o = sink.send(recs);
       assertThat(ids(o.retry())).containsExactly(id(2), id(3));

@@ -7,6 +7,8 @@ import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Problem;
 import dev.auditship.config.Problems;
 import dev.auditship.config.SinkConfig;
+import dev.auditship.config.TlsSettings;
+import dev.auditship.registry.Registry;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,7 @@ class HecConfigTest {
 
   private static ConfigLoader.Result load(String sinkYaml) {
     String text = "source: {type: stdin}\nsinks:\n  splunk:\n" + sinkYaml.indent(4);
-    return new ConfigLoader(Map.of("SPLUNK_HEC_TOKEN", HecFixtures.TOKEN)::get)
+    return new ConfigLoader(Map.of("SPLUNK_HEC_TOKEN", HecFixtures.TOKEN)::get, Registry.standard())
         .load(text, new Problems("c.yaml"));
   }
 
@@ -59,7 +61,7 @@ class HecConfigTest {
     assertThat(h.maxEvents()).isEqualTo(500);
     assertThat(h.maxBytes()).isEqualTo(1_000_000);
     assertThat(h.gzip()).isFalse();
-    assertThat(h.tls()).isEqualTo(HecSinkConfig.Tls.DEFAULT);
+    assertThat(h.tls()).isEqualTo(TlsSettings.DEFAULT);
     assertThat(h.proxy()).isNull();
     assertThat(h.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(h.requestTimeout()).isEqualTo(Duration.ofSeconds(60));
@@ -107,10 +109,11 @@ class HecConfigTest {
     assertThat(h.gzip()).isTrue();
     assertThat(h.tls())
         .isEqualTo(
-            new HecSinkConfig.Tls(
+            new TlsSettings(
                 Path.of("/etc/ssl/splunk-ca.pem"),
                 Path.of("/etc/ssl/c.pem"),
                 Path.of("/etc/ssl/c.key"),
+                null,
                 false));
     assertThat(h.proxy()).isEqualTo(URI.create("http://proxy.example.com:3128"));
     assertThat(h.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -227,7 +230,7 @@ class HecConfigTest {
   @Test
   void samplesAreValid() {
     for (String name : List.of("samples/splunk-hec.yaml", "samples/splunk-hec-human.yaml")) {
-      ConfigLoader.Result r = new ConfigLoader(k -> null).load(Path.of(name));
+      ConfigLoader.Result r = new ConfigLoader(k -> null, Registry.standard()).load(Path.of(name));
       assertThat(r.problems()).as(name).isEmpty();
       SinkConfig sc = r.config().sinks().get(0);
       assertThat(sc.type()).isEqualTo("splunk_hec");

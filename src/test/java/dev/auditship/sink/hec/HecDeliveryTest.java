@@ -19,10 +19,10 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.auditship.config.RetryConfig;
 import dev.auditship.config.Secret;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.DeadLetters;
-import dev.auditship.sink.Delivery;
-import dev.auditship.sink.Record;
-import dev.auditship.sink.SinkStats;
+import dev.auditship.sink.RetryingSink;
+import dev.auditship.sink.SinkRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,11 +92,11 @@ class HecDeliveryTest {
     c.maxEvents = 2;
     SinkStats stats = new SinkStats();
     Path dlq = dir.resolve("dead-letters.ndjson");
-    List<Record> batch = jsonRecords(5);
+    List<SinkRecord> batch = jsonRecords(5);
     try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture();
         HecSink sink = new HecSink("splunk", "json", c.build(), clock, sleeper);
         DeadLetters dl = new DeadLetters(new NdjsonFile(dlq), HecFixtures.JSON, clock)) {
-      new Delivery(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(batch);
+      new RetryingSink(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(batch);
 
       assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30));
       assertThat(logs.at(Level.ERROR))
@@ -158,7 +158,7 @@ class HecDeliveryTest {
     try (HecSink sink =
             new HecSink("splunk", "json", new HecFixtures.Cfg(base()).build(), clock, sleeper);
         DeadLetters dl = new DeadLetters(new NdjsonFile(dlq), HecFixtures.JSON, clock)) {
-      new Delivery(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(jsonRecords(3));
+      new RetryingSink(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(jsonRecords(3));
     }
     assertThat(sleeper.sleeps).isEmpty();
     assertThat(stats.delivered.get()).isEqualTo(2);
@@ -201,7 +201,7 @@ class HecDeliveryTest {
             new HecSink("splunk", "json", new HecFixtures.Cfg(base()).build(), clock, sleeper);
         DeadLetters dl =
             new DeadLetters(new NdjsonFile(dir.resolve("dl.ndjson")), HecFixtures.JSON, clock)) {
-      new Delivery(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(jsonRecords(4));
+      new RetryingSink(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(jsonRecords(4));
     }
     assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(20));
     assertThat(stats.delivered.get()).isEqualTo(4);

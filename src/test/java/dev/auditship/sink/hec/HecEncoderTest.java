@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.auditship.event.Value;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -66,7 +66,7 @@ class HecEncoderTest {
   @Test
   void humanFormatSendsTheLineAsAJsonString() throws Exception {
     HecEncoder enc = encoder(false, null, null, Map.of());
-    Record r = human(audit());
+    SinkRecord r = human(audit());
     String env = text(enc.encode(r));
     assertThat(env)
         .startsWith(
@@ -118,7 +118,7 @@ class HecEncoderTest {
   void invalidUtf8KeptByTheSourceIsSentAsReplacementCharacterSoTheBodyIsValidJson()
       throws Exception {
     // U+DCFF stands for the invalid byte 0xFF (source.Utf8 surrogate escape)
-    Record r = new Record(audit(), "{\"msg\":\"a\uDCFFb\",\"ok\":\"\uD83D\uDE00\"}");
+    SinkRecord r = new SinkRecord(audit(), "{\"msg\":\"a\uDCFFb\",\"ok\":\"\uD83D\uDE00\"}");
     byte[] env = encoder(true, null, null, Map.of()).encode(r);
     assertThat(text(env)).endsWith("\"event\":{\"msg\":\"a\\ufffdb\",\"ok\":\"\uD83D\uDE00\"}}");
     assertThat(
@@ -132,7 +132,7 @@ class HecEncoderTest {
 
   @Test
   void aJsonRecordThatIsNotAnObjectIsSentAsAString() {
-    Record r = new Record(audit(), "not json");
+    SinkRecord r = new SinkRecord(audit(), "not json");
     assertThat(text(encoder(true, null, null, Map.of()).encode(r)))
         .endsWith(",\"event\":\"not json\"}");
   }

@@ -8,14 +8,15 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Secret;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Value;
 import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
-import dev.auditship.sink.Delivery;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
+import dev.auditship.sink.Sleeper;
 import dev.auditship.testutil.Golden;
 import java.net.URI;
 import java.time.Clock;
@@ -64,23 +65,23 @@ final class HecFixtures {
     return new Event(e.kind(), e.envelope(), fields);
   }
 
-  static Record json(Event e) {
-    return new Record(e, JSON.format(e));
+  static SinkRecord json(Event e) {
+    return new SinkRecord(e, JSON.format(e));
   }
 
-  static Record human(Event e) {
-    return new Record(e, HUMAN.format(e));
+  static SinkRecord human(Event e) {
+    return new SinkRecord(e, HUMAN.format(e));
   }
 
-  static List<Record> jsonRecords(int n) {
-    List<Record> out = new ArrayList<>();
+  static List<SinkRecord> jsonRecords(int n) {
+    List<SinkRecord> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       out.add(json(audit(i)));
     }
     return out;
   }
 
-  static List<String> ids(List<Record> records) {
+  static List<String> ids(List<SinkRecord> records) {
     return records.stream().map(r -> r.event().id()).collect(Collectors.toList());
   }
 
@@ -97,7 +98,7 @@ final class HecFixtures {
     int maxEvents = 500;
     long maxBytes = 1_000_000;
     boolean gzip;
-    HecSinkConfig.Tls tls = HecSinkConfig.Tls.DEFAULT;
+    TlsSettings tls = TlsSettings.DEFAULT;
     URI proxy;
     Duration connectTimeout = Duration.ofSeconds(5);
     Duration requestTimeout = Duration.ofSeconds(10);
@@ -159,7 +160,7 @@ final class HecFixtures {
   }
 
   /** Records every wait and moves the clock by it instead of sleeping. */
-  static final class RecordingSleeper implements Delivery.Sleeper {
+  static final class RecordingSleeper implements Sleeper {
     final List<Duration> sleeps = new ArrayList<>();
     private final ManualClock clock;
     private final Runnable onSleep;

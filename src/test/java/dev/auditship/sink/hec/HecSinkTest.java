@@ -26,7 +26,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.auditship.event.Value;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -140,7 +140,7 @@ class HecSinkTest {
   @Test
   void humanFormatSendsTheLineAsAString() throws Exception {
     answer(200, OK);
-    Record r = human(audit());
+    SinkRecord r = human(audit());
     sink("human", c -> {}).send(List.of(r));
     String b = body(posts().get(0));
     assertThat(b)
@@ -154,7 +154,7 @@ class HecSinkTest {
   @Test
   void gzipCompressesTheSameBytes() throws Exception {
     answer(200, OK);
-    List<Record> recs = jsonRecords(3);
+    List<SinkRecord> recs = jsonRecords(3);
     sink().send(recs);
     byte[] plain = posts().get(0).getBody();
     wm.resetRequests();
@@ -187,7 +187,7 @@ class HecSinkTest {
   @Test
   void maxEventsCutsRequests() throws Exception {
     answer(200, OK);
-    List<Record> recs = jsonRecords(5);
+    List<SinkRecord> recs = jsonRecords(5);
     assertThat(sink("json", c -> c.maxEvents = 2).send(recs)).isEqualTo(Outcome.delivered());
     List<LoggedRequest> reqs = posts();
     assertThat(reqs).extracting(r -> body(r).split("\n").length).containsExactly(2, 2, 1);
@@ -201,7 +201,7 @@ class HecSinkTest {
   @Test
   void maxBytesCutsRequestsByUncompressedSize() throws Exception {
     answer(200, OK);
-    List<Record> recs = jsonRecords(3);
+    List<SinkRecord> recs = jsonRecords(3);
     int one =
         new HecEncoder(true, "coder-1", null, "coder:audit", "coder:connection", null, Map.of())
             .encode(recs.get(0))
@@ -222,9 +222,9 @@ class HecSinkTest {
   @Test
   void anEventLargerThanMaxBytesIsRejectedWithTheReasonAndNeverSent() throws Exception {
     answer(200, OK);
-    Record big =
+    SinkRecord big =
         json(HecFixtures.withField(audit(7), "UserAgent", new Value.Str("x".repeat(5000))));
-    List<Record> recs = List.of(json(audit(1)), big, json(audit(2)));
+    List<SinkRecord> recs = List.of(json(audit(1)), big, json(audit(2)));
     int size =
         new HecEncoder(true, "coder-1", null, "coder:audit", "coder:connection", null, Map.of())
             .encode(big)
@@ -260,7 +260,7 @@ class HecSinkTest {
                 aResponse()
                     .withStatus(status)
                     .withBody("{\"text\":\"Server is busy\",\"code\":9}")));
-    List<Record> recs = jsonRecords(6);
+    List<SinkRecord> recs = jsonRecords(6);
     Outcome o = sink("json", c -> c.maxEvents = 2).send(recs);
 
     assertThat(o.configFault()).isFalse();
@@ -358,7 +358,7 @@ class HecSinkTest {
         post(urlEqualTo(EVENT))
             .withRequestBody(containing(id(2)).and(matching("^[^\\n]*$")))
             .willReturn(aResponse().withStatus(200).withBody(OK)));
-    List<Record> recs = jsonRecords(3);
+    List<SinkRecord> recs = jsonRecords(3);
     Outcome o = sink().send(recs);
 
     assertThat(o.retry()).isEmpty();
@@ -385,7 +385,7 @@ class HecSinkTest {
                 aResponse()
                     .withStatus(400)
                     .withBody("{\"text\":\"Invalid data format\",\"code\":6}")));
-    List<Record> recs = jsonRecords(4);
+    List<SinkRecord> recs = jsonRecords(4);
     Outcome o = sink().send(recs);
     assertThat(o.retry()).isEmpty();
     assertThat(o.rejected())
@@ -407,7 +407,7 @@ class HecSinkTest {
                 aResponse()
                     .withStatus(413)
                     .withBody("{\"text\":\"Content-Length too large\",\"code\":27}")));
-    List<Record> recs = jsonRecords(4);
+    List<SinkRecord> recs = jsonRecords(4);
     Outcome o;
     try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
       o = sink().send(recs);
@@ -432,7 +432,7 @@ class HecSinkTest {
   @Test
   void incorrectIndexIsAConfigFaultKeepingEveryEvent() throws Exception {
     answer(400, "{\"text\":\"Incorrect index\",\"code\":7,\"invalid-event-number\":1}");
-    List<Record> recs = jsonRecords(3);
+    List<SinkRecord> recs = jsonRecords(3);
     Outcome o = sink("json", c -> c.index = "secret").send(recs);
     assertThat(o.configFault()).isTrue();
     assertThat(o.retry()).isEqualTo(recs);
@@ -447,7 +447,7 @@ class HecSinkTest {
   @ValueSource(ints = {401, 403})
   void refusedTokenIsAConfigFaultWithSplunksTextAndNeverTheToken(int status) throws Exception {
     answer(status, "{\"text\":\"Invalid token\",\"code\":4}");
-    List<Record> recs = jsonRecords(2);
+    List<SinkRecord> recs = jsonRecords(2);
     Outcome o = sink().send(recs);
     assertThat(o.configFault()).isTrue();
     assertThat(o.retry()).isEqualTo(recs);
@@ -520,7 +520,7 @@ class HecSinkTest {
         post(urlEqualTo(EVENT))
             .withRequestBody(containing(id(2)))
             .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3")));
-    List<Record> recs = jsonRecords(4);
+    List<SinkRecord> recs = jsonRecords(4);
     Outcome o = sink("json", c -> c.maxEvents = 2).send(recs);
     assertThat(ids(o.retry())).containsExactly(id(2), id(3));
     assertThat(o.rejected()).extracting(Outcome.Rejection::record).containsExactly(recs.get(1));

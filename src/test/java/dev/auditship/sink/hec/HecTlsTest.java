@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.auditship.config.HecSinkConfig;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.io.Pem;
 import dev.auditship.sink.Outcome;
 import java.io.IOException;
@@ -107,8 +107,8 @@ class HecTlsTest {
     return "https://127.0.0.1:" + s.httpsPort();
   }
 
-  private static HecSinkConfig.Tls ca(Path caFile) {
-    return new HecSinkConfig.Tls(caFile, null, null, false);
+  private static TlsSettings ca(Path caFile) {
+    return new TlsSettings(caFile, null, null, null, false);
   }
 
   @Test
@@ -165,7 +165,7 @@ class HecTlsTest {
       HecSink sink =
           sink(
               "https://localhost:" + tls.httpsPort(),
-              c -> c.tls = new HecSinkConfig.Tls(null, null, null, true));
+              c -> c.tls = new TlsSettings(null, null, null, null, true));
       assertThat(logs.at(Level.WARN))
           .containsExactly(
               "TLS VERIFICATION IS OFF for this sink "
@@ -183,8 +183,8 @@ class HecTlsTest {
                 url(mtls),
                 c ->
                     c.tls =
-                        new HecSinkConfig.Tls(
-                            pki.caPem, pki.clientCertPem, pki.clientKeyPem, false))
+                        new TlsSettings(
+                            pki.caPem, pki.clientCertPem, pki.clientKeyPem, null, false))
             .send(jsonRecords(1));
     assertThat(o).isEqualTo(Outcome.delivered());
     mtls.verify(1, postRequestedFor(urlEqualTo(EVENT)));

@@ -7,9 +7,10 @@ import dev.auditship.config.RetentionConfig;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.event.Event;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.DeadLetters;
-import dev.auditship.sink.Delivery;
-import dev.auditship.sink.SinkStats;
+import dev.auditship.sink.RetryingSink;
+import dev.auditship.sink.Sleeper;
 import dev.auditship.testutil.TestEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class KafkaLeaderChangeIT {
               Clock.systemUTC());
       int leader = kafka.leader("lc");
       try (KafkaSink sink = new KafkaSink("k", "json", (KafkaSinkConfig) sc.settings())) {
-        Delivery d = new Delivery(sink, sc.retry(), dead, stats, Delivery.Sleeper.REAL);
+        RetryingSink d = new RetryingSink(sink, sc.retry(), dead, stats, Sleeper.REAL);
         Thread t =
             new Thread(
                 () -> {

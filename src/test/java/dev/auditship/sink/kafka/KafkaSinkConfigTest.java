@@ -84,8 +84,8 @@ class KafkaSinkConfigTest {
             "k.yaml:6:12: sinks.k.topic: \"bad topic\" is not a valid Kafka topic name. Fix: use 1 to 249 letters, digits, '.', '_' or '-', e.g. coder-audit",
             "k.yaml:7:18: sinks.k.compression: \"brotli\" is not one of zstd, lz4, gzip, snappy, none. Fix: use one of: zstd, lz4, gzip, snappy, none",
             "k.yaml:9:28: sinks.k.delivery_timeout_secs: is shorter than request_timeout_secs plus linger_ms (60020 ms). Fix: raise delivery_timeout_secs or lower request_timeout_secs",
+            "k.yaml:10:50: sinks.k.tls.cert_file: cert_file is set without key_file. Fix: add key_file: with the certificate's private key (PEM), or remove cert_file:",
             "k.yaml:10:33: sinks.k.tls.insecure_skip_verify: the kafka sink always verifies the brokers' certificates. Fix: remove insecure_skip_verify: and set ca_file: to the CA that signed the brokers' certificates",
-            "k.yaml:10:50: sinks.k.tls.cert_file: cert_file and key_file go together (mTLS). Fix: set both cert_file and key_file, or neither",
             "k.yaml:11:23: sinks.k.sasl.mechanism: \"oauthbearer\" is not one of plain, scram-sha-256, scram-sha-512. Fix: use one of: plain, scram-sha-256, scram-sha-512",
             "k.yaml:11:11: sinks.k.sasl.username: is required. Fix: set username: to the Kafka user of auditship",
             "k.yaml:11:11: sinks.k.sasl.password: is required. Fix: set password: ${ENV_VAR} or password_file: /path/to/token");

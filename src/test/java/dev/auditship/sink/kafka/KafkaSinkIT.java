@@ -8,11 +8,12 @@ import dev.auditship.config.RetentionConfig;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.event.Event;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.DeadLetters;
-import dev.auditship.sink.Delivery;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
-import dev.auditship.sink.SinkStats;
+import dev.auditship.sink.RetryingSink;
+import dev.auditship.sink.SinkRecord;
+import dev.auditship.sink.Sleeper;
 import dev.auditship.source.Decoded;
 import dev.auditship.testutil.Golden;
 import dev.auditship.testutil.LogCapture;
@@ -91,8 +92,8 @@ class KafkaSinkIT {
         Clock.systemUTC());
   }
 
-  private Delivery delivery(SinkConfig sc, KafkaSink sink, SinkStats stats) {
-    return new Delivery(sink, sc.retry(), deadLetters(), stats, Delivery.Sleeper.REAL);
+  private RetryingSink delivery(SinkConfig sc, KafkaSink sink, SinkStats stats) {
+    return new RetryingSink(sink, sc.retry(), deadLetters(), stats, Sleeper.REAL);
   }
 
   @Test
@@ -106,7 +107,7 @@ class KafkaSinkIT {
         }
       }
     }
-    List<Record> records = KafkaTests.records(events);
+    List<SinkRecord> records = KafkaTests.records(events);
     long audits = events.stream().filter(e -> e.kind().label().equals("audit")).count();
     assertThat(audits).isPositive().isLessThan(events.size());
     SinkConfig sc =
@@ -129,7 +130,7 @@ class KafkaSinkIT {
         kafka.readAll("coder-connection", (int) (events.size() - audits), Duration.ofSeconds(30)));
     // The golden set has several events with the same ID: compare whole records as a multiset.
     List<String> expected = new ArrayList<>();
-    for (Record r : records) {
+    for (SinkRecord r : records) {
       String kind = r.event().kind().label();
       expected.add(
           (kind.equals("audit") ? "coder-audit" : "coder-connection")
@@ -168,11 +169,11 @@ class KafkaSinkIT {
     while (big.length() < 6000) {
       big.append(Long.toString(rnd.nextLong(), 36));
     }
-    List<Record> batch =
+    List<SinkRecord> batch =
         List.of(
-            new Record(TestEvents.event(1), "small one"),
-            new Record(TestEvents.event(2), big.toString()),
-            new Record(TestEvents.event(3), "small two"));
+            new SinkRecord(TestEvents.event(1), "small one"),
+            new SinkRecord(TestEvents.event(2), big.toString()),
+            new SinkRecord(TestEvents.event(3), "small two"));
     // Above max_request_bytes: refused before sending.
     SinkConfig sc =
         KafkaTests.sink(
@@ -220,7 +221,8 @@ class KafkaSinkIT {
                 "topic: late",
                 KafkaCluster.USER_PASSWORD,
                 "metadata_timeout_secs: 1\nretry: {pause_probe_secs: 1}"));
-    List<Record> batch = KafkaTests.records(List.of(TestEvents.event(10), TestEvents.event(11)));
+    List<SinkRecord> batch =
+        KafkaTests.records(List.of(TestEvents.event(10), TestEvents.event(11)));
     String missing =
         "topic late does not exist, and the brokers do not create it on first use "
             + "(auto.create.topics.enable=false): create it, e.g. kafka-topics.sh --create --topic "
@@ -230,7 +232,7 @@ class KafkaSinkIT {
     try (LogCapture logs = new LogCapture();
         KafkaSink sink = new KafkaSink("k", "json", (KafkaSinkConfig) sc.settings())) {
       assertThat(sink.checkConnectivity()).isEqualTo(missing);
-      Delivery d = delivery(sc, sink, stats);
+      RetryingSink d = delivery(sc, sink, stats);
       Thread t =
           new Thread(
               () -> {
@@ -270,7 +272,7 @@ class KafkaSinkIT {
             + "or password; check sasl.username and the password (or tls.cert_file for mTLS)";
     try (LogCapture logs = new LogCapture();
         KafkaSink sink = new KafkaSink("k", "json", (KafkaSinkConfig) sc.settings())) {
-      List<Record> batch = KafkaTests.records(List.of(TestEvents.event(20)));
+      List<SinkRecord> batch = KafkaTests.records(List.of(TestEvents.event(20)));
       Outcome o = sink.send(batch);
       assertThat(o.configFault()).isTrue();
       assertThat(o.retry()).isEqualTo(batch);
@@ -324,7 +326,7 @@ class KafkaSinkIT {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     String before = kafka.bootstrap();
     try (KafkaSink sink = new KafkaSink("k", "json", (KafkaSinkConfig) sc.settings())) {
-      Delivery d = delivery(sc, sink, stats);
+      RetryingSink d = delivery(sc, sink, stats);
       Thread t =
           new Thread(
               () -> {

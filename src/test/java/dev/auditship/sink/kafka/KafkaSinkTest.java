@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.TestEvents;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,15 +60,15 @@ class KafkaSinkTest {
   private static final KafkaSinkConfig CFG =
       KafkaTests.settings("bootstrap_servers: 127.0.0.1:9092\ntopic: t");
 
-  private static List<Record> batch(int n) {
-    List<Record> out = new ArrayList<>();
+  private static List<SinkRecord> batch(int n) {
+    List<SinkRecord> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new Record(TestEvents.event(i), "record " + i));
+      out.add(new SinkRecord(TestEvents.event(i), "record " + i));
     }
     return out;
   }
 
-  private static List<Long> ids(List<Record> records) {
+  private static List<Long> ids(List<SinkRecord> records) {
     return records.stream().map(r -> TestEvents.index(r.event())).toList();
   }
 
@@ -162,7 +162,7 @@ class KafkaSinkTest {
   @Test
   void recordsCarryTheIdAsKeyAndTheHeaders() throws Exception {
     try (KafkaSink sink = sink(i -> null, new AtomicInteger())) {
-      ProducerRecord<byte[], byte[]> r = sink.record(new Record(TestEvents.event(5), "v"));
+      ProducerRecord<byte[], byte[]> r = sink.record(new SinkRecord(TestEvents.event(5), "v"));
       assertThat(new String(r.key())).isEqualTo(TestEvents.id(5));
       assertThat(new String(r.value())).isEqualTo("v");
       assertThat(r.topic()).isEqualTo("t");

@@ -10,7 +10,7 @@ import dev.auditship.config.SinkConfig;
 import dev.auditship.event.Event;
 import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.JsonFormat;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,9 @@ final class KafkaTests {
 
   static SinkConfig sink(String yaml, Map<String, String> env) {
     String text = "source: {type: stdin}\nsinks:\n  k:\n    type: kafka\n" + yaml.strip().indent(4);
-    ConfigLoader.Result r = new ConfigLoader(env::get).load(text, new Problems("k.yaml"));
+    ConfigLoader.Result r =
+        new ConfigLoader(env::get, dev.auditship.registry.Registry.standard())
+            .load(text, new Problems("k.yaml"));
     assertThat(r.problems()).extracting(Problem::render).isEmpty();
     return r.config().sinks().get(0);
   }
@@ -39,16 +41,17 @@ final class KafkaTests {
   static List<String> problems(String yaml) {
     String text = "source: {type: stdin}\nsinks:\n  k:\n    type: kafka\n" + yaml.strip().indent(4);
     ConfigLoader.Result r =
-        new ConfigLoader(Map.<String, String>of()::get).load(text, new Problems("k.yaml"));
+        new ConfigLoader(Map.<String, String>of()::get, dev.auditship.registry.Registry.standard())
+            .load(text, new Problems("k.yaml"));
     return r.problems().stream().map(Problem::render).toList();
   }
 
   static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
 
-  static List<Record> records(List<Event> events) {
-    List<Record> out = new ArrayList<>();
+  static List<SinkRecord> records(List<Event> events) {
+    List<SinkRecord> out = new ArrayList<>();
     for (Event e : events) {
-      out.add(new Record(e, JSON.format(e)));
+      out.add(new SinkRecord(e, JSON.format(e)));
     }
     return out;
   }

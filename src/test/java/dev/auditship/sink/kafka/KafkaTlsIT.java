@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.syslog.TestPki;
 import dev.auditship.testutil.TestEvents;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +45,7 @@ class KafkaTlsIT {
       assertThat(good.securityProtocol()).isEqualTo("SSL");
       try (KafkaSink sink = new KafkaSink("k", "json", good)) {
         assertThat(sink.checkConnectivity()).isNull();
-        List<Record> batch = List.of(new Record(TestEvents.event(1), "over tls"));
+        List<SinkRecord> batch = List.of(new SinkRecord(TestEvents.event(1), "over tls"));
         assertThat(sink.send(batch)).isEqualTo(Outcome.delivered());
       }
       assertThat(kafka.readAll("tls", 1, Duration.ofSeconds(30)))
@@ -54,7 +54,7 @@ class KafkaTlsIT {
 
       KafkaSinkConfig noClientCert = KafkaTests.settings(base + "tls: {ca_file: " + pki.ca() + "}");
       try (KafkaSink sink = new KafkaSink("k", "json", noClientCert)) {
-        Outcome o = sink.send(List.of(new Record(TestEvents.event(2), "x")));
+        Outcome o = sink.send(List.of(new SinkRecord(TestEvents.event(2), "x")));
         assertThat(o.configFault()).isTrue();
         // TLS 1.3: the client learns of the refusal from the broker's alert after its handshake.
         assertThat(o.reason())
@@ -76,7 +76,7 @@ class KafkaTlsIT {
                   + pki.clientKey()
                   + "}");
       try (KafkaSink sink = new KafkaSink("k", "json", otherCa)) {
-        Outcome o = sink.send(List.of(new Record(TestEvents.event(3), "x")));
+        Outcome o = sink.send(List.of(new SinkRecord(TestEvents.event(3), "x")));
         assertThat(o.configFault()).isTrue();
         assertThat(o.reason())
             .startsWith("TLS handshake with the brokers failed (")

@@ -3,8 +3,8 @@ package dev.auditship.sink.syslog;
 import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
-import dev.auditship.config.SyslogSinkConfig.Tls;
 import dev.auditship.config.SyslogSinkConfig.Transport;
+import dev.auditship.config.TlsSettings;
 import java.time.Duration;
 
 /** Sink settings for tests, on 127.0.0.1, with the defaults of the config file. */
@@ -18,7 +18,7 @@ final class Configs {
   boolean sd = true;
   boolean bom;
   Integer max;
-  Tls tls;
+  TlsSettings tls;
   Duration writeTimeout = Duration.ofSeconds(10);
   long replayWindow = SyslogSinkConfig.DEFAULT_REPLAY_WINDOW_BYTES;
 
@@ -35,7 +35,7 @@ final class Configs {
     return c;
   }
 
-  static Configs tls(int port, Tls tls) {
+  static Configs tls(int port, TlsSettings tls) {
     Configs c = new Configs();
     c.transport = Transport.TLS;
     c.port = port;

@@ -7,7 +7,7 @@ import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Value;
 import dev.auditship.format.GoTime;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -22,17 +22,17 @@ final class Interop {
   private Interop() {}
 
   /** A fresh copy of a golden record (json or human) with a unique ID, so tests can find it. */
-  static Record unique(String golden, boolean human) {
-    Record base = human ? TestEvents.human(golden) : TestEvents.json(golden);
+  static SinkRecord unique(String golden, boolean human) {
+    SinkRecord base = human ? TestEvents.human(golden) : TestEvents.json(golden);
     var e = TestEvents.with(base.event(), "ID", Value.str(UUID.randomUUID().toString()));
-    return new Record(e, human ? TestEvents.HUMAN.format(e) : TestEvents.JSON.format(e));
+    return new SinkRecord(e, human ? TestEvents.HUMAN.format(e) : TestEvents.JSON.format(e));
   }
 
   /**
    * The records every stream test sends: JSON and human, audit and connection, multi-line,
    * non-ASCII.
    */
-  static List<Record> mix() {
+  static List<SinkRecord> mix() {
     return List.of(
         unique("audit_workspace_build_start", false),
         unique("conn_ssh_disconnect_exit", false),
@@ -45,28 +45,30 @@ final class Interop {
   /**
    * Records whose structured-data values need escaping ({@code " \\ ]}) and hold non-ASCII text.
    */
-  static List<Record> awkwardStructuredData() {
-    Record audit = unique("audit_user_login", false);
+  static List<SinkRecord> awkwardStructuredData() {
+    SinkRecord audit = unique("audit_user_login", false);
     var a = TestEvents.with(audit.event(), "Action", Value.str("a \"quoted\" \\back\\slash [x] é"));
-    Record conn = unique("conn_ssh_disconnect_exit", true);
+    SinkRecord conn = unique("conn_ssh_disconnect_exit", true);
     var w = TestEvents.with(conn.event(), "WorkspaceName", Value.str("dev]\"\\ 🚀"));
     return List.of(
-        new Record(a, TestEvents.JSON.format(a)), new Record(w, TestEvents.HUMAN.format(w)));
+        new SinkRecord(a, TestEvents.JSON.format(a)),
+        new SinkRecord(w, TestEvents.HUMAN.format(w)));
   }
 
-  static void sendAll(SyslogSink sink, List<Record> records) {
+  static void sendAll(SyslogSink sink, List<SinkRecord> records) {
     Outcome o = sink.send(records);
     assertThat(o.reason()).as("outcome reason").isNull();
     assertThat(o.done()).isTrue();
   }
 
   /** Sends {@code records} and checks that {@code receiver} parsed each one as sent, in order. */
-  static void roundTrip(ReceiverDaemon receiver, Configs c, List<Record> records) throws Exception {
+  static void roundTrip(ReceiverDaemon receiver, Configs c, List<SinkRecord> records)
+      throws Exception {
     try (SyslogSink sink = c.sink()) {
       sendAll(sink, records);
     }
     List<String> ids = new ArrayList<>();
-    for (Record r : records) {
+    for (SinkRecord r : records) {
       ids.add(r.event().id());
     }
     List<ReceiverDaemon.Received> got =
@@ -82,12 +84,12 @@ final class Interop {
   }
 
   /** Compares what the receiver parsed with what was sent. */
-  static void assertParsed(ReceiverDaemon.Received got, Configs c, Record r, boolean rsyslog) {
+  static void assertParsed(ReceiverDaemon.Received got, Configs c, SinkRecord r, boolean rsyslog) {
     MessageEncoder.Encoded encoded = c.encoder().encode(r);
     byte[] sent = encoded.message();
     String sentText = new String(sent, StandardCharsets.UTF_8);
     // MSG as sent: what follows the header (and the BOM); the record itself unless truncated.
-    int head = c.encoder().encode(new Record(r.event(), "")).message().length;
+    int head = c.encoder().encode(new SinkRecord(r.event(), "")).message().length;
     String text = new String(sent, head, sent.length - head, StandardCharsets.UTF_8);
     if (!encoded.truncated()) {
       assertThat(text)

@@ -9,7 +9,7 @@ import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Event;
 import dev.auditship.event.Value;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Utf8;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -45,7 +45,7 @@ class MessageEncoderTest {
 
   @Test
   void rfc5424AuditHeaderStructuredDataAndJsonRecord() {
-    Record r = TestEvents.json("audit_workspace_build_start");
+    SinkRecord r = TestEvents.json("audit_workspace_build_start");
     assertThat(text(rfc5424().encode(r)))
         .isEqualTo(
             "<86>1 2025-07-03T07:12:44.381926Z host.example.com coderd - "
@@ -57,7 +57,7 @@ class MessageEncoderTest {
 
   @Test
   void rfc5424ConnectionFailureHasWarningSeverityAndMicrosecondUtcTime() {
-    Record r =
+    SinkRecord r =
         TestEvents.json("conn_ssh_disconnect_exit"); // Time has nanoseconds: cut to microseconds
     assertThat(text(rfc5424().encode(r)))
         .isEqualTo(
@@ -70,14 +70,14 @@ class MessageEncoderTest {
 
   @Test
   void nullCodeIsLeftOutOfStructuredDataAndTimeGetsSixDigits() {
-    Record r = TestEvents.json("conn_ssh_connect");
+    SinkRecord r = TestEvents.json("conn_ssh_connect");
     assertThat(text(rfc5424().encode(r)))
         .startsWith(
             "<86>1 2025-07-10T10:14:38.942776Z host.example.com coderd "
                 + "- connection_log [coder@32473 id=\"ca5dfc63-dc43-463a-bb3e-38526866fd4b\" type=\"ssh\" "
                 + "status=\"connected\" workspace_id=\"3c0b37c8-e58c-4980-b9a1-2732410480a5\" "
                 + "workspace_name=\"dev\" agent_name=\"main\"] {");
-    Record whole = TestEvents.json("edge_multiline_reason"); // Time 2025-07-10T11:00:00Z
+    SinkRecord whole = TestEvents.json("edge_multiline_reason"); // Time 2025-07-10T11:00:00Z
     assertThat(text(rfc5424().encode(whole))).startsWith("<86>1 2025-07-10T11:00:00.000000Z ");
   }
 
@@ -88,14 +88,14 @@ class MessageEncoderTest {
             event("conn_workspace_app"),
             "Time",
             new Value.Time("2025-07-03T08:57:16.144719+02:00"));
-    assertThat(text(rfc5424().encode(new Record(e, "x"))))
+    assertThat(text(rfc5424().encode(new SinkRecord(e, "x"))))
         .startsWith("<86>1 2025-07-03T06:57:16.144719Z ");
   }
 
   @Test
   void withoutTimeTheLogEntryTimeIsUsed() {
     Event e = without(event("audit_user_login"), "Time"); // ts 2025-07-03T06:55:02.118406421Z
-    assertThat(text(rfc5424().encode(new Record(e, "x"))))
+    assertThat(text(rfc5424().encode(new SinkRecord(e, "x"))))
         .startsWith("<86>1 2025-07-03T06:55:02.118406Z ");
   }
 
@@ -107,7 +107,7 @@ class MessageEncoderTest {
             e,
             "ResourceType",
             Value.str("x\uDCFFy")); // an invalid input byte: not UTF-8, so U+FFFD
-    assertThat(text(rfc5424().encode(new Record(e, "m"))))
+    assertThat(text(rfc5424().encode(new SinkRecord(e, "m"))))
         .contains(" action=\"a\\\"b\\\\c\\]d[e=f\" resource_type=\"x\uFFFDy\" ");
     StringBuilder sb = new StringBuilder();
     StructuredData.escape("\"\\]", sb);
@@ -116,7 +116,7 @@ class MessageEncoderTest {
 
   @Test
   void structuredDataCanBeTurnedOff() {
-    Record r = TestEvents.json("audit_user_login");
+    SinkRecord r = TestEvents.json("audit_user_login");
     assertThat(text(rfc5424(Framing.OCTET_COUNTING, false, false, 65_536).encode(r)))
         .isEqualTo(
             "<86>1 2025-07-03T06:55:02.117803Z host.example.com coderd - audit_log - " + r.text());
@@ -124,7 +124,7 @@ class MessageEncoderTest {
 
   @Test
   void bomPrecedesMsgWhenTurnedOn() {
-    Record r = TestEvents.json("audit_user_login");
+    SinkRecord r = TestEvents.json("audit_user_login");
     byte[] m = rfc5424(Framing.OCTET_COUNTING, false, true, 65_536).encode(r).message();
     byte[] head =
         "<86>1 2025-07-03T06:55:02.117803Z host.example.com coderd - audit_log - "
@@ -138,7 +138,7 @@ class MessageEncoderTest {
 
   @Test
   void msgKeepsInvalidInputBytesAsTheyCame() {
-    Record r = new Record(event("audit_user_login"), "bad \uDCFF\uDC80 byte é");
+    SinkRecord r = new SinkRecord(event("audit_user_login"), "bad \uDCFF\uDC80 byte é");
     byte[] m = rfc5424().encode(r).message();
     byte[] tail = Arrays.copyOfRange(m, m.length - 14, m.length);
     assertThat(tail)
@@ -147,7 +147,7 @@ class MessageEncoderTest {
 
   @Test
   void multiLineHumanRecordStaysOneMessageWithOctetCounting() {
-    Record r = TestEvents.human("edge_multiline_reason");
+    SinkRecord r = TestEvents.human("edge_multiline_reason");
     assertThat(r.text()).contains("\n");
     String m = text(rfc5424().encode(r));
     assertThat(m).endsWith("] " + r.text()).contains("\n    DisconnectReason= line one\n");
@@ -155,12 +155,12 @@ class MessageEncoderTest {
 
   @Test
   void lfFramingEscapesLineBreaks() {
-    Record r = new Record(event("audit_user_login"), "one\ntwo\r\nthree");
+    SinkRecord r = new SinkRecord(event("audit_user_login"), "one\ntwo\r\nthree");
     assertThat(text(rfc5424(Framing.LF, false, false, 65_536).encode(r)))
         .endsWith(" audit_log - one#012two#015#012three")
         .doesNotContain("\n")
         .doesNotContain("\r");
-    Record human = TestEvents.human("edge_multiline_reason");
+    SinkRecord human = TestEvents.human("edge_multiline_reason");
     assertThat(text(rfc5424(Framing.LF, true, false, 65_536).encode(human)))
         .contains("ConnectionStatus=disconnected ...#012    DisconnectReason= line one#012")
         .doesNotContain("\n");
@@ -171,20 +171,20 @@ class MessageEncoderTest {
     MessageEncoder enc =
         new MessageEncoder(
             Protocol.RFC3164, Framing.NONE, AUTHPRIV, "host", "coderd", null, true, 2048);
-    Record r = TestEvents.json("audit_workspace_build_start");
+    SinkRecord r = TestEvents.json("audit_workspace_build_start");
     assertThat(text(enc.encode(r))).isEqualTo("<86>Jul  3 07:12:44 host coderd: " + r.text());
-    Record failed = TestEvents.json("edge_escaping");
+    SinkRecord failed = TestEvents.json("edge_escaping");
     assertThat(text(enc.encode(failed)))
         .isEqualTo("<84>Jul 10 11:00:00 host coderd: " + failed.text());
     Event offset =
         with(event("conn_workspace_app"), "Time", new Value.Time("2025-12-31T23:30:00-01:00"));
-    assertThat(text(enc.encode(new Record(offset, "x"))))
+    assertThat(text(enc.encode(new SinkRecord(offset, "x"))))
         .isEqualTo("<86>Jan  1 00:30:00 host coderd: x");
   }
 
   @Test
   void longMessageIsTruncatedWithAVisibleMarker() {
-    Record r = new Record(event("audit_user_login"), "x".repeat(3000));
+    SinkRecord r = new SinkRecord(event("audit_user_login"), "x".repeat(3000));
     MessageEncoder.Encoded e = rfc5424(Framing.NONE, true, false, 2048).encode(r);
     assertThat(e.message()).hasSize(2048);
     int full = rfc5424(Framing.NONE, true, false, 100_000).encode(r).message().length;
@@ -200,7 +200,7 @@ class MessageEncoderTest {
 
   @Test
   void messageOfExactlyTheLimitIsNotTruncated() {
-    Record r = new Record(event("audit_user_login"), "y".repeat(100));
+    SinkRecord r = new SinkRecord(event("audit_user_login"), "y".repeat(100));
     int len = rfc5424().encode(r).message().length;
     MessageEncoder.Encoded e = rfc5424(Framing.NONE, true, false, len).encode(r);
     assertThat(e.truncated()).isFalse();
@@ -214,7 +214,7 @@ class MessageEncoderTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"é", "€", "🚀", "aé€🚀"})
   void truncationNeverSplitsAUtf8Character(String unit) throws CharacterCodingException {
-    Record r = new Record(event("audit_user_login"), unit.repeat(400));
+    SinkRecord r = new SinkRecord(event("audit_user_login"), unit.repeat(400));
     MessageEncoder plain = rfc5424(Framing.NONE, false, false, 100_000);
     int head = "<86>1 2025-07-03T06:55:02.117803Z host.example.com coderd - audit_log - ".length();
     for (int max = 600; max < 620; max++) {
@@ -256,7 +256,7 @@ class MessageEncoderTest {
   void structuredDataIsDroppedOnlyWhenHeaderAndMarkerWouldNotFit() {
     Event e = with(event("audit_user_login"), "ResourceID", Value.str("r".repeat(600)));
     MessageEncoder.Encoded enc =
-        rfc5424(Framing.NONE, true, false, 480).encode(new Record(e, "body"));
+        rfc5424(Framing.NONE, true, false, 480).encode(new SinkRecord(e, "body"));
     assertThat(text(enc))
         .isEqualTo(
             "<86>1 2025-07-03T06:55:02.117803Z host.example.com coderd - audit_log - "
@@ -264,7 +264,9 @@ class MessageEncoderTest {
     assertThat(enc.truncated()).isTrue();
     Event fits = with(event("audit_user_login"), "ResourceID", Value.str("r".repeat(200)));
     assertThat(
-            text(rfc5424(Framing.NONE, true, false, 480).encode(new Record(fits, "b".repeat(100)))))
+            text(
+                rfc5424(Framing.NONE, true, false, 480)
+                    .encode(new SinkRecord(fits, "b".repeat(100)))))
         .contains(" resource_id=\"rrr")
         .endsWith("bbb [truncated by auditship: message was 498 bytes, limit 480]")
         .hasSize(480);

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.auditship.config.SyslogSinkConfig.Framing;
-import dev.auditship.config.SyslogSinkConfig.Tls;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,8 +45,8 @@ class RsyslogIT {
     }
   }
 
-  private static Tls trusting() {
-    return new Tls(pki.ca(), null, null, null, false);
+  private static TlsSettings trusting() {
+    return new TlsSettings(pki.ca(), null, null, null, false);
   }
 
   @Test
@@ -70,8 +70,8 @@ class RsyslogIT {
 
   @Test
   void udpTruncatesAtTheLimitWithAMarker() throws Exception {
-    Record big = unique("audit_user_login", false);
-    big = new Record(big.event(), big.text() + " " + "é🚀".repeat(500));
+    SinkRecord big = unique("audit_user_login", false);
+    big = new SinkRecord(big.event(), big.text() + " " + "é🚀".repeat(500));
     Configs c = Configs.udp(rsyslog.udp);
     try (SyslogSink sink = c.sink()) {
       Interop.sendAll(sink, List.of(big));
@@ -119,13 +119,14 @@ class RsyslogIT {
     roundTrip(
         rsyslog,
         Configs.tls(
-            rsyslog.mtls, new Tls(pki.ca(), pki.clientCert(), pki.clientKeyPkcs1(), null, false)),
+            rsyslog.mtls,
+            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKeyPkcs1(), null, false)),
         mix());
   }
 
   @Test
   void mutualTlsWithoutAClientCertificateIsAConfigurationFaultNotADelivery() throws Exception {
-    Record refused = unique("audit_user_login", false);
+    SinkRecord refused = unique("audit_user_login", false);
     try (SyslogSink sink = Configs.tls(rsyslog.mtls, trusting()).sink()) {
       Outcome o = sink.send(List.of(refused));
       assertThat(o.done()).isFalse();
@@ -134,11 +135,12 @@ class RsyslogIT {
       assertThat(o.reason()).startsWith("cannot connect to tls://127.0.0.1:" + rsyslog.mtls + ": ");
     }
     // A later record with a certificate arrives; the refused one never did.
-    Record later = unique("audit_user_login", false);
+    SinkRecord later = unique("audit_user_login", false);
     roundTrip(
         rsyslog,
         Configs.tls(
-            rsyslog.mtls, new Tls(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
+            rsyslog.mtls,
+            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
         List.of(later));
     assertThat(rsyslog.received()).noneMatch(m -> m.raw().contains(refused.event().id()));
   }
@@ -146,7 +148,7 @@ class RsyslogIT {
   @Test
   void anUntrustedReceiverIsAConfigurationFault() throws Exception {
     try (SyslogSink sink =
-        Configs.tls(rsyslog.ossl, new Tls(pki.otherCa(), null, null, null, false)).sink()) {
+        Configs.tls(rsyslog.ossl, new TlsSettings(pki.otherCa(), null, null, null, false)).sink()) {
       Outcome o = sink.send(List.of(unique("audit_user_login", false)));
       assertThat(o.configFault()).isTrue();
       assertThat(o.reason())
@@ -159,7 +161,7 @@ class RsyslogIT {
   @Test
   void aReceiverCertificateForAnotherNameIsAConfigurationFault() throws Exception {
     try (SyslogSink sink =
-        Configs.tls(rsyslog.ossl, new Tls(pki.ca(), null, null, "siem.example.com", false))
+        Configs.tls(rsyslog.ossl, new TlsSettings(pki.ca(), null, null, "siem.example.com", false))
             .sink()) {
       Outcome o = sink.send(List.of(unique("audit_user_login", false)));
       assertThat(o.configFault()).isTrue();
@@ -175,7 +177,7 @@ class RsyslogIT {
   void insecureSkipVerifyAcceptsAnyReceiver() throws Exception {
     roundTrip(
         rsyslog,
-        Configs.tls(rsyslog.gtls, new Tls(null, null, null, null, true)),
+        Configs.tls(rsyslog.gtls, new TlsSettings(null, null, null, null, true)),
         List.of(unique("audit_user_login", false)));
   }
 
@@ -183,13 +185,13 @@ class RsyslogIT {
   void aRestartedReceiverGetsTheLastRecordsAgainThenEverythingAfterTheOutage() throws Exception {
     Configs c = Configs.tls(rsyslog.ossl, trusting());
     try (SyslogSink sink = c.sink()) {
-      List<Record> before = mix();
+      List<SinkRecord> before = mix();
       Interop.sendAll(sink, before);
       rsyslog.await(
           m -> before.stream().anyMatch(r -> m.raw().contains(r.event().id())), before.size());
 
       rsyslog.stop();
-      List<Record> during = mix();
+      List<SinkRecord> during = mix();
       Outcome o = sink.send(during);
       assertThat(o.done()).isFalse();
       assertThat(o.configFault()).isFalse();
@@ -210,7 +212,7 @@ class RsyslogIT {
       // got them again first (the replay window, re-encrypted on the new TLS session), then the new
       // ones.
       assertThat(sink.replayed()).isEqualTo(before.size());
-      List<Record> all = new java.util.ArrayList<>(before);
+      List<SinkRecord> all = new java.util.ArrayList<>(before);
       all.addAll(during);
       List<ReceiverDaemon.Received> every =
           rsyslog.await(

@@ -6,9 +6,9 @@ import static dev.auditship.sink.syslog.Interop.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.config.SyslogSinkConfig.Framing;
-import dev.auditship.config.SyslogSinkConfig.Tls;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +43,8 @@ class SyslogNgIT {
     }
   }
 
-  private static Tls trusting() {
-    return new Tls(pki.ca(), null, null, null, false);
+  private static TlsSettings trusting() {
+    return new TlsSettings(pki.ca(), null, null, null, false);
   }
 
   @Test
@@ -90,8 +90,8 @@ class SyslogNgIT {
 
   @Test
   void tcpTruncatesAtTheLimitWithAMarker() throws Exception {
-    Record big = unique("edge_multiline_reason", true);
-    big = new Record(big.event(), big.text() + "\n" + "ü€🚀".repeat(300));
+    SinkRecord big = unique("edge_multiline_reason", true);
+    big = new SinkRecord(big.event(), big.text() + "\n" + "ü€🚀".repeat(300));
     Configs c = Configs.tcp(syslogNg.port).max(1000);
     try (SyslogSink sink = c.sink()) {
       Interop.sendAll(sink, List.of(big));
@@ -117,13 +117,14 @@ class SyslogNgIT {
     roundTrip(
         syslogNg,
         Configs.tls(
-            syslogNg.mtls, new Tls(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
+            syslogNg.mtls,
+            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
         mix());
   }
 
   @Test
   void mutualTlsWithoutAClientCertificateIsAConfigurationFaultNotADelivery() throws Exception {
-    Record refused = unique("audit_user_login", false);
+    SinkRecord refused = unique("audit_user_login", false);
     try (SyslogSink sink = Configs.tls(syslogNg.mtls, trusting()).sink()) {
       Outcome o = sink.send(List.of(refused));
       assertThat(o.configFault()).isTrue();
@@ -131,11 +132,12 @@ class SyslogNgIT {
       assertThat(sink.checkConnectivity())
           .startsWith("cannot connect to tls://127.0.0.1:" + syslogNg.mtls);
     }
-    Record later = unique("audit_user_login", false);
+    SinkRecord later = unique("audit_user_login", false);
     roundTrip(
         syslogNg,
         Configs.tls(
-            syslogNg.mtls, new Tls(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
+            syslogNg.mtls,
+            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
         List.of(later));
     assertThat(syslogNg.received()).noneMatch(m -> m.raw().contains(refused.event().id()));
   }

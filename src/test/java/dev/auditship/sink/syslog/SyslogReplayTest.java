@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -138,7 +138,7 @@ class SyslogReplayTest {
     return SyslogSinkTest.framed(c, SyslogSinkTest.records(1, "audit_user_login")).length;
   }
 
-  static byte[] framed(Configs c, List<Record> records) {
+  static byte[] framed(Configs c, List<SinkRecord> records) {
     return SyslogSinkTest.framed(c, records);
   }
 
@@ -165,8 +165,8 @@ class SyslogReplayTest {
     int f = frameBytes(c);
     c.replayWindow(3L * f); // the last three frames
     FakeTransport t = new FakeTransport();
-    List<Record> a = SyslogSinkTest.records(10, "audit_user_login");
-    List<Record> b = SyslogSinkTest.records(2, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(10, "audit_user_login");
+    List<SinkRecord> b = SyslogSinkTest.records(2, "audit_user_login");
     try (LogCapture logs = new LogCapture();
         SyslogSink sink = sink(c, t)) {
       assertThat(sink.send(a).done()).isTrue();
@@ -185,7 +185,7 @@ class SyslogReplayTest {
   void aCloseSeenAfterTheBatchReconnectsAtOnceAndReplaysIt() {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
-    List<Record> a = SyslogSinkTest.records(10, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(10, "audit_user_login");
     try (SyslogSink sink = sink(c, t)) {
       t.writesBeforePeerCloses = 1;
       Outcome o = sink.send(a);
@@ -203,8 +203,8 @@ class SyslogReplayTest {
   void whenNothingConnectsAfterTheBatchTheBatchIsRetriedAndLeftOutOfTheWindow() {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
-    List<Record> a = SyslogSinkTest.records(4, "audit_user_login");
-    List<Record> b = SyslogSinkTest.records(3, "conn_ssh_disconnect_exit");
+    List<SinkRecord> a = SyslogSinkTest.records(4, "audit_user_login");
+    List<SinkRecord> b = SyslogSinkTest.records(3, "conn_ssh_disconnect_exit");
     try (SyslogSink sink = sink(c, t)) {
       assertThat(sink.send(a).done()).isTrue();
       t.writesBeforePeerCloses = 1;
@@ -225,7 +225,7 @@ class SyslogReplayTest {
   void aWriteErrorDeliversTheChunksWrittenAndTheNextConnectionGetsThemAgainBeforeTheRest() {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
-    List<Record> batch =
+    List<SinkRecord> batch =
         SyslogSinkTest.records(150, "audit_user_login"); // three chunks of 64 KiB or less
     int f = frameBytes(c);
     int perChunk = (SyslogSink.CHUNK_BYTES + f - 1) / f;
@@ -246,8 +246,8 @@ class SyslogReplayTest {
   void aReplayThatFailsIsNotCountedAndIsWrittenWholeOnTheNextConnection() {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
-    List<Record> a = SyslogSinkTest.records(5, "audit_user_login");
-    List<Record> b = SyslogSinkTest.records(2, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(5, "audit_user_login");
+    List<SinkRecord> b = SyslogSinkTest.records(2, "audit_user_login");
     try (LogCapture logs = new LogCapture();
         SyslogSink sink = sink(c, t)) {
       assertThat(sink.send(a).done()).isTrue();
@@ -270,7 +270,7 @@ class SyslogReplayTest {
   void closeReplaysWhenTheReceiverResetsInsteadOfClosingAndCountsIt() {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
-    List<Record> a = SyslogSinkTest.records(6, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(6, "audit_user_login");
     try (LogCapture logs = new LogCapture()) {
       SyslogSink sink = sink(c, t);
       assertThat(sink.send(a).done()).isTrue();
@@ -292,7 +292,7 @@ class SyslogReplayTest {
   void closeGivesUpAfterThreeResetsAndSaysWhatMayBeLost() {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
-    List<Record> a = SyslogSinkTest.records(6, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(6, "audit_user_login");
     try (LogCapture logs = new LogCapture()) {
       SyslogSink sink = sink(c, t);
       assertThat(sink.send(a).done()).isTrue();
@@ -314,8 +314,8 @@ class SyslogReplayTest {
   void replaysThatNeverGetPastTheSameRecordsAreReportedOnce() {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
-    List<Record> a = SyslogSinkTest.records(3, "audit_user_login");
-    List<Record> b = SyslogSinkTest.records(1, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(3, "audit_user_login");
+    List<SinkRecord> b = SyslogSinkTest.records(1, "audit_user_login");
     String stuck =
         "The syslog receiver keeps breaking the connection before it has read past the replay window: "
             + "the same records were sent again 10 times in a row. If it ends connections after a fixed amount "
@@ -341,8 +341,8 @@ class SyslogReplayTest {
   void withoutAWindowNothingIsReplayedAndABreakAfterTheBatchRetriesIt() {
     Configs c = Configs.tcp(1).replayWindow(0);
     FakeTransport t = new FakeTransport();
-    List<Record> a = SyslogSinkTest.records(3, "audit_user_login");
-    List<Record> b = SyslogSinkTest.records(2, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(3, "audit_user_login");
+    List<SinkRecord> b = SyslogSinkTest.records(2, "audit_user_login");
     try (SyslogSink sink = sink(c, t)) {
       assertThat(sink.send(a).done()).isTrue();
       t.writesBeforePeerCloses = 1;
@@ -512,11 +512,11 @@ class SyslogReplayTest {
     }
   }
 
-  static List<String> ids(List<Record> records) {
+  static List<String> ids(List<SinkRecord> records) {
     return records.stream().map(r -> r.event().id()).toList();
   }
 
-  static List<String> ids(List<Record> first, List<Record> then) {
+  static List<String> ids(List<SinkRecord> first, List<SinkRecord> then) {
     List<String> out = new ArrayList<>(ids(first));
     out.addAll(ids(then));
     return out;
@@ -526,8 +526,8 @@ class SyslogReplayTest {
   void aReceiverResettingWithFramesUnreadGetsThemOnTheNextConnection() throws Exception {
     Configs probe = Configs.tcp(1);
     int f = frameBytes(probe);
-    List<Record> a = SyslogSinkTest.records(10, "audit_user_login");
-    List<Record> b = SyslogSinkTest.records(2, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(10, "audit_user_login");
+    List<SinkRecord> b = SyslogSinkTest.records(2, "audit_user_login");
     try (ScriptedReceiver rx = new ScriptedReceiver(Step.of(8, End.RESET))) {
       Configs c = Configs.tcp(rx.port()).replayWindow(3L * f);
       try (SyslogSink sink = c.sink()) {
@@ -547,8 +547,8 @@ class SyslogReplayTest {
 
   @Test
   void aReceiverClosingItsSideMidStreamGetsTheWindowOnTheNextConnection() throws Exception {
-    List<Record> a = SyslogSinkTest.records(10, "conn_ssh_disconnect_exit");
-    List<Record> b = SyslogSinkTest.records(2, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(10, "conn_ssh_disconnect_exit");
+    List<SinkRecord> b = SyslogSinkTest.records(2, "audit_user_login");
     try (ScriptedReceiver rx = new ScriptedReceiver(Step.of(4, End.FIN_AND_DISCARD))) {
       try (SyslogSink sink = Configs.tcp(rx.port()).sink()) {
         assertThat(sink.send(a).done()).isTrue();
@@ -564,7 +564,7 @@ class SyslogReplayTest {
 
   @Test
   void closeWaitsForTheReceiverToCloseTooWhichConfirmsEverythingArrived() throws Exception {
-    List<Record> a = SyslogSinkTest.records(5, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(5, "audit_user_login");
     try (LogCapture logs = new LogCapture();
         ScriptedReceiver rx =
             new ScriptedReceiver(
@@ -585,7 +585,7 @@ class SyslogReplayTest {
 
   @Test
   void aResetInsteadOfACloseAtShutdownSendsTheWindowAgain() throws Exception {
-    List<Record> a = SyslogSinkTest.records(5, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(5, "audit_user_login");
     try (ScriptedReceiver rx = new ScriptedReceiver(Step.of(Integer.MAX_VALUE, End.RESET_AT_EOF))) {
       SyslogSink sink = Configs.tcp(rx.port()).sink();
       assertThat(sink.send(a).done()).isTrue();
@@ -599,7 +599,7 @@ class SyslogReplayTest {
 
   @Test
   void aReceiverThatNeverClosesIsWaitedForBoundedly() throws Exception {
-    List<Record> a = SyslogSinkTest.records(5, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(5, "audit_user_login");
     try (LogCapture logs = new LogCapture();
         ScriptedReceiver rx = new ScriptedReceiver(Step.of(Integer.MAX_VALUE, End.NEVER_CLOSE))) {
       SyslogSink sink = Configs.tcp(rx.port()).writeTimeout(Duration.ofMillis(300)).sink();
@@ -621,7 +621,7 @@ class SyslogReplayTest {
 
   @Test
   void aReceiverGoneAtShutdownIsReportedWithWhatMayBeLost() throws Exception {
-    List<Record> a = SyslogSinkTest.records(10, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(10, "audit_user_login");
     // The reset comes well after the check that follows the batch, so the sink only finds it at
     // close.
     ScriptedReceiver rx = new ScriptedReceiver(new Step(5, End.RESET, Duration.ofMillis(300)));
@@ -644,8 +644,8 @@ class SyslogReplayTest {
 
   @Test
   void withoutAWindowTheNextConnectionGetsOnlyWhatWasNotWritten() throws Exception {
-    List<Record> a = SyslogSinkTest.records(10, "audit_user_login");
-    List<Record> b = SyslogSinkTest.records(2, "audit_user_login");
+    List<SinkRecord> a = SyslogSinkTest.records(10, "audit_user_login");
+    List<SinkRecord> b = SyslogSinkTest.records(2, "audit_user_login");
     try (ScriptedReceiver rx = new ScriptedReceiver(Step.of(8, End.RESET))) {
       boolean retried;
       try (SyslogSink sink = Configs.tcp(rx.port()).replayWindow(0).sink()) {

@@ -10,6 +10,8 @@ import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.config.SyslogSinkConfig.Transport;
+import dev.auditship.config.TlsSettings;
+import dev.auditship.registry.Registry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +26,7 @@ class SyslogSinkConfigTest {
 
   private static ConfigLoader.Result load(String sinkBody) {
     String yaml = "source: {type: stdin}\nsinks:\n  sl:\n    type: syslog\n" + sinkBody.indent(4);
-    return new ConfigLoader(k -> null).load(yaml, new Problems("t.yaml"));
+    return new ConfigLoader(k -> null, Registry.standard()).load(yaml, new Problems("t.yaml"));
   }
 
   private static SyslogSinkConfig ok(String sinkBody) {
@@ -56,7 +58,7 @@ class SyslogSinkConfigTest {
     assertThat(c.sdId()).isEqualTo("coder@32473");
     assertThat(c.bom()).isFalse();
     assertThat(c.maxMessageBytes()).isEqualTo(65_536);
-    assertThat(c.tls()).isEqualTo(SyslogSinkConfig.Tls.DEFAULT);
+    assertThat(c.tls()).isEqualTo(TlsSettings.DEFAULT);
     assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.keepAlive()).isEqualTo(Duration.ofSeconds(60));
@@ -119,7 +121,7 @@ class SyslogSinkConfigTest {
     assertThat(c.maxMessageBytes()).isEqualTo(8192);
     assertThat(c.tls())
         .isEqualTo(
-            new SyslogSinkConfig.Tls(
+            new TlsSettings(
                 Path.of("/etc/ssl/ca.pem"),
                 Path.of("/etc/ssl/client.pem"),
                 Path.of("/etc/ssl/client.key"),
@@ -381,7 +383,7 @@ class SyslogSinkConfigTest {
 
   @Test
   void sampleConfigsLoad() {
-    ConfigLoader loader = new ConfigLoader(k -> null);
+    ConfigLoader loader = new ConfigLoader(k -> null, Registry.standard());
     ConfigLoader.Result json = loader.load(Path.of("samples/syslog-tls-json.yaml"));
     assertThat(json.problems()).isEmpty();
     SinkConfig js = json.config().sinks().get(0);
@@ -390,7 +392,7 @@ class SyslogSinkConfigTest {
     assertThat(j.endpoint()).isEqualTo("tls://syslog.example.com:6514");
     assertThat(j.tls())
         .isEqualTo(
-            new SyslogSinkConfig.Tls(
+            new TlsSettings(
                 Path.of("/etc/auditship/tls/ca.pem"),
                 Path.of("/etc/auditship/tls/client.pem"),
                 Path.of("/etc/auditship/tls/client.key"),
@@ -400,7 +402,7 @@ class SyslogSinkConfigTest {
     assertThat(j.replayWindowBytes()).isEqualTo(1024 * 1024);
 
     ConfigLoader.Result human =
-        new ConfigLoader(k -> k.equals("SYSLOG_HOST") ? "siem.internal" : null)
+        new ConfigLoader(k -> k.equals("SYSLOG_HOST") ? "siem.internal" : null, Registry.standard())
             .load(Path.of("samples/syslog-tls-human.yaml"));
     assertThat(human.problems()).isEmpty();
     SinkConfig hs = human.config().sinks().get(0);

@@ -6,7 +6,7 @@ import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Value;
 import dev.auditship.sink.Outcome;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,21 +33,21 @@ import org.junit.jupiter.api.Timeout;
 class SyslogSinkTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-  static List<Record> records(int n, String golden) {
-    List<Record> out = new ArrayList<>();
+  static List<SinkRecord> records(int n, String golden) {
+    List<SinkRecord> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      Record r = TestEvents.json(golden);
+      SinkRecord r = TestEvents.json(golden);
       out.add(
-          new Record(
+          new SinkRecord(
               TestEvents.with(r.event(), "ID", Value.str(UUID.randomUUID().toString())), r.text()));
     }
     return out;
   }
 
-  static byte[] framed(Configs c, List<Record> records) {
+  static byte[] framed(Configs c, List<SinkRecord> records) {
     MessageEncoder enc = c.encoder();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (Record r : records) {
+    for (SinkRecord r : records) {
       Framer.frame(enc.encode(r).message(), c.build().framing(), out);
     }
     return out.toByteArray();
@@ -74,7 +74,7 @@ class SyslogSinkTest {
       port = s.getLocalPort();
     } // closed: nothing listens on the port now
     try (SyslogSink sink = Configs.tcp(port).sink()) { // building does not connect
-      List<Record> batch = records(3, "audit_user_login");
+      List<SinkRecord> batch = records(3, "audit_user_login");
       Outcome o = sink.send(batch);
       assertThat(o.retry()).containsExactlyElementsOf(batch);
       assertThat(o.configFault()).isFalse();
@@ -137,8 +137,8 @@ class SyslogSinkTest {
   void writesOctetCountedFramesInOrderAndReconnectsWhenTheReceiverClosed() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 5, LOOPBACK)) {
       Configs c = Configs.tcp(server.getLocalPort());
-      List<Record> first = records(3, "audit_user_login");
-      List<Record> second = records(2, "conn_ssh_disconnect_exit");
+      List<SinkRecord> first = records(3, "audit_user_login");
+      List<SinkRecord> second = records(2, "conn_ssh_disconnect_exit");
       byte[] firstBytes = framed(c, first);
       byte[] secondBytes = framed(c, second);
       assertThat(new String(firstBytes, java.nio.charset.StandardCharsets.UTF_8))
@@ -171,7 +171,7 @@ class SyslogSinkTest {
   void lfFramingPutsOneMessagePerLine() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 5, LOOPBACK)) {
       Configs c = Configs.tcp(server.getLocalPort()).framing(Framing.LF);
-      List<Record> batch =
+      List<SinkRecord> batch =
           List.of(TestEvents.human("edge_multiline_reason"), TestEvents.json("edge_escaping"));
       byte[] expected = framed(c, batch);
       try (Peer peer = new Peer(server, expected.length);
@@ -200,10 +200,10 @@ class SyslogSinkTest {
                   throw new java.io.UncheckedIOException(e);
                 }
               });
-      List<Record> batch = new ArrayList<>();
-      for (Record r :
+      List<SinkRecord> batch = new ArrayList<>();
+      for (SinkRecord r :
           records(400, "audit_user_login")) { // ~24 MB: more than the socket buffers hold
-        batch.add(new Record(r.event(), "z".repeat(60_000)));
+        batch.add(new SinkRecord(r.event(), "z".repeat(60_000)));
       }
       try (SyslogSink sink = c.sink()) {
         long t0 = System.nanoTime();
@@ -232,8 +232,8 @@ class SyslogSinkTest {
     try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
       receiver.setSoTimeout(10_000);
       Configs c = Configs.udp(receiver.getLocalPort());
-      Record small = TestEvents.json("audit_user_login");
-      Record big = new Record(TestEvents.event("audit_user_login"), "é".repeat(3000));
+      SinkRecord small = TestEvents.json("audit_user_login");
+      SinkRecord big = new SinkRecord(TestEvents.event("audit_user_login"), "é".repeat(3000));
       try (SyslogSink sink = c.sink()) {
         assertThat(sink.checkConnectivity()).isNull();
         assertThat(sink.send(List.of(small, big, big)).done()).isTrue();

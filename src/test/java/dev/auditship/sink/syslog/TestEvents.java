@@ -6,7 +6,7 @@ import dev.auditship.event.Value;
 import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
-import dev.auditship.sink.Record;
+import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,14 +22,14 @@ final class TestEvents {
     return Golden.decodeOne(Golden.line(golden).json());
   }
 
-  static Record json(String golden) {
+  static SinkRecord json(String golden) {
     Event e = event(golden);
-    return new Record(e, JSON.format(e));
+    return new SinkRecord(e, JSON.format(e));
   }
 
-  static Record human(String golden) {
+  static SinkRecord human(String golden) {
     Event e = event(golden);
-    return new Record(e, HUMAN.format(e));
+    return new SinkRecord(e, HUMAN.format(e));
   }
 
   /** {@code e} with field {@code key} set to {@code value} (added at the end when absent). */

@@ -1,9 +1,9 @@
-package dev.auditship.sink.syslog;
+package dev.auditship.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.auditship.config.SyslogSinkConfig.Tls;
+import dev.auditship.config.TlsSettings;
 import dev.auditship.io.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,25 +93,25 @@ class TlsContextsTest {
   @Test
   void certificateProblemsNameTheFile() throws Exception {
     Path missing = dir.resolve("missing.pem");
-    assertThatThrownBy(() -> TlsContexts.build(new Tls(missing, null, null, null, false)))
+    assertThatThrownBy(() -> TlsContexts.build(new TlsSettings(missing, null, null, null, false)))
         .isInstanceOf(IOException.class)
         .hasMessage("cannot read tls.ca_file " + missing + ": NoSuchFileException");
     Path empty = dir.resolve("empty.pem");
     Files.writeString(empty, "");
-    assertThatThrownBy(() -> TlsContexts.build(new Tls(empty, null, null, null, false)))
+    assertThatThrownBy(() -> TlsContexts.build(new TlsSettings(empty, null, null, null, false)))
         .hasMessage(
             "tls.ca_file " + empty + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
     Path broken = dir.resolve("broken.pem");
     Files.writeString(broken, pem("CERTIFICATE", new byte[] {0x30, 0x00}));
-    assertThatThrownBy(() -> TlsContexts.build(new Tls(broken, null, null, null, false)))
+    assertThatThrownBy(() -> TlsContexts.build(new TlsSettings(broken, null, null, null, false)))
         .hasMessageStartingWith(
             "tls.ca_file " + broken + " holds a certificate that cannot be read: ");
   }
 
   @Test
   void withoutOptionsTheJvmTrustStoreIsUsed() throws Exception {
-    SSLContext ctx = TlsContexts.build(Tls.DEFAULT);
+    SSLContext ctx = TlsContexts.build(TlsSettings.DEFAULT);
     assertThat(ctx.getProtocol()).isEqualTo("TLS");
-    assertThat(TlsContexts.build(new Tls(null, null, null, null, true))).isNotNull();
+    assertThat(TlsContexts.build(new TlsSettings(null, null, null, null, true))).isNotNull();
   }
 }

@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param event the event (sinks read routing fields such as kind, ID and Time from it)
  * @param text the formatted record without a final newline ({@code Format})
  */
-public record Record(Event event, String text) {
-  public Record {
+public record SinkRecord(Event event, String text) {
+  public SinkRecord {
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(text, "text");
   }

@@ -8,6 +8,7 @@ import dev.auditship.event.Event;
 import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.metrics.SinkStats;
 import dev.auditship.testutil.Golden;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,19 +28,19 @@ import org.junit.jupiter.api.io.TempDir;
  * The retry wrapper: back-off, Retry-After, partial outcomes, dead letters, configuration-fault
  * pauses.
  */
-class DeliveryTest {
+class RetryingSinkTest {
   @TempDir Path tmp;
 
   private final List<Duration> sleeps = new ArrayList<>();
-  private final Delivery.Sleeper sleeper = sleeps::add;
+  private final Sleeper sleeper = sleeps::add;
   private static final RetryConfig RETRY =
       new RetryConfig(
           Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.0, Duration.ofSeconds(30));
 
   /** A sink that answers from a script, one answer per send. */
   static final class ScriptedSink implements Sink {
-    final Deque<Function<List<Record>, Outcome>> script = new ArrayDeque<>();
-    final List<List<Record>> sent = new ArrayList<>();
+    final Deque<Function<List<SinkRecord>, Outcome>> script = new ArrayDeque<>();
+    final List<List<SinkRecord>> sent = new ArrayList<>();
 
     @Override
     public String name() {
@@ -47,19 +48,19 @@ class DeliveryTest {
     }
 
     @Override
-    public Outcome send(List<Record> batch) {
+    public Outcome send(List<SinkRecord> batch) {
       sent.add(List.copyOf(batch));
-      Function<List<Record>, Outcome> f = script.poll();
+      Function<List<SinkRecord>, Outcome> f = script.poll();
       return f == null ? Outcome.delivered() : f.apply(batch);
     }
   }
 
-  private static List<Record> records(int n) {
-    List<Record> out = new ArrayList<>();
+  private static List<SinkRecord> records(int n) {
+    List<SinkRecord> out = new ArrayList<>();
     List<Golden.Line> g = Golden.lines();
     for (int i = 0; i < n; i++) {
       Event e = Golden.decodeOne(g.get(i % g.size()).json());
-      out.add(new Record(e, "record-" + i));
+      out.add(new SinkRecord(e, "record-" + i));
     }
     return out;
   }
@@ -78,7 +79,7 @@ class DeliveryTest {
       sink.script.add(b -> Outcome.retry(b, "HTTP 503", null));
     }
     SinkStats stats = new SinkStats();
-    new Delivery(sink, RETRY, deadLetters(), stats, sleeper).deliver(records(3));
+    new RetryingSink(sink, RETRY, deadLetters(), stats, sleeper).deliver(records(3));
     assertThat(sink.sent).hasSize(7).allSatisfy(b -> assertThat(b).hasSize(3));
     assertThat(sleeps)
         .containsExactly(
@@ -98,7 +99,7 @@ class DeliveryTest {
     sink.script.add(b -> Outcome.retry(b, "HTTP 429", Duration.ofSeconds(7)));
     sink.script.add(b -> Outcome.retry(b, "HTTP 429", Duration.ofMillis(1)));
     sink.script.add(b -> Outcome.retry(b, "HTTP 503", Duration.ofDays(2)));
-    new Delivery(sink, RETRY, deadLetters(), new SinkStats(), sleeper).deliver(records(1));
+    new RetryingSink(sink, RETRY, deadLetters(), new SinkStats(), sleeper).deliver(records(1));
     assertThat(sleeps)
         .containsExactly(Duration.ofSeconds(7), Duration.ofMillis(200), Duration.ofMinutes(10));
   }
@@ -115,8 +116,8 @@ class DeliveryTest {
                 null,
                 false));
     SinkStats stats = new SinkStats();
-    List<Record> batch = records(4);
-    new Delivery(sink, RETRY, deadLetters(), stats, sleeper).deliver(batch);
+    List<SinkRecord> batch = records(4);
+    new RetryingSink(sink, RETRY, deadLetters(), stats, sleeper).deliver(batch);
     assertThat(sink.sent.get(1)).containsExactly(batch.get(2), batch.get(3));
     assertThat(stats.delivered.get()).isEqualTo(3);
     assertThat(stats.deadLettered.get()).isEqualTo(1);
@@ -138,7 +139,7 @@ class DeliveryTest {
       sink.script.add(b -> Outcome.configFault(b, "HTTP 403 code 4: Invalid token"));
     }
     SinkStats stats = new SinkStats();
-    new Delivery(sink, RETRY, deadLetters(), stats, sleeper).deliver(records(2));
+    new RetryingSink(sink, RETRY, deadLetters(), stats, sleeper).deliver(records(2));
     assertThat(sleeps)
         .containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
     assertThat(sink.sent).hasSize(4);
@@ -151,8 +152,8 @@ class DeliveryTest {
   void anInterruptAtShutdownLeavesTheBatchUndelivered() {
     ScriptedSink sink = new ScriptedSink();
     sink.script.add(b -> Outcome.retry(b, "down", null));
-    Delivery d =
-        new Delivery(
+    RetryingSink d =
+        new RetryingSink(
             sink,
             RETRY,
             deadLetters(),
@@ -175,8 +176,8 @@ class DeliveryTest {
     ScriptedSink sink = new ScriptedSink();
     sink.script.add(b -> Outcome.rejected(List.of(new Outcome.Rejection(b.get(0), "too large"))));
     List<Duration> waits = new ArrayList<>();
-    Delivery d =
-        new Delivery(
+    RetryingSink d =
+        new RetryingSink(
             sink,
             RETRY,
             broken,

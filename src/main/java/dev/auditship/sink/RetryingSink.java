@@ -1,6 +1,7 @@
 package dev.auditship.sink;
 
 import dev.auditship.config.RetryConfig;
+import dev.auditship.metrics.SinkStats;
 import io.github.resilience4j.core.IntervalFunction;
 import java.io.IOException;
 import java.time.Duration;
@@ -20,18 +21,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Used from one thread at a time (the pipeline or the spool drainer of this sink).
  */
-public final class Delivery implements Target {
-  private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+public final class RetryingSink implements Target {
+  private static final Logger LOG = LoggerFactory.getLogger(RetryingSink.class);
 
   /** Longest Retry-After honoured, so a bogus header cannot stall a sink for days. */
   static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
-
-  /** How to wait; tests substitute a recording sleeper. */
-  public interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-
-    Sleeper REAL = d -> Thread.sleep(Math.max(0, d.toMillis()));
-  }
 
   private final Sink sink;
   private final RetryConfig retry;
@@ -41,7 +35,7 @@ public final class Delivery implements Target {
   private final IntervalFunction backoff;
   private boolean paused;
 
-  public Delivery(
+  public RetryingSink(
       Sink sink, RetryConfig retry, DeadLetters deadLetters, SinkStats stats, Sleeper sleeper) {
     this.sink = sink;
     this.retry = retry;
@@ -68,7 +62,7 @@ public final class Delivery implements Target {
   }
 
   @Override
-  public void accept(List<Record> records) throws InterruptedException {
+  public void accept(List<SinkRecord> records) throws InterruptedException {
     deliver(records);
   }
 
@@ -78,8 +72,8 @@ public final class Delivery implements Target {
   }
 
   /** Delivers {@code batch}; returns once every record is delivered or dead-lettered. */
-  public void deliver(List<Record> batch) throws InterruptedException {
-    List<Record> pending = batch;
+  public void deliver(List<SinkRecord> batch) throws InterruptedException {
+    List<SinkRecord> pending = batch;
     int attempt = 0;
     while (!pending.isEmpty()) {
       if (Thread.currentThread().isInterrupted()) {

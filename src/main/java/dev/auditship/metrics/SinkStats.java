@@ -1,0 +1,125 @@
+package dev.auditship.metrics;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Counters of one sink, logged periodically and at shutdown and exported by name. Every drop has a
+ * counter (docs/design.md, "Nothing is dropped silently"). The retry wrapper reports deliveries,
+ * retries, dead letters and pauses; the pipeline reports filtered events; the spool reports drops
+ * and its gauges. Thread-safe.
+ */
+public final class SinkStats {
+  public final Counter delivered = new Counter();
+  public final Counter retried = new Counter();
+  public final Counter deadLettered = new Counter();
+  public final Counter filtered = new Counter();
+  public final Counter pausedMillis = new Counter();
+
+  /**
+   * Events dropped by an explicit operator choice (spool {@code when_full: drop_newest}, spool
+   * max_age).
+   */
+  public final Counter dropped = new Counter();
+
+  /** The spool's gauges, read when logged; {@code null} for a sink without a spool. */
+  private volatile Supplier<SpoolGauges> spool;
+
+  /** Called by the spool that feeds this sink. */
+  public void spoolGauges(Supplier<SpoolGauges> gauges) {
+    this.spool = gauges;
+  }
+
+  /** The spool's gauges now, or {@code null} without a spool. */
+  public SpoolGauges spoolGauges() {
+    Supplier<SpoolGauges> s = spool;
+    return s == null ? null : s.get();
+  }
+
+  /**
+   * Registers these counters (and the spool's gauges, when the sink has a spool by now) in {@code
+   * metrics}, labelled {@code sink=<name>}.
+   */
+  public void register(Metrics metrics, String sink) {
+    Map<String, String> l = Map.of("sink", sink);
+    metrics.counter(
+        "auditship_sink_delivered_total", "Events the destination accepted.", l, delivered);
+    metrics.counter(
+        "auditship_sink_retried_total",
+        "Event sends that failed and were tried again.",
+        l,
+        retried);
+    metrics.counter(
+        "auditship_sink_dead_lettered_total",
+        "Events the destination refused for good (written to the dead-letter file).",
+        l,
+        deadLettered);
+    metrics.counter(
+        "auditship_sink_filtered_total", "Events this sink's filter left out.", l, filtered);
+    metrics.counter(
+        "auditship_sink_paused_milliseconds_total",
+        "Time the sink spent paused by a configuration fault.",
+        l,
+        pausedMillis);
+    metrics.counter(
+        "auditship_sink_dropped_total",
+        "Events dropped by the operator's choice (spool when_full: drop_newest, spool max_age).",
+        l,
+        dropped);
+    if (spool != null) {
+      metrics.gauge(
+          "auditship_spool_records",
+          "Records in the spool not yet delivered.",
+          l,
+          () -> spoolGauges().records());
+      metrics.gauge(
+          "auditship_spool_bytes",
+          "Bytes of those records on disk.",
+          l,
+          () -> spoolGauges().bytes());
+      metrics.gauge(
+          "auditship_spool_oldest_age_seconds",
+          "Age of the oldest record in the spool.",
+          l,
+          () -> spoolGauges().oldestAge().toSeconds());
+      metrics.gauge(
+          "auditship_spool_quarantined_bytes",
+          "Bytes found damaged and moved to the spool's quarantine directory.",
+          l,
+          () -> spoolGauges().quarantined());
+    }
+  }
+
+  /**
+   * {@code delivered=… retried=… dead_lettered=… filtered=… dropped=… paused_ms=…}, and with a
+   * spool {@code spool_records=… spool_bytes=… spool_oldest_age_secs=… spool_quarantined_bytes=…}.
+   */
+  public String summary() {
+    String s =
+        "delivered="
+            + delivered.get()
+            + " retried="
+            + retried.get()
+            + " dead_lettered="
+            + deadLettered.get()
+            + " filtered="
+            + filtered.get()
+            + " dropped="
+            + dropped.get()
+            + " paused_ms="
+            + pausedMillis.get();
+    SpoolGauges g = spoolGauges();
+    if (g != null) {
+      s +=
+          " spool_records="
+              + g.records()
+              + " spool_bytes="
+              + g.bytes()
+              + " spool_oldest_age_secs="
+              + g.oldestAge().toSeconds()
+              + " spool_quarantined_bytes="
+              + g.quarantined();
+    }
+    return s;
+  }
+}
