@@ -25,7 +25,10 @@ CP="target/test-classes:target/classes:$(cat target/cp.txt)"
 W=$(mktemp -d)
 BROKER=
 cleanup() {
-  [ -n "$BROKER" ] && kill "$BROKER" 2>/dev/null && wait "$BROKER" 2>/dev/null
+  if [ -n "$BROKER" ]; then
+    kill "$BROKER" 2>/dev/null || true
+    wait "$BROKER" 2>/dev/null || true
+  fi
   rm -rf "$W"
 }
 trap cleanup EXIT
@@ -50,9 +53,16 @@ count() {
   for p in $(seq 0 $((PARTITIONS - 1))); do args+=(-t "$1:$p:-1"); done
   kcat -b "$B" -Q "${args[@]}" 2>/dev/null | awk '{s += $NF} END {print s + 0}'
 }
-# Waits until topic $1 holds N records; prints the seconds since $2 (date +%s.%N).
+# Waits until topic $1 holds N records; prints the seconds since $2 (date +%s.%N). $3: a pid that
+# must stay alive meanwhile (a daemon that failed to start), if any.
 wait_all() {
-  while [ "$(count "$1")" -lt "$N" ]; do sleep 0.1; done
+  while [ "$(count "$1")" -lt "$N" ]; do
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then
+      echo "$1: the producer exited before the broker had every event" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
   echo "$(date +%s.%N) - $2" | bc
 }
 report() { # name seconds rss_kb
@@ -82,7 +92,8 @@ options { stats-freq(0); keep-hostname(yes); };
 source s_file { file("$W/events.log" flags(no-parse) follow-freq(1) log-fetch-limit(10000) log-iw-size(100000)); };
 destination d_kafka {
   kafka-c(
-    config("bootstrap.servers" => "$B" "compression.codec" => "zstd" "acks" => "all"
+    bootstrap-servers("$B")
+    config("compression.codec" => "zstd" "acks" => "all"
            "enable.idempotence" => "true" "linger.ms" => "20")
     topic("t-syslog-ng")
     message("\$MSG")
@@ -95,7 +106,7 @@ CONF
         --module-path="$SNG_ROOT/usr/lib/syslog-ng/3.38" -F -e -f "$W/syslog-ng.conf" \
         -R "$W/sng.persist" -p "$W/sng.pid" -c "$W/sng.ctl" > "$W/syslog-ng.log" 2>&1 &
       pid=$!
-      secs=$(wait_all t-syslog-ng "$s")
+      secs=$(wait_all t-syslog-ng "$s" "$pid") || { cat "$W/syslog-ng.log" >&2; exit 1; }
       rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
       kill "$pid"; wait "$pid" 2>/dev/null || true
       report syslog-ng "$secs" "$rss"

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +113,15 @@ class KafkaKillNineIT {
         writer.join(120_000);
         assertThat(written.get()).isEqualTo(total);
         Map<String, Integer> ids = kafka.keyCounts("coder-audit", total, Duration.ofSeconds(90));
+        // A SIGTERM before the last exporter has started would meet the JVM's default handler.
+        int starts = kills + 1;
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    Files.readString(stderr).split("RunCommand: Started\\.", -1).length - 1
+                        >= starts);
+        Thread.sleep(300); // "Started." is logged just before the signal handler is installed
         proc.destroy(); // SIGTERM: graceful
         assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(proc.exitValue()).as(Files.readString(stderr)).isZero();

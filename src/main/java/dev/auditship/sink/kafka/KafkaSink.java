@@ -200,6 +200,18 @@ public final class KafkaSink implements Sink {
         resetProducer();
       }
     }
+    if (stopReason == null) {
+      // The whole batch is handed over and the sink waits for all of it anyway: send the last,
+      // partly filled batches now instead of after linger_ms.
+      try {
+        p.flush();
+      } catch (org.apache.kafka.common.errors.InterruptException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedException("delivery to sink " + name + " interrupted");
+      } catch (KafkaException | IllegalStateException e) {
+        // Each record's own result below says what happened.
+      }
+    }
     long waitMillis = cfg.deliveryTimeout().plus(cfg.metadataTimeout()).plus(ACK_SLACK).toMillis();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
     for (int i = 0; i < n; i++) {

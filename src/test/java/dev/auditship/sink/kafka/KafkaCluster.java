@@ -95,14 +95,7 @@ final class KafkaCluster implements AutoCloseable {
             .setConfigProp(l + "ssl.client.auth", "required")
             .setDeleteOnClose(true)
             .build();
-    try {
-      kit.format();
-      kit.startup();
-      kit.waitForReadyBrokers();
-    } catch (Exception e) {
-      kit.close();
-      throw e;
-    }
+    boot(kit);
     Map<String, Object> client = new HashMap<>();
     client.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
     client.put("ssl.truststore.type", "PEM");
@@ -141,6 +134,14 @@ final class KafkaCluster implements AutoCloseable {
       b.setConfigProp("super.users", "User:ANONYMOUS;User:" + ADMIN);
     }
     KafkaClusterTestKit kit = b.build();
+    boot(kit);
+    return new KafkaCluster(kit, sasl, Map.of());
+  }
+
+  /**
+   * Formats the storage, starts every node and waits for the brokers; closes the kit on failure.
+   */
+  private static void boot(KafkaClusterTestKit kit) throws Exception {
     try {
       kit.format();
       kit.startup();
@@ -149,7 +150,6 @@ final class KafkaCluster implements AutoCloseable {
       kit.close();
       throw e;
     }
-    return new KafkaCluster(kit, sasl, Map.of());
   }
 
   String bootstrap() {

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.config.RetentionConfig;
 import dev.auditship.config.SinkConfig;
-import dev.auditship.event.Event;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.DeadLetters;
 import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.Sleeper;
-import dev.auditship.testutil.TestEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,23 +58,7 @@ class KafkaLeaderChangeIT {
       int leader = kafka.leader("lc");
       try (KafkaSink sink = new KafkaSink("k", "json", (KafkaSinkConfig) sc.settings())) {
         RetryingSink d = new RetryingSink(sink, sc.retry(), dead, stats, Sleeper.REAL);
-        Thread t =
-            new Thread(
-                () -> {
-                  try {
-                    for (int i = 0; i < total; i += perBatch) {
-                      List<Event> events = new ArrayList<>();
-                      for (int j = i; j < i + perBatch; j++) {
-                        events.add(TestEvents.event(j));
-                      }
-                      d.deliver(KafkaTests.records(events));
-                      Thread.sleep(10);
-                    }
-                  } catch (Throwable e) {
-                    failure.set(e);
-                  }
-                });
-        t.start();
+        Thread t = KafkaTests.stream(d, total, perBatch, 10, failure);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stats.delivered.get() >= 400);
         BrokerServer old = kafka.kit.brokers().get(leader);
         old.shutdown();

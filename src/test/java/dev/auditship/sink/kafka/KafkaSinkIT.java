@@ -327,23 +327,7 @@ class KafkaSinkIT {
     String before = kafka.bootstrap();
     try (KafkaSink sink = new KafkaSink("k", "json", (KafkaSinkConfig) sc.settings())) {
       RetryingSink d = delivery(sc, sink, stats);
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  for (int i = 0; i < total; i += perBatch) {
-                    List<Event> events = new ArrayList<>();
-                    for (int j = i; j < i + perBatch; j++) {
-                      events.add(TestEvents.event(j));
-                    }
-                    d.deliver(KafkaTests.records(events));
-                    Thread.sleep(20);
-                  }
-                } catch (Throwable e) {
-                  failure.set(e);
-                }
-              });
-      t.start();
+      Thread t = KafkaTests.stream(d, total, perBatch, 20, failure);
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stats.delivered.get() >= 500);
       BrokerServer broker = kafka.kit.brokers().values().iterator().next();
       broker.shutdown();

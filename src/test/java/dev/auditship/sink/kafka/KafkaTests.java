@@ -10,6 +10,7 @@ import dev.auditship.config.SinkConfig;
 import dev.auditship.event.Event;
 import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.JsonFormat;
+import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.SinkRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,5 +55,36 @@ final class KafkaTests {
       out.add(new SinkRecord(e, JSON.format(e)));
     }
     return out;
+  }
+
+  /**
+   * Starts a thread that delivers events 0..total-1 through {@code d} in batches of {@code
+   * perBatch}, pausing {@code pauseMillis} between batches; a failure is kept in {@code failure}.
+   */
+  static Thread stream(
+      RetryingSink d,
+      int total,
+      int perBatch,
+      long pauseMillis,
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < total; i += perBatch) {
+                  List<Event> events = new ArrayList<>();
+                  for (int j = i; j < i + perBatch; j++) {
+                    events.add(dev.auditship.testutil.TestEvents.event(j));
+                  }
+                  d.deliver(records(events));
+                  Thread.sleep(pauseMillis);
+                }
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            },
+            "kafka-stream");
+    t.start();
+    return t;
   }
 }
