@@ -121,8 +121,9 @@ final class KafkaCluster implements AutoCloseable {
     if (sasl) {
       nodes.setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
     }
+    TestKitNodes built = nodes.build();
     KafkaClusterTestKit.Builder b =
-        new KafkaClusterTestKit.Builder(nodes.build())
+        new KafkaClusterTestKit.Builder(built)
             .setConfigProp("auto.create.topics.enable", "false")
             .setConfigProp("offsets.topic.replication.factor", "1")
             .setConfigProp("group.initial.rebalance.delay.ms", "0")
@@ -132,6 +133,14 @@ final class KafkaCluster implements AutoCloseable {
       // The controller listener is PLAINTEXT (User:ANONYMOUS, loopback only): it must be a super
       // user for the brokers to register; clients always authenticate on the SASL listener.
       b.setConfigProp("super.users", "User:ANONYMOUS;User:" + ADMIN);
+      // SCRAM besides the kit's PLAIN; SCRAM users are added with addScramUser.
+      String l = "listener.name." + built.brokerListenerName().value().toLowerCase() + ".";
+      b.setConfigProp("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+      for (String m : List.of("scram-sha-256", "scram-sha-512")) {
+        b.setConfigProp(
+            l + m + ".sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      }
     }
     KafkaClusterTestKit kit = b.build();
     boot(kit);
@@ -177,6 +186,23 @@ final class KafkaCluster implements AutoCloseable {
       throws Exception {
     try (Admin a = admin()) {
       a.createTopics(List.of(new NewTopic(name, partitions, (short) replicas).configs(configs)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Adds SCRAM credentials ({@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}) for {@code user}. */
+  void addScramUser(String user, String password, String mechanism) throws Exception {
+    try (Admin a = admin()) {
+      a.alterUserScramCredentials(
+              List.of(
+                  new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
+                      user,
+                      new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                          org.apache.kafka.clients.admin.ScramMechanism.fromMechanismName(
+                              mechanism),
+                          4096),
+                      password)))
           .all()
           .get(30, TimeUnit.SECONDS);
     }

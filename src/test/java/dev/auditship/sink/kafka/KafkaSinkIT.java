@@ -60,7 +60,9 @@ class KafkaSinkIT {
     kafka.createTopic("small", 1, 1, Map.of("max.message.bytes", "2048"));
     kafka.createTopic("outage", 3, 1, Map.of());
     kafka.createTopic("noacl", 1, 1, Map.of());
-    for (String t : List.of("coder-audit", "coder-connection", "small", "outage", "late")) {
+    kafka.createTopic("scram", 1, 1, Map.of());
+    for (String t :
+        List.of("coder-audit", "coder-connection", "small", "outage", "late", "scram")) {
       kafka.allowWrite(t);
     }
   }
@@ -281,6 +283,35 @@ class KafkaSinkIT {
       assertThat(sc.settings().toString()).doesNotContain(wrong);
       assertThat(logs.startingWith("")).noneMatch(m -> m.contains(wrong));
     }
+  }
+
+  @Test
+  @Timeout(120)
+  void scramSha256AndSha512Authenticate() throws Exception {
+    for (String mechanism : List.of("SCRAM-SHA-256", "SCRAM-SHA-512")) {
+      kafka.addScramUser(KafkaCluster.USER, "scram \"pw\" " + mechanism, mechanism);
+    }
+    Thread.sleep(500); // credentials reach the broker through the metadata log
+    int n = 40;
+    for (String mechanism : List.of("SCRAM-SHA-256", "SCRAM-SHA-512")) {
+      SinkConfig sc =
+          KafkaTests.sink(
+              "bootstrap_servers: "
+                  + kafka.bootstrap()
+                  + "\ntopic: scram\nsasl:\n  mechanism: "
+                  + mechanism.toLowerCase(java.util.Locale.ROOT)
+                  + "\n  username: "
+                  + KafkaCluster.USER
+                  + "\n  password: ${PW}",
+              Map.of("PW", "scram \"pw\" " + mechanism));
+      try (KafkaSink sink = new KafkaSink("k", "json", (KafkaSinkConfig) sc.settings())) {
+        assertThat(sink.checkConnectivity()).as(mechanism).isNull();
+        assertThat(sink.send(KafkaTests.records(List.of(TestEvents.event(n++)))))
+            .as(mechanism)
+            .isEqualTo(Outcome.delivered());
+      }
+    }
+    assertThat(kafka.readAll("scram", 2, Duration.ofSeconds(30))).hasSize(2);
   }
 
   @Test
