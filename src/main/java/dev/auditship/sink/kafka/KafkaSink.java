@@ -1,6 +1,8 @@
 package dev.auditship.sink.kafka;
 
 import dev.auditship.config.KafkaSinkConfig;
+import dev.auditship.metrics.Counter;
+import dev.auditship.metrics.Metrics;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
@@ -16,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -76,8 +77,8 @@ public final class KafkaSink implements Sink {
   private final KafkaSinkConfig cfg;
   private final Function<Map<String, Object>, Producer<byte[], byte[]>> producers;
   private final Function<Map<String, Object>, Admin> admins;
-  private final AtomicLong oversize = new AtomicLong();
-  private final AtomicLong resentForOrder = new AtomicLong();
+  private final Counter oversize = new Counter();
+  private final Counter resentForOrder = new Counter();
   private volatile Producer<byte[], byte[]> producer;
 
   /**
@@ -127,6 +128,21 @@ public final class KafkaSink implements Sink {
    */
   public long resentForOrder() {
     return resentForOrder.get();
+  }
+
+  @Override
+  public void registerMetrics(Metrics metrics) {
+    Map<String, String> l = Map.of("sink", name);
+    metrics.counter(
+        "auditship_kafka_oversize_total",
+        "Events larger than max_request_bytes, dead-lettered before sending.",
+        l,
+        oversize);
+    metrics.counter(
+        "auditship_kafka_resent_for_order_total",
+        "Acknowledged events sent again behind a retried event of their partition.",
+        l,
+        resentForOrder);
   }
 
   @Override
