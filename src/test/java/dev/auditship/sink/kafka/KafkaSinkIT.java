@@ -291,7 +291,6 @@ class KafkaSinkIT {
     for (String mechanism : List.of("SCRAM-SHA-256", "SCRAM-SHA-512")) {
       kafka.addScramUser(KafkaCluster.USER, "scram \"pw\" " + mechanism, mechanism);
     }
-    Thread.sleep(500); // credentials reach the broker through the metadata log
     int n = 40;
     for (String mechanism : List.of("SCRAM-SHA-256", "SCRAM-SHA-512")) {
       SinkConfig sc =
@@ -305,7 +304,10 @@ class KafkaSinkIT {
                   + "\n  password: ${PW}",
               Map.of("PW", "scram \"pw\" " + mechanism));
       try (KafkaSink sink = new KafkaSink("k", "json", (KafkaSinkConfig) sc.settings())) {
-        assertThat(sink.checkConnectivity()).as(mechanism).isNull();
+        // The credentials reach the broker through the metadata log, a moment after they are added.
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> sink.checkConnectivity() == null);
         assertThat(sink.send(KafkaTests.records(List.of(TestEvents.event(n++)))))
             .as(mechanism)
             .isEqualTo(Outcome.delivered());
