@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.sink.kafka.KafkaTestCluster;
 import dev.auditship.testutil.Cli;
-import dev.auditship.testutil.Golden;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * committed: two batches of {@code batch_max_events}).
  */
 class KafkaKillNineIT {
-  private static final String GOLDEN_ID = "b4f043e3-2010-4dd2-a1fe-a7c2c923e236";
-
   @TempDir Path tmp;
 
   @Test
@@ -75,40 +68,19 @@ class KafkaKillNineIT {
       assertThat(check.exit()).as(check.stderr()).isZero();
       assertThat(check.stderr()).doesNotContain(kafka.userPassword());
 
-      String template = Golden.line("audit_workspace_build_start").json();
       int total = 3000;
       AtomicInteger written = new AtomicInteger();
-      Thread writer =
-          new Thread(
-              () -> {
-                try (OutputStream out = Files.newOutputStream(log, StandardOpenOption.APPEND)) {
-                  for (int i = 0; i < total; i++) {
-                    out.write(
-                        template
-                            .replace(GOLDEN_ID, FaultIT.id(i))
-                            .getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                    written.incrementAndGet();
-                    if (i % 20 == 0) {
-                      Thread.sleep(40);
-                    }
-                  }
-                } catch (IOException | InterruptedException e) {
-                  throw new IllegalStateException(e);
-                }
-              },
-              "log-writer");
-      writer.start();
+      Thread writer = KillNineIT.growingLog(log, total, 0, 40, written);
       Path stderr = tmp.resolve("exporter.log");
       int kills = 0;
-      Process proc = start(cfg, env, stderr);
+      Process proc = KillNineIT.start(cfg, env, stderr);
       try {
         while (kills < 3) {
           Thread.sleep(2500 + kills * 300L);
           proc.destroyForcibly(); // SIGKILL
           assertThat(proc.waitFor(20, TimeUnit.SECONDS)).isTrue();
           kills++;
-          proc = start(cfg, env, stderr);
+          proc = KillNineIT.start(cfg, env, stderr);
         }
         writer.join(120_000);
         assertThat(written.get()).isEqualTo(total);
@@ -136,12 +108,5 @@ class KafkaKillNineIT {
         proc.destroyForcibly();
       }
     }
-  }
-
-  private static Process start(Path cfg, Map<String, String> env, Path stderr) throws IOException {
-    ProcessBuilder pb = Cli.builder(cfg.getParent(), env, "run", "--config", cfg.toString());
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    pb.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
-    return pb.start();
   }
 }
