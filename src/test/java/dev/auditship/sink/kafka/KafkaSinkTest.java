@@ -175,5 +175,10 @@ class KafkaSinkTest {
               Map.entry("format", "json"));
       assertThat(KafkaSink.estimatedSize(r)).isBetween(100, 200);
     }
+    try (KafkaSink human =
+        new KafkaSink("k", "human", CFG, props -> new ScriptedProducer(i -> null), props -> null)) {
+      ProducerRecord<byte[], byte[]> r = human.record(new SinkRecord(TestEvents.event(5), "v"));
+      assertThat(new String(r.headers().lastHeader("format").value())).isEqualTo("human");
+    }
   }
 }
