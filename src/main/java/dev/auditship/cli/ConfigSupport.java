@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -34,8 +35,7 @@ final class ConfigSupport {
             new Problem(file.toString(), p.line(), p.column(), p.path(), p.what(), p.fix()));
       }
     }
-    problems.sort(
-        java.util.Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
     if (!problems.isEmpty()) {
       err.println(
           "auditship: the configuration "

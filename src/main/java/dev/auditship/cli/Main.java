@@ -1,5 +1,6 @@
 package dev.auditship.cli;
 
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,7 +44,7 @@ public final class Main implements Runnable {
           "Level of the exporter's own logs: error, warn, info, debug " + "(default: info).",
       scope = CommandLine.ScopeType.INHERIT)
   void logLevel(String l) {
-    System.setProperty("auditship.log.level", l.toUpperCase(java.util.Locale.ROOT));
+    System.setProperty("auditship.log.level", l.toUpperCase(Locale.ROOT));
   }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

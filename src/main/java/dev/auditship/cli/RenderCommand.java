@@ -1,14 +1,15 @@
 package dev.auditship.cli;
 
 import dev.auditship.config.FormatOptions;
+import dev.auditship.event.Event;
 import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.Format;
-import dev.auditship.io.JsonText;
+import dev.auditship.io.NdjsonFile;
+import dev.auditship.metrics.SourceStats;
 import dev.auditship.registry.FormatContext;
 import dev.auditship.registry.Registry;
-import dev.auditship.source.Decoded;
-import dev.auditship.source.LineReader;
-import dev.auditship.source.LogDecoder;
+import dev.auditship.source.Rejects;
+import dev.auditship.source.Source;
 import dev.auditship.source.StreamSource;
 import dev.auditship.source.Utf8;
 import java.io.BufferedOutputStream;
@@ -21,6 +22,8 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -63,7 +66,7 @@ final class RenderCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     Registry registry = Registry.standard();
     if (!registry.formats().contains(format)) {
@@ -78,86 +81,34 @@ final class RenderCommand implements Callable<Integer> {
         registry.format(
             format, FormatOptions.NONE, new FormatContext(EnvelopeDefaults.CODER, humanTime));
     String input = file == null ? "stdin" : file.toString();
-    long[] counts = new long[4]; // read, events, skipped, rejected
+    Rejects.Reporter report =
+        (in, r, to) ->
+            err.println(
+                "auditship: " + in + ":" + r.line() + ": broken event line skipped: " + r.reason());
+    SourceStats stats;
+    // The stream source `run` uses for stdin and files: the same decoding, the same rejects.
     try (InputStream in =
             file == null ? new FileInputStream(FileDescriptor.in) : Files.newInputStream(file);
         OutputStream out =
             new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
-        dev.auditship.io.NdjsonFile rj =
-            rejects == null ? null : new dev.auditship.io.NdjsonFile(rejects)) {
+        Rejects rj =
+            new Rejects(
+                rejects == null ? null : new NdjsonFile(rejects), Clock.systemUTC(), report);
+        StreamSource source = new StreamSource(input, in, rj)) {
+      source.start();
       StringBuilder sb = new StringBuilder(2048);
-      IOException[] failure = new IOException[1];
-      LogDecoder decoder =
-          new LogDecoder(
-              d -> {
-                try {
-                  if (d instanceof Decoded.Ok ok) {
-                    counts[1]++;
-                    sb.setLength(0);
-                    f.append(ok.event(), sb);
-                    sb.append('\n');
-                    out.write(Utf8.encode(sb));
-                  } else if (d instanceof Decoded.Skipped) {
-                    counts[2]++;
-                  } else if (d instanceof Decoded.Rejected r) {
-                    counts[3]++;
-                    err.println(
-                        "auditship: "
-                            + input
-                            + ":"
-                            + r.line()
-                            + ": broken event line skipped: "
-                            + r.reason());
-                    if (rj != null) {
-                      rj.append(
-                          new JsonText()
-                              .str("input", input)
-                              .num("line", r.line())
-                              .str("reason", r.reason())
-                              .original("original", r.original())
-                              .toString());
-                    }
-                  }
-                } catch (IOException e) {
-                  failure[0] = e;
-                }
-              });
-      LineReader lr = new LineReader(in, StreamSource.MAX_LINE_BYTES);
-      String line;
-      long n = 0;
-      while ((line = lr.next()) != null && failure[0] == null) {
-        n++;
-        counts[0]++;
-        if (lr.lastTooLong()) {
-          counts[3]++;
-          err.println(
-              "auditship: "
-                  + input
-                  + ":"
-                  + n
-                  + ": line longer than "
-                  + StreamSource.MAX_LINE_BYTES
-                  + " bytes skipped");
-          continue;
+      Source.Batch batch;
+      while ((batch = source.next(1024, Duration.ZERO)) != null) {
+        for (Event e : batch.events()) {
+          sb.setLength(0);
+          f.append(e, sb);
+          sb.append('\n');
+          out.write(Utf8.encode(sb));
         }
-        decoder.line(n, line);
       }
-      decoder.finish();
-      if (failure[0] != null) {
-        throw failure[0];
-      }
+      stats = source.stats();
     }
-    err.println(
-        "auditship: "
-            + input
-            + ": read="
-            + counts[0]
-            + " events="
-            + counts[1]
-            + " skipped="
-            + counts[2]
-            + " rejected="
-            + counts[3]);
+    err.println("auditship: " + input + ": " + stats.summary());
     err.flush();
     return ExitCodes.OK;
   }

@@ -4,11 +4,13 @@ import dev.auditship.pipeline.Pipeline;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -51,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
     Pipeline pipeline;
     try {
       pipeline = loaded.assembly().build();
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       log.error("Cannot start: {}", e.getMessage() != null ? e.getMessage() : e.toString());
       return ExitCodes.FAILURE;
     }
@@ -67,8 +69,7 @@ final class RunCommand implements Callable<Integer> {
    */
   static int runUntilDone(Pipeline pipeline, Duration shutdownTimeout, Logger log) {
     AtomicInteger signals = new AtomicInteger();
-    java.util.concurrent.atomic.AtomicReference<Thread> watchdogRef =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<Thread> watchdogRef = new AtomicReference<>();
     Signals.onTermination(
         () -> {
           int n = signals.incrementAndGet();
@@ -106,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
           "Shutdown deadline passed while delivering: the last batch was not committed and will be "
               + "read again on the next start (or stays in the spool).");
       return signals.get() > 0 ? ExitCodes.OK : ExitCodes.FAILURE;
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       pipeline.logStats("Failed.");
       log.error(
           "Stopped by an error; the last batch was not committed. error=\"{}\"",

@@ -23,7 +23,9 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Option(
       names = "--check-connectivity",
-      description = "Also check that every network destination answers.")
+      description =
+          "Also check that every network destination answers, and that Coder's API accepts the "
+              + "source's token for audit and connection logs.")
   boolean connectivity;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -63,11 +65,7 @@ final class ValidateCommand implements Callable<Integer> {
       }
       if (failed > 0) {
         err.println(
-            "auditship: "
-                + failed
-                + " destination"
-                + (failed == 1 ? "" : "s")
-                + " cannot be reached.");
+            "auditship: " + failed + " connectivity check" + (failed == 1 ? "" : "s") + " failed.");
         return ExitCodes.FAILURE;
       }
       out.println("Every destination answered.");

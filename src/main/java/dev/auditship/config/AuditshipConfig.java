@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The whole configuration file (DESIGN §5).
+ * The whole configuration file (docs/design.md §5).
  *
  * @param source where events come from
  * @param filter the global filter, or {@code null}

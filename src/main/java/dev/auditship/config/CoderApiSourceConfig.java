@@ -32,6 +32,8 @@ import java.util.Set;
  * @param maxOpenConnections most open SSH-like connections tracked for their disconnect event
  * @param overlap how far behind the newest exported row each poll re-reads, for rows Coder commits
  *     late (connection logs are batched, agents report late)
+ * @param maxRequestsPerMinute requests to Coder started per minute at most; Coder's own limit is
+ *     {@code --api-rate-limit}, 512 a minute per user and endpoint by default
  */
 public record CoderApiSourceConfig(
     URI endpoint,
@@ -45,8 +47,16 @@ public record CoderApiSourceConfig(
     TlsSettings tls,
     Duration timeout,
     int maxOpenConnections,
-    Duration overlap)
+    Duration overlap,
+    int maxRequestsPerMinute)
     implements SourceSettings {
+
+  /**
+   * Below Coder's default {@code --api-rate-limit} of 512 requests a minute per user and endpoint
+   * ({@code cli/server} flags, {@code coderd/httpmw/ratelimit.go}), leaving room for the same
+   * user's dashboard and CLI.
+   */
+  public static final int DEFAULT_MAX_REQUESTS_PER_MINUTE = 240;
 
   public static final List<String> KINDS = List.of("audit", "connection");
 
@@ -57,12 +67,9 @@ public record CoderApiSourceConfig(
 
   /** The API source's wording of the {@code tls:} conflicts. */
   static final TlsSettings.Wording TLS_WORDING =
-      new TlsSettings.Wording(
-          TlsSettings.Wording.STANDARD.certWithoutKey(),
-          TlsSettings.Wording.STANDARD.keyWithoutCert(),
-          List.of(
-              "ca_file and insecure_skip_verify: true are both set",
-              "keep ca_file and remove insecure_skip_verify"));
+      TlsSettings.Wording.insecureWithCa(
+          "ca_file and insecure_skip_verify: true are both set",
+          "keep ca_file and remove insecure_skip_verify");
 
   static CoderApiSourceConfig parse(Section s) {
     URI endpoint = Endpoints.httpUrl(s, "endpoint", true);
@@ -97,6 +104,8 @@ public record CoderApiSourceConfig(
     int maxOpen = (int) s.integer("max_open_connections", 10_000, 1, 1_000_000);
     Duration overlap =
         s.duration("overlap_secs", Duration.ofSeconds(120), Duration.ZERO, Duration.ofDays(1));
+    int maxRequests =
+        (int) s.integer("max_requests_per_minute", DEFAULT_MAX_REQUESTS_PER_MINUTE, 1, 1_000_000);
     return new CoderApiSourceConfig(
         endpoint,
         token,
@@ -109,7 +118,8 @@ public record CoderApiSourceConfig(
         tls,
         timeout,
         maxOpen,
-        overlap);
+        overlap,
+        maxRequests);
   }
 
   private static List<String> kinds(Section s) {
@@ -222,6 +232,8 @@ public record CoderApiSourceConfig(
         + maxOpenConnections
         + ", overlap="
         + overlap
+        + ", maxRequestsPerMinute="
+        + maxRequestsPerMinute
         + "]";
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,19 +15,21 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Loads and validates the YAML configuration (DESIGN §5). Every problem is collected; a config with
- * any problem is refused as a whole ({@link Result#problems()}), before anything starts. Loading
- * does no I/O beyond reading the file.
+ * Loads and validates the YAML configuration (docs/design.md §5). Every problem is collected; a
+ * config with any problem is refused as a whole ({@link Result#problems()}), before anything
+ * starts. Loading does no I/O beyond reading the file.
  */
 public final class ConfigLoader {
 
-  /** Every source type, in one explicit list (DESIGN §7.3). */
-  static final Map<String, Function<Section, SourceSettings>> SOURCE_TYPES = new LinkedHashMap<>();
+  /** Every source type, in one explicit list (docs/design.md §7, item 3). */
+  static final Map<String, Function<Section, SourceSettings>> SOURCE_TYPES = sourceTypes();
 
-  static {
-    SOURCE_TYPES.put("stdin", StdinSourceConfig::parse);
-    SOURCE_TYPES.put("file", FileSourceConfig::parse);
-    SOURCE_TYPES.put("coder_api", CoderApiSourceConfig::parse);
+  private static Map<String, Function<Section, SourceSettings>> sourceTypes() {
+    Map<String, Function<Section, SourceSettings>> m = new LinkedHashMap<>();
+    m.put("stdin", StdinSourceConfig::parse);
+    m.put("file", FileSourceConfig::parse);
+    m.put("coder_api", CoderApiSourceConfig::parse);
+    return Collections.unmodifiableMap(m); // in this order in error texts; never changed after
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.auditship.config;
 
+import java.io.File;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,7 +162,7 @@ public record FileSinkConfig(
       s.problem("path", "must not be empty", fix);
       return DEFAULT_PATH;
     }
-    if (text.endsWith("/") || text.endsWith(java.io.File.separator)) {
+    if (text.endsWith("/") || text.endsWith(File.separator)) {
       s.problem("path", "\"" + text + "\" ends with a separator, so it names a directory", fix);
       return DEFAULT_PATH;
     }

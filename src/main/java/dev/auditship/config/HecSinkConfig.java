@@ -9,10 +9,9 @@ import java.util.Set;
 
 /**
  * {@code type: splunk_hec}: events posted to Splunk's HTTP Event Collector, {@code
- * /services/collector/event}, as JSON envelopes (reference sinks-and-peers.md §1). Options and
- * defaults are listed in docs/splunk-hec.md. Parsing does no I/O: the token file and the TLS files
- * are read when the sink is built (TLS files) or used (token file, re-read after Splunk refuses the
- * token).
+ * /services/collector/event}, as JSON envelopes (docs/coder-reference.md §10). Options and defaults
+ * are listed in docs/splunk-hec.md. Parsing does no I/O: the token file and the TLS files are read
+ * when the sink is built (TLS files) or used (token file, re-read after Splunk refuses the token).
  *
  * @param endpoint base URL of the HEC input ({@code https://splunk.example.com:8088}), without
  *     {@code /services/collector}
@@ -57,7 +56,10 @@ public record HecSinkConfig(
   public static final String DEFAULT_CONNECTION_SOURCETYPE = "coder:connection";
   public static final int DEFAULT_MAX_EVENTS = 500;
 
-  /** Portable to Splunk Cloud and to Splunk 6.x ({@code max_content_length}, reference §1.9). */
+  /**
+   * Portable to Splunk Cloud and to Splunk 6.x ({@code max_content_length}, docs/coder-reference.md
+   * §10.9).
+   */
   public static final long DEFAULT_MAX_BYTES = 1_000_000;
 
   /**
@@ -80,7 +82,7 @@ public record HecSinkConfig(
               "remove insecure_skip_verify: and keep ca_file"));
 
   /**
-   * Indexer acknowledgement (reference §1.6).
+   * Indexer acknowledgement (docs/coder-reference.md §10.6).
    *
    * @param enabled wait for Splunk to confirm indexing before a batch counts as delivered
    * @param pollInterval longest wait between two polls of {@code /services/collector/ack}
@@ -103,11 +105,6 @@ public record HecSinkConfig(
   @Override
   public boolean network() {
     return true;
-  }
-
-  /** The sourcetype for events of {@code kindLabel} ({@code audit} or {@code connection}). */
-  public String sourcetype(String kindLabel) {
-    return "audit".equals(kindLabel) ? auditSourcetype : connectionSourcetype;
   }
 
   @Override

@@ -6,9 +6,9 @@ import java.time.Duration;
  * Retention of one of the exporter's own NDJSON files (the dead-letter file and the rejects file):
  * the file is renamed aside (rotated) when it would grow past {@code maxBytes}, and rotated files
  * are deleted once they are older than {@code maxAge}. As in Coder's own retention settings
- * (reference coder-events.md §9), durations read like {@code 90d} and 0 keeps files forever, which
- * is the default: these files hold audit events that were not delivered, so deleting them must be
- * an explicit choice.
+ * (docs/coder-reference.md §9), durations read like {@code 90d} and 0 keeps files forever, which is
+ * the default: these files hold audit events that were not delivered, so deleting them must be an
+ * explicit choice.
  *
  * @param maxBytes size at which the file is rotated
  * @param maxAge rotated files older than this are deleted; {@link Duration#ZERO} keeps them

@@ -3,10 +3,10 @@ package dev.auditship.config;
 import java.time.Duration;
 
 /**
- * Back-off for transient delivery failures (DESIGN §4): exponential from {@code initial} to {@code
- * max} with jitter; {@code Retry-After} from the destination wins when it asks for longer. Retries
- * never give up on their own (audit data is not dropped); {@code pauseProbe} is how often a sink
- * paused by a configuration fault (bad token, wrong URL) is tried again.
+ * Back-off for transient delivery failures (docs/design.md §4): exponential from {@code initial} to
+ * {@code max} with jitter; {@code Retry-After} from the destination wins when it asks for longer.
+ * Retries never give up on their own (audit data is not dropped); {@code pauseProbe} is how often a
+ * sink paused by a configuration fault (bad token, wrong URL) is tried again.
  */
 public record RetryConfig(
     Duration initial, Duration max, double multiplier, double jitter, Duration pauseProbe) {

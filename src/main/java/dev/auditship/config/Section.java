@@ -14,7 +14,7 @@ import java.util.Set;
  * Typed, validating access to one YAML mapping. Every accessor records a {@link Problem} (with
  * file, line, key path and a fix) instead of throwing, and returns a usable fallback so parsing
  * goes on and all problems are reported together. {@link #finish()} reports keys that no accessor
- * read: unknown keys are errors (DESIGN §5).
+ * read: unknown keys are errors (docs/design.md §5).
  */
 public final class Section {
   private final Node.MapNode node;

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A network sink's disk spool ({@code spool:} under the sink; DESIGN §4, docs/reliability.md).
- * Events count as accepted by the sink once they are written and synced here; a background drainer
- * delivers them.
+ * A network sink's disk spool ({@code spool:} under the sink; docs/design.md §4,
+ * docs/reliability.md). Events count as accepted by the sink once they are written and synced here;
+ * a background drainer delivers them.
  *
  * @param directory where the segment files live; default {@code <data_dir>/spool/<sink name>}
  * @param maxBytes most bytes of undelivered records; default 1GiB

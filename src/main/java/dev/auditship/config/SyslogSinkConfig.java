@@ -98,12 +98,9 @@ public record SyslogSinkConfig(
 
   /** Syslog's wording of the {@code tls:} conflicts: the server is "the receiver". */
   static final TlsSettings.Wording TLS_WORDING =
-      new TlsSettings.Wording(
-          TlsSettings.Wording.STANDARD.certWithoutKey(),
-          TlsSettings.Wording.STANDARD.keyWithoutCert(),
-          List.of(
-              "insecure_skip_verify: true ignores ca_file",
-              "remove insecure_skip_verify: to verify the receiver against ca_file"));
+      TlsSettings.Wording.insecureWithCa(
+          "insecure_skip_verify: true ignores ca_file",
+          "remove insecure_skip_verify: to verify the receiver against ca_file");
 
   /** Maximum UDP payload over IPv4 (65,535 − 20 IP − 8 UDP header; RFC 5426 §3.2). */
   public static final int MAX_UDP_BYTES = 65_507;

@@ -1,6 +1,7 @@
 package dev.auditship.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -47,7 +48,7 @@ public record TlsSettings(
   public List<String> protocols() {
     int lo = minVersion == null ? 0 : VERSIONS.indexOf(minVersion);
     int hi = maxVersion == null ? VERSIONS.size() - 1 : VERSIONS.indexOf(maxVersion);
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (int i = hi; i >= lo; i--) {
       out.add(VERSIONS.get(i));
     }
@@ -86,6 +87,14 @@ public record TlsSettings(
             List.of(
                 "insecure_skip_verify: true ignores ca_file",
                 "remove insecure_skip_verify: to verify the server against ca_file"));
+
+    /**
+     * The standard wording with another text for {@code insecure_skip_verify} with {@code ca_file}.
+     */
+    public static Wording insecureWithCa(String problem, String fix) {
+      return new Wording(
+          STANDARD.certWithoutKey(), STANDARD.keyWithoutCert(), List.of(problem, fix));
+    }
   }
 
   /** Parses a {@code tls:} block with the standard wording. */

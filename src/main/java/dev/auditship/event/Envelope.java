@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The slog log envelope around an event (reference coder-events.md §4.2).
+ * The slog log envelope around an event (docs/coder-reference.md §4.2).
  *
  * @param ts the entry time as RFC 3339 text in UTC, as printed (up to 9 fraction digits); for
  *     events that arrived without an envelope it is the event's {@code Time}
@@ -28,20 +28,5 @@ public record Envelope(
     Objects.requireNonNull(ts, "ts");
     Objects.requireNonNull(level, "level");
     loggerNames = List.copyOf(loggerNames);
-  }
-
-  /** The same envelope with caller and func filled in where they were unknown. */
-  public Envelope withDefaults(String defaultCaller, String defaultFunc) {
-    if (caller != null && func != null) {
-      return this;
-    }
-    return new Envelope(
-        ts,
-        level,
-        caller != null ? caller : defaultCaller,
-        func != null ? func : defaultFunc,
-        loggerNames,
-        trace,
-        span);
   }
 }

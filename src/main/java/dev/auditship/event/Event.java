@@ -7,13 +7,13 @@ import java.util.Objects;
  * One Coder audit or connection event: the slog envelope and the fields in the order slog printed
  * them.
  *
- * <p>Design note (an improvement on DESIGN §2's "two record types"): the fields are an ordered list
- * of typed values rather than one Java field per Go field, because the output must reproduce the
- * input byte for byte, and real lines differ from the current struct: context fields such as {@code
- * request_id} come first, newer Coder versions add fields (reference §12) that must be kept in
- * place, older ones lack some ({@code actor}, {@code ResourceIcon}) or order them differently.
- * {@link Kind#fields()} holds the canonical order; {@link AuditView} and {@link ConnectionView}
- * give typed access for filters and sinks.
+ * <p>Design note (see docs/design.md §2): the fields are an ordered list of typed values rather
+ * than one Java field per Go field, because the output must reproduce the input byte for byte, and
+ * real lines differ from the current struct: context fields such as {@code request_id} come first,
+ * newer Coder versions add fields (docs/coder-reference.md §12) that must be kept in place, older
+ * ones lack some ({@code actor}, {@code ResourceIcon}) or order them differently. {@link
+ * Kind#fields()} holds the canonical order; {@link AuditView} and {@link ConnectionView} give typed
+ * access for filters and sinks.
  *
  * <p>Immutable; safe to share between threads.
  */
@@ -66,11 +66,6 @@ public final class Event {
   public String time() {
     Value v = get("Time");
     return v instanceof Value.Time t ? t.text() : null;
-  }
-
-  /** The same event with another envelope. */
-  public Event withEnvelope(Envelope env) {
-    return new Event(kind, env, fields);
   }
 
   @Override

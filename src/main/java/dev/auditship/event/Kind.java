@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The two kinds of Coder security event, with the slog message that carries each and the fields of
- * the Go struct Coder exports, in declaration order (reference coder-events.md §2 and §3).
+ * the Go struct Coder exports, in declaration order (docs/coder-reference.md §2 and §3).
  */
 public enum Kind {
   AUDIT(

@@ -1,8 +1,10 @@
 package dev.auditship.event;
 
+import java.util.Objects;
+
 /**
  * One field value, typed by how Coder's slog sinks render it. The variants exist because the JSON
- * and human sinks render the same Go value differently (reference coder-events.md §4.3, §5.4):
+ * and human sinks render the same Go value differently (docs/coder-reference.md §4.3, §5.4):
  *
  * <ul>
  *   <li>{@link Str}: a Go string, uuid.UUID, named enum string or a value converted to string
@@ -40,7 +42,7 @@ public sealed interface Value {
     private final byte flags;
 
     public Str(String value) {
-      this.value = java.util.Objects.requireNonNull(value, "value");
+      this.value = Objects.requireNonNull(value, "value");
       this.flags = Texts.classify(value);
     }
 
@@ -86,7 +88,7 @@ public sealed interface Value {
    */
   record Num(String text) implements Value {
     public Num {
-      java.util.Objects.requireNonNull(text, "text");
+      Objects.requireNonNull(text, "text");
     }
 
     public static Num of(long n) {
@@ -105,7 +107,7 @@ public sealed interface Value {
   /** A {@code time.Time}, as the original RFC 3339 text. */
   record Time(String text) implements Value {
     public Time {
-      java.util.Objects.requireNonNull(text, "text");
+      Objects.requireNonNull(text, "text");
     }
   }
 
@@ -117,9 +119,9 @@ public sealed interface Value {
   /** The audit actor ({@code *audit.Actor}); zero values when the user was not found. */
   record Actor(String id, String email, String username) implements Value {
     public Actor {
-      java.util.Objects.requireNonNull(id, "id");
-      java.util.Objects.requireNonNull(email, "email");
-      java.util.Objects.requireNonNull(username, "username");
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(email, "email");
+      Objects.requireNonNull(username, "username");
     }
   }
 

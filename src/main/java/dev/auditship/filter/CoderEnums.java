@@ -3,10 +3,10 @@ package dev.auditship.filter;
 import java.util.Set;
 
 /**
- * The enum values a query may name (reference coder-events.md §6.2). Events keep these sets open:
- * an unknown value in a log line passes through untouched. A query value, however, is checked
- * against these lists, as Coder's search does, so a typo is refused at validate time instead of
- * silently matching nothing.
+ * The enum values a query may name (docs/coder-reference.md §6.2). Events keep these sets open: an
+ * unknown value in a log line passes through untouched. A query value, however, is checked against
+ * these lists, as Coder's search does, so a typo is refused at validate time instead of silently
+ * matching nothing.
  *
  * <p>When Coder adds a value (a new resource type, connection type, build reason or action), add it
  * here, or queries naming it are refused. The lists include values only seen in newer Coder code
@@ -122,14 +122,14 @@ final class CoderEnums {
 
   /**
    * Connection types reported by the workspace agent as a session with a connect and a disconnect
-   * event (reference §8). {@code status} applies to them.
+   * event (docs/coder-reference.md §8). {@code status} applies to them.
    */
   static final Set<String> SESSION_TYPES = Set.of("ssh", "vscode", "jetbrains", "reconnecting_pty");
 
   /**
    * Point-in-time connection types reported by coderd: they have no disconnect, so Coder's {@code
    * status} filter excludes them ({@code "type" NOT IN ('workspace_app', 'port_forwarding',
-   * 'tunnel')} in {@code GetConnectionLogsOffset}, reference §7.3).
+   * 'tunnel')} in {@code GetConnectionLogsOffset}, docs/coder-reference.md §7.3).
    */
   static final Set<String> POINT_IN_TIME_TYPES =
       Set.of("workspace_app", "port_forwarding", "tunnel");

@@ -23,7 +23,7 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * Looks names up in Coder's REST API with a session token (header {@code Coder-Session-Token},
- * reference coder-events.md §6.4):
+ * docs/coder-reference.md §6.4):
  *
  * <ul>
  *   <li>organization: {@code GET /api/v2/organizations/{nameOrId}}; 404 means not found.

@@ -35,7 +35,7 @@ final class EventReads {
 
   /**
    * The {@code build_reason} of a workspace build, from the audit event's {@code AdditionalFields}
-   * (reference coder-events.md §1: BackgroundAudit writes {@code workspace_name, build_number,
+   * (docs/coder-reference.md §1: BackgroundAudit writes {@code workspace_name, build_number,
    * build_reason, workspace_owner, workspace_id}).
    */
   static String buildReason(ObjectMapper json, Event e) {
@@ -54,9 +54,9 @@ final class EventReads {
 
   /**
    * Whether a connection event belongs to a session with a connect and a disconnect, the only
-   * events Coder's {@code status} filter applies to (reference §7.3, §8). Coder excludes the
-   * point-in-time types {@code workspace_app}, {@code port_forwarding} and {@code tunnel}. The
-   * agent's session types ({@code ssh}, {@code vscode}, {@code jetbrains}, {@code
+   * events Coder's {@code status} filter applies to (docs/coder-reference.md §7.3, §8). Coder
+   * excludes the point-in-time types {@code workspace_app}, {@code port_forwarding} and {@code
+   * tunnel}. The agent's session types ({@code ssh}, {@code vscode}, {@code jetbrains}, {@code
    * reconnecting_pty}) qualify. The type set is open: a type this exporter does not know qualifies
    * when the event carries a {@code ConnectionID}, because agent-reported sessions always have one
    * and coderd's point-in-time web events never do (§3, §8). Coder instead lets every unlisted type

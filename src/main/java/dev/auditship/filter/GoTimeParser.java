@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * A port of Go's {@code time.Parse} for the two layouts Coder's search uses: {@code 2006-01-02} for
  * {@code date_from}/{@code date_to} and {@code time.RFC3339Nano} for {@code connected_after}/
- * {@code connected_before} (reference coder-events.md §7.2, §7.3). Coder puts Go's parse error into
+ * {@code connected_before} (docs/coder-reference.md §7.2, §7.3). Coder puts Go's parse error into
  * its message ({@code must be a valid date format (2006-01-02): parsing time ...}), so this
  * reproduces both what Go accepts (one-digit hours, any number of fraction digits, a comma before
  * the fraction, offsets up to 24:60) and Go's error texts ({@code time.ParseError.Error}).

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * Resolves the names an operator writes in a query (organization names, usernames, emails) to the
  * IDs that Coder's log lines carry. The log has {@code OrganizationID}, {@code WorkspaceOwnerID}
- * and {@code UserID}, never the names (reference coder-events.md §2, §3), so a query such as {@code
+ * and {@code UserID}, never the names (docs/coder-reference.md §2, §3), so a query such as {@code
  * organization:acme} can only be checked after a lookup.
  *
  * <p>Lookups happen when a query is compiled (at validate time and start-up), never per event.

@@ -21,9 +21,9 @@ import java.util.function.Predicate;
 /**
  * Compiles a filter query, written in the search language of Coder's audit-log and connection-log
  * pages, into an {@link EventFilter}. Never throws for bad input: every problem in the query comes
- * back as a message in {@link Compiled#errors()}, in Coder's wording where Coder has one (reference
- * coder-events.md §7.1–7.3). The caller adds where in the configuration the query is. {@code
- * docs/filters.md} describes every key.
+ * back as a message in {@link Compiled#errors()}, in Coder's wording where Coder has one
+ * (docs/coder-reference.md §7.1–7.3). The caller adds where in the configuration the query is.
+ * {@code docs/filters.md} describes every key.
  *
  * <p>Names (organization names, usernames, emails) are resolved to IDs here, once, through the
  * {@link NameResolver}; the filter then compares IDs and does no I/O per event. A query that needs
@@ -50,11 +50,18 @@ public final class QueryCompiler {
    * @param filter the filter; when there are errors it must not be used (it throws if asked to
    *     match)
    * @param errors every problem found, as bare messages; empty when the query is valid
+   * @param warnings what the operator should know about a valid query (a name Coder does not know,
+   *     which matches nothing there and here)
    */
-  public record Compiled(EventFilter filter, List<String> errors) {
+  public record Compiled(EventFilter filter, List<String> errors, List<String> warnings) {
     public Compiled {
       Objects.requireNonNull(filter, "filter");
       errors = List.copyOf(errors);
+      warnings = List.copyOf(warnings);
+    }
+
+    public Compiled(EventFilter filter, List<String> errors) {
+      this(filter, errors, List.of());
     }
 
     /** True when the query is valid and {@link #filter()} can be used. */
@@ -114,18 +121,19 @@ public final class QueryCompiler {
 
     Set<Kind> kinds = selectKinds(uses, errors);
     List<Condition> conditions = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     for (Use u : uses) {
       if (u.key() != QueryKey.KIND) {
-        Condition c = condition(u, kinds, errors);
+        Condition c = condition(u, kinds, errors, warnings);
         if (c != null) {
-          conditions.add(c);
+          conditions.add(c.withFields(auditFields(u), connectionFields(u)));
         }
       }
     }
     if (!errors.isEmpty()) {
       return new Compiled(new RefusedFilter(errors), errors);
     }
-    return new Compiled(new CompiledFilter(kinds, conditions), List.of());
+    return new Compiled(new CompiledFilter(kinds, conditions), List.of(), warnings);
   }
 
   /** A key with its one term. */
@@ -209,7 +217,39 @@ public final class QueryCompiler {
     return kinds;
   }
 
-  private Condition condition(Use u, Set<Kind> kinds, List<String> errors) {
+  /** The audit-event fields a term reads (for the warning about a field an event lacks). */
+  private static List<String> auditFields(Use u) {
+    return switch (u.key()) {
+      case RESOURCE_TYPE -> List.of("ResourceType");
+      case ACTION -> List.of("Action");
+      case BUILD_REASON -> List.of("AdditionalFields");
+      case RESOURCE_ID -> List.of("ResourceID");
+      case REQUEST_ID -> List.of("RequestID");
+      case RESOURCE_TARGET -> List.of("ResourceTarget");
+      case EMAIL -> List.of("actor");
+      case USERNAME -> Uuids.canonical(u.value()) != null ? List.of("UserID") : List.of("actor");
+      case DATE_FROM, DATE_TO -> List.of("Time");
+      case ORGANIZATION -> List.of("OrganizationID");
+      default -> List.of();
+    };
+  }
+
+  /** The connection-event fields a term reads. */
+  private static List<String> connectionFields(Use u) {
+    return switch (u.key()) {
+      case TYPE -> List.of("Type");
+      case STATUS -> List.of("Type", "ConnectionStatus");
+      case WORKSPACE_ID -> List.of("WorkspaceID");
+      case CONNECTION_ID -> List.of("ConnectionID");
+      case CONNECTED_AFTER, CONNECTED_BEFORE -> List.of("Time");
+      case ORGANIZATION -> List.of("OrganizationID");
+      case WORKSPACE_OWNER, WORKSPACE_OWNER_EMAIL -> List.of("WorkspaceOwnerID");
+      case USER_EMAIL, USERNAME -> List.of("UserID");
+      default -> List.of();
+    };
+  }
+
+  private Condition condition(Use u, Set<Kind> kinds, List<String> errors, List<String> warnings) {
     String key = u.name();
     String v = u.value();
     return switch (u.key()) {
@@ -343,7 +383,7 @@ public final class QueryCompiler {
             });
       }
       case ORGANIZATION -> {
-        String id = resolve(u, Target.ORGANIZATION, false, errors);
+        String id = resolve(u, Target.ORGANIZATION, false, errors, warnings);
         if (id == null) {
           yield null;
         }
@@ -351,26 +391,26 @@ public final class QueryCompiler {
         yield new Condition(key + ":" + id, p, p);
       }
       case WORKSPACE_OWNER -> {
-        String id = resolve(u, Target.USERNAME, false, errors);
+        String id = resolve(u, Target.USERNAME, false, errors, warnings);
         yield id == null
             ? null
             : connection(
                 key + ":" + id, e -> Uuids.same(id, new ConnectionView(e).workspaceOwnerId()));
       }
       case WORKSPACE_OWNER_EMAIL -> {
-        String id = resolve(u, Target.EMAIL, false, errors);
+        String id = resolve(u, Target.EMAIL, false, errors, warnings);
         yield id == null
             ? null
             : connection(
                 key + ":" + id, e -> Uuids.same(id, new ConnectionView(e).workspaceOwnerId()));
       }
       case USER_EMAIL -> {
-        String id = resolve(u, Target.EMAIL, false, errors);
+        String id = resolve(u, Target.EMAIL, false, errors, warnings);
         yield id == null
             ? null
             : connection(key + ":" + id, e -> Uuids.same(id, new ConnectionView(e).userId()));
       }
-      case USERNAME -> usernameCondition(u, kinds, errors);
+      case USERNAME -> usernameCondition(u, kinds, errors, warnings);
       case KIND -> throw new IllegalStateException("kind is not a condition");
     };
   }
@@ -378,7 +418,8 @@ public final class QueryCompiler {
   // Audit events carry the actor's username, so they need no lookup; connection events carry only
   // the
   // UserID of whoever opened a web app or port (§3), so there the name is looked up.
-  private Condition usernameCondition(Use u, Set<Kind> kinds, List<String> errors) {
+  private Condition usernameCondition(
+      Use u, Set<Kind> kinds, List<String> errors, List<String> warnings) {
     String v = u.value();
     if (v.equalsIgnoreCase("me")) {
       errors.add(meError(u.name()));
@@ -403,7 +444,7 @@ public final class QueryCompiler {
     Predicate<Event> connection = null;
     String id = uuid;
     if (kinds.contains(Kind.CONNECTION)) {
-      id = resolve(u, Target.USERNAME, kinds.contains(Kind.AUDIT), errors);
+      id = resolve(u, Target.USERNAME, kinds.contains(Kind.AUDIT), errors, warnings);
       if (id == null) {
         return null;
       }
@@ -433,8 +474,16 @@ public final class QueryCompiler {
     }
   }
 
+  /**
+   * What a user name or email Coder does not know resolves to: no event carries it, so the term
+   * matches nothing, as the same query does in Coder (its SQL compares with a sub-select that finds
+   * no user).
+   */
+  static final String NO_SUCH_USER = "<no such user>";
+
   // The ID for a name or ID value, or null after adding the error.
-  private String resolve(Use u, Target target, boolean auditToo, List<String> errors) {
+  private String resolve(
+      Use u, Target target, boolean auditToo, List<String> errors, List<String> warnings) {
     String key = u.name();
     String v = u.value();
     if (target == Target.USERNAME && v.equalsIgnoreCase("me")) {
@@ -465,8 +514,21 @@ public final class QueryCompiler {
           NameResolver.Lookup.unavailable(
               "Coder gave " + GoQuote.q(f.id()) + ", which is not a UUID");
     }
+    if (lookup instanceof NameResolver.Lookup.NotFound && target != Target.ORGANIZATION) {
+      // Coder accepts a user it does not know in username, user_email, workspace_owner and
+      // workspace_owner_email (plain strings in coderd/searchquery, compared in SQL): the query is
+      // valid and matches nothing. Only organization is refused (parseOrganization).
+      warnings.add(
+          "Query param "
+              + GoQuote.q(key)
+              + ": Coder knows no user "
+              + GoQuote.q(v)
+              + ", so this term matches no event (as in Coder); check the "
+              + target.what);
+      return NO_SUCH_USER;
+    }
     if (lookup instanceof NameResolver.Lookup.NotFound) {
-      // Coder's wording (searchquery parseOrganization / parseUser).
+      // Coder's wording (searchquery parseOrganization).
       errors.add(
           invalidValue(
               key,

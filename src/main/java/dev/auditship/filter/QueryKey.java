@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Every key a query may use, with the kinds of event it applies to. The keys are Coder's audit-log
- * keys (reference coder-events.md §7.2) and connection-log keys (§7.3); {@code organization} and
+ * keys (docs/coder-reference.md §7.2) and connection-log keys (§7.3); {@code organization} and
  * {@code username} exist on both pages and so apply to both kinds; {@code kind} is the exporter's
  * own. A key that applies to one kind only selects that kind.
  */

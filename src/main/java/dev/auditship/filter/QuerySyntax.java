@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Splits a query into {@code key:value} terms the way Coder's {@code searchTerms} does ({@code
- * coderd/searchquery/search.go}, reference coder-events.md §7.1):
+ * coderd/searchquery/search.go}, docs/coder-reference.md §7.1):
  *
  * <ol>
  *   <li>split on spaces, keeping a {@code "..."} run (quotes included) in one token;

@@ -1,6 +1,6 @@
 /**
- * Filters: Coder's own search-query language for audit and connection events (reference
- * coder-events.md §7, §8), used as a global {@code filter:} and per sink. {@link
+ * Filters: Coder's own search-query language for audit and connection events
+ * (docs/coder-reference.md §7, §8), used as a global {@code filter:} and per sink. {@link
  * dev.auditship.filter.QueryCompiler} turns a query into an {@link
  * dev.auditship.filter.EventFilter} or a list of errors in Coder's wording; {@link
  * dev.auditship.filter.NameResolver} turns organization names, usernames and emails into the IDs

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Envelope values for events that arrive without them (the Coder API source; {@code caller}/{@code
  * func} for human-format input, which does not print them). Defaults are what current Coder release
- * builds print (reference coder-events.md §4.1 and §11).
+ * builds print (docs/coder-reference.md §4.1).
  */
 public record EnvelopeDefaults(String caller, String func, List<String> loggerNames) {
   public static final String CODER_CALLER =

@@ -4,7 +4,7 @@ package dev.auditship.format;
  * Ports of the Go text rules that Coder's slog sinks apply, so output matches byte for byte: {@code
  * encoding/json} string escaping with HTML escaping on, {@code json.Compact}, {@code
  * strconv.Quote}, {@code unicode.IsSpace}, {@code strconv.IsPrint} and slog's human {@code quote()}
- * (reference coder-events.md §4.4 and §5.3).
+ * (docs/coder-reference.md §4.4 and §5.3).
  *
  * <p>Strings may carry lone surrogates U+DC80..U+DCFF standing for single invalid UTF-8 bytes (see
  * {@code source.Utf8}). Go's JSON encoder writes invalid UTF-8 as {@code \ufffd} and strconv.Quote

@@ -2,13 +2,15 @@ package dev.auditship.format;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 /**
  * Go's time rendering as slog uses it: RFC 3339 with up to nine fraction digits, trailing zeros
- * trimmed ({@code time.RFC3339Nano}, reference coder-events.md §4.2), and the human sink's {@code
+ * trimmed ({@code time.RFC3339Nano}, docs/coder-reference.md §4.2), and the human sink's {@code
  * 2006-01-02 15:04:05.000} in UTC, truncated to the millisecond (§5.1).
  */
 public final class GoTime {
@@ -55,7 +57,7 @@ public final class GoTime {
         || minute > 59
         || second < 0
         || second > 59
-        || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+        || day > YearMonth.of(year, month).lengthOfMonth()) {
       return false;
     }
     int i = 19;
@@ -114,7 +116,7 @@ public final class GoTime {
     pad(sb, t.getSecond(), 2);
     int nanos = t.getNano();
     if (nanos != 0) {
-      String frac = String.format(java.util.Locale.ROOT, "%09d", nanos);
+      String frac = String.format(Locale.ROOT, "%09d", nanos);
       int end = 9;
       while (frac.charAt(end - 1) == '0') {
         end--;
@@ -181,7 +183,7 @@ public final class GoTime {
     String numeric =
         (off < 0 ? "-" : "+")
             + String.format(
-                java.util.Locale.ROOT, "%02d%02d", Math.abs(off) / 3600, (Math.abs(off) / 60) % 60);
+                Locale.ROOT, "%02d%02d", Math.abs(off) / 3600, (Math.abs(off) / 60) % 60);
     sb.append(numeric).append(' ').append(off == 0 ? "UTC" : numeric);
     return sb.toString();
   }

@@ -4,11 +4,15 @@ import dev.auditship.event.Envelope;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Value;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The cdr.dev/slog human sink line, byte for byte, without colour (reference coder-events.md §5):
+ * The cdr.dev/slog human sink line, byte for byte, without colour (docs/coder-reference.md §5):
  * {@code <ts ms> [info] coderd: audit_log K=V...}, slog's quote rule, {@code <nil>}, {@code
  * Time="..."}, {@code actor="&{...}"}, {@code %q} for raw JSON and the multi-line block for the
  * first plain-string field holding a newline.
@@ -35,17 +39,17 @@ public final class HumanFormat implements Format {
           "request_id");
 
   /** {@code " Key="} for every field Coder prints (none of them needs quoting). */
-  private static final java.util.Map<String, String> KNOWN_KEYS;
+  private static final Map<String, String> KNOWN_KEYS;
 
   static {
-    java.util.Map<String, String> m = new java.util.HashMap<>();
+    Map<String, String> m = new HashMap<>();
     for (dev.auditship.event.Kind k : dev.auditship.event.Kind.values()) {
       for (String f : k.fields()) {
         m.put(f, "  " + f + "=");
       }
     }
     m.put("request_id", "  request_id=");
-    KNOWN_KEYS = java.util.Map.copyOf(m);
+    KNOWN_KEYS = Map.copyOf(m);
   }
 
   private final boolean v3Time;
@@ -119,7 +123,7 @@ public final class HumanFormat implements Format {
       out.append(" ...\n    ").append(key).append("= ");
       // Continuation lines are indented by len(key)+2 (entryhuman) plus 4 (sloghuman); empty lines
       // get no indent at all.
-      int indent = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 6;
+      int indent = key.getBytes(StandardCharsets.UTF_8).length + 6;
       int from = 0;
       boolean first = true;
       while (true) {
@@ -187,7 +191,7 @@ public final class HumanFormat implements Format {
     if (level.equals("INFO")) {
       return "info";
     }
-    String l = level.toLowerCase(java.util.Locale.ROOT);
+    String l = level.toLowerCase(Locale.ROOT);
     return l.length() > 4 ? l.substring(0, 4) : l;
   }
 }

@@ -4,10 +4,12 @@ import dev.auditship.event.Envelope;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Value;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The cdr.dev/slog JSON sink line, byte for byte (reference coder-events.md §4): compact, keys in
+ * The cdr.dev/slog JSON sink line, byte for byte (docs/coder-reference.md §4): compact, keys in
  * slog's order, Go escaping with HTML escaping on, raw JSON compacted, times as their original
  * text.
  */
@@ -15,10 +17,10 @@ public final class JsonFormat implements Format {
   /**
    * {@code "Key":} for every field Coder prints, precomputed: keys are the bulk of a line's fields.
    */
-  private static final java.util.Map<String, String> KNOWN_KEYS;
+  private static final Map<String, String> KNOWN_KEYS;
 
   static {
-    java.util.Map<String, String> m = new java.util.HashMap<>();
+    Map<String, String> m = new HashMap<>();
     for (dev.auditship.event.Kind k : dev.auditship.event.Kind.values()) {
       for (String f : k.fields()) {
         StringBuilder sb = new StringBuilder();
@@ -27,7 +29,7 @@ public final class JsonFormat implements Format {
       }
     }
     m.put("request_id", "\"request_id\":");
-    KNOWN_KEYS = java.util.Map.copyOf(m);
+    KNOWN_KEYS = Map.copyOf(m);
   }
 
   private final EnvelopeDefaults defaults;

@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -158,7 +159,7 @@ public final class NdjsonFile implements AutoCloseable {
     for (int i = 1; Files.exists(target); i++) {
       target = path.resolveSibling(se[0] + "-" + stamp + "-" + i + se[1]);
     }
-    Files.move(path, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
     rotations++;
     LOG.info(
         "File rotated: it reached its max_bytes. file={} rotated_to={} bytes={} max_bytes={}",

@@ -1,5 +1,7 @@
 package dev.auditship.metrics;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -30,7 +32,7 @@ public record Meter(
     Objects.requireNonNull(help, "help");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(value, "value");
-    labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
+    labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
   }
 
   /** The value now. */

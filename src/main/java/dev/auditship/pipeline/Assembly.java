@@ -35,17 +35,22 @@ import dev.auditship.spool.SpoolTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wiring: turns a validated {@link AuditshipConfig} into live components (DESIGN §6 {@code
+ * Wiring: turns a validated {@link AuditshipConfig} into live components (docs/design.md §6 {@code
  * pipeline/}). {@link #check} does everything that needs no I/O (filters compile, formats resolve)
  * so {@code validate} can report every problem; {@link #build} then opens files and connections.
  */
 public final class Assembly {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Assembly.class);
+
   private final AuditshipConfig config;
   private final Clock clock;
   private final InputStream stdin;
@@ -85,9 +90,9 @@ public final class Assembly {
   /** Problems found while compiling filters and making formats (no I/O). */
   public List<Problem> check() {
     List<Problem> problems = new ArrayList<>();
-    Filters.compile(resolver(), config.filter(), problems);
+    Filters.compile(resolver(), config.filter(), problems, null);
     for (SinkConfig s : config.sinks()) {
-      Filters.compile(resolver(), s.filter(), problems);
+      Filters.compile(resolver(), s.filter(), problems, null);
       try {
         format(s);
       } catch (IllegalArgumentException e) {
@@ -111,10 +116,14 @@ public final class Assembly {
    */
   public Pipeline build() throws IOException {
     List<Problem> problems = new ArrayList<>();
-    EventFilter global = Filters.compile(resolver(), config.filter(), problems);
+    List<String> warnings = new ArrayList<>();
+    EventFilter global = Filters.compile(resolver(), config.filter(), problems, warnings);
     List<EventFilter> sinkFilters = new ArrayList<>();
     for (SinkConfig sc : config.sinks()) {
-      sinkFilters.add(Filters.compile(resolver(), sc.filter(), problems));
+      sinkFilters.add(Filters.compile(resolver(), sc.filter(), problems, warnings));
+    }
+    for (String w : warnings) {
+      LOG.warn("{}", w);
     }
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
@@ -188,6 +197,11 @@ public final class Assembly {
    */
   public List<String> checkConnectivity() {
     List<String> failures = new ArrayList<>();
+    if (config.source() != null && config.source().settings() instanceof CoderApiSourceConfig api) {
+      for (String p : dev.auditship.source.CoderApiProbe.check(api)) {
+        failures.add("source (coder_api): " + p);
+      }
+    }
     for (SinkConfig sc : config.sinks()) {
       try (Sink sink = buildSink(sc)) {
         String problem = sink.checkConnectivity();
@@ -231,9 +245,9 @@ public final class Assembly {
       InputStream in;
       try {
         in = Files.newInputStream(f.path());
-      } catch (java.nio.file.NoSuchFileException e) {
+      } catch (NoSuchFileException e) {
         throw new IOException("the source file " + f.path() + " does not exist", e);
-      } catch (java.nio.file.AccessDeniedException e) {
+      } catch (AccessDeniedException e) {
         throw new IOException(
             "the source file " + f.path() + " cannot be read: permission denied", e);
       }
@@ -248,7 +262,8 @@ public final class Assembly {
   static final class Filters {
     private Filters() {}
 
-    static EventFilter compile(NameResolver resolver, FilterRef ref, List<Problem> problems) {
+    static EventFilter compile(
+        NameResolver resolver, FilterRef ref, List<Problem> problems, List<String> warnings) {
       if (ref == null || ref.query().isBlank()) {
         return EventFilter.ALL;
       }
@@ -266,6 +281,11 @@ public final class Assembly {
                 ref.path(),
                 error + " (in the query \"" + ref.query() + "\")",
                 fix));
+      }
+      if (c.ok() && warnings != null) {
+        for (String w : c.warnings()) {
+          warnings.add(ref.path() + ": " + w + " (in the query \"" + ref.query() + "\")");
+        }
       }
       return c.ok() ? c.filter() : EventFilter.ALL;
     }
@@ -294,7 +314,7 @@ public final class Assembly {
                   try {
                     return token.value();
                   } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(
+                    throw new UncheckedIOException(
                         "cannot read the Coder token from "
                             + token.describe()
                             + ": "

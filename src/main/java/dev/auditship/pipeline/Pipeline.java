@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The run loop (DESIGN §1): take a batch from the source, filter it, format it for each sink, hand
- * it to every sink at once, and commit the source position only when every sink has accepted its
- * records (delivered, spooled, filtered out or dead-lettered). A slow sink therefore holds the
- * source back (back-pressure) with at most one batch in memory per sink.
+ * The run loop (docs/design.md §1): take a batch from the source, filter it, format it for each
+ * sink, hand it to every sink at once, and commit the source position only when every sink has
+ * accepted its records (delivered, spooled, filtered out or dead-lettered). A slow sink therefore
+ * holds the source back (back-pressure) with at most one batch in memory per sink.
  *
  * <p>Threads: {@link #run} runs on the caller's thread; each batch is handed to the sinks on a
  * small pool (one thread per sink). {@link #stop()} may be called from any thread (the shutdown

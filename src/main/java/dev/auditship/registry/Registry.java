@@ -67,7 +67,7 @@ public final class Registry implements Catalog {
                 HecSinkConfig::parse,
                 true,
                 "json",
-                (name, c, ctx) -> new HecSink(name, ctx.format().name(), c, ctx.clock())))
+                (name, c, ctx) -> new HecSink(name, ctx.format().jsonObject(), c, ctx.clock())))
         .sink(
             new SinkType<>(
                 "syslog",

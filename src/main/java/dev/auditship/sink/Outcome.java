@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What a sink did with a batch (DESIGN §4). Every record of the batch is in exactly one state:
+ * What a sink did with a batch (docs/design.md §4). Every record of the batch is in exactly one
+ * state:
  *
  * <ul>
  *   <li><b>delivered</b>: every record not listed in {@code rejected} or {@code retry};

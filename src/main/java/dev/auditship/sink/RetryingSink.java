@@ -11,13 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one retry wrapper around a {@link Sink} (DESIGN §4): sends a batch until every record is
- * delivered or dead-lettered. Transient failures back off exponentially with jitter (resilience4j's
- * {@link IntervalFunction}), and a destination's {@code Retry-After} is honoured when it asks for
- * longer. A configuration fault pauses the sink: one ERROR, then a probe every {@code
- * pause_probe_secs}, and an INFO when it works again. Nothing is ever dropped because of a failure:
- * the caller is held back (back-pressure) until delivery, or until it is interrupted at shutdown,
- * when the batch stays uncommitted (or in the spool).
+ * The one retry wrapper around a {@link Sink} (docs/design.md §4): sends a batch until every record
+ * is delivered or dead-lettered. Transient failures back off exponentially with jitter
+ * (resilience4j's {@link IntervalFunction}), and a destination's {@code Retry-After} is honoured
+ * when it asks for longer. A configuration fault pauses the sink: one ERROR, then a probe every
+ * {@code pause_probe_secs}, and an INFO when it works again. Nothing is ever dropped because of a
+ * failure: the caller is held back (back-pressure) until delivery, or until it is interrupted at
+ * shutdown, when the batch stays uncommitted (or in the spool).
  *
  * <p>Used from one thread at a time (the pipeline or the spool drainer of this sink).
  */

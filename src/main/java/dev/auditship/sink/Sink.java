@@ -4,9 +4,9 @@ import dev.auditship.metrics.Metrics;
 import java.util.List;
 
 /**
- * A destination for formatted records (DESIGN §4). One verb: {@link #send}. Retries, the spool and
- * the dead-letter file wrap a sink ({@link RetryingSink}); a sink does not re-implement them, it
- * only reports per record what happened in an {@link Outcome}.
+ * A destination for formatted records (docs/design.md §4). One verb: {@link #send}. Retries, the
+ * spool and the dead-letter file wrap a sink ({@link RetryingSink}); a sink does not re-implement
+ * them, it only reports per record what happened in an {@link Outcome}.
  *
  * <p>Called from one thread at a time; implementations need not be thread-safe unless they say so.
  */

@@ -4,6 +4,7 @@ import dev.auditship.source.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -41,7 +42,7 @@ public final class StdoutSink implements Sink {
     } catch (IOException e) {
       // A closed stdout (the reading process went away) does not come back: fail the run instead of
       // retrying forever. Nothing of this batch is committed, so nothing is lost.
-      throw new java.io.UncheckedIOException("cannot write to stdout: " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write to stdout: " + e.getMessage(), e);
     }
   }
 }

@@ -34,6 +34,8 @@ import java.util.Map;
  *   <li>{@code seen}: the IDs of the rows exported with a time from {@code newest - overlap} to
  *       {@code newest} (at least the IDs at {@code newest}), so a poll can re-read that window for
  *       rows Coder committed late and still export each row once;
+ *   <li>{@code scanned}: during a backfill, the end of the last time window whose rows were all
+ *       committed;
  *   <li>{@code open} (connections): SSH-like connections whose connect line was exported and whose
  *       disconnect line was not yet, bounded by {@code max_open_connections}.
  * </ul>
@@ -64,6 +66,12 @@ final class ApiCheckpoint {
   record Untrack(String id) implements Delta {}
 
   /**
+   * Every row up to {@code upTo} (inclusive) was listed and its events committed: the backfill goes
+   * on from there (docs/coder-api-source.md, "Backfill").
+   */
+  record Scanned(Kind kind, Instant upTo) implements Delta {}
+
+  /**
    * The connections open at the start point are tracked (first start from {@code now} or a time).
    */
   record BaselineDone() implements Delta {}
@@ -73,6 +81,10 @@ final class ApiCheckpoint {
   static final class PerKind {
     Instant floor;
     Instant newest;
+
+    /** Rows up to here were all listed in backfill windows and committed; null before any. */
+    Instant scanned;
+
     final Map<String, Instant> seen = new HashMap<>();
     final Map<String, Open> open = new HashMap<>();
 
@@ -208,6 +220,11 @@ final class ApiCheckpoint {
         if (p != null) {
           p.open.remove(u.id());
         }
+      } else if (d instanceof Scanned sc) {
+        PerKind p = kinds.get(sc.kind());
+        if (p.scanned == null || sc.upTo().isAfter(p.scanned)) {
+          p.scanned = sc.upTo();
+        }
       } else if (d instanceof BaselineDone) {
         PerKind p = kinds.get(Kind.CONNECTION);
         if (p != null) {
@@ -266,6 +283,9 @@ final class ApiCheckpoint {
       ObjectNode k = root.putObject(e.getKey().label());
       k.put("floor", p.floor == null ? null : GoTime.rfc3339Nano(p.floor));
       k.put("newest", p.newest == null ? null : GoTime.rfc3339Nano(p.newest));
+      if (p.scanned != null) {
+        k.put("scanned", GoTime.rfc3339Nano(p.scanned));
+      }
       ObjectNode seen = k.putObject("seen");
       p.seen.entrySet().stream()
           .sorted(
@@ -302,6 +322,7 @@ final class ApiCheckpoint {
       PerKind p = new PerKind();
       p.floor = time(k.get("floor"));
       p.newest = time(k.get("newest"));
+      p.scanned = time(k.get("scanned"));
       p.fresh = k.path("baseline_pending").asBoolean(false);
       for (Map.Entry<String, JsonNode> s : k.path("seen").properties()) {
         p.seen.put(s.getKey(), time(s.getValue()));

@@ -22,8 +22,8 @@ import java.util.UUID;
 
 /**
  * Maps rows of Coder's REST API ({@code codersdk.AuditLog}, {@code codersdk.ConnectionLog}) to the
- * events Coder's slog exporter would have printed for them (reference coder-events.md §6, §8,
- * §12.5). Pure and deterministic: the same row always gives the same event, byte for byte, so
+ * events Coder's slog exporter would have printed for them (docs/coder-reference.md §2, §3, §6,
+ * §8). Pure and deterministic: the same row always gives the same event, byte for byte, so
  * re-exporting a row repeats its record exactly. What the API cannot carry is filled in the same
  * way every time (docs/coder-api-source.md):
  *
@@ -188,7 +188,8 @@ final class ApiMapper {
     String timeText = disconnect ? timeText(ssh, "disconnect_time") : timeText(o, "connect_time");
     Value code;
     if (ssh != null) {
-      // Agent events: Code is NULL on connect and the exit code on disconnect (reference §8).
+      // Agent events: Code is NULL on connect and the exit code on disconnect
+      // (docs/coder-reference.md §8).
       code = disconnect ? nullableInteger(ssh, "exit_code") : Value.Null.INSTANCE;
     } else if (web != null) {
       code = integer(web, "status_code", true);
@@ -257,7 +258,7 @@ final class ApiMapper {
    * The stored Diff from the API's {@code codersdk.AuditDiff}: Coder stores {@code json.Marshal} of
    * a Go map of {@code OldNew} structs without json tags, so keys are sorted and each entry is
    * {@code {"Old":…,"New":…,"Secret":…}}; the API lower-cases them and drops absent old/new
-   * (reference §10).
+   * (docs/coder-reference.md §10).
    */
   private static String diff(J d) {
     if (d == null || d instanceof ApiJson.Null) {
@@ -331,7 +332,7 @@ final class ApiMapper {
       return NIL_IP;
     }
     // netip keeps "::ffff:1.2.3.4"; Go's net.IP.String(), which slog used, prints it dotted
-    // (reference §2).
+    // (docs/coder-reference.md §2).
     if (ip.regionMatches(true, 0, "::ffff:", 0, 7)
         && ip.indexOf('.') > 0
         && ip.indexOf(':', 7) < 0) {

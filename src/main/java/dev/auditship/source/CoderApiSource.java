@@ -15,14 +15,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -30,29 +35,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code type: coder_api}: polls {@code GET /api/v2/audit} and {@code GET /api/v2/connectionlog}
- * (reference coder-events.md §6) and emits each row's events exactly once, oldest first
+ * (docs/coder-reference.md §6) and emits each row's events exactly once, oldest first
  * (docs/coder-api-source.md).
  *
  * <p>One poll, per kind: page newest first with {@code limit}/{@code offset} until a row older than
- * the checkpoint's cutoff ({@code newest - overlap}, or {@code start_at}) or the end of the
- * listing. Rows that arrive while paging push older rows to later offsets, so a row can come twice
- * (dropped by ID) but none is skipped. {@code count} is not used: Coder caps it at 2000. New rows
- * become events (an SSH-like row that is already closed gives its connect and disconnect lines);
- * rows already exported are dropped by ID. Then, for the SSH-like connections the checkpoint holds
- * open, one listing of {@code q=status:ongoing} tells which closed, and each closed one is fetched
- * with {@code q=connection_id:<id>} for its disconnect time, exit code and reason. The poll's
- * events are sorted by time and handed out in batches.
+ * the poll's lower bound or the end of the listing. Rows that arrive while paging push older rows
+ * to later offsets, so a row can come twice (dropped by ID) but none is skipped. New rows become
+ * events (an SSH-like row that is already closed gives its connect and disconnect lines); rows
+ * already exported are dropped by ID.
+ *
+ * <p>Backfill: when the lower bound is far behind and the listing is long, a poll reads one time
+ * window of history ({@code date_from}/{@code date_to} for audit, {@code connected_after}/{@code
+ * connected_before} for connections, Coder's own search keys), oldest window first; its events are
+ * delivered and committed before the next window is read, and the checkpoint's {@code scanned}
+ * records the last window done, so a restart resumes there and the rows held by a poll stay bounded
+ * by the window size.
+ *
+ * <p>Closed sessions: SSH-like connections the checkpoint holds open are found closed in bulk by
+ * one {@code status:completed} listing newest first down to the oldest tracked session's connect
+ * time (bounded by {@link #CLOSE_LOOKBACK}), not one request per session. Sessions open longer than
+ * that are checked against a {@code status:ongoing} listing at most once per {@link
+ * #LONG_OPEN_CHECK}.
  *
  * <p>Commit: each batch carries the checkpoint changes of its events ({@link ApiCheckpoint.Delta});
  * they are applied and the checkpoint saved atomically only in {@link #commit}, which the pipeline
  * calls once every sink accepted the batch. A new poll starts only when every batch of the last one
  * is committed.
  *
- * <p>Errors: the source owns its back-off (the HTTP client never retries). 401/403, 404, a refused
- * query and an unreadable token file are logged once at ERROR; 429, 5xx, broken answers and network
- * errors once at WARN; the poll is retried with exponential back-off (honouring {@code
- * Retry-After}) and the checkpoint does not move. A 400 about {@code limit} halves the page size. A
- * row that cannot be mapped is quarantined through {@link Rejects} and the poll goes on.
+ * <p>Errors: the source owns its retries (the HTTP client never retries). A failed request is
+ * retried where it failed, after an exponential back-off that honours {@code Retry-After}: the poll
+ * keeps what it already fetched. 401/403, 404, a refused query and an unreadable token file are
+ * logged once at ERROR; 429, 5xx, broken answers and network errors once at WARN. A 400 about
+ * {@code limit} halves the page size. A row that cannot be mapped is quarantined through {@link
+ * Rejects} and the poll goes on. Requests are paced under {@code max_requests_per_minute}.
  *
  * <p>Threads: the pipeline thread calls everything; HTTP requests run on the client's worker thread
  * so the pipeline's interrupt (shutdown) cancels them.
@@ -68,11 +83,38 @@ public final class CoderApiSource implements Source {
   private static final int MAX_REMEMBERED_REJECTS = 10_000;
 
   /**
+   * A lower bound further back than this is a backfill candidate: the first page tells whether the
+   * listing is long enough to read in time windows.
+   */
+  static final Duration BACKFILL_AFTER = Duration.ofHours(1);
+
+  /**
+   * Coder's count is exact up to its cap of 2000 (2001 means more, docs/coder-reference.md §6.4); a
+   * listing that long is read in time windows.
+   */
+  static final long LONG_LISTING = 2000;
+
+  /**
+   * Rows a backfill window aims at, under Coder's count cap so that the first page's count tells
+   * when a window holds too many; doubled below a quarter of this.
+   */
+  static final int WINDOW_TARGET_ROWS = 1500;
+
+  /** How far back the per-poll {@code status:completed} listing reaches at most. */
+  static final Duration CLOSE_LOOKBACK = Duration.ofHours(24);
+
+  /** How often sessions open longer than {@link #CLOSE_LOOKBACK} are checked. */
+  static final Duration LONG_OPEN_CHECK = Duration.ofHours(1);
+
+  private static final Instant EPOCH = Instant.EPOCH;
+
+  /**
    * What the source runs with, resolved from the config.
    *
    * @param floor where a kind without a checkpoint starts; {@code null} for the beginning
-   * @param backoffInitial first delay after a failed poll, doubled per failure up to {@code
+   * @param backoffInitial first delay after a failed request, doubled per failure up to {@code
    *     backoffMax}
+   * @param maxRequestsPerMinute requests started per minute at most
    */
   record Settings(
       URI endpoint,
@@ -86,9 +128,10 @@ public final class CoderApiSource implements Source {
       Duration overlap,
       List<String> loggerNames,
       Duration backoffInitial,
-      Duration backoffMax) {}
+      Duration backoffMax,
+      int maxRequestsPerMinute) {}
 
-  /** One event waiting to be handed out; the row text is in the spool. */
+  /** One event waiting to be handed out; the row text is in the poll buffer. */
   private record Pending(
       Instant time,
       int order,
@@ -98,7 +141,7 @@ public final class CoderApiSource implements Source {
       String rowId,
       Instant rowTime,
       String connectionId,
-      PollSpool.Ref ref) {}
+      PollBuffer.Ref ref) {}
 
   private static final Comparator<Pending> ORDER =
       Comparator.comparing(Pending::time)
@@ -110,7 +153,7 @@ public final class CoderApiSource implements Source {
     TRANSIENT
   }
 
-  /** A poll that could not complete; the poll is dropped and retried after back-off. */
+  /** A request that failed; the poll waits and retries it where it failed. */
   private static final class PollFailed extends Exception {
     final Trouble trouble;
     final Duration retryAfter;
@@ -122,30 +165,74 @@ public final class CoderApiSource implements Source {
     }
   }
 
-  /** The rows of one listing page and the page size that was asked for. */
-  private record Page(List<J> rows, int limit) {}
+  /**
+   * The rows of one listing page, the page size asked for, and Coder's {@code count} (-1 when
+   * absent).
+   */
+  private record Page(List<J> rows, int limit, long count) {}
+
+  /**
+   * What a poll reads of one kind.
+   *
+   * @param lo rows older than this end the listing (null: read to the end)
+   * @param hi the window's end (inclusive) in a backfill, else null
+   * @param q the search query sent
+   * @param probe true when the first page decides whether to backfill in windows
+   */
+  private record Window(Instant lo, Instant hi, String q, boolean probe) {
+    boolean backfill() {
+      return hi != null;
+    }
+  }
+
+  private enum Stage {
+    LIST,
+    ONGOING,
+    COMPLETED,
+    LOOKUP,
+    DONE
+  }
 
   private final Settings settings;
+  private final Clock clock;
   private final io.github.resilience4j.core.IntervalFunction backoff;
   private final CoderApiClient client;
   private final Rejects rejects;
   private final ApiMapper mapper;
   private final ApiCheckpoint checkpoint;
+  private final dev.auditship.io.OwnerLock owner;
+  private final RequestPacer pacer;
   private final SourceStats stats = new SourceStats();
   private final Set<String> rejectedRows = new LinkedHashSet<>();
+  private final Map<Kind, Duration> windowSize = new EnumMap<>(Kind.class);
 
   private List<Pending> pending = new ArrayList<>();
   private int nextPending;
   private List<Delta> extra = new ArrayList<>();
-  private PollSpool spool;
+  private List<Delta> tail = new ArrayList<>();
+  private PollBuffer spool;
+  private Poll current;
   private int outstanding;
   private long nextPollNanos = System.nanoTime();
+  private long lastLongOpenCheck = System.nanoTime() - LONG_OPEN_CHECK.toNanos();
+
+  /** {@link #LONG_OPEN_CHECK}; tests shorten it. */
+  Duration longOpenCheckEvery = LONG_OPEN_CHECK;
+
   private int pageSize;
   private int failures;
   private Trouble lastTrouble;
+  private long requests;
+  private long lastPollRequests;
 
   CoderApiSource(Settings settings, CoderApiClient client, Rejects rejects) throws IOException {
+    this(settings, client, rejects, Clock.systemUTC());
+  }
+
+  CoderApiSource(Settings settings, CoderApiClient client, Rejects rejects, Clock clock)
+      throws IOException {
     this.settings = settings;
+    this.clock = clock;
     this.backoff =
         io.github.resilience4j.core.IntervalFunction.ofExponentialRandomBackoff(
             settings.backoffInitial(), 2.0, 0.2, settings.backoffMax());
@@ -153,14 +240,21 @@ public final class CoderApiSource implements Source {
     this.rejects = rejects;
     this.mapper = new ApiMapper(settings.loggerNames());
     this.pageSize = settings.pageSize();
-    this.checkpoint =
-        ApiCheckpoint.load(
-            settings.checkpointFile(),
-            settings.endpoint().toString(),
-            settings.kinds(),
-            settings.floor(),
-            settings.overlap(),
-            settings.maxOpenConnections());
+    this.pacer = new RequestPacer(settings.maxRequestsPerMinute());
+    this.owner = FileFollower.lockCheckpoint(settings.checkpointFile());
+    try {
+      this.checkpoint =
+          ApiCheckpoint.load(
+              settings.checkpointFile(),
+              settings.endpoint().toString(),
+              settings.kinds(),
+              settings.floor(),
+              settings.overlap(),
+              settings.maxOpenConnections());
+    } catch (IOException | RuntimeException e) {
+      owner.close();
+      throw e;
+    }
     if (!settings.endpoint().toString().equals(checkpoint.endpoint())) {
       LOG.warn(
           "The checkpoint was written for another Coder endpoint; it is used as is. Delete it if this is "
@@ -169,13 +263,15 @@ public final class CoderApiSource implements Source {
           checkpoint.endpoint(),
           settings.endpoint());
     }
-    PollSpool.removeStale(spoolDir());
+    PollBuffer.removeStale(spoolDir());
     LOG.info(
-        "Polling Coder's API. endpoint={} kinds={} poll_interval={} page_size={} checkpoint={}",
+        "Polling Coder's API. endpoint={} kinds={} poll_interval={} page_size={} "
+            + "max_requests_per_minute={} checkpoint={}",
         settings.endpoint(),
         settings.kinds().stream().map(Kind::label).toList(),
         settings.pollInterval(),
         settings.pageSize(),
+        settings.maxRequestsPerMinute(),
         settings.checkpointFile());
   }
 
@@ -194,10 +290,6 @@ public final class CoderApiSource implements Source {
         c.kinds().stream().map(k -> k.equals("audit") ? Kind.AUDIT : Kind.CONNECTION).toList();
     Map<Kind, String> q = new LinkedHashMap<>();
     c.q().forEach((k, v) -> q.put(k.equals("audit") ? Kind.AUDIT : Kind.CONNECTION, v));
-    Path cp =
-        c.checkpointFile() != null
-            ? c.checkpointFile()
-            : dataDir.resolve("coder-api.checkpoint.json");
     if (c.tls().insecureSkipVerify()) {
       LOG.warn(
           "TLS certificate and host name checks are off for Coder's API (tls.insecure_skip_verify). "
@@ -212,26 +304,49 @@ public final class CoderApiSource implements Source {
             c.pageSize(),
             floor,
             q,
-            cp,
+            checkpointFile(c, dataDir),
             c.maxOpenConnections(),
             c.overlap(),
             loggerNames,
             Duration.ofSeconds(1),
             Duration.ofMinutes(5).compareTo(c.pollInterval()) > 0
                 ? Duration.ofMinutes(5)
-                : c.pollInterval());
+                : c.pollInterval(),
+            c.maxRequestsPerMinute());
     CoderApiClient client = new CoderApiClient(c.endpoint(), c.token(), c.timeout(), c.tls());
     try {
-      return new CoderApiSource(s, client, rejects);
+      return new CoderApiSource(s, client, rejects, clock);
     } catch (IOException | RuntimeException e) {
       client.close();
       throw e;
     }
   }
 
+  /** The checkpoint file a config uses. */
+  static Path checkpointFile(CoderApiSourceConfig c, Path dataDir) {
+    return c.checkpointFile() != null
+        ? c.checkpointFile()
+        : dataDir.resolve("coder-api.checkpoint.json");
+  }
+
   private Path spoolDir() {
     Path parent = settings.checkpointFile().toAbsolutePath().getParent();
     return parent != null ? parent : Path.of(".");
+  }
+
+  /** Requests sent since the source was opened (for tests and debug logs). */
+  long requests() {
+    return requests;
+  }
+
+  /** Requests the last completed poll made, retries included. */
+  long lastPollRequests() {
+    return lastPollRequests;
+  }
+
+  /** Events read by the last poll and not yet handed out: what a poll holds at most. */
+  int buffered() {
+    return pending.size() - nextPending;
   }
 
   // ------------------------------------------------------------------ Source
@@ -241,7 +356,7 @@ public final class CoderApiSource implements Source {
     if (nextPending < pending.size()) {
       return take(max);
     }
-    if (!extra.isEmpty() || outstanding > 0) {
+    if (!extra.isEmpty() || !tail.isEmpty() || outstanding > 0) {
       return take(max);
     }
     long wait = nextPollNanos - System.nanoTime();
@@ -282,13 +397,22 @@ public final class CoderApiSource implements Source {
   @Override
   public void close() throws IOException {
     try {
+      current = null;
       dropPoll();
     } finally {
-      client.close();
+      try {
+        client.close();
+      } finally {
+        owner.close();
+      }
     }
   }
 
-  /** Hands out up to {@code max} pending events with their checkpoint changes. */
+  /**
+   * Hands out up to {@code max} pending events with their checkpoint changes; the poll's tail
+   * changes (a backfill window done) go with its last batch, so they are committed only after every
+   * event of the poll.
+   */
   private Batch take(int max) throws IOException {
     int end = Math.min(pending.size(), nextPending + max);
     List<Event> events = new ArrayList<>(end - nextPending);
@@ -302,6 +426,8 @@ public final class CoderApiSource implements Source {
     }
     nextPending = end;
     if (nextPending >= pending.size()) {
+      deltas.addAll(tail);
+      tail = new ArrayList<>();
       dropPoll();
     }
     stats.events.addAndGet(events.size());
@@ -326,8 +452,8 @@ public final class CoderApiSource implements Source {
   private void dropPoll() throws IOException {
     pending = new ArrayList<>();
     nextPending = 0;
-    if (spool != null) {
-      PollSpool s = spool;
+    if (spool != null && current == null) {
+      PollBuffer s = spool;
       spool = null;
       s.close();
     }
@@ -335,19 +461,48 @@ public final class CoderApiSource implements Source {
 
   // ------------------------------------------------------------------ one poll
 
-  /** The events and extra checkpoint changes one poll found. */
+  /**
+   * One poll, resumable: a failed request leaves the poll's position (kind, stage, offset) and
+   * everything it fetched in place, and the next attempt goes on from there.
+   */
   private final class Poll {
+    final long startedNanos = System.nanoTime();
+    final Instant now = clock.instant();
+    final long requestsAtStart = requests;
     final List<Pending> events = new ArrayList<>();
     final List<Delta> extra = new ArrayList<>();
+    final List<Delta> tail = new ArrayList<>();
 
     /** SSH-like rows whose disconnect line this poll already emits. */
     final Set<String> closed = new HashSet<>();
 
+    /** True when a kind read a backfill window: the next poll starts at once. */
+    boolean backfilling;
+
+    int kindIndex;
+    Stage stage = Stage.LIST;
+    Window window;
+
+    // The position in the current listing.
+    int offset;
+    int repeatedPages;
+    Set<String> listed = new HashSet<>();
+
+    // Backfill from the beginning: the bisection for the oldest row.
+    boolean findOldest;
+    Instant oldest;
+    LocalDate searchLo;
+    LocalDate searchHi;
+
+    // Connection stages.
+    Map<String, RowInfo> ongoing;
+    boolean ongoingListed;
+
     void add(Line line, J row, RowInfo info) throws IOException {
       if (spool == null) {
-        spool = new PollSpool(spoolDir());
+        spool = new PollBuffer(spoolDir());
       }
-      PollSpool.Ref ref = spool.append(ApiJson.write(row));
+      PollBuffer.Ref ref = spool.append(ApiJson.write(row));
       boolean disc = line == Line.DISCONNECTED;
       events.add(
           new Pending(
@@ -361,66 +516,226 @@ public final class CoderApiSource implements Source {
               info.connectionId(),
               ref));
     }
+
+    void resetListing() {
+      offset = 0;
+      repeatedPages = 0;
+      listed = new HashSet<>();
+    }
+
+    /** Runs (or resumes) the poll to its end. */
+    void run() throws PollFailed, IOException, InterruptedException {
+      List<Kind> kinds = settings.kinds();
+      while (kindIndex < kinds.size()) {
+        Kind k = kinds.get(kindIndex);
+        switch (stage) {
+          case LIST -> {
+            if (window == null) {
+              window = window(k, now, false, null);
+            }
+            list(this, k);
+            stage = k == Kind.CONNECTION && !window.backfill() ? Stage.ONGOING : Stage.DONE;
+          }
+          case ONGOING -> {
+            listOngoing(this);
+            stage = Stage.COMPLETED;
+          }
+          case COMPLETED -> {
+            listCompleted(this);
+            stage = Stage.LOOKUP;
+          }
+          case LOOKUP -> {
+            lookupLongOpen(this);
+            stage = Stage.DONE;
+          }
+          case DONE -> {
+            kindIndex++;
+            stage = Stage.LIST;
+            window = null;
+            resetListing();
+          }
+        }
+        if (stage != Stage.DONE && stage != Stage.LIST) {
+          resetListing();
+        }
+      }
+    }
   }
 
   private void poll() throws IOException, InterruptedException {
-    long started = System.nanoTime();
-    dropPoll();
-    Poll poll = new Poll();
-    try {
-      for (Kind k : settings.kinds()) {
-        list(poll, k);
-      }
-      if (settings.kinds().contains(Kind.CONNECTION)) {
-        checkOpenConnections(poll);
-      }
-    } catch (PollFailed f) {
+    if (current == null) {
       dropPoll();
+      current = new Poll();
+    }
+    Poll poll = current;
+    try {
+      poll.run();
+    } catch (PollFailed f) {
       failed(f);
       return;
     } catch (IOException | InterruptedException | RuntimeException e) {
+      current = null;
       dropPoll();
       throw e;
     }
-    if (failures > 0) {
-      LOG.info(
-          "Coder's API answers again. endpoint={} failed_polls={}", settings.endpoint(), failures);
-    }
-    failures = 0;
-    lastTrouble = null;
-    nextPollNanos = started + settings.pollInterval().toNanos();
+    current = null;
+    lastPollRequests = requests - poll.requestsAtStart;
+    nextPollNanos =
+        poll.backfilling
+            ? System.nanoTime()
+            : poll.startedNanos + settings.pollInterval().toNanos();
     poll.events.sort(ORDER);
     pending = poll.events;
     nextPending = 0;
     extra.addAll(poll.extra);
+    tail.addAll(poll.tail);
     if (pending.isEmpty()) {
       dropPoll();
     }
     LOG.debug(
-        "Poll done. events={} elapsed_ms={}",
+        "Poll done. events={} requests={} backfill={} elapsed_ms={}",
         pending.size(),
-        (System.nanoTime() - started) / 1_000_000);
+        requests - poll.requestsAtStart,
+        poll.backfilling,
+        (System.nanoTime() - poll.startedNanos) / 1_000_000);
   }
 
-  /** Reads one kind's listing back to the checkpoint's cutoff. */
-  private void list(Poll poll, Kind k) throws PollFailed, IOException, InterruptedException {
+  /**
+   * What a poll reads of {@code k}: from the checkpoint's cutoff (newest exported minus the
+   * overlap, or {@code start_at}) to now; or, in a backfill, one time window from where the last
+   * window ended. The probe decides on the first page whether a far lower bound needs windows.
+   */
+  private Window window(Kind k, Instant now, boolean longListing, Instant oldest) {
     Instant cutoff = checkpoint.cutoff(k);
-    Set<String> thisPoll = new HashSet<>();
-    int offset = 0;
-    int repeatedPages = 0;
+    Instant scanned = checkpoint.kind(k).scanned;
+    String userQ = settings.q().get(k);
+    if (!windowsAllowed(k, userQ)) {
+      return new Window(cutoff, null, userQ, false);
+    }
+    Instant lo = cutoff != null ? cutoff : oldest != null ? oldest : EPOCH;
+    if (scanned != null && scanned.isAfter(lo)) {
+      lo = scanned;
+    }
+    boolean far = lo.isBefore(now.minus(BACKFILL_AFTER));
+    if (!far || (scanned == null && !longListing)) {
+      // Live: from the cutoff, but never further back than the backfill already covered.
+      Instant live = cutoff;
+      if (scanned != null) {
+        Instant s = scanned.minus(settings.overlap());
+        live = live == null || s.isAfter(live) ? s : live;
+      }
+      return new Window(live, null, userQ, far);
+    }
+    Duration size = windowSize.computeIfAbsent(k, x -> Duration.ofDays(1));
+    Instant hi;
+    String wq;
+    if (k == Kind.AUDIT) {
+      // date_from/date_to take whole UTC days; date_to:D means up to D 23:59:59
+      // (docs/coder-reference.md §7.2).
+      // A window ends at that instant, and the next starts there: date_from of the same day lists
+      // the rows of that day's last second again, and the cutoff drops those already seen.
+      LocalDate first = LocalDate.ofInstant(lo.plusSeconds(1), ZoneOffset.UTC);
+      LocalDate last = first.plusDays(Math.max(1, size.toDays()) - 1);
+      hi = last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(1);
+      wq = "date_from:" + LocalDate.ofInstant(lo, ZoneOffset.UTC) + " date_to:" + last;
+    } else {
+      hi = lo.plus(size);
+      wq =
+          "connected_after:\""
+              + dev.auditship.format.GoTime.rfc3339Nano(lo)
+              + "\" connected_before:\""
+              + dev.auditship.format.GoTime.rfc3339Nano(hi)
+              + "\"";
+    }
+    if (!hi.plus(settings.overlap()).isBefore(now)) {
+      // The window reaches the present: read live from the backfill's end instead.
+      Instant live = cutoff;
+      Instant s = lo.minus(settings.overlap());
+      live = live == null || s.isAfter(live) ? s : live;
+      return new Window(live, null, userQ, false);
+    }
+    return new Window(lo, hi, userQ == null ? wq : userQ + " " + wq, false);
+  }
+
+  /** Windows add time keys to the query; a query that has them already is read as it is. */
+  private static boolean windowsAllowed(Kind k, String userQ) {
+    if (userQ == null) {
+      return true;
+    }
+    String q = userQ.toLowerCase(Locale.ROOT);
+    return k == Kind.AUDIT
+        ? !q.contains("date_from:") && !q.contains("date_to:")
+        : !q.contains("connected_after:") && !q.contains("connected_before:");
+  }
+
+  /** After a window: aim at {@link #WINDOW_TARGET_ROWS} rows per window. */
+  private void adapt(Kind k, int rows) {
+    Duration size = windowSize.getOrDefault(k, Duration.ofDays(1));
+    Duration min = k == Kind.AUDIT ? Duration.ofDays(1) : Duration.ofSeconds(1);
+    if (rows == 0) {
+      size = size.multipliedBy(4);
+    } else if (rows < WINDOW_TARGET_ROWS / 4) {
+      size = size.multipliedBy(2);
+    }
+    if (size.compareTo(min) < 0) {
+      size = min;
+    }
+    if (size.compareTo(Duration.ofDays(36_500)) > 0) {
+      size = Duration.ofDays(36_500);
+    }
+    windowSize.put(k, size);
+  }
+
+  /** Reads one kind's listing (or backfill window) back to its lower bound. */
+  private void list(Poll poll, Kind k) throws PollFailed, IOException, InterruptedException {
     while (true) {
-      Page page = fetch(k, settings.q().get(k), offset);
+      Window w = poll.window;
+      Page page;
+      if (w.probe()) {
+        // A far lower bound: is the listing long enough to read in windows?
+        page = fetch(k, w.q(), 0, pageSize);
+        if (page.count() > LONG_LISTING) {
+          Window next = window(k, poll.now, true, null);
+          if (next.backfill() || checkpoint.cutoff(k) == null) {
+            poll.findOldest = checkpoint.cutoff(k) == null && checkpoint.kind(k).scanned == null;
+            poll.window = next;
+            LOG.info(
+                "A long history to read: it is read in time windows, oldest first, and committed as "
+                    + "it goes. kind={} from={}",
+                k.label(),
+                poll.findOldest ? "the oldest row" : next.lo());
+            continue; // the probe page is not used
+          }
+        }
+        poll.window = new Window(w.lo(), null, w.q(), false);
+        w = poll.window;
+      } else if (poll.findOldest) {
+        poll.oldest = findOldest(poll, k);
+        poll.findOldest = false;
+        poll.window = window(k, poll.now, true, poll.oldest);
+        continue;
+      } else {
+        page = fetch(k, w.q(), poll.offset, pageSize);
+        if (w.backfill() && poll.offset == 0 && page.count() > LONG_LISTING) {
+          Window smaller = shrink(k, poll, page);
+          if (smaller != null) {
+            poll.window = smaller;
+            continue; // the page is not used: the narrower window is read instead
+          }
+        }
+      }
+      Instant cutoff = w.lo();
       boolean done = page.rows().size() < page.limit();
-      int before = thisPoll.size();
+      int before = poll.listed.size();
       for (int i = 0; i < page.rows().size(); i++) {
         J row = page.rows().get(i);
         ApiMapper.Checked c = mapper.check(k, row);
         if (c instanceof ApiMapper.Bad b) {
-          quarantine(k, offset + i + 1, row, b.reason());
+          quarantine(k, poll.offset + i + 1, row, b.reason());
           continue;
         }
         RowInfo info = ((ApiMapper.Good) c).info();
-        if (!thisPoll.add(info.id())) {
+        if (!poll.listed.add(info.id())) {
           continue; // pushed to a later offset by rows that arrived while paging
         }
         if (cutoff != null && info.time().isBefore(cutoff)) {
@@ -449,59 +764,149 @@ public final class CoderApiSource implements Source {
         }
       }
       if (done) {
+        if (w.backfill()) {
+          poll.backfilling = true;
+          poll.tail.add(new ApiCheckpoint.Scanned(k, w.hi()));
+          adapt(k, poll.listed.size());
+          LOG.debug(
+              "Backfill window read. kind={} from={} to={} rows={} next_window={}",
+              k.label(),
+              w.lo(),
+              w.hi(),
+              poll.listed.size(),
+              windowSize.get(k));
+        }
         return;
       }
       // A full page of rows already listed in this poll happens when more rows arrived than a page
-      // holds;
-      // page after page of them means the server ignores offset, and paging would never end.
-      repeatedPages = thisPoll.size() == before ? repeatedPages + 1 : 0;
-      if (repeatedPages >= 10) {
+      // holds; page after page of them means the server ignores offset, and paging would never end.
+      poll.repeatedPages = poll.listed.size() == before ? poll.repeatedPages + 1 : 0;
+      if (poll.repeatedPages >= 10) {
+        int at = poll.offset;
+        // Offsets cannot be trusted: the retry pages again from the start (rows already listed in
+        // this poll are dropped by ID).
+        poll.repeatedPages = 0;
+        poll.offset = 0;
         throw new PollFailed(
             Trouble.TRANSIENT,
             "Coder returned the same rows for 10 offsets in a row. path="
                 + path(k)
                 + " offset="
-                + offset,
+                + at,
             null);
       }
-      offset += page.rows().size();
+      poll.offset += page.rows().size();
     }
   }
 
   /**
-   * Finds which tracked connections closed: those no longer listed by {@code status:ongoing} are
-   * fetched by connection ID. On a first start from {@code now} or a time, connections already open
-   * then are tracked too, so their disconnect lines are exported.
+   * A backfill window holds more rows than Coder counts (its count stops at 2000): a narrower one,
+   * sized from the first page's time span (rows per second there), or null when it cannot shrink.
    */
-  private void checkOpenConnections(Poll poll)
-      throws PollFailed, IOException, InterruptedException {
-    ApiCheckpoint.PerKind state = checkpoint.kind(Kind.CONNECTION);
+  private Window shrink(Kind k, Poll poll, Page page) {
+    Duration size = windowSize.getOrDefault(k, Duration.ofDays(1));
+    Duration min = k == Kind.AUDIT ? Duration.ofDays(1) : Duration.ofSeconds(1);
+    if (size.compareTo(min) <= 0) {
+      return null; // a dense day (audit): read whole, the rows are buffered on disk
+    }
+    Duration next = size.dividedBy(2);
+    List<J> rows = page.rows();
+    if (rows.size() >= 2
+        && mapper.check(k, rows.get(0)) instanceof ApiMapper.Good first
+        && mapper.check(k, rows.get(rows.size() - 1)) instanceof ApiMapper.Good last) {
+      Duration span = Duration.between(last.info().time(), first.info().time());
+      Duration estimate = span.multipliedBy(WINDOW_TARGET_ROWS).dividedBy(rows.size());
+      if (estimate.compareTo(next) < 0) {
+        next = estimate;
+      }
+    }
+    if (next.compareTo(min) < 0) {
+      next = min;
+    }
+    windowSize.put(k, next);
+    return window(k, poll.now, true, poll.oldest);
+  }
+
+  /**
+   * The day of the oldest row a from-the-beginning backfill starts at, found by bisecting with
+   * one-row requests ({@code date_to} / {@code connected_before}): about 15 requests instead of a
+   * window for every empty stretch since 1970.
+   */
+  private Instant findOldest(Poll poll, Kind k) throws PollFailed, InterruptedException {
+    if (poll.searchHi == null) {
+      poll.searchLo = LocalDate.EPOCH;
+      poll.searchHi = LocalDate.ofInstant(poll.now, ZoneOffset.UTC);
+    }
+    String userQ = settings.q().get(k);
+    while (poll.searchLo.isBefore(poll.searchHi)) {
+      LocalDate mid =
+          poll.searchLo.plusDays(ChronoUnit.DAYS.between(poll.searchLo, poll.searchHi) / 2);
+      String term =
+          k == Kind.AUDIT
+              ? "date_to:" + mid
+              : "connected_before:\""
+                  + dev.auditship.format.GoTime.rfc3339Nano(
+                      mid.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1))
+                  + "\"";
+      Page page = fetch(k, userQ == null ? term : userQ + " " + term, 0, 1);
+      if (page.rows().isEmpty()) {
+        poll.searchLo = mid.plusDays(1);
+      } else {
+        poll.searchHi = mid;
+      }
+    }
+    return poll.searchLo.atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  /** Tracked open connections not yet found closed in this poll, oldest first. */
+  private List<Map.Entry<String, ApiCheckpoint.Open>> stillOpen(Poll poll) {
     List<Map.Entry<String, ApiCheckpoint.Open>> open = new ArrayList<>();
     for (Map.Entry<String, ApiCheckpoint.Open> e : checkpoint.openConnections()) {
       if (!poll.closed.contains(e.getKey())) {
         open.add(e);
       }
     }
+    return open;
+  }
+
+  /**
+   * On a first start from {@code now} or a time, lists the ongoing sessions so that those already
+   * open then are tracked and their disconnect lines exported; at most once per {@link
+   * #LONG_OPEN_CHECK}, the same listing tells which sessions open longer than {@link
+   * #CLOSE_LOOKBACK} closed or are gone.
+   */
+  private void listOngoing(Poll poll) throws PollFailed, IOException, InterruptedException {
+    ApiCheckpoint.PerKind state = checkpoint.kind(Kind.CONNECTION);
     boolean baseline = state.fresh && state.floor != null;
-    if (open.isEmpty() && !baseline) {
+    Instant lookback = poll.now.minus(CLOSE_LOOKBACK);
+    boolean longOpen =
+        System.nanoTime() - lastLongOpenCheck >= longOpenCheckEvery.toNanos()
+            && stillOpen(poll).stream()
+                .anyMatch(e -> e.getValue().connectTime().isBefore(lookback));
+    if (!baseline && !longOpen) {
       return;
     }
-    Map<String, RowInfo> ongoing = new LinkedHashMap<>();
-    int offset = 0;
+    if (poll.ongoing == null) {
+      poll.ongoing = new LinkedHashMap<>();
+    }
     while (true) {
-      Page page = fetch(Kind.CONNECTION, "status:ongoing", offset);
+      Page page = fetch(Kind.CONNECTION, "status:ongoing", poll.offset, pageSize);
       for (J row : page.rows()) {
         if (mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g) {
-          ongoing.putIfAbsent(g.info().id(), g.info());
+          poll.ongoing.putIfAbsent(g.info().id(), g.info());
         }
       }
       if (page.rows().size() < page.limit()) {
         break;
       }
-      offset += page.rows().size();
+      poll.offset += page.rows().size();
+    }
+    poll.ongoingListed = true;
+    if (longOpen) {
+      lastLongOpenCheck = System.nanoTime();
     }
     if (baseline) {
-      for (RowInfo i : ongoing.values()) {
+      for (RowInfo i : poll.ongoing.values()) {
         if (i.sshLike()
             && !i.closed()
             && i.time().isBefore(state.floor)
@@ -511,8 +916,59 @@ public final class CoderApiSource implements Source {
       }
       poll.extra.add(new ApiCheckpoint.BaselineDone());
     }
-    for (Map.Entry<String, ApiCheckpoint.Open> e : open) {
-      if (ongoing.containsKey(e.getKey())) {
+  }
+
+  /**
+   * Finds the tracked sessions that closed, in bulk: one {@code status:completed} listing newest
+   * first, from the newest session down to the oldest tracked one's connect time (at most {@link
+   * #CLOSE_LOOKBACK} back). The number of requests depends on how many sessions completed in that
+   * span, not on how many are open.
+   */
+  private void listCompleted(Poll poll) throws PollFailed, IOException, InterruptedException {
+    Instant lookback = poll.now.minus(CLOSE_LOOKBACK);
+    Instant oldest = null;
+    for (Map.Entry<String, ApiCheckpoint.Open> e : stillOpen(poll)) {
+      Instant t = e.getValue().connectTime();
+      if (!t.isBefore(lookback) && (oldest == null || t.isBefore(oldest))) {
+        oldest = t;
+      }
+    }
+    if (oldest == null) {
+      return;
+    }
+    String q =
+        "status:completed connected_after:\""
+            + dev.auditship.format.GoTime.rfc3339Nano(oldest)
+            + "\"";
+    while (true) {
+      Page page = fetch(Kind.CONNECTION, q, poll.offset, pageSize);
+      for (int i = 0; i < page.rows().size(); i++) {
+        J row = page.rows().get(i);
+        if (!(mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g)) {
+          continue; // quarantined when the main listing reads it
+        }
+        RowInfo info = g.info();
+        if (info.closed() && checkpoint.isOpen(info.id()) && poll.closed.add(info.id())) {
+          poll.add(Line.DISCONNECTED, row, info);
+        }
+      }
+      if (page.rows().size() < page.limit()) {
+        return;
+      }
+      poll.offset += page.rows().size();
+    }
+  }
+
+  /**
+   * After an ongoing listing: a tracked session that is neither ongoing nor found completed is
+   * fetched by its connection ID (it closed long after it opened, or its row is gone).
+   */
+  private void lookupLongOpen(Poll poll) throws PollFailed, IOException, InterruptedException {
+    if (!poll.ongoingListed) {
+      return;
+    }
+    for (Map.Entry<String, ApiCheckpoint.Open> e : stillOpen(poll)) {
+      if (poll.ongoing.containsKey(e.getKey())) {
         continue;
       }
       J row = lookup(e.getKey(), e.getValue().connectionId());
@@ -523,12 +979,14 @@ public final class CoderApiSource implements Source {
             e.getKey(),
             e.getValue().connectionId());
         poll.extra.add(new ApiCheckpoint.Untrack(e.getKey()));
+        poll.closed.add(e.getKey());
         continue;
       }
       ApiMapper.Checked c = mapper.check(Kind.CONNECTION, row);
       if (c instanceof ApiMapper.Bad b) {
         quarantine(Kind.CONNECTION, 0, row, b.reason());
         poll.extra.add(new ApiCheckpoint.Untrack(e.getKey()));
+        poll.closed.add(e.getKey());
       } else if (((ApiMapper.Good) c).info().closed()) {
         poll.closed.add(e.getKey());
         poll.add(Line.DISCONNECTED, row, ((ApiMapper.Good) c).info());
@@ -539,11 +997,10 @@ public final class CoderApiSource implements Source {
   /**
    * The connection row with ID {@code rowId}, looked up by its connection ID, or null when gone.
    */
-  private J lookup(String rowId, String connectionId)
-      throws PollFailed, IOException, InterruptedException {
+  private J lookup(String rowId, String connectionId) throws PollFailed, InterruptedException {
     int offset = 0;
     while (true) {
-      Page page = fetch(Kind.CONNECTION, "connection_id:" + connectionId, offset);
+      Page page = fetch(Kind.CONNECTION, "connection_id:" + connectionId, offset, pageSize);
       for (J row : page.rows()) {
         if (row instanceof Obj o
             && o.get("id") instanceof ApiJson.Str s
@@ -576,12 +1033,18 @@ public final class CoderApiSource implements Source {
     return k == Kind.AUDIT ? AUDIT_PATH : CONNECTION_PATH;
   }
 
-  /** One page; shrinks the page size while Coder refuses it. */
-  private Page fetch(Kind k, String q, int offset) throws PollFailed, InterruptedException {
+  /**
+   * One page; shrinks the page size while Coder refuses it. A failure is thrown to the poll, which
+   * keeps its position and retries this request after back-off.
+   */
+  private Page fetch(Kind k, String q, int offset, int want)
+      throws PollFailed, InterruptedException {
     while (true) {
-      int limit = pageSize;
+      int limit = Math.min(want, pageSize);
       String pq = CoderApiClient.pathWithQuery(path(k), CoderApiClient.params(q, limit, offset));
       CoderApiClient.Response r;
+      pacer.await();
+      requests++;
       try {
         r = client.get(pq);
       } catch (CoderApiClient.TokenUnreadable e) {
@@ -592,7 +1055,9 @@ public final class CoderApiSource implements Source {
       }
       int st = r.status();
       if (st == 200) {
-        return new Page(rows(k, r.body()), limit);
+        Page page = page(k, r.body(), limit);
+        answered();
+        return page;
       }
       String coder = coderMessage(r.body());
       if (st == 400 && aboutLimit(r.body()) && limit > 1) {
@@ -628,12 +1093,21 @@ public final class CoderApiSource implements Source {
         throw new PollFailed(
             Trouble.CONFIG, "Coder refused the request (HTTP 400): check q." + where, null);
       }
+      if (st == 429) {
+        throw new PollFailed(
+            Trouble.TRANSIENT,
+            "Coder rate-limited the exporter (HTTP 429): lower max_requests_per_minute (now "
+                + settings.maxRequestsPerMinute()
+                + "), or raise Coder's --api-rate-limit."
+                + where,
+            retryAfter(r.retryAfter()));
+      }
       throw new PollFailed(
           Trouble.TRANSIENT, "Coder answered HTTP " + st + "." + where, retryAfter(r.retryAfter()));
     }
   }
 
-  private static List<J> rows(Kind k, String body) throws PollFailed {
+  private static Page page(Kind k, String body, int limit) throws PollFailed {
     String key = k == Kind.AUDIT ? "audit_logs" : "connection_logs";
     J doc;
     try {
@@ -645,14 +1119,22 @@ public final class CoderApiSource implements Source {
           null);
     }
     J list = doc instanceof Obj o ? o.get(key) : null;
+    long count = -1;
+    if (doc instanceof Obj o && o.get("count") instanceof ApiJson.Num n) {
+      try {
+        count = Long.parseLong(n.text());
+      } catch (NumberFormatException e) {
+        count = -1;
+      }
+    }
     if (list instanceof ApiJson.Null) {
-      return List.of();
+      return new Page(List.of(), limit, count);
     }
     if (!(list instanceof ApiJson.Arr a)) {
       throw new PollFailed(
           Trouble.TRANSIENT, "Coder's answer has no \"" + key + "\" list. path=" + path(k), null);
     }
-    return a.items();
+    return new Page(a.items(), limit, count);
   }
 
   /**
@@ -707,6 +1189,17 @@ public final class CoderApiSource implements Source {
     return dev.auditship.io.RetryAfter.parse(v, Instant.now());
   }
 
+  private void answered() {
+    if (failures > 0) {
+      LOG.info(
+          "Coder's API answers again. endpoint={} failed_requests={}",
+          settings.endpoint(),
+          failures);
+    }
+    failures = 0;
+    lastTrouble = null;
+  }
+
   private void failed(PollFailed f) {
     failures++;
     // The same exponential back-off with jitter (resilience4j) as the sinks' retry wrapper.
@@ -720,22 +1213,22 @@ public final class CoderApiSource implements Source {
       lastTrouble = f.trouble;
       if (f.trouble == Trouble.CONFIG) {
         LOG.error(
-            "Cannot poll Coder's API: {} Retrying with back-off; the checkpoint does not move. "
-                + "endpoint={} retry_in={}",
+            "Cannot poll Coder's API: {} Retrying this request with back-off; what the poll fetched "
+                + "is kept and the checkpoint does not move. endpoint={} retry_in={}",
             f.getMessage(),
             settings.endpoint(),
             retryIn);
       } else {
         LOG.warn(
-            "Polling Coder's API failed: {} Retrying with back-off; the checkpoint does not move. "
-                + "endpoint={} retry_in={}",
+            "Polling Coder's API failed: {} Retrying this request with back-off; what the poll fetched "
+                + "is kept and the checkpoint does not move. endpoint={} retry_in={}",
             f.getMessage(),
             settings.endpoint(),
             retryIn);
       }
     } else {
       LOG.debug(
-          "Polling Coder's API failed again: {} failed_polls={} retry_in={}",
+          "Polling Coder's API failed again: {} failed_requests={} retry_in={}",
           f.getMessage(),
           failures,
           retryIn);

@@ -3,6 +3,7 @@ package dev.auditship.source;
 import dev.auditship.event.Event;
 import dev.auditship.metrics.SourceStats;
 import java.io.EOFException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -14,7 +15,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -84,13 +87,14 @@ public final class FileFollower implements Source {
    * Files that replaced {@code current} at the path, oldest first, opened as soon as they were
    * seen.
    */
-  private final java.util.ArrayDeque<OpenFile> successors = new java.util.ArrayDeque<>();
+  private final ArrayDeque<OpenFile> successors = new ArrayDeque<>();
 
   private FollowCheckpoint lastPosition;
   private FollowCheckpoint saved;
   private boolean firstStart;
   private boolean waitingLogged;
   private List<Event> out = new ArrayList<>();
+  private dev.auditship.io.OwnerLock owner;
 
   private FileFollower(
       Path path, Path checkpointFile, boolean startAtEnd, Duration pollInterval, Rejects rejects) {
@@ -110,6 +114,29 @@ public final class FileFollower implements Source {
       Path path, Path checkpointFile, boolean startAtEnd, Duration pollInterval, Rejects rejects)
       throws IOException {
     FileFollower f = new FileFollower(path, checkpointFile, startAtEnd, pollInterval, rejects);
+    f.owner = lockCheckpoint(checkpointFile);
+    try {
+      f.load();
+    } catch (IOException | RuntimeException e) {
+      f.owner.close();
+      throw e;
+    }
+    return f;
+  }
+
+  /**
+   * One process per checkpoint: two followers on one checkpoint would both ship every line. Shared
+   * by the Coder API source.
+   */
+  static dev.auditship.io.OwnerLock lockCheckpoint(Path checkpointFile) throws IOException {
+    return dev.auditship.io.OwnerLock.acquire(
+        checkpointFile.resolveSibling(checkpointFile.getFileName() + ".lock"),
+        "the checkpoint " + checkpointFile,
+        "stop the other process, or give this source its own checkpoint_file");
+  }
+
+  private void load() throws IOException {
+    FileFollower f = this;
     FollowCheckpoint cp = FollowCheckpoint.load(checkpointFile);
     if (cp != null && !cp.followed().equals(path.toString())) {
       LOG.warn(
@@ -128,7 +155,6 @@ public final class FileFollower implements Source {
     } else {
       f.resume(cp);
     }
-    return f;
   }
 
   /** The default checkpoint file name for a followed file. */
@@ -191,14 +217,20 @@ public final class FileFollower implements Source {
 
   @Override
   public void close() throws IOException {
-    if (current != null) {
-      current.raf.close();
-      current = null;
+    try {
+      if (current != null) {
+        current.raf.close();
+        current = null;
+      }
+      for (OpenFile f : successors) {
+        f.raf.close();
+      }
+      successors.clear();
+    } finally {
+      if (owner != null) {
+        owner.close();
+      }
     }
-    for (OpenFile f : successors) {
-      f.raf.close();
-    }
-    successors.clear();
   }
 
   // ------------------------------------------------------------------ reading
@@ -319,8 +351,7 @@ public final class FileFollower implements Source {
         f.pos += n;
         progressed = true;
       } else if (buf.length <= StreamSource.MAX_LINE_BYTES) {
-        buf =
-            java.util.Arrays.copyOf(buf, Math.min(buf.length * 2, StreamSource.MAX_LINE_BYTES + 1));
+        buf = Arrays.copyOf(buf, Math.min(buf.length * 2, StreamSource.MAX_LINE_BYTES + 1));
       } else {
         f.line++;
         stats.lines.incrementAndGet();
@@ -369,7 +400,7 @@ public final class FileFollower implements Source {
     RandomAccessFile raf;
     try {
       raf = new RandomAccessFile(path.toFile(), "r");
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return;
     }
     if (current.role == Role.LIVE) {
@@ -546,7 +577,7 @@ public final class FileFollower implements Source {
     RandomAccessFile raf;
     try {
       raf = new RandomAccessFile(path.toFile(), "r");
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return false;
     }
     waitingLogged = false;
@@ -657,7 +688,7 @@ public final class FileFollower implements Source {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
       long len = raf.length();
       return len >= minSize && len >= bytes && hash(raf, bytes).equals(fingerprint);
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return false;
     }
   }

@@ -7,9 +7,10 @@ import dev.auditship.event.Value;
 import dev.auditship.format.GoTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Parses the first line of a slog human entry (reference coder-events.md §5) into a partial event.
+ * Parses the first line of a slog human entry (docs/coder-reference.md §5) into a partial event.
  *
  * <p>What the human line cannot carry, and so cannot be recovered: {@code ts} has millisecond
  * precision only; {@code caller} and {@code func} are not printed (the format's configured defaults
@@ -253,7 +254,7 @@ final class HumanLineDecoder {
       case "erro" -> "ERROR";
       case "crit" -> "CRITICAL";
       case "fata" -> "FATAL";
-      default -> tag.toUpperCase(java.util.Locale.ROOT);
+      default -> tag.toUpperCase(Locale.ROOT);
     };
   }
 }

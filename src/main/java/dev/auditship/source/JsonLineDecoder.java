@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes one slog JSON line (reference coder-events.md §4) into an Event. Raw JSON values ({@code
+ * Decodes one slog JSON line (docs/coder-reference.md §4) into an Event. Raw JSON values ({@code
  * Diff}, {@code AdditionalFields}, unknown objects) are kept as the exact text of the line, numbers
  * keep their spelling, and every field keeps its place, so the JSON format writes the line back
  * byte for byte.
@@ -173,8 +173,7 @@ final class JsonLineDecoder {
           String email = null;
           String username = null;
           boolean other = false;
-          JsonToken ft;
-          while ((ft = p.nextToken()) == JsonToken.FIELD_NAME) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
             String k = p.currentName();
             JsonToken vt = p.nextToken();
             if (vt != JsonToken.VALUE_STRING) {

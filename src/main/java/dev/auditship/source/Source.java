@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Where events come from (DESIGN §1). The pipeline takes a batch, hands it to every sink, and
- * commits it only once every sink accepted it (delivered, spooled, filtered out or dead-lettered),
- * so a crash repeats at most the uncommitted batch and loses nothing.
+ * Where events come from (docs/design.md §1). The pipeline takes a batch, hands it to every sink,
+ * and commits it only once every sink accepted it (delivered, spooled, filtered out or
+ * dead-lettered), so a crash repeats at most the uncommitted batch and loses nothing.
  *
  * <p>{@link #next} and {@link #commit} are called from the pipeline thread only.
  */

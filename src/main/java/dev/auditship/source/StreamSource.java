@@ -4,6 +4,7 @@ import dev.auditship.event.Event;
 import dev.auditship.metrics.SourceStats;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,7 @@ public final class StreamSource implements Source {
       try {
         rejects.reject(inputName, r);
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(
+        throw new UncheckedIOException(
             "cannot write the rejects file " + rejects.path() + ": " + e.getMessage(), e);
       }
     }

@@ -1,5 +1,8 @@
 package dev.auditship.source;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
 /**
  * UTF-8 decoding and encoding that keep invalid bytes. Decoding maps each byte that is not part of
  * a valid UTF-8 sequence to the lone surrogate U+DC00+byte (U+DC80..U+DCFF, "surrogate escape");
@@ -17,7 +20,7 @@ public final class Utf8 {
       i++;
     }
     if (i == end) {
-      return new String(b, off, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+      return new String(b, off, len, StandardCharsets.ISO_8859_1);
     }
     StringBuilder sb = new StringBuilder(len);
     for (int k = off; k < i; k++) {
@@ -93,13 +96,13 @@ public final class Utf8 {
       }
       return out;
     }
-    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream(n + 16);
+    ByteArrayOutputStream bo = new ByteArrayOutputStream(n + 16);
     encodeTo(s, bo);
     return bo.toByteArray();
   }
 
   /** Encodes {@code s} into {@code out}, turning surrogate escapes back into their bytes. */
-  public static void encodeTo(CharSequence s, java.io.ByteArrayOutputStream out) {
+  public static void encodeTo(CharSequence s, ByteArrayOutputStream out) {
     int n = s.length();
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);

@@ -1,6 +1,7 @@
 package dev.auditship.spool;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -55,7 +56,7 @@ final class AckFile {
       text = Files.readString(dir.resolve(NAME), StandardCharsets.US_ASCII).strip();
     } catch (NoSuchFileException e) {
       return State.EMPTY;
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       return null;
     }
     int c = text.lastIndexOf(" crc32c=");

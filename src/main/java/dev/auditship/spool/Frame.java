@@ -113,7 +113,7 @@ final class Frame {
     }
     CRC32C crc = new CRC32C();
     crc.update(head, 4, 4);
-    byte[] buf = new byte[(int) Math.min(CHUNK, len)];
+    byte[] buf = new byte[Math.min(CHUNK, len)];
     long p = pos + HEADER;
     long stop = p + len;
     while (p < stop) {

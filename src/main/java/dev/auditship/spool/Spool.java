@@ -2,15 +2,13 @@ package dev.auditship.spool;
 
 import dev.auditship.format.GoTime;
 import dev.auditship.io.JsonText;
+import dev.auditship.io.OwnerLock;
 import dev.auditship.source.Utf8;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,8 +90,7 @@ final class Spool implements AutoCloseable {
   private final Options options;
   private final Storage storage;
   private final Clock clock;
-  private final FileChannel lockChannel;
-  private final FileLock fileLock;
+  private final OwnerLock ownerLock;
   private final ReentrantLock mu = new ReentrantLock();
 
   /** Signalled on every append, ack and close. */
@@ -121,40 +118,23 @@ final class Spool implements AutoCloseable {
   private long readOff;
   private long lastReadSeq;
 
-  private Spool(
-      Options options, Storage storage, Clock clock, FileChannel lockChannel, FileLock fileLock) {
+  private Spool(Options options, Storage storage, Clock clock, OwnerLock ownerLock) {
     this.options = options;
     this.storage = storage;
     this.clock = clock;
-    this.lockChannel = lockChannel;
-    this.fileLock = fileLock;
+    this.ownerLock = ownerLock;
   }
 
   /** Opens (creating) the spool in {@code options.dir()}, takes its lock and recovers it. */
   static Spool open(Options options, Storage storage, Clock clock) throws IOException {
     Path dir = options.dir();
     Files.createDirectories(dir);
-    FileChannel ch =
-        FileChannel.open(
-            dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    } catch (IOException e) {
-      ch.close();
-      throw e;
-    }
-    if (lock == null) {
-      ch.close();
-      throw new IOException(
-          "the spool directory "
-              + dir
-              + " is in use by another auditship process or "
-              + "another sink; give each sink its own spool directory");
-    }
-    Spool s = new Spool(options, storage, clock, ch, lock);
+    OwnerLock lock =
+        OwnerLock.acquire(
+            dir.resolve(LOCK_FILE),
+            "the spool directory " + dir,
+            "give each sink its own spool directory");
+    Spool s = new Spool(options, storage, clock, lock);
     try {
       s.recover();
     } catch (IOException | RuntimeException e) {
@@ -358,11 +338,7 @@ final class Spool implements AutoCloseable {
       }
       dst.sync();
     }
-    Files.move(
-        tmp,
-        f,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     storage.syncDirectory(options.dir());
     return storage.open(f, false);
   }
@@ -788,26 +764,6 @@ final class Spool implements AutoCloseable {
     }
   }
 
-  /**
-   * Waits until the spool is empty, closed, or {@code deadlineNanos} ({@link System#nanoTime()})
-   * passes.
-   */
-  boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
-    mu.lockInterruptibly();
-    try {
-      while (!emptyLocked() && !closed) {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        changed.awaitNanos(left);
-      }
-      return emptyLocked();
-    } finally {
-      mu.unlock();
-    }
-  }
-
   /** Wakes every waiter (used when a waiter's condition changed outside the spool). */
   void signal() {
     mu.lock();
@@ -878,15 +834,6 @@ final class Spool implements AutoCloseable {
     return quarantinedRanges.get();
   }
 
-  int segmentCount() {
-    mu.lock();
-    try {
-      return segments.size();
-    } finally {
-      mu.unlock();
-    }
-  }
-
   Path dir() {
     return options.dir();
   }
@@ -917,8 +864,7 @@ final class Spool implements AutoCloseable {
       }
     }
     try {
-      fileLock.release();
-      lockChannel.close();
+      ownerLock.close();
     } catch (IOException e) {
       LOG.debug("Error while releasing the spool lock: {}", e.toString());
     }

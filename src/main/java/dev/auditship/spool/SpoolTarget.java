@@ -21,10 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A network sink's {@link Target} with a disk spool in front of its {@link RetryingSink} (DESIGN
- * §4): {@link #accept} returns once the records are written and synced to the spool, which is what
- * lets the source commit; a drainer thread reads them back in batches, delivers them through the
- * sink's retry wrapper and only then acknowledges them, which removes them from the spool.
+ * A network sink's {@link Target} with a disk spool in front of its {@link RetryingSink}
+ * (docs/design.md §4): {@link #accept} returns once the records are written and synced to the
+ * spool, which is what lets the source commit; a drainer thread reads them back in batches,
+ * delivers them through the sink's retry wrapper and only then acknowledges them, which removes
+ * them from the spool.
  *
  * <p>Policies: when the spool holds {@code max_bytes} of undelivered records, {@code when_full:
  * block} makes {@link #accept} wait for the drainer (back-pressure, the default) and {@code

@@ -1,11 +1,13 @@
 package dev.auditship.spool;
 
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -40,7 +42,7 @@ interface Storage {
       while (done < len) {
         int n = read(pos + done, b, off + done, len - done);
         if (n < 0) {
-          throw new java.io.EOFException("end of file at " + (pos + done));
+          throw new EOFException("end of file at " + (pos + done));
         }
         done += n;
       }
@@ -68,7 +70,7 @@ interface Storage {
         @Override
         public Handle open(Path path, boolean create) throws IOException {
           if (!create && !Files.exists(path)) {
-            throw new java.nio.file.NoSuchFileException(path.toString());
+            throw new NoSuchFileException(path.toString());
           }
           return new RafHandle(new RandomAccessFile(path.toFile(), "rw"));
         }

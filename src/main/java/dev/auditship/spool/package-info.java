@@ -1,12 +1,13 @@
 /**
- * The durable on-disk spool of a network sink (DESIGN §4; docs/reliability.md for operators).
+ * The durable on-disk spool of a network sink (docs/design.md §4; docs/reliability.md for
+ * operators).
  *
  * <h2>Files</h2>
  *
  * One directory per sink (default {@code <data_dir>/spool/<sink name>}):
  *
  * <pre>
- *   LOCK                          held (FileChannel.tryLock) while a process uses the spool
+ *   LOCK                          held (io.OwnerLock) while a process uses the spool; names its PID and host
  *   ack                           the durable read pointer: one text line, replaced atomically
  *   00000000000000000000.seg      segment files, named after the sequence number of their first record
  *   00000000000000000731.seg

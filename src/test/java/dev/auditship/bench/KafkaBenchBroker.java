@@ -3,6 +3,7 @@ package dev.auditship.bench;
 import dev.auditship.sink.kafka.KafkaTestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * A one-broker KRaft Kafka (PLAINTEXT, loopback) for bench/kafka.sh, from the test classpath: the
@@ -31,7 +32,7 @@ public final class KafkaBenchBroker {
     }
     Path tmp = Path.of(args[1] + ".tmp");
     Files.writeString(tmp, kafka.bootstrap() + "\n");
-    Files.move(tmp, Path.of(args[1]), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, Path.of(args[1]), StandardCopyOption.ATOMIC_MOVE);
     Thread.sleep(Long.MAX_VALUE);
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.auditship.testutil.Cli;
 import dev.auditship.testutil.Golden;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +118,9 @@ class CliIT {
         .contains("read=4 events=2 skipped=0 rejected=2");
     List<String> lines = Files.readAllLines(rejects);
     assertThat(lines).hasSize(2);
-    assertThat(lines.get(0))
+    // The one rejects schema (source.Rejects, as `run` writes it): the time of the rejection first.
+    assertThat(lines.get(0)).matches("\\{\"time\":\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\",.*");
+    assertThat(lines.get(0).replaceFirst("^\\{\"time\":\"[^\"]+\",", "{"))
         .isEqualTo(
             "{\"input\":\"stdin\",\"line\":2,\"reason\":\"missing \\\"ID\\\"\","
                 + "\"original\":\"{\\\"ts\\\":\\\"2025-07-03T06:55:02Z\\\",\\\"level\\\":\\\"INFO\\\",\\\"msg\\\":"
@@ -196,6 +200,30 @@ class CliIT {
             "The configuration "
                 + cfg
                 + " is valid: source stdin; sinks console (stdout, human).\n");
+  }
+
+  @Test
+  void validateCheckConnectivityProbesTheCoderApiAndExitsNonZero() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path cfg = tmp.resolve("api.yaml");
+    Files.writeString(
+        cfg,
+        "source:\n  type: coder_api\n  endpoint: http://127.0.0.1:"
+            + port
+            + "\n  token: not-a-real-token\nsinks:\n  console:\n    type: stdout\n");
+    Cli.Result r =
+        Cli.run(tmp, null, "validate", "--config", cfg.toString(), "--check-connectivity");
+    assertThat(r.exit()).as(r.stderr()).isEqualTo(1);
+    assertThat(r.stderr())
+        .contains(
+            "  source (coder_api): cannot reach Coder at http://127.0.0.1:" + port + ": ",
+            "; check endpoint, that Coder runs, and the network (tls.ca_file for a private CA)",
+            "auditship: 1 connectivity check failed.")
+        .doesNotContain("not-a-real-token");
+    assertThat(r.out()).doesNotContain("Every destination answered");
   }
 
   @Test

@@ -33,7 +33,7 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * The child JVM of {@link GracefulShutdownTest}: the real run loop, signal handling and exit code
+ * The child JVM of {@link GracefulShutdownIT}: the real run loop, signal handling and exit code
  * ({@link RunCommand#runUntilDone}) with a spool in front of a slow sink, fed by a source that
  * behaves like the file follower (a checkpoint committed after acceptance; idle, not ended, once it
  * has read everything).

@@ -48,6 +48,7 @@ class SourceConfigTest {
     assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.maxOpenConnections()).isEqualTo(10_000);
     assertThat(c.overlap()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(c.maxRequestsPerMinute()).isEqualTo(240); // under Coder's default of 512
     assertThat(c.toString()).doesNotContain("s3cr3t-token");
   }
 
@@ -60,6 +61,7 @@ class SourceConfigTest {
                 + "  page_size: 500\n  start_at: \"2025-07-01T00:00:00Z\"\n  q: \"type:ssh\"\n"
                 + "  checkpoint_file: /var/lib/auditship/api.json\n  tls:\n    ca_file: /etc/coder/ca.pem\n"
                 + "  timeout_secs: 5\n  max_open_connections: 50\n  overlap_secs: 5m\n"
+                + "  max_requests_per_minute: 60\n"
                 + SINKS);
     assertThat(r.problems()).isEmpty();
     CoderApiSourceConfig c = (CoderApiSourceConfig) r.config().source().settings();
@@ -75,6 +77,7 @@ class SourceConfigTest {
     assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.maxOpenConnections()).isEqualTo(50);
     assertThat(c.overlap()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.maxRequestsPerMinute()).isEqualTo(60);
   }
 
   @Test
@@ -111,7 +114,7 @@ class SourceConfigTest {
             "auditship.yaml:10:27: source.tls.insecure_skip_verify: ca_file and insecure_skip_verify: true are "
                 + "both set. Fix: keep ca_file and remove insecure_skip_verify",
             "auditship.yaml:11:3: source.poll_secs: unknown key \"poll_secs\". Fix: remove it, or use one of: "
-                + "checkpoint_file, endpoint, kinds, max_open_connections, overlap_secs, page_size, "
+                + "checkpoint_file, endpoint, kinds, max_open_connections, max_requests_per_minute, overlap_secs, page_size, "
                 + "poll_interval_secs, q, start_at, timeout_secs, tls, token, token_file, type");
   }
 

@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -113,8 +114,7 @@ class FaultIT {
 
   static void report(String what, int sent, Map<String, Integer> received) {
     int dup = received.values().stream().mapToInt(c -> c - 1).sum();
-    long lost =
-        java.util.stream.IntStream.range(0, sent).filter(i -> !received.containsKey(id(i))).count();
+    long lost = IntStream.range(0, sent).filter(i -> !received.containsKey(id(i))).count();
     System.out.printf(
         "FAULT-FIGURES %s: sent=%d received=%d distinct=%d duplicates=%d lost=%d%n",
         what,

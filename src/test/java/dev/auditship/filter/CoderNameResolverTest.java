@@ -8,14 +8,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-import static dev.auditship.filter.TestEvents.ALICE;
-import static dev.auditship.filter.TestEvents.BOB;
-import static dev.auditship.filter.TestEvents.ORG;
+import static dev.auditship.testutil.TestEvents.ALICE;
+import static dev.auditship.testutil.TestEvents.BOB;
+import static dev.auditship.testutil.TestEvents.ORG;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.auditship.filter.NameResolver.Lookup;
+import dev.auditship.testutil.TestEvents;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,14 +1,15 @@
 package dev.auditship.filter;
 
-import static dev.auditship.filter.TestEvents.ALICE;
-import static dev.auditship.filter.TestEvents.BOB;
-import static dev.auditship.filter.TestEvents.ORG;
-import static dev.auditship.filter.TestEvents.OTHER_ORG;
-import static dev.auditship.filter.TestEvents.ZERO;
+import static dev.auditship.testutil.TestEvents.ALICE;
+import static dev.auditship.testutil.TestEvents.BOB;
+import static dev.auditship.testutil.TestEvents.ORG;
+import static dev.auditship.testutil.TestEvents.OTHER_ORG;
+import static dev.auditship.testutil.TestEvents.ZERO;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.auditship.event.Event;
+import dev.auditship.testutil.TestEvents;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Coder's searchTerms tokenising (reference §7.1), term by term. */
+/** Coder's searchTerms tokenising (docs/coder-reference.md §7.1), term by term. */
 class QuerySyntaxTest {
 
   static Stream<Arguments> splits() {

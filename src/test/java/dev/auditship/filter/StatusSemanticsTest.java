@@ -3,13 +3,14 @@ package dev.auditship.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.event.Event;
+import dev.auditship.testutil.TestEvents;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code status:ongoing} is the connect event of a session, {@code status:completed} its disconnect
- * event; the point-in-time web types are neither (reference §7.3, §8). One row per connection type
- * and status.
+ * event; the point-in-time web types are neither (docs/coder-reference.md §7.3, §8). One row per
+ * connection type and status.
  */
 class StatusSemanticsTest {
 

@@ -2,6 +2,7 @@ package dev.auditship.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.auditship.testutil.TestEvents;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -49,7 +50,8 @@ class TimeBoundaryTest {
         "connected_after:\"2025-07-10t10:00:00z\"            | 2025-07-10T10:00:00Z           | true",
         "connected_after:\"2025-07-10T12:00:00+02:00\"       | 2025-07-10T10:00:00Z           | true",
         "connected_after:\"2025-07-10T12:00:00+02:00\"       | 2025-07-10T09:59:59.999Z       | false",
-        // an event time in a non-UTC zone (web events are not forced to UTC, reference §3)
+        // an event time in a non-UTC zone (web events are not forced to UTC,
+        // docs/coder-reference.md §3)
         "connected_after:\"2025-07-10T10:00:00Z\"            | 2025-07-10T12:00:00.000001+02:00 | true",
         "connected_after:\"2025-07-10T10:00:00Z\"            | 2025-07-10T11:59:59+02:00      | false",
         "connected_before:\"2025-07-10T12:00:00+02:00\"      | 2025-07-10T10:00:00Z           | true",

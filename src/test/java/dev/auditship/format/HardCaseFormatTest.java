@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.event.Event;
 import dev.auditship.testutil.Golden;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -197,7 +198,8 @@ class HardCaseFormatTest {
 
   @Test
   void legacyFieldOrderIsKept() {
-    // Older Coder releases printed Time second and CloseReason (reference §3): whatever order came
+    // Older Coder releases printed Time second and CloseReason (docs/coder-reference.md §3):
+    // whatever order came
     // in goes out.
     String line =
         HEAD.replace("TS", "2025-07-10T11:00:00Z")
@@ -215,8 +217,8 @@ class HardCaseFormatTest {
   void invalidUtf8InAValueIsReplacedInJsonAndEscapedInHuman() {
     byte[] raw =
         conn("2025-07-10T11:00:00Z", "\"dev\"", "\"bad XX byte\"", "2025-07-10T11:00:00Z")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    String s = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1);
+            .getBytes(StandardCharsets.UTF_8);
+    String s = new String(raw, StandardCharsets.ISO_8859_1);
     int at = s.indexOf("XX");
     raw[at] = (byte) 0xff;
     raw[at + 1] = (byte) 0xfe;

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import dev.auditship.config.RetentionConfig;
 import dev.auditship.testutil.LogCapture;
 import dev.auditship.testutil.MutableClock;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -145,7 +146,7 @@ class NdjsonFileRetentionTest {
       Thread.currentThread().interrupt();
       try {
         f.append(line(1));
-      } catch (java.nio.channels.ClosedByInterruptException expected) {
+      } catch (ClosedByInterruptException expected) {
         // the interrupted write is not acknowledged; the caller keeps the event
       }
       assertThat(Thread.interrupted()).isTrue();

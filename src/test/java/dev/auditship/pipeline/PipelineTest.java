@@ -13,6 +13,8 @@ import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.Target;
 import dev.auditship.source.Source;
 import dev.auditship.testutil.Golden;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -221,7 +223,7 @@ class PipelineTest {
         new RecordingTarget("broken") {
           @Override
           public void accept(List<SinkRecord> records) {
-            throw new java.io.UncheckedIOException(new java.io.IOException("stdout closed"));
+            throw new UncheckedIOException(new IOException("stdout closed"));
           }
         };
     Pipeline p =

@@ -14,10 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * API rows built from the reference fixtures must give the fixture's slog lines, byte for byte,
- * except for what the API cannot carry, each substitution spelled out (docs/coder-api-source.md):
- * ts is the event's Time, no request_id context field, µs Time precision, the derived ID of a
- * disconnect, jsonb key order.
+ * API rows built from the golden fixtures must give the fixture's slog lines, byte for byte, except
+ * for what the API cannot carry, each substitution spelled out (docs/coder-api-source.md): ts is
+ * the event's Time, no request_id context field, µs Time precision, the derived ID of a disconnect,
+ * jsonb key order.
  */
 class ApiMapperTest {
   private static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
@@ -139,7 +139,7 @@ class ApiMapperTest {
     row.put("status_code", 200);
     row.set("organization", ApiRows.organization());
     row.put("organization_id", ApiRows.ORG);
-    // Postgres jsonb orders keys by length, then bytes (reference §12.5).
+    // Postgres jsonb orders keys by length, then bytes (docs/coder-reference.md §12).
     ObjectNode af = row.putObject("additional_fields");
     af.put("build_number", "7")
         .put("build_reason", "initiator")

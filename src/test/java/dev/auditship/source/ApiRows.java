@@ -2,12 +2,14 @@ package dev.auditship.source;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
  * Rows as Coder's REST API returns them ({@code codersdk.AuditLog}, {@code codersdk.ConnectionLog},
- * reference coder-events.md §6), built from the values of the reference fixtures (§11).
+ * docs/coder-reference.md §6), built from the values of the golden lines in
+ * src/test/resources/golden.
  */
 final class ApiRows {
   static final ObjectMapper M = new ObjectMapper();
@@ -133,7 +135,6 @@ final class ApiRows {
 
   /** A stable UUID for test row {@code i} of a series. */
   static String uuid(String series, int i) {
-    return UUID.nameUUIDFromBytes((series + i).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-        .toString();
+    return UUID.nameUUIDFromBytes((series + i).getBytes(StandardCharsets.UTF_8)).toString();
   }
 }

@@ -19,18 +19,22 @@ import dev.auditship.format.GoTime;
 import dev.auditship.format.HumanFormat;
 import dev.auditship.format.JsonFormat;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.testutil.LogCapture;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CoderApiSourceTest {
   private static final Instant BASE = Instant.parse("2025-07-03T06:00:00Z");
+  private static final Instant NOW = BASE.plus(Duration.ofHours(12));
   private static final JsonFormat JSON = new JsonFormat(EnvelopeDefaults.CODER);
   private static final HumanFormat HUMAN = new HumanFormat(false);
 
@@ -73,13 +78,18 @@ class CoderApiSourceTest {
     Map<Kind, String> q = Map.of();
     Secret token = Secret.of("test-token");
     Path checkpoint = dir.resolve("state/coder-api.checkpoint.json");
+    int maxRequestsPerMinute = 600_000;
+    Duration pollInterval = Duration.ofMillis(50);
+
+    /** "Now" for the source: 12 hours after BASE, moving with the real clock. */
+    Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), NOW));
 
     CoderApiSource open() throws Exception {
       CoderApiSource.Settings s =
           new CoderApiSource.Settings(
               coder.endpoint(),
               kinds,
-              Duration.ofMillis(50),
+              pollInterval,
               pageSize,
               floor,
               q,
@@ -88,13 +98,15 @@ class CoderApiSourceTest {
               overlap,
               List.of("coderd"),
               Duration.ofMillis(20),
-              Duration.ofMillis(200));
+              Duration.ofMillis(200),
+              maxRequestsPerMinute);
       CoderApiSource src =
           new CoderApiSource(
               s,
               new CoderApiClient(
                   coder.endpoint(), token, Duration.ofSeconds(5), TlsSettings.DEFAULT),
-              new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()));
+              new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()),
+              clock);
       opened.add(src);
       return src;
     }
@@ -307,7 +319,7 @@ class CoderApiSourceTest {
   }
 
   @Test
-  void aLongOpenConnectionIsFoundClosedThroughTheOngoingListing() throws Exception {
+  void aLongOpenConnectionIsFoundClosedThroughTheCompletedListing() throws Exception {
     ObjectNode ssh = ApiRows.ssh(ApiRows.uuid("s", 1), BASE.toString(), ApiRows.uuid("c", 1));
     coder.addConnections(ssh);
     Opts o = new Opts();
@@ -324,7 +336,8 @@ class CoderApiSourceTest {
             502,
             ApiRows.BROWSER));
     run.until(2).quiet();
-    assertThat(coder.requests()).anyMatch(r -> "status:ongoing".equals(r.q()));
+    String completed = "status:completed connected_after:\"" + BASE + "\"";
+    assertThat(coder.requests()).anyMatch(r -> completed.equals(r.q()));
     coder.change(() -> ApiRows.close(ssh, BASE.plusSeconds(7200).toString(), 0, ""));
     run.until(3).quiet();
     Event d = run.got.get(2);
@@ -338,6 +351,38 @@ class CoderApiSourceTest {
             "  Code=0  ",
             "  DisconnectReason=\"\"  ",
             "  Time=\"2025-07-03T08:00:00Z\"  ConnectionStatus=disconnected");
+    // In bulk: no request per session, and no ongoing listing for a session this young.
+    assertThat(coder.requests())
+        .noneMatch(r -> r.q() != null && r.q().startsWith("connection_id:"))
+        .noneMatch(r -> "status:ongoing".equals(r.q()));
+    assertThat(checkpointJson(o).path("connection").path("open").size()).isZero();
+  }
+
+  @Test
+  void aSessionOpenLongerThanTheLookbackIsCheckedThroughTheOngoingListing() throws Exception {
+    Instant old = NOW.minus(CoderApiSource.CLOSE_LOOKBACK).minusSeconds(3600);
+    ObjectNode ssh = ApiRows.ssh(ApiRows.uuid("s", 1), old.toString(), ApiRows.uuid("c", 1));
+    coder.addConnections(ssh);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.overlap = Duration.ZERO;
+    CoderApiSource src = o.open();
+    src.longOpenCheckEvery = Duration.ZERO;
+    Run run = new Run(src, 100).until(1);
+    coder.addConnections(
+        ApiRows.web(
+            ApiRows.uuid("w", 1),
+            BASE.toString(),
+            "port_forwarding",
+            "8080",
+            502,
+            ApiRows.BROWSER));
+    run.until(2).quiet();
+    assertThat(coder.requests()).anyMatch(r -> "status:ongoing".equals(r.q()));
+    coder.change(() -> ApiRows.close(ssh, old.plusSeconds(60).toString(), 0, ""));
+    run.until(3).quiet();
+    assertThat(run.got.get(2).string("ConnectionStatus")).isEqualTo("disconnected");
+    // Too old for the completed listing: not ongoing any more, so looked up by its connection ID.
     assertThat(coder.requests())
         .anyMatch(r -> ("connection_id:" + ApiRows.uuid("c", 1)).equals(r.q()));
     assertThat(checkpointJson(o).path("connection").path("open").size()).isZero();
@@ -411,23 +456,25 @@ class CoderApiSourceTest {
                 return coder.requests().size() >= 4;
               });
       assertThat(run.got).isEmpty();
-      assertThat(log.at(Level.ERROR))
+      assertThat(log.messages(Level.ERROR))
           .containsExactly(
               "Cannot poll Coder's API: Coder refused the session "
                   + "token (HTTP 401): check token or token_file, and that its user has the Owner or Auditor role "
                   + "(and a Premium licence). path=/api/v2/audit message=\"Invalid session token.: The session token "
-                  + "is not valid or has expired.\" Retrying with back-off; the checkpoint does not move. endpoint="
+                  + "is not valid or has expired.\" Retrying this request with back-off; what the poll "
+                  + "fetched is kept and the checkpoint does not move. endpoint="
                   + coder.endpoint()
                   + " retry_in="
-                  + log.at(Level.ERROR).get(0).replaceAll(".* retry_in=", ""));
+                  + log.messages(Level.ERROR).get(0).replaceAll(".* retry_in=", ""));
       // The checkpoint exists (the floor is kept) but has exported nothing.
       assertThat(checkpointJson(o).path("audit").path("newest").isNull()).isTrue();
 
       Files.writeString(
           tokenFile, "test-token\n"); // the token file is re-read: rotation needs no restart
       run.until(3).quiet();
-      assertThat(log.at(Level.INFO)).anyMatch(m -> m.startsWith("Coder's API answers again."));
-      assertThat(log.at(Level.ERROR)).hasSize(1);
+      assertThat(log.messages(Level.INFO))
+          .anyMatch(m -> m.startsWith("Coder's API answers again."));
+      assertThat(log.messages(Level.ERROR)).hasSize(1);
       assertThat(log.all())
           .noneMatch(m -> m.contains("wrong-token-value") || m.contains("test-token"));
     }
@@ -445,15 +492,16 @@ class CoderApiSourceTest {
       Run run = new Run(o.open(), 100).until(5).quiet();
       assertThat(ids(run.got))
           .containsExactly(ids(List.of(auditEvents(0, 5))).toArray(String[]::new));
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .hasSize(1)
           .allMatch(
               m ->
                   m.startsWith(
                       "Polling Coder's API failed: Coder "
                           + "answered HTTP 500. path=/api/v2/audit message=\"Internal error fetching audit logs.: pq: "
-                          + "canceling statement due to statement timeout\" Retrying with back-off;"));
-      assertThat(log.at(Level.ERROR)).isEmpty();
+                          + "canceling statement due to statement timeout\" Retrying this request with "
+                          + "back-off;"));
+      assertThat(log.messages(Level.ERROR)).isEmpty();
     }
   }
 
@@ -470,7 +518,7 @@ class CoderApiSourceTest {
       assertThat(coder.requests())
           .extracting(FakeCoder.Seen::limit)
           .startsWith(200, 100, 50, 25, 25, 25);
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .containsExactly(
               "Coder refused the page size; asking for smaller pages. page_size=200 new_page_size=100 message="
                   + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
@@ -502,7 +550,7 @@ class CoderApiSourceTest {
                 return coder.requests().size() >= 3;
               });
       assertThat(coder.requests()).allMatch(r -> "bad".equals(r.q()));
-      assertThat(log.at(Level.ERROR))
+      assertThat(log.messages(Level.ERROR))
           .hasSize(1)
           .allMatch(
               m ->
@@ -568,8 +616,9 @@ class CoderApiSourceTest {
     assertThat(ids(third.got))
         .containsExactly(ids(List.of(auditEvents(300, 310))).toArray(String[]::new));
     try (var files = Files.list(o.checkpoint.getParent())) {
+      // No poll buffer is left behind; the lock file stays (it holds no lock once closed).
       assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactly("coder-api.checkpoint.json");
+          .containsExactlyInAnyOrder("coder-api.checkpoint.json", "coder-api.checkpoint.json.lock");
     }
   }
 
@@ -673,7 +722,7 @@ class CoderApiSourceTest {
       Set<String> open = new HashSet<>();
       checkpointJson(o).path("connection").path("open").fieldNames().forEachRemaining(open::add);
       assertThat(open).containsExactlyInAnyOrder(ApiRows.uuid("s", 1), ApiRows.uuid("s", 2));
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .containsExactly(
               "More open connections than max_open_connections; the "
                   + "oldest is no longer tracked and its disconnect line will not be exported. id="
@@ -744,17 +793,296 @@ class CoderApiSourceTest {
       Run run = new Run(o.open(), 100);
       run.step();
       assertThat(run.got).isEmpty();
-      assertThat(log.at(Level.WARN))
+      assertThat(log.messages(Level.WARN))
           .containsExactly(
               "Polling Coder's API failed: Coder returned the same rows for "
-                  + "10 offsets in a row. path=/api/v2/audit offset=100 Retrying with back-off; the checkpoint does "
-                  + "not move. endpoint="
+                  + "10 offsets in a row. path=/api/v2/audit offset=100 Retrying this request with back-off; "
+                  + "what the poll fetched is kept and the checkpoint does not move. endpoint="
                   + coder.endpoint()
                   + " retry_in="
-                  + log.at(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
+                  + log.messages(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
       coder.ignoreOffset(false);
       run.until(30).quiet();
     }
+  }
+
+  // ------------------------------------------------------------------ issue 11: progress
+
+  @Test
+  void aFailedRequestIsRetriedWhereItFailedAndThePollKeepsWhatItFetched() throws Exception {
+    coder.addAudit(auditRows(0, 250));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.pageSize = 50;
+    // The third page fails twice; the retry asks for that page again, not for the first two.
+    coder.hook(
+        seen -> {
+          if (seen.offset() == 100 && coder.requests().size() == 3) {
+            coder.failNext(500, 2, null);
+          }
+        });
+    Run run = new Run(o.open(), 1000).until(250);
+    assertTimeOrderAndUnique(run.got);
+    assertThat(coder.requests().stream().map(FakeCoder.Seen::offset).toList())
+        .startsWith(0, 50, 100, 100, 100, 150, 200);
+  }
+
+  @Test
+  void rateLimitedRequestsWaitForRetryAfterAndRequestsArePaced() throws Exception {
+    coder.addAudit(auditRows(0, 200));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.pageSize = 50;
+    o.maxRequestsPerMinute = 1200; // one request every 50 ms
+    coder.hook(
+        seen -> {
+          if (coder.requests().size() == 2) {
+            coder.failNext(429, 1, "1");
+          }
+        });
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      new Run(o.open(), 1000).until(200);
+      List<FakeCoder.Seen> r = coder.requests();
+      // The 429 answered the second request; the same page was asked again after Retry-After.
+      assertThat(r.get(2).offset()).isEqualTo(r.get(1).offset());
+      assertThat(Duration.ofNanos(r.get(2).nanos() - r.get(1).nanos()))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(990));
+      for (int i = 1; i < r.size(); i++) {
+        assertThat(Duration.ofNanos(r.get(i).nanos() - r.get(i - 1).nanos()))
+            .as("gap before request %d", i)
+            .isGreaterThanOrEqualTo(Duration.ofMillis(45));
+      }
+      assertThat(log.messages(Level.WARN))
+          .anyMatch(
+              m ->
+                  m.startsWith(
+                      "Polling Coder's API failed: Coder rate-limited the exporter (HTTP 429): lower "
+                          + "max_requests_per_minute (now 1200), or raise Coder's --api-rate-limit."));
+    }
+  }
+
+  @Test
+  void aLongHistoryIsBackfilledInWindowsCommittedAsItGoesAndResumedAfterARestart()
+      throws Exception {
+    coder.close();
+    coder = new FakeCoder(false);
+    int total = 100_000;
+    Instant start = Instant.parse("2025-01-01T00:00:00Z");
+    ObjectNode[] rows = new ObjectNode[total];
+    for (int i = 0; i < total; i++) {
+      rows[i] =
+          ApiRows.login(ApiRows.uuid("h", i), start.plusSeconds(60L * i).toString(), ApiRows.ZERO);
+    }
+    coder.addAudit(rows);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.pageSize = 1000;
+    o.clock = Clock.fixed(start.plusSeconds(60L * total).plus(Duration.ofDays(1)), ZoneOffset.UTC);
+    CoderApiSource first = o.open();
+    List<Event> got = new ArrayList<>();
+    int maxBuffered = 0;
+    Source.Batch b = first.next(5000, Duration.ZERO);
+    while (b.events().isEmpty()) {
+      first.commit(b);
+      b = first.next(5000, Duration.ZERO);
+    }
+    // Delivered before the whole history was read: the oldest rows first, after a few requests
+    // (the probe, the bisection for the oldest day, a window's pages); the history has 100 pages.
+    assertThat(b.events().get(0).id()).isEqualTo(ApiRows.uuid("h", 0));
+    assertThat(coder.requests().size()).isLessThan(25);
+    while (got.size() < 40_000) {
+      got.addAll(b.events());
+      first.commit(b);
+      maxBuffered = Math.max(maxBuffered, first.buffered());
+      b = first.next(5000, Duration.ZERO);
+    }
+    // Committed as it goes: the checkpoint says how far the windows got.
+    JsonNode cp = checkpointJson(o).path("audit");
+    assertThat(cp.path("scanned").asText()).isNotEmpty();
+    assertThat(Instant.parse(cp.path("newest").asText()))
+        .isEqualTo(start.plusSeconds(60L * (got.size() - 1)));
+    // The batch b is handed out but the process stops before it is committed.
+    first.close();
+    opened.remove(first);
+
+    Run second = new Run(o.open(), 5000).until(total - got.size());
+    List<String> all = new ArrayList<>(ids(got));
+    all.addAll(ids(second.got));
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < total; i++) {
+      expected.add(ApiRows.uuid("h", i));
+    }
+    // Each row once: the uncommitted batch comes again after the restart, nothing else does.
+    assertThat(all).isEqualTo(expected);
+    assertThat(maxBuffered).isLessThanOrEqualTo(2 * CoderApiSource.WINDOW_TARGET_ROWS);
+    assertThat(coder.requests()).allMatch(r -> r.limit() == 1000 || r.limit() == 1);
+  }
+
+  @Test
+  void tenThousandOpenSessionsCostOnlyTheListingPagesPerPoll() throws Exception {
+    coder.close();
+    coder = new FakeCoder(false);
+    int open = 10_000;
+    List<ObjectNode> sessions = new ArrayList<>();
+    for (int i = 0; i < open; i++) {
+      sessions.add(
+          ApiRows.ssh(
+              ApiRows.uuid("s", i), BASE.plusSeconds(3L * i).toString(), ApiRows.uuid("c", i)));
+    }
+    coder.addConnections(sessions.toArray(ObjectNode[]::new));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.pageSize = 500;
+    o.maxOpen = 20_000;
+    CoderApiSource src = o.open();
+    Run run = new Run(src, 5000).until(open).quiet();
+    // Steady state with every session open: one page of the listing, one of completed sessions.
+    assertThat(src.lastPollRequests()).isEqualTo(2);
+    coder.change(
+        () -> {
+          for (int i = 0; i < 50; i++) {
+            ApiRows.close(sessions.get(i * 100), BASE.plusSeconds(40_000 + i).toString(), 0, "");
+          }
+        });
+    run.until(open + 50).quiet();
+    assertThat(run.got.subList(open, open + 50))
+        .allMatch(e -> e.string("ConnectionStatus").equals("disconnected"));
+    assertThat(src.lastPollRequests()).isEqualTo(2);
+    assertThat(coder.requests())
+        .noneMatch(r -> r.q() != null && r.q().startsWith("connection_id:"));
+    assertThat(checkpointJson(o).path("connection").path("open").size()).isEqualTo(open - 50);
+  }
+
+  @Test
+  void everyEventOnceDespiteErrorsRateLimitsArrivalsClosesAndRestarts() throws Exception {
+    List<ObjectNode> ssh = new ArrayList<>();
+    Set<String> expected = new HashSet<>();
+    for (int i = 0; i < 250; i++) {
+      coder.addAudit(ApiRows.audit(i, BASE));
+      expected.add(ApiRows.uuid("a", i));
+      if (i % 2 == 0) {
+        ObjectNode s =
+            ApiRows.ssh(ApiRows.uuid("s", i), BASE.plusSeconds(i).toString(), ApiRows.uuid("c", i));
+        ssh.add(s);
+        coder.addConnections(s);
+      } else {
+        coder.addConnections(
+            ApiRows.web(
+                ApiRows.uuid("w", i),
+                BASE.plusSeconds(i).toString(),
+                "workspace_app",
+                "code-server",
+                200,
+                ApiRows.BROWSER));
+      }
+    }
+    coder.errorRate(0.08);
+    AtomicInteger n = new AtomicInteger();
+    // While the exporter pages: new rows arrive, sessions close, now and then a 429.
+    coder.hook(
+        seen -> {
+          int k = n.incrementAndGet();
+          if (k % 7 == 0 && k < 400) {
+            coder.addAudit(ApiRows.audit(1000 + k, BASE.plusSeconds(300)));
+          }
+          if (k % 5 == 0 && k / 5 < ssh.size()) {
+            ObjectNode s = ssh.get(k / 5);
+            coder.change(
+                () -> {
+                  if (!s.get("ssh_info").has("disconnect_time")) {
+                    ApiRows.close(s, BASE.plusSeconds(600 + k).toString(), 0, "");
+                  }
+                });
+          }
+          if (k % 37 == 0) {
+            coder.failNext(429, 1, "0");
+          }
+        });
+    Opts o = new Opts();
+    o.pageSize = 20;
+    o.floor = null;
+    o.maxOpen = 1000;
+    List<Event> all = new ArrayList<>();
+    for (int restart = 0; restart < 3; restart++) {
+      CoderApiSource src = o.open();
+      Run run = new Run(src, 50);
+      for (int i = 0; i < 40; i++) {
+        run.step();
+      }
+      all.addAll(run.got);
+      src.close(); // a clean stop: everything handed out was committed
+      opened.remove(src);
+    }
+    coder.hook(seen -> {});
+    coder.errorRate(0);
+    Run last = new Run(o.open(), 50);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInSameThread()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(1))
+        .until(
+            () -> {
+              last.step();
+              return coder.requests().size() > 0 && quietFor(last, 10);
+            });
+    all.addAll(last.got);
+    Set<String> want = new HashSet<>();
+    coder.change(
+        () -> {
+          for (int i = 0; i < 250; i++) {
+            want.add(ApiRows.uuid("a", i));
+            if (i % 2 == 1) {
+              want.add(ApiRows.uuid("w", i));
+            }
+          }
+          for (ObjectNode s : ssh) {
+            want.add(s.get("id").asText());
+            if (s.get("ssh_info").has("disconnect_time")) {
+              want.add(ApiMapper.disconnectId(s.get("id").asText()));
+            }
+          }
+        });
+    for (int k = 1; k <= n.get() && k < 400; k++) {
+      if (k % 7 == 0) {
+        want.add(ApiRows.uuid("a", 1000 + k));
+      }
+    }
+    Set<String> missing = new HashSet<>(want);
+    ids(all).forEach(missing::remove);
+    Set<String> extra = new HashSet<>(ids(all));
+    extra.removeAll(want);
+    assertThat(missing).as("events never exported").isEmpty();
+    assertThat(extra).as("events not expected").isEmpty();
+    assertThat(ids(all)).as("no event twice").hasSameSizeAs(want);
+  }
+
+  private int quietRequests;
+  private int quietSize = -1;
+
+  /** True once the source made requests for about {@code polls} polls with nothing new. */
+  private boolean quietFor(Run run, int polls) {
+    if (run.got.size() != quietSize) {
+      quietSize = run.got.size();
+      quietRequests = coder.requests().size();
+      return false;
+    }
+    return coder.requests().size() - quietRequests >= 2 * polls;
+  }
+
+  @Test
+  void aSecondSourceOnTheSameCheckpointIsRefusedNamingTheOwner() throws Exception {
+    Opts o = new Opts();
+    o.open();
+    assertThatThrownBy(o::open)
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "the checkpoint "
+                + o.checkpoint
+                + " is in use by this auditship process (pid "
+                + ProcessHandle.current().pid()
+                + "), which uses it twice; stop the other process, or give this source its own "
+                + "checkpoint_file");
   }
 
   @Test

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,23 @@ class FileFollowerTest {
   }
 
   @Test
+  void aSecondFollowerOnTheSameCheckpointIsRefused() throws Exception {
+    follower(false);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> follower(false))
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "the checkpoint "
+                + checkpoint()
+                + " is in use by this auditship process (pid "
+                + ProcessHandle.current().pid()
+                + "), which uses it twice; stop the other process, or give this source its own "
+                + "checkpoint_file");
+    opened.get(0).close();
+    opened.clear();
+    follower(false); // released on close
+  }
+
+  @Test
   void readsAppendedLinesButNotAPartialLastLine() throws Exception {
     append(log(), line(0) + NOISE + line(1) + line(2));
     Run run = new Run(follower(false), 100).until(3);
@@ -239,7 +257,7 @@ class FileFollowerTest {
    * reopens the path, as a process does until it is told to reopen) or by copy and truncate (the
    * writer appends with O_APPEND).
    */
-  private Thread writer(int n, java.util.function.IntFunction<Rotation> rotate) {
+  private Thread writer(int n, IntFunction<Rotation> rotate) {
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread t =
         new Thread(

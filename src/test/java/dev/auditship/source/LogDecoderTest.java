@@ -6,6 +6,7 @@ import dev.auditship.testutil.Golden;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,7 +88,7 @@ class LogDecoderTest {
 
   @Test
   void pendingSinceTellsWhereAHeldEntryStarts() {
-    List<Decoded> out = new java.util.ArrayList<>();
+    List<Decoded> out = new ArrayList<>();
     LogDecoder dec = new LogDecoder(out::add);
     String[] lines = Golden.line("edge_multiline_reason").human().split("\n");
     dec.line(1, LOGIN);

@@ -14,6 +14,7 @@ import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.TestEvents;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,7 +75,7 @@ final class Fixtures {
 
   static SpoolTarget target(
       Storage storage, SpoolConfig config, Sink sink, Path deadLetters, Clock clock, int batchMax)
-      throws java.io.IOException {
+      throws IOException {
     return new SpoolTarget(
         storage,
         64 * 1024,

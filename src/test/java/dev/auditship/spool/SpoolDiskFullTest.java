@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -203,7 +204,7 @@ class SpoolDiskFullTest {
   }
 
   private static boolean tryMount(Path dir) {
-    if (!System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+    if (!System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")) {
       return false;
     }
     try {

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The child JVM of {@link SpoolKillTest}: appends records to a spool in a loop and prints {@code
+ * The child JVM of {@link SpoolKillIT}: appends records to a spool in a loop and prints {@code
  * accepted <n>} after each accept returned; its sink writes the indexes it delivered to a file as
  * {@code <n>;} lines. It runs until it is killed.
  */

@@ -13,13 +13,17 @@ import dev.auditship.event.Event;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.LogCapture;
 import dev.auditship.testutil.MutableClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,6 +138,7 @@ class SpoolTargetTest {
     assertThat(down.delivered).isEmpty();
     Fixtures.CollectingSink up = new Fixtures.CollectingSink("out");
     try (SpoolTarget second = target(up)) {
+      assertThat(second.name()).isEqualTo("out");
       await().atMost(ofSeconds(10)).until(() -> up.delivered.size() >= 50);
       assertThat(up.indexes()).containsExactlyElementsOf(range(0, 50));
     }
@@ -183,7 +188,7 @@ class SpoolTargetTest {
     }
     // The batch cut short at the deadline was not delivered, so nothing is lost and nothing is
     // repeated.
-    List<Long> all = new java.util.ArrayList<>(slow.indexes());
+    List<Long> all = new ArrayList<>(slow.indexes());
     all.addAll(fast.indexes());
     assertThat(all).containsExactlyElementsOf(range(0, 100));
   }
@@ -229,7 +234,7 @@ class SpoolTargetTest {
                   + frame * 5
                   + " records=5");
       sink.release();
-      second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      second.get(10, TimeUnit.SECONDS);
       await().atMost(ofSeconds(10)).until(() -> sink.delivered.size() == 10);
       assertThat(sink.indexes()).containsExactlyElementsOf(range(0, 10));
       assertThat(t.stats().dropped.get()).isZero();
@@ -338,7 +343,7 @@ class SpoolTargetTest {
   @Test
   void aSinkThatThrowsStopsTheDrainerAndFailsTheNextAcceptWithTheRecordsKept() throws Exception {
     Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-    sink.throwing = new java.io.UncheckedIOException(new java.io.IOException("Broken pipe"));
+    sink.throwing = new UncheckedIOException(new IOException("Broken pipe"));
     SpoolTarget t = target(sink);
     int[] accepted = {0};
     // Every accept before the drainer noticed the failure succeeds; the first one after it throws.

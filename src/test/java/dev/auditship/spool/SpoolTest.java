@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -169,6 +170,7 @@ class SpoolTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the first spool is opened only to hold the directory's lock
   void aSecondOpenOfTheSameDirectoryIsRefused() throws Exception {
     try (Spool s = open(tmp)) {
       assertThatThrownBy(() -> open(tmp))
@@ -176,8 +178,9 @@ class SpoolTest {
           .hasMessage(
               "the spool directory "
                   + tmp
-                  + " is in use by another auditship process or another "
-                  + "sink; give each sink its own spool directory");
+                  + " is in use by this auditship process (pid "
+                  + ProcessHandle.current().pid()
+                  + "), which uses it twice; give each sink its own spool directory");
     }
     open(tmp).close(); // released on close
   }
@@ -248,7 +251,7 @@ class SpoolTest {
     junk[0] = 0x42; // not the magic's first byte
     // Bury a magic followed by a length that points past the end: it must not fool the resync scan.
     System.arraycopy(Frame.MAGIC, 0, junk, 500, 4);
-    Files.write(seg, junk, java.nio.file.StandardOpenOption.APPEND);
+    Files.write(seg, junk, StandardOpenOption.APPEND);
     try (Spool s = open(tmp)) {
       assertThat(readAll(s)).containsExactlyElementsOf(texts(0, 3));
     }

@@ -14,8 +14,18 @@ public final class MutableClock extends Clock {
     this.now = start;
   }
 
-  public void advance(Duration d) {
+  /** Starting at {@code instant} (RFC 3339, e.g. {@code 2025-07-03T06:55:02Z}). */
+  public MutableClock(String instant) {
+    this(Instant.parse(instant));
+  }
+
+  public synchronized void advance(Duration d) {
     now = now.plus(d);
+  }
+
+  /** Jumps to {@code instant} (RFC 3339). */
+  public void set(String instant) {
+    now = Instant.parse(instant);
   }
 
   @Override

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Why not logback-core's RollingFileAppender.</b> A logback appender swallows write errors:
  * they go to the status manager and {@code doAppend} returns normally, so the caller cannot tell a
- * delivered record from a failed one, which breaks the delivery contract (DESIGN §4: delivered /
- * retry, the source commits only after the sink accepted). Its compression also runs
+ * delivered record from a failed one, which breaks the delivery contract (docs/design.md §4:
+ * delivered / retry, the source commits only after the sink accepted). Its compression also runs
  * asynchronously, so "rotated and compressed" is not a state this sink could rely on or report.
  * This small rolling writer returns every I/O failure as {@link Outcome#retry} and does all its
  * work inside {@link #send}.

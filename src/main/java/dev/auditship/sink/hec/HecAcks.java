@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Indexer acknowledgement for the requests of one {@code send()} (reference sinks-and-peers.md
- * §1.6). Each accepted request's {@code ackId} is kept with its events; {@link #await} then polls
- * {@code /services/collector/ack} with every pending id in one body until each one is {@code true}
- * (the events are indexed: delivered) or its {@code timeout} passes (the events are sent again:
+ * Indexer acknowledgement for the requests of one {@code send()} (docs/coder-reference.md §10.6).
+ * Each accepted request's {@code ackId} is kept with its events; {@link #await} then polls {@code
+ * /services/collector/ack} with every pending id in one body until each one is {@code true} (the
+ * events are indexed: delivered) or its {@code timeout} passes (the events are sent again:
  * at-least-once, duplicates possible). The first poll comes after one second and the wait doubles
  * up to {@code poll_interval_secs}, so a quick indexer does not hold a batch for a full interval.
- * An id Splunk answered {@code true} for is forgotten at once: Splunk forgets it too (§1.6, a
+ * An id Splunk answered {@code true} for is forgotten at once: Splunk forgets it too (§10.6, a
  * repeat poll says false).
  *
  * <p>Not thread-safe: one instance per {@code send()}.

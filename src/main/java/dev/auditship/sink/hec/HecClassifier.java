@@ -5,9 +5,9 @@ import java.util.Set;
 
 /**
  * HTTP status and HEC {@code code} to what happens to the events of a request, following the table
- * of reference sinks-and-peers.md §1.7 (Splunk's "Troubleshoot HTTP Event Collector" codes). The
- * rule that shapes the table: audit data is never dropped because of something an operator can fix
- * (a token, a URL, an index); only an event Splunk refuses for its content is dead-lettered, with
+ * of docs/coder-reference.md §10.7 (Splunk's "Troubleshoot HTTP Event Collector" codes). The rule
+ * that shapes the table: audit data is never dropped because of something an operator can fix (a
+ * token, a URL, an index); only an event Splunk refuses for its content is dead-lettered, with
  * Splunk's reason.
  *
  * <table>
@@ -16,7 +16,7 @@ import java.util.Set;
  *   <tr><td>2xx</td><td>{@link Accepted} (a non-zero code, e.g. 24/25 "approaching capacity", is logged)</td></tr>
  *   <tr><td>408, 429, 500, 502, 503, 504, other 5xx but 501/505</td><td>{@link Retry}, with Retry-After</td></tr>
  *   <tr><td>400 code 6, 12, 13, 15 with invalid-event-number N</td><td>{@link Partial}: before N indexed,
- *       N refused, after N not indexed (§1.8)</td></tr>
+ *       N refused, after N not indexed (§10.8)</td></tr>
  *   <tr><td>400 code 6, 12, 13, 15 without a usable N</td><td>{@link Bisect}: halve to find the bad event</td></tr>
  *   <tr><td>413</td><td>{@link Split}: halve, then refuse a single event</td></tr>
  *   <tr><td>401, 403, 400 code 1-4/21/22</td><td>{@link Fault} with {@code tokenRefused}: re-read the token</td></tr>
@@ -24,7 +24,7 @@ import java.util.Set;
  * </table>
  *
  * <p>Code 7 is a fault rather than a partial batch: the index is wrong for every event, and Splunk
- * was observed to report its event number off by one (§1.8). A 503 may carry an
+ * was observed to report its event number off by one (§10.8). A 503 may carry an
  * invalid-event-number too (open-telemetry/opentelemetry-collector-contrib#36113, unverified): the
  * whole request is retried, since resending accepted events only risks duplicates while skipping
  * them risks loss.

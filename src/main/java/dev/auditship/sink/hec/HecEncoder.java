@@ -6,9 +6,10 @@ import dev.auditship.format.GoTime;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Utf8;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * One record to one HEC JSON envelope (reference sinks-and-peers.md §1.3), as UTF-8 bytes:
+ * One record to one HEC JSON envelope (docs/coder-reference.md §10.3), as UTF-8 bytes:
  *
  * <pre>
  * {"time":1751526764.381926,"host":"h","source":"s","sourcetype":"coder:audit","index":"i","fields":{"k":"v"},"event":…}
@@ -17,7 +18,7 @@ import java.util.Map;
  * <ul>
  *   <li>Only the documented keys, in this order; {@code source}, {@code index} and {@code fields}
  *       are left out when not configured (the token's defaults apply). Splunk does not carry
- *       metadata from one envelope to the next in a body, so every envelope repeats them (§1.3).
+ *       metadata from one envelope to the next in a body, so every envelope repeats them (§10.3).
  *   <li>{@code time} is the event's {@code Time} as epoch seconds with exactly six fraction digits
  *       ({@link GoTime#epochMicros}): never scientific notation (400 code 15,
  *       firezone/firezone#14129), never a locale's decimal comma. An event without a usable {@code
@@ -67,7 +68,7 @@ final class HecEncoder {
     // Sorted, so the bytes do not depend on map iteration order.
     StringBuilder sb = new StringBuilder(",\"fields\":{");
     boolean first = true;
-    for (Map.Entry<String, String> e : new java.util.TreeMap<>(fields).entrySet()) {
+    for (Map.Entry<String, String> e : new TreeMap<>(fields).entrySet()) {
       if (!first) {
         sb.append(',');
       }

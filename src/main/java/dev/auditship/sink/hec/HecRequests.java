@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Envelopes to request bodies (reference sinks-and-peers.md §1.4): envelopes concatenated with one
+ * Envelopes to request bodies (docs/coder-reference.md §10.4): envelopes concatenated with one
  * {@code \n} between two (no array, no commas; Splunk allows white space between objects, and one
  * object per line keeps a captured body readable). A body holds at most {@code maxEvents} envelopes
  * and at most {@code maxBytes} bytes <em>before</em> compression: the limit that matters is
@@ -66,7 +66,10 @@ final class HecRequests {
     return out;
   }
 
-  /** {@code body} compressed with gzip ({@code Content-Encoding: gzip}, accepted by HEC, §1.5). */
+  /**
+   * {@code body} compressed with gzip ({@code Content-Encoding: gzip}, accepted by HEC,
+   * docs/coder-reference.md §10.5).
+   */
   static byte[] gzip(byte[] body) {
     ByteArrayOutputStream bo = new ByteArrayOutputStream(Math.max(64, body.length / 4));
     try (GZIPOutputStream gz = new GZIPOutputStream(bo, 8192)) {

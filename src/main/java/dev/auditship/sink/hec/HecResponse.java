@@ -2,6 +2,7 @@ package dev.auditship.sink.hec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -9,8 +10,8 @@ import java.util.Map;
 
 /**
  * What Splunk (or a proxy in front of it) answered: the HTTP status and, when the body is HEC's
- * JSON ({@code {"text":"...","code":N,"invalid-event-number":K,"ackId":M}}, reference §1.7), its
- * parts.
+ * JSON ({@code {"text":"...","code":N,"invalid-event-number":K,"ackId":M}}, docs/coder-reference.md
+ * §10.7), its parts.
  *
  * @param status HTTP status
  * @param code HEC {@code code}, or {@code null} when the body had none
@@ -82,7 +83,7 @@ record HecResponse(
             }
           }
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // not JSON after all: keep the text below
       }
     }

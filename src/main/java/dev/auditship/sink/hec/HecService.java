@@ -45,14 +45,14 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * The HTTP side of the sink: one pooled, keep-alive httpclient5 classic client per sink, built with
  * {@code disableAutomaticRetries()} (retries belong to {@code RetryingSink}) and without redirect
- * handling (a redirect means the endpoint is wrong, reference §1.7: never post audit data to a
- * login page). TLS 1.2+ from PEM files ({@link PemTls}), an optional http proxy (CONNECT for
- * https), a connect timeout and a hard deadline per request: the response timeout bounds each read
- * and a timer aborts a request that is still running at the deadline (a server that trickles bytes
- * cannot hold the sink).
+ * handling (a redirect means the endpoint is wrong, docs/coder-reference.md §10.7: never post audit
+ * data to a login page). TLS 1.2+ from PEM files ({@link PemTls}), an optional http proxy (CONNECT
+ * for https), a connect timeout and a hard deadline per request: the response timeout bounds each
+ * read and a timer aborts a request that is still running at the deadline (a server that trickles
+ * bytes cannot hold the sink).
  *
  * <p>Cookies are kept: load balancers in front of indexers use them for the stickiness that indexer
- * acknowledgement needs (§1.6, §1.10). Response bodies are always read (up to 64 KiB) and the
+ * acknowledgement needs (§10.6, §10.10). Response bodies are always read (up to 64 KiB) and the
  * connection released, so connections are reused. Thread-safe; {@link #close()} aborts requests in
  * flight.
  */
@@ -226,7 +226,7 @@ final class HecService implements AutoCloseable {
       // server.
       if (noClientCertificate.asked() > certificateRequests
           && !expired.get()
-          && !(e instanceof java.io.InterruptedIOException)) {
+          && !(e instanceof InterruptedIOException)) {
         throw new ClientCertificateRequiredException(
             "Splunk asked for a client certificate (mutual TLS) and none is configured");
       }

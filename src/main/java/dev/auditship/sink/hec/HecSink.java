@@ -7,16 +7,10 @@ import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.Sleeper;
-import dev.auditship.tls.TlsFailures;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,15 +22,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import javax.net.ssl.SSLException;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.HttpHostConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code type: splunk_hec}: posts events to {@code <endpoint>/services/collector/event} (reference
- * sinks-and-peers.md §1). {@link #send} makes one delivery pass over a batch and reports per event:
+ * {@code type: splunk_hec}: posts events to {@code <endpoint>/services/collector/event}
+ * (docs/coder-reference.md §10). {@link #send} makes one delivery pass over a batch and reports per
+ * event:
  *
  * <ol>
  *   <li>every record becomes one envelope ({@link HecEncoder}); one larger than {@code max_bytes}
@@ -77,28 +69,30 @@ public final class HecSink implements Sink {
   private final String channel = UUID.randomUUID().toString();
   private final Set<Integer> warnedCodes = new HashSet<>();
 
-  // Token state: touched only by the delivery thread (and checkConnectivity, before delivery
-  // starts).
-  private String token;
-  private byte[] tokenDigest;
-  private boolean tokenRefused;
+  private final HecToken token;
+  private final HecHealth health;
 
   private boolean startupChecked;
   private boolean warnedNoAckId;
   private boolean warnedUnpolledAck;
 
-  /** The sink as the pipeline builds it. */
-  public HecSink(String name, String format, HecSinkConfig cfg, Clock clock) throws IOException {
-    this(name, format, cfg, clock, Sleeper.REAL);
+  /**
+   * The sink as the pipeline builds it.
+   *
+   * @param jsonObject whether each record of the sink's format is one JSON object (the format's
+   *     registration says so): such records are embedded as the envelope's {@code event} object,
+   *     others are sent as a string
+   */
+  public HecSink(String name, boolean jsonObject, HecSinkConfig cfg, Clock clock)
+      throws IOException {
+    this(name, jsonObject, cfg, clock, Sleeper.REAL);
   }
 
   /**
-   * @param format the sink's record format: {@code json} embeds the record as the {@code event}
-   *     object, anything else sends it as a string
    * @param sleeper how to wait between acknowledgement polls (tests substitute one that moves a
    *     clock)
    */
-  HecSink(String name, String format, HecSinkConfig cfg, Clock clock, Sleeper sleeper)
+  HecSink(String name, boolean jsonObject, HecSinkConfig cfg, Clock clock, Sleeper sleeper)
       throws IOException {
     this.name = name;
     this.cfg = cfg;
@@ -106,7 +100,7 @@ public final class HecSink implements Sink {
     this.sleeper = sleeper;
     this.encoder =
         new HecEncoder(
-            "json".equals(format),
+            jsonObject,
             cfg.host() != null ? cfg.host() : localHostName(),
             cfg.source(),
             cfg.auditSourcetype(),
@@ -118,6 +112,8 @@ public final class HecSink implements Sink {
     } catch (IOException e) {
       throw new IOException("sinks." + name + ": " + e.getMessage(), e);
     }
+    this.token = new HecToken(name, cfg.token(), stats.tokenReloads);
+    this.health = new HecHealth(name, service, token);
     if (cfg.tls().insecureSkipVerify()) {
       LOG.warn(
           "TLS VERIFICATION IS OFF for this sink (tls.insecure_skip_verify: true): anyone on the network "
@@ -162,20 +158,29 @@ public final class HecSink implements Sink {
 
   // ------------------------------------------------------------------------------------------ send
 
-  private static final int PENDING = 0;
-  private static final int DELIVERED = 1;
-  private static final int REJECTED = 2;
-  private static final int RETRY = 3;
-  private static final int AWAITING_ACK = 4;
+  /** Where one event of a batch stands during a delivery pass. */
+  private enum State {
+    /** Not yet sent in this pass. */
+    PENDING,
+    /** Splunk accepted it (and, with acknowledgement, confirmed indexing). */
+    DELIVERED,
+    /** Refused for good (too large, or named by Splunk): dead-lettered with its reason. */
+    REJECTED,
+    /** Sent again by the retry wrapper. */
+    RETRY,
+    /** Accepted; waiting for Splunk to confirm indexing. */
+    AWAITING_ACK
+  }
 
   @Override
   public Outcome send(List<SinkRecord> batch) throws InterruptedException {
     if (cfg.healthCheck() && !startupChecked) {
       startupChecked = true;
-      startupCheck();
+      health.startupCheck(cfg.endpoint());
     }
     int n = batch.size();
-    int[] state = new int[n];
+    State[] state = new State[n];
+    Arrays.fill(state, State.PENDING);
     String[] rejection = new String[n];
     byte[][] envelopes = new byte[n][];
     int[] sizes = new int[n];
@@ -184,7 +189,7 @@ public final class HecSink implements Sink {
       envelopes[i] = encoder.encode(batch.get(i));
       sizes[i] = envelopes[i].length;
       if (sizes[i] > cfg.maxBytes()) {
-        state[i] = REJECTED;
+        state[i] = State.REJECTED;
         rejection[i] =
             "event too large for this sink: its HEC envelope is "
                 + sizes[i]
@@ -201,9 +206,9 @@ public final class HecSink implements Sink {
     }
     String tok;
     try {
-      tok = token();
-    } catch (TokenException e) {
-      sendable.forEach(i -> state[i] = RETRY);
+      tok = token.get();
+    } catch (HecToken.TokenException e) {
+      sendable.forEach(i -> state[i] = State.RETRY);
       return outcome(batch, state, rejection, e.getMessage(), null, true);
     }
 
@@ -232,10 +237,10 @@ public final class HecSink implements Sink {
           tail.addAll(req.subList(0, p.invalid()));
         } else {
           for (int k = 0; k < p.invalid(); k++) {
-            state[req.get(k)] = DELIVERED;
+            state[req.get(k)] = State.DELIVERED;
           }
         }
-        state[req.get(p.invalid())] = REJECTED;
+        state[req.get(p.invalid())] = State.REJECTED;
         rejection[req.get(p.invalid())] = p.reason();
         tail.addAll(req.subList(p.invalid() + 1, req.size()));
         LOG.debug(
@@ -252,7 +257,7 @@ public final class HecSink implements Sink {
         String why =
             v instanceof HecClassifier.Split s ? s.reason() : ((HecClassifier.Bisect) v).reason();
         if (req.size() == 1) {
-          state[req.get(0)] = REJECTED;
+          state[req.get(0)] = State.REJECTED;
           rejection[req.get(0)] =
               v instanceof HecClassifier.Split
                   ? why
@@ -290,17 +295,13 @@ public final class HecSink implements Sink {
           reason = f.reason();
           fault = true;
           if (f.tokenRefused()) {
-            refuseToken();
-            reason =
-                reason
-                    + (cfg.token().file() != null
-                        ? "; " + cfg.token().describe() + " is read again before the next attempt"
-                        : "; the token is set inline (token:): correct it and restart");
+            token.refused();
+            reason = reason + token.afterRefusal();
           }
         }
-        req.forEach(i -> state[i] = RETRY);
+        req.forEach(i -> state[i] = State.RETRY);
         for (List<Integer> rest : queue) {
-          rest.forEach(i -> state[i] = RETRY);
+          rest.forEach(i -> state[i] = State.RETRY);
         }
         queue.clear();
       }
@@ -309,8 +310,8 @@ public final class HecSink implements Sink {
       HecAcks.Result r =
           acks.await(
               ids -> pollAcks(ids), sleeper, clock, cfg.ack().pollInterval(), cfg.ack().timeout());
-      r.acked().forEach(i -> state[i] = DELIVERED);
-      r.unacked().forEach(i -> state[i] = RETRY);
+      r.acked().forEach(i -> state[i] = State.DELIVERED);
+      r.unacked().forEach(i -> state[i] = State.RETRY);
       if (!r.unacked().isEmpty() && reason == null) {
         reason = r.reason();
       }
@@ -319,7 +320,7 @@ public final class HecSink implements Sink {
     return outcome(batch, state, rejection, reason, retryAfter, fault);
   }
 
-  private void accepted(HecClassifier.Accepted a, List<Integer> req, int[] state, HecAcks acks) {
+  private void accepted(HecClassifier.Accepted a, List<Integer> req, State[] state, HecAcks acks) {
     if (a.warningCode() != null && warnedCodes.add(a.warningCode())) {
       LOG.warn(
           "Splunk accepted events with a warning code (logged once per code). sink={} code={} text=\"{}\"",
@@ -329,7 +330,7 @@ public final class HecSink implements Sink {
     }
     if (cfg.ack().enabled() && a.ackId() != null) {
       acks.add(a.ackId(), req, clock.instant().plus(cfg.ack().timeout()));
-      req.forEach(i -> state[i] = AWAITING_ACK);
+      req.forEach(i -> state[i] = State.AWAITING_ACK);
       return;
     }
     if (cfg.ack().enabled() && !warnedNoAckId) {
@@ -347,7 +348,7 @@ public final class HecSink implements Sink {
               + "acknowledgements pile up on the indexer. sink={}",
           name);
     }
-    req.forEach(i -> state[i] = DELIVERED);
+    req.forEach(i -> state[i] = State.DELIVERED);
   }
 
   /** Posts one request and classifies the answer (a transport failure is classified too). */
@@ -375,7 +376,7 @@ public final class HecSink implements Sink {
     } catch (IOException e) {
       LOG.debug(
           "HEC request failed. sink={} events={} error=\"{}\"", name, req.size(), e.toString());
-      return transportVerdict(e, service.url(HecService.EVENT_PATH));
+      return HecTransportFailures.verdict(e, service.url(HecService.EVENT_PATH));
     }
   }
 
@@ -387,8 +388,8 @@ public final class HecSink implements Sink {
     body.append("]}");
     String tok;
     try {
-      tok = token();
-    } catch (TokenException e) {
+      tok = token.get();
+    } catch (HecToken.TokenException e) {
       return new HecAcks.Failed(e.getMessage(), true);
     }
     try {
@@ -403,7 +404,7 @@ public final class HecSink implements Sink {
       HecClassifier.Verdict v = HecClassifier.classify(r, 0);
       if (v instanceof HecClassifier.Fault f) {
         if (f.tokenRefused()) {
-          refuseToken();
+          token.refused();
         }
         return new HecAcks.Failed("ack poll: " + f.reason(), true);
       }
@@ -415,7 +416,7 @@ public final class HecSink implements Sink {
 
   private static Outcome outcome(
       List<SinkRecord> batch,
-      int[] state,
+      State[] state,
       String[] rejection,
       String reason,
       Duration retryAfter,
@@ -423,9 +424,11 @@ public final class HecSink implements Sink {
     List<Outcome.Rejection> rejected = new ArrayList<>();
     List<SinkRecord> retry = new ArrayList<>();
     for (int i = 0; i < state.length; i++) {
-      if (state[i] == REJECTED) {
+      if (state[i] == State.REJECTED) {
         rejected.add(new Outcome.Rejection(batch.get(i), rejection[i]));
-      } else if (state[i] == RETRY || state[i] == PENDING || state[i] == AWAITING_ACK) {
+      } else if (state[i] == State.RETRY
+          || state[i] == State.PENDING
+          || state[i] == State.AWAITING_ACK) {
         retry.add(batch.get(i));
       }
     }
@@ -435,243 +438,20 @@ public final class HecSink implements Sink {
     return new Outcome(rejected, retry, reason, retryAfter, fault);
   }
 
-  /**
-   * A transport failure: a certificate that cannot be verified needs an operator; the rest is
-   * transient.
-   */
-  static HecClassifier.Verdict transportVerdict(IOException e, String url) {
-    if (TlsFailures.needsOperator(e)) {
-      return new HecClassifier.Fault(
-          "TLS handshake with "
-              + url
-              + " failed: "
-              + message(e)
-              + "; check tls.ca_file (the CA that signed Splunk's certificate), that the endpoint's host name "
-              + "is in that certificate, and tls.cert_file/key_file if Splunk requires a client certificate",
-          false);
-    }
-    return new HecClassifier.Retry(describeTransport(e, url), null);
-  }
-
-  static String describeTransport(IOException e, String url) {
-    if (e instanceof HecService.DeadlineException) {
-      return "no answer from Splunk HEC at " + url + ": " + e.getMessage();
-    }
-    if (e instanceof UnknownHostException) {
-      return "cannot resolve the host of " + url + ": " + message(e);
-    }
-    if (e instanceof ConnectTimeoutException) {
-      return "cannot connect to " + url + ": connect_timeout_secs passed";
-    }
-    if (e instanceof HttpHostConnectException
-        || e instanceof ConnectException
-        || e instanceof NoRouteToHostException) {
-      return "cannot connect to " + url + ": " + message(e);
-    }
-    if (e instanceof SocketTimeoutException) {
-      return "no answer from Splunk HEC at " + url + " within request_timeout_secs: " + message(e);
-    }
-    if (e instanceof SSLException) {
-      return "TLS failure talking to " + url + ": " + message(e);
-    }
-    return "cannot reach Splunk HEC at "
-        + url
-        + ": "
-        + e.getClass().getSimpleName()
-        + " "
-        + message(e);
-  }
-
-  private static String message(Throwable e) {
-    String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : HecResponse.clip(m);
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // token
+  // ------------------------------------------------------------------------------------------ misc
 
   /**
-   * A token problem an operator must fix; the message names where the token comes from, never its
-   * value.
-   */
-  static final class TokenException extends Exception {
-    TokenException(String message) {
-      super(message);
-    }
-  }
-
-  /** The token, read on first use and again after Splunk refused it. */
-  private String token() throws TokenException {
-    if (token != null) {
-      return token;
-    }
-    String v;
-    try {
-      v = cfg.token().value();
-    } catch (IOException e) {
-      throw new TokenException(
-          "cannot read the HEC token from "
-              + cfg.token().describe()
-              + ": "
-              + e.getClass().getSimpleName());
-    }
-    if (v.isEmpty()) {
-      throw new TokenException("the HEC token from " + cfg.token().describe() + " is empty");
-    }
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c <= 0x20 || c >= 0x7f) {
-        throw new TokenException(
-            "the HEC token from "
-                + cfg.token().describe()
-                + " holds characters that "
-                + "cannot be sent in an HTTP header (white space, line breaks or non-ASCII)");
-      }
-    }
-    byte[] digest = sha256(v);
-    if (tokenRefused) {
-      stats.tokenReloads.incrementAndGet();
-      LOG.info(
-          "Token read again after Splunk refused it; it {}. sink={} token_source=\"{}\"",
-          Arrays.equals(digest, tokenDigest) ? "has not changed" : "has changed",
-          name,
-          cfg.token().describe());
-      tokenRefused = false;
-    }
-    tokenDigest = digest;
-    token = v;
-    return v;
-  }
-
-  private void refuseToken() {
-    token = null;
-    tokenRefused = true;
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e); // every JDK has SHA-256
-    }
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // health
-
-  /**
-   * The result of a health check: {@code problem} is null when healthy; {@code transient} for
-   * 503/unreachable.
-   */
-  record Health(String problem, boolean transientProblem) {
-    static final Health OK = new Health(null, false);
-  }
-
-  /**
-   * {@code GET /services/collector/health} (with the token, so Splunk versions that validate it
-   * there answer 400 code 21/22), then a token check: an empty {@code POST
-   * /services/collector/event}, which Splunk answers 400 code 5 "No data" once it has accepted the
-   * token and 401/403 when it has not (nothing is indexed). Returns a sentence per failure, or
-   * {@code null} when HEC is healthy.
+   * Checks HEC and the token ({@link HecHealth}); a sentence naming the problem, or {@code null}
+   * when HEC is healthy.
    */
   @Override
   public String checkConnectivity() {
-    return health().problem();
+    return health.check().problem();
   }
 
-  Health health() {
-    String tok;
-    try {
-      tok = token();
-    } catch (TokenException e) {
-      return new Health(e.getMessage(), false);
-    }
-    String url = service.url(HecService.HEALTH_PATH);
-    HecResponse r;
-    try {
-      r = service.get(HecService.HEALTH_PATH, tok);
-    } catch (IOException e) {
-      if (TlsFailures.needsOperator(e)) {
-        return new Health(((HecClassifier.Fault) transportVerdict(e, url)).reason(), false);
-      }
-      return new Health("unreachable: " + describeTransport(e, url), !(e instanceof SSLException));
-    }
-    int s = r.status();
-    if (s == 503) {
-      return new Health(
-          "Splunk HEC is unhealthy: "
-              + r.describe()
-              + " (its queues are full or its "
-              + "acknowledgement service is unavailable); delivery waits and retries",
-          true);
-    }
-    if (s == 400 || s == 401 || s == 403) {
-      refuseToken();
-      return new Health(
-          "Splunk refused the token at " + url + ": " + r.describe() + "; check " + tokenKey(),
-          false);
-    }
-    if (s == 404) {
-      return new Health(
-          "GET "
-              + url
-              + " answered "
-              + r.describe()
-              + ": not a Splunk HEC endpoint; check "
-              + "endpoint: (the base URL, e.g. https://splunk:8088) and that HTTP Event Collector is enabled",
-          false);
-    }
-    if (s >= 300 && s < 400) {
-      return new Health(((HecClassifier.Fault) HecClassifier.classify(r, 0)).reason(), false);
-    }
-    if (s != 200) {
-      return new Health(
-          "Splunk HEC health check at " + url + " answered " + r.describe(), s >= 500);
-    }
-    // Healthy; now the token (Splunk 10.x ignores the token on /health).
-    HecResponse t;
-    try {
-      t = service.post(HecService.EVENT_PATH, new byte[0], false, tok);
-    } catch (IOException e) {
-      return new Health(
-          "unreachable: " + describeTransport(e, service.url(HecService.EVENT_PATH)), true);
-    }
-    HecClassifier.Verdict v = HecClassifier.classify(t, 0);
-    if (v instanceof HecClassifier.Fault f && f.tokenRefused()) {
-      refuseToken();
-      return new Health(f.reason() + "; check " + tokenKey(), false);
-    }
-    if (t.status() == 404 || (t.status() >= 300 && t.status() < 400)) {
-      return new Health(((HecClassifier.Fault) v).reason(), false);
-    }
-    return Health.OK;
+  HecHealth.Health health() {
+    return health.check();
   }
-
-  private String tokenKey() {
-    return cfg.token().file() != null ? "token_file (" + cfg.token().file() + ")" : "token";
-  }
-
-  /** The start-up check (once, before the first delivery): logs, never stops the sink. */
-  private void startupCheck() {
-    Health h = health();
-    if (h.problem() == null) {
-      LOG.info(
-          "Splunk HEC is healthy and accepts the token. sink={} endpoint={}", name, cfg.endpoint());
-    } else if (h.transientProblem()) {
-      LOG.warn(
-          "Splunk HEC health check failed; events are kept and delivery retries. sink={} problem=\"{}\"",
-          name,
-          h.problem());
-    } else {
-      LOG.error(
-          "Splunk HEC health check failed; events are kept and the sink pauses until this is fixed. "
-              + "sink={} problem=\"{}\"",
-          name,
-          h.problem());
-    }
-  }
-
-  // ------------------------------------------------------------------------------------------ misc
 
   @Override
   public void close() {

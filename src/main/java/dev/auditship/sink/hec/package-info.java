@@ -10,8 +10,8 @@
  *   <li>{@link dev.auditship.sink.hec.HecService}: the HTTP client (pooled connections, TLS from
  *       PEM files, proxy, timeouts; no automatic retries, no redirects);
  *   <li>{@link dev.auditship.sink.hec.HecClassifier}: HTTP status and HEC {@code code} to what
- *       happens to the events (reference sinks-and-peers.md §1.7);
- *   <li>{@link dev.auditship.sink.hec.HecAcks}: indexer acknowledgement polling (§1.6);
+ *       happens to the events (docs/coder-reference.md §10.7);
+ *   <li>{@link dev.auditship.sink.hec.HecAcks}: indexer acknowledgement polling (§10.6);
  *   <li>{@link dev.auditship.sink.hec.HecSink}: one delivery pass per batch; retries are {@link
  *       dev.auditship.sink.RetryingSink}'s.
  * </ul>

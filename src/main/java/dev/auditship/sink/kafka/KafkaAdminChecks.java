@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -14,6 +15,8 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -40,7 +43,7 @@ final class KafkaAdminChecks {
       }
     } catch (ExecutionException e) {
       return problem(e.getCause(), null, servers, timeout);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       return unreachable(servers, timeout, null);
     }
     for (String topic : cfg.topics()) {
@@ -71,7 +74,7 @@ final class KafkaAdminChecks {
               .get(topic);
     } catch (ExecutionException e) {
       return problem(e.getCause(), topic, servers, timeout);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       return unreachable(servers, timeout, null);
     }
     if (d == null) {
@@ -99,7 +102,7 @@ final class KafkaAdminChecks {
     if (e instanceof UnknownTopicOrPartitionException && topic != null) {
       return missing(topic);
     }
-    if (e instanceof org.apache.kafka.common.errors.SslAuthenticationException) {
+    if (e instanceof SslAuthenticationException) {
       return KafkaErrors.tlsFailure(e);
     }
     if (e instanceof AuthenticationException) {
@@ -117,7 +120,7 @@ final class KafkaAdminChecks {
               + topic
               + ")";
     }
-    if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+    if (e instanceof RetriableException) {
       return unreachable(servers, timeout, e.getMessage());
     }
     return UNREACHABLE

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,6 +27,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.utils.Utils;
@@ -173,7 +177,7 @@ public final class KafkaSink implements Sink {
     String[] rejection = new String[n];
     Throwable[] errors = new Throwable[n];
     int[] partitions = new int[n];
-    java.util.Arrays.fill(partitions, -1);
+    Arrays.fill(partitions, -1);
     List<Future<RecordMetadata>> futures = new ArrayList<>(n);
     String stopReason = null;
     boolean stopFault = false;
@@ -221,7 +225,7 @@ public final class KafkaSink implements Sink {
       // partly filled batches now instead of after linger_ms.
       try {
         p.flush();
-      } catch (org.apache.kafka.common.errors.InterruptException e) {
+      } catch (InterruptException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedException("delivery to sink " + name + " interrupted");
       } catch (KafkaException | IllegalStateException e) {
@@ -241,7 +245,7 @@ public final class KafkaSink implements Sink {
         state[i] = DELIVERED;
       } catch (ExecutionException e) {
         errors[i] = e.getCause() != null ? e.getCause() : e;
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         errors[i] = e;
       }
     }
@@ -257,7 +261,7 @@ public final class KafkaSink implements Sink {
       SinkRecord r = batch.get(i);
       String topic = topic(r);
       KafkaErrors.Verdict v;
-      if (errors[i] instanceof java.util.concurrent.TimeoutException) {
+      if (errors[i] instanceof TimeoutException) {
         v =
             new KafkaErrors.Verdict(
                 KafkaErrors.Kind.RETRY,
@@ -269,7 +273,7 @@ public final class KafkaSink implements Sink {
         final Throwable cause = errors[i];
         v = diagnosed.computeIfAbsent(topic, t -> diagnose(t, cause));
       }
-      if (errors[i] instanceof org.apache.kafka.common.errors.AuthenticationException) {
+      if (errors[i] instanceof AuthenticationException) {
         rebuild = true;
       }
       switch (v.kind()) {

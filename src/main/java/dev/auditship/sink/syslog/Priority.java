@@ -36,9 +36,9 @@ final class Priority {
    * Whether the event records a failed action: an audited request answered with HTTP status 400 or
    * more; a connection that ended with a non-zero exit code; a web connection (workspace app, port
    * forwarding) answered with HTTP status 400 or more. Coder puts the exit code of agent
-   * connections and the HTTP status of web connections in the same {@code Code} field (reference
-   * coder-events.md §3, §8): agent events carry it only on disconnect, web events only as {@code
-   * connected}.
+   * connections and the HTTP status of web connections in the same {@code Code} field
+   * (docs/coder-reference.md §3, §8): agent events carry it only on disconnect, web events only as
+   * {@code connected}.
    */
   static boolean failed(Event e) {
     return switch (e.kind()) {

@@ -3,6 +3,7 @@ package dev.auditship.sink.syslog;
 import dev.auditship.config.TlsSettings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -161,8 +162,7 @@ final class StreamTransport implements Transport {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException(
-          "interrupted while waiting for the TLS handshake's result");
+      throw new InterruptedIOException("interrupted while waiting for the TLS handshake's result");
     }
     if (pending.available() == 0) {
       return;

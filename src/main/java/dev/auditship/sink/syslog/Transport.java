@@ -1,6 +1,8 @@
 package dev.auditship.sink.syslog;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -15,10 +17,10 @@ interface Transport extends AutoCloseable {
    * address is found again; an unresolvable host is an I/O failure (retried), not a configuration
    * error.
    */
-  static java.net.InetSocketAddress resolve(String host, int port) throws IOException {
-    java.net.InetSocketAddress addr = new java.net.InetSocketAddress(host, port);
+  static InetSocketAddress resolve(String host, int port) throws IOException {
+    InetSocketAddress addr = new InetSocketAddress(host, port);
     if (addr.isUnresolved()) {
-      throw new java.net.UnknownHostException("cannot resolve " + host);
+      throw new UnknownHostException("cannot resolve " + host);
     }
     return addr;
   }

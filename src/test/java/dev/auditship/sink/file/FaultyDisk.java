@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.function.Predicate;
 
@@ -29,7 +30,7 @@ final class FaultyDisk implements Opener {
   }
 
   @Override
-  public FileChannel open(Path path, java.nio.file.OpenOption... options) throws IOException {
+  public FileChannel open(Path path, OpenOption... options) throws IOException {
     FileChannel ch = FileChannel.open(path, options);
     return affected.test(path) ? new Faulty(ch) : ch;
   }

@@ -11,6 +11,7 @@ import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSinkConfig.Compression;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileSinkFailureTest {
   @TempDir Path dir;
 
-  private final TestClock clock = new TestClock("2025-07-03T07:12:44.381Z");
+  private final MutableClock clock = new MutableClock("2025-07-03T07:12:44.381Z");
 
   private static FileSinkConfig cfg(Path p) {
     return new FileSinkConfig(p, 0, Duration.ZERO, 0, Duration.ZERO, Compression.NONE, true);

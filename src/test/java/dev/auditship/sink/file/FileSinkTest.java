@@ -16,6 +16,7 @@ import dev.auditship.format.JsonFormat;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
+import dev.auditship.testutil.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class FileSinkTest {
 
   @TempDir Path dir;
 
-  private final TestClock clock = new TestClock(T0);
+  private final MutableClock clock = new MutableClock(T0);
 
   private FileSinkConfig cfg(long maxBytes, Duration rotateEvery) {
     return new FileSinkConfig(

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSinkConfig.Compression;
 import dev.auditship.sink.Outcome;
+import dev.auditship.testutil.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +47,7 @@ class FollowByNameTest {
     // 1KiB files of about 28 records: about 100 rotations.
     FileSinkConfig cfg =
         new FileSinkConfig(active, 1024, Duration.ZERO, 0, Duration.ZERO, compress, false);
-    TestClock clock = new TestClock("2025-07-03T07:12:44.381Z");
+    MutableClock clock = new MutableClock("2025-07-03T07:12:44.381Z");
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < RECORDS; i++) {
       expected.add(String.format("{\"ID\":\"%06d\",\"msg\":\"audit_log\"}", i));

@@ -13,6 +13,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSinkConfig.Compression;
 import dev.auditship.sink.Outcome;
+import dev.auditship.testutil.MutableClock;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
 class RetentionAndGzipTest {
   @TempDir Path dir;
 
-  private final TestClock clock = new TestClock("2025-07-03T07:12:44.381Z");
+  private final MutableClock clock = new MutableClock("2025-07-03T07:12:44.381Z");
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
   private final Logger archiveLogger = (Logger) LoggerFactory.getLogger(Archive.class);
 
@@ -263,7 +265,7 @@ class RetentionAndGzipTest {
   }
 
   private static byte[] gzip(String s) throws IOException {
-    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(bo)) {
       gz.write(s.getBytes(StandardCharsets.UTF_8));
     }

@@ -19,6 +19,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.LogCapture;
+import dev.auditship.testutil.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +28,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Indexer acknowledgement (reference §1.6): a late ack, an expired one, polling failures. */
+/**
+ * Indexer acknowledgement (docs/coder-reference.md §10.6): a late ack, an expired one, polling
+ * failures.
+ */
 class HecAckTest {
   private static final String EVENT = "/services/collector/event";
   private static final String ACK = "/services/collector/ack";
@@ -39,15 +44,14 @@ class HecAckTest {
           .options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort())
           .build();
 
-  private final HecFixtures.ManualClock clock =
-      new HecFixtures.ManualClock(Instant.parse("2025-07-03T08:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2025-07-03T08:00:00Z"));
   private final HecFixtures.RecordingSleeper sleeper = new HecFixtures.RecordingSleeper(clock);
 
   private HecSink sink(int maxEvents) throws Exception {
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + wm.getPort());
     c.ack = ACKS;
     c.maxEvents = maxEvents;
-    return new HecSink("splunk", "json", c.build(), clock, sleeper);
+    return new HecSink("splunk", true, c.build(), clock, sleeper);
   }
 
   private static void ackAnswers(String... bodies) {
@@ -232,11 +236,11 @@ class HecAckTest {
     wm.stubFor(
         post(urlEqualTo(EVENT))
             .willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\",\"code\":0}")));
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture();
+    try (LogCapture logs = LogCapture.everything();
         HecSink sink = sink(1)) {
       assertThat(sink.send(jsonRecords(3))).isEqualTo(Outcome.delivered());
       assertThat(sleeper.sleeps).isEmpty();
-      assertThat(logs.at(Level.WARN))
+      assertThat(logs.messages(Level.WARN))
           .containsExactly(
               "ack.enabled is true but Splunk returned no ackId: indexer "
                   + "acknowledgement is off for this token, so events count as delivered when Splunk accepts them. "
@@ -254,11 +258,11 @@ class HecAckTest {
                     .withStatus(200)
                     .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":3}")));
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + wm.getPort());
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture();
-        HecSink sink = new HecSink("splunk", "json", c.build(), clock, sleeper)) {
+    try (LogCapture logs = LogCapture.everything();
+        HecSink sink = new HecSink("splunk", true, c.build(), clock, sleeper)) {
       assertThat(sink.send(jsonRecords(2))).isEqualTo(Outcome.delivered());
       assertThat(sink.send(jsonRecords(2))).isEqualTo(Outcome.delivered());
-      assertThat(logs.at(Level.WARN))
+      assertThat(logs.messages(Level.WARN))
           .containsExactly(
               "Splunk returned an ackId: indexer acknowledgement is on "
                   + "for this token but ack.enabled is false. Set ack: {enabled: true} (or turn acknowledgement off "

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The status/code table of reference sinks-and-peers.md §1.7, row by row. */
+/** The status/code table of docs/coder-reference.md §10.7, row by row. */
 class HecClassifierTest {
   private static final Instant NOW = Instant.parse("2025-07-03T08:00:00Z");
 

@@ -23,6 +23,10 @@ import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.DeadLetters;
 import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.LogCapture;
+import dev.auditship.testutil.MutableClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +75,7 @@ class HecDeliveryTest {
     Path tokenFile = dir.resolve("hec-token");
     Files.writeString(tokenFile, OLD + "\n");
 
-    HecFixtures.ManualClock clock =
-        new HecFixtures.ManualClock(Instant.parse("2025-07-03T08:00:00Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2025-07-03T08:00:00Z"));
     AtomicInteger probes = new AtomicInteger();
     // The operator rotates the token while the sink is paused, after the second probe.
     HecFixtures.RecordingSleeper sleeper =
@@ -82,8 +85,8 @@ class HecDeliveryTest {
               if (probes.incrementAndGet() == 2) {
                 try {
                   Files.writeString(tokenFile, NEW + "\n");
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
                 }
               }
             });
@@ -93,20 +96,20 @@ class HecDeliveryTest {
     SinkStats stats = new SinkStats();
     Path dlq = dir.resolve("dead-letters.ndjson");
     List<SinkRecord> batch = jsonRecords(5);
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture();
-        HecSink sink = new HecSink("splunk", "json", c.build(), clock, sleeper);
+    try (LogCapture logs = LogCapture.everything();
+        HecSink sink = new HecSink("splunk", true, c.build(), clock, sleeper);
         DeadLetters dl = new DeadLetters(new NdjsonFile(dlq), HecFixtures.JSON, clock)) {
       new RetryingSink(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(batch);
 
       assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30));
-      assertThat(logs.at(Level.ERROR))
+      assertThat(logs.messages(Level.ERROR))
           .containsExactly(
               "Sink paused by a configuration fault; events are kept "
                   + "and retried every PT30S. sink=splunk reason=\"Splunk refused the token: HTTP 403 code 4 "
                   + "\"Invalid token\"; token file "
                   + tokenFile
                   + " is read again before the next attempt\"");
-      assertThat(logs.at(Level.INFO))
+      assertThat(logs.messages(Level.INFO))
           .contains(
               "Token read again after Splunk refused it; it has not changed. sink=splunk token_source=\"token file "
                   + tokenFile
@@ -150,13 +153,12 @@ class HecDeliveryTest {
                 aResponse()
                     .withStatus(413)
                     .withBody("{\"text\":\"Content-Length too large\",\"code\":27}")));
-    HecFixtures.ManualClock clock =
-        new HecFixtures.ManualClock(Instant.parse("2025-07-03T08:00:00Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2025-07-03T08:00:00Z"));
     HecFixtures.RecordingSleeper sleeper = new HecFixtures.RecordingSleeper(clock);
     SinkStats stats = new SinkStats();
     Path dlq = dir.resolve("dead-letters.ndjson");
     try (HecSink sink =
-            new HecSink("splunk", "json", new HecFixtures.Cfg(base()).build(), clock, sleeper);
+            new HecSink("splunk", true, new HecFixtures.Cfg(base()).build(), clock, sleeper);
         DeadLetters dl = new DeadLetters(new NdjsonFile(dlq), HecFixtures.JSON, clock)) {
       new RetryingSink(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(jsonRecords(3));
     }
@@ -193,12 +195,11 @@ class HecDeliveryTest {
             .inScenario("busy")
             .whenScenarioStateIs("ok")
             .willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\",\"code\":0}")));
-    HecFixtures.ManualClock clock =
-        new HecFixtures.ManualClock(Instant.parse("2025-07-03T08:00:00Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2025-07-03T08:00:00Z"));
     HecFixtures.RecordingSleeper sleeper = new HecFixtures.RecordingSleeper(clock);
     SinkStats stats = new SinkStats();
     try (HecSink sink =
-            new HecSink("splunk", "json", new HecFixtures.Cfg(base()).build(), clock, sleeper);
+            new HecSink("splunk", true, new HecFixtures.Cfg(base()).build(), clock, sleeper);
         DeadLetters dl =
             new DeadLetters(new NdjsonFile(dir.resolve("dl.ndjson")), HecFixtures.JSON, clock)) {
       new RetryingSink(sink, RetryConfig.DEFAULT, dl, stats, sleeper).deliver(jsonRecords(4));

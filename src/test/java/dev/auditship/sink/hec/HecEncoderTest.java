@@ -12,7 +12,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.auditship.event.Value;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The envelope bytes, exactly (reference sinks-and-peers.md §1.3). */
+/** The envelope bytes, exactly (docs/coder-reference.md §10.3). */
 class HecEncoderTest {
   private static final String AUDIT_JSON =
       Golden.line("audit_workspace_build_start").json().strip();
@@ -85,7 +88,7 @@ class HecEncoderTest {
     HecEncoder enc = encoder(true, "i", "s", Map.of("k", "v"));
     for (Golden.Line g : Golden.lines()) {
       JsonNode n = om.readTree(enc.encode(json(Golden.decodeOne(g.json()))));
-      List<String> keys = new java.util.ArrayList<>();
+      List<String> keys = new ArrayList<>();
       n.fieldNames().forEachRemaining(keys::add);
       assertThat(keys)
           .as(g.name())
@@ -124,8 +127,8 @@ class HecEncoderTest {
     assertThat(
             StandardCharsets.UTF_8
                 .newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                .decode(java.nio.ByteBuffer.wrap(env))
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(env))
                 .toString())
         .isEqualTo(text(env));
   }

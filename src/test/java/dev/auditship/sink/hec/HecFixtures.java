@@ -1,11 +1,5 @@
 package dev.auditship.sink.hec;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Secret;
 import dev.auditship.config.TlsSettings;
@@ -18,17 +12,13 @@ import dev.auditship.format.JsonFormat;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.Sleeper;
 import dev.auditship.testutil.Golden;
+import dev.auditship.testutil.MutableClock;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.slf4j.LoggerFactory;
 
 /** Shared test material: events, records, configs, a clock that a sleeper moves, log capture. */
 final class HecFixtures {
@@ -131,45 +121,17 @@ final class HecFixtures {
     }
   }
 
-  /** A clock that only moves when told (by the sleeper). */
-  static final class ManualClock extends Clock {
-    private Instant now;
-
-    ManualClock(Instant start) {
-      this.now = start;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public synchronized Instant instant() {
-      return now;
-    }
-
-    synchronized void advance(Duration d) {
-      now = now.plus(d);
-    }
-  }
-
   /** Records every wait and moves the clock by it instead of sleeping. */
   static final class RecordingSleeper implements Sleeper {
     final List<Duration> sleeps = new ArrayList<>();
-    private final ManualClock clock;
+    private final MutableClock clock;
     private final Runnable onSleep;
 
-    RecordingSleeper(ManualClock clock) {
+    RecordingSleeper(MutableClock clock) {
       this(clock, () -> {});
     }
 
-    RecordingSleeper(ManualClock clock, Runnable onSleep) {
+    RecordingSleeper(MutableClock clock, Runnable onSleep) {
       this.clock = clock;
       this.onSleep = onSleep;
     }
@@ -181,54 +143,6 @@ final class HecFixtures {
         clock.advance(d);
       }
       onSleep.run();
-    }
-  }
-
-  /** Captures every log event of the exporter (at TRACE) while open. */
-  static final class LogCapture implements AutoCloseable {
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    private final Logger root;
-    private final Logger ours;
-    private final Level oursBefore;
-
-    LogCapture() {
-      LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-      root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-      ours = ctx.getLogger("dev.auditship");
-      oursBefore = ours.getLevel();
-      ours.setLevel(Level.TRACE);
-      appender.setContext(ctx);
-      appender.start();
-      root.addAppender(appender);
-    }
-
-    /** Every captured line: level, logger, formatted message and any stack trace. */
-    List<String> lines() {
-      List<String> out = new ArrayList<>();
-      for (ILoggingEvent e : new ArrayList<>(appender.list)) {
-        String line = e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage();
-        if (e.getThrowableProxy() != null) {
-          line += "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy());
-        }
-        out.add(line);
-      }
-      return out;
-    }
-
-    List<String> at(Level level) {
-      List<String> out = new ArrayList<>();
-      for (ILoggingEvent e : new ArrayList<>(appender.list)) {
-        if (e.getLevel() == level) {
-          out.add(e.getFormattedMessage());
-        }
-      }
-      return out;
-    }
-
-    @Override
-    public void close() {
-      root.detachAppender(appender);
-      ours.setLevel(oursBefore);
     }
   }
 }

@@ -16,9 +16,11 @@ import ch.qos.logback.classic.Level;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.auditship.config.Secret;
 import dev.auditship.sink.Outcome;
+import dev.auditship.testutil.LogCapture;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -57,7 +59,7 @@ class HecHealthTest {
   private HecSink sink(Consumer<HecFixtures.Cfg> tweak) throws IOException {
     HecFixtures.Cfg c = new HecFixtures.Cfg(base());
     tweak.accept(c);
-    HecSink s = new HecSink("splunk", "json", c.build(), Clock.systemUTC(), d -> {});
+    HecSink s = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {});
     open.add(s);
     return s;
   }
@@ -92,7 +94,7 @@ class HecHealthTest {
   @Test
   void queuesFull() throws Exception {
     health(503, "{\"text\":\"HEC is unhealthy, queues are full\",\"code\":18}");
-    HecSink.Health h = sink(c -> {}).health();
+    HecHealth.Health h = sink(c -> {}).health();
     assertThat(h.problem())
         .isEqualTo(
             "Splunk HEC is unhealthy: HTTP 503 code 18 \"HEC is unhealthy, queues are "
@@ -119,7 +121,7 @@ class HecHealthTest {
             .willReturn(
                 aResponse().withStatus(403).withBody("{\"text\":\"Invalid token\",\"code\":4}")));
     Path file = dir.resolve("hec-token");
-    java.nio.file.Files.writeString(file, TOKEN + "\n");
+    Files.writeString(file, TOKEN + "\n");
     assertThat(sink(c -> c.token = Secret.fromFile(file)).checkConnectivity())
         .isEqualTo(
             "Splunk refused the "
@@ -160,9 +162,9 @@ class HecHealthTest {
       port = s.getLocalPort();
     }
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + port);
-    HecSink sink = new HecSink("splunk", "json", c.build(), Clock.systemUTC(), d -> {});
+    HecSink sink = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {});
     open.add(sink);
-    HecSink.Health h = sink.health();
+    HecHealth.Health h = sink.health();
     assertThat(h.problem())
         .startsWith("unreachable: cannot connect to http://127.0.0.1:" + port + HEALTH + ": ");
     assertThat(h.transientProblem()).isTrue();
@@ -187,11 +189,11 @@ class HecHealthTest {
     wm.stubFor(
         post(urlEqualTo(EVENT))
             .willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\",\"code\":0}")));
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       HecSink sink = sink(c -> c.healthCheck = true);
       assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
       assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
-      assertThat(logs.at(Level.WARN))
+      assertThat(logs.messages(Level.WARN))
           .containsExactly(
               "Splunk HEC health check failed; events are kept and "
                   + "delivery retries. sink=splunk problem=\"Splunk HEC is unhealthy: HTTP 503 code 18 \"HEC is "
@@ -205,10 +207,10 @@ class HecHealthTest {
   void aHealthyStartIsLoggedAtInfo() throws Exception {
     health(200, "{\"text\":\"HEC is healthy\",\"code\":17}");
     tokenAccepted();
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       HecSink sink = sink(c -> c.healthCheck = true);
       sink.send(List.of());
-      assertThat(logs.at(Level.INFO))
+      assertThat(logs.messages(Level.INFO))
           .contains(
               "Splunk HEC is healthy and accepts the token. sink=splunk " + "endpoint=" + base());
     }

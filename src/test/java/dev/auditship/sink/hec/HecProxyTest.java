@@ -38,7 +38,7 @@ class HecProxyTest {
             .willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\",\"code\":0}")));
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://splunk.example.invalid:8088");
     c.proxy = URI.create("http://127.0.0.1:" + proxy.getPort());
-    try (HecSink sink = new HecSink("splunk", "json", c.build(), Clock.systemUTC(), d -> {})) {
+    try (HecSink sink = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {})) {
       assertThat(sink.send(jsonRecords(2))).isEqualTo(Outcome.delivered());
     }
     List<LoggedRequest> reqs = proxy.findAll(postRequestedFor(urlEqualTo(EVENT)));

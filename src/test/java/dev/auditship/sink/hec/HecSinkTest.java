@@ -28,9 +28,12 @@ import dev.auditship.event.Value;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
+import dev.auditship.testutil.LogCapture;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +49,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The sink against WireMock on 127.0.0.1: one test per row of the status table (reference §1.7),
- * the exact body bytes, limits, and that the token never leaks.
+ * The sink against WireMock on 127.0.0.1: one test per row of the status table
+ * (docs/coder-reference.md §10.7), the exact body bytes, limits, and that the token never leaks.
  */
 class HecSinkTest {
   private static final String EVENT = "/services/collector/event";
@@ -74,7 +77,9 @@ class HecSinkTest {
   private HecSink sink(String format, Consumer<HecFixtures.Cfg> tweak) throws IOException {
     HecFixtures.Cfg c = new HecFixtures.Cfg(base());
     tweak.accept(c);
-    HecSink s = new HecSink("splunk", format, c.build(), Clock.fixed(NOW, ZoneOffset.UTC), d -> {});
+    HecSink s =
+        new HecSink(
+            "splunk", "json".equals(format), c.build(), Clock.fixed(NOW, ZoneOffset.UTC), d -> {});
     open.add(s);
     return s;
   }
@@ -171,11 +176,11 @@ class HecSinkTest {
   @Test
   void successWithAWarningCodeIsDeliveredAndLoggedOncePerCode() throws Exception {
     answer(200, "{\"text\":\"Success, approaching capacity\",\"code\":24}");
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       HecSink sink = sink();
       assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
       assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
-      assertThat(logs.at(Level.WARN))
+      assertThat(logs.messages(Level.WARN))
           .containsExactly(
               "Splunk accepted events with a warning code (logged once "
                   + "per code). sink=splunk code=24 text=\"Success, approaching capacity\"");
@@ -330,11 +335,11 @@ class HecSinkTest {
   @Test
   void nobodyListeningIsRetried() throws Exception {
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
     }
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + port);
-    HecSink sink = new HecSink("splunk", "json", c.build(), Clock.systemUTC(), d -> {});
+    HecSink sink = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {});
     open.add(sink);
     Outcome o = sink.send(jsonRecords(1));
     assertThat(o.retry()).hasSize(1);
@@ -409,9 +414,9 @@ class HecSinkTest {
                     .withBody("{\"text\":\"Content-Length too large\",\"code\":27}")));
     List<SinkRecord> recs = jsonRecords(4);
     Outcome o;
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       o = sink().send(recs);
-      assertThat(logs.at(Level.INFO))
+      assertThat(logs.messages(Level.INFO))
           .filteredOn(l -> l.startsWith("Splunk refused a request as too large"))
           .hasSize(2);
     }
@@ -490,10 +495,10 @@ class HecSinkTest {
   }
 
   @Test
-  void unreadableTokenFileIsAConfigFaultNamingTheFile(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void unreadableTokenFileIsAConfigFaultNamingTheFile(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
     answer(200, OK);
-    java.nio.file.Path missing = dir.resolve("hec-token");
+    Path missing = dir.resolve("hec-token");
     Outcome o =
         sink("json", c -> c.token = dev.auditship.config.Secret.fromFile(missing))
             .send(jsonRecords(1));
@@ -531,10 +536,10 @@ class HecSinkTest {
   // ------------------------------------------------------------------ the token never leaks
 
   @Test
-  void theTokenNeverAppearsInLogsReasonsOrToString(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void theTokenNeverAppearsInLogsReasonsOrToString(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
     List<String> texts = new ArrayList<>();
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       // A proxy that echoes the Authorization header in its error page must not leak it either.
       wm.stubFor(
           get(urlEqualTo("/services/collector/health"))

@@ -14,13 +14,14 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.auditship.config.TlsSettings;
 import dev.auditship.io.Pem;
 import dev.auditship.sink.Outcome;
+import dev.auditship.testutil.LogCapture;
+import dev.auditship.testutil.TestPki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -98,7 +99,7 @@ class HecTlsTest {
   private HecSink sink(String endpoint, Consumer<HecFixtures.Cfg> tweak) throws IOException {
     HecFixtures.Cfg c = new HecFixtures.Cfg(endpoint);
     tweak.accept(c);
-    HecSink s = new HecSink("splunk", "json", c.build(), Clock.systemUTC(), d -> {});
+    HecSink s = new HecSink("splunk", true, c.build(), Clock.systemUTC(), d -> {});
     open.add(s);
     return s;
   }
@@ -161,12 +162,12 @@ class HecTlsTest {
 
   @Test
   void insecureSkipVerifyConnectsAndWarnsLoudly() throws Exception {
-    try (HecFixtures.LogCapture logs = new HecFixtures.LogCapture()) {
+    try (LogCapture logs = LogCapture.everything()) {
       HecSink sink =
           sink(
               "https://localhost:" + tls.httpsPort(),
               c -> c.tls = new TlsSettings(null, null, null, null, true));
-      assertThat(logs.at(Level.WARN))
+      assertThat(logs.messages(Level.WARN))
           .containsExactly(
               "TLS VERIFICATION IS OFF for this sink "
                   + "(tls.insecure_skip_verify: true): anyone on the network path can read the token and the audit "
@@ -210,7 +211,7 @@ class HecTlsTest {
 
   @Test
   void pkcs1RsaKeysAreReadToo() throws Exception {
-    byte[] pkcs1 = pkcs1Of(pki.clientKeyPkcs8);
+    byte[] pkcs1 = TestPki.pkcs1Of(pki.clientKeyPkcs8);
     Path f = dir.resolve("client-key-pkcs1.pem");
     Files.writeString(f, TestPki.pem("RSA PRIVATE KEY", pkcs1));
     PrivateKey k = PemTls.privateKey(f);
@@ -261,31 +262,5 @@ class HecTlsTest {
     assertThatThrownBy(() -> sink(url(tls), c -> c.tls = ca(missing)))
         .isInstanceOf(IOException.class)
         .hasMessage("sinks.splunk: cannot read tls.ca_file " + missing + ": NoSuchFileException");
-  }
-
-  /** The RSAPrivateKey inside a PKCS#8 PrivateKeyInfo: the content of its OCTET STRING. */
-  private static byte[] pkcs1Of(byte[] pkcs8) {
-    int[] pos = {0};
-    readHeader(pkcs8, pos, 0x30); // PrivateKeyInfo
-    int len = readHeader(pkcs8, pos, 0x02); // version
-    pos[0] += len;
-    len = readHeader(pkcs8, pos, 0x30); // AlgorithmIdentifier
-    pos[0] += len;
-    len = readHeader(pkcs8, pos, 0x04); // privateKey
-    return Arrays.copyOfRange(pkcs8, pos[0], pos[0] + len);
-  }
-
-  private static int readHeader(byte[] b, int[] pos, int tag) {
-    assertThat(b[pos[0]++] & 0xff).isEqualTo(tag);
-    int l = b[pos[0]++] & 0xff;
-    if (l < 0x80) {
-      return l;
-    }
-    int n = l & 0x7f;
-    int len = 0;
-    for (int i = 0; i < n; i++) {
-      len = (len << 8) | (b[pos[0]++] & 0xff);
-    }
-    return len;
   }
 }

@@ -1,5 +1,6 @@
 package dev.auditship.sink.kafka;
 
+import dev.auditship.testutil.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,8 +66,7 @@ final class KafkaCluster implements AutoCloseable {
    * One broker (combined with the controller) whose listener requires TLS with a client certificate
    * signed by {@code pki}'s CA (the server certificate is for localhost and 127.0.0.1).
    */
-  static KafkaCluster startTls(dev.auditship.sink.syslog.TestPki pki, Path baseDir)
-      throws Exception {
+  static KafkaCluster startTls(TestPki pki, Path baseDir) throws Exception {
     Files.createDirectories(baseDir);
     TestKitNodes nodes =
         new TestKitNodes.Builder()
@@ -73,9 +76,9 @@ final class KafkaCluster implements AutoCloseable {
             .setBaseDirectory(baseDir)
             .build();
     String l = "listener.name." + nodes.brokerListenerName().value().toLowerCase() + ".";
-    String chain = Files.readString(pki.serverCert());
-    String key = Files.readString(pki.serverKey());
-    String ca = Files.readString(pki.ca());
+    String chain = Files.readString(pki.dir.resolve("server.pem"));
+    String key = Files.readString(pki.dir.resolve("server.key"));
+    String ca = Files.readString(pki.caPem);
     KafkaClusterTestKit kit =
         new KafkaClusterTestKit.Builder(nodes)
             .setConfigProp("auto.create.topics.enable", "false")
@@ -101,8 +104,8 @@ final class KafkaCluster implements AutoCloseable {
     client.put("ssl.truststore.type", "PEM");
     client.put("ssl.truststore.certificates", ca);
     client.put("ssl.keystore.type", "PEM");
-    client.put("ssl.keystore.certificate.chain", Files.readString(pki.clientCert()));
-    client.put("ssl.keystore.key", Files.readString(pki.clientKey()));
+    client.put("ssl.keystore.certificate.chain", Files.readString(pki.clientCertPem));
+    client.put("ssl.keystore.key", Files.readString(pki.clientKeyPem));
     return new KafkaCluster(kit, false, client);
   }
 
@@ -196,12 +199,9 @@ final class KafkaCluster implements AutoCloseable {
     try (Admin a = admin()) {
       a.alterUserScramCredentials(
               List.of(
-                  new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
+                  new UserScramCredentialUpsertion(
                       user,
-                      new org.apache.kafka.clients.admin.ScramCredentialInfo(
-                          org.apache.kafka.clients.admin.ScramMechanism.fromMechanismName(
-                              mechanism),
-                          4096),
+                      new ScramCredentialInfo(ScramMechanism.fromMechanismName(mechanism), 4096),
                       password)))
           .all()
           .get(30, TimeUnit.SECONDS);
@@ -268,7 +268,14 @@ final class KafkaCluster implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    kit.close();
+  public void close() {
+    try {
+      kit.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping Kafka", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop Kafka: " + e.getMessage(), e);
+    }
   }
 }

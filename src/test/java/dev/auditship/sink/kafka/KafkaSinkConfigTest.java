@@ -1,6 +1,7 @@
 package dev.auditship.sink.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -137,7 +138,7 @@ class KafkaSinkConfigTest {
                 + "sasl: {mechanism: plain, username: u, password_file: "
                 + tmp.resolve("nope")
                 + "}");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KafkaSink("k", "json", c))
+    assertThatThrownBy(() -> new KafkaSink("k", "json", c))
         .hasMessage(
             "sinks.k.sasl: cannot read the password from password file "
                 + tmp.resolve("nope")

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
@@ -298,7 +299,7 @@ class KafkaSinkIT {
               "bootstrap_servers: "
                   + kafka.bootstrap()
                   + "\ntopic: scram\nsasl:\n  mechanism: "
-                  + mechanism.toLowerCase(java.util.Locale.ROOT)
+                  + mechanism.toLowerCase(Locale.ROOT)
                   + "\n  username: "
                   + KafkaCluster.USER
                   + "\n  password: ${PW}",

@@ -7,6 +7,7 @@ import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.TestEvents;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -166,7 +167,7 @@ class KafkaSinkTest {
       assertThat(new String(r.key())).isEqualTo(TestEvents.id(5));
       assertThat(new String(r.value())).isEqualTo("v");
       assertThat(r.topic()).isEqualTo("t");
-      Map<String, String> h = new java.util.LinkedHashMap<>();
+      Map<String, String> h = new LinkedHashMap<>();
       r.headers().forEach(x -> h.put(x.key(), new String(x.value())));
       assertThat(h)
           .containsExactly(

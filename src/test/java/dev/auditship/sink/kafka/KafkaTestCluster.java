@@ -57,7 +57,7 @@ public final class KafkaTestCluster implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     cluster.close();
   }
 }

@@ -10,11 +10,14 @@ import dev.auditship.config.SinkConfig;
 import dev.auditship.event.Event;
 import dev.auditship.format.EnvelopeDefaults;
 import dev.auditship.format.JsonFormat;
+import dev.auditship.registry.Registry;
 import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.TestEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Helpers shared by the Kafka sink tests. */
 final class KafkaTests {
@@ -28,8 +31,7 @@ final class KafkaTests {
   static SinkConfig sink(String yaml, Map<String, String> env) {
     String text = "source: {type: stdin}\nsinks:\n  k:\n    type: kafka\n" + yaml.strip().indent(4);
     ConfigLoader.Result r =
-        new ConfigLoader(env::get, dev.auditship.registry.Registry.standard())
-            .load(text, new Problems("k.yaml"));
+        new ConfigLoader(env::get, Registry.standard()).load(text, new Problems("k.yaml"));
     assertThat(r.problems()).extracting(Problem::render).isEmpty();
     return r.config().sinks().get(0);
   }
@@ -42,7 +44,7 @@ final class KafkaTests {
   static List<String> problems(String yaml) {
     String text = "source: {type: stdin}\nsinks:\n  k:\n    type: kafka\n" + yaml.strip().indent(4);
     ConfigLoader.Result r =
-        new ConfigLoader(Map.<String, String>of()::get, dev.auditship.registry.Registry.standard())
+        new ConfigLoader(Map.<String, String>of()::get, Registry.standard())
             .load(text, new Problems("k.yaml"));
     return r.problems().stream().map(Problem::render).toList();
   }
@@ -66,7 +68,7 @@ final class KafkaTests {
       int total,
       int perBatch,
       long pauseMillis,
-      java.util.concurrent.atomic.AtomicReference<Throwable> failure) {
+      AtomicReference<Throwable> failure) {
     Thread t =
         new Thread(
             () -> {
@@ -74,7 +76,7 @@ final class KafkaTests {
                 for (int i = 0; i < total; i += perBatch) {
                   List<Event> events = new ArrayList<>();
                   for (int j = i; j < i + perBatch; j++) {
-                    events.add(dev.auditship.testutil.TestEvents.event(j));
+                    events.add(TestEvents.event(j));
                   }
                   d.deliver(records(events));
                   Thread.sleep(pauseMillis);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
-import dev.auditship.sink.syslog.TestPki;
 import dev.auditship.testutil.TestEvents;
+import dev.auditship.testutil.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +27,7 @@ class KafkaTlsIT {
   @Test
   @Timeout(180)
   void mutualTlsWithPemFiles() throws Exception {
-    TestPki pki = TestPki.create(tmp.resolve("pki"));
+    TestPki pki = new TestPki(tmp.resolve("pki"));
     try (KafkaCluster kafka = KafkaCluster.startTls(pki, tmp.resolve("kafka"))) {
       kafka.createTopic("tls", 1, 1, Map.of());
       String base =
@@ -36,11 +36,11 @@ class KafkaTlsIT {
           KafkaTests.settings(
               base
                   + "tls: {ca_file: "
-                  + pki.ca()
+                  + pki.caPem
                   + ", cert_file: "
-                  + pki.clientCert()
+                  + pki.clientCertPem
                   + ", key_file: "
-                  + pki.clientKeyPkcs1()
+                  + pki.clientKeyPkcs1Pem
                   + "}");
       assertThat(good.securityProtocol()).isEqualTo("SSL");
       try (KafkaSink sink = new KafkaSink("k", "json", good)) {
@@ -52,7 +52,8 @@ class KafkaTlsIT {
           .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
           .containsExactly("over tls");
 
-      KafkaSinkConfig noClientCert = KafkaTests.settings(base + "tls: {ca_file: " + pki.ca() + "}");
+      KafkaSinkConfig noClientCert =
+          KafkaTests.settings(base + "tls: {ca_file: " + pki.caPem + "}");
       try (KafkaSink sink = new KafkaSink("k", "json", noClientCert)) {
         Outcome o = sink.send(List.of(new SinkRecord(TestEvents.event(2), "x")));
         assertThat(o.configFault()).isTrue();
@@ -69,11 +70,11 @@ class KafkaTlsIT {
           KafkaTests.settings(
               base
                   + "tls: {ca_file: "
-                  + pki.otherCa()
+                  + pki.otherCaPem
                   + ", cert_file: "
-                  + pki.clientCert()
+                  + pki.clientCertPem
                   + ", key_file: "
-                  + pki.clientKey()
+                  + pki.clientKeyPem
                   + "}");
       try (KafkaSink sink = new KafkaSink("k", "json", otherCa)) {
         Outcome o = sink.send(List.of(new SinkRecord(TestEvents.event(3), "x")));

@@ -5,6 +5,7 @@ import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.config.SyslogSinkConfig.Transport;
 import dev.auditship.config.TlsSettings;
+import java.io.IOException;
 import java.time.Duration;
 
 /** Sink settings for tests, on 127.0.0.1, with the defaults of the config file. */
@@ -116,7 +117,7 @@ final class Configs {
         c.maxMessageBytes());
   }
 
-  SyslogSink sink() throws java.io.IOException {
+  SyslogSink sink() throws IOException {
     return SyslogSink.create("test", build());
   }
 }

@@ -8,6 +8,7 @@ import dev.auditship.event.Value;
 import dev.auditship.format.GoTime;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.TestEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

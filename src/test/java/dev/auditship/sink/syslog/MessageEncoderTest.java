@@ -1,8 +1,8 @@
 package dev.auditship.sink.syslog;
 
-import static dev.auditship.sink.syslog.TestEvents.event;
-import static dev.auditship.sink.syslog.TestEvents.with;
-import static dev.auditship.sink.syslog.TestEvents.without;
+import static dev.auditship.testutil.TestEvents.event;
+import static dev.auditship.testutil.TestEvents.with;
+import static dev.auditship.testutil.TestEvents.without;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.config.SyslogSinkConfig.Framing;
@@ -11,6 +11,7 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Value;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Utf8;
+import dev.auditship.testutil.TestEvents;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

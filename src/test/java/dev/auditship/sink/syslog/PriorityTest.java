@@ -1,7 +1,7 @@
 package dev.auditship.sink.syslog;
 
-import static dev.auditship.sink.syslog.TestEvents.event;
-import static dev.auditship.sink.syslog.TestEvents.with;
+import static dev.auditship.testutil.TestEvents.event;
+import static dev.auditship.testutil.TestEvents.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

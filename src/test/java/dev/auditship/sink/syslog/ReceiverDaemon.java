@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,7 @@ abstract class ReceiverDaemon implements AutoCloseable {
   Path config(String resource) throws IOException {
     Path p = dir.resolve(resource);
     try (InputStream in = ReceiverDaemon.class.getResourceAsStream("/syslog/" + resource)) {
-      Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(in, p, StandardCopyOption.REPLACE_EXISTING);
     }
     return p;
   }
@@ -93,8 +94,12 @@ abstract class ReceiverDaemon implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    stop();
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Everything received so far (complete lines only). */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -60,16 +61,6 @@ final class Receivers {
     return Files.isExecutable(root.resolve("usr/sbin/syslog-ng")) ? root : null;
   }
 
-  static Path openssl() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      Path p = Path.of(dir, "openssl");
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    return null;
-  }
-
   /** A TCP port that was free a moment ago on 127.0.0.1 (the daemon binds it next). */
   static int freeTcpPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -83,7 +74,8 @@ final class Receivers {
       int port = freeTcpPort();
       try (DatagramSocket d =
           new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-        return port;
+        return d.getLocalPort(); // bound, so the UDP port is free too
+
       } catch (IOException taken) {
         // try another
       }
@@ -138,9 +130,9 @@ final class Receivers {
       return;
     }
     p.destroy(); // SIGTERM
-    if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      p.waitFor(10, TimeUnit.SECONDS);
       fail("the receiver did not stop within 10 s of SIGTERM");
     }
   }

@@ -10,8 +10,11 @@ import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.TlsSettings;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.TestPki;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +36,7 @@ class RsyslogIT {
   @BeforeAll
   static void start() throws Exception {
     Receivers.require(Rsyslog.installed(), "rsyslog (rsyslogd)");
-    pki = TestPki.create(tmp.resolve("pki"));
+    pki = new TestPki(tmp.resolve("pki"));
     rsyslog = new Rsyslog(tmp.resolve("rsyslog"), pki.dir);
     rsyslog.start();
   }
@@ -46,7 +49,7 @@ class RsyslogIT {
   }
 
   private static TlsSettings trusting() {
-    return new TlsSettings(pki.ca(), null, null, null, false);
+    return new TlsSettings(pki.caPem, null, null, null, false);
   }
 
   @Test
@@ -79,8 +82,7 @@ class RsyslogIT {
     }
     String id = big.event().id();
     ReceiverDaemon.Received got = rsyslog.await(m -> m.raw().contains(id), 1).get(0);
-    assertThat(got.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
-        .isBetween(2045, 2048);
+    assertThat(got.raw().getBytes(StandardCharsets.UTF_8).length).isBetween(2045, 2048);
     int original = c.encoder().encode(big).originalBytes();
     assertThat(original).isGreaterThan(3000);
     assertThat(got.raw())
@@ -120,7 +122,7 @@ class RsyslogIT {
         rsyslog,
         Configs.tls(
             rsyslog.mtls,
-            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKeyPkcs1(), null, false)),
+            new TlsSettings(pki.caPem, pki.clientCertPem, pki.clientKeyPkcs1Pem, null, false)),
         mix());
   }
 
@@ -140,7 +142,7 @@ class RsyslogIT {
         rsyslog,
         Configs.tls(
             rsyslog.mtls,
-            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
+            new TlsSettings(pki.caPem, pki.clientCertPem, pki.clientKeyPem, null, false)),
         List.of(later));
     assertThat(rsyslog.received()).noneMatch(m -> m.raw().contains(refused.event().id()));
   }
@@ -148,7 +150,8 @@ class RsyslogIT {
   @Test
   void anUntrustedReceiverIsAConfigurationFault() throws Exception {
     try (SyslogSink sink =
-        Configs.tls(rsyslog.ossl, new TlsSettings(pki.otherCa(), null, null, null, false)).sink()) {
+        Configs.tls(rsyslog.ossl, new TlsSettings(pki.otherCaPem, null, null, null, false))
+            .sink()) {
       Outcome o = sink.send(List.of(unique("audit_user_login", false)));
       assertThat(o.configFault()).isTrue();
       assertThat(o.reason())
@@ -161,7 +164,7 @@ class RsyslogIT {
   @Test
   void aReceiverCertificateForAnotherNameIsAConfigurationFault() throws Exception {
     try (SyslogSink sink =
-        Configs.tls(rsyslog.ossl, new TlsSettings(pki.ca(), null, null, "siem.example.com", false))
+        Configs.tls(rsyslog.ossl, new TlsSettings(pki.caPem, null, null, "siem.example.com", false))
             .sink()) {
       Outcome o = sink.send(List.of(unique("audit_user_login", false)));
       assertThat(o.configFault()).isTrue();
@@ -212,7 +215,7 @@ class RsyslogIT {
       // got them again first (the replay window, re-encrypted on the new TLS session), then the new
       // ones.
       assertThat(sink.replayed()).isEqualTo(before.size());
-      List<SinkRecord> all = new java.util.ArrayList<>(before);
+      List<SinkRecord> all = new ArrayList<>(before);
       all.addAll(during);
       List<ReceiverDaemon.Received> every =
           rsyslog.await(

@@ -9,6 +9,7 @@ import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.TlsSettings;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.TestPki;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,7 @@ class SyslogNgIT {
   @BeforeAll
   static void start() throws Exception {
     Receivers.require(SyslogNg.installed(), "syslog-ng (unpacked under SNG_ROOT)");
-    pki = TestPki.create(tmp.resolve("pki"));
+    pki = new TestPki(tmp.resolve("pki"));
     syslogNg = new SyslogNg(tmp.resolve("syslog-ng"), pki.dir);
     syslogNg.start();
   }
@@ -44,7 +45,7 @@ class SyslogNgIT {
   }
 
   private static TlsSettings trusting() {
-    return new TlsSettings(pki.ca(), null, null, null, false);
+    return new TlsSettings(pki.caPem, null, null, null, false);
   }
 
   @Test
@@ -118,7 +119,7 @@ class SyslogNgIT {
         syslogNg,
         Configs.tls(
             syslogNg.mtls,
-            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
+            new TlsSettings(pki.caPem, pki.clientCertPem, pki.clientKeyPem, null, false)),
         mix());
   }
 
@@ -137,7 +138,7 @@ class SyslogNgIT {
         syslogNg,
         Configs.tls(
             syslogNg.mtls,
-            new TlsSettings(pki.ca(), pki.clientCert(), pki.clientKey(), null, false)),
+            new TlsSettings(pki.caPem, pki.clientCertPem, pki.clientKeyPem, null, false)),
         List.of(later));
     assertThat(syslogNg.received()).noneMatch(m -> m.raw().contains(refused.event().id()));
   }

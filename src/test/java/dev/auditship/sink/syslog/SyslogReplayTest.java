@@ -9,12 +9,14 @@ import dev.auditship.testutil.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -453,7 +455,7 @@ class SyslogReplayTest {
           s.shutdownOutput();
           ended.get(i).countDown();
           try {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
           } catch (IOException gone) {
             // the sender dropped the connection
           }
@@ -508,7 +510,7 @@ class SyslogReplayTest {
         len = len * 10 + (c - '0');
       }
       byte[] b = in.readNBytes(len);
-      return b.length < len ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
+      return b.length < len ? null : new String(b, StandardCharsets.UTF_8);
     }
   }
 

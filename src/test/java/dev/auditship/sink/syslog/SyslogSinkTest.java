@@ -7,22 +7,32 @@ import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Value;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.TestEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -100,7 +110,7 @@ class SyslogSinkTest {
                 try {
                   return server.accept();
                 } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                  throw new UncheckedIOException(e);
                 }
               });
       bytes =
@@ -109,14 +119,14 @@ class SyslogSinkTest {
                 try {
                   return readExactly(s.getInputStream(), n);
                 } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                  throw new UncheckedIOException(e);
                 }
               });
       bytes.thenAcceptBothAsync(
           socket,
           (b, s) -> {
             try (s) {
-              s.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+              s.getInputStream().transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
               // closed by the test
             }
@@ -128,12 +138,21 @@ class SyslogSinkTest {
     }
 
     @Override
-    public void close() throws Exception {
-      socket.get(10, TimeUnit.SECONDS).close();
+    public void close() throws IOException {
+      try {
+        socket.get(10, TimeUnit.SECONDS).close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the peer's connection", e);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IOException("the peer never connected", e);
+      }
     }
   }
 
   @Test
+  @SuppressWarnings(
+      "try") // the sink is closed inside its try on purpose, while the receiver is there
   void writesOctetCountedFramesInOrderAndReconnectsWhenTheReceiverClosed() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 5, LOOPBACK)) {
       Configs c = Configs.tcp(server.getLocalPort());
@@ -141,7 +160,7 @@ class SyslogSinkTest {
       List<SinkRecord> second = records(2, "conn_ssh_disconnect_exit");
       byte[] firstBytes = framed(c, first);
       byte[] secondBytes = framed(c, second);
-      assertThat(new String(firstBytes, java.nio.charset.StandardCharsets.UTF_8))
+      assertThat(new String(firstBytes, StandardCharsets.UTF_8))
           .startsWith(
               c.encoder().encode(first.get(0)).message().length
                   + " <86>1 2025-07-03T06:55:02.117803Z ");
@@ -177,7 +196,7 @@ class SyslogSinkTest {
       try (Peer peer = new Peer(server, expected.length);
           SyslogSink sink = c.sink()) {
         assertThat(sink.send(batch).done()).isTrue();
-        String wire = new String(peer.await(), java.nio.charset.StandardCharsets.UTF_8);
+        String wire = new String(peer.await(), StandardCharsets.UTF_8);
         assertThat(wire.split("\n", -1)).hasSize(3).endsWith("");
         assertThat(wire)
             .contains("ConnectionStatus=disconnected ...#012    DisconnectReason= line one#012");
@@ -197,7 +216,7 @@ class SyslogSinkTest {
                 try {
                   accepted.add(server.accept()); // and never read from it
                 } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                  throw new UncheckedIOException(e);
                 }
               });
       List<SinkRecord> batch = new ArrayList<>();
@@ -247,7 +266,7 @@ class SyslogSinkTest {
         assertThat(got.get(1))
             .hasSizeBetween(2045, 2048)
             .isEqualTo(c.encoder().encode(big).message());
-        assertThat(new String(got.get(2), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(got.get(2), StandardCharsets.UTF_8))
             .endsWith("éé [truncated by auditship: message was 6240 bytes, limit 2048]");
         assertThat(sink.truncated()).isEqualTo(2);
       }
@@ -268,27 +287,23 @@ class SyslogSinkTest {
 
   @Test
   void onlyCertificateAndAlertFailuresAreConfigurationFaults() {
-    javax.net.ssl.SSLHandshakeException untrusted =
-        new javax.net.ssl.SSLHandshakeException("PKIX path building failed");
-    untrusted.initCause(
-        new java.security.cert.CertificateException("unable to find valid certification path"));
+    SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
+    untrusted.initCause(new CertificateException("unable to find valid certification path"));
     assertThat(SyslogSink.tlsConfigFault(untrusted)).isTrue();
     assertThat(
             SyslogSink.tlsConfigFault(
-                new javax.net.ssl.SSLHandshakeException(
-                    "Received fatal alert: certificate_required")))
+                new SSLHandshakeException("Received fatal alert: certificate_required")))
         .isTrue();
     assertThat(
             SyslogSink.tlsConfigFault(
-                new javax.net.ssl.SSLException(
+                new SSLException(
                     "the receiver closed the connection "
                         + "right after the TLS handshake (it may have refused the client certificate)")))
         .isTrue();
     assertThat(
             SyslogSink.tlsConfigFault(
-                new javax.net.ssl.SSLHandshakeException("Remote host terminated the handshake")))
+                new SSLHandshakeException("Remote host terminated the handshake")))
         .isFalse();
-    assertThat(SyslogSink.tlsConfigFault(new java.net.ConnectException("Connection refused")))
-        .isFalse();
+    assertThat(SyslogSink.tlsConfigFault(new ConnectException("Connection refused"))).isFalse();
   }
 }

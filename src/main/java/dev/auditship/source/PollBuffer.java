@@ -16,13 +16,13 @@ import java.nio.file.StandardOpenOption;
  * whole history. Keeping the row text in a temporary file bounds memory to a small index entry per
  * row. Not thread-safe.
  */
-final class PollSpool implements AutoCloseable {
+final class PollBuffer implements AutoCloseable {
   static final String PREFIX = "coder-api-poll-";
   private final Path file;
   private final FileChannel ch;
   private long size;
 
-  PollSpool(Path dir) throws IOException {
+  PollBuffer(Path dir) throws IOException {
     Files.createDirectories(dir);
     this.file = Files.createTempFile(dir, PREFIX, ".tmp");
     this.ch =
@@ -67,7 +67,7 @@ final class PollSpool implements AutoCloseable {
     while (buf.hasRemaining()) {
       int n = ch.read(buf, ref.offset() + buf.position());
       if (n < 0) {
-        throw new IOException("the poll spool " + file + " is shorter than expected");
+        throw new IOException("the poll buffer " + file + " is shorter than expected");
       }
     }
     return new String(buf.array(), StandardCharsets.UTF_8);

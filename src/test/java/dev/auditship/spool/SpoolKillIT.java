@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.testutil.ChildJvm;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * times over the same directory, then recovery: every record whose accept had returned is delivered
  * at least once.
  */
-class SpoolKillTest {
+class SpoolKillIT {
   private static final int ROUNDS = 3;
 
   @TempDir Path tmp;
@@ -61,7 +62,7 @@ class SpoolKillTest {
                       last.set(Long.parseLong(line.substring(9)));
                     }
                   }
-                } catch (java.io.IOException ignored) {
+                } catch (IOException ignored) {
                   // the process died
                 }
               });

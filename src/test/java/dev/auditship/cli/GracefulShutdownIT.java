@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shutdown_timeout, leaves the rest in the spool, logs what it left and exits 0; the next start
  * delivers the rest. Real process, real signal.
  */
-class GracefulShutdownTest {
+class GracefulShutdownIT {
   private static final int TOTAL = 3000;
   private static final int BATCH = 100;
   private static final long TIMEOUT_MS = 1000;
