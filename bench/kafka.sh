@@ -56,7 +56,12 @@ count() {
 # Waits until topic $1 holds N records; prints the seconds since $2 (date +%s.%N). $3: a pid that
 # must stay alive meanwhile (a daemon that failed to start), if any.
 wait_all() {
+  local deadline=$(($(date +%s) + 120))
   while [ "$(count "$1")" -lt "$N" ]; do
+    if [ "$(date +%s)" -gt "$deadline" ]; then
+      echo "$1: only $(count "$1") of $N events after 120 s" >&2
+      exit 1
+    fi
     if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then
       echo "$1: the producer exited before the broker had every event" >&2
       exit 1
@@ -75,7 +80,7 @@ for c in $WHICH; do
       cat > "$W/auditship.yaml" <<YAML
 source: {type: file, path: $W/events.log}
 data_dir: $W/state
-batch_max_events: 2000
+batch_max_events: ${AUDITSHIP_BATCH:-2000}
 stats_interval_secs: 0
 sinks:
   kafka: {type: kafka, bootstrap_servers: [$B], topic: t-auditship, compression: zstd}
@@ -99,7 +104,7 @@ destination d_kafka {
     message("\$MSG")
   );
 };
-log { source(s_file); destination(d_kafka); };
+log { source(s_file); destination(d_kafka); flags(flow-control); };
 CONF
       s=$(date +%s.%N)
       LD_LIBRARY_PATH="$SNG_ROOT/usr/lib/syslog-ng" "$SNG_ROOT/usr/sbin/syslog-ng" \
