@@ -12,7 +12,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import net.logstash.logback.argument.StructuredArguments;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loading and checking a config for {@code run} and {@code validate}: every problem, then exit 78.
@@ -22,10 +26,14 @@ final class ConfigSupport {
 
   record Loaded(AuditshipConfig config, Assembly assembly) {}
 
-  /** The checked config, or {@code null} after printing every problem to {@code err}. */
-  static Loaded load(Path file, PrintWriter err, InputStream stdin, OutputStream stdout) {
+  /** A config loaded and checked: {@code config} is usable only when {@code problems} is empty. */
+  record Checked(AuditshipConfig config, Assembly assembly, List<Problem> problems) {}
+
+  /** Loads and checks {@code file}; every problem, sorted by place. */
+  static Checked check(Path file, InputStream stdin, OutputStream stdout) {
     Registry registry = Registry.standard();
-    ConfigLoader.Result r = new ConfigLoader(System::getenv, registry).load(file);
+    ConfigLoader.Result r =
+        new ConfigLoader(System::getenv, registry, Install.fromSystem().home()).load(file);
     List<Problem> problems = new ArrayList<>(r.problems());
     Assembly assembly = null;
     if (r.config() != null) {
@@ -36,6 +44,19 @@ final class ConfigSupport {
       }
     }
     problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    return new Checked(r.config(), assembly, problems);
+  }
+
+  /** The checked config, or {@code null} after printing every problem to {@code err}. */
+  static Loaded load(Path file, PrintWriter err, InputStream stdin, OutputStream stdout) {
+    Checked c = check(file, stdin, stdout);
+    List<Problem> problems = c.problems();
+    AuditshipConfig config = c.config();
+    Assembly assembly = c.assembly();
+    if (!problems.isEmpty() && "json".equals(System.getProperty("auditship.log.format"))) {
+      refuseAsJson(file, problems);
+      return null;
+    }
     if (!problems.isEmpty()) {
       err.println(
           "auditship: the configuration "
@@ -51,6 +72,33 @@ final class ConfigSupport {
       err.flush();
       return null;
     }
-    return new Loaded(r.config(), assembly);
+    return new Loaded(config, assembly);
+  }
+
+  /**
+   * With {@code --log-format json} the refusal is one JSON log event on stderr, like every other
+   * line a log collector reads: the problems as an array of objects (file, line, column, path,
+   * what, fix), the rendered lines too.
+   */
+  private static void refuseAsJson(Path file, List<Problem> problems) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Problem p : problems) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file", p.file());
+      m.put("line", p.line());
+      m.put("column", p.column());
+      m.put("path", p.path());
+      m.put("what", p.what());
+      m.put("fix", p.fix());
+      m.put("text", p.render());
+      list.add(m);
+    }
+    LoggerFactory.getLogger(ConfigSupport.class)
+        .error(
+            "The configuration {} has {} problem{}; nothing was started.",
+            StructuredArguments.v("config", file.toString()),
+            StructuredArguments.v("problem_count", problems.size()),
+            problems.size() == 1 ? "" : "s",
+            StructuredArguments.v("problems", list));
   }
 }

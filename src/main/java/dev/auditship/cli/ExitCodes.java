@@ -11,6 +11,13 @@ public final class ExitCodes {
   /** Bad command-line usage. */
   public static final int USAGE = 2;
 
+  /**
+   * Stopped with events read but neither delivered, spooled nor dead-lettered (the shutdown
+   * deadline or a second signal cut delivery short); they were not committed (sysexits EX_TEMPFAIL:
+   * a later run can deliver them).
+   */
+  public static final int INCOMPLETE = 75;
+
   /** The configuration was refused (sysexits EX_CONFIG). */
   public static final int CONFIG = 78;
 

@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The command line: {@code run}, {@code validate}, {@code render}, {@code --version}, {@code
- * --help}. The exporter's own logs go to stderr; stdout carries only records.
+ * The command line: {@code run}, {@code validate}, {@code render}, {@code replay}, {@code
+ * --version}, {@code --help}. The exporter's own logs go to stderr; stdout carries only records.
  */
 @Command(
     name = "auditship",
@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       RunCommand.class,
       ValidateCommand.class,
       RenderCommand.class,
+      ReplayCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeOnInvalidInput = ExitCodes.USAGE)

@@ -3,6 +3,7 @@ package dev.auditship.cli;
 import dev.auditship.config.SinkConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,6 +58,21 @@ final class ValidateCommand implements Callable<Integer> {
             + "; sinks "
             + sb
             + ".");
+    List<String> warnings = FileWarnings.of(loaded.config());
+    for (String w : warnings) {
+      err.println("  warning: " + w);
+    }
+    if (!warnings.isEmpty()) {
+      err.println(
+          "auditship: "
+              + warnings.size()
+              + " file"
+              + (warnings.size() == 1 ? "" : "s")
+              + " the configuration names cannot be read by this user now; a run needs "
+              + (warnings.size() == 1 ? "it" : "them")
+              + ".");
+      err.flush();
+    }
     if (connectivity) {
       int failed = 0;
       for (String problem : loaded.assembly().checkConnectivity()) {

@@ -26,6 +26,7 @@ import java.util.List;
  *     {@code rejects_max_age})
  * @param deadLetterRetention rotation and deletion of the dead-letter file ({@code
  *     dead_letter_max_bytes}, {@code dead_letter_max_age})
+ * @param metrics the metrics and health listener, or {@code null} (off)
  */
 public record AuditshipConfig(
     SourceConfig source,
@@ -42,7 +43,8 @@ public record AuditshipConfig(
     Duration shutdownTimeout,
     Duration statsInterval,
     RetentionConfig rejectsRetention,
-    RetentionConfig deadLetterRetention) {
+    RetentionConfig deadLetterRetention,
+    MetricsConfig metrics) {
   public AuditshipConfig {
     sinks = List.copyOf(sinks);
   }

@@ -95,7 +95,7 @@ public record CoderApiSourceConfig(
     TlsSettings tls = TlsSettings.DEFAULT;
     Section t = s.section("tls");
     if (t != null) {
-      tls = TlsSettings.parse(t, Set.of(), TLS_WORDING);
+      tls = TlsSettings.parse(t, Set.of(TlsSettings.Option.SERVER_NAME), TLS_WORDING);
       t.finish();
     }
     Duration timeout =

@@ -45,14 +45,25 @@ public final class ConfigLoader {
 
   private final Function<String, String> env;
   private final Catalog catalog;
+  private final Path base;
 
   /**
    * @param env reads environment variables for {@code ${VAR}} interpolation
    * @param catalog the sink types and formats that exist ({@code Registry.standard()})
    */
   public ConfigLoader(Function<String, String> env, Catalog catalog) {
+    this(env, catalog, null);
+  }
+
+  /**
+   * A loader whose relative paths resolve against {@code base} (the installation directory when the
+   * launcher started the process, so that an installed exporter does not depend on its working
+   * directory; docs/operations.md); {@code null}: the working directory.
+   */
+  public ConfigLoader(Function<String, String> env, Catalog catalog, Path base) {
     this.env = env;
     this.catalog = catalog;
+    this.base = base;
   }
 
   public Result load(Path file) {
@@ -87,7 +98,7 @@ public final class ConfigLoader {
           "start from one of the sample configs");
       return new Result(null, problems.all());
     }
-    Section top = new Section(map, "", problems);
+    Section top = new Section(map, "", problems, base);
     AuditshipConfig cfg = parseTop(top);
     top.finish();
     return new Result(cfg, problems.all());
@@ -134,7 +145,7 @@ public final class ConfigLoader {
     }
     String humanTime = top.oneOf("human_time", "rc1", List.of("rc1", "v3"));
 
-    Path dataDir = top.pathValue("data_dir", Path.of("auditship-data"));
+    Path dataDir = top.pathValue("data_dir", defaultDataDir(top));
     Path rejects = top.pathValue("rejects_file", dataDir.resolve("rejects.ndjson"));
     Path deadLetters = top.pathValue("dead_letter_file", dataDir.resolve("dead-letters.ndjson"));
     RetentionConfig rejectsRetention = RetentionConfig.parse(top, "rejects");
@@ -150,6 +161,8 @@ public final class ConfigLoader {
         top.duration(
             "stats_interval_secs", Duration.ofSeconds(60), Duration.ZERO, Duration.ofDays(1));
 
+    Section metricsSec = top.section("metrics");
+    MetricsConfig metrics = metricsSec == null ? null : MetricsConfig.parse(metricsSec);
     List<SinkConfig> sinks = new ArrayList<>();
     Map<Path, String> spoolDirs = new HashMap<>();
     Node sinksNode = top.raw("sinks");
@@ -184,7 +197,7 @@ public final class ConfigLoader {
               "write type: and the sink's options under " + name + ":");
           continue;
         }
-        SinkConfig sc = parseSink(new Section(m, path, problems), name, dataDir);
+        SinkConfig sc = parseSink(new Section(m, path, problems, base), name, dataDir);
         if (sc != null) {
           sinks.add(sc);
           if (sc.spool() != null) {
@@ -235,7 +248,21 @@ public final class ConfigLoader {
         shutdown,
         stats,
         rejectsRetention,
-        deadLetterRetention);
+        deadLetterRetention,
+        metrics);
+  }
+
+  /**
+   * Under systemd with {@code StateDirectory=} the state goes to {@code $STATE_DIRECTORY} (its
+   * first entry: systemd.exec(5) joins several with colons); otherwise to {@code auditship-data}
+   * under the base directory.
+   */
+  private Path defaultDataDir(Section top) {
+    String state = env.apply("STATE_DIRECTORY");
+    if (state != null && !state.isBlank()) {
+      return Path.of(state.split(":", -1)[0]);
+    }
+    return top.resolve(Path.of("auditship-data"));
   }
 
   private SinkConfig parseSink(Section s, String name, Path dataDir) {

@@ -95,7 +95,7 @@ public record FileSinkConfig(
   }
 
   public static FileSinkConfig parse(Section s) {
-    Path path = path(s);
+    Path path = s.resolve(path(s));
 
     long maxBytes = s.bytes("max_bytes", DEFAULT_MAX_BYTES, 0, MAX_MAX_BYTES);
     if (maxBytes > 0 && maxBytes < MIN_MAX_BYTES) {

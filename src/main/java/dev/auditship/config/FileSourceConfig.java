@@ -48,6 +48,7 @@ public record FileSourceConfig(
         }
       }
     }
-    return new FileSourceConfig(p == null ? null : Path.of(p), follow, checkpoint, startAt, poll);
+    return new FileSourceConfig(
+        p == null ? null : s.resolve(Path.of(p)), follow, checkpoint, startAt, poll);
   }
 }

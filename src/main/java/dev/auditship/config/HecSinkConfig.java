@@ -26,7 +26,9 @@ import java.util.Set;
  * @param maxBytes most bytes of one request body before compression
  * @param gzip compress request bodies with gzip
  * @param tls TLS options
- * @param proxy an {@code http://} proxy, or {@code null}
+ * @param proxy an {@code http://} proxy, or {@code null} (then {@code HTTPS_PROXY}/{@code
+ *     HTTP_PROXY}/{@code NO_PROXY} decide)
+ * @param proxyAuth Basic credentials for {@code proxy}, or {@code null}
  * @param connectTimeout TCP (and TLS) connect timeout
  * @param requestTimeout deadline of one request, from sending to the end of the response
  * @param ack indexer acknowledgement
@@ -46,11 +48,18 @@ public record HecSinkConfig(
     boolean gzip,
     TlsSettings tls,
     URI proxy,
+    ProxyAuth proxyAuth,
     Duration connectTimeout,
     Duration requestTimeout,
     Ack ack,
     boolean healthCheck)
     implements SinkSettings {
+
+  /**
+   * Basic credentials for the configured proxy ({@code proxy_user}, {@code proxy_password} or
+   * {@code proxy_password_file}); the password is a {@link Secret}, never printed.
+   */
+  public record ProxyAuth(String user, Secret password) {}
 
   public static final String DEFAULT_AUDIT_SOURCETYPE = "coder:audit";
   public static final String DEFAULT_CONNECTION_SOURCETYPE = "coder:connection";
@@ -136,6 +145,7 @@ public record HecSinkConfig(
         + tls
         + ", proxy="
         + proxy
+        + (proxyAuth != null ? " (user " + proxyAuth.user() + ")" : "")
         + ", ack="
         + ack
         + ", health_check="
@@ -179,6 +189,24 @@ public record HecSinkConfig(
         && !proxy.getRawPath().equals("/")) {
       s.problem("proxy", "a proxy URL has no path", "write the proxy as http://host:port");
     }
+    ProxyAuth proxyAuth = null;
+    String proxyUser = s.string("proxy_user", null);
+    Secret proxyPassword = s.secret("proxy_password", false);
+    if (proxyUser != null || proxyPassword != null) {
+      if (!s.has("proxy")) {
+        s.problem(
+            proxyUser != null ? "proxy_user" : "proxy_password",
+            "proxy credentials without proxy:",
+            "set proxy: http://host:port (credentials for HTTPS_PROXY go in its URL)");
+      } else if (proxyUser == null || proxyPassword == null) {
+        s.problem(
+            proxyUser == null ? "proxy_password" : "proxy_user",
+            "proxy_user and proxy_password go together",
+            "set both, or neither");
+      } else {
+        proxyAuth = new ProxyAuth(proxyUser, proxyPassword);
+      }
+    }
     Duration connect =
         s.duration(
             "connect_timeout_secs",
@@ -209,6 +237,7 @@ public record HecSinkConfig(
         gzip,
         tls,
         proxy,
+        proxyAuth,
         connect,
         request,
         ack,
@@ -268,7 +297,10 @@ public record HecSinkConfig(
       return TlsSettings.DEFAULT;
     }
     TlsSettings tls =
-        TlsSettings.parse(t, Set.of(TlsSettings.Option.CLIENT_CERTIFICATE), TLS_WORDING);
+        TlsSettings.parse(
+            t,
+            Set.of(TlsSettings.Option.CLIENT_CERTIFICATE, TlsSettings.Option.SERVER_NAME),
+            TLS_WORDING);
     t.finish();
     if (endpoint != null
         && "http".equalsIgnoreCase(endpoint.getScheme())

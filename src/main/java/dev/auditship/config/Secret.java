@@ -46,6 +46,19 @@ public final class Secret {
     return file != null ? "token file " + file : "inline token";
   }
 
+  /** Same source and, inline, same value (a reload keeps a sink whose token did not change). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Secret s
+        && Objects.equals(inline, s.inline)
+        && Objects.equals(file, s.file);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(inline, file);
+  }
+
   @Override
   public String toString() {
     return "Secret[" + (file != null ? "file=" + file : "inline, redacted") + "]";

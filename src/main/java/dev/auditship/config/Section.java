@@ -20,12 +20,34 @@ public final class Section {
   private final Node.MapNode node;
   private final String path;
   private final Problems problems;
+
+  /**
+   * The directory relative paths in the config resolve against; {@code null}: left relative (to the
+   * working directory).
+   */
+  private final Path base;
+
   private final Set<String> read = new HashSet<>();
 
   public Section(Node.MapNode node, String path, Problems problems) {
+    this(node, path, problems, null);
+  }
+
+  /** A section whose relative paths resolve against {@code base} (null: the working directory). */
+  public Section(Node.MapNode node, String path, Problems problems, Path base) {
     this.node = node;
     this.path = path;
     this.problems = problems;
+    this.base = base;
+  }
+
+  /**
+   * {@code p} resolved against the config's base directory (the installation directory when the
+   * launcher started the process; docs/operations.md), or unchanged when it is absolute or there is
+   * no base.
+   */
+  public Path resolve(Path p) {
+    return base == null || p == null ? p : base.resolve(p);
   }
 
   /** An empty section (for an absent optional mapping). */
@@ -225,7 +247,7 @@ public final class Section {
       return def;
     }
     try {
-      return Path.of(s);
+      return resolve(Path.of(s));
     } catch (RuntimeException e) {
       problem(key, "is not a valid path: " + e.getMessage(), "give a valid file or directory path");
       return def;
@@ -294,7 +316,7 @@ public final class Section {
       return null;
     }
     if (n instanceof Node.MapNode m) {
-      return new Section(m, childPath(key), problems);
+      return new Section(m, childPath(key), problems, base);
     }
     problems.add(
         n.loc(),

@@ -22,6 +22,11 @@ import java.util.Set;
  * @param minVersion lowest protocol version, {@code TLSv1.2} or {@code TLSv1.3}; {@code null} for
  *     the default, TLS 1.2
  * @param maxVersion highest protocol version; {@code null} for the default, TLS 1.3
+ * @param keyPassword the password of an encrypted {@code key_file} ({@code key_password} or {@code
+ *     key_password_file}), or {@code null}
+ * @param keystoreFile a PKCS#12 file with the client certificate chain and key, instead of {@code
+ *     cert_file} and {@code key_file}, or {@code null}
+ * @param keystorePassword the password of {@code keystoreFile}, or {@code null} (none)
  */
 public record TlsSettings(
     Path caFile,
@@ -30,13 +35,38 @@ public record TlsSettings(
     String serverName,
     boolean insecureSkipVerify,
     String minVersion,
-    String maxVersion) {
+    String maxVersion,
+    Secret keyPassword,
+    Path keystoreFile,
+    Secret keystorePassword) {
 
   /** No options: verify the server against the JVM's trust store, no client certificate. */
   public static final TlsSettings DEFAULT = new TlsSettings(null, null, null, null, false);
 
   /** The protocol versions offered, oldest first (RFC 8996 retired TLS 1.0 and 1.1). */
   public static final List<String> VERSIONS = List.of("TLSv1.2", "TLSv1.3");
+
+  /** Without key passwords or a keystore. */
+  public TlsSettings(
+      Path caFile,
+      Path certFile,
+      Path keyFile,
+      String serverName,
+      boolean insecureSkipVerify,
+      String minVersion,
+      String maxVersion) {
+    this(
+        caFile,
+        certFile,
+        keyFile,
+        serverName,
+        insecureSkipVerify,
+        minVersion,
+        maxVersion,
+        null,
+        null,
+        null);
+  }
 
   /** Without version bounds. */
   public TlsSettings(
@@ -111,9 +141,33 @@ public record TlsSettings(
     Path ca = t.pathValue("ca_file", null);
     Path cert = null;
     Path key = null;
+    Secret keyPassword = null;
+    Path keystore = null;
+    Secret keystorePassword = null;
     if (options.contains(Option.CLIENT_CERTIFICATE)) {
       cert = t.pathValue("cert_file", null);
       key = t.pathValue("key_file", null);
+      keyPassword = t.secret("key_password", false);
+      keystore = t.pathValue("keystore_file", null);
+      keystorePassword = t.secret("keystore_password", false);
+      if (keyPassword != null && key == null) {
+        t.problem(
+            "key_password",
+            "key_password is set without key_file",
+            "add key_file:, or remove key_password");
+      }
+      if (keystore != null && (cert != null || key != null)) {
+        t.problem(
+            "keystore_file",
+            "keystore_file and cert_file/key_file are both set",
+            "give the client certificate one way: a PKCS#12 keystore_file, or PEM cert_file and key_file");
+      }
+      if (keystorePassword != null && keystore == null) {
+        t.problem(
+            "keystore_password",
+            "keystore_password is set without keystore_file",
+            "add keystore_file:, or remove keystore_password");
+      }
     }
     String serverName = options.contains(Option.SERVER_NAME) ? t.string("server_name", null) : null;
     boolean insecure = t.bool("insecure_skip_verify", false);
@@ -147,7 +201,8 @@ public record TlsSettings(
           "use the DNS name in the server's certificate, or remove server_name:");
       serverName = null;
     }
-    return new TlsSettings(ca, cert, key, serverName, insecure, min, max);
+    return new TlsSettings(
+        ca, cert, key, serverName, insecure, min, max, keyPassword, keystore, keystorePassword);
   }
 
   /** 1 to 253 printable ASCII characters without spaces (RFC 1035 §2.3.4 length). */

@@ -2,6 +2,7 @@ package dev.auditship.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.auditship.io.HttpProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,6 +17,7 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -53,6 +55,9 @@ import org.apache.hc.core5.util.Timeout;
 public final class CoderNameResolver implements NameResolver, AutoCloseable {
   private final URI coderUrl;
   private final Supplier<String> sessionToken;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(CoderNameResolver.class);
+
   private final CloseableHttpClient http;
   private final ObjectMapper json = new ObjectMapper();
   private final ConcurrentMap<String, Lookup> cache = new ConcurrentHashMap<>();
@@ -68,7 +73,7 @@ public final class CoderNameResolver implements NameResolver, AutoCloseable {
     this.coderUrl = Objects.requireNonNull(coderUrl, "coderUrl");
     this.sessionToken = Objects.requireNonNull(sessionToken, "sessionToken");
     Timeout t = Timeout.of(Objects.requireNonNull(timeout, "timeout"));
-    this.http =
+    HttpClientBuilder hb =
         HttpClients.custom()
             .setConnectionManager(
                 PoolingHttpClientConnectionManagerBuilder.create()
@@ -79,8 +84,15 @@ public final class CoderNameResolver implements NameResolver, AutoCloseable {
                 RequestConfig.custom().setConnectionRequestTimeout(t).setResponseTimeout(t).build())
             .disableAutomaticRetries()
             .disableRedirectHandling()
-            .disableCookieManagement()
-            .build();
+            .disableCookieManagement();
+    // HTTPS_PROXY / NO_PROXY as for the other HTTP clients; a bad proxy URL fails the lookups with
+    // its reason rather than the start of the exporter.
+    try {
+      HttpProxy.apply(HttpProxy.select(coderUrl, null, System::getenv), hb);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("Name lookups ignore the proxy: {}", e.getMessage());
+    }
+    this.http = hb.build();
   }
 
   @Override

@@ -2,9 +2,12 @@ package dev.auditship.io;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -16,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,8 +80,15 @@ public final class Pem {
    */
   public static KeyManager[] keyManagers(Path certFile, Path keyFile, String encryptedAdvice)
       throws IOException, GeneralSecurityException {
+    return keyManagers(certFile, keyFile, null, encryptedAdvice);
+  }
+
+  /** As {@link #keyManagers(Path, Path, String)}, for a key encrypted with {@code password}. */
+  public static KeyManager[] keyManagers(
+      Path certFile, Path keyFile, char[] password, String encryptedAdvice)
+      throws IOException, GeneralSecurityException {
     List<X509Certificate> chain = certificates(certFile, "tls.cert_file");
-    PrivateKey key = privateKey(keyFile, encryptedAdvice);
+    PrivateKey key = privateKey(keyFile, password, encryptedAdvice);
     if (!matches(key, chain.get(0))) {
       throw new IOException(
           "tls.key_file "
@@ -121,6 +132,17 @@ public final class Pem {
    * the error for an encrypted key after "is encrypted; ": what to do about it.
    */
   public static PrivateKey privateKey(Path file, String encryptedAdvice) throws IOException {
+    return privateKey(file, null, encryptedAdvice);
+  }
+
+  /**
+   * The first private key of {@code file}: PKCS#8 ({@code PRIVATE KEY}), PKCS#1 RSA, SEC1 EC
+   * ({@code EC PRIVATE KEY}, what {@code openssl ecparam -genkey} writes), or encrypted PKCS#8
+   * ({@code ENCRYPTED PRIVATE KEY}, RFC 5958 §3) decrypted with {@code password}. SEC1 and the
+   * decryption are read with BouncyCastle's PKIX library, since the JDK reads neither.
+   */
+  public static PrivateKey privateKey(Path file, char[] password, String encryptedAdvice)
+      throws IOException {
     for (Block b : blocks(file, "tls.key_file")) {
       switch (b.label()) {
         case "PRIVATE KEY" -> {
@@ -129,16 +151,19 @@ public final class Pem {
         case "RSA PRIVATE KEY" -> {
           return pkcs8(file, wrapPkcs1Rsa(b.der()));
         }
-        case "ENCRYPTED PRIVATE KEY" ->
-            throw new IOException("tls.key_file " + file + " is encrypted; " + encryptedAdvice);
-        case "EC PRIVATE KEY" ->
+        case "ENCRYPTED PRIVATE KEY" -> {
+          if (password == null) {
             throw new IOException(
                 "tls.key_file "
                     + file
-                    + " is an SEC1 EC key; "
-                    + "convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in "
-                    + file
-                    + " -out key.pem");
+                    + " is encrypted; set tls.key_password_file (or tls.key_password), or "
+                    + encryptedAdvice);
+          }
+          return pkcs8(file, decrypt(file, b.der(), password));
+        }
+        case "EC PRIVATE KEY" -> {
+          return pkcs8(file, sec1(file, b.der()));
+        }
         default -> {
           // parameters (EC PARAMETERS before the key), certificates and other blocks may share the
           // file
@@ -147,6 +172,97 @@ public final class Pem {
     }
     throw new IOException(
         "tls.key_file " + file + " holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
+  }
+
+  /** A SEC1 {@code ECPrivateKey} (RFC 5915) as PKCS#8, with the curve from its parameters. */
+  private static byte[] sec1(Path file, byte[] der) throws IOException {
+    try {
+      org.bouncycastle.asn1.sec.ECPrivateKey ec =
+          org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(der);
+      if (ec.getParametersObject() == null) {
+        throw new IOException(
+            "tls.key_file "
+                + file
+                + " is an EC key without its curve; write it with the curve: openssl ec -in "
+                + file
+                + " -out key.pem");
+      }
+      return new org.bouncycastle.asn1.pkcs.PrivateKeyInfo(
+              new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                  org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey,
+                  ec.getParametersObject()),
+              ec)
+          .getEncoded();
+    } catch (IllegalArgumentException e) {
+      throw new IOException("tls.key_file " + file + " holds an EC key that cannot be read", e);
+    }
+  }
+
+  /** Decrypts an {@code EncryptedPrivateKeyInfo} (PBES2 and the PKCS#12 PBE schemes). */
+  private static byte[] decrypt(Path file, byte[] der, char[] password) throws IOException {
+    try {
+      org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo enc =
+          new org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo(der);
+      return enc.decryptPrivateKeyInfo(
+              // BouncyCastle's own provider, passed here and not installed in the JVM: the JDK's
+              // providers lack the AES/CBC/PKCS7Padding name PBES2 asks for.
+              new org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder()
+                  .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                  .build(password))
+          .getEncoded();
+    } catch (org.bouncycastle.pkcs.PKCSException
+        | org.bouncycastle.operator.OperatorCreationException
+        | RuntimeException e) {
+      throw new IOException(
+          "tls.key_file "
+              + file
+              + " cannot be decrypted with tls.key_password: the password is wrong, or the key is"
+              + " encrypted with a scheme this JVM lacks (PBES2 with AES, what openssl pkcs8"
+              + " -topk8 -v2 aes-256-cbc writes, works)",
+          e);
+    }
+  }
+
+  /**
+   * Key managers from a PKCS#12 file ({@code tls.keystore_file}) holding the client certificate
+   * chain and its key.
+   */
+  public static KeyManager[] keystoreManagers(Path file, char[] password) throws IOException {
+    char[] pw = password == null ? new char[0] : password;
+    try (InputStream in = Files.newInputStream(file)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, pw);
+      boolean hasKey = false;
+      for (String alias : Collections.list(ks.aliases())) {
+        hasKey |= ks.isKeyEntry(alias);
+      }
+      if (!hasKey) {
+        throw new IOException(
+            "tls.keystore_file "
+                + file
+                + " holds no private key; it must hold the client certificate with its key");
+      }
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, pw);
+      return kmf.getKeyManagers();
+    } catch (NoSuchFileException e) {
+      throw new IOException("tls.keystore_file " + file + " does not exist", e);
+    } catch (AccessDeniedException e) {
+      throw new IOException("tls.keystore_file " + file + " cannot be read: permission denied", e);
+    } catch (GeneralSecurityException e) {
+      throw new IOException(
+          "tls.keystore_file " + file + " is not a PKCS#12 keystore this JVM can read", e);
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("tls.keystore_file")) {
+        throw e;
+      }
+      throw new IOException(
+          "tls.keystore_file "
+              + file
+              + " cannot be opened: the keystore_password is wrong, or it is not a PKCS#12 file",
+          e);
+    }
   }
 
   private static PrivateKey pkcs8(Path file, byte[] der) throws IOException {

@@ -18,6 +18,43 @@ import java.util.function.LongSupplier;
 public final class Metrics {
   private final List<Meter> meters = new CopyOnWriteArrayList<>();
   private final List<Consumer<Meter>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Distribution> distributions = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Distribution>> distributionListeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * A registered histogram of durations.
+   *
+   * @param name the metric name without unit suffixes an exporter adds, e.g. {@code
+   *     auditship_sink_request_duration_seconds}
+   * @param help one sentence
+   * @param labels label names to values
+   * @param histogram where durations are recorded
+   */
+  public record Distribution(
+      String name, String help, Map<String, String> labels, Histogram histogram) {}
+
+  /** Registers {@code histogram} as {@code name} with {@code labels}; returns it. */
+  public Histogram histogram(
+      String name, String help, Map<String, String> labels, Histogram histogram) {
+    Distribution d = new Distribution(name, help, Map.copyOf(labels), histogram);
+    List<Consumer<Distribution>> tell;
+    synchronized (this) {
+      distributions.add(d);
+      tell = List.copyOf(distributionListeners);
+    }
+    tell.forEach(l -> l.accept(d));
+    return histogram;
+  }
+
+  /** Calls {@code listener} for every histogram registered so far and each one registered later. */
+  public void onHistogram(Consumer<Distribution> listener) {
+    List<Distribution> now;
+    synchronized (this) {
+      distributionListeners.add(listener);
+      now = new ArrayList<>(distributions);
+    }
+    now.forEach(listener);
+  }
 
   /** Registers {@code counter} as {@code name} with {@code labels}; returns it. */
   public Counter counter(String name, String help, Map<String, String> labels, Counter counter) {
@@ -39,6 +76,38 @@ public final class Metrics {
   /** Registers a gauge whose value is computed when read. */
   public void gauge(String name, String help, Map<String, String> labels, LongSupplier value) {
     add(new Meter(name, help, Meter.Type.GAUGE, labels, value));
+  }
+
+  private final List<Consumer<Object>> removalListeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Removes every meter and histogram labelled {@code label=value} (a sink removed or rebuilt by a
+   * configuration reload); listeners of {@link #onRemove} are told of each.
+   */
+  public void unregister(String label, String value) {
+    List<Object> gone = new ArrayList<>();
+    synchronized (this) {
+      for (Meter m : meters) {
+        if (value.equals(m.labels().get(label))) {
+          gone.add(m);
+        }
+      }
+      for (Distribution d : distributions) {
+        if (value.equals(d.labels().get(label))) {
+          gone.add(d);
+        }
+      }
+      meters.removeIf(gone::contains);
+      distributions.removeIf(gone::contains);
+    }
+    for (Object g : gone) {
+      removalListeners.forEach(l -> l.accept(g));
+    }
+  }
+
+  /** Calls {@code listener} with each {@link Meter} or {@link Distribution} removed later. */
+  public void onRemove(Consumer<Object> listener) {
+    removalListeners.add(listener);
   }
 
   /** Every meter registered so far, in registration order. */

@@ -1,5 +1,9 @@
 package dev.auditship.metrics;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -22,6 +26,12 @@ public final class SinkStats {
    */
   public final Counter dropped = new Counter();
 
+  /** What the sink is doing now: delivering, retrying or paused; what waits; the lag. */
+  public final SinkState state = new SinkState();
+
+  /** Duration of each send to the destination (one call of the sink, answered or failed). */
+  public final Histogram requestDuration = new Histogram();
+
   /** The spool's gauges, read when logged; {@code null} for a sink without a spool. */
   private volatile Supplier<SpoolGauges> spool;
 
@@ -41,6 +51,11 @@ public final class SinkStats {
    * metrics}, labelled {@code sink=<name>}.
    */
   public void register(Metrics metrics, String sink) {
+    register(metrics, sink, Clock.systemUTC());
+  }
+
+  /** As {@link #register(Metrics, String)}, with the clock that ages the oldest waiting event. */
+  public void register(Metrics metrics, String sink, Clock clock) {
     Map<String, String> l = Map.of("sink", sink);
     metrics.counter(
         "auditship_sink_delivered_total", "Events the destination accepted.", l, delivered);
@@ -88,6 +103,7 @@ public final class SinkStats {
           l,
           () -> spoolGauges().quarantined());
     }
+    registerState(metrics, sink, clock);
   }
 
   /**
@@ -121,5 +137,46 @@ public final class SinkStats {
               + g.quarantined();
     }
     return s;
+  }
+
+  private void registerState(Metrics metrics, String sink, Clock clock) {
+    Map<String, String> l = Map.of("sink", sink);
+    metrics.gauge(
+        "auditship_sink_in_flight_events",
+        "Events handed to the sink and not yet delivered or dead-lettered.",
+        l,
+        () -> state.get().waiting());
+    for (SinkState.Mode m : List.of(SinkState.Mode.PAUSED, SinkState.Mode.RETRYING)) {
+      Map<String, String> ml = new LinkedHashMap<>(l);
+      ml.put("reason", m == SinkState.Mode.PAUSED ? "configuration_fault" : "transient_failure");
+      metrics.gauge(
+          "auditship_sink_paused",
+          "1 while the sink is not delivering: paused by a configuration fault (probing), or"
+              + " retrying after a transient failure.",
+          ml,
+          () -> state.get().mode() == m ? 1 : 0);
+    }
+    metrics.gauge(
+        "auditship_sink_newest_delivered_event_timestamp_seconds",
+        "The event Time of the newest event delivered (Unix seconds; 0 before the first).",
+        l,
+        () -> {
+          Instant t = state.get().newestDelivered();
+          return t == null ? 0 : t.getEpochSecond();
+        });
+    metrics.gauge(
+        "auditship_sink_oldest_undelivered_event_age_seconds",
+        "Age (now minus event Time) of the oldest event the sink holds undelivered: the lag; 0"
+            + " when it holds none.",
+        l,
+        () -> {
+          Instant t = state.get().oldestWaiting();
+          return t == null ? 0 : Math.max(0, clock.instant().getEpochSecond() - t.getEpochSecond());
+        });
+    metrics.histogram(
+        "auditship_sink_request_duration_seconds",
+        "Duration of each send to the destination, answered or failed.",
+        l,
+        requestDuration);
   }
 }

@@ -41,7 +41,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Wiring: turns a validated {@link AuditshipConfig} into live components (docs/design.md §6 {@code
@@ -51,13 +54,19 @@ import java.util.List;
 public final class Assembly {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Assembly.class);
 
-  private final AuditshipConfig config;
+  /** The config built from; a reload replaces it (on the run loop's thread). */
+  private AuditshipConfig config;
+
   private final Clock clock;
   private final InputStream stdin;
   private final OutputStream stdout;
   private final Registry registry;
   private final FormatContext formatContext;
-  private final Metrics metrics = new Metrics();
+  private Metrics metrics = new Metrics();
+
+  /** The dead-letter file of the run ({@link #build}), shared by every sink, also after reloads. */
+  private DeadLetters deadLetters;
+
   private NameResolver resolver;
 
   /** With the built-in sink types and formats ({@link Registry#standard()}). */
@@ -132,7 +141,7 @@ public final class Assembly {
     }
     Source source = buildSource();
     source.stats().register(metrics, config.source().type());
-    DeadLetters deadLetters =
+    deadLetters =
         new DeadLetters(
             new NdjsonFile(config.deadLetterFile(), config.deadLetterRetention(), clock),
             new JsonFormat(config.envelope()),
@@ -140,36 +149,7 @@ public final class Assembly {
     List<SinkRuntime> sinks = new ArrayList<>();
     try {
       for (int i = 0; i < config.sinks().size(); i++) {
-        SinkConfig sc = config.sinks().get(i);
-        Sink sink = buildSink(sc);
-        SinkStats stats = new SinkStats();
-        RetryingSink delivery =
-            new RetryingSink(sink, sc.retry(), deadLetters, stats, Sleeper.REAL);
-        sink.registerMetrics(metrics);
-        Target target = delivery;
-        if (sc.spool() != null) {
-          try {
-            target =
-                SpoolTarget.open(
-                    sc.spool(),
-                    delivery,
-                    new JsonFormat(config.envelope()),
-                    clock,
-                    config.batchMaxEvents());
-          } catch (IOException | RuntimeException e) {
-            delivery.close();
-            throw new IOException(
-                "cannot open the spool of sink "
-                    + sc.name()
-                    + " in "
-                    + sc.spool().directory()
-                    + ": "
-                    + e.getMessage(),
-                e);
-          }
-        }
-        stats.register(metrics, sc.name()); // after the spool, whose gauges it registers too
-        sinks.add(new SinkRuntime(sc.name(), sinkFilters.get(i), format(sc), target));
+        sinks.add(openSink(config.sinks().get(i), sinkFilters.get(i)));
       }
     } catch (IOException | RuntimeException e) {
       // Release what was opened (spool locks, drainer threads, connections, the source) before
@@ -190,6 +170,149 @@ public final class Assembly {
         config.batchLinger(),
         config.statsInterval(),
         config.shutdownTimeout());
+  }
+
+  /** Opens one sink: the sink, its retry wrapper, its spool; registers its metrics. */
+  private SinkRuntime openSink(SinkConfig sc, EventFilter filter) throws IOException {
+    Sink sink = buildSink(sc);
+    SinkStats stats = new SinkStats();
+    RetryingSink delivery =
+        new RetryingSink(sink, sc.retry(), deadLetters, stats, Sleeper.REAL, clock);
+    sink.registerMetrics(metrics);
+    Target target = delivery;
+    if (sc.spool() != null) {
+      try {
+        target =
+            SpoolTarget.open(
+                sc.spool(),
+                delivery,
+                new JsonFormat(config.envelope()),
+                clock,
+                config.batchMaxEvents());
+      } catch (IOException | RuntimeException e) {
+        delivery.close();
+        throw new IOException(
+            "cannot open the spool of sink "
+                + sc.name()
+                + " in "
+                + sc.spool().directory()
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+    }
+    stats.register(metrics, sc.name(), clock); // after the spool, whose gauges it registers too
+    return new SinkRuntime(sc.name(), filter, format(sc), target);
+  }
+
+  /**
+   * Asks {@code pipeline} (built by {@link #build}) to move to {@code next}, a config that loaded
+   * and checked without problems, before it reads its next batch. Filters and sinks change: a sink
+   * whose options are unchanged keeps running (with its new filter), a removed or changed one
+   * delivers what it holds (its spool for up to {@code shutdown_timeout_secs}) and closes, a new or
+   * changed one opens and takes the events read from then on. What else changed is logged as
+   * needing a restart. A sink that cannot be opened stops the run (exit 1) rather than go on
+   * without it: the batch after the reload is then not committed.
+   */
+  public void requestReload(Pipeline pipeline, AuditshipConfig next) {
+    pipeline.requestReload((global, current) -> reload(next, current));
+  }
+
+  private Pipeline.Applied reload(AuditshipConfig next, List<SinkRuntime> current)
+      throws IOException {
+    Assembly na = new Assembly(next, clock, stdin, stdout, registry);
+    na.metrics = metrics;
+    na.deadLetters = deadLetters;
+    List<Problem> problems = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    EventFilter global = Filters.compile(na.resolver(), next.filter(), problems, warnings);
+    Map<String, EventFilter> filters = new HashMap<>();
+    for (SinkConfig sc : next.sinks()) {
+      filters.put(sc.name(), Filters.compile(na.resolver(), sc.filter(), problems, warnings));
+    }
+    for (String w : warnings) {
+      LOG.warn("{}", w);
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "the filters have problems: "
+              + String.join("; ", problems.stream().map(Problem::render).toList()));
+    }
+    Map<String, SinkConfig> before = new HashMap<>();
+    config.sinks().forEach(sc -> before.put(sc.name(), sc));
+    Map<String, SinkConfig> after = new HashMap<>();
+    next.sinks().forEach(sc -> after.put(sc.name(), sc));
+    Map<String, SinkRuntime> kept = new HashMap<>();
+    List<String> removed = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    List<String> added = new ArrayList<>();
+    for (SinkRuntime s : current) {
+      SinkConfig nc = after.get(s.name());
+      if (nc != null && sameDelivery(before.get(s.name()), nc)) {
+        kept.put(s.name(), s);
+        continue;
+      }
+      (nc == null ? removed : changed).add(s.name());
+      try {
+        s.target().drain(config.shutdownTimeout());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      s.target().close();
+      metrics.unregister("sink", s.name());
+    }
+    List<SinkRuntime> out = new ArrayList<>();
+    for (SinkConfig sc : next.sinks()) {
+      SinkRuntime k = kept.get(sc.name());
+      if (k != null) {
+        out.add(new SinkRuntime(sc.name(), filters.get(sc.name()), k.format(), k.target()));
+      } else {
+        if (!changed.contains(sc.name())) {
+          added.add(sc.name());
+        }
+        out.add(na.openSink(sc, filters.get(sc.name())));
+      }
+    }
+    List<String> restart = new ArrayList<>();
+    if (!next.source().equals(config.source())) {
+      restart.add("source");
+    }
+    if (!next.dataDir().equals(config.dataDir())
+        || !next.deadLetterFile().equals(config.deadLetterFile())
+        || !next.rejectsFile().equals(config.rejectsFile())) {
+      restart.add("data_dir/dead_letter_file/rejects_file");
+    }
+    if (next.batchMaxEvents() != config.batchMaxEvents()
+        || !next.batchLinger().equals(config.batchLinger())
+        || !next.shutdownTimeout().equals(config.shutdownTimeout())
+        || !next.statsInterval().equals(config.statsInterval())
+        || !Objects.equals(next.metrics(), config.metrics())) {
+      restart.add("batch/shutdown/stats/metrics settings");
+    }
+    LOG.info(
+        "Configuration reloaded. added={} removed={} changed={} unchanged={}",
+        added,
+        removed,
+        changed,
+        kept.keySet().stream().sorted().toList());
+    if (!restart.isEmpty()) {
+      LOG.warn(
+          "Changes that take effect only at the next restart were not applied: {}",
+          String.join(", ", restart));
+    }
+    config = next;
+    return new Pipeline.Applied(global, out);
+  }
+
+  /** Whether a sink can keep running: everything but its filter is the same. */
+  private static boolean sameDelivery(SinkConfig a, SinkConfig b) {
+    return a != null
+        && a.type().equals(b.type())
+        && a.format().equals(b.format())
+        && Objects.equals(a.formatOptions(), b.formatOptions())
+        && Objects.equals(a.retry(), b.retry())
+        && Objects.equals(a.spool(), b.spool())
+        && Objects.equals(a.settings(), b.settings());
   }
 
   /**

@@ -2,17 +2,25 @@ package dev.auditship.pipeline;
 
 import dev.auditship.event.Event;
 import dev.auditship.filter.EventFilter;
+import dev.auditship.metrics.SinkState;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.Source;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +38,29 @@ public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
   private final Source source;
-  private final EventFilter globalFilter;
-  private final List<SinkRuntime> sinks;
+
+  /** Replaced by a reload, between batches, on the run loop's thread; read by others. */
+  private volatile EventFilter globalFilter;
+
+  /** Replaced by a reload, between batches, on the run loop's thread; read by others. */
+  private volatile List<SinkRuntime> sinks;
+
+  /** A configuration reload asked for by SIGHUP, applied before the next batch is read. */
+  private final AtomicReference<Reload> pendingReload = new AtomicReference<>();
+
+  /**
+   * A change of filters and sinks (Assembly#reload). It runs on the run loop's thread between two
+   * batches, when every event read so far has been accepted by every sink and committed, so no
+   * event is lost or sent twice: unchanged sinks keep running (with a new filter if it changed),
+   * removed and changed ones are drained and closed, new ones start with the next batch.
+   */
+  interface Reload {
+    Applied apply(EventFilter global, List<SinkRuntime> sinks) throws IOException;
+  }
+
+  /** What a reload made: the global filter and the sinks from now on. */
+  record Applied(EventFilter global, List<SinkRuntime> sinks) {}
+
   private final int batchMax;
   private final Duration linger;
   private final Duration statsInterval;
@@ -56,6 +85,40 @@ public final class Pipeline {
   private volatile Thread runner;
   private long globallyFiltered;
 
+  /** Where the run is, for the health endpoint. */
+  public enum Phase {
+    /** Built, not yet running. */
+    STARTING,
+    /** Reading the source and delivering. */
+    RUNNING,
+    /** The input ended or a stop was requested: delivering what was read, reading no more. */
+    STOPPING,
+    /** Over. */
+    STOPPED
+  }
+
+  /**
+   * The run's state for {@code /readyz}.
+   *
+   * @param phase where the run is
+   * @param sinks each sink's state by name, in config order
+   */
+  public record Health(Phase phase, Map<String, SinkState.Snapshot> sinks) {}
+
+  private volatile Phase phase = Phase.STARTING;
+
+  /** The phase and every sink's state now. */
+  public Health health() {
+    Map<String, SinkState.Snapshot> m = new LinkedHashMap<>();
+    for (SinkRuntime s : sinks) {
+      m.put(s.name(), s.target().stats().state.get());
+    }
+    return new Health(phase, m);
+  }
+
+  /** Events of the batch being delivered (read, not yet committed); 0 between batches. */
+  private volatile int inFlight;
+
   Pipeline(
       Source source,
       EventFilter globalFilter,
@@ -72,8 +135,8 @@ public final class Pipeline {
     this.linger = linger;
     this.statsInterval = statsInterval;
     this.pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, sinks.size()),
+        // Cached, not fixed: a reload may add sinks; each batch uses one thread per sink.
+        Executors.newCachedThreadPool(
             r -> {
               Thread t = new Thread(r, "auditship-sink");
               t.setDaemon(true);
@@ -88,10 +151,16 @@ public final class Pipeline {
    */
   public void run() throws IOException, InterruptedException {
     runner = Thread.currentThread();
-    long nextStats =
-        statsInterval.isZero() ? Long.MAX_VALUE : System.nanoTime() + statsInterval.toNanos();
+    phase = Phase.RUNNING;
+    ScheduledExecutorService ticker = startProgressTicker();
     try {
       while (!stopping) {
+        Reload reload = pendingReload.getAndSet(null);
+        if (reload != null) {
+          Applied a = reload.apply(globalFilter, sinks);
+          globalFilter = a.global();
+          sinks = List.copyOf(a.sinks());
+        }
         readingSource = true;
         Source.Batch batch;
         try {
@@ -117,17 +186,20 @@ public final class Pipeline {
         if (batch == null) {
           break;
         }
+        inFlight = batch.events().size();
         if (!batch.events().isEmpty()) {
           deliver(batch.events());
         }
         source.commit(batch);
-        if (System.nanoTime() >= nextStats) {
-          logStats("Progress.");
-          nextStats = System.nanoTime() + statsInterval.toNanos();
-        }
+        inFlight = 0;
       }
+      phase = Phase.STOPPING;
       drain();
     } finally {
+      if (ticker != null) {
+        ticker.shutdownNow();
+      }
+      phase = Phase.STOPPED;
       Thread.interrupted(); // a late interrupt from stop() must not leak into the caller
     }
   }
@@ -216,8 +288,19 @@ public final class Pipeline {
     }
   }
 
+  /**
+   * Asks the loop to apply {@code reload} before it reads the next batch (a later request replaces
+   * one not yet applied).
+   */
+  void requestReload(Reload reload) {
+    pendingReload.set(reload);
+  }
+
   /** Asks the loop to stop after the current batch; wakes it when it is only waiting for input. */
   public void stop() {
+    if (phase == Phase.RUNNING) {
+      phase = Phase.STOPPING;
+    }
     if (!stopping) {
       stopRequestedAt = System.nanoTime();
     }
@@ -240,14 +323,142 @@ public final class Pipeline {
     }
   }
 
-  /** Logs source and per-sink counters. */
-  public void logStats(String what) {
-    LOG.info(
-        "{} source: {} filtered_globally={}", what, source.stats().summary(), globallyFiltered);
+  /**
+   * Events read but not yet accepted by every sink and committed: after {@link #run} was cut short,
+   * how many were neither delivered, spooled nor dead-lettered.
+   */
+  public int inFlightEvents() {
+    return inFlight;
+  }
+
+  /**
+   * Every {@code stats_interval_secs}, on its own thread so that it keeps coming while a sink holds
+   * the run loop back (an outage): a Progress line per source and sink with rates since the last
+   * one and the lag, and for every sink that is paused or retrying a WARN saying since when, why
+   * and how much is waiting. {@code null} when the interval is 0.
+   */
+  private ScheduledExecutorService startProgressTicker() {
+    if (statsInterval.isZero()) {
+      return null;
+    }
+    ScheduledExecutorService t =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread th = new Thread(r, "auditship-stats");
+              th.setDaemon(true);
+              return th;
+            });
+    long ms = statsInterval.toMillis();
+    t.scheduleAtFixedRate(
+        () -> {
+          try {
+            logProgress();
+          } catch (RuntimeException e) {
+            LOG.debug("Progress logging failed: {}", e.toString());
+          }
+        },
+        ms,
+        ms,
+        TimeUnit.MILLISECONDS);
+    return t;
+  }
+
+  private long lastTick = System.nanoTime();
+  private long lastEvents;
+  private final Map<String, Long> lastDelivered = new HashMap<>();
+
+  /** One Progress round (see {@link #startProgressTicker}); called from the ticker thread only. */
+  void logProgress() {
+    long now = System.nanoTime();
+    double secs = Math.max(0.001, (now - lastTick) / 1e9);
+    lastTick = now;
+    long events = source.stats().events.get();
+    double eventsPerSec = (events - lastEvents) / secs;
+    lastEvents = events;
+    logSource("Progress.", rate("events_per_sec", eventsPerSec));
+    Instant wall = Instant.now();
     for (SinkRuntime s : sinks) {
       SinkStats st = s.target().stats();
-      LOG.info("{} sink={} {}", what, s.name(), st.summary());
+      long delivered = st.delivered.get();
+      double perSec = (delivered - lastDelivered.getOrDefault(s.name(), 0L)) / secs;
+      lastDelivered.put(s.name(), delivered);
+      SinkState.Snapshot state = st.state.get();
+      long lag =
+          state.oldestWaiting() == null
+              ? 0
+              : Math.max(0, wall.getEpochSecond() - state.oldestWaiting().getEpochSecond());
+      logSink(
+          "Progress.",
+          s.name(),
+          st,
+          rate("delivered_per_sec", perSec),
+          kv("lag_secs", lag),
+          kv("state", state.mode().name().toLowerCase(java.util.Locale.ROOT)));
+      if (state.mode() != SinkState.Mode.OK) {
+        LOG.warn(
+            "Sink still not delivering; events are kept. {} {} {} {} {} {} {}",
+            kv("sink", s.name()),
+            kv("state", state.mode().name().toLowerCase(java.util.Locale.ROOT)),
+            kv("since", String.valueOf(state.since())),
+            kv("for_secs", java.time.Duration.between(state.since(), wall).toSeconds()),
+            kv("waiting_events", state.waiting()),
+            kv("oldest_waiting_age_secs", lag),
+            kv("reason", state.reason()));
+      }
     }
+  }
+
+  private static Object rate(String key, double v) {
+    return kv(key, Math.round(v * 10) / 10.0);
+  }
+
+  private static Object kv(String key, Object value) {
+    return net.logstash.logback.argument.StructuredArguments.kv(key, value);
+  }
+
+  /**
+   * Logs source and per-sink counters. With {@code --log-format json} every counter is also a field
+   * of the log event (logstash-logback-encoder's StructuredArguments), not only text.
+   */
+  public void logStats(String what) {
+    logSource(what);
+    for (SinkRuntime s : sinks) {
+      logSink(what, s.name(), s.target().stats());
+    }
+  }
+
+  private void logSource(String what, Object... extra) {
+    var st = source.stats();
+    List<Object> args = new ArrayList<>();
+    args.add(what);
+    args.add(kv("read", st.lines.get()));
+    args.add(kv("events", st.events.get()));
+    args.add(kv("skipped", st.skipped.get()));
+    args.add(kv("rejected", st.rejected.get()));
+    args.add(kv("filtered_globally", globallyFiltered));
+    args.addAll(List.of(extra));
+    LOG.info("{} source:" + " {}".repeat(args.size() - 1), args.toArray());
+  }
+
+  private static void logSink(String what, String name, SinkStats st, Object... extra) {
+    List<Object> args = new ArrayList<>();
+    args.add(what);
+    args.add(kv("sink", name));
+    args.add(kv("delivered", st.delivered.get()));
+    args.add(kv("retried", st.retried.get()));
+    args.add(kv("dead_lettered", st.deadLettered.get()));
+    args.add(kv("filtered", st.filtered.get()));
+    args.add(kv("dropped", st.dropped.get()));
+    args.add(kv("paused_ms", st.pausedMillis.get()));
+    var g = st.spoolGauges();
+    if (g != null) {
+      args.add(kv("spool_records", g.records()));
+      args.add(kv("spool_bytes", g.bytes()));
+      args.add(kv("spool_oldest_age_secs", g.oldestAge().toSeconds()));
+      args.add(kv("spool_quarantined_bytes", g.quarantined()));
+    }
+    args.addAll(List.of(extra));
+    LOG.info("{}" + " {}".repeat(args.size() - 1), args.toArray());
   }
 
   public void close() {

@@ -1,12 +1,19 @@
 package dev.auditship.sink;
 
 import dev.auditship.config.RetryConfig;
+import dev.auditship.format.GoTime;
+import dev.auditship.metrics.SinkState;
 import dev.auditship.metrics.SinkStats;
 import io.github.resilience4j.core.IntervalFunction;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +40,29 @@ public final class RetryingSink implements Target {
   private final SinkStats stats;
   private final Sleeper sleeper;
   private final IntervalFunction backoff;
+  private final Clock clock;
   private boolean paused;
+
+  /** While paused: the last instant counted into {@code paused_ms}. */
+  private Instant pausedMark;
 
   public RetryingSink(
       Sink sink, RetryConfig retry, DeadLetters deadLetters, SinkStats stats, Sleeper sleeper) {
+    this(sink, retry, deadLetters, stats, sleeper, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock tells the time of state changes and measures pauses ({@code paused_ms} counts the
+   *     time actually spent paused)
+   */
+  public RetryingSink(
+      Sink sink,
+      RetryConfig retry,
+      DeadLetters deadLetters,
+      SinkStats stats,
+      Sleeper sleeper,
+      Clock clock) {
+    this.clock = clock;
     this.sink = sink;
     this.retry = retry;
     this.deadLetters = deadLetters;
@@ -74,57 +100,135 @@ public final class RetryingSink implements Target {
   /** Delivers {@code batch}; returns once every record is delivered or dead-lettered. */
   public void deliver(List<SinkRecord> batch) throws InterruptedException {
     List<SinkRecord> pending = batch;
+    SinkState state = stats.state;
+    state.waiting(pending.size(), oldest(pending));
     int attempt = 0;
-    while (!pending.isEmpty()) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new InterruptedException("delivery to sink " + sink.name() + " interrupted");
-      }
-      Outcome o = sink.send(pending);
-      int failed = o.retry().size();
-      stats.delivered.addAndGet(pending.size() - failed - o.rejected().size());
-      deadLetter(o.rejected());
-      if (o.done()) {
-        if (paused) {
-          LOG.info("Sink works again; delivery resumed. sink={}", sink.name());
-          paused = false;
+    try {
+      while (!pending.isEmpty()) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("delivery to sink " + sink.name() + " interrupted");
         }
-        return;
-      }
-      if (failed < pending.size()) {
-        attempt = 0; // progress was made
-      }
-      attempt++;
-      stats.retried.addAndGet(failed);
-      Duration wait;
-      if (o.configFault()) {
-        if (!paused) {
-          LOG.error(
-              "Sink paused by a configuration fault; events are kept and retried every {}. "
-                  + "sink={} reason=\"{}\"",
-              retry.pauseProbe(),
-              sink.name(),
-              o.reason());
-          paused = true;
+        long t0 = System.nanoTime();
+        Outcome o = sink.send(pending);
+        stats.requestDuration.record(System.nanoTime() - t0);
+        int failed = o.retry().size();
+        stats.delivered.addAndGet(pending.size() - failed - o.rejected().size());
+        state.progress(
+            failed + o.rejected().size(), oldest(o.retry()), newestDelivered(pending, o));
+        deadLetter(o.rejected());
+        if (o.done()) {
+          countPause();
+          if (paused) {
+            LOG.info("Sink works again; delivery resumed. sink={}", sink.name());
+            paused = false;
+            pausedMark = null;
+          }
+          state.mode(SinkState.Mode.OK, clock.instant(), null);
+          return;
         }
-        wait = retry.pauseProbe();
-        stats.pausedMillis.addAndGet(wait.toMillis());
-      } else {
-        wait = Duration.ofMillis(backoff.apply(Math.min(attempt, 30)));
-        if (o.retryAfter() != null && o.retryAfter().compareTo(wait) > 0) {
-          wait = o.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : o.retryAfter();
+        if (failed < pending.size()) {
+          attempt = 0; // progress was made
         }
-        if (attempt == 1 || attempt % 10 == 0) {
-          LOG.warn(
-              "Delivery failed; retrying. sink={} events={} attempt={} wait_ms={} reason=\"{}\"",
-              sink.name(),
-              failed,
-              attempt,
-              wait.toMillis(),
-              o.reason());
+        attempt++;
+        stats.retried.addAndGet(failed);
+        Duration wait;
+        if (o.configFault()) {
+          if (!paused) {
+            LOG.error(
+                "Sink paused by a configuration fault; events are kept and retried every {}. "
+                    + "sink={} reason=\"{}\"",
+                retry.pauseProbe(),
+                sink.name(),
+                o.reason());
+            paused = true;
+            pausedMark = clock.instant();
+          }
+          state.mode(SinkState.Mode.PAUSED, clock.instant(), o.reason());
+          wait = retry.pauseProbe();
+        } else {
+          countPause();
+          if (paused) {
+            paused = false; // the fault is gone; what is left is a transient failure
+            pausedMark = null;
+          }
+          state.mode(SinkState.Mode.RETRYING, clock.instant(), o.reason());
+          wait = Duration.ofMillis(backoff.apply(Math.min(attempt, 30)));
+          if (o.retryAfter() != null && o.retryAfter().compareTo(wait) > 0) {
+            wait = o.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : o.retryAfter();
+          }
+          if (attempt == 1 || attempt % 10 == 0) {
+            LOG.warn(
+                "Delivery failed; retrying. sink={} events={} attempt={} wait_ms={} reason=\"{}\"",
+                sink.name(),
+                failed,
+                attempt,
+                wait.toMillis(),
+                o.reason());
+          }
+        }
+        sleeper.sleep(wait);
+        countPause();
+        pending = o.retry();
+      }
+    } finally {
+      countPause();
+      state.waiting(0, null);
+    }
+  }
+
+  /** Adds the time paused since the last mark to {@code paused_ms} (the real time, not a plan). */
+  private void countPause() {
+    if (pausedMark != null) {
+      Instant now = clock.instant();
+      long ms = Duration.between(pausedMark, now).toMillis();
+      if (ms > 0) {
+        stats.pausedMillis.addAndGet(ms);
+        pausedMark = pausedMark.plusMillis(ms);
+      }
+    }
+  }
+
+  /** The event Time of the oldest record, or null (none, or no parsable Time). */
+  static Instant oldest(List<SinkRecord> records) {
+    Instant min = null;
+    for (SinkRecord r : records) {
+      Instant t = time(r);
+      if (t != null && (min == null || t.isBefore(min))) {
+        min = t;
+      }
+    }
+    return min;
+  }
+
+  /** The newest event Time among the records of {@code sent} that {@code o} says were delivered. */
+  private static Instant newestDelivered(List<SinkRecord> sent, Outcome o) {
+    if (o.retry().size() + o.rejected().size() == sent.size()) {
+      return null;
+    }
+    Set<SinkRecord> notDelivered = Collections.newSetFromMap(new IdentityHashMap<>());
+    notDelivered.addAll(o.retry());
+    o.rejected().forEach(r -> notDelivered.add(r.record()));
+    Instant max = null;
+    for (SinkRecord r : sent) {
+      if (!notDelivered.contains(r)) {
+        Instant t = time(r);
+        if (t != null && (max == null || t.isAfter(max))) {
+          max = t;
         }
       }
-      sleeper.sleep(wait);
-      pending = o.retry();
+    }
+    return max;
+  }
+
+  private static Instant time(SinkRecord r) {
+    String t = r.event().time();
+    if (t == null) {
+      return null;
+    }
+    try {
+      return GoTime.parse(t).toInstant();
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

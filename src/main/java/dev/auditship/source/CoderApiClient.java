@@ -2,6 +2,7 @@ package dev.auditship.source;
 
 import dev.auditship.config.Secret;
 import dev.auditship.config.TlsSettings;
+import dev.auditship.io.HttpProxy;
 import dev.auditship.tls.TlsContexts;
 import java.io.IOException;
 import java.net.URI;
@@ -19,11 +20,9 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
-import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.ParseException;
@@ -47,6 +46,10 @@ final class CoderApiClient implements AutoCloseable {
   private final String base;
   private final Secret token;
   private final CloseableHttpClient http;
+
+  /** The proxy from the environment (HTTPS_PROXY, NO_PROXY), or null. */
+  final HttpProxy proxy;
+
   private final ExecutorService worker;
 
   CoderApiClient(URI endpoint, Secret token, Duration timeout, TlsSettings tls) throws IOException {
@@ -58,23 +61,25 @@ final class CoderApiClient implements AutoCloseable {
         PoolingHttpClientConnectionManagerBuilder.create()
             .setDefaultConnectionConfig(
                 ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build());
-    if (tls.caFile() != null || tls.insecureSkipVerify()) {
+    if (tls.caFile() != null || tls.insecureSkipVerify() || tls.serverName() != null) {
       SSLContext ssl = TlsContexts.build(tls);
-      cm.setTlsSocketStrategy(
-          tls.insecureSkipVerify()
-              ? new DefaultClientTlsStrategy(
-                  ssl, HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE)
-              : new DefaultClientTlsStrategy(ssl));
+      cm.setTlsSocketStrategy(dev.auditship.tls.HttpTls.strategy(ssl, tls));
     }
-    this.http =
+    HttpClientBuilder hb =
         HttpClients.custom()
             .setConnectionManager(cm.build())
             .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(t).build())
             .disableAutomaticRetries()
             .disableRedirectHandling()
             .disableCookieManagement()
-            .setUserAgent("auditship")
-            .build();
+            .setUserAgent("auditship");
+    try {
+      this.proxy = HttpProxy.select(endpoint, null, System::getenv);
+    } catch (IllegalArgumentException bad) {
+      throw new IOException("source: " + bad.getMessage(), bad);
+    }
+    HttpProxy.apply(proxy, hb);
+    this.http = hb.build();
     this.worker =
         Executors.newSingleThreadExecutor(
             r -> {

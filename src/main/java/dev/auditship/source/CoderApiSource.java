@@ -314,6 +314,9 @@ public final class CoderApiSource implements Source {
                 : c.pollInterval(),
             c.maxRequestsPerMinute());
     CoderApiClient client = new CoderApiClient(c.endpoint(), c.token(), c.timeout(), c.tls());
+    if (client.proxy != null) {
+      LOG.info("Coder API requests go through a proxy. proxy={}", client.proxy);
+    }
     try {
       return new CoderApiSource(s, client, rejects, clock);
     } catch (IOException | RuntimeException e) {

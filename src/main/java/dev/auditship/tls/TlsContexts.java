@@ -46,7 +46,18 @@ public final class TlsContexts {
       KeyManager[] keys = withoutCertificate == null ? null : new KeyManager[] {withoutCertificate};
       if (tls.certFile() != null && tls.keyFile() != null) {
         keys =
-            Pem.keyManagers(tls.certFile(), tls.keyFile(), encryptedKeyAdvice.apply(tls.keyFile()));
+            Pem.keyManagers(
+                tls.certFile(),
+                tls.keyFile(),
+                tls.keyPassword() == null ? null : tls.keyPassword().value().toCharArray(),
+                encryptedKeyAdvice.apply(tls.keyFile()));
+      } else if (tls.keystoreFile() != null) {
+        keys =
+            Pem.keystoreManagers(
+                tls.keystoreFile(),
+                tls.keystorePassword() == null
+                    ? null
+                    : tls.keystorePassword().value().toCharArray());
       }
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(keys, trust, null);

@@ -279,6 +279,63 @@ class CliIT {
   }
 
   @Test
+  void validateWarnsAboutEveryFileARunWouldNeedThatIsMissingEvenWithoutConnectivityChecks()
+      throws IOException {
+    Path cfg = tmp.resolve("w.yaml");
+    Files.createDirectory(tmp.resolve("ca-dir"));
+    Files.writeString(
+        cfg,
+        "source: {type: file, path: "
+            + tmp.resolve("missing.log")
+            + "}\nsinks:\n  splunk:\n    type: splunk_hec\n    endpoint: https://splunk.example:8088\n"
+            + "    token_file: "
+            + tmp.resolve("no-token")
+            + "\n    tls: {ca_file: "
+            + tmp.resolve("ca-dir")
+            + "}\n");
+    Cli.Result r = Cli.run(tmp, null, "validate", "--config", cfg.toString());
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.out()).startsWith("The configuration " + cfg + " is valid");
+    assertThat(r.stderr())
+        .isEqualTo(
+            "  warning: source.path: "
+                + tmp.resolve("missing.log")
+                + " does not exist\n"
+                + "  warning: sinks.splunk.token_file: "
+                + tmp.resolve("no-token")
+                + " does not exist\n"
+                + "  warning: sinks.splunk.tls.ca_file: "
+                + tmp.resolve("ca-dir")
+                + " is a directory, not a file\n"
+                + "auditship: 3 files the configuration names cannot be read by this user now; a "
+                + "run needs them.\n");
+  }
+
+  @Test
+  void withJsonLogsTheConfigRefusalIsOneJsonEventWithTheProblemsAsFields() throws Exception {
+    Path cfg = tmp.resolve("bad.yaml");
+    Files.writeString(cfg, "source: {type: filez}\nsinks:\n  a: {type: stdout, formatt: x}\n");
+    Cli.Result r =
+        Cli.run(tmp, null, "--log-format", "json", "validate", "--config", cfg.toString());
+    assertThat(r.exit()).isEqualTo(78);
+    List<String> lines = r.stderr().lines().toList();
+    assertThat(lines).hasSize(1);
+    com.fasterxml.jackson.databind.JsonNode n =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
+    assertThat(n.get("level").asText()).isEqualTo("ERROR");
+    assertThat(n.get("message").asText())
+        .isEqualTo("The configuration " + cfg + " has 2 problems; nothing was started.");
+    assertThat(n.get("config").asText()).isEqualTo(cfg.toString());
+    assertThat(n.get("problem_count").asInt()).isEqualTo(2);
+    assertThat(n.get("problems")).hasSize(2);
+    com.fasterxml.jackson.databind.JsonNode p = n.get("problems").get(1);
+    assertThat(p.get("line").asInt()).isEqualTo(3);
+    assertThat(p.get("path").asText()).isEqualTo("sinks.a.formatt");
+    assertThat(p.get("what").asText()).isEqualTo("unknown key \"formatt\"");
+    assertThat(p.get("fix").asText()).startsWith("remove it, or use one of: filter, format");
+  }
+
+  @Test
   void aBadQueryIsRefusedWithCodersWordingAndItsPlace() throws IOException {
     Path cfg = tmp.resolve("f.yaml");
     Files.writeString(

@@ -65,7 +65,7 @@ class ConfigLoaderTest {
             "c.yaml:2:3: source.path: is required. Fix: set path: to Coder's server log file, e.g. /var/log/coder/coderd.log",
             "c.yaml:3:1: filterr: unknown key \"filterr\". Fix: remove it, or use one of: batch_linger_ms, "
                 + "batch_max_events, coder, data_dir, dead_letter_file, dead_letter_max_age, dead_letter_max_bytes, "
-                + "envelope, filter, human_time, rejects_file, rejects_max_age, rejects_max_bytes, "
+                + "envelope, filter, human_time, metrics, rejects_file, rejects_max_age, rejects_max_bytes, "
                 + "shutdown_timeout_secs, sinks, source, stats_interval_secs (did you mean \"filter\"?)",
             "c.yaml:7:13: sinks.a.format: \"xml\" is not one of json, human. Fix: use one of: json, human",
             "c.yaml:8:3: sinks.b c: sink name \"b c\" has characters other than letters, digits, _ . -. Fix: rename the sink",

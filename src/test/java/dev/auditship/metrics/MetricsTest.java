@@ -39,7 +39,12 @@ class MetricsTest {
             "auditship_spool_records",
             "auditship_spool_bytes",
             "auditship_spool_oldest_age_seconds",
-            "auditship_spool_quarantined_bytes");
+            "auditship_spool_quarantined_bytes",
+            "auditship_sink_in_flight_events",
+            "auditship_sink_paused",
+            "auditship_sink_paused",
+            "auditship_sink_newest_delivered_event_timestamp_seconds",
+            "auditship_sink_oldest_undelivered_event_age_seconds");
   }
 
   @Test

@@ -139,12 +139,21 @@ class RetryingSinkTest {
       sink.script.add(b -> Outcome.configFault(b, "HTTP 403 code 4: Invalid token"));
     }
     SinkStats stats = new SinkStats();
-    new RetryingSink(sink, RETRY, deadLetters(), stats, sleeper).deliver(records(2));
+    // paused_ms counts the time actually spent paused (issue 15: it used to add each planned wait
+    // up front); this clock moves with the sleeps, plus 250 ms per probe for the send itself.
+    dev.auditship.testutil.MutableClock clock =
+        new dev.auditship.testutil.MutableClock(Instant.parse("2026-01-02T03:04:05Z"));
+    Sleeper timed =
+        d -> {
+          sleeps.add(d);
+          clock.advance(d.plusMillis(250));
+        };
+    new RetryingSink(sink, RETRY, deadLetters(), stats, timed, clock).deliver(records(2));
     assertThat(sleeps)
         .containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
     assertThat(sink.sent).hasSize(4);
     assertThat(stats.delivered.get()).isEqualTo(2);
-    assertThat(stats.pausedMillis.get()).isEqualTo(90_000);
+    assertThat(stats.pausedMillis.get()).isEqualTo(90_750);
     assertThat(stats.deadLettered.get()).isZero();
   }
 

@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -45,15 +47,17 @@ import org.slf4j.LoggerFactory;
  * also when the boundary passed while the exporter was not running (the active file's modification
  * time is its last write). An idle sink does not rotate; no empty files are made.
  *
- * <p><b>Failures and partial writes.</b> Any I/O failure (disk full, permission, path is a
- * directory) returns {@link Outcome#retry} for the whole batch with the reason, and the file is
- * closed; the next attempt opens it again. Delivery is at-least-once: records of the failed batch
- * that were already written (before the failure or before a rotation that failed) are written again
- * by the retry, so lines may repeat (each carries Coder's event ID for de-duplication). The file is
- * never truncated (a follower that sees a file shrink re-reads it from the start); instead, when
- * the file ends in the middle of a record (a write cut short by a full disk or a crash), a {@code
- * "\n"} is appended when it is opened again, so the cut-off fragment stays a line of its own and
- * the next record starts on a fresh line.
+ * <p><b>Failures and partial writes.</b> A fault only the operator can fix (the path is a
+ * directory, a parent is a file, permission denied, a read-only file system) returns {@link
+ * Outcome#configFault}: the sink pauses with one ERROR naming the fix and probes until it works.
+ * Any other I/O failure (disk full, a failed sync) returns {@link Outcome#retry} for the whole
+ * batch with the reason. Either way the file is closed; the next attempt opens it again. Delivery
+ * is at-least-once: records of the failed batch that were already written (before the failure or
+ * before a rotation that failed) are written again by the retry, so lines may repeat (each carries
+ * Coder's event ID for de-duplication). The file is never truncated (a follower that sees a file
+ * shrink re-reads it from the start); instead, when the file ends in the middle of a record (a
+ * write cut short by a full disk or a crash), a {@code "\n"} is appended when it is opened again,
+ * so the cut-off fragment stays a line of its own and the next record starts on a fresh line.
  *
  * <p><b>Concurrency and state.</b> Called from one thread at a time (the {@link Sink} contract);
  * not thread-safe. State: the open channel of the active file, its size and last write time, and
@@ -67,8 +71,19 @@ public final class FileSink implements Sink {
   static final Duration TIDY_INTERVAL = Duration.ofMinutes(1);
 
   /** A failure whose message is already the whole reason. */
-  private static final class Refused extends IOException {
+  private static class Refused extends IOException {
     Refused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A fault only the operator can fix (the path is a directory, a parent is a file, permission
+   * denied, a read-only file system): the sink pauses with one ERROR naming the fix and probes, as
+   * the network sinks do for a bad token (docs/file-sink.md).
+   */
+  private static final class OperatorFault extends Refused {
+    OperatorFault(String message) {
       super(message);
     }
   }
@@ -167,9 +182,23 @@ public final class FileSink implements Sink {
       write();
       return Outcome.delivered();
     } catch (IOException e) {
-      String reason = e instanceof Refused ? e.getMessage() : step + ": " + FileOps.describe(e);
       pending.reset();
       closeChannel();
+      if (e instanceof OperatorFault) {
+        return Outcome.configFault(batch, e.getMessage());
+      }
+      if (e instanceof AccessDeniedException || readOnlyFileSystem(e)) {
+        Path where = Files.exists(path) ? path : nearestExisting(dir);
+        return Outcome.configFault(
+            batch,
+            step
+                + ": "
+                + FileOps.describe(e)
+                + ". Fix: let the user the exporter runs as write to "
+                + where
+                + ", or set path: to a writable place (under systemd: below /var/log/auditship)");
+      }
+      String reason = e instanceof Refused ? e.getMessage() : step + ": " + FileOps.describe(e);
       return Outcome.retry(batch, reason, null);
     }
   }
@@ -219,15 +248,19 @@ public final class FileSink implements Sink {
       return;
     }
     if (Files.isDirectory(path)) {
-      throw new Refused(isDirectory());
+      throw new OperatorFault(isDirectory());
     }
     if (!Files.isDirectory(dir)) {
-      Path p = dir;
-      while (p != null && !Files.exists(p)) {
-        p = p.getParent();
-      }
+      Path p = nearestExisting(dir);
       if (p != null && !Files.isDirectory(p)) {
-        throw new Refused("cannot create the directory " + dir + ": " + notDirectory(p));
+        throw new OperatorFault(
+            "cannot create the directory "
+                + dir
+                + ": "
+                + notDirectory(p)
+                + ". Fix: move "
+                + p
+                + " out of the way, or set path: to a file in another directory");
       }
       step = "cannot create the directory " + dir;
       Files.createDirectories(dir);
@@ -323,6 +356,21 @@ public final class FileSink implements Sink {
       }
       channel = null;
     }
+  }
+
+  private static Path nearestExisting(Path d) {
+    Path p = d;
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    return p;
+  }
+
+  /** EROFS, e.g. a path outside the writable directories of a ProtectSystem=strict service. */
+  private static boolean readOnlyFileSystem(IOException e) {
+    return e instanceof FileSystemException f
+        && f.getReason() != null
+        && f.getReason().contains("Read-only file system");
   }
 
   private String isDirectory() {

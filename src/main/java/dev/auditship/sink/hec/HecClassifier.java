@@ -97,6 +97,12 @@ final class HecClassifier {
 
   private static String faultText(HecResponse r, String what) {
     Integer code = r.code();
+    if (r.status() == 407) {
+      return "the HTTP proxy refused the request: "
+          + what
+          + "; it wants credentials: set proxy_user and proxy_password (or user:password@ in the"
+          + " URL of HTTPS_PROXY), or check them";
+    }
     if (r.status() == 404 || r.status() == 405) {
       return "not a Splunk HEC endpoint: "
           + what

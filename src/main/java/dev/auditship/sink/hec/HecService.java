@@ -3,11 +3,11 @@ package dev.auditship.sink.hec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Units;
+import dev.auditship.io.HttpProxy;
 import dev.auditship.tls.ClientCertificateRequiredException;
 import dev.auditship.tls.NoClientCertificate;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,13 +27,9 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
-import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
-import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.ParseException;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -67,6 +63,10 @@ final class HecService implements AutoCloseable {
   private final String channel;
   private final Duration requestTimeout;
   private final CloseableHttpClient client;
+
+  /** The proxy requests go through, or null (direct). */
+  private final HttpProxy proxy;
+
   private final ScheduledExecutorService deadlines;
   private final ObjectMapper json = new ObjectMapper();
   private final Clock clock;
@@ -116,15 +116,7 @@ final class HecService implements AutoCloseable {
                     .build());
     if ("https".equalsIgnoreCase(cfg.endpoint().getScheme())) {
       SSLContext ctx = PemTls.context(cfg.tls(), noClientCertificate);
-      ClientTlsStrategyBuilder tls =
-          ClientTlsStrategyBuilder.create()
-              .setSslContext(ctx)
-              .setTlsVersions(cfg.tls().protocols().toArray(String[]::new));
-      if (cfg.tls().insecureSkipVerify()) {
-        tls.setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
-            .setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
-      }
-      cm.setTlsSocketStrategy(tls.buildClassic());
+      cm.setTlsSocketStrategy(dev.auditship.tls.HttpTls.strategy(ctx, cfg.tls()));
     }
     HttpClientBuilder hb =
         HttpClients.custom()
@@ -140,10 +132,19 @@ final class HecService implements AutoCloseable {
                     .setConnectionRequestTimeout(connect)
                     .setResponseTimeout(request)
                     .build());
-    if (cfg.proxy() != null) {
-      URI p = cfg.proxy();
-      hb.setProxy(new HttpHost(p.getScheme(), p.getHost(), p.getPort() > 0 ? p.getPort() : 80));
+    HttpProxy p;
+    try {
+      p = HttpProxy.select(cfg.endpoint(), cfg.proxy(), System::getenv);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
     }
+    if (p != null && cfg.proxyAuth() != null) {
+      p =
+          p.withCredentials(
+              cfg.proxyAuth().user(), cfg.proxyAuth().password().value().toCharArray());
+    }
+    this.proxy = p;
+    HttpProxy.apply(proxy, hb);
     this.client = hb.build();
     this.deadlines =
         Executors.newSingleThreadScheduledExecutor(
@@ -152,6 +153,11 @@ final class HecService implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** The proxy requests go through, or null when they go direct. */
+  HttpProxy proxy() {
+    return proxy;
   }
 
   /** The URL of {@code path} (for messages). */

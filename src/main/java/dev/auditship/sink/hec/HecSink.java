@@ -114,6 +114,9 @@ public final class HecSink implements Sink {
     }
     this.token = new HecToken(name, cfg.token(), stats.tokenReloads);
     this.health = new HecHealth(name, service, token);
+    if (service.proxy() != null) {
+      LOG.info("Requests go through a proxy. sink={} proxy={}", name, service.proxy());
+    }
     if (cfg.tls().insecureSkipVerify()) {
       LOG.warn(
           "TLS VERIFICATION IS OFF for this sink (tls.insecure_skip_verify: true): anyone on the network "

@@ -1,6 +1,7 @@
 package dev.auditship.sink.kafka;
 
 import dev.auditship.config.KafkaSinkConfig;
+import dev.auditship.config.Secret;
 import dev.auditship.config.TlsSettings;
 import dev.auditship.io.Pem;
 import java.io.IOException;
@@ -126,15 +127,44 @@ final class KafkaProps {
     }
     if (t.certFile() != null && t.keyFile() != null) {
       List<X509Certificate> chain = Pem.certificates(t.certFile(), "tls.cert_file");
+      String advice =
+          "set tls.key_password, or decrypt it: openssl pkcs8 -topk8 -nocrypt -in "
+              + t.keyFile()
+              + " -out key.pem";
       PrivateKey key =
-          Pem.privateKey(
-              t.keyFile(),
-              "decrypt it: openssl pkcs8 -topk8 -nocrypt -in " + t.keyFile() + " -out key.pem");
+          t.keyPassword() == null
+              ? Pem.privateKey(t.keyFile(), advice)
+              : Pem.privateKey(
+                  t.keyFile(), secret(t.keyPassword(), "tls.key_password").toCharArray(), advice);
       p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
       p.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, pem(chain));
-      p.put(
-          SslConfigs.SSL_KEYSTORE_KEY_CONFIG,
-          block("PRIVATE KEY", key.getEncoded())); // PKCS#8, whatever the file held
+      // Unencrypted PKCS#8, whatever the file held (PKCS#1, encrypted): Kafka's PEM reader wants
+      // it.
+      p.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, block("PRIVATE KEY", key.getEncoded()));
+    }
+    if (t.keystoreFile() != null) {
+      // A PKCS#12 keystore is read by Kafka itself; its password also protects the key.
+      p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+      p.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, t.keystoreFile().toString());
+      if (t.keystorePassword() != null) {
+        String pw = secret(t.keystorePassword(), "tls.keystore_password");
+        p.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, pw);
+        p.put(SslConfigs.SSL_KEY_PASSWORD_CONFIG, pw);
+      }
+    }
+  }
+
+  private static String secret(Secret s, String key) throws IOException {
+    try {
+      return s.value();
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot read "
+              + key
+              + (s.file() != null ? " from " + s.file() : "")
+              + ": "
+              + e.getClass().getSimpleName(),
+          e);
     }
   }
 

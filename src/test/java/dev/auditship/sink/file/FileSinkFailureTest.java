@@ -13,6 +13,8 @@ import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.MutableClock;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,7 +23,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Write failures are retried with a clear reason; what a cut-short write leaves behind. */
+/**
+ * Operator faults (a directory as path, a file as parent, permission denied) pause the sink with
+ * the fix in the reason (issue 15 changed them from plain retries); other write failures are
+ * retried with a clear reason; what a cut-short write leaves behind.
+ */
 class FileSinkFailureTest {
   @TempDir Path dir;
 
@@ -32,7 +38,8 @@ class FileSinkFailureTest {
   }
 
   @Test
-  void aParentThatIsARegularFileIsRetriedWithTheReasonAndWorksOnceFixed() throws IOException {
+  void aParentThatIsARegularFileIsAConfigurationFaultWithTheFixAndWorksOnceFixed()
+      throws IOException {
     Files.writeString(dir.resolve("blocker"), "not a directory\n");
     Path p = dir.resolve("blocker/sub/coder-events.log");
     List<SinkRecord> batch = records("A", "B");
@@ -42,11 +49,13 @@ class FileSinkFailureTest {
               + dir.resolve("blocker/sub")
               + ": "
               + dir.resolve("blocker")
-              + " is a file, not a directory";
+              + " is a file, not a directory. Fix: move "
+              + dir.resolve("blocker")
+              + " out of the way, or set path: to a file in another directory";
       assertThat(sink.checkConnectivity())
           .isEqualTo(dir.resolve("blocker") + " is a file, not a directory");
-      assertThat(sink.send(batch)).isEqualTo(Outcome.retry(batch, reason, null));
-      assertThat(sink.send(batch)).isEqualTo(Outcome.retry(batch, reason, null));
+      assertThat(sink.send(batch)).isEqualTo(Outcome.configFault(batch, reason));
+      assertThat(sink.send(batch)).isEqualTo(Outcome.configFault(batch, reason));
 
       Files.delete(dir.resolve("blocker"));
       assertThat(sink.checkConnectivity()).isNull();
@@ -56,7 +65,7 @@ class FileSinkFailureTest {
   }
 
   @Test
-  void aPathThatIsADirectoryIsRetriedWithTheReason() throws IOException {
+  void aPathThatIsADirectoryIsAConfigurationFaultWithTheFix() throws IOException {
     Path p = dir.resolve("events");
     Files.createDirectory(p);
     List<SinkRecord> batch = records("A");
@@ -66,13 +75,13 @@ class FileSinkFailureTest {
               + " is a directory, not a file: set path: to a file, for example "
               + p.resolve("coder-events.log");
       assertThat(sink.checkConnectivity()).isEqualTo(reason);
-      assertThat(sink.send(batch)).isEqualTo(Outcome.retry(batch, reason, null));
+      assertThat(sink.send(batch)).isEqualTo(Outcome.configFault(batch, reason));
     }
     assertThat(names(p)).isEmpty();
   }
 
   @Test
-  void aReadOnlyDirectoryIsRetriedWithPermissionDenied() throws IOException {
+  void aReadOnlyDirectoryIsAConfigurationFaultWithPermissionDeniedAndTheFix() throws IOException {
     Path ro = dir.resolve("ro");
     Files.createDirectory(ro);
     Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
@@ -85,9 +94,48 @@ class FileSinkFailureTest {
           .isEqualTo("cannot create files in " + ro + ": permission denied");
       assertThat(sink.send(batch))
           .isEqualTo(
-              Outcome.retry(batch, "cannot open " + p + ": " + p + ": permission denied", null));
+              Outcome.configFault(
+                  batch,
+                  "cannot open "
+                      + p
+                      + ": "
+                      + p
+                      + ": permission denied. Fix: let the user the exporter runs as write to "
+                      + ro
+                      + ", or set path: to a writable place (under systemd: below"
+                      + " /var/log/auditship)"));
     } finally {
       Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
+  void permissionDeniedAndAReadOnlyFileSystemAreConfigurationFaultsAlsoAsRoot() throws IOException {
+    Path p = dir.resolve("coder-events.log");
+    List<SinkRecord> batch = records("A");
+    Opener denied =
+        (path, options) -> {
+          throw new AccessDeniedException(path.toString());
+        };
+    Opener readOnly =
+        (path, options) -> {
+          throw new FileSystemException(path.toString(), null, "Read-only file system");
+        };
+    String fix =
+        ". Fix: let the user the exporter runs as write to "
+            + dir
+            + ", or set path: to a writable place (under systemd: below /var/log/auditship)";
+    try (FileSink sink = new FileSink("f", cfg(p), clock, denied)) {
+      assertThat(sink.send(batch))
+          .isEqualTo(
+              Outcome.configFault(
+                  batch, "cannot open " + p + ": " + p + ": permission denied" + fix));
+    }
+    try (FileSink sink = new FileSink("f", cfg(p), clock, readOnly)) {
+      assertThat(sink.send(batch))
+          .isEqualTo(
+              Outcome.configFault(
+                  batch, "cannot open " + p + ": " + p + ": Read-only file system" + fix));
     }
   }
 

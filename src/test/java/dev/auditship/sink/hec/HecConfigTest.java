@@ -202,7 +202,9 @@ class HecConfigTest {
         List.of(
             "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\ntls: {verify: false}",
             "c.yaml:7:11: sinks.splunk.tls.verify: unknown key \"verify\". Fix: remove it, or use one of: "
-                + "ca_file, cert_file, insecure_skip_verify, key_file"),
+                + "ca_file, cert_file, insecure_skip_verify, key_file, key_password, "
+                + "key_password_file, keystore_file, keystore_password, keystore_password_file, "
+                + "server_name"),
         List.of(
             "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nproxy: https://p:3128",
             "c.yaml:7:12: sinks.splunk.proxy: only http:// proxies are supported (an https endpoint is "
@@ -213,11 +215,22 @@ class HecConfigTest {
             "c.yaml:7:64: sinks.splunk.ack.timeout_secs: is shorter than poll_interval_secs. Fix: make "
                 + "timeout_secs at least poll_interval_secs"),
         List.of(
+            "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nproxy: http://p:3128\n"
+                + "proxy_user: u",
+            "c.yaml:8:17: sinks.splunk.proxy_user: proxy_user and proxy_password go together. "
+                + "Fix: set both, or neither"),
+        List.of(
+            "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nproxy_user: u\n"
+                + "proxy_password: ${EMPTY:-pw}",
+            "c.yaml:7:17: sinks.splunk.proxy_user: proxy credentials without proxy:. Fix: set "
+                + "proxy: http://host:port (credentials for HTTPS_PROXY go in its URL)"),
+        List.of(
             "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nsourcetyp: x",
             "c.yaml:7:5: sinks.splunk.sourcetyp: unknown key \"sourcetyp\". Fix: remove it, or use one "
                 + "of: ack, audit_sourcetype, connect_timeout_secs, connection_sourcetype, endpoint, "
                 + "fields, filter, format, gzip, health_check, host, index, max_bytes, max_events, "
-                + "proxy, request_timeout_secs, retry, source, sourcetype, spool, tls, token, "
+                + "proxy, proxy_password, proxy_password_file, proxy_user, request_timeout_secs, "
+                + "retry, source, sourcetype, spool, tls, token, "
                 + "token_file, type (did you mean \"sourcetype\"?)"));
   }
 

@@ -90,6 +90,7 @@ final class HecFixtures {
     boolean gzip;
     TlsSettings tls = TlsSettings.DEFAULT;
     URI proxy;
+    HecSinkConfig.ProxyAuth proxyAuth;
     Duration connectTimeout = Duration.ofSeconds(5);
     Duration requestTimeout = Duration.ofSeconds(10);
     HecSinkConfig.Ack ack = HecSinkConfig.Ack.DEFAULT;
@@ -114,6 +115,7 @@ final class HecFixtures {
           gzip,
           tls,
           proxy,
+          proxyAuth,
           connectTimeout,
           requestTimeout,
           ack,

@@ -221,6 +221,20 @@ class HecTlsTest {
   }
 
   @Test
+  void serverNameIsTheNameTheCertificateMustCarryWhenTheEndpointSaysOtherwise() throws Exception {
+    // The server's certificate names only 127.0.0.1; the endpoint says localhost.
+    String endpoint = "https://localhost:" + tls.httpsPort();
+    HecSink wrong = sink(endpoint, c -> c.tls = ca(pki.caPem));
+    Outcome refused = wrong.send(List.of(HecFixtures.json(HecFixtures.audit())));
+    assertThat(refused.configFault()).as(refused.reason()).isTrue();
+    assertThat(refused.reason()).doesNotContain("sun.security").doesNotContain("Exception");
+    HecSink named =
+        sink(endpoint, c -> c.tls = new TlsSettings(pki.caPem, null, null, "127.0.0.1", false));
+    assertThat(named.send(List.of(HecFixtures.json(HecFixtures.audit()))))
+        .isEqualTo(Outcome.delivered());
+  }
+
+  @Test
   void pemErrorsNameTheFileAndTheFix() throws Exception {
     Path encrypted = dir.resolve("enc.pem");
     Files.writeString(encrypted, TestPki.pem("ENCRYPTED PRIVATE KEY", new byte[] {1, 2, 3}));
@@ -229,7 +243,8 @@ class HecTlsTest {
             "tls.key_file "
                 + encrypted
                 + " is "
-                + "encrypted; give an unencrypted PKCS#8 key (openssl pkcs8 -topk8 -nocrypt -in key.pem -out "
+                + "encrypted; set tls.key_password_file (or tls.key_password), or give an"
+                + " unencrypted PKCS#8 key (openssl pkcs8 -topk8 -nocrypt -in key.pem -out "
                 + "key.pk8.pem) and protect the file with its permissions");
     assertThatThrownBy(() -> PemTls.privateKey(pki.caPem))
         .hasMessage(

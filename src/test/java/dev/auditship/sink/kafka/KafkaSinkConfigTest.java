@@ -131,6 +131,28 @@ class KafkaSinkConfigTest {
   }
 
   @Test
+  void aPkcs12KeystoreIsReadByKafkaWithItsPassword() throws Exception {
+    Path ks = tmp.resolve("client.p12");
+    KafkaSinkConfig c =
+        (KafkaSinkConfig)
+            KafkaTests.sink(
+                    "bootstrap_servers: [kafka:9093]\ntopic: t\n"
+                        + "tls: {keystore_file: "
+                        + ks
+                        + ", keystore_password: '${KS_PW}', min_version: TLSv1.3}",
+                    Map.of("KS_PW", "ks-secret"))
+                .settings();
+    Map<String, Object> p = KafkaProps.producer(c, "k");
+    assertThat(p)
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("ssl.keystore.type", "PKCS12")
+        .containsEntry("ssl.keystore.location", ks.toString())
+        .containsEntry("ssl.keystore.password", "ks-secret")
+        .containsEntry("ssl.enabled.protocols", "TLSv1.3")
+        .containsEntry("ssl.protocol", "TLSv1.3");
+  }
+
+  @Test
   void aMissingPasswordFileStopsTheStartWithoutPrintingAnything() {
     KafkaSinkConfig c =
         KafkaTests.settings(

@@ -351,7 +351,9 @@ class SyslogSinkConfigTest {
     assertThat(problems("endpoint: tls://h\ntls: {cafile: ca.pem}"))
         .containsExactly(
             "t.yaml:6:11: sinks.sl.tls.cafile: unknown key \"cafile\". Fix: remove it, or use one of: ca_file, "
-                + "cert_file, insecure_skip_verify, key_file, server_name (did you mean \"ca_file\"?)");
+                + "cert_file, insecure_skip_verify, key_file, key_password, key_password_file, "
+                + "keystore_file, keystore_password, keystore_password_file, server_name (did you "
+                + "mean \"ca_file\"?)");
   }
 
   @Test

@@ -1,0 +1,359 @@
+package dev.auditship.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.auditship.config.AuditshipConfig;
+import dev.auditship.config.SinkConfig;
+import dev.auditship.config.SourceConfig;
+import dev.auditship.config.StdinSourceConfig;
+import dev.auditship.format.GoTime;
+import dev.auditship.io.JsonText;
+import dev.auditship.pipeline.Assembly;
+import dev.auditship.pipeline.Pipeline;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code replay}: sends events from the dead-letter file again, each to the sink that refused it
+ * (or to {@code --to}), through that sink's format, filter and retry, once the cause is fixed. It
+ * never changes the dead-letter file: an event refused again is dead-lettered again (a new line),
+ * and what was sent is recorded in {@code replayed.ndjson} next to it (docs/operations.md).
+ *
+ * <p>Replay sends directly, without the sink's spool: the spool belongs to the running service (it
+ * is locked), and the outcome of each event should be known when the command ends.
+ */
+@Command(
+    name = "replay",
+    description = "Send dead-lettered events again through the configured sinks.",
+    mixinStandardHelpOptions = true)
+final class ReplayCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(
+      names = {"-c", "--config"},
+      description = "The YAML config (default as for run).")
+  Path config;
+
+  @Option(
+      names = "--file",
+      description = "The dead-letter file to read (default: dead_letter_file of the config).")
+  Path file;
+
+  @Option(names = "--sink", description = "Only events this sink refused.")
+  String sink;
+
+  @Option(names = "--id", description = "Only the event with this ID (repeatable).")
+  List<String> ids = new ArrayList<>();
+
+  @Option(
+      names = "--since",
+      description = "Only events dead-lettered at or after this time (RFC 3339).")
+  String since;
+
+  @Option(names = "--until", description = "Only events dead-lettered before this time (RFC 3339).")
+  String until;
+
+  @Option(
+      names = "--to",
+      description = "Send every selected event to this sink instead of the one that refused it.")
+  String to;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** One selected dead letter. */
+  record Letter(String sink, String id, String time, String eventJson) {}
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    Instant from = parseTime("--since", since);
+    Instant before = parseTime("--until", until);
+    if (config == null) {
+      config = Install.fromSystem().defaultConfig();
+    }
+    ConfigSupport.Loaded loaded =
+        ConfigSupport.load(
+            config,
+            err,
+            new ByteArrayInputStream(new byte[0]),
+            new FileOutputStream(FileDescriptor.out));
+    if (loaded == null) {
+      return ExitCodes.CONFIG;
+    }
+    AuditshipConfig cfg = loaded.config();
+    Map<String, SinkConfig> sinks = new LinkedHashMap<>();
+    cfg.sinks().forEach(s -> sinks.put(s.name(), s));
+    if (to != null && !sinks.containsKey(to)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--to " + to + ": no such sink in " + config + " (sinks: " + sinks.keySet() + ")");
+    }
+    Path dlq = file != null ? file : cfg.deadLetterFile();
+    List<Letter> selected = new ArrayList<>();
+    int unreadable = 0;
+    try (BufferedReader r = Files.newBufferedReader(dlq, StandardCharsets.UTF_8)) {
+      String line;
+      int n = 0;
+      while ((line = r.readLine()) != null) {
+        n++;
+        if (line.isBlank()) {
+          continue;
+        }
+        Letter l = parse(line);
+        if (l == null) {
+          err.println("auditship: " + dlq + ":" + n + ": not a dead letter; skipped");
+          unreadable++;
+          continue;
+        }
+        if (selects(l, from, before)) {
+          selected.add(l);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      err.println("auditship: the dead-letter file " + dlq + " does not exist: nothing to replay.");
+      err.flush();
+      return ExitCodes.OK;
+    }
+    Map<String, List<Letter>> bySink = new LinkedHashMap<>();
+    int skipped = 0;
+    for (Letter l : selected) {
+      String target = to != null ? to : l.sink();
+      if (!sinks.containsKey(target)) {
+        skipped++;
+        continue;
+      }
+      bySink.computeIfAbsent(target, k -> new ArrayList<>()).add(l);
+    }
+    if (skipped > 0) {
+      err.println(
+          "auditship: "
+              + skipped
+              + " selected event(s) were refused by sinks that are not in "
+              + config
+              + "; not sent (use --to SINK to choose one).");
+    }
+    Logger log = LoggerFactory.getLogger(ReplayCommand.class);
+    log.info(
+        "Replay started. file={} selected={} unreadable_lines={} sinks={}",
+        dlq,
+        selected.size(),
+        unreadable,
+        bySink.keySet());
+    Path record = dlq.resolveSibling("replayed.ndjson");
+    int refusedAgain = 0;
+    int code = ExitCodes.OK;
+    for (Map.Entry<String, List<Letter>> e : bySink.entrySet()) {
+      String name = e.getKey();
+      List<Letter> letters = e.getValue();
+      long dlqBefore = lines(dlq);
+      int result = send(cfg, loaded, sinks.get(name), letters, log);
+      Set<String> again = refusedAgain(dlq, dlqBefore, name);
+      refusedAgain += (int) letters.stream().filter(l -> again.contains(l.id())).count();
+      String at = GoTime.rfc3339Nano(Clock.systemUTC().instant());
+      StringBuilder sb = new StringBuilder();
+      for (Letter l : letters) {
+        String outcome =
+            result != ExitCodes.OK
+                ? "not_sent"
+                : again.contains(l.id()) ? "dead_lettered_again" : "accepted";
+        sb.append(
+                new JsonText()
+                    .str("time", at)
+                    .str("sink", name)
+                    .str("id", l.id())
+                    .str("dead_lettered_at", l.time())
+                    .str("refused_by", l.sink())
+                    .str("outcome", outcome)
+                    .toString())
+            .append('\n');
+      }
+      Files.writeString(
+          record,
+          sb,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND,
+          StandardOpenOption.WRITE);
+      if (result != ExitCodes.OK) {
+        code = result;
+        break;
+      }
+    }
+    out.println(
+        "Replayed "
+            + bySink.values().stream().mapToInt(List::size).sum()
+            + " of "
+            + selected.size()
+            + " selected dead letters; refused again: "
+            + refusedAgain
+            + "; not sent (sink not configured): "
+            + skipped
+            + ". Record: "
+            + record);
+    out.flush();
+    if (code == ExitCodes.OK && refusedAgain > 0) {
+      return ExitCodes.FAILURE;
+    }
+    return code;
+  }
+
+  private static int send(
+      AuditshipConfig cfg,
+      ConfigSupport.Loaded loaded,
+      SinkConfig sink,
+      List<Letter> letters,
+      Logger log)
+      throws IOException {
+    StringBuilder in = new StringBuilder();
+    for (Letter l : letters) {
+      in.append(l.eventJson()).append('\n');
+    }
+    SinkConfig direct =
+        new SinkConfig(
+            sink.name(),
+            sink.type(),
+            sink.format(),
+            sink.formatOptions(),
+            sink.filter(),
+            sink.retry(),
+            null,
+            sink.settings());
+    AuditshipConfig one =
+        new AuditshipConfig(
+            new SourceConfig("stdin", new StdinSourceConfig()),
+            cfg.filter(),
+            cfg.coder(),
+            cfg.envelope(),
+            cfg.humanTime(),
+            List.of(direct),
+            cfg.dataDir(),
+            cfg.rejectsFile(),
+            cfg.deadLetterFile(),
+            cfg.batchMaxEvents(),
+            cfg.batchLinger(),
+            cfg.shutdownTimeout(),
+            cfg.statsInterval(),
+            cfg.rejectsRetention(),
+            cfg.deadLetterRetention(),
+            null); // no listener: the service may hold the port
+    Pipeline p;
+    try {
+      p =
+          new Assembly(
+                  one,
+                  Clock.systemUTC(),
+                  new ByteArrayInputStream(in.toString().getBytes(StandardCharsets.UTF_8)),
+                  new FileOutputStream(FileDescriptor.out),
+                  dev.auditship.registry.Registry.standard())
+              .build();
+    } catch (IOException | RuntimeException e) {
+      log.error(
+          "Cannot start the sink. sink={} error=\"{}\"",
+          sink.name(),
+          e.getMessage() != null ? e.getMessage() : e.toString());
+      return ExitCodes.FAILURE;
+    }
+    return RunCommand.runUntilDone(p, cfg.shutdownTimeout(), log);
+  }
+
+  private boolean selects(Letter l, Instant from, Instant before) {
+    if (sink != null && !sink.equals(l.sink())) {
+      return false;
+    }
+    if (!ids.isEmpty() && !ids.contains(l.id())) {
+      return false;
+    }
+    if (from != null || before != null) {
+      Instant t;
+      try {
+        t = Instant.parse(l.time());
+      } catch (DateTimeParseException e) {
+        return false;
+      }
+      if (from != null && t.isBefore(from)) {
+        return false;
+      }
+      if (before != null && !t.isBefore(before)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Letter parse(String line) {
+    try {
+      JsonNode n = JSON.readTree(line);
+      JsonNode event = n.get("event");
+      if (n.get("sink") == null || event == null || !event.isObject()) {
+        return null;
+      }
+      return new Letter(
+          n.get("sink").asText(),
+          n.path("id").asText(""),
+          n.path("time").asText(""),
+          event.toString());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static long lines(Path f) throws IOException {
+    try (var s = Files.lines(f, StandardCharsets.UTF_8)) {
+      return s.count();
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+  }
+
+  /** IDs of the events dead-lettered for {@code sink} after line {@code skip} of the file. */
+  private static Set<String> refusedAgain(Path dlq, long skip, String sink) throws IOException {
+    Set<String> out = new HashSet<>();
+    try (var s = Files.lines(dlq, StandardCharsets.UTF_8)) {
+      s.skip(skip)
+          .map(ReplayCommand::parse)
+          .filter(l -> l != null && l.sink().equals(sink))
+          .forEach(l -> out.add(l.id()));
+    } catch (NoSuchFileException e) {
+      // nothing was dead-lettered
+    }
+    return out;
+  }
+
+  private Instant parseTime(String option, String v) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          option + " " + v + ": not an RFC 3339 time such as 2026-11-27T00:00:00Z");
+    }
+  }
+}
