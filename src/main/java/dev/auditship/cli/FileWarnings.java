@@ -4,6 +4,7 @@ import dev.auditship.config.AuditshipConfig;
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.FileSourceConfig;
 import dev.auditship.config.HecSinkConfig;
+import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.config.Secret;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.config.SyslogSinkConfig;
@@ -59,6 +60,14 @@ final class FileWarnings {
       }
       if (s.settings() instanceof SyslogSinkConfig y && y.tls() != null) {
         tls(out, p, y.tls());
+      }
+      if (s.settings() instanceof KafkaSinkConfig k) {
+        if (k.sasl() != null) {
+          secret(out, p + "sasl.password_file", k.sasl().password());
+        }
+        if (k.tls() != null) {
+          tls(out, p, k.tls());
+        }
       }
     }
     return out;

@@ -12,6 +12,7 @@ import dev.auditship.config.Catalog;
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FormatOptions;
 import dev.auditship.config.HecSinkConfig;
+import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.config.Section;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.config.StdoutSinkConfig;
@@ -20,6 +21,7 @@ import dev.auditship.sink.Sink;
 import dev.auditship.sink.StdoutSink;
 import dev.auditship.sink.file.FileSink;
 import dev.auditship.sink.hec.HecSink;
+import dev.auditship.sink.kafka.KafkaSink;
 import dev.auditship.sink.syslog.SyslogSink;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -84,7 +86,15 @@ public final class Registry implements Catalog {
                 SyslogSinkConfig::parse,
                 true,
                 "json",
-                (name, c, ctx) -> SyslogSink.create(name, c)));
+                (name, c, ctx) -> SyslogSink.create(name, c)))
+        .sink(
+            new SinkType<>(
+                "kafka",
+                KafkaSinkConfig.class,
+                KafkaSinkConfig::parse,
+                true,
+                "json",
+                (name, c, ctx) -> new KafkaSink(name, ctx.format().name(), c)));
   }
 
   /**

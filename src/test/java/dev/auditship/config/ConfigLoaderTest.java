@@ -84,12 +84,12 @@ class ConfigLoaderTest {
         "bad yaml          | 'source: [unclosed'                 | c.yaml:1:18: not valid YAML: while parsing a flow sequence. Fix: correct the YAML syntax",
         "no sinks          | 'source: {type: stdin}'             | c.yaml:1:1: sinks: is missing. Fix: add at least one sink, e.g. sinks: {out: {type: stdout}}",
         "empty sinks       | 'source: {type: stdin}\nsinks: {}'  | c.yaml:2:8: sinks: no sinks are configured. Fix: add at least one sink",
-        "unknown sink type | 'source: {type: stdin}\nsinks: {a: {type: kafka}}' | c.yaml:2:19: sinks.a.type: \"kafka\" is not one of ",
+        "unknown sink type | 'source: {type: stdin}\nsinks: {a: {type: kinesis}}' | c.yaml:2:19: sinks.a.type: \"kinesis\" is not one of ",
         "sink without type | 'source: {type: stdin}\nsinks: {a: {format: json}}' | c.yaml:2:12: sinks.a.type: is required. Fix: set type: to one of ",
         "unset variable    | 'source: {type: file, path: \"${NOT_SET}\"}\nsinks: {a: {type: stdout}}' | c.yaml:1:28: source.path: environment variable NOT_SET is not set. Fix: set NOT_SET or give a default: ${NOT_SET:-value}",
         "bad variable      | 'source: {type: file, path: \"${1X}\"}\nsinks: {a: {type: stdout}}' | c.yaml:1:28: source.path: \"${1X}\" is not a valid variable reference",
         "duplicate key     | 'source: {type: stdin}\nsource: {type: stdin}\nsinks: {a: {type: stdout}}' | c.yaml:2:1: source: duplicate key \"source\" (first at line 1). Fix: keep one of them",
-        "spool on stdout   | 'source: {type: stdin}\nsinks: {a: {type: stdout, spool: {}}}' | c.yaml:2:34: sinks.a.spool: a spool is only for network sinks (syslog, splunk_hec). Fix: remove spool:",
+        "spool on stdout   | 'source: {type: stdin}\nsinks: {a: {type: stdout, spool: {}}}' | c.yaml:2:34: sinks.a.spool: a spool is only for network sinks (kafka, syslog, splunk_hec). Fix: remove spool:",
         "filter as a list  | 'source: {type: stdin}\nfilter: [a]\nsinks: {a: {type: stdout}}' | c.yaml:2:9: filter: expected a query string, got a list.",
         "bad human_time    | 'source: {type: stdin}\nhuman_time: v2\nsinks: {a: {type: stdout}}' | c.yaml:2:13: human_time: \"v2\" is not one of rc1, v3",
       })
@@ -107,8 +107,8 @@ class ConfigLoaderTest {
         .containsExactly(
             "c.yaml:1:16: source.type: \"filez\" is not one of stdin, file, coder_api. Fix: use one of: stdin, "
                 + "file, coder_api (did you mean \"file\"?)",
-            "c.yaml:3:13: sinks.a.type: \"splnuk_hec\" is not one of stdout, file, splunk_hec, syslog. Fix: use "
-                + "one of: stdout, file, splunk_hec, syslog (did you mean \"splunk_hec\"?)");
+            "c.yaml:3:13: sinks.a.type: \"splnuk_hec\" is not one of stdout, file, splunk_hec, syslog, kafka. Fix: use "
+                + "one of: stdout, file, splunk_hec, syslog, kafka (did you mean \"splunk_hec\"?)");
   }
 
   @Test

@@ -82,7 +82,7 @@ class SpoolConfigTest {
     assertThat(r.problems())
         .extracting(Problem::render)
         .containsExactly(
-            "a.yaml:5:12: sinks.out.spool: a spool is only for network sinks (syslog, splunk_hec). Fix: remove spool:");
+            "a.yaml:5:12: sinks.out.spool: a spool is only for network sinks (kafka, syslog, splunk_hec). Fix: remove spool:");
   }
 
   @Test

@@ -64,42 +64,18 @@ class KillNineIT {
               + "\n"
               + "    token: 11111111-2222-3333-4444-555555555555\n    health_check: false\n    max_events: 50\n"
               + "    retry: {initial_backoff_ms: 50, max_backoff_secs: 1}\n    spool: {max_bytes: 64MiB}\n");
-      String template = Golden.line("audit_workspace_build_start").json();
       int total = 4000;
       AtomicInteger written = new AtomicInteger();
-      Thread writer =
-          new Thread(
-              () -> {
-                try (OutputStream out = Files.newOutputStream(log, StandardOpenOption.APPEND)) {
-                  for (int i = 0; i < total; i++) {
-                    out.write(
-                        template
-                            .replace(GOLDEN_ID, FaultIT.id(i))
-                            .getBytes(StandardCharsets.UTF_8));
-                    if (i % 7 == 0) {
-                      out.write("Some other server line\n".getBytes(StandardCharsets.UTF_8));
-                    }
-                    out.flush();
-                    written.incrementAndGet();
-                    if (i % 20 == 0) {
-                      Thread.sleep(60);
-                    }
-                  }
-                } catch (IOException | InterruptedException e) {
-                  throw new IllegalStateException(e);
-                }
-              },
-              "log-writer");
-      writer.start();
+      Thread writer = growingLog(log, total, 7, 60, written);
       Path stderr = tmp.resolve("exporter.log");
       int kills = 0;
-      proc = start(cfg, stderr);
+      proc = start(cfg, Map.of(), stderr);
       while (kills < 5) {
         Thread.sleep(1500 + kills * 300L);
         proc.destroyForcibly(); // SIGKILL
         assertThat(proc.waitFor(20, TimeUnit.SECONDS)).isTrue();
         kills++;
-        proc = start(cfg, stderr);
+        proc = start(cfg, Map.of(), stderr);
       }
       writer.join(120_000);
       assertThat(written.get()).isEqualTo(total);
@@ -136,8 +112,44 @@ class KillNineIT {
     }
   }
 
-  private static Process start(Path cfg, Path stderr) throws IOException {
-    ProcessBuilder pb = Cli.builder(cfg.getParent(), Map.of(), "run", "--config", cfg.toString());
+  /**
+   * Starts a thread that appends {@code total} numbered golden audit events to {@code log}, with an
+   * ordinary server line after every {@code otherEvery}-th (0: none), pausing {@code pauseMillis}
+   * every 20 events; {@code written} counts the events written.
+   */
+  static Thread growingLog(
+      Path log, int total, int otherEvery, long pauseMillis, AtomicInteger written) {
+    String template = Golden.line("audit_workspace_build_start").json();
+    Thread writer =
+        new Thread(
+            () -> {
+              try (OutputStream out = Files.newOutputStream(log, StandardOpenOption.APPEND)) {
+                for (int i = 0; i < total; i++) {
+                  out.write(
+                      template.replace(GOLDEN_ID, FaultIT.id(i)).getBytes(StandardCharsets.UTF_8));
+                  if (otherEvery > 0 && i % otherEvery == 0) {
+                    out.write("Some other server line\n".getBytes(StandardCharsets.UTF_8));
+                  }
+                  out.flush();
+                  written.incrementAndGet();
+                  if (i % 20 == 0) {
+                    Thread.sleep(pauseMillis);
+                  }
+                }
+              } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "log-writer");
+    writer.start();
+    return writer;
+  }
+
+  /**
+   * Starts the exporter ({@code run --config cfg}) as a child JVM, its stderr appended to a file.
+   */
+  static Process start(Path cfg, Map<String, String> env, Path stderr) throws IOException {
+    ProcessBuilder pb = Cli.builder(cfg.getParent(), env, "run", "--config", cfg.toString());
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
     return pb.start();

@@ -38,6 +38,7 @@ class RegistryTest {
     m.put("file", "path: " + dir.resolve("out.log"));
     m.put("splunk_hec", "endpoint: https://127.0.0.1:8088\ntoken: x");
     m.put("syslog", "endpoint: tcp://127.0.0.1:601");
+    m.put("kafka", "bootstrap_servers: [127.0.0.1:9092]\ntopic: coder-events");
     return m;
   }
 
@@ -122,8 +123,9 @@ class RegistryTest {
 
   @Test
   void unregisteredNamesAreRefusedWithTheRegisteredOnesListed() {
-    assertThatThrownBy(() -> registry.sinkType("kafka"))
-        .hasMessage("no sink type \"kafka\"; the sink types are stdout, file, splunk_hec, syslog");
+    assertThatThrownBy(() -> registry.sinkType("kinesis"))
+        .hasMessage(
+            "no sink type \"kinesis\"; the sink types are stdout, file, splunk_hec, syslog, kafka");
     assertThatThrownBy(() -> registry.formatType("xml"))
         .hasMessage("no format \"xml\"; the formats are json, human, ecs, ocsf, cef, leef");
   }

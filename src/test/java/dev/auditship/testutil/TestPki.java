@@ -62,7 +62,9 @@ public final class TestPki {
         "RSA",
         "CN=localhost",
         "san=dns:localhost,ip:127.0.0.1,ip:::1",
-        "eku=serverAuth");
+        // clientAuth too: a Kafka broker checks that its certificate also serves the connections
+        // it makes to brokers itself (KafkaTlsIT).
+        "eku=serverAuth,clientAuth");
     Files.writeString(
         dir.resolve("server.key"), pem("PRIVATE KEY", privateKey(receiverP12, "server")));
 

@@ -237,11 +237,11 @@ class FileSinkConfigTest {
         Arguments.of(
             "    retry:\n      initial_backoff_ms: 100\n",
             "test.yaml:7:7: sinks.out.retry: retry "
-                + "options are only for network sinks (syslog, splunk_hec). Fix: remove retry:"),
+                + "options are only for network sinks (kafka, syslog, splunk_hec). Fix: remove retry:"),
         Arguments.of(
             "    spool:\n      max_bytes: 1GiB\n",
             "test.yaml:7:7: sinks.out.spool: a spool is only "
-                + "for network sinks (syslog, splunk_hec). Fix: remove spool:"));
+                + "for network sinks (kafka, syslog, splunk_hec). Fix: remove spool:"));
   }
 
   @Test
