@@ -353,7 +353,7 @@ public final class KafkaSink implements Sink {
             new RecordHeader("msg", bytes(r.event().kind().message())),
             new RecordHeader("format", bytes(format)));
     return new ProducerRecord<>(
-        topic(r), null, null, id == null ? null : bytes(id), bytes(r.text()), headers);
+        topic(r), null, null, id == null ? null : bytes(id), r.bytes(), headers);
   }
 
   private String topic(SinkRecord r) {
