@@ -1,8 +1,8 @@
 package dev.auditship.cli;
 
-import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.Format;
 import dev.auditship.config.FormatOptions;
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.metrics.SourceStats;

@@ -1,6 +1,7 @@
 package dev.auditship.codec;
 
 import dev.auditship.event.Envelope;
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;

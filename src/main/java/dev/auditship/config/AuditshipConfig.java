@@ -1,6 +1,6 @@
 package dev.auditship.config;
 
-import dev.auditship.codec.EnvelopeDefaults;
+import dev.auditship.event.EnvelopeDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

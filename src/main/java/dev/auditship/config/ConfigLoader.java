@@ -1,6 +1,6 @@
 package dev.auditship.config;
 
-import dev.auditship.codec.EnvelopeDefaults;
+import dev.auditship.event.EnvelopeDefaults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.auditship.registry;
 
-import dev.auditship.codec.EnvelopeDefaults;
+import dev.auditship.event.EnvelopeDefaults;
 
 /**
  * What the run gives a format factory, from the top level of the config.

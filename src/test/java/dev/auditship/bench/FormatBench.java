@@ -1,10 +1,10 @@
 package dev.auditship.bench;
 
-import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.Format;
 import dev.auditship.codec.HumanFormat;
 import dev.auditship.codec.JsonFormat;
 import dev.auditship.codec.siem.SiemFormats;
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.testutil.Golden;
 import dev.auditship.text.ByteBuf;

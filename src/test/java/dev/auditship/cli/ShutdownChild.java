@@ -1,9 +1,9 @@
 package dev.auditship.cli;
 
-import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.RetryConfig;
 import dev.auditship.config.SpoolConfig;
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.metrics.SinkStats;

@@ -2,6 +2,7 @@ package dev.auditship.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.testutil.Golden;
 import dev.auditship.text.ByteBuf;

@@ -3,8 +3,8 @@ package dev.auditship.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.JsonFormat;
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.metrics.SinkStats;

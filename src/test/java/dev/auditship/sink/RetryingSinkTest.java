@@ -3,9 +3,9 @@ package dev.auditship.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.RetryConfig;
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.metrics.SinkStats;

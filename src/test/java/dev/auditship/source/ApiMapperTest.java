@@ -3,9 +3,9 @@ package dev.auditship.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.HumanFormat;
 import dev.auditship.codec.JsonFormat;
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.event.Kind;
 import dev.auditship.source.ApiMapper.Line;

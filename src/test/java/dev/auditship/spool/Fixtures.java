@@ -1,10 +1,10 @@
 package dev.auditship.spool;
 
-import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.HumanFormat;
 import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.RetryConfig;
 import dev.auditship.config.SpoolConfig;
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.metrics.SinkStats;

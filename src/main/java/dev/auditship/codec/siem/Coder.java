@@ -1,7 +1,7 @@
 package dev.auditship.codec.siem;
 
-import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.event.Envelope;
+import dev.auditship.event.EnvelopeDefaults;
 
 /** Facts about Coder's values that every SIEM mapping needs (docs/formats.md, "Derived values"). */
 final class Coder {

@@ -6,12 +6,12 @@ import static dev.auditship.sink.file.TestFiles.sized;
 import static dev.auditship.sink.file.TestFiles.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.Format;
 import dev.auditship.codec.HumanFormat;
 import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.FileSinkConfig.Compression;
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;

@@ -1,11 +1,11 @@
 package dev.auditship.sink.hec;
 
-import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.HumanFormat;
 import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Secret;
 import dev.auditship.config.TlsSettings;
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Value;

@@ -2,13 +2,13 @@ package dev.auditship.sink.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.auditship.codec.EnvelopeDefaults;
 import dev.auditship.codec.JsonFormat;
 import dev.auditship.config.ConfigLoader;
 import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.config.Problem;
 import dev.auditship.config.Problems;
 import dev.auditship.config.SinkConfig;
+import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.registry.Registry;
 import dev.auditship.sink.RetryingSink;

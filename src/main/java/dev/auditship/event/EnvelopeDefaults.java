@@ -1,4 +1,4 @@
-package dev.auditship.codec;
+package dev.auditship.event;
 
 import java.util.List;
 import java.util.Objects;
