@@ -7,7 +7,7 @@ import dev.auditship.text.GoText;
  * A compact JSON writer for the ECS and OCSF mappings (RFC 8259). Members are written in the order
  * the mapping calls; the writer only tracks whether a comma is due. Strings are escaped as RFC 8259
  * §7 requires, plus U+2028/U+2029 (so a record is also a valid JavaScript literal); a byte of
- * invalid UTF-8 the source kept (a lone surrogate, see {@code source.Utf8}) becomes U+FFFD, since
+ * invalid UTF-8 the source kept (a lone surrogate, see {@code text.Utf8}) becomes U+FFFD, since
  * JSON must be UTF-8 (§8.1).
  */
 final class JsonOut {
