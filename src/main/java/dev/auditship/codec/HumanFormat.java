@@ -73,6 +73,11 @@ public final class HumanFormat implements Format {
 
   @Override
   public void write(Event event, ByteBuf out) {
+    byte[] kept = event.humanLine();
+    if (kept != null && !v3Time) {
+      out.put(kept); // the input line, already exactly this record (checked at decode)
+      return;
+    }
     Envelope env = event.envelope();
     GoTime.appendHumanTimestamp(out, env.ts());
     out.ascii(" [").utf8(levelTag(env.level())).ascii("]  ");

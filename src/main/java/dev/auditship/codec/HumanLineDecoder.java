@@ -26,10 +26,14 @@ final class HumanLineDecoder {
   static final int PREFIX = 32;
 
   /**
-   * A partially parsed human entry: the fields on its first line, and the multi-line key if one
+   * A partially parsed human entry: the fields on its first line, and whether a multi-line block
    * follows.
+   *
+   * @param humanLine the line's UTF-8 bytes when they are exactly what slog's human sink prints for
+   *     the event ({@link HumanLineScanner} decides), else {@code null}
    */
-  record Partial(Kind kind, Envelope envelope, List<Field> fields, boolean continues) {}
+  record Partial(
+      Kind kind, Envelope envelope, List<Field> fields, boolean continues, byte[] humanLine) {}
 
   /** Thrown for a line that claims to be an event but cannot be parsed. */
   static final class BadLine extends Exception {
@@ -155,7 +159,7 @@ final class HumanLineDecoder {
       fields.add(new Field(key, typed(kind, key, text, quoted)));
     }
     return new Partial(
-        kind, new Envelope(ts, level, null, null, names, trace, span), fields, continues);
+        kind, new Envelope(ts, level, null, null, names, trace, span), fields, continues, null);
   }
 
   /** The typed value of a human field, by the Go type Coder gives {@code key}. */

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 public final class LogDecoder {
   private final JsonLineDecoder json = new JsonLineDecoder();
   private final HumanLineDecoder human = new HumanLineDecoder();
+  private final HumanLineScanner humanScanner = new HumanLineScanner();
   private final Consumer<Decoded> out;
 
   // A human entry whose multi-line block is being read.
@@ -97,8 +98,36 @@ public final class LogDecoder {
         }
         return;
       }
+    } else {
+      HumanLineDecoder.Partial p = humanScanner.scan(b, off, len);
+      if (p == HumanLineScanner.SKIP) {
+        out.accept(new Decoded.Skipped(lineNo));
+        return;
+      }
+      if (p != null) {
+        humanEntry(lineNo, p, b, off, len);
+        return;
+      }
     }
     decodeLine(lineNo, Utf8.decode(b, off, len));
+  }
+
+  /** The first line of a human entry read by {@link HumanLineScanner}; as {@link #decodeLine}. */
+  private void humanEntry(long lineNo, HumanLineDecoder.Partial p, byte[] b, int off, int len) {
+    if (p.continues()) {
+      pending = p;
+      pendingLine = lineNo;
+      pendingText.setLength(0);
+      pendingText.append(Utf8.decode(b, off, len));
+      blockKey = null;
+      return;
+    }
+    Event ev = new Event(p.kind(), p.envelope(), p.fields(), null, p.humanLine());
+    String bad = EventChecks.check(ev);
+    out.accept(
+        bad == null
+            ? new Decoded.Ok(ev, lineNo)
+            : new Decoded.Rejected(lineNo, bad, Utf8.decode(b, off, len)));
   }
 
   private static String stripCr(String line) {

@@ -30,6 +30,7 @@ public final class Event {
 
   private final LazyFields lazy;
   private final byte[] jsonLine;
+  private final byte[] humanLine;
 
   /** {@link #weight()}, once computed (0 before: a benign race recomputes the same value). */
   private int weight;
@@ -46,11 +47,24 @@ public final class Event {
    *     the caller hands it over and nobody changes it afterwards.
    */
   public Event(Kind kind, Envelope envelope, List<Field> fields, byte[] jsonLine) {
+    this(kind, envelope, fields, jsonLine, null);
+  }
+
+  /**
+   * An event that keeps the line it was read from, in either of slog's forms.
+   *
+   * @param humanLine the input line's UTF-8 bytes, only when they are exactly what slog's human
+   *     sink prints for this event (checked once, at decode; docs/benchmarks.md); {@code null}
+   *     otherwise. Not copied, as {@code jsonLine}.
+   */
+  public Event(
+      Kind kind, Envelope envelope, List<Field> fields, byte[] jsonLine, byte[] humanLine) {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.envelope = Objects.requireNonNull(envelope, "envelope");
     this.fields = List.copyOf(fields);
     this.lazy = null;
     this.jsonLine = jsonLine;
+    this.humanLine = humanLine;
   }
 
   /**
@@ -62,6 +76,7 @@ public final class Event {
     this.envelope = Objects.requireNonNull(envelope, "envelope");
     this.lazy = Objects.requireNonNull(fields, "fields");
     this.jsonLine = jsonLine;
+    this.humanLine = null;
   }
 
   public Kind kind() {
@@ -123,6 +138,23 @@ public final class Event {
   }
 
   /**
+   * The slog human line of this event as UTF-8 bytes (no newline) when the input line was already
+   * exactly that (the default, RFC 3339 {@code Time} form), else {@code null}. Shared, as {@link
+   * #jsonLine()}: the human format copies it instead of rendering.
+   */
+  public byte[] humanLine() {
+    return humanLine;
+  }
+
+  /**
+   * The fields still held undecoded ({@link LazyFields}), or {@code null} for an event built from
+   * decoded fields: a format may render straight from the line they keep.
+   */
+  public LazyFields lazyFields() {
+    return lazy;
+  }
+
+  /**
    * About how many bytes of heap the event holds (its text, the kept line, object overhead): what
    * queues and batches count against their byte limits. An estimate, computed once.
    */
@@ -134,7 +166,10 @@ public final class Event {
     }
     if (w == 0) {
       List<Field> fields = this.fields;
-      long sum = 256 + (jsonLine == null ? 0 : jsonLine.length + 16);
+      long sum =
+          256
+              + (jsonLine == null ? 0 : jsonLine.length + 16)
+              + (humanLine == null ? 0 : humanLine.length + 16);
       for (int i = 0, n = fields.size(); i < n; i++) {
         Field f = fields.get(i);
         sum += 72 + f.key().length() + valueChars(f.value());

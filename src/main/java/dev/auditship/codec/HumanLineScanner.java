@@ -1,0 +1,578 @@
+package dev.auditship.codec;
+
+import dev.auditship.event.Envelope;
+import dev.auditship.event.Field;
+import dev.auditship.event.Kind;
+import dev.auditship.event.Value;
+import dev.auditship.text.GoText;
+import dev.auditship.text.GoTime;
+import dev.auditship.text.Utf8;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The first line of a slog human entry read straight from its UTF-8 bytes: the common line Coder
+ * prints, without a String of the whole line, without regular expressions. It means exactly what
+ * {@link HumanLineDecoder#parse} means: anything it is not certain about (an ANSI colour, a
+ * backslash-x or backslash-u escape, a control byte, a line the text path rejects) makes it answer
+ * {@code null}, and the caller decodes the line's text with {@link HumanLineDecoder}, which stays
+ * the definition and writes the reject reasons.
+ *
+ * <p>While it reads, it also decides, conservatively, whether the line is exactly what {@link
+ * HumanFormat} (slog's human sink) prints for the event it decodes to; such a line is kept ({@link
+ * dev.auditship.event.Event#humanLine()}) so human output is a copy, as json output copies a kept
+ * JSON line. The rules (docs/coder-reference.md §5): bare values are printable and need no quoting;
+ * a quoted value needs its quotes and is spelt as Go's strconv.Quote spells it; the logger is
+ * {@code coderd} (or absent); no multi-line block; {@code trace} before {@code span}.
+ *
+ * <p>Not thread-safe (it reuses a builder); one per {@link LogDecoder}.
+ */
+final class HumanLineScanner {
+  /** The answer for a line that is certainly not an event line (as the text path would skip it). */
+  static final HumanLineDecoder.Partial SKIP =
+      new HumanLineDecoder.Partial(Kind.AUDIT, null, List.of(), false, null);
+
+  private static final List<String> CODERD = List.of("coderd");
+  private static final byte[] CODERD_PREFIX = "coderd: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] AUDIT = Kind.AUDIT.message().getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONNECTION =
+      Kind.CONNECTION.message().getBytes(StandardCharsets.US_ASCII);
+  private static final String[] LEVEL_TAGS = {"debu", "info", "warn", "erro", "crit", "fata"};
+  private static final String[] LEVELS = {"DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "FATAL"};
+
+  /** Every key Coder prints, so a key is a shared constant (its hash computed once). */
+  private static final String[] KEYS;
+
+  private static final byte[][] KEY_BYTES;
+
+  /** Per key: 1 when it is one of the event fields of {@link Kind#AUDIT}, 2 of the connection. */
+  private static final int[] KEY_KINDS;
+
+  static {
+    List<String> keys = new ArrayList<>();
+    for (Kind k : Kind.values()) {
+      for (String f : k.fields()) {
+        if (!keys.contains(f)) {
+          keys.add(f);
+        }
+      }
+    }
+    keys.add("request_id");
+    keys.add("trace");
+    keys.add("span");
+    KEYS = keys.toArray(new String[0]);
+    KEY_BYTES = new byte[KEYS.length][];
+    KEY_KINDS = new int[KEYS.length];
+    for (int i = 0; i < KEYS.length; i++) {
+      KEY_BYTES[i] = KEYS[i].getBytes(StandardCharsets.US_ASCII);
+      KEY_KINDS[i] =
+          (Kind.AUDIT.fields().contains(KEYS[i]) ? 1 : 0)
+              | (Kind.CONNECTION.fields().contains(KEYS[i]) ? 2 : 0);
+    }
+  }
+
+  /**
+   * Bytes a bare value can hold and still be printed bare by slog's quote(): printable ASCII other
+   * than space, {@code "} and backslash (0x80 and up are judged per code point).
+   */
+  private static final boolean[] BARE = new boolean[128];
+
+  /** Characters of a Time value that {@link JsonFormat#writeTime} writes as they are. */
+  private static final boolean[] TIME = new boolean[128];
+
+  static {
+    for (int c = 0x21; c < 0x7F; c++) {
+      BARE[c] = c != '"' && c != '\\';
+    }
+    for (char c : "0123456789-:.TZ+".toCharArray()) {
+      TIME[c] = true;
+    }
+  }
+
+  private final StringBuilder sb = new StringBuilder(256);
+
+  private byte[] b;
+  private int end;
+  private int keyHint;
+
+  // Per value, set by quoted()/bare(): how the value was spelt.
+  private boolean valueCanonical;
+  private boolean valueNeedsQuotes;
+  private boolean valueNewline;
+  private boolean valueTimeSafe;
+
+  /**
+   * Reads the line {@code bytes[off, off+len)} (no line terminator, no CR).
+   *
+   * @return the partial entry; {@link #SKIP} when the line is not an audit or connection entry; or
+   *     {@code null} when the text path must decide
+   */
+  HumanLineDecoder.Partial scan(byte[] bytes, int off, int len) {
+    this.b = bytes;
+    this.end = off + len;
+    try {
+      return line(off);
+    } finally {
+      this.b = null;
+    }
+  }
+
+  private HumanLineDecoder.Partial line(int off) {
+    int n = end;
+    if (Utf8.indexOf(b, off, n, (byte) 0x1b) < n) {
+      return null; // ANSI colours: the text path strips them first
+    }
+    if (!looksHuman(off)) {
+      return n - off > 0 && b[off] == '{' ? null : SKIP;
+    }
+    for (int i = off + 25; i < off + 29; i++) {
+      if (b[i] < 0x20 || b[i] == 0x7F) {
+        return null; // a level tag with a non-ASCII or control byte: the text path decides
+      }
+    }
+    int p = off + HumanLineDecoder.PREFIX;
+    // Optional logger names "coderd: " (no spaces inside the names part), as messageStart.
+    int colon = indexOf2(p, ':', ' ');
+    int space = Utf8.indexOf(b, p, n, (byte) ' ');
+    int msgAt = p;
+    if (colon < n && colon > p && colon < space) {
+      msgAt = colon + 2;
+    }
+    Kind kind;
+    if (at(msgAt, AUDIT) && (msgAt + AUDIT.length == n || b[msgAt + AUDIT.length] == ' ')) {
+      kind = Kind.AUDIT;
+    } else if (at(msgAt, CONNECTION)
+        && (msgAt + CONNECTION.length == n || b[msgAt + CONNECTION.length] == ' ')) {
+      kind = Kind.CONNECTION;
+    } else {
+      return SKIP;
+    }
+    boolean canonical = true;
+    List<String> names;
+    if (msgAt == p) {
+      names = List.of();
+    } else if (msgAt == p + CODERD_PREFIX.length && at(p, CODERD_PREFIX)) {
+      names = CODERD;
+    } else {
+      return null; // other logger names: rare, left to the text path
+    }
+    String tag = new String(b, off + 25, 4, StandardCharsets.ISO_8859_1);
+    String level = null;
+    for (int i = 0; i < LEVEL_TAGS.length; i++) {
+      if (LEVEL_TAGS[i].equals(tag)) {
+        level = LEVELS[i];
+      }
+    }
+    if (level == null) {
+      level = HumanLineDecoder.level(tag);
+      canonical = false;
+    }
+    String ts = isoTs(off);
+
+    int i = msgAt + kind.message().length();
+    int kindBit = kind == Kind.AUDIT ? 1 : 2;
+    List<Field> fields = new ArrayList<>(20);
+    String trace = null;
+    String span = null;
+    boolean continues = false;
+    keyHint = 0;
+    while (i < n) {
+      if (i + 4 == n && b[i] == ' ' && b[i + 1] == '.' && b[i + 2] == '.' && b[i + 3] == '.') {
+        continues = true;
+        canonical = false;
+        break;
+      }
+      if (i + 1 >= n || b[i] != ' ' || b[i + 1] != ' ') {
+        return null;
+      }
+      i += 2;
+      int eq = -1;
+      for (int j = i; j < n; j++) {
+        byte c = b[j];
+        if (c == '=') {
+          eq = j;
+          break;
+        }
+        if (c == ' ' || c < 0x21 || c == 0x7F) {
+          return null; // a space before '=', a control or non-ASCII byte in a key
+        }
+      }
+      if (eq <= i) {
+        return null;
+      }
+      int k = key(i, eq);
+      String key;
+      if (k >= 0) {
+        key = KEYS[k];
+      } else {
+        key = new String(b, i, eq - i, StandardCharsets.ISO_8859_1);
+        for (int j = i; j < eq; j++) {
+          if (!BARE[b[j]]) {
+            canonical = false; // slog would quote this key
+          }
+        }
+      }
+      i = eq + 1;
+      String text;
+      boolean quoted = i < n && b[i] == '"';
+      if (quoted) {
+        i = quoted(i);
+        if (i < 0) {
+          return null;
+        }
+        text = sb.toString();
+      } else {
+        int e = Utf8.indexOf(b, i, n, (byte) ' ');
+        text = bare(i, e);
+        if (text == null) {
+          return null;
+        }
+        i = e;
+      }
+      if (!quoted && fields.isEmpty() && k >= 0 && key.equals("trace") && trace == null) {
+        trace = text;
+        if (span != null || !valueCanonical) {
+          canonical = false;
+        }
+        continue;
+      }
+      if (!quoted && fields.isEmpty() && k >= 0 && key.equals("span") && span == null) {
+        span = text;
+        canonical &= valueCanonical;
+        continue;
+      }
+      Value v = typed(kind, key, k >= 0 && (KEY_KINDS[k] & kindBit) != 0, text, quoted);
+      if (v == null) {
+        return null;
+      }
+      if (canonical) {
+        canonical = canonical(v, quoted);
+      }
+      fields.add(new Field(key, v));
+    }
+    return new HumanLineDecoder.Partial(
+        kind,
+        new Envelope(ts, level, null, null, names, trace, span),
+        fields,
+        continues,
+        canonical ? Arrays.copyOfRange(b, off, n) : null);
+  }
+
+  /** Whether {@link HumanFormat} prints {@code v} as the value was spelt in the line. */
+  private boolean canonical(Value v, boolean quoted) {
+    if (!valueCanonical) {
+      return false;
+    }
+    if (v instanceof Value.Str) {
+      // Bare when slog's quote() prints it bare, quoted when it must; a line break in a plain
+      // string moves it to a multi-line block.
+      return quoted ? valueNeedsQuotes && !valueNewline : true;
+    }
+    if (v instanceof Value.Time) {
+      return valueTimeSafe;
+    }
+    return true; // Num, Null (bare, as printed); Raw, Actor (quoted by strconv.Quote)
+  }
+
+  /**
+   * The typed value, as {@link HumanLineDecoder#typed} gives it, or {@code null} when that would
+   * throw or needs more than this scanner does (Go's time.Time.String() form).
+   */
+  private static Value typed(
+      Kind kind, String key, boolean kindField, String text, boolean quoted) {
+    switch (key) {
+      case "Time":
+        if (quoted && GoTime.isRfc3339(text)) {
+          return new Value.Time(text);
+        }
+        return null;
+      case "Diff":
+      case "AdditionalFields":
+        if (!quoted) {
+          return null;
+        }
+        return text.isEmpty() ? Value.Raw.NIL : new Value.Raw(text);
+      case "actor":
+        if (text.startsWith("&{ID:") && text.endsWith("}")) {
+          int e = text.indexOf(" Email:");
+          int u = text.lastIndexOf(" Username:");
+          if (e > 0 && u > e) {
+            return new Value.Actor(
+                text.substring(5, e),
+                text.substring(e + 7, u),
+                text.substring(u + 10, text.length() - 1));
+          }
+        }
+        return null;
+      case "StatusCode":
+      case "Code":
+        if (quoted) {
+          return null;
+        }
+        if (text.equals("<nil>")) {
+          return Value.Null.INSTANCE;
+        }
+        return isInteger(text) ? new Value.Num(text) : null;
+      case "UserID":
+      case "ConnectionID":
+        if (!quoted && kind == Kind.CONNECTION && text.equals("<nil>")) {
+          return Value.Null.INSTANCE;
+        }
+        return new Value.Str(text);
+      default:
+        if (kindField || key.equals("request_id")) {
+          return new Value.Str(text);
+        }
+        if (!quoted && text.equals("<nil>")) {
+          return Value.Null.INSTANCE;
+        }
+        return new Value.Str(text);
+    }
+  }
+
+  /** {@code -?[0-9]+}. */
+  private static boolean isInteger(String s) {
+    int i = !s.isEmpty() && s.charAt(0) == '-' ? 1 : 0;
+    if (i == s.length()) {
+      return false;
+    }
+    for (; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A bare value {@code b[from, to)} as text, or {@code null} when it holds a control byte (the
+   * text path decides). Sets {@link #valueCanonical}: slog's quote() prints it bare.
+   */
+  private String bare(int from, int to) {
+    boolean ascii = true;
+    boolean canon = to > from;
+    for (int j = from; j < to; j++) {
+      byte c = b[j];
+      if (c < 0) {
+        ascii = false;
+        int s = printable(j);
+        if (s == 0) {
+          canon = false;
+        } else {
+          j += s - 1;
+        }
+      } else if (c < 0x20 || c == 0x7F) {
+        return null;
+      } else if (!BARE[c]) {
+        canon = false;
+      }
+    }
+    valueCanonical = canon;
+    return ascii
+        ? new String(b, from, to - from, StandardCharsets.ISO_8859_1)
+        : Utf8.decode(b, from, to - from);
+  }
+
+  /**
+   * Length of the UTF-8 sequence at {@code b[i]} (not ASCII) when it is valid and Go's
+   * strconv.IsPrint holds for it (strconv.Quote then writes it as it is), else 0.
+   */
+  private int printable(int i) {
+    int s = Utf8.sequence(b, i, end);
+    if (s == 0) {
+      return 0;
+    }
+    int c = b[i] & 0xFF;
+    int cp = c & (s == 2 ? 0x1F : s == 3 ? 0x0F : 0x07);
+    for (int k = 1; k < s; k++) {
+      cp = (cp << 6) | (b[i + k] & 0x3F);
+    }
+    return GoText.isPrint(cp) ? s : 0;
+  }
+
+  /**
+   * Unquotes the literal at {@code b[q] == '"'} into {@link #sb}, as Go's strconv.Unquote (the
+   * simple escapes only); returns the index after the closing quote, or -1 when the text path must
+   * decide (an x, u or U escape, an octal escape, a control byte, no closing quote). Sets {@link
+   * #valueCanonical} (spelt as strconv.Quote spells the value), {@link #valueNeedsQuotes} (slog's
+   * quote() would quote it), {@link #valueNewline} and {@link #valueTimeSafe}.
+   */
+  private int quoted(int q) {
+    StringBuilder out = sb;
+    out.setLength(0);
+    boolean canon = true;
+    boolean needs = false;
+    boolean newline = false;
+    boolean time = true;
+    int i = q + 1;
+    int n = end;
+    while (i < n) {
+      byte c = b[i];
+      if (c == '"') {
+        valueCanonical = canon;
+        valueNeedsQuotes = needs || i == q + 1;
+        valueNewline = newline;
+        valueTimeSafe = time;
+        return i + 1;
+      }
+      if (c >= 0x20 && c < 0x7F && c != '\\') {
+        int run = i + 1;
+        while (run < n) {
+          byte r = b[run];
+          if (r < 0x20 || r >= 0x7F || r == '"' || r == '\\') {
+            break;
+          }
+          run++;
+        }
+        for (int j = i; j < run; j++) {
+          byte r = b[j];
+          out.append((char) r);
+          if (r == ' ') {
+            needs = true;
+          }
+          if (!TIME[r]) {
+            time = false;
+          }
+        }
+        i = run;
+        continue;
+      }
+      if (c < 0) {
+        int s = printable(i);
+        if (s == 0) {
+          canon = false;
+          s = Math.max(1, Utf8.sequence(b, i, n));
+        }
+        out.append(Utf8.decode(b, i, s));
+        time = false;
+        i += s;
+        continue;
+      }
+      if (c != '\\') {
+        return -1; // a control byte or DEL inside the quotes: strconv.Quote never writes one
+      }
+      if (i + 1 >= n) {
+        return -1;
+      }
+      byte e = b[i + 1];
+      char ch;
+      switch (e) {
+        case 'a' -> ch = 7;
+        case 'b' -> ch = '\b';
+        case 'f' -> ch = '\f';
+        case 'n' -> {
+          ch = '\n';
+          newline = true;
+        }
+        case 'r' -> ch = '\r';
+        case 't' -> ch = '\t';
+        case 'v' -> ch = 0x0B;
+        case '\\' -> ch = '\\';
+        case '"' -> ch = '"';
+        case '\'' -> {
+          ch = '\'';
+          canon = false; // strconv.Quote writes ' as it is
+        }
+        default -> {
+          return -1;
+        }
+      }
+      out.append(ch);
+      needs = true;
+      time = false;
+      i += 2;
+    }
+    return -1;
+  }
+
+  private boolean looksHuman(int off) {
+    if (end - off < HumanLineDecoder.PREFIX) {
+      return false;
+    }
+    for (int i = 0; i < 23; i++) {
+      byte c = b[off + i];
+      boolean ok =
+          switch (i) {
+            case 4, 7 -> c == '-';
+            case 10 -> c == ' ';
+            case 13, 16 -> c == ':';
+            case 19 -> c == '.';
+            default -> c >= '0' && c <= '9';
+          };
+      if (!ok) {
+        return false;
+      }
+    }
+    return b[off + 23] == ' '
+        && b[off + 24] == '['
+        && b[off + 29] == ']'
+        && b[off + 30] == ' '
+        && b[off + 31] == ' ';
+  }
+
+  /** {@link HumanLineDecoder#isoTs} from the bytes (ASCII, checked by {@link #looksHuman}). */
+  private String isoTs(int off) {
+    StringBuilder s = sb;
+    s.setLength(0);
+    for (int i = 0; i < 10; i++) {
+      s.append((char) b[off + i]);
+    }
+    s.append('T');
+    for (int i = 11; i < 19; i++) {
+      s.append((char) b[off + i]);
+    }
+    int e = 23;
+    while (e > 20 && b[off + e - 1] == '0') {
+      e--;
+    }
+    if (e > 20) {
+      s.append('.');
+      for (int i = 20; i < e; i++) {
+        s.append((char) b[off + i]);
+      }
+    }
+    return s.append('Z').toString();
+  }
+
+  /** The index in {@link #KEYS} of the key {@code b[from, to)}, or -1. */
+  private int key(int from, int to) {
+    int len = to - from;
+    for (int t = 0, n = KEYS.length; t < n; t++) {
+      int k = keyHint + t;
+      if (k >= n) {
+        k -= n;
+      }
+      byte[] kb = KEY_BYTES[k];
+      if (kb.length == len && at(from, kb)) {
+        keyHint = k + 1 == n ? 0 : k + 1;
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** Index of the first "{@code c}{@code d}" from {@code from}, or {@link #end}. */
+  private int indexOf2(int from, char c, char d) {
+    for (int i = from; i + 1 < end; i++) {
+      if (b[i] == c && b[i + 1] == d) {
+        return i;
+      }
+    }
+    return end;
+  }
+
+  private boolean at(int p, byte[] s) {
+    if (p + s.length > end) {
+      return false;
+    }
+    for (int i = 0; i < s.length; i++) {
+      if (b[p + i] != s[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
