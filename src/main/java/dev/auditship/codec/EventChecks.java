@@ -57,44 +57,52 @@ public final class EventChecks {
     }
     boolean audit = e.kind() == Kind.AUDIT;
     for (Field f : e.fields()) {
-      String k = f.key();
-      Value v = f.value();
-      String bad = null;
-      if (UUIDS.contains(k)) {
-        if (!(v instanceof Value.Str s) || !isUuid(s.value())) {
-          // UserID of a connection event is a NullUUID.
-          if (!(k.equals("UserID")
-              && !audit
-              && (v instanceof Value.Null || v instanceof Value.Str us && isUuid(us.value())))) {
-            bad = "a UUID string";
-          }
-        }
-      } else if (NULLABLE_UUIDS.contains(k) || (k.equals("UserID") && !audit)) {
-        if (!(v instanceof Value.Null) && !(v instanceof Value.Str s && isUuid(s.value()))) {
-          bad = "a UUID string or null";
-        }
-      } else if (audit ? AUDIT_STRINGS.contains(k) : CONNECTION_STRINGS.contains(k)) {
-        if (!(v instanceof Value.Str)) {
-          bad = "a string";
-        }
-      } else if (audit && k.equals("StatusCode")) {
-        if (!isInt(v)) {
-          bad = "an integer";
-        }
-      } else if (!audit && k.equals("Code")) {
-        if (!(v instanceof Value.Null) && !isInt(v)) {
-          bad = "an integer or null";
-        }
-      } else if (audit && k.equals("actor")) {
-        if (!(v instanceof Value.Actor)) {
-          bad = "an object with string \"id\", \"email\" and \"username\"";
-        }
-      }
+      String bad = checkField(audit, f.key(), f.value());
       if (bad != null) {
-        return "\"" + k + "\" must be " + bad;
+        return bad;
       }
     }
     return null;
+  }
+
+  /**
+   * The reason field {@code k} with value {@code v} is broken in an audit ({@code audit}) or
+   * connection event, or {@code null}; what {@link #check} says of each field (a decoder that
+   * checks fields as it reads them calls it).
+   */
+  static String checkField(boolean audit, String k, Value v) {
+    String bad = null;
+    if (UUIDS.contains(k)) {
+      if (!(v instanceof Value.Str s) || !isUuid(s.value())) {
+        // UserID of a connection event is a NullUUID.
+        if (!(k.equals("UserID")
+            && !audit
+            && (v instanceof Value.Null || v instanceof Value.Str us && isUuid(us.value())))) {
+          bad = "a UUID string";
+        }
+      }
+    } else if (NULLABLE_UUIDS.contains(k) || (k.equals("UserID") && !audit)) {
+      if (!(v instanceof Value.Null) && !(v instanceof Value.Str s && isUuid(s.value()))) {
+        bad = "a UUID string or null";
+      }
+    } else if (audit ? AUDIT_STRINGS.contains(k) : CONNECTION_STRINGS.contains(k)) {
+      if (!(v instanceof Value.Str)) {
+        bad = "a string";
+      }
+    } else if (audit && k.equals("StatusCode")) {
+      if (!isInt(v)) {
+        bad = "an integer";
+      }
+    } else if (!audit && k.equals("Code")) {
+      if (!(v instanceof Value.Null) && !isInt(v)) {
+        bad = "an integer or null";
+      }
+    } else if (audit && k.equals("actor")) {
+      if (!(v instanceof Value.Actor)) {
+        bad = "an object with string \"id\", \"email\" and \"username\"";
+      }
+    }
+    return bad == null ? null : "\"" + k + "\" must be " + bad;
   }
 
   private static boolean isInt(Value v) {
@@ -125,10 +133,18 @@ public final class EventChecks {
         if (c != '-') {
           return false;
         }
-      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      } else if (c >= 128 || !HEX[c]) {
         return false;
       }
     }
     return true;
+  }
+
+  private static final boolean[] HEX = new boolean[128];
+
+  static {
+    for (char c : "0123456789abcdefABCDEF".toCharArray()) {
+      HEX[c] = true;
+    }
   }
 }

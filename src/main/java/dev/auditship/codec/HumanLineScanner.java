@@ -13,12 +13,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The first line of a slog human entry read straight from its UTF-8 bytes: the common line Coder
- * prints, without a String of the whole line, without regular expressions. It means exactly what
- * {@link HumanLineDecoder#parse} means: anything it is not certain about (an ANSI colour, a
- * backslash-x or backslash-u escape, a control byte, a line the text path rejects) makes it answer
- * {@code null}, and the caller decodes the line's text with {@link HumanLineDecoder}, which stays
- * the definition and writes the reject reasons.
+ * The first line of a slog human entry read straight from its UTF-8 bytes, checked as {@link
+ * EventChecks} checks an event: the common line Coder prints, without a String of the whole line,
+ * without regular expressions. It means exactly what {@link HumanLineDecoder#parse} means: anything
+ * it is not certain about (an ANSI colour, a backslash-x or backslash-u escape, a control byte, a
+ * line the text path rejects) makes it answer {@code null}, and the caller decodes the line's text
+ * with {@link HumanLineDecoder}, which stays the definition and writes the reject reasons.
  *
  * <p>While it reads, it also decides, conservatively, whether the line is exactly what {@link
  * HumanFormat} (slog's human sink) prints for the event it decodes to; such a line is kept ({@link
@@ -91,7 +91,11 @@ final class HumanLineScanner {
     }
   }
 
-  private final StringBuilder sb = new StringBuilder(256);
+  private final StringBuilder sb = new StringBuilder(32);
+  private byte[] scratch = new byte[256];
+
+  /** The text of the value {@link #quoted} read last. */
+  private String quotedText;
 
   private byte[] b;
   private int end;
@@ -177,6 +181,8 @@ final class HumanLineScanner {
     String trace = null;
     String span = null;
     boolean continues = false;
+    boolean hasId = false;
+    boolean hasTime = false;
     keyHint = 0;
     while (i < n) {
       if (i + 4 == n && b[i] == ' ' && b[i + 1] == '.' && b[i + 2] == '.' && b[i + 3] == '.') {
@@ -222,7 +228,7 @@ final class HumanLineScanner {
         if (i < 0) {
           return null;
         }
-        text = sb.toString();
+        text = quotedText;
       } else {
         int e = Utf8.indexOf(b, i, n, (byte) ' ');
         text = bare(i, e);
@@ -250,7 +256,19 @@ final class HumanLineScanner {
       if (canonical) {
         canonical = canonical(v, quoted);
       }
+      if (EventChecks.checkField(kind == Kind.AUDIT, key, v) != null) {
+        return null; // the text path writes the reason
+      }
+      if (k >= 0 && !hasId && key.equals("ID")) {
+        hasId = true;
+      }
+      if (k >= 0 && !hasTime && key.equals("Time")) {
+        hasTime = true; // a Time read here is RFC 3339 (else the text path decides)
+      }
       fields.add(new Field(key, v));
+    }
+    if (!continues && (!hasId || !hasTime)) {
+      return null;
     }
     return new HumanLineDecoder.Partial(
         kind,
@@ -394,15 +412,16 @@ final class HumanLineScanner {
   }
 
   /**
-   * Unquotes the literal at {@code b[q] == '"'} into {@link #sb}, as Go's strconv.Unquote (the
-   * simple escapes only); returns the index after the closing quote, or -1 when the text path must
-   * decide (an x, u or U escape, an octal escape, a control byte, no closing quote). Sets {@link
-   * #valueCanonical} (spelt as strconv.Quote spells the value), {@link #valueNeedsQuotes} (slog's
-   * quote() would quote it), {@link #valueNewline} and {@link #valueTimeSafe}.
+   * Unquotes the literal at {@code b[q] == '"'} into {@link #quotedText}, as Go's strconv.Unquote
+   * (the simple escapes only); returns the index after the closing quote, or -1 when the text path
+   * must decide (an x, u or U escape, an octal escape, a control byte, no closing quote). Sets
+   * {@link #valueCanonical} (spelt as strconv.Quote spells the value), {@link #valueNeedsQuotes}
+   * (slog's quote() would quote it), {@link #valueNewline} and {@link #valueTimeSafe}.
    */
   private int quoted(int q) {
-    StringBuilder out = sb;
-    out.setLength(0);
+    byte[] out = scratch;
+    int len = 0;
+    boolean ascii = true;
     boolean canon = true;
     boolean needs = false;
     boolean newline = false;
@@ -416,39 +435,53 @@ final class HumanLineScanner {
         valueNeedsQuotes = needs || i == q + 1;
         valueNewline = newline;
         valueTimeSafe = time;
+        // Escapes give ASCII, which never continues a UTF-8 sequence: decoding the unescaped
+        // bytes gives the text path's characters.
+        quotedText =
+            ascii ? new String(out, 0, len, StandardCharsets.ISO_8859_1) : Utf8.decode(out, 0, len);
+        if (out.length > 64 * 1024) {
+          scratch = new byte[256]; // one huge value does not stay allocated
+        }
         return i + 1;
       }
       if (c >= 0x20 && c < 0x7F && c != '\\') {
-        int run = i + 1;
+        int run = i;
         while (run < n) {
           byte r = b[run];
           if (r < 0x20 || r >= 0x7F || r == '"' || r == '\\') {
             break;
           }
-          run++;
-        }
-        for (int j = i; j < run; j++) {
-          byte r = b[j];
-          out.append((char) r);
           if (r == ' ') {
             needs = true;
           }
           if (!TIME[r]) {
             time = false;
           }
+          run++;
         }
+        int k = run - i;
+        if (len + k > out.length) {
+          out = scratch = Arrays.copyOf(out, Math.max(len + k, out.length * 2));
+        }
+        System.arraycopy(b, i, out, len, k);
+        len += k;
         i = run;
         continue;
       }
       if (c < 0) {
-        int s = printable(i);
-        if (s == 0) {
+        int k = printable(i);
+        if (k == 0) {
           canon = false;
-          s = Math.max(1, Utf8.sequence(b, i, n));
+          k = Math.max(1, Utf8.sequence(b, i, n));
         }
-        out.append(Utf8.decode(b, i, s));
+        if (len + k > out.length) {
+          out = scratch = Arrays.copyOf(out, Math.max(len + k, out.length * 2));
+        }
+        System.arraycopy(b, i, out, len, k);
+        len += k;
+        ascii = false;
         time = false;
-        i += s;
+        i += k;
         continue;
       }
       if (c != '\\') {
@@ -457,9 +490,8 @@ final class HumanLineScanner {
       if (i + 1 >= n) {
         return -1;
       }
-      byte e = b[i + 1];
-      char ch;
-      switch (e) {
+      byte ch;
+      switch (b[i + 1]) {
         case 'a' -> ch = 7;
         case 'b' -> ch = '\b';
         case 'f' -> ch = '\f';
@@ -480,7 +512,10 @@ final class HumanLineScanner {
           return -1;
         }
       }
-      out.append(ch);
+      if (len == out.length) {
+        out = scratch = Arrays.copyOf(out, out.length * 2);
+      }
+      out[len++] = ch;
       needs = true;
       time = false;
       i += 2;
