@@ -74,6 +74,34 @@ final class HumanLineScanner {
   }
 
   /**
+   * Per kind bit (1 audit, 2 connection) and key: 1 when {@link EventChecks#checkField} accepts any
+   * string for the key, 2 when it accepts a UUID string (it looks at nothing else of a string), 0
+   * when it may refuse a string.
+   */
+  private static final int[][] STR_OK = new int[3][];
+
+  static {
+    for (int bit = 1; bit <= 2; bit++) {
+      STR_OK[bit] = new int[KEYS.length];
+      for (int k = 0; k < KEYS.length; k++) {
+        boolean audit = bit == 1;
+        if (EventChecks.checkField(audit, KEYS[k], new Value.Str("x")) == null) {
+          STR_OK[bit][k] = 1;
+        } else if (EventChecks.checkField(
+                audit, KEYS[k], new Value.Str("00000000-0000-0000-0000-000000000000"))
+            == null) {
+          STR_OK[bit][k] = 2;
+        }
+      }
+    }
+  }
+
+  private static boolean strOk(int kindBit, int k, boolean uuid) {
+    int ok = STR_OK[kindBit][k];
+    return ok == 1 || (ok == 2 && uuid);
+  }
+
+  /**
    * Bytes a bare value can hold and still be printed bare by slog's quote(): printable ASCII other
    * than space, {@code "} and backslash (0x80 and up are judged per code point).
    */
@@ -106,6 +134,7 @@ final class HumanLineScanner {
   private boolean valueNeedsQuotes;
   private boolean valueNewline;
   private boolean valueTimeSafe;
+  private boolean valueUuid;
 
   /**
    * Reads the line {@code bytes[off, off+len)} (no line terminator, no CR).
@@ -256,7 +285,8 @@ final class HumanLineScanner {
       if (canonical) {
         canonical = canonical(v, quoted);
       }
-      if (EventChecks.checkField(kind == Kind.AUDIT, key, v) != null) {
+      if (!(k >= 0 && v instanceof Value.Str && strOk(kindBit, k, valueUuid))
+          && EventChecks.checkField(kind == Kind.AUDIT, key, v) != null) {
         return null; // the text path writes the reason
       }
       if (k >= 0 && !hasId && key.equals("ID")) {
@@ -389,6 +419,7 @@ final class HumanLineScanner {
       }
     }
     valueCanonical = canon;
+    valueUuid = isUuid(from, to);
     return ascii
         ? new String(b, from, to - from, StandardCharsets.ISO_8859_1)
         : Utf8.decode(b, from, to - from);
@@ -435,6 +466,7 @@ final class HumanLineScanner {
         valueNeedsQuotes = needs || i == q + 1;
         valueNewline = newline;
         valueTimeSafe = time;
+        valueUuid = false; // checked on its text
         // Escapes give ASCII, which never continues a UTF-8 sequence: decoding the unescaped
         // bytes gives the text path's characters.
         quotedText =
@@ -521,6 +553,32 @@ final class HumanLineScanner {
       i += 2;
     }
     return -1;
+  }
+
+  /** {@link EventChecks#isUuid} of the ASCII bytes {@code b[from, to)}. */
+  private boolean isUuid(int from, int to) {
+    if (to - from != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      byte c = b[from + i];
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (c != '-') {
+          return false;
+        }
+      } else if (c < 0 || !HEX[c]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final boolean[] HEX = new boolean[128];
+
+  static {
+    for (char c : "0123456789abcdefABCDEF".toCharArray()) {
+      HEX[c] = true;
+    }
   }
 
   private boolean looksHuman(int off) {
