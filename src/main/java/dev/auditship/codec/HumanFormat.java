@@ -7,6 +7,7 @@ import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoText;
 import dev.auditship.text.GoTime;
+import dev.auditship.text.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -95,6 +96,9 @@ public final class HumanFormat implements Format {
     if (env.span() != null) {
       out.ascii("  span=").utf8(env.span());
     }
+    if (event.lazyFields() instanceof LineFields line && writeFromLine(line, out)) {
+      return;
+    }
     List<Field> fields = event.fields();
     int multiline = -1;
     String multilineValue = null;
@@ -116,14 +120,7 @@ public final class HumanFormat implements Format {
         continue;
       }
       Field f = fields.get(i);
-      byte[] known = KNOWN_KEYS.get(f.key());
-      if (known != null) {
-        out.put(known);
-      } else {
-        out.put(' ').put(' ');
-        GoText.appendHumanQuoted(out, f.key().replace(' ', '_'));
-        out.put('=');
-      }
+      writeKey(out, f.key());
       writeValue(out, f.value());
     }
     if (multiline >= 0) {
@@ -154,6 +151,240 @@ public final class HumanFormat implements Format {
         from = nl + 1;
       }
     }
+  }
+
+  private static void writeKey(ByteBuf out, String key) {
+    byte[] known = KNOWN_KEYS.get(key);
+    if (known != null) {
+      out.put(known);
+    } else {
+      out.put(' ').put(' ');
+      GoText.appendHumanQuoted(out, key.replace(' ', '_'));
+      out.put('=');
+    }
+  }
+
+  /**
+   * The fields of an event read lazily from a slog JSON line, written straight from the line's
+   * bytes: a value that is printable ASCII without escapes (most of what Coder prints) is copied as
+   * slog's human sink spells it; any other value is decoded and written by {@link #writeValue},
+   * which stays the definition. False, before anything is written, when a string may hold a line
+   * break (the multi-line block needs the decoded values).
+   */
+  private boolean writeFromLine(LineFields lf, ByteBuf out) {
+    byte[] b = lf.line();
+    int n = b.length;
+    for (int i = Utf8.indexOf(b, 0, n, (byte) '\\'); i + 1 < n; ) {
+      byte e = b[i + 1];
+      if (e == 'n' || e == 'u') {
+        return false; // a \n, or a \\u escape that may spell one
+      }
+      i = Utf8.indexOf(b, i + 2, n, (byte) '\\');
+    }
+    for (int f = 0, count = lf.count(); f < count; f++) {
+      String key = lf.key(f);
+      writeKey(out, key);
+      int p = lf.valueStart(f);
+      if (!copyValue(key, b, p, out)) {
+        writeValue(out, lf.value(f));
+      }
+    }
+    return true;
+  }
+
+  /** Printable ASCII other than space, quote and backslash: printed bare by slog's quote(). */
+  private static final boolean[] BARE = new boolean[128];
+
+  /** Characters {@link JsonFormat#writeTime} writes as they are. */
+  private static final boolean[] TIME = new boolean[128];
+
+  static {
+    for (int c = 0x21; c < 0x7F; c++) {
+      BARE[c] = c != '"' && c != '\\';
+    }
+    for (char c : "0123456789-:.TZ+".toCharArray()) {
+      TIME[c] = true;
+    }
+  }
+
+  /**
+   * Writes the value at {@code b[p]} of field {@code key} as {@link #writeValue} would write its
+   * decoded value, when that is a copy of its bytes; false (nothing written) otherwise.
+   */
+  private boolean copyValue(String key, byte[] b, int p, ByteBuf out) {
+    byte c = b[p];
+    switch (key) {
+      case "Time":
+        if (c == '"' && !v3Time) {
+          int q = p + 1;
+          while (q < b.length && b[q] >= 0 && TIME[b[q]]) {
+            q++;
+          }
+          if (q < b.length && b[q] == '"' && q > p + 1) {
+            out.put(b, p, q + 1 - p); // Time="..." as it was (JsonFormat.writeTime)
+            return true;
+          }
+        }
+        return false;
+      case "Diff":
+      case "AdditionalFields":
+        if (c == 'n') {
+          out.put('"').put('"'); // a nil RawMessage
+          return true;
+        }
+        return quoteRaw(b, p, out);
+      case "actor":
+        return c == '{' && actor(b, p, out);
+      default:
+        break;
+    }
+    if (c == '"') {
+      int q = p + 1;
+      boolean bare = true;
+      while (q < b.length) {
+        byte d = b[q];
+        if (d == '"' || d == '\\' || d < 0x20 || d == 0x7F) {
+          break; // d < 0x20 includes every non-ASCII byte
+        }
+        bare &= d != ' ';
+        q++;
+      }
+      if (q >= b.length || b[q] != '"') {
+        return false; // an escape or a non-ASCII character: decoded
+      }
+      if (bare && q > p + 1) {
+        out.put(b, p + 1, q - p - 1);
+      } else {
+        out.put(b, p, q + 1 - p); // "" or printable ASCII with a space: strconv.Quote is a copy
+      }
+      return true;
+    }
+    if (c == 't' || c == 'f' || c == 'n') {
+      return false; // true, false, null: rare, decoded
+    }
+    if (c == '{' || c == '[') {
+      return quoteRaw(b, p, out);
+    }
+    int e = p;
+    while (e < b.length && ((b[e] >= '0' && b[e] <= '9') || b[e] == '-')) {
+      e++;
+    }
+    if (e > p && e < b.length && (b[e] == ',' || b[e] == '}')) {
+      out.put(b, p, e - p); // an integer, as it was spelt
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * {@code strconv.Quote} of the raw JSON value at {@code b[p]} (an object or array), when it is
+   * printable ASCII; false (nothing written) otherwise.
+   */
+  private static boolean quoteRaw(byte[] b, int p, ByteBuf out) {
+    byte open = b[p];
+    if (open != '{' && open != '[') {
+      return false;
+    }
+    int depth = 0;
+    boolean inString = false;
+    int e = p;
+    for (; e < b.length; e++) {
+      byte d = b[e];
+      if (d < 0x20 || d == 0x7F) {
+        return false; // non-ASCII (negative) or a control byte
+      }
+      if (inString) {
+        if (d == '\\') {
+          e++;
+        } else if (d == '"') {
+          inString = false;
+        }
+      } else if (d == '"') {
+        inString = true;
+      } else if (d == '{' || d == '[') {
+        depth++;
+      } else if (d == '}' || d == ']') {
+        if (--depth == 0) {
+          break;
+        }
+      }
+    }
+    if (e >= b.length) {
+      return false;
+    }
+    out.put('"');
+    int run = p;
+    for (int i = p; i <= e; i++) {
+      byte d = b[i];
+      if (d == '"' || d == '\\') {
+        out.put(b, run, i - run).put('\\').put(d);
+        run = i + 1;
+      }
+    }
+    out.put(b, run, e + 1 - run).put('"');
+    return true;
+  }
+
+  private static final byte[] ACTOR_ID = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ACTOR_EMAIL = "\",\"email\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ACTOR_USERNAME =
+      "\",\"username\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * {@code "&{ID:… Email:… Username:…}"} from the actor object at {@code b[p]} when it is exactly
+   * {@code {"id":…,"email":…,"username":…}} with printable ASCII strings without escapes; false
+   * (nothing written) otherwise.
+   */
+  private static boolean actor(byte[] b, int p, ByteBuf out) {
+    if (!at(b, p, ACTOR_ID)) {
+      return false;
+    }
+    int id = p + ACTOR_ID.length;
+    int idEnd = plainString(b, id);
+    if (idEnd < 0 || !at(b, idEnd, ACTOR_EMAIL)) {
+      return false;
+    }
+    int email = idEnd + ACTOR_EMAIL.length;
+    int emailEnd = plainString(b, email);
+    if (emailEnd < 0 || !at(b, emailEnd, ACTOR_USERNAME)) {
+      return false;
+    }
+    int user = emailEnd + ACTOR_USERNAME.length;
+    int userEnd = plainString(b, user);
+    if (userEnd < 0 || userEnd + 1 >= b.length || b[userEnd + 1] != '}') {
+      return false;
+    }
+    out.ascii("\"&{ID:").put(b, id, idEnd - id);
+    out.ascii(" Email:").put(b, email, emailEnd - email);
+    out.ascii(" Username:").put(b, user, userEnd - user);
+    out.put('}').put('"');
+    return true;
+  }
+
+  /** The index of the quote that ends the printable ASCII string body at {@code p}, or -1. */
+  private static int plainString(byte[] b, int p) {
+    for (int q = p; q < b.length; q++) {
+      byte d = b[q];
+      if (d == '"') {
+        return q;
+      }
+      if (d == '\\' || d < 0x20 || d == 0x7F) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean at(byte[] b, int p, byte[] s) {
+    if (p + s.length > b.length) {
+      return false;
+    }
+    for (int i = 0; i < s.length; i++) {
+      if (b[p + i] != s[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void writeValue(ByteBuf out, Value v) {

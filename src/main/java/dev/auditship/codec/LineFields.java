@@ -38,7 +38,27 @@ final class LineFields implements LazyFields {
     this.time = new Value.Time(time);
   }
 
-  private String key(int i) {
+  /** The input line (shared: read it, never change it). */
+  byte[] line() {
+    return line;
+  }
+
+  /** How many fields the line has. */
+  int count() {
+    return count;
+  }
+
+  /** Where the value of field {@code i} starts in {@link #line()}. */
+  int valueStart(int i) {
+    return index[i * LazyLineScanner.SLOTS + 1];
+  }
+
+  /** The value of field {@code i}, decoded. */
+  Value value(int i) {
+    return new JsonLineScanner().valueAt(line, line.length, key(i), valueStart(i));
+  }
+
+  String key(int i) {
     int k = index[i * LazyLineScanner.SLOTS];
     return k >= 0 ? JsonLineScanner.KEYS[k] : extraKeys[-1 - k];
   }

@@ -299,4 +299,63 @@ class HumanBytesFirstTest {
       assertThat(JSON.format(e)).isEqualTo(JSON.format(t));
     }
   }
+
+  private static final String JSON_LINE = Golden.lines().get(0).json().strip();
+
+  /** The human record of a lazily read JSON line equals the render from its decoded values. */
+  private static void humanFromJsonLine(String line) {
+    for (Decoded d : Golden.decodeAll(line + "\n")) {
+      if (d instanceof Decoded.Ok ok) {
+        Event e = ok.event();
+        assertThat(HUMAN.format(e)).isEqualTo(fromValues(e));
+        assertThat(HUMAN_V3.format(e)).isEqualTo(fromValuesV3(e));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("golden")
+  void humanFromEveryGoldenJsonLineEqualsTheRenderFromValues(Golden.Line g) {
+    Event e = Golden.decodeOne(g.json());
+    assertThat(e.lazyFields()).isNotNull();
+    humanFromJsonLine(g.json().strip());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"UserAgent\":\"\"|\"UserAgent\":\"a b\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"ab\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"a\\u003cb\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"caf\u00e9\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"a\\nb\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"a\\\\nb\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"a\\u000ab\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"x\\\"y\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"\\u003cnil\\u003e\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"a\\tb\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"a\u007fb\"",
+        "\"Diff\":{}|\"Diff\":null",
+        "\"Diff\":{}|\"Diff\":[1,2]",
+        "\"Diff\":{}|\"Diff\":{\"a\":\"b c\",\"q\":\"\\\"\"}",
+        "\"Diff\":{}|\"Diff\":{\"a\":\"\\u003c\"}",
+        "\"Diff\":{}|\"Diff\":{\"a\":\"caf\u00e9\"}",
+        "\"Diff\":{}|\"Diff\":\"str\"",
+        "\"Diff\":{}|\"Diff\":12",
+        "\"Diff\":{}|\"Diff\":{\"a\":{\"b\":[{},[]]},\"c\":\"}]\"}",
+        "\"StatusCode\":200|\"StatusCode\":-1",
+        "\"StatusCode\":200|\"StatusCode\":2.5",
+        "\"actor\":{\"id\"|\"actor\":{\"x\":\"y\",\"id\"",
+        "\"Username\"|\"Username\"",
+        "\"username\":\"alice\"|\"username\":\"al ice\"",
+        "\"username\":\"alice\"|\"username\":\"al\\\"ice\"",
+        "\"username\":\"alice\"|\"username\":\"al\u00e9\"",
+        "\"RequestID\":|\"Extra\":true,\"Other\":false,\"N\":null,\"O\":{\"a\":1},\"A\":[],\"F\":1.5,\"S\":\"x y\",\"k y\":1,\"RequestID\":",
+        "\"Time\":\"2025-07-03T07:12:44.381926Z\"|\"Time\":\"2025-07-03T09:12:44.381926+02:00\"",
+        "\"Time\":\"2025-07-03T07:12:44.381926Z\"|\"Time\":\"2025-07-03T07:12:44.381926\\u005a\"",
+      })
+  void humanFromEditedJsonLinesEqualsTheRenderFromValues(String edit) {
+    String[] e = edit.split("\\|", -1);
+    humanFromJsonLine(JSON_LINE.replaceFirst(Pattern.quote(e[0]), Matcher.quoteReplacement(e[1])));
+  }
 }
