@@ -135,6 +135,7 @@ final class HumanLineScanner {
   private boolean valueNewline;
   private boolean valueTimeSafe;
   private boolean valueUuid;
+  private int valueSimple;
 
   /**
    * Reads the line {@code bytes[off, off+len)} (no line terminator, no CR).
@@ -154,11 +155,8 @@ final class HumanLineScanner {
 
   private HumanLineDecoder.Partial line(int off) {
     int n = end;
-    if (Utf8.indexOf(b, off, n, (byte) 0x1b) < n) {
-      return null; // ANSI colours: the text path strips them first
-    }
     if (!looksHuman(off)) {
-      return n - off > 0 && b[off] == '{' ? null : SKIP;
+      return skip(off);
     }
     for (int i = off + 25; i < off + 29; i++) {
       if (b[i] < 0x20 || b[i] == 0x7F) {
@@ -180,7 +178,7 @@ final class HumanLineScanner {
         && (msgAt + CONNECTION.length == n || b[msgAt + CONNECTION.length] == ' ')) {
       kind = Kind.CONNECTION;
     } else {
-      return SKIP;
+      return skip(off);
     }
     boolean canonical = true;
     List<String> names;
@@ -308,6 +306,17 @@ final class HumanLineScanner {
         canonical ? Arrays.copyOfRange(b, off, n) : null);
   }
 
+  /**
+   * {@link #SKIP} for a line that is not an event line, unless it has an ANSI escape (the text path
+   * strips colours first, and then may see an event; an escape anywhere else makes a key or a value
+   * refuse the line).
+   */
+  private HumanLineDecoder.Partial skip(int off) {
+    return Utf8.indexOf(b, off, end, (byte) 0x1b) < end || (end > off && b[off] == '{')
+        ? null
+        : SKIP;
+  }
+
   /** Whether {@link HumanFormat} prints {@code v} as the value was spelt in the line. */
   private boolean canonical(Value v, boolean quoted) {
     if (!valueCanonical) {
@@ -328,8 +337,7 @@ final class HumanLineScanner {
    * The typed value, as {@link HumanLineDecoder#typed} gives it, or {@code null} when that would
    * throw or needs more than this scanner does (Go's time.Time.String() form).
    */
-  private static Value typed(
-      Kind kind, String key, boolean kindField, String text, boolean quoted) {
+  private Value typed(Kind kind, String key, boolean kindField, String text, boolean quoted) {
     switch (key) {
       case "Time":
         if (quoted && GoTime.isRfc3339(text)) {
@@ -368,16 +376,22 @@ final class HumanLineScanner {
         if (!quoted && kind == Kind.CONNECTION && text.equals("<nil>")) {
           return Value.Null.INSTANCE;
         }
-        return new Value.Str(text);
+        return str(text);
       default:
         if (kindField || key.equals("request_id")) {
-          return new Value.Str(text);
+          return str(text);
         }
         if (!quoted && text.equals("<nil>")) {
           return Value.Null.INSTANCE;
         }
-        return new Value.Str(text);
+        return str(text);
     }
+  }
+
+  private Value.Str str(String text) {
+    return valueSimple == 0
+        ? new Value.Str(text)
+        : Value.Str.classified(text, valueSimple == 2, true, false, true);
   }
 
   /** {@code -?[0-9]+}. */
@@ -402,9 +416,12 @@ final class HumanLineScanner {
   private String bare(int from, int to) {
     boolean ascii = true;
     boolean canon = to > from;
+    boolean html = false;
     for (int j = from; j < to; j++) {
       byte c = b[j];
-      if (c < 0) {
+      if (c == '<' || c == '>' || c == '&') {
+        html = true;
+      } else if (c < 0) {
         ascii = false;
         int s = printable(j);
         if (s == 0) {
@@ -420,6 +437,9 @@ final class HumanLineScanner {
     }
     valueCanonical = canon;
     valueUuid = isUuid(from, to);
+    // Printable ASCII without space, quote or backslash: bare for slog's quote(), and safe for Go's
+    // JSON encoder unless it has an HTML character (Value.Str's flags, without a second scan).
+    valueSimple = canon && ascii ? (html ? 1 : 2) : 0;
     return ascii
         ? new String(b, from, to - from, StandardCharsets.ISO_8859_1)
         : Utf8.decode(b, from, to - from);
@@ -467,6 +487,7 @@ final class HumanLineScanner {
         valueNewline = newline;
         valueTimeSafe = time;
         valueUuid = false; // checked on its text
+        valueSimple = 0;
         // Escapes give ASCII, which never continues a UTF-8 sequence: decoding the unescaped
         // bytes gives the text path's characters.
         quotedText =

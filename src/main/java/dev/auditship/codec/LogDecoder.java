@@ -80,7 +80,7 @@ public final class LogDecoder {
       if (continueBlock(lineNo, line)) {
         return;
       }
-      line(lineNo, stripCr(line));
+      line(lineNo, b, off, len); // the block is closed: a line of its own
       return;
     }
     if (len > 0 && b[off + len - 1] == '\r') {
@@ -125,10 +125,6 @@ public final class LogDecoder {
     // The scanner checked every field as EventChecks does (the text path rejects the others).
     out.accept(
         new Decoded.Ok(new Event(p.kind(), p.envelope(), p.fields(), null, p.humanLine()), lineNo));
-  }
-
-  private static String stripCr(String line) {
-    return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
 
   /** Feeds line {@code lineNo} (1-based, without its line terminator). */
