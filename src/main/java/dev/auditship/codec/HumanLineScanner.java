@@ -415,34 +415,69 @@ final class HumanLineScanner {
    */
   private String bare(int from, int to) {
     boolean ascii = true;
-    boolean canon = to > from;
-    boolean html = false;
+    int acc = 0;
+    int notHex = 0;
     for (int j = from; j < to; j++) {
       byte c = b[j];
-      if (c == '<' || c == '>' || c == '&') {
-        html = true;
-      } else if (c < 0) {
+      if (c >= 0) {
+        int cls = CLASS[c];
+        if ((cls & CONTROL) != 0) {
+          return null;
+        }
+        acc |= cls;
+        notHex += cls >>> 3;
+      } else {
         ascii = false;
         int s = printable(j);
         if (s == 0) {
-          canon = false;
+          acc |= NOT_BARE;
         } else {
           j += s - 1;
         }
-      } else if (c < 0x20 || c == 0x7F) {
-        return null;
-      } else if (!BARE[c]) {
-        canon = false;
       }
     }
+    boolean canon = to > from && (acc & NOT_BARE) == 0;
     valueCanonical = canon;
-    valueUuid = isUuid(from, to);
+    // A UUID: 36 bytes, hex but for the four dashes in their places.
+    valueUuid =
+        ascii
+            && to - from == 36
+            && notHex == 4
+            && b[from + 8] == '-'
+            && b[from + 13] == '-'
+            && b[from + 18] == '-'
+            && b[from + 23] == '-';
     // Printable ASCII without space, quote or backslash: bare for slog's quote(), and safe for Go's
     // JSON encoder unless it has an HTML character (Value.Str's flags, without a second scan).
-    valueSimple = canon && ascii ? (html ? 1 : 2) : 0;
+    valueSimple = canon && ascii ? ((acc & HTML) != 0 ? 1 : 2) : 0;
     return ascii
         ? new String(b, from, to - from, StandardCharsets.ISO_8859_1)
         : Utf8.decode(b, from, to - from);
+  }
+
+  /** {@link #CLASS} bits of an ASCII byte in a bare value. */
+  private static final int NOT_BARE = 1; // space, quote, backslash: slog's quote() would quote it
+
+  private static final int HTML = 2; // < > &: Go's JSON encoder escapes them
+  private static final int CONTROL = 4; // a control byte or DEL: the text path decides
+  private static final int NOT_HEX = 8; // the highest bit, so cls >>> 3 counts it
+
+  private static final byte[] CLASS = new byte[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      int cls = NOT_HEX;
+      if (c < 0x20 || c == 0x7F) {
+        cls |= CONTROL | NOT_BARE;
+      } else if (c == ' ' || c == '"' || c == '\\') {
+        cls |= NOT_BARE;
+      } else if (c == '<' || c == '>' || c == '&') {
+        cls |= HTML;
+      } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+        cls = 0;
+      }
+      CLASS[c] = (byte) cls;
+    }
   }
 
   /**
@@ -574,32 +609,6 @@ final class HumanLineScanner {
       i += 2;
     }
     return -1;
-  }
-
-  /** {@link EventChecks#isUuid} of the ASCII bytes {@code b[from, to)}. */
-  private boolean isUuid(int from, int to) {
-    if (to - from != 36) {
-      return false;
-    }
-    for (int i = 0; i < 36; i++) {
-      byte c = b[from + i];
-      if (i == 8 || i == 13 || i == 18 || i == 23) {
-        if (c != '-') {
-          return false;
-        }
-      } else if (c < 0 || !HEX[c]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static final boolean[] HEX = new boolean[128];
-
-  static {
-    for (char c : "0123456789abcdefABCDEF".toCharArray()) {
-      HEX[c] = true;
-    }
   }
 
   private boolean looksHuman(int off) {
