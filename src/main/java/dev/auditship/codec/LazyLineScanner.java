@@ -604,11 +604,23 @@ final class LazyLineScanner {
       }
       if (c == '<' || c == '>' || c == '&') {
         canon = false;
-      } else if (c == 0xE2 && q + 2 < end && (b[q + 1] & 0xFF) == 0x80) {
-        int t = b[q + 2] & 0xFF;
-        if (t == 0xA8 || t == 0xA9) {
+      } else if (c >= 0x80) {
+        int n = Utf8.sequence(b, q, end);
+        if (n == 0) {
+          // Go passes raw JSON through as it is; but a kept line promises valid UTF-8
+          // (Event#jsonLine), so this one is rendered instead (to the same bytes).
           canon = false;
+          q++;
+          continue;
         }
+        if (c == 0xE2 && (b[q + 1] & 0xFF) == 0x80) {
+          int t = b[q + 2] & 0xFF;
+          if (t == 0xA8 || t == 0xA9) {
+            canon = false;
+          }
+        }
+        q += n;
+        continue;
       }
       q++;
     }
