@@ -73,6 +73,12 @@ public final class HumanFormat implements Format {
   }
 
   @Override
+  public byte[] record(Event event, ByteBuf scratch) {
+    byte[] line = event.humanLine();
+    return line != null && !v3Time ? line : Format.super.record(event, scratch);
+  }
+
+  @Override
   public void write(Event event, ByteBuf out) {
     byte[] kept = event.humanLine();
     if (kept != null && !v3Time) {
