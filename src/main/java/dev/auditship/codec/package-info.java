@@ -24,7 +24,12 @@
  *   <li><b>Fast path</b>: {@link dev.auditship.event.Event#jsonLine()} is the input line when it is
  *       already exactly what slog's JSON sink prints for the event (checked once, at decode); the
  *       json format copies it. A format that embeds the slog JSON (a SIEM envelope) may do the
- *       same.
+ *       same. Likewise {@link dev.auditship.event.Event#humanLine()} for a human input line that is
+ *       exactly slog's human print (the human format copies it), and the human format writes the
+ *       values of a lazily read JSON line straight from its bytes where they need no decoding.
+ *   <li><b>Human lines</b> are read from their bytes by {@code HumanLineScanner}; anything it is
+ *       not sure of goes to {@code HumanLineDecoder}, which stays the definition (and gives the
+ *       reject reasons), as Jackson does for JSON lines.
  * </ul>
  *
  * Adding a format: one class implementing {@code Format}, one line in the format registry, golden
