@@ -182,8 +182,14 @@ public final class HumanFormat implements Format {
     int n = b.length;
     for (int i = Utf8.indexOf(b, 0, n, (byte) '\\'); i + 1 < n; ) {
       byte e = b[i + 1];
-      if (e == 'n' || e == 'u') {
-        return false; // a \n, or a \\u escape that may spell one
+      if (e == 'n'
+          || (e == 'u'
+              && i + 5 < n
+              && b[i + 2] == '0'
+              && b[i + 3] == '0'
+              && b[i + 4] == '0'
+              && (b[i + 5] == 'a' || b[i + 5] == 'A'))) {
+        return false; // a line feed, as \n or \\u000a
       }
       i = Utf8.indexOf(b, i + 2, n, (byte) '\\');
     }

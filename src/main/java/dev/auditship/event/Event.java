@@ -172,7 +172,7 @@ public final class Event {
    * decoded fields: a format may render straight from the line they keep.
    */
   public LazyFields lazyFields() {
-    return lazy;
+    return fields == null ? lazy : null;
   }
 
   /**
