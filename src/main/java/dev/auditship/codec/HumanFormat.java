@@ -56,6 +56,15 @@ public final class HumanFormat implements Format {
     KNOWN_KEYS = Map.copyOf(m);
   }
 
+  /** {@link #KNOWN_KEYS} by the key's index in {@link JsonLineScanner#KEYS} (null: not known). */
+  private static final byte[][] BY_JSON_KEY = new byte[JsonLineScanner.KEYS.length][];
+
+  static {
+    for (int i = 0; i < BY_JSON_KEY.length; i++) {
+      BY_JSON_KEY[i] = KNOWN_KEYS.get(JsonLineScanner.KEYS[i]);
+    }
+  }
+
   private final boolean v3Time;
 
   /**
@@ -195,7 +204,13 @@ public final class HumanFormat implements Format {
     }
     for (int f = 0, count = lf.count(); f < count; f++) {
       String key = lf.key(f);
-      writeKey(out, key);
+      int k = lf.keyIndex(f);
+      byte[] known = k >= 0 ? BY_JSON_KEY[k] : null;
+      if (known != null) {
+        out.put(known);
+      } else {
+        writeKey(out, key);
+      }
       int p = lf.valueStart(f);
       if (!copyValue(key, b, p, out)) {
         writeValue(out, lf.value(f));

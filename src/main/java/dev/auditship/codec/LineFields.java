@@ -58,6 +58,11 @@ final class LineFields implements LazyFields {
     return new JsonLineScanner().valueAt(line, line.length, key(i), valueStart(i));
   }
 
+  /** The index of field {@code i}'s key in {@link JsonLineScanner#KEYS}, or -1 for another key. */
+  int keyIndex(int i) {
+    return Math.max(-1, index[i * LazyLineScanner.SLOTS]);
+  }
+
   String key(int i) {
     int k = index[i * LazyLineScanner.SLOTS];
     return k >= 0 ? JsonLineScanner.KEYS[k] : extraKeys[-1 - k];
