@@ -146,6 +146,53 @@ public final class GoTime {
     }
   }
 
+  /**
+   * Appends {@code micros} since the epoch as an RFC 5424 TIMESTAMP (§6.2.3) in UTC with six
+   * fraction digits, {@code 2025-07-03T06:55:02.117803Z}: what {@link #rfc5424Utc} slices from the
+   * text. Returns false and appends nothing when the year is outside 0000..9999.
+   */
+  public static boolean appendRfc5424(ByteBuf out, long micros) {
+    long secs = Math.floorDiv(micros, 1_000_000L);
+    int frac = (int) Math.floorMod(micros, 1_000_000L);
+    long days = Math.floorDiv(secs, 86_400L);
+    int sod = (int) Math.floorMod(secs, 86_400L);
+    // Civil date from days (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+    long z = days + 719_468;
+    long era = Math.floorDiv(z, 146_097);
+    long doe = z - era * 146_097;
+    long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    int d = (int) (doy - (153 * mp + 2) / 5 + 1);
+    int m = (int) (mp < 10 ? mp + 3 : mp - 9);
+    long y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    if (y < 0 || y > 9999) {
+      return false;
+    }
+    out.ensure(27);
+    digits(out, (int) y, 4);
+    out.put('-');
+    digits(out, m, 2);
+    out.put('-');
+    digits(out, d, 2);
+    out.put('T');
+    digits(out, sod / 3600, 2);
+    out.put(':');
+    digits(out, sod / 60 % 60, 2);
+    out.put(':');
+    digits(out, sod % 60, 2);
+    out.put('.');
+    digits(out, frac, 6);
+    out.put('Z');
+    return true;
+  }
+
+  private static void digits(ByteBuf out, int v, int width) {
+    for (int div = width == 6 ? 100_000 : width == 4 ? 1000 : 10; div > 0; div /= 10) {
+      out.put((byte) ('0' + v / div % 10));
+    }
+  }
+
   /** The non-negative number in {@code t[from, from+len)}, or -1 when it is not all digits. */
   private static int digits(String t, int from, int len) {
     int v = 0;
