@@ -370,7 +370,23 @@ public final class GoText {
   /** {@link #appendQuotedBody(StringBuilder, String)} into UTF-8 bytes. */
   public static void appendQuotedBody(ByteBuf out, String s) {
     int n = s.length();
-    for (int i = 0; i < n; ) {
+    // Printable ASCII (raw JSON, most text): straight into the array, quote and backslash escaped.
+    out.ensure(2 * n);
+    byte[] a = out.array();
+    int p = out.length();
+    int i = 0;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7F) {
+        break;
+      }
+      if (c == '"' || c == '\\') {
+        a[p++] = '\\';
+      }
+      a[p++] = (byte) c;
+    }
+    out.truncate(p);
+    while (i < n) {
       char c = s.charAt(i);
       if (c < 0x80) {
         if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
