@@ -56,6 +56,8 @@ public final class HumanFormat implements Format {
     KNOWN_KEYS = Map.copyOf(m);
   }
 
+  private static final KeyTable KEY_TABLE = new KeyTable(KNOWN_KEYS);
+
   /** {@link #KNOWN_KEYS} by the key's index in {@link JsonLineScanner#KEYS} (null: not known). */
   private static final byte[][] BY_JSON_KEY = new byte[JsonLineScanner.KEYS.length][];
 
@@ -168,44 +170,8 @@ public final class HumanFormat implements Format {
     }
   }
 
-  /**
-   * {@link #KNOWN_KEYS} as an open-addressed table (a power-of-two size, the key's own cached
-   * hash): the lookup runs for every field of every record.
-   */
-  private static final String[] TABLE_KEYS = new String[64];
-
-  private static final byte[][] TABLE_BYTES = new byte[64][];
-
-  static {
-    for (Map.Entry<String, byte[]> e : KNOWN_KEYS.entrySet()) {
-      int h = slot(e.getKey());
-      while (TABLE_KEYS[h] != null) {
-        h = (h + 1) & 63;
-      }
-      TABLE_KEYS[h] = e.getKey();
-      TABLE_BYTES[h] = e.getValue();
-    }
-  }
-
-  private static int slot(String key) {
-    int h = key.hashCode();
-    return (h ^ (h >>> 7) ^ (h >>> 16)) & 63;
-  }
-
-  private static byte[] knownKey(String key) {
-    for (int h = slot(key); ; h = (h + 1) & 63) {
-      String k = TABLE_KEYS[h];
-      if (k == null) {
-        return null;
-      }
-      if (k == key || k.equals(key)) {
-        return TABLE_BYTES[h];
-      }
-    }
-  }
-
   private static void writeKey(ByteBuf out, String key) {
-    byte[] known = knownKey(key);
+    byte[] known = KEY_TABLE.get(key);
     if (known != null) {
       out.put(known);
     } else {

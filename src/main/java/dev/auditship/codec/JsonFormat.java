@@ -39,6 +39,8 @@ public final class JsonFormat implements Format {
     KNOWN_KEYS = Map.copyOf(m);
   }
 
+  private static final KeyTable KEY_TABLE = new KeyTable(KNOWN_KEYS);
+
   private final EnvelopeDefaults defaults;
   private final byte[] callerJson;
   private final byte[] funcJson;
@@ -140,7 +142,7 @@ public final class JsonFormat implements Format {
         if (i > 0) {
           out.put(',');
         }
-        byte[] quotedKey = KNOWN_KEYS.get(f.key());
+        byte[] quotedKey = KEY_TABLE.get(f.key());
         if (quotedKey != null) {
           out.put(quotedKey);
         } else {
@@ -158,18 +160,21 @@ public final class JsonFormat implements Format {
   static void writeTime(ByteBuf out, String text) {
     for (int i = 0, n = text.length(); i < n; i++) {
       char c = text.charAt(i);
-      if (!((c >= '0' && c <= '9')
-          || c == '-'
-          || c == ':'
-          || c == '.'
-          || c == 'T'
-          || c == 'Z'
-          || c == '+')) {
+      if (c >= 128 || !TIME_CHARS[c]) {
         GoText.appendJsonString(out, text);
         return;
       }
     }
     out.put('"').ascii(text).put('"');
+  }
+
+  /** The characters RFC 3339 times are made of: digits and {@code -:.TZ+}. */
+  private static final boolean[] TIME_CHARS = new boolean[128];
+
+  static {
+    for (char c : "0123456789-:.TZ+".toCharArray()) {
+      TIME_CHARS[c] = true;
+    }
   }
 
   static void writeValue(ByteBuf out, Value v) {
