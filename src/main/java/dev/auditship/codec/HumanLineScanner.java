@@ -135,6 +135,12 @@ final class HumanLineScanner {
   private boolean valueNewline;
   private boolean valueTimeSafe;
   private boolean valueUuid;
+  private int bareEnd;
+
+  /** Per key index + 1 (0: the first field), the key index that followed it last time. */
+  private final int[] next = new int[KEYS.length + 1];
+
+  private int prev;
   private int valueSimple;
 
   /**
@@ -211,6 +217,7 @@ final class HumanLineScanner {
     boolean hasId = false;
     boolean hasTime = false;
     keyHint = 0;
+    prev = -1;
     while (i < n) {
       if (i + 4 == n && b[i] == ' ' && b[i + 1] == '.' && b[i + 2] == '.' && b[i + 3] == '.') {
         continues = true;
@@ -221,21 +228,34 @@ final class HumanLineScanner {
         return null;
       }
       i += 2;
-      int eq = -1;
-      for (int j = i; j < n; j++) {
-        byte c = b[j];
-        if (c == '=') {
-          eq = j;
-          break;
+      // The key that followed the previous one last time, tried first: Coder prints its fields
+      // in the same order on every line.
+      int k = next[prev + 1];
+      int eq;
+      byte[] guess = KEY_BYTES[k];
+      if (at(i, guess) && i + guess.length < n && b[i + guess.length] == '=') {
+        eq = i + guess.length;
+      } else {
+        eq = -1;
+        for (int j = i; j < n; j++) {
+          byte c = b[j];
+          if (c == '=') {
+            eq = j;
+            break;
+          }
+          if (c == ' ' || c < 0x21 || c == 0x7F) {
+            return null; // a space before '=', a control or non-ASCII byte in a key
+          }
         }
-        if (c == ' ' || c < 0x21 || c == 0x7F) {
-          return null; // a space before '=', a control or non-ASCII byte in a key
+        if (eq <= i) {
+          return null;
+        }
+        k = key(i, eq);
+        if (k >= 0) {
+          next[prev + 1] = k;
         }
       }
-      if (eq <= i) {
-        return null;
-      }
-      int k = key(i, eq);
+      prev = k;
       String key;
       if (k >= 0) {
         key = KEYS[k];
@@ -257,12 +277,11 @@ final class HumanLineScanner {
         }
         text = quotedText;
       } else {
-        int e = Utf8.indexOf(b, i, n, (byte) ' ');
-        text = bare(i, e);
+        text = bare(i);
         if (text == null) {
           return null;
         }
-        i = e;
+        i = bareEnd;
       }
       if (!quoted && fields.isEmpty() && k >= 0 && key.equals("trace") && trace == null) {
         trace = text;
@@ -410,15 +429,21 @@ final class HumanLineScanner {
   }
 
   /**
-   * A bare value {@code b[from, to)} as text, or {@code null} when it holds a control byte (the
-   * text path decides). Sets {@link #valueCanonical}: slog's quote() prints it bare.
+   * The bare value from {@code b[from]} up to the next space (or the end; {@link #bareEnd}) as
+   * text, or {@code null} when it holds a control byte (the text path decides). Sets {@link
+   * #valueCanonical} (slog's quote() prints it bare), {@link #valueUuid} and {@link #valueSimple}.
    */
-  private String bare(int from, int to) {
+  private String bare(int from) {
     boolean ascii = true;
     int acc = 0;
     int notHex = 0;
+    int to = end;
     for (int j = from; j < to; j++) {
       byte c = b[j];
+      if (c == ' ') {
+        to = j;
+        break;
+      }
       if (c >= 0) {
         int cls = CLASS[c];
         if ((cls & CONTROL) != 0) {
@@ -450,6 +475,7 @@ final class HumanLineScanner {
     // Printable ASCII without space, quote or backslash: bare for slog's quote(), and safe for Go's
     // JSON encoder unless it has an HTML character (Value.Str's flags, without a second scan).
     valueSimple = canon && ascii ? ((acc & HTML) != 0 ? 1 : 2) : 0;
+    bareEnd = to;
     return ascii
         ? new String(b, from, to - from, StandardCharsets.ISO_8859_1)
         : Utf8.decode(b, from, to - from);
