@@ -141,7 +141,12 @@ final class HumanLineScanner {
   private final int[] next = new int[KEYS.length + 1];
 
   private int prev;
-  private int valueSimple;
+
+  /**
+   * How the formats treat the last value when the scan could tell (ASCII, no escapes): bit 1
+   * JSON-safe (no HTML character), bit 2 printed bare by slog's quote(); -1 to classify its text.
+   */
+  private int strFlags;
 
   /**
    * Reads the line {@code bytes[off, off+len)} (no line terminator, no CR).
@@ -408,9 +413,9 @@ final class HumanLineScanner {
   }
 
   private Value.Str str(String text) {
-    return valueSimple == 0
+    return strFlags < 0
         ? new Value.Str(text)
-        : Value.Str.classified(text, valueSimple == 2, true, false, true);
+        : Value.Str.classified(text, (strFlags & 1) != 0, (strFlags & 2) != 0, false, true);
   }
 
   /** {@code -?[0-9]+}. */
@@ -431,7 +436,7 @@ final class HumanLineScanner {
   /**
    * The bare value from {@code b[from]} up to the next space (or the end; {@link #bareEnd}) as
    * text, or {@code null} when it holds a control byte (the text path decides). Sets {@link
-   * #valueCanonical} (slog's quote() prints it bare), {@link #valueUuid} and {@link #valueSimple}.
+   * #valueCanonical} (slog's quote() prints it bare), {@link #valueUuid} and {@link #strFlags}.
    */
   private String bare(int from) {
     boolean ascii = true;
@@ -474,7 +479,7 @@ final class HumanLineScanner {
             && b[from + 23] == '-';
     // Printable ASCII without space, quote or backslash: bare for slog's quote(), and safe for Go's
     // JSON encoder unless it has an HTML character (Value.Str's flags, without a second scan).
-    valueSimple = canon && ascii ? ((acc & HTML) != 0 ? 1 : 2) : 0;
+    strFlags = canon && ascii ? ((acc & HTML) != 0 ? 0 : 1) | 2 : -1;
     bareEnd = to;
     return ascii
         ? new String(b, from, to - from, StandardCharsets.ISO_8859_1)
@@ -538,6 +543,8 @@ final class HumanLineScanner {
     boolean needs = false;
     boolean newline = false;
     boolean time = true;
+    boolean plain = true;
+    boolean html = false;
     int i = q + 1;
     int n = end;
     while (i < n) {
@@ -548,11 +555,19 @@ final class HumanLineScanner {
         valueNewline = newline;
         valueTimeSafe = time;
         valueUuid = false; // checked on its text
-        valueSimple = 0;
-        // Escapes give ASCII, which never continues a UTF-8 sequence: decoding the unescaped
-        // bytes gives the text path's characters.
-        quotedText =
-            ascii ? new String(out, 0, len, StandardCharsets.ISO_8859_1) : Utf8.decode(out, 0, len);
+        if (plain) {
+          // ASCII without escapes: the text is the bytes between the quotes.
+          quotedText = new String(b, q + 1, len, StandardCharsets.ISO_8859_1);
+          strFlags = (html ? 0 : 1) | (valueNeedsQuotes ? 0 : 2);
+        } else {
+          // Escapes give ASCII, which never continues a UTF-8 sequence: decoding the unescaped
+          // bytes gives the text path's characters.
+          quotedText =
+              ascii
+                  ? new String(out, 0, len, StandardCharsets.ISO_8859_1)
+                  : Utf8.decode(out, 0, len);
+          strFlags = -1;
+        }
         if (out.length > 64 * 1024) {
           scratch = new byte[256]; // one huge value does not stay allocated
         }
@@ -567,6 +582,8 @@ final class HumanLineScanner {
           }
           if (r == ' ') {
             needs = true;
+          } else if (r == '<' || r == '>' || r == '&') {
+            html = true;
           }
           if (!TIME[r]) {
             time = false;
@@ -574,6 +591,11 @@ final class HumanLineScanner {
           run++;
         }
         int k = run - i;
+        if (plain) {
+          len += k; // still the line's own bytes: nothing to copy yet
+          i = run;
+          continue;
+        }
         if (len + k > out.length) {
           out = scratch = Arrays.copyOf(out, Math.max(len + k, out.length * 2));
         }
@@ -581,6 +603,14 @@ final class HumanLineScanner {
         len += k;
         i = run;
         continue;
+      }
+      if (plain) {
+        // The first escape or non-ASCII byte: from here on the text is built in the scratch array.
+        plain = false;
+        if (len > out.length) {
+          out = scratch = new byte[Math.max(len * 2, 256)];
+        }
+        System.arraycopy(b, q + 1, out, 0, len);
       }
       if (c < 0) {
         int k = printable(i);
