@@ -221,21 +221,6 @@ public final class HumanFormat implements Format {
     return true;
   }
 
-  /** Printable ASCII other than space, quote and backslash: printed bare by slog's quote(). */
-  private static final boolean[] BARE = new boolean[128];
-
-  /** Characters {@link JsonFormat#writeTime} writes as they are. */
-  private static final boolean[] TIME = new boolean[128];
-
-  static {
-    for (int c = 0x21; c < 0x7F; c++) {
-      BARE[c] = c != '"' && c != '\\';
-    }
-    for (char c : "0123456789-:.TZ+".toCharArray()) {
-      TIME[c] = true;
-    }
-  }
-
   /**
    * Writes the value at {@code b[p]} of field {@code key} as {@link #writeValue} would write its
    * decoded value, when that is a copy of its bytes; false (nothing written) otherwise.
@@ -246,7 +231,7 @@ public final class HumanFormat implements Format {
       case "Time":
         if (c == '"' && !v3Time) {
           int q = p + 1;
-          while (q < b.length && b[q] >= 0 && TIME[b[q]]) {
+          while (q < b.length && b[q] >= 0 && JsonFormat.TIME_CHARS[b[q]]) {
             q++;
           }
           if (q < b.length && b[q] == '"' && q > p + 1) {

@@ -47,25 +47,29 @@ final class HumanLineDecoder {
     if (line.length() < PREFIX) {
       return false;
     }
-    for (int i = 0; i < 23; i++) {
-      char c = line.charAt(i);
-      boolean ok =
-          switch (i) {
-            case 4, 7 -> c == '-';
-            case 10 -> c == ' ';
-            case 13, 16 -> c == ':';
-            case 19 -> c == '.';
-            default -> c >= '0' && c <= '9';
-          };
-      if (!ok) {
+    for (int i = 0; i < PREFIX; i++) {
+      if (!prefixChar(i, line.charAt(i))) {
         return false;
       }
     }
-    return line.charAt(23) == ' '
-        && line.charAt(24) == '['
-        && line.charAt(29) == ']'
-        && line.charAt(30) == ' '
-        && line.charAt(31) == ' ';
+    return true;
+  }
+
+  /**
+   * Whether character {@code c} may stand at position {@code i} of the prefix {@code 2006-01-02
+   * 15:04:05.000 [info] } (any level tag).
+   */
+  static boolean prefixChar(int i, int c) {
+    return switch (i) {
+      case 4, 7 -> c == '-';
+      case 10, 23, 30, 31 -> c == ' ';
+      case 13, 16 -> c == ':';
+      case 19 -> c == '.';
+      case 24 -> c == '[';
+      case 29 -> c == ']';
+      case 25, 26, 27, 28 -> true;
+      default -> c >= '0' && c <= '9';
+    };
   }
 
   /** The event kind the line claims, or {@code null} when it is some other log line. */
@@ -184,17 +188,11 @@ final class HumanLineDecoder {
         }
         return text.isEmpty() ? Value.Raw.NIL : new Value.Raw(text);
       case "actor":
-        if (text.startsWith("&{ID:") && text.endsWith("}")) {
-          int e = text.indexOf(" Email:");
-          int u = text.lastIndexOf(" Username:");
-          if (e > 0 && u > e) {
-            return new Value.Actor(
-                text.substring(5, e),
-                text.substring(e + 7, u),
-                text.substring(u + 10, text.length() - 1));
-          }
+        Value.Actor a = actor(text);
+        if (a == null) {
+          throw new BadLine("\"actor\" is not &{ID:… Email:… Username:…}");
         }
-        throw new BadLine("\"actor\" is not &{ID:… Email:… Username:…}");
+        return a;
       case "StatusCode":
       case "Code":
         if (!quoted && text.equals("<nil>")) {
@@ -220,6 +218,21 @@ final class HumanLineDecoder {
         }
         return new Value.Str(text);
     }
+  }
+
+  /** The actor printed as {@code &{ID:… Email:… Username:…}}, or {@code null} when it is not. */
+  static Value.Actor actor(String text) {
+    if (text.startsWith("&{ID:") && text.endsWith("}")) {
+      int e = text.indexOf(" Email:");
+      int u = text.lastIndexOf(" Username:");
+      if (e > 0 && u > e) {
+        return new Value.Actor(
+            text.substring(5, e),
+            text.substring(e + 7, u),
+            text.substring(u + 10, text.length() - 1));
+      }
+    }
+    return null;
   }
 
   /** Go's {@code time.Time.String()} ({@code 2025-07-03 06:57:16.144719 +0000 UTC}) to RFC 3339. */

@@ -107,15 +107,9 @@ final class HumanLineScanner {
    */
   private static final boolean[] BARE = new boolean[128];
 
-  /** Characters of a Time value that {@link JsonFormat#writeTime} writes as they are. */
-  private static final boolean[] TIME = new boolean[128];
-
   static {
     for (int c = 0x21; c < 0x7F; c++) {
       BARE[c] = c != '"' && c != '\\';
-    }
-    for (char c : "0123456789-:.TZ+".toCharArray()) {
-      TIME[c] = true;
     }
   }
 
@@ -375,17 +369,7 @@ final class HumanLineScanner {
         }
         return text.isEmpty() ? Value.Raw.NIL : new Value.Raw(text);
       case "actor":
-        if (text.startsWith("&{ID:") && text.endsWith("}")) {
-          int e = text.indexOf(" Email:");
-          int u = text.lastIndexOf(" Username:");
-          if (e > 0 && u > e) {
-            return new Value.Actor(
-                text.substring(5, e),
-                text.substring(e + 7, u),
-                text.substring(u + 10, text.length() - 1));
-          }
-        }
-        return null;
+        return HumanLineDecoder.actor(text);
       case "StatusCode":
       case "Code":
         if (quoted) {
@@ -585,7 +569,7 @@ final class HumanLineScanner {
           } else if (r == '<' || r == '>' || r == '&') {
             html = true;
           }
-          if (!TIME[r]) {
+          if (!JsonFormat.TIME_CHARS[r]) {
             time = false;
           }
           run++;
@@ -671,25 +655,12 @@ final class HumanLineScanner {
     if (end - off < HumanLineDecoder.PREFIX) {
       return false;
     }
-    for (int i = 0; i < 23; i++) {
-      byte c = b[off + i];
-      boolean ok =
-          switch (i) {
-            case 4, 7 -> c == '-';
-            case 10 -> c == ' ';
-            case 13, 16 -> c == ':';
-            case 19 -> c == '.';
-            default -> c >= '0' && c <= '9';
-          };
-      if (!ok) {
+    for (int i = 0; i < HumanLineDecoder.PREFIX; i++) {
+      if (!HumanLineDecoder.prefixChar(i, b[off + i])) {
         return false;
       }
     }
-    return b[off + 23] == ' '
-        && b[off + 24] == '['
-        && b[off + 29] == ']'
-        && b[off + 30] == ' '
-        && b[off + 31] == ' ';
+    return true;
   }
 
   /** {@link HumanLineDecoder#isoTs} from the bytes (ASCII, checked by {@link #looksHuman}). */

@@ -169,7 +169,7 @@ public final class JsonFormat implements Format {
   }
 
   /** The characters RFC 3339 times are made of: digits and {@code -:.TZ+}. */
-  private static final boolean[] TIME_CHARS = new boolean[128];
+  static final boolean[] TIME_CHARS = new boolean[128];
 
   static {
     for (char c : "0123456789-:.TZ+".toCharArray()) {
