@@ -31,9 +31,16 @@ final class HumanLineDecoder {
    *
    * @param humanLine the line's UTF-8 bytes when they are exactly what slog's human sink prints for
    *     the event ({@link HumanLineScanner} decides), else {@code null}
+   * @param checked true when {@link EventChecks} already passed for these fields (the scanner
+   *     checks them as it reads them); otherwise the event is checked before it is emitted
    */
   record Partial(
-      Kind kind, Envelope envelope, List<Field> fields, boolean continues, byte[] humanLine) {}
+      Kind kind,
+      Envelope envelope,
+      List<Field> fields,
+      boolean continues,
+      byte[] humanLine,
+      boolean checked) {}
 
   /** Thrown for a line that claims to be an event but cannot be parsed. */
   static final class BadLine extends Exception {
@@ -163,7 +170,12 @@ final class HumanLineDecoder {
       fields.add(new Field(key, typed(kind, key, text, quoted)));
     }
     return new Partial(
-        kind, new Envelope(ts, level, null, null, names, trace, span), fields, continues, null);
+        kind,
+        new Envelope(ts, level, null, null, names, trace, span),
+        fields,
+        continues,
+        null,
+        false);
   }
 
   /** The typed value of a human field, by the Go type Coder gives {@code key}. */

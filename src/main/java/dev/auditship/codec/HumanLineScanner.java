@@ -17,8 +17,11 @@ import java.util.List;
  * EventChecks} checks an event: the common line Coder prints, without a String of the whole line,
  * without regular expressions. It means exactly what {@link HumanLineDecoder#parse} means: anything
  * it is not certain about (an ANSI colour, a backslash-x or backslash-u escape, a control byte, a
- * line the text path rejects) makes it answer {@code null}, and the caller decodes the line's text
- * with {@link HumanLineDecoder}, which stays the definition and writes the reject reasons.
+ * line the text path cannot parse) makes it answer {@code null}, and the caller decodes the line's
+ * text with {@link HumanLineDecoder}, which stays the definition and writes the reject reasons. A
+ * line whose fields the checks refuse is answered unchecked ({@code Partial.checked()} false), and
+ * the caller checks the whole event with {@link EventChecks#check} for the reason, as the text path
+ * does.
  *
  * <p>While it reads, it also decides, conservatively, whether the line is exactly what {@link
  * HumanFormat} (slog's human sink) prints for the event it decodes to; such a line is kept ({@link
@@ -32,7 +35,7 @@ import java.util.List;
 final class HumanLineScanner {
   /** The answer for a line that is certainly not an event line (as the text path would skip it). */
   static final HumanLineDecoder.Partial SKIP =
-      new HumanLineDecoder.Partial(Kind.AUDIT, null, List.of(), false, null);
+      new HumanLineDecoder.Partial(Kind.AUDIT, null, List.of(), false, null, false);
 
   private static final List<String> CODERD = List.of("coderd");
   private static final byte[] CODERD_PREFIX = "coderd: ".getBytes(StandardCharsets.US_ASCII);
@@ -215,6 +218,7 @@ final class HumanLineScanner {
     boolean continues = false;
     boolean hasId = false;
     boolean hasTime = false;
+    boolean checked = true;
     keyHint = 0;
     prev = -1;
     while (i < n) {
@@ -303,7 +307,7 @@ final class HumanLineScanner {
       }
       if (!(k >= 0 && v instanceof Value.Str && strOk(kindBit, k, valueUuid))
           && EventChecks.checkField(kind == Kind.AUDIT, key, v) != null) {
-        return null; // the text path writes the reason
+        checked = false; // the whole event is checked for its reason (EventChecks.check)
       }
       if (k >= 0 && !hasId && key.equals("ID")) {
         hasId = true;
@@ -313,15 +317,16 @@ final class HumanLineScanner {
       }
       fields.add(new Field(key, v));
     }
-    if (!continues && (!hasId || !hasTime)) {
-      return null;
+    if (!hasId || !hasTime) {
+      checked = false;
     }
     return new HumanLineDecoder.Partial(
         kind,
         new Envelope(ts, level, null, null, names, trace, span),
         fields,
         continues,
-        canonical ? Arrays.copyOfRange(b, off, n) : null);
+        canonical && checked ? Arrays.copyOfRange(b, off, n) : null,
+        checked);
   }
 
   /**

@@ -122,9 +122,14 @@ public final class LogDecoder {
       blockKey = null;
       return;
     }
-    // The scanner checked every field as EventChecks does (the text path rejects the others).
+    Event ev = new Event(p.kind(), p.envelope(), p.fields(), null, p.humanLine());
+    // The scanner checked the fields as EventChecks does; one it refused is checked whole for the
+    // reason the text path gives.
+    String bad = p.checked() ? null : EventChecks.check(ev);
     out.accept(
-        new Decoded.Ok(new Event(p.kind(), p.envelope(), p.fields(), null, p.humanLine()), lineNo));
+        bad == null
+            ? new Decoded.Ok(ev, lineNo)
+            : new Decoded.Rejected(lineNo, bad, Utf8.decode(b, off, len)));
   }
 
   /** Feeds line {@code lineNo} (1-based, without its line terminator). */
