@@ -504,12 +504,17 @@ public final class SyslogSink implements Sink {
    * closed, the window is written again on a new connection (up to {@link #CLOSE_ATTEMPTS} times).
    * What cannot be confirmed is logged with its count; nothing can be done about it any more.
    */
+  /** How long the look before closing waits for a receiver's close already on its way. */
+  static final Duration CLOSE_LOOK = Duration.ofMillis(50);
+
   private void finish() {
     Duration wait =
         CLOSE_WAIT.compareTo(config.writeTimeout()) < 0 ? CLOSE_WAIT : config.writeTimeout();
     String problem = null;
     for (int attempt = 0; attempt < CLOSE_ATTEMPTS; attempt++) {
-      if (transport.connected() && transport.peerClosed()) {
+      // A receiver that closed an instant before had not read the last writes: its close or reset
+      // may still be on its way, so the look before our own close waits for it a little.
+      if (transport.connected() && transport.peerClosed(CLOSE_LOOK)) {
         transport.abort();
       }
       if (!transport.connected()) {
