@@ -33,6 +33,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +94,7 @@ public final class KafkaSink implements Sink {
    */
   private final Map<Kind, String> topics = new EnumMap<>(Kind.class);
 
-  private final Map<Kind, List<Header>> headers = new EnumMap<>(Kind.class);
+  private final Map<Kind, RecordHeaders> headers = new EnumMap<>(Kind.class);
 
   /** {@link #estimatedSize}'s share of each kind's headers. */
   private final Map<Kind, Integer> headerBytes = new EnumMap<>(Kind.class);
@@ -126,7 +127,8 @@ public final class KafkaSink implements Sink {
               new RecordHeader("kind", bytes(k.label())),
               new RecordHeader("msg", bytes(k.message())),
               new RecordHeader("format", bytes(format)));
-      headers.put(k, h);
+      // A ProducerRecord copies RecordHeaders into a list of the exact size.
+      headers.put(k, new RecordHeaders(h));
       headerBytes.put(k, estimatedHeaderSize(h));
     }
     if (cfg.tls() == null && !loopbackOnly()) {
