@@ -486,6 +486,12 @@ public final class KafkaSink implements Sink {
     return p;
   }
 
+  /** The topic, key and headers come from the kind and the ID. */
+  @Override
+  public Set<String> eventFields() {
+    return Set.of();
+  }
+
   /** Brokers reachable, every topic exists, and the brokers allow this principal to write to it. */
   @Override
   public String checkConnectivity() {

@@ -3,6 +3,9 @@ package dev.auditship.sink.syslog;
 import dev.auditship.event.Event;
 import dev.auditship.event.Value;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The STRUCTURED-DATA element of an RFC 5424 message (§6.3): a few fields that identify the event,
@@ -36,6 +39,12 @@ final class StructuredData {
           new Param("workspace_name", "WorkspaceName"),
           new Param("agent_name", "AgentName"),
           new Param("code", "Code"));
+
+  /** Every event field an element may name (for {@link SyslogSink#eventFields()}). */
+  static final Set<String> FIELDS =
+      Stream.concat(AUDIT.stream(), CONNECTION.stream())
+          .map(Param::field)
+          .collect(Collectors.toUnmodifiableSet());
 
   private StructuredData() {}
 

@@ -15,7 +15,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -423,6 +425,14 @@ public final class SyslogSink implements Sink {
   static String describe(Throwable e) {
     String m = e.getMessage();
     return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  /** The structured-data parameters and what the PRI depends on (besides ID and Time). */
+  @Override
+  public Set<String> eventFields() {
+    Set<String> f = new HashSet<>(StructuredData.FIELDS);
+    f.addAll(Priority.FIELDS);
+    return f;
   }
 
   @Override
