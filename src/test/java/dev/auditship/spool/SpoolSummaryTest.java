@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A record in a format other than json is spooled once, with the summary of its event that its sink
@@ -163,5 +165,33 @@ class SpoolSummaryTest {
         .doesNotContain("\"event\":")
         .contains("\"record\":");
     assertThat(lines.get(1)).contains("\"event\":{").doesNotContain("event_summary");
+  }
+
+  /** Times and UUIDs stored in binary come back as the same text; others are kept as text. */
+  @ParameterizedTest
+  @CsvSource({
+    "2025-07-03T07:12:44Z, 00000000-0000-4000-8000-000000000000",
+    "2025-07-03T07:12:44.3Z, ffffffff-ffff-ffff-ffff-ffffffffffff",
+    "2025-07-03T07:12:44.000000100Z, 0665a54f-0b77-4a58-94aa-59646fa38a74",
+    "2025-07-03T07:12:44.390512107Z, 0665A54F-0B77-4A58-94AA-59646FA38A74",
+    "1970-01-01T00:00:00Z, {0665a54f-0b77-4a58-94aa-59646fa38a74}",
+    "9999-12-31T23:59:59.9Z, 0665a54f0b774a5894aa59646fa38a74",
+    "2025-07-03t07:12:44z, 0665a54f-0b77-4a58-94aa-59646fa38a7",
+    "2025-07-03T09:12:44.5+02:00, not-a-uuid",
+    "1969-12-31T23:59:59.000123Z, ''",
+  })
+  void timesAndIdsComeBackAsTheSameText(String time, String id) {
+    Event e =
+        new Event(
+            Kind.AUDIT,
+            new Envelope(
+                "2025-07-03T07:12:44.390512107Z", "INFO", null, null, List.of(), null, null),
+            List.of(
+                new Field("ID", new Value.Str(id)),
+                new Field("Time", new Value.Time(time)),
+                new Field("ResourceID", new Value.Str(id))));
+    byte[] b = EventSummary.encode(e, Set.of("ResourceID"));
+    Event s = EventSummary.decode(b, 0, b.length);
+    assertThat(s.fields()).containsExactlyElementsOf(e.fields());
   }
 }

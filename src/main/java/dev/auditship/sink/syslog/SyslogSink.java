@@ -427,11 +427,16 @@ public final class SyslogSink implements Sink {
     return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
   }
 
-  /** The structured-data parameters and what the PRI depends on (besides ID and Time). */
+  /**
+   * What the PRI depends on and, when the messages carry structured data, its parameters (besides
+   * ID and Time, which every sink may read).
+   */
   @Override
   public Set<String> eventFields() {
-    Set<String> f = new HashSet<>(StructuredData.FIELDS);
-    f.addAll(Priority.FIELDS);
+    Set<String> f = new HashSet<>(Priority.FIELDS);
+    if (config.protocol() == Protocol.RFC5424 && config.structuredData()) {
+      f.addAll(StructuredData.FIELDS);
+    }
     return f;
   }
 
