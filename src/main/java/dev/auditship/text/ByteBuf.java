@@ -98,9 +98,26 @@ public final class ByteBuf {
     return this;
   }
 
-  /** Writes a decimal number. */
+  /** Writes a decimal number (as {@link Long#toString(long)} spells it, without a String). */
   public ByteBuf decimal(long v) {
-    return ascii(Long.toString(v));
+    if (v == Long.MIN_VALUE) {
+      return ascii(Long.toString(v));
+    }
+    ensure(20);
+    if (v < 0) {
+      a[n++] = '-';
+      v = -v;
+    }
+    int digits = 1;
+    for (long p = 10; digits < 19 && v >= p; p *= 10) {
+      digits++;
+    }
+    for (int i = n + digits - 1; i >= n; i--) {
+      a[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    n += digits;
+    return this;
   }
 
   /** Writes {@code s} as UTF-8 (surrogate escapes back to their bytes). */

@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -62,6 +64,15 @@ final class StreamTransport implements Transport {
   private volatile boolean timedOut;
 
   /**
+   * The plain TCP connection's channel, which {@link #peerClosed} reads without blocking; {@code
+   * null} for TLS.
+   */
+  private SocketChannel channel;
+
+  /** What {@link #peerClosed} reads and discards. */
+  private final ByteBuffer discard = ByteBuffer.allocate(4096);
+
+  /**
    * @param ssl the TLS context, or {@code null} for plain TCP
    * @param serverName the name verified in the receiver's certificate (and sent as SNI)
    * @param verifyHostname whether the certificate must name {@code serverName}
@@ -97,7 +108,9 @@ final class StreamTransport implements Transport {
       return false;
     }
     InetSocketAddress addr = Transport.resolve(host, port);
-    Socket r = new Socket();
+    // Plain TCP through a channel, so a look at the connection can read without blocking.
+    SocketChannel ch = ssl == null ? SocketChannel.open() : null;
+    Socket r = ch != null ? ch.socket() : new Socket();
     try {
       if (!keepAlive.isZero()) {
         r.setKeepAlive(true);
@@ -138,6 +151,7 @@ final class StreamTransport implements Transport {
       out = s.getOutputStream();
       in = s.getInputStream();
       timedOut = false;
+      channel = ch;
       return true;
     } catch (IOException | RuntimeException e) {
       closeQuietly(r);
@@ -217,6 +231,32 @@ final class StreamTransport implements Transport {
     if (timedOut || socket.isClosed()) {
       return true;
     }
+    if (channel != null) {
+      // One read that does not block: end of stream or a reset means the receiver is gone; a
+      // syslog receiver sends nothing else (whatever it sends is read and ignored, bounded). The
+      // blocking look TLS keeps below cost 1 ms on a live connection, before and after every
+      // batch, which had halved the throughput.
+      try {
+        channel.configureBlocking(false);
+        try {
+          for (int i = 0; i < 16; i++) {
+            discard.clear();
+            int n = channel.read(discard);
+            if (n < 0) {
+              return true;
+            }
+            if (n == 0) {
+              return false;
+            }
+          }
+          return false;
+        } finally {
+          channel.configureBlocking(true);
+        }
+      } catch (IOException e) {
+        return true;
+      }
+    }
     try {
       socket.setSoTimeout(1);
       // A syslog receiver sends nothing; whatever comes is read and ignored (bounded).
@@ -293,6 +333,7 @@ final class StreamTransport implements Transport {
     closeQuietly(raw);
     raw = null;
     socket = null;
+    channel = null;
     out = null;
     in = null;
   }
