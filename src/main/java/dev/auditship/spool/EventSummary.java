@@ -79,6 +79,11 @@ final class EventSummary {
 
   /** The summary of {@code e}: its ID and Time and, if present, every field of {@code fields}. */
   static byte[] encode(Event e, Set<String> fields) {
+    return encode(e, keys(fields));
+  }
+
+  /** The summary of {@code e} with the fields {@code keys} names ({@link #keys}), if present. */
+  static byte[] encode(Event e, List<String> keys) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128);
     out.write(VERSION);
     out.write(e.kind() == Kind.AUDIT ? 0 : 1);
@@ -87,7 +92,7 @@ final class EventSummary {
     text(out, usableTime ? "" : e.envelope().level());
     text(out, usableTime ? "" : e.envelope().ts());
     List<Field> kept = new ArrayList<>();
-    for (String key : keys(e, fields)) {
+    for (String key : keys) {
       Value v = e.get(key);
       if (v != null && !(v instanceof Value.Actor)) {
         kept.add(new Field(key, v));
@@ -131,7 +136,8 @@ final class EventSummary {
     return out.toByteArray();
   }
 
-  private static List<String> keys(Event e, Set<String> fields) {
+  /** What a summary keeps for a sink that reads {@code fields}: ID, Time, then those, in order. */
+  static List<String> keys(Set<String> fields) {
     List<String> keys = new ArrayList<>(fields.size() + 2);
     keys.add("ID");
     keys.add("Time");
@@ -140,7 +146,7 @@ final class EventSummary {
         keys.add(f);
       }
     }
-    return keys;
+    return List.copyOf(keys);
   }
 
   /**

@@ -122,6 +122,8 @@ public final class SpoolTarget implements Target {
       throws IOException {
     this.config = config;
     this.delivery = delivery;
+    Set<String> fields = delivery.sink().eventFields();
+    this.summaryKeys = fields == null ? null : EventSummary.keys(fields);
     this.json = json;
     this.clock = clock;
     this.batchMax = batchMax;
@@ -345,6 +347,12 @@ public final class SpoolTarget implements Target {
 
   private final ByteBuf scratch = new ByteBuf(4096);
 
+  /**
+   * What the spool keeps of an event beside a record in a format other than json ({@link
+   * EventSummary#keys}); {@code null} when the sink may read any field, so the whole event is kept.
+   */
+  private final List<String> summaryKeys;
+
   /** Rebuilds spooled events; the drainer thread's. */
   private final LogDecoder reader = new LogDecoder(d -> {});
 
@@ -358,9 +366,8 @@ public final class SpoolTarget implements Target {
     if (text == r.event().jsonLine()) {
       return Spool.Pending.shared(text);
     }
-    Set<String> fields = delivery.sink().eventFields();
-    if (fields != null) {
-      return Spool.Pending.summarized(text, EventSummary.encode(r.event(), fields));
+    if (summaryKeys != null) {
+      return Spool.Pending.summarized(text, EventSummary.encode(r.event(), summaryKeys));
     }
     byte[] event = json.record(r.event(), scratch);
     scratch.trim(256 * 1024);
