@@ -15,7 +15,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -448,6 +450,19 @@ public final class SyslogSink implements Sink {
   static String describe(Throwable e) {
     String m = e.getMessage();
     return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  /**
+   * What the PRI depends on and, when the messages carry structured data, its parameters (besides
+   * ID and Time, which every sink may read).
+   */
+  @Override
+  public Set<String> eventFields() {
+    Set<String> f = new HashSet<>(Priority.FIELDS);
+    if (config.protocol() == Protocol.RFC5424 && config.structuredData()) {
+      f.addAll(StructuredData.FIELDS);
+    }
+    return f;
   }
 
   @Override
