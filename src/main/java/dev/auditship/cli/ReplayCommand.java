@@ -126,7 +126,16 @@ final class ReplayCommand implements Callable<Integer> {
         }
         Letter l = parse(line);
         if (l == null) {
-          err.println("auditship: " + dlq + ":" + n + ": not a dead letter; skipped");
+          err.println(
+              "auditship: "
+                  + dlq
+                  + ":"
+                  + n
+                  + (summaryLetter(line)
+                      ? ": the dead letter of a record sent from a spool holds only a summary of"
+                          + " its event (the record itself is complete in \"record\"), so it"
+                          + " cannot be replayed; skipped"
+                      : ": not a dead letter; skipped"));
           unreadable++;
           continue;
         }
@@ -303,6 +312,16 @@ final class ReplayCommand implements Callable<Integer> {
       }
     }
     return true;
+  }
+
+  /** A dead letter whose event is a spool's summary ({@code DeadLetters}, "event_summary"). */
+  private static boolean summaryLetter(String line) {
+    try {
+      JsonNode n = JSON.readTree(line);
+      return n.get("sink") != null && n.get("event") == null && n.has("event_summary");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static Letter parse(String line) {

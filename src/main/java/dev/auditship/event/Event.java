@@ -33,6 +33,9 @@ public final class Event {
   private final byte[] jsonLine;
   private final byte[] humanLine;
 
+  /** True for the summary a spool keeps beside a record (see {@link #summary}). */
+  private final boolean summary;
+
   /** {@link #weight()}, once computed (0 before: a benign race recomputes the same value). */
   private int weight;
 
@@ -48,7 +51,7 @@ public final class Event {
    *     otherwise. Not copied: the caller hands it over and nobody changes it afterwards.
    */
   public Event(Kind kind, Envelope envelope, List<Field> fields, byte[] jsonLine) {
-    this(kind, envelope, fields, jsonLine, null);
+    this(kind, envelope, fields, jsonLine, null, false);
   }
 
   /**
@@ -60,12 +63,38 @@ public final class Event {
    */
   public Event(
       Kind kind, Envelope envelope, List<Field> fields, byte[] jsonLine, byte[] humanLine) {
+    this(kind, envelope, fields, jsonLine, humanLine, false);
+  }
+
+  private Event(
+      Kind kind,
+      Envelope envelope,
+      List<Field> fields,
+      byte[] jsonLine,
+      byte[] humanLine,
+      boolean summary) {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.envelope = Objects.requireNonNull(envelope, "envelope");
     this.fields = List.copyOf(fields);
     this.lazy = null;
     this.jsonLine = jsonLine;
     this.humanLine = humanLine;
+    this.summary = summary;
+  }
+
+  /**
+   * Only part of an event: what a disk spool keeps beside a record it stores in full (kind, ID,
+   * Time and the fields its sink reads when it sends), so that the record can be sent without the
+   * whole event. Not the event Coder logged: {@link #isSummary()} tells writers of whole events
+   * (the dead-letter file) to say so.
+   */
+  public static Event summary(Kind kind, Envelope envelope, List<Field> fields) {
+    return new Event(kind, envelope, fields, null, null, true);
+  }
+
+  /** Whether this is only a {@link #summary} of the event. */
+  public boolean isSummary() {
+    return summary;
   }
 
   /**
@@ -78,6 +107,7 @@ public final class Event {
     this.lazy = Objects.requireNonNull(fields, "fields");
     this.jsonLine = jsonLine;
     this.humanLine = null;
+    this.summary = false;
   }
 
   public Kind kind() {

@@ -38,7 +38,10 @@ public final class DeadLetters implements AutoCloseable {
             .str("reason", reason)
             .str("kind", record.event().kind().label())
             .str("id", record.event().id())
-            .raw("event", json.format(record.event()))
+            // A record sent from a spool in a format other than json carries only a summary of
+            // its event (what the sink reads): named so, so that nobody mistakes it for the event.
+            .raw(
+                record.event().isSummary() ? "event_summary" : "event", json.format(record.event()))
             .original("record", record.text())
             .toString();
     file.append(line);

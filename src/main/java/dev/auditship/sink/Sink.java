@@ -2,6 +2,7 @@ package dev.auditship.sink;
 
 import dev.auditship.metrics.Metrics;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A destination for formatted records (docs/design.md §4). One verb: {@link #send}. Retries, the
@@ -34,6 +35,16 @@ public interface Sink extends AutoCloseable {
    * metrics}, labelled with the sink's name. Called once, after the sink is built.
    */
   default void registerMetrics(Metrics metrics) {}
+
+  /**
+   * The event fields this sink reads from {@link SinkRecord#event()} when it sends, besides the
+   * kind, {@code ID} and {@code Time} (and the log entry's {@code ts} when there is no {@code
+   * Time}), which every sink may read; {@code null} when it may read anything. A disk spool stores
+   * a record in full and, instead of the whole event, only these (docs/reliability.md, "Spool").
+   */
+  default Set<String> eventFields() {
+    return null;
+  }
 
   /** Releases connections and files. */
   @Override

@@ -28,6 +28,13 @@ final class Frame {
   static final int SHARED = -1;
 
   /**
+   * Text length fields below {@link #SHARED} mark a record stored with its event's summary instead
+   * of its event ({@link EventSummary}): the field is {@code SUMMARY_BASE - record length}, the
+   * record follows, then the summary.
+   */
+  static final int SUMMARY_BASE = -2;
+
+  /**
    * Largest payload: the length field is read as a signed int and a Java array cannot be larger.
    */
   static final int MAX_PAYLOAD = Integer.MAX_VALUE - 64;
@@ -43,15 +50,19 @@ final class Frame {
 
   /**
    * Writes one frame into {@code out} (which must have room for {@link #size}); {@code json} null
-   * stores {@code text} once as both ({@link #SHARED}).
+   * stores {@code text} once as both ({@link #SHARED}); with {@code summary}, {@code json} is the
+   * event's summary ({@link #SUMMARY_BASE}).
    */
-  static void encode(ByteBuffer out, long seq, long appendedAtMillis, byte[] text, byte[] json) {
+  static void encode(
+      ByteBuffer out, long seq, long appendedAtMillis, byte[] text, byte[] json, boolean summary) {
     int start = out.position();
     int len = FIXED + text.length + (json == null ? 0 : json.length);
     out.put(MAGIC).putInt(len).putInt(0);
     out.putLong(seq).putLong(appendedAtMillis);
     if (json == null) {
       out.putInt(SHARED).put(text);
+    } else if (summary) {
+      out.putInt(SUMMARY_BASE - text.length).put(text).put(json);
     } else {
       out.putInt(text.length).put(text).put(json);
     }
@@ -142,7 +153,8 @@ final class Frame {
     long seq = b.getLong(HEADER);
     long at = b.getLong(HEADER + 8);
     int textLen = b.getInt(HEADER + 16);
-    if (textLen != SHARED && (textLen < 0 || textLen > len - FIXED)) {
+    long recordLen = textLen <= SUMMARY_BASE ? (long) SUMMARY_BASE - textLen : textLen;
+    if (textLen != SHARED && (recordLen < 0 || recordLen > len - FIXED)) {
       return new Invalid("text length " + textLen + " does not fit in the record", false);
     }
     return new Valid(pos, HEADER + (long) len, seq, at);

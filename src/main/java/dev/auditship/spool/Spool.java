@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -47,11 +48,23 @@ final class Spool implements AutoCloseable {
    */
   record Options(String name, Path dir, long segmentBytes) {}
 
-  /** A record to append: its text and its event's JSON line, as UTF-8 bytes. */
-  record Pending(byte[] text, byte[] json) {
+  /**
+   * A record to append: its text and its event's JSON line, as UTF-8 bytes; or, with {@code
+   * summary}, its text and its event's {@link EventSummary}.
+   */
+  record Pending(byte[] text, byte[] json, boolean summary) {
+    Pending(byte[] text, byte[] json) {
+      this(text, json, false);
+    }
+
     /** A record that is its event's slog JSON line: stored once ({@link Frame#SHARED}). */
     static Pending shared(byte[] line) {
       return new Pending(line, null);
+    }
+
+    /** A record stored with its event's summary ({@link Frame#SUMMARY_BASE}). */
+    static Pending summarized(byte[] text, byte[] summary) {
+      return new Pending(text, summary, true);
     }
 
     long size() {
@@ -59,16 +72,24 @@ final class Spool implements AutoCloseable {
     }
   }
 
-  /** A record read back. */
-  record Entry(long seq, long appendedAt, long size, byte[] record, byte[] eventJson) {
+  /**
+   * A record read back, with its event's JSON line, or (null {@code eventJson}) its event's {@link
+   * EventSummary}.
+   */
+  record Entry(
+      long seq, long appendedAt, long size, byte[] record, byte[] eventJson, byte[] summary) {
+    Entry(long seq, long appendedAt, long size, byte[] record, byte[] eventJson) {
+      this(seq, appendedAt, size, record, eventJson, null);
+    }
+
     /** The record as text. */
     String text() {
       return Utf8.decode(record, 0, record.length);
     }
 
-    /** The event's slog JSON line as text. */
+    /** The event's slog JSON line as text ({@code null} when the entry keeps a summary). */
     String json() {
-      return Utf8.decode(eventJson, 0, eventJson.length);
+      return eventJson == null ? null : Utf8.decode(eventJson, 0, eventJson.length);
     }
   }
 
@@ -420,14 +441,17 @@ final class Spool implements AutoCloseable {
    */
   void quarantineRecord(Entry e, String reason) throws IOException {
     Path qdir = options.dir().resolve(QUARANTINE_DIR);
-    String line =
+    JsonText t =
         new JsonText()
             .str("time", GoTime.rfc3339Nano(clock.instant()))
             .str("sink", options.name())
             .num("seq", e.seq())
             .str("reason", reason)
-            .original("record", e.text())
-            .original("event_json", e.json())
+            .original("record", e.text());
+    String line =
+        (e.eventJson() != null
+                ? t.original("event_json", e.json())
+                : t.str("event_summary_base64", Base64.getEncoder().encodeToString(e.summary())))
             .toString();
     storage.appendSynced(qdir.resolve(QUARANTINE_LOG), Utf8.encode(line + "\n"));
     quarantinedBytes.addAndGet(e.size());
@@ -482,7 +506,7 @@ final class Spool implements AutoCloseable {
             buf = ByteBuffer.allocate((int) size);
           }
         }
-        Frame.encode(buf, seq++, now, p.text(), p.json());
+        Frame.encode(buf, seq++, now, p.text(), p.json(), p.summary());
       }
       pos = flush(seg, buf, pos);
       seg.handle.sync();
@@ -649,6 +673,16 @@ final class Spool implements AutoCloseable {
     if (textLen == Frame.SHARED) {
       byte[] line = Arrays.copyOfRange(p, Frame.FIXED, p.length);
       return new Entry(v.seq(), v.appendedAt(), v.size(), line, line);
+    }
+    if (textLen <= Frame.SUMMARY_BASE) {
+      int summaryOff = Frame.FIXED + Frame.SUMMARY_BASE - textLen;
+      return new Entry(
+          v.seq(),
+          v.appendedAt(),
+          v.size(),
+          Arrays.copyOfRange(p, Frame.FIXED, summaryOff),
+          null,
+          Arrays.copyOfRange(p, summaryOff, p.length));
     }
     int jsonOff = Frame.FIXED + textLen;
     return new Entry(

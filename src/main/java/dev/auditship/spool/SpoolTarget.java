@@ -5,6 +5,7 @@ import dev.auditship.codec.JsonFormat;
 import dev.auditship.codec.LogDecoder;
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.config.Units;
+import dev.auditship.event.Event;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.metrics.SpoolGauges;
 import dev.auditship.sink.RetryingSink;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,6 +122,8 @@ public final class SpoolTarget implements Target {
       throws IOException {
     this.config = config;
     this.delivery = delivery;
+    Set<String> fields = delivery.sink().eventFields();
+    this.summaryKeys = fields == null ? null : EventSummary.keys(fields);
     this.json = json;
     this.clock = clock;
     this.batchMax = batchMax;
@@ -343,17 +347,27 @@ public final class SpoolTarget implements Target {
 
   private final ByteBuf scratch = new ByteBuf(4096);
 
+  /**
+   * What the spool keeps of an event beside a record in a format other than json ({@link
+   * EventSummary#keys}); {@code null} when the sink may read any field, so the whole event is kept.
+   */
+  private final List<String> summaryKeys;
+
   /** Rebuilds spooled events; the drainer thread's. */
   private final LogDecoder reader = new LogDecoder(d -> {});
 
   /**
    * What the spool stores for {@code r}: the record once when it is its event's slog JSON line (the
-   * json format), else the record and the event's JSON line.
+   * json format); else the record and the little of the event the sink reads ({@link
+   * EventSummary}), or, for a sink that may read any field, the record and the event's JSON line.
    */
   private Spool.Pending pending(SinkRecord r) {
     byte[] text = r.bytes();
     if (text == r.event().jsonLine()) {
       return Spool.Pending.shared(text);
+    }
+    if (summaryKeys != null) {
+      return Spool.Pending.summarized(text, EventSummary.encode(r.event(), summaryKeys));
     }
     byte[] event = json.record(r.event(), scratch);
     scratch.trim(256 * 1024);
@@ -370,14 +384,24 @@ public final class SpoolTarget implements Target {
         expired++;
         continue;
       }
-      Decoded d = reader.decodeJsonLine(e.eventJson());
-      if (!(d instanceof Decoded.Ok ok)) {
-        String why =
-            d instanceof Decoded.Rejected r ? r.reason() : "not an audit or connection event";
-        spool.quarantineRecord(e, "the stored event does not decode: " + why);
-        continue;
+      Event event;
+      if (e.eventJson() == null) {
+        event = EventSummary.decode(e.summary(), 0, e.summary().length);
+        if (event == null) {
+          spool.quarantineRecord(e, "the stored event summary does not decode");
+          continue;
+        }
+      } else {
+        Decoded d = reader.decodeJsonLine(e.eventJson());
+        if (!(d instanceof Decoded.Ok ok)) {
+          String why =
+              d instanceof Decoded.Rejected r ? r.reason() : "not an audit or connection event";
+          spool.quarantineRecord(e, "the stored event does not decode: " + why);
+          continue;
+        }
+        event = ok.event();
       }
-      records.add(new SinkRecord(ok.event(), e.record()));
+      records.add(new SinkRecord(event, e.record()));
       if (oldest < 0) {
         oldest = e.appendedAt();
       }

@@ -26,18 +26,26 @@
  *                  0   8  seq          sequence number; strictly increasing through the whole spool
  *                  8   8  appended_at  epoch milliseconds (UTC) when the batch was appended; max_age and the
  *                                      oldest-age gauge use it
- *                 16   4  T            length of the record text, or -1 (SHARED): the record is its event's
- *                                      slog JSON line (the json format) and is stored once, as both
+ *                 16   4  T            length of the record text; or -1 (SHARED): the record is its event's
+ *                                      slog JSON line (the json format) and is stored once, as both; or
+ *                                      -2 - L (SUMMARY, L the record's length): the record is followed by
+ *                                      its event's summary instead of the event
  *                 20   T  text         the record as formatted for the sink, UTF-8 (invalid input bytes are
  *                                      kept as they came: text.Utf8)
  *               20+T  rest event       the event as its slog JSON line (codec.JsonFormat), UTF-8; rebuilt with
  *                                      codec.LogDecoder#decodeJsonLine, which round-trips it byte for byte
- *                                      (with T = -1: from byte 20, the record, which is that line)
+ *                                      (with T = -1: from byte 20, the record, which is that line; with a
+ *                                      SUMMARY: from byte 20 + L, the EventSummary: kind, ID, Time and the
+ *                                      fields the sink reads, sink.Sink#eventFields)
  * </pre>
  *
- * A frame is 32 + T + |event| bytes, and 32 + |record| for a json record: a spool of json records
- * takes about 1.03 times the records' bytes (Coder's event lines are about 900 bytes). Segments
- * have no header; a segment is a plain sequence of frames.
+ * A frame is 32 + |record| bytes for a json record, 32 + |record| + |summary| for a record in
+ * another format sent by a sink that names the fields it reads (every network sink), and 32 +
+ * |record| + |event| otherwise (and in spools written before summaries, which still read). A spool
+ * takes about 1.03 times the records' bytes for json records (Coder's event lines are about 900
+ * bytes), 1.05-1.10 times for the other formats to Splunk HEC or Kafka (a summary of about 40
+ * bytes), up to about 1.18 times for short human records to syslog with structured data (a summary
+ * of about 90 bytes). Segments have no header; a segment is a plain sequence of frames.
  *
  * <h2>Ack file</h2>
  *

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -99,6 +100,10 @@ final class Fixtures {
     volatile boolean down;
     volatile long delayMillis;
     volatile RuntimeException throwing;
+
+    /** What {@link #eventFields()} answers: null, a sink that may read any event field. */
+    volatile Set<String> eventFields;
+
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private final String name;
 
@@ -123,6 +128,11 @@ final class Fixtures {
     @Override
     public String name() {
       return name;
+    }
+
+    @Override
+    public Set<String> eventFields() {
+      return eventFields;
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -94,5 +96,34 @@ class GoTimeTest {
     assertThatThrownBy(() -> GoTime.parse("soon")).hasMessage("not an RFC 3339 time: \"soon\"");
     assertThat(GoTime.rfc3339Nano(Instant.parse("2025-07-03T07:12:44.390512107Z")))
         .isEqualTo("2025-07-03T07:12:44.390512107Z");
+  }
+
+  /** The arithmetic path for slog's shape gives what the ISO parser gives. */
+  @ParameterizedTest
+  @CsvSource({
+    "2025-07-03T07:12:44Z",
+    "2025-07-03T07:12:44.3Z",
+    "2025-07-03T07:12:44.390512107Z",
+    "2025-07-03t07:12:44.0390z",
+    "2025-07-03T09:12:44.5+02:00",
+    "2025-07-03T01:42:44.123456-05:30",
+    "2025-07-03T07:12:44-00:00",
+    "2024-02-29T23:59:59.999999999+18:00",
+    "0001-01-01T00:00:00-18:00",
+  })
+  void slogShapedTimesParseAsTheIsoParserDoes(String text) {
+    OffsetDateTime iso =
+        OffsetDateTime.parse(
+            text.replace('t', 'T').replace('z', 'Z'), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    assertThat(GoTime.parse(text)).isEqualTo(iso);
+    assertThat(GoTime.parse(text).getOffset()).isEqualTo(iso.getOffset());
+  }
+
+  @Test
+  void offsetsBeyondEighteenHoursAreRefusedAsBefore() {
+    assertThatThrownBy(() -> GoTime.parse("2025-07-03T07:12:44+19:00"))
+        .hasMessage("not an RFC 3339 time: \"2025-07-03T07:12:44+19:00\"");
+    assertThatThrownBy(() -> GoTime.parse("2023-02-29T07:12:44Z"))
+        .hasMessage("not an RFC 3339 time: \"2023-02-29T07:12:44Z\"");
   }
 }

@@ -511,6 +511,12 @@ public final class HecSink implements Sink {
    * Checks HEC and the token ({@link HecHealth}); a sentence naming the problem, or {@code null}
    * when HEC is healthy.
    */
+  /** The envelope reads only the kind and the time ({@link HecEncoder}). */
+  @Override
+  public Set<String> eventFields() {
+    return Set.of();
+  }
+
   @Override
   public String checkConnectivity() {
     return health.check().problem();

@@ -1,6 +1,7 @@
 package dev.auditship.sink.kafka;
 
 import dev.auditship.config.KafkaSinkConfig;
+import dev.auditship.event.Kind;
 import dev.auditship.metrics.Counter;
 import dev.auditship.metrics.Metrics;
 import dev.auditship.sink.Outcome;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +33,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +89,17 @@ public final class KafkaSink implements Sink {
   private volatile Producer<byte[], byte[]> producer;
 
   /**
+   * Each kind's topic and headers, made once: they are the same for every record of a kind, and the
+   * headers are immutable once made (the producer only reads them).
+   */
+  private final Map<Kind, String> topics = new EnumMap<>(Kind.class);
+
+  private final Map<Kind, RecordHeaders> headers = new EnumMap<>(Kind.class);
+
+  /** {@link #estimatedSize}'s share of each kind's headers. */
+  private final Map<Kind, Integer> headerBytes = new EnumMap<>(Kind.class);
+
+  /**
    * The sink as the pipeline builds it; reads the TLS files and the password now, so a missing file
    * stops the start with a clear error. Connects on the first send.
    */
@@ -106,6 +120,17 @@ public final class KafkaSink implements Sink {
     this.producers = producers;
     this.admins = admins;
     KafkaProps.producer(cfg, name); // fail fast on unreadable files
+    for (Kind k : Kind.values()) {
+      topics.put(k, cfg.topic(k.label()));
+      List<Header> h =
+          List.of(
+              new RecordHeader("kind", bytes(k.label())),
+              new RecordHeader("msg", bytes(k.message())),
+              new RecordHeader("format", bytes(format)));
+      // A ProducerRecord copies RecordHeaders into a list of the exact size.
+      headers.put(k, new RecordHeaders(h));
+      headerBytes.put(k, estimatedHeaderSize(h));
+    }
     if (cfg.tls() == null && !loopbackOnly()) {
       LOG.warn(
           "The Kafka connection is not encrypted (no tls:): the audit events{} cross the network in "
@@ -185,7 +210,11 @@ public final class KafkaSink implements Sink {
       futures.add(null);
       SinkRecord r = batch.get(i);
       ProducerRecord<byte[], byte[]> pr = record(r);
-      int size = estimatedSize(pr);
+      int size =
+          estimatedSize(
+              pr.key() == null ? 0 : pr.key().length,
+              pr.value().length,
+              headerBytes.get(r.event().kind()));
       if (size > cfg.maxRequestBytes()) {
         state[i] = REJECTED;
         rejection[i] =
@@ -308,6 +337,9 @@ public final class KafkaSink implements Sink {
    * the producer never assigned it a partition), so each partition keeps the batch's order.
    */
   private void keepPartitionOrder(List<SinkRecord> batch, int[] state, int[] partitions) {
+    if (Arrays.stream(state).noneMatch(st -> st == RETRY)) {
+      return; // the usual case: nothing to keep in order behind
+    }
     Set<String> failedPartitions = new HashSet<>();
     Set<String> failedTopics = new HashSet<>();
     for (int i = 0; i < state.length; i++) {
@@ -347,17 +379,13 @@ public final class KafkaSink implements Sink {
 
   ProducerRecord<byte[], byte[]> record(SinkRecord r) {
     String id = r.event().id();
-    List<Header> headers =
-        List.of(
-            new RecordHeader("kind", bytes(r.event().kind().label())),
-            new RecordHeader("msg", bytes(r.event().kind().message())),
-            new RecordHeader("format", bytes(format)));
+    Kind k = r.event().kind();
     return new ProducerRecord<>(
-        topic(r), null, null, id == null ? null : bytes(id), r.bytes(), headers);
+        topics.get(k), null, null, id == null ? null : bytes(id), r.bytes(), headers.get(k));
   }
 
   private String topic(SinkRecord r) {
-    return cfg.topic(r.event().kind().label());
+    return topics.get(r.event().kind());
   }
 
   /** Kafka's record batch header, magic v2 (protocol guide, "Record Batch"). */
@@ -370,10 +398,22 @@ public final class KafkaSink implements Sink {
    * refused by the producer's size check.
    */
   static int estimatedSize(ProducerRecord<byte[], byte[]> pr) {
+    return estimatedSize(
+        pr.key() == null ? 0 : pr.key().length,
+        pr.value() == null ? 0 : pr.value().length,
+        estimatedHeaderSize(pr.headers()));
+  }
+
+  private static int estimatedSize(int keyBytes, int valueBytes, int headerBytes) {
     long size = BATCH_OVERHEAD + 5 /* length */ + 1 /* attributes */ + 10 /* timestamp delta */;
-    size += 5 /* offset delta */ + 5 + (pr.key() == null ? 0 : pr.key().length);
-    size += 5 + (pr.value() == null ? 0 : pr.value().length) + 5 /* header count */;
-    for (Header h : pr.headers()) {
+    size += 5 /* offset delta */ + 5 + keyBytes;
+    size += 5 + valueBytes + 5 /* header count */ + headerBytes;
+    return (int) Math.min(Integer.MAX_VALUE, size);
+  }
+
+  private static int estimatedHeaderSize(Iterable<Header> headers) {
+    long size = 0;
+    for (Header h : headers) {
       size += 5 + h.key().getBytes(StandardCharsets.UTF_8).length;
       size += 5 + (h.value() == null ? 0 : h.value().length);
     }
@@ -444,6 +484,12 @@ public final class KafkaSink implements Sink {
     p.put("request.timeout.ms", timeout);
     p.put("client.id", cfg.clientId() + "-admin");
     return p;
+  }
+
+  /** The topic, key and headers come from the kind and the ID. */
+  @Override
+  public Set<String> eventFields() {
+    return Set.of();
   }
 
   /** Brokers reachable, every topic exists, and the brokers allow this principal to write to it. */

@@ -3,6 +3,7 @@ package dev.auditship.sink.syslog;
 import dev.auditship.event.AuditView;
 import dev.auditship.event.ConnectionView;
 import dev.auditship.event.Event;
+import java.util.Set;
 
 /**
  * PRI of a message (RFC 5424 §6.2.1): facility &times; 8 + severity, where the severity says
@@ -26,6 +27,9 @@ final class Priority {
     this.severity = severity;
     this.failureSeverity = failureSeverity;
   }
+
+  /** The event fields {@link #failed} reads. */
+  static final Set<String> FIELDS = Set.of("StatusCode", "Code", "ConnectionStatus");
 
   /** PRIVAL of {@code e}: 0 to 191. */
   int of(Event e) {

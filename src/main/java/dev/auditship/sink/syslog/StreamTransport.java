@@ -273,6 +273,30 @@ final class StreamTransport implements Transport {
     }
   }
 
+  @Override
+  public boolean peerClosed(Duration wait) {
+    if (peerClosed()) {
+      return true;
+    }
+    if (channel == null || wait.isZero()) {
+      return false;
+    }
+    try {
+      socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, wait.toMillis())));
+      byte[] b = new byte[4096];
+      for (int i = 0; i < 16; i++) {
+        if (in.read(b) < 0) {
+          return true;
+        }
+      }
+      return false;
+    } catch (SocketTimeoutException alive) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
   /**
    * Closes our side (for TLS {@code close_notify} first, RFC 5425 §4.4), then reads (and discards)
    * what the receiver still sends until it closes its side. A receiver reaches our close only after

@@ -5,6 +5,9 @@ import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The STRUCTURED-DATA element of an RFC 5424 message (§6.3): a few fields that identify the event,
@@ -42,6 +45,12 @@ final class StructuredData {
           new Param("workspace_name", "WorkspaceName"),
           new Param("agent_name", "AgentName"),
           new Param("code", "Code"));
+
+  /** Every event field an element may name (for {@link SyslogSink#eventFields()}). */
+  static final Set<String> FIELDS =
+      Stream.concat(AUDIT.stream(), CONNECTION.stream())
+          .map(Param::field)
+          .collect(Collectors.toUnmodifiableSet());
 
   private StructuredData() {}
 

@@ -15,7 +15,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -450,6 +452,19 @@ public final class SyslogSink implements Sink {
     return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
   }
 
+  /**
+   * What the PRI depends on and, when the messages carry structured data, its parameters (besides
+   * ID and Time, which every sink may read).
+   */
+  @Override
+  public Set<String> eventFields() {
+    Set<String> f = new HashSet<>(Priority.FIELDS);
+    if (config.protocol() == Protocol.RFC5424 && config.structuredData()) {
+      f.addAll(StructuredData.FIELDS);
+    }
+    return f;
+  }
+
   @Override
   public String checkConnectivity() {
     if (config.transport() == SyslogSinkConfig.Transport.UDP) {
@@ -504,12 +519,17 @@ public final class SyslogSink implements Sink {
    * closed, the window is written again on a new connection (up to {@link #CLOSE_ATTEMPTS} times).
    * What cannot be confirmed is logged with its count; nothing can be done about it any more.
    */
+  /** How long the look before closing waits for a receiver's close already on its way. */
+  static final Duration CLOSE_LOOK = Duration.ofMillis(50);
+
   private void finish() {
     Duration wait =
         CLOSE_WAIT.compareTo(config.writeTimeout()) < 0 ? CLOSE_WAIT : config.writeTimeout();
     String problem = null;
     for (int attempt = 0; attempt < CLOSE_ATTEMPTS; attempt++) {
-      if (transport.connected() && transport.peerClosed()) {
+      // A receiver that closed an instant before had not read the last writes: its close or reset
+      // may still be on its way, so the look before our own close waits for it a little.
+      if (transport.connected() && transport.peerClosed(CLOSE_LOOK)) {
         transport.abort();
       }
       if (!transport.connected()) {

@@ -41,11 +41,19 @@ interface Transport extends AutoCloseable {
   void write(byte[] b, int off, int len) throws IOException;
 
   /**
-   * True when the receiver has closed the connection, checked without waiting (about a
-   * millisecond). A receiver that restarted is noticed here before anything is written into a dead
-   * connection.
+   * True when the receiver has closed the connection, checked without waiting (plain TCP) or for
+   * about a millisecond (TLS). A receiver that restarted is noticed here before anything is written
+   * into a dead connection.
    */
   boolean peerClosed();
+
+  /**
+   * {@link #peerClosed}, waiting up to {@code wait} for a close or reset already on its way (before
+   * a shutdown: a receiver that closed an instant before may not have read the last writes).
+   */
+  default boolean peerClosed(Duration wait) {
+    return peerClosed();
+  }
 
   /**
    * Ends the connection in order and waits up to {@code wait} for the receiver to end it too: our
