@@ -43,6 +43,14 @@ public final class ByteBuf {
     n = len;
   }
 
+  /**
+   * Takes in {@code count} bytes written straight into {@link #array()} after {@link #length()},
+   * for writers that fill the array in a loop (room made first with {@link #ensure}).
+   */
+  public void advance(int count) {
+    n += count;
+  }
+
   /** Drops an array that grew beyond {@code max} bytes (after a huge record). */
   public void trim(int max) {
     if (a.length > max) {
@@ -98,9 +106,27 @@ public final class ByteBuf {
     return this;
   }
 
-  /** Writes a decimal number. */
+  /** Writes a decimal number (digits straight into the array, no String). */
   public ByteBuf decimal(long v) {
-    return ascii(Long.toString(v));
+    if (v < 0) {
+      if (v == Long.MIN_VALUE) {
+        return ascii(Long.toString(v));
+      }
+      put('-');
+      v = -v;
+    }
+    int digits = 1;
+    for (long p = 10; digits < 19 && v >= p; p *= 10) {
+      digits++;
+    }
+    ensure(digits);
+    int end = n + digits;
+    for (int i = end - 1; i >= n; i--) {
+      a[i] = (byte) ('0' + (v % 10));
+      v /= 10;
+    }
+    n = end;
+    return this;
   }
 
   /** Writes {@code s} as UTF-8 (surrogate escapes back to their bytes). */

@@ -99,7 +99,7 @@ final class EcsMapping implements Mapping {
       type1 = "end";
     } else if ("register".equals(action)
         || "request_password_reset".equals(action)
-        || IAM_RESOURCES.contains(resource)) {
+        || (resource != null && IAM_RESOURCES.contains(resource))) {
       j.litItem("iam");
       if ("user".equals(resource) || "register".equals(action)) {
         type1 = "user";

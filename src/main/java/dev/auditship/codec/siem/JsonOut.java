@@ -127,7 +127,7 @@ final class JsonOut {
     key(key);
     out.put('"');
     body(a);
-    out.put(sep);
+    out.ascii(sep);
     body(b);
     out.put('"');
     return this;
@@ -135,7 +135,9 @@ final class JsonOut {
 
   private void string(Value.Str v) {
     if (v.jsonSafe()) {
-      out.putQuoted(v.value());
+      out.put('"');
+      out.put(v);
+      out.put('"');
     } else {
       string(v.value());
     }
@@ -144,7 +146,7 @@ final class JsonOut {
   /** A string member whose value is a constant that needs no escaping. */
   JsonOut lit(String key, String v) {
     key(key);
-    out.putQuoted(v);
+    out.quotedAscii(v);
     return this;
   }
 
@@ -153,7 +155,7 @@ final class JsonOut {
     if (comma) {
       out.put(',');
     }
-    out.putQuoted(v);
+    out.quotedAscii(v);
     comma = true;
     return this;
   }
@@ -174,7 +176,7 @@ final class JsonOut {
 
   JsonOut bool(String key, boolean v) {
     key(key);
-    out.put(v ? "true" : "false");
+    out.ascii(v ? "true" : "false");
     return this;
   }
 
@@ -209,23 +211,23 @@ final class JsonOut {
     } else if (v instanceof Value.Raw r) {
       rawValue(r.json());
     } else if (v instanceof Value.Actor a) {
-      out.put("{\"id\":");
+      out.ascii("{\"id\":");
       string(a.id());
-      out.put(",\"email\":");
+      out.ascii(",\"email\":");
       string(a.email());
-      out.put(",\"username\":");
+      out.ascii(",\"username\":");
       string(a.username());
       out.put('}');
     } else if (v instanceof Value.Bool b) {
-      out.put(b.value() ? "true" : "false");
+      out.ascii(b.value() ? "true" : "false");
     } else {
-      out.put("null");
+      out.ascii("null");
     }
   }
 
   private void rawValue(String json) {
     if (json == null) {
-      out.put("null");
+      out.ascii("null");
       return;
     }
     StringBuilder sb = new StringBuilder(json.length() + 16);
@@ -253,42 +255,28 @@ final class JsonOut {
 
   /** A JSON string. */
   void string(String s) {
-    if (plain(s)) {
-      out.putQuoted(s);
-      return;
-    }
     out.put('"');
     body(s);
     out.put('"');
   }
 
-  /** True when {@code s} is printable ASCII without a quote or backslash: written as it is. */
-  private static boolean plain(String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-        return false;
-      }
+  /** Printable ASCII without a quote or backslash: written as it is. */
+  private static final boolean[] PLAIN = new boolean[128];
+
+  static {
+    for (char c = 0x20; c < 0x7f; c++) {
+      PLAIN[c] = c != '"' && c != '\\';
     }
-    return true;
   }
 
   /** The escaped text of a JSON string, without the quotes. */
   private void body(String s) {
     int n = s.length();
-    int i = 0;
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-        break;
-      }
-      i++;
-    }
+    int i = out.copyPlain(s, 0, PLAIN);
     if (i == n) {
-      out.put(s);
       return;
     }
-    int start = 0;
+    int start = i;
     for (; i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x2028

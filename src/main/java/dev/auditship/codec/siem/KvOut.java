@@ -74,6 +74,13 @@ final class KvOut {
 
   /** One header field followed by {@code |}. */
   KvOut header(String s) {
+    headerText(s);
+    out.put('|');
+    return this;
+  }
+
+  /** A header field's text, escaped. */
+  private void headerText(String s) {
     int start = 0;
     int n = s.length();
     for (int i = 0; i < n; i++) {
@@ -100,8 +107,6 @@ final class KvOut {
       }
     }
     out.put(s, start, n);
-    out.put('|');
-    return this;
   }
 
   /** One pair; nothing when {@code value} is null. */
@@ -128,7 +133,7 @@ final class KvOut {
     if (value.jsonSafe() && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
       out.kvKey(first ? (char) 0 : delimiter, key);
       first = false;
-      out.put(s);
+      out.put(value);
       return this;
     }
     return pair(key, s);
@@ -147,10 +152,7 @@ final class KvOut {
     for (int i = 0; i < len; i++) {
       char c = s.charAt(i);
       if (c == '\\' || c == '|' || c == '\n' || c == '\r' || Character.isSurrogate(c)) {
-        TextOut t = new TextOut(len + 8);
-        new KvOut(t, cef, delimiter).header(s);
-        String escaped = t.toString();
-        out.put(escaped, 0, escaped.length() - 1);
+        headerText(s);
         return;
       }
     }
@@ -183,20 +185,11 @@ final class KvOut {
 
   private void value(String s) {
     int n = s.length();
-    boolean[] p = plain;
-    int i = 0;
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c >= 128 || !p[c]) {
-        break;
-      }
-      i++;
-    }
+    int i = out.copyPlain(s, 0, plain);
     if (i == n) {
-      out.put(s);
       return;
     }
-    int start = 0;
+    int start = i;
     for (; i < n; i++) {
       char c = s.charAt(i);
       if (c < 128 ? !SPECIAL[c] && c != delimiter : (c < 0xD800 || c > 0xDFFF)) {

@@ -1,183 +1,167 @@
 package dev.auditship.codec.siem;
 
+import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
-import java.nio.CharBuffer;
-import java.util.Arrays;
 
 /**
- * Where the SIEM emitters write a record: a growable char buffer, filled with bulk copies and
- * handed over whole when the record is done. The mappings and emitters depend only on this, not on
- * {@link dev.auditship.codec.Format}: moving the formats to another output (UTF-8 bytes in a
- * reusable buffer) needs only a new hand-over in {@link SiemFormats}. One buffer serves one thread
- * at a time.
+ * Where the SIEM emitters write a record: UTF-8 straight into the caller's {@link ByteBuf}, the
+ * buffer {@link dev.auditship.codec.Format#write} appends to, so a record is encoded once and never
+ * copied. Text is encoded as {@link ByteBuf#utf8(String)} does; the emitters replace every lone
+ * surrogate before it gets here (a byte of invalid UTF-8 the source kept becomes U+FFFD in a SIEM
+ * record), and never split a surrogate pair between two calls.
  *
- * <p>Why a buffer of its own: a record is written in about a hundred small pieces, and each append
- * to a {@code StringBuilder} checks capacity and Latin-1/UTF-16 coding again; into a plain array
- * they cost a copy each, and the builder sees one append per record.
+ * <p>One instance per record; not thread-safe.
  */
 final class TextOut {
-  /** Buffers that grew past this (a 64 KiB value) are dropped after the record, not kept. */
-  static final int KEEP = 16 * 1024;
+  private final ByteBuf b;
 
-  private char[] buf;
-  private int len;
-
-  TextOut(int capacity) {
-    buf = new char[capacity];
+  TextOut(ByteBuf b) {
+    this.b = b;
   }
 
+  /** A buffer of its own (tests, and the few values that are rendered before they are escaped). */
+  TextOut(int capacity) {
+    this(new ByteBuf(capacity));
+  }
+
+  /** One character; never a surrogate. */
   void put(char c) {
-    if (len == buf.length) {
-      grow(1);
+    if (c < 0x80) {
+      b.put(c);
+    } else {
+      b.codePoint(c);
     }
-    buf[len++] = c;
   }
 
   void put(String s) {
-    int n = s.length();
-    if (len + n > buf.length) {
-      grow(n);
-    }
-    if (n < 16) {
-      // Short pieces (keys, quotes, numbers) are most of a record: a plain loop beats getChars.
-      char[] b = buf;
-      int at = len;
-      for (int i = 0; i < n; i++) {
-        b[at + i] = s.charAt(i);
-      }
-    } else {
-      s.getChars(0, n, buf, len);
-    }
-    len += n;
+    b.utf8(s);
+  }
+
+  /** Text known to be ASCII (constants, keys): copied without a scan. */
+  void ascii(String s) {
+    b.ascii(s);
+  }
+
+  /** Bytes prepared beforehand (constant pieces of a record). */
+  void put(byte[] bytes) {
+    b.put(bytes);
   }
 
   /** {@code "s"}: a JSON string whose text needs no escaping, in one step. */
   void putQuoted(String s) {
-    int n = s.length();
-    if (len + n + 2 > buf.length) {
-      grow(n + 2);
-    }
-    buf[len++] = '"';
-    if (n < 16) {
-      char[] b = buf;
-      int at = len;
-      for (int i = 0; i < n; i++) {
-        b[at + i] = s.charAt(i);
-      }
+    b.put('"');
+    b.utf8(s);
+    b.put('"');
+  }
+
+  /** A Coder string as it is (no escaping), ASCII ones copied without a scan. */
+  void put(Value.Str s) {
+    if (s.ascii()) {
+      b.ascii(s.value());
     } else {
-      s.getChars(0, n, buf, len);
+      b.utf8(s.value());
     }
-    len += n;
-    buf[len++] = '"';
   }
 
   /** A decimal number, without building a String for it. */
   void putLong(long v) {
-    if (v < 0) {
-      if (v == Long.MIN_VALUE) {
-        put(Long.toString(v));
-        return;
-      }
-      put('-');
-      v = -v;
-    }
-    int digits = 1;
-    for (long p = 10; digits < 19 && v >= p; p *= 10) {
-      digits++;
-    }
-    if (len + digits > buf.length) {
-      grow(digits);
-    }
-    for (int i = len + digits - 1; i >= len; i--) {
-      buf[i] = (char) ('0' + (v % 10));
-      v /= 10;
-    }
-    len += digits;
+    b.decimal(v);
   }
 
   /**
-   * {@code [sep]"key":} in one step (JSON members): {@code sep} 0 for none. {@code key} needs no
-   * escaping.
+   * {@code [sep]"key":} in one step (JSON members): {@code sep} 0 for none. {@code key} is ASCII
+   * and needs no escaping.
    */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
   void jsonKey(char sep, String key) {
-    int n = key.length();
-    if (len + n + 4 > buf.length) {
-      grow(n + 4);
-    }
-    char[] b = buf;
-    int at = len;
+    int k = key.length();
+    b.ensure(k + 4);
+    byte[] a = b.array();
+    int p = b.length();
+    int start = p;
     if (sep != 0) {
-      b[at++] = sep;
+      a[p++] = (byte) sep;
     }
-    b[at++] = '"';
-    for (int i = 0; i < n; i++) {
-      b[at + i] = key.charAt(i);
-    }
-    at += n;
-    b[at++] = '"';
-    b[at++] = ':';
-    len = at;
+    a[p++] = '"';
+    key.getBytes(0, k, a, p);
+    p += k;
+    a[p++] = '"';
+    a[p++] = ':';
+    b.advance(p - start);
   }
 
-  /** {@code [sep]key=} in one step (CEF and LEEF pairs): {@code sep} 0 for none. */
+  /** {@code "s"} for a constant {@code s} that is ASCII and needs no escaping. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void quotedAscii(String s) {
+    int k = s.length();
+    b.ensure(k + 2);
+    byte[] a = b.array();
+    int p = b.length();
+    a[p] = '"';
+    s.getBytes(0, k, a, p + 1);
+    a[p + k + 1] = '"';
+    b.advance(k + 2);
+  }
+
+  /**
+   * {@code [sep]key=} in one step (CEF and LEEF pairs): {@code sep} 0 for none; {@code key} is
+   * ASCII.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
   void kvKey(char sep, String key) {
-    int n = key.length();
-    if (len + n + 2 > buf.length) {
-      grow(n + 2);
+    if (sep >= 0x80) {
+      put(sep);
+      sep = 0;
     }
-    char[] b = buf;
-    int at = len;
+    int k = key.length();
+    b.ensure(k + 2);
+    byte[] a = b.array();
+    int p = b.length();
+    int start = p;
     if (sep != 0) {
-      b[at++] = sep;
+      a[p++] = (byte) sep;
     }
-    for (int i = 0; i < n; i++) {
-      b[at + i] = key.charAt(i);
+    key.getBytes(0, k, a, p);
+    p += k;
+    a[p++] = '=';
+    b.advance(p - start);
+  }
+
+  /**
+   * Copies {@code s} from {@code from} while each character is ASCII and {@code plain} (a table of
+   * the 128 ASCII characters) marks it, in one pass; returns the index of the first character not
+   * copied ({@code s.length()} when all were).
+   */
+  int copyPlain(String s, int from, boolean[] plain) {
+    int n = s.length();
+    b.ensure(n - from);
+    byte[] a = b.array();
+    int p = b.length();
+    int i = from;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80 || !plain[c]) {
+        break;
+      }
+      a[p + i - from] = (byte) c;
     }
-    at += n;
-    b[at++] = '=';
-    len = at;
+    b.advance(i - from);
+    return i;
   }
 
   /** Appends {@code s[from, to)}. */
   void put(String s, int from, int to) {
-    int n = to - from;
-    if (len + n > buf.length) {
-      grow(n);
-    }
-    s.getChars(from, to, buf, len);
-    len += n;
+    b.utf8(s, from, to);
   }
 
-  private void grow(int more) {
-    buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
-  }
-
+  /** Bytes written to the buffer so far (including what was there before this record). */
   int length() {
-    return len;
+    return b.length();
   }
 
-  char[] chars() {
-    return buf;
-  }
-
-  /** Hands the record over as UTF-8 (surrogate escapes of invalid input back to their bytes). */
-  void writeUtf8(ByteBuf out) {
-    out.utf8(CharBuffer.wrap(buf, 0, len), 0, len);
-  }
-
-  /** Empties the buffer for the next record. */
-  void reset() {
-    len = 0;
-  }
-
-  /** True when a long record made the buffer too big to keep for the next one. */
-  boolean oversized() {
-    return buf.length > KEEP;
-  }
-
-  /** The record as text (tests, and the hand-over to a {@code StringBuilder}). */
+  /** The buffer's contents as text (tests, and values rendered before they are escaped). */
   @Override
   public String toString() {
-    return new String(buf, 0, len);
+    return b.toString();
   }
 }
