@@ -11,7 +11,6 @@ import dev.auditship.text.GoText;
  * JSON must be UTF-8 (§8.1).
  */
 final class JsonOut {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
   private final TextOut out;
   private boolean comma;
 
@@ -271,54 +270,13 @@ final class JsonOut {
 
   /** The escaped text of a JSON string, without the quotes. */
   private void body(String s) {
-    int n = s.length();
-    int i = out.copyPlain(s, 0, PLAIN);
-    if (i == n) {
+    if (TextOut.printableAscii(s) && s.indexOf('"') < 0 && s.indexOf('\\') < 0) {
+      out.ascii(s);
       return;
     }
-    int start = i;
-    for (; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x2028
-          ? c >= 0x20 && c != '"' && c != '\\'
-          : c > 0x2029 && (c < 0xD800 || c > 0xDFFF)) {
-        continue;
-      }
-      if (Character.isSurrogate(c)) {
-        // Keep a valid pair, replace a lone surrogate.
-        if (Character.isHighSurrogate(c)
-            && i + 1 < n
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-          continue;
-        }
-        out.put(s, start, i);
-        out.put("\\ufffd");
-        start = i + 1;
-        continue;
-      }
-      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x2028 && c != 0x2029) {
-        continue;
-      }
-      out.put(s, start, i);
-      switch (c) {
-        case '"' -> out.put("\\\"");
-        case '\\' -> out.put("\\\\");
-        case '\n' -> out.put("\\n");
-        case '\r' -> out.put("\\r");
-        case '\t' -> out.put("\\t");
-        case '\b' -> out.put("\\b");
-        case '\f' -> out.put("\\f");
-        default -> {
-          out.put("\\u");
-          out.put(HEX[(c >> 12) & 0xf]);
-          out.put(HEX[(c >> 8) & 0xf]);
-          out.put(HEX[(c >> 4) & 0xf]);
-          out.put(HEX[c & 0xf]);
-        }
-      }
-      start = i + 1;
+    int i = out.copyPlain(s, 0, PLAIN);
+    if (i < s.length()) {
+      out.jsonEscaped(s, i);
     }
-    out.put(s, start, n);
   }
 }

@@ -72,6 +72,48 @@ final class KvOut {
     return this;
   }
 
+  /** Bytes prepared beforehand (the header prefix built from the options). */
+  KvOut raw(byte[] bytes) {
+    out.put(bytes);
+    return this;
+  }
+
+  /** A constant ASCII piece that needs no escaping. */
+  KvOut ascii(String s) {
+    out.ascii(s);
+    return this;
+  }
+
+  /**
+   * The magic and the header fields from the options ({@code CEF:0|vendor|product|version|}),
+   * escaped once when the format is made.
+   */
+  static byte[] headerPrefix(boolean cef, String magic, String... fields) {
+    TextOut t = new TextOut(64);
+    KvOut k = new KvOut(t, cef, cef ? ' ' : '\t');
+    k.out.ascii(magic);
+    for (String f : fields) {
+      k.header(f);
+    }
+    return t.bytes();
+  }
+
+  /**
+   * A Coder string inside a header field, escaped; nothing for null. A JSON-safe ASCII string has
+   * no backslash, line break or surrogate, so only a {@code |} would need the general path.
+   */
+  KvOut headerPart(Value.Str v) {
+    if (v != null) {
+      String s = v.value();
+      if (v.jsonSafe() && v.ascii() && s.indexOf('|') < 0) {
+        out.ascii(s);
+      } else {
+        part(s);
+      }
+    }
+    return this;
+  }
+
   /** One header field followed by {@code |}. */
   KvOut header(String s) {
     headerText(s);
@@ -163,7 +205,7 @@ final class KvOut {
   KvOut lit(String key, String value) {
     out.kvKey(first ? (char) 0 : delimiter, key);
     first = false;
-    out.put(value);
+    out.ascii(value);
     return this;
   }
 
@@ -184,6 +226,12 @@ final class KvOut {
   }
 
   private void value(String s) {
+    if (TextOut.printableAscii(s)
+        && s.indexOf('\\') < 0
+        && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
+      out.ascii(s);
+      return;
+    }
     int n = s.length();
     int i = out.copyPlain(s, 0, plain);
     if (i == n) {

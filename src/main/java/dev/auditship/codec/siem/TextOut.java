@@ -128,6 +128,20 @@ final class TextOut {
   }
 
   /**
+   * True when every character of {@code s} is printable ASCII (U+0020..U+007E). One compare per
+   * character, so the scan is cheap; the callers look for their few special characters with {@link
+   * String#indexOf(int)}, which the JVM vectorises.
+   */
+  static boolean printableAscii(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if ((char) (s.charAt(i) - 0x20) >= 0x5f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Copies {@code s} from {@code from} while each character is ASCII and {@code plain} (a table of
    * the 128 ASCII characters) marks it, in one pass; returns the index of the first character not
    * copied ({@code s.length()} when all were).
@@ -149,6 +163,79 @@ final class TextOut {
     return i;
   }
 
+  private static final byte[] HEX = {
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'
+  };
+
+  /**
+   * The rest of a JSON string's text from {@code from}, escaped as RFC 8259 §7 requires plus
+   * U+2028/U+2029, a lone surrogate (a byte of invalid UTF-8 the source kept) as {@code \ufffd}
+   * (§8.1: JSON is UTF-8), in one pass straight into the array.
+   */
+  void jsonEscaped(String s, int from) {
+    int n = s.length();
+    b.ensure((n - from) * 6);
+    byte[] a = b.array();
+    int p = b.length();
+    int start = p;
+    for (int i = from; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (c >= 0x20 && c != '"' && c != '\\') {
+          a[p++] = (byte) c;
+          continue;
+        }
+        a[p++] = '\\';
+        switch (c) {
+          case '"' -> a[p++] = '"';
+          case '\\' -> a[p++] = '\\';
+          case '\n' -> a[p++] = 'n';
+          case '\r' -> a[p++] = 'r';
+          case '\t' -> a[p++] = 't';
+          case '\b' -> a[p++] = 'b';
+          case '\f' -> a[p++] = 'f';
+          default -> {
+            a[p++] = 'u';
+            a[p++] = '0';
+            a[p++] = '0';
+            a[p++] = HEX[c >> 4];
+            a[p++] = HEX[c & 0xf];
+          }
+        }
+      } else if (c < 0x800) {
+        a[p++] = (byte) (0xC0 | (c >> 6));
+        a[p++] = (byte) (0x80 | (c & 0x3F));
+      } else if (c == 0x2028 || c == 0x2029) {
+        a[p++] = '\\';
+        a[p++] = 'u';
+        a[p++] = '2';
+        a[p++] = '0';
+        a[p++] = '2';
+        a[p++] = (byte) (c == 0x2028 ? '8' : '9');
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          a[p++] = (byte) (0xF0 | (cp >> 18));
+          a[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+          a[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+          a[p++] = (byte) (0x80 | (cp & 0x3F));
+        } else {
+          a[p++] = '\\';
+          a[p++] = 'u';
+          a[p++] = 'f';
+          a[p++] = 'f';
+          a[p++] = 'f';
+          a[p++] = 'd';
+        }
+      } else {
+        a[p++] = (byte) (0xE0 | (c >> 12));
+        a[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        a[p++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    b.advance(p - start);
+  }
+
   /** Appends {@code s[from, to)}. */
   void put(String s, int from, int to) {
     b.utf8(s, from, to);
@@ -157,6 +244,11 @@ final class TextOut {
   /** Bytes written to the buffer so far (including what was there before this record). */
   int length() {
     return b.length();
+  }
+
+  /** A copy of the buffer's contents (constant pieces built when a format is made). */
+  byte[] bytes() {
+    return b.toByteArray();
   }
 
   /** The buffer's contents as text (tests, and values rendered before they are escaped). */
