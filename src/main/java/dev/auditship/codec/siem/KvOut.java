@@ -173,9 +173,13 @@ final class KvOut {
     }
     String s = value.value();
     if (value.jsonSafe() && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
-      out.kvKey(first ? (char) 0 : delimiter, key);
+      if (value.ascii()) {
+        out.kvPair(first ? (char) 0 : delimiter, key, s);
+      } else {
+        out.kvKey(first ? (char) 0 : delimiter, key);
+        out.put(value);
+      }
       first = false;
-      out.put(value);
       return this;
     }
     return pair(key, s);
@@ -203,9 +207,8 @@ final class KvOut {
 
   /** One pair whose value is a constant that needs no escaping (a label, a category). */
   KvOut lit(String key, String value) {
-    out.kvKey(first ? (char) 0 : delimiter, key);
+    out.kvPair(first ? (char) 0 : delimiter, key, value);
     first = false;
-    out.ascii(value);
     return this;
   }
 

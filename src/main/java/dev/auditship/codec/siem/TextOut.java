@@ -107,23 +107,39 @@ final class TextOut {
    * {@code [sep]key=} in one step (CEF and LEEF pairs): {@code sep} 0 for none; {@code key} is
    * ASCII.
    */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
   void kvKey(char sep, String key) {
+    kvPair(sep, key, null);
+  }
+
+  /**
+   * {@code [sep]key=value} in one step, {@code value} ASCII with nothing to escape (or null for
+   * none): one check for room, then plain stores (short keys copy faster in a loop than through
+   * {@code getBytes}).
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void kvPair(char sep, String key, String value) {
     if (sep >= 0x80) {
       put(sep);
       sep = 0;
     }
     int k = key.length();
-    b.ensure(k + 2);
+    int v = value == null ? 0 : value.length();
+    b.ensure(k + v + 2);
     byte[] a = b.array();
     int p = b.length();
     int start = p;
     if (sep != 0) {
       a[p++] = (byte) sep;
     }
-    key.getBytes(0, k, a, p);
+    for (int i = 0; i < k; i++) {
+      a[p + i] = (byte) key.charAt(i);
+    }
     p += k;
     a[p++] = '=';
+    if (v != 0) {
+      value.getBytes(0, v, a, p);
+      p += v;
+    }
     b.advance(p - start);
   }
 
