@@ -62,15 +62,21 @@ final class EcsMapping implements Mapping {
 
   EcsMapping(String ecsVersion) {
     this.ecsVersion = ecsVersion;
+    TextOut t = new TextOut(64);
+    new JsonOut(t).obj("ecs").str("version", ecsVersion).end();
+    this.ecsMember = t.bytes();
   }
+
+  /** {@code "ecs":{"version":"…"}}, escaped once. */
+  private final byte[] ecsMember;
 
   @Override
   public void write(Event e, TextOut out) {
     Slots s = new Slots(e);
     JsonOut j = new JsonOut(out);
     j.beginRecord();
-    j.str("@timestamp", s.fileTime());
-    j.obj("ecs").lit("version", ecsVersion).end();
+    j.time("@timestamp", s.fileTime(), s.fileMillis() != Long.MIN_VALUE);
+    j.members(ecsMember);
     if (e.kind() == Kind.AUDIT) {
       audit(s, j);
     } else {
@@ -115,9 +121,9 @@ final class EcsMapping implements Mapping {
       type1 = changeType(action);
     }
     j.endArr();
-    j.arr("type").item(type1);
+    j.arr("type").litItem(type1);
     if (type2 != null) {
-      j.item(type2);
+      j.litItem(type2);
     }
     j.endArr();
     j.strIf("action", s.nonEmpty(ACTION));
@@ -135,7 +141,7 @@ final class EcsMapping implements Mapping {
     if (userId != null || userName != null || email != null) {
       j.obj("user").strIf("id", userId).strIf("name", userName).strIf("email", email).end();
     }
-    String ip = Coder.ip(s.text(IP));
+    Value.Str ip = Coder.ip(s.str(IP));
     if (ip != null) {
       j.obj("source").str("ip", ip).end();
     }
@@ -217,7 +223,7 @@ final class EcsMapping implements Mapping {
       eventType = "disconnected".equals(status) ? "end" : "start";
     }
     j.endArr();
-    j.arr("type").item(eventType).endArr();
+    j.arr("type").litItem(eventType).endArr();
     j.strIf("action", s.nonEmpty(CONNECTION_STATUS));
     j.lit("outcome", Result.of(s).label());
     j.strIf("id", s.str(ID));
@@ -231,7 +237,7 @@ final class EcsMapping implements Mapping {
     if (userId != null) {
       j.obj("user").str("id", userId).end();
     }
-    String ip = Coder.ip(s.text(IP));
+    Value.Str ip = Coder.ip(s.str(IP));
     if (ip != null) {
       j.obj("source").str("ip", ip).end();
     }
@@ -287,14 +293,14 @@ final class EcsMapping implements Mapping {
   }
 
   /** {@code Ip} text that is neither an address nor Coder's {@code <nil>}: kept as coder.ip. */
-  private static void otherIp(Slots s, String ip, JsonOut j) {
+  private static void otherIp(Slots s, Value.Str ip, JsonOut j) {
     String raw = s.text(IP);
     if (ip == null && raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
       j.str("ip", raw);
     }
   }
 
-  private static void related(JsonOut j, String ip, String userName, Value.Str userId) {
+  private static void related(JsonOut j, Value.Str ip, String userName, Value.Str userId) {
     if (ip == null && userName == null && userId == null) {
       return;
     }
@@ -319,9 +325,15 @@ final class EcsMapping implements Mapping {
   private static void envelope(Envelope env, JsonOut j) {
     j.obj("log");
     String level = env.level();
-    j.str("level", "INFO".equals(level) ? "info" : level.toLowerCase(Locale.ROOT));
+    if ("INFO".equals(level)) {
+      j.lit("level", "info");
+    } else {
+      j.str("level", level.toLowerCase(Locale.ROOT));
+    }
     List<String> names = env.loggerNames();
-    if (!names.isEmpty()) {
+    if (names.size() == 1 && "coderd".equals(names.get(0))) {
+      j.lit("logger", "coderd");
+    } else if (!names.isEmpty()) {
       j.str("logger", names.size() == 1 ? names.get(0) : String.join(".", names));
     }
     String caller = Coder.unusualCaller(env);

@@ -27,6 +27,33 @@ final class JsonOut {
     out.put('}');
   }
 
+  /** Members prepared beforehand (from the options), written as they are. */
+  JsonOut members(byte[] json) {
+    if (comma) {
+      out.put(',');
+    }
+    out.put(json);
+    comma = true;
+    return this;
+  }
+
+  /**
+   * A time as a string member: copied as it is when {@code plain} (an RFC 3339 time {@link
+   * Coder#epochMillis} accepted, which holds nothing to escape), else escaped.
+   */
+  JsonOut time(String key, String text, boolean plain) {
+    return plain ? lit(key, text) : str(key, text);
+  }
+
+  /** A number as a JSON string ({@code "200"}), without building a String for it. */
+  JsonOut numText(String key, long v) {
+    key(key);
+    out.put('"');
+    out.putLong(v);
+    out.put('"');
+    return this;
+  }
+
   /** Writes {@code "key":}; {@code key} is a plain constant (no escaping needed). */
   private void key(String key) {
     out.jsonKey(comma ? ',' : (char) 0, key);
@@ -44,8 +71,7 @@ final class JsonOut {
   }
 
   JsonOut obj(String key) {
-    key(key);
-    out.put('{');
+    out.jsonMember(comma ? ',' : (char) 0, key, '{', null);
     comma = false;
     return this;
   }
@@ -57,8 +83,7 @@ final class JsonOut {
   }
 
   JsonOut arr(String key) {
-    key(key);
-    out.put('[');
+    out.jsonMember(comma ? ',' : (char) 0, key, '[', null);
     comma = false;
     return this;
   }
@@ -97,6 +122,11 @@ final class JsonOut {
 
   /** A Coder string: whole when decoding found it JSON-safe (the common case), else escaped. */
   JsonOut str(String key, Value.Str v) {
+    if (v.jsonSafe() && v.ascii()) {
+      out.jsonMember(comma ? ',' : (char) 0, key, (char) 0, v.value());
+      comma = true;
+      return this;
+    }
     key(key);
     string(v);
     return this;
@@ -105,8 +135,7 @@ final class JsonOut {
   /** Writes the member only when {@code v} is not null. */
   JsonOut strIf(String key, Value.Str v) {
     if (v != null) {
-      key(key);
-      string(v);
+      str(key, v);
     }
     return this;
   }
@@ -144,8 +173,8 @@ final class JsonOut {
 
   /** A string member whose value is a constant that needs no escaping. */
   JsonOut lit(String key, String v) {
-    key(key);
-    out.quotedAscii(v);
+    out.jsonMember(comma ? ',' : (char) 0, key, (char) 0, v);
+    comma = true;
     return this;
   }
 

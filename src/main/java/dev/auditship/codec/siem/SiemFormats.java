@@ -68,7 +68,9 @@ public final class SiemFormats {
     public void write(Event event, ByteBuf out) {
       int start = out.length();
       try {
-        mapping.write(event, new TextOut(out));
+        TextOut t = new TextOut(out);
+        mapping.write(event, t);
+        t.finish();
       } catch (RuntimeException e) {
         // Leave the caller's buffer as it was: no half record in a batch.
         out.truncate(start);

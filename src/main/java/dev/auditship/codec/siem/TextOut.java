@@ -10,13 +10,19 @@ import dev.auditship.text.ByteBuf;
  * surrogate before it gets here (a byte of invalid UTF-8 the source kept becomes U+FFFD in a SIEM
  * record), and never split a surrogate pair between two calls.
  *
- * <p>One instance per record; not thread-safe.
+ * <p>While a record is written the array and the write position are kept here, not read back from
+ * the buffer on every piece (a record is about a hundred small pieces); {@link #finish()} hands the
+ * length back. One instance per record; not thread-safe.
  */
 final class TextOut {
   private final ByteBuf b;
+  private byte[] a;
+  private int p;
 
   TextOut(ByteBuf b) {
     this.b = b;
+    this.a = b.array();
+    this.p = b.length();
   }
 
   /** A buffer of its own (tests, and the few values that are rendered before they are escaped). */
@@ -24,83 +30,136 @@ final class TextOut {
     this(new ByteBuf(capacity));
   }
 
+  /** Makes room for {@code more} bytes after the write position. */
+  private void room(int more) {
+    if (p + more > a.length) {
+      finish();
+      b.ensure(more);
+      a = b.array();
+    }
+  }
+
+  /** Hands the bytes written so far over to the buffer (its length); writing may go on. */
+  void finish() {
+    b.advance(p - b.length());
+  }
+
+  /** Lets the buffer write a piece itself, then takes its new length back. */
+  private ByteBuf begin() {
+    finish();
+    return b;
+  }
+
+  private void end() {
+    a = b.array();
+    p = b.length();
+  }
+
   /** One character; never a surrogate. */
   void put(char c) {
     if (c < 0x80) {
-      b.put(c);
+      room(1);
+      a[p++] = (byte) c;
     } else {
-      b.codePoint(c);
+      begin().codePoint(c);
+      end();
     }
   }
 
   void put(String s) {
-    b.utf8(s);
+    begin().utf8(s);
+    end();
   }
 
   /** Text known to be ASCII (constants, keys): copied without a scan. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
   void ascii(String s) {
-    b.ascii(s);
+    int n = s.length();
+    room(n);
+    s.getBytes(0, n, a, p);
+    p += n;
   }
 
   /** Bytes prepared beforehand (constant pieces of a record). */
   void put(byte[] bytes) {
-    b.put(bytes);
+    int n = bytes.length;
+    room(n);
+    System.arraycopy(bytes, 0, a, p, n);
+    p += n;
   }
 
   /** {@code "s"}: a JSON string whose text needs no escaping, in one step. */
   void putQuoted(String s) {
-    b.put('"');
-    b.utf8(s);
-    b.put('"');
+    put('"');
+    put(s);
+    put('"');
   }
 
   /** A Coder string as it is (no escaping), ASCII ones copied without a scan. */
   void put(Value.Str s) {
     if (s.ascii()) {
-      b.ascii(s.value());
+      ascii(s.value());
     } else {
-      b.utf8(s.value());
+      put(s.value());
     }
   }
 
   /** A decimal number, without building a String for it. */
   void putLong(long v) {
-    b.decimal(v);
+    begin().decimal(v);
+    end();
   }
 
   /**
    * {@code [sep]"key":} in one step (JSON members): {@code sep} 0 for none. {@code key} is ASCII
    * and needs no escaping.
    */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
   void jsonKey(char sep, String key) {
+    jsonMember(sep, key, (char) 0, null);
+  }
+
+  /**
+   * {@code [sep]"key":[open]} or, with a {@code value}, {@code [sep]"key":"value"}, in one step:
+   * one check for room, then plain stores. {@code sep} and {@code open} are ASCII or 0 for none;
+   * {@code key} and {@code value} are ASCII and need no escaping.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void jsonMember(char sep, String key, char open, String value) {
     int k = key.length();
-    b.ensure(k + 4);
-    byte[] a = b.array();
-    int p = b.length();
-    int start = p;
+    int v = value == null ? 0 : value.length();
+    room(k + v + 6);
+    byte[] a = this.a;
+    int p = this.p;
     if (sep != 0) {
       a[p++] = (byte) sep;
     }
     a[p++] = '"';
-    key.getBytes(0, k, a, p);
+    for (int i = 0; i < k; i++) {
+      a[p + i] = (byte) key.charAt(i);
+    }
     p += k;
     a[p++] = '"';
     a[p++] = ':';
-    b.advance(p - start);
+    if (value != null) {
+      a[p++] = '"';
+      value.getBytes(0, v, a, p);
+      p += v;
+      a[p++] = '"';
+    } else if (open != 0) {
+      a[p++] = (byte) open;
+    }
+    this.p = p;
   }
 
   /** {@code "s"} for a constant {@code s} that is ASCII and needs no escaping. */
   @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
   void quotedAscii(String s) {
     int k = s.length();
-    b.ensure(k + 2);
-    byte[] a = b.array();
-    int p = b.length();
+    room(k + 2);
     a[p] = '"';
     s.getBytes(0, k, a, p + 1);
     a[p + k + 1] = '"';
-    b.advance(k + 2);
+    p += k + 2;
   }
 
   /**
@@ -124,10 +183,9 @@ final class TextOut {
     }
     int k = key.length();
     int v = value == null ? 0 : value.length();
-    b.ensure(k + v + 2);
-    byte[] a = b.array();
-    int p = b.length();
-    int start = p;
+    room(k + v + 2);
+    byte[] a = this.a;
+    int p = this.p;
     if (sep != 0) {
       a[p++] = (byte) sep;
     }
@@ -140,7 +198,7 @@ final class TextOut {
       value.getBytes(0, v, a, p);
       p += v;
     }
-    b.advance(p - start);
+    this.p = p;
   }
 
   /**
@@ -164,9 +222,9 @@ final class TextOut {
    */
   int copyPlain(String s, int from, boolean[] plain) {
     int n = s.length();
-    b.ensure(n - from);
-    byte[] a = b.array();
-    int p = b.length();
+    room(n - from);
+    byte[] a = this.a;
+    int p = this.p;
     int i = from;
     for (; i < n; i++) {
       char c = s.charAt(i);
@@ -175,7 +233,7 @@ final class TextOut {
       }
       a[p + i - from] = (byte) c;
     }
-    b.advance(i - from);
+    this.p = p + i - from;
     return i;
   }
 
@@ -190,10 +248,9 @@ final class TextOut {
    */
   void jsonEscaped(String s, int from) {
     int n = s.length();
-    b.ensure((n - from) * 6);
-    byte[] a = b.array();
-    int p = b.length();
-    int start = p;
+    room((n - from) * 6);
+    byte[] a = this.a;
+    int p = this.p;
     for (int i = from; i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
@@ -249,27 +306,25 @@ final class TextOut {
         a[p++] = (byte) (0x80 | (c & 0x3F));
       }
     }
-    b.advance(p - start);
+    this.p = p;
   }
 
   /** Appends {@code s[from, to)}. */
   void put(String s, int from, int to) {
-    b.utf8(s, from, to);
+    begin().utf8(s, from, to);
+    end();
   }
 
-  /** Bytes written to the buffer so far (including what was there before this record). */
-  int length() {
-    return b.length();
-  }
-
-  /** A copy of the buffer's contents (constant pieces built when a format is made). */
+  /** A copy of the bytes written (constant pieces built when a format is made). */
   byte[] bytes() {
+    finish();
     return b.toByteArray();
   }
 
   /** The buffer's contents as text (tests, and values rendered before they are escaped). */
   @Override
   public String toString() {
+    finish();
     return b.toString();
   }
 }
