@@ -258,6 +258,11 @@ final class JsonOut {
       out.ascii("null");
       return;
     }
+    if (TextOut.printableAscii(json) && isCompactAndSafe(json)) {
+      // What Go's compactor would give back unchanged, with no surrogate to replace.
+      out.ascii(json);
+      return;
+    }
     StringBuilder sb = new StringBuilder(json.length() + 16);
     GoText.appendCompactJson(sb, json);
     String compact = sb.toString();
@@ -279,6 +284,17 @@ final class JsonOut {
       }
     }
     out.put(compact, start, compact.length());
+  }
+
+  /**
+   * True when printable-ASCII raw JSON has nothing Go's compactor changes: no space at all (so
+   * none outside strings) and nothing it escapes inside strings ({@code < > &}).
+   */
+  private static boolean isCompactAndSafe(String json) {
+    return json.indexOf(' ') < 0
+        && json.indexOf('<') < 0
+        && json.indexOf('>') < 0
+        && json.indexOf('&') < 0;
   }
 
   /** A JSON string. */

@@ -56,35 +56,38 @@ final class LeefMapping implements Mapping {
     this.version = version;
     this.delimiter = delimiter;
     this.severities = sev;
-    this.delimiterField = delimiter + "|";
+    this.prefix = KvOut.headerPrefix(false, "LEEF:2.0|", vendor, product, version);
+    TextOut t = new TextOut(8);
+    t.put(delimiter);
+    t.put('|');
+    this.delimiterField = t.bytes();
   }
 
-  /** The header's delimiter field and its closing bar. */
-  private final String delimiterField;
+  /** {@code LEEF:2.0|vendor|product|version|}, escaped once. */
+  private final byte[] prefix;
+
+  /** The header's delimiter field and its closing bar, as UTF-8. */
+  private final byte[] delimiterField;
 
   @Override
   public void write(Event e, TextOut out) {
     Slots s = new Slots(e);
     KvOut k = KvOut.leef(out, delimiter);
-    k.raw("LEEF:2.0|").header(vendor).header(product).header(version);
+    k.raw(prefix);
     Result r = Result.of(s);
     if (e.kind() == Kind.AUDIT) {
-      k.header("audit:", orEmpty(s.text(RESOURCE_TYPE)), ":", orEmpty(s.text(ACTION)));
-      k.raw(delimiterField);
+      k.ascii("audit:").headerPart(s.str(RESOURCE_TYPE)).ascii(":").headerPart(s.str(ACTION));
+      k.ascii("|").raw(delimiterField);
       common(s, r, k);
       audit(s, k);
     } else {
-      k.header("connection:", orEmpty(s.text(TYPE)), ":", orEmpty(s.text(CONNECTION_STATUS)));
-      k.raw(delimiterField);
+      k.ascii("connection:").headerPart(s.str(TYPE)).ascii(":");
+      k.headerPart(s.str(CONNECTION_STATUS)).ascii("|").raw(delimiterField);
       common(s, r, k);
       connection(s, k);
     }
     envelope(e.envelope(), k);
     extra(s, k);
-  }
-
-  private static String orEmpty(String x) {
-    return x == null ? "" : x;
   }
 
   private void common(Slots s, Result r, KvOut k) {
@@ -107,7 +110,7 @@ final class LeefMapping implements Mapping {
 
   private static void address(Slots s, KvOut k) {
     String raw = s.text(IP);
-    String ip = Coder.ip(raw);
+    Value.Str ip = Coder.ip(s.str(IP));
     if (ip != null) {
       k.pair("src", s.str(IP));
     } else if (raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
@@ -129,7 +132,7 @@ final class LeefMapping implements Mapping {
       k.lit("isLogoutEvent", "true");
     }
     k.pair("ID", s.str(ID));
-    k.pair("Time", s.time());
+    time(s, k);
     k.pair("UserID", s.str(USER_ID));
     k.pair("OrganizationID", s.str(ORGANIZATION_ID));
     k.pair("UserAgent", s.nonEmpty(USER_AGENT));
@@ -169,17 +172,32 @@ final class LeefMapping implements Mapping {
     k.pair("SlugOrPort", s.nonEmpty(SLUG_OR_PORT));
     k.pair("ConnectionID", s.nonEmpty(CONNECTION_ID));
     k.pair("DisconnectReason", s.nonEmpty(DISCONNECT_REASON));
-    k.pair("Time", s.time());
+    time(s, k);
     k.pair("ConnectionStatus", s.str(CONNECTION_STATUS));
+  }
+
+  /** Coder's Time text: as it is when it is a valid RFC 3339 time (nothing to escape). */
+  private static void time(Slots s, KvOut k) {
+    if (s.timePlain()) {
+      k.lit("Time", s.time());
+    } else {
+      k.pair("Time", s.time());
+    }
   }
 
   private static void envelope(Envelope env, KvOut k) {
     k.pair("ts", env.ts());
-    k.pair("level", env.level());
+    if ("INFO".equals(env.level())) {
+      k.lit("level", "INFO");
+    } else {
+      k.pair("level", env.level());
+    }
     k.pair("caller", Coder.unusualCaller(env));
     k.pair("func", Coder.unusualFunc(env));
     List<String> names = env.loggerNames();
-    if (!names.isEmpty()) {
+    if (names.size() == 1 && "coderd".equals(names.get(0))) {
+      k.lit("logger_names", "coderd");
+    } else if (!names.isEmpty()) {
       k.pair("logger_names", names.size() == 1 ? names.get(0) : String.join(".", names));
     }
     k.pair("trace", env.trace());

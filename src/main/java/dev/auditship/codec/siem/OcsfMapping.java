@@ -50,7 +50,18 @@ final class OcsfMapping implements Mapping {
     this.ocsfVersion = ocsfVersion;
     this.productName = productName;
     this.vendorName = vendorName;
+    TextOut t = new TextOut(64);
+    new JsonOut(t).str("version", ocsfVersion);
+    this.versionMember = t.bytes();
+    t = new TextOut(64);
+    new JsonOut(t).obj("product").str("name", productName).str("vendor_name", vendorName).end();
+    this.productMember = t.bytes();
   }
+
+  /** {@code "version":"…"} and {@code "product":{…}} of metadata, escaped once. */
+  private final byte[] versionMember;
+
+  private final byte[] productMember;
 
   /** The class an event lands in, and its activity. */
   record Klass(int uid, String name, int category, String categoryName) {}
@@ -83,15 +94,15 @@ final class OcsfMapping implements Mapping {
     j.num("activity_id", activityId);
     j.str("activity_name", activityName);
     j.num("category_uid", k.category());
-    j.str("category_name", k.categoryName());
+    j.lit("category_name", k.categoryName());
     j.num("class_uid", k.uid());
-    j.str("class_name", k.name());
+    j.lit("class_name", k.name());
     j.num("type_uid", k.uid() * 100L + activityId);
     j.str("type_name", k.name(), ": ", activityName);
     Result r = Result.of(s);
     int severity = r == Result.FAILURE ? 3 : 1;
     j.num("severity_id", severity);
-    j.str("severity", severity == 3 ? "Medium" : "Informational");
+    j.lit("severity", severity == 3 ? "Medium" : "Informational");
     switch (r) {
       case SUCCESS -> j.num("status_id", 1).lit("status", "Success");
       case FAILURE -> j.num("status_id", 2).lit("status", "Failure");
@@ -104,11 +115,13 @@ final class OcsfMapping implements Mapping {
   private void metadata(JsonOut j, Slots s, Value.Str correlation, boolean hostProfile) {
     Event e = s.event;
     j.obj("metadata");
-    j.lit("version", ocsfVersion);
+    j.members(versionMember);
     j.strIf("uid", s.str(Slots.ID));
-    j.obj("product").str("name", productName).str("vendor_name", vendorName).end();
-    j.str("log_name", e.kind().message());
-    j.strIf("original_time", s.time());
+    j.members(productMember);
+    j.lit("log_name", e.kind().message());
+    if (s.time() != null) {
+      j.time("original_time", s.time(), s.timePlain());
+    }
     long logged = Coder.epochMillis(e.envelope().ts());
     if (logged != Long.MIN_VALUE) {
       j.num("logged_time", logged);
@@ -176,7 +189,7 @@ final class OcsfMapping implements Mapping {
     head(j, s, k, activity, activityName);
     long status = s.number(STATUS_CODE);
     if (status != Long.MIN_VALUE) {
-      j.str("status_code", Long.toString(status));
+      j.numText("status_code", status);
     }
     Value.Str requestId = s.nonEmpty(REQUEST_ID);
     metadata(j, s, requestId, false);
@@ -205,7 +218,7 @@ final class OcsfMapping implements Mapping {
       j.strIf("type", s.str(RESOURCE_TYPE));
       j.end().endArr();
     }
-    srcEndpoint(j, s.text(IP));
+    srcEndpoint(j, s.str(IP));
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null || (requestId != null && k != API_ACTIVITY)) {
       j.obj("http_request");
@@ -277,7 +290,7 @@ final class OcsfMapping implements Mapping {
     long code = s.number(CODE);
     boolean hasCode = code != Long.MIN_VALUE;
     if (hasCode) {
-      j.str("status_code", Long.toString(code));
+      j.numText("status_code", code);
     }
     j.strIf("status_detail", s.nonEmpty(DISCONNECT_REASON));
     Value.Str userId = s.nonEmpty(USER_ID);
@@ -285,7 +298,7 @@ final class OcsfMapping implements Mapping {
     if (userId != null) {
       j.obj("actor").obj("user").str("uid", userId).end().end();
     }
-    srcEndpoint(j, s.text(IP));
+    srcEndpoint(j, s.str(IP));
     j.obj("dst_endpoint");
     j.strIf("uid", s.str(WORKSPACE_ID));
     j.strIf("name", s.str(WORKSPACE_NAME));
@@ -334,25 +347,35 @@ final class OcsfMapping implements Mapping {
    * {@code src_endpoint} (required by API Activity, at least one attribute): the IP, or Coder's
    * text for an unknown address ({@code <nil>}) as the endpoint's name.
    */
-  private static void srcEndpoint(JsonOut j, String raw) {
-    String ip = Coder.ip(raw);
+  private static void srcEndpoint(JsonOut j, Value.Str raw) {
+    Value.Str ip = Coder.ip(raw);
     j.obj("src_endpoint");
     if (ip != null) {
       j.str("ip", ip);
+    } else if (raw == null || raw.value().isEmpty()) {
+      j.lit("name", "<nil>");
     } else {
-      j.str("name", raw == null || raw.isEmpty() ? "<nil>" : raw);
+      j.str("name", raw);
     }
     j.end();
   }
 
   private static void envelope(JsonOut j, Envelope env) {
-    j.str("level", env.level());
+    if ("INFO".equals(env.level())) {
+      j.lit("level", "INFO");
+    } else {
+      j.str("level", env.level());
+    }
     j.strIf("caller", Coder.unusualCaller(env));
     j.strIf("func", Coder.unusualFunc(env));
     if (!env.loggerNames().isEmpty()) {
       j.arr("logger_names");
       for (String n : env.loggerNames()) {
-        j.item(n);
+        if ("coderd".equals(n)) {
+          j.litItem("coderd");
+        } else {
+          j.item(n);
+        }
       }
       j.endArr();
     }
