@@ -63,12 +63,28 @@ final class EcsMapping implements Mapping {
   EcsMapping(String ecsVersion) {
     this.ecsVersion = ecsVersion;
     TextOut t = new TextOut(64);
-    new JsonOut(t).obj("ecs").str("version", ecsVersion).end();
-    this.ecsMember = t.bytes();
+    new JsonOut(t).obj("ecs").str("version", ecsVersion).end().obj("event").lit("kind", "event");
+    t.ascii(",\"category\":[");
+    this.eventHead = t.bytes();
   }
 
-  /** {@code "ecs":{"version":"…"}}, escaped once. */
-  private final byte[] ecsMember;
+  /**
+   * {@code "ecs":{"version":"…"},"event":{"kind":"event","category":[}, escaped once: the
+   * constant run of members every record starts with, written in one piece.
+   */
+  private final byte[] eventHead;
+
+  // Other constant runs of members, each written in one piece.
+  private static final byte[] AUDIT_DATASET =
+      JsonOut.chunk("\"dataset\":\"coder.audit\",\"module\":\"coder\"");
+  private static final byte[] CONNECTION_DATASET =
+      JsonOut.chunk("\"dataset\":\"coder.connection\",\"module\":\"coder\"");
+  private static final byte[] AUDIT_CODER =
+      JsonOut.chunk("\"coder\":{\"log_type\":\"audit\",\"resource\":{");
+  private static final byte[] CONNECTION_CODER =
+      JsonOut.chunk("\"coder\":{\"log_type\":\"connection\",\"connection\":{");
+  private static final byte[] CODERD_LOG =
+      JsonOut.chunk("\"log\":{\"level\":\"info\",\"logger\":\"coderd\"}");
 
   @Override
   public void write(Event e, TextOut out) {
@@ -76,7 +92,7 @@ final class EcsMapping implements Mapping {
     JsonOut j = new JsonOut(out);
     j.beginRecord();
     j.time("@timestamp", s.fileTime(), s.fileMillis() != Long.MIN_VALUE);
-    j.members(ecsMember);
+    j.open(eventHead);
     if (e.kind() == Kind.AUDIT) {
       audit(s, j);
     } else {
@@ -89,9 +105,6 @@ final class EcsMapping implements Mapping {
     Event e = s.event;
     String action = s.text(ACTION);
     String resource = s.text(RESOURCE_TYPE);
-    j.obj("event");
-    j.lit("kind", "event");
-    j.arr("category");
     String type1;
     String type2 = null;
     if ("login".equals(action) || "logout".equals(action)) {
@@ -130,8 +143,7 @@ final class EcsMapping implements Mapping {
     j.lit("outcome", Result.of(s).label());
     j.strIf("id", s.str(ID));
     j.str("created", e.envelope().ts());
-    j.lit("dataset", "coder.audit");
-    j.lit("module", "coder");
+    j.members(AUDIT_DATASET);
     j.end();
 
     Value.Actor actor = s.actor();
@@ -168,9 +180,7 @@ final class EcsMapping implements Mapping {
     related(j, ip, userName, userId);
     envelope(e.envelope(), j);
 
-    j.obj("coder");
-    j.lit("log_type", "audit");
-    j.obj("resource");
+    j.open(AUDIT_CODER);
     j.strIf("type", s.str(RESOURCE_TYPE));
     j.strIf("id", s.str(RESOURCE_ID));
     j.strIf("target", s.nonEmpty(RESOURCE_TARGET));
@@ -208,9 +218,6 @@ final class EcsMapping implements Mapping {
     String type = s.text(TYPE);
     String status = s.text(CONNECTION_STATUS);
     boolean web = Coder.isWeb(type);
-    j.obj("event");
-    j.lit("kind", "event");
-    j.arr("category");
     String eventType;
     if ("workspace_app".equals(type)) {
       j.litItem("web");
@@ -228,8 +235,7 @@ final class EcsMapping implements Mapping {
     j.lit("outcome", Result.of(s).label());
     j.strIf("id", s.str(ID));
     j.str("created", e.envelope().ts());
-    j.lit("dataset", "coder.connection");
-    j.lit("module", "coder");
+    j.members(CONNECTION_DATASET);
     j.strIf("reason", s.nonEmpty(DISCONNECT_REASON));
     j.end();
 
@@ -273,9 +279,7 @@ final class EcsMapping implements Mapping {
     related(j, ip, null, userId);
     envelope(e.envelope(), j);
 
-    j.obj("coder");
-    j.lit("log_type", "connection");
-    j.obj("connection");
+    j.open(CONNECTION_CODER);
     j.strIf("type", s.str(TYPE));
     j.strIf("status", s.str(CONNECTION_STATUS));
     j.strIf("id", s.nonEmpty(CONNECTION_ID));
@@ -323,6 +327,26 @@ final class EcsMapping implements Mapping {
 
   /** The slog envelope: ECS log.* (the logger and call site), trace.id and span.id. */
   private static void envelope(Envelope env, JsonOut j) {
+    List<String> loggers = env.loggerNames();
+    if ("INFO".equals(env.level())
+        && loggers.size() == 1
+        && "coderd".equals(loggers.get(0))
+        && Coder.unusualCaller(env) == null
+        && Coder.unusualFunc(env) == null) {
+      // What every Coder release build logs: one piece.
+      j.members(CODERD_LOG);
+    } else {
+      log(env, j);
+    }
+    if (env.trace() != null) {
+      j.obj("trace").str("id", env.trace()).end();
+    }
+    if (env.span() != null) {
+      j.obj("span").str("id", env.span()).end();
+    }
+  }
+
+  private static void log(Envelope env, JsonOut j) {
     j.obj("log");
     String level = env.level();
     if ("INFO".equals(level)) {
@@ -355,12 +379,6 @@ final class EcsMapping implements Mapping {
       j.end();
     }
     j.end();
-    if (env.trace() != null) {
-      j.obj("trace").str("id", env.trace()).end();
-    }
-    if (env.span() != null) {
-      j.obj("span").str("id", env.span()).end();
-    }
   }
 
   private static long parseLine(String s, int from) {

@@ -38,6 +38,24 @@ final class JsonOut {
   }
 
   /**
+   * Prepared JSON that opens an object or array (members and all), written as it is; the next
+   * member is the first of what it opened.
+   */
+  JsonOut open(byte[] json) {
+    if (comma) {
+      out.put(',');
+    }
+    out.put(json);
+    comma = false;
+    return this;
+  }
+
+  /** JSON text made of constant ASCII pieces, for the {@code open} and {@code members} chunks. */
+  static byte[] chunk(String json) {
+    return json.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /**
    * A time as a string member: copied as it is when {@code plain} (an RFC 3339 time {@link
    * Coder#epochMillis} accepted, which holds nothing to escape), else escaped.
    */
@@ -287,8 +305,8 @@ final class JsonOut {
   }
 
   /**
-   * True when printable-ASCII raw JSON has nothing Go's compactor changes: no space at all (so
-   * none outside strings) and nothing it escapes inside strings ({@code < > &}).
+   * True when printable-ASCII raw JSON has nothing Go's compactor changes: no space at all (so none
+   * outside strings) and nothing it escapes inside strings ({@code < > &}).
    */
   private static boolean isCompactAndSafe(String json) {
     return json.indexOf(' ') < 0

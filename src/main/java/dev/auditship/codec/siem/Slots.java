@@ -87,8 +87,7 @@ final class Slots {
   /** {@link Kind#fields()} of each kind, as arrays. */
   private static final String[] AUDIT_NAMES = Kind.AUDIT.fields().toArray(new String[0]);
 
-  private static final String[] CONNECTION_NAMES =
-      Kind.CONNECTION.fields().toArray(new String[0]);
+  private static final String[] CONNECTION_NAMES = Kind.CONNECTION.fields().toArray(new String[0]);
 
   /** The slot of each of {@link Kind#fields()}, in that order. */
   private static final int[] AUDIT_ORDER = order(Kind.AUDIT);

@@ -318,7 +318,9 @@ final class TextOut {
         a[p++] = '2';
         a[p++] = (byte) (c == 0x2028 ? '8' : '9');
       } else if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
           int cp = Character.toCodePoint(c, s.charAt(++i));
           a[p++] = (byte) (0xF0 | (cp >> 18));
           a[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
