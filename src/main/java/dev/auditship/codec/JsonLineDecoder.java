@@ -12,6 +12,7 @@ import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoTime;
+import dev.auditship.text.Utf8;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ final class JsonLineDecoder {
     if (env.caller() != null && env.func() != null) {
       rendered.reset();
       canonical.render(ev, rendered);
-      if (rendered.contentEquals(0, b, off, len)) {
+      if (rendered.contentEquals(0, b, off, len) && Utf8.isValid(b, off, len)) {
         ev = new Event(ev.kind(), env, ev.fields(), Arrays.copyOfRange(b, off, off + len));
       }
       rendered.trim(64 * 1024);

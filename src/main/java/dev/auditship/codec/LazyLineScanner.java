@@ -4,6 +4,9 @@ import dev.auditship.event.Envelope;
 import dev.auditship.event.Kind;
 import dev.auditship.text.GoTime;
 import dev.auditship.text.Utf8;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,6 +61,43 @@ final class LazyLineScanner {
     for (int c = 0x80; c < 0x100; c++) {
       CLASS[c] = NON_ASCII;
     }
+  }
+
+  /** Hex digits, either case (what EventChecks.isUuid accepts). */
+  private static final boolean[] HEX = new boolean[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      HEX[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * True when none of the eight bytes of {@code w} stops or marks a string for {@link #CLASS}: no
+   * quote, backslash, control byte, non-ASCII byte or {@code < > &} (the classic has-zero-byte test
+   * on {@code w} xor each byte; a false alarm only sends the word to the byte loop).
+   */
+  private static boolean plain(long w) {
+    long quote = w ^ (ONES * '"');
+    long backslash = w ^ (ONES * '\\');
+    long lt = w ^ (ONES * '<');
+    long gt = w ^ (ONES * '>');
+    long amp = w ^ (ONES * '&');
+    long hits =
+        ((quote - ONES) & ~quote)
+            | ((backslash - ONES) & ~backslash)
+            | ((lt - ONES) & ~lt)
+            | ((gt - ONES) & ~gt)
+            | ((amp - ONES) & ~amp)
+            | (w - ONES * 0x20) // a byte below 0x20 borrows into its high bit
+            | w; // a non-ASCII byte has its high bit set
+    return (hits & HIGHS) == 0;
   }
 
   // Per-key checks (EventChecks), by index into JsonLineScanner.KEYS, for each kind.
@@ -370,18 +410,33 @@ final class LazyLineScanner {
   /** A UUID string: ASCII, no escapes, 8-4-4-4-12 hex (EventChecks.isUuid). */
   private int uuid(int p) {
     expect(p, '"');
-    if (b[p + 37] != '"') {
+    int s = p + 1;
+    if (b[s + 36] != '"'
+        || b[s + 8] != '-'
+        || b[s + 13] != '-'
+        || b[s + 18] != '-'
+        || b[s + 23] != '-') {
       throw JsonTokens.GIVE_UP;
     }
-    for (int i = 0; i < 36; i++) {
-      byte c = b[p + 1 + i];
-      if (i == 8 || i == 13 || i == 18 || i == 23) {
-        if (c != '-') {
-          throw JsonTokens.GIVE_UP;
-        }
-      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-        throw JsonTokens.GIVE_UP;
-      }
+    boolean[] hex = HEX;
+    boolean ok = true;
+    for (int i = 0; i < 8; i++) {
+      ok &= hex[b[s + i] & 0xFF];
+    }
+    for (int i = 9; i < 13; i++) {
+      ok &= hex[b[s + i] & 0xFF];
+    }
+    for (int i = 14; i < 18; i++) {
+      ok &= hex[b[s + i] & 0xFF];
+    }
+    for (int i = 19; i < 23; i++) {
+      ok &= hex[b[s + i] & 0xFF];
+    }
+    for (int i = 24; i < 36; i++) {
+      ok &= hex[b[s + i] & 0xFF];
+    }
+    if (!ok) {
+      throw JsonTokens.GIVE_UP;
     }
     return p + 38;
   }
@@ -460,24 +515,31 @@ final class LazyLineScanner {
   /** An envelope string, decoded; canonical when Go would escape it the same way. */
   private int envString(int p, int slot) {
     expect(p, '"');
+    if (slot >= 0) {
+      // caller, func, level, msg repeat every line: a string equal to the last one of its key
+      // (cached only when it had nothing to check: plain ASCII, no escapes) needs no scan.
+      byte[] cb = cachedBytes[slot];
+      int ce = p + 1 + (cb == null ? 0 : cb.length);
+      if (cb != null && ce < end && b[ce] == '"' && Arrays.equals(cb, 0, cb.length, b, p + 1, ce)) {
+        str = cachedStrings[slot];
+        return ce + 1;
+      }
+    }
     int e = strToken(p, true);
-    int len = e - p - 2;
-    if (slot < 0) {
+    if (plainToken) { // ASCII without escapes: the bytes are the text
+      str = new String(b, p + 1, e - p - 2, StandardCharsets.ISO_8859_1);
+    } else {
       str = strings.stringAt(b, end, p);
-      return e;
     }
-    byte[] cb = cachedBytes[slot];
-    if (cb != null && Arrays.equals(cb, 0, cb.length, b, p + 1, e - 1)) {
-      str = cachedStrings[slot];
-      return e;
-    }
-    str = strings.stringAt(b, end, p);
-    if (len < 256) {
+    if (slot >= 0 && plainToken && e - p - 2 < 256) {
       cachedBytes[slot] = Arrays.copyOfRange(b, p + 1, e - 1);
       cachedStrings[slot] = str;
     }
     return e;
   }
+
+  /** Whether the last {@link #strToken} was plain ASCII with nothing to check or unescape. */
+  private boolean plainToken;
 
   /**
    * Skips the string token at {@code p}; when {@code go}, the line stays canonical only if the
@@ -486,6 +548,10 @@ final class LazyLineScanner {
   private int strToken(int p, boolean go) {
     expect(p, '"');
     int q = p + 1;
+    // Eight plain bytes a step, then byte by byte from the first word that has anything else.
+    for (int limit = end - 8; q <= limit && plain((long) LONGS.get(b, q)); ) {
+      q += 8;
+    }
     int acc = 0;
     int k;
     while ((k = CLASS[b[q] & 0xFF]) < STOP) {
@@ -493,8 +559,10 @@ final class LazyLineScanner {
       q++;
     }
     if (b[q] == '"' && acc == 0) {
+      plainToken = true;
       return q + 1;
     }
+    plainToken = false;
     if (b[q] == '"' && acc == HTML) {
       if (go) {
         canon = false;
@@ -604,11 +672,23 @@ final class LazyLineScanner {
       }
       if (c == '<' || c == '>' || c == '&') {
         canon = false;
-      } else if (c == 0xE2 && q + 2 < end && (b[q + 1] & 0xFF) == 0x80) {
-        int t = b[q + 2] & 0xFF;
-        if (t == 0xA8 || t == 0xA9) {
+      } else if (c >= 0x80) {
+        int n = Utf8.sequence(b, q, end);
+        if (n == 0) {
+          // Go passes raw JSON through as it is; but a kept line promises valid UTF-8
+          // (Event#jsonLine), so this one is rendered instead (to the same bytes).
           canon = false;
+          q++;
+          continue;
         }
+        if (c == 0xE2 && (b[q + 1] & 0xFF) == 0x80) {
+          int t = b[q + 2] & 0xFF;
+          if (t == 0xA8 || t == 0xA9) {
+            canon = false;
+          }
+        }
+        q += n;
+        continue;
       }
       q++;
     }

@@ -1,5 +1,6 @@
 package dev.auditship.event;
 
+import dev.auditship.text.GoTime;
 import java.util.List;
 import java.util.Objects;
 
@@ -42,8 +43,8 @@ public final class Event {
    * An event that also keeps the line it was read from.
    *
    * @param jsonLine the input line's UTF-8 bytes, only when they are exactly what slog's JSON sink
-   *     prints for this event (the decoder checks that once); {@code null} otherwise. Not copied:
-   *     the caller hands it over and nobody changes it afterwards.
+   *     prints for this event and valid UTF-8 (the decoder checks that once); {@code null}
+   *     otherwise. Not copied: the caller hands it over and nobody changes it afterwards.
    */
   public Event(Kind kind, Envelope envelope, List<Field> fields, byte[] jsonLine) {
     this.kind = Objects.requireNonNull(kind, "kind");
@@ -114,9 +115,29 @@ public final class Event {
   }
 
   /**
+   * The event's {@code Time} in microseconds since the epoch ({@code GoTime.epochMicrosOf}), or
+   * {@code GoTime.NO_TIME} when it has none; computed once (sinks read it for every record).
+   */
+  public long timeMicros() {
+    long t = timeMicros;
+    if (t == 0) { // not computed yet (or exactly the epoch, which is merely computed again)
+      t = GoTime.epochMicrosOf(time());
+      timeMicros = t;
+    }
+    return t;
+  }
+
+  /**
+   * {@link #timeMicros()}, once computed; 0 before (a benign race computes the same value).
+   * Volatile only so the 64-bit value is never read torn.
+   */
+  private volatile long timeMicros;
+
+  /**
    * The slog JSON line of this event as UTF-8 bytes (no newline) when the input line was already
-   * exactly that, else {@code null}. The array is shared: read it, never change it. The json format
-   * copies it instead of rendering, and a sink or spool can store it as the event.
+   * exactly that and is valid UTF-8 throughout (so a sink may embed it in JSON as it is), else
+   * {@code null}. The array is shared: read it, never change it. The json format copies it instead
+   * of rendering, and a sink or spool can store it as the event.
    */
   public byte[] jsonLine() {
     return jsonLine;

@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * The run loop (docs/design.md §1): take a batch from the source, filter it, format it for each
  * sink, hand it to every sink at once, and commit the source position only when every sink has
  * accepted its records (delivered, spooled, filtered out or dead-lettered). A slow sink therefore
- * holds the source back (back-pressure) with at most one batch in memory per sink.
+ * holds the source back (back-pressure) with at most two batches in memory per sink: the one it
+ * sends and the next one, formatted meanwhile.
  *
- * <p>Threads: {@link #run} runs on the caller's thread; each batch is handed to the sinks on a
- * small pool (one thread per sink). {@link #stop()} may be called from any thread (the shutdown
- * hook).
+ * <p>Threads: {@link #run} runs on the caller's thread, which reads and formats the next batch
+ * while the sinks send the last one; each batch is handed to the sinks on a small pool (one thread
+ * per sink), each sink's batches one after the other. {@link #stop()} may be called from any thread
+ * (the shutdown hook).
  */
 public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -117,7 +119,7 @@ public final class Pipeline {
     return new Health(phase, m);
   }
 
-  /** Events of the batch being delivered (read, not yet committed); 0 between batches. */
+  /** Events of the batches being delivered (read, not yet committed); 0 between batches. */
   private volatile int inFlight;
 
   Pipeline(
@@ -154,10 +156,16 @@ public final class Pipeline {
     runner = Thread.currentThread();
     phase = Phase.RUNNING;
     ScheduledExecutorService ticker = startProgressTicker();
+    // Two batches overlap: while the sinks send batch N, this thread reads and formats batch N+1.
+    // Each sink still gets its batches one after the other, in order, and batches are committed
+    // in order, each once every sink has accepted it.
+    Pending pending = null;
     try {
       while (!stopping) {
         Reload reload = pendingReload.getAndSet(null);
         if (reload != null) {
+          // A reload runs when everything read so far is accepted and committed.
+          pending = finish(pending);
           Applied a = reload.apply(globalFilter, sinks);
           globalFilter = a.global();
           sinks = List.copyOf(a.sinks());
@@ -187,16 +195,27 @@ public final class Pipeline {
         if (batch == null) {
           break;
         }
-        inFlight = batch.events().size();
-        if (!batch.events().isEmpty()) {
-          deliver(batch.events());
+        inFlight = (pending == null ? 0 : pending.batch().events().size()) + batch.events().size();
+        List<List<SinkRecord>> records;
+        try {
+          records = batch.events().isEmpty() ? null : format(batch.events());
+        } catch (RuntimeException e) {
+          cancel(pending);
+          throw e;
         }
-        source.commit(batch);
-        inFlight = 0;
+        pending = finish(pending);
+        if (records == null) {
+          source.commit(batch);
+          inFlight = 0;
+        } else {
+          pending = new Pending(batch, submit(records));
+        }
       }
+      pending = finish(pending);
       phase = Phase.STOPPING;
       drain();
     } finally {
+      cancel(pending); // only when run() ends by an exception: otherwise nothing is pending
       if (ticker != null) {
         ticker.shutdownNow();
       }
@@ -205,7 +224,28 @@ public final class Pipeline {
     }
   }
 
-  private void deliver(List<Event> events) throws InterruptedException {
+  /** A batch handed to the sinks and not yet committed. */
+  private record Pending(Source.Batch batch, List<Future<?>> futures) {}
+
+  /** Waits until every sink accepted {@code p}'s records, then commits its batch; null after. */
+  private Pending finish(Pending p) throws IOException, InterruptedException {
+    if (p == null) {
+      return null;
+    }
+    await(p.futures());
+    source.commit(p.batch());
+    inFlight = 0;
+    return null;
+  }
+
+  private static void cancel(Pending p) {
+    if (p != null) {
+      p.futures().forEach(f -> f.cancel(true));
+    }
+  }
+
+  /** Filters {@code events} and formats them for every sink (on this thread). */
+  private List<List<SinkRecord>> format(List<Event> events) {
     List<Event> passed = new ArrayList<>(events.size());
     for (Event e : events) {
       if (globalFilter.matches(e)) {
@@ -214,15 +254,34 @@ public final class Pipeline {
         globallyFiltered++;
       }
     }
-    List<Future<?>> futures = new ArrayList<>(sinks.size());
+    List<List<SinkRecord>> out = new ArrayList<>(sinks.size());
     for (SinkRuntime s : sinks) {
+      out.add(format(s, passed));
+    }
+    return out;
+  }
+
+  /** Hands each sink its records, all sinks at once (one thread each). */
+  private List<Future<?>> submit(List<List<SinkRecord>> records) {
+    List<SinkRuntime> to = sinks;
+    List<Future<?>> futures = new ArrayList<>(to.size());
+    for (int i = 0; i < to.size(); i++) {
+      SinkRuntime s = to.get(i);
+      List<SinkRecord> r = records.get(i);
+      if (r.isEmpty()) {
+        continue;
+      }
       futures.add(
           pool.submit(
               () -> {
-                deliverTo(s, passed);
+                s.target().accept(r);
                 return null;
               }));
     }
+    return futures;
+  }
+
+  private static void await(List<Future<?>> futures) throws InterruptedException {
     try {
       for (Future<?> f : futures) {
         f.get();
@@ -243,7 +302,7 @@ public final class Pipeline {
     }
   }
 
-  private static void deliverTo(SinkRuntime s, List<Event> events) throws InterruptedException {
+  private static List<SinkRecord> format(SinkRuntime s, List<Event> events) {
     List<SinkRecord> records = new ArrayList<>(events.size());
     ByteBuf scratch = s.scratch();
     long filtered = 0;
@@ -259,9 +318,7 @@ public final class Pipeline {
       s.target().stats().filtered.addAndGet(filtered);
       LOG.debug("Events filtered out. sink={} count={}", s.name(), filtered);
     }
-    if (!records.isEmpty()) {
-      s.target().accept(records);
-    }
+    return records;
   }
 
   /**

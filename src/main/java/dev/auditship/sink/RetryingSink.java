@@ -190,14 +190,14 @@ public final class RetryingSink implements Target {
 
   /** The event Time of the oldest record, or null (none, or no parsable Time). */
   static Instant oldest(List<SinkRecord> records) {
-    Instant min = null;
-    for (SinkRecord r : records) {
-      Instant t = time(r);
-      if (t != null && (min == null || t.isBefore(min))) {
+    long min = Long.MAX_VALUE;
+    for (int i = 0, n = records.size(); i < n; i++) {
+      long t = records.get(i).event().timeMicros();
+      if (t != GoTime.NO_TIME && t < min) {
         min = t;
       }
     }
-    return min;
+    return min == Long.MAX_VALUE ? null : instant(min);
   }
 
   /** The newest event Time among the records of {@code sent} that {@code o} says were delivered. */
@@ -205,31 +205,27 @@ public final class RetryingSink implements Target {
     if (o.retry().size() + o.rejected().size() == sent.size()) {
       return null;
     }
-    Set<SinkRecord> notDelivered = Collections.newSetFromMap(new IdentityHashMap<>());
-    notDelivered.addAll(o.retry());
-    o.rejected().forEach(r -> notDelivered.add(r.record()));
-    Instant max = null;
-    for (SinkRecord r : sent) {
-      if (!notDelivered.contains(r)) {
-        Instant t = time(r);
-        if (t != null && (max == null || t.isAfter(max))) {
-          max = t;
-        }
+    Set<SinkRecord> notDelivered = null;
+    if (!o.retry().isEmpty() || !o.rejected().isEmpty()) {
+      notDelivered = Collections.newSetFromMap(new IdentityHashMap<>());
+      notDelivered.addAll(o.retry());
+      for (Outcome.Rejection r : o.rejected()) {
+        notDelivered.add(r.record());
       }
     }
-    return max;
+    long max = GoTime.NO_TIME;
+    for (int i = 0, n = sent.size(); i < n; i++) {
+      SinkRecord r = sent.get(i);
+      if (notDelivered == null || !notDelivered.contains(r)) {
+        max = Math.max(max, r.event().timeMicros());
+      }
+    }
+    return max == GoTime.NO_TIME ? null : instant(max);
   }
 
-  private static Instant time(SinkRecord r) {
-    String t = r.event().time();
-    if (t == null) {
-      return null;
-    }
-    try {
-      return GoTime.parse(t).toInstant();
-    } catch (RuntimeException e) {
-      return null;
-    }
+  private static Instant instant(long micros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
   private void deadLetter(List<Outcome.Rejection> rejected) throws InterruptedException {

@@ -106,46 +106,25 @@ public final class ByteBuf {
     return this;
   }
 
-  /** Writes a decimal number (digits straight into the array, no String). */
+  /** Writes a decimal number (as {@link Long#toString(long)} spells it, without a String). */
   public ByteBuf decimal(long v) {
+    if (v == Long.MIN_VALUE) {
+      return ascii(Long.toString(v));
+    }
+    ensure(20);
     if (v < 0) {
-      if (v == Long.MIN_VALUE) {
-        return ascii(Long.toString(v));
-      }
-      put('-');
+      a[n++] = '-';
       v = -v;
     }
-    if (v < 1_000_000_000L) {
-      return digits((int) v, 0);
+    int digits = 1;
+    for (long p = 10; digits < 19 && v >= p; p *= 10) {
+      digits++;
     }
-    // Nine digits at a time in int arithmetic: long division is several times slower.
-    long high = v / 1_000_000_000L;
-    int low = (int) (v - high * 1_000_000_000L);
-    if (high < 1_000_000_000L) {
-      digits((int) high, 0);
-    } else {
-      long top = high / 1_000_000_000L;
-      digits((int) top, 0);
-      digits((int) (high - top * 1_000_000_000L), 9);
+    for (int i = n + digits - 1; i >= n; i--) {
+      a[i] = (byte) ('0' + v % 10);
+      v /= 10;
     }
-    return digits(low, 9);
-  }
-
-  /** {@code v} (0 or more) in decimal, left-padded with zeros to {@code width} digits. */
-  private ByteBuf digits(int v, int width) {
-    int len = 1;
-    for (int p = 10; len < 10 && v >= p; p *= 10) {
-      len++;
-    }
-    len = Math.max(len, width);
-    ensure(len);
-    int end = n + len;
-    for (int i = end - 1; i >= n; i--) {
-      int q = v / 10;
-      a[i] = (byte) ('0' + (v - q * 10));
-      v = q;
-    }
-    n = end;
+    n += digits;
     return this;
   }
 

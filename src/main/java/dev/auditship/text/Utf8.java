@@ -143,6 +143,23 @@ public final class Utf8 {
     return need + 1;
   }
 
+  /** True when {@code b[off, off+len)} is valid UTF-8 throughout. */
+  public static boolean isValid(byte[] b, int off, int len) {
+    int end = off + len;
+    for (int i = firstNonAscii(b, off, end); i < end; ) {
+      if (b[i] >= 0) {
+        i++;
+        continue;
+      }
+      int n = sequence(b, i, end);
+      if (n == 0) {
+        return false;
+      }
+      i += n;
+    }
+    return true;
+  }
+
   /**
    * Appends UTF-8 {@code b[off, off+len)} with every byte that is not valid UTF-8 written as the
    * JSON escape {@code \ufffd}: what Go's encoder writes for it, and what keeps a JSON body valid

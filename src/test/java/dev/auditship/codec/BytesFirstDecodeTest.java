@@ -129,6 +129,30 @@ class BytesFirstDecodeTest {
     assertThat(JSON.format(ev)).contains("\"UserAgent\":\"a\\ufffdb\"");
   }
 
+  /**
+   * A kept line promises valid UTF-8 (sinks embed it in JSON as it is). Raw JSON (Diff) with an
+   * invalid byte is passed through by Go, so the line is still what slog prints: it decodes the
+   * same on both paths and renders to the same bytes, but is not kept.
+   */
+  @Test
+  void invalidUtf8InRawJsonIsRenderedNotKept() {
+    byte[] line =
+        LINE.replace("\"Diff\":{}", "\"Diff\":{\"a\":\"x\u00ffy\"}")
+            .getBytes(StandardCharsets.ISO_8859_1); // 0xFF alone: invalid UTF-8
+    assertThat(new String(line, StandardCharsets.ISO_8859_1)).isNotEqualTo(LINE);
+    String text = Utf8.decode(line, 0, line.length); // Golden feeds its UTF-8 bytes: 0xFF again
+    List<Decoded> d = Golden.decodeAll(text + "\n");
+    assertThat(d).isEqualTo(Golden.decodeAllText(text + "\n"));
+    Event ev = ((Decoded.Ok) d.get(0)).event();
+    assertThat(ev.jsonLine()).isNull();
+    ByteBuf b = new ByteBuf(1024);
+    JSON.render(ev, b);
+    assertThat(b.toByteArray()).isEqualTo(line);
+    // The same line with valid UTF-8 there is kept.
+    Event ok = Golden.decodeOne(LINE.replace("\"Diff\":{}", "\"Diff\":{\"a\":\"x\u00e9y\"}"));
+    assertThat(ok.jsonLine()).isNotNull();
+  }
+
   @Test
   void crlfJsonLinesAreReadWithoutTheCarriageReturn() {
     List<Decoded> d = Golden.decodeAll(LINE + "\r\n" + LINE + "\r\n");

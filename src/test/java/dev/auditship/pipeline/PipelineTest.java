@@ -33,12 +33,17 @@ class PipelineTest {
   /** A source that hands out prepared batches and records commits. */
   static final class ListSource implements Source {
     final Deque<Batch> batches = new ArrayDeque<>();
+    final List<Object> reads = Collections.synchronizedList(new ArrayList<>());
     final List<Object> commits = Collections.synchronizedList(new ArrayList<>());
     final SourceStats stats = new SourceStats();
 
     @Override
     public Batch next(int max, Duration linger) {
-      return batches.poll();
+      Batch b = batches.poll();
+      if (b != null) {
+        reads.add(b.position());
+      }
+      return b;
     }
 
     @Override
@@ -186,6 +191,7 @@ class PipelineTest {
     ListSource src = new ListSource();
     src.batches.add(new Source.Batch(events(), "p1"));
     src.batches.add(new Source.Batch(events(), "p2"));
+    src.batches.add(new Source.Batch(events(), "p3"));
     RecordingTarget slow = new RecordingTarget("slow");
     slow.gate = new CountDownLatch(1);
     Pipeline p =
@@ -211,8 +217,13 @@ class PipelineTest {
     p.stop();
     slow.gate.countDown();
     runner.join(10_000);
-    assertThat(src.commits).containsExactly("p1");
-    assertThat(slow.accepted).hasSize(11);
+    assertThat(runner.isAlive()).isFalse();
+    // While the sink sent p1, the loop may already have read (and formatted) p2: a stop delivers
+    // and commits, in order, every batch read before it, and reads no more.
+    assertThat(src.reads).isIn(List.of("p1"), List.of("p1", "p2"));
+    assertThat(src.commits).isEqualTo(src.reads);
+    assertThat(slow.accepted).hasSize(11 * src.reads.size());
+    assertThat(src.batches).extracting(Source.Batch::position).contains("p3");
   }
 
   @Test

@@ -53,4 +53,44 @@ class ByteScanTest {
     Utf8.appendSanitizedJson(out, in, 0, in.length);
     assertThat(out.toString()).isEqualTo("{\"é\\ufffd\"}");
   }
+
+  @Test
+  void isValidUtf8RejectsEveryBadSequence() {
+    assertThat(Utf8.isValid("plain ascii".getBytes(StandardCharsets.US_ASCII), 0, 11)).isTrue();
+    byte[] good = "caf\u00e9 \u2028 \ud83d\ude00".getBytes(StandardCharsets.UTF_8);
+    assertThat(Utf8.isValid(good, 0, good.length)).isTrue();
+    assertThat(Utf8.isValid(good, 0, good.length - 1)).isFalse(); // the emoji cut short
+    byte[] bad = {'a', (byte) 0xFF, 'b'};
+    assertThat(Utf8.isValid(bad, 0, 3)).isFalse();
+    assertThat(Utf8.isValid(bad, 2, 1)).isTrue();
+    byte[] cut = {'x', (byte) 0xE2, (byte) 0x80}; // a three-byte sequence cut short
+    assertThat(Utf8.isValid(cut, 0, 3)).isFalse();
+    byte[] surrogate = {(byte) 0xED, (byte) 0xA0, (byte) 0x80}; // U+D800 encoded
+    assertThat(Utf8.isValid(surrogate, 0, 3)).isFalse();
+    byte[] overlong = {(byte) 0xC0, (byte) 0xAF};
+    assertThat(Utf8.isValid(overlong, 0, 2)).isFalse();
+  }
+
+  @Test
+  void decimalWritesWhatLongToStringWrites() {
+    long[] values = {
+      0,
+      7,
+      -7,
+      9,
+      10,
+      99,
+      100,
+      1_751_526_764L,
+      -62_135_596_800L,
+      999_999_999_999_999_999L,
+      1_000_000_000_000_000_000L,
+      Long.MAX_VALUE,
+      Long.MIN_VALUE,
+      Long.MIN_VALUE + 1
+    };
+    for (long v : values) {
+      assertThat(new ByteBuf(1).decimal(v).toString()).isEqualTo(Long.toString(v));
+    }
+  }
 }

@@ -23,6 +23,39 @@ class GoTimeTest {
     assertThat(GoTime.epochMicros(time)).isEqualTo(expected);
   }
 
+  /** The arithmetic form sinks use per record says what the formatter-based text says. */
+  @ParameterizedTest
+  @CsvSource({
+    "2025-07-03T07:12:44.381926Z, 1751526764.381926",
+    "2025-07-03T07:12:44Z, 1751526764.000000",
+    "2025-07-03T09:12:44.5+02:00, 1751526764.500000",
+    "2025-07-03T07:12:44.5-00:30, 1751528564.500000",
+    "2025-07-10T10:14:38.942776145Z, 1752142478.942776",
+    "1969-12-31T23:59:55.000123Z, -4.999877",
+    "1969-12-31T23:59:55Z, -5.000000",
+    "1970-01-01T00:00:00Z, 0.000000",
+    "1970-01-01T00:00:00.000001Z, 0.000001",
+    "0001-01-01T00:00:00Z, -62135596800.000000",
+    "9999-12-31T23:59:59.999999999Z, 253402300799.999999",
+    "2024-02-29t12:00:00.1z, 1709208000.100000",
+    "2000-03-01T00:00:00+14:00, 951818400.000000",
+  })
+  void epochMicrosOfMatchesTheText(String time, String expected) {
+    long micros = GoTime.epochMicrosOf(time);
+    ByteBuf b = new ByteBuf(8);
+    GoTime.appendEpochMicros(b, micros);
+    assertThat(b.toString()).isEqualTo(expected).isEqualTo(GoTime.epochMicros(time));
+    Instant i = GoTime.parse(time).toInstant();
+    assertThat(micros).isEqualTo(i.getEpochSecond() * 1_000_000L + i.getNano() / 1000);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"yesterday", "2025-07-03 07:12:44Z", "2025-02-30T00:00:00Z", "2025-07-03T07:12:44"})
+  void epochMicrosOfSaysNoTimeForWhatIsNotRfc3339(String time) {
+    assertThat(GoTime.epochMicrosOf(time)).isEqualTo(GoTime.NO_TIME);
+    assertThat(GoTime.epochMicrosOf(null)).isEqualTo(GoTime.NO_TIME);
+  }
+
   @ParameterizedTest
   @CsvSource({
     "2025-07-03T07:12:44Z, 2025-07-03T07:12:44Z",

@@ -6,6 +6,7 @@ import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoText;
 import dev.auditship.text.GoTime;
 import dev.auditship.text.Utf8;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -102,21 +103,31 @@ final class HecEncoder {
    * record's bytes are copied once (a json record embedded as it is, any other as a JSON string).
    */
   void encode(SinkRecord r, ByteBuf out) {
-    String time = time(r.event());
-    boolean audit = r.event().kind() == dev.auditship.event.Kind.AUDIT;
-    if (time != null) {
-      out.ascii("{\"time\":").ascii(time).put(audit ? afterTimeAudit : afterTimeConnection);
+    Event e = r.event();
+    boolean audit = e.kind() == dev.auditship.event.Kind.AUDIT;
+    long micros = e.timeMicros();
+    String time = micros == GoTime.NO_TIME ? time(e) : null;
+    if (micros != GoTime.NO_TIME) {
+      out.put(TIME_KEY);
+      GoTime.appendEpochMicros(out, micros);
+      out.put(audit ? afterTimeAudit : afterTimeConnection);
+    } else if (time != null) {
+      out.put(TIME_KEY).ascii(time).put(audit ? afterTimeAudit : afterTimeConnection);
     } else {
       out.put('{').put(audit ? noTimeAudit : noTimeConnection);
     }
     byte[] text = r.bytes();
-    if (jsonEvent && looksLikeObject(text)) {
+    if (jsonEvent && text == e.jsonLine()) {
+      out.put(text); // the event's own slog line: valid UTF-8 JSON already (Event#jsonLine)
+    } else if (jsonEvent && looksLikeObject(text)) {
       Utf8.appendSanitizedJson(out, text, 0, text.length);
     } else {
       GoText.appendJsonString(out, text, 0, text.length);
     }
     out.put('}');
   }
+
+  private static final byte[] TIME_KEY = "{\"time\":".getBytes(StandardCharsets.US_ASCII);
 
   /** The metadata between {@code time} (or the opening brace) and the event, per kind. */
   private byte[] metadata(String sourcetype, boolean afterTime) {

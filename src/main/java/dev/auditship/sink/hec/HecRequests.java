@@ -47,21 +47,28 @@ final class HecRequests {
     return out;
   }
 
-  /** The body of one request: the envelopes of {@code indices} with {@code \n} between them. */
-  static byte[] body(byte[][] envelopes, List<Integer> indices) {
-    ByteBuf out = new ByteBuf(64 * 1024);
-    body(envelopes, indices, out);
-    return out.toByteArray();
-  }
-
-  /** Writes the body of one request into {@code out} (reused from request to request). */
-  static void body(byte[][] envelopes, List<Integer> indices, ByteBuf out) {
+  /**
+   * Writes the body of one request into {@code out} (reused from request to request): the envelopes
+   * of {@code indices}, where envelope {@code i} is {@code arena[starts[i], starts[i+1]-1)} (each
+   * one is followed by its {@code \n} in the arena).
+   */
+  static void body(byte[] arena, int[] starts, List<Integer> indices, ByteBuf out) {
     for (int k = 0; k < indices.size(); k++) {
       if (k > 0) {
         out.put('\n');
       }
-      out.put(envelopes[indices.get(k)]);
+      int i = indices.get(k);
+      out.put(arena, starts[i], starts[i + 1] - 1 - starts[i]);
     }
+  }
+
+  /**
+   * True when {@code indices} are consecutive record numbers: their body is then one slice of the
+   * arena, sent without a copy.
+   */
+  static boolean consecutive(List<Integer> indices) {
+    int first = indices.get(0);
+    return indices.get(indices.size() - 1) - first == indices.size() - 1;
   }
 
   /** {@code body[0, len)} compressed with gzip into {@code out}, streamed (no copy of the body). */

@@ -173,8 +173,14 @@ final class HecService implements AutoCloseable {
   /** POSTs {@code body[0, len)}; the array is only read while this call runs. */
   HecResponse post(String path, byte[] body, int len, boolean gzip, String token)
       throws IOException {
+    return post(path, body, 0, len, gzip, token);
+  }
+
+  /** POSTs {@code body[off, off+len)}; the array is only read while this call runs. */
+  HecResponse post(String path, byte[] body, int off, int len, boolean gzip, String token)
+      throws IOException {
     HttpPost post = new HttpPost(base + path);
-    post.setEntity(new ByteArrayEntity(body, 0, len, JSON));
+    post.setEntity(new ByteArrayEntity(body, off, len, JSON));
     if (gzip) {
       post.setHeader("Content-Encoding", "gzip");
     }

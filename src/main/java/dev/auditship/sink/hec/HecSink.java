@@ -178,6 +178,14 @@ public final class HecSink implements Sink {
 
   @Override
   public Outcome send(List<SinkRecord> batch) throws InterruptedException {
+    try {
+      return sendBatch(batch);
+    } finally {
+      arena.trim(KEEP_ARENA_BYTES); // a batch of huge records must not pin its memory
+    }
+  }
+
+  private Outcome sendBatch(List<SinkRecord> batch) throws InterruptedException {
     if (cfg.healthCheck() && !startupChecked) {
       startupChecked = true;
       health.startupCheck(cfg.endpoint());
@@ -186,12 +194,17 @@ public final class HecSink implements Sink {
     State[] state = new State[n];
     Arrays.fill(state, State.PENDING);
     String[] rejection = new String[n];
-    byte[][] envelopes = new byte[n][];
+    // Every envelope is written once into the arena, each followed by '\n': a request of
+    // consecutive records is then one slice of it, posted without another copy.
+    ByteBuf envelopes = arena.reset();
+    int[] starts = new int[n + 1];
     int[] sizes = new int[n];
     List<Integer> sendable = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      envelopes[i] = encoder.encode(batch.get(i));
-      sizes[i] = envelopes[i].length;
+      starts[i] = envelopes.length();
+      encoder.encode(batch.get(i), envelopes);
+      sizes[i] = envelopes.length() - starts[i];
+      envelopes.put('\n');
       if (sizes[i] > cfg.maxBytes()) {
         state[i] = State.REJECTED;
         rejection[i] =
@@ -205,6 +218,7 @@ public final class HecSink implements Sink {
         sendable.add(i);
       }
     }
+    starts[n] = envelopes.length();
     if (sendable.isEmpty()) {
       return outcome(batch, state, rejection, null, null, false);
     }
@@ -227,7 +241,7 @@ public final class HecSink implements Sink {
         throw new InterruptedException("delivery to sink " + name + " interrupted");
       }
       List<Integer> req = queue.pollFirst();
-      HecClassifier.Verdict v = post(req, envelopes, tok);
+      HecClassifier.Verdict v = post(req, envelopes.array(), starts, tok);
       if (v instanceof HecClassifier.Accepted a) {
         accepted(a, req, state, acks);
       } else if (v instanceof HecClassifier.Partial p) {
@@ -356,9 +370,10 @@ public final class HecSink implements Sink {
   }
 
   /** Posts one request and classifies the answer (a transport failure is classified too). */
-  private HecClassifier.Verdict post(List<Integer> req, byte[][] envelopes, String tok) {
+  private HecClassifier.Verdict post(
+      List<Integer> req, byte[] envelopes, int[] starts, String tok) {
     try {
-      return post(req, envelopes, tok, bodyBuf.reset(), gzipBuf.reset());
+      return post(req, envelopes, starts, tok, bodyBuf.reset(), gzipBuf.reset());
     } finally {
       // A request is at most max_bytes (up to 800 MiB): do not keep a huge one for the next.
       bodyBuf.trim(KEEP_BYTES);
@@ -371,25 +386,48 @@ public final class HecSink implements Sink {
 
   private final ByteBuf gzipBuf = new ByteBuf(16 * 1024);
 
+  /** The envelopes of the batch being sent (sink thread); trimmed after each batch. */
+  private final ByteBuf arena = new ByteBuf(64 * 1024);
+
   private static final int KEEP_BYTES = 2 * 1024 * 1024;
 
+  private static final int KEEP_ARENA_BYTES = 8 * 1024 * 1024;
+
   private HecClassifier.Verdict post(
-      List<Integer> req, byte[][] envelopes, String tok, ByteBuf bodyOut, ByteBuf gzipOut) {
-    HecRequests.body(envelopes, req, bodyOut);
-    ByteBuf wireOut = bodyOut;
-    if (cfg.gzip()) {
-      HecRequests.gzip(bodyOut.array(), bodyOut.length(), gzipOut);
-      wireOut = gzipOut;
+      List<Integer> req,
+      byte[] envelopes,
+      int[] starts,
+      String tok,
+      ByteBuf bodyOut,
+      ByteBuf gzipOut) {
+    byte[] wire;
+    int wireOff;
+    int wireLength;
+    int bodyLength;
+    if (!cfg.gzip() && HecRequests.consecutive(req)) {
+      wire = envelopes;
+      wireOff = starts[req.get(0)];
+      wireLength = starts[req.get(req.size() - 1) + 1] - 1 - wireOff;
+      bodyLength = wireLength;
+    } else {
+      HecRequests.body(envelopes, starts, req, bodyOut);
+      bodyLength = bodyOut.length();
+      ByteBuf wireOut = bodyOut;
+      if (cfg.gzip()) {
+        HecRequests.gzip(bodyOut.array(), bodyOut.length(), gzipOut);
+        wireOut = gzipOut;
+      }
+      wire = wireOut.array();
+      wireOff = 0;
+      wireLength = wireOut.length();
     }
-    int bodyLength = bodyOut.length();
-    int wireLength = wireOut.length();
     stats.requests.incrementAndGet();
     stats.bodyBytes.addAndGet(bodyLength);
     stats.wireBytes.addAndGet(wireLength);
     long t0 = System.nanoTime();
     try {
       HecResponse r =
-          service.post(HecService.EVENT_PATH, wireOut.array(), wireLength, cfg.gzip(), tok);
+          service.post(HecService.EVENT_PATH, wire, wireOff, wireLength, cfg.gzip(), tok);
       HecClassifier.Verdict v = HecClassifier.classify(r, req.size());
       if (LOG.isDebugEnabled()) {
         LOG.debug(

@@ -4,6 +4,7 @@ import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Event;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoTime;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +102,81 @@ final class MessageEncoder {
       out = Arrays.copyOf(out, maxBytes);
     }
     return new Encoded(out, original);
+  }
+
+  /**
+   * The record's frame for a stream with octet counting ({@code MSG-LEN SP SYSLOG-MSG}, RFC 6587
+   * §3.4.1): the same bytes as {@link Framer#frame} of {@link #encode}, made in one array with the
+   * record copied once. Other framings, records to truncate and events without a usable time take
+   * {@link #encode}. One thread at a time (the header is written into a reused buffer).
+   */
+  Encoded encodeFramed(SinkRecord r) {
+    byte[] body = r.bytes();
+    if (framing == Framing.OCTET_COUNTING && protocol == Protocol.RFC5424) {
+      Event e = r.event();
+      long micros = e.timeMicros();
+      ByteBuf h = head.reset();
+      if (micros != GoTime.NO_TIME && writeHead(e, micros, h)) {
+        int len = h.length() + body.length;
+        if (len <= maxBytes) {
+          int digits = digits(len);
+          byte[] out = new byte[digits + 1 + len];
+          for (int v = len, i = digits - 1; i >= 0; i--, v /= 10) {
+            out[i] = (byte) ('0' + v % 10);
+          }
+          out[digits] = ' ';
+          System.arraycopy(h.array(), 0, out, digits + 1, h.length());
+          System.arraycopy(body, 0, out, digits + 1 + h.length(), body.length);
+          head.trim(64 * 1024);
+          return new Encoded(out, -1);
+        }
+      }
+      head.trim(64 * 1024);
+    }
+    Encoded m = encode(r);
+    return new Encoded(Framer.frame(m.message(), framing), m.originalBytes());
+  }
+
+  private final ByteBuf head = new ByteBuf(512);
+
+  /** The constant part of every header after the TIMESTAMP: SP HOSTNAME SP APP-NAME SP "-" SP. */
+  private byte[] hostAppProc;
+
+  private byte[] sdIdBytes;
+
+  /**
+   * The RFC 5424 header and structured data of {@link #prefix} as UTF-8, for a time in micros;
+   * false when the time is outside what TIMESTAMP can say (then {@link #encode} decides).
+   */
+  private boolean writeHead(Event e, long micros, ByteBuf h) {
+    if (hostAppProc == null) {
+      hostAppProc = (" " + hostname + " " + appName + " - ").getBytes(StandardCharsets.UTF_8);
+      sdIdBytes = sdId == null ? null : sdId.getBytes(StandardCharsets.UTF_8);
+    }
+    h.put('<').decimal(priority.of(e)).put('>').put('1').put(' ');
+    if (!GoTime.appendRfc5424(h, micros)) {
+      return false;
+    }
+    h.put(hostAppProc).ascii(e.kind().message()).put(' ');
+    if (sdIdBytes != null) {
+      StructuredData.append(e, sdIdBytes, h);
+    } else {
+      h.put('-');
+    }
+    h.put(' ');
+    if (bom) {
+      h.put(BOM);
+    }
+    return true;
+  }
+
+  private static int digits(int n) {
+    int d = 1;
+    while (n >= 10) {
+      n /= 10;
+      d++;
+    }
+    return d;
   }
 
   /** Everything before MSG, escaped for the framing, with the BOM when configured. */

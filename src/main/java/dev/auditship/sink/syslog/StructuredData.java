@@ -2,6 +2,8 @@ package dev.auditship.sink.syslog;
 
 import dev.auditship.event.Event;
 import dev.auditship.event.Value;
+import dev.auditship.text.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -18,7 +20,11 @@ import java.util.List;
  * </table>
  */
 final class StructuredData {
-  private record Param(String name, String field) {}
+  private record Param(String name, String field, byte[] nameBytes) {
+    Param(String name, String field) {
+      this(name, field, name.getBytes(StandardCharsets.US_ASCII));
+    }
+  }
 
   private static final List<Param> AUDIT =
       List.of(
@@ -56,6 +62,55 @@ final class StructuredData {
     }
     out.append(']');
   }
+
+  /** {@link #append(Event, String, StringBuilder)} as UTF-8 bytes; {@code sdId} is ASCII. */
+  static void append(Event e, byte[] sdId, ByteBuf out) {
+    out.put('[').put(sdId);
+    List<Param> params =
+        switch (e.kind()) {
+          case AUDIT -> AUDIT;
+          case CONNECTION -> CONNECTION;
+        };
+    for (int i = 0, n = params.size(); i < n; i++) {
+      Param p = params.get(i);
+      String v = text(e.get(p.field()));
+      if (v != null) {
+        out.put(' ').put(p.nameBytes()).put('=').put('"');
+        escape(v, out);
+        out.put('"');
+      }
+    }
+    out.put(']');
+  }
+
+  /** {@link #escape(String, StringBuilder)} written as UTF-8 into {@code out}. */
+  static void escape(String v, ByteBuf out) {
+    int n = v.length();
+    int i = 0;
+    while (i < n) {
+      char c = v.charAt(i);
+      if (c < 0x80) {
+        if (c == '"' || c == '\\' || c == ']') {
+          out.put('\\');
+        }
+        out.put(c);
+        i++;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(v.charAt(i + 1))) {
+        out.utf8(v, i, i + 2);
+        i += 2;
+      } else if (Character.isSurrogate(c)) {
+        out.utf8(REPLACEMENT);
+        i++;
+      } else {
+        out.utf8(v, i, i + 1);
+        i++;
+      }
+    }
+  }
+
+  private static final String REPLACEMENT = "\uFFFD";
 
   private static String text(Value v) {
     if (v instanceof Value.Str s) {

@@ -223,8 +223,9 @@ public final class SyslogSink implements Sink {
       return Outcome.delivered();
     }
     List<MessageEncoder.Encoded> msgs = new ArrayList<>(batch.size());
+    boolean stream = config.framing() != Framing.NONE;
     for (SinkRecord r : batch) {
-      msgs.add(encoder.encode(r));
+      msgs.add(stream ? encoder.encodeFramed(r) : encoder.encode(r));
     }
     if (config.transport() != SyslogSinkConfig.Transport.UDP && transport.peerClosed()) {
       LOG.info(
@@ -244,6 +245,9 @@ public final class SyslogSink implements Sink {
    * Connects unless connected; on a new connection first writes the replay window again. Null when
    * connected, else the outcome for {@code batch} (nothing of it was written).
    */
+  /** Whether the last {@link #connect} opened a new connection (sender thread). */
+  private boolean freshConnection;
+
   private Outcome connect(List<SinkRecord> batch) {
     boolean fresh;
     try {
@@ -252,6 +256,7 @@ public final class SyslogSink implements Sink {
       transport.abort();
       return failed(batch, "cannot connect to " + config.endpoint() + ": " + describe(e), e);
     }
+    freshConnection = fresh;
     if (fresh) {
       LOG.info("Connected to the syslog receiver. sink={} endpoint={}", name, config.endpoint());
       try {
@@ -328,17 +333,37 @@ public final class SyslogSink implements Sink {
   }
 
   private Outcome sendStream(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs) {
+    return sendStream(batch, msgs, !freshConnection);
+  }
+
+  /**
+   * @param mayReconnect whether a failure of the first write may be taken for a connection that was
+   *     already gone before the batch (the receiver's close not yet seen: {@code peerClosed} looks
+   *     without waiting): then, once, a new connection takes the replay window and the batch, as if
+   *     the close had been seen before writing.
+   */
+  private Outcome sendStream(
+      List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs, boolean mayReconnect) {
     List<byte[]> frames = new ArrayList<>(msgs.size());
     ByteBuf buf = chunk.reset();
     int chunkStart = 0;
     for (int i = 0; i < msgs.size(); i++) {
-      byte[] frame = Framer.frame(msgs.get(i).message(), config.framing());
+      byte[] frame = msgs.get(i).message(); // framed already (MessageEncoder.encodeFramed)
       frames.add(frame);
       buf.put(frame);
       if (buf.length() >= CHUNK_BYTES || i == msgs.size() - 1) {
         try {
           transport.write(buf.array(), 0, buf.length());
         } catch (IOException e) {
+          if (chunkStart == 0 && mayReconnect && !(e instanceof SocketTimeoutException)) {
+            transport.abort();
+            LOG.info(
+                "The syslog receiver had closed the connection; reconnecting. sink={} endpoint={}",
+                name,
+                config.endpoint());
+            Outcome failed = connect(batch);
+            return failed != null ? failed : sendStream(batch, msgs, false);
+          }
           // The chunks written before are delivered and in the window: the next connection gets
           // them again before the records returned here.
           transport.abort();

@@ -2,6 +2,7 @@ package dev.auditship.sink.hec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.auditship.text.ByteBuf;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -40,15 +41,26 @@ class HecRequestsTest {
 
   @Test
   void bodyIsEnvelopesWithOneNewlineBetweenAndNoneAtTheEnd() {
-    byte[][] env = {
-      "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
-      "{\"b\":2}".getBytes(StandardCharsets.UTF_8),
-      "{\"c\":3}".getBytes(StandardCharsets.UTF_8)
-    };
-    assertThat(new String(HecRequests.body(env, List.of(0, 2)), StandardCharsets.UTF_8))
-        .isEqualTo("{\"a\":1}\n{\"c\":3}");
-    assertThat(new String(HecRequests.body(env, List.of(1)), StandardCharsets.UTF_8))
-        .isEqualTo("{\"b\":2}");
+    // The arena as HecSink writes it: every envelope followed by its newline.
+    byte[] arena = "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n".getBytes(StandardCharsets.UTF_8);
+    int[] starts = {0, 8, 16, 24};
+    assertThat(body(arena, starts, List.of(0, 2))).isEqualTo("{\"a\":1}\n{\"c\":3}");
+    assertThat(body(arena, starts, List.of(1))).isEqualTo("{\"b\":2}");
+    assertThat(body(arena, starts, List.of(0, 1, 2))).isEqualTo("{\"a\":1}\n{\"b\":2}\n{\"c\":3}");
+  }
+
+  @Test
+  void consecutiveRecordsAreOneSliceOfTheArena() {
+    assertThat(HecRequests.consecutive(List.of(3))).isTrue();
+    assertThat(HecRequests.consecutive(List.of(3, 4, 5))).isTrue();
+    assertThat(HecRequests.consecutive(List.of(0, 2))).isFalse();
+    assertThat(HecRequests.consecutive(List.of(0, 1, 3))).isFalse();
+  }
+
+  private static String body(byte[] arena, int[] starts, List<Integer> indices) {
+    ByteBuf out = new ByteBuf(16);
+    HecRequests.body(arena, starts, indices, out);
+    return new String(out.array(), 0, out.length(), StandardCharsets.UTF_8);
   }
 
   @Test

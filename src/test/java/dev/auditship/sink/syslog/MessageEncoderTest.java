@@ -5,18 +5,22 @@ import static dev.auditship.testutil.TestEvents.with;
 import static dev.auditship.testutil.TestEvents.without;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.auditship.codec.Decoded;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Event;
 import dev.auditship.event.Value;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.Golden;
 import dev.auditship.testutil.TestEvents;
 import dev.auditship.text.Utf8;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -271,5 +275,61 @@ class MessageEncoderTest {
         .contains(" resource_id=\"rrr")
         .endsWith("bbb [truncated by auditship: message was 498 bytes, limit 480]")
         .hasSize(480);
+  }
+
+  /**
+   * The octet-counted frame made in one step (what the sink sends) is byte for byte the frame of
+   * {@link MessageEncoder#encode}: for every golden event, as json and human records, with and
+   * without structured data and BOM, truncated or not, and for times and values the fast path must
+   * hand back.
+   */
+  @Test
+  void framedInOneStepIsTheFrameOfTheMessage() {
+    List<SinkRecord> records = new ArrayList<>();
+    for (Golden.Line g : Golden.lines()) {
+      for (Decoded d : Golden.decodeAll(g.json() + "\n")) {
+        if (d instanceof Decoded.Ok ok) {
+          Event e = ok.event();
+          records.add(new SinkRecord(e, TestEvents.JSON.bytes(e)));
+          records.add(new SinkRecord(e, TestEvents.HUMAN.bytes(e)));
+          records.add(
+              new SinkRecord(
+                  with(e, "Time", new Value.Time("2025-07-03T09:12:44.5+02:00")),
+                  e.jsonLine() == null ? TestEvents.JSON.bytes(e) : e.jsonLine()));
+          records.add(
+              new SinkRecord(
+                  with(e, "Time", new Value.Time("1969-12-31T23:59:55.000123Z")),
+                  TestEvents.JSON.bytes(e)));
+          records.add(
+              new SinkRecord(
+                  with(e, "Time", new Value.Time("0000-01-01T00:00:00-01:00")),
+                  TestEvents.JSON.bytes(e)));
+          records.add(new SinkRecord(without(e, "Time"), TestEvents.JSON.bytes(e)));
+          records.add(
+              new SinkRecord(
+                  with(e, "ID", new Value.Str("a\"b]c\\d \ud800 \u00e9 \ud83d\ude00")),
+                  TestEvents.JSON.bytes(e)));
+        }
+      }
+    }
+    assertThat(records).hasSizeGreaterThan(70);
+    int fast = 0;
+    for (boolean sd : new boolean[] {true, false}) {
+      for (boolean bom : new boolean[] {true, false}) {
+        for (int max : new int[] {65_536, 600}) {
+          MessageEncoder enc = rfc5424(Framing.OCTET_COUNTING, sd, bom, max);
+          for (SinkRecord r : records) {
+            MessageEncoder.Encoded slow = enc.encode(r);
+            MessageEncoder.Encoded framed = enc.encodeFramed(r);
+            assertThat(framed.message())
+                .as("%s sd=%s bom=%s max=%d", r.event(), sd, bom, max)
+                .isEqualTo(Framer.frame(slow.message(), Framing.OCTET_COUNTING));
+            assertThat(framed.originalBytes()).isEqualTo(slow.originalBytes());
+            fast += slow.truncated() ? 0 : 1;
+          }
+        }
+      }
+    }
+    assertThat(fast).isGreaterThan(records.size());
   }
 }
