@@ -30,6 +30,8 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Coder events as OCSF 1.x events (schema.ocsf.io): one class per kind of event, the base event
@@ -90,7 +92,45 @@ final class OcsfMapping implements Mapping {
     j.endRecord();
   }
 
-  private void head(JsonOut j, Slots s, Klass k, int activityId, String activityName) {
+  /** A class and activity whose members are written in one piece (see {@link #HEADS}). */
+  private record Head(Klass klass, int activity, String name, byte[] json) {}
+
+  /**
+   * The class-and-activity members ({@code activity_id} to {@code type_name}) of every class and
+   * activity with a fixed name, made once: they are most of what every record starts with.
+   */
+  private static final List<Head> HEADS = heads();
+
+  private static List<Head> heads() {
+    Object[][] fixed = {
+      {AUTHENTICATION, 1, "Logon"},
+      {AUTHENTICATION, 2, "Logoff"},
+      {ACCOUNT_CHANGE, 1, "Create"},
+      {ACCOUNT_CHANGE, 4, "Password Reset"},
+      {ACCOUNT_CHANGE, 6, "Delete"},
+      {ACCOUNT_CHANGE, 99, "Update"},
+      {API_ACTIVITY, 1, "Create"},
+      {API_ACTIVITY, 3, "Update"},
+      {API_ACTIVITY, 4, "Delete"},
+      {HTTP_ACTIVITY, 99, "Access"},
+      {SSH_ACTIVITY, 1, "Open"},
+      {SSH_ACTIVITY, 2, "Close"},
+      {SSH_ACTIVITY, 99, "Other"},
+      {NETWORK_ACTIVITY, 1, "Open"},
+      {NETWORK_ACTIVITY, 2, "Close"},
+      {NETWORK_ACTIVITY, 99, "Other"},
+    };
+    List<Head> out = new ArrayList<>();
+    for (Object[] f : fixed) {
+      TextOut t = new TextOut(256);
+      JsonOut j = new JsonOut(t);
+      classMembers(j, (Klass) f[0], (Integer) f[1], (String) f[2]);
+      out.add(new Head((Klass) f[0], (Integer) f[1], (String) f[2], t.bytes()));
+    }
+    return List.copyOf(out);
+  }
+
+  private static void classMembers(JsonOut j, Klass k, int activityId, String activityName) {
     j.num("activity_id", activityId);
     j.str("activity_name", activityName);
     j.num("category_uid", k.category());
@@ -99,6 +139,22 @@ final class OcsfMapping implements Mapping {
     j.lit("class_name", k.name());
     j.num("type_uid", k.uid() * 100L + activityId);
     j.str("type_name", k.name(), ": ", activityName);
+  }
+
+  private void head(JsonOut j, Slots s, Klass k, int activityId, String activityName) {
+    byte[] prepared = null;
+    for (int i = 0, n = HEADS.size(); i < n; i++) {
+      Head h = HEADS.get(i);
+      if (h.klass() == k && h.activity() == activityId && h.name().equals(activityName)) {
+        prepared = h.json();
+        break;
+      }
+    }
+    if (prepared != null) {
+      j.members(prepared);
+    } else {
+      classMembers(j, k, activityId, activityName);
+    }
     Result r = Result.of(s);
     int severity = r == Result.FAILURE ? 3 : 1;
     j.num("severity_id", severity);
