@@ -41,15 +41,9 @@ import java.util.List;
  * "cef".
  */
 final class CefMapping implements Mapping {
-  private final String vendor;
-  private final String product;
-  private final String version;
   private final Severities severities;
 
   CefMapping(String vendor, String product, String version, Severities severities) {
-    this.vendor = vendor;
-    this.product = product;
-    this.version = version;
     this.severities = severities;
     this.prefix = KvOut.headerPrefix(true, "CEF:0|", vendor, product, version);
   }

@@ -58,10 +58,7 @@ final class EcsMapping implements Mapping {
           "idp_sync_settings_role",
           "user_secret");
 
-  private final String ecsVersion;
-
   EcsMapping(String ecsVersion) {
-    this.ecsVersion = ecsVersion;
     TextOut t = new TextOut(64);
     new JsonOut(t).obj("ecs").str("version", ecsVersion).end().obj("event").lit("kind", "event");
     t.ascii(",\"category\":[");

@@ -66,12 +66,6 @@ final class KvOut {
     return new KvOut(out, false, delimiter);
   }
 
-  /** Writes a raw constant (the {@code CEF:0|} prefix, a number). */
-  KvOut raw(String s) {
-    out.put(s);
-    return this;
-  }
-
   /** Bytes prepared beforehand (the header prefix built from the options). */
   KvOut raw(byte[] bytes) {
     out.put(bytes);

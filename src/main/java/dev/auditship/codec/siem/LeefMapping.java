@@ -44,16 +44,10 @@ final class LeefMapping implements Mapping {
   /** Java SimpleDateFormat pattern of devTime, which QRadar parses with it. */
   static final String DEV_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSZ";
 
-  private final String vendor;
-  private final String product;
-  private final String version;
   private final char delimiter;
   private final Severities severities;
 
   LeefMapping(String vendor, String product, String version, char delimiter, Severities sev) {
-    this.vendor = vendor;
-    this.product = product;
-    this.version = version;
     this.delimiter = delimiter;
     this.severities = sev;
     this.prefix = KvOut.headerPrefix(false, "LEEF:2.0|", vendor, product, version);

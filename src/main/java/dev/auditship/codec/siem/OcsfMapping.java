@@ -44,14 +44,7 @@ final class OcsfMapping implements Mapping {
   private static final int NETWORK = 4;
   private static final int APPLICATION = 6;
 
-  private final String ocsfVersion;
-  private final String productName;
-  private final String vendorName;
-
   OcsfMapping(String ocsfVersion, String productName, String vendorName) {
-    this.ocsfVersion = ocsfVersion;
-    this.productName = productName;
-    this.vendorName = vendorName;
     TextOut t = new TextOut(64);
     new JsonOut(t).str("version", ocsfVersion);
     this.versionMember = t.bytes();

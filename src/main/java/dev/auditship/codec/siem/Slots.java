@@ -9,9 +9,8 @@ import java.util.List;
 /**
  * An event's fields by name, collected in one pass (typed access like {@code AuditView} and {@code
  * ConnectionView}, which look each field up in turn): every mapping reads about twenty fields per
- * event, so one pass instead of twenty scans is what keeps the SIEM formats as fast as {@code
- * json}. Strings stay {@link Value.Str}, whose JSON-safety was worked out when the event was
- * decoded.
+ * event, so one pass saves twenty scans of the field list (docs/benchmarks.md, "SIEM formats").
+ * Strings stay {@link Value.Str}, whose JSON-safety was worked out when the event was decoded.
  */
 final class Slots {
   // audit_log: database.AuditLog + actor (reference coder-events.md §2)

@@ -88,13 +88,6 @@ final class TextOut {
     p += n;
   }
 
-  /** {@code "s"}: a JSON string whose text needs no escaping, in one step. */
-  void putQuoted(String s) {
-    put('"');
-    put(s);
-    put('"');
-  }
-
   /** A Coder string as it is (no escaping), ASCII ones copied without a scan. */
   void put(Value.Str s) {
     if (s.ascii()) {
