@@ -2,6 +2,7 @@ package dev.auditship.codec.siem;
 
 import dev.auditship.event.Value;
 import dev.auditship.text.GoText;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A compact JSON writer for the ECS and OCSF mappings (RFC 8259). Members are written in the order
@@ -52,7 +53,7 @@ final class JsonOut {
 
   /** JSON text made of constant ASCII pieces, for the {@code open} and {@code members} chunks. */
   static byte[] chunk(String json) {
-    return json.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return json.getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
