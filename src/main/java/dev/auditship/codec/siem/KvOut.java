@@ -206,6 +206,14 @@ final class KvOut {
     return this;
   }
 
+  /** A LEEF {@code devTime} pair, the time written straight into the record. */
+  KvOut devTime(String key, long ms) {
+    out.kvKey(first ? (char) 0 : delimiter, key);
+    first = false;
+    out.devTime(ms);
+    return this;
+  }
+
   KvOut pair(String key, long value) {
     out.kvKey(first ? (char) 0 : delimiter, key);
     first = false;

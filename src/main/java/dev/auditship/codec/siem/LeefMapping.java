@@ -31,6 +31,7 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -87,7 +88,7 @@ final class LeefMapping implements Mapping {
   private void common(Slots s, Result r, KvOut k) {
     long ms = s.fileMillis();
     if (ms != Long.MIN_VALUE) {
-      k.lit("devTime", devTime(ms)).lit("devTimeFormat", DEV_TIME_FORMAT);
+      k.devTime("devTime", ms).lit("devTimeFormat", DEV_TIME_FORMAT);
     }
     k.lit("cat", s.kind.label());
     k.lit("sev", SEV[severities.of(r)]);
@@ -211,6 +212,13 @@ final class LeefMapping implements Mapping {
 
   /** {@code ms} as {@link #DEV_TIME_FORMAT} in UTC: {@code 2025-07-03T06:55:02.117+0000}. */
   static String devTime(long ms) {
+    byte[] b = new byte[28];
+    devTime(ms, b, 0);
+    return new String(b, StandardCharsets.ISO_8859_1);
+  }
+
+  /** {@link #devTime(long)} as 28 ASCII bytes at {@code b[at]}, without a String. */
+  static void devTime(long ms, byte[] b, int at) {
     long secs = Math.floorDiv(ms, 1000L);
     int millis = (int) Math.floorMod(ms, 1000L);
     long days = Math.floorDiv(secs, 86400L);
@@ -228,31 +236,29 @@ final class LeefMapping implements Mapping {
     if (m <= 2) {
       y++;
     }
-    char[] b = new char[28];
-    put(b, 0, (int) y, 4);
-    b[4] = '-';
-    put(b, 5, m, 2);
-    b[7] = '-';
-    put(b, 8, d, 2);
-    b[10] = 'T';
-    put(b, 11, sod / 3600, 2);
-    b[13] = ':';
-    put(b, 14, (sod / 60) % 60, 2);
-    b[16] = ':';
-    put(b, 17, sod % 60, 2);
-    b[19] = '.';
-    put(b, 20, millis, 3);
-    b[23] = '+';
-    b[24] = '0';
-    b[25] = '0';
-    b[26] = '0';
-    b[27] = '0';
-    return new String(b);
+    put(b, at, (int) y, 4);
+    b[at + 4] = '-';
+    put(b, at + 5, m, 2);
+    b[at + 7] = '-';
+    put(b, at + 8, d, 2);
+    b[at + 10] = 'T';
+    put(b, at + 11, sod / 3600, 2);
+    b[at + 13] = ':';
+    put(b, at + 14, (sod / 60) % 60, 2);
+    b[at + 16] = ':';
+    put(b, at + 17, sod % 60, 2);
+    b[at + 19] = '.';
+    put(b, at + 20, millis, 3);
+    b[at + 23] = '+';
+    b[at + 24] = '0';
+    b[at + 25] = '0';
+    b[at + 26] = '0';
+    b[at + 27] = '0';
   }
 
-  private static void put(char[] b, int at, int v, int width) {
+  private static void put(byte[] b, int at, int v, int width) {
     for (int i = at + width - 1; i >= at; i--) {
-      b[i] = (char) ('0' + v % 10);
+      b[i] = (byte) ('0' + v % 10);
       v /= 10;
     }
   }

@@ -336,6 +336,13 @@ final class TextOut {
     this.p = p;
   }
 
+  /** LEEF's {@code devTime} of {@code ms} (28 ASCII bytes), without a String. */
+  void devTime(long ms) {
+    room(28);
+    LeefMapping.devTime(ms, a, p);
+    p += 28;
+  }
+
   /** Appends {@code s[from, to)}. */
   void put(String s, int from, int to) {
     begin().utf8(s, from, to);
