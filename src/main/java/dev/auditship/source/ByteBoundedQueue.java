@@ -1,6 +1,7 @@
 package dev.auditship.source;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -75,6 +76,32 @@ final class ByteBoundedQueue<T> {
     lock.lock();
     try {
       return items.isEmpty() ? null : remove();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Moves items from the head into {@code out} under one lock, without waiting: at most {@code
+   * maxItems}, and while the bytes moved stay below {@code maxBytes} (so the last one may pass it).
+   * Returns how many were moved (0 when empty).
+   */
+  int drainTo(List<? super T> out, int maxItems, long maxBytes) {
+    lock.lock();
+    try {
+      int n = 0;
+      long moved = 0;
+      while (n < maxItems && moved < maxBytes && !items.isEmpty()) {
+        Item<T> i = items.removeFirst();
+        bytes -= i.bytes();
+        moved += i.bytes();
+        out.add(i.value());
+        n++;
+      }
+      if (n > 0) {
+        notFull.signal();
+      }
+      return n;
     } finally {
       lock.unlock();
     }

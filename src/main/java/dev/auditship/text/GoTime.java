@@ -326,9 +326,11 @@ public final class GoTime {
    * 1751526764.381926}.
    */
   public static String epochMicros(String text) {
-    String fast = utcFields(text) ? epochMicrosUtc(text) : null;
-    if (fast != null) {
-      return fast;
+    long fast = epochMicrosOf(text);
+    if (fast != NO_TIME) {
+      ByteBuf b = new ByteBuf(24);
+      appendEpochMicros(b, fast);
+      return b.toString();
     }
     Instant t = parse(text).toInstant();
     long secs = t.getEpochSecond();
@@ -356,27 +358,6 @@ public final class GoTime {
         && text.charAt(10) == 'T'
         && (n == 20 || text.charAt(19) == '.')
         && isRfc3339(text);
-  }
-
-  /** {@link #epochMicros} by arithmetic for {@link #utcFields} text; null for years before 1970. */
-  private static String epochMicrosUtc(String t) {
-    int y = digits(t, 0, 4);
-    int m = digits(t, 5, 2);
-    int d = digits(t, 8, 2);
-    // Days from the civil date (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
-    int yy = m <= 2 ? y - 1 : y;
-    long era = Math.floorDiv(yy, 400);
-    long yoe = yy - era * 400;
-    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    long days = era * 146097 + doe - 719468;
-    long secs = days * 86400 + digits(t, 11, 2) * 3600L + digits(t, 14, 2) * 60L + digits(t, 17, 2);
-    if (secs < 0) {
-      return null;
-    }
-    StringBuilder sb = new StringBuilder(20).append(secs).append('.');
-    appendMicros(sb, t);
-    return sb.toString();
   }
 
   /** The fraction of {@link #utcFields} text as exactly six digits (truncated, zero-padded). */

@@ -38,7 +38,8 @@ final class Framer {
     }
   }
 
-  private static int digits(int n) {
+  /** How many decimal digits {@code n} (0 or more) has: the MSG-LEN's length. */
+  static int digits(int n) {
     int d = 1;
     while (n >= 10) {
       n /= 10;

@@ -119,7 +119,7 @@ final class MessageEncoder {
       if (micros != GoTime.NO_TIME && writeHead(e, micros, h)) {
         int len = h.length() + body.length;
         if (len <= maxBytes) {
-          int digits = digits(len);
+          int digits = Framer.digits(len);
           byte[] out = new byte[digits + 1 + len];
           for (int v = len, i = digits - 1; i >= 0; i--, v /= 10) {
             out[i] = (byte) ('0' + v % 10);
@@ -168,15 +168,6 @@ final class MessageEncoder {
       h.put(BOM);
     }
     return true;
-  }
-
-  private static int digits(int n) {
-    int d = 1;
-    while (n >= 10) {
-      n /= 10;
-      d++;
-    }
-    return d;
   }
 
   /** Everything before MSG, escaped for the framing, with the BOM when configured. */

@@ -1,0 +1,53 @@
+package dev.auditship.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ByteBoundedQueueTest {
+  @Test
+  void drainMovesFromTheHeadUpToTheItemAndByteLimits() throws Exception {
+    ByteBoundedQueue<String> q = new ByteBoundedQueue<>(1000);
+    List<String> out = new ArrayList<>();
+    assertThat(q.drainTo(out, 10, 100)).isZero();
+    for (int i = 0; i < 6; i++) {
+      q.put("e" + i, 40);
+    }
+    assertThat(q.drainTo(out, 2, 1000)).isEqualTo(2);
+    assertThat(out).containsExactly("e0", "e1");
+    // Below 100 bytes after e2 (40) and e3 (80): e4 still goes, and passes the limit (120).
+    assertThat(q.drainTo(out, 10, 100)).isEqualTo(3);
+    assertThat(out).containsExactly("e0", "e1", "e2", "e3", "e4");
+    assertThat(q.bytes()).isEqualTo(40);
+    assertThat(q.poll()).isEqualTo("e5");
+    assertThat(q.bytes()).isZero();
+  }
+
+  @Test
+  void drainWakesAProducerWaitingForRoom() throws Exception {
+    ByteBoundedQueue<String> q = new ByteBoundedQueue<>(100);
+    q.put("a", 60);
+    q.put("b", 40);
+    CountDownLatch put = new CountDownLatch(1);
+    Thread producer =
+        new Thread(
+            () -> {
+              try {
+                q.put("c", 50);
+                put.countDown();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    producer.start();
+    assertThat(put.await(200, TimeUnit.MILLISECONDS)).isFalse(); // full: the producer waits
+    assertThat(q.drainTo(new ArrayList<>(), 10, 1000)).isEqualTo(2);
+    assertThat(put.await(10, TimeUnit.SECONDS)).isTrue();
+    producer.join();
+    assertThat(q.take()).isEqualTo("c");
+  }
+}
