@@ -18,6 +18,13 @@ public final class LineReader {
   private int pos;
   private int end;
   private byte[] line = new byte[1024];
+
+  /**
+   * Where the last line is: a slice of {@link #buf} when it lay whole in it, else {@link #line}.
+   */
+  private byte[] lineArray = line;
+
+  private int lineStart;
   private int len;
   private long offset;
   private boolean lastTooLong;
@@ -34,13 +41,15 @@ public final class LineReader {
   }
 
   /**
-   * Reads the next line into {@link #bytes()}{@code [0, length())}, without its LF but with a CR
-   * before it (the decoder decides what a CR means); false at the end of the stream. The array is
-   * reused by the next call.
+   * Reads the next line into {@link #bytes()}{@code [start(), start() + length())}, without its LF
+   * but with a CR before it (the decoder decides what a CR means); false at the end of the stream.
+   * The array is reused by the next call.
    */
   public boolean read() throws IOException {
     len = 0;
     lastTooLong = false;
+    lineArray = line;
+    lineStart = 0;
     boolean any = false;
     while (true) {
       if (pos == end) {
@@ -58,6 +67,16 @@ public final class LineReader {
       any = true;
       int start = pos;
       pos = Utf8.indexOf(buf, pos, end, (byte) '\n');
+      if (pos < end && len == 0 && pos - start <= maxLineBytes) {
+        // The whole line is in the read buffer: hand out that slice, no copy.
+        lineArray = buf;
+        lineStart = start;
+        len = pos - start;
+        offset += len + 1;
+        pos++;
+        lastTerminated = true;
+        return true;
+      }
       append(start, pos);
       offset += pos - start;
       if (pos < end) {
@@ -88,15 +107,23 @@ public final class LineReader {
 
   private String decode() {
     int n = len;
-    if (n > 0 && line[n - 1] == '\r' && !lastTooLong) {
+    if (n > 0 && lineArray[lineStart + n - 1] == '\r' && !lastTooLong) {
       n--;
     }
-    return Utf8.decode(line, 0, n);
+    return Utf8.decode(lineArray, lineStart, n);
   }
 
-  /** The array holding the last line read by {@link #read()}. */
+  /**
+   * The array holding the last line read by {@link #read()}, at {@link #start()}: valid until the
+   * next call.
+   */
   public byte[] bytes() {
-    return line;
+    return lineArray;
+  }
+
+  /** Where the last line starts in {@link #bytes()}. */
+  public int start() {
+    return lineStart;
   }
 
   /** Length of the last line read by {@link #read()}. */

@@ -74,7 +74,7 @@ public final class StreamSource implements Source {
         n++;
         stats.lines.incrementAndGet();
         if (lr.lastTooLong()) {
-          String line = Utf8.decode(lr.bytes(), 0, lr.length());
+          String line = Utf8.decode(lr.bytes(), lr.start(), lr.length());
           handle(
               new Decoded.Rejected(
                   n,
@@ -82,7 +82,7 @@ public final class StreamSource implements Source {
                   line.substring(0, Math.min(line.length(), 64 * 1024))));
           continue;
         }
-        decoder.line(n, lr.bytes(), 0, lr.length());
+        decoder.line(n, lr.bytes(), lr.start(), lr.length());
       }
       decoder.finish();
       put(END);
