@@ -65,7 +65,8 @@ public sealed interface Value {
           (byte)
               ((jsonSafe ? JSON_SAFE : 0)
                   | (humanBare ? HUMAN_BARE : 0)
-                  | (hasNewline ? NEWLINE : 0)));
+                  | (hasNewline ? NEWLINE : 0)
+                  | (ascii ? ASCII : 0)));
     }
 
     public String value() {
