@@ -43,6 +43,14 @@ public final class ByteBuf {
     n = len;
   }
 
+  /**
+   * Takes in {@code count} bytes written straight into {@link #array()} after {@link #length()},
+   * for writers that fill the array in a loop (room made first with {@link #ensure}).
+   */
+  public void advance(int count) {
+    n += count;
+  }
+
   /** Drops an array that grew beyond {@code max} bytes (after a huge record). */
   public void trim(int max) {
     if (a.length > max) {

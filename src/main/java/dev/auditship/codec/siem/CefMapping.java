@@ -41,35 +41,35 @@ import java.util.List;
  * "cef".
  */
 final class CefMapping implements Mapping {
-  private final String vendor;
-  private final String product;
-  private final String version;
   private final Severities severities;
 
   CefMapping(String vendor, String product, String version, Severities severities) {
-    this.vendor = vendor;
-    this.product = product;
-    this.version = version;
     this.severities = severities;
+    this.prefix = KvOut.headerPrefix(true, "CEF:0|", vendor, product, version);
   }
+
+  /** {@code CEF:0|vendor|product|version|}, escaped once. */
+  private final byte[] prefix;
 
   @Override
   public void write(Event e, TextOut out) {
     Slots s = new Slots(e);
     KvOut k = KvOut.cef(out);
-    k.raw("CEF:0|").header(vendor).header(product).header(version);
+    k.raw(prefix);
     Result r = Result.of(s);
     if (e.kind() == Kind.AUDIT) {
-      String action = orEmpty(s.text(ACTION));
-      String resource = orEmpty(s.text(RESOURCE_TYPE));
-      k.header("audit:", resource, ":", action).header(action, " ", resource, "");
-      k.raw(SEVERITY[severities.of(r)]);
+      Value.Str action = s.str(ACTION);
+      Value.Str resource = s.str(RESOURCE_TYPE);
+      k.ascii("audit:").headerPart(resource).ascii(":").headerPart(action).ascii("|");
+      k.headerPart(action).ascii(" ").headerPart(resource).ascii("|");
+      k.ascii(SEVERITY[severities.of(r)]);
       audit(s, r, k);
     } else {
-      String type = orEmpty(s.text(TYPE));
-      String status = orEmpty(s.text(CONNECTION_STATUS));
-      k.header("connection:", type, ":", status).header(type, " ", status, "");
-      k.raw(SEVERITY[severities.of(r)]);
+      Value.Str type = s.str(TYPE);
+      Value.Str status = s.str(CONNECTION_STATUS);
+      k.ascii("connection:").headerPart(type).ascii(":").headerPart(status).ascii("|");
+      k.headerPart(type).ascii(" ").headerPart(status).ascii("|");
+      k.ascii(SEVERITY[severities.of(r)]);
       connection(s, r, k);
     }
   }
@@ -83,17 +83,17 @@ final class CefMapping implements Mapping {
     }
   }
 
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
-  }
-
   /** {@code rt} in milliseconds; Coder's text (microseconds or nanoseconds, its zone) too. */
   private static void time(Slots s, KvOut k) {
     long ms = s.fileMillis();
     if (ms != Long.MIN_VALUE) {
       k.pair("rt", ms);
     }
-    k.pair("coderTime", s.time());
+    if (s.timePlain()) {
+      k.lit("coderTime", s.time());
+    } else {
+      k.pair("coderTime", s.time());
+    }
   }
 
   /** {@code src} for IPv4, {@code c6a2} (Source IPv6 Address) for IPv6, else the raw text. */
@@ -235,11 +235,18 @@ final class CefMapping implements Mapping {
 
   private static void envelope(Envelope env, KvOut k) {
     k.pair("coderTs", env.ts());
-    k.pair("coderLevel", env.level());
+    String level = env.level();
+    if ("INFO".equals(level)) {
+      k.lit("coderLevel", "INFO");
+    } else {
+      k.pair("coderLevel", level);
+    }
     k.pair("coderCaller", Coder.unusualCaller(env));
     k.pair("coderFunc", Coder.unusualFunc(env));
     List<String> names = env.loggerNames();
-    if (!names.isEmpty()) {
+    if (names.size() == 1 && "coderd".equals(names.get(0))) {
+      k.lit("coderLoggerNames", "coderd");
+    } else if (!names.isEmpty()) {
       k.pair("coderLoggerNames", names.size() == 1 ? names.get(0) : String.join(".", names));
     }
     k.pair("coderTrace", env.trace());

@@ -2,6 +2,7 @@ package dev.auditship.codec.siem;
 
 import dev.auditship.event.Envelope;
 import dev.auditship.event.EnvelopeDefaults;
+import dev.auditship.event.Value;
 
 /** Facts about Coder's values that every SIEM mapping needs (docs/formats.md, "Derived values"). */
 final class Coder {
@@ -46,6 +47,11 @@ final class Coder {
       }
     }
     return colon || dots == 3 ? s : null;
+  }
+
+  /** {@link #ip(String)} of a Coder string: the same value when it is an address, else null. */
+  static Value.Str ip(Value.Str s) {
+    return s != null && ip(s.value()) != null ? s : null;
   }
 
   static boolean isIpv6(String ip) {

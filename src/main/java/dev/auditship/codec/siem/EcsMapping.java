@@ -58,19 +58,38 @@ final class EcsMapping implements Mapping {
           "idp_sync_settings_role",
           "user_secret");
 
-  private final String ecsVersion;
-
   EcsMapping(String ecsVersion) {
-    this.ecsVersion = ecsVersion;
+    TextOut t = new TextOut(64);
+    new JsonOut(t).obj("ecs").str("version", ecsVersion).end().obj("event").lit("kind", "event");
+    t.ascii(",\"category\":[");
+    this.eventHead = t.bytes();
   }
+
+  /**
+   * {@code "ecs":{"version":"…"},"event":{"kind":"event","category":[}, escaped once: the
+   * constant run of members every record starts with, written in one piece.
+   */
+  private final byte[] eventHead;
+
+  // Other constant runs of members, each written in one piece.
+  private static final byte[] AUDIT_DATASET =
+      JsonOut.chunk("\"dataset\":\"coder.audit\",\"module\":\"coder\"");
+  private static final byte[] CONNECTION_DATASET =
+      JsonOut.chunk("\"dataset\":\"coder.connection\",\"module\":\"coder\"");
+  private static final byte[] AUDIT_CODER =
+      JsonOut.chunk("\"coder\":{\"log_type\":\"audit\",\"resource\":{");
+  private static final byte[] CONNECTION_CODER =
+      JsonOut.chunk("\"coder\":{\"log_type\":\"connection\",\"connection\":{");
+  private static final byte[] CODERD_LOG =
+      JsonOut.chunk("\"log\":{\"level\":\"info\",\"logger\":\"coderd\"}");
 
   @Override
   public void write(Event e, TextOut out) {
     Slots s = new Slots(e);
     JsonOut j = new JsonOut(out);
     j.beginRecord();
-    j.str("@timestamp", s.fileTime());
-    j.obj("ecs").lit("version", ecsVersion).end();
+    j.time("@timestamp", s.fileTime(), s.fileMillis() != Long.MIN_VALUE);
+    j.open(eventHead);
     if (e.kind() == Kind.AUDIT) {
       audit(s, j);
     } else {
@@ -83,9 +102,6 @@ final class EcsMapping implements Mapping {
     Event e = s.event;
     String action = s.text(ACTION);
     String resource = s.text(RESOURCE_TYPE);
-    j.obj("event");
-    j.lit("kind", "event");
-    j.arr("category");
     String type1;
     String type2 = null;
     if ("login".equals(action) || "logout".equals(action)) {
@@ -99,7 +115,7 @@ final class EcsMapping implements Mapping {
       type1 = "end";
     } else if ("register".equals(action)
         || "request_password_reset".equals(action)
-        || IAM_RESOURCES.contains(resource)) {
+        || (resource != null && IAM_RESOURCES.contains(resource))) {
       j.litItem("iam");
       if ("user".equals(resource) || "register".equals(action)) {
         type1 = "user";
@@ -115,17 +131,16 @@ final class EcsMapping implements Mapping {
       type1 = changeType(action);
     }
     j.endArr();
-    j.arr("type").item(type1);
+    j.arr("type").litItem(type1);
     if (type2 != null) {
-      j.item(type2);
+      j.litItem(type2);
     }
     j.endArr();
     j.strIf("action", s.nonEmpty(ACTION));
     j.lit("outcome", Result.of(s).label());
     j.strIf("id", s.str(ID));
     j.str("created", e.envelope().ts());
-    j.lit("dataset", "coder.audit");
-    j.lit("module", "coder");
+    j.members(AUDIT_DATASET);
     j.end();
 
     Value.Actor actor = s.actor();
@@ -135,7 +150,7 @@ final class EcsMapping implements Mapping {
     if (userId != null || userName != null || email != null) {
       j.obj("user").strIf("id", userId).strIf("name", userName).strIf("email", email).end();
     }
-    String ip = Coder.ip(s.text(IP));
+    Value.Str ip = Coder.ip(s.str(IP));
     if (ip != null) {
       j.obj("source").str("ip", ip).end();
     }
@@ -162,9 +177,7 @@ final class EcsMapping implements Mapping {
     related(j, ip, userName, userId);
     envelope(e.envelope(), j);
 
-    j.obj("coder");
-    j.lit("log_type", "audit");
-    j.obj("resource");
+    j.open(AUDIT_CODER);
     j.strIf("type", s.str(RESOURCE_TYPE));
     j.strIf("id", s.str(RESOURCE_ID));
     j.strIf("target", s.nonEmpty(RESOURCE_TARGET));
@@ -202,9 +215,6 @@ final class EcsMapping implements Mapping {
     String type = s.text(TYPE);
     String status = s.text(CONNECTION_STATUS);
     boolean web = Coder.isWeb(type);
-    j.obj("event");
-    j.lit("kind", "event");
-    j.arr("category");
     String eventType;
     if ("workspace_app".equals(type)) {
       j.litItem("web");
@@ -217,13 +227,12 @@ final class EcsMapping implements Mapping {
       eventType = "disconnected".equals(status) ? "end" : "start";
     }
     j.endArr();
-    j.arr("type").item(eventType).endArr();
+    j.arr("type").litItem(eventType).endArr();
     j.strIf("action", s.nonEmpty(CONNECTION_STATUS));
     j.lit("outcome", Result.of(s).label());
     j.strIf("id", s.str(ID));
     j.str("created", e.envelope().ts());
-    j.lit("dataset", "coder.connection");
-    j.lit("module", "coder");
+    j.members(CONNECTION_DATASET);
     j.strIf("reason", s.nonEmpty(DISCONNECT_REASON));
     j.end();
 
@@ -231,7 +240,7 @@ final class EcsMapping implements Mapping {
     if (userId != null) {
       j.obj("user").str("id", userId).end();
     }
-    String ip = Coder.ip(s.text(IP));
+    Value.Str ip = Coder.ip(s.str(IP));
     if (ip != null) {
       j.obj("source").str("ip", ip).end();
     }
@@ -267,9 +276,7 @@ final class EcsMapping implements Mapping {
     related(j, ip, null, userId);
     envelope(e.envelope(), j);
 
-    j.obj("coder");
-    j.lit("log_type", "connection");
-    j.obj("connection");
+    j.open(CONNECTION_CODER);
     j.strIf("type", s.str(TYPE));
     j.strIf("status", s.str(CONNECTION_STATUS));
     j.strIf("id", s.nonEmpty(CONNECTION_ID));
@@ -287,14 +294,14 @@ final class EcsMapping implements Mapping {
   }
 
   /** {@code Ip} text that is neither an address nor Coder's {@code <nil>}: kept as coder.ip. */
-  private static void otherIp(Slots s, String ip, JsonOut j) {
+  private static void otherIp(Slots s, Value.Str ip, JsonOut j) {
     String raw = s.text(IP);
     if (ip == null && raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
       j.str("ip", raw);
     }
   }
 
-  private static void related(JsonOut j, String ip, String userName, Value.Str userId) {
+  private static void related(JsonOut j, Value.Str ip, String userName, Value.Str userId) {
     if (ip == null && userName == null && userId == null) {
       return;
     }
@@ -317,11 +324,37 @@ final class EcsMapping implements Mapping {
 
   /** The slog envelope: ECS log.* (the logger and call site), trace.id and span.id. */
   private static void envelope(Envelope env, JsonOut j) {
+    List<String> loggers = env.loggerNames();
+    if ("INFO".equals(env.level())
+        && loggers.size() == 1
+        && "coderd".equals(loggers.get(0))
+        && Coder.unusualCaller(env) == null
+        && Coder.unusualFunc(env) == null) {
+      // What every Coder release build logs: one piece.
+      j.members(CODERD_LOG);
+    } else {
+      log(env, j);
+    }
+    if (env.trace() != null) {
+      j.obj("trace").str("id", env.trace()).end();
+    }
+    if (env.span() != null) {
+      j.obj("span").str("id", env.span()).end();
+    }
+  }
+
+  private static void log(Envelope env, JsonOut j) {
     j.obj("log");
     String level = env.level();
-    j.str("level", "INFO".equals(level) ? "info" : level.toLowerCase(Locale.ROOT));
+    if ("INFO".equals(level)) {
+      j.lit("level", "info");
+    } else {
+      j.str("level", level.toLowerCase(Locale.ROOT));
+    }
     List<String> names = env.loggerNames();
-    if (!names.isEmpty()) {
+    if (names.size() == 1 && "coderd".equals(names.get(0))) {
+      j.lit("logger", "coderd");
+    } else if (!names.isEmpty()) {
       j.str("logger", names.size() == 1 ? names.get(0) : String.join(".", names));
     }
     String caller = Coder.unusualCaller(env);
@@ -343,12 +376,6 @@ final class EcsMapping implements Mapping {
       j.end();
     }
     j.end();
-    if (env.trace() != null) {
-      j.obj("trace").str("id", env.trace()).end();
-    }
-    if (env.span() != null) {
-      j.obj("span").str("id", env.span()).end();
-    }
   }
 
   private static long parseLine(String s, int from) {

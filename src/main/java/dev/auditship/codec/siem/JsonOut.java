@@ -2,6 +2,7 @@ package dev.auditship.codec.siem;
 
 import dev.auditship.event.Value;
 import dev.auditship.text.GoText;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A compact JSON writer for the ECS and OCSF mappings (RFC 8259). Members are written in the order
@@ -11,7 +12,6 @@ import dev.auditship.text.GoText;
  * JSON must be UTF-8 (§8.1).
  */
 final class JsonOut {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
   private final TextOut out;
   private boolean comma;
 
@@ -26,6 +26,51 @@ final class JsonOut {
 
   void endRecord() {
     out.put('}');
+  }
+
+  /** Members prepared beforehand (from the options), written as they are. */
+  JsonOut members(byte[] json) {
+    if (comma) {
+      out.put(',');
+    }
+    out.put(json);
+    comma = true;
+    return this;
+  }
+
+  /**
+   * Prepared JSON that opens an object or array (members and all), written as it is; the next
+   * member is the first of what it opened.
+   */
+  JsonOut open(byte[] json) {
+    if (comma) {
+      out.put(',');
+    }
+    out.put(json);
+    comma = false;
+    return this;
+  }
+
+  /** JSON text made of constant ASCII pieces, for the {@code open} and {@code members} chunks. */
+  static byte[] chunk(String json) {
+    return json.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * A time as a string member: copied as it is when {@code plain} (an RFC 3339 time {@link
+   * Coder#epochMillis} accepted, which holds nothing to escape), else escaped.
+   */
+  JsonOut time(String key, String text, boolean plain) {
+    return plain ? lit(key, text) : str(key, text);
+  }
+
+  /** A number as a JSON string ({@code "200"}), without building a String for it. */
+  JsonOut numText(String key, long v) {
+    key(key);
+    out.put('"');
+    out.putLong(v);
+    out.put('"');
+    return this;
   }
 
   /** Writes {@code "key":}; {@code key} is a plain constant (no escaping needed). */
@@ -45,8 +90,7 @@ final class JsonOut {
   }
 
   JsonOut obj(String key) {
-    key(key);
-    out.put('{');
+    out.jsonMember(comma ? ',' : (char) 0, key, '{', null);
     comma = false;
     return this;
   }
@@ -58,8 +102,7 @@ final class JsonOut {
   }
 
   JsonOut arr(String key) {
-    key(key);
-    out.put('[');
+    out.jsonMember(comma ? ',' : (char) 0, key, '[', null);
     comma = false;
     return this;
   }
@@ -98,6 +141,11 @@ final class JsonOut {
 
   /** A Coder string: whole when decoding found it JSON-safe (the common case), else escaped. */
   JsonOut str(String key, Value.Str v) {
+    if (v.jsonSafe() && v.ascii()) {
+      out.jsonMember(comma ? ',' : (char) 0, key, (char) 0, v.value());
+      comma = true;
+      return this;
+    }
     key(key);
     string(v);
     return this;
@@ -106,8 +154,7 @@ final class JsonOut {
   /** Writes the member only when {@code v} is not null. */
   JsonOut strIf(String key, Value.Str v) {
     if (v != null) {
-      key(key);
-      string(v);
+      str(key, v);
     }
     return this;
   }
@@ -127,7 +174,7 @@ final class JsonOut {
     key(key);
     out.put('"');
     body(a);
-    out.put(sep);
+    out.ascii(sep);
     body(b);
     out.put('"');
     return this;
@@ -135,7 +182,9 @@ final class JsonOut {
 
   private void string(Value.Str v) {
     if (v.jsonSafe()) {
-      out.putQuoted(v.value());
+      out.put('"');
+      out.put(v);
+      out.put('"');
     } else {
       string(v.value());
     }
@@ -143,8 +192,8 @@ final class JsonOut {
 
   /** A string member whose value is a constant that needs no escaping. */
   JsonOut lit(String key, String v) {
-    key(key);
-    out.putQuoted(v);
+    out.jsonMember(comma ? ',' : (char) 0, key, (char) 0, v);
+    comma = true;
     return this;
   }
 
@@ -153,7 +202,7 @@ final class JsonOut {
     if (comma) {
       out.put(',');
     }
-    out.putQuoted(v);
+    out.quotedAscii(v);
     comma = true;
     return this;
   }
@@ -174,7 +223,7 @@ final class JsonOut {
 
   JsonOut bool(String key, boolean v) {
     key(key);
-    out.put(v ? "true" : "false");
+    out.ascii(v ? "true" : "false");
     return this;
   }
 
@@ -209,23 +258,28 @@ final class JsonOut {
     } else if (v instanceof Value.Raw r) {
       rawValue(r.json());
     } else if (v instanceof Value.Actor a) {
-      out.put("{\"id\":");
+      out.ascii("{\"id\":");
       string(a.id());
-      out.put(",\"email\":");
+      out.ascii(",\"email\":");
       string(a.email());
-      out.put(",\"username\":");
+      out.ascii(",\"username\":");
       string(a.username());
       out.put('}');
     } else if (v instanceof Value.Bool b) {
-      out.put(b.value() ? "true" : "false");
+      out.ascii(b.value() ? "true" : "false");
     } else {
-      out.put("null");
+      out.ascii("null");
     }
   }
 
   private void rawValue(String json) {
     if (json == null) {
-      out.put("null");
+      out.ascii("null");
+      return;
+    }
+    if (TextOut.printableAscii(json) && isCompactAndSafe(json)) {
+      // What Go's compactor would give back unchanged, with no surrogate to replace.
+      out.ascii(json);
       return;
     }
     StringBuilder sb = new StringBuilder(json.length() + 16);
@@ -251,86 +305,42 @@ final class JsonOut {
     out.put(compact, start, compact.length());
   }
 
+  /**
+   * True when printable-ASCII raw JSON has nothing Go's compactor changes: no space at all (so none
+   * outside strings) and nothing it escapes inside strings ({@code < > &}).
+   */
+  private static boolean isCompactAndSafe(String json) {
+    return json.indexOf(' ') < 0
+        && json.indexOf('<') < 0
+        && json.indexOf('>') < 0
+        && json.indexOf('&') < 0;
+  }
+
   /** A JSON string. */
   void string(String s) {
-    if (plain(s)) {
-      out.putQuoted(s);
-      return;
-    }
     out.put('"');
     body(s);
     out.put('"');
   }
 
-  /** True when {@code s} is printable ASCII without a quote or backslash: written as it is. */
-  private static boolean plain(String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-        return false;
-      }
+  /** Printable ASCII without a quote or backslash: written as it is. */
+  private static final boolean[] PLAIN = new boolean[128];
+
+  static {
+    for (char c = 0x20; c < 0x7f; c++) {
+      PLAIN[c] = c != '"' && c != '\\';
     }
-    return true;
   }
 
   /** The escaped text of a JSON string, without the quotes. */
   private void body(String s) {
-    int n = s.length();
-    int i = 0;
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-        break;
-      }
-      i++;
-    }
-    if (i == n) {
-      out.put(s);
+    if (TextOut.printableAscii(s) && s.indexOf('"') < 0 && s.indexOf('\\') < 0) {
+      out.ascii(s);
       return;
     }
-    int start = 0;
-    for (; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x2028
-          ? c >= 0x20 && c != '"' && c != '\\'
-          : c > 0x2029 && (c < 0xD800 || c > 0xDFFF)) {
-        continue;
-      }
-      if (Character.isSurrogate(c)) {
-        // Keep a valid pair, replace a lone surrogate.
-        if (Character.isHighSurrogate(c)
-            && i + 1 < n
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-          continue;
-        }
-        out.put(s, start, i);
-        out.put("\\ufffd");
-        start = i + 1;
-        continue;
-      }
-      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x2028 && c != 0x2029) {
-        continue;
-      }
-      out.put(s, start, i);
-      switch (c) {
-        case '"' -> out.put("\\\"");
-        case '\\' -> out.put("\\\\");
-        case '\n' -> out.put("\\n");
-        case '\r' -> out.put("\\r");
-        case '\t' -> out.put("\\t");
-        case '\b' -> out.put("\\b");
-        case '\f' -> out.put("\\f");
-        default -> {
-          out.put("\\u");
-          out.put(HEX[(c >> 12) & 0xf]);
-          out.put(HEX[(c >> 8) & 0xf]);
-          out.put(HEX[(c >> 4) & 0xf]);
-          out.put(HEX[c & 0xf]);
-        }
-      }
-      start = i + 1;
+    int i = out.copyPlain(s, 0, PLAIN);
+    if (i < s.length()) {
+      out.jsonEscaped(s, i);
     }
-    out.put(s, start, n);
   }
 }

@@ -66,14 +66,57 @@ final class KvOut {
     return new KvOut(out, false, delimiter);
   }
 
-  /** Writes a raw constant (the {@code CEF:0|} prefix, a number). */
-  KvOut raw(String s) {
-    out.put(s);
+  /** Bytes prepared beforehand (the header prefix built from the options). */
+  KvOut raw(byte[] bytes) {
+    out.put(bytes);
+    return this;
+  }
+
+  /** A constant ASCII piece that needs no escaping. */
+  KvOut ascii(String s) {
+    out.ascii(s);
+    return this;
+  }
+
+  /**
+   * The magic and the header fields from the options ({@code CEF:0|vendor|product|version|}),
+   * escaped once when the format is made.
+   */
+  static byte[] headerPrefix(boolean cef, String magic, String... fields) {
+    TextOut t = new TextOut(64);
+    KvOut k = new KvOut(t, cef, cef ? ' ' : '\t');
+    k.out.ascii(magic);
+    for (String f : fields) {
+      k.header(f);
+    }
+    return t.bytes();
+  }
+
+  /**
+   * A Coder string inside a header field, escaped; nothing for null. A JSON-safe ASCII string has
+   * no backslash, line break or surrogate, so only a {@code |} would need the general path.
+   */
+  KvOut headerPart(Value.Str v) {
+    if (v != null) {
+      String s = v.value();
+      if (v.jsonSafe() && v.ascii() && s.indexOf('|') < 0) {
+        out.ascii(s);
+      } else {
+        part(s);
+      }
+    }
     return this;
   }
 
   /** One header field followed by {@code |}. */
   KvOut header(String s) {
+    headerText(s);
+    out.put('|');
+    return this;
+  }
+
+  /** A header field's text, escaped. */
+  private void headerText(String s) {
     int start = 0;
     int n = s.length();
     for (int i = 0; i < n; i++) {
@@ -100,8 +143,6 @@ final class KvOut {
       }
     }
     out.put(s, start, n);
-    out.put('|');
-    return this;
   }
 
   /** One pair; nothing when {@code value} is null. */
@@ -126,9 +167,13 @@ final class KvOut {
     }
     String s = value.value();
     if (value.jsonSafe() && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
-      out.kvKey(first ? (char) 0 : delimiter, key);
+      if (value.ascii()) {
+        out.kvPair(first ? (char) 0 : delimiter, key, s);
+      } else {
+        out.kvKey(first ? (char) 0 : delimiter, key);
+        out.put(value);
+      }
       first = false;
-      out.put(s);
       return this;
     }
     return pair(key, s);
@@ -147,10 +192,7 @@ final class KvOut {
     for (int i = 0; i < len; i++) {
       char c = s.charAt(i);
       if (c == '\\' || c == '|' || c == '\n' || c == '\r' || Character.isSurrogate(c)) {
-        TextOut t = new TextOut(len + 8);
-        new KvOut(t, cef, delimiter).header(s);
-        String escaped = t.toString();
-        out.put(escaped, 0, escaped.length() - 1);
+        headerText(s);
         return;
       }
     }
@@ -159,9 +201,16 @@ final class KvOut {
 
   /** One pair whose value is a constant that needs no escaping (a label, a category). */
   KvOut lit(String key, String value) {
+    out.kvPair(first ? (char) 0 : delimiter, key, value);
+    first = false;
+    return this;
+  }
+
+  /** A LEEF {@code devTime} pair, the time written straight into the record. */
+  KvOut devTime(String key, long ms) {
     out.kvKey(first ? (char) 0 : delimiter, key);
     first = false;
-    out.put(value);
+    out.devTime(ms);
     return this;
   }
 
@@ -182,21 +231,18 @@ final class KvOut {
   }
 
   private void value(String s) {
-    int n = s.length();
-    boolean[] p = plain;
-    int i = 0;
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c >= 128 || !p[c]) {
-        break;
-      }
-      i++;
-    }
-    if (i == n) {
-      out.put(s);
+    if (TextOut.printableAscii(s)
+        && s.indexOf('\\') < 0
+        && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
+      out.ascii(s);
       return;
     }
-    int start = 0;
+    int n = s.length();
+    int i = out.copyPlain(s, 0, plain);
+    if (i == n) {
+      return;
+    }
+    int start = i;
     for (; i < n; i++) {
       char c = s.charAt(i);
       if (c < 128 ? !SPECIAL[c] && c != delimiter : (c < 0xD800 || c > 0xDFFF)) {

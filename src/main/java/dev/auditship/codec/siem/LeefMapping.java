@@ -31,6 +31,7 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -44,38 +45,39 @@ final class LeefMapping implements Mapping {
   /** Java SimpleDateFormat pattern of devTime, which QRadar parses with it. */
   static final String DEV_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSZ";
 
-  private final String vendor;
-  private final String product;
-  private final String version;
   private final char delimiter;
   private final Severities severities;
 
   LeefMapping(String vendor, String product, String version, char delimiter, Severities sev) {
-    this.vendor = vendor;
-    this.product = product;
-    this.version = version;
     this.delimiter = delimiter;
     this.severities = sev;
-    this.delimiterField = delimiter + "|";
+    this.prefix = KvOut.headerPrefix(false, "LEEF:2.0|", vendor, product, version);
+    TextOut t = new TextOut(8);
+    t.put(delimiter);
+    t.put('|');
+    this.delimiterField = t.bytes();
   }
 
-  /** The header's delimiter field and its closing bar. */
-  private final String delimiterField;
+  /** {@code LEEF:2.0|vendor|product|version|}, escaped once. */
+  private final byte[] prefix;
+
+  /** The header's delimiter field and its closing bar, as UTF-8. */
+  private final byte[] delimiterField;
 
   @Override
   public void write(Event e, TextOut out) {
     Slots s = new Slots(e);
     KvOut k = KvOut.leef(out, delimiter);
-    k.raw("LEEF:2.0|").header(vendor).header(product).header(version);
+    k.raw(prefix);
     Result r = Result.of(s);
     if (e.kind() == Kind.AUDIT) {
-      k.header("audit:", orEmpty(s.text(RESOURCE_TYPE)), ":", orEmpty(s.text(ACTION)));
-      k.raw(delimiterField);
+      k.ascii("audit:").headerPart(s.str(RESOURCE_TYPE)).ascii(":").headerPart(s.str(ACTION));
+      k.ascii("|").raw(delimiterField);
       common(s, r, k);
       audit(s, k);
     } else {
-      k.header("connection:", orEmpty(s.text(TYPE)), ":", orEmpty(s.text(CONNECTION_STATUS)));
-      k.raw(delimiterField);
+      k.ascii("connection:").headerPart(s.str(TYPE)).ascii(":");
+      k.headerPart(s.str(CONNECTION_STATUS)).ascii("|").raw(delimiterField);
       common(s, r, k);
       connection(s, k);
     }
@@ -83,14 +85,10 @@ final class LeefMapping implements Mapping {
     extra(s, k);
   }
 
-  private static String orEmpty(String x) {
-    return x == null ? "" : x;
-  }
-
   private void common(Slots s, Result r, KvOut k) {
     long ms = s.fileMillis();
     if (ms != Long.MIN_VALUE) {
-      k.lit("devTime", devTime(ms)).lit("devTimeFormat", DEV_TIME_FORMAT);
+      k.devTime("devTime", ms).lit("devTimeFormat", DEV_TIME_FORMAT);
     }
     k.lit("cat", s.kind.label());
     k.lit("sev", SEV[severities.of(r)]);
@@ -107,7 +105,7 @@ final class LeefMapping implements Mapping {
 
   private static void address(Slots s, KvOut k) {
     String raw = s.text(IP);
-    String ip = Coder.ip(raw);
+    Value.Str ip = Coder.ip(s.str(IP));
     if (ip != null) {
       k.pair("src", s.str(IP));
     } else if (raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
@@ -129,7 +127,7 @@ final class LeefMapping implements Mapping {
       k.lit("isLogoutEvent", "true");
     }
     k.pair("ID", s.str(ID));
-    k.pair("Time", s.time());
+    time(s, k);
     k.pair("UserID", s.str(USER_ID));
     k.pair("OrganizationID", s.str(ORGANIZATION_ID));
     k.pair("UserAgent", s.nonEmpty(USER_AGENT));
@@ -169,17 +167,32 @@ final class LeefMapping implements Mapping {
     k.pair("SlugOrPort", s.nonEmpty(SLUG_OR_PORT));
     k.pair("ConnectionID", s.nonEmpty(CONNECTION_ID));
     k.pair("DisconnectReason", s.nonEmpty(DISCONNECT_REASON));
-    k.pair("Time", s.time());
+    time(s, k);
     k.pair("ConnectionStatus", s.str(CONNECTION_STATUS));
+  }
+
+  /** Coder's Time text: as it is when it is a valid RFC 3339 time (nothing to escape). */
+  private static void time(Slots s, KvOut k) {
+    if (s.timePlain()) {
+      k.lit("Time", s.time());
+    } else {
+      k.pair("Time", s.time());
+    }
   }
 
   private static void envelope(Envelope env, KvOut k) {
     k.pair("ts", env.ts());
-    k.pair("level", env.level());
+    if ("INFO".equals(env.level())) {
+      k.lit("level", "INFO");
+    } else {
+      k.pair("level", env.level());
+    }
     k.pair("caller", Coder.unusualCaller(env));
     k.pair("func", Coder.unusualFunc(env));
     List<String> names = env.loggerNames();
-    if (!names.isEmpty()) {
+    if (names.size() == 1 && "coderd".equals(names.get(0))) {
+      k.lit("logger_names", "coderd");
+    } else if (!names.isEmpty()) {
       k.pair("logger_names", names.size() == 1 ? names.get(0) : String.join(".", names));
     }
     k.pair("trace", env.trace());
@@ -199,6 +212,13 @@ final class LeefMapping implements Mapping {
 
   /** {@code ms} as {@link #DEV_TIME_FORMAT} in UTC: {@code 2025-07-03T06:55:02.117+0000}. */
   static String devTime(long ms) {
+    byte[] b = new byte[28];
+    devTime(ms, b, 0);
+    return new String(b, StandardCharsets.ISO_8859_1);
+  }
+
+  /** {@link #devTime(long)} as 28 ASCII bytes at {@code b[at]}, without a String. */
+  static void devTime(long ms, byte[] b, int at) {
     long secs = Math.floorDiv(ms, 1000L);
     int millis = (int) Math.floorMod(ms, 1000L);
     long days = Math.floorDiv(secs, 86400L);
@@ -216,31 +236,29 @@ final class LeefMapping implements Mapping {
     if (m <= 2) {
       y++;
     }
-    char[] b = new char[28];
-    put(b, 0, (int) y, 4);
-    b[4] = '-';
-    put(b, 5, m, 2);
-    b[7] = '-';
-    put(b, 8, d, 2);
-    b[10] = 'T';
-    put(b, 11, sod / 3600, 2);
-    b[13] = ':';
-    put(b, 14, (sod / 60) % 60, 2);
-    b[16] = ':';
-    put(b, 17, sod % 60, 2);
-    b[19] = '.';
-    put(b, 20, millis, 3);
-    b[23] = '+';
-    b[24] = '0';
-    b[25] = '0';
-    b[26] = '0';
-    b[27] = '0';
-    return new String(b);
+    put(b, at, (int) y, 4);
+    b[at + 4] = '-';
+    put(b, at + 5, m, 2);
+    b[at + 7] = '-';
+    put(b, at + 8, d, 2);
+    b[at + 10] = 'T';
+    put(b, at + 11, sod / 3600, 2);
+    b[at + 13] = ':';
+    put(b, at + 14, (sod / 60) % 60, 2);
+    b[at + 16] = ':';
+    put(b, at + 17, sod % 60, 2);
+    b[at + 19] = '.';
+    put(b, at + 20, millis, 3);
+    b[at + 23] = '+';
+    b[at + 24] = '0';
+    b[at + 25] = '0';
+    b[at + 26] = '0';
+    b[at + 27] = '0';
   }
 
-  private static void put(char[] b, int at, int v, int width) {
+  private static void put(byte[] b, int at, int v, int width) {
     for (int i = at + width - 1; i >= at; i--) {
-      b[i] = (char) ('0' + v % 10);
+      b[i] = (byte) ('0' + v % 10);
       v /= 10;
     }
   }

@@ -30,6 +30,8 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Coder events as OCSF 1.x events (schema.ocsf.io): one class per kind of event, the base event
@@ -42,15 +44,19 @@ final class OcsfMapping implements Mapping {
   private static final int NETWORK = 4;
   private static final int APPLICATION = 6;
 
-  private final String ocsfVersion;
-  private final String productName;
-  private final String vendorName;
-
   OcsfMapping(String ocsfVersion, String productName, String vendorName) {
-    this.ocsfVersion = ocsfVersion;
-    this.productName = productName;
-    this.vendorName = vendorName;
+    TextOut t = new TextOut(64);
+    new JsonOut(t).str("version", ocsfVersion);
+    this.versionMember = t.bytes();
+    t = new TextOut(64);
+    new JsonOut(t).obj("product").str("name", productName).str("vendor_name", vendorName).end();
+    this.productMember = t.bytes();
   }
+
+  /** {@code "version":"…"} and {@code "product":{…}} of metadata, escaped once. */
+  private final byte[] versionMember;
+
+  private final byte[] productMember;
 
   /** The class an event lands in, and its activity. */
   record Klass(int uid, String name, int category, String categoryName) {}
@@ -79,19 +85,73 @@ final class OcsfMapping implements Mapping {
     j.endRecord();
   }
 
-  private void head(JsonOut j, Slots s, Klass k, int activityId, String activityName) {
+  /** A class and activity whose members are written in one piece (see {@link #HEADS}). */
+  private record Head(Klass klass, int activity, String name, byte[] json) {}
+
+  /**
+   * The class-and-activity members ({@code activity_id} to {@code type_name}) of every class and
+   * activity with a fixed name, made once: they are most of what every record starts with.
+   */
+  private static final List<Head> HEADS = heads();
+
+  private static List<Head> heads() {
+    Object[][] fixed = {
+      {AUTHENTICATION, 1, "Logon"},
+      {AUTHENTICATION, 2, "Logoff"},
+      {ACCOUNT_CHANGE, 1, "Create"},
+      {ACCOUNT_CHANGE, 4, "Password Reset"},
+      {ACCOUNT_CHANGE, 6, "Delete"},
+      {ACCOUNT_CHANGE, 99, "Update"},
+      {API_ACTIVITY, 1, "Create"},
+      {API_ACTIVITY, 3, "Update"},
+      {API_ACTIVITY, 4, "Delete"},
+      {HTTP_ACTIVITY, 99, "Access"},
+      {SSH_ACTIVITY, 1, "Open"},
+      {SSH_ACTIVITY, 2, "Close"},
+      {SSH_ACTIVITY, 99, "Other"},
+      {NETWORK_ACTIVITY, 1, "Open"},
+      {NETWORK_ACTIVITY, 2, "Close"},
+      {NETWORK_ACTIVITY, 99, "Other"},
+    };
+    List<Head> out = new ArrayList<>();
+    for (Object[] f : fixed) {
+      TextOut t = new TextOut(256);
+      JsonOut j = new JsonOut(t);
+      classMembers(j, (Klass) f[0], (Integer) f[1], (String) f[2]);
+      out.add(new Head((Klass) f[0], (Integer) f[1], (String) f[2], t.bytes()));
+    }
+    return List.copyOf(out);
+  }
+
+  private static void classMembers(JsonOut j, Klass k, int activityId, String activityName) {
     j.num("activity_id", activityId);
     j.str("activity_name", activityName);
     j.num("category_uid", k.category());
-    j.str("category_name", k.categoryName());
+    j.lit("category_name", k.categoryName());
     j.num("class_uid", k.uid());
-    j.str("class_name", k.name());
+    j.lit("class_name", k.name());
     j.num("type_uid", k.uid() * 100L + activityId);
     j.str("type_name", k.name(), ": ", activityName);
+  }
+
+  private void head(JsonOut j, Slots s, Klass k, int activityId, String activityName) {
+    byte[] prepared = null;
+    for (int i = 0, n = HEADS.size(); i < n; i++) {
+      Head h = HEADS.get(i);
+      if (h.klass() == k && h.activity() == activityId && h.name().equals(activityName)) {
+        prepared = h.json();
+        break;
+      }
+    }
+    if (prepared != null) {
+      j.members(prepared);
+    } else {
+      classMembers(j, k, activityId, activityName);
+    }
     Result r = Result.of(s);
     int severity = r == Result.FAILURE ? 3 : 1;
     j.num("severity_id", severity);
-    j.str("severity", severity == 3 ? "Medium" : "Informational");
+    j.lit("severity", severity == 3 ? "Medium" : "Informational");
     switch (r) {
       case SUCCESS -> j.num("status_id", 1).lit("status", "Success");
       case FAILURE -> j.num("status_id", 2).lit("status", "Failure");
@@ -104,11 +164,13 @@ final class OcsfMapping implements Mapping {
   private void metadata(JsonOut j, Slots s, Value.Str correlation, boolean hostProfile) {
     Event e = s.event;
     j.obj("metadata");
-    j.lit("version", ocsfVersion);
+    j.members(versionMember);
     j.strIf("uid", s.str(Slots.ID));
-    j.obj("product").str("name", productName).str("vendor_name", vendorName).end();
-    j.str("log_name", e.kind().message());
-    j.strIf("original_time", s.time());
+    j.members(productMember);
+    j.lit("log_name", e.kind().message());
+    if (s.time() != null) {
+      j.time("original_time", s.time(), s.timePlain());
+    }
     long logged = Coder.epochMillis(e.envelope().ts());
     if (logged != Long.MIN_VALUE) {
       j.num("logged_time", logged);
@@ -176,7 +238,7 @@ final class OcsfMapping implements Mapping {
     head(j, s, k, activity, activityName);
     long status = s.number(STATUS_CODE);
     if (status != Long.MIN_VALUE) {
-      j.str("status_code", Long.toString(status));
+      j.numText("status_code", status);
     }
     Value.Str requestId = s.nonEmpty(REQUEST_ID);
     metadata(j, s, requestId, false);
@@ -205,7 +267,7 @@ final class OcsfMapping implements Mapping {
       j.strIf("type", s.str(RESOURCE_TYPE));
       j.end().endArr();
     }
-    srcEndpoint(j, s.text(IP));
+    srcEndpoint(j, s.str(IP));
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null || (requestId != null && k != API_ACTIVITY)) {
       j.obj("http_request");
@@ -277,7 +339,7 @@ final class OcsfMapping implements Mapping {
     long code = s.number(CODE);
     boolean hasCode = code != Long.MIN_VALUE;
     if (hasCode) {
-      j.str("status_code", Long.toString(code));
+      j.numText("status_code", code);
     }
     j.strIf("status_detail", s.nonEmpty(DISCONNECT_REASON));
     Value.Str userId = s.nonEmpty(USER_ID);
@@ -285,7 +347,7 @@ final class OcsfMapping implements Mapping {
     if (userId != null) {
       j.obj("actor").obj("user").str("uid", userId).end().end();
     }
-    srcEndpoint(j, s.text(IP));
+    srcEndpoint(j, s.str(IP));
     j.obj("dst_endpoint");
     j.strIf("uid", s.str(WORKSPACE_ID));
     j.strIf("name", s.str(WORKSPACE_NAME));
@@ -334,25 +396,35 @@ final class OcsfMapping implements Mapping {
    * {@code src_endpoint} (required by API Activity, at least one attribute): the IP, or Coder's
    * text for an unknown address ({@code <nil>}) as the endpoint's name.
    */
-  private static void srcEndpoint(JsonOut j, String raw) {
-    String ip = Coder.ip(raw);
+  private static void srcEndpoint(JsonOut j, Value.Str raw) {
+    Value.Str ip = Coder.ip(raw);
     j.obj("src_endpoint");
     if (ip != null) {
       j.str("ip", ip);
+    } else if (raw == null || raw.value().isEmpty()) {
+      j.lit("name", "<nil>");
     } else {
-      j.str("name", raw == null || raw.isEmpty() ? "<nil>" : raw);
+      j.str("name", raw);
     }
     j.end();
   }
 
   private static void envelope(JsonOut j, Envelope env) {
-    j.str("level", env.level());
+    if ("INFO".equals(env.level())) {
+      j.lit("level", "INFO");
+    } else {
+      j.str("level", env.level());
+    }
     j.strIf("caller", Coder.unusualCaller(env));
     j.strIf("func", Coder.unusualFunc(env));
     if (!env.loggerNames().isEmpty()) {
       j.arr("logger_names");
       for (String n : env.loggerNames()) {
-        j.item(n);
+        if ("coderd".equals(n)) {
+          j.litItem("coderd");
+        } else {
+          j.item(n);
+        }
       }
       j.endArr();
     }

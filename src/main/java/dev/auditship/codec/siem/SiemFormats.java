@@ -49,14 +49,10 @@ public final class SiemFormats {
     };
   }
 
-  /**
-   * The glue to {@code Format}: the mapping fills a per-thread {@link TextOut}, handed over whole.
-   * Not static state: each format instance has its own buffers.
-   */
+  /** The glue to {@code Format}: the mapping writes UTF-8 straight into the caller's buffer. */
   private static final class Adapter implements Format {
     private final String name;
     private final Mapping mapping;
-    private final ThreadLocal<TextOut> buffers = ThreadLocal.withInitial(() -> new TextOut(2048));
 
     Adapter(String name, Mapping mapping) {
       this.name = name;
@@ -70,12 +66,15 @@ public final class SiemFormats {
 
     @Override
     public void write(Event event, ByteBuf out) {
-      TextOut t = buffers.get();
-      t.reset();
-      mapping.write(event, t);
-      t.writeUtf8(out);
-      if (t.oversized()) {
-        buffers.remove();
+      int start = out.length();
+      try {
+        TextOut t = new TextOut(out);
+        mapping.write(event, t);
+        t.finish();
+      } catch (RuntimeException e) {
+        // Leave the caller's buffer as it was: no half record in a batch.
+        out.truncate(start);
+        throw e;
       }
     }
   }

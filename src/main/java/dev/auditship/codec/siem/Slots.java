@@ -9,9 +9,8 @@ import java.util.List;
 /**
  * An event's fields by name, collected in one pass (typed access like {@code AuditView} and {@code
  * ConnectionView}, which look each field up in turn): every mapping reads about twenty fields per
- * event, so one pass instead of twenty scans is what keeps the SIEM formats as fast as {@code
- * json}. Strings stay {@link Value.Str}, whose JSON-safety was worked out when the event was
- * decoded.
+ * event, so one pass saves twenty scans of the field list (docs/benchmarks.md, "SIEM formats").
+ * Strings stay {@link Value.Str}, whose JSON-safety was worked out when the event was decoded.
  */
 final class Slots {
   // audit_log: database.AuditLog + actor (reference coder-events.md §2)
@@ -58,15 +57,19 @@ final class Slots {
     this.kind = e.kind();
     boolean unknown = false;
     boolean audit = kind == Kind.AUDIT;
-    List<String> order = kind.fields();
+    String[] order = audit ? AUDIT_NAMES : CONNECTION_NAMES;
     int[] slots = audit ? AUDIT_ORDER : CONNECTION_ORDER;
+    Value[] v = this.v;
+    List<Field> fields = e.fields();
     int next = 0;
-    for (Field f : e.fields()) {
+    for (int j = 0, n = fields.size(); j < n; j++) {
+      Field f = fields.get(j);
       String key = f.key();
       int i;
-      // Coder prints the fields in struct order: try the expected one first (a plain compare),
-      // and look the name up only when the line differs.
-      if (next < slots.length && key.equals(order.get(next))) {
+      // Coder prints the fields in struct order: try the expected one first (the decoder's keys are
+      // the same String instances, so usually one reference compare), and look the name up only
+      // when the line differs.
+      if (next < order.length && (key == order[next] || key.equals(order[next]))) {
         i = slots[next++];
       } else {
         i = audit ? audit(key) : connection(key);
@@ -79,6 +82,11 @@ final class Slots {
     }
     this.extra = unknown;
   }
+
+  /** {@link Kind#fields()} of each kind, as arrays. */
+  private static final String[] AUDIT_NAMES = Kind.AUDIT.fields().toArray(new String[0]);
+
+  private static final String[] CONNECTION_NAMES = Kind.CONNECTION.fields().toArray(new String[0]);
 
   /** The slot of each of {@link Kind#fields()}, in that order. */
   private static final int[] AUDIT_ORDER = order(Kind.AUDIT);
@@ -213,6 +221,14 @@ final class Slots {
       fileMillis = ms;
     }
     return fileTime;
+  }
+
+  /**
+   * True when {@link #time()} is an RFC 3339 time as {@link Coder#epochMillis} parses it, so every
+   * character is one of {@code 0-9 - : . T t Z z +}: written as it is in every format.
+   */
+  boolean timePlain() {
+    return fileMillis() != Long.MIN_VALUE && fileTime == time();
   }
 
   /**

@@ -1,183 +1,364 @@
 package dev.auditship.codec.siem;
 
+import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
-import java.nio.CharBuffer;
-import java.util.Arrays;
 
 /**
- * Where the SIEM emitters write a record: a growable char buffer, filled with bulk copies and
- * handed over whole when the record is done. The mappings and emitters depend only on this, not on
- * {@link dev.auditship.codec.Format}: moving the formats to another output (UTF-8 bytes in a
- * reusable buffer) needs only a new hand-over in {@link SiemFormats}. One buffer serves one thread
- * at a time.
+ * Where the SIEM emitters write a record: UTF-8 straight into the caller's {@link ByteBuf}, the
+ * buffer {@link dev.auditship.codec.Format#write} appends to, so a record is encoded once and never
+ * copied. Text is encoded as {@link ByteBuf#utf8(String)} does; the emitters replace every lone
+ * surrogate before it gets here (a byte of invalid UTF-8 the source kept becomes U+FFFD in a SIEM
+ * record), and never split a surrogate pair between two calls.
  *
- * <p>Why a buffer of its own: a record is written in about a hundred small pieces, and each append
- * to a {@code StringBuilder} checks capacity and Latin-1/UTF-16 coding again; into a plain array
- * they cost a copy each, and the builder sees one append per record.
+ * <p>While a record is written the array and the write position are kept here, not read back from
+ * the buffer on every piece (a record is about a hundred small pieces); {@link #finish()} hands the
+ * length back. One instance per record; not thread-safe.
  */
 final class TextOut {
-  /** Buffers that grew past this (a 64 KiB value) are dropped after the record, not kept. */
-  static final int KEEP = 16 * 1024;
+  private final ByteBuf b;
+  private byte[] a;
+  private int p;
 
-  private char[] buf;
-  private int len;
-
-  TextOut(int capacity) {
-    buf = new char[capacity];
+  TextOut(ByteBuf b) {
+    this.b = b;
+    this.a = b.array();
+    this.p = b.length();
   }
 
-  void put(char c) {
-    if (len == buf.length) {
-      grow(1);
+  /** A buffer of its own (tests, and the few values that are rendered before they are escaped). */
+  TextOut(int capacity) {
+    this(new ByteBuf(capacity));
+  }
+
+  /** Makes room for {@code more} bytes after the write position. */
+  private void room(int more) {
+    if (p + more > a.length) {
+      finish();
+      b.ensure(more);
+      a = b.array();
     }
-    buf[len++] = c;
+  }
+
+  /** Hands the bytes written so far over to the buffer (its length); writing may go on. */
+  void finish() {
+    b.advance(p - b.length());
+  }
+
+  /** Lets the buffer write a piece itself, then takes its new length back. */
+  private ByteBuf begin() {
+    finish();
+    return b;
+  }
+
+  private void end() {
+    a = b.array();
+    p = b.length();
+  }
+
+  /** One character; never a surrogate. */
+  void put(char c) {
+    if (c < 0x80) {
+      room(1);
+      a[p++] = (byte) c;
+    } else {
+      begin().codePoint(c);
+      end();
+    }
   }
 
   void put(String s) {
-    int n = s.length();
-    if (len + n > buf.length) {
-      grow(n);
-    }
-    if (n < 16) {
-      // Short pieces (keys, quotes, numbers) are most of a record: a plain loop beats getChars.
-      char[] b = buf;
-      int at = len;
-      for (int i = 0; i < n; i++) {
-        b[at + i] = s.charAt(i);
-      }
-    } else {
-      s.getChars(0, n, buf, len);
-    }
-    len += n;
+    begin().utf8(s);
+    end();
   }
 
-  /** {@code "s"}: a JSON string whose text needs no escaping, in one step. */
-  void putQuoted(String s) {
+  /** Text known to be ASCII (constants, keys): copied without a scan. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void ascii(String s) {
     int n = s.length();
-    if (len + n + 2 > buf.length) {
-      grow(n + 2);
-    }
-    buf[len++] = '"';
-    if (n < 16) {
-      char[] b = buf;
-      int at = len;
-      for (int i = 0; i < n; i++) {
-        b[at + i] = s.charAt(i);
-      }
-    } else {
-      s.getChars(0, n, buf, len);
-    }
-    len += n;
-    buf[len++] = '"';
+    room(n);
+    s.getBytes(0, n, a, p);
+    p += n;
   }
 
-  /** A decimal number, without building a String for it. */
-  void putLong(long v) {
-    if (v < 0) {
-      if (v == Long.MIN_VALUE) {
-        put(Long.toString(v));
-        return;
-      }
-      put('-');
-      v = -v;
+  /** Bytes prepared beforehand (constant pieces of a record). */
+  void put(byte[] bytes) {
+    int n = bytes.length;
+    room(n);
+    System.arraycopy(bytes, 0, a, p, n);
+    p += n;
+  }
+
+  /** A Coder string as it is (no escaping), ASCII ones copied without a scan. */
+  void put(Value.Str s) {
+    if (s.ascii()) {
+      ascii(s.value());
+    } else {
+      put(s.value());
     }
-    int digits = 1;
-    for (long p = 10; digits < 19 && v >= p; p *= 10) {
-      digits++;
-    }
-    if (len + digits > buf.length) {
-      grow(digits);
-    }
-    for (int i = len + digits - 1; i >= len; i--) {
-      buf[i] = (char) ('0' + (v % 10));
-      v /= 10;
-    }
-    len += digits;
   }
 
   /**
-   * {@code [sep]"key":} in one step (JSON members): {@code sep} 0 for none. {@code key} needs no
-   * escaping.
+   * A decimal number, without building a String for it: nine digits at a time in int arithmetic
+   * (the record's numbers are small ids and epoch milliseconds).
    */
-  void jsonKey(char sep, String key) {
-    int n = key.length();
-    if (len + n + 4 > buf.length) {
-      grow(n + 4);
+  void putLong(long v) {
+    if (v < 0 || v >= 1_000_000_000_000_000_000L) {
+      begin().decimal(v);
+      end();
+      return;
     }
-    char[] b = buf;
-    int at = len;
-    if (sep != 0) {
-      b[at++] = sep;
+    room(18);
+    if (v < 1_000_000_000L) {
+      p = digits(a, p, (int) v, 1);
+    } else {
+      long high = v / 1_000_000_000L;
+      p = digits(a, p, (int) high, 1);
+      p = digits(a, p, (int) (v - high * 1_000_000_000L), 9);
     }
-    b[at++] = '"';
-    for (int i = 0; i < n; i++) {
-      b[at + i] = key.charAt(i);
-    }
-    at += n;
-    b[at++] = '"';
-    b[at++] = ':';
-    len = at;
   }
 
-  /** {@code [sep]key=} in one step (CEF and LEEF pairs): {@code sep} 0 for none. */
-  void kvKey(char sep, String key) {
-    int n = key.length();
-    if (len + n + 2 > buf.length) {
-      grow(n + 2);
+  /** {@code v} (0 to 999,999,999) in at least {@code width} digits at {@code at}; the new end. */
+  private static int digits(byte[] a, int at, int v, int width) {
+    int len = 1;
+    for (int limit = 10; len < 9 && v >= limit; limit *= 10) {
+      len++;
     }
-    char[] b = buf;
-    int at = len;
+    if (len < width) {
+      len = width;
+    }
+    int end = at + len;
+    for (int i = end - 1; i >= at; i--) {
+      int q = v / 10;
+      a[i] = (byte) ('0' + (v - q * 10));
+      v = q;
+    }
+    return end;
+  }
+
+  /**
+   * {@code [sep]"key":} in one step (JSON members): {@code sep} 0 for none. {@code key} is ASCII
+   * and needs no escaping.
+   */
+  void jsonKey(char sep, String key) {
+    jsonMember(sep, key, (char) 0, null);
+  }
+
+  /**
+   * {@code [sep]"key":[open]} or, with a {@code value}, {@code [sep]"key":"value"}, in one step:
+   * one check for room, then plain stores. {@code sep} and {@code open} are ASCII or 0 for none;
+   * {@code key} and {@code value} are ASCII and need no escaping.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void jsonMember(char sep, String key, char open, String value) {
+    int k = key.length();
+    int v = value == null ? 0 : value.length();
+    room(k + v + 6);
+    byte[] a = this.a;
+    int p = this.p;
     if (sep != 0) {
-      b[at++] = sep;
+      a[p++] = (byte) sep;
     }
-    for (int i = 0; i < n; i++) {
-      b[at + i] = key.charAt(i);
+    a[p++] = '"';
+    for (int i = 0; i < k; i++) {
+      a[p + i] = (byte) key.charAt(i);
     }
-    at += n;
-    b[at++] = '=';
-    len = at;
+    p += k;
+    a[p++] = '"';
+    a[p++] = ':';
+    if (value != null) {
+      a[p++] = '"';
+      value.getBytes(0, v, a, p);
+      p += v;
+      a[p++] = '"';
+    } else if (open != 0) {
+      a[p++] = (byte) open;
+    }
+    this.p = p;
+  }
+
+  /** {@code "s"} for a constant {@code s} that is ASCII and needs no escaping. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void quotedAscii(String s) {
+    int k = s.length();
+    room(k + 2);
+    a[p] = '"';
+    s.getBytes(0, k, a, p + 1);
+    a[p + k + 1] = '"';
+    p += k + 2;
+  }
+
+  /**
+   * {@code [sep]key=} in one step (CEF and LEEF pairs): {@code sep} 0 for none; {@code key} is
+   * ASCII.
+   */
+  void kvKey(char sep, String key) {
+    kvPair(sep, key, null);
+  }
+
+  /**
+   * {@code [sep]key=value} in one step, {@code value} ASCII with nothing to escape (or null for
+   * none): one check for room, then plain stores (short keys copy faster in a loop than through
+   * {@code getBytes}).
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void kvPair(char sep, String key, String value) {
+    if (sep >= 0x80) {
+      put(sep);
+      sep = 0;
+    }
+    int k = key.length();
+    int v = value == null ? 0 : value.length();
+    room(k + v + 2);
+    byte[] a = this.a;
+    int p = this.p;
+    if (sep != 0) {
+      a[p++] = (byte) sep;
+    }
+    for (int i = 0; i < k; i++) {
+      a[p + i] = (byte) key.charAt(i);
+    }
+    p += k;
+    a[p++] = '=';
+    if (v != 0) {
+      value.getBytes(0, v, a, p);
+      p += v;
+    }
+    this.p = p;
+  }
+
+  /**
+   * True when every character of {@code s} is printable ASCII (U+0020..U+007E). One compare per
+   * character, so the scan is cheap; the callers look for their few special characters with {@link
+   * String#indexOf(int)}, which the JVM vectorises.
+   */
+  static boolean printableAscii(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if ((char) (s.charAt(i) - 0x20) >= 0x5f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Copies {@code s} from {@code from} while each character is ASCII and {@code plain} (a table of
+   * the 128 ASCII characters) marks it, in one pass; returns the index of the first character not
+   * copied ({@code s.length()} when all were).
+   */
+  int copyPlain(String s, int from, boolean[] plain) {
+    int n = s.length();
+    room(n - from);
+    byte[] a = this.a;
+    int p = this.p;
+    int i = from;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80 || !plain[c]) {
+        break;
+      }
+      a[p + i - from] = (byte) c;
+    }
+    this.p = p + i - from;
+    return i;
+  }
+
+  private static final byte[] HEX = {
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'
+  };
+
+  /**
+   * The rest of a JSON string's text from {@code from}, escaped as RFC 8259 §7 requires plus
+   * U+2028/U+2029, a lone surrogate (a byte of invalid UTF-8 the source kept) as {@code \ufffd}
+   * (§8.1: JSON is UTF-8), in one pass straight into the array.
+   */
+  void jsonEscaped(String s, int from) {
+    int n = s.length();
+    room((n - from) * 6);
+    byte[] a = this.a;
+    int p = this.p;
+    for (int i = from; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (c >= 0x20 && c != '"' && c != '\\') {
+          a[p++] = (byte) c;
+          continue;
+        }
+        a[p++] = '\\';
+        switch (c) {
+          case '"' -> a[p++] = '"';
+          case '\\' -> a[p++] = '\\';
+          case '\n' -> a[p++] = 'n';
+          case '\r' -> a[p++] = 'r';
+          case '\t' -> a[p++] = 't';
+          case '\b' -> a[p++] = 'b';
+          case '\f' -> a[p++] = 'f';
+          default -> {
+            a[p++] = 'u';
+            a[p++] = '0';
+            a[p++] = '0';
+            a[p++] = HEX[c >> 4];
+            a[p++] = HEX[c & 0xf];
+          }
+        }
+      } else if (c < 0x800) {
+        a[p++] = (byte) (0xC0 | (c >> 6));
+        a[p++] = (byte) (0x80 | (c & 0x3F));
+      } else if (c == 0x2028 || c == 0x2029) {
+        a[p++] = '\\';
+        a[p++] = 'u';
+        a[p++] = '2';
+        a[p++] = '0';
+        a[p++] = '2';
+        a[p++] = (byte) (c == 0x2028 ? '8' : '9');
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          a[p++] = (byte) (0xF0 | (cp >> 18));
+          a[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+          a[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+          a[p++] = (byte) (0x80 | (cp & 0x3F));
+        } else {
+          a[p++] = '\\';
+          a[p++] = 'u';
+          a[p++] = 'f';
+          a[p++] = 'f';
+          a[p++] = 'f';
+          a[p++] = 'd';
+        }
+      } else {
+        a[p++] = (byte) (0xE0 | (c >> 12));
+        a[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        a[p++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    this.p = p;
+  }
+
+  /** LEEF's {@code devTime} of {@code ms} (28 ASCII bytes), without a String. */
+  void devTime(long ms) {
+    room(28);
+    LeefMapping.devTime(ms, a, p);
+    p += 28;
   }
 
   /** Appends {@code s[from, to)}. */
   void put(String s, int from, int to) {
-    int n = to - from;
-    if (len + n > buf.length) {
-      grow(n);
-    }
-    s.getChars(from, to, buf, len);
-    len += n;
+    begin().utf8(s, from, to);
+    end();
   }
 
-  private void grow(int more) {
-    buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+  /** A copy of the bytes written (constant pieces built when a format is made). */
+  byte[] bytes() {
+    finish();
+    return b.toByteArray();
   }
 
-  int length() {
-    return len;
-  }
-
-  char[] chars() {
-    return buf;
-  }
-
-  /** Hands the record over as UTF-8 (surrogate escapes of invalid input back to their bytes). */
-  void writeUtf8(ByteBuf out) {
-    out.utf8(CharBuffer.wrap(buf, 0, len), 0, len);
-  }
-
-  /** Empties the buffer for the next record. */
-  void reset() {
-    len = 0;
-  }
-
-  /** True when a long record made the buffer too big to keep for the next one. */
-  boolean oversized() {
-    return buf.length > KEEP;
-  }
-
-  /** The record as text (tests, and the hand-over to a {@code StringBuilder}). */
+  /** The buffer's contents as text (tests, and values rendered before they are escaped). */
   @Override
   public String toString() {
-    return new String(buf, 0, len);
+    finish();
+    return b.toString();
   }
 }
