@@ -257,20 +257,7 @@ final class StreamTransport implements Transport {
         return true;
       }
     }
-    try {
-      socket.setSoTimeout(1);
-      // A syslog receiver sends nothing; whatever comes is read and ignored (bounded).
-      for (int i = 0; i < 65_536; i++) {
-        if (in.read() < 0) {
-          return true;
-        }
-      }
-      return false;
-    } catch (SocketTimeoutException alive) {
-      return false;
-    } catch (IOException e) {
-      return true;
-    }
+    return endsWithin(1);
   }
 
   @Override
@@ -281,8 +268,17 @@ final class StreamTransport implements Transport {
     if (channel == null || wait.isZero()) {
       return false;
     }
+    return endsWithin((int) Math.max(1, Math.min(Integer.MAX_VALUE, wait.toMillis())));
+  }
+
+  /**
+   * Reads with a timeout of {@code millis}: true at the end of the stream or on an error (reset,
+   * alert), false when nothing came in time. A syslog receiver sends nothing else; whatever comes
+   * is read and ignored (bounded).
+   */
+  private boolean endsWithin(int millis) {
     try {
-      socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, wait.toMillis())));
+      socket.setSoTimeout(millis);
       byte[] b = new byte[4096];
       for (int i = 0; i < 16; i++) {
         if (in.read(b) < 0) {
