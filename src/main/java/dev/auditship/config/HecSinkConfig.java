@@ -23,6 +23,8 @@ import java.util.Set;
  * @param host the {@code host} of every event, or {@code null} for this machine's host name
  * @param fields indexed fields sent with every event (flat strings)
  * @param maxEvents most events per request
+ * @param concurrency requests of one batch in flight at once ({@code concurrency}, default 1:
+ *     strictly in order; more lets Splunk index a request's events before those of an earlier one)
  * @param maxBytes most bytes of one request body before compression
  * @param gzip compress request bodies with gzip
  * @param tls TLS options
@@ -44,6 +46,7 @@ public record HecSinkConfig(
     String host,
     Map<String, String> fields,
     int maxEvents,
+    int concurrency,
     long maxBytes,
     boolean gzip,
     TlsSettings tls,
@@ -137,6 +140,8 @@ public record HecSinkConfig(
         + fields.keySet()
         + ", max_events="
         + maxEvents
+        + ", concurrency="
+        + concurrency
         + ", max_bytes="
         + maxBytes
         + ", gzip="
@@ -172,6 +177,7 @@ public record HecSinkConfig(
       }
     }
     int maxEvents = (int) s.integer("max_events", DEFAULT_MAX_EVENTS, 1, 100_000);
+    int concurrency = (int) s.integer("concurrency", 1, 1, 4);
     long maxBytes = s.bytes("max_bytes", DEFAULT_MAX_BYTES, 1024, MAX_MAX_BYTES);
     boolean gzip = s.bool("gzip", false);
     TlsSettings tls = parseTls(s, endpoint);
@@ -233,6 +239,7 @@ public record HecSinkConfig(
         host,
         Map.copyOf(fields),
         maxEvents,
+        concurrency,
         maxBytes,
         gzip,
         tls,

@@ -19,10 +19,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -236,92 +242,119 @@ public final class HecSink implements Sink {
     String reason = null;
     Duration retryAfter = null;
     boolean fault = false;
-    while (!queue.isEmpty()) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new InterruptedException("delivery to sink " + name + " interrupted");
-      }
-      List<Integer> req = queue.pollFirst();
-      HecClassifier.Verdict v = post(req, envelopes.array(), starts, tok);
-      if (v instanceof HecClassifier.Accepted a) {
-        accepted(a, req, state, acks);
-      } else if (v instanceof HecClassifier.Partial p) {
-        stats.partials.incrementAndGet();
-        List<Integer> tail = new ArrayList<>();
-        if (cfg.ack().enabled()) {
-          // Splunk indexed the events before the bad one, but a refused request carries no ackId:
-          // with
-          // acknowledgement on, nothing counts as delivered unconfirmed, so they are sent again
-          // (a possible duplicate, never an unconfirmed commit).
-          tail.addAll(req.subList(0, p.invalid()));
-        } else {
-          for (int k = 0; k < p.invalid(); k++) {
-            state[req.get(k)] = State.DELIVERED;
+    // With concurrency above 1 the next requests are posted in the background while this thread
+    // posts (and then judges) the first; verdicts are judged in queue order as before. Not with
+    // indexer acknowledgement, whose bookkeeping is per request in order.
+    int ahead = cfg.ack().enabled() ? 0 : cfg.concurrency() - 1;
+    Map<List<Integer>, Future<HecClassifier.Verdict>> inFlight = new IdentityHashMap<>();
+    byte[] arena = envelopes.array();
+    try {
+      while (!queue.isEmpty()) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("delivery to sink " + name + " interrupted");
+        }
+        List<Integer> req = queue.pollFirst();
+        int started = 0;
+        for (List<Integer> next : queue) {
+          if (started == ahead) {
+            break;
           }
+          started++;
+          inFlight.computeIfAbsent(
+              next, r -> parallel().submit(() -> postAside(r, arena, starts, tok)));
         }
-        state[req.get(p.invalid())] = State.REJECTED;
-        rejection[req.get(p.invalid())] = p.reason();
-        tail.addAll(req.subList(p.invalid() + 1, req.size()));
-        LOG.debug(
-            "Splunk refused one event of a request; the events after it are sent again. sink={} "
-                + "events={} invalid_event_number={} reason=\"{}\"",
-            name,
-            req.size(),
-            p.invalid(),
-            p.reason());
-        if (!tail.isEmpty()) {
-          queue.addFirst(new ArrayList<>(tail));
-        }
-      } else if (v instanceof HecClassifier.Split || v instanceof HecClassifier.Bisect) {
-        String why =
-            v instanceof HecClassifier.Split s ? s.reason() : ((HecClassifier.Bisect) v).reason();
-        if (req.size() == 1) {
-          state[req.get(0)] = State.REJECTED;
-          rejection[req.get(0)] =
-              v instanceof HecClassifier.Split
-                  ? why
-                      + "; the event alone is larger than Splunk accepts (raise max_content_length in "
-                      + "Splunk's limits.conf [http_input])"
-                  : why;
-        } else {
-          stats.splits.incrementAndGet();
-          int half = req.size() / 2;
-          if (v instanceof HecClassifier.Split) {
-            LOG.info(
-                "Splunk refused a request as too large; sending it in two halves. Lower max_bytes "
-                    + "to match Splunk's max_content_length. sink={} events={} max_bytes={}",
-                name,
-                req.size(),
-                cfg.maxBytes());
+        Future<HecClassifier.Verdict> posted = inFlight.remove(req);
+        HecClassifier.Verdict v = posted != null ? verdict(posted) : post(req, arena, starts, tok);
+        if (v instanceof HecClassifier.Accepted a) {
+          accepted(a, req, state, acks);
+        } else if (v instanceof HecClassifier.Partial p) {
+          stats.partials.incrementAndGet();
+          List<Integer> tail = new ArrayList<>();
+          if (cfg.ack().enabled()) {
+            // Splunk indexed the events before the bad one, but a refused request carries no ackId:
+            // with
+            // acknowledgement on, nothing counts as delivered unconfirmed, so they are sent again
+            // (a possible duplicate, never an unconfirmed commit).
+            tail.addAll(req.subList(0, p.invalid()));
           } else {
-            LOG.debug(
-                "Splunk refused an event without naming it; halving the request to find it. "
-                    + "sink={} events={} reason=\"{}\"",
-                name,
-                req.size(),
-                why);
+            for (int k = 0; k < p.invalid(); k++) {
+              state[req.get(k)] = State.DELIVERED;
+            }
           }
-          queue.addFirst(new ArrayList<>(req.subList(half, req.size())));
-          queue.addFirst(new ArrayList<>(req.subList(0, half)));
-        }
-      } else {
-        // Transient or fault: stop here and keep this request and everything after it, in order.
-        if (v instanceof HecClassifier.Retry r) {
-          reason = r.reason();
-          retryAfter = r.retryAfter();
+          state[req.get(p.invalid())] = State.REJECTED;
+          rejection[req.get(p.invalid())] = p.reason();
+          tail.addAll(req.subList(p.invalid() + 1, req.size()));
+          LOG.debug(
+              "Splunk refused one event of a request; the events after it are sent again. sink={} "
+                  + "events={} invalid_event_number={} reason=\"{}\"",
+              name,
+              req.size(),
+              p.invalid(),
+              p.reason());
+          if (!tail.isEmpty()) {
+            queue.addFirst(new ArrayList<>(tail));
+          }
+        } else if (v instanceof HecClassifier.Split || v instanceof HecClassifier.Bisect) {
+          String why =
+              v instanceof HecClassifier.Split s ? s.reason() : ((HecClassifier.Bisect) v).reason();
+          if (req.size() == 1) {
+            state[req.get(0)] = State.REJECTED;
+            rejection[req.get(0)] =
+                v instanceof HecClassifier.Split
+                    ? why
+                        + "; the event alone is larger than Splunk accepts (raise max_content_length in "
+                        + "Splunk's limits.conf [http_input])"
+                    : why;
+          } else {
+            stats.splits.incrementAndGet();
+            int half = req.size() / 2;
+            if (v instanceof HecClassifier.Split) {
+              LOG.info(
+                  "Splunk refused a request as too large; sending it in two halves. Lower max_bytes "
+                      + "to match Splunk's max_content_length. sink={} events={} max_bytes={}",
+                  name,
+                  req.size(),
+                  cfg.maxBytes());
+            } else {
+              LOG.debug(
+                  "Splunk refused an event without naming it; halving the request to find it. "
+                      + "sink={} events={} reason=\"{}\"",
+                  name,
+                  req.size(),
+                  why);
+            }
+            queue.addFirst(new ArrayList<>(req.subList(half, req.size())));
+            queue.addFirst(new ArrayList<>(req.subList(0, half)));
+          }
         } else {
-          HecClassifier.Fault f = (HecClassifier.Fault) v;
-          reason = f.reason();
-          fault = true;
-          if (f.tokenRefused()) {
-            token.refused();
-            reason = reason + token.afterRefusal();
+          // Transient or fault: stop here and keep this request and everything after it, in order.
+          if (v instanceof HecClassifier.Retry r) {
+            reason = r.reason();
+            retryAfter = r.retryAfter();
+          } else {
+            HecClassifier.Fault f = (HecClassifier.Fault) v;
+            reason = f.reason();
+            fault = true;
+            if (f.tokenRefused()) {
+              token.refused();
+              reason = reason + token.afterRefusal();
+            }
           }
+          req.forEach(i -> state[i] = State.RETRY);
+          for (List<Integer> rest : queue) {
+            rest.forEach(i -> state[i] = State.RETRY);
+          }
+          queue.clear();
         }
-        req.forEach(i -> state[i] = State.RETRY);
-        for (List<Integer> rest : queue) {
-          rest.forEach(i -> state[i] = State.RETRY);
+      }
+    } finally {
+      // Requests already posted when an earlier one failed: their answers still count (an accepted
+      // request is delivered, whatever came before it); the rest stay to be retried.
+      for (Map.Entry<List<Integer>, Future<HecClassifier.Verdict>> e : inFlight.entrySet()) {
+        HecClassifier.Verdict late = verdict(e.getValue());
+        if (late instanceof HecClassifier.Accepted a) {
+          accepted(a, e.getKey(), state, acks);
         }
-        queue.clear();
       }
     }
     if (!acks.isEmpty()) {
@@ -367,6 +400,45 @@ public final class HecSink implements Sink {
           name);
     }
     req.forEach(i -> state[i] = State.DELIVERED);
+  }
+
+  /** Threads that post requests ahead ({@code concurrency} above 1); made when first needed. */
+  private ExecutorService parallel;
+
+  private ExecutorService parallel() {
+    if (parallel == null) {
+      parallel =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "auditship-hec-" + name);
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return parallel;
+  }
+
+  /** {@link #post} from another thread, with buffers of its own. */
+  private HecClassifier.Verdict postAside(
+      List<Integer> req, byte[] envelopes, int[] starts, String tok) {
+    return post(req, envelopes, starts, tok, new ByteBuf(16 * 1024), new ByteBuf(16 * 1024));
+  }
+
+  /** The verdict of a request posted ahead; an interrupt cancels it. */
+  private static HecClassifier.Verdict verdict(Future<HecClassifier.Verdict> f)
+      throws InterruptedException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(c);
+    }
   }
 
   /** Posts one request and classifies the answer (a transport failure is classified too). */
@@ -530,6 +602,9 @@ public final class HecSink implements Sink {
   public void close() {
     if (stats.requests.get() > 0) {
       LOG.info("Splunk HEC sink closed. sink={} {}", name, stats.summary());
+    }
+    if (parallel != null) {
+      parallel.shutdownNow();
     }
     service.close();
   }

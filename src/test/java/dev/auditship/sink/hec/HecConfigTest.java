@@ -184,6 +184,9 @@ class HecConfigTest {
             "c.yaml:7:16: sinks.splunk.max_bytes: \"100\" is out of range. Fix: use a size from 1KiB to "
                 + "800MiB, for example 1000000, 64KiB or 100MiB"),
         List.of(
+            "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nconcurrency: 5",
+            "c.yaml:7:18: sinks.splunk.concurrency: 5 is out of range. Fix: use a whole number from 1 to 4"),
+        List.of(
             "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nmax_events: 0",
             "c.yaml:7:17: sinks.splunk.max_events: 0 is out of range. Fix: use a whole number from 1 to 100000"),
         List.of(
@@ -227,7 +230,8 @@ class HecConfigTest {
         List.of(
             "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nsourcetyp: x",
             "c.yaml:7:5: sinks.splunk.sourcetyp: unknown key \"sourcetyp\". Fix: remove it, or use one "
-                + "of: ack, audit_sourcetype, connect_timeout_secs, connection_sourcetype, endpoint, "
+                + "of: ack, audit_sourcetype, concurrency, connect_timeout_secs, connection_sourcetype, "
+                + "endpoint, "
                 + "fields, filter, format, gzip, health_check, host, index, max_bytes, max_events, "
                 + "proxy, proxy_password, proxy_password_file, proxy_user, request_timeout_secs, "
                 + "retry, source, sourcetype, spool, tls, token, "

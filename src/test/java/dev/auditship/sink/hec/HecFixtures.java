@@ -93,6 +93,7 @@ final class HecFixtures {
     HecSinkConfig.ProxyAuth proxyAuth;
     Duration connectTimeout = Duration.ofSeconds(5);
     Duration requestTimeout = Duration.ofSeconds(10);
+    int concurrency = 1;
     HecSinkConfig.Ack ack = HecSinkConfig.Ack.DEFAULT;
     boolean healthCheck;
 
@@ -111,6 +112,7 @@ final class HecFixtures {
           host,
           fields,
           maxEvents,
+          concurrency,
           maxBytes,
           gzip,
           tls,

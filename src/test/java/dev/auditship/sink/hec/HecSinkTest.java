@@ -249,6 +249,61 @@ class HecSinkTest {
     assertThat(body(posts().get(0))).contains(id(1), id(2)).doesNotContain(id(7));
   }
 
+  @Test
+  void concurrencyPostsTheNextRequestsAheadAndDeliversEveryEventOnce() throws Exception {
+    answer(200, OK);
+    List<SinkRecord> recs = jsonRecords(9);
+    assertThat(
+            sink(
+                    "json",
+                    c -> {
+                      c.maxEvents = 2;
+                      c.concurrency = 2;
+                    })
+                .send(recs))
+        .isEqualTo(Outcome.delivered());
+    List<LoggedRequest> reqs = posts();
+    assertThat(reqs).hasSize(5);
+    List<String> sent =
+        reqs.stream().flatMap(r -> java.util.Arrays.stream(body(r).split("\n"))).toList();
+    assertThat(sent).hasSize(9);
+    for (int i = 0; i < 9; i++) {
+      String id = id(i);
+      assertThat(sent).filteredOn(l -> l.contains(id)).hasSize(1);
+    }
+  }
+
+  /**
+   * With requests posted ahead, a failed request and everything queued after it are retried, but a
+   * request already posted and accepted counts as delivered (it is not sent again).
+   */
+  @Test
+  void concurrencyRetriesTheFailedRequestButNotOneAlreadyAccepted() throws Exception {
+    wm.stubFor(post(urlEqualTo(EVENT)).willReturn(aResponse().withStatus(200).withBody(OK)));
+    wm.stubFor(
+        post(urlEqualTo(EVENT))
+            .withRequestBody(containing(id(2)))
+            .willReturn(
+                aResponse()
+                    .withStatus(503)
+                    .withFixedDelay(300)
+                    .withBody("{\"text\":\"Server is busy\",\"code\":9}")));
+    List<SinkRecord> recs = jsonRecords(6);
+    Outcome o =
+        sink(
+                "json",
+                c -> {
+                  c.maxEvents = 2;
+                  c.concurrency = 2;
+                })
+            .send(recs);
+    // Requests: [0,1] accepted; [2,3] answered 503 after 300 ms, while [4,5] was posted ahead
+    // and accepted.
+    assertThat(posts()).hasSize(3);
+    assertThat(ids(o.retry())).containsExactly(id(2), id(3));
+    assertThat(o.reason()).isEqualTo("Splunk HEC answered HTTP 503 code 9 \"Server is busy\"");
+  }
+
   // ------------------------------------------------------------------ retry classes
 
   @ParameterizedTest
