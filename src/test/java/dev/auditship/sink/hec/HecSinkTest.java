@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -264,8 +265,7 @@ class HecSinkTest {
         .isEqualTo(Outcome.delivered());
     List<LoggedRequest> reqs = posts();
     assertThat(reqs).hasSize(5);
-    List<String> sent =
-        reqs.stream().flatMap(r -> java.util.Arrays.stream(body(r).split("\n"))).toList();
+    List<String> sent = reqs.stream().flatMap(r -> Arrays.stream(body(r).split("\n"))).toList();
     assertThat(sent).hasSize(9);
     for (int i = 0; i < 9; i++) {
       String id = id(i);
