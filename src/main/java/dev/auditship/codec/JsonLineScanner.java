@@ -63,15 +63,8 @@ final class JsonLineScanner {
       throw JsonTokens.GIVE_UP;
     }
     while (true) {
-      expect(p, '"');
       int k = p + 1;
-      int q = k;
-      while (b[q] != '"' && b[q] != '\\') {
-        q++;
-      }
-      if (b[q] != '"') {
-        throw JsonTokens.GIVE_UP;
-      }
+      int q = JsonTokens.plainKeyEnd(b, p, end);
       int klen = q - k;
       p = q + 1;
       expect(p++, ':');

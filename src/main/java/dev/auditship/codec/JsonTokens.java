@@ -64,6 +64,22 @@ final class JsonTokens {
   }
 
   /** {@code c} at {@code p}, before {@code end}. */
+  /**
+   * The closing quote of the key token at {@code p} (an envelope key: no escapes); {@link #GIVE_UP}
+   * for anything else, which the general path then reads.
+   */
+  static int plainKeyEnd(byte[] b, int p, int end) {
+    expect(b, p, end, '"');
+    int q = p + 1;
+    while (b[q] != '"' && b[q] != '\\') {
+      q++;
+    }
+    if (b[q] != '"') {
+      throw GIVE_UP;
+    }
+    return q;
+  }
+
   static void expect(byte[] b, int p, int end, char c) {
     if (p >= end || b[p] != c) {
       throw GIVE_UP;

@@ -188,15 +188,8 @@ final class LazyLineScanner {
     int seen = 0;
     int fieldsAt = -1;
     while (true) {
-      expect(p, '"');
       int k = p + 1;
-      int q = k;
-      while (b[q] != '"' && b[q] != '\\') {
-        q++;
-      }
-      if (b[q] != '"') {
-        throw JsonTokens.GIVE_UP;
-      }
+      int q = JsonTokens.plainKeyEnd(b, p, end);
       int klen = q - k;
       p = q + 1;
       expect(p++, ':');
