@@ -7,6 +7,9 @@ import dev.auditship.event.Value;
 import dev.auditship.text.GoText;
 import dev.auditship.text.GoTime;
 import dev.auditship.text.Utf8;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,6 +56,27 @@ final class HumanLineScanner {
   /** Per key: 1 when it is one of the event fields of {@link Kind#AUDIT}, 2 of the connection. */
   private static final int[] KEY_KINDS;
 
+  /** How {@link #typed} reads the value of each key in {@link #KEYS}. */
+  private static final int[] KEY_TYPES;
+
+  private static final int T_OTHER = 0;
+  private static final int T_TIME = 1;
+  private static final int T_RAW = 2;
+  private static final int T_ACTOR = 3;
+  private static final int T_NUM = 4;
+  private static final int T_NULLABLE = 5;
+
+  /** Per key, {@code key=} as little-endian words of eight bytes, and the masks of their bytes. */
+  private static final long[][] KEY_WORDS;
+
+  private static final long[][] KEY_MASKS;
+
+  private static final int ID;
+  private static final int TIME;
+  private static final int TRACE;
+  private static final int SPAN;
+  private static final int REQUEST_ID;
+
   static {
     List<String> keys = new ArrayList<>();
     for (Kind k : Kind.values()) {
@@ -62,17 +86,69 @@ final class HumanLineScanner {
         }
       }
     }
-    keys.add("request_id");
-    keys.add("trace");
-    keys.add("span");
+    // Every key typed() treats specially is in the table, so a key outside it is a plain one.
+    for (String k :
+        List.of(
+            "request_id",
+            "trace",
+            "span",
+            "Time",
+            "Diff",
+            "AdditionalFields",
+            "actor",
+            "StatusCode",
+            "Code",
+            "UserID",
+            "ConnectionID",
+            "ID")) {
+      if (!keys.contains(k)) {
+        keys.add(k);
+      }
+    }
     KEYS = keys.toArray(new String[0]);
     KEY_BYTES = new byte[KEYS.length][];
     KEY_KINDS = new int[KEYS.length];
+    KEY_TYPES = new int[KEYS.length];
+    KEY_WORDS = new long[KEYS.length][];
+    KEY_MASKS = new long[KEYS.length][];
     for (int i = 0; i < KEYS.length; i++) {
       KEY_BYTES[i] = KEYS[i].getBytes(StandardCharsets.US_ASCII);
       KEY_KINDS[i] =
           (Kind.AUDIT.fields().contains(KEYS[i]) ? 1 : 0)
               | (Kind.CONNECTION.fields().contains(KEYS[i]) ? 2 : 0);
+      KEY_TYPES[i] =
+          switch (KEYS[i]) {
+            case "Time" -> T_TIME;
+            case "Diff", "AdditionalFields" -> T_RAW;
+            case "actor" -> T_ACTOR;
+            case "StatusCode", "Code" -> T_NUM;
+            case "UserID", "ConnectionID" -> T_NULLABLE;
+            default -> T_OTHER;
+          };
+      // "key=" as little-endian words, the last one masked to the bytes it holds.
+      byte[] eq = (KEYS[i] + "=").getBytes(StandardCharsets.US_ASCII);
+      int words = (eq.length + 7) / 8;
+      KEY_WORDS[i] = new long[words];
+      KEY_MASKS[i] = new long[words];
+      for (int j = 0; j < eq.length; j++) {
+        KEY_WORDS[i][j / 8] |= (eq[j] & 0xFFL) << (8 * (j % 8));
+        KEY_MASKS[i][j / 8] |= 0xFFL << (8 * (j % 8));
+      }
+    }
+    ID = keys.indexOf("ID");
+    TIME = keys.indexOf("Time");
+    TRACE = keys.indexOf("trace");
+    SPAN = keys.indexOf("span");
+    REQUEST_ID = keys.indexOf("request_id");
+  }
+
+  /** The level tags as the little-endian int of their four bytes. */
+  private static final int[] LEVEL_TAG_INTS = new int[LEVEL_TAGS.length];
+
+  static {
+    for (int i = 0; i < LEVEL_TAGS.length; i++) {
+      byte[] t = LEVEL_TAGS[i].getBytes(StandardCharsets.US_ASCII);
+      LEVEL_TAG_INTS[i] = (t[0] & 0xFF) | (t[1] & 0xFF) << 8 | (t[2] & 0xFF) << 16 | t[3] << 24;
     }
   }
 
@@ -116,7 +192,12 @@ final class HumanLineScanner {
     }
   }
 
-  private final StringBuilder sb = new StringBuilder(32);
+  /** The fields of the line being read (reused; the event gets an exact-size copy). */
+  private Field[] fieldBuf = new Field[32];
+
+  /** The envelope time being built by {@link #isoTs}. */
+  private final byte[] tsBuf = new byte[32];
+
   private byte[] scratch = new byte[256];
 
   /** The text of the value {@link #quoted} read last. */
@@ -130,7 +211,7 @@ final class HumanLineScanner {
   private boolean valueCanonical;
   private boolean valueNeedsQuotes;
   private boolean valueNewline;
-  private boolean valueTimeSafe;
+  private boolean valuePlain;
   private boolean valueUuid;
   private int bareEnd;
 
@@ -197,22 +278,27 @@ final class HumanLineScanner {
     } else {
       return null; // other logger names: rare, left to the text path
     }
-    String tag = new String(b, off + 25, 4, StandardCharsets.ISO_8859_1);
+    int tagInt =
+        (b[off + 25] & 0xFF)
+            | (b[off + 26] & 0xFF) << 8
+            | (b[off + 27] & 0xFF) << 16
+            | b[off + 28] << 24;
     String level = null;
-    for (int i = 0; i < LEVEL_TAGS.length; i++) {
-      if (LEVEL_TAGS[i].equals(tag)) {
+    for (int i = 0; i < LEVEL_TAG_INTS.length; i++) {
+      if (LEVEL_TAG_INTS[i] == tagInt) {
         level = LEVELS[i];
       }
     }
     if (level == null) {
-      level = HumanLineDecoder.level(tag);
+      level = HumanLineDecoder.level(new String(b, off + 25, 4, StandardCharsets.ISO_8859_1));
       canonical = false;
     }
     String ts = isoTs(off);
 
     int i = msgAt + kind.message().length();
     int kindBit = kind == Kind.AUDIT ? 1 : 2;
-    List<Field> fields = new ArrayList<>(20);
+    Field[] fields = fieldBuf;
+    int count = 0;
     String trace = null;
     String span = null;
     boolean continues = false;
@@ -235,9 +321,8 @@ final class HumanLineScanner {
       // in the same order on every line.
       int k = next[prev + 1];
       int eq;
-      byte[] guess = KEY_BYTES[k];
-      if (at(i, guess) && i + guess.length < n && b[i + guess.length] == '=') {
-        eq = i + guess.length;
+      if (keyAt(i, k)) {
+        eq = i + KEY_BYTES[k].length;
       } else {
         eq = -1;
         for (int j = i; j < n; j++) {
@@ -286,19 +371,19 @@ final class HumanLineScanner {
         }
         i = bareEnd;
       }
-      if (!quoted && fields.isEmpty() && k >= 0 && key.equals("trace") && trace == null) {
+      if (!quoted && count == 0 && k == TRACE && trace == null) {
         trace = text;
         if (span != null || !valueCanonical) {
           canonical = false;
         }
         continue;
       }
-      if (!quoted && fields.isEmpty() && k >= 0 && key.equals("span") && span == null) {
+      if (!quoted && count == 0 && k == SPAN && span == null) {
         span = text;
         canonical &= valueCanonical;
         continue;
       }
-      Value v = typed(kind, key, k >= 0 && (KEY_KINDS[k] & kindBit) != 0, text, quoted);
+      Value v = typed(kind, k, k >= 0 && (KEY_KINDS[k] & kindBit) != 0, text, quoted);
       if (v == null) {
         return null;
       }
@@ -309,13 +394,15 @@ final class HumanLineScanner {
           && EventChecks.checkField(kind == Kind.AUDIT, key, v) != null) {
         checked = false; // the whole event is checked for its reason (EventChecks.check)
       }
-      if (k >= 0 && !hasId && key.equals("ID")) {
+      if (k == ID) {
         hasId = true;
-      }
-      if (k >= 0 && !hasTime && key.equals("Time")) {
+      } else if (k == TIME) {
         hasTime = true; // a Time read here is RFC 3339 (else the text path decides)
       }
-      fields.add(new Field(key, v));
+      if (count == fields.length) {
+        fields = fieldBuf = Arrays.copyOf(fields, count * 2);
+      }
+      fields[count++] = new Field(key, v);
     }
     if (!hasId || !hasTime) {
       checked = false;
@@ -323,7 +410,7 @@ final class HumanLineScanner {
     return new HumanLineDecoder.Partial(
         kind,
         new Envelope(ts, level, null, null, names, trace, span),
-        fields,
+        List.of(Arrays.copyOf(fields, count)),
         continues,
         canonical && checked ? Arrays.copyOfRange(b, off, n) : null,
         checked);
@@ -332,12 +419,20 @@ final class HumanLineScanner {
   /**
    * {@link #SKIP} for a line that is not an event line, unless it has an ANSI escape (the text path
    * strips colours first, and then may see an event; an escape anywhere else makes a key or a value
-   * refuse the line).
+   * refuse the line) or a non-ASCII byte where the level tag may be.
    */
   private HumanLineDecoder.Partial skip(int off) {
-    return Utf8.indexOf(b, off, end, (byte) 0x1b) < end || (end > off && b[off] == '{')
-        ? null
-        : SKIP;
+    if (Utf8.indexOf(b, off, end, (byte) 0x1b) < end || (end > off && b[off] == '{')) {
+      return null;
+    }
+    // A level tag of non-ASCII characters is longer in bytes than in characters: the prefix's
+    // bytes do not line up, while its characters may.
+    for (int i = off, to = Math.min(end, off + HumanLineDecoder.PREFIX + 12); i < to; i++) {
+      if (b[i] < 0) {
+        return null;
+      }
+    }
+    return SKIP;
   }
 
   /** Whether {@link HumanFormat} prints {@code v} as the value was spelt in the line. */
@@ -350,8 +445,16 @@ final class HumanLineScanner {
       // string moves it to a multi-line block.
       return quoted ? valueNeedsQuotes && !valueNewline : true;
     }
-    if (v instanceof Value.Time) {
-      return valueTimeSafe;
+    if (v instanceof Value.Time t) {
+      // Written back as it is only when it needs no escaping (ASCII, none of Go's escapes).
+      String text = t.text();
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c >= 128 || !JsonFormat.TIME_CHARS[c]) {
+          return false;
+        }
+      }
+      return valuePlain;
     }
     return true; // Num, Null (bare, as printed); Raw, Actor (quoted by strconv.Quote)
   }
@@ -360,23 +463,21 @@ final class HumanLineScanner {
    * The typed value, as {@link HumanLineDecoder#typed} gives it, or {@code null} when that would
    * throw or needs more than this scanner does (Go's time.Time.String() form).
    */
-  private Value typed(Kind kind, String key, boolean kindField, String text, boolean quoted) {
-    switch (key) {
-      case "Time":
+  private Value typed(Kind kind, int k, boolean kindField, String text, boolean quoted) {
+    switch (k < 0 ? T_OTHER : KEY_TYPES[k]) {
+      case T_TIME:
         if (quoted && GoTime.isRfc3339(text)) {
           return new Value.Time(text);
         }
         return null;
-      case "Diff":
-      case "AdditionalFields":
+      case T_RAW:
         if (!quoted) {
           return null;
         }
         return text.isEmpty() ? Value.Raw.NIL : new Value.Raw(text);
-      case "actor":
+      case T_ACTOR:
         return HumanLineDecoder.actor(text);
-      case "StatusCode":
-      case "Code":
+      case T_NUM:
         if (quoted) {
           return null;
         }
@@ -384,14 +485,13 @@ final class HumanLineScanner {
           return Value.Null.INSTANCE;
         }
         return isInteger(text) ? new Value.Num(text) : null;
-      case "UserID":
-      case "ConnectionID":
+      case T_NULLABLE:
         if (!quoted && kind == Kind.CONNECTION && text.equals("<nil>")) {
           return Value.Null.INSTANCE;
         }
         return str(text);
       default:
-        if (kindField || key.equals("request_id")) {
+        if (kindField || k == REQUEST_ID) {
           return str(text);
         }
         if (!quoted && text.equals("<nil>")) {
@@ -430,9 +530,14 @@ final class HumanLineScanner {
   private String bare(int from) {
     boolean ascii = true;
     int acc = 0;
-    int notHex = 0;
     int to = end;
-    for (int j = from; j < to; j++) {
+    int j = from;
+    // Eight bytes a step while they are plain ASCII (what nearly every bare value is made of:
+    // UUIDs, names, numbers, addresses); the byte loop looks at the rest.
+    for (int limit = end - 8; j <= limit && bareWord((long) LONGS.get(b, j)); ) {
+      j += 8;
+    }
+    for (; j < to; j++) {
       byte c = b[j];
       if (c == ' ') {
         to = j;
@@ -444,7 +549,6 @@ final class HumanLineScanner {
           return null;
         }
         acc |= cls;
-        notHex += cls >>> 3;
       } else {
         ascii = false;
         int s = printable(j);
@@ -457,15 +561,7 @@ final class HumanLineScanner {
     }
     boolean canon = to > from && (acc & NOT_BARE) == 0;
     valueCanonical = canon;
-    // A UUID: 36 bytes, hex but for the four dashes in their places.
-    valueUuid =
-        ascii
-            && to - from == 36
-            && notHex == 4
-            && b[from + 8] == '-'
-            && b[from + 13] == '-'
-            && b[from + 18] == '-'
-            && b[from + 23] == '-';
+    valueUuid = ascii && to - from == 36 && uuidAt(from);
     // Printable ASCII without space, quote or backslash: bare for slog's quote(), and safe for Go's
     // JSON encoder unless it has an HTML character (Value.Str's flags, without a second scan).
     strFlags = canon && ascii ? ((acc & HTML) != 0 ? 0 : 1) | 2 : -1;
@@ -475,26 +571,92 @@ final class HumanLineScanner {
         : Utf8.decode(b, from, to - from);
   }
 
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * Per byte of {@code y} (ASCII), the high bit set when the byte is in {@code [lo, hi]}: adding
+   * {@code 0x80 - lo} sets it for bytes from {@code lo}, adding {@code 0x7F - hi} for bytes above
+   * {@code hi}; neither sum carries out of an ASCII byte.
+   */
+  private static long inRange(long y, int lo, int hi) {
+    return (y + ONES * (0x80 - lo)) & ~(y + ONES * (0x7F - hi));
+  }
+
+  /**
+   * Per byte of {@code w}, the high bit set when the byte is printable ASCII other than space, the
+   * punctuation {@code ! " # $ % & < = >} and backslash: the bytes that need no look in a value
+   * (slog's quote() prints them bare, Go's JSON encoder as they are). Bits of a byte above a
+   * non-ASCII byte may be wrong; callers reject a word with a non-ASCII byte first.
+   */
+  private static long plainBytes(long w) {
+    return inRange(w, 0x27, 0x3B) | inRange(w, 0x3F, 0x5B) | inRange(w, 0x5D, 0x7E);
+  }
+
+  /** True when all eight bytes of {@code w} are {@link #plainBytes}. */
+  private static boolean bareWord(long w) {
+    return (plainBytes(w) & ~w & HIGHS) == HIGHS;
+  }
+
+  private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
+
+  /** Per byte of {@code w}, the high bit set exactly when the byte is a space. */
+  private static long spaces(long w) {
+    long x = w ^ (ONES * ' ');
+    return ~(((x & LOWS) + LOWS) | x | LOWS);
+  }
+
+  /**
+   * Whether the 36 ASCII bytes at {@code b[from]} are a UUID: hex digits with dashes at 8, 13, 18
+   * and 23 (case-insensitive, as {@link EventChecks} reads one). Five words of eight bytes, the
+   * dashes turned into '0' first.
+   */
+  private boolean uuidAt(int from) {
+    if (b[from + 8] != '-' || b[from + 13] != '-' || b[from + 18] != '-' || b[from + 23] != '-') {
+      return false;
+    }
+    long dashTo0 = '-' ^ '0';
+    long w1 = (long) LONGS.get(b, from);
+    long w2 = (long) LONGS.get(b, from + 8) ^ dashTo0 ^ (dashTo0 << 40);
+    long w3 = (long) LONGS.get(b, from + 16) ^ (dashTo0 << 16) ^ (dashTo0 << 56);
+    long w4 = (long) LONGS.get(b, from + 24);
+    long w5 = (long) LONGS.get(b, from + 28);
+    return hexWord(w1) && hexWord(w2) && hexWord(w3) && hexWord(w4) && hexWord(w5);
+  }
+
+  /**
+   * True when every byte of {@code w} (printable ASCII) is a hex digit: with the 0x20 bit set
+   * (upper case to lower), each byte is in '0'..'9' or 'a'..'f'. A byte at least {@code lo} gets
+   * its high bit from adding {@code 0x80 - lo}, one above {@code hi} from adding {@code 0x7F - hi};
+   * no sum carries out of its byte for ASCII input.
+   */
+  private static boolean hexWord(long w) {
+    long y = w | (ONES * 0x20);
+    long digit = (y + ONES * (0x80 - '0')) & ~(y + ONES * (0x7F - '9'));
+    long alpha = (y + ONES * (0x80 - 'a')) & ~(y + ONES * (0x7F - 'f'));
+    return ((digit | alpha) & HIGHS) == HIGHS;
+  }
+
   /** {@link #CLASS} bits of an ASCII byte in a bare value. */
   private static final int NOT_BARE = 1; // space, quote, backslash: slog's quote() would quote it
 
   private static final int HTML = 2; // < > &: Go's JSON encoder escapes them
   private static final int CONTROL = 4; // a control byte or DEL: the text path decides
-  private static final int NOT_HEX = 8; // the highest bit, so cls >>> 3 counts it
 
   private static final byte[] CLASS = new byte[128];
 
   static {
     for (int c = 0; c < 128; c++) {
-      int cls = NOT_HEX;
+      int cls = 0;
       if (c < 0x20 || c == 0x7F) {
-        cls |= CONTROL | NOT_BARE;
+        cls = CONTROL | NOT_BARE;
       } else if (c == ' ' || c == '"' || c == '\\') {
-        cls |= NOT_BARE;
+        cls = NOT_BARE;
       } else if (c == '<' || c == '>' || c == '&') {
-        cls |= HTML;
-      } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
-        cls = 0;
+        cls = HTML;
       }
       CLASS[c] = (byte) cls;
     }
@@ -522,7 +684,8 @@ final class HumanLineScanner {
    * (the simple escapes only); returns the index after the closing quote, or -1 when the text path
    * must decide (an x, u or U escape, an octal escape, a control byte, no closing quote). Sets
    * {@link #valueCanonical} (spelt as strconv.Quote spells the value), {@link #valueNeedsQuotes}
-   * (slog's quote() would quote it), {@link #valueNewline} and {@link #valueTimeSafe}.
+   * (slog's quote() would quote it), {@link #valueNewline} and {@link #valuePlain} (ASCII without
+   * escapes: the text is the bytes between the quotes).
    */
   private int quoted(int q) {
     byte[] out = scratch;
@@ -531,7 +694,6 @@ final class HumanLineScanner {
     boolean canon = true;
     boolean needs = false;
     boolean newline = false;
-    boolean time = true;
     boolean plain = true;
     boolean html = false;
     int i = q + 1;
@@ -542,7 +704,7 @@ final class HumanLineScanner {
         valueCanonical = canon;
         valueNeedsQuotes = needs || i == q + 1;
         valueNewline = newline;
-        valueTimeSafe = time;
+        valuePlain = plain;
         valueUuid = false; // checked on its text
         if (plain) {
           // ASCII without escapes: the text is the bytes between the quotes.
@@ -564,6 +726,15 @@ final class HumanLineScanner {
       }
       if (c >= 0x20 && c < 0x7F && c != '\\') {
         int run = i;
+        // Eight bytes a step while they are plain ASCII or spaces (a space makes slog quote it).
+        for (int limit = n - 8; run <= limit; run += 8) {
+          long w = (long) LONGS.get(b, run);
+          long sp = spaces(w);
+          if (((plainBytes(w) | sp) & ~w & HIGHS) != HIGHS) {
+            break;
+          }
+          needs |= sp != 0;
+        }
         while (run < n) {
           byte r = b[run];
           if (r < 0x20 || r >= 0x7F || r == '"' || r == '\\') {
@@ -573,9 +744,6 @@ final class HumanLineScanner {
             needs = true;
           } else if (r == '<' || r == '>' || r == '&') {
             html = true;
-          }
-          if (!JsonFormat.TIME_CHARS[r]) {
-            time = false;
           }
           run++;
         }
@@ -613,7 +781,6 @@ final class HumanLineScanner {
         System.arraycopy(b, i, out, len, k);
         len += k;
         ascii = false;
-        time = false;
         i += k;
         continue;
       }
@@ -650,7 +817,6 @@ final class HumanLineScanner {
       }
       out[len++] = ch;
       needs = true;
-      time = false;
       i += 2;
     }
     return -1;
@@ -660,36 +826,83 @@ final class HumanLineScanner {
     if (end - off < HumanLineDecoder.PREFIX) {
       return false;
     }
-    for (int i = 0; i < HumanLineDecoder.PREFIX; i++) {
-      if (!HumanLineDecoder.prefixChar(i, b[off + i])) {
+    // Four words of eight bytes: the fixed characters compared under a mask, the digits checked
+    // as a range (the other bytes replaced by '0' first), the level tag's four bytes left out.
+    for (int w = 0; w < 4; w++) {
+      long x = (long) LONGS.get(b, off + 8 * w);
+      long digits = (x & PREFIX_DIGITS[w]) | (ONES * '0' & ~PREFIX_DIGITS[w]);
+      if ((x & PREFIX_FIXED[w]) != PREFIX_VALUES[w]
+          || (inRange(digits, '0', '9') & ~digits & HIGHS) != HIGHS) {
         return false;
       }
     }
     return true;
   }
 
+  /**
+   * {@link HumanLineDecoder#prefixChar} as masks over the prefix's four words: the bytes of fixed
+   * characters and their values, and the bytes that must be digits.
+   */
+  private static final long[] PREFIX_FIXED = new long[4];
+
+  private static final long[] PREFIX_VALUES = new long[4];
+  private static final long[] PREFIX_DIGITS = new long[4];
+
+  static {
+    String shape = "0000-00-00 00:00:00.000 [????]  ";
+    for (int i = 0; i < HumanLineDecoder.PREFIX; i++) {
+      char c = shape.charAt(i);
+      long byteMask = 0xFFL << (8 * (i % 8));
+      if (c == '0') {
+        PREFIX_DIGITS[i / 8] |= byteMask;
+      } else if (c != '?') {
+        PREFIX_FIXED[i / 8] |= byteMask;
+        PREFIX_VALUES[i / 8] |= (long) c << (8 * (i % 8));
+      }
+    }
+  }
+
   /** {@link HumanLineDecoder#isoTs} from the bytes (ASCII, checked by {@link #looksHuman}). */
   private String isoTs(int off) {
-    StringBuilder s = sb;
-    s.setLength(0);
-    for (int i = 0; i < 10; i++) {
-      s.append((char) b[off + i]);
-    }
-    s.append('T');
-    for (int i = 11; i < 19; i++) {
-      s.append((char) b[off + i]);
-    }
+    byte[] t = tsBuf;
+    System.arraycopy(b, off, t, 0, 10);
+    t[10] = 'T';
+    System.arraycopy(b, off + 11, t, 11, 8);
+    int len = 19;
     int e = 23;
     while (e > 20 && b[off + e - 1] == '0') {
       e--;
     }
     if (e > 20) {
-      s.append('.');
+      t[len++] = '.';
       for (int i = 20; i < e; i++) {
-        s.append((char) b[off + i]);
+        t[len++] = b[off + i];
       }
     }
-    return s.append('Z').toString();
+    t[len++] = 'Z';
+    return new String(t, 0, len, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Whether {@code b[i]} starts "key=" for key {@code k}: a word compare per eight bytes (bytes
+   * past the line's end but inside the array are masked off), byte by byte near the array's end.
+   */
+  private boolean keyAt(int i, int k) {
+    long[] words = KEY_WORDS[k];
+    long[] masks = KEY_MASKS[k];
+    int len = KEY_BYTES[k].length + 1;
+    if (i + len > end) {
+      return false;
+    }
+    if (i + 8 * words.length > b.length) {
+      return at(i, KEY_BYTES[k]) && b[i + len - 1] == '=';
+    }
+    for (int w = 0; w < words.length; w++) {
+      if (((long) LONGS.get(b, i + 8 * w) & masks[w]) != words[w]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The index in {@link #KEYS} of the key {@code b[from, to)}, or -1. */

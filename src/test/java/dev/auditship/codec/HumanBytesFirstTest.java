@@ -12,6 +12,7 @@ import dev.auditship.text.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -297,6 +298,59 @@ class HumanBytesFirstTest {
         }
       }
       same(sb + "\n");
+    }
+  }
+
+  /** Every ASCII character, a Latin-1 letter and U+2028: what the word-at-a-time scans see. */
+  private static final String PROBES;
+
+  static {
+    StringBuilder p = new StringBuilder();
+    for (char c = 0; c < 0x80; c++) {
+      if (c != '\n' && c != '\r') {
+        p.append(c);
+      }
+    }
+    PROBES = p.append('\u00e9').append('\u2028').toString();
+  }
+
+  /**
+   * The prefix ({@code 2025-07-03 07:12:44.390 [info] }) is checked eight bytes at a time: any
+   * character at any of its places means what the text path says.
+   */
+  @Test
+  void everyCharacterAtEveryPlaceOfThePrefixMeansWhatTheTextPathSays() {
+    for (int at = 0; at < HumanLineDecoder.PREFIX + 2; at++) {
+      for (int k = 0; k < PROBES.length(); k++) {
+        same(LINE.substring(0, at) + PROBES.charAt(k) + LINE.substring(at + 1) + "\n");
+      }
+    }
+  }
+
+  /**
+   * Bare and quoted values, and UUIDs, are scanned eight bytes at a time: any character at any
+   * place of a word (and of a UUID) means what the text path says, and a kept line is exactly what
+   * the human format prints.
+   */
+  @Test
+  void everyCharacterAtEveryPlaceOfAValueMeansWhatTheTextPathSays() {
+    String word = "abcdefghijklmnopqrstuvw";
+    for (int at = 0; at < word.length(); at++) {
+      for (int k = 0; k < PROBES.length(); k++) {
+        String v = word.substring(0, at) + PROBES.charAt(k) + word.substring(at + 1);
+        same(LINE.replace("ResourceTarget=\"\"", "ResourceTarget=" + v) + "\n");
+        same(LINE.replace("UserAgent=\"\"", "UserAgent=\"" + v + "\"") + "\n");
+        same(LINE.replace("UserAgent=\"\"", "UserAgent=\"a b" + v + "\"") + "\n");
+      }
+    }
+    String id = "b4f043e3-2010-4dd2-a1fe-a7c2c923e236";
+    assertThat(LINE).contains("ID=" + id);
+    for (int at = 0; at < id.length(); at++) {
+      for (char c : "0aAfFgG-x z/:@`{\u00e9".toCharArray()) {
+        String v = id.substring(0, at) + c + id.substring(at + 1);
+        same(LINE.replace("ID=" + id, "ID=" + v) + "\n");
+        same(LINE.replace("ID=" + id, "ID=" + v.toUpperCase(Locale.ROOT)) + "\n");
+      }
     }
   }
 
