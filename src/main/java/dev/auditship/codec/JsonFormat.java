@@ -165,7 +165,7 @@ public final class JsonFormat implements Format {
         return;
       }
     }
-    out.put('"').ascii(text).put('"');
+    out.quotedAscii(text);
   }
 
   /** The characters RFC 3339 times are made of: digits and {@code -:.TZ+}. */
@@ -181,7 +181,7 @@ public final class JsonFormat implements Format {
     if (v instanceof Value.Str s) {
       if (s.jsonSafe()) {
         if (s.ascii()) {
-          out.put('"').ascii(s.value()).put('"');
+          out.quotedAscii(s.value());
         } else {
           out.put('"').utf8(s.value()).put('"');
         }

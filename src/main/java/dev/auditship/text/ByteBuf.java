@@ -106,6 +106,19 @@ public final class ByteBuf {
     return this;
   }
 
+  /** Writes text known to be ASCII between double quotes (one bounds check for the three parts). */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  public ByteBuf quotedAscii(String s) {
+    int len = s.length();
+    ensure(len + 2);
+    byte[] a = this.a;
+    a[n] = '"';
+    s.getBytes(0, len, a, n + 1);
+    a[n + len + 1] = '"';
+    n += len + 2;
+    return this;
+  }
+
   /** Writes a decimal number (as {@link Long#toString(long)} spells it, without a String). */
   public ByteBuf decimal(long v) {
     if (v == Long.MIN_VALUE) {
