@@ -200,11 +200,18 @@ final class HumanLineScanner {
 
   private byte[] scratch = new byte[256];
 
-  /** The text of the value {@link #quoted} read last. */
-  private String quotedText;
+  // The value read last (bare() or quoted()): where its text is, for valueText().
+  private boolean valueQuoted;
+  private int valueFrom;
+  private int valueLen;
+  private boolean valueAscii;
 
   private byte[] b;
   private int end;
+  private boolean keep;
+  private boolean build;
+  private Value idValue;
+  private Value timeValue;
   private int keyHint;
 
   // Per value, set by quoted()/bare(): how the value was spelt.
@@ -233,8 +240,50 @@ final class HumanLineScanner {
    *     {@code null} when the text path must decide
    */
   HumanLineDecoder.Partial scan(byte[] bytes, int off, int len) {
+    return scan(bytes, off, len, true);
+  }
+
+  /**
+   * {@link #scan(byte[], int, int)}; {@code keep} false when the caller does not want the line kept
+   * ({@link HumanLineFields} reading a line it holds already).
+   */
+  HumanLineDecoder.Partial scan(byte[] bytes, int off, int len, boolean keep) {
+    return scan(bytes, off, len, keep, true);
+  }
+
+  /**
+   * {@link #scan(byte[], int, int)} without building the fields: the answer's fields are empty, the
+   * line's first {@code ID} and {@code Time} are {@link #id()} and {@link #time()}, and only the
+   * values a check needs are decoded. For a line answered checked and complete (not continued), the
+   * caller keeps the line and reads the fields later ({@link HumanLineFields}); for any other, it
+   * scans again with {@link #scan(byte[], int, int)}. The decisions (skip, text path, checked,
+   * kept) are those of a full scan.
+   */
+  HumanLineDecoder.Partial check(byte[] bytes, int off, int len) {
+    return scan(bytes, off, len, true, false);
+  }
+
+  /** After {@link #check}: the line's first {@code ID} value. */
+  Value id() {
+    return idValue;
+  }
+
+  /** After {@link #check}: the line's first {@code Time} value. */
+  Value time() {
+    return timeValue;
+  }
+
+  private HumanLineDecoder.Partial scan(
+      byte[] bytes, int off, int len, boolean keep, boolean build) {
     this.b = bytes;
     this.end = off + len;
+    this.keep = keep;
+    this.build = build;
+    this.idValue = null;
+    this.timeValue = null;
+    if (scratch.length > 64 * 1024) {
+      scratch = new byte[256]; // one huge value does not stay allocated
+    }
     try {
       return line(off);
     } finally {
@@ -356,21 +405,33 @@ final class HumanLineScanner {
         }
       }
       i = eq + 1;
-      String text;
       boolean quoted = i < n && b[i] == '"';
       if (quoted) {
         i = quoted(i);
         if (i < 0) {
           return null;
         }
-        text = quotedText;
       } else {
-        text = bare(i);
-        if (text == null) {
+        if (!bare(i)) {
           return null;
         }
         i = bareEnd;
       }
+      boolean kindField = k >= 0 && (KEY_KINDS[k] & kindBit) != 0;
+      if (!build
+          && k >= 0
+          && k != ID
+          && (count > 0 || quoted || (k != TRACE && k != SPAN))
+          && isStr(kind, k, kindField, quoted)
+          && strOk(kindBit, k, valueUuid)) {
+        // A string no check looks at: nothing to build. As below for a Str.
+        if (canonical) {
+          canonical = valueCanonical && (!quoted || (valueNeedsQuotes && !valueNewline));
+        }
+        count++;
+        continue;
+      }
+      String text = valueText();
       if (!quoted && count == 0 && k == TRACE && trace == null) {
         trace = text;
         if (span != null || !valueCanonical) {
@@ -383,7 +444,7 @@ final class HumanLineScanner {
         canonical &= valueCanonical;
         continue;
       }
-      Value v = typed(kind, k, k >= 0 && (KEY_KINDS[k] & kindBit) != 0, text, quoted);
+      Value v = typed(kind, k, kindField, text, quoted);
       if (v == null) {
         return null;
       }
@@ -396,8 +457,18 @@ final class HumanLineScanner {
       }
       if (k == ID) {
         hasId = true;
+        if (idValue == null) {
+          idValue = v;
+        }
       } else if (k == TIME) {
         hasTime = true; // a Time read here is RFC 3339 (else the text path decides)
+        if (timeValue == null) {
+          timeValue = v;
+        }
+      }
+      if (!build) {
+        count++;
+        continue;
       }
       if (count == fields.length) {
         fields = fieldBuf = Arrays.copyOf(fields, count * 2);
@@ -410,9 +481,9 @@ final class HumanLineScanner {
     return new HumanLineDecoder.Partial(
         kind,
         new Envelope(ts, level, null, null, names, trace, span),
-        List.of(Arrays.copyOf(fields, count)),
+        build ? List.of(Arrays.copyOf(fields, count)) : List.of(),
         continues,
-        canonical && checked ? Arrays.copyOfRange(b, off, n) : null,
+        keep && canonical && checked ? Arrays.copyOfRange(b, off, n) : null,
         checked);
   }
 
@@ -433,6 +504,43 @@ final class HumanLineScanner {
       }
     }
     return SKIP;
+  }
+
+  /**
+   * Whether {@link #typed} makes the value just read a {@link Value.Str}, for the keys it reads as
+   * strings unless they are a bare {@code <nil>}; false for the others (the caller then types the
+   * text).
+   */
+  private boolean isStr(Kind kind, int k, boolean kindField, boolean quoted) {
+    int type = KEY_TYPES[k];
+    if (type == T_NULLABLE) {
+      return quoted || kind != Kind.CONNECTION || !valueIsNil();
+    }
+    if (type == T_OTHER) {
+      return kindField || k == REQUEST_ID || quoted || !valueIsNil();
+    }
+    return false;
+  }
+
+  private static final byte[] NIL = "<nil>".getBytes(StandardCharsets.US_ASCII);
+
+  /** Whether the bare value just read is {@code <nil>}. */
+  private boolean valueIsNil() {
+    return valueLen == NIL.length && at(valueFrom, NIL);
+  }
+
+  /** The text of the value {@link #bare} or {@link #quoted} read last. */
+  private String valueText() {
+    if (!valueQuoted || valuePlain) {
+      return valueAscii
+          ? new String(b, valueFrom, valueLen, StandardCharsets.ISO_8859_1)
+          : Utf8.decode(b, valueFrom, valueLen);
+    }
+    // Escapes give ASCII, which never continues a UTF-8 sequence: decoding the unescaped bytes
+    // gives the text path's characters.
+    return valueAscii
+        ? new String(scratch, 0, valueLen, StandardCharsets.ISO_8859_1)
+        : Utf8.decode(scratch, 0, valueLen);
   }
 
   /** Whether {@link HumanFormat} prints {@code v} as the value was spelt in the line. */
@@ -527,7 +635,7 @@ final class HumanLineScanner {
    * text, or {@code null} when it holds a control byte (the text path decides). Sets {@link
    * #valueCanonical} (slog's quote() prints it bare), {@link #valueUuid} and {@link #strFlags}.
    */
-  private String bare(int from) {
+  private boolean bare(int from) {
     boolean ascii = true;
     int acc = 0;
     int to = end;
@@ -546,7 +654,7 @@ final class HumanLineScanner {
       if (c >= 0) {
         int cls = CLASS[c];
         if ((cls & CONTROL) != 0) {
-          return null;
+          return false;
         }
         acc |= cls;
       } else {
@@ -566,9 +674,11 @@ final class HumanLineScanner {
     // JSON encoder unless it has an HTML character (Value.Str's flags, without a second scan).
     strFlags = canon && ascii ? ((acc & HTML) != 0 ? 0 : 1) | 2 : -1;
     bareEnd = to;
-    return ascii
-        ? new String(b, from, to - from, StandardCharsets.ISO_8859_1)
-        : Utf8.decode(b, from, to - from);
+    valueQuoted = false;
+    valueFrom = from;
+    valueLen = to - from;
+    valueAscii = ascii;
+    return true;
   }
 
   private static final VarHandle LONGS =
@@ -680,12 +790,12 @@ final class HumanLineScanner {
   }
 
   /**
-   * Unquotes the literal at {@code b[q] == '"'} into {@link #quotedText}, as Go's strconv.Unquote
-   * (the simple escapes only); returns the index after the closing quote, or -1 when the text path
-   * must decide (an x, u or U escape, an octal escape, a control byte, no closing quote). Sets
-   * {@link #valueCanonical} (spelt as strconv.Quote spells the value), {@link #valueNeedsQuotes}
-   * (slog's quote() would quote it), {@link #valueNewline} and {@link #valuePlain} (ASCII without
-   * escapes: the text is the bytes between the quotes).
+   * Unquotes the literal at {@code b[q] == '"'} (its text: {@link #valueText}), as Go's
+   * strconv.Unquote (the simple escapes only); returns the index after the closing quote, or -1
+   * when the text path must decide (an x, u or U escape, an octal escape, a control byte, no
+   * closing quote). Sets {@link #valueCanonical} (spelt as strconv.Quote spells the value), {@link
+   * #valueNeedsQuotes} (slog's quote() would quote it), {@link #valueNewline} and {@link
+   * #valuePlain} (ASCII without escapes: the text is the bytes between the quotes).
    */
   private int quoted(int q) {
     byte[] out = scratch;
@@ -706,22 +816,13 @@ final class HumanLineScanner {
         valueNewline = newline;
         valuePlain = plain;
         valueUuid = false; // checked on its text
-        if (plain) {
-          // ASCII without escapes: the text is the bytes between the quotes.
-          quotedText = new String(b, q + 1, len, StandardCharsets.ISO_8859_1);
-          strFlags = (html ? 0 : 1) | (valueNeedsQuotes ? 0 : 2);
-        } else {
-          // Escapes give ASCII, which never continues a UTF-8 sequence: decoding the unescaped
-          // bytes gives the text path's characters.
-          quotedText =
-              ascii
-                  ? new String(out, 0, len, StandardCharsets.ISO_8859_1)
-                  : Utf8.decode(out, 0, len);
-          strFlags = -1;
-        }
-        if (out.length > 64 * 1024) {
-          scratch = new byte[256]; // one huge value does not stay allocated
-        }
+        // ASCII without escapes: the text is the bytes between the quotes; else the unescaped
+        // bytes in the scratch array (valueText()).
+        strFlags = plain ? (html ? 0 : 1) | (valueNeedsQuotes ? 0 : 2) : -1;
+        valueQuoted = true;
+        valueFrom = q + 1;
+        valueLen = len;
+        valueAscii = ascii;
         return i + 1;
       }
       if (c >= 0x20 && c < 0x7F && c != '\\') {

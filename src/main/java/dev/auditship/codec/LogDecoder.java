@@ -5,6 +5,7 @@ import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.text.Utf8;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -99,13 +100,30 @@ public final class LogDecoder {
         return;
       }
     } else {
-      HumanLineDecoder.Partial p = humanScanner.scan(b, off, len);
+      HumanLineDecoder.Partial p = humanScanner.check(b, off, len);
       if (p == HumanLineScanner.SKIP) {
         out.accept(new Decoded.Skipped(lineNo));
         return;
       }
+      if (p != null && p.checked() && !p.continues()) {
+        // Checked and whole: the event holds the line and reads its values from it when asked
+        // (HumanLineFields); ID and Time are decoded already, for the sinks.
+        byte[] line = p.humanLine() != null ? p.humanLine() : Arrays.copyOfRange(b, off, off + len);
+        out.accept(
+            new Decoded.Ok(
+                new Event(
+                    p.kind(),
+                    p.envelope(),
+                    new HumanLineFields(line, humanScanner.id(), humanScanner.time()),
+                    null,
+                    p.humanLine()),
+                lineNo));
+        return;
+      }
       if (p != null) {
-        humanEntry(lineNo, p, b, off, len);
+        // The fields are needed now (a multi-line block follows, or a check refused the line and
+        // the whole event is checked for the reason).
+        humanEntry(lineNo, humanScanner.scan(b, off, len), b, off, len);
         return;
       }
     }

@@ -102,11 +102,19 @@ public final class Event {
    * line already made sure they decode and pass its checks.
    */
   public Event(Kind kind, Envelope envelope, LazyFields fields, byte[] jsonLine) {
+    this(kind, envelope, fields, jsonLine, null);
+  }
+
+  /**
+   * An event whose fields are decoded on first use, keeping the line it was read from in either of
+   * slog's forms (see {@link #Event(Kind, Envelope, List, byte[], byte[])}).
+   */
+  public Event(Kind kind, Envelope envelope, LazyFields fields, byte[] jsonLine, byte[] humanLine) {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.envelope = Objects.requireNonNull(envelope, "envelope");
     this.lazy = Objects.requireNonNull(fields, "fields");
     this.jsonLine = jsonLine;
-    this.humanLine = null;
+    this.humanLine = humanLine;
     this.summary = false;
   }
 

@@ -37,9 +37,43 @@ class HumanBytesFirstTest {
 
   /** Compares the byte path with the text path and checks every kept line against a render. */
   private static List<Decoded> same(String text) {
+    for (String line : text.split("\n", -1)) {
+      checkAgreesWithScan(line);
+    }
     List<Decoded> bytes = Golden.decodeAll(text);
     assertThat(bytes).isEqualTo(Golden.decodeAllText(text));
     return consistent(bytes);
+  }
+
+  /**
+   * {@link HumanLineScanner#check} (no fields built) decides as a full {@link
+   * HumanLineScanner#scan} does, and its ID and Time are the line's first.
+   */
+  private static void checkAgreesWithScan(String line) {
+    byte[] b = Utf8.encode(line);
+    int len = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
+    HumanLineScanner checker = new HumanLineScanner();
+    HumanLineDecoder.Partial c = checker.check(b, 0, len);
+    HumanLineDecoder.Partial s = new HumanLineScanner().scan(b, 0, len);
+    if (s == null || s == HumanLineScanner.SKIP) {
+      assertThat(c).isSameAs(s);
+      return;
+    }
+    assertThat(c).isNotNull();
+    assertThat(c.fields()).isEmpty();
+    assertThat(c.kind()).isEqualTo(s.kind());
+    assertThat(c.envelope()).isEqualTo(s.envelope());
+    assertThat(c.continues()).isEqualTo(s.continues());
+    assertThat(c.checked()).isEqualTo(s.checked());
+    assertThat(c.humanLine()).isEqualTo(s.humanLine());
+    if (s.checked()) {
+      assertThat(checker.id()).isEqualTo(first(s.fields(), "ID"));
+      assertThat(checker.time()).isEqualTo(first(s.fields(), "Time"));
+    }
+  }
+
+  private static Value first(List<Field> fields, String key) {
+    return fields.stream().filter(f -> f.key().equals(key)).findFirst().orElseThrow().value();
   }
 
   /** Every kept human line is what the human format renders from the event's values. */
@@ -352,6 +386,38 @@ class HumanBytesFirstTest {
         same(LINE.replace("ID=" + id, "ID=" + v.toUpperCase(Locale.ROOT)) + "\n");
       }
     }
+  }
+
+  /**
+   * A checked human line is held as its bytes (HumanLineFields): every field reads back as the text
+   * path decodes it, by key too, and ID and Time come without decoding the rest.
+   */
+  @Test
+  void checkedHumanLinesKeepTheirBytesAndReadBackEveryField() {
+    int lazy = 0;
+    for (Golden.Line g : Golden.lines()) {
+      String line = g.human().lines().findFirst().orElseThrow();
+      List<Decoded> d = Golden.decodeAll(line + "\n");
+      if (d.size() != 1 || !(d.get(0) instanceof Decoded.Ok ok)) {
+        continue;
+      }
+      Event e = ok.event();
+      if (!(e.lazyFields() instanceof HumanLineFields)) {
+        continue;
+      }
+      lazy++;
+      Event text = ((Decoded.Ok) Golden.decodeAllText(line + "\n").get(0)).event();
+      for (Field f : text.fields()) {
+        assertThat(e.get(f.key())).isEqualTo(first(text.fields(), f.key()));
+      }
+      assertThat(e.get("NoSuchKey")).isNull();
+      assertThat(e.id()).isEqualTo(text.id());
+      assertThat(e.time()).isEqualTo(text.time());
+      assertThat(e.fields()).isEqualTo(text.fields());
+      assertThat(JSON.format(e)).isEqualTo(JSON.format(text));
+      assertThat(HUMAN.format(e)).isEqualTo(HUMAN.format(text));
+    }
+    assertThat(lazy).isGreaterThanOrEqualTo(10);
   }
 
   @Test

@@ -1,0 +1,65 @@
+package dev.auditship.codec;
+
+import dev.auditship.event.Field;
+import dev.auditship.event.LazyFields;
+import dev.auditship.event.Value;
+import java.util.List;
+
+/**
+ * The fields of a checked slog human line, decoded on demand from its bytes: the event keeps the
+ * line (one array) instead of a few dozen objects per field, so events waiting in the read-ahead
+ * queue and in batches cost the garbage collector little; a format or filter that reads the values
+ * reads the line again with {@link HumanLineScanner}, which read it the same way when it was
+ * checked. A human record of a kept line ({@link dev.auditship.event.Event#humanLine()}) needs no
+ * value at all.
+ *
+ * <p>Immutable: the line is never changed after construction, and nothing decoded is kept (the
+ * values of a read are garbage right after it, which is what makes the line cheap to hold).
+ */
+final class HumanLineFields implements LazyFields {
+  private final byte[] line;
+
+  /**
+   * The first {@code ID} and {@code Time}, decoded while the line was checked (sinks read them).
+   */
+  private final Value id;
+
+  private final Value time;
+
+  HumanLineFields(byte[] line, Value id, Value time) {
+    this.line = line;
+    this.id = id;
+    this.time = time;
+  }
+
+  @Override
+  public List<Field> fields() {
+    HumanLineDecoder.Partial p = new HumanLineScanner().scan(line, 0, line.length, false);
+    if (p == null || p == HumanLineScanner.SKIP || !p.checked() || p.continues()) {
+      // The line passed the same scanner when it was read; it cannot fail now.
+      throw new IllegalStateException("a checked human line no longer decodes");
+    }
+    return p.fields();
+  }
+
+  @Override
+  public Value get(String key) {
+    if (key.equals("ID")) {
+      return id;
+    }
+    if (key.equals("Time")) {
+      return time;
+    }
+    for (Field f : fields()) {
+      if (f.key().equals(key)) {
+        return f.value();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public int size() {
+    return line.length;
+  }
+}
