@@ -3,6 +3,7 @@ package dev.auditship.codec;
 import dev.auditship.event.Field;
 import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
+import dev.auditship.text.ByteBuf;
 import java.util.List;
 
 /**
@@ -30,6 +31,14 @@ final class HumanLineFields implements LazyFields {
     this.line = line;
     this.id = id;
     this.time = time;
+  }
+
+  /**
+   * Writes {@code ,"fields":{...}} as {@link JsonFormat} renders these fields, from the line's
+   * bytes without building them.
+   */
+  void writeJsonFields(ByteBuf out) {
+    new HumanLineScanner().writeJsonFields(line, out);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.auditship.event.Envelope;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoText;
 import dev.auditship.text.GoTime;
 import dev.auditship.text.Utf8;
@@ -263,6 +264,62 @@ final class HumanLineScanner {
     return scan(bytes, off, len, true, false);
   }
 
+  /**
+   * Writes the {@code "fields":{...}} part of the JSON line of a line {@link #check} answered
+   * checked and whole (as {@link JsonFormat} renders the fields a full scan builds, straight from
+   * the line's bytes: a plain string is copied, other values are decoded and written).
+   *
+   * @throws IllegalStateException when the line is not such a line
+   */
+  void writeJsonFields(byte[] line, ByteBuf out) {
+    json = out;
+    int start = out.length();
+    HumanLineDecoder.Partial p;
+    try {
+      p = scan(line, 0, line.length, false, false);
+    } finally {
+      json = null;
+    }
+    if (p == null || p == SKIP || !p.checked() || p.continues()) {
+      out.truncate(start);
+      throw new IllegalStateException("a checked human line no longer decodes");
+    }
+    if (out.length() > start) {
+      out.put('}');
+    }
+  }
+
+  /** Where {@link #writeJsonFields} writes, or {@code null}. */
+  private ByteBuf json;
+
+  /** {@code ,"fields":{} before the first field, a comma before the others, then the key. */
+  private void jsonKey(int count, int k, String key) {
+    if (count == 0) {
+      json.put(FIELDS_OPEN);
+    } else {
+      json.put(',');
+    }
+    if (k >= 0) {
+      json.put(JSON_KEYS[k]);
+    } else {
+      GoText.appendJsonString(json, key);
+      json.put(':');
+    }
+  }
+
+  private static final byte[] FIELDS_OPEN = ",\"fields\":{".getBytes(StandardCharsets.US_ASCII);
+
+  /** {@code "key":} of every key in {@link #KEYS}, as {@link JsonFormat} writes it. */
+  private static final byte[][] JSON_KEYS = new byte[KEYS.length][];
+
+  static {
+    for (int k = 0; k < KEYS.length; k++) {
+      ByteBuf q = new ByteBuf(32);
+      GoText.appendJsonString(q, KEYS[k]);
+      JSON_KEYS[k] = q.put(':').toByteArray();
+    }
+  }
+
   /** After {@link #check}: the line's first {@code ID} value. */
   Value id() {
     return idValue;
@@ -428,6 +485,15 @@ final class HumanLineScanner {
         if (canonical) {
           canonical = valueCanonical && (!quoted || (valueNeedsQuotes && !valueNewline));
         }
+        if (json != null) {
+          jsonKey(count, k, null);
+          if (strFlags >= 0 && (strFlags & 1) != 0) {
+            // ASCII that Go's JSON encoder writes as it is (Value.Str's JSON-safe flag).
+            json.put('"').put(b, valueFrom, valueLen).put('"');
+          } else {
+            JsonFormat.writeValue(json, str(valueText()));
+          }
+        }
         count++;
         continue;
       }
@@ -467,6 +533,10 @@ final class HumanLineScanner {
         }
       }
       if (!build) {
+        if (json != null) {
+          jsonKey(count, k, key);
+          JsonFormat.writeValue(json, v);
+        }
         count++;
         continue;
       }

@@ -134,10 +134,13 @@ public final class JsonFormat implements Format {
       out.ascii(",\"span\":");
       GoText.appendJsonString(out, env.span());
     }
-    // Values read from a human line are not kept on the event (HumanLineFields): garbage after
-    // this render, they never survive into the older generations.
-    List<Field> fields =
-        event.lazyFields() instanceof HumanLineFields h ? h.fields() : event.fields();
+    if (event.lazyFields() instanceof HumanLineFields h) {
+      // Straight from the human line's bytes, nothing kept on the event.
+      h.writeJsonFields(out);
+      out.put('}');
+      return;
+    }
+    List<Field> fields = event.fields();
     if (!fields.isEmpty()) {
       out.ascii(",\"fields\":{");
       for (int i = 0, n = fields.size(); i < n; i++) {
