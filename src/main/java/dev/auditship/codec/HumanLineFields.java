@@ -1,6 +1,7 @@
 package dev.auditship.codec;
 
 import dev.auditship.event.Field;
+import dev.auditship.event.Kind;
 import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
@@ -14,11 +15,20 @@ import java.util.List;
  * checked. A human record of a kept line ({@link dev.auditship.event.Event#humanLine()}) needs no
  * value at all.
  *
- * <p>Immutable: the line is never changed after construction, and nothing decoded is kept (the
- * values of a read are garbage right after it, which is what makes the line cheap to hold).
+ * <p>The json format needs no second read: {@link HumanLineScanner#check} left an index of the
+ * fields (where each value is, and whether it is written by copying its bytes), and {@link
+ * #writeJsonFields} copies or decodes value by value.
+ *
+ * <p>Immutable: the line and the index are never changed after construction, and nothing decoded is
+ * kept (the values of a read are garbage right after it, which is what makes the line cheap to
+ * hold).
  */
 final class HumanLineFields implements LazyFields {
   private final byte[] line;
+  private final Kind kind;
+
+  /** {@link HumanLineScanner#index()} of the line. */
+  private final int[] index;
 
   /**
    * The first {@code ID} and {@code Time}, decoded while the line was checked (sinks read them).
@@ -27,8 +37,10 @@ final class HumanLineFields implements LazyFields {
 
   private final Value time;
 
-  HumanLineFields(byte[] line, Value id, Value time) {
+  HumanLineFields(byte[] line, Kind kind, int[] index, Value id, Value time) {
     this.line = line;
+    this.kind = kind;
+    this.index = index;
     this.id = id;
     this.time = time;
   }
@@ -38,7 +50,7 @@ final class HumanLineFields implements LazyFields {
    * bytes without building them.
    */
   void writeJsonFields(ByteBuf out) {
-    new HumanLineScanner().writeJsonFields(line, out);
+    HumanLineScanner.writeJsonFields(line, kind, index, out);
   }
 
   @Override

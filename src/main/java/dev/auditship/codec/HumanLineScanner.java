@@ -265,47 +265,138 @@ final class HumanLineScanner {
   }
 
   /**
-   * Writes the {@code "fields":{...}} part of the JSON line of a line {@link #check} answered
-   * checked and whole (as {@link JsonFormat} renders the fields a full scan builds, straight from
-   * the line's bytes: a plain string is copied, other values are decoded and written).
-   *
-   * @throws IllegalStateException when the line is not such a line
+   * After {@link #check} answered a line checked and whole: per field, four ints for {@link
+   * #writeJsonFields} (key, where the value is, its length, how to write it). The fields a full
+   * scan builds, in their order.
    */
-  void writeJsonFields(byte[] line, ByteBuf out) {
-    json = out;
-    int start = out.length();
-    HumanLineDecoder.Partial p;
-    try {
-      p = scan(line, 0, line.length, false, false);
-    } finally {
-      json = null;
+  int[] index() {
+    return Arrays.copyOf(index, 4 * indexCount);
+  }
+
+  private int[] index = new int[4 * 32];
+  private int indexCount;
+
+  // How writeJsonFields writes a value (the low two bits; W_QUOTED marks a quoted value).
+  private static final int W_DECODE = 0; // decoded again and written as from values
+  private static final int W_QUOTED_COPY = 1; // its bytes between quotes: a plain string or time
+  private static final int W_COPY = 2; // its bytes: an integer, raw JSON without spaces or quotes
+  private static final int W_NULL = 3;
+  private static final int W_QUOTED = 4;
+
+  /**
+   * Notes field {@code c} (in check mode): its key ({@link #KEYS} index, or {@code -1 - start} of a
+   * key outside it) and the value {@link #bare} or {@link #quoted} read last.
+   */
+  private void record(int c, int key, boolean quoted, int how) {
+    if (build) {
+      return;
     }
-    if (p == null || p == SKIP || !p.checked() || p.continues()) {
-      out.truncate(start);
-      throw new IllegalStateException("a checked human line no longer decodes");
+    if (4 * c + 4 > index.length) {
+      index = Arrays.copyOf(index, index.length * 2);
     }
-    if (out.length() > start) {
+    index[4 * c] = key;
+    index[4 * c + 1] = valueFrom;
+    index[4 * c + 2] = valueLen;
+    index[4 * c + 3] = how | (quoted ? W_QUOTED : 0);
+    indexCount = c + 1;
+  }
+
+  /** How {@link JsonFormat#writeValue} writes {@code v}, read last: copied when it can be. */
+  private int jsonWrite(Value v) {
+    if (v == Value.Null.INSTANCE) {
+      return W_NULL;
+    }
+    if (v instanceof Value.Num) {
+      return W_COPY; // the text is the bytes (an integer), written as it is
+    }
+    if (v instanceof Value.Str) {
+      return strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE;
+    }
+    if (v instanceof Value.Time t) {
+      return valueQuoted && valuePlain && timeChars(t.text()) ? W_QUOTED_COPY : W_DECODE;
+    }
+    if (v instanceof Value.Raw r && valueQuoted && valuePlain) {
+      if (r.json() == null) {
+        return W_NULL;
+      }
+      // Plain (no escapes) means no quote inside, so no JSON string: compact when it has no space.
+      return Utf8.indexOf(b, valueFrom, valueFrom + valueLen, (byte) ' ') < valueFrom + valueLen
+          ? W_DECODE
+          : W_COPY;
+    }
+    return W_DECODE;
+  }
+
+  /**
+   * Writes {@code ,"fields":{...}} as {@link JsonFormat} renders the fields a full scan of {@code
+   * line} builds, from the {@link #index} {@link #check} made of it: copied values are copied, the
+   * others decoded again and written as from values.
+   */
+  static void writeJsonFields(byte[] line, Kind kind, int[] index, ByteBuf out) {
+    HumanLineScanner decoder = null;
+    for (int c = 0; c < index.length; c += 4) {
+      out.put(c == 0 ? FIELDS_OPEN : COMMA);
+      int k = index[c];
+      if (k >= 0) {
+        out.put(JSON_KEYS[k]);
+      } else {
+        int from = -1 - k;
+        int eq = Utf8.indexOf(line, from, line.length, (byte) '=');
+        GoText.appendJsonString(
+            out, new String(line, from, eq - from, StandardCharsets.ISO_8859_1));
+        out.put(':');
+      }
+      int from = index[c + 1];
+      int len = index[c + 2];
+      int how = index[c + 3];
+      switch (how & 3) {
+        case W_QUOTED_COPY -> out.put('"').put(line, from, len).put('"');
+        case W_COPY -> out.put(line, from, len);
+        case W_NULL -> out.put(NULL);
+        default -> {
+          if (decoder == null) {
+            decoder = new HumanLineScanner();
+          }
+          decoder.writeDecoded(line, kind, k, from, (how & W_QUOTED) != 0, out);
+        }
+      }
+    }
+    if (index.length > 0) {
       out.put('}');
     }
   }
 
-  /** Where {@link #writeJsonFields} writes, or {@code null}. */
-  private ByteBuf json;
-
-  /** {@code ,"fields":{} before the first field, a comma before the others, then the key. */
-  private void jsonKey(int count, int k, String key) {
-    if (count == 0) {
-      json.put(FIELDS_OPEN);
-    } else {
-      json.put(',');
-    }
-    if (k >= 0) {
-      json.put(JSON_KEYS[k]);
-    } else {
-      GoText.appendJsonString(json, key);
-      json.put(':');
+  /** Reads the value at {@code from} again (as {@link #line} did) and writes it as JSON. */
+  private void writeDecoded(byte[] line, Kind kind, int k, int from, boolean quoted, ByteBuf out) {
+    b = line;
+    end = line.length;
+    try {
+      if (quoted ? quoted(from - 1) < 0 : !bare(from)) {
+        throw new IllegalStateException("a checked human line no longer decodes");
+      }
+      boolean kindField = k >= 0 && (KEY_KINDS[k] & (kind == Kind.AUDIT ? 1 : 2)) != 0;
+      Value v = typed(kind, k, kindField, valueText(), quoted);
+      if (v == null) {
+        throw new IllegalStateException("a checked human line no longer decodes");
+      }
+      JsonFormat.writeValue(out, v);
+    } finally {
+      b = null;
     }
   }
+
+  private static boolean timeChars(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 128 || !JsonFormat.TIME_CHARS[c]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final byte[] COMMA = {','};
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
   private static final byte[] FIELDS_OPEN = ",\"fields\":{".getBytes(StandardCharsets.US_ASCII);
 
@@ -338,6 +429,7 @@ final class HumanLineScanner {
     this.build = build;
     this.idValue = null;
     this.timeValue = null;
+    this.indexCount = 0;
     if (scratch.length > 64 * 1024) {
       scratch = new byte[256]; // one huge value does not stay allocated
     }
@@ -451,6 +543,7 @@ final class HumanLineScanner {
       }
       prev = k;
       String key;
+      int keyStart = i;
       if (k >= 0) {
         key = KEYS[k];
       } else {
@@ -485,16 +578,8 @@ final class HumanLineScanner {
         if (canonical) {
           canonical = valueCanonical && (!quoted || (valueNeedsQuotes && !valueNewline));
         }
-        if (json != null) {
-          jsonKey(count, k, null);
-          if (strFlags >= 0 && (strFlags & 1) != 0) {
-            // ASCII that Go's JSON encoder writes as it is (Value.Str's JSON-safe flag).
-            json.put('"').put(b, valueFrom, valueLen).put('"');
-          } else {
-            JsonFormat.writeValue(json, str(valueText()));
-          }
-        }
-        count++;
+        // ASCII that Go's JSON encoder writes as it is (Value.Str's JSON-safe flag) is copied.
+        record(count++, k, quoted, strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE);
         continue;
       }
       String text = valueText();
@@ -533,11 +618,7 @@ final class HumanLineScanner {
         }
       }
       if (!build) {
-        if (json != null) {
-          jsonKey(count, k, key);
-          JsonFormat.writeValue(json, v);
-        }
-        count++;
+        record(count++, k < 0 ? -1 - keyStart : k, quoted, jsonWrite(v));
         continue;
       }
       if (count == fields.length) {
@@ -625,14 +706,7 @@ final class HumanLineScanner {
     }
     if (v instanceof Value.Time t) {
       // Written back as it is only when it needs no escaping (ASCII, none of Go's escapes).
-      String text = t.text();
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        if (c >= 128 || !JsonFormat.TIME_CHARS[c]) {
-          return false;
-        }
-      }
-      return valuePlain;
+      return valuePlain && timeChars(t.text());
     }
     return true; // Num, Null (bare, as printed); Raw, Actor (quoted by strconv.Quote)
   }

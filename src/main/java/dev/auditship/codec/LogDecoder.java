@@ -114,7 +114,12 @@ public final class LogDecoder {
                 new Event(
                     p.kind(),
                     p.envelope(),
-                    new HumanLineFields(line, humanScanner.id(), humanScanner.time()),
+                    new HumanLineFields(
+                        line,
+                        p.kind(),
+                        humanScanner.index(),
+                        humanScanner.id(),
+                        humanScanner.time()),
                     null,
                     p.humanLine()),
                 lineNo));
