@@ -276,6 +276,9 @@ final class HumanLineScanner {
   private int[] index = new int[4 * 32];
   private int indexCount;
 
+  /** Where the line being read starts in {@link #b}. */
+  private int lineStart;
+
   // How writeJsonFields writes a value (the low two bits; W_QUOTED marks a quoted value).
   private static final int W_DECODE = 0; // decoded again and written as from values
   private static final int W_QUOTED_COPY = 1; // its bytes between quotes: a plain string or time
@@ -294,8 +297,9 @@ final class HumanLineScanner {
     if (4 * c + 4 > index.length) {
       index = Arrays.copyOf(index, index.length * 2);
     }
-    index[4 * c] = key;
-    index[4 * c + 1] = valueFrom;
+    // Positions from the line's start: the event holds a copy of the line alone.
+    index[4 * c] = key >= 0 ? key : key + lineStart;
+    index[4 * c + 1] = valueFrom - lineStart;
     index[4 * c + 2] = valueLen;
     index[4 * c + 3] = how | (quoted ? W_QUOTED : 0);
     indexCount = c + 1;
@@ -430,6 +434,7 @@ final class HumanLineScanner {
     this.idValue = null;
     this.timeValue = null;
     this.indexCount = 0;
+    this.lineStart = off;
     if (scratch.length > 64 * 1024) {
       scratch = new byte[256]; // one huge value does not stay allocated
     }

@@ -427,6 +427,30 @@ class HumanBytesFirstTest {
     assertThat(lazy).isGreaterThanOrEqualTo(10);
   }
 
+  /**
+   * Lines read from the middle of a buffer (as a source hands them over): the held line and its
+   * index start at the line, not at the buffer.
+   */
+  @Test
+  void heldLinesFromTheMiddleOfABufferReadBackEveryField() {
+    StringBuilder text = new StringBuilder("not an event\n");
+    for (Golden.Line g : Golden.lines()) {
+      text.append(g.human().lines().findFirst().orElseThrow().replace("Extra=", "x\"y="))
+          .append('\n');
+      text.append(LINE.replace("UserAgent=\"\"", "Extra=\"a b\"  More=x<y  N=<nil>")).append('\n');
+    }
+    List<Decoded> bytes = Golden.decodeAll(text.toString());
+    List<Decoded> chars = Golden.decodeAllText(text.toString());
+    assertThat(bytes).isEqualTo(chars);
+    for (int i = 0; i < bytes.size(); i++) {
+      if (bytes.get(i) instanceof Decoded.Ok ok) {
+        Event e = ((Decoded.Ok) chars.get(i)).event();
+        assertThat(JSON.format(ok.event())).isEqualTo(JSON.format(e));
+        assertThat(HUMAN.format(ok.event())).isEqualTo(HUMAN.format(e));
+      }
+    }
+  }
+
   @Test
   void hostileLinesMeanWhatTheTextPathSays() {
     String backslashes = "\\\\".repeat(512 * 1024);
