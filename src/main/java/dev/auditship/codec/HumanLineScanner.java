@@ -194,12 +194,12 @@ final class HumanLineScanner {
   }
 
   /** The fields of the line being read (reused; the event gets an exact-size copy). */
-  private Field[] fieldBuf = new Field[32];
+  private Field[] fieldBuf = new Field[0];
 
   /** The envelope time being built by {@link #isoTs}. */
   private final byte[] tsBuf = new byte[32];
 
-  private byte[] scratch = new byte[256];
+  private byte[] scratch = new byte[0];
 
   // The value read last (bare() or quoted()): where its text is, for valueText().
   private boolean valueQuoted;
@@ -273,7 +273,7 @@ final class HumanLineScanner {
     return Arrays.copyOf(index, 4 * indexCount);
   }
 
-  private int[] index = new int[4 * 32];
+  private int[] index = new int[0];
   private int indexCount;
 
   /** Where the line being read starts in {@link #b}. */
@@ -295,7 +295,7 @@ final class HumanLineScanner {
       return;
     }
     if (4 * c + 4 > index.length) {
-      index = Arrays.copyOf(index, index.length * 2);
+      index = Arrays.copyOf(index, Math.max(4 * 32, index.length * 2));
     }
     // Positions from the line's start: the event holds a copy of the line alone.
     index[4 * c] = key >= 0 ? key : key + lineStart;
@@ -436,7 +436,7 @@ final class HumanLineScanner {
     this.indexCount = 0;
     this.lineStart = off;
     if (scratch.length > 64 * 1024) {
-      scratch = new byte[256]; // one huge value does not stay allocated
+      scratch = new byte[0]; // one huge value does not stay allocated
     }
     try {
       return line(off);
@@ -627,7 +627,7 @@ final class HumanLineScanner {
         continue;
       }
       if (count == fields.length) {
-        fields = fieldBuf = Arrays.copyOf(fields, count * 2);
+        fields = fieldBuf = Arrays.copyOf(fields, Math.max(32, count * 2));
       }
       fields[count++] = new Field(key, v);
     }
@@ -1063,7 +1063,7 @@ final class HumanLineScanner {
         }
       }
       if (len == out.length) {
-        out = scratch = Arrays.copyOf(out, out.length * 2);
+        out = scratch = Arrays.copyOf(out, Math.max(256, out.length * 2));
       }
       out[len++] = ch;
       needs = true;
