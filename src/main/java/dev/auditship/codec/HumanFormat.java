@@ -7,7 +7,6 @@ import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoText;
 import dev.auditship.text.GoTime;
-import dev.auditship.text.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -185,25 +184,13 @@ public final class HumanFormat implements Format {
    * The fields of an event read lazily from a slog JSON line, written straight from the line's
    * bytes: a value that is printable ASCII without escapes (most of what Coder prints) is copied as
    * slog's human sink spells it; any other value is decoded and written by {@link #writeValue},
-   * which stays the definition. False, before anything is written, when a string may hold a line
-   * break (the multi-line block needs the decoded values).
+   * which stays the definition. False, with what it wrote taken back, when a string value turns out
+   * to need the multi-line block (which moves it to the end: the caller writes the fields from the
+   * decoded values). Only decoded strings can: a copied value has no escape, so no line break.
    */
   private boolean writeFromLine(LineFields lf, ByteBuf out) {
     byte[] b = lf.line();
-    int n = b.length;
-    for (int i = Utf8.indexOf(b, 0, n, (byte) '\\'); i + 1 < n; ) {
-      byte e = b[i + 1];
-      if (e == 'n'
-          || (e == 'u'
-              && i + 5 < n
-              && b[i + 2] == '0'
-              && b[i + 3] == '0'
-              && b[i + 4] == '0'
-              && (b[i + 5] == 'a' || b[i + 5] == 'A'))) {
-        return false; // a line feed, as \n or \\u000a
-      }
-      i = Utf8.indexOf(b, i + 2, n, (byte) '\\');
-    }
+    int mark = out.length();
     for (int f = 0, count = lf.count(); f < count; f++) {
       String key = lf.key(f);
       int k = lf.keyIndex(f);
@@ -215,7 +202,15 @@ public final class HumanFormat implements Format {
       }
       int p = lf.valueStart(f);
       if (!copyValue(key, b, p, out)) {
-        writeValue(out, lf.value(f));
+        Value v = lf.value(f);
+        if (v instanceof Value.Str s
+            && s.hasNewline()
+            && !NOT_PLAIN_STRING.contains(key)
+            && GoText.trimSpace(s.value()).indexOf('\n') >= 0) {
+          out.truncate(mark); // as write() decides for the decoded fields
+          return false;
+        }
+        writeValue(out, v);
       }
     }
     return true;
