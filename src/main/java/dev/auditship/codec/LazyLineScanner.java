@@ -40,8 +40,10 @@ final class LazyLineScanner {
       int[] index,
       int count,
       String[] extraKeys,
-      String id,
-      String time,
+      int idAt,
+      int timeAt,
+      int timeLen,
+      long timeMicros,
       boolean canonical) {}
 
   private static final int HTML = 1;
@@ -178,6 +180,7 @@ final class LazyLineScanner {
   private Result object(int p) {
     expect(p++, '{');
     String ts = null;
+    boolean tsOk = false;
     String level = null;
     String msg = null;
     String caller = null;
@@ -196,8 +199,14 @@ final class LazyLineScanner {
       int bit;
       if (is(k, klen, "ts")) {
         bit = 1;
+        int s0 = p;
         p = envString(p, -1);
         ts = str;
+        // Plain ASCII without escapes: the bytes are the text, checked without another copy.
+        tsOk =
+            plainToken
+                ? GoTime.epochMicrosOf(b, s0 + 1, p - s0 - 2) != GoTime.NO_TIME
+                : GoTime.isRfc3339(ts);
       } else if (is(k, klen, "level")) {
         bit = 2;
         p = envString(p, 0);
@@ -279,7 +288,7 @@ final class LazyLineScanner {
       canon = false; // caller or func missing: the json format adds the defaults
     }
     Kind kind = Kind.ofMessage(msg);
-    if (!GoTime.isRfc3339(ts)) {
+    if (!tsOk) {
       throw JsonTokens.GIVE_UP;
     }
     byte[] line = Arrays.copyOfRange(b, base, end);
@@ -290,20 +299,28 @@ final class LazyLineScanner {
         Arrays.copyOf(index, count * SLOTS),
         count,
         extra == null ? null : extra.toArray(new String[0]),
-        id,
-        time,
+        idAt - base,
+        timeAt - base,
+        timeLen,
+        timeMicros,
         canon);
   }
 
-  /** The first ID and Time of the line being scanned. */
-  private String id;
+  /**
+   * Where the first ID's and Time's text start in the line being scanned (-1: none yet), the Time's
+   * length, and its value ({@link GoTime#epochMicrosOf(byte[], int, int)}, worked out while it is
+   * checked so that no sink parses it again).
+   */
+  private int idAt;
 
-  private String time;
+  private int timeAt;
+  private int timeLen;
+  private long timeMicros;
 
   private int fields(int p, byte[] checks) {
     expect(p++, '{');
-    id = null;
-    time = null;
+    idAt = -1;
+    timeAt = -1;
     if (b[p] == '}') {
       throw JsonTokens.GIVE_UP; // no ID: the eager path says so
     }
@@ -330,8 +347,8 @@ final class LazyLineScanner {
       index[count * SLOTS + 1] = p - base;
       count++;
       int check = keyId >= 0 ? checks[keyId] : ANY;
-      if (keyId == ID_KEY && id == null) {
-        id = new String(b, p + 1, 36, StandardCharsets.ISO_8859_1); // checked below (UUID)
+      if (keyId == ID_KEY && idAt < 0) {
+        idAt = p + 1; // 36 bytes, checked below (UUID)
       }
       byte c = b[p];
       switch (check) {
@@ -347,12 +364,14 @@ final class LazyLineScanner {
           }
           int s = p + 1;
           p = strToken(p, true);
-          String t = new String(b, s, p - 1 - s, StandardCharsets.ISO_8859_1);
-          if (!GoTime.isRfc3339(t)) {
+          long micros = GoTime.epochMicrosOf(b, s, p - 1 - s);
+          if (micros == GoTime.NO_TIME) {
             throw JsonTokens.GIVE_UP;
           }
-          if (time == null) {
-            time = t;
+          if (timeAt < 0) {
+            timeAt = s;
+            timeLen = p - 1 - s;
+            timeMicros = micros;
           }
         }
         default -> {
@@ -368,7 +387,7 @@ final class LazyLineScanner {
         continue;
       }
       expect(p++, '}');
-      if (id == null || time == null) {
+      if (idAt < 0 || timeAt < 0) {
         throw JsonTokens.GIVE_UP;
       }
       return p;

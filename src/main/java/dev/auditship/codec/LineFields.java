@@ -3,6 +3,7 @@ package dev.auditship.codec;
 import dev.auditship.event.Field;
 import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -18,24 +19,52 @@ final class LineFields implements LazyFields {
   private final int count;
   private final String[] extraKeys;
 
-  /**
-   * The first {@code ID} and {@code Time}, decoded while the line was checked (sinks read them).
-   */
-  private final Value id;
+  /** Where the first {@code ID}'s text (36 bytes) and {@code Time}'s text start in the line. */
+  private final int idAt;
 
-  private final Value time;
+  private final int timeAt;
+  private final int timeLen;
+
+  /** The first {@code Time} in microseconds, worked out while the line was checked. */
+  private final long timeMicros;
+
+  /**
+   * The first {@code ID} and {@code Time} values once built (sinks read them; a benign race builds
+   * an equal immutable value twice).
+   */
+  private Value id;
+
+  private Value time;
 
   /**
    * @param index per field, {@link LazyLineScanner#SLOTS} ints: key (index into {@link
    *     JsonLineScanner#KEYS}, or {@code -1 - i} for {@code extraKeys[i]}) and the value's start
+   * @param idAt where the first ID's text starts in {@code line}
+   * @param timeAt where the first Time's text starts in {@code line}, {@code timeLen} bytes long
+   * @param timeMicros that Time in microseconds since the epoch
    */
-  LineFields(byte[] line, int[] index, int count, String[] extraKeys, String id, String time) {
+  LineFields(
+      byte[] line,
+      int[] index,
+      int count,
+      String[] extraKeys,
+      int idAt,
+      int timeAt,
+      int timeLen,
+      long timeMicros) {
     this.line = line;
     this.index = index;
     this.count = count;
     this.extraKeys = extraKeys;
-    this.id = new Value.Str(id);
-    this.time = new Value.Time(time);
+    this.idAt = idAt;
+    this.timeAt = timeAt;
+    this.timeLen = timeLen;
+    this.timeMicros = timeMicros;
+  }
+
+  @Override
+  public long timeMicros() {
+    return timeMicros;
   }
 
   /** The input line (shared: read it, never change it). */
@@ -81,10 +110,20 @@ final class LineFields implements LazyFields {
   @Override
   public Value get(String key) {
     if (key.equals("ID")) {
-      return id;
+      Value v = id;
+      if (v == null) {
+        v = new Value.Str(new String(line, idAt, 36, StandardCharsets.ISO_8859_1));
+        id = v;
+      }
+      return v;
     }
     if (key.equals("Time")) {
-      return time;
+      Value v = time;
+      if (v == null) {
+        v = new Value.Time(new String(line, timeAt, timeLen, StandardCharsets.ISO_8859_1));
+        time = v;
+      }
+      return v;
     }
     for (int i = 0; i < count; i++) {
       if (key(i).equals(key)) {

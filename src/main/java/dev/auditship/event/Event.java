@@ -108,6 +108,7 @@ public final class Event {
     this.jsonLine = jsonLine;
     this.humanLine = null;
     this.summary = false;
+    this.timeMicros = fields.timeMicros();
   }
 
   public Kind kind() {

@@ -16,6 +16,14 @@ public interface LazyFields {
   /** The value of the first field named {@code key}, or {@code null}; decodes only that value. */
   Value get(String key);
 
+  /**
+   * The first {@code Time} field in microseconds since the epoch when the decoder worked it out
+   * already ({@code GoTime.epochMicrosOf}), else 0 (the event works it out when asked).
+   */
+  default long timeMicros() {
+    return 0;
+  }
+
   /** Bytes of input the fields are decoded from (for memory accounting). */
   int size();
 }
