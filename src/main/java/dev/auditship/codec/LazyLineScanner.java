@@ -152,6 +152,11 @@ final class LazyLineScanner {
     return Arrays.asList(JsonLineScanner.KEYS).indexOf(key);
   }
 
+  /** The logger names being read, and the last line's (reused while they repeat). */
+  private final List<String> nameBuf = new ArrayList<>(2);
+
+  private List<String> lastNames = List.of();
+
   private byte[] b;
   private int base;
   private int end;
@@ -225,7 +230,8 @@ final class LazyLineScanner {
         func = str;
       } else if (is(k, klen, "logger_names")) {
         bit = 32;
-        List<String> l = new ArrayList<>(1);
+        List<String> l = nameBuf;
+        l.clear();
         expect(p++, '[');
         if (b[p] == ']') {
           p++;
@@ -242,7 +248,8 @@ final class LazyLineScanner {
             }
           }
         }
-        names = l;
+        // The same names every line: the last line's immutable list, not a new copy per line.
+        names = l.equals(lastNames) ? lastNames : (lastNames = List.copyOf(l));
       } else if (is(k, klen, "trace")) {
         bit = 64;
         p = envString(p, -1);

@@ -3,6 +3,7 @@ package dev.auditship.codec;
 import dev.auditship.event.Field;
 import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
+import dev.auditship.text.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -125,13 +126,63 @@ final class LineFields implements LazyFields {
       }
       return v;
     }
-    for (int i = 0; i < count; i++) {
-      if (key(i).equals(key)) {
-        return new JsonLineScanner()
+    int i = find(key);
+    return i < 0
+        ? null
+        : new JsonLineScanner()
             .valueAt(line, line.length, key, index[i * LazyLineScanner.SLOTS + 1]);
+  }
+
+  /** The index of the first field named {@code key}, or -1. */
+  private int find(String key) {
+    if (extraKeys == null) {
+      // Every key is one of KEYS, and callers pass the same constants: an identity match first.
+      for (int i = 0; i < count; i++) {
+        if (JsonLineScanner.KEYS[index[i * LazyLineScanner.SLOTS]] == key) {
+          return i;
+        }
       }
     }
-    return null;
+    for (int i = 0; i < count; i++) {
+      if (key(i).equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public int appendAscii(String key, ByteBuf out) {
+    int i = find(key);
+    if (i < 0) {
+      return ABSENT;
+    }
+    byte[] b = line;
+    int p = valueStart(i);
+    byte c = b[p];
+    if (c == '"') {
+      int q = p + 1;
+      for (byte x; (x = b[q]) != '"'; q++) {
+        if (x < 0x20 || x == '\\') { // below 0x20 includes every non-ASCII byte (negative)
+          return DECODE;
+        }
+      }
+      out.put(b, p + 1, q - p - 1);
+      return WRITTEN;
+    }
+    if (c == 'n') {
+      return ABSENT; // null (the scan checked the literal)
+    }
+    int q = c == '-' ? p + 1 : p;
+    int digits = q;
+    while (b[q] >= '0' && b[q] <= '9') {
+      q++;
+    }
+    if (q == digits || b[q] == '.' || b[q] == 'e' || b[q] == 'E') {
+      return DECODE; // not an integer: the general path says what it is
+    }
+    out.put(b, p, q - p);
+    return WRITTEN;
   }
 
   @Override

@@ -215,9 +215,7 @@ public final class GoTime {
       out.decimal(secs);
     }
     out.put('.');
-    for (int div = 100_000; div > 0; div /= 10) {
-      out.put((byte) ('0' + frac / div % 10));
-    }
+    digits(out, frac, 6);
   }
 
   /**
@@ -261,10 +259,24 @@ public final class GoTime {
     return true;
   }
 
+  /** {@code v} as {@code width} (2, 4 or 6) digits, by constant divisors (no division loop). */
   private static void digits(ByteBuf out, int v, int width) {
-    for (int div = width == 6 ? 100_000 : width == 4 ? 1000 : 10; div > 0; div /= 10) {
-      out.put((byte) ('0' + v / div % 10));
+    switch (width) {
+      case 2 -> pair(out, v);
+      case 4 -> {
+        pair(out, v / 100);
+        pair(out, v % 100);
+      }
+      default -> {
+        pair(out, v / 10_000);
+        pair(out, v / 100 % 100);
+        pair(out, v % 100);
+      }
     }
+  }
+
+  private static void pair(ByteBuf out, int v) {
+    out.put((byte) ('0' + v / 10)).put((byte) ('0' + v % 10));
   }
 
   /** The non-negative number in {@code t[from, from+len)}, or -1 when it is not all digits. */
