@@ -81,11 +81,13 @@ final class LazyLineScanner {
   private static final long HIGHS = 0x8080808080808080L;
 
   /**
-   * True when none of the eight bytes of {@code w} stops or marks a string for {@link #CLASS}: no
-   * quote, backslash, control byte, non-ASCII byte or {@code < > &} (the classic has-zero-byte test
-   * on {@code w} xor each byte; a false alarm only sends the word to the byte loop).
+   * The high bit of each of the eight bytes of {@code w} (little-endian: the first byte lowest)
+   * that stops or marks a string for {@link #CLASS}: a quote, backslash, control byte, non-ASCII
+   * byte or {@code < > &} (the classic has-zero-byte test on {@code w} xor each byte). Bytes above
+   * a flagged one may be flagged falsely (a borrow), the lowest flag never is: it is the first such
+   * byte.
    */
-  private static boolean plain(long w) {
+  private static long specials(long w) {
     long quote = w ^ (ONES * '"');
     long backslash = w ^ (ONES * '\\');
     long lt = w ^ (ONES * '<');
@@ -99,7 +101,7 @@ final class LazyLineScanner {
             | ((amp - ONES) & ~amp)
             | (w - ONES * 0x20) // a byte below 0x20 borrows into its high bit
             | w; // a non-ASCII byte has its high bit set
-    return (hits & HIGHS) == 0;
+    return hits & HIGHS;
   }
 
   // Per-key checks (EventChecks), by index into JsonLineScanner.KEYS, for each kind.
@@ -567,9 +569,14 @@ final class LazyLineScanner {
   private int strToken(int p, boolean go) {
     expect(p, '"');
     int q = p + 1;
-    // Eight plain bytes a step, then byte by byte from the first word that has anything else.
-    for (int limit = end - 8; q <= limit && plain((long) LONGS.get(b, q)); ) {
-      q += 8;
+    // Eight plain bytes a step, straight to the first byte that is anything else, then byte by
+    // byte from there (and over the line's last seven bytes).
+    for (int limit = end - 8; q <= limit; q += 8) {
+      long hits = specials((long) LONGS.get(b, q));
+      if (hits != 0) {
+        q += Long.numberOfTrailingZeros(hits) >>> 3;
+        break;
+      }
     }
     int acc = 0;
     int k;
