@@ -812,19 +812,61 @@ final class LazyLineScanner {
     return -1;
   }
 
+  /**
+   * Whether the quoted key {@code KEY_BYTES[k]} is at {@code p}: its text and closing quote
+   * compared eight bytes a step ({@link #KEY_WORDS}), byte by byte only near the end of the array.
+   */
   private boolean keyAt(int p, int k) {
+    long[] words = KEY_WORDS[k];
+    int q = p + 1;
+    int n = words.length / 2;
+    if (q + 8 * n > b.length) {
+      return keyAtByBytes(p, k);
+    }
+    for (int i = 0; i < n; i++) {
+      if (((long) LONGS.get(b, q + 8 * i) & words[2 * i + 1]) != words[2 * i]) {
+        return false;
+      }
+    }
+    return q + JsonLineScanner.KEY_BYTES[k].length < end;
+  }
+
+  private boolean keyAtByBytes(int p, int k) {
     byte[] kb = JsonLineScanner.KEY_BYTES[k];
     int n = kb.length;
     int e = p + 1 + n;
-    if (e >= end || b[e] != '"' || b[p + 1] != kb[0]) {
+    if (e >= end || b[e] != '"') {
       return false;
     }
-    for (int i = 1; i < n; i++) {
+    for (int i = 0; i < n; i++) {
       if (b[p + 1 + i] != kb[i]) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Per key of {@link JsonLineScanner#KEYS}: its bytes and closing quote as little-endian words,
+   * pairs of (word, mask), the mask covering the bytes of the last word that belong to the key.
+   */
+  private static final long[][] KEY_WORDS = keyWords();
+
+  private static long[][] keyWords() {
+    byte[][] keys = JsonLineScanner.KEY_BYTES;
+    long[][] out = new long[keys.length][];
+    for (int k = 0; k < keys.length; k++) {
+      byte[] quoted = Arrays.copyOf(keys[k], keys[k].length + 1);
+      quoted[keys[k].length] = '"';
+      int n = (quoted.length + 7) / 8;
+      long[] w = new long[2 * n];
+      for (int i = 0; i < quoted.length; i++) {
+        w[2 * (i / 8)] |= (quoted[i] & 0xFFL) << (8 * (i % 8));
+        w[2 * (i / 8) + 1] |= 0xFFL << (8 * (i % 8));
+      }
+      out[k] = w;
+    }
+    return out;
   }
 
   private int number(int p) {
