@@ -129,10 +129,29 @@ final class LineFields implements LazyFields {
       return v;
     }
     int i = find(key);
-    return i < 0
-        ? null
-        : new JsonLineScanner()
-            .valueAt(line, line.length, key, index[i * LazyLineScanner.SLOTS + 1]);
+    if (i < 0) {
+      return null;
+    }
+    int p = valueStart(i);
+    int e = integerEnd(p);
+    if (e > 0) { // an integer (sinks read status codes for every record): no scanner needed
+      return new Value.Num(new String(line, p, e - p, StandardCharsets.ISO_8859_1));
+    }
+    return new JsonLineScanner().valueAt(line, line.length, key, p);
+  }
+
+  /** The end of the integer token at {@code p} (a number without fraction or exponent), or -1. */
+  private int integerEnd(int p) {
+    byte[] b = line;
+    int q = b[p] == '-' ? p + 1 : p;
+    int digits = q;
+    while (q < b.length && b[q] >= '0' && b[q] <= '9') {
+      q++;
+    }
+    if (q == digits || q == b.length || b[q] == '.' || b[q] == 'e' || b[q] == 'E') {
+      return -1;
+    }
+    return q;
   }
 
   /** The index of the first field named {@code key}, or -1. */
@@ -211,12 +230,8 @@ final class LineFields implements LazyFields {
     if (c == 'n') {
       return ABSENT; // null (the scan checked the literal)
     }
-    int q = c == '-' ? p + 1 : p;
-    int digits = q;
-    while (b[q] >= '0' && b[q] <= '9') {
-      q++;
-    }
-    if (q == digits || b[q] == '.' || b[q] == 'e' || b[q] == 'E') {
+    int q = integerEnd(p);
+    if (q < 0) {
       return DECODE; // not an integer: the general path says what it is
     }
     out.put(b, p, q - p);
