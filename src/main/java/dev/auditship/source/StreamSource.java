@@ -179,7 +179,7 @@ public final class StreamSource implements Source {
     }
     long deadline = System.nanoTime() + linger.toNanos();
     long weight = events.get(0).weight();
-    List<Object> taken = new ArrayList<>();
+    List<Object> taken = new ArrayList<>(Math.min(max, 1024));
     while (events.size() < max && weight < BATCH_BYTES) {
       // Whatever the reader has queued, in one step (one lock, not one per event).
       taken.clear();
