@@ -3,10 +3,8 @@ package dev.auditship.codec;
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Kind;
 import dev.auditship.text.GoTime;
+import dev.auditship.text.Swar;
 import dev.auditship.text.Utf8;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,36 +70,6 @@ final class LazyLineScanner {
     for (int c = 0; c < 256; c++) {
       HEX[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
-  }
-
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-
-  /**
-   * The high bit of each of the eight bytes of {@code w} (little-endian: the first byte lowest)
-   * that stops or marks a string for {@link #CLASS}: a quote, backslash, control byte, non-ASCII
-   * byte or {@code < > &} (the classic has-zero-byte test on {@code w} xor each byte). Bytes above
-   * a flagged one may be flagged falsely (a borrow), the lowest flag never is: it is the first such
-   * byte.
-   */
-  private static long specials(long w) {
-    long quote = w ^ (ONES * '"');
-    long backslash = w ^ (ONES * '\\');
-    long lt = w ^ (ONES * '<');
-    long gt = w ^ (ONES * '>');
-    long amp = w ^ (ONES * '&');
-    long hits =
-        ((quote - ONES) & ~quote)
-            | ((backslash - ONES) & ~backslash)
-            | ((lt - ONES) & ~lt)
-            | ((gt - ONES) & ~gt)
-            | ((amp - ONES) & ~amp)
-            | (w - ONES * 0x20) // a byte below 0x20 borrows into its high bit
-            | w; // a non-ASCII byte has its high bit set
-    return hits & HIGHS;
   }
 
   // Per-key checks (EventChecks), by index into JsonLineScanner.KEYS, for each kind.
@@ -572,7 +540,7 @@ final class LazyLineScanner {
     // Eight plain bytes a step, straight to the first byte that is anything else, then byte by
     // byte from there (and over the line's last seven bytes).
     for (int limit = end - 8; q <= limit; q += 8) {
-      long hits = specials((long) LONGS.get(b, q));
+      long hits = Swar.jsonSpecials(Swar.word(b, q));
       if (hits != 0) {
         q += Long.numberOfTrailingZeros(hits) >>> 3;
         break;
@@ -824,7 +792,7 @@ final class LazyLineScanner {
       return keyAtByBytes(p, k);
     }
     for (int i = 0; i < n; i++) {
-      if (((long) LONGS.get(b, q + 8 * i) & words[2 * i + 1]) != words[2 * i]) {
+      if ((Swar.word(b, q + 8 * i) & words[2 * i + 1]) != words[2 * i]) {
         return false;
       }
     }
