@@ -3,10 +3,8 @@ package dev.auditship.codec;
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Kind;
 import dev.auditship.text.GoTime;
+import dev.auditship.text.Swar;
 import dev.auditship.text.Utf8;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,8 +38,10 @@ final class LazyLineScanner {
       int[] index,
       int count,
       String[] extraKeys,
-      String id,
-      String time,
+      int idAt,
+      int timeAt,
+      int timeLen,
+      long timeMicros,
       boolean canonical) {}
 
   private static final int HTML = 1;
@@ -70,34 +70,6 @@ final class LazyLineScanner {
     for (int c = 0; c < 256; c++) {
       HEX[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
-  }
-
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-
-  /**
-   * True when none of the eight bytes of {@code w} stops or marks a string for {@link #CLASS}: no
-   * quote, backslash, control byte, non-ASCII byte or {@code < > &} (the classic has-zero-byte test
-   * on {@code w} xor each byte; a false alarm only sends the word to the byte loop).
-   */
-  private static boolean plain(long w) {
-    long quote = w ^ (ONES * '"');
-    long backslash = w ^ (ONES * '\\');
-    long lt = w ^ (ONES * '<');
-    long gt = w ^ (ONES * '>');
-    long amp = w ^ (ONES * '&');
-    long hits =
-        ((quote - ONES) & ~quote)
-            | ((backslash - ONES) & ~backslash)
-            | ((lt - ONES) & ~lt)
-            | ((gt - ONES) & ~gt)
-            | ((amp - ONES) & ~amp)
-            | (w - ONES * 0x20) // a byte below 0x20 borrows into its high bit
-            | w; // a non-ASCII byte has its high bit set
-    return (hits & HIGHS) == 0;
   }
 
   // Per-key checks (EventChecks), by index into JsonLineScanner.KEYS, for each kind.
@@ -150,6 +122,11 @@ final class LazyLineScanner {
     return Arrays.asList(JsonLineScanner.KEYS).indexOf(key);
   }
 
+  /** The logger names being read, and the last line's (reused while they repeat). */
+  private final List<String> nameBuf = new ArrayList<>(2);
+
+  private List<String> lastNames = List.of();
+
   private byte[] b;
   private int base;
   private int end;
@@ -178,6 +155,7 @@ final class LazyLineScanner {
   private Result object(int p) {
     expect(p++, '{');
     String ts = null;
+    boolean tsOk = false;
     String level = null;
     String msg = null;
     String caller = null;
@@ -196,8 +174,14 @@ final class LazyLineScanner {
       int bit;
       if (is(k, klen, "ts")) {
         bit = 1;
+        int s0 = p;
         p = envString(p, -1);
         ts = str;
+        // Plain ASCII without escapes: the bytes are the text, checked without another copy.
+        tsOk =
+            plainToken
+                ? GoTime.epochMicrosOf(b, s0 + 1, p - s0 - 2) != GoTime.NO_TIME
+                : GoTime.isRfc3339(ts);
       } else if (is(k, klen, "level")) {
         bit = 2;
         p = envString(p, 0);
@@ -216,7 +200,8 @@ final class LazyLineScanner {
         func = str;
       } else if (is(k, klen, "logger_names")) {
         bit = 32;
-        List<String> l = new ArrayList<>(1);
+        List<String> l = nameBuf;
+        l.clear();
         expect(p++, '[');
         if (b[p] == ']') {
           p++;
@@ -233,7 +218,8 @@ final class LazyLineScanner {
             }
           }
         }
-        names = l;
+        // The same names every line: the last line's immutable list, not a new copy per line.
+        names = l.equals(lastNames) ? lastNames : (lastNames = List.copyOf(l));
       } else if (is(k, klen, "trace")) {
         bit = 64;
         p = envString(p, -1);
@@ -279,7 +265,7 @@ final class LazyLineScanner {
       canon = false; // caller or func missing: the json format adds the defaults
     }
     Kind kind = Kind.ofMessage(msg);
-    if (!GoTime.isRfc3339(ts)) {
+    if (!tsOk) {
       throw JsonTokens.GIVE_UP;
     }
     byte[] line = Arrays.copyOfRange(b, base, end);
@@ -290,20 +276,28 @@ final class LazyLineScanner {
         Arrays.copyOf(index, count * SLOTS),
         count,
         extra == null ? null : extra.toArray(new String[0]),
-        id,
-        time,
+        idAt - base,
+        timeAt - base,
+        timeLen,
+        timeMicros,
         canon);
   }
 
-  /** The first ID and Time of the line being scanned. */
-  private String id;
+  /**
+   * Where the first ID's and Time's text start in the line being scanned (-1: none yet), the Time's
+   * length, and its value ({@link GoTime#epochMicrosOf(byte[], int, int)}, worked out while it is
+   * checked so that no sink parses it again).
+   */
+  private int idAt;
 
-  private String time;
+  private int timeAt;
+  private int timeLen;
+  private long timeMicros;
 
   private int fields(int p, byte[] checks) {
     expect(p++, '{');
-    id = null;
-    time = null;
+    idAt = -1;
+    timeAt = -1;
     if (b[p] == '}') {
       throw JsonTokens.GIVE_UP; // no ID: the eager path says so
     }
@@ -330,8 +324,8 @@ final class LazyLineScanner {
       index[count * SLOTS + 1] = p - base;
       count++;
       int check = keyId >= 0 ? checks[keyId] : ANY;
-      if (keyId == ID_KEY && id == null) {
-        id = new String(b, p + 1, 36, StandardCharsets.ISO_8859_1); // checked below (UUID)
+      if (keyId == ID_KEY && idAt < 0) {
+        idAt = p + 1; // 36 bytes, checked below (UUID)
       }
       byte c = b[p];
       switch (check) {
@@ -347,12 +341,14 @@ final class LazyLineScanner {
           }
           int s = p + 1;
           p = strToken(p, true);
-          String t = new String(b, s, p - 1 - s, StandardCharsets.ISO_8859_1);
-          if (!GoTime.isRfc3339(t)) {
+          long micros = GoTime.epochMicrosOf(b, s, p - 1 - s);
+          if (micros == GoTime.NO_TIME) {
             throw JsonTokens.GIVE_UP;
           }
-          if (time == null) {
-            time = t;
+          if (timeAt < 0) {
+            timeAt = s;
+            timeLen = p - 1 - s;
+            timeMicros = micros;
           }
         }
         default -> {
@@ -368,7 +364,7 @@ final class LazyLineScanner {
         continue;
       }
       expect(p++, '}');
-      if (id == null || time == null) {
+      if (idAt < 0 || timeAt < 0) {
         throw JsonTokens.GIVE_UP;
       }
       return p;
@@ -541,9 +537,14 @@ final class LazyLineScanner {
   private int strToken(int p, boolean go) {
     expect(p, '"');
     int q = p + 1;
-    // Eight plain bytes a step, then byte by byte from the first word that has anything else.
-    for (int limit = end - 8; q <= limit && plain((long) LONGS.get(b, q)); ) {
-      q += 8;
+    // Eight plain bytes a step, straight to the first byte that is anything else, then byte by
+    // byte from there (and over the line's last seven bytes).
+    for (int limit = end - 8; q <= limit; q += 8) {
+      long hits = Swar.jsonSpecials(Swar.word(b, q));
+      if (hits != 0) {
+        q += Long.numberOfTrailingZeros(hits) >>> 3;
+        break;
+      }
     }
     int acc = 0;
     int k;
@@ -779,19 +780,61 @@ final class LazyLineScanner {
     return -1;
   }
 
+  /**
+   * Whether the quoted key {@code KEY_BYTES[k]} is at {@code p}: its text and closing quote
+   * compared eight bytes a step ({@link #KEY_WORDS}), byte by byte only near the end of the array.
+   */
   private boolean keyAt(int p, int k) {
+    long[] words = KEY_WORDS[k];
+    int q = p + 1;
+    int n = words.length / 2;
+    if (q + 8 * n > b.length) {
+      return keyAtByBytes(p, k);
+    }
+    for (int i = 0; i < n; i++) {
+      if ((Swar.word(b, q + 8 * i) & words[2 * i + 1]) != words[2 * i]) {
+        return false;
+      }
+    }
+    return q + JsonLineScanner.KEY_BYTES[k].length < end;
+  }
+
+  private boolean keyAtByBytes(int p, int k) {
     byte[] kb = JsonLineScanner.KEY_BYTES[k];
     int n = kb.length;
     int e = p + 1 + n;
-    if (e >= end || b[e] != '"' || b[p + 1] != kb[0]) {
+    if (e >= end || b[e] != '"') {
       return false;
     }
-    for (int i = 1; i < n; i++) {
+    for (int i = 0; i < n; i++) {
       if (b[p + 1 + i] != kb[i]) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Per key of {@link JsonLineScanner#KEYS}: its bytes and closing quote as little-endian words,
+   * pairs of (word, mask), the mask covering the bytes of the last word that belong to the key.
+   */
+  private static final long[][] KEY_WORDS = keyWords();
+
+  private static long[][] keyWords() {
+    byte[][] keys = JsonLineScanner.KEY_BYTES;
+    long[][] out = new long[keys.length][];
+    for (int k = 0; k < keys.length; k++) {
+      byte[] quoted = Arrays.copyOf(keys[k], keys[k].length + 1);
+      quoted[keys[k].length] = '"';
+      int n = (quoted.length + 7) / 8;
+      long[] w = new long[2 * n];
+      for (int i = 0; i < quoted.length; i++) {
+        w[2 * (i / 8)] |= (quoted[i] & 0xFFL) << (8 * (i % 8));
+        w[2 * (i / 8) + 1] |= 0xFFL << (8 * (i % 8));
+      }
+      out[k] = w;
+    }
+    return out;
   }
 
   private int number(int p) {

@@ -5,11 +5,13 @@ import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
 import dev.auditship.metrics.SourceStats;
 import dev.auditship.text.Utf8;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -67,7 +69,23 @@ public final class StreamSource implements Source {
 
   private void readAll() {
     try {
-      LineReader lr = new LineReader(in, MAX_LINE_BYTES);
+      // Decoded events are handed to the queue together, and always before the reader may block
+      // waiting for input, so a slow stream's events are never held back.
+      InputStream handing =
+          new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+              handOver();
+              return super.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              handOver();
+              return super.read(b, off, len);
+            }
+          };
+      LineReader lr = new LineReader(handing, MAX_LINE_BYTES);
       LogDecoder decoder = new LogDecoder(this::handle);
       long n = 0;
       while (lr.read()) {
@@ -110,11 +128,34 @@ public final class StreamSource implements Source {
     }
   }
 
+  /** How many decoded events the reader hands to the queue at once (one lock, one wake-up). */
+  static final int HAND_OVER = 128;
+
+  /** Decoded, not yet handed over (reader thread only), their weights, and how many. */
+  private final Object[] decoded = new Object[HAND_OVER];
+
+  private final long[] weights = new long[HAND_OVER];
+  private int held;
+
   private void put(Object o) {
+    weights[held] = o instanceof Event e ? e.weight() : 0;
+    decoded[held++] = o;
+    if (held == HAND_OVER || !(o instanceof Event)) {
+      handOver(); // the end or an error: at once
+    }
+  }
+
+  private void handOver() {
+    if (held == 0) {
+      return;
+    }
     try {
-      queue.put(o, o instanceof Event e ? e.weight() : 0);
+      queue.putAll(decoded, weights, held);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      Arrays.fill(decoded, 0, held, null);
+      held = 0;
     }
   }
 
@@ -138,7 +179,7 @@ public final class StreamSource implements Source {
     }
     long deadline = System.nanoTime() + linger.toNanos();
     long weight = events.get(0).weight();
-    List<Object> taken = new ArrayList<>();
+    List<Object> taken = new ArrayList<>(Math.min(max, 1024));
     while (events.size() < max && weight < BATCH_BYTES) {
       // Whatever the reader has queued, in one step (one lock, not one per event).
       taken.clear();

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
+import dev.auditship.event.LazyFields;
+import dev.auditship.event.Value;
 import dev.auditship.testutil.Golden;
 import dev.auditship.text.ByteBuf;
+import dev.auditship.text.GoTime;
 import dev.auditship.text.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -40,6 +43,14 @@ class BytesFirstDecodeTest {
     assertThat(e.jsonLine()).isEqualTo(line.getBytes(StandardCharsets.UTF_8));
     assertThat(rendered(e)).isEqualTo(line);
     assertThat(JSON.format(e)).isEqualTo(line);
+    // ID and Time, which sinks read for every record, come from the scan as the values give them.
+    Event text = ((Decoded.Ok) Golden.decodeAllText(line + "\n").get(0)).event();
+    if (e.lazyFields() != null) { // the lazy scan took it (the others take the eager path)
+      assertThat(e.lazyFields().timeMicros()).isEqualTo(GoTime.epochMicrosOf(text.time()));
+    }
+    assertThat(e.timeMicros()).isEqualTo(text.timeMicros()).isNotEqualTo(GoTime.NO_TIME);
+    assertThat(e.id()).isEqualTo(text.id()).hasSize(36);
+    assertThat(e.time()).isEqualTo(text.time());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -49,6 +60,39 @@ class BytesFirstDecodeTest {
   }
 
   private static final String LINE = Golden.lines().get(0).json().strip();
+
+  /**
+   * A key spelled with an escape is the same key: whichever of two equal keys comes first is the
+   * one a lookup finds, on the line's own path as on the text path.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"\\u0041ction\":\"first\",\"Action\":\"start\"",
+        "\"Action\":\"start\",\"\\u0041ction\":\"second\"",
+        "\"Action\":\"start\",\"Action\":\"second\"",
+      })
+  void aKeyFoundByLookupIsTheFirstOfItsName(String fields) {
+    String line =
+        Golden.line("audit_workspace_build_start")
+            .json()
+            .strip()
+            .replace("\"Action\":\"start\"", fields);
+    Decoded bytes = Golden.decodeAll(line + "\n").get(0);
+    Decoded text = Golden.decodeAllText(line + "\n").get(0);
+    assertThat(bytes).isEqualTo(text);
+    Event e = ((Decoded.Ok) bytes).event();
+    String expected = fields.startsWith("\"\\u0041") ? "first" : "start";
+    assertThat(e.string("Action")).isEqualTo(expected);
+    ByteBuf out = new ByteBuf(16);
+    if (e.appendAscii("Action", out) == LazyFields.WRITTEN) {
+      assertThat(out.toString()).isEqualTo(expected);
+    } else {
+      assertThat(e.lazyFields()).isNull(); // only an eagerly decoded event says "decode it"
+    }
+    assertThat(e.string("StatusCode")).isNull();
+    assertThat(e.get("StatusCode")).isEqualTo(Value.Num.of(200));
+  }
 
   /** Lines that leave the fast path or are not kept as records, and what they decode to. */
   @ParameterizedTest
