@@ -7,10 +7,8 @@ import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoText;
 import dev.auditship.text.GoTime;
+import dev.auditship.text.Swar;
 import dev.auditship.text.Utf8;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -791,7 +789,7 @@ final class HumanLineScanner {
     int j = from;
     // Eight bytes a step while they are plain ASCII (what nearly every bare value is made of:
     // UUIDs, names, numbers, addresses); the byte loop looks at the rest.
-    for (int limit = end - 8; j <= limit && bareWord((long) LONGS.get(b, j)); ) {
+    for (int limit = end - 8; j <= limit && bareWord(Swar.word(b, j)); ) {
       j += 8;
     }
     for (; j < to; j++) {
@@ -829,9 +827,6 @@ final class HumanLineScanner {
     valueAscii = ascii;
     return true;
   }
-
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
@@ -878,11 +873,11 @@ final class HumanLineScanner {
       return false;
     }
     long dashTo0 = '-' ^ '0';
-    long w1 = (long) LONGS.get(b, from);
-    long w2 = (long) LONGS.get(b, from + 8) ^ dashTo0 ^ (dashTo0 << 40);
-    long w3 = (long) LONGS.get(b, from + 16) ^ (dashTo0 << 16) ^ (dashTo0 << 56);
-    long w4 = (long) LONGS.get(b, from + 24);
-    long w5 = (long) LONGS.get(b, from + 28);
+    long w1 = Swar.word(b, from);
+    long w2 = Swar.word(b, from + 8) ^ dashTo0 ^ (dashTo0 << 40);
+    long w3 = Swar.word(b, from + 16) ^ (dashTo0 << 16) ^ (dashTo0 << 56);
+    long w4 = Swar.word(b, from + 24);
+    long w5 = Swar.word(b, from + 28);
     return hexWord(w1) && hexWord(w2) && hexWord(w3) && hexWord(w4) && hexWord(w5);
   }
 
@@ -978,7 +973,7 @@ final class HumanLineScanner {
         int run = i;
         // Eight bytes a step while they are plain ASCII or spaces (a space makes slog quote it).
         for (int limit = n - 8; run <= limit; run += 8) {
-          long w = (long) LONGS.get(b, run);
+          long w = Swar.word(b, run);
           long sp = spaces(w);
           if (((plainBytes(w) | sp) & ~w & HIGHS) != HIGHS) {
             break;
@@ -1079,7 +1074,7 @@ final class HumanLineScanner {
     // Four words of eight bytes: the fixed characters compared under a mask, the digits checked
     // as a range (the other bytes replaced by '0' first), the level tag's four bytes left out.
     for (int w = 0; w < 4; w++) {
-      long x = (long) LONGS.get(b, off + 8 * w);
+      long x = Swar.word(b, off + 8 * w);
       long digits = (x & PREFIX_DIGITS[w]) | (ONES * '0' & ~PREFIX_DIGITS[w]);
       if ((x & PREFIX_FIXED[w]) != PREFIX_VALUES[w]
           || (inRange(digits, '0', '9') & ~digits & HIGHS) != HIGHS) {
@@ -1148,7 +1143,7 @@ final class HumanLineScanner {
       return at(i, KEY_BYTES[k]) && b[i + len - 1] == '=';
     }
     for (int w = 0; w < words.length; w++) {
-      if (((long) LONGS.get(b, i + 8 * w) & masks[w]) != words[w]) {
+      if ((Swar.word(b, i + 8 * w) & masks[w]) != words[w]) {
         return false;
       }
     }
