@@ -284,18 +284,26 @@ public final class LogDecoder {
   private void emit(
       long lineNo, HumanLineDecoder.Partial p, String key, String value, String original) {
     List<Field> fields = p.fields();
+    Field block = null;
     if (key != null) {
       fields = new ArrayList<>(fields);
       try {
-        insertCanonical(
-            p.kind(), fields, new Field(key, HumanLineDecoder.typed(p.kind(), key, value, true)));
+        block = new Field(key, HumanLineDecoder.typed(p.kind(), key, value, true));
+        insertCanonical(p.kind(), fields, block);
       } catch (HumanLineDecoder.BadLine e) {
         out.accept(new Decoded.Rejected(lineNo, e.getMessage(), original));
         return;
       }
     }
     Event ev = new Event(p.kind(), p.envelope(), fields);
-    String bad = EventChecks.check(ev);
+    // The byte scanner checked the first line's fields (p.checked()): only the block's field is
+    // left,
+    // unless it is an ID or a Time (check() reads the first field of those names, which may now be
+    // the block's).
+    String bad =
+        p.checked() && block != null && !key.equals("ID") && !key.equals("Time")
+            ? EventChecks.checkField(p.kind() == Kind.AUDIT, key, block.value())
+            : EventChecks.check(ev);
     out.accept(
         bad == null ? new Decoded.Ok(ev, lineNo) : new Decoded.Rejected(lineNo, bad, original));
   }

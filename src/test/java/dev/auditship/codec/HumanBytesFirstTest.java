@@ -295,6 +295,22 @@ class HumanBytesFirstTest {
     }
     same(LINE + " ...\n" + LINE + "\n");
     same(LINE + " ...\n");
+    // The block's field is checked on its own when the first line passed the scanner's checks:
+    // a bad value there, an ID or a Time in the block, a first line that fails a check.
+    String id = "ID=b4f043e3-2010-4dd2-a1fe-a7c2c923e236  ";
+    String[] blocks = {
+      "    ResourceID= not\n                a uuid\n",
+      "    UserAgent= a\n               b\n",
+      "    ID= a\n        b\n",
+      "    Time= a\n          b\n",
+      "    StatusCode= 1\n                2\n",
+      "    Extra= a\n           b\n",
+    };
+    for (String block : blocks) {
+      same(LINE + " ...\n" + block);
+      same(LINE.replace(id, "") + " ...\n" + block);
+      same(LINE.replace("UserID=6dea5f8c", "UserID=xdea5f8c") + " ...\n" + block);
+    }
   }
 
   @Test
