@@ -41,7 +41,7 @@ report() { # name start_ns rss_file pid
 }
 hz=$(getconf CLK_TCK)
 cpu_of() { # pid: user+system CPU seconds the process (all its threads) used so far (bash only: no process started)
-  local f; read -r -a f < "/proc/$1/stat" 2>/dev/null || { echo "?"; return; }
+  local f; { read -r -a f < "/proc/$1/stat"; } 2>/dev/null || { echo "?"; return; }
   local t=$(( (f[13] + f[14]) * 100 / hz )); printf '%d.%02d' $((t / 100)) $((t % 100))
 }
 rss_of() { # pid outfile: samples VmHWM (and the CPU seconds used, into outfile.cpu) until the process ends
