@@ -537,29 +537,28 @@ final class LazyLineScanner {
   private int strToken(int p, boolean go) {
     expect(p, '"');
     int q = p + 1;
-    // Eight plain bytes a step, straight to the first byte that is anything else, then byte by
-    // byte from there (and over the line's last seven bytes).
-    for (int limit = end - 8; q <= limit; q += 8) {
-      long hits = Swar.jsonSpecials(Swar.word(b, q));
-      if (hits != 0) {
-        q += Long.numberOfTrailingZeros(hits) >>> 3;
-        break;
-      }
-    }
     int acc = 0;
-    int k;
-    while ((k = CLASS[b[q] & 0xFF]) < STOP) {
-      acc |= k;
+    while (true) {
+      // Eight plain bytes a step, straight to the next byte that is anything else (byte by byte
+      // over the line's last seven bytes).
+      for (int limit = end - 8; q <= limit; q += 8) {
+        long hits = Swar.jsonSpecials(Swar.word(b, q));
+        if (hits != 0) {
+          q += Long.numberOfTrailingZeros(hits) >>> 3;
+          break;
+        }
+      }
+      int k = CLASS[b[q] & 0xFF];
+      if (k > HTML) {
+        break; // the end, an escape, a control or a non-ASCII byte
+      }
+      acc |= k; // plain (in the last bytes) or one of < > &: on to the next
       q++;
     }
-    if (b[q] == '"' && acc == 0) {
-      plainToken = true;
-      return q + 1;
-    }
-    plainToken = false;
-    if (b[q] == '"' && acc == HTML) {
-      if (go) {
-        canon = false;
+    plainToken = acc == 0 && b[q] == '"';
+    if (b[q] == '"') {
+      if (acc != 0 && go) {
+        canon = false; // Go escapes < > &
       }
       return q + 1;
     }

@@ -101,6 +101,9 @@ class BytesFirstDecodeTest {
         "{ \"ts\":", // white space
         "\"UserAgent\":\"\"|\"UserAgent\":\"a\\u0041<\"", // a non-canonical escape
         "\"UserAgent\":\"\"|\"UserAgent\":\"<b>&\"", // HTML characters Go escapes
+        // the same far apart in a long string, then non-ASCII after them (eight bytes a step)
+        "\"UserAgent\":\"\"|\"UserAgent\":\"Mozilla/5.0 <X11> and more text & then the end of it\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"Mozilla/5.0 <X11> and more text \u00e9t\u00e9 and the end\"",
         "\"UserAgent\":\"\"|\"UserAgent\":\"\\u003cb\\u003e \\ud83d\\ude00 \\\"q\\\" \\\\ \\/\"",
         "\"UserAgent\":\"\"|\"UserAgent\":\"caf\u00e9 \u2028\"",
         "\"Diff\":{}|\"Diff\":{ \"a\" : [1, 2.5e3, -0, true, null, \"<\"] }",
