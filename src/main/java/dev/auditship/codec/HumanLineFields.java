@@ -71,12 +71,7 @@ final class HumanLineFields implements LazyFields {
     if (key.equals("Time")) {
       return time;
     }
-    for (Field f : fields()) {
-      if (f.key().equals(key)) {
-        return f.value();
-      }
-    }
-    return null;
+    return HumanLineScanner.valueOf(line, kind, index, key);
   }
 
   @Override

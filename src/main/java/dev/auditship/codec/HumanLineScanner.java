@@ -370,6 +370,11 @@ final class HumanLineScanner {
 
   /** Reads the value at {@code from} again (as {@link #line} did) and writes it as JSON. */
   private void writeDecoded(byte[] line, Kind kind, int k, int from, boolean quoted, ByteBuf out) {
+    JsonFormat.writeValue(out, decodeAt(line, kind, k, from, quoted));
+  }
+
+  /** The value at {@code from} of a field with key {@code k}, read again as {@link #line} did. */
+  private Value decodeAt(byte[] line, Kind kind, int k, int from, boolean quoted) {
     b = line;
     end = line.length;
     try {
@@ -381,10 +386,40 @@ final class HumanLineScanner {
       if (v == null) {
         throw new IllegalStateException("a checked human line no longer decodes");
       }
-      JsonFormat.writeValue(out, v);
+      return v;
     } finally {
       b = null;
     }
+  }
+
+  /**
+   * The value of the first field named {@code key} of a line {@link #check} indexed, or {@code
+   * null}: only that value is decoded (a sink or filter reading one field of every record).
+   */
+  static Value valueOf(byte[] line, Kind kind, int[] index, String key) {
+    int want = -1;
+    for (int k = 0; k < KEYS.length; k++) {
+      if (KEYS[k].equals(key)) {
+        want = k;
+        break;
+      }
+    }
+    for (int c = 0; c < index.length; c += 4) {
+      int k = index[c];
+      // A key in KEYS always has its index; one outside it is compared by its bytes.
+      if (k >= 0 ? k == want : want < 0 && keyIs(line, -1 - k, key)) {
+        return new HumanLineScanner()
+            .decodeAt(line, kind, k < 0 ? -1 : k, index[c + 1], (index[c + 3] & W_QUOTED) != 0);
+      }
+    }
+    return null;
+  }
+
+  /** Whether the key at {@code line[from]} (up to its '=') is {@code key}. */
+  private static boolean keyIs(byte[] line, int from, String key) {
+    int eq = Utf8.indexOf(line, from, line.length, (byte) '=');
+    return eq - from == key.length()
+        && new String(line, from, eq - from, StandardCharsets.ISO_8859_1).equals(key);
   }
 
   private static boolean timeChars(String text) {

@@ -461,6 +461,10 @@ class HumanBytesFirstTest {
     for (int i = 0; i < bytes.size(); i++) {
       if (bytes.get(i) instanceof Decoded.Ok ok) {
         Event e = ((Decoded.Ok) chars.get(i)).event();
+        for (Field f : e.fields()) {
+          assertThat(ok.event().get(f.key())).isEqualTo(first(e.fields(), f.key()));
+        }
+        assertThat(ok.event().get("NoSuchKey")).isNull();
         assertThat(JSON.format(ok.event())).isEqualTo(JSON.format(e));
         assertThat(HUMAN.format(ok.event())).isEqualTo(HUMAN.format(e));
       }
