@@ -58,9 +58,61 @@ final class EcsMapping implements Mapping {
           "idp_sync_settings_role",
           "user_secret");
 
+  /** The keys, each prepared once with its punctuation ({@link JsonOut#key}). */
+  private static final class K {
+    static final Chunk ACTION = JsonOut.key("action");
+    static final Chunk ACTOR = JsonOut.key("actor");
+    static final Chunk ADDITIONAL_FIELDS = JsonOut.key("additional_fields");
+    static final Chunk AGENT_NAME = JsonOut.key("agent_name");
+    static final Chunk CREATED = JsonOut.key("created");
+    static final Chunk DIFF = JsonOut.key("diff");
+    static final Chunk ECS = JsonOut.key("ecs");
+    static final Chunk EMAIL = JsonOut.key("email");
+    static final Chunk EVENT = JsonOut.key("event");
+    static final Chunk EXIT_CODE = JsonOut.key("exit_code");
+    static final Chunk FIELDS = JsonOut.key("fields");
+    static final Chunk FILE = JsonOut.key("file");
+    static final Chunk FUNCTION = JsonOut.key("function");
+    static final Chunk HTTP = JsonOut.key("http");
+    static final Chunk ICON = JsonOut.key("icon");
+    static final Chunk ID = JsonOut.key("id");
+    static final Chunk IP = JsonOut.key("ip");
+    static final Chunk KIND = JsonOut.key("kind");
+    static final Chunk LEVEL = JsonOut.key("level");
+    static final Chunk LINE = JsonOut.key("line");
+    static final Chunk LOG = JsonOut.key("log");
+    static final Chunk LOGGER = JsonOut.key("logger");
+    static final Chunk NAME = JsonOut.key("name");
+    static final Chunk NETWORK = JsonOut.key("network");
+    static final Chunk ORGANIZATION = JsonOut.key("organization");
+    static final Chunk ORIGIN = JsonOut.key("origin");
+    static final Chunk ORIGINAL = JsonOut.key("original");
+    static final Chunk OUTCOME = JsonOut.key("outcome");
+    static final Chunk OWNER_ID = JsonOut.key("owner_id");
+    static final Chunk PROCESS = JsonOut.key("process");
+    static final Chunk PROTOCOL = JsonOut.key("protocol");
+    static final Chunk REASON = JsonOut.key("reason");
+    static final Chunk RELATED = JsonOut.key("related");
+    static final Chunk REQUEST = JsonOut.key("request");
+    static final Chunk RESPONSE = JsonOut.key("response");
+    static final Chunk SLUG_OR_PORT = JsonOut.key("slug_or_port");
+    static final Chunk SOURCE = JsonOut.key("source");
+    static final Chunk SPAN = JsonOut.key("span");
+    static final Chunk STATUS = JsonOut.key("status");
+    static final Chunk STATUS_CODE = JsonOut.key("status_code");
+    static final Chunk TARGET = JsonOut.key("target");
+    static final Chunk TIMESTAMP = JsonOut.key("@timestamp");
+    static final Chunk TRACE = JsonOut.key("trace");
+    static final Chunk TYPE = JsonOut.key("type");
+    static final Chunk USER = JsonOut.key("user");
+    static final Chunk USER_AGENT = JsonOut.key("user_agent");
+    static final Chunk VERSION = JsonOut.key("version");
+    static final Chunk WORKSPACE = JsonOut.key("workspace");
+  }
+
   EcsMapping(String ecsVersion) {
     TextOut t = new TextOut(64);
-    new JsonOut(t).obj("ecs").str("version", ecsVersion).end().obj("event").lit("kind", "event");
+    new JsonOut(t).obj(K.ECS).str(K.VERSION, ecsVersion).end().obj(K.EVENT).lit(K.KIND, "event");
     t.ascii(",\"category\":[");
     this.eventHead = t.bytes();
   }
@@ -88,7 +140,7 @@ final class EcsMapping implements Mapping {
     Slots s = new Slots(e);
     JsonOut j = new JsonOut(out);
     j.beginRecord();
-    j.time("@timestamp", s.fileTime(), s.fileMillis() != Long.MIN_VALUE);
+    j.time(K.TIMESTAMP, s.fileTime(), s.fileMillis() != Long.MIN_VALUE);
     j.open(eventHead);
     if (e.kind() == Kind.AUDIT) {
       audit(s, j);
@@ -131,15 +183,15 @@ final class EcsMapping implements Mapping {
       type1 = changeType(action);
     }
     j.endArr();
-    j.arr("type").litItem(type1);
+    j.arr(K.TYPE).litItem(type1);
     if (type2 != null) {
       j.litItem(type2);
     }
     j.endArr();
-    j.strIf("action", s.nonEmpty(ACTION));
-    j.lit("outcome", Result.of(s).label());
-    j.strIf("id", s.str(ID));
-    j.str("created", e.envelope().ts());
+    j.strIf(K.ACTION, s.nonEmpty(ACTION));
+    j.lit(K.OUTCOME, Result.of(s).label());
+    j.strIf(K.ID, s.str(ID));
+    j.str(K.CREATED, e.envelope().ts());
     j.members(AUDIT_DATASET);
     j.end();
 
@@ -148,51 +200,51 @@ final class EcsMapping implements Mapping {
     String userName = actor == null || actor.username().isEmpty() ? null : actor.username();
     String email = actor == null || actor.email().isEmpty() ? null : actor.email();
     if (userId != null || userName != null || email != null) {
-      j.obj("user").strIf("id", userId).strIf("name", userName).strIf("email", email).end();
+      j.obj(K.USER).strIf(K.ID, userId).strIf(K.NAME, userName).strIf(K.EMAIL, email).end();
     }
     Value.Str ip = Coder.ip(s.str(IP));
     if (ip != null) {
-      j.obj("source").str("ip", ip).end();
+      j.obj(K.SOURCE).str(K.IP, ip).end();
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null) {
-      j.obj("user_agent").str("original", ua).end();
+      j.obj(K.USER_AGENT).str(K.ORIGINAL, ua).end();
     }
     long status = s.number(STATUS_CODE);
     Value.Str requestId = s.nonEmpty(REQUEST_ID);
     if (status != Long.MIN_VALUE || requestId != null) {
-      j.obj("http");
+      j.obj(K.HTTP);
       if (requestId != null) {
-        j.obj("request").str("id", requestId).end();
+        j.obj(K.REQUEST).str(K.ID, requestId).end();
       }
       if (status != Long.MIN_VALUE) {
-        j.obj("response").num("status_code", status).end();
+        j.obj(K.RESPONSE).num(K.STATUS_CODE, status).end();
       }
       j.end();
     }
     Value.Str org = s.nonEmpty(ORGANIZATION_ID);
     if (org != null) {
-      j.obj("organization").str("id", org).end();
+      j.obj(K.ORGANIZATION).str(K.ID, org).end();
     }
     related(j, ip, userName, userId);
     envelope(e.envelope(), j);
 
     j.open(AUDIT_CODER);
-    j.strIf("type", s.str(RESOURCE_TYPE));
-    j.strIf("id", s.str(RESOURCE_ID));
-    j.strIf("target", s.nonEmpty(RESOURCE_TARGET));
-    j.strIf("icon", s.nonEmpty(RESOURCE_ICON));
+    j.strIf(K.TYPE, s.str(RESOURCE_TYPE));
+    j.strIf(K.ID, s.str(RESOURCE_ID));
+    j.strIf(K.TARGET, s.nonEmpty(RESOURCE_TARGET));
+    j.strIf(K.ICON, s.nonEmpty(RESOURCE_ICON));
     j.end();
     // Diff and AdditionalFields vary in shape from one resource type to the next; as objects they
     // would give Elasticsearch conflicting dynamic mappings, so they travel as JSON text.
     if (s.get(DIFF) != null) {
-      j.str("diff", CefMapping.jsonText(s.get(DIFF)));
+      j.str(K.DIFF, CefMapping.jsonText(s.get(DIFF)));
     }
     if (s.get(ADDITIONAL_FIELDS) != null) {
-      j.str("additional_fields", CefMapping.jsonText(s.get(ADDITIONAL_FIELDS)));
+      j.str(K.ADDITIONAL_FIELDS, CefMapping.jsonText(s.get(ADDITIONAL_FIELDS)));
     }
     if (actor != null) {
-      j.obj("actor").str("id", actor.id()).end();
+      j.obj(K.ACTOR).str(K.ID, actor.id()).end();
     }
     otherIp(s, ip, j);
     extra(s, j);
@@ -227,66 +279,66 @@ final class EcsMapping implements Mapping {
       eventType = "disconnected".equals(status) ? "end" : "start";
     }
     j.endArr();
-    j.arr("type").litItem(eventType).endArr();
-    j.strIf("action", s.nonEmpty(CONNECTION_STATUS));
-    j.lit("outcome", Result.of(s).label());
-    j.strIf("id", s.str(ID));
-    j.str("created", e.envelope().ts());
+    j.arr(K.TYPE).litItem(eventType).endArr();
+    j.strIf(K.ACTION, s.nonEmpty(CONNECTION_STATUS));
+    j.lit(K.OUTCOME, Result.of(s).label());
+    j.strIf(K.ID, s.str(ID));
+    j.str(K.CREATED, e.envelope().ts());
     j.members(CONNECTION_DATASET);
-    j.strIf("reason", s.nonEmpty(DISCONNECT_REASON));
+    j.strIf(K.REASON, s.nonEmpty(DISCONNECT_REASON));
     j.end();
 
     Value.Str userId = s.nonEmpty(USER_ID);
     if (userId != null) {
-      j.obj("user").str("id", userId).end();
+      j.obj(K.USER).str(K.ID, userId).end();
     }
     Value.Str ip = Coder.ip(s.str(IP));
     if (ip != null) {
-      j.obj("source").str("ip", ip).end();
+      j.obj(K.SOURCE).str(K.IP, ip).end();
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null) {
-      j.obj("user_agent").str("original", ua).end();
+      j.obj(K.USER_AGENT).str(K.ORIGINAL, ua).end();
     }
     long code = s.number(CODE);
     boolean hasCode = code != Long.MIN_VALUE;
     Value.Str requestId = s.nonEmpty(CONTEXT_REQUEST_ID);
     if ((web && hasCode) || requestId != null) {
-      j.obj("http");
+      j.obj(K.HTTP);
       if (requestId != null) {
-        j.obj("request").str("id", requestId).end();
+        j.obj(K.REQUEST).str(K.ID, requestId).end();
       }
       if (web && hasCode) {
-        j.obj("response").num("status_code", code).end();
+        j.obj(K.RESPONSE).num(K.STATUS_CODE, code).end();
       }
       j.end();
     }
     if (!web && hasCode) {
-      j.obj("process").num("exit_code", code).end();
+      j.obj(K.PROCESS).num(K.EXIT_CODE, code).end();
     }
     if (Coder.isSsh(type)) {
-      j.obj("network").lit("protocol", "ssh").end();
+      j.obj(K.NETWORK).lit(K.PROTOCOL, "ssh").end();
     } else if (web) {
-      j.obj("network").lit("protocol", "http").end();
+      j.obj(K.NETWORK).lit(K.PROTOCOL, "http").end();
     }
     Value.Str org = s.nonEmpty(ORGANIZATION_ID);
     if (org != null) {
-      j.obj("organization").str("id", org).end();
+      j.obj(K.ORGANIZATION).str(K.ID, org).end();
     }
     related(j, ip, null, userId);
     envelope(e.envelope(), j);
 
     j.open(CONNECTION_CODER);
-    j.strIf("type", s.str(TYPE));
-    j.strIf("status", s.str(CONNECTION_STATUS));
-    j.strIf("id", s.nonEmpty(CONNECTION_ID));
-    j.strIf("slug_or_port", s.nonEmpty(SLUG_OR_PORT));
+    j.strIf(K.TYPE, s.str(TYPE));
+    j.strIf(K.STATUS, s.str(CONNECTION_STATUS));
+    j.strIf(K.ID, s.nonEmpty(CONNECTION_ID));
+    j.strIf(K.SLUG_OR_PORT, s.nonEmpty(SLUG_OR_PORT));
     j.end();
-    j.obj("workspace");
-    j.strIf("id", s.str(WORKSPACE_ID));
-    j.strIf("name", s.str(WORKSPACE_NAME));
-    j.strIf("owner_id", s.str(WORKSPACE_OWNER_ID));
-    j.strIf("agent_name", s.str(AGENT_NAME));
+    j.obj(K.WORKSPACE);
+    j.strIf(K.ID, s.str(WORKSPACE_ID));
+    j.strIf(K.NAME, s.str(WORKSPACE_NAME));
+    j.strIf(K.OWNER_ID, s.str(WORKSPACE_OWNER_ID));
+    j.strIf(K.AGENT_NAME, s.str(AGENT_NAME));
     j.end();
     otherIp(s, ip, j);
     extra(s, j);
@@ -297,7 +349,7 @@ final class EcsMapping implements Mapping {
   private static void otherIp(Slots s, Value.Str ip, JsonOut j) {
     String raw = s.text(IP);
     if (ip == null && raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
-      j.str("ip", raw);
+      j.str(K.IP, raw);
     }
   }
 
@@ -305,12 +357,12 @@ final class EcsMapping implements Mapping {
     if (ip == null && userName == null && userId == null) {
       return;
     }
-    j.obj("related");
+    j.obj(K.RELATED);
     if (ip != null) {
-      j.arr("ip").item(ip).endArr();
+      j.arr(K.IP).item(ip).endArr();
     }
     if (userName != null || userId != null) {
-      j.arr("user");
+      j.arr(K.USER);
       if (userName != null) {
         j.item(userName);
       }
@@ -336,43 +388,43 @@ final class EcsMapping implements Mapping {
       log(env, j);
     }
     if (env.trace() != null) {
-      j.obj("trace").str("id", env.trace()).end();
+      j.obj(K.TRACE).str(K.ID, env.trace()).end();
     }
     if (env.span() != null) {
-      j.obj("span").str("id", env.span()).end();
+      j.obj(K.SPAN).str(K.ID, env.span()).end();
     }
   }
 
   private static void log(Envelope env, JsonOut j) {
-    j.obj("log");
+    j.obj(K.LOG);
     String level = env.level();
     if ("INFO".equals(level)) {
-      j.lit("level", "info");
+      j.lit(K.LEVEL, "info");
     } else {
-      j.str("level", level.toLowerCase(Locale.ROOT));
+      j.str(K.LEVEL, level.toLowerCase(Locale.ROOT));
     }
     List<String> names = env.loggerNames();
     if (names.size() == 1 && "coderd".equals(names.get(0))) {
-      j.lit("logger", "coderd");
+      j.lit(K.LOGGER, "coderd");
     } else if (!names.isEmpty()) {
-      j.str("logger", names.size() == 1 ? names.get(0) : String.join(".", names));
+      j.str(K.LOGGER, names.size() == 1 ? names.get(0) : String.join(".", names));
     }
     String caller = Coder.unusualCaller(env);
     String func = Coder.unusualFunc(env);
     if (caller != null || func != null) {
-      j.obj("origin");
+      j.obj(K.ORIGIN);
       if (caller != null) {
         int colon = caller.lastIndexOf(':');
         long line = colon > 0 ? parseLine(caller, colon + 1) : -1;
-        j.obj("file");
+        j.obj(K.FILE);
         if (line >= 0) {
-          j.str("name", caller.substring(0, colon)).num("line", line);
+          j.str(K.NAME, caller.substring(0, colon)).num(K.LINE, line);
         } else {
-          j.str("name", caller);
+          j.str(K.NAME, caller);
         }
         j.end();
       }
-      j.strIf("function", func);
+      j.strIf(K.FUNCTION, func);
       j.end();
     }
     j.end();
@@ -402,7 +454,7 @@ final class EcsMapping implements Mapping {
     if (!s.extra) {
       return;
     }
-    j.obj("fields");
+    j.obj(K.FIELDS);
     for (Field f : s.event.fields()) {
       if (!s.isKnown(f.key())) {
         j.value(f.key(), f.value());

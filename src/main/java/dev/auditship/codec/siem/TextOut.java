@@ -2,6 +2,9 @@ package dev.auditship.codec.siem;
 
 import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Where the SIEM emitters write a record: UTF-8 straight into the caller's {@link ByteBuf}, the
@@ -88,6 +91,128 @@ final class TextOut {
     p += n;
   }
 
+  /** Eight bytes at a time from and to byte arrays (plain unaligned loads and stores). */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Copies {@code n} bytes of {@code src} from {@code from} at the write position, eight at a time:
+   * the last store may write up to seven bytes past them, so the caller made room for {@code n + 8}
+   * bytes, and {@code src} holds seven bytes past {@code from + n} (a {@link Chunk}'s padding).
+   */
+  private void copy(byte[] src, int from, int n) {
+    byte[] a = this.a;
+    int p = this.p;
+    for (int i = 0; i < n; i += 8) {
+      LONGS.set(a, p + i, (long) LONGS.get(src, from + i));
+    }
+    this.p = p + n;
+  }
+
+  /** A prepared chunk from its byte {@code from} on (0 or 1: with or without its separator). */
+  void put(Chunk c, int from) {
+    int n = c.length() - from;
+    room(n + 8);
+    copy(c.bytes(), from, n);
+  }
+
+  /**
+   * A JSON key chunk ({@code ,"key":}, from 1 without the comma) and, unless 0, the ASCII {@code
+   * open} after it ({@code "}, <code>{</code>, {@code [}), in one step.
+   */
+  void jsonKey(Chunk key, int from, char open) {
+    int n = key.length() - from;
+    room(n + 9);
+    copy(key.bytes(), from, n);
+    if (open != 0) {
+      a[p++] = (byte) open;
+    }
+  }
+
+  /**
+   * A JSON key chunk (see {@link #jsonKey(Chunk, int, char)}) and {@code "value"}, {@code value}
+   * ASCII with nothing to escape, in one step.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void jsonString(Chunk key, int from, String value) {
+    int n = key.length() - from;
+    int v = value.length();
+    room(n + v + 10);
+    copy(key.bytes(), from, n);
+    byte[] a = this.a;
+    int p = this.p;
+    a[p++] = '"';
+    value.getBytes(0, v, a, p);
+    p += v;
+    a[p++] = '"';
+    this.p = p;
+  }
+
+  /**
+   * A CEF/LEEF key chunk ({@code ?key=}: its first byte a placeholder for the separator) after
+   * {@code sep} (0 for none, the first pair), in one step.
+   */
+  void kvKey(Chunk key, char sep) {
+    if (sep == 0) {
+      put(key, 1);
+    } else if (sep < 0x80) {
+      int at = p;
+      put(key, 0);
+      a[at] = (byte) sep;
+    } else {
+      put(sep);
+      put(key, 1);
+    }
+  }
+
+  /** {@link #kvKey(Chunk, char)} and {@code value}, ASCII with nothing to escape, in one step. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void kvPair(Chunk key, char sep, String value) {
+    if (sep >= 0x80) {
+      put(sep);
+      sep = 0;
+    }
+    int from = sep == 0 ? 1 : 0;
+    int n = key.length() - from;
+    int v = value.length();
+    room(n + v + 8);
+    int at = p;
+    copy(key.bytes(), from, n);
+    if (sep != 0) {
+      a[at] = (byte) sep;
+    }
+    value.getBytes(0, v, a, p);
+    p += v;
+  }
+
+  /**
+   * True when one of the last {@code n} bytes written is {@code b}: eight bytes compared at a time
+   * (SWAR zero-byte test), for the one character a safe ASCII value may still need escaped.
+   */
+  boolean wroteByte(int n, byte b) {
+    byte[] a = this.a;
+    int end = p;
+    int i = end - n;
+    long pattern = (b & 0xffL) * 0x0101010101010101L;
+    for (; i + 8 <= end; i += 8) {
+      long x = (long) LONGS.get(a, i) ^ pattern;
+      if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) {
+        return true;
+      }
+    }
+    for (; i < end; i++) {
+      if (a[i] == b) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Takes back the last {@code n} bytes written. */
+  void unwrite(int n) {
+    p -= n;
+  }
+
   /** A Coder string as it is (no escaping), ASCII ones copied without a scan. */
   void put(Value.Str s) {
     if (s.ascii()) {
@@ -135,47 +260,6 @@ final class TextOut {
     return end;
   }
 
-  /**
-   * {@code [sep]"key":} in one step (JSON members): {@code sep} 0 for none. {@code key} is ASCII
-   * and needs no escaping.
-   */
-  void jsonKey(char sep, String key) {
-    jsonMember(sep, key, (char) 0, null);
-  }
-
-  /**
-   * {@code [sep]"key":[open]} or, with a {@code value}, {@code [sep]"key":"value"}, in one step:
-   * one check for room, then plain stores. {@code sep} and {@code open} are ASCII or 0 for none;
-   * {@code key} and {@code value} are ASCII and need no escaping.
-   */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
-  void jsonMember(char sep, String key, char open, String value) {
-    int k = key.length();
-    int v = value == null ? 0 : value.length();
-    room(k + v + 6);
-    byte[] a = this.a;
-    int p = this.p;
-    if (sep != 0) {
-      a[p++] = (byte) sep;
-    }
-    a[p++] = '"';
-    for (int i = 0; i < k; i++) {
-      a[p + i] = (byte) key.charAt(i);
-    }
-    p += k;
-    a[p++] = '"';
-    a[p++] = ':';
-    if (value != null) {
-      a[p++] = '"';
-      value.getBytes(0, v, a, p);
-      p += v;
-      a[p++] = '"';
-    } else if (open != 0) {
-      a[p++] = (byte) open;
-    }
-    this.p = p;
-  }
-
   /** {@code "s"} for a constant {@code s} that is ASCII and needs no escaping. */
   @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
   void quotedAscii(String s) {
@@ -185,45 +269,6 @@ final class TextOut {
     s.getBytes(0, k, a, p + 1);
     a[p + k + 1] = '"';
     p += k + 2;
-  }
-
-  /**
-   * {@code [sep]key=} in one step (CEF and LEEF pairs): {@code sep} 0 for none; {@code key} is
-   * ASCII.
-   */
-  void kvKey(char sep, String key) {
-    kvPair(sep, key, null);
-  }
-
-  /**
-   * {@code [sep]key=value} in one step, {@code value} ASCII with nothing to escape (or null for
-   * none): one check for room, then plain stores (short keys copy faster in a loop than through
-   * {@code getBytes}).
-   */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
-  void kvPair(char sep, String key, String value) {
-    if (sep >= 0x80) {
-      put(sep);
-      sep = 0;
-    }
-    int k = key.length();
-    int v = value == null ? 0 : value.length();
-    room(k + v + 2);
-    byte[] a = this.a;
-    int p = this.p;
-    if (sep != 0) {
-      a[p++] = (byte) sep;
-    }
-    for (int i = 0; i < k; i++) {
-      a[p + i] = (byte) key.charAt(i);
-    }
-    p += k;
-    a[p++] = '=';
-    if (v != 0) {
-      value.getBytes(0, v, a, p);
-      p += v;
-    }
-    this.p = p;
   }
 
   /**
