@@ -2,9 +2,6 @@ package dev.auditship.codec.siem;
 
 import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * Where the SIEM emitters write a record: UTF-8 straight into the caller's {@link ByteBuf}, the
@@ -91,28 +88,20 @@ final class TextOut {
     p += n;
   }
 
-  /** Eight bytes at a time from and to byte arrays (plain unaligned loads and stores). */
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
   /**
-   * Copies {@code n} bytes of {@code src} from {@code from} at the write position, eight at a time:
-   * the last store may write up to seven bytes past them, so the caller made room for {@code n + 8}
-   * bytes, and {@code src} holds seven bytes past {@code from + n} (a {@link Chunk}'s padding).
+   * Copies {@code n} bytes of {@code src} from {@code from} at the write position (room made).
+   * System.arraycopy, not a loop of eight-byte stores through a VarHandle: the VarHandle's inlined
+   * plumbing used up the JIT compiler's inlining budget of the mapping methods.
    */
   private void copy(byte[] src, int from, int n) {
-    byte[] a = this.a;
-    int p = this.p;
-    for (int i = 0; i < n; i += 8) {
-      LONGS.set(a, p + i, (long) LONGS.get(src, from + i));
-    }
-    this.p = p + n;
+    System.arraycopy(src, from, a, p, n);
+    p += n;
   }
 
   /** A prepared chunk from its byte {@code from} on (0 or 1: with or without its separator). */
   void put(Chunk c, int from) {
     int n = c.length() - from;
-    room(n + 8);
+    room(n);
     copy(c.bytes(), from, n);
   }
 
@@ -122,7 +111,7 @@ final class TextOut {
    */
   void jsonKey(Chunk key, int from, char open) {
     int n = key.length() - from;
-    room(n + 9);
+    room(n + 1);
     copy(key.bytes(), from, n);
     if (open != 0) {
       a[p++] = (byte) open;
@@ -137,7 +126,7 @@ final class TextOut {
   void jsonString(Chunk key, int from, String value) {
     int n = key.length() - from;
     int v = value.length();
-    room(n + v + 10);
+    room(n + v + 2);
     copy(key.bytes(), from, n);
     byte[] a = this.a;
     int p = this.p;
@@ -175,7 +164,7 @@ final class TextOut {
     int from = sep == 0 ? 1 : 0;
     int n = key.length() - from;
     int v = value.length();
-    room(n + v + 8);
+    room(n + v);
     int at = p;
     copy(key.bytes(), from, n);
     if (sep != 0) {
@@ -186,21 +175,13 @@ final class TextOut {
   }
 
   /**
-   * True when one of the last {@code n} bytes written is {@code b}: eight bytes compared at a time
-   * (SWAR zero-byte test), for the one character a safe ASCII value may still need escaped.
+   * True when one of the last {@code n} bytes written is {@code b}: for the one character a safe
+   * ASCII value may still need escaped, looked for in the copy.
    */
   boolean wroteByte(int n, byte b) {
     byte[] a = this.a;
     int end = p;
-    int i = end - n;
-    long pattern = (b & 0xffL) * 0x0101010101010101L;
-    for (; i + 8 <= end; i += 8) {
-      long x = (long) LONGS.get(a, i) ^ pattern;
-      if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) {
-        return true;
-      }
-    }
-    for (; i < end; i++) {
+    for (int i = end - n; i < end; i++) {
       if (a[i] == b) {
         return true;
       }
