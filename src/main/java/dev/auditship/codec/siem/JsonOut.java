@@ -342,10 +342,6 @@ final class JsonOut {
 
   /** The escaped text of a JSON string, without the quotes. */
   private void body(String s) {
-    if (TextOut.printableAscii(s) && s.indexOf('"') < 0 && s.indexOf('\\') < 0) {
-      out.ascii(s);
-      return;
-    }
     int i = out.copyPlain(s, 0, PLAIN);
     if (i < s.length()) {
       out.jsonEscaped(s, i);

@@ -107,9 +107,9 @@ final class KvOut {
   KvOut headerPart(Value.Str v) {
     if (v != null) {
       String s = v.value();
-      if (v.jsonSafe() && v.ascii() && s.indexOf('|') < 0) {
-        out.ascii(s);
-      } else {
+      int mark = out.mark();
+      if (!v.jsonSafe() || !v.ascii() || out.copyAsciiUntil(s, '|') < s.length()) {
+        out.rewind(mark);
         part(s);
       }
     }
@@ -184,30 +184,42 @@ final class KvOut {
    * left to escape ({@code =} in CEF, the delimiter in LEEF).
    */
   KvOut pair(Chunk key, Value.Str value) {
-    if (value == null) {
-      return this;
-    }
-    String s = value.value();
-    if (value.jsonSafe()) {
-      if (value.ascii()) {
-        // Copied first, then the copy looked at for the one character left to escape (eight bytes
-        // at a time); a JSON-safe string holds no control character, so with LEEF's default tab
-        // delimiter there is nothing to look for.
-        char sep = first ? (char) 0 : delimiter;
-        out.kvPair(key, sep, s);
-        if (special < 0 || !out.wroteByte(s.length(), (byte) special)) {
+    if (value != null) {
+      String s = value.value();
+      // A JSON-safe string holds no control character, so with LEEF's default tab delimiter
+      // there is nothing to look for (special < 0).
+      if (value.jsonSafe() && value.ascii()) {
+        if (special < 0) {
+          out.kvPair(key, first ? (char) 0 : delimiter, s);
           first = false;
           return this;
         }
-        out.unwrite(s.length() + key.length() - (sep == 0 ? 1 : 0));
-      } else if (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0) {
+        // Copied up to the one character left to escape, if there is one (then written again).
+        int mark = out.mark();
         out.kvKey(key, first ? (char) 0 : delimiter);
-        out.put(value);
-        first = false;
-        return this;
+        if (out.copyAsciiUntil(s, (char) special) == s.length()) {
+          first = false;
+          return this;
+        }
+        out.rewind(mark);
       }
+      otherPair(key, value);
     }
-    return pair(key, s);
+    return this;
+  }
+
+  /** {@link #pair(Chunk, Value.Str)} of a value that is not JSON-safe ASCII without specials. */
+  private void otherPair(Chunk key, Value.Str value) {
+    String s = value.value();
+    if (value.jsonSafe()
+        && !value.ascii()
+        && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
+      out.kvKey(key, first ? (char) 0 : delimiter);
+      out.put(value);
+      first = false;
+    } else {
+      pair(key, s);
+    }
   }
 
   /** A header field made of three parts ({@code audit:<type>:<action>}), not built first. */
@@ -262,12 +274,6 @@ final class KvOut {
   }
 
   private void value(String s) {
-    if (TextOut.printableAscii(s)
-        && s.indexOf('\\') < 0
-        && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
-      out.ascii(s);
-      return;
-    }
     int n = s.length();
     int i = out.copyPlain(s, 0, plain);
     if (i == n) {

@@ -174,26 +174,6 @@ final class TextOut {
     p += v;
   }
 
-  /**
-   * True when one of the last {@code n} bytes written is {@code b}: for the one character a safe
-   * ASCII value may still need escaped, looked for in the copy.
-   */
-  boolean wroteByte(int n, byte b) {
-    byte[] a = this.a;
-    int end = p;
-    for (int i = end - n; i < end; i++) {
-      if (a[i] == b) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Takes back the last {@code n} bytes written. */
-  void unwrite(int n) {
-    p -= n;
-  }
-
   /** A Coder string as it is (no escaping), ASCII ones copied without a scan. */
   void put(Value.Str s) {
     if (s.ascii()) {
@@ -286,6 +266,38 @@ final class TextOut {
     }
     this.p = p + i - from;
     return i;
+  }
+
+  /**
+   * Copies ASCII {@code s} up to its first {@code stop} character; returns that character's index,
+   * or {@code s.length()} when there is none (all copied). One pass: for the short values of a
+   * record this is cheaper than looking for the character first and copying after.
+   */
+  int copyAsciiUntil(String s, char stop) {
+    int n = s.length();
+    room(n);
+    byte[] a = this.a;
+    int p = this.p;
+    int i = 0;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == stop) {
+        break;
+      }
+      a[p + i] = (byte) c;
+    }
+    this.p = p + i;
+    return i;
+  }
+
+  /** The write position, to go back to with {@link #rewind}. */
+  int mark() {
+    return p;
+  }
+
+  /** Takes back what was written since {@link #mark()} gave {@code mark}. */
+  void rewind(int mark) {
+    p = mark;
   }
 
   private static final byte[] HEX = {
