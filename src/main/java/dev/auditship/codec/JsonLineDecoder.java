@@ -74,8 +74,10 @@ final class JsonLineDecoder {
                   lazy.index(),
                   lazy.count(),
                   lazy.extraKeys(),
-                  lazy.id(),
-                  lazy.time()),
+                  lazy.idAt(),
+                  lazy.timeAt(),
+                  lazy.timeLen(),
+                  lazy.timeMicros()),
               lazy.canonical() ? lazy.line() : null);
       return new Result(ev, false, null);
     }

@@ -40,8 +40,10 @@ final class LazyLineScanner {
       int[] index,
       int count,
       String[] extraKeys,
-      String id,
-      String time,
+      int idAt,
+      int timeAt,
+      int timeLen,
+      long timeMicros,
       boolean canonical) {}
 
   private static final int HTML = 1;
@@ -79,11 +81,13 @@ final class LazyLineScanner {
   private static final long HIGHS = 0x8080808080808080L;
 
   /**
-   * True when none of the eight bytes of {@code w} stops or marks a string for {@link #CLASS}: no
-   * quote, backslash, control byte, non-ASCII byte or {@code < > &} (the classic has-zero-byte test
-   * on {@code w} xor each byte; a false alarm only sends the word to the byte loop).
+   * The high bit of each of the eight bytes of {@code w} (little-endian: the first byte lowest)
+   * that stops or marks a string for {@link #CLASS}: a quote, backslash, control byte, non-ASCII
+   * byte or {@code < > &} (the classic has-zero-byte test on {@code w} xor each byte). Bytes above
+   * a flagged one may be flagged falsely (a borrow), the lowest flag never is: it is the first such
+   * byte.
    */
-  private static boolean plain(long w) {
+  private static long specials(long w) {
     long quote = w ^ (ONES * '"');
     long backslash = w ^ (ONES * '\\');
     long lt = w ^ (ONES * '<');
@@ -97,7 +101,7 @@ final class LazyLineScanner {
             | ((amp - ONES) & ~amp)
             | (w - ONES * 0x20) // a byte below 0x20 borrows into its high bit
             | w; // a non-ASCII byte has its high bit set
-    return (hits & HIGHS) == 0;
+    return hits & HIGHS;
   }
 
   // Per-key checks (EventChecks), by index into JsonLineScanner.KEYS, for each kind.
@@ -150,6 +154,11 @@ final class LazyLineScanner {
     return Arrays.asList(JsonLineScanner.KEYS).indexOf(key);
   }
 
+  /** The logger names being read, and the last line's (reused while they repeat). */
+  private final List<String> nameBuf = new ArrayList<>(2);
+
+  private List<String> lastNames = List.of();
+
   private byte[] b;
   private int base;
   private int end;
@@ -178,6 +187,7 @@ final class LazyLineScanner {
   private Result object(int p) {
     expect(p++, '{');
     String ts = null;
+    boolean tsOk = false;
     String level = null;
     String msg = null;
     String caller = null;
@@ -196,8 +206,14 @@ final class LazyLineScanner {
       int bit;
       if (is(k, klen, "ts")) {
         bit = 1;
+        int s0 = p;
         p = envString(p, -1);
         ts = str;
+        // Plain ASCII without escapes: the bytes are the text, checked without another copy.
+        tsOk =
+            plainToken
+                ? GoTime.epochMicrosOf(b, s0 + 1, p - s0 - 2) != GoTime.NO_TIME
+                : GoTime.isRfc3339(ts);
       } else if (is(k, klen, "level")) {
         bit = 2;
         p = envString(p, 0);
@@ -216,7 +232,8 @@ final class LazyLineScanner {
         func = str;
       } else if (is(k, klen, "logger_names")) {
         bit = 32;
-        List<String> l = new ArrayList<>(1);
+        List<String> l = nameBuf;
+        l.clear();
         expect(p++, '[');
         if (b[p] == ']') {
           p++;
@@ -233,7 +250,8 @@ final class LazyLineScanner {
             }
           }
         }
-        names = l;
+        // The same names every line: the last line's immutable list, not a new copy per line.
+        names = l.equals(lastNames) ? lastNames : (lastNames = List.copyOf(l));
       } else if (is(k, klen, "trace")) {
         bit = 64;
         p = envString(p, -1);
@@ -279,7 +297,7 @@ final class LazyLineScanner {
       canon = false; // caller or func missing: the json format adds the defaults
     }
     Kind kind = Kind.ofMessage(msg);
-    if (!GoTime.isRfc3339(ts)) {
+    if (!tsOk) {
       throw JsonTokens.GIVE_UP;
     }
     byte[] line = Arrays.copyOfRange(b, base, end);
@@ -290,20 +308,28 @@ final class LazyLineScanner {
         Arrays.copyOf(index, count * SLOTS),
         count,
         extra == null ? null : extra.toArray(new String[0]),
-        id,
-        time,
+        idAt - base,
+        timeAt - base,
+        timeLen,
+        timeMicros,
         canon);
   }
 
-  /** The first ID and Time of the line being scanned. */
-  private String id;
+  /**
+   * Where the first ID's and Time's text start in the line being scanned (-1: none yet), the Time's
+   * length, and its value ({@link GoTime#epochMicrosOf(byte[], int, int)}, worked out while it is
+   * checked so that no sink parses it again).
+   */
+  private int idAt;
 
-  private String time;
+  private int timeAt;
+  private int timeLen;
+  private long timeMicros;
 
   private int fields(int p, byte[] checks) {
     expect(p++, '{');
-    id = null;
-    time = null;
+    idAt = -1;
+    timeAt = -1;
     if (b[p] == '}') {
       throw JsonTokens.GIVE_UP; // no ID: the eager path says so
     }
@@ -330,8 +356,8 @@ final class LazyLineScanner {
       index[count * SLOTS + 1] = p - base;
       count++;
       int check = keyId >= 0 ? checks[keyId] : ANY;
-      if (keyId == ID_KEY && id == null) {
-        id = new String(b, p + 1, 36, StandardCharsets.ISO_8859_1); // checked below (UUID)
+      if (keyId == ID_KEY && idAt < 0) {
+        idAt = p + 1; // 36 bytes, checked below (UUID)
       }
       byte c = b[p];
       switch (check) {
@@ -347,12 +373,14 @@ final class LazyLineScanner {
           }
           int s = p + 1;
           p = strToken(p, true);
-          String t = new String(b, s, p - 1 - s, StandardCharsets.ISO_8859_1);
-          if (!GoTime.isRfc3339(t)) {
+          long micros = GoTime.epochMicrosOf(b, s, p - 1 - s);
+          if (micros == GoTime.NO_TIME) {
             throw JsonTokens.GIVE_UP;
           }
-          if (time == null) {
-            time = t;
+          if (timeAt < 0) {
+            timeAt = s;
+            timeLen = p - 1 - s;
+            timeMicros = micros;
           }
         }
         default -> {
@@ -368,7 +396,7 @@ final class LazyLineScanner {
         continue;
       }
       expect(p++, '}');
-      if (id == null || time == null) {
+      if (idAt < 0 || timeAt < 0) {
         throw JsonTokens.GIVE_UP;
       }
       return p;
@@ -541,9 +569,14 @@ final class LazyLineScanner {
   private int strToken(int p, boolean go) {
     expect(p, '"');
     int q = p + 1;
-    // Eight plain bytes a step, then byte by byte from the first word that has anything else.
-    for (int limit = end - 8; q <= limit && plain((long) LONGS.get(b, q)); ) {
-      q += 8;
+    // Eight plain bytes a step, straight to the first byte that is anything else, then byte by
+    // byte from there (and over the line's last seven bytes).
+    for (int limit = end - 8; q <= limit; q += 8) {
+      long hits = specials((long) LONGS.get(b, q));
+      if (hits != 0) {
+        q += Long.numberOfTrailingZeros(hits) >>> 3;
+        break;
+      }
     }
     int acc = 0;
     int k;

@@ -3,6 +3,8 @@ package dev.auditship.codec;
 import dev.auditship.event.Field;
 import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
+import dev.auditship.text.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -18,24 +20,52 @@ final class LineFields implements LazyFields {
   private final int count;
   private final String[] extraKeys;
 
-  /**
-   * The first {@code ID} and {@code Time}, decoded while the line was checked (sinks read them).
-   */
-  private final Value id;
+  /** Where the first {@code ID}'s text (36 bytes) and {@code Time}'s text start in the line. */
+  private final int idAt;
 
-  private final Value time;
+  private final int timeAt;
+  private final int timeLen;
+
+  /** The first {@code Time} in microseconds, worked out while the line was checked. */
+  private final long timeMicros;
+
+  /**
+   * The first {@code ID} and {@code Time} values once built (sinks read them; a benign race builds
+   * an equal immutable value twice).
+   */
+  private Value id;
+
+  private Value time;
 
   /**
    * @param index per field, {@link LazyLineScanner#SLOTS} ints: key (index into {@link
    *     JsonLineScanner#KEYS}, or {@code -1 - i} for {@code extraKeys[i]}) and the value's start
+   * @param idAt where the first ID's text starts in {@code line}
+   * @param timeAt where the first Time's text starts in {@code line}, {@code timeLen} bytes long
+   * @param timeMicros that Time in microseconds since the epoch
    */
-  LineFields(byte[] line, int[] index, int count, String[] extraKeys, String id, String time) {
+  LineFields(
+      byte[] line,
+      int[] index,
+      int count,
+      String[] extraKeys,
+      int idAt,
+      int timeAt,
+      int timeLen,
+      long timeMicros) {
     this.line = line;
     this.index = index;
     this.count = count;
     this.extraKeys = extraKeys;
-    this.id = new Value.Str(id);
-    this.time = new Value.Time(time);
+    this.idAt = idAt;
+    this.timeAt = timeAt;
+    this.timeLen = timeLen;
+    this.timeMicros = timeMicros;
+  }
+
+  @Override
+  public long timeMicros() {
+    return timeMicros;
   }
 
   /** The input line (shared: read it, never change it). */
@@ -81,18 +111,78 @@ final class LineFields implements LazyFields {
   @Override
   public Value get(String key) {
     if (key.equals("ID")) {
-      return id;
+      Value v = id;
+      if (v == null) {
+        v = new Value.Str(new String(line, idAt, 36, StandardCharsets.ISO_8859_1));
+        id = v;
+      }
+      return v;
     }
     if (key.equals("Time")) {
-      return time;
+      Value v = time;
+      if (v == null) {
+        v = new Value.Time(new String(line, timeAt, timeLen, StandardCharsets.ISO_8859_1));
+        time = v;
+      }
+      return v;
+    }
+    int i = find(key);
+    return i < 0
+        ? null
+        : new JsonLineScanner()
+            .valueAt(line, line.length, key, index[i * LazyLineScanner.SLOTS + 1]);
+  }
+
+  /** The index of the first field named {@code key}, or -1. */
+  private int find(String key) {
+    if (extraKeys == null) {
+      // Every key is one of KEYS, and callers pass the same constants: an identity match first.
+      for (int i = 0; i < count; i++) {
+        if (JsonLineScanner.KEYS[index[i * LazyLineScanner.SLOTS]] == key) {
+          return i;
+        }
+      }
     }
     for (int i = 0; i < count; i++) {
       if (key(i).equals(key)) {
-        return new JsonLineScanner()
-            .valueAt(line, line.length, key, index[i * LazyLineScanner.SLOTS + 1]);
+        return i;
       }
     }
-    return null;
+    return -1;
+  }
+
+  @Override
+  public int appendAscii(String key, ByteBuf out) {
+    int i = find(key);
+    if (i < 0) {
+      return ABSENT;
+    }
+    byte[] b = line;
+    int p = valueStart(i);
+    byte c = b[p];
+    if (c == '"') {
+      int q = p + 1;
+      for (byte x; (x = b[q]) != '"'; q++) {
+        if (x < 0x20 || x == '\\') { // below 0x20 includes every non-ASCII byte (negative)
+          return DECODE;
+        }
+      }
+      out.put(b, p + 1, q - p - 1);
+      return WRITTEN;
+    }
+    if (c == 'n') {
+      return ABSENT; // null (the scan checked the literal)
+    }
+    int q = c == '-' ? p + 1 : p;
+    int digits = q;
+    while (b[q] >= '0' && b[q] <= '9') {
+      q++;
+    }
+    if (q == digits || b[q] == '.' || b[q] == 'e' || b[q] == 'E') {
+      return DECODE; // not an integer: the general path says what it is
+    }
+    out.put(b, p, q - p);
+    return WRITTEN;
   }
 
   @Override

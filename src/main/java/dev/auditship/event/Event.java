@@ -1,5 +1,6 @@
 package dev.auditship.event;
 
+import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoTime;
 import java.util.List;
 import java.util.Objects;
@@ -108,6 +109,7 @@ public final class Event {
     this.jsonLine = jsonLine;
     this.humanLine = null;
     this.summary = false;
+    this.timeMicros = fields.timeMicros();
   }
 
   public Kind kind() {
@@ -140,6 +142,15 @@ public final class Event {
       }
     }
     return null;
+  }
+
+  /**
+   * {@link LazyFields#appendAscii} for this event: the field's text appended from the input line
+   * when nothing needs decoding, else {@link LazyFields#DECODE} (read it with {@link #get}).
+   */
+  public int appendAscii(String key, ByteBuf out) {
+    LazyFields l = lazy;
+    return l != null && fields == null ? l.appendAscii(key, out) : LazyFields.DECODE;
   }
 
   /** The text of a string field, or {@code null} when absent or not a string. */

@@ -1,5 +1,6 @@
 package dev.auditship.event;
 
+import dev.auditship.text.ByteBuf;
 import java.util.List;
 
 /**
@@ -15,6 +16,36 @@ public interface LazyFields {
 
   /** The value of the first field named {@code key}, or {@code null}; decodes only that value. */
   Value get(String key);
+
+  /**
+   * The first {@code Time} field in microseconds since the epoch when the decoder worked it out
+   * already ({@code GoTime.epochMicrosOf}), else 0 (the event works it out when asked).
+   */
+  default long timeMicros() {
+    return 0;
+  }
+
+  /** {@link #appendAscii}: the value's text was appended. */
+  int WRITTEN = 1;
+
+  /** {@link #appendAscii}: no such field, or its value is JSON {@code null}; nothing appended. */
+  int ABSENT = 0;
+
+  /** {@link #appendAscii}: the value must be decoded ({@link #get}); nothing appended. */
+  int DECODE = -1;
+
+  /**
+   * Appends the text of the first field named {@code key} straight from the input when nothing
+   * needs decoding: a string of ASCII characters with nothing escaped (its characters, without
+   * quotes) or an integer (its digits), exactly what {@link #get} would give as {@code Value.Str}
+   * or {@code Value.Num} text. Sinks that copy a few fields into every record (syslog structured
+   * data) use it to skip building a value per field.
+   *
+   * @return {@link #WRITTEN}, {@link #ABSENT} or {@link #DECODE}
+   */
+  default int appendAscii(String key, ByteBuf out) {
+    return DECODE;
+  }
 
   /** Bytes of input the fields are decoded from (for memory accounting). */
   int size();

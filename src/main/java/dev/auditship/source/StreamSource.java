@@ -5,6 +5,7 @@ import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
 import dev.auditship.metrics.SourceStats;
 import dev.auditship.text.Utf8;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -67,7 +68,23 @@ public final class StreamSource implements Source {
 
   private void readAll() {
     try {
-      LineReader lr = new LineReader(in, MAX_LINE_BYTES);
+      // Decoded events are handed to the queue together, and always before the reader may block
+      // waiting for input, so a slow stream's events are never held back.
+      InputStream handing =
+          new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+              handOver();
+              return super.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              handOver();
+              return super.read(b, off, len);
+            }
+          };
+      LineReader lr = new LineReader(handing, MAX_LINE_BYTES);
       LogDecoder decoder = new LogDecoder(this::handle);
       long n = 0;
       while (lr.read()) {
@@ -110,11 +127,32 @@ public final class StreamSource implements Source {
     }
   }
 
+  /** How many decoded events the reader hands to the queue at once (one lock, one wake-up). */
+  static final int HAND_OVER = 128;
+
+  /** Decoded, not yet handed over (reader thread only), and their weights. */
+  private final List<Object> decoded = new ArrayList<>(HAND_OVER);
+
+  private final long[] weights = new long[HAND_OVER];
+
   private void put(Object o) {
+    weights[decoded.size()] = o instanceof Event e ? e.weight() : 0;
+    decoded.add(o);
+    if (decoded.size() == HAND_OVER || !(o instanceof Event)) {
+      handOver(); // the end or an error: at once
+    }
+  }
+
+  private void handOver() {
+    if (decoded.isEmpty()) {
+      return;
+    }
     try {
-      queue.put(o, o instanceof Event e ? e.weight() : 0);
+      queue.putAll(decoded, weights);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      decoded.clear();
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.auditship.text;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -36,53 +36,7 @@ public final class GoTime {
    * because it runs for every decoded line and a DateTimeFormatter parse costs microseconds.
    */
   public static boolean isRfc3339(String t) {
-    int n = t.length();
-    if (n < 20
-        || t.charAt(4) != '-'
-        || t.charAt(7) != '-'
-        || (t.charAt(10) != 'T' && t.charAt(10) != 't')
-        || t.charAt(13) != ':'
-        || t.charAt(16) != ':') {
-      return false;
-    }
-    int year = digits(t, 0, 4);
-    int month = digits(t, 5, 2);
-    int day = digits(t, 8, 2);
-    int hour = digits(t, 11, 2);
-    int minute = digits(t, 14, 2);
-    int second = digits(t, 17, 2);
-    if (year < 0
-        || month < 1
-        || month > 12
-        || day < 1
-        || hour < 0
-        || hour > 23
-        || minute < 0
-        || minute > 59
-        || second < 0
-        || second > 59
-        || day > YearMonth.of(year, month).lengthOfMonth()) {
-      return false;
-    }
-    int i = 19;
-    if (t.charAt(i) == '.') {
-      int start = ++i;
-      while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
-        i++;
-      }
-      if (i == start || i - start > 9) {
-        return false;
-      }
-    }
-    if (i == n - 1) {
-      return t.charAt(i) == 'Z' || t.charAt(i) == 'z';
-    }
-    if (i != n - 6 || (t.charAt(i) != '+' && t.charAt(i) != '-') || t.charAt(i + 3) != ':') {
-      return false;
-    }
-    int oh = digits(t, i + 1, 2);
-    int om = digits(t, i + 4, 2);
-    return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
+    return epochMicrosOf(t) != NO_TIME;
   }
 
   /**
@@ -137,12 +91,70 @@ public final class GoTime {
    * arithmetic, without a formatter: sinks call it for every record.
    */
   public static long epochMicrosOf(String t) {
-    if (t == null || !isRfc3339(t)) {
+    if (t == null || t.length() < 20 || t.length() > MAX_TEXT) {
       return NO_TIME;
     }
-    int y = digits(t, 0, 4);
-    int m = digits(t, 5, 2);
-    int d = digits(t, 8, 2);
+    // A character above U+00FF becomes '?', which no position of the shape accepts.
+    byte[] b = t.getBytes(StandardCharsets.ISO_8859_1);
+    return epochMicrosOf(b, 0, b.length);
+  }
+
+  /** The longest text {@link #isRfc3339} accepts: nine fraction digits and an offset. */
+  private static final int MAX_TEXT = 35;
+
+  /**
+   * {@link #epochMicrosOf(String)} of the ASCII text {@code b[off, off+len)}: checks the shape and
+   * computes the time in one pass over the bytes, so a decoder gets both without building a {@code
+   * String}; {@link #NO_TIME} when the bytes are not such a time.
+   */
+  public static long epochMicrosOf(byte[] b, int off, int len) {
+    if (len < 20
+        || len > MAX_TEXT
+        || b[off + 4] != '-'
+        || b[off + 7] != '-'
+        || (b[off + 10] != 'T' && b[off + 10] != 't')
+        || b[off + 13] != ':'
+        || b[off + 16] != ':') {
+      return NO_TIME;
+    }
+    int y = digits(b, off, 4);
+    int m = digits(b, off + 5, 2);
+    int d = digits(b, off + 8, 2);
+    int hour = digits(b, off + 11, 2);
+    int minute = digits(b, off + 14, 2);
+    int second = digits(b, off + 17, 2);
+    if (y < 0
+        || m < 1
+        || m > 12
+        || d < 1
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59
+        || d > daysInMonth(y, m)) {
+      return NO_TIME;
+    }
+    int n = off + len;
+    int i = off + 19;
+    long micros = 0;
+    int k = 0;
+    if (b[i] == '.') {
+      int start = ++i;
+      for (; i < n && b[i] >= '0' && b[i] <= '9'; i++) {
+        if (k < 6) {
+          micros = micros * 10 + (b[i] - '0');
+          k++;
+        }
+      }
+      if (i == start || i - start > 9) {
+        return NO_TIME;
+      }
+    }
+    for (; k < 6; k++) {
+      micros *= 10;
+    }
     // Days from the civil date (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
     int yy = m <= 2 ? y - 1 : y;
     long era = Math.floorDiv(yy, 400);
@@ -150,27 +162,42 @@ public final class GoTime {
     long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     long days = era * 146097 + doe - 719468;
-    long secs = days * 86400 + digits(t, 11, 2) * 3600L + digits(t, 14, 2) * 60L + digits(t, 17, 2);
-    int n = t.length();
-    int i = 19;
-    long micros = 0;
-    int k = 0;
-    if (t.charAt(i) == '.') {
-      for (i++; i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9'; i++) {
-        if (k < 6) {
-          micros = micros * 10 + (t.charAt(i) - '0');
-          k++;
-        }
-      }
+    long secs = days * 86400 + hour * 3600L + minute * 60L + second;
+    if (i == n - 1) {
+      return b[i] == 'Z' || b[i] == 'z' ? secs * 1_000_000L + micros : NO_TIME;
     }
-    for (; k < 6; k++) {
-      micros *= 10;
+    if (i != n - 6 || (b[i] != '+' && b[i] != '-') || b[i + 3] != ':') {
+      return NO_TIME;
     }
-    if (i == n - 6) { // +HH:MM or -HH:MM: the local time is that far ahead of UTC
-      long off = digits(t, i + 1, 2) * 3600L + digits(t, i + 4, 2) * 60L;
-      secs -= t.charAt(i) == '+' ? off : -off;
+    int oh = digits(b, i + 1, 2);
+    int om = digits(b, i + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) {
+      return NO_TIME;
     }
+    // +HH:MM or -HH:MM: the local time is that far ahead of UTC.
+    long off2 = oh * 3600L + om * 60L;
+    secs -= b[i] == '+' ? off2 : -off2;
     return secs * 1_000_000L + micros;
+  }
+
+  /** Days in month {@code m} (1-12) of proleptic Gregorian year {@code y}. */
+  private static int daysInMonth(int y, int m) {
+    if (m == 2) {
+      return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28;
+    }
+    return 30 + ((m + (m >> 3)) & 1);
+  }
+
+  private static int digits(byte[] b, int from, int len) {
+    int v = 0;
+    for (int i = from; i < from + len; i++) {
+      int c = b[i] - '0';
+      if (c < 0 || c > 9) {
+        return -1;
+      }
+      v = v * 10 + c;
+    }
+    return v;
   }
 
   /**
@@ -188,9 +215,7 @@ public final class GoTime {
       out.decimal(secs);
     }
     out.put('.');
-    for (int div = 100_000; div > 0; div /= 10) {
-      out.put((byte) ('0' + frac / div % 10));
-    }
+    digits(out, frac, 6);
   }
 
   /**
@@ -234,10 +259,24 @@ public final class GoTime {
     return true;
   }
 
+  /** {@code v} as {@code width} (2, 4 or 6) digits, by constant divisors (no division loop). */
   private static void digits(ByteBuf out, int v, int width) {
-    for (int div = width == 6 ? 100_000 : width == 4 ? 1000 : 10; div > 0; div /= 10) {
-      out.put((byte) ('0' + v / div % 10));
+    switch (width) {
+      case 2 -> pair(out, v);
+      case 4 -> {
+        pair(out, v / 100);
+        pair(out, v % 100);
+      }
+      default -> {
+        pair(out, v / 10_000);
+        pair(out, v / 100 % 100);
+        pair(out, v % 100);
+      }
     }
+  }
+
+  private static void pair(ByteBuf out, int v) {
+    out.put((byte) ('0' + v / 10)).put((byte) ('0' + v % 10));
   }
 
   /** The non-negative number in {@code t[from, from+len)}, or -1 when it is not all digits. */

@@ -6,6 +6,7 @@ import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.testutil.Golden;
 import dev.auditship.text.ByteBuf;
+import dev.auditship.text.GoTime;
 import dev.auditship.text.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -40,6 +41,14 @@ class BytesFirstDecodeTest {
     assertThat(e.jsonLine()).isEqualTo(line.getBytes(StandardCharsets.UTF_8));
     assertThat(rendered(e)).isEqualTo(line);
     assertThat(JSON.format(e)).isEqualTo(line);
+    // ID and Time, which sinks read for every record, come from the scan as the values give them.
+    Event text = ((Decoded.Ok) Golden.decodeAllText(line + "\n").get(0)).event();
+    if (e.lazyFields() != null) { // the lazy scan took it (the others take the eager path)
+      assertThat(e.lazyFields().timeMicros()).isEqualTo(GoTime.epochMicrosOf(text.time()));
+    }
+    assertThat(e.timeMicros()).isEqualTo(text.timeMicros()).isNotEqualTo(GoTime.NO_TIME);
+    assertThat(e.id()).isEqualTo(text.id()).hasSize(36);
+    assertThat(e.time()).isEqualTo(text.time());
   }
 
   @ParameterizedTest(name = "{0}")

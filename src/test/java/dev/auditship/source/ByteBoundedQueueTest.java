@@ -50,4 +50,35 @@ class ByteBoundedQueueTest {
     producer.join();
     assertThat(q.take()).isEqualTo("c");
   }
+
+  @Test
+  void putAllAddsInOrderAndLetsATakerHaveWhatFitBeforeItWaits() throws Exception {
+    ByteBoundedQueue<String> q = new ByteBoundedQueue<>(100);
+    q.putAll(List.of("a", "b"), new long[] {30, 30});
+    assertThat(q.bytes()).isEqualTo(60);
+    CountDownLatch done = new CountDownLatch(1);
+    Thread producer =
+        new Thread(
+            () -> {
+              try {
+                // c fits (90), d does not (130): it waits, with c already there to take.
+                q.putAll(List.of("c", "d", "e"), new long[] {30, 40, 10, 0});
+                done.countDown();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    producer.start();
+    assertThat(done.await(200, TimeUnit.MILLISECONDS)).isFalse();
+    assertThat(q.bytes()).isEqualTo(90); // c is in, d waits
+    assertThat(q.take()).isEqualTo("a");
+    assertThat(q.take()).isEqualTo("b");
+    assertThat(q.take()).isEqualTo("c"); // handed over before the producer waited
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    producer.join();
+    List<String> out = new ArrayList<>();
+    assertThat(q.drainTo(out, 10, 1000)).isEqualTo(2);
+    assertThat(out).containsExactly("d", "e");
+    assertThat(q.bytes()).isZero();
+  }
 }

@@ -3,8 +3,10 @@ package dev.auditship.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,6 +89,32 @@ class GoTimeTest {
     if (valid) {
       assertThat(GoTime.parse(text)).isNotNull();
     }
+    // The byte form a decoder uses, on the text in the middle of a line, gives the same verdict.
+    byte[] line = ("{\"Time\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
+    long micros = GoTime.epochMicrosOf(line, 9, text.length());
+    assertThat(micros).isEqualTo(GoTime.epochMicrosOf(text));
+    assertThat(micros != GoTime.NO_TIME).isEqualTo(valid);
+  }
+
+  @Test
+  void everyMonthHasItsLengthInTheByteCheck() {
+    for (int year : new int[] {1900, 2000, 2023, 2024}) {
+      for (int month = 1; month <= 12; month++) {
+        int days = YearMonth.of(year, month).lengthOfMonth();
+        for (int day = 28; day <= 32; day++) {
+          String t = String.format("%04d-%02d-%02dT00:00:00Z", year, month, day);
+          assertThat(GoTime.isRfc3339(t)).as(t).isEqualTo(day <= days);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aCharacterOutsideLatin1IsNoTime() {
+    assertThat(GoTime.epochMicrosOf("2025-07-03T07:12:44\u0100Z")).isEqualTo(GoTime.NO_TIME);
+    assertThat(GoTime.epochMicrosOf("2025-07-03T07:12:44.\u0131Z")).isEqualTo(GoTime.NO_TIME);
+    assertThat(GoTime.epochMicrosOf("2025-07-03T07:12:44.123456789+02:00x"))
+        .isEqualTo(GoTime.NO_TIME);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.auditship.sink.syslog;
 
 import dev.auditship.event.Event;
+import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +83,19 @@ final class StructuredData {
         };
     for (int i = 0, n = params.size(); i < n; i++) {
       Param p = params.get(i);
+      int mark = out.length();
+      out.put(' ').put(p.nameBytes()).put('=').put('"');
+      int start = out.length();
+      int r = e.appendAscii(p.field(), out);
+      if (r == LazyFields.WRITTEN && !has(out, start, (byte) ']')) {
+        // ASCII straight from the line; '"' and '\\' cannot be in it (JSON escapes them).
+        out.put('"');
+        continue;
+      }
+      out.truncate(mark);
+      if (r == LazyFields.ABSENT) {
+        continue;
+      }
       String v = text(e.get(p.field()));
       if (v != null) {
         out.put(' ').put(p.nameBytes()).put('=').put('"');
@@ -90,6 +104,16 @@ final class StructuredData {
       }
     }
     out.put(']');
+  }
+
+  private static boolean has(ByteBuf out, int from, byte b) {
+    byte[] a = out.array();
+    for (int i = from, n = out.length(); i < n; i++) {
+      if (a[i] == b) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@link #escape(String, StringBuilder)} written as UTF-8 into {@code out}. */

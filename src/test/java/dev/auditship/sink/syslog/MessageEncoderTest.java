@@ -9,10 +9,12 @@ import dev.auditship.codec.Decoded;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
 import dev.auditship.event.Event;
+import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
 import dev.auditship.testutil.TestEvents;
+import dev.auditship.text.ByteBuf;
 import dev.auditship.text.Utf8;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -117,6 +119,61 @@ class MessageEncoderTest {
     StringBuilder sb = new StringBuilder();
     StructuredData.escape("\"\\]", sb);
     assertThat(sb).hasToString("\\\"\\\\\\]");
+  }
+
+  /**
+   * Structured data of an event read from a JSON line takes plain ASCII values straight from the
+   * line and decodes the rest; both give what the values give (the StringBuilder path reads them
+   * decoded).
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"Action\":\"start\"|\"Action\":\"st]art\"",
+        "\"Action\":\"start\"|\"Action\":\"st\\\"a\\\\rt\"",
+        "\"Action\":\"start\"|\"Action\":\"\u00e9t\u00e9 \ud83d\ude00\"",
+        "\"Action\":\"start\"|\"Action\":\"\\u00e9\\n\"",
+        "\"Action\":\"start\"|\"Action\":\"\"",
+        "\"StatusCode\":200|\"StatusCode\":-1",
+        "\"StatusCode\":200|\"StatusCode\":0",
+        "\"StatusCode\":200|\"StatusCode\":-2147483648",
+        "\"ResourceType\":\"workspace_build\"|\"ResourceType\":\"\u007f<&>\"",
+      })
+  void structuredDataFromTheLineIsWhatTheValuesGive(String edit) {
+    String[] e = edit.split("\\|", 2);
+    String line = Golden.line("audit_workspace_build_start").json().strip();
+    assertThat(line).contains(e[0]);
+    Decoded d = Golden.decodeAll(line.replace(e[0], e[1]) + "\n").get(0);
+    assertThat(d).isInstanceOf(Decoded.Ok.class);
+    Event ev = ((Decoded.Ok) d).event();
+    SinkRecord r = new SinkRecord(ev, TestEvents.JSON.bytes(ev));
+    MessageEncoder enc = rfc5424();
+    String framed = new String(enc.encodeFramed(r).message(), StandardCharsets.UTF_8);
+    assertThat(framed)
+        .isEqualTo(
+            new String(
+                Framer.frame(enc.encode(r).message(), Framing.OCTET_COUNTING),
+                StandardCharsets.UTF_8));
+    if (edit.contains("st]art")) {
+      assertThat(ev.lazyFields()).isNotNull(); // the line's own path, not the decoded values
+      assertThat(framed).contains(" action=\"st\\]art\" ");
+    }
+    if (edit.contains(":-1")) {
+      assertThat(ev.lazyFields()).isNotNull();
+      assertThat(framed).contains(" status_code=\"-1\"]");
+    }
+  }
+
+  @Test
+  void structuredDataOfAConnectionLineLeavesANullCodeOut() {
+    String line = Golden.line("conn_ssh_connect").json().strip();
+    Event ev = ((Decoded.Ok) Golden.decodeAll(line + "\n").get(0)).event();
+    assertThat(ev.lazyFields()).isNotNull();
+    ByteBuf out = new ByteBuf(64);
+    assertThat(ev.appendAscii("Code", out)).isEqualTo(LazyFields.ABSENT);
+    assertThat(ev.appendAscii("NoSuchField", out)).isEqualTo(LazyFields.ABSENT);
+    assertThat(ev.appendAscii("WorkspaceName", out)).isEqualTo(LazyFields.WRITTEN);
+    assertThat(out.toString()).isEqualTo("dev");
   }
 
   @Test
