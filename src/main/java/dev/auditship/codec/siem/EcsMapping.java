@@ -110,6 +110,21 @@ final class EcsMapping implements Mapping {
     static final Chunk WORKSPACE = JsonOut.key("workspace");
   }
 
+  /** Objects of one member, each written in one piece ({@link JsonOut#nest}). */
+  private static final class N {
+    static final JsonOut.Nest ACTOR_ID = JsonOut.nest("actor", "id");
+    static final JsonOut.Nest NETWORK_PROTOCOL = JsonOut.nest("network", "protocol");
+    static final JsonOut.Nest ORGANIZATION_ID = JsonOut.nest("organization", "id");
+    static final JsonOut.Nest PROCESS_EXIT_CODE = JsonOut.nest("process", "exit_code");
+    static final JsonOut.Nest REQUEST_ID = JsonOut.nest("request", "id");
+    static final JsonOut.Nest RESPONSE_STATUS_CODE = JsonOut.nest("response", "status_code");
+    static final JsonOut.Nest SOURCE_IP = JsonOut.nest("source", "ip");
+    static final JsonOut.Nest SPAN_ID = JsonOut.nest("span", "id");
+    static final JsonOut.Nest TRACE_ID = JsonOut.nest("trace", "id");
+    static final JsonOut.Nest USER_AGENT_ORIGINAL = JsonOut.nest("user_agent", "original");
+    static final JsonOut.Nest USER_ID = JsonOut.nest("user", "id");
+  }
+
   EcsMapping(String ecsVersion) {
     TextOut t = new TextOut(64);
     new JsonOut(t).obj(K.ECS).str(K.VERSION, ecsVersion).end().obj(K.EVENT).lit(K.KIND, "event");
@@ -213,27 +228,27 @@ final class EcsMapping implements Mapping {
       j.obj(K.USER).strIf(K.ID, userId).strIf(K.NAME, userName).strIf(K.EMAIL, email).end();
     }
     if (ip != null) {
-      j.obj(K.SOURCE).str(K.IP, ip).end();
+      j.str(N.SOURCE_IP, ip);
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null) {
-      j.obj(K.USER_AGENT).str(K.ORIGINAL, ua).end();
+      j.str(N.USER_AGENT_ORIGINAL, ua);
     }
     long status = s.number(STATUS_CODE);
     Value.Str requestId = s.nonEmpty(REQUEST_ID);
     if (status != Long.MIN_VALUE || requestId != null) {
       j.obj(K.HTTP);
       if (requestId != null) {
-        j.obj(K.REQUEST).str(K.ID, requestId).end();
+        j.str(N.REQUEST_ID, requestId);
       }
       if (status != Long.MIN_VALUE) {
-        j.obj(K.RESPONSE).num(K.STATUS_CODE, status).end();
+        j.num(N.RESPONSE_STATUS_CODE, status);
       }
       j.end();
     }
     Value.Str org = s.nonEmpty(ORGANIZATION_ID);
     if (org != null) {
-      j.obj(K.ORGANIZATION).str(K.ID, org).end();
+      j.str(N.ORGANIZATION_ID, org);
     }
     related(j, ip, userName, userId);
     envelope(s.event.envelope(), j);
@@ -257,7 +272,7 @@ final class EcsMapping implements Mapping {
     }
     Value.Actor actor = s.actor();
     if (actor != null) {
-      j.obj(K.ACTOR).str(K.ID, actor.id()).end();
+      j.str(N.ACTOR_ID, actor.id());
     }
     otherIp(s, ip, j);
     extra(s, j);
@@ -309,14 +324,14 @@ final class EcsMapping implements Mapping {
   private static void connectionPeople(Slots s, JsonOut j, Value.Str ip, String type, boolean web) {
     Value.Str userId = s.nonEmpty(USER_ID);
     if (userId != null) {
-      j.obj(K.USER).str(K.ID, userId).end();
+      j.str(N.USER_ID, userId);
     }
     if (ip != null) {
-      j.obj(K.SOURCE).str(K.IP, ip).end();
+      j.str(N.SOURCE_IP, ip);
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null) {
-      j.obj(K.USER_AGENT).str(K.ORIGINAL, ua).end();
+      j.str(N.USER_AGENT_ORIGINAL, ua);
     }
     long code = s.number(CODE);
     boolean hasCode = code != Long.MIN_VALUE;
@@ -324,24 +339,24 @@ final class EcsMapping implements Mapping {
     if ((web && hasCode) || requestId != null) {
       j.obj(K.HTTP);
       if (requestId != null) {
-        j.obj(K.REQUEST).str(K.ID, requestId).end();
+        j.str(N.REQUEST_ID, requestId);
       }
       if (web && hasCode) {
-        j.obj(K.RESPONSE).num(K.STATUS_CODE, code).end();
+        j.num(N.RESPONSE_STATUS_CODE, code);
       }
       j.end();
     }
     if (!web && hasCode) {
-      j.obj(K.PROCESS).num(K.EXIT_CODE, code).end();
+      j.num(N.PROCESS_EXIT_CODE, code);
     }
     if (Coder.isSsh(type)) {
-      j.obj(K.NETWORK).lit(K.PROTOCOL, "ssh").end();
+      j.lit(N.NETWORK_PROTOCOL, "ssh");
     } else if (web) {
-      j.obj(K.NETWORK).lit(K.PROTOCOL, "http").end();
+      j.lit(N.NETWORK_PROTOCOL, "http");
     }
     Value.Str org = s.nonEmpty(ORGANIZATION_ID);
     if (org != null) {
-      j.obj(K.ORGANIZATION).str(K.ID, org).end();
+      j.str(N.ORGANIZATION_ID, org);
     }
     related(j, ip, null, userId);
     envelope(s.event.envelope(), j);
@@ -409,10 +424,10 @@ final class EcsMapping implements Mapping {
       log(env, j);
     }
     if (env.trace() != null) {
-      j.obj(K.TRACE).str(K.ID, env.trace()).end();
+      j.str(N.TRACE_ID, env.trace());
     }
     if (env.span() != null) {
-      j.obj(K.SPAN).str(K.ID, env.span()).end();
+      j.str(N.SPAN_ID, env.span());
     }
   }
 

@@ -81,6 +81,52 @@ final class JsonOut {
     return Chunk.of(",\"" + key + "\":");
   }
 
+  /**
+   * A member that is an object of one member, {@code ,"outer":{"inner":}, prepared once: the
+   * object is then written in one piece with its value and closing brace.
+   */
+  record Nest(Chunk chunk) {}
+
+  static Nest nest(String outer, String inner) {
+    return new Nest(Chunk.of(",\"" + outer + "\":{\"" + inner + "\":"));
+  }
+
+  /** {@code [,]"outer":{"inner":"v"}} from a Coder string. */
+  JsonOut str(Nest n, Value.Str v) {
+    if (v.jsonSafe() && v.ascii()) {
+      out.jsonString(n.chunk(), comma ? 0 : 1, v.value(), true);
+      comma = true;
+      return this;
+    }
+    key(n.chunk());
+    string(v);
+    out.put('}');
+    return this;
+  }
+
+  /** {@code [,]"outer":{"inner":"v"}}. */
+  JsonOut str(Nest n, String v) {
+    key(n.chunk());
+    string(v);
+    out.put('}');
+    return this;
+  }
+
+  /** {@code [,]"outer":{"inner":"v"}} for a constant {@code v} that needs no escaping. */
+  JsonOut lit(Nest n, String v) {
+    out.jsonString(n.chunk(), comma ? 0 : 1, v, true);
+    comma = true;
+    return this;
+  }
+
+  /** {@code [,]"outer":{"inner":v}} for a number. */
+  JsonOut num(Nest n, long v) {
+    key(n.chunk());
+    out.putLong(v);
+    out.put('}');
+    return this;
+  }
+
   /** Writes {@code [,]"key":}. */
   private void key(Chunk key) {
     out.jsonKey(key, comma ? 0 : 1, (char) 0);

@@ -116,6 +116,14 @@ final class OcsfMapping implements Mapping {
     static final Chunk VERSION = JsonOut.key("version");
   }
 
+  /** Objects of one member, each written in one piece ({@link JsonOut#nest}). */
+  private static final class N {
+    static final JsonOut.Nest HTTP_REQUEST_USER_AGENT = JsonOut.nest("http_request", "user_agent");
+    static final JsonOut.Nest HTTP_RESPONSE_CODE = JsonOut.nest("http_response", "code");
+    static final JsonOut.Nest OWNER_UID = JsonOut.nest("owner", "uid");
+    static final JsonOut.Nest REQUEST_UID = JsonOut.nest("request", "uid");
+  }
+
   OcsfMapping(String ocsfVersion, String productName, String vendorName) {
     TextOut t = new TextOut(64);
     new JsonOut(t).str(K.VERSION, ocsfVersion);
@@ -330,7 +338,7 @@ final class OcsfMapping implements Mapping {
     } else {
       j.obj(K.API).str(K.OPERATION, action);
       if (requestId != null) {
-        j.obj(K.REQUEST).str(K.UID, requestId).end();
+        j.str(N.REQUEST_UID, requestId);
       }
       j.end();
       j.arr(K.RESOURCES).itemObj();
@@ -350,7 +358,7 @@ final class OcsfMapping implements Mapping {
       j.end();
     }
     if (status != Long.MIN_VALUE) {
-      j.obj(K.HTTP_RESPONSE).num(K.CODE, status).end();
+      j.num(N.HTTP_RESPONSE_CODE, status);
     }
     auditUnmapped(s, j, k);
   }
@@ -432,7 +440,7 @@ final class OcsfMapping implements Mapping {
     j.strIf(K.UID, s.str(WORKSPACE_ID));
     j.strIf(K.NAME, s.str(WORKSPACE_NAME));
     if (s.str(WORKSPACE_OWNER_ID) != null) {
-      j.obj(K.OWNER).str(K.UID, s.str(WORKSPACE_OWNER_ID)).end();
+      j.str(N.OWNER_UID, s.str(WORKSPACE_OWNER_ID));
     }
     j.end();
     Value.Str connectionId = s.nonEmpty(CONNECTION_ID);
@@ -446,10 +454,10 @@ final class OcsfMapping implements Mapping {
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (k == HTTP_ACTIVITY) {
       if (ua != null) {
-        j.obj(K.HTTP_REQUEST).str(K.USER_AGENT, ua).end();
+        j.str(N.HTTP_REQUEST_USER_AGENT, ua);
       }
       if (hasCode) {
-        j.obj(K.HTTP_RESPONSE).num(K.CODE, code).end();
+        j.num(N.HTTP_RESPONSE_CODE, code);
         j.num(K.HTTP_STATUS, code);
       }
     }

@@ -124,9 +124,15 @@ final class TextOut {
    */
   @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
   void jsonString(Chunk key, int from, String value) {
+    jsonString(key, from, value, false);
+  }
+
+  /** {@link #jsonString(Chunk, int, String)}, then <code>}</code> when {@code close}. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void jsonString(Chunk key, int from, String value, boolean close) {
     int n = key.length() - from;
     int v = value.length();
-    room(n + v + 2);
+    room(n + v + 3);
     copy(key.bytes(), from, n);
     byte[] a = this.a;
     int p = this.p;
@@ -134,6 +140,9 @@ final class TextOut {
     value.getBytes(0, v, a, p);
     p += v;
     a[p++] = '"';
+    if (close) {
+      a[p++] = '}';
+    }
     this.p = p;
   }
 
