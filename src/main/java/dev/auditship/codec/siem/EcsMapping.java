@@ -61,7 +61,6 @@ final class EcsMapping implements Mapping {
   /** The keys, each prepared once with its punctuation ({@link JsonOut#key}). */
   private static final class K {
     static final Chunk ACTION = JsonOut.key("action");
-    static final Chunk ACTOR = JsonOut.key("actor");
     static final Chunk ADDITIONAL_FIELDS = JsonOut.key("additional_fields");
     static final Chunk AGENT_NAME = JsonOut.key("agent_name");
     static final Chunk CREATED = JsonOut.key("created");
@@ -69,7 +68,6 @@ final class EcsMapping implements Mapping {
     static final Chunk ECS = JsonOut.key("ecs");
     static final Chunk EMAIL = JsonOut.key("email");
     static final Chunk EVENT = JsonOut.key("event");
-    static final Chunk EXIT_CODE = JsonOut.key("exit_code");
     static final Chunk FIELDS = JsonOut.key("fields");
     static final Chunk FILE = JsonOut.key("file");
     static final Chunk FUNCTION = JsonOut.key("function");
@@ -83,29 +81,17 @@ final class EcsMapping implements Mapping {
     static final Chunk LOG = JsonOut.key("log");
     static final Chunk LOGGER = JsonOut.key("logger");
     static final Chunk NAME = JsonOut.key("name");
-    static final Chunk NETWORK = JsonOut.key("network");
-    static final Chunk ORGANIZATION = JsonOut.key("organization");
     static final Chunk ORIGIN = JsonOut.key("origin");
-    static final Chunk ORIGINAL = JsonOut.key("original");
     static final Chunk OUTCOME = JsonOut.key("outcome");
     static final Chunk OWNER_ID = JsonOut.key("owner_id");
-    static final Chunk PROCESS = JsonOut.key("process");
-    static final Chunk PROTOCOL = JsonOut.key("protocol");
     static final Chunk REASON = JsonOut.key("reason");
     static final Chunk RELATED = JsonOut.key("related");
-    static final Chunk REQUEST = JsonOut.key("request");
-    static final Chunk RESPONSE = JsonOut.key("response");
     static final Chunk SLUG_OR_PORT = JsonOut.key("slug_or_port");
-    static final Chunk SOURCE = JsonOut.key("source");
-    static final Chunk SPAN = JsonOut.key("span");
     static final Chunk STATUS = JsonOut.key("status");
-    static final Chunk STATUS_CODE = JsonOut.key("status_code");
     static final Chunk TARGET = JsonOut.key("target");
     static final Chunk TIMESTAMP = JsonOut.key("@timestamp");
-    static final Chunk TRACE = JsonOut.key("trace");
     static final Chunk TYPE = JsonOut.key("type");
     static final Chunk USER = JsonOut.key("user");
-    static final Chunk USER_AGENT = JsonOut.key("user_agent");
     static final Chunk VERSION = JsonOut.key("version");
     static final Chunk WORKSPACE = JsonOut.key("workspace");
   }

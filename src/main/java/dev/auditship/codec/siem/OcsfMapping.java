@@ -59,7 +59,6 @@ final class OcsfMapping implements Mapping {
     static final Chunk CATEGORY_UID = JsonOut.key("category_uid");
     static final Chunk CLASS_NAME = JsonOut.key("class_name");
     static final Chunk CLASS_UID = JsonOut.key("class_uid");
-    static final Chunk CODE = JsonOut.key("code");
     static final Chunk CODER_TYPE = JsonOut.key("Type");
     static final Chunk CODER_USER_AGENT = JsonOut.key("UserAgent");
     static final Chunk CONNECTION_ID = JsonOut.key("ConnectionID");
@@ -67,13 +66,10 @@ final class OcsfMapping implements Mapping {
     static final Chunk CONNECTION_STATUS = JsonOut.key("ConnectionStatus");
     static final Chunk CORRELATION_UID = JsonOut.key("correlation_uid");
     static final Chunk DIFF = JsonOut.key("Diff");
-    static final Chunk DIRECTION = JsonOut.key("direction");
-    static final Chunk DIRECTION_ID = JsonOut.key("direction_id");
     static final Chunk DST_ENDPOINT = JsonOut.key("dst_endpoint");
     static final Chunk EMAIL_ADDR = JsonOut.key("email_addr");
     static final Chunk FUNC = JsonOut.key("func");
     static final Chunk HTTP_REQUEST = JsonOut.key("http_request");
-    static final Chunk HTTP_RESPONSE = JsonOut.key("http_response");
     static final Chunk HTTP_STATUS = JsonOut.key("http_status");
     static final Chunk IP = JsonOut.key("ip");
     static final Chunk LEVEL = JsonOut.key("level");
@@ -85,24 +81,18 @@ final class OcsfMapping implements Mapping {
     static final Chunk OPERATION = JsonOut.key("operation");
     static final Chunk ORGANIZATION_ID = JsonOut.key("OrganizationID");
     static final Chunk ORIGINAL_TIME = JsonOut.key("original_time");
-    static final Chunk OWNER = JsonOut.key("owner");
     static final Chunk PRODUCT = JsonOut.key("product");
     static final Chunk PROFILES = JsonOut.key("profiles");
-    static final Chunk REQUEST = JsonOut.key("request");
     static final Chunk RESOURCES = JsonOut.key("resources");
     static final Chunk RESOURCE_ICON = JsonOut.key("ResourceIcon");
     static final Chunk RESOURCE_ID = JsonOut.key("ResourceID");
     static final Chunk RESOURCE_TARGET = JsonOut.key("ResourceTarget");
     static final Chunk RESOURCE_TYPE = JsonOut.key("ResourceType");
-    static final Chunk SEVERITY = JsonOut.key("severity");
-    static final Chunk SEVERITY_ID = JsonOut.key("severity_id");
     static final Chunk SLUG_OR_PORT = JsonOut.key("SlugOrPort");
     static final Chunk SPAN = JsonOut.key("span");
     static final Chunk SRC_ENDPOINT = JsonOut.key("src_endpoint");
-    static final Chunk STATUS = JsonOut.key("status");
     static final Chunk STATUS_CODE = JsonOut.key("status_code");
     static final Chunk STATUS_DETAIL = JsonOut.key("status_detail");
-    static final Chunk STATUS_ID = JsonOut.key("status_id");
     static final Chunk TIME = JsonOut.key("time");
     static final Chunk TRACE = JsonOut.key("trace");
     static final Chunk TYPE = JsonOut.key("type");
@@ -126,17 +116,32 @@ final class OcsfMapping implements Mapping {
 
   OcsfMapping(String ocsfVersion, String productName, String vendorName) {
     TextOut t = new TextOut(64);
-    new JsonOut(t).str(K.VERSION, ocsfVersion);
-    this.versionMember = t.bytes();
-    t = new TextOut(64);
-    new JsonOut(t).obj(K.PRODUCT).str(K.NAME, productName).str(K.VENDOR_NAME, vendorName).end();
-    this.productMember = t.bytes();
+    new JsonOut(t).obj(K.METADATA).str(K.VERSION, ocsfVersion);
+    this.metadataHead = t.bytes();
+    this.auditProduct = product(productName, vendorName, Kind.AUDIT);
+    this.connectionProduct = product(productName, vendorName, Kind.CONNECTION);
   }
 
-  /** {@code "version":"…"} and {@code "product":{…}} of metadata, escaped once. */
-  private final byte[] versionMember;
+  private static byte[] product(String productName, String vendorName, Kind kind) {
+    TextOut t = new TextOut(64);
+    new JsonOut(t)
+        .obj(K.PRODUCT)
+        .str(K.NAME, productName)
+        .str(K.VENDOR_NAME, vendorName)
+        .end()
+        .lit(K.LOG_NAME, kind.message());
+    return t.bytes();
+  }
 
-  private final byte[] productMember;
+  /**
+   * {@code "metadata":{"version":"…"}: the object opened and its first member, escaped once.
+   */
+  private final byte[] metadataHead;
+
+  /** {@code "product":{…},"log_name":"…"} of metadata for each kind, escaped once. */
+  private final byte[] auditProduct;
+
+  private final byte[] connectionProduct;
 
   /** The class an event lands in, and its activity. */
   record Klass(int uid, String name, int category, String categoryName) {}
@@ -228,26 +233,29 @@ final class OcsfMapping implements Mapping {
     } else {
       classMembers(j, k, activityId, activityName);
     }
-    Result r = Result.of(s);
-    int severity = r == Result.FAILURE ? 3 : 1;
-    j.num(K.SEVERITY_ID, severity);
-    j.lit(K.SEVERITY, severity == 3 ? "Medium" : "Informational");
-    switch (r) {
-      case SUCCESS -> j.num(K.STATUS_ID, 1).lit(K.STATUS, "Success");
-      case FAILURE -> j.num(K.STATUS_ID, 2).lit(K.STATUS, "Failure");
-      default -> j.num(K.STATUS_ID, 0).lit(K.STATUS, "Unknown");
-    }
+    j.members(OUTCOMES[Result.of(s).ordinal()]);
     long ms = s.fileMillis();
     j.num(K.TIME, ms == Long.MIN_VALUE ? 0 : ms);
   }
 
+  /**
+   * severity_id, severity, status_id and status of each {@link Result}, in its order: a failure is
+   * of Medium severity, the rest Informational.
+   */
+  private static final byte[][] OUTCOMES = {
+    JsonOut.chunk(
+        "\"severity_id\":1,\"severity\":\"Informational\",\"status_id\":1,\"status\":\"Success\""),
+    JsonOut.chunk(
+        "\"severity_id\":3,\"severity\":\"Medium\",\"status_id\":2,\"status\":\"Failure\""),
+    JsonOut.chunk(
+        "\"severity_id\":1,\"severity\":\"Informational\",\"status_id\":0,\"status\":\"Unknown\"")
+  };
+
   private void metadata(JsonOut j, Slots s, Value.Str correlation, boolean hostProfile) {
     Event e = s.event;
-    j.obj(K.METADATA);
-    j.members(versionMember);
+    j.members(metadataHead);
     j.strIf(K.UID, s.str(Slots.ID));
-    j.members(productMember);
-    j.lit(K.LOG_NAME, e.kind().message());
+    j.members(e.kind() == Kind.AUDIT ? auditProduct : connectionProduct);
     if (s.time() != null) {
       j.time(K.ORIGINAL_TIME, s.time(), s.timePlain());
     }
@@ -447,8 +455,7 @@ final class OcsfMapping implements Mapping {
     if (k != HTTP_ACTIVITY) {
       j.obj(K.CONNECTION_INFO);
       j.strIf(K.UID, connectionId);
-      j.num(K.DIRECTION_ID, 1);
-      j.lit(K.DIRECTION, "Inbound");
+      j.members(INBOUND);
       j.end();
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
@@ -503,7 +510,25 @@ final class OcsfMapping implements Mapping {
     j.end();
   }
 
+  private static final byte[] INBOUND =
+      JsonOut.chunk("\"direction_id\":1,\"direction\":\"Inbound\"");
+
+  /** What every Coder release build logs: level INFO, logger coderd, in one piece. */
+  private static final byte[] CODERD_LOG =
+      JsonOut.chunk("\"level\":\"INFO\",\"logger_names\":[\"coderd\"]");
+
   private static void envelope(JsonOut j, Envelope env) {
+    List<String> loggers = env.loggerNames();
+    if ("INFO".equals(env.level())
+        && loggers.size() == 1
+        && "coderd".equals(loggers.get(0))
+        && Coder.unusualCaller(env) == null
+        && Coder.unusualFunc(env) == null) {
+      j.members(CODERD_LOG);
+      j.strIf(K.TRACE, env.trace());
+      j.strIf(K.SPAN, env.span());
+      return;
+    }
     if ("INFO".equals(env.level())) {
       j.lit(K.LEVEL, "INFO");
     } else {
