@@ -250,6 +250,8 @@ final class CefMapping implements Mapping {
     }
   }
 
+  private static final Chunk V = JsonOut.key("v");
+
   static String jsonText(Value v) {
     if (v == null) {
       return null;
