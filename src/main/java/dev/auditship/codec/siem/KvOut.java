@@ -107,6 +107,10 @@ final class KvOut {
   KvOut headerPart(Value.Str v) {
     if (v != null) {
       String s = v.value();
+      if (v.jsonSafe() && v.ascii() && v.noEqualsOrBar()) {
+        out.ascii(s);
+        return this;
+      }
       int mark = out.mark();
       if (!v.jsonSafe() || !v.ascii() || out.copyAsciiUntil(s, '|') < s.length()) {
         out.rewind(mark);
@@ -187,9 +191,10 @@ final class KvOut {
     if (value != null) {
       String s = value.value();
       // A JSON-safe string holds no control character, so with LEEF's default tab delimiter
-      // there is nothing to look for (special < 0).
+      // there is nothing to look for (special < 0); the decoder may have seen that it holds no
+      // = and no | either.
       if (value.jsonSafe() && value.ascii()) {
-        if (special < 0) {
+        if (special < 0 || ((special == '=' || special == '|') && value.noEqualsOrBar())) {
           out.kvPair(key, first ? (char) 0 : delimiter, s);
           first = false;
           return this;

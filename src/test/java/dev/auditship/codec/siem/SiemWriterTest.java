@@ -2,7 +2,9 @@ package dev.auditship.codec.siem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.auditship.event.Event;
 import dev.auditship.event.Value;
+import dev.auditship.testutil.Golden;
 import dev.auditship.text.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -132,5 +134,51 @@ class SiemWriterTest {
     t.finish();
     assertThat(b.toString())
         .isEqualTo("0123456789abcdef\"user_agent\":\"" + "x".repeat(100) + "\"");
+  }
+
+  /** The login golden line with other UserAgent and ResourceType texts, decoded from its bytes. */
+  private static Event login(String userAgent, String resourceType) {
+    String line =
+        Golden.line("audit_user_login")
+            .json()
+            .strip()
+            .replaceFirst("\"UserAgent\":\"[^\"]*\"", "\"UserAgent\":\"" + userAgent + "\"")
+            .replace("\"ResourceType\":\"api_key\"", "\"ResourceType\":\"" + resourceType + "\"");
+    return Golden.decodeOne(line);
+  }
+
+  private static String render(String format, Event e) {
+    ByteBuf b = new ByteBuf(64);
+    SiemFormats.withDefaults(format).write(e, b);
+    return b.toString();
+  }
+
+  @Test
+  void theDecoderTellsWhetherAStringHoldsEqualsOrBar() {
+    Event plain = login("curl/8.5.0", "api_key");
+    Event special = login("a=b|c", "x|y");
+    assertThat(((Value.Str) plain.get("UserAgent")).noEqualsOrBar()).isTrue();
+    assertThat(((Value.Str) special.get("UserAgent")).noEqualsOrBar()).isFalse();
+    assertThat(((Value.Str) login("a=b", "api_key").get("UserAgent")).noEqualsOrBar()).isFalse();
+    assertThat(((Value.Str) login("a|b", "api_key").get("UserAgent")).noEqualsOrBar()).isFalse();
+    assertThat(((Value.Str) special.get("UserAgent")).jsonSafe()).isTrue();
+    assertThat(new Value.Str("plain").noEqualsOrBar()).isFalse(); // nobody looked
+  }
+
+  @Test
+  void decodedValuesWithEqualsOrBarAreEscapedInCefAndLeef() {
+    Event e = login("a=b|c", "x|y");
+    String cef = render("cef", e);
+    assertThat(cef).startsWith("CEF:0|Coder|coderd|2|audit:x\\|y:login|login x\\|y|3|");
+    assertThat(cef).contains(" requestClientApplication=a\\=b|c ");
+    assertThat(cef).contains(" cs1=x|y cs1Label=ResourceType ");
+    String leef = render("leef", e);
+    assertThat(leef).startsWith("LEEF:2.0|Coder|coderd|2|audit:x\\|y:login|\t|");
+    assertThat(leef).contains("\tUserAgent=a=b|c\t");
+    TextOut t = new TextOut(8);
+    new LeefMapping("V", "P", "1", '|', new Severities(1, 2, 3)).write(e, t);
+    assertThat(t.toString()).contains("|UserAgent=a=b\\x7cc|").contains("|ResourceType=x\\x7cy|");
+    Event plain = login("curl/8.5.0", "api_key");
+    assertThat(render("cef", plain)).contains(" requestClientApplication=curl/8.5.0 ");
   }
 }
