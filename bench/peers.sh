@@ -41,12 +41,12 @@ report() { # name start_ns rss_file pid
 }
 hz=$(getconf CLK_TCK)
 cpu_of() { # pid: user+system CPU seconds the process (all its threads) used so far (bash only: no process started)
-  local f; read -r -a f < "/proc/$1/stat" 2>/dev/null || { echo "?"; return; }
+  local f; { read -r -a f < "/proc/$1/stat"; } 2>/dev/null || { echo "?"; return; }
   local t=$(( (f[13] + f[14]) * 100 / hz )); printf '%d.%02d' $((t / 100)) $((t % 100))
 }
 rss_of() { # pid outfile: samples VmHWM (and the CPU seconds used, into outfile.cpu) until the process ends
   ( m=0; while [[ -r /proc/$1/status ]]; do v=0
-      while read -r k n _; do [[ $k == VmHWM: ]] && v=$((n / 1024)) && break; done < "/proc/$1/status" 2>/dev/null
+      { while read -r k n _; do [[ $k == VmHWM: ]] && v=$((n / 1024)) && break; done < "/proc/$1/status"; } 2>/dev/null
       [[ $v -gt $m ]] && m=$v && echo $m > "$2"; c=$(cpu_of "$1"); [[ $c != "?" ]] && echo "$c" > "$2.cpu"; sleep 0.1; done ) &
 }
 start_hec() { HP=$(port); stats=http://127.0.0.1:$HP/stats; rm -f "$w/done"

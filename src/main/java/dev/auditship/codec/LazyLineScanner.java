@@ -3,10 +3,8 @@ package dev.auditship.codec;
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Kind;
 import dev.auditship.text.GoTime;
+import dev.auditship.text.Swar;
 import dev.auditship.text.Utf8;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,36 +70,6 @@ final class LazyLineScanner {
     for (int c = 0; c < 256; c++) {
       HEX[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
-  }
-
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-
-  /**
-   * The high bit of each of the eight bytes of {@code w} (little-endian: the first byte lowest)
-   * that stops or marks a string for {@link #CLASS}: a quote, backslash, control byte, non-ASCII
-   * byte or {@code < > &} (the classic has-zero-byte test on {@code w} xor each byte). Bytes above
-   * a flagged one may be flagged falsely (a borrow), the lowest flag never is: it is the first such
-   * byte.
-   */
-  private static long specials(long w) {
-    long quote = w ^ (ONES * '"');
-    long backslash = w ^ (ONES * '\\');
-    long lt = w ^ (ONES * '<');
-    long gt = w ^ (ONES * '>');
-    long amp = w ^ (ONES * '&');
-    long hits =
-        ((quote - ONES) & ~quote)
-            | ((backslash - ONES) & ~backslash)
-            | ((lt - ONES) & ~lt)
-            | ((gt - ONES) & ~gt)
-            | ((amp - ONES) & ~amp)
-            | (w - ONES * 0x20) // a byte below 0x20 borrows into its high bit
-            | w; // a non-ASCII byte has its high bit set
-    return hits & HIGHS;
   }
 
   // Per-key checks (EventChecks), by index into JsonLineScanner.KEYS, for each kind.
@@ -569,29 +537,28 @@ final class LazyLineScanner {
   private int strToken(int p, boolean go) {
     expect(p, '"');
     int q = p + 1;
-    // Eight plain bytes a step, straight to the first byte that is anything else, then byte by
-    // byte from there (and over the line's last seven bytes).
-    for (int limit = end - 8; q <= limit; q += 8) {
-      long hits = specials((long) LONGS.get(b, q));
-      if (hits != 0) {
-        q += Long.numberOfTrailingZeros(hits) >>> 3;
-        break;
-      }
-    }
     int acc = 0;
-    int k;
-    while ((k = CLASS[b[q] & 0xFF]) < STOP) {
-      acc |= k;
+    while (true) {
+      // Eight plain bytes a step, straight to the next byte that is anything else (byte by byte
+      // over the line's last seven bytes).
+      for (int limit = end - 8; q <= limit; q += 8) {
+        long hits = Swar.jsonSpecials(Swar.word(b, q));
+        if (hits != 0) {
+          q += Long.numberOfTrailingZeros(hits) >>> 3;
+          break;
+        }
+      }
+      int k = CLASS[b[q] & 0xFF];
+      if (k > HTML) {
+        break; // the end, an escape, a control or a non-ASCII byte
+      }
+      acc |= k; // plain (in the last bytes) or one of < > &: on to the next
       q++;
     }
-    if (b[q] == '"' && acc == 0) {
-      plainToken = true;
-      return q + 1;
-    }
-    plainToken = false;
-    if (b[q] == '"' && acc == HTML) {
-      if (go) {
-        canon = false;
+    plainToken = acc == 0 && b[q] == '"';
+    if (b[q] == '"') {
+      if (acc != 0 && go) {
+        canon = false; // Go escapes < > &
       }
       return q + 1;
     }
@@ -812,19 +779,61 @@ final class LazyLineScanner {
     return -1;
   }
 
+  /**
+   * Whether the quoted key {@code KEY_BYTES[k]} is at {@code p}: its text and closing quote
+   * compared eight bytes a step ({@link #KEY_WORDS}), byte by byte only near the end of the array.
+   */
   private boolean keyAt(int p, int k) {
+    long[] words = KEY_WORDS[k];
+    int q = p + 1;
+    int n = words.length / 2;
+    if (q + 8 * n > b.length) {
+      return keyAtByBytes(p, k);
+    }
+    for (int i = 0; i < n; i++) {
+      if ((Swar.word(b, q + 8 * i) & words[2 * i + 1]) != words[2 * i]) {
+        return false;
+      }
+    }
+    return q + JsonLineScanner.KEY_BYTES[k].length < end;
+  }
+
+  private boolean keyAtByBytes(int p, int k) {
     byte[] kb = JsonLineScanner.KEY_BYTES[k];
     int n = kb.length;
     int e = p + 1 + n;
-    if (e >= end || b[e] != '"' || b[p + 1] != kb[0]) {
+    if (e >= end || b[e] != '"') {
       return false;
     }
-    for (int i = 1; i < n; i++) {
+    for (int i = 0; i < n; i++) {
       if (b[p + 1 + i] != kb[i]) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Per key of {@link JsonLineScanner#KEYS}: its bytes and closing quote as little-endian words,
+   * pairs of (word, mask), the mask covering the bytes of the last word that belong to the key.
+   */
+  private static final long[][] KEY_WORDS = keyWords();
+
+  private static long[][] keyWords() {
+    byte[][] keys = JsonLineScanner.KEY_BYTES;
+    long[][] out = new long[keys.length][];
+    for (int k = 0; k < keys.length; k++) {
+      byte[] quoted = Arrays.copyOf(keys[k], keys[k].length + 1);
+      quoted[keys[k].length] = '"';
+      int n = (quoted.length + 7) / 8;
+      long[] w = new long[2 * n];
+      for (int i = 0; i < quoted.length; i++) {
+        w[2 * (i / 8)] |= (quoted[i] & 0xFFL) << (8 * (i % 8));
+        w[2 * (i / 8) + 1] |= 0xFFL << (8 * (i % 8));
+      }
+      out[k] = w;
+    }
+    return out;
   }
 
   private int number(int p) {

@@ -5,7 +5,9 @@ import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The fields of a checked slog JSON line, decoded on demand from its bytes ({@link
@@ -128,21 +130,41 @@ final class LineFields implements LazyFields {
       return v;
     }
     int i = find(key);
-    return i < 0
-        ? null
-        : new JsonLineScanner()
-            .valueAt(line, line.length, key, index[i * LazyLineScanner.SLOTS + 1]);
+    if (i < 0) {
+      return null;
+    }
+    int p = valueStart(i);
+    int e = integerEnd(p);
+    if (e > 0) { // an integer (sinks read status codes for every record): no scanner needed
+      return new Value.Num(new String(line, p, e - p, StandardCharsets.ISO_8859_1));
+    }
+    return new JsonLineScanner().valueAt(line, line.length, key, p);
+  }
+
+  /** The end of the integer token at {@code p} (a number without fraction or exponent), or -1. */
+  private int integerEnd(int p) {
+    byte[] b = line;
+    int q = b[p] == '-' ? p + 1 : p;
+    int digits = q;
+    while (q < b.length && b[q] >= '0' && b[q] <= '9') {
+      q++;
+    }
+    if (q == digits || q == b.length || b[q] == '.' || b[q] == 'e' || b[q] == 'E') {
+      return -1;
+    }
+    return q;
   }
 
   /** The index of the first field named {@code key}, or -1. */
   private int find(String key) {
-    if (extraKeys == null) {
-      // Every key is one of KEYS, and callers pass the same constants: an identity match first.
-      for (int i = 0; i < count; i++) {
-        if (JsonLineScanner.KEYS[index[i * LazyLineScanner.SLOTS]] == key) {
-          return i;
-        }
+    Integer k = KEY_INDEX.get(key);
+    if (k != null && count < Short.MAX_VALUE) {
+      short[] f = first;
+      if (f == null) {
+        f = firstOfEachKey();
+        first = f; // volatile: published whole
       }
+      return f[k] - 1;
     }
     for (int i = 0; i < count; i++) {
       if (key(i).equals(key)) {
@@ -150,6 +172,41 @@ final class LineFields implements LazyFields {
       }
     }
     return -1;
+  }
+
+  /** Index in {@link JsonLineScanner#KEYS} of each of them. */
+  private static final Map<String, Integer> KEY_INDEX = keyIndex();
+
+  private static Map<String, Integer> keyIndex() {
+    Map<String, Integer> m = new HashMap<>();
+    for (int i = 0; i < JsonLineScanner.KEYS.length; i++) {
+      m.put(JsonLineScanner.KEYS[i], i);
+    }
+    return Map.copyOf(m);
+  }
+
+  /**
+   * Per key of {@link JsonLineScanner#KEYS}, 1 + the index of its first field, 0 when absent; built
+   * by the first lookup (sinks look up several fields of every record), then read-only.
+   */
+  private volatile short[] first;
+
+  private short[] firstOfEachKey() {
+    short[] f = new short[JsonLineScanner.KEYS.length];
+    for (int i = 0; i < count; i++) {
+      int k = index[i * LazyLineScanner.SLOTS];
+      if (k >= 0 && f[k] == 0) {
+        f[k] = (short) (i + 1);
+      } else if (k < 0) {
+        // An extra key spelled like a known one (escaped) would come first: look it up by name.
+        String name = extraKeys[-1 - k];
+        Integer known = KEY_INDEX.get(name);
+        if (known != null && f[known] == 0) {
+          f[known] = (short) (i + 1);
+        }
+      }
+    }
+    return f;
   }
 
   @Override
@@ -174,12 +231,8 @@ final class LineFields implements LazyFields {
     if (c == 'n') {
       return ABSENT; // null (the scan checked the literal)
     }
-    int q = c == '-' ? p + 1 : p;
-    int digits = q;
-    while (b[q] >= '0' && b[q] <= '9') {
-      q++;
-    }
-    if (q == digits || b[q] == '.' || b[q] == 'e' || b[q] == 'E') {
+    int q = integerEnd(p);
+    if (q < 0) {
       return DECODE; // not an integer: the general path says what it is
     }
     out.put(b, p, q - p);

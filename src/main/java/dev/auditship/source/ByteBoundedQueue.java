@@ -43,14 +43,14 @@ final class ByteBoundedQueue<T> {
 
   /** The head, waiting for one. */
   /**
-   * {@link #put} of each of {@code values} (sizes in {@code sizes}), in order, under one lock and
-   * with one wake-up of a waiting taker, instead of one of each per value. Waits, as {@code put}
-   * does, while the queue is full; what it added before waiting can be taken meanwhile.
+   * {@link #put} of the first {@code n} of {@code values} (sizes in {@code sizes}), in order, under
+   * one lock and with one wake-up of a waiting taker, instead of one of each per value. Waits, as
+   * {@code put} does, while the queue is full; what it added before waiting can be taken meanwhile.
    */
-  void putAll(List<? extends T> values, long[] sizes) throws InterruptedException {
+  void putAll(T[] values, long[] sizes, int n) throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      for (int i = 0, n = values.size(); i < n; i++) {
+      for (int i = 0; i < n; i++) {
         long size = sizes[i];
         if (!items.isEmpty() && bytes + size > limit) {
           notEmpty.signal();
@@ -58,7 +58,7 @@ final class ByteBoundedQueue<T> {
             notFull.await();
           } while (!items.isEmpty() && bytes + size > limit);
         }
-        items.addLast(new Item<>(values.get(i), size));
+        items.addLast(new Item<>(values[i], size));
         bytes += size;
       }
       notEmpty.signal();

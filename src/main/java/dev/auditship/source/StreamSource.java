@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -130,29 +131,31 @@ public final class StreamSource implements Source {
   /** How many decoded events the reader hands to the queue at once (one lock, one wake-up). */
   static final int HAND_OVER = 128;
 
-  /** Decoded, not yet handed over (reader thread only), and their weights. */
-  private final List<Object> decoded = new ArrayList<>(HAND_OVER);
+  /** Decoded, not yet handed over (reader thread only), their weights, and how many. */
+  private final Object[] decoded = new Object[HAND_OVER];
 
   private final long[] weights = new long[HAND_OVER];
+  private int held;
 
   private void put(Object o) {
-    weights[decoded.size()] = o instanceof Event e ? e.weight() : 0;
-    decoded.add(o);
-    if (decoded.size() == HAND_OVER || !(o instanceof Event)) {
+    weights[held] = o instanceof Event e ? e.weight() : 0;
+    decoded[held++] = o;
+    if (held == HAND_OVER || !(o instanceof Event)) {
       handOver(); // the end or an error: at once
     }
   }
 
   private void handOver() {
-    if (decoded.isEmpty()) {
+    if (held == 0) {
       return;
     }
     try {
-      queue.putAll(decoded, weights);
+      queue.putAll(decoded, weights, held);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      decoded.clear();
+      Arrays.fill(decoded, 0, held, null);
+      held = 0;
     }
   }
 
@@ -176,7 +179,7 @@ public final class StreamSource implements Source {
     }
     long deadline = System.nanoTime() + linger.toNanos();
     long weight = events.get(0).weight();
-    List<Object> taken = new ArrayList<>();
+    List<Object> taken = new ArrayList<>(Math.min(max, 1024));
     while (events.size() < max && weight < BATCH_BYTES) {
       // Whatever the reader has queued, in one step (one lock, not one per event).
       taken.clear();

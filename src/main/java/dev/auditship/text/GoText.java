@@ -473,6 +473,16 @@ public final class GoText {
     int end = off + len;
     int start = off;
     for (int i = off; i < end; ) {
+      // Eight bytes a step to the next byte that needs a look (the copy waits for it).
+      for (long hits; i + 8 <= end; i += 8) {
+        if ((hits = Swar.jsonSpecials(Swar.word(b, i))) != 0) {
+          i += Long.numberOfTrailingZeros(hits) >>> 3;
+          break;
+        }
+      }
+      if (i >= end) {
+        break;
+      }
       int c = b[i];
       if (c >= 0) {
         if (!JSON_ESCAPE[c]) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
+import dev.auditship.event.LazyFields;
+import dev.auditship.event.Value;
 import dev.auditship.testutil.Golden;
 import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoTime;
@@ -59,6 +61,39 @@ class BytesFirstDecodeTest {
 
   private static final String LINE = Golden.lines().get(0).json().strip();
 
+  /**
+   * A key spelled with an escape is the same key: whichever of two equal keys comes first is the
+   * one a lookup finds, on the line's own path as on the text path.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"\\u0041ction\":\"first\",\"Action\":\"start\"",
+        "\"Action\":\"start\",\"\\u0041ction\":\"second\"",
+        "\"Action\":\"start\",\"Action\":\"second\"",
+      })
+  void aKeyFoundByLookupIsTheFirstOfItsName(String fields) {
+    String line =
+        Golden.line("audit_workspace_build_start")
+            .json()
+            .strip()
+            .replace("\"Action\":\"start\"", fields);
+    Decoded bytes = Golden.decodeAll(line + "\n").get(0);
+    Decoded text = Golden.decodeAllText(line + "\n").get(0);
+    assertThat(bytes).isEqualTo(text);
+    Event e = ((Decoded.Ok) bytes).event();
+    String expected = fields.startsWith("\"\\u0041") ? "first" : "start";
+    assertThat(e.string("Action")).isEqualTo(expected);
+    ByteBuf out = new ByteBuf(16);
+    if (e.appendAscii("Action", out) == LazyFields.WRITTEN) {
+      assertThat(out.toString()).isEqualTo(expected);
+    } else {
+      assertThat(e.lazyFields()).isNull(); // only an eagerly decoded event says "decode it"
+    }
+    assertThat(e.string("StatusCode")).isNull();
+    assertThat(e.get("StatusCode")).isEqualTo(Value.Num.of(200));
+  }
+
   /** Lines that leave the fast path or are not kept as records, and what they decode to. */
   @ParameterizedTest
   @ValueSource(
@@ -66,6 +101,9 @@ class BytesFirstDecodeTest {
         "{ \"ts\":", // white space
         "\"UserAgent\":\"\"|\"UserAgent\":\"a\\u0041<\"", // a non-canonical escape
         "\"UserAgent\":\"\"|\"UserAgent\":\"<b>&\"", // HTML characters Go escapes
+        // the same far apart in a long string, then non-ASCII after them (eight bytes a step)
+        "\"UserAgent\":\"\"|\"UserAgent\":\"Mozilla/5.0 <X11> and more text & then the end of it\"",
+        "\"UserAgent\":\"\"|\"UserAgent\":\"Mozilla/5.0 <X11> and more text \u00e9t\u00e9 and the end\"",
         "\"UserAgent\":\"\"|\"UserAgent\":\"\\u003cb\\u003e \\ud83d\\ude00 \\\"q\\\" \\\\ \\/\"",
         "\"UserAgent\":\"\"|\"UserAgent\":\"caf\u00e9 \u2028\"",
         "\"Diff\":{}|\"Diff\":{ \"a\" : [1, 2.5e3, -0, true, null, \"<\"] }",

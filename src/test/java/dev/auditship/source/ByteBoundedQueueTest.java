@@ -54,7 +54,7 @@ class ByteBoundedQueueTest {
   @Test
   void putAllAddsInOrderAndLetsATakerHaveWhatFitBeforeItWaits() throws Exception {
     ByteBoundedQueue<String> q = new ByteBoundedQueue<>(100);
-    q.putAll(List.of("a", "b"), new long[] {30, 30});
+    q.putAll(new String[] {"a", "b"}, new long[] {30, 30}, 2);
     assertThat(q.bytes()).isEqualTo(60);
     CountDownLatch done = new CountDownLatch(1);
     Thread producer =
@@ -62,7 +62,7 @@ class ByteBoundedQueueTest {
             () -> {
               try {
                 // c fits (90), d does not (130): it waits, with c already there to take.
-                q.putAll(List.of("c", "d", "e"), new long[] {30, 40, 10, 0});
+                q.putAll(new String[] {"c", "d", "e", "f"}, new long[] {30, 40, 10, 0}, 3);
                 done.countDown();
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -93,4 +93,46 @@ class ByteScanTest {
       assertThat(new ByteBuf(1).decimal(v).toString()).isEqualTo(Long.toString(v));
     }
   }
+
+  @Test
+  void jsonSpecialsFlagsTheFirstByteAJsonStringMustLookAt() {
+    // Every byte value at every position of a word, after plain text and after another special.
+    for (int v = 0; v < 256; v++) {
+      boolean special =
+          v < 0x20 || v >= 0x80 || v == '"' || v == '\\' || v == '<' || v == '>' || v == '&';
+      for (int at = 0; at < 8; at++) {
+        byte[] b = "abcdefgh".getBytes(StandardCharsets.US_ASCII);
+        b[at] = (byte) v;
+        long hits = Swar.jsonSpecials(Swar.word(b, 0));
+        assertThat(hits != 0).as("byte %02x at %d", v, at).isEqualTo(special);
+        if (special) {
+          assertThat(Long.numberOfTrailingZeros(hits) >>> 3).isEqualTo(at);
+        }
+      }
+    }
+  }
+
+  @Test
+  void jsonStringOfBytesIsTheJsonStringOfTheText() {
+    String[] specials = {
+      "\"", "\\", "<", ">", "&", "\n", "\u0001", "\u00e9", "\u2028", "\ud83d\ude00"
+    };
+    for (int len = 0; len < 24; len++) {
+      for (int at = 0; at <= len; at++) {
+        for (String sp : specials) {
+          String text = "x".repeat(at) + sp + "y".repeat(len - at);
+          byte[] b = text.getBytes(StandardCharsets.UTF_8);
+          ByteBuf out = new ByteBuf(8);
+          GoText.appendJsonString(out, b, 0, b.length);
+          StringBuilder sb = new StringBuilder();
+          GoText.appendJsonString(sb, text);
+          assertThat(out.toString()).as(text).isEqualTo(sb.toString());
+        }
+      }
+    }
+    byte[] invalid = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', (byte) 0xC3, 'i', '"'};
+    ByteBuf out = new ByteBuf(8);
+    GoText.appendJsonString(out, invalid, 0, invalid.length);
+    assertThat(out.toString()).isEqualTo("\"abcdefgh\\ufffdi\\\"\"");
+  }
 }

@@ -1,0 +1,48 @@
+package dev.auditship.text;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Eight bytes a step ("SIMD within a register"): tests on a {@code long} read from a byte array,
+ * for the scans that look for the few bytes that matter in long runs of plain text.
+ */
+public final class Swar {
+  private Swar() {}
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /** The eight bytes at {@code b[i]}, the first lowest; {@code i + 8 <= b.length}. */
+  public static long word(byte[] b, int i) {
+    return (long) LONGS.get(b, i);
+  }
+
+  /**
+   * The high bit of each byte of {@code w} (from {@link #word}) that a JSON string written as Go's
+   * encoder writes it cannot carry as it is: a quote, backslash, control byte, non-ASCII byte or
+   * one of {@code < > &} (the classic has-zero-byte test on {@code w} xor each byte). Bytes above a
+   * flagged one may be flagged falsely (a borrow); the lowest flag never is, so {@code
+   * Long.numberOfTrailingZeros(mask) >>> 3} is the index of the first such byte.
+   */
+  public static long jsonSpecials(long w) {
+    long quote = w ^ (ONES * '"');
+    long backslash = w ^ (ONES * '\\');
+    long lt = w ^ (ONES * '<');
+    long gt = w ^ (ONES * '>');
+    long amp = w ^ (ONES * '&');
+    long hits =
+        ((quote - ONES) & ~quote)
+            | ((backslash - ONES) & ~backslash)
+            | ((lt - ONES) & ~lt)
+            | ((gt - ONES) & ~gt)
+            | ((amp - ONES) & ~amp)
+            | (w - ONES * 0x20) // a byte below 0x20 borrows into its high bit
+            | w; // a non-ASCII byte has its high bit set
+    return hits & HIGHS;
+  }
+}
