@@ -1,6 +1,7 @@
 package dev.auditship.codec.siem;
 
 import dev.auditship.text.ByteBuf;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Constant bytes prepared once when a format is made (a key with its punctuation, such as {@code
@@ -25,7 +26,7 @@ record Chunk(byte[] bytes, int length) {
 
   @Override
   public String toString() {
-    return new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(bytes, 0, length, StandardCharsets.UTF_8);
   }
 
   @Override

@@ -398,12 +398,7 @@ final class EcsMapping implements Mapping {
 
   /** The slog envelope: ECS log.* (the logger and call site), trace.id and span.id. */
   private static void envelope(Envelope env, JsonOut j) {
-    List<String> loggers = env.loggerNames();
-    if ("INFO".equals(env.level())
-        && loggers.size() == 1
-        && "coderd".equals(loggers.get(0))
-        && Coder.unusualCaller(env) == null
-        && Coder.unusualFunc(env) == null) {
+    if (Coder.isReleaseBuild(env)) {
       // What every Coder release build logs: one piece.
       j.members(CODERD_LOG);
     } else {

@@ -518,12 +518,7 @@ final class OcsfMapping implements Mapping {
       JsonOut.chunk("\"level\":\"INFO\",\"logger_names\":[\"coderd\"]");
 
   private static void envelope(JsonOut j, Envelope env) {
-    List<String> loggers = env.loggerNames();
-    if ("INFO".equals(env.level())
-        && loggers.size() == 1
-        && "coderd".equals(loggers.get(0))
-        && Coder.unusualCaller(env) == null
-        && Coder.unusualFunc(env) == null) {
+    if (Coder.isReleaseBuild(env)) {
       j.members(CODERD_LOG);
       j.strIf(K.TRACE, env.trace());
       j.strIf(K.SPAN, env.span());
