@@ -69,15 +69,7 @@ final class JsonLineDecoder {
           new Event(
               lazy.kind(),
               lazy.envelope(),
-              new LineFields(
-                  lazy.line(),
-                  lazy.index(),
-                  lazy.count(),
-                  lazy.extraKeys(),
-                  lazy.idAt(),
-                  lazy.timeAt(),
-                  lazy.timeLen(),
-                  lazy.timeMicros()),
+              new LineFields(lazy),
               lazy.canonical() ? lazy.line() : null);
       return new Result(ev, false, null);
     }

@@ -40,29 +40,20 @@ final class LineFields implements LazyFields {
   private Value time;
 
   /**
-   * @param index per field, {@link LazyLineScanner#SLOTS} ints: key (index into {@link
-   *     JsonLineScanner#KEYS}, or {@code -1 - i} for {@code extraKeys[i]}) and the value's start
-   * @param idAt where the first ID's text starts in {@code line}
-   * @param timeAt where the first Time's text starts in {@code line}, {@code timeLen} bytes long
-   * @param timeMicros that Time in microseconds since the epoch
+   * The fields of the line {@code r} scanned: its index holds, per field, {@link
+   * LazyLineScanner#SLOTS} ints: the key (index into {@link JsonLineScanner#KEYS}, or {@code -1 -
+   * i} for {@code extraKeys[i]}) and where the value starts; the first ID and Time are where the
+   * scan found them.
    */
-  LineFields(
-      byte[] line,
-      int[] index,
-      int count,
-      String[] extraKeys,
-      int idAt,
-      int timeAt,
-      int timeLen,
-      long timeMicros) {
-    this.line = line;
-    this.index = index;
-    this.count = count;
-    this.extraKeys = extraKeys;
-    this.idAt = idAt;
-    this.timeAt = timeAt;
-    this.timeLen = timeLen;
-    this.timeMicros = timeMicros;
+  LineFields(LazyLineScanner.Result r) {
+    this.line = r.line();
+    this.index = r.index();
+    this.count = r.count();
+    this.extraKeys = r.extraKeys();
+    this.idAt = r.idAt();
+    this.timeAt = r.timeAt();
+    this.timeLen = r.timeLen();
+    this.timeMicros = r.timeMicros();
   }
 
   @Override

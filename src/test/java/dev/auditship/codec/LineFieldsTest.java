@@ -2,6 +2,7 @@ package dev.auditship.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.auditship.event.Kind;
 import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
@@ -15,7 +16,9 @@ class LineFieldsTest {
 
   private static LineFields fields(String line, int[] index, String[] extraKeys) {
     byte[] b = line.getBytes(StandardCharsets.UTF_8);
-    return new LineFields(b, index, index.length / 2, extraKeys, 0, 0, 0, 0);
+    return new LineFields(
+        new LazyLineScanner.Result(
+            Kind.AUDIT, null, b, index, index.length / 2, extraKeys, 0, 0, 0, 0, false));
   }
 
   @Test
