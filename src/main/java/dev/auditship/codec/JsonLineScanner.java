@@ -351,7 +351,8 @@ final class JsonLineScanner {
   private static final int HTML = 1; // < > &: Go's JSON encoder escapes them
   private static final int NOT_BARE = 2; // space, DEL: slog's human quote() quotes the value
   private static final int NON_ASCII = 4;
-  private static final int STOP = 8; // '"', backslash, control characters
+  private static final int EQUALS_OR_BAR = 8; // = |: CEF and LEEF escape them
+  private static final int STOP = 16; // '"', backslash, control characters
 
   static {
     for (int c = 0; c < 0x20; c++) {
@@ -362,6 +363,8 @@ final class JsonLineScanner {
     CLASS['<'] = HTML;
     CLASS['>'] = HTML;
     CLASS['&'] = HTML;
+    CLASS['='] = EQUALS_OR_BAR;
+    CLASS['|'] = EQUALS_OR_BAR;
     CLASS[' '] = NOT_BARE;
     CLASS[0x7F] = NOT_BARE;
     for (int c = 0x80; c < 0x100; c++) {
@@ -371,7 +374,8 @@ final class JsonLineScanner {
 
   /**
    * How the formats must treat {@link #str}, when the scan could tell (ASCII without escapes): the
-   * {@link #HTML} and {@link #NOT_BARE} bits; -1 when the string must be classified by its text.
+   * {@link #HTML}, {@link #NOT_BARE} and {@link #EQUALS_OR_BAR} bits; -1 when the string must be
+   * classified by its text.
    */
   private int strClass;
 
@@ -409,7 +413,8 @@ final class JsonLineScanner {
     int c = strClass;
     return c < 0
         ? new Value.Str(str)
-        : Value.Str.classified(str, (c & HTML) == 0, (c & NOT_BARE) == 0, false, true);
+        : Value.Str.classified(
+            str, (c & HTML) == 0, (c & NOT_BARE) == 0, false, true, (c & EQUALS_OR_BAR) == 0);
   }
 
   /** The rest of a string with escapes, from {@code q} (a backslash); text starts at {@code s}. */

@@ -38,6 +38,7 @@ public sealed interface Value {
     private static final byte HUMAN_BARE = 2;
     private static final byte NEWLINE = 4;
     private static final byte ASCII = 8;
+    private static final byte NO_EQUALS_OR_BAR = 16;
 
     private final String value;
     private final byte flags;
@@ -59,6 +60,21 @@ public sealed interface Value {
      */
     public static Str classified(
         String value, boolean jsonSafe, boolean humanBare, boolean hasNewline, boolean ascii) {
+      return classified(value, jsonSafe, humanBare, hasNewline, ascii, false);
+    }
+
+    /**
+     * {@link #classified(String, boolean, boolean, boolean, boolean)}, and whether the decoder saw
+     * that the text holds neither {@code =} nor {@code |} (the characters CEF and LEEF escape in a
+     * value or header that a JSON-safe string may still hold).
+     */
+    public static Str classified(
+        String value,
+        boolean jsonSafe,
+        boolean humanBare,
+        boolean hasNewline,
+        boolean ascii,
+        boolean noEqualsOrBar) {
       Objects.requireNonNull(value, "value");
       return new Str(
           value,
@@ -66,7 +82,8 @@ public sealed interface Value {
               ((jsonSafe ? JSON_SAFE : 0)
                   | (humanBare ? HUMAN_BARE : 0)
                   | (hasNewline ? NEWLINE : 0)
-                  | (ascii ? ASCII : 0)));
+                  | (ascii ? ASCII : 0)
+                  | (noEqualsOrBar ? NO_EQUALS_OR_BAR : 0)));
     }
 
     public String value() {
@@ -88,6 +105,14 @@ public sealed interface Value {
     /** True when every character is ASCII (the text is its own UTF-8, one byte a character). */
     public boolean ascii() {
       return (flags & ASCII) != 0;
+    }
+
+    /**
+     * True when the decoder saw that the text holds neither {@code =} nor {@code |}; false when it
+     * does or nobody looked.
+     */
+    public boolean noEqualsOrBar() {
+      return (flags & NO_EQUALS_OR_BAR) != 0;
     }
 
     /** True when the text holds a line feed. */

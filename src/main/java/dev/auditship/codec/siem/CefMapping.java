@@ -43,6 +43,42 @@ import java.util.List;
 final class CefMapping implements Mapping {
   private final Severities severities;
 
+  /** The keys, each prepared once with its punctuation ({@link KvOut#key}). */
+  private static final class K {
+    static final Chunk ACT = KvOut.key("act");
+    static final Chunk C6A2 = KvOut.key("c6a2");
+    static final Chunk C6A2_LABEL = KvOut.key("c6a2Label");
+    static final Chunk CAT = KvOut.key("cat");
+    static final Chunk CN1 = KvOut.key("cn1");
+    static final Chunk CN1_LABEL = KvOut.key("cn1Label");
+    static final Chunk CODER_ACTOR_EMAIL = KvOut.key("coderActorEmail");
+    static final Chunk CODER_ACTOR_ID = KvOut.key("coderActorId");
+    static final Chunk CODER_ADDITIONAL_FIELDS = KvOut.key("coderAdditionalFields");
+    static final Chunk CODER_AGENT_NAME = KvOut.key("coderAgentName");
+    static final Chunk CODER_CALLER = KvOut.key("coderCaller");
+    static final Chunk CODER_FUNC = KvOut.key("coderFunc");
+    static final Chunk CODER_IP = KvOut.key("coderIp");
+    static final Chunk CODER_LEVEL = KvOut.key("coderLevel");
+    static final Chunk CODER_LOGGER_NAMES = KvOut.key("coderLoggerNames");
+    static final Chunk CODER_RESOURCE_ICON = KvOut.key("coderResourceIcon");
+    static final Chunk CODER_SLUG_OR_PORT = KvOut.key("coderSlugOrPort");
+    static final Chunk CODER_SPAN = KvOut.key("coderSpan");
+    static final Chunk CODER_TIME = KvOut.key("coderTime");
+    static final Chunk CODER_TRACE = KvOut.key("coderTrace");
+    static final Chunk CODER_TS = KvOut.key("coderTs");
+    static final Chunk CS6 = KvOut.key("cs6");
+    static final Chunk CS6_LABEL = KvOut.key("cs6Label");
+    static final Chunk DUID = KvOut.key("duid");
+    static final Chunk EXTERNAL_ID = KvOut.key("externalId");
+    static final Chunk OUTCOME = KvOut.key("outcome");
+    static final Chunk REASON = KvOut.key("reason");
+    static final Chunk REQUEST_CLIENT_APPLICATION = KvOut.key("requestClientApplication");
+    static final Chunk RT = KvOut.key("rt");
+    static final Chunk SRC = KvOut.key("src");
+    static final Chunk SUID = KvOut.key("suid");
+    static final Chunk SUSER = KvOut.key("suser");
+  }
+
   CefMapping(String vendor, String product, String version, Severities severities) {
     this.severities = severities;
     this.prefix = KvOut.headerPrefix(true, "CEF:0|", vendor, product, version);
@@ -87,12 +123,12 @@ final class CefMapping implements Mapping {
   private static void time(Slots s, KvOut k) {
     long ms = s.fileMillis();
     if (ms != Long.MIN_VALUE) {
-      k.pair("rt", ms);
+      k.pair(K.RT, ms);
     }
     if (s.timePlain()) {
-      k.lit("coderTime", s.time());
+      k.lit(K.CODER_TIME, s.time());
     } else {
-      k.pair("coderTime", s.time());
+      k.pair(K.CODER_TIME, s.time());
     }
   }
 
@@ -102,46 +138,56 @@ final class CefMapping implements Mapping {
     String ip = Coder.ip(raw);
     if (ip == null) {
       if (raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
-        k.pair("coderIp", s.str(IP));
+        k.pair(K.CODER_IP, s.str(IP));
       }
     } else if (Coder.isIpv6(ip)) {
-      k.pair("c6a2", s.str(IP)).lit("c6a2Label", "Source IPv6 Address");
+      k.pair(K.C6A2, s.str(IP)).lit(K.C6A2_LABEL, "Source IPv6 Address");
     } else {
-      k.pair("src", s.str(IP));
+      k.pair(K.SRC, s.str(IP));
     }
   }
 
   private static void audit(Slots s, Result r, KvOut k) {
     time(s, k);
-    k.lit("cat", "coder:audit");
-    k.pair("act", s.nonEmpty(ACTION));
-    k.lit("outcome", r.label());
-    k.pair("externalId", s.str(ID));
-    k.pair("suid", s.str(USER_ID));
+    k.lit(K.CAT, "coder:audit");
+    k.pair(K.ACT, s.nonEmpty(ACTION));
+    k.lit(K.OUTCOME, r.label());
+    k.pair(K.EXTERNAL_ID, s.str(ID));
+    k.pair(K.SUID, s.str(USER_ID));
     Value.Actor actor = s.actor();
     if (actor != null) {
-      k.pair("suser", Coder.nonEmpty(actor.username()));
+      k.pair(K.SUSER, Coder.nonEmpty(actor.username()));
     }
     address(s, k);
-    k.pair("requestClientApplication", s.nonEmpty(USER_AGENT));
+    k.pair(K.REQUEST_CLIENT_APPLICATION, s.nonEmpty(USER_AGENT));
     long status = s.number(STATUS_CODE);
     if (status != Long.MIN_VALUE) {
-      k.pair("cn1", status).lit("cn1Label", "StatusCode");
+      k.pair(K.CN1, status).lit(K.CN1_LABEL, "StatusCode");
     }
+    auditCustom(s, k);
+  }
+
+  // A record is written in parts, one method each: the JIT compiler inlines the writer's small
+  // methods into each compiled method up to a budget, and one method for the whole record ran past
+  // it (docs/benchmarks.md, "SIEM formats").
+
+  /** cs1..cs6 and the coder... keys of an audit event, the envelope, newer fields. */
+  private static void auditCustom(Slots s, KvOut k) {
     label(k, 1, "ResourceType", s.str(RESOURCE_TYPE));
     label(k, 2, "ResourceID", s.str(RESOURCE_ID));
     label(k, 3, "ResourceTarget", s.nonEmpty(RESOURCE_TARGET));
     label(k, 4, "OrganizationID", s.str(ORGANIZATION_ID));
     label(k, 5, "RequestID", s.str(REQUEST_ID));
-    k.pair("cs6", jsonText(s.get(DIFF)));
+    k.pair(K.CS6, jsonText(s.get(DIFF)));
     if (s.get(DIFF) != null) {
-      k.lit("cs6Label", "Diff");
+      k.lit(K.CS6_LABEL, "Diff");
     }
-    k.pair("coderAdditionalFields", jsonText(s.get(ADDITIONAL_FIELDS)));
-    k.pair("coderResourceIcon", s.nonEmpty(RESOURCE_ICON));
+    k.pair(K.CODER_ADDITIONAL_FIELDS, jsonText(s.get(ADDITIONAL_FIELDS)));
+    k.pair(K.CODER_RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
+    Value.Actor actor = s.actor();
     if (actor != null) {
-      k.pair("coderActorId", actor.id());
-      k.pair("coderActorEmail", Coder.nonEmpty(actor.email()));
+      k.pair(K.CODER_ACTOR_ID, actor.id());
+      k.pair(K.CODER_ACTOR_EMAIL, Coder.nonEmpty(actor.email()));
     }
     envelope(s.event.envelope(), k);
     extra(s, k);
@@ -149,34 +195,53 @@ final class CefMapping implements Mapping {
 
   private static void connection(Slots s, Result r, KvOut k) {
     time(s, k);
-    k.lit("cat", "coder:connection");
-    k.pair("act", s.nonEmpty(CONNECTION_STATUS));
-    k.lit("outcome", r.label());
-    k.pair("externalId", s.str(ID));
-    k.pair("suid", s.nonEmpty(USER_ID));
-    k.pair("duid", s.str(WORKSPACE_OWNER_ID));
+    k.lit(K.CAT, "coder:connection");
+    k.pair(K.ACT, s.nonEmpty(CONNECTION_STATUS));
+    k.lit(K.OUTCOME, r.label());
+    k.pair(K.EXTERNAL_ID, s.str(ID));
+    k.pair(K.SUID, s.nonEmpty(USER_ID));
+    k.pair(K.DUID, s.str(WORKSPACE_OWNER_ID));
     address(s, k);
-    k.pair("requestClientApplication", s.nonEmpty(USER_AGENT));
-    k.pair("reason", s.nonEmpty(DISCONNECT_REASON));
+    k.pair(K.REQUEST_CLIENT_APPLICATION, s.nonEmpty(USER_AGENT));
+    k.pair(K.REASON, s.nonEmpty(DISCONNECT_REASON));
     long code = s.number(CODE);
     if (code != Long.MIN_VALUE) {
-      k.pair("cn1", code).lit("cn1Label", "Code");
+      k.pair(K.CN1, code).lit(K.CN1_LABEL, "Code");
     }
+    connectionCustom(s, k);
+  }
+
+  /** cs1..cs6 and the coder... keys of a connection event, the envelope, newer fields. */
+  private static void connectionCustom(Slots s, KvOut k) {
     label(k, 1, "Type", s.str(TYPE));
     label(k, 2, "WorkspaceID", s.str(WORKSPACE_ID));
     label(k, 3, "WorkspaceName", s.str(WORKSPACE_NAME));
     label(k, 4, "OrganizationID", s.str(ORGANIZATION_ID));
     label(k, 5, "request_id", s.nonEmpty(CONTEXT_REQUEST_ID));
     label(k, 6, "ConnectionID", s.nonEmpty(CONNECTION_ID));
-    k.pair("coderAgentName", s.str(AGENT_NAME));
-    k.pair("coderSlugOrPort", s.nonEmpty(SLUG_OR_PORT));
+    k.pair(K.CODER_AGENT_NAME, s.str(AGENT_NAME));
+    k.pair(K.CODER_SLUG_OR_PORT, s.nonEmpty(SLUG_OR_PORT));
     envelope(s.event.envelope(), k);
     extra(s, k);
   }
 
-  private static final String[] CS = {"", "cs1", "cs2", "cs3", "cs4", "cs5", "cs6"};
-  private static final String[] CS_LABEL = {
-    "", "cs1Label", "cs2Label", "cs3Label", "cs4Label", "cs5Label", "cs6Label"
+  private static final Chunk[] CS = {
+    null,
+    KvOut.key("cs1"),
+    KvOut.key("cs2"),
+    KvOut.key("cs3"),
+    KvOut.key("cs4"),
+    KvOut.key("cs5"),
+    KvOut.key("cs6")
+  };
+  private static final Chunk[] CS_LABEL = {
+    null,
+    KvOut.key("cs1Label"),
+    KvOut.key("cs2Label"),
+    KvOut.key("cs3Label"),
+    KvOut.key("cs4Label"),
+    KvOut.key("cs5Label"),
+    KvOut.key("cs6Label")
   };
 
   private static void label(KvOut k, int i, String label, Value.Str value) {
@@ -184,6 +249,8 @@ final class CefMapping implements Mapping {
       k.pair(CS[i], value).lit(CS_LABEL[i], label);
     }
   }
+
+  private static final Chunk V = JsonOut.key("v");
 
   static String jsonText(Value v) {
     if (v == null) {
@@ -219,7 +286,7 @@ final class CefMapping implements Mapping {
     TextOut t = new TextOut(64);
     JsonOut tmp = new JsonOut(t);
     tmp.beginRecord();
-    tmp.valueAt("v", v);
+    tmp.valueAt(V, v);
     tmp.endRecord();
     String all = t.toString();
     return all.substring(5, all.length() - 1);
@@ -234,23 +301,23 @@ final class CefMapping implements Mapping {
   }
 
   private static void envelope(Envelope env, KvOut k) {
-    k.pair("coderTs", env.ts());
+    k.pair(K.CODER_TS, env.ts());
     String level = env.level();
     if ("INFO".equals(level)) {
-      k.lit("coderLevel", "INFO");
+      k.lit(K.CODER_LEVEL, "INFO");
     } else {
-      k.pair("coderLevel", level);
+      k.pair(K.CODER_LEVEL, level);
     }
-    k.pair("coderCaller", Coder.unusualCaller(env));
-    k.pair("coderFunc", Coder.unusualFunc(env));
+    k.pair(K.CODER_CALLER, Coder.unusualCaller(env));
+    k.pair(K.CODER_FUNC, Coder.unusualFunc(env));
     List<String> names = env.loggerNames();
     if (names.size() == 1 && "coderd".equals(names.get(0))) {
-      k.lit("coderLoggerNames", "coderd");
+      k.lit(K.CODER_LOGGER_NAMES, "coderd");
     } else if (!names.isEmpty()) {
-      k.pair("coderLoggerNames", names.size() == 1 ? names.get(0) : String.join(".", names));
+      k.pair(K.CODER_LOGGER_NAMES, names.size() == 1 ? names.get(0) : String.join(".", names));
     }
-    k.pair("coderTrace", env.trace());
-    k.pair("coderSpan", env.span());
+    k.pair(K.CODER_TRACE, env.trace());
+    k.pair(K.CODER_SPAN, env.span());
   }
 
   /** Fields of newer Coder versions: {@code coder} + the field's letters and digits. */

@@ -3,6 +3,7 @@ package dev.auditship.codec.siem;
 import dev.auditship.event.Envelope;
 import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Value;
+import java.util.List;
 
 /** Facts about Coder's values that every SIEM mapping needs (docs/formats.md, "Derived values"). */
 final class Coder {
@@ -154,6 +155,19 @@ final class Coder {
   static String unusualCaller(Envelope env) {
     String c = env.caller();
     return c == null || EnvelopeDefaults.CODER_CALLER.equals(c) ? null : c;
+  }
+
+  /**
+   * True for the envelope every Coder release build logs: level INFO, logger coderd, the release
+   * build's caller and func (the JSON mappings write it as one prepared piece).
+   */
+  static boolean isReleaseBuild(Envelope env) {
+    List<String> loggers = env.loggerNames();
+    return "INFO".equals(env.level())
+        && loggers.size() == 1
+        && "coderd".equals(loggers.get(0))
+        && unusualCaller(env) == null
+        && unusualFunc(env) == null;
   }
 
   /** The envelope's func, or null when it is Coder's release-build constant (see above). */

@@ -58,9 +58,62 @@ final class EcsMapping implements Mapping {
           "idp_sync_settings_role",
           "user_secret");
 
+  /** The keys, each prepared once with its punctuation ({@link JsonOut#key}). */
+  private static final class K {
+    static final Chunk ACTION = JsonOut.key("action");
+    static final Chunk ADDITIONAL_FIELDS = JsonOut.key("additional_fields");
+    static final Chunk AGENT_NAME = JsonOut.key("agent_name");
+    static final Chunk CREATED = JsonOut.key("created");
+    static final Chunk DIFF = JsonOut.key("diff");
+    static final Chunk ECS = JsonOut.key("ecs");
+    static final Chunk EMAIL = JsonOut.key("email");
+    static final Chunk EVENT = JsonOut.key("event");
+    static final Chunk FIELDS = JsonOut.key("fields");
+    static final Chunk FILE = JsonOut.key("file");
+    static final Chunk FUNCTION = JsonOut.key("function");
+    static final Chunk HTTP = JsonOut.key("http");
+    static final Chunk ICON = JsonOut.key("icon");
+    static final Chunk ID = JsonOut.key("id");
+    static final Chunk IP = JsonOut.key("ip");
+    static final Chunk KIND = JsonOut.key("kind");
+    static final Chunk LEVEL = JsonOut.key("level");
+    static final Chunk LINE = JsonOut.key("line");
+    static final Chunk LOG = JsonOut.key("log");
+    static final Chunk LOGGER = JsonOut.key("logger");
+    static final Chunk NAME = JsonOut.key("name");
+    static final Chunk ORIGIN = JsonOut.key("origin");
+    static final Chunk OUTCOME = JsonOut.key("outcome");
+    static final Chunk OWNER_ID = JsonOut.key("owner_id");
+    static final Chunk REASON = JsonOut.key("reason");
+    static final Chunk RELATED = JsonOut.key("related");
+    static final Chunk SLUG_OR_PORT = JsonOut.key("slug_or_port");
+    static final Chunk STATUS = JsonOut.key("status");
+    static final Chunk TARGET = JsonOut.key("target");
+    static final Chunk TIMESTAMP = JsonOut.key("@timestamp");
+    static final Chunk TYPE = JsonOut.key("type");
+    static final Chunk USER = JsonOut.key("user");
+    static final Chunk VERSION = JsonOut.key("version");
+    static final Chunk WORKSPACE = JsonOut.key("workspace");
+  }
+
+  /** Objects of one member, each written in one piece ({@link JsonOut#nest}). */
+  private static final class N {
+    static final JsonOut.Nest ACTOR_ID = JsonOut.nest("actor", "id");
+    static final JsonOut.Nest NETWORK_PROTOCOL = JsonOut.nest("network", "protocol");
+    static final JsonOut.Nest ORGANIZATION_ID = JsonOut.nest("organization", "id");
+    static final JsonOut.Nest PROCESS_EXIT_CODE = JsonOut.nest("process", "exit_code");
+    static final JsonOut.Nest REQUEST_ID = JsonOut.nest("request", "id");
+    static final JsonOut.Nest RESPONSE_STATUS_CODE = JsonOut.nest("response", "status_code");
+    static final JsonOut.Nest SOURCE_IP = JsonOut.nest("source", "ip");
+    static final JsonOut.Nest SPAN_ID = JsonOut.nest("span", "id");
+    static final JsonOut.Nest TRACE_ID = JsonOut.nest("trace", "id");
+    static final JsonOut.Nest USER_AGENT_ORIGINAL = JsonOut.nest("user_agent", "original");
+    static final JsonOut.Nest USER_ID = JsonOut.nest("user", "id");
+  }
+
   EcsMapping(String ecsVersion) {
     TextOut t = new TextOut(64);
-    new JsonOut(t).obj("ecs").str("version", ecsVersion).end().obj("event").lit("kind", "event");
+    new JsonOut(t).obj(K.ECS).str(K.VERSION, ecsVersion).end().obj(K.EVENT).lit(K.KIND, "event");
     t.ascii(",\"category\":[");
     this.eventHead = t.bytes();
   }
@@ -88,7 +141,7 @@ final class EcsMapping implements Mapping {
     Slots s = new Slots(e);
     JsonOut j = new JsonOut(out);
     j.beginRecord();
-    j.time("@timestamp", s.fileTime(), s.fileMillis() != Long.MIN_VALUE);
+    j.time(K.TIMESTAMP, s.fileTime(), s.fileMillis() != Long.MIN_VALUE);
     j.open(eventHead);
     if (e.kind() == Kind.AUDIT) {
       audit(s, j);
@@ -131,68 +184,81 @@ final class EcsMapping implements Mapping {
       type1 = changeType(action);
     }
     j.endArr();
-    j.arr("type").litItem(type1);
+    j.arr(K.TYPE).litItem(type1);
     if (type2 != null) {
       j.litItem(type2);
     }
     j.endArr();
-    j.strIf("action", s.nonEmpty(ACTION));
-    j.lit("outcome", Result.of(s).label());
-    j.strIf("id", s.str(ID));
-    j.str("created", e.envelope().ts());
+    j.strIf(K.ACTION, s.nonEmpty(ACTION));
+    j.lit(K.OUTCOME, Result.of(s).label());
+    j.strIf(K.ID, s.str(ID));
+    j.str(K.CREATED, e.envelope().ts());
     j.members(AUDIT_DATASET);
     j.end();
+    Value.Str ip = Coder.ip(s.str(IP));
+    auditPeople(s, j, ip);
+    auditCoder(s, j, ip);
+  }
 
+  // A record is written in parts of a few dozen members, one method each: the JIT compiler inlines
+  // the writer's small methods into each part up to a budget per compiled method, and one method
+  // for the whole record ran past it (docs/benchmarks.md, "SIEM formats").
+
+  /** user, source, user_agent, http, organization, related, log, trace, span. */
+  private static void auditPeople(Slots s, JsonOut j, Value.Str ip) {
     Value.Actor actor = s.actor();
     Value.Str userId = s.nonEmpty(USER_ID);
     String userName = actor == null || actor.username().isEmpty() ? null : actor.username();
     String email = actor == null || actor.email().isEmpty() ? null : actor.email();
     if (userId != null || userName != null || email != null) {
-      j.obj("user").strIf("id", userId).strIf("name", userName).strIf("email", email).end();
+      j.obj(K.USER).strIf(K.ID, userId).strIf(K.NAME, userName).strIf(K.EMAIL, email).end();
     }
-    Value.Str ip = Coder.ip(s.str(IP));
     if (ip != null) {
-      j.obj("source").str("ip", ip).end();
+      j.str(N.SOURCE_IP, ip);
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null) {
-      j.obj("user_agent").str("original", ua).end();
+      j.str(N.USER_AGENT_ORIGINAL, ua);
     }
     long status = s.number(STATUS_CODE);
     Value.Str requestId = s.nonEmpty(REQUEST_ID);
     if (status != Long.MIN_VALUE || requestId != null) {
-      j.obj("http");
+      j.obj(K.HTTP);
       if (requestId != null) {
-        j.obj("request").str("id", requestId).end();
+        j.str(N.REQUEST_ID, requestId);
       }
       if (status != Long.MIN_VALUE) {
-        j.obj("response").num("status_code", status).end();
+        j.num(N.RESPONSE_STATUS_CODE, status);
       }
       j.end();
     }
     Value.Str org = s.nonEmpty(ORGANIZATION_ID);
     if (org != null) {
-      j.obj("organization").str("id", org).end();
+      j.str(N.ORGANIZATION_ID, org);
     }
     related(j, ip, userName, userId);
-    envelope(e.envelope(), j);
+    envelope(s.event.envelope(), j);
+  }
 
+  /** coder.*: the audited resource, Diff, AdditionalFields, the actor's id. */
+  private static void auditCoder(Slots s, JsonOut j, Value.Str ip) {
     j.open(AUDIT_CODER);
-    j.strIf("type", s.str(RESOURCE_TYPE));
-    j.strIf("id", s.str(RESOURCE_ID));
-    j.strIf("target", s.nonEmpty(RESOURCE_TARGET));
-    j.strIf("icon", s.nonEmpty(RESOURCE_ICON));
+    j.strIf(K.TYPE, s.str(RESOURCE_TYPE));
+    j.strIf(K.ID, s.str(RESOURCE_ID));
+    j.strIf(K.TARGET, s.nonEmpty(RESOURCE_TARGET));
+    j.strIf(K.ICON, s.nonEmpty(RESOURCE_ICON));
     j.end();
     // Diff and AdditionalFields vary in shape from one resource type to the next; as objects they
     // would give Elasticsearch conflicting dynamic mappings, so they travel as JSON text.
     if (s.get(DIFF) != null) {
-      j.str("diff", CefMapping.jsonText(s.get(DIFF)));
+      j.str(K.DIFF, CefMapping.jsonText(s.get(DIFF)));
     }
     if (s.get(ADDITIONAL_FIELDS) != null) {
-      j.str("additional_fields", CefMapping.jsonText(s.get(ADDITIONAL_FIELDS)));
+      j.str(K.ADDITIONAL_FIELDS, CefMapping.jsonText(s.get(ADDITIONAL_FIELDS)));
     }
+    Value.Actor actor = s.actor();
     if (actor != null) {
-      j.obj("actor").str("id", actor.id()).end();
+      j.str(N.ACTOR_ID, actor.id());
     }
     otherIp(s, ip, j);
     extra(s, j);
@@ -227,66 +293,74 @@ final class EcsMapping implements Mapping {
       eventType = "disconnected".equals(status) ? "end" : "start";
     }
     j.endArr();
-    j.arr("type").litItem(eventType).endArr();
-    j.strIf("action", s.nonEmpty(CONNECTION_STATUS));
-    j.lit("outcome", Result.of(s).label());
-    j.strIf("id", s.str(ID));
-    j.str("created", e.envelope().ts());
+    j.arr(K.TYPE).litItem(eventType).endArr();
+    j.strIf(K.ACTION, s.nonEmpty(CONNECTION_STATUS));
+    j.lit(K.OUTCOME, Result.of(s).label());
+    j.strIf(K.ID, s.str(ID));
+    j.str(K.CREATED, e.envelope().ts());
     j.members(CONNECTION_DATASET);
-    j.strIf("reason", s.nonEmpty(DISCONNECT_REASON));
+    j.strIf(K.REASON, s.nonEmpty(DISCONNECT_REASON));
     j.end();
+    Value.Str ip = Coder.ip(s.str(IP));
+    connectionPeople(s, j, ip, type, web);
+    connectionCoder(s, j, ip);
+  }
 
+  /** user, source, user_agent, http, process, network, organization, related, log. */
+  private static void connectionPeople(Slots s, JsonOut j, Value.Str ip, String type, boolean web) {
     Value.Str userId = s.nonEmpty(USER_ID);
     if (userId != null) {
-      j.obj("user").str("id", userId).end();
+      j.str(N.USER_ID, userId);
     }
-    Value.Str ip = Coder.ip(s.str(IP));
     if (ip != null) {
-      j.obj("source").str("ip", ip).end();
+      j.str(N.SOURCE_IP, ip);
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null) {
-      j.obj("user_agent").str("original", ua).end();
+      j.str(N.USER_AGENT_ORIGINAL, ua);
     }
     long code = s.number(CODE);
     boolean hasCode = code != Long.MIN_VALUE;
     Value.Str requestId = s.nonEmpty(CONTEXT_REQUEST_ID);
     if ((web && hasCode) || requestId != null) {
-      j.obj("http");
+      j.obj(K.HTTP);
       if (requestId != null) {
-        j.obj("request").str("id", requestId).end();
+        j.str(N.REQUEST_ID, requestId);
       }
       if (web && hasCode) {
-        j.obj("response").num("status_code", code).end();
+        j.num(N.RESPONSE_STATUS_CODE, code);
       }
       j.end();
     }
     if (!web && hasCode) {
-      j.obj("process").num("exit_code", code).end();
+      j.num(N.PROCESS_EXIT_CODE, code);
     }
     if (Coder.isSsh(type)) {
-      j.obj("network").lit("protocol", "ssh").end();
+      j.lit(N.NETWORK_PROTOCOL, "ssh");
     } else if (web) {
-      j.obj("network").lit("protocol", "http").end();
+      j.lit(N.NETWORK_PROTOCOL, "http");
     }
     Value.Str org = s.nonEmpty(ORGANIZATION_ID);
     if (org != null) {
-      j.obj("organization").str("id", org).end();
+      j.str(N.ORGANIZATION_ID, org);
     }
     related(j, ip, null, userId);
-    envelope(e.envelope(), j);
+    envelope(s.event.envelope(), j);
+  }
 
+  /** coder.*: the connection and the workspace. */
+  private static void connectionCoder(Slots s, JsonOut j, Value.Str ip) {
     j.open(CONNECTION_CODER);
-    j.strIf("type", s.str(TYPE));
-    j.strIf("status", s.str(CONNECTION_STATUS));
-    j.strIf("id", s.nonEmpty(CONNECTION_ID));
-    j.strIf("slug_or_port", s.nonEmpty(SLUG_OR_PORT));
+    j.strIf(K.TYPE, s.str(TYPE));
+    j.strIf(K.STATUS, s.str(CONNECTION_STATUS));
+    j.strIf(K.ID, s.nonEmpty(CONNECTION_ID));
+    j.strIf(K.SLUG_OR_PORT, s.nonEmpty(SLUG_OR_PORT));
     j.end();
-    j.obj("workspace");
-    j.strIf("id", s.str(WORKSPACE_ID));
-    j.strIf("name", s.str(WORKSPACE_NAME));
-    j.strIf("owner_id", s.str(WORKSPACE_OWNER_ID));
-    j.strIf("agent_name", s.str(AGENT_NAME));
+    j.obj(K.WORKSPACE);
+    j.strIf(K.ID, s.str(WORKSPACE_ID));
+    j.strIf(K.NAME, s.str(WORKSPACE_NAME));
+    j.strIf(K.OWNER_ID, s.str(WORKSPACE_OWNER_ID));
+    j.strIf(K.AGENT_NAME, s.str(AGENT_NAME));
     j.end();
     otherIp(s, ip, j);
     extra(s, j);
@@ -297,7 +371,7 @@ final class EcsMapping implements Mapping {
   private static void otherIp(Slots s, Value.Str ip, JsonOut j) {
     String raw = s.text(IP);
     if (ip == null && raw != null && !raw.isEmpty() && !"<nil>".equals(raw)) {
-      j.str("ip", raw);
+      j.str(K.IP, raw);
     }
   }
 
@@ -305,12 +379,12 @@ final class EcsMapping implements Mapping {
     if (ip == null && userName == null && userId == null) {
       return;
     }
-    j.obj("related");
+    j.obj(K.RELATED);
     if (ip != null) {
-      j.arr("ip").item(ip).endArr();
+      j.arr(K.IP).item(ip).endArr();
     }
     if (userName != null || userId != null) {
-      j.arr("user");
+      j.arr(K.USER);
       if (userName != null) {
         j.item(userName);
       }
@@ -324,55 +398,50 @@ final class EcsMapping implements Mapping {
 
   /** The slog envelope: ECS log.* (the logger and call site), trace.id and span.id. */
   private static void envelope(Envelope env, JsonOut j) {
-    List<String> loggers = env.loggerNames();
-    if ("INFO".equals(env.level())
-        && loggers.size() == 1
-        && "coderd".equals(loggers.get(0))
-        && Coder.unusualCaller(env) == null
-        && Coder.unusualFunc(env) == null) {
+    if (Coder.isReleaseBuild(env)) {
       // What every Coder release build logs: one piece.
       j.members(CODERD_LOG);
     } else {
       log(env, j);
     }
     if (env.trace() != null) {
-      j.obj("trace").str("id", env.trace()).end();
+      j.str(N.TRACE_ID, env.trace());
     }
     if (env.span() != null) {
-      j.obj("span").str("id", env.span()).end();
+      j.str(N.SPAN_ID, env.span());
     }
   }
 
   private static void log(Envelope env, JsonOut j) {
-    j.obj("log");
+    j.obj(K.LOG);
     String level = env.level();
     if ("INFO".equals(level)) {
-      j.lit("level", "info");
+      j.lit(K.LEVEL, "info");
     } else {
-      j.str("level", level.toLowerCase(Locale.ROOT));
+      j.str(K.LEVEL, level.toLowerCase(Locale.ROOT));
     }
     List<String> names = env.loggerNames();
     if (names.size() == 1 && "coderd".equals(names.get(0))) {
-      j.lit("logger", "coderd");
+      j.lit(K.LOGGER, "coderd");
     } else if (!names.isEmpty()) {
-      j.str("logger", names.size() == 1 ? names.get(0) : String.join(".", names));
+      j.str(K.LOGGER, names.size() == 1 ? names.get(0) : String.join(".", names));
     }
     String caller = Coder.unusualCaller(env);
     String func = Coder.unusualFunc(env);
     if (caller != null || func != null) {
-      j.obj("origin");
+      j.obj(K.ORIGIN);
       if (caller != null) {
         int colon = caller.lastIndexOf(':');
         long line = colon > 0 ? parseLine(caller, colon + 1) : -1;
-        j.obj("file");
+        j.obj(K.FILE);
         if (line >= 0) {
-          j.str("name", caller.substring(0, colon)).num("line", line);
+          j.str(K.NAME, caller.substring(0, colon)).num(K.LINE, line);
         } else {
-          j.str("name", caller);
+          j.str(K.NAME, caller);
         }
         j.end();
       }
-      j.strIf("function", func);
+      j.strIf(K.FUNCTION, func);
       j.end();
     }
     j.end();
@@ -402,7 +471,7 @@ final class EcsMapping implements Mapping {
     if (!s.extra) {
       return;
     }
-    j.obj("fields");
+    j.obj(K.FIELDS);
     for (Field f : s.event.fields()) {
       if (!s.isKnown(f.key())) {
         j.value(f.key(), f.value());

@@ -60,12 +60,12 @@ final class JsonOut {
    * A time as a string member: copied as it is when {@code plain} (an RFC 3339 time {@link
    * Coder#epochMillis} accepted, which holds nothing to escape), else escaped.
    */
-  JsonOut time(String key, String text, boolean plain) {
+  JsonOut time(Chunk key, String text, boolean plain) {
     return plain ? lit(key, text) : str(key, text);
   }
 
   /** A number as a JSON string ({@code "200"}), without building a String for it. */
-  JsonOut numText(String key, long v) {
+  JsonOut numText(Chunk key, long v) {
     key(key);
     out.put('"');
     out.putLong(v);
@@ -73,9 +73,63 @@ final class JsonOut {
     return this;
   }
 
-  /** Writes {@code "key":}; {@code key} is a plain constant (no escaping needed). */
-  private void key(String key) {
-    out.jsonKey(comma ? ',' : (char) 0, key);
+  /**
+   * A member's key, prepared once as {@code ,"key":} (the key a constant that needs no escaping):
+   * the caller keeps it in a static final field.
+   */
+  static Chunk key(String key) {
+    return Chunk.of(",\"" + key + "\":");
+  }
+
+  /**
+   * A member that is an object of one member, {@code ,"outer":{"inner":}, prepared once: the
+   * object is then written in one piece with its value and closing brace.
+   */
+  record Nest(Chunk chunk) {}
+
+  static Nest nest(String outer, String inner) {
+    return new Nest(Chunk.of(",\"" + outer + "\":{\"" + inner + "\":"));
+  }
+
+  /** {@code [,]"outer":{"inner":"v"}} from a Coder string. */
+  JsonOut str(Nest n, Value.Str v) {
+    if (v.jsonSafe() && v.ascii()) {
+      out.jsonString(n.chunk(), comma ? 0 : 1, v.value(), true);
+      comma = true;
+      return this;
+    }
+    key(n.chunk());
+    string(v);
+    out.put('}');
+    return this;
+  }
+
+  /** {@code [,]"outer":{"inner":"v"}}. */
+  JsonOut str(Nest n, String v) {
+    key(n.chunk());
+    string(v);
+    out.put('}');
+    return this;
+  }
+
+  /** {@code [,]"outer":{"inner":"v"}} for a constant {@code v} that needs no escaping. */
+  JsonOut lit(Nest n, String v) {
+    out.jsonString(n.chunk(), comma ? 0 : 1, v, true);
+    comma = true;
+    return this;
+  }
+
+  /** {@code [,]"outer":{"inner":v}} for a number. */
+  JsonOut num(Nest n, long v) {
+    key(n.chunk());
+    out.putLong(v);
+    out.put('}');
+    return this;
+  }
+
+  /** Writes {@code [,]"key":}. */
+  private void key(Chunk key) {
+    out.jsonKey(key, comma ? 0 : 1, (char) 0);
     comma = true;
   }
 
@@ -89,8 +143,8 @@ final class JsonOut {
     comma = true;
   }
 
-  JsonOut obj(String key) {
-    out.jsonMember(comma ? ',' : (char) 0, key, '{', null);
+  JsonOut obj(Chunk key) {
+    out.jsonKey(key, comma ? 0 : 1, '{');
     comma = false;
     return this;
   }
@@ -101,8 +155,8 @@ final class JsonOut {
     return this;
   }
 
-  JsonOut arr(String key) {
-    out.jsonMember(comma ? ',' : (char) 0, key, '[', null);
+  JsonOut arr(Chunk key) {
+    out.jsonKey(key, comma ? 0 : 1, '[');
     comma = false;
     return this;
   }
@@ -133,16 +187,16 @@ final class JsonOut {
     return this;
   }
 
-  JsonOut str(String key, String v) {
+  JsonOut str(Chunk key, String v) {
     key(key);
     string(v);
     return this;
   }
 
   /** A Coder string: whole when decoding found it JSON-safe (the common case), else escaped. */
-  JsonOut str(String key, Value.Str v) {
+  JsonOut str(Chunk key, Value.Str v) {
     if (v.jsonSafe() && v.ascii()) {
-      out.jsonMember(comma ? ',' : (char) 0, key, (char) 0, v.value());
+      out.jsonString(key, comma ? 0 : 1, v.value());
       comma = true;
       return this;
     }
@@ -152,7 +206,7 @@ final class JsonOut {
   }
 
   /** Writes the member only when {@code v} is not null. */
-  JsonOut strIf(String key, Value.Str v) {
+  JsonOut strIf(Chunk key, Value.Str v) {
     if (v != null) {
       str(key, v);
     }
@@ -170,7 +224,7 @@ final class JsonOut {
   }
 
   /** {@code "a: b"} as one string member (OCSF type_name), without building it first. */
-  JsonOut str(String key, String a, String sep, String b) {
+  JsonOut str(Chunk key, String a, String sep, String b) {
     key(key);
     out.put('"');
     body(a);
@@ -191,8 +245,8 @@ final class JsonOut {
   }
 
   /** A string member whose value is a constant that needs no escaping. */
-  JsonOut lit(String key, String v) {
-    out.jsonMember(comma ? ',' : (char) 0, key, (char) 0, v);
+  JsonOut lit(Chunk key, String v) {
+    out.jsonString(key, comma ? 0 : 1, v);
     comma = true;
     return this;
   }
@@ -208,20 +262,20 @@ final class JsonOut {
   }
 
   /** Writes the member only when {@code v} is not null. */
-  JsonOut strIf(String key, String v) {
+  JsonOut strIf(Chunk key, String v) {
     if (v != null) {
       str(key, v);
     }
     return this;
   }
 
-  JsonOut num(String key, long v) {
+  JsonOut num(Chunk key, long v) {
     key(key);
     out.putLong(v);
     return this;
   }
 
-  JsonOut bool(String key, boolean v) {
+  JsonOut bool(Chunk key, boolean v) {
     key(key);
     out.ascii(v ? "true" : "false");
     return this;
@@ -235,14 +289,14 @@ final class JsonOut {
   }
 
   /** A Coder field value under a constant key. */
-  JsonOut valueAt(String key, Value v) {
+  JsonOut valueAt(Chunk key, Value v) {
     key(key);
     value(v);
     return this;
   }
 
   /** Embeds raw JSON Coder stored (Diff, AdditionalFields), compacted; {@code null} for nil. */
-  JsonOut raw(String key, String json) {
+  JsonOut raw(Chunk key, String json) {
     key(key);
     rawValue(json);
     return this;
@@ -334,10 +388,6 @@ final class JsonOut {
 
   /** The escaped text of a JSON string, without the quotes. */
   private void body(String s) {
-    if (TextOut.printableAscii(s) && s.indexOf('"') < 0 && s.indexOf('\\') < 0) {
-      out.ascii(s);
-      return;
-    }
     int i = out.copyPlain(s, 0, PLAIN);
     if (i < s.length()) {
       out.jsonEscaped(s, i);

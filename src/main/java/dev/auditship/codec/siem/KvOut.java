@@ -32,7 +32,15 @@ final class KvOut {
     this.cef = cef;
     this.delimiter = delimiter;
     this.plain = cef ? CEF_PLAIN : delimiter == '\t' ? LEEF_TAB_PLAIN : leefPlain(delimiter);
+    this.special = cef ? '=' : delimiter >= 0x20 && delimiter < 0x80 ? delimiter : -1;
   }
+
+  /**
+   * The one printable ASCII character a JSON-safe ASCII value may hold that this syntax escapes
+   * ({@code =} in CEF, an ASCII delimiter from U+0020 on in LEEF), or -1 for none (a control
+   * character or non-ASCII delimiter cannot be in such a value).
+   */
+  private final int special;
 
   /** ASCII characters a value holds as they are, per syntax (the rest take the slow path). */
   private final boolean[] plain;
@@ -99,9 +107,13 @@ final class KvOut {
   KvOut headerPart(Value.Str v) {
     if (v != null) {
       String s = v.value();
-      if (v.jsonSafe() && v.ascii() && s.indexOf('|') < 0) {
+      if (v.jsonSafe() && v.ascii() && v.noEqualsOrBar()) {
         out.ascii(s);
-      } else {
+        return this;
+      }
+      int mark = out.mark();
+      if (!v.jsonSafe() || !v.ascii() || out.copyAsciiUntil(s, '|') < s.length()) {
+        out.rewind(mark);
         part(s);
       }
     }
@@ -145,12 +157,26 @@ final class KvOut {
     out.put(s, start, n);
   }
 
-  /** One pair; nothing when {@code value} is null. */
+  /**
+   * A key, prepared once as {@code ?key=}: its first byte stands for the separator, which the
+   * writer puts there (CEF's space, LEEF's delimiter) or leaves out before the first pair. The
+   * caller keeps it in a static final field.
+   */
+  static Chunk key(String key) {
+    return Chunk.of(" " + key + "=");
+  }
+
+  /** One pair under a key made at run time (newer Coder's fields); nothing for a null value. */
   KvOut pair(String key, String value) {
+    return value == null ? this : pair(key(key), value);
+  }
+
+  /** One pair; nothing when {@code value} is null. */
+  KvOut pair(Chunk key, String value) {
     if (value == null) {
       return this;
     }
-    out.kvKey(first ? (char) 0 : delimiter, key);
+    out.kvKey(key, first ? (char) 0 : delimiter);
     first = false;
     value(value);
     return this;
@@ -161,22 +187,44 @@ final class KvOut {
    * backslash and no control character, so it is written whole unless it holds the one character
    * left to escape ({@code =} in CEF, the delimiter in LEEF).
    */
-  KvOut pair(String key, Value.Str value) {
-    if (value == null) {
-      return this;
-    }
-    String s = value.value();
-    if (value.jsonSafe() && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
-      if (value.ascii()) {
-        out.kvPair(first ? (char) 0 : delimiter, key, s);
-      } else {
-        out.kvKey(first ? (char) 0 : delimiter, key);
-        out.put(value);
+  KvOut pair(Chunk key, Value.Str value) {
+    if (value != null) {
+      String s = value.value();
+      // A JSON-safe string holds no control character, so with LEEF's default tab delimiter
+      // there is nothing to look for (special < 0); the decoder may have seen that it holds no
+      // = and no | either.
+      if (value.jsonSafe() && value.ascii()) {
+        if (special < 0 || ((special == '=' || special == '|') && value.noEqualsOrBar())) {
+          out.kvPair(key, first ? (char) 0 : delimiter, s);
+          first = false;
+          return this;
+        }
+        // Copied up to the one character left to escape, if there is one (then written again).
+        int mark = out.mark();
+        out.kvKey(key, first ? (char) 0 : delimiter);
+        if (out.copyAsciiUntil(s, (char) special) == s.length()) {
+          first = false;
+          return this;
+        }
+        out.rewind(mark);
       }
-      first = false;
-      return this;
+      otherPair(key, value);
     }
-    return pair(key, s);
+    return this;
+  }
+
+  /** {@link #pair(Chunk, Value.Str)} of a value that is not JSON-safe ASCII without specials. */
+  private void otherPair(Chunk key, Value.Str value) {
+    String s = value.value();
+    if (value.jsonSafe()
+        && !value.ascii()
+        && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
+      out.kvKey(key, first ? (char) 0 : delimiter);
+      out.put(value);
+      first = false;
+    } else {
+      pair(key, s);
+    }
   }
 
   /** A header field made of three parts ({@code audit:<type>:<action>}), not built first. */
@@ -200,22 +248,22 @@ final class KvOut {
   }
 
   /** One pair whose value is a constant that needs no escaping (a label, a category). */
-  KvOut lit(String key, String value) {
-    out.kvPair(first ? (char) 0 : delimiter, key, value);
+  KvOut lit(Chunk key, String value) {
+    out.kvPair(key, first ? (char) 0 : delimiter, value);
     first = false;
     return this;
   }
 
   /** A LEEF {@code devTime} pair, the time written straight into the record. */
-  KvOut devTime(String key, long ms) {
-    out.kvKey(first ? (char) 0 : delimiter, key);
+  KvOut devTime(Chunk key, long ms) {
+    out.kvKey(key, first ? (char) 0 : delimiter);
     first = false;
     out.devTime(ms);
     return this;
   }
 
-  KvOut pair(String key, long value) {
-    out.kvKey(first ? (char) 0 : delimiter, key);
+  KvOut pair(Chunk key, long value) {
+    out.kvKey(key, first ? (char) 0 : delimiter);
     first = false;
     out.putLong(value);
     return this;
@@ -231,12 +279,6 @@ final class KvOut {
   }
 
   private void value(String s) {
-    if (TextOut.printableAscii(s)
-        && s.indexOf('\\') < 0
-        && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
-      out.ascii(s);
-      return;
-    }
     int n = s.length();
     int i = out.copyPlain(s, 0, plain);
     if (i == n) {

@@ -44,19 +44,104 @@ final class OcsfMapping implements Mapping {
   private static final int NETWORK = 4;
   private static final int APPLICATION = 6;
 
-  OcsfMapping(String ocsfVersion, String productName, String vendorName) {
-    TextOut t = new TextOut(64);
-    new JsonOut(t).str("version", ocsfVersion);
-    this.versionMember = t.bytes();
-    t = new TextOut(64);
-    new JsonOut(t).obj("product").str("name", productName).str("vendor_name", vendorName).end();
-    this.productMember = t.bytes();
+  /** The keys, each prepared once with its punctuation ({@link JsonOut#key}). */
+  private static final class K {
+    static final Chunk ACTION = JsonOut.key("Action");
+    static final Chunk ACTIVITY_ID = JsonOut.key("activity_id");
+    static final Chunk ACTIVITY_NAME = JsonOut.key("activity_name");
+    static final Chunk ACTOR = JsonOut.key("actor");
+    static final Chunk ACTOR_ID = JsonOut.key("actor_id");
+    static final Chunk ADDITIONAL_FIELDS = JsonOut.key("AdditionalFields");
+    static final Chunk AGENT_NAME = JsonOut.key("AgentName");
+    static final Chunk API = JsonOut.key("api");
+    static final Chunk CALLER = JsonOut.key("caller");
+    static final Chunk CATEGORY_NAME = JsonOut.key("category_name");
+    static final Chunk CATEGORY_UID = JsonOut.key("category_uid");
+    static final Chunk CLASS_NAME = JsonOut.key("class_name");
+    static final Chunk CLASS_UID = JsonOut.key("class_uid");
+    static final Chunk CODER_TYPE = JsonOut.key("Type");
+    static final Chunk CODER_USER_AGENT = JsonOut.key("UserAgent");
+    static final Chunk CONNECTION_ID = JsonOut.key("ConnectionID");
+    static final Chunk CONNECTION_INFO = JsonOut.key("connection_info");
+    static final Chunk CONNECTION_STATUS = JsonOut.key("ConnectionStatus");
+    static final Chunk CORRELATION_UID = JsonOut.key("correlation_uid");
+    static final Chunk DIFF = JsonOut.key("Diff");
+    static final Chunk DST_ENDPOINT = JsonOut.key("dst_endpoint");
+    static final Chunk EMAIL_ADDR = JsonOut.key("email_addr");
+    static final Chunk FUNC = JsonOut.key("func");
+    static final Chunk HTTP_REQUEST = JsonOut.key("http_request");
+    static final Chunk HTTP_STATUS = JsonOut.key("http_status");
+    static final Chunk IP = JsonOut.key("ip");
+    static final Chunk LEVEL = JsonOut.key("level");
+    static final Chunk LOGGED_TIME = JsonOut.key("logged_time");
+    static final Chunk LOGGER_NAMES = JsonOut.key("logger_names");
+    static final Chunk LOG_NAME = JsonOut.key("log_name");
+    static final Chunk METADATA = JsonOut.key("metadata");
+    static final Chunk NAME = JsonOut.key("name");
+    static final Chunk OPERATION = JsonOut.key("operation");
+    static final Chunk ORGANIZATION_ID = JsonOut.key("OrganizationID");
+    static final Chunk ORIGINAL_TIME = JsonOut.key("original_time");
+    static final Chunk PRODUCT = JsonOut.key("product");
+    static final Chunk PROFILES = JsonOut.key("profiles");
+    static final Chunk RESOURCES = JsonOut.key("resources");
+    static final Chunk RESOURCE_ICON = JsonOut.key("ResourceIcon");
+    static final Chunk RESOURCE_ID = JsonOut.key("ResourceID");
+    static final Chunk RESOURCE_TARGET = JsonOut.key("ResourceTarget");
+    static final Chunk RESOURCE_TYPE = JsonOut.key("ResourceType");
+    static final Chunk SLUG_OR_PORT = JsonOut.key("SlugOrPort");
+    static final Chunk SPAN = JsonOut.key("span");
+    static final Chunk SRC_ENDPOINT = JsonOut.key("src_endpoint");
+    static final Chunk STATUS_CODE = JsonOut.key("status_code");
+    static final Chunk STATUS_DETAIL = JsonOut.key("status_detail");
+    static final Chunk TIME = JsonOut.key("time");
+    static final Chunk TRACE = JsonOut.key("trace");
+    static final Chunk TYPE = JsonOut.key("type");
+    static final Chunk TYPE_NAME = JsonOut.key("type_name");
+    static final Chunk TYPE_UID = JsonOut.key("type_uid");
+    static final Chunk UID = JsonOut.key("uid");
+    static final Chunk UNMAPPED = JsonOut.key("unmapped");
+    static final Chunk USER = JsonOut.key("user");
+    static final Chunk USER_AGENT = JsonOut.key("user_agent");
+    static final Chunk VENDOR_NAME = JsonOut.key("vendor_name");
+    static final Chunk VERSION = JsonOut.key("version");
   }
 
-  /** {@code "version":"…"} and {@code "product":{…}} of metadata, escaped once. */
-  private final byte[] versionMember;
+  /** Objects of one member, each written in one piece ({@link JsonOut#nest}). */
+  private static final class N {
+    static final JsonOut.Nest HTTP_REQUEST_USER_AGENT = JsonOut.nest("http_request", "user_agent");
+    static final JsonOut.Nest HTTP_RESPONSE_CODE = JsonOut.nest("http_response", "code");
+    static final JsonOut.Nest OWNER_UID = JsonOut.nest("owner", "uid");
+    static final JsonOut.Nest REQUEST_UID = JsonOut.nest("request", "uid");
+  }
 
-  private final byte[] productMember;
+  OcsfMapping(String ocsfVersion, String productName, String vendorName) {
+    TextOut t = new TextOut(64);
+    new JsonOut(t).obj(K.METADATA).str(K.VERSION, ocsfVersion);
+    this.metadataHead = t.bytes();
+    this.auditProduct = product(productName, vendorName, Kind.AUDIT);
+    this.connectionProduct = product(productName, vendorName, Kind.CONNECTION);
+  }
+
+  private static byte[] product(String productName, String vendorName, Kind kind) {
+    TextOut t = new TextOut(64);
+    new JsonOut(t)
+        .obj(K.PRODUCT)
+        .str(K.NAME, productName)
+        .str(K.VENDOR_NAME, vendorName)
+        .end()
+        .lit(K.LOG_NAME, kind.message());
+    return t.bytes();
+  }
+
+  /**
+   * {@code "metadata":{"version":"…"}: the object opened and its first member, escaped once.
+   */
+  private final byte[] metadataHead;
+
+  /** {@code "product":{…},"log_name":"…"} of metadata for each kind, escaped once. */
+  private final byte[] auditProduct;
+
+  private final byte[] connectionProduct;
 
   /** The class an event lands in, and its activity. */
   record Klass(int uid, String name, int category, String categoryName) {}
@@ -124,14 +209,14 @@ final class OcsfMapping implements Mapping {
   }
 
   private static void classMembers(JsonOut j, Klass k, int activityId, String activityName) {
-    j.num("activity_id", activityId);
-    j.str("activity_name", activityName);
-    j.num("category_uid", k.category());
-    j.lit("category_name", k.categoryName());
-    j.num("class_uid", k.uid());
-    j.lit("class_name", k.name());
-    j.num("type_uid", k.uid() * 100L + activityId);
-    j.str("type_name", k.name(), ": ", activityName);
+    j.num(K.ACTIVITY_ID, activityId);
+    j.str(K.ACTIVITY_NAME, activityName);
+    j.num(K.CATEGORY_UID, k.category());
+    j.lit(K.CATEGORY_NAME, k.categoryName());
+    j.num(K.CLASS_UID, k.uid());
+    j.lit(K.CLASS_NAME, k.name());
+    j.num(K.TYPE_UID, k.uid() * 100L + activityId);
+    j.str(K.TYPE_NAME, k.name(), ": ", activityName);
   }
 
   private void head(JsonOut j, Slots s, Klass k, int activityId, String activityName) {
@@ -148,36 +233,39 @@ final class OcsfMapping implements Mapping {
     } else {
       classMembers(j, k, activityId, activityName);
     }
-    Result r = Result.of(s);
-    int severity = r == Result.FAILURE ? 3 : 1;
-    j.num("severity_id", severity);
-    j.lit("severity", severity == 3 ? "Medium" : "Informational");
-    switch (r) {
-      case SUCCESS -> j.num("status_id", 1).lit("status", "Success");
-      case FAILURE -> j.num("status_id", 2).lit("status", "Failure");
-      default -> j.num("status_id", 0).lit("status", "Unknown");
-    }
+    j.members(OUTCOMES[Result.of(s).ordinal()]);
     long ms = s.fileMillis();
-    j.num("time", ms == Long.MIN_VALUE ? 0 : ms);
+    j.num(K.TIME, ms == Long.MIN_VALUE ? 0 : ms);
   }
+
+  /**
+   * severity_id, severity, status_id and status of each {@link Result}, in its order: a failure is
+   * of Medium severity, the rest Informational.
+   */
+  private static final byte[][] OUTCOMES = {
+    JsonOut.chunk(
+        "\"severity_id\":1,\"severity\":\"Informational\",\"status_id\":1,\"status\":\"Success\""),
+    JsonOut.chunk(
+        "\"severity_id\":3,\"severity\":\"Medium\",\"status_id\":2,\"status\":\"Failure\""),
+    JsonOut.chunk(
+        "\"severity_id\":1,\"severity\":\"Informational\",\"status_id\":0,\"status\":\"Unknown\"")
+  };
 
   private void metadata(JsonOut j, Slots s, Value.Str correlation, boolean hostProfile) {
     Event e = s.event;
-    j.obj("metadata");
-    j.members(versionMember);
-    j.strIf("uid", s.str(Slots.ID));
-    j.members(productMember);
-    j.lit("log_name", e.kind().message());
+    j.members(metadataHead);
+    j.strIf(K.UID, s.str(Slots.ID));
+    j.members(e.kind() == Kind.AUDIT ? auditProduct : connectionProduct);
     if (s.time() != null) {
-      j.time("original_time", s.time(), s.timePlain());
+      j.time(K.ORIGINAL_TIME, s.time(), s.timePlain());
     }
     long logged = Coder.epochMillis(e.envelope().ts());
     if (logged != Long.MIN_VALUE) {
-      j.num("logged_time", logged);
+      j.num(K.LOGGED_TIME, logged);
     }
-    j.strIf("correlation_uid", correlation);
+    j.strIf(K.CORRELATION_UID, correlation);
     if (hostProfile) {
-      j.arr("profiles").litItem("host").endArr();
+      j.arr(K.PROFILES).litItem("host").endArr();
     }
     j.end();
   }
@@ -238,68 +326,76 @@ final class OcsfMapping implements Mapping {
     head(j, s, k, activity, activityName);
     long status = s.number(STATUS_CODE);
     if (status != Long.MIN_VALUE) {
-      j.numText("status_code", status);
+      j.numText(K.STATUS_CODE, status);
     }
     Value.Str requestId = s.nonEmpty(REQUEST_ID);
     metadata(j, s, requestId, false);
 
     Value.Actor actor = s.actor();
-    j.obj("actor");
+    j.obj(K.ACTOR);
     user(j, s, actor);
     j.end();
     if (k == AUTHENTICATION) {
       user(j, s, actor);
     } else if (k == ACCOUNT_CHANGE) {
       // The account changed: the audited resource (a user).
-      j.obj("user");
-      j.strIf("uid", s.str(RESOURCE_ID));
-      j.strIf("name", s.nonEmpty(RESOURCE_TARGET));
+      j.obj(K.USER);
+      j.strIf(K.UID, s.str(RESOURCE_ID));
+      j.strIf(K.NAME, s.nonEmpty(RESOURCE_TARGET));
       j.end();
     } else {
-      j.obj("api").str("operation", action);
+      j.obj(K.API).str(K.OPERATION, action);
       if (requestId != null) {
-        j.obj("request").str("uid", requestId).end();
+        j.str(N.REQUEST_UID, requestId);
       }
       j.end();
-      j.arr("resources").itemObj();
-      j.strIf("uid", s.str(RESOURCE_ID));
-      j.strIf("name", s.nonEmpty(RESOURCE_TARGET));
-      j.strIf("type", s.str(RESOURCE_TYPE));
+      j.arr(K.RESOURCES).itemObj();
+      j.strIf(K.UID, s.str(RESOURCE_ID));
+      j.strIf(K.NAME, s.nonEmpty(RESOURCE_TARGET));
+      j.strIf(K.TYPE, s.str(RESOURCE_TYPE));
       j.end().endArr();
     }
     srcEndpoint(j, s.str(IP));
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (ua != null || (requestId != null && k != API_ACTIVITY)) {
-      j.obj("http_request");
-      j.strIf("user_agent", ua);
+      j.obj(K.HTTP_REQUEST);
+      j.strIf(K.USER_AGENT, ua);
       if (k != API_ACTIVITY) {
-        j.strIf("uid", requestId);
+        j.strIf(K.UID, requestId);
       }
       j.end();
     }
     if (status != Long.MIN_VALUE) {
-      j.obj("http_response").num("code", status).end();
+      j.num(N.HTTP_RESPONSE_CODE, status);
     }
+    auditUnmapped(s, j, k);
+  }
 
-    j.obj("unmapped");
-    j.strIf("OrganizationID", s.str(ORGANIZATION_ID));
+  // The unmapped object is written by a method of its own: the JIT compiler inlines the writer's
+  // small methods into each compiled method up to a budget, and one method for the whole record
+  // ran past it (docs/benchmarks.md, "SIEM formats").
+
+  private static void auditUnmapped(Slots s, JsonOut j, Klass k) {
+    j.obj(K.UNMAPPED);
+    j.strIf(K.ORGANIZATION_ID, s.str(ORGANIZATION_ID));
     if (k != API_ACTIVITY) {
-      j.strIf("ResourceType", s.str(RESOURCE_TYPE));
+      j.strIf(K.RESOURCE_TYPE, s.str(RESOURCE_TYPE));
       if (k == AUTHENTICATION) {
-        j.strIf("ResourceID", s.str(RESOURCE_ID));
-        j.strIf("ResourceTarget", s.nonEmpty(RESOURCE_TARGET));
+        j.strIf(K.RESOURCE_ID, s.str(RESOURCE_ID));
+        j.strIf(K.RESOURCE_TARGET, s.nonEmpty(RESOURCE_TARGET));
       }
-      j.strIf("Action", s.str(ACTION));
+      j.strIf(K.ACTION, s.str(ACTION));
     }
-    j.strIf("ResourceIcon", s.nonEmpty(RESOURCE_ICON));
+    j.strIf(K.RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
     if (s.get(DIFF) != null) {
-      j.valueAt("Diff", s.get(DIFF));
+      j.valueAt(K.DIFF, s.get(DIFF));
     }
     if (s.get(ADDITIONAL_FIELDS) != null) {
-      j.valueAt("AdditionalFields", s.get(ADDITIONAL_FIELDS));
+      j.valueAt(K.ADDITIONAL_FIELDS, s.get(ADDITIONAL_FIELDS));
     }
+    Value.Actor actor = s.actor();
     if (actor != null) {
-      j.str("actor_id", actor.id());
+      j.str(K.ACTOR_ID, actor.id());
     }
     envelope(j, s.event.envelope());
     extra(j, s);
@@ -308,11 +404,11 @@ final class OcsfMapping implements Mapping {
 
   /** {@code user}: Coder's UserID and the actor's name and e-mail. */
   private static void user(JsonOut j, Slots s, Value.Actor actor) {
-    j.obj("user");
-    j.strIf("uid", s.str(USER_ID));
+    j.obj(K.USER);
+    j.strIf(K.UID, s.str(USER_ID));
     if (actor != null) {
-      j.strIf("name", actor.username().isEmpty() ? null : actor.username());
-      j.strIf("email_addr", actor.email().isEmpty() ? null : actor.email());
+      j.strIf(K.NAME, actor.username().isEmpty() ? null : actor.username());
+      j.strIf(K.EMAIL_ADDR, actor.email().isEmpty() ? null : actor.email());
     }
     j.end();
   }
@@ -339,52 +435,57 @@ final class OcsfMapping implements Mapping {
     long code = s.number(CODE);
     boolean hasCode = code != Long.MIN_VALUE;
     if (hasCode) {
-      j.numText("status_code", code);
+      j.numText(K.STATUS_CODE, code);
     }
-    j.strIf("status_detail", s.nonEmpty(DISCONNECT_REASON));
+    j.strIf(K.STATUS_DETAIL, s.nonEmpty(DISCONNECT_REASON));
     Value.Str userId = s.nonEmpty(USER_ID);
     metadata(j, s, s.nonEmpty(CONTEXT_REQUEST_ID), userId != null);
     if (userId != null) {
-      j.obj("actor").obj("user").str("uid", userId).end().end();
+      j.obj(K.ACTOR).obj(K.USER).str(K.UID, userId).end().end();
     }
     srcEndpoint(j, s.str(IP));
-    j.obj("dst_endpoint");
-    j.strIf("uid", s.str(WORKSPACE_ID));
-    j.strIf("name", s.str(WORKSPACE_NAME));
+    j.obj(K.DST_ENDPOINT);
+    j.strIf(K.UID, s.str(WORKSPACE_ID));
+    j.strIf(K.NAME, s.str(WORKSPACE_NAME));
     if (s.str(WORKSPACE_OWNER_ID) != null) {
-      j.obj("owner").str("uid", s.str(WORKSPACE_OWNER_ID)).end();
+      j.str(N.OWNER_UID, s.str(WORKSPACE_OWNER_ID));
     }
     j.end();
     Value.Str connectionId = s.nonEmpty(CONNECTION_ID);
     if (k != HTTP_ACTIVITY) {
-      j.obj("connection_info");
-      j.strIf("uid", connectionId);
-      j.num("direction_id", 1);
-      j.lit("direction", "Inbound");
+      j.obj(K.CONNECTION_INFO);
+      j.strIf(K.UID, connectionId);
+      j.members(INBOUND);
       j.end();
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (k == HTTP_ACTIVITY) {
       if (ua != null) {
-        j.obj("http_request").str("user_agent", ua).end();
+        j.str(N.HTTP_REQUEST_USER_AGENT, ua);
       }
       if (hasCode) {
-        j.obj("http_response").num("code", code).end();
-        j.num("http_status", code);
+        j.num(N.HTTP_RESPONSE_CODE, code);
+        j.num(K.HTTP_STATUS, code);
       }
     }
-    j.obj("unmapped");
-    j.strIf("OrganizationID", s.str(ORGANIZATION_ID));
-    j.strIf("AgentName", s.str(AGENT_NAME));
-    j.strIf("Type", s.str(TYPE));
-    j.strIf("ConnectionStatus", s.str(CONNECTION_STATUS));
-    j.strIf("SlugOrPort", s.nonEmpty(SLUG_OR_PORT));
+    connectionUnmapped(s, j, k, type, code, connectionId, ua);
+  }
+
+  private static void connectionUnmapped(
+      Slots s, JsonOut j, Klass k, String type, long code, Value.Str connectionId, Value.Str ua) {
+    boolean hasCode = code != Long.MIN_VALUE;
+    j.obj(K.UNMAPPED);
+    j.strIf(K.ORGANIZATION_ID, s.str(ORGANIZATION_ID));
+    j.strIf(K.AGENT_NAME, s.str(AGENT_NAME));
+    j.strIf(K.CODER_TYPE, s.str(TYPE));
+    j.strIf(K.CONNECTION_STATUS, s.str(CONNECTION_STATUS));
+    j.strIf(K.SLUG_OR_PORT, s.nonEmpty(SLUG_OR_PORT));
     if (k == HTTP_ACTIVITY) {
-      j.strIf("ConnectionID", connectionId);
+      j.strIf(K.CONNECTION_ID, connectionId);
     } else {
-      j.strIf("UserAgent", ua);
+      j.strIf(K.CODER_USER_AGENT, ua);
       if (hasCode && Coder.isWeb(type)) {
-        j.num("http_status", code);
+        j.num(K.HTTP_STATUS, code);
       }
     }
     envelope(j, s.event.envelope());
@@ -398,27 +499,40 @@ final class OcsfMapping implements Mapping {
    */
   private static void srcEndpoint(JsonOut j, Value.Str raw) {
     Value.Str ip = Coder.ip(raw);
-    j.obj("src_endpoint");
+    j.obj(K.SRC_ENDPOINT);
     if (ip != null) {
-      j.str("ip", ip);
+      j.str(K.IP, ip);
     } else if (raw == null || raw.value().isEmpty()) {
-      j.lit("name", "<nil>");
+      j.lit(K.NAME, "<nil>");
     } else {
-      j.str("name", raw);
+      j.str(K.NAME, raw);
     }
     j.end();
   }
 
+  private static final byte[] INBOUND =
+      JsonOut.chunk("\"direction_id\":1,\"direction\":\"Inbound\"");
+
+  /** What every Coder release build logs: level INFO, logger coderd, in one piece. */
+  private static final byte[] CODERD_LOG =
+      JsonOut.chunk("\"level\":\"INFO\",\"logger_names\":[\"coderd\"]");
+
   private static void envelope(JsonOut j, Envelope env) {
-    if ("INFO".equals(env.level())) {
-      j.lit("level", "INFO");
-    } else {
-      j.str("level", env.level());
+    if (Coder.isReleaseBuild(env)) {
+      j.members(CODERD_LOG);
+      j.strIf(K.TRACE, env.trace());
+      j.strIf(K.SPAN, env.span());
+      return;
     }
-    j.strIf("caller", Coder.unusualCaller(env));
-    j.strIf("func", Coder.unusualFunc(env));
+    if ("INFO".equals(env.level())) {
+      j.lit(K.LEVEL, "INFO");
+    } else {
+      j.str(K.LEVEL, env.level());
+    }
+    j.strIf(K.CALLER, Coder.unusualCaller(env));
+    j.strIf(K.FUNC, Coder.unusualFunc(env));
     if (!env.loggerNames().isEmpty()) {
-      j.arr("logger_names");
+      j.arr(K.LOGGER_NAMES);
       for (String n : env.loggerNames()) {
         if ("coderd".equals(n)) {
           j.litItem("coderd");
@@ -428,8 +542,8 @@ final class OcsfMapping implements Mapping {
       }
       j.endArr();
     }
-    j.strIf("trace", env.trace());
-    j.strIf("span", env.span());
+    j.strIf(K.TRACE, env.trace());
+    j.strIf(K.SPAN, env.span());
   }
 
   private static void extra(JsonOut j, Slots s) {

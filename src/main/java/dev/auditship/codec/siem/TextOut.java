@@ -88,6 +88,101 @@ final class TextOut {
     p += n;
   }
 
+  /**
+   * Copies {@code n} bytes of {@code src} from {@code from} at the write position (room made).
+   * System.arraycopy, not a loop of eight-byte stores through a VarHandle: the VarHandle's inlined
+   * plumbing used up the JIT compiler's inlining budget of the mapping methods.
+   */
+  private void copy(byte[] src, int from, int n) {
+    System.arraycopy(src, from, a, p, n);
+    p += n;
+  }
+
+  /** A prepared chunk from its byte {@code from} on (0 or 1: with or without its separator). */
+  void put(Chunk c, int from) {
+    int n = c.length() - from;
+    room(n);
+    copy(c.bytes(), from, n);
+  }
+
+  /**
+   * A JSON key chunk ({@code ,"key":}, from 1 without the comma) and, unless 0, the ASCII {@code
+   * open} after it ({@code "}, <code>{</code>, {@code [}), in one step.
+   */
+  void jsonKey(Chunk key, int from, char open) {
+    int n = key.length() - from;
+    room(n + 1);
+    copy(key.bytes(), from, n);
+    if (open != 0) {
+      a[p++] = (byte) open;
+    }
+  }
+
+  /**
+   * A JSON key chunk (see {@link #jsonKey(Chunk, int, char)}) and {@code "value"}, {@code value}
+   * ASCII with nothing to escape, in one step.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void jsonString(Chunk key, int from, String value) {
+    jsonString(key, from, value, false);
+  }
+
+  /** {@link #jsonString(Chunk, int, String)}, then <code>}</code> when {@code close}. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void jsonString(Chunk key, int from, String value, boolean close) {
+    int n = key.length() - from;
+    int v = value.length();
+    room(n + v + 3);
+    copy(key.bytes(), from, n);
+    byte[] a = this.a;
+    int p = this.p;
+    a[p++] = '"';
+    value.getBytes(0, v, a, p);
+    p += v;
+    a[p++] = '"';
+    if (close) {
+      a[p++] = '}';
+    }
+    this.p = p;
+  }
+
+  /**
+   * A CEF/LEEF key chunk ({@code ?key=}: its first byte a placeholder for the separator) after
+   * {@code sep} (0 for none, the first pair), in one step.
+   */
+  void kvKey(Chunk key, char sep) {
+    if (sep == 0) {
+      put(key, 1);
+    } else if (sep < 0x80) {
+      int at = p;
+      put(key, 0);
+      a[at] = (byte) sep;
+    } else {
+      put(sep);
+      put(key, 1);
+    }
+  }
+
+  /** {@link #kvKey(Chunk, char)} and {@code value}, ASCII with nothing to escape, in one step. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void kvPair(Chunk key, char sep, String value) {
+    if (sep >= 0x80) {
+      put(sep);
+      sep = 0;
+    }
+    int from = sep == 0 ? 1 : 0;
+    int n = key.length() - from;
+    int v = value.length();
+    room(n + v);
+    int at = p;
+    copy(key.bytes(), from, n);
+    if (sep != 0) {
+      a[at] = (byte) sep;
+    }
+    value.getBytes(0, v, a, p);
+    p += v;
+  }
+
   /** A Coder string as it is (no escaping), ASCII ones copied without a scan. */
   void put(Value.Str s) {
     if (s.ascii()) {
@@ -127,53 +222,30 @@ final class TextOut {
       len = width;
     }
     int end = at + len;
-    for (int i = end - 1; i >= at; i--) {
-      int q = v / 10;
-      a[i] = (byte) ('0' + (v - q * 10));
+    int i = end;
+    // Two digits per division: epoch milliseconds have thirteen, written for every OCSF and CEF
+    // record.
+    while (i - at >= 2) {
+      int q = v / 100;
+      int r = (v - q * 100) << 1;
+      a[--i] = PAIRS[r + 1];
+      a[--i] = PAIRS[r];
       v = q;
+    }
+    if (i > at) {
+      a[at] = (byte) ('0' + v);
     }
     return end;
   }
 
-  /**
-   * {@code [sep]"key":} in one step (JSON members): {@code sep} 0 for none. {@code key} is ASCII
-   * and needs no escaping.
-   */
-  void jsonKey(char sep, String key) {
-    jsonMember(sep, key, (char) 0, null);
-  }
+  /** "00" to "99", two ASCII digits each. */
+  private static final byte[] PAIRS = new byte[200];
 
-  /**
-   * {@code [sep]"key":[open]} or, with a {@code value}, {@code [sep]"key":"value"}, in one step:
-   * one check for room, then plain stores. {@code sep} and {@code open} are ASCII or 0 for none;
-   * {@code key} and {@code value} are ASCII and need no escaping.
-   */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
-  void jsonMember(char sep, String key, char open, String value) {
-    int k = key.length();
-    int v = value == null ? 0 : value.length();
-    room(k + v + 6);
-    byte[] a = this.a;
-    int p = this.p;
-    if (sep != 0) {
-      a[p++] = (byte) sep;
+  static {
+    for (int i = 0; i < 100; i++) {
+      PAIRS[2 * i] = (byte) ('0' + i / 10);
+      PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
     }
-    a[p++] = '"';
-    for (int i = 0; i < k; i++) {
-      a[p + i] = (byte) key.charAt(i);
-    }
-    p += k;
-    a[p++] = '"';
-    a[p++] = ':';
-    if (value != null) {
-      a[p++] = '"';
-      value.getBytes(0, v, a, p);
-      p += v;
-      a[p++] = '"';
-    } else if (open != 0) {
-      a[p++] = (byte) open;
-    }
-    this.p = p;
   }
 
   /** {@code "s"} for a constant {@code s} that is ASCII and needs no escaping. */
@@ -185,45 +257,6 @@ final class TextOut {
     s.getBytes(0, k, a, p + 1);
     a[p + k + 1] = '"';
     p += k + 2;
-  }
-
-  /**
-   * {@code [sep]key=} in one step (CEF and LEEF pairs): {@code sep} 0 for none; {@code key} is
-   * ASCII.
-   */
-  void kvKey(char sep, String key) {
-    kvPair(sep, key, null);
-  }
-
-  /**
-   * {@code [sep]key=value} in one step, {@code value} ASCII with nothing to escape (or null for
-   * none): one check for room, then plain stores (short keys copy faster in a loop than through
-   * {@code getBytes}).
-   */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
-  void kvPair(char sep, String key, String value) {
-    if (sep >= 0x80) {
-      put(sep);
-      sep = 0;
-    }
-    int k = key.length();
-    int v = value == null ? 0 : value.length();
-    room(k + v + 2);
-    byte[] a = this.a;
-    int p = this.p;
-    if (sep != 0) {
-      a[p++] = (byte) sep;
-    }
-    for (int i = 0; i < k; i++) {
-      a[p + i] = (byte) key.charAt(i);
-    }
-    p += k;
-    a[p++] = '=';
-    if (v != 0) {
-      value.getBytes(0, v, a, p);
-      p += v;
-    }
-    this.p = p;
   }
 
   /**
@@ -260,6 +293,40 @@ final class TextOut {
     }
     this.p = p + i - from;
     return i;
+  }
+
+  /**
+   * Copies ASCII {@code s} up to its first {@code stop} character (an ASCII one); returns that
+   * character's index, or {@code s.length()} when there is none (all copied). The whole string is
+   * copied in bulk and the copy looked at byte by byte (what is past the stop is not kept): cheaper
+   * for the short values of a record than String.indexOf and a copy, or a loop over charAt.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  int copyAsciiUntil(String s, char stop) {
+    int n = s.length();
+    room(n);
+    byte[] a = this.a;
+    int p = this.p;
+    s.getBytes(0, n, a, p);
+    byte b = (byte) stop;
+    for (int i = 0; i < n; i++) {
+      if (a[p + i] == b) {
+        this.p = p + i;
+        return i;
+      }
+    }
+    this.p = p + n;
+    return n;
+  }
+
+  /** The write position, to go back to with {@link #rewind}. */
+  int mark() {
+    return p;
+  }
+
+  /** Takes back what was written since {@link #mark()} gave {@code mark}. */
+  void rewind(int mark) {
+    p = mark;
   }
 
   private static final byte[] HEX = {
