@@ -228,16 +228,10 @@ public final class GoTime {
     int frac = (int) Math.floorMod(micros, 1_000_000L);
     long days = Math.floorDiv(secs, 86_400L);
     int sod = (int) Math.floorMod(secs, 86_400L);
-    // Civil date from days (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
-    long z = days + 719_468;
-    long era = Math.floorDiv(z, 146_097);
-    long doe = z - era * 146_097;
-    long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    int d = (int) (doy - (153 * mp + 2) / 5 + 1);
-    int m = (int) (mp < 10 ? mp + 3 : mp - 9);
-    long y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    long ymd = civilDate(days);
+    long y = ymd / 10_000;
+    int m = (int) (ymd / 100 % 100);
+    int d = (int) (ymd % 100);
     if (y < 0 || y > 9999) {
       return false;
     }
@@ -257,6 +251,24 @@ public final class GoTime {
     digits(out, frac, 6);
     out.put('Z');
     return true;
+  }
+
+  /**
+   * The proleptic Gregorian date {@code days} after 1970-01-01 as {@code year * 10000 + month * 100
+   * + day} (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", civil_from_days); years
+   * before 0 give a negative value, which callers that print four digits refuse.
+   */
+  public static long civilDate(long days) {
+    long z = days + 719_468;
+    long era = Math.floorDiv(z, 146_097);
+    long doe = z - era * 146_097;
+    long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    int d = (int) (doy - (153 * mp + 2) / 5 + 1);
+    int m = (int) (mp < 10 ? mp + 3 : mp - 9);
+    long y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    return y < 0 ? -1 : y * 10_000 + m * 100 + d;
   }
 
   /** {@code v} as {@code width} (2, 4 or 6) digits, by constant divisors (no division loop). */

@@ -31,6 +31,7 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import dev.auditship.text.GoTime;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -286,19 +287,10 @@ final class LeefMapping implements Mapping {
     int millis = (int) Math.floorMod(ms, 1000L);
     long days = Math.floorDiv(secs, 86400L);
     int sod = (int) Math.floorMod(secs, 86400L);
-    // H. Hinnant's civil_from_days.
-    long z = days + 719468;
-    long era = Math.floorDiv(z, 146097);
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    int d = (int) (doy - (153 * mp + 2) / 5 + 1);
-    int m = (int) (mp < 10 ? mp + 3 : mp - 9);
-    if (m <= 2) {
-      y++;
-    }
+    long ymd = GoTime.civilDate(days);
+    long y = ymd / 10_000;
+    int m = (int) (ymd / 100 % 100);
+    int d = (int) (ymd % 100);
     put(b, at, (int) y, 4);
     b[at + 4] = '-';
     put(b, at + 5, m, 2);
