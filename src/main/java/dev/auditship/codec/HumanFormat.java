@@ -7,6 +7,7 @@ import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoText;
 import dev.auditship.text.GoTime;
+import dev.auditship.text.Swar;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -251,6 +252,16 @@ public final class HumanFormat implements Format {
       int q = p + 1;
       boolean bare = true;
       while (q < b.length) {
+        // Eight bytes a step to the next byte that is not plain printable ASCII.
+        for (long hits; q + 8 <= b.length; q += 8) {
+          if ((hits = Swar.humanSpecials(Swar.word(b, q))) != 0) {
+            q += Long.numberOfTrailingZeros(hits) >>> 3;
+            break;
+          }
+        }
+        if (q >= b.length) {
+          break;
+        }
         byte d = b[q];
         if (d == '"' || d == '\\' || d < 0x20 || d == 0x7F) {
           break; // d < 0x20 includes every non-ASCII byte

@@ -45,4 +45,23 @@ public final class Swar {
             | w; // a non-ASCII byte has its high bit set
     return hits & HIGHS;
   }
+
+  /**
+   * The high bit of each byte of {@code w} that slog's human sink cannot copy into a value as it
+   * is: a quote, backslash, space or other byte below {@code 0x21}, DEL or a non-ASCII byte (a
+   * space makes the value quoted, the others need a decode). The lowest flag is exact, as in {@link
+   * #jsonSpecials}.
+   */
+  public static long humanSpecials(long w) {
+    long quote = w ^ (ONES * '"');
+    long backslash = w ^ (ONES * '\\');
+    long del = w ^ (ONES * 0x7F);
+    long hits =
+        ((quote - ONES) & ~quote)
+            | ((backslash - ONES) & ~backslash)
+            | ((del - ONES) & ~del)
+            | (w - ONES * 0x21) // a byte below 0x21 borrows into its high bit
+            | w; // a non-ASCII byte has its high bit set
+    return hits & HIGHS;
+  }
 }

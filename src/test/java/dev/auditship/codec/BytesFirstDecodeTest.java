@@ -62,6 +62,32 @@ class BytesFirstDecodeTest {
   private static final String LINE = Golden.lines().get(0).json().strip();
 
   /**
+   * The human format copies plain values straight from a JSON line, eight bytes a step: around
+   * every kind of byte that stops the copy, at every position of a long value, it writes what it
+   * writes from the decoded values.
+   */
+  @Test
+  void humanFromTheLineIsHumanFromTheValuesAroundEveryStop() {
+    String base = Golden.line("audit_workspace_build_start").json().strip();
+    String[] stops = {" ", "\\\"", "\\\\", "\u007f", "\u00e9", "\\n", "=", "\\u0001"};
+    int checked = 0;
+    for (String stop : stops) {
+      for (int at = 0; at <= 20; at++) {
+        String value = "a".repeat(at) + stop + "b".repeat(20 - at);
+        String line = base.replace("\"Action\":\"start\"", "\"Action\":\"" + value + "\"");
+        Event lazy = ((Decoded.Ok) Golden.decodeAll(line + "\n").get(0)).event();
+        assertThat(lazy.lazyFields()).as(line).isNotNull();
+        Event values = new Event(lazy.kind(), lazy.envelope(), lazy.fields());
+        assertThat(HUMAN.format(((Decoded.Ok) Golden.decodeAll(line + "\n").get(0)).event()))
+            .as(value)
+            .isEqualTo(HUMAN.format(values));
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(stops.length * 21);
+  }
+
+  /**
    * A key spelled with an escape is the same key: whichever of two equal keys comes first is the
    * one a lookup finds, on the line's own path as on the text path.
    */

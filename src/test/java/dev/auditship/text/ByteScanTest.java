@@ -135,4 +135,20 @@ class ByteScanTest {
     GoText.appendJsonString(out, invalid, 0, invalid.length);
     assertThat(out.toString()).isEqualTo("\"abcdefgh\\ufffdi\\\"\"");
   }
+
+  @Test
+  void humanSpecialsFlagsTheFirstByteAHumanValueCannotCopy() {
+    for (int v = 0; v < 256; v++) {
+      boolean special = v <= 0x20 || v >= 0x7F || v == '"' || v == '\\';
+      for (int at = 0; at < 8; at++) {
+        byte[] b = "abcdefgh".getBytes(StandardCharsets.US_ASCII);
+        b[at] = (byte) v;
+        long hits = Swar.humanSpecials(Swar.word(b, 0));
+        assertThat(hits != 0).as("byte %02x at %d", v, at).isEqualTo(special);
+        if (special) {
+          assertThat(Long.numberOfTrailingZeros(hits) >>> 3).isEqualTo(at);
+        }
+      }
+    }
+  }
 }
