@@ -69,12 +69,13 @@ class FollowByNameTest {
         // (tail -F has the same limit; real rotations are minutes apart): wait for the follower to
         // reach the new file after each rotation. Appends and the rename itself race with its
         // reads.
+        // The first file too: it is made by the first write, and must be open before it rotates.
         long rotations = sink.rotations();
         await()
             .pollDelay(Duration.ZERO)
             .pollInterval(Duration.ofMillis(1))
             .atMost(Duration.ofSeconds(30))
-            .until(() -> follower.reopens >= rotations || follower.failure.get() != null);
+            .until(() -> follower.opens > rotations || follower.failure.get() != null);
         clock.advance(Duration.ofMillis(3));
       }
       assertThat(sink.rotations()).isGreaterThan(80);
@@ -103,6 +104,10 @@ class FollowByNameTest {
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     volatile boolean stop;
     volatile int reopens;
+
+    /** Files opened: the first, then one per reopen. */
+    volatile int opens;
+
     private final Path path;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final ByteBuffer buf = ByteBuffer.allocate(8192);
@@ -146,11 +151,21 @@ class FollowByNameTest {
         drain();
         ch.close();
         ch = null;
-        reopens++;
+        reopening = true;
         return open();
       }
       return false;
     }
+
+    /**
+     * Set while the follower is between the old file and the new one: {@link #opens} and {@link
+     * #reopens} count a file only once it is open, since the test writes (and may rotate) again as
+     * soon as it sees the count. Counting the reopen before the open let a rotation slip in while
+     * the follower was opening: it then opened the newer file, never read the one in between and
+     * never counted it, and the test waited in vain (seen twice under load). Likewise the first
+     * file: the test now waits until it is open before it writes more.
+     */
+    private boolean reopening;
 
     /** Opens the file at the path, making sure the key belongs to the file that was opened. */
     private boolean open() throws IOException {
@@ -170,6 +185,11 @@ class FollowByNameTest {
       }
       ch = c;
       key = before;
+      opens++;
+      if (reopening) {
+        reopening = false;
+        reopens++;
+      }
       return true;
     }
 
