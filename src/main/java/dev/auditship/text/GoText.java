@@ -504,22 +504,26 @@ public final class GoText {
         start = i;
         continue;
       }
-      int n = Utf8.sequence(b, i, end);
-      if (n == 0) {
-        out.put(b, start, i - start).ascii("\\ufffd");
-        i++;
-        start = i;
-      } else if (n == 3
-          && (b[i] & 0xFF) == 0xE2
-          && (b[i + 1] & 0xFF) == 0x80
-          && ((b[i + 2] & 0xFF) == 0xA8 || (b[i + 2] & 0xFF) == 0xA9)) {
-        out.put(b, start, i - start);
-        unicodeEscape(out, (b[i + 2] & 0xFF) == 0xA8 ? 0x2028 : 0x2029);
-        i += 3;
-        start = i;
-      } else {
-        i += n;
-      }
+      // A run of non-ASCII characters, one sequence after the other (not back to the word scan,
+      // which would stop at once on each).
+      do {
+        int n = Utf8.sequence(b, i, end);
+        if (n == 0) {
+          out.put(b, start, i - start).ascii("\\ufffd");
+          i++;
+          start = i;
+        } else if (n == 3
+            && (b[i] & 0xFF) == 0xE2
+            && (b[i + 1] & 0xFF) == 0x80
+            && ((b[i + 2] & 0xFF) == 0xA8 || (b[i + 2] & 0xFF) == 0xA9)) {
+          out.put(b, start, i - start);
+          unicodeEscape(out, (b[i + 2] & 0xFF) == 0xA8 ? 0x2028 : 0x2029);
+          i += 3;
+          start = i;
+        } else {
+          i += n;
+        }
+      } while (i < end && b[i] < 0);
     }
     out.put(b, start, end - start);
     out.put('"');

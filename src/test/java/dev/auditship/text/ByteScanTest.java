@@ -115,7 +115,17 @@ class ByteScanTest {
   @Test
   void jsonStringOfBytesIsTheJsonStringOfTheText() {
     String[] specials = {
-      "\"", "\\", "<", ">", "&", "\n", "\u0001", "\u00e9", "\u2028", "\ud83d\ude00"
+      "\"",
+      "\\",
+      "<",
+      ">",
+      "&",
+      "\n",
+      "\u0001",
+      "\u00e9",
+      "\u2028",
+      "\ud83d\ude00",
+      "\u00e9\u4e2d\u2029\ud83d\ude00\u00e8" // a run of non-ASCII characters, U+2029 inside it
     };
     for (int len = 0; len < 24; len++) {
       for (int at = 0; at <= len; at++) {
@@ -134,6 +144,25 @@ class ByteScanTest {
     ByteBuf out = new ByteBuf(8);
     GoText.appendJsonString(out, invalid, 0, invalid.length);
     assertThat(out.toString()).isEqualTo("\"abcdefgh\\ufffdi\\\"\"");
+    // Invalid bytes inside a run of non-ASCII characters, and a sequence cut by the end.
+    byte[] run = {
+      (byte) 0xC3,
+      (byte) 0xA9,
+      (byte) 0xFF,
+      (byte) 0xE4,
+      (byte) 0xB8,
+      (byte) 0xAD,
+      (byte) 0xE2,
+      (byte) 0x80,
+      (byte) 0xA8,
+      (byte) 0x80,
+      'x',
+      (byte) 0xE4,
+      (byte) 0xB8
+    };
+    out = new ByteBuf(8);
+    GoText.appendJsonString(out, run, 0, run.length);
+    assertThat(out.toString()).isEqualTo("\"\u00e9\\ufffd\u4e2d\\u2028\\ufffdx\\ufffd\\ufffd\"");
   }
 
   @Test
