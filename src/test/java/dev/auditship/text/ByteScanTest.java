@@ -3,6 +3,8 @@ package dev.auditship.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntPredicate;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** The eight-bytes-a-step scans agree with a byte-by-byte scan at every position and length. */
@@ -96,20 +98,9 @@ class ByteScanTest {
 
   @Test
   void jsonSpecialsFlagsTheFirstByteAJsonStringMustLookAt() {
-    // Every byte value at every position of a word, after plain text and after another special.
-    for (int v = 0; v < 256; v++) {
-      boolean special =
-          v < 0x20 || v >= 0x80 || v == '"' || v == '\\' || v == '<' || v == '>' || v == '&';
-      for (int at = 0; at < 8; at++) {
-        byte[] b = "abcdefgh".getBytes(StandardCharsets.US_ASCII);
-        b[at] = (byte) v;
-        long hits = Swar.jsonSpecials(Swar.word(b, 0));
-        assertThat(hits != 0).as("byte %02x at %d", v, at).isEqualTo(special);
-        if (special) {
-          assertThat(Long.numberOfTrailingZeros(hits) >>> 3).isEqualTo(at);
-        }
-      }
-    }
+    assertFlagsTheFirst(
+        Swar::jsonSpecials,
+        v -> v < 0x20 || v >= 0x80 || v == '"' || v == '\\' || v == '<' || v == '>' || v == '&');
   }
 
   @Test
@@ -167,15 +158,28 @@ class ByteScanTest {
 
   @Test
   void humanSpecialsFlagsTheFirstByteAHumanValueCannotCopy() {
+    assertFlagsTheFirst(Swar::humanSpecials, v -> v <= 0x20 || v >= 0x7F || v == '"' || v == '\\');
+  }
+
+  /**
+   * Every byte value at every position of a word of plain text, alone and followed by a byte that
+   * borrows (0x00): {@code test} flags it exactly when {@code special} says so, and its lowest flag
+   * is that byte's.
+   */
+  private static void assertFlagsTheFirst(LongUnaryOperator test, IntPredicate special) {
     for (int v = 0; v < 256; v++) {
-      boolean special = v <= 0x20 || v >= 0x7F || v == '"' || v == '\\';
       for (int at = 0; at < 8; at++) {
-        byte[] b = "abcdefgh".getBytes(StandardCharsets.US_ASCII);
-        b[at] = (byte) v;
-        long hits = Swar.humanSpecials(Swar.word(b, 0));
-        assertThat(hits != 0).as("byte %02x at %d", v, at).isEqualTo(special);
-        if (special) {
-          assertThat(Long.numberOfTrailingZeros(hits) >>> 3).isEqualTo(at);
+        for (boolean borrowAfter : new boolean[] {false, true}) {
+          byte[] b = "abcdefgh".getBytes(StandardCharsets.US_ASCII);
+          b[at] = (byte) v;
+          if (borrowAfter && at < 7) {
+            b[at + 1] = 0;
+          }
+          long hits = test.applyAsLong(Swar.word(b, 0));
+          int first = special.test(v) ? at : borrowAfter && at < 7 ? at + 1 : -1;
+          assertThat(hits == 0 ? -1 : Long.numberOfTrailingZeros(hits) >>> 3)
+              .as("byte %02x at %d, 00 after: %s", v, at, borrowAfter)
+              .isEqualTo(first);
         }
       }
     }
