@@ -4,6 +4,7 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import dev.auditship.text.GoTime;
 import java.util.List;
 
 /**
@@ -212,7 +213,7 @@ final class Slots {
   String fileTime() {
     if (fileTime == null) {
       String t = time();
-      long ms = t == null ? Long.MIN_VALUE : Coder.epochMillis(t);
+      long ms = t == null ? Long.MIN_VALUE : millis(t);
       if (ms == Long.MIN_VALUE) {
         t = event.envelope().ts();
         ms = Coder.epochMillis(t);
@@ -221,6 +222,17 @@ final class Slots {
       fileMillis = ms;
     }
     return fileTime;
+  }
+
+  /**
+   * {@link Coder#epochMillis} of the event's {@code Time} text {@code t}: from {@link
+   * Event#timeMicros()} when that accepts it (the event works it out once, or its decoder did, and
+   * every sink reads it), else parsed here ({@code GoTime} accepts only the times slog prints, a
+   * subset of what {@code epochMillis} accepts, and gives the same instant for them).
+   */
+  private long millis(String t) {
+    long us = event.timeMicros();
+    return us != GoTime.NO_TIME ? Math.floorDiv(us, 1000L) : Coder.epochMillis(t);
   }
 
   /**

@@ -151,12 +151,16 @@ final class TextOut {
    * {@code sep} (0 for none, the first pair), in one step.
    */
   void kvKey(Chunk key, char sep) {
-    if (sep == 0) {
-      put(key, 1);
-    } else if (sep < 0x80) {
+    if (sep != 0 && sep < 0x80) {
+      // The whole chunk, its placeholder byte then the separator: a constant length for the JIT
+      // compiler (the chunk is a constant where it is inlined), so the copy is a few moves.
+      int n = key.length();
+      room(n);
       int at = p;
-      put(key, 0);
+      copy(key.bytes(), 0, n);
       a[at] = (byte) sep;
+    } else if (sep == 0) {
+      put(key, 1);
     } else {
       put(sep);
       put(key, 1);
@@ -166,19 +170,20 @@ final class TextOut {
   /** {@link #kvKey(Chunk, char)} and {@code value}, ASCII with nothing to escape, in one step. */
   @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
   void kvPair(Chunk key, char sep, String value) {
-    if (sep >= 0x80) {
-      put(sep);
-      sep = 0;
-    }
-    int from = sep == 0 ? 1 : 0;
-    int n = key.length() - from;
     int v = value.length();
-    room(n + v);
-    int at = p;
-    copy(key.bytes(), from, n);
-    if (sep != 0) {
+    if (sep != 0 && sep < 0x80) {
+      int n = key.length();
+      room(n + v);
+      byte[] a = this.a;
+      int at = p;
+      System.arraycopy(key.bytes(), 0, a, at, n);
       a[at] = (byte) sep;
+      value.getBytes(0, v, a, at + n);
+      p = at + n + v;
+      return;
     }
+    kvKey(key, sep);
+    room(v);
     value.getBytes(0, v, a, p);
     p += v;
   }
