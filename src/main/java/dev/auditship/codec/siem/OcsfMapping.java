@@ -190,6 +190,13 @@ final class OcsfMapping implements Mapping {
       {API_ACTIVITY, 1, "Create"},
       {API_ACTIVITY, 3, "Update"},
       {API_ACTIVITY, 4, "Delete"},
+      // Coder's other audit actions (database.AuditAction) on resources other than users.
+      {API_ACTIVITY, 99, "Start"},
+      {API_ACTIVITY, 99, "Stop"},
+      {API_ACTIVITY, 99, "Connect"},
+      {API_ACTIVITY, 99, "Disconnect"},
+      {API_ACTIVITY, 99, "Open"},
+      {API_ACTIVITY, 99, "Close"},
       {HTTP_ACTIVITY, 99, "Access"},
       {SSH_ACTIVITY, 1, "Open"},
       {SSH_ACTIVITY, 2, "Close"},
@@ -319,7 +326,7 @@ final class OcsfMapping implements Mapping {
         }
         default -> {
           activity = 99;
-          activityName = capitalized(action);
+          activityName = actionName(action);
         }
       }
     }
@@ -555,6 +562,19 @@ final class OcsfMapping implements Mapping {
         j.value(f.key(), f.value());
       }
     }
+  }
+
+  /** {@link #capitalized} of an API Activity's action, Coder's own without building a String. */
+  private static String actionName(String action) {
+    return switch (action) {
+      case "start" -> "Start";
+      case "stop" -> "Stop";
+      case "connect" -> "Connect";
+      case "disconnect" -> "Disconnect";
+      case "open" -> "Open";
+      case "close" -> "Close";
+      default -> capitalized(action);
+    };
   }
 
   private static String capitalized(String s) {
