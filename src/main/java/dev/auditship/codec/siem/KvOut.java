@@ -80,6 +80,30 @@ final class KvOut {
     return this;
   }
 
+  /**
+   * Pairs prepared beforehand ({@link #pairs}), each after its separator: written as they are after
+   * the first pair.
+   */
+  KvOut pairs(byte[] bytes) {
+    out.put(bytes);
+    first = false;
+    return this;
+  }
+
+  /**
+   * Constant pairs ({@code key, value, key, value, ...}: constants that need no escaping), each
+   * after the separator, prepared once as bytes for {@link #pairs(byte[])}.
+   */
+  static byte[] pairs(boolean cef, char delimiter, String... keysAndValues) {
+    TextOut t = new TextOut(64);
+    KvOut k = new KvOut(t, cef, delimiter);
+    k.first = false;
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      k.lit(key(keysAndValues[i]), keysAndValues[i + 1]);
+    }
+    return t.bytes();
+  }
+
   /** A constant ASCII piece that needs no escaping. */
   KvOut ascii(String s) {
     out.ascii(s);
@@ -254,11 +278,20 @@ final class KvOut {
     return this;
   }
 
-  /** A LEEF {@code devTime} pair, the time written straight into the record. */
-  KvOut devTime(Chunk key, long ms) {
-    out.kvKey(key, first ? (char) 0 : delimiter);
+  /** A LEEF {@code devTime} value (its key written before), straight into the record. */
+  KvOut devTime(long ms) {
     first = false;
     out.devTime(ms);
+    return this;
+  }
+
+  /**
+   * A LEEF {@code devTime} value (its key written before) from the UTC RFC 3339 text {@code t},
+   * ASCII with at least three fraction digits: its date, time and milliseconds copied.
+   */
+  KvOut devTimeOf(String t) {
+    first = false;
+    out.devTimeOf(t);
     return this;
   }
 

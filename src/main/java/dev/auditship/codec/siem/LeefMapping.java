@@ -62,8 +62,6 @@ final class LeefMapping implements Mapping {
     static final Chunk CONNECTION_ID = KvOut.key("ConnectionID");
     static final Chunk CONNECTION_STATUS = KvOut.key("ConnectionStatus");
     static final Chunk CONTEXT_REQUEST_ID = KvOut.key("request_id");
-    static final Chunk DEV_TIME = KvOut.key("devTime");
-    static final Chunk DEV_TIME_FORMAT = KvOut.key("devTimeFormat");
     static final Chunk DIFF = KvOut.key("Diff");
     static final Chunk DISCONNECT_REASON = KvOut.key("DisconnectReason");
     static final Chunk FUNC = KvOut.key("func");
@@ -100,33 +98,75 @@ final class LeefMapping implements Mapping {
   LeefMapping(String vendor, String product, String version, char delimiter, Severities sev) {
     this.delimiter = delimiter;
     this.severities = sev;
-    this.prefix = KvOut.headerPrefix(false, "LEEF:2.0|", vendor, product, version);
+    byte[] prefix = KvOut.headerPrefix(false, "LEEF:2.0|", vendor, product, version);
+    this.auditPrefix = concat(prefix, "audit:");
+    this.connectionPrefix = concat(prefix, "connection:");
     TextOut t = new TextOut(8);
+    t.put('|');
     t.put(delimiter);
     t.put('|');
     this.delimiterField = t.bytes();
+    this.delimiterFieldDevTime = concat(delimiterField, "devTime=");
+    this.tail = new byte[2][Result.values().length][];
+    for (Kind kind : Kind.values()) {
+      for (Result r : Result.values()) {
+        tail[kind.ordinal()][r.ordinal()] =
+            KvOut.pairs(
+                false,
+                delimiter,
+                "devTimeFormat",
+                DEV_TIME_FORMAT,
+                "cat",
+                kind.label(),
+                "sev",
+                SEV[sev.of(r)],
+                "outcome",
+                r.label());
+      }
+    }
+    this.releaseBuild = KvOut.pairs(false, delimiter, "level", "INFO", "logger_names", "coderd");
   }
 
-  /** {@code LEEF:2.0|vendor|product|version|}, escaped once. */
-  private final byte[] prefix;
+  private static byte[] concat(byte[] a, String ascii) {
+    byte[] r = java.util.Arrays.copyOf(a, a.length + ascii.length());
+    for (int i = 0; i < ascii.length(); i++) {
+      r[a.length + i] = (byte) ascii.charAt(i);
+    }
+    return r;
+  }
 
-  /** The header's delimiter field and its closing bar, as UTF-8. */
+  /** {@code LEEF:2.0|vendor|product|version|audit:} (or {@code connection:}), escaped once. */
+  private final byte[] auditPrefix;
+
+  private final byte[] connectionPrefix;
+
+  /** The end of the event id field, the header's delimiter field and its closing bar, as UTF-8. */
   private final byte[] delimiterField;
+
+  /** {@link #delimiterField} and the first pair's key, {@code devTime=}. */
+  private final byte[] delimiterFieldDevTime;
+
+  /**
+   * The pairs after devTime, constant per kind and outcome: devTimeFormat, cat, sev, outcome (by
+   * [kind][result]).
+   */
+  private final byte[][][] tail;
+
+  /** level and logger_names of what every Coder release build logs. */
+  private final byte[] releaseBuild;
 
   @Override
   public void write(Event e, TextOut out) {
     Slots s = new Slots(e);
     KvOut k = KvOut.leef(out, delimiter);
-    k.raw(prefix);
     Result r = Result.of(s);
     if (e.kind() == Kind.AUDIT) {
-      k.ascii("audit:").headerPart(s.str(RESOURCE_TYPE)).ascii(":").headerPart(s.str(ACTION));
-      k.ascii("|").raw(delimiterField);
+      k.raw(auditPrefix).headerPart(s.str(RESOURCE_TYPE)).ascii(":").headerPart(s.str(ACTION));
       common(s, r, k);
       audit(s, k);
     } else {
-      k.ascii("connection:").headerPart(s.str(TYPE)).ascii(":");
-      k.headerPart(s.str(CONNECTION_STATUS)).ascii("|").raw(delimiterField);
+      k.raw(connectionPrefix).headerPart(s.str(TYPE)).ascii(":");
+      k.headerPart(s.str(CONNECTION_STATUS));
       common(s, r, k);
       connection(s, k);
     }
@@ -134,14 +174,35 @@ final class LeefMapping implements Mapping {
     extra(s, k);
   }
 
+  /** The end of the header and the pairs every record starts with. */
   private void common(Slots s, Result r, KvOut k) {
     long ms = s.fileMillis();
     if (ms != Long.MIN_VALUE) {
-      k.devTime(K.DEV_TIME, ms).lit(K.DEV_TIME_FORMAT, DEV_TIME_FORMAT);
+      k.raw(delimiterFieldDevTime);
+      String t = s.time();
+      if (s.timeExact() && isUtcMillis(t)) {
+        k.devTimeOf(t);
+      } else {
+        k.devTime(ms);
+      }
+      k.pairs(tail[s.kind.ordinal()][r.ordinal()]);
+      return;
     }
+    k.raw(delimiterField);
     k.lit(K.CAT, s.kind.label());
     k.lit(K.SEV, SEV[severities.of(r)]);
     k.lit(K.OUTCOME, r.label());
+  }
+
+  /**
+   * True when {@code t}, an RFC 3339 time {@link Slots#timeExact()} accepted (so ASCII), is in UTC
+   * with a {@code T} and at least three fraction digits: its first 23 characters are then devTime's
+   * date, time and milliseconds as they are ({@link #devTime(long)} of its instant gives them).
+   */
+  private static boolean isUtcMillis(String t) {
+    int n = t.length();
+    char z = t.charAt(n - 1);
+    return n >= 24 && t.charAt(10) == 'T' && t.charAt(19) == '.' && (z == 'Z' || z == 'z');
   }
 
   private static final String[] SEV = new String[11];
@@ -244,8 +305,14 @@ final class LeefMapping implements Mapping {
     }
   }
 
-  private static void envelope(Envelope env, KvOut k) {
+  private void envelope(Envelope env, KvOut k) {
     k.pair(K.TS, env.ts());
+    if (Coder.isReleaseBuild(env)) {
+      k.pairs(releaseBuild);
+      k.pair(K.TRACE, env.trace());
+      k.pair(K.SPAN, env.span());
+      return;
+    }
     if ("INFO".equals(env.level())) {
       k.lit(K.LEVEL, "INFO");
     } else {

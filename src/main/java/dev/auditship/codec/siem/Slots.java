@@ -244,6 +244,15 @@ final class Slots {
   }
 
   /**
+   * True when the event has a {@code Time} that {@link Event#timeMicros()} accepts: an RFC 3339
+   * time as slog prints it, with valid ranges (no leap second, no 30 February), so every character
+   * is ASCII and the text's fields are those of its instant.
+   */
+  boolean timeExact() {
+    return time() != null && event.timeMicros() != GoTime.NO_TIME;
+  }
+
+  /**
    * {@link #fileTime()} in epoch milliseconds, or {@link Long#MIN_VALUE} when it is not RFC 3339.
    */
   long fileMillis() {

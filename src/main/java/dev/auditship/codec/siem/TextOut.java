@@ -415,6 +415,21 @@ final class TextOut {
     p += 28;
   }
 
+  /** LEEF's {@code devTime} of the UTC time {@code t} ({@link KvOut#devTimeOf}), 28 bytes. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy for ASCII
+  void devTimeOf(String t) {
+    room(28);
+    byte[] a = this.a;
+    int p = this.p;
+    t.getBytes(0, 23, a, p);
+    a[p + 23] = '+';
+    a[p + 24] = '0';
+    a[p + 25] = '0';
+    a[p + 26] = '0';
+    a[p + 27] = '0';
+    this.p = p + 28;
+  }
+
   /** Appends {@code s[from, to)}. */
   void put(String s, int from, int to) {
     begin().utf8(s, from, to);
