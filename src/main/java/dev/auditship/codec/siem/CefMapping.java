@@ -32,6 +32,7 @@ import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
 import dev.auditship.text.GoText;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,9 +47,11 @@ final class CefMapping implements Mapping {
   /** The keys, each prepared once with its punctuation ({@link KvOut#key}). */
   private static final class K {
     static final Chunk ACT = KvOut.key("act");
+    static final Chunk CAT = KvOut.key("cat");
+    static final Chunk EXTERNAL_ID = KvOut.key("externalId");
+    static final Chunk OUTCOME = KvOut.key("outcome");
     static final Chunk C6A2 = KvOut.key("c6a2");
     static final Chunk C6A2_LABEL = KvOut.key("c6a2Label");
-    static final Chunk CAT = KvOut.key("cat");
     static final Chunk CN1 = KvOut.key("cn1");
     static final Chunk CN1_LABEL = KvOut.key("cn1Label");
     static final Chunk CODER_ACTOR_EMAIL = KvOut.key("coderActorEmail");
@@ -69,11 +72,8 @@ final class CefMapping implements Mapping {
     static final Chunk CS6 = KvOut.key("cs6");
     static final Chunk CS6_LABEL = KvOut.key("cs6Label");
     static final Chunk DUID = KvOut.key("duid");
-    static final Chunk EXTERNAL_ID = KvOut.key("externalId");
-    static final Chunk OUTCOME = KvOut.key("outcome");
     static final Chunk REASON = KvOut.key("reason");
     static final Chunk REQUEST_CLIENT_APPLICATION = KvOut.key("requestClientApplication");
-    static final Chunk RT = KvOut.key("rt");
     static final Chunk SRC = KvOut.key("src");
     static final Chunk SUID = KvOut.key("suid");
     static final Chunk SUSER = KvOut.key("suser");
@@ -81,32 +81,112 @@ final class CefMapping implements Mapping {
 
   CefMapping(String vendor, String product, String version, Severities severities) {
     this.severities = severities;
-    this.prefix = KvOut.headerPrefix(true, "CEF:0|", vendor, product, version);
+    byte[] prefix = KvOut.headerPrefix(true, "CEF:0|", vendor, product, version);
+    this.auditPrefix = concat(prefix, "audit:");
+    this.connectionPrefix = concat(prefix, "connection:");
+    int results = Result.values().length;
+    this.severityRt = new byte[results][];
+    this.outcomeExternalId = new byte[results][];
+    this.outcome = new byte[results][];
+    for (Result r : Result.values()) {
+      severityRt[r.ordinal()] = concat(new byte[0], "|" + severities.of(r) + "|rt=");
+      outcome[r.ordinal()] = KvOut.pairs(true, ' ', "outcome", r.label());
+      outcomeExternalId[r.ordinal()] = concat(outcome[r.ordinal()], " externalId=");
+    }
   }
 
-  /** {@code CEF:0|vendor|product|version|}, escaped once. */
-  private final byte[] prefix;
+  private static byte[] concat(byte[] a, String ascii) {
+    byte[] r = Arrays.copyOf(a, a.length + ascii.length());
+    for (int i = 0; i < ascii.length(); i++) {
+      r[a.length + i] = (byte) ascii.charAt(i);
+    }
+    return r;
+  }
+
+  /** {@code CEF:0|vendor|product|version|audit:} (or {@code connection:}), escaped once. */
+  private final byte[] auditPrefix;
+
+  private final byte[] connectionPrefix;
+
+  /** {@code |severity|rt=} by {@link Result}: the header's end and the first pair's key. */
+  private final byte[][] severityRt;
+
+  /** {@code outcome=…} by {@link Result}, and the same followed by {@code externalId=}. */
+  private final byte[][] outcome;
+
+  private final byte[][] outcomeExternalId;
+
+  private static final byte[] AUDIT_CAT_ACT = KvOut.pairs(true, ' ', "cat", "coder:audit");
+  private static final byte[] AUDIT_CAT_ACT_KEY = concat(AUDIT_CAT_ACT, " act=");
+  private static final byte[] CONNECTION_CAT_ACT =
+      KvOut.pairs(true, ' ', "cat", "coder:connection");
+  private static final byte[] CONNECTION_CAT_ACT_KEY = concat(CONNECTION_CAT_ACT, " act=");
+
+  /** coderLevel and coderLoggerNames of what every Coder release build logs. */
+  private static final byte[] RELEASE_BUILD =
+      KvOut.pairs(true, ' ', "coderLevel", "INFO", "coderLoggerNames", "coderd");
 
   @Override
   public void write(Event e, TextOut out) {
     Slots s = new Slots(e);
     KvOut k = KvOut.cef(out);
-    k.raw(prefix);
     Result r = Result.of(s);
     if (e.kind() == Kind.AUDIT) {
       Value.Str action = s.str(ACTION);
       Value.Str resource = s.str(RESOURCE_TYPE);
-      k.ascii("audit:").headerPart(resource).ascii(":").headerPart(action).ascii("|");
-      k.headerPart(action).ascii(" ").headerPart(resource).ascii("|");
-      k.ascii(SEVERITY[severities.of(r)]);
+      k.raw(auditPrefix).headerPart(resource).ascii(":").headerPart(action).ascii("|");
+      k.headerPart(action).ascii(" ").headerPart(resource);
+      head(s, r, k);
       audit(s, r, k);
     } else {
       Value.Str type = s.str(TYPE);
       Value.Str status = s.str(CONNECTION_STATUS);
-      k.ascii("connection:").headerPart(type).ascii(":").headerPart(status).ascii("|");
-      k.headerPart(type).ascii(" ").headerPart(status).ascii("|");
-      k.ascii(SEVERITY[severities.of(r)]);
+      k.raw(connectionPrefix).headerPart(type).ascii(":").headerPart(status).ascii("|");
+      k.headerPart(type).ascii(" ").headerPart(status);
+      head(s, r, k);
       connection(s, r, k);
+    }
+  }
+
+  /**
+   * The header's end and severity, then {@code rt} in milliseconds and Coder's text of the time
+   * (microseconds or nanoseconds, its zone).
+   */
+  private void head(Slots s, Result r, KvOut k) {
+    long ms = s.fileMillis();
+    if (ms != Long.MIN_VALUE) {
+      k.pairs(severityRt[r.ordinal()]);
+      k.number(ms);
+    } else {
+      k.ascii("|").ascii(SEVERITY[severities.of(r)]);
+    }
+    if (s.timePlain()) {
+      k.lit(K.CODER_TIME, s.time());
+    } else {
+      k.pair(K.CODER_TIME, s.time());
+    }
+  }
+
+  /** cat, act (when not empty), outcome and externalId (when present): mostly prepared runs. */
+  private void catToId(Slots s, Result r, KvOut k, Value.Str act, boolean audit) {
+    if (!k.started()) {
+      // No time: cat is the first pair, without a separator before it.
+      k.lit(K.CAT, audit ? "coder:audit" : "coder:connection");
+      k.pair(K.ACT, act);
+      k.lit(K.OUTCOME, r.label());
+      k.pair(K.EXTERNAL_ID, s.str(ID));
+      return;
+    }
+    if (act != null) {
+      k.pairs(audit ? AUDIT_CAT_ACT_KEY : CONNECTION_CAT_ACT_KEY).valueOf(act);
+    } else {
+      k.pairs(audit ? AUDIT_CAT_ACT : CONNECTION_CAT_ACT);
+    }
+    Value.Str id = s.str(ID);
+    if (id != null) {
+      k.pairs(outcomeExternalId[r.ordinal()]).valueOf(id);
+    } else {
+      k.pairs(outcome[r.ordinal()]);
     }
   }
 
@@ -116,19 +196,6 @@ final class CefMapping implements Mapping {
   static {
     for (int i = 0; i < SEVERITY.length; i++) {
       SEVERITY[i] = i + "|";
-    }
-  }
-
-  /** {@code rt} in milliseconds; Coder's text (microseconds or nanoseconds, its zone) too. */
-  private static void time(Slots s, KvOut k) {
-    long ms = s.fileMillis();
-    if (ms != Long.MIN_VALUE) {
-      k.pair(K.RT, ms);
-    }
-    if (s.timePlain()) {
-      k.lit(K.CODER_TIME, s.time());
-    } else {
-      k.pair(K.CODER_TIME, s.time());
     }
   }
 
@@ -147,12 +214,8 @@ final class CefMapping implements Mapping {
     }
   }
 
-  private static void audit(Slots s, Result r, KvOut k) {
-    time(s, k);
-    k.lit(K.CAT, "coder:audit");
-    k.pair(K.ACT, s.nonEmpty(ACTION));
-    k.lit(K.OUTCOME, r.label());
-    k.pair(K.EXTERNAL_ID, s.str(ID));
+  private void audit(Slots s, Result r, KvOut k) {
+    catToId(s, r, k, s.nonEmpty(ACTION), true);
     k.pair(K.SUID, s.str(USER_ID));
     Value.Actor actor = s.actor();
     if (actor != null) {
@@ -193,12 +256,8 @@ final class CefMapping implements Mapping {
     extra(s, k);
   }
 
-  private static void connection(Slots s, Result r, KvOut k) {
-    time(s, k);
-    k.lit(K.CAT, "coder:connection");
-    k.pair(K.ACT, s.nonEmpty(CONNECTION_STATUS));
-    k.lit(K.OUTCOME, r.label());
-    k.pair(K.EXTERNAL_ID, s.str(ID));
+  private void connection(Slots s, Result r, KvOut k) {
+    catToId(s, r, k, s.nonEmpty(CONNECTION_STATUS), false);
     k.pair(K.SUID, s.nonEmpty(USER_ID));
     k.pair(K.DUID, s.str(WORKSPACE_OWNER_ID));
     address(s, k);
@@ -302,6 +361,12 @@ final class CefMapping implements Mapping {
 
   private static void envelope(Envelope env, KvOut k) {
     k.pair(K.CODER_TS, env.ts());
+    if (Coder.isReleaseBuild(env)) {
+      k.pairs(RELEASE_BUILD);
+      k.pair(K.CODER_TRACE, env.trace());
+      k.pair(K.CODER_SPAN, env.span());
+      return;
+    }
     String level = env.level();
     if ("INFO".equals(level)) {
       k.lit(K.CODER_LEVEL, "INFO");

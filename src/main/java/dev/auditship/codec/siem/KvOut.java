@@ -237,6 +237,39 @@ final class KvOut {
     return this;
   }
 
+  /** True once a pair has been written (the next one needs its separator). */
+  boolean started() {
+    return !first;
+  }
+
+  /**
+   * The value of a pair whose key ends the prepared bytes written just before ({@link
+   * #pairs(byte[])}), escaped as {@link #pair(Chunk, Value.Str)} escapes it.
+   */
+  KvOut valueOf(Value.Str value) {
+    String s = value.value();
+    first = false;
+    if (value.jsonSafe() && value.ascii()) {
+      if (special < 0 || ((special == '=' || special == '|') && value.noEqualsOrBar())) {
+        out.ascii(s);
+        return this;
+      }
+      int mark = out.mark();
+      if (out.copyAsciiUntil(s, (char) special) == s.length()) {
+        return this;
+      }
+      out.rewind(mark);
+    }
+    if (value.jsonSafe()
+        && !value.ascii()
+        && (cef ? s.indexOf('=') < 0 : s.indexOf(delimiter) < 0)) {
+      out.put(value);
+    } else {
+      value(s);
+    }
+    return this;
+  }
+
   /** {@link #pair(Chunk, Value.Str)} of a value that is not JSON-safe ASCII without specials. */
   private void otherPair(Chunk key, Value.Str value) {
     String s = value.value();
@@ -292,6 +325,13 @@ final class KvOut {
   KvOut devTimeOf(String t) {
     first = false;
     out.devTimeOf(t);
+    return this;
+  }
+
+  /** A number, the value of a pair whose key ends the prepared bytes written just before. */
+  KvOut number(long value) {
+    first = false;
+    out.putLong(value);
     return this;
   }
 
