@@ -115,25 +115,25 @@ final class EcsMapping implements Mapping {
     TextOut t = new TextOut(64);
     new JsonOut(t).obj(K.ECS).str(K.VERSION, ecsVersion).end().obj(K.EVENT).lit(K.KIND, "event");
     t.ascii(",\"category\":[");
-    this.eventHead = t.bytes();
+    this.eventHead = JsonOut.chunk(t.bytes());
   }
 
   /**
    * {@code "ecs":{"version":"…"},"event":{"kind":"event","category":[}, escaped once: the
    * constant run of members every record starts with, written in one piece.
    */
-  private final byte[] eventHead;
+  private final Chunk eventHead;
 
   // Other constant runs of members, each written in one piece.
-  private static final byte[] AUDIT_DATASET =
+  private static final Chunk AUDIT_DATASET =
       JsonOut.chunk("\"dataset\":\"coder.audit\",\"module\":\"coder\"");
-  private static final byte[] CONNECTION_DATASET =
+  private static final Chunk CONNECTION_DATASET =
       JsonOut.chunk("\"dataset\":\"coder.connection\",\"module\":\"coder\"");
-  private static final byte[] AUDIT_CODER =
+  private static final Chunk AUDIT_CODER =
       JsonOut.chunk("\"coder\":{\"log_type\":\"audit\",\"resource\":{");
-  private static final byte[] CONNECTION_CODER =
+  private static final Chunk CONNECTION_CODER =
       JsonOut.chunk("\"coder\":{\"log_type\":\"connection\",\"connection\":{");
-  private static final byte[] CODERD_LOG =
+  private static final Chunk CODERD_LOG =
       JsonOut.chunk("\"log\":{\"level\":\"info\",\"logger\":\"coderd\"}");
 
   @Override

@@ -2,7 +2,6 @@ package dev.auditship.codec.siem;
 
 import dev.auditship.event.Value;
 import dev.auditship.text.GoText;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A compact JSON writer for the ECS and OCSF mappings (RFC 8259). Members are written in the order
@@ -28,12 +27,9 @@ final class JsonOut {
     out.put('}');
   }
 
-  /** Members prepared beforehand (from the options), written as they are. */
-  JsonOut members(byte[] json) {
-    if (comma) {
-      out.put(',');
-    }
-    out.put(json);
+  /** Members prepared beforehand ({@link #chunk}), written as they are. */
+  JsonOut members(Chunk json) {
+    out.put(json, comma ? 0 : 1);
     comma = true;
     return this;
   }
@@ -42,18 +38,26 @@ final class JsonOut {
    * Prepared JSON that opens an object or array (members and all), written as it is; the next
    * member is the first of what it opened.
    */
-  JsonOut open(byte[] json) {
-    if (comma) {
-      out.put(',');
-    }
-    out.put(json);
+  JsonOut open(Chunk json) {
+    out.put(json, comma ? 0 : 1);
     comma = false;
     return this;
   }
 
-  /** JSON text made of constant ASCII pieces, for the {@code open} and {@code members} chunks. */
-  static byte[] chunk(String json) {
-    return json.getBytes(StandardCharsets.US_ASCII);
+  /**
+   * JSON text made of constant ASCII pieces, for {@link #members} and {@link #open}: prepared with
+   * the comma before it, which is left out when it comes first in its object.
+   */
+  static Chunk chunk(String json) {
+    return Chunk.of("," + json);
+  }
+
+  /** {@link #chunk(String)} of prepared bytes (escaped once from the options). */
+  static Chunk chunk(byte[] json) {
+    byte[] b = new byte[json.length + 1];
+    b[0] = ',';
+    System.arraycopy(json, 0, b, 1, json.length);
+    return Chunk.of(b);
   }
 
   /**

@@ -117,12 +117,12 @@ final class OcsfMapping implements Mapping {
   OcsfMapping(String ocsfVersion, String productName, String vendorName) {
     TextOut t = new TextOut(64);
     new JsonOut(t).obj(K.METADATA).str(K.VERSION, ocsfVersion);
-    this.metadataHead = t.bytes();
+    this.metadataHead = JsonOut.chunk(t.bytes());
     this.auditProduct = product(productName, vendorName, Kind.AUDIT);
     this.connectionProduct = product(productName, vendorName, Kind.CONNECTION);
   }
 
-  private static byte[] product(String productName, String vendorName, Kind kind) {
+  private static Chunk product(String productName, String vendorName, Kind kind) {
     TextOut t = new TextOut(64);
     new JsonOut(t)
         .obj(K.PRODUCT)
@@ -130,18 +130,18 @@ final class OcsfMapping implements Mapping {
         .str(K.VENDOR_NAME, vendorName)
         .end()
         .lit(K.LOG_NAME, kind.message());
-    return t.bytes();
+    return JsonOut.chunk(t.bytes());
   }
 
   /**
    * {@code "metadata":{"version":"…"}: the object opened and its first member, escaped once.
    */
-  private final byte[] metadataHead;
+  private final Chunk metadataHead;
 
   /** {@code "product":{…},"log_name":"…"} of metadata for each kind, escaped once. */
-  private final byte[] auditProduct;
+  private final Chunk auditProduct;
 
-  private final byte[] connectionProduct;
+  private final Chunk connectionProduct;
 
   /** The class an event lands in, and its activity. */
   record Klass(int uid, String name, int category, String categoryName) {}
@@ -171,7 +171,7 @@ final class OcsfMapping implements Mapping {
   }
 
   /** A class and activity whose members are written in one piece (see {@link #HEADS}). */
-  private record Head(Klass klass, int activity, String name, byte[] json) {}
+  private record Head(Klass klass, int activity, String name, Chunk json) {}
 
   /**
    * The class-and-activity members ({@code activity_id} to {@code type_name}) of every class and
@@ -210,7 +210,7 @@ final class OcsfMapping implements Mapping {
       TextOut t = new TextOut(256);
       JsonOut j = new JsonOut(t);
       classMembers(j, (Klass) f[0], (Integer) f[1], (String) f[2]);
-      out.add(new Head((Klass) f[0], (Integer) f[1], (String) f[2], t.bytes()));
+      out.add(new Head((Klass) f[0], (Integer) f[1], (String) f[2], JsonOut.chunk(t.bytes())));
     }
     return List.copyOf(out);
   }
@@ -227,7 +227,7 @@ final class OcsfMapping implements Mapping {
   }
 
   private void head(JsonOut j, Slots s, Klass k, int activityId, String activityName) {
-    byte[] prepared = null;
+    Chunk prepared = null;
     for (int i = 0, n = HEADS.size(); i < n; i++) {
       Head h = HEADS.get(i);
       if (h.klass() == k && h.activity() == activityId && h.name().equals(activityName)) {
@@ -249,7 +249,7 @@ final class OcsfMapping implements Mapping {
    * severity_id, severity, status_id and status of each {@link Result}, in its order: a failure is
    * of Medium severity, the rest Informational.
    */
-  private static final byte[][] OUTCOMES = {
+  private static final Chunk[] OUTCOMES = {
     JsonOut.chunk(
         "\"severity_id\":1,\"severity\":\"Informational\",\"status_id\":1,\"status\":\"Success\""),
     JsonOut.chunk(
@@ -517,11 +517,11 @@ final class OcsfMapping implements Mapping {
     j.end();
   }
 
-  private static final byte[] INBOUND =
+  private static final Chunk INBOUND =
       JsonOut.chunk("\"direction_id\":1,\"direction\":\"Inbound\"");
 
   /** What every Coder release build logs: level INFO, logger coderd, in one piece. */
-  private static final byte[] CODERD_LOG =
+  private static final Chunk CODERD_LOG =
       JsonOut.chunk("\"level\":\"INFO\",\"logger_names\":[\"coderd\"]");
 
   private static void envelope(JsonOut j, Envelope env) {
