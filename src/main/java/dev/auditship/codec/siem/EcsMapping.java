@@ -125,8 +125,10 @@ final class EcsMapping implements Mapping {
   private final Chunk eventHead;
 
   // Other constant runs of members, each written in one piece.
-  private static final Chunk AUDIT_DATASET =
-      JsonOut.chunk("\"dataset\":\"coder.audit\",\"module\":\"coder\"");
+  private static final Chunk AUDIT_DATASET_END =
+      JsonOut.chunk("\"dataset\":\"coder.audit\",\"module\":\"coder\"}");
+  private static final Chunk CONNECTION_DATASET_END =
+      JsonOut.chunk("\"dataset\":\"coder.connection\",\"module\":\"coder\"}");
   private static final Chunk CONNECTION_DATASET =
       JsonOut.chunk("\"dataset\":\"coder.connection\",\"module\":\"coder\"");
   private static final Chunk AUDIT_CODER =
@@ -155,46 +157,32 @@ final class EcsMapping implements Mapping {
     Event e = s.event;
     String action = s.text(ACTION);
     String resource = s.text(RESOURCE_TYPE);
-    String type1;
-    String type2 = null;
+    Chunk categoryType;
     if ("login".equals(action) || "logout".equals(action)) {
-      j.litItem("authentication");
-      type1 = "login".equals(action) ? "start" : "end";
+      categoryType = "login".equals(action) ? AUTHENTICATION_START : AUTHENTICATION_END;
     } else if ("connect".equals(action) || "open".equals(action)) {
-      j.litItem("session");
-      type1 = "start";
+      categoryType = SESSION_START;
     } else if ("disconnect".equals(action) || "close".equals(action)) {
-      j.litItem("session");
-      type1 = "end";
+      categoryType = SESSION_END;
     } else if ("register".equals(action)
         || "request_password_reset".equals(action)
         || (resource != null && IAM_RESOURCES.contains(resource))) {
-      j.litItem("iam");
+      int change = changeType(action);
       if ("user".equals(resource) || "register".equals(action)) {
-        type1 = "user";
-        type2 = changeType(action);
+        categoryType = IAM_USER[change];
       } else if ("group".equals(resource)) {
-        type1 = "group";
-        type2 = changeType(action);
+        categoryType = IAM_GROUP[change];
       } else {
-        type1 = changeType(action);
+        categoryType = IAM[change];
       }
     } else {
-      j.litItem("configuration");
-      type1 = changeType(action);
+      categoryType = CONFIGURATION[changeType(action)];
     }
-    j.endArr();
-    j.arr(K.TYPE).litItem(type1);
-    if (type2 != null) {
-      j.litItem(type2);
-    }
-    j.endArr();
+    j.members(categoryType);
     j.strIf(K.ACTION, s.nonEmpty(ACTION));
-    j.lit(K.OUTCOME, Result.of(s).label());
-    j.strIf(K.ID, s.str(ID));
+    outcomeAndId(s, j);
     j.str(K.CREATED, e.envelope().ts());
-    j.members(AUDIT_DATASET);
-    j.end();
+    j.members(AUDIT_DATASET_END);
     Value.Str ip = Coder.ip(s.str(IP));
     auditPeople(s, j, ip);
     auditCoder(s, j, ip);
@@ -265,15 +253,69 @@ final class EcsMapping implements Mapping {
     j.end();
   }
 
-  private static String changeType(String action) {
+  /** The ECS change type of an audit action, as an index into {@link #CHANGE_TYPES}. */
+  private static int changeType(String action) {
     if (action == null) {
-      return "info";
+      return 3;
     }
     return switch (action) {
-      case "create", "register" -> "creation";
-      case "delete" -> "deletion";
-      default -> "change";
+      case "create", "register" -> 0;
+      case "delete" -> 1;
+      default -> 2;
     };
+  }
+
+  private static final String[] CHANGE_TYPES = {"creation", "deletion", "change", "info"};
+
+  // event.category and event.type of each kind of event, each prepared as one run that follows
+  // the opening of the category array: "authentication"],"type":["start"]
+  private static final Chunk AUTHENTICATION_START = categoryType("authentication", "start");
+  private static final Chunk AUTHENTICATION_END = categoryType("authentication", "end");
+  private static final Chunk SESSION_START = categoryType("session", "start");
+  private static final Chunk SESSION_END = categoryType("session", "end");
+  private static final Chunk[] IAM_USER = byChangeType("iam", "user");
+  private static final Chunk[] IAM_GROUP = byChangeType("iam", "group");
+  private static final Chunk[] IAM = byChangeType("iam", null);
+  private static final Chunk[] CONFIGURATION = byChangeType("configuration", null);
+  private static final Chunk WEB_ACCESS = categoryType("web", "access");
+  private static final Chunk NETWORK_WEB_ACCESS = categoryType("network\",\"web", "access");
+  private static final Chunk NETWORK_SESSION_START = categoryType("network\",\"session", "start");
+  private static final Chunk NETWORK_SESSION_END = categoryType("network\",\"session", "end");
+
+  private static Chunk[] byChangeType(String category, String type) {
+    Chunk[] r = new Chunk[CHANGE_TYPES.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] =
+          categoryType(category, type == null ? CHANGE_TYPES[i] : type + "\",\"" + CHANGE_TYPES[i]);
+    }
+    return r;
+  }
+
+  /** The items of the category array (opened before) and the type array, as JSON text. */
+  private static Chunk categoryType(String categories, String types) {
+    return JsonOut.chunk("\"" + categories + "\"],\"type\":[\"" + types + "\"]");
+  }
+
+  /** {@code ,"outcome":"…","id":} by {@link Result}, and the same without the id's key. */
+  private static final Chunk[] OUTCOME_ID = new Chunk[Result.values().length];
+
+  private static final Chunk[] OUTCOME = new Chunk[Result.values().length];
+
+  static {
+    for (Result r : Result.values()) {
+      OUTCOME[r.ordinal()] = JsonOut.chunk("\"outcome\":\"" + r.label() + "\"");
+      OUTCOME_ID[r.ordinal()] = JsonOut.chunk("\"outcome\":\"" + r.label() + "\",\"id\":");
+    }
+  }
+
+  private static void outcomeAndId(Slots s, JsonOut j) {
+    int r = Result.of(s).ordinal();
+    Value.Str id = s.str(ID);
+    if (id != null) {
+      j.members(OUTCOME_ID[r], id);
+    } else {
+      j.members(OUTCOME[r]);
+    }
   }
 
   private void connection(Slots s, JsonOut j) {
@@ -281,26 +323,24 @@ final class EcsMapping implements Mapping {
     String type = s.text(TYPE);
     String status = s.text(CONNECTION_STATUS);
     boolean web = Coder.isWeb(type);
-    String eventType;
     if ("workspace_app".equals(type)) {
-      j.litItem("web");
-      eventType = "access";
+      j.members(WEB_ACCESS);
     } else if (web) {
-      j.litItem("network").litItem("web");
-      eventType = "access";
+      j.members(NETWORK_WEB_ACCESS);
     } else {
-      j.litItem("network").litItem("session");
-      eventType = "disconnected".equals(status) ? "end" : "start";
+      j.members("disconnected".equals(status) ? NETWORK_SESSION_END : NETWORK_SESSION_START);
     }
-    j.endArr();
-    j.arr(K.TYPE).litItem(eventType).endArr();
     j.strIf(K.ACTION, s.nonEmpty(CONNECTION_STATUS));
-    j.lit(K.OUTCOME, Result.of(s).label());
-    j.strIf(K.ID, s.str(ID));
+    outcomeAndId(s, j);
     j.str(K.CREATED, e.envelope().ts());
-    j.members(CONNECTION_DATASET);
-    j.strIf(K.REASON, s.nonEmpty(DISCONNECT_REASON));
-    j.end();
+    Value.Str reason = s.nonEmpty(DISCONNECT_REASON);
+    if (reason == null) {
+      j.members(CONNECTION_DATASET_END);
+    } else {
+      j.members(CONNECTION_DATASET);
+      j.str(K.REASON, reason);
+      j.end();
+    }
     Value.Str ip = Coder.ip(s.str(IP));
     connectionPeople(s, j, ip, type, web);
     connectionCoder(s, j, ip);
@@ -375,25 +415,32 @@ final class EcsMapping implements Mapping {
     }
   }
 
+  // related's pieces: {"ip":[…],"user":[…]}, written as few pieces.
+  private static final Chunk RELATED_IP = JsonOut.chunk("\"related\":{\"ip\":[");
+  private static final Chunk RELATED_USER = JsonOut.chunk("\"related\":{\"user\":[");
+  private static final byte[] USER_AFTER_IP = JsonOut.ascii("],\"user\":[");
+  private static final byte[] END_ARRAY_OBJECT = JsonOut.ascii("]}");
+
   private static void related(JsonOut j, Value.Str ip, String userName, Value.Str userId) {
     if (ip == null && userName == null && userId == null) {
       return;
     }
-    j.obj(K.RELATED);
+    boolean users = userName != null || userId != null;
     if (ip != null) {
-      j.arr(K.IP).item(ip).endArr();
+      j.open(RELATED_IP).item(ip);
+      j.raw(users ? USER_AFTER_IP : END_ARRAY_OBJECT);
+    } else {
+      j.open(RELATED_USER);
     }
-    if (userName != null || userId != null) {
-      j.arr(K.USER);
+    if (users) {
       if (userName != null) {
         j.item(userName);
       }
       if (userId != null) {
         j.item(userId);
       }
-      j.endArr();
+      j.raw(END_ARRAY_OBJECT);
     }
-    j.end();
   }
 
   /** The slog envelope: ECS log.* (the logger and call site), trace.id and span.id. */

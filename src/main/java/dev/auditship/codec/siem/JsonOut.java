@@ -35,6 +35,16 @@ final class JsonOut {
   }
 
   /**
+   * Prepared members ending with a key ({@link #chunk}), then a Coder string as that key's value.
+   */
+  JsonOut members(Chunk json, Value.Str v) {
+    out.put(json, comma ? 0 : 1);
+    string(v);
+    comma = true;
+    return this;
+  }
+
+  /**
    * Prepared JSON that opens an object or array (members and all), written as it is; the next
    * member is the first of what it opened.
    */
@@ -50,6 +60,22 @@ final class JsonOut {
    */
   static Chunk chunk(String json) {
     return Chunk.of("," + json);
+  }
+
+  /** ASCII punctuation for {@link #raw}. */
+  static byte[] ascii(String json) {
+    return json.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Prepared punctuation that closes what is open and opens what comes next ({@code ],"user":[}):
+   * written as it is, the next item the first of what it opened; or that closes ({@code ]}}), the
+   * next member after a comma.
+   */
+  JsonOut raw(byte[] json) {
+    out.put(json);
+    comma = json[json.length - 1] != '[' && json[json.length - 1] != '{';
+    return this;
   }
 
   /** {@link #chunk(String)} of prepared bytes (escaped once from the options). */
