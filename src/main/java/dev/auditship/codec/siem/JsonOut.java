@@ -44,6 +44,12 @@ final class JsonOut {
     return this;
   }
 
+  /** A number, the value of the key that ends the prepared members written before. */
+  JsonOut number(long v) {
+    out.putLong(v);
+    return this;
+  }
+
   /**
    * Prepared JSON that opens an object or array (members and all), written as it is; the next
    * member is the first of what it opened.

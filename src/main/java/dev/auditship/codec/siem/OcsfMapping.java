@@ -112,12 +112,15 @@ final class OcsfMapping implements Mapping {
     static final JsonOut.Nest HTTP_RESPONSE_CODE = JsonOut.nest("http_response", "code");
     static final JsonOut.Nest OWNER_UID = JsonOut.nest("owner", "uid");
     static final JsonOut.Nest REQUEST_UID = JsonOut.nest("request", "uid");
+    static final JsonOut.Nest SRC_ENDPOINT_IP = JsonOut.nest("src_endpoint", "ip");
   }
 
   OcsfMapping(String ocsfVersion, String productName, String vendorName) {
     TextOut t = new TextOut(64);
     new JsonOut(t).obj(K.METADATA).str(K.VERSION, ocsfVersion);
     this.metadataHead = JsonOut.chunk(t.bytes());
+    t.ascii(",\"uid\":");
+    this.metadataHeadUid = JsonOut.chunk(t.bytes());
     this.auditProduct = product(productName, vendorName, Kind.AUDIT);
     this.connectionProduct = product(productName, vendorName, Kind.CONNECTION);
   }
@@ -137,6 +140,9 @@ final class OcsfMapping implements Mapping {
    * {@code "metadata":{"version":"…"}: the object opened and its first member, escaped once.
    */
   private final Chunk metadataHead;
+
+  /** {@link #metadataHead} and the key of {@code uid}. */
+  private final Chunk metadataHeadUid;
 
   /** {@code "product":{…},"log_name":"…"} of metadata for each kind, escaped once. */
   private final Chunk auditProduct;
@@ -240,28 +246,39 @@ final class OcsfMapping implements Mapping {
     } else {
       classMembers(j, k, activityId, activityName);
     }
-    j.members(OUTCOMES[Result.of(s).ordinal()]);
     long ms = s.fileMillis();
-    j.num(K.TIME, ms == Long.MIN_VALUE ? 0 : ms);
+    j.members(OUTCOMES_TIME[Result.of(s).ordinal()]).number(ms == Long.MIN_VALUE ? 0 : ms);
+  }
+
+  private static final String[] OUTCOMES_TEXT = {
+    "\"severity_id\":1,\"severity\":\"Informational\",\"status_id\":1,\"status\":\"Success\"",
+    "\"severity_id\":3,\"severity\":\"Medium\",\"status_id\":2,\"status\":\"Failure\"",
+    "\"severity_id\":1,\"severity\":\"Informational\",\"status_id\":0,\"status\":\"Unknown\""
+  };
+
+  /** {@link #OUTCOMES_TEXT}, each followed by the key of {@code time}. */
+  private static final Chunk[] OUTCOMES_TIME = withKey(OUTCOMES_TEXT, "time");
+
+  private static Chunk[] withKey(String[] members, String key) {
+    Chunk[] r = new Chunk[members.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = JsonOut.chunk(members[i] + ",\"" + key + "\":");
+    }
+    return r;
   }
 
   /**
    * severity_id, severity, status_id and status of each {@link Result}, in its order: a failure is
    * of Medium severity, the rest Informational.
    */
-  private static final Chunk[] OUTCOMES = {
-    JsonOut.chunk(
-        "\"severity_id\":1,\"severity\":\"Informational\",\"status_id\":1,\"status\":\"Success\""),
-    JsonOut.chunk(
-        "\"severity_id\":3,\"severity\":\"Medium\",\"status_id\":2,\"status\":\"Failure\""),
-    JsonOut.chunk(
-        "\"severity_id\":1,\"severity\":\"Informational\",\"status_id\":0,\"status\":\"Unknown\"")
-  };
-
   private void metadata(JsonOut j, Slots s, Value.Str correlation, boolean hostProfile) {
     Event e = s.event;
-    j.members(metadataHead);
-    j.strIf(K.UID, s.str(Slots.ID));
+    Value.Str id = s.str(Slots.ID);
+    if (id != null) {
+      j.members(metadataHeadUid, id);
+    } else {
+      j.members(metadataHead);
+    }
     j.members(e.kind() == Kind.AUDIT ? auditProduct : connectionProduct);
     if (s.time() != null) {
       j.time(K.ORIGINAL_TIME, s.time(), s.timePlain());
@@ -339,11 +356,10 @@ final class OcsfMapping implements Mapping {
     metadata(j, s, requestId, false);
 
     Value.Actor actor = s.actor();
-    j.obj(K.ACTOR);
-    user(j, s, actor);
-    j.end();
+    user(j, s, actor, ACTOR_USER, ACTOR_USER_UID);
+    j.raw(END_OBJECT);
     if (k == AUTHENTICATION) {
-      user(j, s, actor);
+      user(j, s, actor, USER, USER_UID);
     } else if (k == ACCOUNT_CHANGE) {
       // The account changed: the audited resource (a user).
       j.obj(K.USER);
@@ -383,8 +399,7 @@ final class OcsfMapping implements Mapping {
   // ran past it (docs/benchmarks.md, "SIEM formats").
 
   private static void auditUnmapped(Slots s, JsonOut j, Klass k) {
-    j.obj(K.UNMAPPED);
-    j.strIf(K.ORGANIZATION_ID, s.str(ORGANIZATION_ID));
+    unmapped(j, s);
     if (k != API_ACTIVITY) {
       j.strIf(K.RESOURCE_TYPE, s.str(RESOURCE_TYPE));
       if (k == AUTHENTICATION) {
@@ -409,10 +424,35 @@ final class OcsfMapping implements Mapping {
     j.end();
   }
 
-  /** {@code user}: Coder's UserID and the actor's name and e-mail. */
-  private static void user(JsonOut j, Slots s, Value.Actor actor) {
-    j.obj(K.USER);
-    j.strIf(K.UID, s.str(USER_ID));
+  // The openings of actor.user and user, with and without the key of the first member (uid).
+  private static final Chunk ACTOR_USER = JsonOut.chunk("\"actor\":{\"user\":{");
+  private static final Chunk ACTOR_USER_UID = JsonOut.chunk("\"actor\":{\"user\":{\"uid\":");
+  private static final Chunk USER = JsonOut.chunk("\"user\":{");
+  private static final Chunk USER_UID = JsonOut.chunk("\"user\":{\"uid\":");
+  private static final byte[] END_OBJECT = JsonOut.ascii("}");
+  private static final byte[] END_OBJECTS = JsonOut.ascii("}}");
+  private static final Chunk UNMAPPED = JsonOut.chunk("\"unmapped\":{");
+  private static final Chunk UNMAPPED_ORGANIZATION_ID =
+      JsonOut.chunk("\"unmapped\":{\"OrganizationID\":");
+
+  /** Opens {@code unmapped} with its first member, OrganizationID, when the event has one. */
+  private static void unmapped(JsonOut j, Slots s) {
+    Value.Str org = s.str(ORGANIZATION_ID);
+    if (org != null) {
+      j.members(UNMAPPED_ORGANIZATION_ID, org);
+    } else {
+      j.open(UNMAPPED);
+    }
+  }
+
+  /** {@code user} (opened by {@code open}): Coder's UserID and the actor's name and e-mail. */
+  private static void user(JsonOut j, Slots s, Value.Actor actor, Chunk open, Chunk openUid) {
+    Value.Str uid = s.str(USER_ID);
+    if (uid != null) {
+      j.members(openUid, uid);
+    } else {
+      j.open(open);
+    }
     if (actor != null) {
       j.strIf(K.NAME, actor.username().isEmpty() ? null : actor.username());
       j.strIf(K.EMAIL_ADDR, actor.email().isEmpty() ? null : actor.email());
@@ -448,7 +488,7 @@ final class OcsfMapping implements Mapping {
     Value.Str userId = s.nonEmpty(USER_ID);
     metadata(j, s, s.nonEmpty(CONTEXT_REQUEST_ID), userId != null);
     if (userId != null) {
-      j.obj(K.ACTOR).obj(K.USER).str(K.UID, userId).end().end();
+      j.members(ACTOR_USER_UID, userId).raw(END_OBJECTS);
     }
     srcEndpoint(j, s.str(IP));
     j.obj(K.DST_ENDPOINT);
@@ -481,8 +521,7 @@ final class OcsfMapping implements Mapping {
   private static void connectionUnmapped(
       Slots s, JsonOut j, Klass k, String type, long code, Value.Str connectionId, Value.Str ua) {
     boolean hasCode = code != Long.MIN_VALUE;
-    j.obj(K.UNMAPPED);
-    j.strIf(K.ORGANIZATION_ID, s.str(ORGANIZATION_ID));
+    unmapped(j, s);
     j.strIf(K.AGENT_NAME, s.str(AGENT_NAME));
     j.strIf(K.CODER_TYPE, s.str(TYPE));
     j.strIf(K.CONNECTION_STATUS, s.str(CONNECTION_STATUS));
@@ -506,10 +545,12 @@ final class OcsfMapping implements Mapping {
    */
   private static void srcEndpoint(JsonOut j, Value.Str raw) {
     Value.Str ip = Coder.ip(raw);
-    j.obj(K.SRC_ENDPOINT);
     if (ip != null) {
-      j.str(K.IP, ip);
-    } else if (raw == null || raw.value().isEmpty()) {
+      j.str(N.SRC_ENDPOINT_IP, ip);
+      return;
+    }
+    j.obj(K.SRC_ENDPOINT);
+    if (raw == null || raw.value().isEmpty()) {
       j.lit(K.NAME, "<nil>");
     } else {
       j.str(K.NAME, raw);
