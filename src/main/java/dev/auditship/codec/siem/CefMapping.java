@@ -236,11 +236,11 @@ final class CefMapping implements Mapping {
 
   /** cs1..cs6 and the coder... keys of an audit event, the envelope, newer fields. */
   private static void auditCustom(Slots s, KvOut k) {
-    label(k, 1, "ResourceType", s.str(RESOURCE_TYPE));
-    label(k, 2, "ResourceID", s.str(RESOURCE_ID));
-    label(k, 3, "ResourceTarget", s.nonEmpty(RESOURCE_TARGET));
-    label(k, 4, "OrganizationID", s.str(ORGANIZATION_ID));
-    label(k, 5, "RequestID", s.str(REQUEST_ID));
+    label(k, RESOURCE_TYPE_LABEL, s.str(RESOURCE_TYPE));
+    label(k, RESOURCE_ID_LABEL, s.str(RESOURCE_ID));
+    label(k, RESOURCE_TARGET_LABEL, s.nonEmpty(RESOURCE_TARGET));
+    label(k, ORGANIZATION_ID_LABEL, s.str(ORGANIZATION_ID));
+    label(k, REQUEST_ID_LABEL, s.str(REQUEST_ID));
     k.pair(K.CS6, jsonText(s.get(DIFF)));
     if (s.get(DIFF) != null) {
       k.lit(K.CS6_LABEL, "Diff");
@@ -272,40 +272,42 @@ final class CefMapping implements Mapping {
 
   /** cs1..cs6 and the coder... keys of a connection event, the envelope, newer fields. */
   private static void connectionCustom(Slots s, KvOut k) {
-    label(k, 1, "Type", s.str(TYPE));
-    label(k, 2, "WorkspaceID", s.str(WORKSPACE_ID));
-    label(k, 3, "WorkspaceName", s.str(WORKSPACE_NAME));
-    label(k, 4, "OrganizationID", s.str(ORGANIZATION_ID));
-    label(k, 5, "request_id", s.nonEmpty(CONTEXT_REQUEST_ID));
-    label(k, 6, "ConnectionID", s.nonEmpty(CONNECTION_ID));
+    label(k, TYPE_LABEL, s.str(TYPE));
+    label(k, WORKSPACE_ID_LABEL, s.str(WORKSPACE_ID));
+    label(k, WORKSPACE_NAME_LABEL, s.str(WORKSPACE_NAME));
+    label(k, ORGANIZATION_ID_LABEL, s.str(ORGANIZATION_ID));
+    label(k, CONTEXT_REQUEST_ID_LABEL, s.nonEmpty(CONTEXT_REQUEST_ID));
+    label(k, CONNECTION_ID_LABEL, s.nonEmpty(CONNECTION_ID));
     k.pair(K.CODER_AGENT_NAME, s.str(AGENT_NAME));
     k.pair(K.CODER_SLUG_OR_PORT, s.nonEmpty(SLUG_OR_PORT));
     envelope(s.event.envelope(), k);
     extra(s, k);
   }
 
-  private static final Chunk[] CS = {
-    null,
-    KvOut.key("cs1"),
-    KvOut.key("cs2"),
-    KvOut.key("cs3"),
-    KvOut.key("cs4"),
-    KvOut.key("cs5"),
-    KvOut.key("cs6")
-  };
-  private static final Chunk[] CS_LABEL = {
-    null,
-    KvOut.key("cs1Label"),
-    KvOut.key("cs2Label"),
-    KvOut.key("cs3Label"),
-    KvOut.key("cs4Label"),
-    KvOut.key("cs5Label"),
-    KvOut.key("cs6Label")
-  };
+  /**
+   * A custom string pair {@code csN} with its label: the key, and the label pair prepared after its
+   * separator ({@code csNLabel=Name}).
+   */
+  private record Label(Chunk key, byte[] label) {}
 
-  private static void label(KvOut k, int i, String label, Value.Str value) {
+  private static Label label(int i, String name) {
+    return new Label(KvOut.key("cs" + i), KvOut.pairs(true, ' ', "cs" + i + "Label", name));
+  }
+
+  private static final Label RESOURCE_TYPE_LABEL = label(1, "ResourceType");
+  private static final Label RESOURCE_ID_LABEL = label(2, "ResourceID");
+  private static final Label RESOURCE_TARGET_LABEL = label(3, "ResourceTarget");
+  private static final Label ORGANIZATION_ID_LABEL = label(4, "OrganizationID");
+  private static final Label REQUEST_ID_LABEL = label(5, "RequestID");
+  private static final Label TYPE_LABEL = label(1, "Type");
+  private static final Label WORKSPACE_ID_LABEL = label(2, "WorkspaceID");
+  private static final Label WORKSPACE_NAME_LABEL = label(3, "WorkspaceName");
+  private static final Label CONTEXT_REQUEST_ID_LABEL = label(5, "request_id");
+  private static final Label CONNECTION_ID_LABEL = label(6, "ConnectionID");
+
+  private static void label(KvOut k, Label l, Value.Str value) {
     if (value != null) {
-      k.pair(CS[i], value).lit(CS_LABEL[i], label);
+      k.pair(l.key(), value).pairs(l.label());
     }
   }
 
