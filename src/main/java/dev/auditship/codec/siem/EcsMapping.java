@@ -199,7 +199,8 @@ final class EcsMapping implements Mapping {
     String userName = actor == null || actor.username().isEmpty() ? null : actor.username();
     String email = actor == null || actor.email().isEmpty() ? null : actor.email();
     if (userId != null || userName != null || email != null) {
-      j.obj(K.USER).strIf(K.ID, userId).strIf(K.NAME, userName).strIf(K.EMAIL, email).end();
+      openWith(j, USER, USER_ID_KEY, userId);
+      j.strIf(K.NAME, userName).strIf(K.EMAIL, email).end();
     }
     if (ip != null) {
       j.str(N.SOURCE_IP, ip);
@@ -228,10 +229,31 @@ final class EcsMapping implements Mapping {
     envelope(s.event.envelope(), j);
   }
 
+  // Openings of objects, without and with the key of their first member.
+  private static final Chunk AUDIT_CODER_TYPE =
+      JsonOut.chunk("\"coder\":{\"log_type\":\"audit\",\"resource\":{\"type\":");
+  private static final Chunk CONNECTION_CODER_TYPE =
+      JsonOut.chunk("\"coder\":{\"log_type\":\"connection\",\"connection\":{\"type\":");
+  private static final Chunk WORKSPACE = JsonOut.chunk("\"workspace\":{");
+  private static final Chunk WORKSPACE_ID_KEY = JsonOut.chunk("\"workspace\":{\"id\":");
+  private static final Chunk USER = JsonOut.chunk("\"user\":{");
+  private static final Chunk USER_ID_KEY = JsonOut.chunk("\"user\":{\"id\":");
+
+  /**
+   * Opens an object ({@code open}) and writes its first member when there is one ({@code
+   * openWithKey} then {@code first}).
+   */
+  private static void openWith(JsonOut j, Chunk open, Chunk openWithKey, Value.Str first) {
+    if (first != null) {
+      j.members(openWithKey, first);
+    } else {
+      j.open(open);
+    }
+  }
+
   /** coder.*: the audited resource, Diff, AdditionalFields, the actor's id. */
   private static void auditCoder(Slots s, JsonOut j, Value.Str ip) {
-    j.open(AUDIT_CODER);
-    j.strIf(K.TYPE, s.str(RESOURCE_TYPE));
+    openWith(j, AUDIT_CODER, AUDIT_CODER_TYPE, s.str(RESOURCE_TYPE));
     j.strIf(K.ID, s.str(RESOURCE_ID));
     j.strIf(K.TARGET, s.nonEmpty(RESOURCE_TARGET));
     j.strIf(K.ICON, s.nonEmpty(RESOURCE_ICON));
@@ -390,14 +412,12 @@ final class EcsMapping implements Mapping {
 
   /** coder.*: the connection and the workspace. */
   private static void connectionCoder(Slots s, JsonOut j, Value.Str ip) {
-    j.open(CONNECTION_CODER);
-    j.strIf(K.TYPE, s.str(TYPE));
+    openWith(j, CONNECTION_CODER, CONNECTION_CODER_TYPE, s.str(TYPE));
     j.strIf(K.STATUS, s.str(CONNECTION_STATUS));
     j.strIf(K.ID, s.nonEmpty(CONNECTION_ID));
     j.strIf(K.SLUG_OR_PORT, s.nonEmpty(SLUG_OR_PORT));
     j.end();
-    j.obj(K.WORKSPACE);
-    j.strIf(K.ID, s.str(WORKSPACE_ID));
+    openWith(j, WORKSPACE, WORKSPACE_ID_KEY, s.str(WORKSPACE_ID));
     j.strIf(K.NAME, s.str(WORKSPACE_NAME));
     j.strIf(K.OWNER_ID, s.str(WORKSPACE_OWNER_ID));
     j.strIf(K.AGENT_NAME, s.str(AGENT_NAME));

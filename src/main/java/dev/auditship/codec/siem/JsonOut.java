@@ -38,8 +38,12 @@ final class JsonOut {
    * Prepared members ending with a key ({@link #chunk}), then a Coder string as that key's value.
    */
   JsonOut members(Chunk json, Value.Str v) {
-    out.put(json, comma ? 0 : 1);
-    string(v);
+    if (v.jsonSafe() && v.ascii()) {
+      out.jsonString(json, comma ? 0 : 1, v.value());
+    } else {
+      out.put(json, comma ? 0 : 1);
+      string(v);
+    }
     comma = true;
     return this;
   }
