@@ -64,4 +64,32 @@ public final class Swar {
             | w; // a non-ASCII byte has its high bit set
     return hits & HIGHS;
   }
+
+  /**
+   * {@link #humanSpecials} without the space: the bytes a value slog's human sink quotes cannot
+   * carry as they are inside the quotes (a quote, backslash, control byte, DEL or non-ASCII byte).
+   * The lowest flag is exact, as in {@link #jsonSpecials}.
+   */
+  public static long quotedSpecials(long w) {
+    long quote = w ^ (ONES * '"');
+    long backslash = w ^ (ONES * '\\');
+    long del = w ^ (ONES * 0x7F);
+    long hits =
+        ((quote - ONES) & ~quote)
+            | ((backslash - ONES) & ~backslash)
+            | ((del - ONES) & ~del)
+            | (w - ONES * 0x20) // a byte below 0x20 borrows into its high bit
+            | w; // a non-ASCII byte has its high bit set
+    return hits & HIGHS;
+  }
+
+  /**
+   * The high bit of each byte of {@code w} that is a quote or a backslash. The lowest flag is
+   * exact, as in {@link #jsonSpecials}.
+   */
+  public static long quotesAndBackslashes(long w) {
+    long quote = w ^ (ONES * '"');
+    long backslash = w ^ (ONES * '\\');
+    return (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash)) & HIGHS;
+  }
 }

@@ -161,10 +161,20 @@ class ByteScanTest {
     assertFlagsTheFirst(Swar::humanSpecials, v -> v <= 0x20 || v >= 0x7F || v == '"' || v == '\\');
   }
 
+  @Test
+  void quotedSpecialsFlagsTheFirstByteAQuotedHumanValueCannotCopy() {
+    assertFlagsTheFirst(Swar::quotedSpecials, v -> v < 0x20 || v >= 0x7F || v == '"' || v == '\\');
+  }
+
+  @Test
+  void quotesAndBackslashesFlagsTheFirstOfThem() {
+    assertFlagsTheFirst(Swar::quotesAndBackslashes, v -> v == '"' || v == '\\');
+  }
+
   /**
    * Every byte value at every position of a word of plain text, alone and followed by a byte that
    * borrows (0x00): {@code test} flags it exactly when {@code special} says so, and its lowest flag
-   * is that byte's.
+   * is that byte's (or the 0x00's, when that is special too).
    */
   private static void assertFlagsTheFirst(LongUnaryOperator test, IntPredicate special) {
     for (int v = 0; v < 256; v++) {
@@ -176,7 +186,7 @@ class ByteScanTest {
             b[at + 1] = 0;
           }
           long hits = test.applyAsLong(Swar.word(b, 0));
-          int first = special.test(v) ? at : borrowAfter && at < 7 ? at + 1 : -1;
+          int first = special.test(v) ? at : borrowAfter && at < 7 && special.test(0) ? at + 1 : -1;
           assertThat(hits == 0 ? -1 : Long.numberOfTrailingZeros(hits) >>> 3)
               .as("byte %02x at %d, 00 after: %s", v, at, borrowAfter)
               .isEqualTo(first);
