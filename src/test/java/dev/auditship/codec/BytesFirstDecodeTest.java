@@ -88,6 +88,126 @@ class BytesFirstDecodeTest {
   }
 
   /**
+   * A quoted value (it has a space) copied from the line, eight bytes a step to its closing quote:
+   * around every kind of byte that stops the copy after the space, at every position, it writes
+   * what it writes from the decoded values; so does the actor, whose parts are copied the same way.
+   */
+  @Test
+  void quotedHumanFromTheLineIsHumanFromTheValuesAroundEveryStop() {
+    String base = Golden.line("audit_workspace_build_start").json().strip();
+    String[] stops = {"", " ", "\\\"", "\\\\", "\u007f", "\u00e9", "\\n", "\\u0001", "\\u003c"};
+    int checked = 0;
+    for (int space = 0; space <= 9; space++) {
+      for (String stop : stops) {
+        for (int at = 0; at <= 17; at++) {
+          String value = "a".repeat(space) + " " + "b".repeat(at) + stop + "c".repeat(17 - at);
+          String line =
+              base.replace("\"Action\":\"start\"", "\"Action\":\"" + value + "\"")
+                  .replace("\"username\":\"alice\"", "\"username\":\"" + value + "\"");
+          assertHumanFromLineIsFromValues(line, value);
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isEqualTo(10 * stops.length * 18);
+  }
+
+  /**
+   * Raw JSON (Diff, AdditionalFields) is quoted from the line with each quote and backslash
+   * escaped, eight bytes a step: at every position, as from the decoded values.
+   */
+  @Test
+  void rawJsonHumanFromTheLineIsHumanFromTheValuesAtEveryPosition() {
+    String base = Golden.line("audit_workspace_build_start").json().strip();
+    int checked = 0;
+    for (String inner : new String[] {"\\\"", "\\\\", "x"}) {
+      for (int at = 0; at <= 24; at++) {
+        String raw =
+            "{\"k\":\"" + "a".repeat(at) + inner + "b".repeat(24 - at) + "\",\"n\":[1,{}]}";
+        String line = base.replace("\"Diff\":{}", "\"Diff\":" + raw);
+        assertThat(line).isNotEqualTo(base);
+        assertHumanFromLineIsFromValues(line, raw);
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(3 * 25);
+  }
+
+  /**
+   * The first plain string holding a line break goes to the multi-line block at the end, wherever
+   * it is among the fields; a later one, a trimmed-away line break and a UUID-typed field stay
+   * inline, escaped (Action is a named string type, never moved to the block): as from the decoded
+   * values.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"Action\":\"start\",\"ResourceTarget\":\"one\\ntwo\"",
+        "\"Action\":\"start\",\"ResourceTarget\":\"one\\r\\ntwo\",\"ResourceIcon\":\"three\\nfour\"",
+        "\"Action\":\"start\",\"ResourceTarget\":\"only at the end\\n\",\"ResourceIcon\":\"a\\n\\nb\"",
+        "\"Action\":\"start\",\"ResourceTarget\":\" \\n \",\"ResourceIcon\":\"x\\ny \\u003c\"",
+        "\"Action\":\"a\\nb\",\"ResourceIcon\":\"three\\nfour\"",
+      })
+  void theMultiLineBlockFromTheLineIsTheOneFromTheValues(String fields) {
+    String base = Golden.line("audit_workspace_build_start").json().strip();
+    String line =
+        base.replaceFirst("\"ResourceTarget\":\"[^\"]*\"", "")
+            .replaceFirst("\"ResourceIcon\":\"[^\"]*\"", "")
+            .replaceFirst("\"RequestID\":\"[^\"]*\"", "")
+            .replace(",,,", ",")
+            .replace(",,", ",")
+            .replace("\"Action\":\"start\"", fields);
+    String human = assertHumanFromLineIsFromValues(line, fields);
+    assertThat(human).contains(" ...\n    ");
+  }
+
+  /** The human record of {@code line}'s event from the line equals the one from its values. */
+  private static String assertHumanFromLineIsFromValues(String line, String what) {
+    Event lazy = ((Decoded.Ok) Golden.decodeAll(line + "\n").get(0)).event();
+    assertThat(lazy.lazyFields()).as(line).isNotNull();
+    Event values = new Event(lazy.kind(), lazy.envelope(), lazy.fields());
+    String fromLine = HUMAN.format(((Decoded.Ok) Golden.decodeAll(line + "\n").get(0)).event());
+    assertThat(fromLine).as(what).isEqualTo(HUMAN.format(values));
+    return fromLine;
+  }
+
+  /**
+   * A UUID is checked eight bytes a step: any byte of it replaced, at every position, decodes as
+   * the text path decodes it (a hex digit of either case kept; anything else, a dash out of place
+   * included, rejected with the text path's reason), and an accepted one stays on the byte path.
+   */
+  @Test
+  void aUuidWithAnyByteReplacedDecodesAsTheTextPathDoes() {
+    String base = Golden.line("audit_workspace_build_start").json().strip();
+    String id = "\"ID\":\"";
+    int at = base.indexOf(id) + id.length();
+    String uuid = base.substring(at, at + 36);
+    assertThat(uuid).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    int accepted = 0;
+    int rejected = 0;
+    for (int i = 0; i < 36; i++) {
+      for (String c :
+          new String[] {
+            "0", "9", "a", "f", "A", "F", "g", "G", "-", "/", ":", "@", "`", " ", "\u00e9"
+          }) {
+        String line = base.substring(0, at + i) + c + base.substring(at + i + 1);
+        Decoded bytes = Golden.decodeAll(line + "\n").get(0);
+        // Asked before the comparison below, which decodes the fields.
+        boolean lazy = bytes instanceof Decoded.Ok ok && ok.event().lazyFields() != null;
+        assertThat(bytes).as("%s at %d", c, i).isEqualTo(Golden.decodeAllText(line + "\n").get(0));
+        if (bytes instanceof Decoded.Ok) {
+          assertThat(lazy).as("kept lazily: %s at %d", c, i).isTrue();
+          accepted++;
+        } else {
+          rejected++;
+        }
+      }
+    }
+    assertThat(accepted).isEqualTo(32 * 6 + 4); // six hex digits at each hex place; '-' at a dash
+    assertThat(rejected).isEqualTo(36 * 15 - accepted);
+  }
+
+  /**
    * A key spelled with an escape is the same key: whichever of two equal keys comes first is the
    * one a lookup finds, on the line's own path as on the text path.
    */
