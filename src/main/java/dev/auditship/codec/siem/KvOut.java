@@ -28,10 +28,14 @@ final class KvOut {
   private boolean first = true;
 
   private KvOut(TextOut out, boolean cef, char delimiter) {
+    this(out, cef, delimiter, cef ? CEF_PLAIN : leefPlain(delimiter));
+  }
+
+  private KvOut(TextOut out, boolean cef, char delimiter, boolean[] plain) {
     this.out = out;
     this.cef = cef;
     this.delimiter = delimiter;
-    this.plain = cef ? CEF_PLAIN : delimiter == '\t' ? LEEF_TAB_PLAIN : leefPlain(delimiter);
+    this.plain = plain;
     this.special = cef ? '=' : delimiter >= 0x20 && delimiter < 0x80 ? delimiter : -1;
   }
 
@@ -48,8 +52,12 @@ final class KvOut {
   private static final boolean[] CEF_PLAIN = plainExcept('\\', '=');
   private static final boolean[] LEEF_TAB_PLAIN = plainExcept('\\');
 
-  private static boolean[] leefPlain(char delimiter) {
-    return plainExcept('\\', delimiter);
+  /**
+   * The ASCII characters a LEEF value with this delimiter holds as they are: made once per format
+   * ({@link #leef(TextOut, char, boolean[])}), not for every record.
+   */
+  static boolean[] leefPlain(char delimiter) {
+    return delimiter == '\t' ? LEEF_TAB_PLAIN : plainExcept('\\', delimiter);
   }
 
   /** Printable ASCII without the given characters. */
@@ -71,7 +79,12 @@ final class KvOut {
   }
 
   static KvOut leef(TextOut out, char delimiter) {
-    return new KvOut(out, false, delimiter);
+    return leef(out, delimiter, leefPlain(delimiter));
+  }
+
+  /** A LEEF writer; {@code plain} is {@link #leefPlain(char)} of the delimiter. */
+  static KvOut leef(TextOut out, char delimiter, boolean[] plain) {
+    return new KvOut(out, false, delimiter, plain);
   }
 
   /** Bytes prepared beforehand (the header prefix built from the options). */

@@ -47,6 +47,10 @@ final class LeefMapping implements Mapping {
   static final String DEV_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSZ";
 
   private final char delimiter;
+
+  /** {@link KvOut#leefPlain(char)} of the delimiter, made once. */
+  private final boolean[] plain;
+
   private final Severities severities;
 
   /** The keys, each prepared once with its punctuation ({@link KvOut#key}). */
@@ -97,6 +101,7 @@ final class LeefMapping implements Mapping {
 
   LeefMapping(String vendor, String product, String version, char delimiter, Severities sev) {
     this.delimiter = delimiter;
+    this.plain = KvOut.leefPlain(delimiter);
     this.severities = sev;
     byte[] prefix = KvOut.headerPrefix(false, "LEEF:2.0|", vendor, product, version);
     this.auditPrefix = concat(prefix, "audit:");
@@ -158,7 +163,7 @@ final class LeefMapping implements Mapping {
   @Override
   public void write(Event e, TextOut out) {
     Slots s = new Slots(e);
-    KvOut k = KvOut.leef(out, delimiter);
+    KvOut k = KvOut.leef(out, delimiter, plain);
     Result r = Result.of(s);
     if (e.kind() == Kind.AUDIT) {
       k.raw(auditPrefix).headerPart(s.str(RESOURCE_TYPE)).ascii(":").headerPart(s.str(ACTION));
