@@ -194,10 +194,9 @@ final class EcsMapping implements Mapping {
 
   /** user, source, user_agent, http, organization, related, log, trace, span. */
   private static void auditPeople(Slots s, JsonOut j, Value.Str ip) {
-    Value.Actor actor = s.actor();
     Value.Str userId = s.nonEmpty(USER_ID);
-    String userName = actor == null || actor.username().isEmpty() ? null : actor.username();
-    String email = actor == null || actor.email().isEmpty() ? null : actor.email();
+    Value.Str userName = s.actorName();
+    Value.Str email = s.actorEmail();
     if (userId != null || userName != null || email != null) {
       openWith(j, USER, USER_ID_KEY, userId);
       j.strIf(K.NAME, userName).strIf(K.EMAIL, email).end();
@@ -266,9 +265,9 @@ final class EcsMapping implements Mapping {
     if (s.get(ADDITIONAL_FIELDS) != null) {
       j.str(K.ADDITIONAL_FIELDS, CefMapping.jsonText(s.get(ADDITIONAL_FIELDS)));
     }
-    Value.Actor actor = s.actor();
-    if (actor != null) {
-      j.str(N.ACTOR_ID, actor.id());
+    Value.Str actorId = s.actorId();
+    if (actorId != null) {
+      j.str(N.ACTOR_ID, actorId);
     }
     otherIp(s, ip, j);
     extra(s, j);
@@ -441,7 +440,7 @@ final class EcsMapping implements Mapping {
   private static final byte[] USER_AFTER_IP = JsonOut.ascii("],\"user\":[");
   private static final byte[] END_ARRAY_OBJECT = JsonOut.ascii("]}");
 
-  private static void related(JsonOut j, Value.Str ip, String userName, Value.Str userId) {
+  private static void related(JsonOut j, Value.Str ip, Value.Str userName, Value.Str userId) {
     if (ip == null && userName == null && userId == null) {
       return;
     }

@@ -206,6 +206,44 @@ final class Slots {
     return v[ACTOR] instanceof Value.Actor a ? a : null;
   }
 
+  private Value.Str actorId;
+  private Value.Str actorEmail;
+  private Value.Str actorName;
+
+  /**
+   * The actor's id as a string looked at once for this record ({@link Value#str}), so that ECS
+   * copies it, the e-mail and the user name (written twice) whole, as it copies the strings the
+   * decoder classified (the decoder does not classify the actor's); the other formats write the
+   * actor's strings as they are, once each. Null without an actor.
+   */
+  Value.Str actorId() {
+    actorStrings();
+    return actorId;
+  }
+
+  /** The actor's e-mail (as {@link #actorId()}), or null when there is none or it is empty. */
+  Value.Str actorEmail() {
+    actorStrings();
+    return actorEmail;
+  }
+
+  /** The actor's user name (as {@link #actorId()}), or null when there is none or it is empty. */
+  Value.Str actorName() {
+    actorStrings();
+    return actorName;
+  }
+
+  private void actorStrings() {
+    if (actorId == null) {
+      Value.Actor a = actor();
+      if (a != null) {
+        actorId = Value.str(a.id());
+        actorEmail = a.email().isEmpty() ? null : Value.str(a.email());
+        actorName = a.username().isEmpty() ? null : Value.str(a.username());
+      }
+    }
+  }
+
   private String fileTime;
   private long fileMillis;
 
