@@ -2,6 +2,7 @@ package dev.auditship.codec.siem;
 
 import dev.auditship.event.Value;
 import dev.auditship.text.GoText;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A compact JSON writer for the ECS and OCSF mappings (RFC 8259). Members are written in the order
@@ -74,7 +75,7 @@ final class JsonOut {
 
   /** ASCII punctuation for {@link #raw}. */
   static byte[] ascii(String json) {
-    return json.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return json.getBytes(StandardCharsets.US_ASCII);
   }
 
   /**

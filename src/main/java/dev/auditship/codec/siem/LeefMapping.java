@@ -33,6 +33,7 @@ import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
 import dev.auditship.text.GoTime;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -133,7 +134,7 @@ final class LeefMapping implements Mapping {
   }
 
   private static byte[] concat(byte[] a, String ascii) {
-    byte[] r = java.util.Arrays.copyOf(a, a.length + ascii.length());
+    byte[] r = Arrays.copyOf(a, a.length + ascii.length());
     for (int i = 0; i < ascii.length(); i++) {
       r[a.length + i] = (byte) ascii.charAt(i);
     }

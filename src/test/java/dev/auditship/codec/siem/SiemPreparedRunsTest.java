@@ -10,6 +10,8 @@ import dev.auditship.event.Value;
 import dev.auditship.testutil.Golden;
 import dev.auditship.text.ByteBuf;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -93,7 +95,7 @@ class SiemPreparedRunsTest {
 
   @Test
   void withoutAnyTimeTheFirstPairHasNoSeparator() {
-    Event e = withTs(with(LOGIN, java.util.Collections.singletonMap("Time", null)), "not a time");
+    Event e = withTs(with(LOGIN, Collections.singletonMap("Time", null)), "not a time");
     assertThat(render("cef", e))
         .startsWith(
             "CEF:0|Coder|coderd|2|audit:api_key:login|login api_key|3|cat=coder:audit act=login"
@@ -116,7 +118,7 @@ class SiemPreparedRunsTest {
 
   @Test
   void withoutTheFieldsAPreparedRunEndsWithTheirKeysAreLeftOut() {
-    Map<String, Value> gone = new java.util.HashMap<>();
+    Map<String, Value> gone = new HashMap<>();
     for (String k : new String[] {"ID", "UserID", "OrganizationID", "Action", "ResourceType"}) {
       gone.put(k, null);
     }
@@ -209,7 +211,7 @@ class SiemPreparedRunsTest {
         with(
             LOGIN,
             c[0].isEmpty()
-                ? java.util.Collections.singletonMap("Action", null)
+                ? Collections.singletonMap("Action", null)
                 : Map.of("Action", Value.str(c[0]), "ResourceType", Value.str(c[1])));
     if (c[0].isEmpty()) {
       e = with(e, Map.of("ResourceType", Value.str(c[1])));
