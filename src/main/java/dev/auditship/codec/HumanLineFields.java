@@ -37,12 +37,26 @@ final class HumanLineFields implements LazyFields {
 
   private final Value time;
 
-  HumanLineFields(byte[] line, Kind kind, int[] index, Value id, Value time) {
+  /** {@link #time} in microseconds, worked out from the line's bytes while it was checked. */
+  private final long timeMicros;
+
+  HumanLineFields(byte[] line, Kind kind, int[] index, Value id, Value time, long timeMicros) {
     this.line = line;
     this.kind = kind;
     this.index = index;
     this.id = id;
     this.time = time;
+    this.timeMicros = timeMicros;
+  }
+
+  @Override
+  public long timeMicros() {
+    return timeMicros;
+  }
+
+  @Override
+  public int appendAscii(String key, ByteBuf out) {
+    return HumanLineScanner.appendAscii(line, index, key, out);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.auditship.codec;
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
+import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoText;
@@ -12,7 +13,9 @@ import dev.auditship.text.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The first line of a slog human entry read straight from its UTF-8 bytes, checked as {@link
@@ -174,6 +177,30 @@ final class HumanLineScanner {
     }
   }
 
+  /**
+   * Per kind bit and key: whether {@link EventChecks#checkField} accepts a value of the given shape
+   * for the key, whatever its text (it looks only at the type of these values, and at the number of
+   * digits of an integer).
+   */
+  private static final boolean[][] NUM_OK = okTable(new Value.Num("0"));
+
+  private static final boolean[][] LONG_NUM_OK = okTable(new Value.Num("12345678901"));
+  private static final boolean[][] NULL_OK = okTable(Value.Null.INSTANCE);
+  private static final boolean[][] RAW_OK = okTable(new Value.Raw("{}"));
+  private static final boolean[][] RAW_NIL_OK = okTable(Value.Raw.NIL);
+  private static final boolean[][] ACTOR_OK = okTable(new Value.Actor("", "", ""));
+  private static final boolean[][] TIME_OK = okTable(new Value.Time("2025-07-03T06:55:02Z"));
+
+  private static boolean[][] okTable(Value v) {
+    boolean[][] t = new boolean[3][KEYS.length];
+    for (int bit = 1; bit <= 2; bit++) {
+      for (int k = 0; k < KEYS.length; k++) {
+        t[bit][k] = EventChecks.checkField(bit == 1, KEYS[k], v) == null;
+      }
+    }
+    return t;
+  }
+
   private static boolean strOk(int kindBit, int k, boolean uuid) {
     int ok = STR_OK[kindBit][k];
     return ok == 1 || (ok == 2 && uuid);
@@ -204,6 +231,9 @@ final class HumanLineScanner {
   private int valueFrom;
   private int valueLen;
   private boolean valueAscii;
+
+  /** The bytes the value read last takes in the line (between the quotes when quoted). */
+  private int valueRawLen;
 
   private byte[] b;
   private int end;
@@ -284,6 +314,13 @@ final class HumanLineScanner {
   private static final int W_NULL = 3;
   private static final int W_QUOTED = 4;
 
+  // With W_DECODE, what the value is, for writeJsonFields to write it from its bytes
+  // (HumanLineJson); 0 for the rare values it decodes (a Time that is not plain ASCII).
+  private static final int W_TYPE = 24;
+  private static final int W_STR = 8;
+  private static final int W_RAW = 16;
+  private static final int W_ACTOR = 24;
+
   /**
    * Notes field {@code c} (in check mode): its key ({@link #KEYS} index, or {@code -1 - start} of a
    * key outside it) and the value {@link #bare} or {@link #quoted} read last.
@@ -298,7 +335,7 @@ final class HumanLineScanner {
     // Positions from the line's start: the event holds a copy of the line alone.
     index[4 * c] = key >= 0 ? key : key + lineStart;
     index[4 * c + 1] = valueFrom - lineStart;
-    index[4 * c + 2] = valueLen;
+    index[4 * c + 2] = valueRawLen;
     index[4 * c + 3] = how | (quoted ? W_QUOTED : 0);
     indexCount = c + 1;
   }
@@ -312,7 +349,7 @@ final class HumanLineScanner {
       return W_COPY; // the text is the bytes (an integer), written as it is
     }
     if (v instanceof Value.Str) {
-      return strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE;
+      return strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE | W_STR;
     }
     if (v instanceof Value.Time t) {
       return valueQuoted && valuePlain && timeChars(t.text()) ? W_QUOTED_COPY : W_DECODE;
@@ -323,8 +360,14 @@ final class HumanLineScanner {
       }
       // Plain (no escapes) means no quote inside, so no JSON string: compact when it has no space.
       return Utf8.indexOf(b, valueFrom, valueFrom + valueLen, (byte) ' ') < valueFrom + valueLen
-          ? W_DECODE
+          ? W_DECODE | W_RAW
           : W_COPY;
+    }
+    if (v instanceof Value.Raw) {
+      return W_DECODE | W_RAW;
+    }
+    if (v instanceof Value.Actor) {
+      return W_DECODE | W_ACTOR;
     }
     return W_DECODE;
   }
@@ -335,6 +378,14 @@ final class HumanLineScanner {
    * others decoded again and written as from values.
    */
   static void writeJsonFields(byte[] line, Kind kind, int[] index, ByteBuf out) {
+    writeJsonFields(line, kind, index, out, false);
+  }
+
+  /**
+   * {@link #writeJsonFields(byte[], Kind, int[], ByteBuf)}; with {@code decodeAll}, every value is
+   * decoded and written as from values (the definition the byte paths are tested against).
+   */
+  static void writeJsonFields(byte[] line, Kind kind, int[] index, ByteBuf out, boolean decodeAll) {
     HumanLineScanner decoder = null;
     for (int c = 0; c < index.length; c += 4) {
       out.put(c == 0 ? FIELDS_OPEN : COMMA);
@@ -351,15 +402,23 @@ final class HumanLineScanner {
       int from = index[c + 1];
       int len = index[c + 2];
       int how = index[c + 3];
-      switch (how & 3) {
+      boolean quoted = (how & W_QUOTED) != 0;
+      switch (decodeAll ? -1 : how & 3) {
         case W_QUOTED_COPY -> out.put('"').put(line, from, len).put('"');
         case W_COPY -> out.put(line, from, len);
         case W_NULL -> out.put(NULL);
         default -> {
-          if (decoder == null) {
-            decoder = new HumanLineScanner();
+          switch (decodeAll ? 0 : how & W_TYPE) {
+            case W_STR -> HumanLineJson.string(line, from, from + len, quoted, out);
+            case W_RAW -> HumanLineJson.raw(line, from, from + len, out);
+            case W_ACTOR -> HumanLineJson.actor(line, from, from + len, quoted, out);
+            default -> {
+              if (decoder == null) {
+                decoder = new HumanLineScanner();
+              }
+              decoder.writeDecoded(line, kind, k, from, quoted, out);
+            }
           }
-          decoder.writeDecoded(line, kind, k, from, (how & W_QUOTED) != 0, out);
         }
       }
     }
@@ -397,22 +456,70 @@ final class HumanLineScanner {
    * null}: only that value is decoded (a sink or filter reading one field of every record).
    */
   static Value valueOf(byte[] line, Kind kind, int[] index, String key) {
-    int want = -1;
-    for (int k = 0; k < KEYS.length; k++) {
-      if (KEYS[k].equals(key)) {
-        want = k;
-        break;
-      }
+    int c = find(line, index, key);
+    if (c < 0) {
+      return null;
     }
+    int k = index[c];
+    return new HumanLineScanner()
+        .decodeAt(line, kind, k < 0 ? -1 : k, index[c + 1], (index[c + 3] & W_QUOTED) != 0);
+  }
+
+  /** The position in {@code index} of the first field named {@code key}, or -1. */
+  private static int find(byte[] line, int[] index, String key) {
+    Integer known = KEY_INDEX.get(key);
+    int want = known == null ? -1 : known;
     for (int c = 0; c < index.length; c += 4) {
       int k = index[c];
       // A key in KEYS always has its index; one outside it is compared by its bytes.
       if (k >= 0 ? k == want : want < 0 && keyIs(line, -1 - k, key)) {
-        return new HumanLineScanner()
-            .decodeAt(line, kind, k < 0 ? -1 : k, index[c + 1], (index[c + 3] & W_QUOTED) != 0);
+        return c;
       }
     }
-    return null;
+    return -1;
+  }
+
+  /**
+   * {@link dev.auditship.event.LazyFields#appendAscii} of a line {@link #check} indexed: the text
+   * of the first field named {@code key} when it is a string of ASCII characters copied as they are
+   * (a bare value or a quoted one without escapes) or an integer.
+   */
+  static int appendAscii(byte[] line, int[] index, String key, ByteBuf out) {
+    int c = find(line, index, key);
+    if (c < 0) {
+      return LazyFields.ABSENT;
+    }
+    int k = index[c];
+    int type = k < 0 ? T_OTHER : KEY_TYPES[k];
+    switch (index[c + 3] & 3) {
+      case W_NULL:
+        return type == T_RAW ? LazyFields.DECODE : LazyFields.ABSENT;
+      case W_QUOTED_COPY: // a plain ASCII string, or a time (not a string)
+        if (type == T_TIME) {
+          return LazyFields.DECODE;
+        }
+        out.put(line, index[c + 1], index[c + 2]);
+        return LazyFields.WRITTEN;
+      case W_COPY: // an integer, or raw JSON (not a string)
+        if (type != T_NUM) {
+          return LazyFields.DECODE;
+        }
+        out.put(line, index[c + 1], index[c + 2]);
+        return LazyFields.WRITTEN;
+      default:
+        return LazyFields.DECODE;
+    }
+  }
+
+  /** The index in {@link #KEYS} of each of its keys. */
+  private static final Map<String, Integer> KEY_INDEX;
+
+  static {
+    Map<String, Integer> m = new HashMap<>();
+    for (int k = 0; k < KEYS.length; k++) {
+      m.put(KEYS[k], k);
+    }
+    KEY_INDEX = Map.copyOf(m);
   }
 
   /** Whether the key at {@code line[from]} (up to its '=') is {@code key}. */
@@ -458,6 +565,71 @@ final class HumanLineScanner {
     return timeValue;
   }
 
+  /** After {@link #check}: {@link GoTime#epochMicrosOf(String)} of {@link #time()}. */
+  long timeMicros() {
+    return timeMicros;
+  }
+
+  private long timeMicros;
+
+  /** Set by {@link #checkTyped}: a check refused the value. */
+  private boolean typedBad;
+
+  /**
+   * In check mode, types the value just read for key {@code k} (raw JSON, an actor or an integer)
+   * as {@link #typed} would and checks it as {@link EventChecks#checkField} would ({@link
+   * #typedBad}), from its bytes: how {@link #writeJsonFields} writes it, or -1 when {@link #typed}
+   * would give {@code null} (the text path decides).
+   */
+  private int checkTyped(int kindBit, int k, boolean quoted) {
+    switch (KEY_TYPES[k]) {
+      case T_RAW:
+        if (!quoted) {
+          return -1;
+        }
+        if (valueLen == 0) {
+          typedBad = !RAW_NIL_OK[kindBit][k];
+          return W_NULL;
+        }
+        typedBad = !RAW_OK[kindBit][k];
+        // Plain (no escapes) means no quote inside, so no JSON string: compact without a space.
+        return valuePlain
+                && Utf8.indexOf(b, valueFrom, valueFrom + valueLen, (byte) ' ')
+                    == valueFrom + valueLen
+            ? W_COPY
+            : W_DECODE | W_RAW;
+      case T_ACTOR:
+        if (!HumanLineJson.isActor(b, valueFrom, valueFrom + valueRawLen)) {
+          return -1;
+        }
+        typedBad = !ACTOR_OK[kindBit][k];
+        return W_DECODE | W_ACTOR;
+      default: // T_NUM
+        if (quoted) {
+          return -1;
+        }
+        if (valueIsNil()) {
+          typedBad = !NULL_OK[kindBit][k];
+          return W_NULL;
+        }
+        int i = valueFrom;
+        int to = valueFrom + valueLen;
+        if (i < to && b[i] == '-') {
+          i++;
+        }
+        if (i == to) {
+          return -1;
+        }
+        typedBad = !(to - i > 10 ? LONG_NUM_OK : NUM_OK)[kindBit][k];
+        for (; i < to; i++) {
+          if (b[i] < '0' || b[i] > '9') {
+            return -1;
+          }
+        }
+        return W_COPY;
+    }
+  }
+
   private HumanLineDecoder.Partial scan(
       byte[] bytes, int off, int len, boolean keep, boolean build) {
     this.b = bytes;
@@ -466,6 +638,7 @@ final class HumanLineScanner {
     this.build = build;
     this.idValue = null;
     this.timeValue = null;
+    this.timeMicros = 0;
     this.indexCount = 0;
     this.lineStart = off;
     if (scratch.length > 64 * 1024) {
@@ -617,7 +790,24 @@ final class HumanLineScanner {
           canonical = valueCanonical && (!quoted || (valueNeedsQuotes && !valueNewline));
         }
         // ASCII that Go's JSON encoder writes as it is (Value.Str's JSON-safe flag) is copied.
-        record(count++, k, quoted, strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE);
+        record(
+            count++,
+            k,
+            quoted,
+            strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE | W_STR);
+        continue;
+      }
+      if (!build && k >= 0 && KEY_TYPES[k] >= T_RAW && KEY_TYPES[k] <= T_NUM) {
+        // Raw JSON, an actor or an integer: typed and checked on the bytes, nothing built.
+        int how = checkTyped(kindBit, k, quoted);
+        if (how < 0) {
+          return null;
+        }
+        canonical &= valueCanonical;
+        if (typedBad) {
+          checked = false;
+        }
+        record(count++, k, quoted, how);
         continue;
       }
       String text = valueText();
@@ -640,7 +830,10 @@ final class HumanLineScanner {
       if (canonical) {
         canonical = canonical(v, quoted);
       }
-      if (!(k >= 0 && v instanceof Value.Str && strOk(kindBit, k, valueUuid))
+      if (!(k >= 0
+              && (v instanceof Value.Str
+                  ? strOk(kindBit, k, valueUuid)
+                  : v instanceof Value.Time && TIME_OK[kindBit][k]))
           && EventChecks.checkField(kind == Kind.AUDIT, key, v) != null) {
         checked = false; // the whole event is checked for its reason (EventChecks.check)
       }
@@ -653,6 +846,10 @@ final class HumanLineScanner {
         hasTime = true; // a Time read here is RFC 3339 (else the text path decides)
         if (timeValue == null) {
           timeValue = v;
+          timeMicros =
+              valuePlain
+                  ? GoTime.epochMicrosOf(b, valueFrom, valueLen)
+                  : GoTime.epochMicrosOf(((Value.Time) v).text());
         }
       }
       if (!build) {
@@ -859,6 +1056,7 @@ final class HumanLineScanner {
     valueQuoted = false;
     valueFrom = from;
     valueLen = to - from;
+    valueRawLen = valueLen;
     valueAscii = ascii;
     return true;
   }
@@ -1001,6 +1199,7 @@ final class HumanLineScanner {
         valueQuoted = true;
         valueFrom = q + 1;
         valueLen = len;
+        valueRawLen = i - q - 1;
         valueAscii = ascii;
         return i + 1;
       }

@@ -119,7 +119,8 @@ public final class LogDecoder {
                         p.kind(),
                         humanScanner.index(),
                         humanScanner.id(),
-                        humanScanner.time()),
+                        humanScanner.time(),
+                        humanScanner.timeMicros()),
                     null,
                     p.humanLine()),
                 lineNo));
