@@ -64,7 +64,15 @@ final class HumanLineFields implements LazyFields {
    * bytes without building them.
    */
   void writeJsonFields(ByteBuf out) {
-    HumanLineScanner.writeJsonFields(line, kind, index, out);
+    HumanLineScanner.writeJsonFields(line, kind, index, out, false);
+  }
+
+  /**
+   * {@link #writeJsonFields(ByteBuf)} with every value decoded and written as from values: the
+   * definition the byte paths are tested against.
+   */
+  void writeJsonFieldsDecoded(ByteBuf out) {
+    HumanLineScanner.writeJsonFields(line, kind, index, out, true);
   }
 
   @Override

@@ -374,16 +374,10 @@ final class HumanLineScanner {
 
   /**
    * Writes {@code ,"fields":{...}} as {@link JsonFormat} renders the fields a full scan of {@code
-   * line} builds, from the {@link #index} {@link #check} made of it: copied values are copied, the
-   * others decoded again and written as from values.
-   */
-  static void writeJsonFields(byte[] line, Kind kind, int[] index, ByteBuf out) {
-    writeJsonFields(line, kind, index, out, false);
-  }
-
-  /**
-   * {@link #writeJsonFields(byte[], Kind, int[], ByteBuf)}; with {@code decodeAll}, every value is
-   * decoded and written as from values (the definition the byte paths are tested against).
+   * line} builds, from the {@link #index} {@link #check} made of it: copied values are copied,
+   * strings, raw JSON and actors written from their bytes ({@link HumanLineJson}), the others
+   * decoded again and written as from values. With {@code decodeAll}, every value is decoded and
+   * written as from values (the definition the byte paths are tested against).
    */
   static void writeJsonFields(byte[] line, Kind kind, int[] index, ByteBuf out, boolean decodeAll) {
     HumanLineScanner decoder = null;
