@@ -1,8 +1,8 @@
 package dev.auditship.codec;
 
-import dev.auditship.text.ByteBuf;
 import dev.auditship.text.Swar;
 import dev.auditship.text.Utf8;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Values of a checked slog human line written as {@link JsonFormat} writes their decoded values,
@@ -66,11 +66,21 @@ final class HumanLineJson {
   }
 
   /**
-   * A string value {@code b[from, to)} (a quoted value's bytes between its quotes, escapes undone
-   * here; a bare value's bytes as they are) as {@link JsonFormat} writes its {@code Value.Str}.
+   * The most bytes {@link #string}, {@link #raw} or {@link #actor} write for a value of {@code len}
+   * bytes: six a byte (an invalid byte, a control character or an HTML character becomes a six-byte
+   * escape; U+2028 is three bytes and becomes six), the quotes and an actor's keys.
    */
-  static void string(byte[] b, int from, int to, boolean quoted, ByteBuf out) {
-    out.put('"');
+  static int maxBytes(int len) {
+    return 6 * len + 40;
+  }
+
+  /**
+   * A string value {@code b[from, to)} (a quoted value's bytes between its quotes, escapes undone
+   * here; a bare value's bytes as they are) as {@link JsonFormat} writes its {@code Value.Str},
+   * into {@code a} from {@code p} (room made for {@link #maxBytes}); returns the end.
+   */
+  static int string(byte[] b, int from, int to, boolean quoted, byte[] a, int p) {
+    a[p++] = '"';
     int start = from;
     int i = from;
     while (i < to) {
@@ -89,12 +99,12 @@ final class HumanLineJson {
           i++;
           continue;
         }
-        out.put(b, start, i - start);
+        p = copy(b, start, i, a, p);
         if (c == '\\' && quoted) {
-          ascii(unescape(b[i + 1]), out);
+          p = ascii(unescape(b[i + 1]), a, p);
           i += 2;
         } else {
-          ascii(c, out);
+          p = ascii(c, a, p);
           i++;
         }
         start = i;
@@ -103,20 +113,33 @@ final class HumanLineJson {
       int s = Utf8.sequence(b, i, to);
       if (s == 0) {
         // An invalid byte: a lone surrogate in the decoded text, which the encoder replaces.
-        out.put(b, start, i - start);
-        out.put('\\').put('u').put('f').put('f').put('f').put('d');
+        p = copy(b, start, i, a, p);
+        p = unicode(0xFFFD, a, p);
         start = ++i;
       } else if (s == 3 && isLineSeparator(b, i)) {
-        out.put(b, start, i - start);
-        unicode(0x2028 | (b[i + 2] & 1), out);
+        p = copy(b, start, i, a, p);
+        p = unicode(0x2028 | (b[i + 2] & 1), a, p);
         i += 3;
         start = i;
       } else {
         i += s;
       }
     }
-    out.put(b, start, to - start);
-    out.put('"');
+    p = copy(b, start, to, a, p);
+    a[p++] = '"';
+    return p;
+  }
+
+  private static int copy(byte[] b, int from, int to, byte[] a, int p) {
+    int n = to - from;
+    if (n <= 16) {
+      for (int i = 0; i < n; i++) {
+        a[p + i] = b[from + i];
+      }
+    } else {
+      System.arraycopy(b, from, a, p, n);
+    }
+    return p + n;
   }
 
   /** U+2028 (E2 80 A8) or U+2029 (E2 80 A9) at {@code b[i]}, a valid 3-byte sequence. */
@@ -125,38 +148,46 @@ final class HumanLineJson {
   }
 
   /** The ASCII character {@code c} inside a JSON string, escaped as Go's encoder escapes it. */
-  private static void ascii(int c, ByteBuf out) {
+  private static int ascii(int c, byte[] a, int p) {
     if (!ESCAPE[c]) {
-      out.put((byte) c);
-      return;
+      a[p] = (byte) c;
+      return p + 1;
     }
+    byte e;
     switch (c) {
-      case '"' -> out.put('\\').put('"');
-      case '\\' -> out.put('\\').put('\\');
-      case '\n' -> out.put('\\').put('n');
-      case '\r' -> out.put('\\').put('r');
-      case '\t' -> out.put('\\').put('t');
-      case '\b' -> out.put('\\').put('b');
-      case '\f' -> out.put('\\').put('f');
-      default -> unicode(c, out);
+      case '"' -> e = '"';
+      case '\\' -> e = '\\';
+      case '\n' -> e = 'n';
+      case '\r' -> e = 'r';
+      case '\t' -> e = 't';
+      case '\b' -> e = 'b';
+      case '\f' -> e = 'f';
+      default -> {
+        return unicode(c, a, p);
+      }
     }
+    a[p] = '\\';
+    a[p + 1] = e;
+    return p + 2;
   }
 
-  private static void unicode(int c, ByteBuf out) {
-    out.put('\\')
-        .put('u')
-        .put(HEX[(c >> 12) & 0xF])
-        .put(HEX[(c >> 8) & 0xF])
-        .put(HEX[(c >> 4) & 0xF])
-        .put(HEX[c & 0xF]);
+  private static int unicode(int c, byte[] a, int p) {
+    a[p] = '\\';
+    a[p + 1] = 'u';
+    a[p + 2] = HEX[(c >> 12) & 0xF];
+    a[p + 3] = HEX[(c >> 8) & 0xF];
+    a[p + 4] = HEX[(c >> 4) & 0xF];
+    a[p + 5] = HEX[c & 0xF];
+    return p + 6;
   }
 
   /**
    * A raw JSON value (a quoted {@code Diff} or {@code AdditionalFields}: {@code b[from, to)}
    * between the quotes, escapes undone here) as {@link JsonFormat} writes its {@code Value.Raw}:
-   * compacted, {@code < > &} U+2028 U+2029 escaped inside strings, everything else as it is.
+   * compacted, {@code < > &} U+2028 U+2029 escaped inside strings, everything else as it is; into
+   * {@code a} from {@code p} (room made for {@link #maxBytes}); returns the end.
    */
-  static void raw(byte[] b, int from, int to, ByteBuf out) {
+  static int raw(byte[] b, int from, int to, byte[] a, int p) {
     boolean inString = false;
     boolean skip = false; // the character after a backslash inside a JSON string
     int start = from;
@@ -205,34 +236,31 @@ final class HumanLineJson {
         i = next; // the line's bytes are the decoded bytes: copied with the run
         continue;
       }
-      out.put(b, start, i - start);
+      p = copy(b, start, i, a, p);
       if (become > 0) {
-        unicode(become, out);
+        p = unicode(become, a, p);
       } else if (become == -1) {
-        out.put((byte) ch); // an escape's character, kept
+        a[p++] = (byte) ch; // an escape's character, kept
       }
       i = next;
       start = next;
     }
-    out.put(b, start, to - start);
+    return copy(b, start, to, a, p);
   }
 
   /**
-   * The positions of {@code " Email:"} (first) and {@code " Username:"} (last) in an actor value
-   * {@code b[from, to)} spelt {@code &{ID:… Email:… Username:…}}, as {@link HumanLineDecoder#actor}
-   * finds them in the decoded text, or {@code null} when it is not such a value. The separators are
-   * plain ASCII that no escape makes (and none can hide), so they are where they are in the decoded
-   * text, in the same order.
+   * Whether {@code b[from, to)} is an actor value spelt {@code &{ID:… Email:… Username:…}}, as
+   * {@link HumanLineDecoder#actor} decides on the decoded text. The separators ({@code " Email:"},
+   * the first, and {@code " Username:"}, the last) are plain ASCII that no escape makes and none
+   * can hide, so they are where they are in the decoded text, in the same order.
    */
   static boolean isActor(byte[] b, int from, int to) {
     return actorEmail(b, from, to) >= 0;
   }
 
-  private static final byte[] ID = "&{ID:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] EMAIL =
-      " Email:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] USERNAME =
-      " Username:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] ID = "&{ID:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EMAIL = " Email:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] USERNAME = " Username:".getBytes(StandardCharsets.US_ASCII);
 
   /** Where {@code " Email:"} is, or -1 when the value is not an actor; see {@link #isActor}. */
   private static int actorEmail(byte[] b, int from, int to) {
@@ -260,29 +288,28 @@ final class HumanLineJson {
 
   /**
    * An actor value {@code b[from, to)} ({@link #isActor}) as {@link JsonFormat} writes its {@code
-   * Value.Actor}: {@code {"id":…,"email":…,"username":…}}.
+   * Value.Actor}, {@code {"id":…,"email":…,"username":…}}, into {@code a} from {@code p} (room made
+   * for {@link #maxBytes}); returns the end.
    */
-  static void actor(byte[] b, int from, int to, boolean quoted, ByteBuf out) {
+  static int actor(byte[] b, int from, int to, boolean quoted, byte[] a, int p) {
     int e = actorEmail(b, from, to);
     int u = actorUsername(b, from, to);
     if (e < 0) {
       throw new IllegalStateException("a checked human line no longer decodes");
     }
-    out.put(ID_KEY);
-    string(b, from + ID.length, e, quoted, out);
-    out.put(EMAIL_KEY);
-    string(b, e + EMAIL.length, u, quoted, out);
-    out.put(USERNAME_KEY);
-    string(b, u + USERNAME.length, to - 1, quoted, out);
-    out.put('}');
+    p = copy(ID_KEY, 0, ID_KEY.length, a, p);
+    p = string(b, from + ID.length, e, quoted, a, p);
+    p = copy(EMAIL_KEY, 0, EMAIL_KEY.length, a, p);
+    p = string(b, e + EMAIL.length, u, quoted, a, p);
+    p = copy(USERNAME_KEY, 0, USERNAME_KEY.length, a, p);
+    p = string(b, u + USERNAME.length, to - 1, quoted, a, p);
+    a[p++] = '}';
+    return p;
   }
 
-  private static final byte[] ID_KEY =
-      "{\"id\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] EMAIL_KEY =
-      ",\"email\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] USERNAME_KEY =
-      ",\"username\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] ID_KEY = "{\"id\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EMAIL_KEY = ",\"email\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] USERNAME_KEY = ",\"username\":".getBytes(StandardCharsets.US_ASCII);
 
   private static boolean at(byte[] b, int p, int to, byte[] s) {
     if (p + s.length > to) {

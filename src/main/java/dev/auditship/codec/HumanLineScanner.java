@@ -351,8 +351,8 @@ final class HumanLineScanner {
     if (v instanceof Value.Str) {
       return strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE | W_STR;
     }
-    if (v instanceof Value.Time t) {
-      return valueQuoted && valuePlain && timeChars(t.text()) ? W_QUOTED_COPY : W_DECODE;
+    if (v instanceof Value.Time) {
+      return valueQuoted && timePlainChars ? W_QUOTED_COPY : W_DECODE;
     }
     if (v instanceof Value.Raw r && valueQuoted && valuePlain) {
       if (r.json() == null) {
@@ -382,39 +382,64 @@ final class HumanLineScanner {
   static void writeJsonFields(byte[] line, Kind kind, int[] index, ByteBuf out, boolean decodeAll) {
     HumanLineScanner decoder = null;
     for (int c = 0; c < index.length; c += 4) {
-      out.put(c == 0 ? FIELDS_OPEN : COMMA);
       int k = index[c];
-      if (k >= 0) {
-        out.put(JSON_KEYS[k]);
-      } else {
-        int from = -1 - k;
-        int eq = Utf8.indexOf(line, from, line.length, (byte) '=');
-        GoText.appendJsonString(
-            out, new String(line, from, eq - from, StandardCharsets.ISO_8859_1));
-        out.put(':');
-      }
       int from = index[c + 1];
       int len = index[c + 2];
       int how = index[c + 3];
       boolean quoted = (how & W_QUOTED) != 0;
+      // Room for the separator, the key and the value at its longest, then written straight into
+      // the array (a field is a few small copies: a call each through the buffer costs more).
+      int keyFrom = k >= 0 ? 0 : -1 - k;
+      int keyTo = k >= 0 ? 0 : Utf8.indexOf(line, keyFrom, line.length, (byte) '=');
+      out.ensure(FIELDS_OPEN.length + 2 + HumanLineJson.maxBytes(len + keyTo - keyFrom) + 32);
+      byte[] a = out.array();
+      int p = out.length();
+      if (c == 0) {
+        System.arraycopy(FIELDS_OPEN, 0, a, p, FIELDS_OPEN.length);
+        p += FIELDS_OPEN.length;
+      } else {
+        a[p++] = ',';
+      }
+      if (k >= 0) {
+        byte[] key = JSON_KEYS[k];
+        System.arraycopy(key, 0, a, p, key.length);
+        p += key.length;
+      } else {
+        p = HumanLineJson.string(line, keyFrom, keyTo, false, a, p);
+        a[p++] = ':';
+      }
       switch (decodeAll ? -1 : how & 3) {
-        case W_QUOTED_COPY -> out.put('"').put(line, from, len).put('"');
-        case W_COPY -> out.put(line, from, len);
-        case W_NULL -> out.put(NULL);
+        case W_QUOTED_COPY -> {
+          a[p++] = '"';
+          System.arraycopy(line, from, a, p, len);
+          p += len;
+          a[p++] = '"';
+        }
+        case W_COPY -> {
+          System.arraycopy(line, from, a, p, len);
+          p += len;
+        }
+        case W_NULL -> {
+          System.arraycopy(NULL, 0, a, p, NULL.length);
+          p += NULL.length;
+        }
         default -> {
           switch (decodeAll ? 0 : how & W_TYPE) {
-            case W_STR -> HumanLineJson.string(line, from, from + len, quoted, out);
-            case W_RAW -> HumanLineJson.raw(line, from, from + len, out);
-            case W_ACTOR -> HumanLineJson.actor(line, from, from + len, quoted, out);
+            case W_STR -> p = HumanLineJson.string(line, from, from + len, quoted, a, p);
+            case W_RAW -> p = HumanLineJson.raw(line, from, from + len, a, p);
+            case W_ACTOR -> p = HumanLineJson.actor(line, from, from + len, quoted, a, p);
             default -> {
+              out.advance(p - out.length());
               if (decoder == null) {
                 decoder = new HumanLineScanner();
               }
               decoder.writeDecoded(line, kind, k, from, quoted, out);
+              continue;
             }
           }
         }
       }
+      out.advance(p - out.length());
     }
     if (index.length > 0) {
       out.put('}');
@@ -523,17 +548,6 @@ final class HumanLineScanner {
         && new String(line, from, eq - from, StandardCharsets.ISO_8859_1).equals(key);
   }
 
-  private static boolean timeChars(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c >= 128 || !JsonFormat.TIME_CHARS[c]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static final byte[] COMMA = {','};
   private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
   private static final byte[] FIELDS_OPEN = ",\"fields\":{".getBytes(StandardCharsets.US_ASCII);
@@ -565,6 +579,15 @@ final class HumanLineScanner {
   }
 
   private long timeMicros;
+
+  /** Set by {@link #typed} for a time: its {@link GoTime#epochMicrosOf(String)}. */
+  private long typedMicros;
+
+  /**
+   * Set by {@link #typed} for a time: its text is the line's bytes, all {@link
+   * JsonFormat#TIME_CHARS} (so both formats write it as it is).
+   */
+  private boolean timePlainChars;
 
   /** Set by {@link #checkTyped}: a check refused the value. */
   private boolean typedBad;
@@ -840,10 +863,7 @@ final class HumanLineScanner {
         hasTime = true; // a Time read here is RFC 3339 (else the text path decides)
         if (timeValue == null) {
           timeValue = v;
-          timeMicros =
-              valuePlain
-                  ? GoTime.epochMicrosOf(b, valueFrom, valueLen)
-                  : GoTime.epochMicrosOf(((Value.Time) v).text());
+          timeMicros = typedMicros;
         }
       }
       if (!build) {
@@ -933,9 +953,9 @@ final class HumanLineScanner {
       // string moves it to a multi-line block.
       return quoted ? valueNeedsQuotes && !valueNewline : true;
     }
-    if (v instanceof Value.Time t) {
+    if (v instanceof Value.Time) {
       // Written back as it is only when it needs no escaping (ASCII, none of Go's escapes).
-      return valuePlain && timeChars(t.text());
+      return timePlainChars;
     }
     return true; // Num, Null (bare, as printed); Raw, Actor (quoted by strconv.Quote)
   }
@@ -947,10 +967,21 @@ final class HumanLineScanner {
   private Value typed(Kind kind, int k, boolean kindField, String text, boolean quoted) {
     switch (k < 0 ? T_OTHER : KEY_TYPES[k]) {
       case T_TIME:
-        if (quoted && GoTime.isRfc3339(text)) {
-          return new Value.Time(text);
+        if (!quoted) {
+          return null;
         }
-        return null;
+        // GoTime.isRfc3339 is epochMicrosOf != NO_TIME: checked and computed in one pass, from the
+        // bytes when they are the text.
+        long micros =
+            valuePlain ? GoTime.epochMicrosOf(b, valueFrom, valueLen) : GoTime.epochMicrosOf(text);
+        if (micros == GoTime.NO_TIME) {
+          return null;
+        }
+        typedMicros = micros;
+        // The shape is checked: only a lower-case 't' or 'z' is outside JsonFormat.TIME_CHARS.
+        timePlainChars =
+            valuePlain && b[valueFrom + 10] != 't' && b[valueFrom + valueLen - 1] != 'z';
+        return new Value.Time(text);
       case T_RAW:
         if (!quoted) {
           return null;

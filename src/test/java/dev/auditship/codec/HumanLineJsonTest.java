@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class HumanLineJsonTest {
   private static final Format JSON = new JsonFormat(EnvelopeDefaults.CODER);
+  private static final Format HUMAN = new HumanFormat(false);
   private static final String LINE = Golden.lines().get(0).human().strip();
 
   /** Text that every escaping rule meets; a surrogate escape (U+DC80..U+DCFF) is a raw byte. */
@@ -148,6 +149,31 @@ class HumanLineJsonTest {
     assertThat(held).isGreaterThan(1500);
   }
 
+  /** Times in every spelling the shape allows, and some it does not (the text path decides). */
+  @Test
+  void timesAreWrittenAndCountedAsTheirDecodedValues() {
+    String time = "Time=\"2025-07-03T07:12:44.381926Z\"";
+    assertThat(LINE).contains(time);
+    for (String t :
+        List.of(
+            "\"2025-07-03t07:12:44.381926z\"",
+            "\"2025-07-03T07:12:44z\"",
+            "\"2025-07-03t07:12:44Z\"",
+            "\"2025-07-03T07:12:44.123456789+02:00\"",
+            "\"2025-07-03T07:12:44.1-11:30\"",
+            "\"2024-02-29T23:59:59Z\"",
+            "\"2025-02-29T23:59:59Z\"",
+            "\"2025-07-03T07:12:44.Z\"",
+            "\"2025-07-03T07:12:44\\x2e1Z\"",
+            "\"2025-07-03T07:12:44\\t1Z\"",
+            "\"2025-07-03 07:12:44.381926 +0000 UTC\"",
+            "2025-07-03T07:12:44Z",
+            "\"\"")) {
+      check(LINE.replace(time, "Time=" + t));
+      check(LINE.replace(time, "Time=" + t + "  " + time));
+    }
+  }
+
   private static String quoteRe(String v) {
     return v.replace("\\", "\\\\").replace("$", "\\$");
   }
@@ -231,6 +257,9 @@ class HumanLineJsonTest {
         }
         appendAsciiReadsAsGet(h, "NoSuchKey", null);
       }
+      // Last (the human format may decode the fields): a line kept as the human record is exactly
+      // what the human format prints.
+      assertThat(HUMAN.bytes(e)).isEqualTo(HUMAN.bytes(t));
     }
     return record;
   }
