@@ -251,8 +251,11 @@ final class HumanLineScanner {
   private boolean valueUuid;
   private int bareEnd;
 
-  /** Per key index + 1 (0: the first field), the key index that followed it last time. */
-  private final int[] next = new int[KEYS.length + 1];
+  /**
+   * Per kind bit (1 audit, 2 connection; the two print their fields in different orders) and key
+   * index + 1 (0: the first field), the key index that followed it last time.
+   */
+  private final int[][] nextKey = new int[3][KEYS.length + 1];
 
   private int prev;
 
@@ -745,6 +748,7 @@ final class HumanLineScanner {
       i += 2;
       // The key that followed the previous one last time, tried first: Coder prints its fields
       // in the same order on every line.
+      int[] next = nextKey[kindBit];
       int k = next[prev + 1];
       int eq;
       if (keyAt(i, k)) {
@@ -1046,8 +1050,15 @@ final class HumanLineScanner {
     int j = from;
     // Eight bytes a step while they are plain ASCII (what nearly every bare value is made of:
     // UUIDs, names, numbers, addresses); the byte loop looks at the rest.
-    for (int limit = end - 8; j <= limit && bareWord(Swar.word(b, j)); ) {
-      j += 8;
+    for (int limit = end - 8; j <= limit; j += 8) {
+      long w = Swar.word(b, j);
+      long odd = (~plainBytes(w) | w) & HIGHS;
+      if (odd != 0) {
+        // On to the first byte that is not plain (the lowest flag is exact): most often the space
+        // that ends the value, where the byte loop stops at once.
+        j += Long.numberOfTrailingZeros(odd) >>> 3;
+        break;
+      }
     }
     for (; j < to; j++) {
       byte c = b[j];
@@ -1106,11 +1117,6 @@ final class HumanLineScanner {
    */
   private static long plainBytes(long w) {
     return inRange(w, 0x27, 0x3B) | inRange(w, 0x3F, 0x5B) | inRange(w, 0x5D, 0x7E);
-  }
-
-  /** True when all eight bytes of {@code w} are {@link #plainBytes}. */
-  private static boolean bareWord(long w) {
-    return (plainBytes(w) & ~w & HIGHS) == HIGHS;
   }
 
   private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
@@ -1234,7 +1240,13 @@ final class HumanLineScanner {
         for (int limit = n - 8; run <= limit; run += 8) {
           long w = Swar.word(b, run);
           long sp = spaces(w);
-          if (((plainBytes(w) | sp) & ~w & HIGHS) != HIGHS) {
+          long odd = (~(plainBytes(w) | sp) | w) & HIGHS;
+          if (odd != 0) {
+            // On to the first byte that is neither plain nor a space (the lowest flag is exact),
+            // counting the spaces before it.
+            int skip = Long.numberOfTrailingZeros(odd) >>> 3;
+            needs |= (sp & ((1L << (8 * skip)) - 1)) != 0;
+            run += skip;
             break;
           }
           needs |= sp != 0;
