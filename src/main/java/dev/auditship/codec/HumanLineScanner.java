@@ -296,12 +296,46 @@ final class HumanLineScanner {
   }
 
   /**
-   * After {@link #check} answered a line checked and whole: per field, four ints for {@link
-   * #writeJsonFields} (key, where the value is, its length, how to write it). The fields a full
-   * scan builds, in their order.
+   * After {@link #check} answered a line checked and whole: per field, for {@link
+   * #writeJsonFields}, its key, where the value is, its length and how to write it. The fields a
+   * full scan builds, in their order. Events hold it while they wait in queues and batches, so it
+   * is packed: two ints a field for a line shorter than 64 KiB (nearly every line: {@code from |
+   * len << 16} and {@code key << 5 | how}), four for a longer one ({@link #stride}).
    */
   int[] index() {
-    return Arrays.copyOf(index, 4 * indexCount);
+    if (end - lineStart >= 0x10000) {
+      return Arrays.copyOf(index, 4 * indexCount);
+    }
+    int[] x = new int[2 * indexCount];
+    for (int c = 0; c < indexCount; c++) {
+      x[2 * c] = index[4 * c + 1] | index[4 * c + 2] << 16;
+      x[2 * c + 1] = index[4 * c] << 5 | index[4 * c + 3];
+    }
+    return x;
+  }
+
+  /** Ints a field takes in the {@link #index()} of a line of {@code lineLength} bytes. */
+  private static int stride(int lineLength) {
+    return lineLength < 0x10000 ? 2 : 4;
+  }
+
+  // A field of an index() at x[c], c a multiple of the stride s: its key (a KEYS index, or -1 -
+  // where a key outside it starts), where its value starts, its length in the line, how it is
+  // written.
+  private static int keyOf(int[] x, int c, int s) {
+    return s == 2 ? x[c + 1] >> 5 : x[c];
+  }
+
+  private static int fromOf(int[] x, int c, int s) {
+    return s == 2 ? x[c] & 0xFFFF : x[c + 1];
+  }
+
+  private static int lenOf(int[] x, int c, int s) {
+    return s == 2 ? x[c] >>> 16 : x[c + 2];
+  }
+
+  private static int howOf(int[] x, int c, int s) {
+    return s == 2 ? x[c + 1] & 31 : x[c + 3];
   }
 
   private int[] index = new int[0];
@@ -384,11 +418,12 @@ final class HumanLineScanner {
    */
   static void writeJsonFields(byte[] line, Kind kind, int[] index, ByteBuf out, boolean decodeAll) {
     HumanLineScanner decoder = null;
-    for (int c = 0; c < index.length; c += 4) {
-      int k = index[c];
-      int from = index[c + 1];
-      int len = index[c + 2];
-      int how = index[c + 3];
+    int s = stride(line.length);
+    for (int c = 0; c < index.length; c += s) {
+      int k = keyOf(index, c, s);
+      int from = fromOf(index, c, s);
+      int len = lenOf(index, c, s);
+      int how = howOf(index, c, s);
       boolean quoted = (how & W_QUOTED) != 0;
       // Room for the separator, the key and the value at its longest, then written straight into
       // the array (a field is a few small copies: a call each through the buffer costs more).
@@ -482,17 +517,20 @@ final class HumanLineScanner {
     if (c < 0) {
       return null;
     }
-    int k = index[c];
+    int s = stride(line.length);
+    int k = keyOf(index, c, s);
     return new HumanLineScanner()
-        .decodeAt(line, kind, k < 0 ? -1 : k, index[c + 1], (index[c + 3] & W_QUOTED) != 0);
+        .decodeAt(
+            line, kind, k < 0 ? -1 : k, fromOf(index, c, s), (howOf(index, c, s) & W_QUOTED) != 0);
   }
 
   /** The position in {@code index} of the first field named {@code key}, or -1. */
   private static int find(byte[] line, int[] index, String key) {
     Integer known = KEY_INDEX.get(key);
     int want = known == null ? -1 : known;
-    for (int c = 0; c < index.length; c += 4) {
-      int k = index[c];
+    int s = stride(line.length);
+    for (int c = 0; c < index.length; c += s) {
+      int k = keyOf(index, c, s);
       // A key in KEYS always has its index; one outside it is compared by its bytes.
       if (k >= 0 ? k == want : want < 0 && keyIs(line, -1 - k, key)) {
         return c;
@@ -511,22 +549,23 @@ final class HumanLineScanner {
     if (c < 0) {
       return LazyFields.ABSENT;
     }
-    int k = index[c];
+    int s = stride(line.length);
+    int k = keyOf(index, c, s);
     int type = k < 0 ? T_OTHER : KEY_TYPES[k];
-    switch (index[c + 3] & 3) {
+    switch (howOf(index, c, s) & 3) {
       case W_NULL:
         return type == T_RAW ? LazyFields.DECODE : LazyFields.ABSENT;
       case W_QUOTED_COPY: // a plain ASCII string, or a time (not a string)
         if (type == T_TIME) {
           return LazyFields.DECODE;
         }
-        out.put(line, index[c + 1], index[c + 2]);
+        out.put(line, fromOf(index, c, s), lenOf(index, c, s));
         return LazyFields.WRITTEN;
       case W_COPY: // an integer, or raw JSON (not a string)
         if (type != T_NUM) {
           return LazyFields.DECODE;
         }
-        out.put(line, index[c + 1], index[c + 2]);
+        out.put(line, fromOf(index, c, s), lenOf(index, c, s));
         return LazyFields.WRITTEN;
       default:
         return LazyFields.DECODE;

@@ -72,6 +72,8 @@ class HumanLineJsonTest {
           "} &{ID:",
           "long " + "x".repeat(5000) + "<" + "\u00e9".repeat(3000) + "\u2028",
           "\\".repeat(2000),
+          // A line of 64 KiB or more has an index of its own layout (HumanLineScanner.index()).
+          "y".repeat(70_000) + "<\u00e9>\t",
           "ab\"cd\\ef<gh".repeat(300));
 
   /** slog's spelling, strconv.Quote's always, and hand-made spellings slog would not print. */
