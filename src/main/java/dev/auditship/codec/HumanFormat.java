@@ -67,6 +67,26 @@ public final class HumanFormat implements Format {
     }
   }
 
+  /** How {@link #copyValue} treats a key, by its index in {@link JsonLineScanner#KEYS}. */
+  private static final byte[] SPECIAL = new byte[JsonLineScanner.KEYS.length];
+
+  private static final byte PLAIN = 0;
+  private static final byte TIME = 1;
+  private static final byte RAW = 2;
+  private static final byte ACTOR = 3;
+
+  static {
+    for (int i = 0; i < SPECIAL.length; i++) {
+      SPECIAL[i] =
+          switch (JsonLineScanner.KEYS[i]) {
+            case "Time" -> TIME;
+            case "Diff", "AdditionalFields" -> RAW;
+            case "actor" -> ACTOR;
+            default -> PLAIN;
+          };
+    }
+  }
+
   private final boolean v3Time;
 
   /**
@@ -113,7 +133,8 @@ public final class HumanFormat implements Format {
     if (env.span() != null) {
       out.ascii("  span=").utf8(env.span());
     }
-    if (event.lazyFields() instanceof LineFields line && writeFromLine(line, out)) {
+    if (event.lazyFields() instanceof LineFields line) {
+      writeFromLine(line, out);
       return;
     }
     List<Field> fields = event.fields();
@@ -141,32 +162,39 @@ public final class HumanFormat implements Format {
       writeValue(out, f.value());
     }
     if (multiline >= 0) {
-      String key = fields.get(multiline).key();
-      out.ascii(" ...\n    ").utf8(key).put('=').put(' ');
-      // Continuation lines are indented by len(key)+2 (entryhuman) plus 4 (sloghuman); empty lines
-      // get no indent at all.
-      int indent = key.getBytes(StandardCharsets.UTF_8).length + 6;
-      int from = 0;
-      boolean first = true;
-      int n = multilineValue.length();
-      while (true) {
-        int nl = multilineValue.indexOf('\n', from);
-        int lineEnd = nl < 0 ? n : nl;
-        if (!first) {
-          out.put('\n');
-          if (lineEnd > from) {
-            for (int k = 0; k < indent; k++) {
-              out.put(' ');
-            }
+      writeMultiline(out, fields.get(multiline).key(), multilineValue);
+    }
+  }
+
+  /**
+   * The multi-line block of the field {@code key} whose trimmed value {@code value} holds a line
+   * break: {@code " ...\n key= "}, then the value's lines, each after the first indented.
+   */
+  private static void writeMultiline(ByteBuf out, String key, String value) {
+    out.ascii(" ...\n    ").utf8(key).put('=').put(' ');
+    // Continuation lines are indented by len(key)+2 (entryhuman) plus 4 (sloghuman); empty lines
+    // get no indent at all.
+    int indent = key.getBytes(StandardCharsets.UTF_8).length + 6;
+    int from = 0;
+    boolean first = true;
+    int n = value.length();
+    while (true) {
+      int nl = value.indexOf('\n', from);
+      int lineEnd = nl < 0 ? n : nl;
+      if (!first) {
+        out.put('\n');
+        if (lineEnd > from) {
+          for (int k = 0; k < indent; k++) {
+            out.put(' ');
           }
         }
-        out.utf8(multilineValue, from, lineEnd);
-        first = false;
-        if (nl < 0) {
-          break;
-        }
-        from = nl + 1;
       }
+      out.utf8(value, from, lineEnd);
+      first = false;
+      if (nl < 0) {
+        break;
+      }
+      from = nl + 1;
     }
   }
 
@@ -185,46 +213,56 @@ public final class HumanFormat implements Format {
    * The fields of an event read lazily from a slog JSON line, written straight from the line's
    * bytes: a value that is printable ASCII without escapes (most of what Coder prints) is copied as
    * slog's human sink spells it; any other value is decoded and written by {@link #writeValue},
-   * which stays the definition. False, with what it wrote taken back, when a string value turns out
-   * to need the multi-line block (which moves it to the end: the caller writes the fields from the
-   * decoded values). Only decoded strings can: a copied value has no escape, so no line break.
+   * which stays the definition. The first plain string holding a line break (after trimming) goes
+   * to the multi-line block at the end, as {@link #write} decides for decoded fields; only decoded
+   * strings can hold one (a copied value has no escape, so no line break).
    */
-  private boolean writeFromLine(LineFields lf, ByteBuf out) {
+  private void writeFromLine(LineFields lf, ByteBuf out) {
     byte[] b = lf.line();
-    int mark = out.length();
+    String multilineKey = null;
+    String multilineValue = null;
     for (int f = 0, count = lf.count(); f < count; f++) {
-      String key = lf.key(f);
       int k = lf.keyIndex(f);
+      int p = lf.valueStart(f);
       byte[] known = k >= 0 ? BY_JSON_KEY[k] : null;
+      int mark = out.length();
       if (known != null) {
         out.put(known);
       } else {
-        writeKey(out, key);
+        writeKey(out, lf.key(f));
       }
-      int p = lf.valueStart(f);
-      if (!copyValue(key, b, p, out)) {
-        Value v = lf.value(f);
-        if (v instanceof Value.Str s
-            && s.hasNewline()
-            && !NOT_PLAIN_STRING.contains(key)
-            && GoText.trimSpace(s.value()).indexOf('\n') >= 0) {
-          out.truncate(mark); // as write() decides for the decoded fields
-          return false;
+      if (copyValue(k >= 0 ? SPECIAL[k] : PLAIN, b, p, out)) {
+        continue;
+      }
+      Value v = lf.value(f);
+      if (multilineKey == null && v instanceof Value.Str s && s.hasNewline()) {
+        String key = lf.key(f);
+        if (!NOT_PLAIN_STRING.contains(key)) {
+          String trimmed = GoText.trimSpace(s.value());
+          if (trimmed.indexOf('\n') >= 0) {
+            out.truncate(mark); // written last, in the block
+            multilineKey = key;
+            multilineValue = trimmed;
+            continue;
+          }
         }
-        writeValue(out, v);
       }
+      writeValue(out, v);
     }
-    return true;
+    if (multilineKey != null) {
+      writeMultiline(out, multilineKey, multilineValue);
+    }
   }
 
   /**
-   * Writes the value at {@code b[p]} of field {@code key} as {@link #writeValue} would write its
-   * decoded value, when that is a copy of its bytes; false (nothing written) otherwise.
+   * Writes the value at {@code b[p]} of a field of kind {@code special} ({@link #SPECIAL}) as
+   * {@link #writeValue} would write its decoded value, when that is a copy of its bytes; false
+   * (nothing written) otherwise.
    */
-  private boolean copyValue(String key, byte[] b, int p, ByteBuf out) {
+  private boolean copyValue(byte special, byte[] b, int p, ByteBuf out) {
     byte c = b[p];
-    switch (key) {
-      case "Time":
+    switch (special) {
+      case TIME:
         if (c == '"' && !v3Time) {
           int q = p + 1;
           while (q < b.length && b[q] >= 0 && JsonFormat.TIME_CHARS[b[q]]) {
@@ -236,48 +274,19 @@ public final class HumanFormat implements Format {
           }
         }
         return false;
-      case "Diff":
-      case "AdditionalFields":
+      case RAW:
         if (c == 'n') {
           out.put('"').put('"'); // a nil RawMessage
           return true;
         }
         return quoteRaw(b, p, out);
-      case "actor":
+      case ACTOR:
         return c == '{' && actor(b, p, out);
       default:
         break;
     }
     if (c == '"') {
-      int q = p + 1;
-      boolean bare = true;
-      while (q < b.length) {
-        // Eight bytes a step to the next byte that is not plain printable ASCII.
-        for (long hits; q + 8 <= b.length; q += 8) {
-          if ((hits = Swar.humanSpecials(Swar.word(b, q))) != 0) {
-            q += Long.numberOfTrailingZeros(hits) >>> 3;
-            break;
-          }
-        }
-        if (q >= b.length) {
-          break;
-        }
-        byte d = b[q];
-        if (d == '"' || d == '\\' || d < 0x20 || d == 0x7F) {
-          break; // d < 0x20 includes every non-ASCII byte
-        }
-        bare &= d != ' ';
-        q++;
-      }
-      if (q >= b.length || b[q] != '"') {
-        return false; // an escape or a non-ASCII character: decoded
-      }
-      if (bare && q > p + 1) {
-        out.put(b, p + 1, q - p - 1);
-      } else {
-        out.put(b, p, q + 1 - p); // "" or printable ASCII with a space: strconv.Quote is a copy
-      }
-      return true;
+      return copyString(b, p, out);
     }
     if (c == 't' || c == 'f' || c == 'n') {
       return false; // true, false, null: rare, decoded
@@ -294,6 +303,72 @@ public final class HumanFormat implements Format {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The JSON string at {@code b[p]} (its opening quote) as slog's human sink writes it, when it is
+   * printable ASCII without escapes: bare when it has no space and is not empty, else quoted, which
+   * for such text is a copy with its quotes ({@code strconv.Quote}). False (nothing written) for
+   * anything else, which is decoded.
+   */
+  private static boolean copyString(byte[] b, int p, ByteBuf out) {
+    int n = b.length;
+    int q = p + 1;
+    // Eight bytes a step to the first space or byte that ends or spoils a copy.
+    for (long hits; ; q += 8) {
+      if (q + 8 > n) {
+        while (q < n && b[q] > ' ' && b[q] != '"' && b[q] != '\\' && b[q] != 0x7F) {
+          q++;
+        }
+        break;
+      }
+      if ((hits = Swar.humanSpecials(Swar.word(b, q))) != 0) {
+        q += Long.numberOfTrailingZeros(hits) >>> 3;
+        break;
+      }
+    }
+    if (q < n && b[q] == '"') {
+      if (q == p + 1) {
+        out.put('"').put('"'); // the empty string is quoted
+      } else {
+        out.put(b, p + 1, q - p - 1); // bare
+      }
+      return true;
+    }
+    if (q >= n || b[q] != ' ') {
+      return false; // an escape, a control or non-ASCII character: decoded
+    }
+    // A space: quoted. On to the closing quote past further spaces.
+    int close = closingQuote(b, q + 1);
+    if (close < 0) {
+      return false;
+    }
+    out.put(b, p, close + 1 - p);
+    return true;
+  }
+
+  /**
+   * The index of the quote that ends the printable ASCII string body (spaces allowed) at or after
+   * {@code q}, or -1 when an escape, control or non-ASCII byte comes first.
+   */
+  private static int closingQuote(byte[] b, int q) {
+    int n = b.length;
+    for (long hits; q + 8 <= n; q += 8) {
+      if ((hits = Swar.quotedSpecials(Swar.word(b, q))) != 0) {
+        q += Long.numberOfTrailingZeros(hits) >>> 3;
+        return b[q] == '"' ? q : -1;
+      }
+    }
+    for (; q < n; q++) {
+      byte d = b[q];
+      if (d == '"') {
+        return q;
+      }
+      if (d == '\\' || d < 0x20 || d == 0x7F) {
+        return -1; // d < 0x20 includes every non-ASCII byte
+      }
+    }
+    return -1;
   }
 
   /**
@@ -334,14 +409,26 @@ public final class HumanFormat implements Format {
     }
     out.put('"');
     int run = p;
-    for (int i = p; i <= e; i++) {
+    int stop = e + 1;
+    for (int i = p; i < stop; ) {
+      // Eight bytes a step to the next quote or backslash, each escaped with a backslash.
+      for (long hits; i + 8 <= stop; i += 8) {
+        if ((hits = Swar.quotesAndBackslashes(Swar.word(b, i))) != 0) {
+          i += Long.numberOfTrailingZeros(hits) >>> 3;
+          break;
+        }
+      }
+      if (i >= stop) {
+        break;
+      }
       byte d = b[i];
       if (d == '"' || d == '\\') {
         out.put(b, run, i - run).put('\\').put(d);
         run = i + 1;
       }
+      i++;
     }
-    out.put(b, run, e + 1 - run).put('"');
+    out.put(b, run, stop - run).put('"');
     return true;
   }
 
@@ -383,16 +470,7 @@ public final class HumanFormat implements Format {
 
   /** The index of the quote that ends the printable ASCII string body at {@code p}, or -1. */
   private static int plainString(byte[] b, int p) {
-    for (int q = p; q < b.length; q++) {
-      byte d = b[q];
-      if (d == '"') {
-        return q;
-      }
-      if (d == '\\' || d < 0x20 || d == 0x7F) {
-        return -1;
-      }
-    }
-    return -1;
+    return closingQuote(b, p);
   }
 
   private static boolean at(byte[] b, int p, byte[] s) {

@@ -101,7 +101,18 @@ public final class RetryingSink implements Target {
   public void deliver(List<SinkRecord> batch) throws InterruptedException {
     List<SinkRecord> pending = batch;
     SinkState state = stats.state;
-    state.waiting(pending.size(), oldest(pending));
+    // The oldest and newest event Time of the batch in one pass (sinks that touch every record
+    // anyway make this the only extra pass): the newest is what a batch delivered in full reports.
+    long oldest = Long.MAX_VALUE;
+    long newest = GoTime.NO_TIME;
+    for (int i = 0, n = batch.size(); i < n; i++) {
+      long t = batch.get(i).event().timeMicros();
+      if (t != GoTime.NO_TIME) {
+        oldest = Math.min(oldest, t);
+        newest = Math.max(newest, t);
+      }
+    }
+    state.waiting(pending.size(), oldest == Long.MAX_VALUE ? null : instant(oldest));
     int attempt = 0;
     try {
       while (!pending.isEmpty()) {
@@ -113,8 +124,12 @@ public final class RetryingSink implements Target {
         stats.requestDuration.record(System.nanoTime() - t0);
         int failed = o.retry().size();
         stats.delivered.addAndGet(pending.size() - failed - o.rejected().size());
-        state.progress(
-            failed + o.rejected().size(), oldest(o.retry()), newestDelivered(pending, o));
+        if (pending == batch && failed == 0 && o.rejected().isEmpty()) {
+          state.progress(0, null, newest == GoTime.NO_TIME ? null : instant(newest));
+        } else {
+          state.progress(
+              failed + o.rejected().size(), oldest(o.retry()), newestDelivered(pending, o));
+        }
         deadLetter(o.rejected());
         if (o.done()) {
           countPause();

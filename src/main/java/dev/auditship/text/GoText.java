@@ -469,39 +469,57 @@ public final class GoText {
    * stand for ({@link Utf8#decode}), written straight from the bytes.
    */
   public static void appendJsonString(ByteBuf out, byte[] b, int off, int len) {
-    out.put('"');
+    if (len > (Integer.MAX_VALUE - 16) / 6) {
+      throw new IllegalArgumentException("text too long for one JSON string: " + len + " bytes");
+    }
+    // Room for the worst case (six bytes out for each byte in, the quotes) and eight bytes of
+    // slack:
+    // the loop stores each word it reads at once and keeps only the bytes before the first that
+    // needs a look, so a run of plain text costs no separate copy.
+    out.ensure(6 * len + 10);
+    byte[] o = out.array();
+    int w = out.length();
+    o[w++] = '"';
     int end = off + len;
-    int start = off;
-    for (int i = off; i < end; ) {
-      // Eight bytes a step to the next byte that needs a look (the copy waits for it).
-      for (long hits; i + 8 <= end; i += 8) {
-        if ((hits = Swar.jsonSpecials(Swar.word(b, i))) != 0) {
-          i += Long.numberOfTrailingZeros(hits) >>> 3;
-          break;
+    int i = off;
+    while (i < end) {
+      if (i + 8 <= end) {
+        long word = Swar.word(b, i);
+        long hits = Swar.jsonSpecials(word);
+        Swar.store(o, w, word);
+        if (hits == 0) {
+          i += 8;
+          w += 8;
+          continue;
         }
-      }
-      if (i >= end) {
-        break;
+        int j = Long.numberOfTrailingZeros(hits) >>> 3;
+        i += j;
+        w += j;
       }
       int c = b[i];
       if (c >= 0) {
         if (!JSON_ESCAPE[c]) {
+          o[w++] = (byte) c; // the last few bytes, under eight
           i++;
           continue;
         }
-        out.put(b, start, i - start);
+        o[w] = '\\';
         switch (c) {
-          case '"' -> out.put('\\').put('"');
-          case '\\' -> out.put('\\').put('\\');
-          case '\n' -> out.put('\\').put('n');
-          case '\r' -> out.put('\\').put('r');
-          case '\t' -> out.put('\\').put('t');
-          case '\b' -> out.put('\\').put('b');
-          case '\f' -> out.put('\\').put('f');
-          default -> unicodeEscape(out, c);
+          case '"' -> o[w + 1] = '"';
+          case '\\' -> o[w + 1] = '\\';
+          case '\n' -> o[w + 1] = 'n';
+          case '\r' -> o[w + 1] = 'r';
+          case '\t' -> o[w + 1] = 't';
+          case '\b' -> o[w + 1] = 'b';
+          case '\f' -> o[w + 1] = 'f';
+          default -> {
+            w = unicodeEscape(o, w, c);
+            i++;
+            continue;
+          }
         }
+        w += 2;
         i++;
-        start = i;
         continue;
       }
       // A run of non-ASCII characters, one sequence after the other (not back to the word scan,
@@ -509,23 +527,33 @@ public final class GoText {
       do {
         int n = Utf8.sequence(b, i, end);
         if (n == 0) {
-          out.put(b, start, i - start).ascii("\\ufffd");
+          w = unicodeEscape(o, w, 0xFFFD);
           i++;
-          start = i;
         } else if (n == 3
             && (b[i] & 0xFF) == 0xE2
             && (b[i + 1] & 0xFF) == 0x80
             && ((b[i + 2] & 0xFF) == 0xA8 || (b[i + 2] & 0xFF) == 0xA9)) {
-          out.put(b, start, i - start);
-          unicodeEscape(out, (b[i + 2] & 0xFF) == 0xA8 ? 0x2028 : 0x2029);
+          w = unicodeEscape(o, w, (b[i + 2] & 0xFF) == 0xA8 ? 0x2028 : 0x2029);
           i += 3;
-          start = i;
         } else {
+          System.arraycopy(b, i, o, w, n);
+          w += n;
           i += n;
         }
       } while (i < end && b[i] < 0);
     }
-    out.put(b, start, end - start);
-    out.put('"');
+    o[w++] = '"';
+    out.advance(w - out.length());
+  }
+
+  /** Writes {@code \\uXXXX} of {@code c} at {@code o[w]}; returns the index after it. */
+  private static int unicodeEscape(byte[] o, int w, int c) {
+    o[w] = '\\';
+    o[w + 1] = 'u';
+    o[w + 2] = HEX_BYTES[(c >> 12) & 0xF];
+    o[w + 3] = HEX_BYTES[(c >> 8) & 0xF];
+    o[w + 4] = HEX_BYTES[(c >> 4) & 0xF];
+    o[w + 5] = HEX_BYTES[c & 0xF];
+    return w + 6;
   }
 }

@@ -23,6 +23,14 @@ public final class Swar {
   }
 
   /**
+   * Stores {@code w} as the eight bytes at {@code b[i]}, the lowest first; {@code i + 8 <=
+   * b.length}.
+   */
+  public static void store(byte[] b, int i, long w) {
+    LONGS.set(b, i, w);
+  }
+
+  /**
    * The high bit of each byte of {@code w} (from {@link #word}) that a JSON string written as Go's
    * encoder writes it cannot carry as it is: a quote, backslash, control byte, non-ASCII byte or
    * one of {@code < > &} (the classic has-zero-byte test on {@code w} xor each byte). Bytes above a
@@ -30,17 +38,15 @@ public final class Swar {
    * Long.numberOfTrailingZeros(mask) >>> 3} is the index of the first such byte.
    */
   public static long jsonSpecials(long w) {
-    long quote = w ^ (ONES * '"');
+    // Two pairs differ in one bit each: '<' 0x3C and '>' 0x3E in 0x02, '"' 0x22 and '&' 0x26 in
+    // 0x04. Setting that bit makes one test per pair.
+    long angle = (w | (ONES * 0x02)) ^ (ONES * '>');
+    long quoteAmp = (w | (ONES * 0x04)) ^ (ONES * '&');
     long backslash = w ^ (ONES * '\\');
-    long lt = w ^ (ONES * '<');
-    long gt = w ^ (ONES * '>');
-    long amp = w ^ (ONES * '&');
     long hits =
-        ((quote - ONES) & ~quote)
+        ((angle - ONES) & ~angle)
+            | ((quoteAmp - ONES) & ~quoteAmp)
             | ((backslash - ONES) & ~backslash)
-            | ((lt - ONES) & ~lt)
-            | ((gt - ONES) & ~gt)
-            | ((amp - ONES) & ~amp)
             | (w - ONES * 0x20) // a byte below 0x20 borrows into its high bit
             | w; // a non-ASCII byte has its high bit set
     return hits & HIGHS;
@@ -55,13 +61,41 @@ public final class Swar {
   public static long humanSpecials(long w) {
     long quote = w ^ (ONES * '"');
     long backslash = w ^ (ONES * '\\');
-    long del = w ^ (ONES * 0x7F);
     long hits =
         ((quote - ONES) & ~quote)
             | ((backslash - ONES) & ~backslash)
-            | ((del - ONES) & ~del)
             | (w - ONES * 0x21) // a byte below 0x21 borrows into its high bit
+            | (w
+                + ONES) // DEL (0x7F) carries into its high bit; a carry out of 0xFF is above a flag
             | w; // a non-ASCII byte has its high bit set
     return hits & HIGHS;
+  }
+
+  /**
+   * {@link #humanSpecials} without the space: the bytes a value slog's human sink quotes cannot
+   * carry as they are inside the quotes (a quote, backslash, control byte, DEL or non-ASCII byte).
+   * The lowest flag is exact, as in {@link #jsonSpecials}.
+   */
+  public static long quotedSpecials(long w) {
+    long quote = w ^ (ONES * '"');
+    long backslash = w ^ (ONES * '\\');
+    long hits =
+        ((quote - ONES) & ~quote)
+            | ((backslash - ONES) & ~backslash)
+            | (w - ONES * 0x20) // a byte below 0x20 borrows into its high bit
+            | (w
+                + ONES) // DEL (0x7F) carries into its high bit; a carry out of 0xFF is above a flag
+            | w; // a non-ASCII byte has its high bit set
+    return hits & HIGHS;
+  }
+
+  /**
+   * The high bit of each byte of {@code w} that is a quote or a backslash. The lowest flag is
+   * exact, as in {@link #jsonSpecials}.
+   */
+  public static long quotesAndBackslashes(long w) {
+    long quote = w ^ (ONES * '"');
+    long backslash = w ^ (ONES * '\\');
+    return (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash)) & HIGHS;
   }
 }

@@ -166,29 +166,46 @@ public final class Utf8 {
    * UTF-8 (RFC 8259 §8.1) when the bytes sit inside JSON strings.
    */
   public static void appendSanitizedJson(ByteBuf out, byte[] b, int off, int len) {
-    int end = off + len;
-    int start = off;
-    int first = firstNonAscii(b, off, end);
-    if (first == end) {
-      out.put(b, off, len);
-      return;
+    if (len > (Integer.MAX_VALUE - 16) / 6) {
+      throw new IllegalArgumentException("text too long for one JSON body: " + len + " bytes");
     }
-    for (int i = first; i < end; ) {
+    // Room for the worst case (six bytes out for each byte in) and eight bytes of slack: each word
+    // read is stored at once, and a word of ASCII needs nothing more (one pass, no second copy).
+    out.ensure(6 * len + 8);
+    byte[] o = out.array();
+    int w = out.length();
+    int end = off + len;
+    int i = off;
+    while (i < end) {
+      if (i + 8 <= end) {
+        long word = Swar.word(b, i);
+        Swar.store(o, w, word);
+        if ((word & 0x8080808080808080L) == 0) {
+          i += 8;
+          w += 8;
+          continue;
+        }
+      }
       if (b[i] >= 0) {
-        i++;
+        o[w++] = b[i++];
         continue;
       }
       int n = sequence(b, i, end);
-      if (n > 0) {
+      if (n == 0) {
+        for (byte c : REPLACEMENT_ESCAPE) {
+          o[w++] = c;
+        }
+        i++;
+      } else {
+        System.arraycopy(b, i, o, w, n);
+        w += n;
         i += n;
-        continue;
       }
-      out.put(b, start, i - start).ascii("\\ufffd");
-      i++;
-      start = i;
     }
-    out.put(b, start, end - start);
+    out.advance(w - out.length());
   }
+
+  private static final byte[] REPLACEMENT_ESCAPE = {'\\', 'u', 'f', 'f', 'f', 'd'};
 
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

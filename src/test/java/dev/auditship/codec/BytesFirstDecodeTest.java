@@ -88,6 +88,90 @@ class BytesFirstDecodeTest {
   }
 
   /**
+   * A quoted value (it has a space) copied from the line, eight bytes a step to its closing quote:
+   * around every kind of byte that stops the copy after the space, at every position, it writes
+   * what it writes from the decoded values; so does the actor, whose parts are copied the same way.
+   */
+  @Test
+  void quotedHumanFromTheLineIsHumanFromTheValuesAroundEveryStop() {
+    String base = Golden.line("audit_workspace_build_start").json().strip();
+    String[] stops = {"", " ", "\\\"", "\\\\", "\u007f", "\u00e9", "\\n", "\\u0001", "\\u003c"};
+    int checked = 0;
+    for (int space = 0; space <= 9; space++) {
+      for (String stop : stops) {
+        for (int at = 0; at <= 17; at++) {
+          String value = "a".repeat(space) + " " + "b".repeat(at) + stop + "c".repeat(17 - at);
+          String line =
+              base.replace("\"Action\":\"start\"", "\"Action\":\"" + value + "\"")
+                  .replace("\"username\":\"alice\"", "\"username\":\"" + value + "\"");
+          assertHumanFromLineIsFromValues(line, value);
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isEqualTo(10 * stops.length * 18);
+  }
+
+  /**
+   * Raw JSON (Diff, AdditionalFields) is quoted from the line with each quote and backslash
+   * escaped, eight bytes a step: at every position, as from the decoded values.
+   */
+  @Test
+  void rawJsonHumanFromTheLineIsHumanFromTheValuesAtEveryPosition() {
+    String base = Golden.line("audit_workspace_build_start").json().strip();
+    int checked = 0;
+    for (String inner : new String[] {"\\\"", "\\\\", "x"}) {
+      for (int at = 0; at <= 24; at++) {
+        String raw =
+            "{\"k\":\"" + "a".repeat(at) + inner + "b".repeat(24 - at) + "\",\"n\":[1,{}]}";
+        String line = base.replace("\"Diff\":{}", "\"Diff\":" + raw);
+        assertThat(line).isNotEqualTo(base);
+        assertHumanFromLineIsFromValues(line, raw);
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(3 * 25);
+  }
+
+  /**
+   * The first plain string holding a line break goes to the multi-line block at the end, wherever
+   * it is among the fields; a later one, a trimmed-away line break and a UUID-typed field stay
+   * inline, escaped (Action is a named string type, never moved to the block): as from the decoded
+   * values.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"Action\":\"start\",\"ResourceTarget\":\"one\\ntwo\"",
+        "\"Action\":\"start\",\"ResourceTarget\":\"one\\r\\ntwo\",\"ResourceIcon\":\"three\\nfour\"",
+        "\"Action\":\"start\",\"ResourceTarget\":\"only at the end\\n\",\"ResourceIcon\":\"a\\n\\nb\"",
+        "\"Action\":\"start\",\"ResourceTarget\":\" \\n \",\"ResourceIcon\":\"x\\ny \\u003c\"",
+        "\"Action\":\"a\\nb\",\"ResourceIcon\":\"three\\nfour\"",
+      })
+  void theMultiLineBlockFromTheLineIsTheOneFromTheValues(String fields) {
+    String base = Golden.line("audit_workspace_build_start").json().strip();
+    String line =
+        base.replaceFirst("\"ResourceTarget\":\"[^\"]*\"", "")
+            .replaceFirst("\"ResourceIcon\":\"[^\"]*\"", "")
+            .replaceFirst("\"RequestID\":\"[^\"]*\"", "")
+            .replace(",,,", ",")
+            .replace(",,", ",")
+            .replace("\"Action\":\"start\"", fields);
+    String human = assertHumanFromLineIsFromValues(line, fields);
+    assertThat(human).contains(" ...\n    ");
+  }
+
+  /** The human record of {@code line}'s event from the line equals the one from its values. */
+  private static String assertHumanFromLineIsFromValues(String line, String what) {
+    Event lazy = ((Decoded.Ok) Golden.decodeAll(line + "\n").get(0)).event();
+    assertThat(lazy.lazyFields()).as(line).isNotNull();
+    Event values = new Event(lazy.kind(), lazy.envelope(), lazy.fields());
+    String fromLine = HUMAN.format(((Decoded.Ok) Golden.decodeAll(line + "\n").get(0)).event());
+    assertThat(fromLine).as(what).isEqualTo(HUMAN.format(values));
+    return fromLine;
+  }
+
+  /**
    * A key spelled with an escape is the same key: whichever of two equal keys comes first is the
    * one a lookup finds, on the line's own path as on the text path.
    */

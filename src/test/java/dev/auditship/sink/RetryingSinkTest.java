@@ -8,6 +8,7 @@ import dev.auditship.config.RetryConfig;
 import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.metrics.SinkState;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.testutil.Golden;
 import java.nio.file.Files;
@@ -16,8 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Function;
@@ -102,6 +105,55 @@ class RetryingSinkTest {
     new RetryingSink(sink, RETRY, deadLetters(), new SinkStats(), sleeper).deliver(records(1));
     assertThat(sleeps)
         .containsExactly(Duration.ofSeconds(7), Duration.ofMillis(200), Duration.ofMinutes(10));
+  }
+
+  /**
+   * While a batch is out the state names its oldest event Time; once delivered, the newest. A
+   * partial outcome names the newest of those delivered, then (once the rest is delivered) of all.
+   */
+  @Test
+  void theStateNamesTheOldestWaitingAndTheNewestDeliveredEventTime() throws Exception {
+    List<SinkRecord> batch = new ArrayList<>(records(6));
+    Collections.rotate(batch, 3);
+    List<Instant> times =
+        batch.stream()
+            .map(r -> Instant.parse(r.event().time()).truncatedTo(ChronoUnit.MICROS))
+            .toList();
+    Instant oldest = times.stream().min(Instant::compareTo).orElseThrow();
+    Instant newest = times.stream().max(Instant::compareTo).orElseThrow();
+    int newestAt = times.indexOf(newest);
+    assertThat(times.get(0)).isNotEqualTo(oldest); // neither is simply the first or the last
+    assertThat(newestAt).isNotEqualTo(5);
+
+    SinkStats stats = new SinkStats();
+    List<SinkState.Snapshot> seen = new ArrayList<>();
+    ScriptedSink sink = new ScriptedSink();
+    sink.script.add(
+        b -> {
+          seen.add(stats.state.get());
+          return Outcome.delivered();
+        });
+    new RetryingSink(sink, RETRY, deadLetters(), stats, sleeper).deliver(batch);
+    assertThat(seen.get(0).waiting()).isEqualTo(6);
+    assertThat(seen.get(0).oldestWaiting()).isEqualTo(oldest);
+    assertThat(stats.state.get().waiting()).isZero();
+    assertThat(stats.state.get().newestDelivered()).isEqualTo(newest);
+
+    SinkStats partial = new SinkStats();
+    ScriptedSink retryNewest = new ScriptedSink();
+    List<Instant> afterFirst = new ArrayList<>();
+    retryNewest.script.add(
+        b -> new Outcome(List.of(), List.of(b.get(newestAt)), "try again", null, false));
+    retryNewest.script.add(
+        b -> {
+          afterFirst.add(partial.state.get().newestDelivered());
+          return Outcome.delivered();
+        });
+    new RetryingSink(retryNewest, RETRY, deadLetters(), partial, sleeper).deliver(batch);
+    List<Instant> rest = new ArrayList<>(times);
+    rest.remove(newestAt);
+    assertThat(afterFirst).containsExactly(rest.stream().max(Instant::compareTo).orElseThrow());
+    assertThat(partial.state.get().newestDelivered()).isEqualTo(newest);
   }
 
   @Test

@@ -56,6 +56,52 @@ class ByteScanTest {
     assertThat(out.toString()).isEqualTo("{\"é\\ufffd\"}");
   }
 
+  /**
+   * Eight bytes a step: a valid sequence, an invalid byte or a cut sequence at every position of a
+   * longer text, read from an offset and appended after other bytes, gives what the byte-by-byte
+   * definition gives (valid sequences copied, each other byte as the escape).
+   */
+  @Test
+  void sanitizedJsonIsTheByteByByteDefinitionAtEveryPosition() {
+    byte[][] inserts = {
+      {(byte) 0xC3, (byte) 0xA9},
+      {(byte) 0xE2, (byte) 0x80, (byte) 0xA8},
+      {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80},
+      {(byte) 0xFF},
+      {(byte) 0xE2, (byte) 0x80},
+      {(byte) 0xC3, (byte) 0xA9, (byte) 0x80, (byte) 0xED, (byte) 0xA0, (byte) 0x80},
+    };
+    int checked = 0;
+    for (byte[] insert : inserts) {
+      for (int at = 0; at <= 24; at++) {
+        ByteBuf text = new ByteBuf(64);
+        text.ascii("xx")
+            .ascii("{\"k\":\"" + "a".repeat(at))
+            .put(insert)
+            .ascii("b".repeat(24 - at) + "\"}");
+        byte[] in = text.toByteArray();
+        ByteBuf out = new ByteBuf(4);
+        out.ascii("before");
+        Utf8.appendSanitizedJson(out, in, 2, in.length - 2);
+        ByteBuf expected = new ByteBuf(64);
+        expected.ascii("before");
+        for (int i = 2; i < in.length; ) {
+          int n = in[i] >= 0 ? 1 : Utf8.sequence(in, i, in.length);
+          if (n == 0) {
+            expected.ascii("\\ufffd");
+            i++;
+          } else {
+            expected.put(in, i, n);
+            i += n;
+          }
+        }
+        assertThat(out.toString()).as("insert at %d", at).isEqualTo(expected.toString());
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(inserts.length * 25);
+  }
+
   @Test
   void isValidUtf8RejectsEveryBadSequence() {
     assertThat(Utf8.isValid("plain ascii".getBytes(StandardCharsets.US_ASCII), 0, 11)).isTrue();
@@ -161,10 +207,20 @@ class ByteScanTest {
     assertFlagsTheFirst(Swar::humanSpecials, v -> v <= 0x20 || v >= 0x7F || v == '"' || v == '\\');
   }
 
+  @Test
+  void quotedSpecialsFlagsTheFirstByteAQuotedHumanValueCannotCopy() {
+    assertFlagsTheFirst(Swar::quotedSpecials, v -> v < 0x20 || v >= 0x7F || v == '"' || v == '\\');
+  }
+
+  @Test
+  void quotesAndBackslashesFlagsTheFirstOfThem() {
+    assertFlagsTheFirst(Swar::quotesAndBackslashes, v -> v == '"' || v == '\\');
+  }
+
   /**
    * Every byte value at every position of a word of plain text, alone and followed by a byte that
    * borrows (0x00): {@code test} flags it exactly when {@code special} says so, and its lowest flag
-   * is that byte's.
+   * is that byte's (or the 0x00's, when that is special too).
    */
   private static void assertFlagsTheFirst(LongUnaryOperator test, IntPredicate special) {
     for (int v = 0; v < 256; v++) {
@@ -176,7 +232,7 @@ class ByteScanTest {
             b[at + 1] = 0;
           }
           long hits = test.applyAsLong(Swar.word(b, 0));
-          int first = special.test(v) ? at : borrowAfter && at < 7 ? at + 1 : -1;
+          int first = special.test(v) ? at : borrowAfter && at < 7 && special.test(0) ? at + 1 : -1;
           assertThat(hits == 0 ? -1 : Long.numberOfTrailingZeros(hits) >>> 3)
               .as("byte %02x at %d, 00 after: %s", v, at, borrowAfter)
               .isEqualTo(first);
