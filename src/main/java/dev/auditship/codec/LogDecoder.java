@@ -100,12 +100,21 @@ public final class LogDecoder {
         return;
       }
     } else {
-      HumanLineDecoder.Partial p = humanScanner.check(b, off, len);
+      // The first line of a multi-line entry (it ends with " ...") needs its fields built at once:
+      // read it fully, not checked first and then read again.
+      boolean block =
+          len >= 4
+              && b[off + len - 1] == '.'
+              && b[off + len - 2] == '.'
+              && b[off + len - 3] == '.'
+              && b[off + len - 4] == ' ';
+      HumanLineDecoder.Partial p =
+          block ? humanScanner.scan(b, off, len) : humanScanner.check(b, off, len);
       if (p == HumanLineScanner.SKIP) {
         out.accept(new Decoded.Skipped(lineNo));
         return;
       }
-      if (p != null && p.checked() && !p.continues()) {
+      if (!block && p != null && p.checked() && !p.continues()) {
         // Checked and whole: the event holds the line and reads its values from it when asked
         // (HumanLineFields); ID and Time are decoded already, for the sinks.
         byte[] line = p.humanLine() != null ? p.humanLine() : Arrays.copyOfRange(b, off, off + len);
@@ -129,7 +138,7 @@ public final class LogDecoder {
       if (p != null) {
         // The fields are needed now (a multi-line block follows, or a check refused the line and
         // the whole event is checked for the reason).
-        humanEntry(lineNo, humanScanner.scan(b, off, len), b, off, len);
+        humanEntry(lineNo, block ? p : humanScanner.scan(b, off, len), b, off, len);
         return;
       }
     }
