@@ -311,7 +311,8 @@ final class HumanLineJson {
   private static final byte[] EMAIL_KEY = ",\"email\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] USERNAME_KEY = ",\"username\":".getBytes(StandardCharsets.US_ASCII);
 
-  private static boolean at(byte[] b, int p, int to, byte[] s) {
+  /** Whether {@code b[p, to)} starts with {@code s}. */
+  static boolean at(byte[] b, int p, int to, byte[] s) {
     if (p + s.length > to) {
       return false;
     }

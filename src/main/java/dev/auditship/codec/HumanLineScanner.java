@@ -1488,14 +1488,6 @@ final class HumanLineScanner {
   }
 
   private boolean at(int p, byte[] s) {
-    if (p + s.length > end) {
-      return false;
-    }
-    for (int i = 0; i < s.length; i++) {
-      if (b[p + i] != s[i]) {
-        return false;
-      }
-    }
-    return true;
+    return HumanLineJson.at(b, p, end, s);
   }
 }
