@@ -251,7 +251,7 @@ public final class LogDecoder {
       heldEmptyLines++;
       return true;
     }
-    if (line.length() > blockIndent && line.startsWith(" ".repeat(blockIndent))) {
+    if (line.length() > blockIndent && spaces(line, blockIndent)) {
       for (int i = 0; i <= heldEmptyLines; i++) {
         blockValue.append('\n');
         pendingText.append('\n');
@@ -263,6 +263,16 @@ public final class LogDecoder {
     }
     closeBlock();
     return false;
+  }
+
+  /** Whether {@code line} starts with {@code n} spaces (a block line's indent). */
+  private static boolean spaces(String line, int n) {
+    for (int i = 0; i < n; i++) {
+      if (line.charAt(i) != ' ') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void closeBlock() {
