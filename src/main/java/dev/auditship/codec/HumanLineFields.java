@@ -16,8 +16,10 @@ import java.util.List;
  * value at all.
  *
  * <p>The json format needs no second read: {@link HumanLineScanner#check} left an index of the
- * fields (where each value is, and whether it is written by copying its bytes), and {@link
- * #writeJsonFields} copies or decodes value by value.
+ * fields (where each value is, and how it is written), and {@link #writeJsonFields} copies each
+ * plain value and writes escaped strings, raw JSON and the actor from their bytes ({@link
+ * HumanLineJson}); sinks get the {@code Time} in microseconds ({@link #timeMicros()}) and plain
+ * ASCII values ({@link #appendAscii}) without a decode.
  *
  * <p>Immutable: the line and the index are never changed after construction, and nothing decoded is
  * kept (the values of a read are garbage right after it, which is what makes the line cheap to
