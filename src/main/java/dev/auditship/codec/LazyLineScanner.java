@@ -64,16 +64,9 @@ final class LazyLineScanner {
   }
 
   /** Hex digits, either case (what EventChecks.isUuid accepts). */
-  private static final boolean[] HEX = new boolean[256];
-
-  static {
-    for (int c = 0; c < 256; c++) {
-      HEX[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-  }
-
   // Per-key checks (EventChecks), by index into JsonLineScanner.KEYS, for each kind.
   private static final int ANY = 0;
+
   private static final int UUID = 1;
   private static final int UUID_OR_NULL = 2;
   private static final int STRING = 3;
@@ -397,6 +390,14 @@ final class LazyLineScanner {
   }
 
   /** A UUID string: ASCII, no escapes, 8-4-4-4-12 hex (EventChecks.isUuid). */
+  // The bytes of the dashes of a UUID in the words at its offsets 8 (dashes at 8 and 13) and 16
+  // (at 18 and 23), and '0' in their place.
+  private static final long DASHES_8 = 0xFFL | (0xFFL << 40);
+
+  private static final long ZEROS_8 = '0' | ((long) '0' << 40);
+  private static final long DASHES_16 = (0xFFL << 16) | (0xFFL << 56);
+  private static final long ZEROS_16 = ((long) '0' << 16) | ((long) '0' << 56);
+
   private int uuid(int p) {
     expect(p, '"');
     int s = p + 1;
@@ -407,23 +408,14 @@ final class LazyLineScanner {
         || b[s + 23] != '-') {
       throw JsonTokens.GIVE_UP;
     }
-    boolean[] hex = HEX;
-    boolean ok = true;
-    for (int i = 0; i < 8; i++) {
-      ok &= hex[b[s + i] & 0xFF];
-    }
-    for (int i = 9; i < 13; i++) {
-      ok &= hex[b[s + i] & 0xFF];
-    }
-    for (int i = 14; i < 18; i++) {
-      ok &= hex[b[s + i] & 0xFF];
-    }
-    for (int i = 19; i < 23; i++) {
-      ok &= hex[b[s + i] & 0xFF];
-    }
-    for (int i = 24; i < 36; i++) {
-      ok &= hex[b[s + i] & 0xFF];
-    }
+    // Eight bytes a step (b[s + 36] exists, so the last word ends inside the line): the dashes
+    // (checked above) become '0' and every byte must be a hex digit.
+    boolean ok =
+        Swar.allHex(Swar.word(b, s))
+            && Swar.allHex(Swar.word(b, s + 8) & ~DASHES_8 | ZEROS_8)
+            && Swar.allHex(Swar.word(b, s + 16) & ~DASHES_16 | ZEROS_16)
+            && Swar.allHex(Swar.word(b, s + 24))
+            && Swar.allHex(Swar.word(b, s + 28));
     if (!ok) {
       throw JsonTokens.GIVE_UP;
     }

@@ -23,6 +23,19 @@ public final class Swar {
   }
 
   /**
+   * Whether each of the eight bytes of {@code w} is a hex digit ({@code 0-9}, {@code a-f}, {@code
+   * A-F}).
+   */
+  public static boolean allHex(long w) {
+    // For ASCII bytes the sums below stay within their byte: x + (0x80 - lo) has its high bit set
+    // when x >= lo, x + (0x7F - hi) when x > hi.
+    long digit = (w + ONES * (0x80 - '0')) & ~(w + ONES * (0x7F - '9'));
+    long lower = w | (ONES * 0x20); // 'A'-'F' to 'a'-'f'
+    long letter = (lower + ONES * (0x80 - 'a')) & ~(lower + ONES * (0x7F - 'f'));
+    return (w & HIGHS) == 0 && ((digit | letter) & HIGHS) == HIGHS;
+  }
+
+  /**
    * Stores {@code w} as the eight bytes at {@code b[i]}, the lowest first; {@code i + 8 <=
    * b.length}.
    */

@@ -172,6 +172,42 @@ class BytesFirstDecodeTest {
   }
 
   /**
+   * A UUID is checked eight bytes a step: any byte of it replaced, at every position, decodes as
+   * the text path decodes it (a hex digit of either case kept; anything else, a dash out of place
+   * included, rejected with the text path's reason), and an accepted one stays on the byte path.
+   */
+  @Test
+  void aUuidWithAnyByteReplacedDecodesAsTheTextPathDoes() {
+    String base = Golden.line("audit_workspace_build_start").json().strip();
+    String id = "\"ID\":\"";
+    int at = base.indexOf(id) + id.length();
+    String uuid = base.substring(at, at + 36);
+    assertThat(uuid).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    int accepted = 0;
+    int rejected = 0;
+    for (int i = 0; i < 36; i++) {
+      for (String c :
+          new String[] {
+            "0", "9", "a", "f", "A", "F", "g", "G", "-", "/", ":", "@", "`", " ", "\u00e9"
+          }) {
+        String line = base.substring(0, at + i) + c + base.substring(at + i + 1);
+        Decoded bytes = Golden.decodeAll(line + "\n").get(0);
+        // Asked before the comparison below, which decodes the fields.
+        boolean lazy = bytes instanceof Decoded.Ok ok && ok.event().lazyFields() != null;
+        assertThat(bytes).as("%s at %d", c, i).isEqualTo(Golden.decodeAllText(line + "\n").get(0));
+        if (bytes instanceof Decoded.Ok) {
+          assertThat(lazy).as("kept lazily: %s at %d", c, i).isTrue();
+          accepted++;
+        } else {
+          rejected++;
+        }
+      }
+    }
+    assertThat(accepted).isEqualTo(32 * 6 + 4); // six hex digits at each hex place; '-' at a dash
+    assertThat(rejected).isEqualTo(36 * 15 - accepted);
+  }
+
+  /**
    * A key spelled with an escape is the same key: whichever of two equal keys comes first is the
    * one a lookup finds, on the line's own path as on the text path.
    */

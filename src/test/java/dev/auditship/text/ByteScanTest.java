@@ -213,6 +213,22 @@ class ByteScanTest {
   }
 
   @Test
+  void allHexIsTrueExactlyForEightHexDigits() {
+    for (int v = 0; v < 256; v++) {
+      boolean hex = (v >= '0' && v <= '9') || (v >= 'a' && v <= 'f') || (v >= 'A' && v <= 'F');
+      for (int at = 0; at < 8; at++) {
+        for (String around : new String[] {"09afAF3c", "00000000", "ffffffff", "FFFFFFFF"}) {
+          byte[] b = around.getBytes(StandardCharsets.US_ASCII);
+          b[at] = (byte) v;
+          assertThat(Swar.allHex(Swar.word(b, 0)))
+              .as("byte %02x at %d in %s", v, at, around)
+              .isEqualTo(hex);
+        }
+      }
+    }
+  }
+
+  @Test
   void quotesAndBackslashesFlagsTheFirstOfThem() {
     assertFlagsTheFirst(Swar::quotesAndBackslashes, v -> v == '"' || v == '\\');
   }
