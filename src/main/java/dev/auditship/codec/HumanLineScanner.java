@@ -253,9 +253,10 @@ final class HumanLineScanner {
 
   /**
    * Per kind bit (1 audit, 2 connection; the two print their fields in different orders) and key
-   * index + 1 (0: the first field), the key index that followed it last time.
+   * index + 1 (0: the first field), the key index that followed it last time. Made by the first
+   * line read: a scanner made to decode one value needs none.
    */
-  private final int[][] nextKey = new int[3][KEYS.length + 1];
+  private int[][] nextKey;
 
   private int prev;
 
@@ -775,6 +776,10 @@ final class HumanLineScanner {
     boolean checked = true;
     keyHint = 0;
     prev = -1;
+    if (nextKey == null) {
+      nextKey = new int[3][KEYS.length + 1];
+    }
+    int[] next = nextKey[kindBit];
     while (i < n) {
       if (i + 4 == n && b[i] == ' ' && b[i + 1] == '.' && b[i + 2] == '.' && b[i + 3] == '.') {
         continues = true;
@@ -787,7 +792,6 @@ final class HumanLineScanner {
       i += 2;
       // The key that followed the previous one last time, tried first: Coder prints its fields
       // in the same order on every line.
-      int[] next = nextKey[kindBit];
       int k = next[prev + 1];
       int eq;
       if (keyAt(i, k)) {
