@@ -33,20 +33,19 @@ final class HumanLineFields implements LazyFields {
   private final int[] index;
 
   /**
-   * The first {@code ID} and {@code Time}, decoded while the line was checked (sinks read them).
+   * The first {@code Time}, decoded while the line was checked (sinks read it). The {@code ID} is
+   * decoded when asked: no sink reads it for every record, and one object less a held event is less
+   * for the garbage collector to copy.
    */
-  private final Value id;
-
   private final Value time;
 
   /** {@link #time} in microseconds, worked out from the line's bytes while it was checked. */
   private final long timeMicros;
 
-  HumanLineFields(byte[] line, Kind kind, int[] index, Value id, Value time, long timeMicros) {
+  HumanLineFields(byte[] line, Kind kind, int[] index, Value time, long timeMicros) {
     this.line = line;
     this.kind = kind;
     this.index = index;
-    this.id = id;
     this.time = time;
     this.timeMicros = timeMicros;
   }
@@ -89,9 +88,6 @@ final class HumanLineFields implements LazyFields {
 
   @Override
   public Value get(String key) {
-    if (key.equals("ID")) {
-      return id;
-    }
     if (key.equals("Time")) {
       return time;
     }

@@ -606,10 +606,30 @@ final class HumanLineScanner {
     }
   }
 
-  /** After {@link #check}: the line's first {@code ID} value. */
+  /**
+   * After {@link #check}, before the caller changes the line's array: the line's first {@code ID}
+   * value (a bare UUID, what Coder prints, is decoded only here).
+   */
   Value id() {
+    if (idValue == null && idLine != null) {
+      // A UUID: ASCII, JSON-safe and printed bare by slog's quote().
+      idValue =
+          Value.Str.classified(
+              new String(idLine, idFrom, UUID_LENGTH, StandardCharsets.ISO_8859_1),
+              true,
+              true,
+              false,
+              true);
+    }
     return idValue;
   }
+
+  private static final int UUID_LENGTH = 36;
+
+  /** The array and position of the line's first ID when it is a bare UUID (not decoded). */
+  private byte[] idLine;
+
+  private int idFrom;
 
   /** After {@link #check}: the line's first {@code Time} value. */
   Value time() {
@@ -697,6 +717,7 @@ final class HumanLineScanner {
     this.keep = keep;
     this.build = build;
     this.idValue = null;
+    this.idLine = null;
     this.timeValue = null;
     this.timeMicros = 0;
     this.indexCount = 0;
@@ -874,6 +895,22 @@ final class HumanLineScanner {
         record(count++, k, quoted, how);
         continue;
       }
+      if (!build && k == ID && !quoted && valueUuid) {
+        // A UUID, as Coder prints it: it passes EventChecks as it is, and the held line's ID is
+        // decoded only when something asks for it (no sink does for every record).
+        canonical &= valueCanonical;
+        hasId = true;
+        if (idValue == null && idLine == null) {
+          idLine = b;
+          idFrom = valueFrom;
+        }
+        record(
+            count++,
+            k,
+            false,
+            strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE | W_STR);
+        continue;
+      }
       String text = valueText();
       if (!quoted && count == 0 && k == TRACE && trace == null) {
         trace = text;
@@ -903,7 +940,7 @@ final class HumanLineScanner {
       }
       if (k == ID) {
         hasId = true;
-        if (idValue == null) {
+        if (idValue == null && idLine == null) {
           idValue = v;
         }
       } else if (k == TIME) {

@@ -116,7 +116,7 @@ public final class LogDecoder {
       }
       if (!block && p != null && p.checked() && !p.continues()) {
         // Checked and whole: the event holds the line and reads its values from it when asked
-        // (HumanLineFields); ID and Time are decoded already, for the sinks.
+        // (HumanLineFields); the Time is decoded already, for the sinks.
         byte[] line = p.humanLine() != null ? p.humanLine() : Arrays.copyOfRange(b, off, off + len);
         out.accept(
             new Decoded.Ok(
@@ -127,7 +127,6 @@ public final class LogDecoder {
                         line,
                         p.kind(),
                         humanScanner.index(),
-                        humanScanner.id(),
                         humanScanner.time(),
                         humanScanner.timeMicros()),
                     null,
