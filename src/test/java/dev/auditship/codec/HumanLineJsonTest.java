@@ -130,6 +130,9 @@ class HumanLineJsonTest {
         "{\"k\":" + json(s) + "}",
         "{ \"k\" : " + json(s) + " ,\n\t\"n\" : [ 1 , 2 ]\r\n}",
         "[" + json(s) + ", " + json(s + " \\") + "]",
+        // Strings holding < > & U+2028 as they are (Go's json.RawMessage keeps them; the format
+        // escapes them inside strings only).
+        "{\"k\": \"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\", \"<\" : \"&\u2028\"}",
         s,
       };
       for (String raw : raws) {
