@@ -1,5 +1,6 @@
 package dev.auditship.cli;
 
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,13 +16,6 @@ import picocli.CommandLine.Option;
     versionProvider = Main.Version.class,
     description =
         "Ships Coder audit and connection log events to stdout, files, syslog and Splunk HEC.",
-    subcommands = {
-      RunCommand.class,
-      ValidateCommand.class,
-      RenderCommand.class,
-      ReplayCommand.class,
-      CommandLine.HelpCommand.class
-    },
     exitCodeOnInvalidInput = ExitCodes.USAGE)
 public final class Main implements Runnable {
 
@@ -61,18 +55,65 @@ public final class Main implements Runnable {
     if (env != null && System.getProperty("auditship.log.format") == null) {
       System.setProperty("auditship.log.format", env);
     }
-    int code = commandLine().execute(args);
+    int code = commandLine(args).execute(args);
     System.exit(code);
   }
 
-  static CommandLine commandLine() {
+  /** The subcommands, in the order help lists them. */
+  private static final List<String> COMMANDS = List.of("run", "validate", "render", "replay");
+
+  /**
+   * The command line for {@code args}, with only the subcommand they invoke when that is clear, so
+   * that a run does not build the model of every other subcommand: picocli reads a command's
+   * annotations by reflection on first use, about a tenth of a second of start-up per command.
+   * Help, usage errors and anything unclear get every subcommand, so that help lists them all.
+   */
+  static CommandLine commandLine(String[] args) {
     CommandLine cl = new CommandLine(new Main());
+    String only = invoked(args);
+    for (String name : COMMANDS) {
+      if (only == null || only.equals(name)) {
+        cl.addSubcommand(name, command(name));
+      }
+    }
+    if (only == null) {
+      cl.addSubcommand("help", new CommandLine.HelpCommand());
+    }
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           cmd.getErr().println("auditship: " + ex.getMessage());
           return ExitCodes.FAILURE;
         });
     return cl;
+  }
+
+  /**
+   * The subcommand {@code args} invoke, or null when that is not clear: no subcommand, {@code
+   * help}, or a word or help option before the subcommand (usage, which lists every subcommand).
+   */
+  static String invoked(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (COMMANDS.contains(a)) {
+        return a;
+      }
+      if (a.equals("--log-format") || a.equals("--log-level")) {
+        i++; // its value
+      } else if (!a.startsWith("--log-format=") && !a.startsWith("--log-level=")) {
+        return null; // help, --help, --version, an unknown word or option: the whole command line
+      }
+    }
+    return null;
+  }
+
+  private static Object command(String name) {
+    return switch (name) {
+      case "run" -> new RunCommand();
+      case "validate" -> new ValidateCommand();
+      case "render" -> new RenderCommand();
+      case "replay" -> new ReplayCommand();
+      default -> throw new IllegalArgumentException("no command " + name);
+    };
   }
 
   /** The version from the jar manifest (set by Maven). */

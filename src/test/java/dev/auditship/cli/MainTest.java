@@ -1,0 +1,38 @@
+package dev.auditship.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command line builds only the subcommand it is asked for (picocli reads each command's
+ * annotations when it is built); help, usage errors and anything unclear get all of them.
+ */
+class MainTest {
+  @Test
+  void theInvokedSubcommandIsFoundPastTheGlobalOptions() {
+    assertThat(Main.invoked(new String[] {"run", "-c", "x.yaml"})).isEqualTo("run");
+    assertThat(Main.invoked(new String[] {"--log-format", "json", "render", "-f", "json"}))
+        .isEqualTo("render");
+    assertThat(Main.invoked(new String[] {"--log-level=debug", "replay"})).isEqualTo("replay");
+    assertThat(Main.invoked(new String[] {"validate", "run"})).isEqualTo("validate");
+  }
+
+  @Test
+  void helpUsageErrorsAndNoSubcommandMeanTheWholeCommandLine() {
+    assertThat(Main.invoked(new String[] {})).isNull();
+    assertThat(Main.invoked(new String[] {"help", "run"})).isNull();
+    assertThat(Main.invoked(new String[] {"--help", "run"})).isNull();
+    assertThat(Main.invoked(new String[] {"-V"})).isNull();
+    assertThat(Main.invoked(new String[] {"frob", "run"})).isNull();
+    assertThat(Main.invoked(new String[] {"--log-level", "run"})).isNull(); // "run" is its value
+  }
+
+  @Test
+  void onlyTheInvokedSubcommandIsBuilt() {
+    assertThat(Main.commandLine(new String[] {"render", "-f", "json"}).getSubcommands())
+        .containsOnlyKeys("render");
+    assertThat(Main.commandLine(new String[] {"--help"}).getSubcommands().keySet())
+        .containsExactly("run", "validate", "render", "replay", "help");
+  }
+}
