@@ -16,8 +16,10 @@ import java.util.List;
  * value at all.
  *
  * <p>The json format needs no second read: {@link HumanLineScanner#check} left an index of the
- * fields (where each value is, and whether it is written by copying its bytes), and {@link
- * #writeJsonFields} copies or decodes value by value.
+ * fields (where each value is, and how it is written), and {@link #writeJsonFields} copies each
+ * plain value and writes escaped strings, raw JSON and the actor from their bytes ({@link
+ * HumanLineJson}); sinks get the {@code Time} in microseconds ({@link #timeMicros()}) and plain
+ * ASCII values ({@link #appendAscii}) without a decode.
  *
  * <p>Immutable: the line and the index are never changed after construction, and nothing decoded is
  * kept (the values of a read are garbage right after it, which is what makes the line cheap to
@@ -31,18 +33,31 @@ final class HumanLineFields implements LazyFields {
   private final int[] index;
 
   /**
-   * The first {@code ID} and {@code Time}, decoded while the line was checked (sinks read them).
+   * The first {@code Time}, decoded while the line was checked (sinks read it). The {@code ID} is
+   * decoded when asked: no sink reads it for every record, and one object less a held event is less
+   * for the garbage collector to copy.
    */
-  private final Value id;
-
   private final Value time;
 
-  HumanLineFields(byte[] line, Kind kind, int[] index, Value id, Value time) {
+  /** {@link #time} in microseconds, worked out from the line's bytes while it was checked. */
+  private final long timeMicros;
+
+  HumanLineFields(byte[] line, Kind kind, int[] index, Value time, long timeMicros) {
     this.line = line;
     this.kind = kind;
     this.index = index;
-    this.id = id;
     this.time = time;
+    this.timeMicros = timeMicros;
+  }
+
+  @Override
+  public long timeMicros() {
+    return timeMicros;
+  }
+
+  @Override
+  public int appendAscii(String key, ByteBuf out) {
+    return HumanLineScanner.appendAscii(line, index, key, out);
   }
 
   /**
@@ -50,7 +65,15 @@ final class HumanLineFields implements LazyFields {
    * bytes without building them.
    */
   void writeJsonFields(ByteBuf out) {
-    HumanLineScanner.writeJsonFields(line, kind, index, out);
+    HumanLineScanner.writeJsonFields(line, kind, index, out, false);
+  }
+
+  /**
+   * {@link #writeJsonFields(ByteBuf)} with every value decoded and written as from values: the
+   * definition the byte paths are tested against.
+   */
+  void writeJsonFieldsDecoded(ByteBuf out) {
+    HumanLineScanner.writeJsonFields(line, kind, index, out, true);
   }
 
   @Override
@@ -65,9 +88,6 @@ final class HumanLineFields implements LazyFields {
 
   @Override
   public Value get(String key) {
-    if (key.equals("ID")) {
-      return id;
-    }
     if (key.equals("Time")) {
       return time;
     }

@@ -3,6 +3,7 @@ package dev.auditship.codec;
 import dev.auditship.event.Envelope;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
+import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoText;
@@ -12,7 +13,9 @@ import dev.auditship.text.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The first line of a slog human entry read straight from its UTF-8 bytes, checked as {@link
@@ -174,6 +177,30 @@ final class HumanLineScanner {
     }
   }
 
+  /**
+   * Per kind bit and key: whether {@link EventChecks#checkField} accepts a value of the given shape
+   * for the key, whatever its text (it looks only at the type of these values, and at the number of
+   * digits of an integer).
+   */
+  private static final boolean[][] NUM_OK = okTable(new Value.Num("0"));
+
+  private static final boolean[][] LONG_NUM_OK = okTable(new Value.Num("12345678901"));
+  private static final boolean[][] NULL_OK = okTable(Value.Null.INSTANCE);
+  private static final boolean[][] RAW_OK = okTable(new Value.Raw("{}"));
+  private static final boolean[][] RAW_NIL_OK = okTable(Value.Raw.NIL);
+  private static final boolean[][] ACTOR_OK = okTable(new Value.Actor("", "", ""));
+  private static final boolean[][] TIME_OK = okTable(new Value.Time("2025-07-03T06:55:02Z"));
+
+  private static boolean[][] okTable(Value v) {
+    boolean[][] t = new boolean[3][KEYS.length];
+    for (int bit = 1; bit <= 2; bit++) {
+      for (int k = 0; k < KEYS.length; k++) {
+        t[bit][k] = EventChecks.checkField(bit == 1, KEYS[k], v) == null;
+      }
+    }
+    return t;
+  }
+
   private static boolean strOk(int kindBit, int k, boolean uuid) {
     int ok = STR_OK[kindBit][k];
     return ok == 1 || (ok == 2 && uuid);
@@ -205,6 +232,9 @@ final class HumanLineScanner {
   private int valueLen;
   private boolean valueAscii;
 
+  /** The bytes the value read last takes in the line (between the quotes when quoted). */
+  private int valueRawLen;
+
   private byte[] b;
   private int end;
   private boolean keep;
@@ -221,8 +251,12 @@ final class HumanLineScanner {
   private boolean valueUuid;
   private int bareEnd;
 
-  /** Per key index + 1 (0: the first field), the key index that followed it last time. */
-  private final int[] next = new int[KEYS.length + 1];
+  /**
+   * Per kind bit (1 audit, 2 connection; the two print their fields in different orders) and key
+   * index + 1 (0: the first field), the key index that followed it last time. Made by the first
+   * line read: a scanner made to decode one value needs none.
+   */
+  private int[][] nextKey;
 
   private int prev;
 
@@ -263,12 +297,46 @@ final class HumanLineScanner {
   }
 
   /**
-   * After {@link #check} answered a line checked and whole: per field, four ints for {@link
-   * #writeJsonFields} (key, where the value is, its length, how to write it). The fields a full
-   * scan builds, in their order.
+   * After {@link #check} answered a line checked and whole: per field, for {@link
+   * #writeJsonFields}, its key, where the value is, its length and how to write it. The fields a
+   * full scan builds, in their order. Events hold it while they wait in queues and batches, so it
+   * is packed: two ints a field for a line shorter than 64 KiB (nearly every line: {@code from |
+   * len << 16} and {@code key << 5 | how}), four for a longer one ({@link #stride}).
    */
   int[] index() {
-    return Arrays.copyOf(index, 4 * indexCount);
+    if (end - lineStart >= 0x10000) {
+      return Arrays.copyOf(index, 4 * indexCount);
+    }
+    int[] x = new int[2 * indexCount];
+    for (int c = 0; c < indexCount; c++) {
+      x[2 * c] = index[4 * c + 1] | index[4 * c + 2] << 16;
+      x[2 * c + 1] = index[4 * c] << 5 | index[4 * c + 3];
+    }
+    return x;
+  }
+
+  /** Ints a field takes in the {@link #index()} of a line of {@code lineLength} bytes. */
+  private static int stride(int lineLength) {
+    return lineLength < 0x10000 ? 2 : 4;
+  }
+
+  // A field of an index() at x[c], c a multiple of the stride s: its key (a KEYS index, or -1 -
+  // where a key outside it starts), where its value starts, its length in the line, how it is
+  // written.
+  private static int keyOf(int[] x, int c, int s) {
+    return s == 2 ? x[c + 1] >> 5 : x[c];
+  }
+
+  private static int fromOf(int[] x, int c, int s) {
+    return s == 2 ? x[c] & 0xFFFF : x[c + 1];
+  }
+
+  private static int lenOf(int[] x, int c, int s) {
+    return s == 2 ? x[c] >>> 16 : x[c + 2];
+  }
+
+  private static int howOf(int[] x, int c, int s) {
+    return s == 2 ? x[c + 1] & 31 : x[c + 3];
   }
 
   private int[] index = new int[0];
@@ -284,6 +352,13 @@ final class HumanLineScanner {
   private static final int W_NULL = 3;
   private static final int W_QUOTED = 4;
 
+  // With W_DECODE, what the value is, for writeJsonFields to write it from its bytes
+  // (HumanLineJson); 0 for the rare values it decodes (a Time that is not plain ASCII).
+  private static final int W_TYPE = 24;
+  private static final int W_STR = 8;
+  private static final int W_RAW = 16;
+  private static final int W_ACTOR = 24;
+
   /**
    * Notes field {@code c} (in check mode): its key ({@link #KEYS} index, or {@code -1 - start} of a
    * key outside it) and the value {@link #bare} or {@link #quoted} read last.
@@ -298,7 +373,7 @@ final class HumanLineScanner {
     // Positions from the line's start: the event holds a copy of the line alone.
     index[4 * c] = key >= 0 ? key : key + lineStart;
     index[4 * c + 1] = valueFrom - lineStart;
-    index[4 * c + 2] = valueLen;
+    index[4 * c + 2] = valueRawLen;
     index[4 * c + 3] = how | (quoted ? W_QUOTED : 0);
     indexCount = c + 1;
   }
@@ -312,10 +387,10 @@ final class HumanLineScanner {
       return W_COPY; // the text is the bytes (an integer), written as it is
     }
     if (v instanceof Value.Str) {
-      return strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE;
+      return strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE | W_STR;
     }
-    if (v instanceof Value.Time t) {
-      return valueQuoted && valuePlain && timeChars(t.text()) ? W_QUOTED_COPY : W_DECODE;
+    if (v instanceof Value.Time) {
+      return valueQuoted && timePlainChars ? W_QUOTED_COPY : W_DECODE;
     }
     if (v instanceof Value.Raw r && valueQuoted && valuePlain) {
       if (r.json() == null) {
@@ -323,45 +398,87 @@ final class HumanLineScanner {
       }
       // Plain (no escapes) means no quote inside, so no JSON string: compact when it has no space.
       return Utf8.indexOf(b, valueFrom, valueFrom + valueLen, (byte) ' ') < valueFrom + valueLen
-          ? W_DECODE
+          ? W_DECODE | W_RAW
           : W_COPY;
+    }
+    if (v instanceof Value.Raw) {
+      return W_DECODE | W_RAW;
+    }
+    if (v instanceof Value.Actor) {
+      return W_DECODE | W_ACTOR;
     }
     return W_DECODE;
   }
 
   /**
    * Writes {@code ,"fields":{...}} as {@link JsonFormat} renders the fields a full scan of {@code
-   * line} builds, from the {@link #index} {@link #check} made of it: copied values are copied, the
-   * others decoded again and written as from values.
+   * line} builds, from the {@link #index} {@link #check} made of it: copied values are copied,
+   * strings, raw JSON and actors written from their bytes ({@link HumanLineJson}), the others
+   * decoded again and written as from values. With {@code decodeAll}, every value is decoded and
+   * written as from values (the definition the byte paths are tested against).
    */
-  static void writeJsonFields(byte[] line, Kind kind, int[] index, ByteBuf out) {
+  static void writeJsonFields(byte[] line, Kind kind, int[] index, ByteBuf out, boolean decodeAll) {
     HumanLineScanner decoder = null;
-    for (int c = 0; c < index.length; c += 4) {
-      out.put(c == 0 ? FIELDS_OPEN : COMMA);
-      int k = index[c];
-      if (k >= 0) {
-        out.put(JSON_KEYS[k]);
+    int s = stride(line.length);
+    for (int c = 0; c < index.length; c += s) {
+      int k = keyOf(index, c, s);
+      int from = fromOf(index, c, s);
+      int len = lenOf(index, c, s);
+      int how = howOf(index, c, s);
+      boolean quoted = (how & W_QUOTED) != 0;
+      // Room for the separator, the key and the value at its longest, then written straight into
+      // the array (a field is a few small copies: a call each through the buffer costs more).
+      int keyFrom = k >= 0 ? 0 : -1 - k;
+      int keyTo = k >= 0 ? 0 : Utf8.indexOf(line, keyFrom, line.length, (byte) '=');
+      out.ensure(FIELDS_OPEN.length + 2 + HumanLineJson.maxBytes(len + keyTo - keyFrom) + 32);
+      byte[] a = out.array();
+      int p = out.length();
+      if (c == 0) {
+        System.arraycopy(FIELDS_OPEN, 0, a, p, FIELDS_OPEN.length);
+        p += FIELDS_OPEN.length;
       } else {
-        int from = -1 - k;
-        int eq = Utf8.indexOf(line, from, line.length, (byte) '=');
-        GoText.appendJsonString(
-            out, new String(line, from, eq - from, StandardCharsets.ISO_8859_1));
-        out.put(':');
+        a[p++] = ',';
       }
-      int from = index[c + 1];
-      int len = index[c + 2];
-      int how = index[c + 3];
-      switch (how & 3) {
-        case W_QUOTED_COPY -> out.put('"').put(line, from, len).put('"');
-        case W_COPY -> out.put(line, from, len);
-        case W_NULL -> out.put(NULL);
+      if (k >= 0) {
+        byte[] key = JSON_KEYS[k];
+        System.arraycopy(key, 0, a, p, key.length);
+        p += key.length;
+      } else {
+        p = HumanLineJson.string(line, keyFrom, keyTo, false, a, p);
+        a[p++] = ':';
+      }
+      switch (decodeAll ? -1 : how & 3) {
+        case W_QUOTED_COPY -> {
+          a[p++] = '"';
+          System.arraycopy(line, from, a, p, len);
+          p += len;
+          a[p++] = '"';
+        }
+        case W_COPY -> {
+          System.arraycopy(line, from, a, p, len);
+          p += len;
+        }
+        case W_NULL -> {
+          System.arraycopy(NULL, 0, a, p, NULL.length);
+          p += NULL.length;
+        }
         default -> {
-          if (decoder == null) {
-            decoder = new HumanLineScanner();
+          switch (decodeAll ? 0 : how & W_TYPE) {
+            case W_STR -> p = HumanLineJson.string(line, from, from + len, quoted, a, p);
+            case W_RAW -> p = HumanLineJson.raw(line, from, from + len, a, p);
+            case W_ACTOR -> p = HumanLineJson.actor(line, from, from + len, quoted, a, p);
+            default -> {
+              out.advance(p - out.length());
+              if (decoder == null) {
+                decoder = new HumanLineScanner();
+              }
+              decoder.writeDecoded(line, kind, k, from, quoted, out);
+              continue;
+            }
           }
-          decoder.writeDecoded(line, kind, k, from, (how & W_QUOTED) != 0, out);
         }
       }
+      out.advance(p - out.length());
     }
     if (index.length > 0) {
       out.put('}');
@@ -397,22 +514,74 @@ final class HumanLineScanner {
    * null}: only that value is decoded (a sink or filter reading one field of every record).
    */
   static Value valueOf(byte[] line, Kind kind, int[] index, String key) {
-    int want = -1;
-    for (int k = 0; k < KEYS.length; k++) {
-      if (KEYS[k].equals(key)) {
-        want = k;
-        break;
-      }
+    int c = find(line, index, key);
+    if (c < 0) {
+      return null;
     }
-    for (int c = 0; c < index.length; c += 4) {
-      int k = index[c];
+    int s = stride(line.length);
+    int k = keyOf(index, c, s);
+    return new HumanLineScanner()
+        .decodeAt(
+            line, kind, k < 0 ? -1 : k, fromOf(index, c, s), (howOf(index, c, s) & W_QUOTED) != 0);
+  }
+
+  /** The position in {@code index} of the first field named {@code key}, or -1. */
+  private static int find(byte[] line, int[] index, String key) {
+    Integer known = KEY_INDEX.get(key);
+    int want = known == null ? -1 : known;
+    int s = stride(line.length);
+    for (int c = 0; c < index.length; c += s) {
+      int k = keyOf(index, c, s);
       // A key in KEYS always has its index; one outside it is compared by its bytes.
       if (k >= 0 ? k == want : want < 0 && keyIs(line, -1 - k, key)) {
-        return new HumanLineScanner()
-            .decodeAt(line, kind, k < 0 ? -1 : k, index[c + 1], (index[c + 3] & W_QUOTED) != 0);
+        return c;
       }
     }
-    return null;
+    return -1;
+  }
+
+  /**
+   * {@link dev.auditship.event.LazyFields#appendAscii} of a line {@link #check} indexed: the text
+   * of the first field named {@code key} when it is a string of ASCII characters copied as they are
+   * (a bare value or a quoted one without escapes) or an integer.
+   */
+  static int appendAscii(byte[] line, int[] index, String key, ByteBuf out) {
+    int c = find(line, index, key);
+    if (c < 0) {
+      return LazyFields.ABSENT;
+    }
+    int s = stride(line.length);
+    int k = keyOf(index, c, s);
+    int type = k < 0 ? T_OTHER : KEY_TYPES[k];
+    switch (howOf(index, c, s) & 3) {
+      case W_NULL:
+        return type == T_RAW ? LazyFields.DECODE : LazyFields.ABSENT;
+      case W_QUOTED_COPY: // a plain ASCII string, or a time (not a string)
+        if (type == T_TIME) {
+          return LazyFields.DECODE;
+        }
+        out.put(line, fromOf(index, c, s), lenOf(index, c, s));
+        return LazyFields.WRITTEN;
+      case W_COPY: // an integer, or raw JSON (not a string)
+        if (type != T_NUM) {
+          return LazyFields.DECODE;
+        }
+        out.put(line, fromOf(index, c, s), lenOf(index, c, s));
+        return LazyFields.WRITTEN;
+      default:
+        return LazyFields.DECODE;
+    }
+  }
+
+  /** The index in {@link #KEYS} of each of its keys. */
+  private static final Map<String, Integer> KEY_INDEX;
+
+  static {
+    Map<String, Integer> m = new HashMap<>();
+    for (int k = 0; k < KEYS.length; k++) {
+      m.put(KEYS[k], k);
+    }
+    KEY_INDEX = Map.copyOf(m);
   }
 
   /** Whether the key at {@code line[from]} (up to its '=') is {@code key}. */
@@ -422,17 +591,6 @@ final class HumanLineScanner {
         && new String(line, from, eq - from, StandardCharsets.ISO_8859_1).equals(key);
   }
 
-  private static boolean timeChars(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c >= 128 || !JsonFormat.TIME_CHARS[c]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static final byte[] COMMA = {','};
   private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
   private static final byte[] FIELDS_OPEN = ",\"fields\":{".getBytes(StandardCharsets.US_ASCII);
@@ -448,14 +606,108 @@ final class HumanLineScanner {
     }
   }
 
-  /** After {@link #check}: the line's first {@code ID} value. */
+  /**
+   * After {@link #check}, before the caller changes the line's array: the line's first {@code ID}
+   * value (a bare UUID, what Coder prints, is decoded only here).
+   */
   Value id() {
+    if (idValue == null && idLine != null) {
+      // A UUID: ASCII, JSON-safe and printed bare by slog's quote().
+      idValue =
+          Value.Str.classified(
+              new String(idLine, idFrom, UUID_LENGTH, StandardCharsets.ISO_8859_1),
+              true,
+              true,
+              false,
+              true);
+    }
     return idValue;
   }
+
+  private static final int UUID_LENGTH = 36;
+
+  /** The array and position of the line's first ID when it is a bare UUID (not decoded). */
+  private byte[] idLine;
+
+  private int idFrom;
 
   /** After {@link #check}: the line's first {@code Time} value. */
   Value time() {
     return timeValue;
+  }
+
+  /** After {@link #check}: {@link GoTime#epochMicrosOf(String)} of {@link #time()}. */
+  long timeMicros() {
+    return timeMicros;
+  }
+
+  private long timeMicros;
+
+  /** Set by {@link #typed} for a time: its {@link GoTime#epochMicrosOf(String)}. */
+  private long typedMicros;
+
+  /**
+   * Set by {@link #typed} for a time: its text is the line's bytes, all {@link
+   * JsonFormat#TIME_CHARS} (so both formats write it as it is).
+   */
+  private boolean timePlainChars;
+
+  /** Set by {@link #checkTyped}: a check refused the value. */
+  private boolean typedBad;
+
+  /**
+   * In check mode, types the value just read for key {@code k} (raw JSON, an actor or an integer)
+   * as {@link #typed} would and checks it as {@link EventChecks#checkField} would ({@link
+   * #typedBad}), from its bytes: how {@link #writeJsonFields} writes it, or -1 when {@link #typed}
+   * would give {@code null} (the text path decides).
+   */
+  private int checkTyped(int kindBit, int k, boolean quoted) {
+    switch (KEY_TYPES[k]) {
+      case T_RAW:
+        if (!quoted) {
+          return -1;
+        }
+        if (valueLen == 0) {
+          typedBad = !RAW_NIL_OK[kindBit][k];
+          return W_NULL;
+        }
+        typedBad = !RAW_OK[kindBit][k];
+        // Plain (no escapes) means no quote inside, so no JSON string: compact without a space.
+        return valuePlain
+                && Utf8.indexOf(b, valueFrom, valueFrom + valueLen, (byte) ' ')
+                    == valueFrom + valueLen
+            ? W_COPY
+            : W_DECODE | W_RAW;
+      case T_ACTOR:
+        if (!HumanLineJson.isActor(b, valueFrom, valueFrom + valueRawLen)) {
+          return -1;
+        }
+        typedBad = !ACTOR_OK[kindBit][k];
+        return W_DECODE | W_ACTOR;
+      default: // T_NUM
+        if (quoted) {
+          return -1;
+        }
+        if (valueIsNil()) {
+          typedBad = !NULL_OK[kindBit][k];
+          return W_NULL;
+        }
+        int i = valueFrom;
+        int to = valueFrom + valueLen;
+        if (i < to && b[i] == '-') {
+          i++;
+        }
+        if (i == to) {
+          return -1;
+        }
+        typedBad = !(to - i > 10 ? LONG_NUM_OK : NUM_OK)[kindBit][k];
+        for (; i < to; i++) {
+          if (b[i] < '0' || b[i] > '9') {
+            return -1;
+          }
+        }
+        return W_COPY;
+    }
   }
 
   private HumanLineDecoder.Partial scan(
@@ -465,7 +717,9 @@ final class HumanLineScanner {
     this.keep = keep;
     this.build = build;
     this.idValue = null;
+    this.idLine = null;
     this.timeValue = null;
+    this.timeMicros = 0;
     this.indexCount = 0;
     this.lineStart = off;
     if (scratch.length > 64 * 1024) {
@@ -543,6 +797,10 @@ final class HumanLineScanner {
     boolean checked = true;
     keyHint = 0;
     prev = -1;
+    if (nextKey == null) {
+      nextKey = new int[3][KEYS.length + 1];
+    }
+    int[] next = nextKey[kindBit];
     while (i < n) {
       if (i + 4 == n && b[i] == ' ' && b[i + 1] == '.' && b[i + 2] == '.' && b[i + 3] == '.') {
         continues = true;
@@ -617,7 +875,40 @@ final class HumanLineScanner {
           canonical = valueCanonical && (!quoted || (valueNeedsQuotes && !valueNewline));
         }
         // ASCII that Go's JSON encoder writes as it is (Value.Str's JSON-safe flag) is copied.
-        record(count++, k, quoted, strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE);
+        record(
+            count++,
+            k,
+            quoted,
+            strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE | W_STR);
+        continue;
+      }
+      if (!build && k >= 0 && KEY_TYPES[k] >= T_RAW && KEY_TYPES[k] <= T_NUM) {
+        // Raw JSON, an actor or an integer: typed and checked on the bytes, nothing built.
+        int how = checkTyped(kindBit, k, quoted);
+        if (how < 0) {
+          return null;
+        }
+        canonical &= valueCanonical;
+        if (typedBad) {
+          checked = false;
+        }
+        record(count++, k, quoted, how);
+        continue;
+      }
+      if (!build && k == ID && !quoted && valueUuid) {
+        // A UUID, as Coder prints it: it passes EventChecks as it is, and the held line's ID is
+        // decoded only when something asks for it (no sink does for every record).
+        canonical &= valueCanonical;
+        hasId = true;
+        if (idValue == null && idLine == null) {
+          idLine = b;
+          idFrom = valueFrom;
+        }
+        record(
+            count++,
+            k,
+            false,
+            strFlags >= 0 && (strFlags & 1) != 0 ? W_QUOTED_COPY : W_DECODE | W_STR);
         continue;
       }
       String text = valueText();
@@ -640,19 +931,23 @@ final class HumanLineScanner {
       if (canonical) {
         canonical = canonical(v, quoted);
       }
-      if (!(k >= 0 && v instanceof Value.Str && strOk(kindBit, k, valueUuid))
+      if (!(k >= 0
+              && (v instanceof Value.Str
+                  ? strOk(kindBit, k, valueUuid)
+                  : v instanceof Value.Time && TIME_OK[kindBit][k]))
           && EventChecks.checkField(kind == Kind.AUDIT, key, v) != null) {
         checked = false; // the whole event is checked for its reason (EventChecks.check)
       }
       if (k == ID) {
         hasId = true;
-        if (idValue == null) {
+        if (idValue == null && idLine == null) {
           idValue = v;
         }
       } else if (k == TIME) {
         hasTime = true; // a Time read here is RFC 3339 (else the text path decides)
         if (timeValue == null) {
           timeValue = v;
+          timeMicros = typedMicros;
         }
       }
       if (!build) {
@@ -742,9 +1037,9 @@ final class HumanLineScanner {
       // string moves it to a multi-line block.
       return quoted ? valueNeedsQuotes && !valueNewline : true;
     }
-    if (v instanceof Value.Time t) {
+    if (v instanceof Value.Time) {
       // Written back as it is only when it needs no escaping (ASCII, none of Go's escapes).
-      return valuePlain && timeChars(t.text());
+      return timePlainChars;
     }
     return true; // Num, Null (bare, as printed); Raw, Actor (quoted by strconv.Quote)
   }
@@ -756,10 +1051,21 @@ final class HumanLineScanner {
   private Value typed(Kind kind, int k, boolean kindField, String text, boolean quoted) {
     switch (k < 0 ? T_OTHER : KEY_TYPES[k]) {
       case T_TIME:
-        if (quoted && GoTime.isRfc3339(text)) {
-          return new Value.Time(text);
+        if (!quoted) {
+          return null;
         }
-        return null;
+        // GoTime.isRfc3339 is epochMicrosOf != NO_TIME: checked and computed in one pass, from the
+        // bytes when they are the text.
+        long micros =
+            valuePlain ? GoTime.epochMicrosOf(b, valueFrom, valueLen) : GoTime.epochMicrosOf(text);
+        if (micros == GoTime.NO_TIME) {
+          return null;
+        }
+        typedMicros = micros;
+        // The shape is checked: only a lower-case 't' or 'z' is outside JsonFormat.TIME_CHARS.
+        timePlainChars =
+            valuePlain && b[valueFrom + 10] != 't' && b[valueFrom + valueLen - 1] != 'z';
+        return new Value.Time(text);
       case T_RAW:
         if (!quoted) {
           return null;
@@ -824,8 +1130,15 @@ final class HumanLineScanner {
     int j = from;
     // Eight bytes a step while they are plain ASCII (what nearly every bare value is made of:
     // UUIDs, names, numbers, addresses); the byte loop looks at the rest.
-    for (int limit = end - 8; j <= limit && bareWord(Swar.word(b, j)); ) {
-      j += 8;
+    for (int limit = end - 8; j <= limit; j += 8) {
+      long w = Swar.word(b, j);
+      long odd = (~plainBytes(w) | w) & HIGHS;
+      if (odd != 0) {
+        // On to the first byte that is not plain (the lowest flag is exact): most often the space
+        // that ends the value, where the byte loop stops at once.
+        j += Long.numberOfTrailingZeros(odd) >>> 3;
+        break;
+      }
     }
     for (; j < to; j++) {
       byte c = b[j];
@@ -859,6 +1172,7 @@ final class HumanLineScanner {
     valueQuoted = false;
     valueFrom = from;
     valueLen = to - from;
+    valueRawLen = valueLen;
     valueAscii = ascii;
     return true;
   }
@@ -883,11 +1197,6 @@ final class HumanLineScanner {
    */
   private static long plainBytes(long w) {
     return inRange(w, 0x27, 0x3B) | inRange(w, 0x3F, 0x5B) | inRange(w, 0x5D, 0x7E);
-  }
-
-  /** True when all eight bytes of {@code w} are {@link #plainBytes}. */
-  private static boolean bareWord(long w) {
-    return (plainBytes(w) & ~w & HIGHS) == HIGHS;
   }
 
   private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
@@ -1001,6 +1310,7 @@ final class HumanLineScanner {
         valueQuoted = true;
         valueFrom = q + 1;
         valueLen = len;
+        valueRawLen = i - q - 1;
         valueAscii = ascii;
         return i + 1;
       }
@@ -1010,7 +1320,13 @@ final class HumanLineScanner {
         for (int limit = n - 8; run <= limit; run += 8) {
           long w = Swar.word(b, run);
           long sp = spaces(w);
-          if (((plainBytes(w) | sp) & ~w & HIGHS) != HIGHS) {
+          long odd = (~(plainBytes(w) | sp) | w) & HIGHS;
+          if (odd != 0) {
+            // On to the first byte that is neither plain nor a space (the lowest flag is exact),
+            // counting the spaces before it.
+            int skip = Long.numberOfTrailingZeros(odd) >>> 3;
+            needs |= (sp & ((1L << (8 * skip)) - 1)) != 0;
+            run += skip;
             break;
           }
           needs |= sp != 0;
@@ -1213,14 +1529,6 @@ final class HumanLineScanner {
   }
 
   private boolean at(int p, byte[] s) {
-    if (p + s.length > end) {
-      return false;
-    }
-    for (int i = 0; i < s.length; i++) {
-      if (b[p + i] != s[i]) {
-        return false;
-      }
-    }
-    return true;
+    return HumanLineJson.at(b, p, end, s);
   }
 }

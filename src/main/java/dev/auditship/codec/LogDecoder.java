@@ -100,14 +100,23 @@ public final class LogDecoder {
         return;
       }
     } else {
-      HumanLineDecoder.Partial p = humanScanner.check(b, off, len);
+      // The first line of a multi-line entry (it ends with " ...") needs its fields built at once:
+      // read it fully, not checked first and then read again.
+      boolean block =
+          len >= 4
+              && b[off + len - 1] == '.'
+              && b[off + len - 2] == '.'
+              && b[off + len - 3] == '.'
+              && b[off + len - 4] == ' ';
+      HumanLineDecoder.Partial p =
+          block ? humanScanner.scan(b, off, len) : humanScanner.check(b, off, len);
       if (p == HumanLineScanner.SKIP) {
         out.accept(new Decoded.Skipped(lineNo));
         return;
       }
-      if (p != null && p.checked() && !p.continues()) {
+      if (!block && p != null && p.checked() && !p.continues()) {
         // Checked and whole: the event holds the line and reads its values from it when asked
-        // (HumanLineFields); ID and Time are decoded already, for the sinks.
+        // (HumanLineFields); the Time is decoded already, for the sinks.
         byte[] line = p.humanLine() != null ? p.humanLine() : Arrays.copyOfRange(b, off, off + len);
         out.accept(
             new Decoded.Ok(
@@ -118,8 +127,8 @@ public final class LogDecoder {
                         line,
                         p.kind(),
                         humanScanner.index(),
-                        humanScanner.id(),
-                        humanScanner.time()),
+                        humanScanner.time(),
+                        humanScanner.timeMicros()),
                     null,
                     p.humanLine()),
                 lineNo));
@@ -128,7 +137,7 @@ public final class LogDecoder {
       if (p != null) {
         // The fields are needed now (a multi-line block follows, or a check refused the line and
         // the whole event is checked for the reason).
-        humanEntry(lineNo, humanScanner.scan(b, off, len), b, off, len);
+        humanEntry(lineNo, block ? p : humanScanner.scan(b, off, len), b, off, len);
         return;
       }
     }
@@ -241,7 +250,7 @@ public final class LogDecoder {
       heldEmptyLines++;
       return true;
     }
-    if (line.length() > blockIndent && line.startsWith(" ".repeat(blockIndent))) {
+    if (line.length() > blockIndent && spaces(line, blockIndent)) {
       for (int i = 0; i <= heldEmptyLines; i++) {
         blockValue.append('\n');
         pendingText.append('\n');
@@ -253,6 +262,16 @@ public final class LogDecoder {
     }
     closeBlock();
     return false;
+  }
+
+  /** Whether {@code line} starts with {@code n} spaces (a block line's indent). */
+  private static boolean spaces(String line, int n) {
+    for (int i = 0; i < n; i++) {
+      if (line.charAt(i) != ' ') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void closeBlock() {
