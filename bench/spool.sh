@@ -35,8 +35,9 @@ PORT=$HP HEC_TOKEN=t STATS_FILE=$W/hec.stats node bench/hec-sink.js >/dev/null &
 sleep 0.4
 t0=$(date +%s%N)
 bin/auditship run --config "$W/c.yaml" >/dev/null 2>"$W/run2.err" & p=$!
-peak $p > "$W/rss2" &
+peak $p > "$W/rss2" & pk=$!
 wait $p 2>/dev/null || true
+wait $pk # the sampler writes the peak once it sees the process gone
 t1=$(date +%s%N)
 c=$(curl -s "http://127.0.0.1:$HP/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['events'])" 2>/dev/null || echo 0)
 echo "delivered: $c events in $(echo "scale=1; ($t1 - $t0)/1000000000" | bc) s; peak RSS $(cat "$W/rss2") MB; spool directory after: $(du -sb "$W/data" | cut -f1) bytes"
