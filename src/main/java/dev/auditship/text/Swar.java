@@ -72,12 +72,20 @@ public final class Swar {
    * #jsonSpecials}.
    */
   public static long humanSpecials(long w) {
+    return specials(w, ONES * 0x21);
+  }
+
+  /**
+   * A quote, backslash, DEL, non-ASCII byte or a byte below the one {@code below} repeats: the
+   * lowest flag exact, as in {@link #jsonSpecials}.
+   */
+  private static long specials(long w, long below) {
     long quote = w ^ (ONES * '"');
     long backslash = w ^ (ONES * '\\');
     long hits =
         ((quote - ONES) & ~quote)
             | ((backslash - ONES) & ~backslash)
-            | (w - ONES * 0x21) // a byte below 0x21 borrows into its high bit
+            | (w - below) // a byte below the limit borrows into its high bit
             | (w
                 + ONES) // DEL (0x7F) carries into its high bit; a carry out of 0xFF is above a flag
             | w; // a non-ASCII byte has its high bit set
@@ -90,16 +98,7 @@ public final class Swar {
    * The lowest flag is exact, as in {@link #jsonSpecials}.
    */
   public static long quotedSpecials(long w) {
-    long quote = w ^ (ONES * '"');
-    long backslash = w ^ (ONES * '\\');
-    long hits =
-        ((quote - ONES) & ~quote)
-            | ((backslash - ONES) & ~backslash)
-            | (w - ONES * 0x20) // a byte below 0x20 borrows into its high bit
-            | (w
-                + ONES) // DEL (0x7F) carries into its high bit; a carry out of 0xFF is above a flag
-            | w; // a non-ASCII byte has its high bit set
-    return hits & HIGHS;
+    return specials(w, ONES * 0x20);
   }
 
   /**

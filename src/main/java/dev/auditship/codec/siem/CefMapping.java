@@ -32,7 +32,6 @@ import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
 import dev.auditship.text.GoText;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -82,25 +81,17 @@ final class CefMapping implements Mapping {
   CefMapping(String vendor, String product, String version, Severities severities) {
     this.severities = severities;
     byte[] prefix = KvOut.headerPrefix(true, "CEF:0|", vendor, product, version);
-    this.auditPrefix = concat(prefix, "audit:");
-    this.connectionPrefix = concat(prefix, "connection:");
+    this.auditPrefix = KvOut.concat(prefix, "audit:");
+    this.connectionPrefix = KvOut.concat(prefix, "connection:");
     int results = Result.values().length;
     this.severityRt = new byte[results][];
     this.outcomeExternalId = new byte[results][];
     this.outcome = new byte[results][];
     for (Result r : Result.values()) {
-      severityRt[r.ordinal()] = concat(new byte[0], "|" + severities.of(r) + "|rt=");
+      severityRt[r.ordinal()] = KvOut.concat(new byte[0], "|" + severities.of(r) + "|rt=");
       outcome[r.ordinal()] = KvOut.pairs(true, ' ', "outcome", r.label());
-      outcomeExternalId[r.ordinal()] = concat(outcome[r.ordinal()], " externalId=");
+      outcomeExternalId[r.ordinal()] = KvOut.concat(outcome[r.ordinal()], " externalId=");
     }
-  }
-
-  private static byte[] concat(byte[] a, String ascii) {
-    byte[] r = Arrays.copyOf(a, a.length + ascii.length());
-    for (int i = 0; i < ascii.length(); i++) {
-      r[a.length + i] = (byte) ascii.charAt(i);
-    }
-    return r;
   }
 
   /** {@code CEF:0|vendor|product|version|audit:} (or {@code connection:}), escaped once. */
@@ -117,10 +108,10 @@ final class CefMapping implements Mapping {
   private final byte[][] outcomeExternalId;
 
   private static final byte[] AUDIT_CAT_ACT = KvOut.pairs(true, ' ', "cat", "coder:audit");
-  private static final byte[] AUDIT_CAT_ACT_KEY = concat(AUDIT_CAT_ACT, " act=");
+  private static final byte[] AUDIT_CAT_ACT_KEY = KvOut.concat(AUDIT_CAT_ACT, " act=");
   private static final byte[] CONNECTION_CAT_ACT =
       KvOut.pairs(true, ' ', "cat", "coder:connection");
-  private static final byte[] CONNECTION_CAT_ACT_KEY = concat(CONNECTION_CAT_ACT, " act=");
+  private static final byte[] CONNECTION_CAT_ACT_KEY = KvOut.concat(CONNECTION_CAT_ACT, " act=");
 
   /** coderLevel and coderLoggerNames of what every Coder release build logs. */
   private static final byte[] RELEASE_BUILD =

@@ -1,6 +1,7 @@
 package dev.auditship.codec.siem;
 
 import dev.auditship.event.Value;
+import java.util.Arrays;
 
 /**
  * Writer for the two key=value syslog payloads, CEF and LEEF: a {@code |}-separated header and
@@ -21,6 +22,17 @@ import dev.auditship.event.Value;
  * U+FFFD.
  */
 final class KvOut {
+  /**
+   * {@code a} followed by the ASCII text {@code ascii}: prepared runs of the CEF and LEEF headers.
+   */
+  static byte[] concat(byte[] a, String ascii) {
+    byte[] r = Arrays.copyOf(a, a.length + ascii.length());
+    for (int i = 0; i < ascii.length(); i++) {
+      r[a.length + i] = (byte) ascii.charAt(i);
+    }
+    return r;
+  }
+
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   private final TextOut out;
   private final boolean cef;

@@ -33,7 +33,6 @@ import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
 import dev.auditship.text.GoTime;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -105,14 +104,14 @@ final class LeefMapping implements Mapping {
     this.plain = KvOut.leefPlain(delimiter);
     this.severities = sev;
     byte[] prefix = KvOut.headerPrefix(false, "LEEF:2.0|", vendor, product, version);
-    this.auditPrefix = concat(prefix, "audit:");
-    this.connectionPrefix = concat(prefix, "connection:");
+    this.auditPrefix = KvOut.concat(prefix, "audit:");
+    this.connectionPrefix = KvOut.concat(prefix, "connection:");
     TextOut t = new TextOut(8);
     t.put('|');
     t.put(delimiter);
     t.put('|');
     this.delimiterField = t.bytes();
-    this.delimiterFieldDevTime = concat(delimiterField, "devTime=");
+    this.delimiterFieldDevTime = KvOut.concat(delimiterField, "devTime=");
     this.tail = new byte[2][Result.values().length][];
     for (Kind kind : Kind.values()) {
       for (Result r : Result.values()) {
@@ -131,14 +130,6 @@ final class LeefMapping implements Mapping {
       }
     }
     this.releaseBuild = KvOut.pairs(false, delimiter, "level", "INFO", "logger_names", "coderd");
-  }
-
-  private static byte[] concat(byte[] a, String ascii) {
-    byte[] r = Arrays.copyOf(a, a.length + ascii.length());
-    for (int i = 0; i < ascii.length(); i++) {
-      r[a.length + i] = (byte) ascii.charAt(i);
-    }
-    return r;
   }
 
   /** {@code LEEF:2.0|vendor|product|version|audit:} (or {@code connection:}), escaped once. */
