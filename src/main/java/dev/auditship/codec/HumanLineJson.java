@@ -1,5 +1,6 @@
 package dev.auditship.codec;
 
+import dev.auditship.text.GoText;
 import dev.auditship.text.Swar;
 import dev.auditship.text.Utf8;
 import java.nio.charset.StandardCharsets;
@@ -27,23 +28,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class HumanLineJson {
   private HumanLineJson() {}
-
-  /** ASCII characters Go's JSON encoder (HTML-escaping) does not write as they are. */
-  private static final boolean[] ESCAPE = new boolean[128];
-
-  static {
-    for (int c = 0; c < 0x20; c++) {
-      ESCAPE[c] = true;
-    }
-    ESCAPE['"'] = true;
-    ESCAPE['\\'] = true;
-    ESCAPE['<'] = true;
-    ESCAPE['>'] = true;
-    ESCAPE['&'] = true;
-  }
-
-  private static final byte[] HEX =
-      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /**
    * The character strconv.Unquote makes of the escape {@code \e}; only the escapes {@link
@@ -95,16 +79,16 @@ final class HumanLineJson {
       }
       byte c = b[i];
       if (c >= 0) {
-        if (!ESCAPE[c]) {
+        if (!GoText.escapesInJson(c)) {
           i++;
           continue;
         }
         p = copy(b, start, i, a, p);
         if (c == '\\' && quoted) {
-          p = ascii(unescape(b[i + 1]), a, p);
+          p = GoText.putJsonAscii(a, p, unescape(b[i + 1]));
           i += 2;
         } else {
-          p = ascii(c, a, p);
+          p = GoText.putJsonAscii(a, p, c);
           i++;
         }
         start = i;
@@ -114,11 +98,11 @@ final class HumanLineJson {
       if (s == 0) {
         // An invalid byte: a lone surrogate in the decoded text, which the encoder replaces.
         p = copy(b, start, i, a, p);
-        p = unicode(0xFFFD, a, p);
+        p = GoText.putUnicodeEscape(a, p, 0xFFFD);
         start = ++i;
       } else if (s == 3 && isLineSeparator(b, i)) {
         p = copy(b, start, i, a, p);
-        p = unicode(0x2028 | (b[i + 2] & 1), a, p);
+        p = GoText.putUnicodeEscape(a, p, 0x2028 | (b[i + 2] & 1));
         i += 3;
         start = i;
       } else {
@@ -145,40 +129,6 @@ final class HumanLineJson {
   /** U+2028 (E2 80 A8) or U+2029 (E2 80 A9) at {@code b[i]}, a valid 3-byte sequence. */
   private static boolean isLineSeparator(byte[] b, int i) {
     return b[i] == (byte) 0xE2 && b[i + 1] == (byte) 0x80 && (b[i + 2] & 0xFE) == 0xA8;
-  }
-
-  /** The ASCII character {@code c} inside a JSON string, escaped as Go's encoder escapes it. */
-  private static int ascii(int c, byte[] a, int p) {
-    if (!ESCAPE[c]) {
-      a[p] = (byte) c;
-      return p + 1;
-    }
-    byte e;
-    switch (c) {
-      case '"' -> e = '"';
-      case '\\' -> e = '\\';
-      case '\n' -> e = 'n';
-      case '\r' -> e = 'r';
-      case '\t' -> e = 't';
-      case '\b' -> e = 'b';
-      case '\f' -> e = 'f';
-      default -> {
-        return unicode(c, a, p);
-      }
-    }
-    a[p] = '\\';
-    a[p + 1] = e;
-    return p + 2;
-  }
-
-  private static int unicode(int c, byte[] a, int p) {
-    a[p] = '\\';
-    a[p + 1] = 'u';
-    a[p + 2] = HEX[(c >> 12) & 0xF];
-    a[p + 3] = HEX[(c >> 8) & 0xF];
-    a[p + 4] = HEX[(c >> 4) & 0xF];
-    a[p + 5] = HEX[c & 0xF];
-    return p + 6;
   }
 
   /**
@@ -238,7 +188,7 @@ final class HumanLineJson {
       }
       p = copy(b, start, i, a, p);
       if (become > 0) {
-        p = unicode(become, a, p);
+        p = GoText.putUnicodeEscape(a, p, become);
       } else if (become == -1) {
         a[p++] = (byte) ch; // an escape's character, kept
       }

@@ -498,27 +498,7 @@ public final class GoText {
       }
       int c = b[i];
       if (c >= 0) {
-        if (!JSON_ESCAPE[c]) {
-          o[w++] = (byte) c; // the last few bytes, under eight
-          i++;
-          continue;
-        }
-        o[w] = '\\';
-        switch (c) {
-          case '"' -> o[w + 1] = '"';
-          case '\\' -> o[w + 1] = '\\';
-          case '\n' -> o[w + 1] = 'n';
-          case '\r' -> o[w + 1] = 'r';
-          case '\t' -> o[w + 1] = 't';
-          case '\b' -> o[w + 1] = 'b';
-          case '\f' -> o[w + 1] = 'f';
-          default -> {
-            w = unicodeEscape(o, w, c);
-            i++;
-            continue;
-          }
-        }
-        w += 2;
+        w = putJsonAscii(o, w, c); // a byte to escape, or one of the last few, under eight
         i++;
         continue;
       }
@@ -527,13 +507,13 @@ public final class GoText {
       do {
         int n = Utf8.sequence(b, i, end);
         if (n == 0) {
-          w = unicodeEscape(o, w, 0xFFFD);
+          w = putUnicodeEscape(o, w, 0xFFFD);
           i++;
         } else if (n == 3
             && (b[i] & 0xFF) == 0xE2
             && (b[i + 1] & 0xFF) == 0x80
             && ((b[i + 2] & 0xFF) == 0xA8 || (b[i + 2] & 0xFF) == 0xA9)) {
-          w = unicodeEscape(o, w, (b[i + 2] & 0xFF) == 0xA8 ? 0x2028 : 0x2029);
+          w = putUnicodeEscape(o, w, (b[i + 2] & 0xFF) == 0xA8 ? 0x2028 : 0x2029);
           i += 3;
         } else {
           System.arraycopy(b, i, o, w, n);
@@ -546,8 +526,40 @@ public final class GoText {
     out.advance(w - out.length());
   }
 
+  /** Whether Go's JSON encoder (HTML-escaping) escapes the ASCII character {@code c}. */
+  public static boolean escapesInJson(int c) {
+    return JSON_ESCAPE[c];
+  }
+
+  /**
+   * Writes the ASCII character {@code c} as Go's JSON encoder (HTML-escaping) writes it inside a
+   * string, at {@code o[w]} (room for six bytes); returns the index after it.
+   */
+  public static int putJsonAscii(byte[] o, int w, int c) {
+    if (!JSON_ESCAPE[c]) {
+      o[w] = (byte) c;
+      return w + 1;
+    }
+    byte e;
+    switch (c) {
+      case '"' -> e = '"';
+      case '\\' -> e = '\\';
+      case '\n' -> e = 'n';
+      case '\r' -> e = 'r';
+      case '\t' -> e = 't';
+      case '\b' -> e = 'b';
+      case '\f' -> e = 'f';
+      default -> {
+        return putUnicodeEscape(o, w, c);
+      }
+    }
+    o[w] = '\\';
+    o[w + 1] = e;
+    return w + 2;
+  }
+
   /** Writes {@code \\uXXXX} of {@code c} at {@code o[w]}; returns the index after it. */
-  private static int unicodeEscape(byte[] o, int w, int c) {
+  public static int putUnicodeEscape(byte[] o, int w, int c) {
     o[w] = '\\';
     o[w + 1] = 'u';
     o[w + 2] = HEX_BYTES[(c >> 12) & 0xF];
