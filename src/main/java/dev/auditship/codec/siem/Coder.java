@@ -69,19 +69,42 @@ final class Coder {
       return Long.MIN_VALUE;
     }
     char sep = t.charAt(10);
-    if ((sep != 'T' && sep != 't') || t.charAt(13) != ':' || t.charAt(16) != ':') {
+    if (sep != 'T' && sep != 't') {
       return Long.MIN_VALUE;
     }
     int y = num(t, 0, 4);
     int mo = num(t, 5, 2);
     int d = num(t, 8, 2);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) {
+      return Long.MIN_VALUE;
+    }
+    long tod = timeOfDay(t);
+    return tod == Long.MIN_VALUE ? tod : daysFromCivil(y, mo, d) * 86_400_000L + tod;
+  }
+
+  /**
+   * {@link #epochMillis} of {@code t} when its first 11 characters (the date and the {@code T}) are
+   * those of a time already known to be valid whose day starts at {@code dayStart} (epoch ms): only
+   * the time of day and the zone are read. OCSF's {@code logged_time} from the envelope's {@code
+   * ts}, which Coder prints on the day of the event's {@code Time} but for a few ms at midnight.
+   */
+  static long epochMillisOnDay(String t, long dayStart) {
+    long tod = timeOfDay(t);
+    return tod == Long.MIN_VALUE ? tod : dayStart + tod;
+  }
+
+  /**
+   * The part of {@link #epochMillis} after the date: hours to the zone, as milliseconds from the
+   * start of the date in UTC, or {@link Long#MIN_VALUE} when that part is not RFC 3339.
+   */
+  private static long timeOfDay(String t) {
+    if (t.length() < 20 || t.charAt(13) != ':' || t.charAt(16) != ':') {
+      return Long.MIN_VALUE;
+    }
     int h = num(t, 11, 2);
     int mi = num(t, 14, 2);
     int s = num(t, 17, 2);
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59) {
-      return Long.MIN_VALUE;
-    }
-    if (s < 0 || s > 60) {
+    if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) {
       return Long.MIN_VALUE;
     }
     int i = 19;
@@ -120,8 +143,7 @@ final class Coder {
     } else {
       return Long.MIN_VALUE;
     }
-    long days = daysFromCivil(y, mo, d);
-    long secs = days * 86400L + h * 3600L + mi * 60L + s - offsetMinutes * 60L;
+    long secs = h * 3600L + mi * 60L + s - offsetMinutes * 60L;
     return secs * 1000L + millis;
   }
 

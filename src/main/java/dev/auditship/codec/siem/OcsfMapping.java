@@ -30,8 +30,6 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Coder events as OCSF 1.x events (schema.ocsf.io): one class per kind of event, the base event
@@ -176,80 +174,10 @@ final class OcsfMapping implements Mapping {
     j.endRecord();
   }
 
-  /** A class and activity whose members are written in one piece (see {@link #HEADS}). */
-  private record Head(Klass klass, int activity, String name, Chunk json) {}
-
   /**
-   * The class-and-activity members ({@code activity_id} to {@code type_name}) of every class and
-   * activity with a fixed name, made once: they are most of what every record starts with.
+   * severity_id, severity, status_id and status of each {@link Result}, in its order: a failure is
+   * of Medium severity, the rest Informational.
    */
-  private static final List<Head> HEADS = heads();
-
-  private static List<Head> heads() {
-    Object[][] fixed = {
-      {AUTHENTICATION, 1, "Logon"},
-      {AUTHENTICATION, 2, "Logoff"},
-      {ACCOUNT_CHANGE, 1, "Create"},
-      {ACCOUNT_CHANGE, 4, "Password Reset"},
-      {ACCOUNT_CHANGE, 6, "Delete"},
-      {ACCOUNT_CHANGE, 99, "Update"},
-      {API_ACTIVITY, 1, "Create"},
-      {API_ACTIVITY, 3, "Update"},
-      {API_ACTIVITY, 4, "Delete"},
-      // Coder's other audit actions (database.AuditAction) on resources other than users.
-      {API_ACTIVITY, 99, "Start"},
-      {API_ACTIVITY, 99, "Stop"},
-      {API_ACTIVITY, 99, "Connect"},
-      {API_ACTIVITY, 99, "Disconnect"},
-      {API_ACTIVITY, 99, "Open"},
-      {API_ACTIVITY, 99, "Close"},
-      {HTTP_ACTIVITY, 99, "Access"},
-      {SSH_ACTIVITY, 1, "Open"},
-      {SSH_ACTIVITY, 2, "Close"},
-      {SSH_ACTIVITY, 99, "Other"},
-      {NETWORK_ACTIVITY, 1, "Open"},
-      {NETWORK_ACTIVITY, 2, "Close"},
-      {NETWORK_ACTIVITY, 99, "Other"},
-    };
-    List<Head> out = new ArrayList<>();
-    for (Object[] f : fixed) {
-      TextOut t = new TextOut(256);
-      JsonOut j = new JsonOut(t);
-      classMembers(j, (Klass) f[0], (Integer) f[1], (String) f[2]);
-      out.add(new Head((Klass) f[0], (Integer) f[1], (String) f[2], JsonOut.chunk(t.bytes())));
-    }
-    return List.copyOf(out);
-  }
-
-  private static void classMembers(JsonOut j, Klass k, int activityId, String activityName) {
-    j.num(K.ACTIVITY_ID, activityId);
-    j.str(K.ACTIVITY_NAME, activityName);
-    j.num(K.CATEGORY_UID, k.category());
-    j.lit(K.CATEGORY_NAME, k.categoryName());
-    j.num(K.CLASS_UID, k.uid());
-    j.lit(K.CLASS_NAME, k.name());
-    j.num(K.TYPE_UID, k.uid() * 100L + activityId);
-    j.str(K.TYPE_NAME, k.name(), ": ", activityName);
-  }
-
-  private void head(JsonOut j, Slots s, Klass k, int activityId, String activityName) {
-    Chunk prepared = null;
-    for (int i = 0, n = HEADS.size(); i < n; i++) {
-      Head h = HEADS.get(i);
-      if (h.klass() == k && h.activity() == activityId && h.name().equals(activityName)) {
-        prepared = h.json();
-        break;
-      }
-    }
-    if (prepared != null) {
-      j.members(prepared);
-    } else {
-      classMembers(j, k, activityId, activityName);
-    }
-    long ms = s.fileMillis();
-    j.members(OUTCOMES_TIME[Result.of(s).ordinal()]).number(ms == Long.MIN_VALUE ? 0 : ms);
-  }
-
   private static final String[] OUTCOMES_TEXT = {
     "\"severity_id\":1,\"severity\":\"Informational\",\"status_id\":1,\"status\":\"Success\"",
     "\"severity_id\":3,\"severity\":\"Medium\",\"status_id\":2,\"status\":\"Failure\"",
@@ -268,9 +196,76 @@ final class OcsfMapping implements Mapping {
   }
 
   /**
-   * severity_id, severity, status_id and status of each {@link Result}, in its order: a failure is
-   * of Medium severity, the rest Informational.
+   * A class and activity. One with a fixed name has its class-and-activity members ({@code
+   * activity_id} to {@code type_name}) prepared with the outcome members and the key of {@code
+   * time} after them, one run per {@link Result} ({@code json}, by ordinal): most of what every
+   * record starts with, picked by the mapping without a look-up. Null {@code json} for an activity
+   * named after an action Coder may add (written member by member).
    */
+  private record Head(Klass klass, int activity, String name, Chunk[] json) {
+    Head(Klass klass, int activity, String name) {
+      this(klass, activity, name, prepared(klass, activity, name));
+    }
+
+    private static Chunk[] prepared(Klass k, int activity, String name) {
+      Chunk[] r = new Chunk[OUTCOMES_TEXT.length];
+      for (int i = 0; i < r.length; i++) {
+        TextOut t = new TextOut(256);
+        classMembers(new JsonOut(t), k, activity, name);
+        t.ascii("," + OUTCOMES_TEXT[i] + ",\"time\":");
+        r[i] = JsonOut.chunk(t.bytes());
+      }
+      return r;
+    }
+  }
+
+  private static final Head LOGON = new Head(AUTHENTICATION, 1, "Logon");
+  private static final Head LOGOFF = new Head(AUTHENTICATION, 2, "Logoff");
+  private static final Head ACCOUNT_CREATE = new Head(ACCOUNT_CHANGE, 1, "Create");
+  private static final Head ACCOUNT_PASSWORD_RESET = new Head(ACCOUNT_CHANGE, 4, "Password Reset");
+  private static final Head ACCOUNT_DELETE = new Head(ACCOUNT_CHANGE, 6, "Delete");
+  private static final Head ACCOUNT_UPDATE = new Head(ACCOUNT_CHANGE, 99, "Update");
+  private static final Head API_CREATE = new Head(API_ACTIVITY, 1, "Create");
+  private static final Head API_UPDATE = new Head(API_ACTIVITY, 3, "Update");
+  private static final Head API_DELETE = new Head(API_ACTIVITY, 4, "Delete");
+  // Coder's other audit actions (database.AuditAction) on resources other than users.
+  private static final Head API_START = new Head(API_ACTIVITY, 99, "Start");
+  private static final Head API_STOP = new Head(API_ACTIVITY, 99, "Stop");
+  private static final Head API_CONNECT = new Head(API_ACTIVITY, 99, "Connect");
+  private static final Head API_DISCONNECT = new Head(API_ACTIVITY, 99, "Disconnect");
+  private static final Head API_OPEN = new Head(API_ACTIVITY, 99, "Open");
+  private static final Head API_CLOSE = new Head(API_ACTIVITY, 99, "Close");
+  private static final Head HTTP_ACCESS = new Head(HTTP_ACTIVITY, 99, "Access");
+  private static final Head SSH_OPEN = new Head(SSH_ACTIVITY, 1, "Open");
+  private static final Head SSH_CLOSE = new Head(SSH_ACTIVITY, 2, "Close");
+  private static final Head SSH_OTHER = new Head(SSH_ACTIVITY, 99, "Other");
+  private static final Head NETWORK_OPEN = new Head(NETWORK_ACTIVITY, 1, "Open");
+  private static final Head NETWORK_CLOSE = new Head(NETWORK_ACTIVITY, 2, "Close");
+  private static final Head NETWORK_OTHER = new Head(NETWORK_ACTIVITY, 99, "Other");
+
+  private static void classMembers(JsonOut j, Klass k, int activityId, String activityName) {
+    j.num(K.ACTIVITY_ID, activityId);
+    j.str(K.ACTIVITY_NAME, activityName);
+    j.num(K.CATEGORY_UID, k.category());
+    j.lit(K.CATEGORY_NAME, k.categoryName());
+    j.num(K.CLASS_UID, k.uid());
+    j.lit(K.CLASS_NAME, k.name());
+    j.num(K.TYPE_UID, k.uid() * 100L + activityId);
+    j.str(K.TYPE_NAME, k.name(), ": ", activityName);
+  }
+
+  private static void head(JsonOut j, Slots s, Head h) {
+    int r = Result.of(s).ordinal();
+    if (h.json() != null) {
+      j.members(h.json()[r]);
+    } else {
+      classMembers(j, h.klass(), h.activity(), h.name());
+      j.members(OUTCOMES_TIME[r]);
+    }
+    long ms = s.fileMillis();
+    j.number(ms == Long.MIN_VALUE ? 0 : ms);
+  }
+
   private void metadata(JsonOut j, Slots s, Value.Str correlation, boolean hostProfile) {
     Event e = s.event;
     Value.Str id = s.str(Slots.ID);
@@ -283,7 +278,7 @@ final class OcsfMapping implements Mapping {
     if (s.time() != null) {
       j.time(K.ORIGINAL_TIME, s.time(), s.timePlain());
     }
-    long logged = Coder.epochMillis(e.envelope().ts());
+    long logged = s.tsMillis();
     if (logged != Long.MIN_VALUE) {
       j.num(K.LOGGED_TIME, logged);
     }
@@ -297,57 +292,39 @@ final class OcsfMapping implements Mapping {
   private void audit(Slots s, JsonOut j) {
     String action = s.text(ACTION) == null ? "" : s.text(ACTION);
     String resource = s.text(RESOURCE_TYPE);
-    Klass k;
-    int activity;
-    String activityName;
-    if (action.equals("login") || action.equals("logout")) {
-      k = AUTHENTICATION;
-      activity = action.equals("login") ? 1 : 2;
-      activityName = action.equals("login") ? "Logon" : "Logoff";
+    Head h;
+    if (action.equals("login")) {
+      h = LOGON;
+    } else if (action.equals("logout")) {
+      h = LOGOFF;
     } else if (action.equals("register")
         || action.equals("request_password_reset")
         || "user".equals(resource)) {
-      k = ACCOUNT_CHANGE;
-      switch (action) {
-        case "register", "create" -> {
-          activity = 1;
-          activityName = "Create";
-        }
-        case "request_password_reset" -> {
-          activity = 4;
-          activityName = "Password Reset";
-        }
-        case "delete" -> {
-          activity = 6;
-          activityName = "Delete";
-        }
-        default -> {
-          activity = 99;
-          activityName = action.equals("write") ? "Update" : capitalized(action);
-        }
-      }
+      h =
+          switch (action) {
+            case "register", "create" -> ACCOUNT_CREATE;
+            case "request_password_reset" -> ACCOUNT_PASSWORD_RESET;
+            case "delete" -> ACCOUNT_DELETE;
+            case "write" -> ACCOUNT_UPDATE;
+            default -> new Head(ACCOUNT_CHANGE, 99, capitalized(action), null);
+          };
     } else {
-      k = API_ACTIVITY;
-      switch (action) {
-        case "create" -> {
-          activity = 1;
-          activityName = "Create";
-        }
-        case "write" -> {
-          activity = 3;
-          activityName = "Update";
-        }
-        case "delete" -> {
-          activity = 4;
-          activityName = "Delete";
-        }
-        default -> {
-          activity = 99;
-          activityName = actionName(action);
-        }
-      }
+      h =
+          switch (action) {
+            case "create" -> API_CREATE;
+            case "write" -> API_UPDATE;
+            case "delete" -> API_DELETE;
+            case "start" -> API_START;
+            case "stop" -> API_STOP;
+            case "connect" -> API_CONNECT;
+            case "disconnect" -> API_DISCONNECT;
+            case "open" -> API_OPEN;
+            case "close" -> API_CLOSE;
+            default -> new Head(API_ACTIVITY, 99, capitalized(action), null);
+          };
     }
-    head(j, s, k, activity, activityName);
+    Klass k = h.klass();
+    head(j, s, h);
     long status = s.number(STATUS_CODE);
     if (status != Long.MIN_VALUE) {
       j.numText(K.STATUS_CODE, status);
@@ -465,20 +442,17 @@ final class OcsfMapping implements Mapping {
     String status = s.text(CONNECTION_STATUS);
     boolean disconnected = "disconnected".equals(status);
     boolean connected = "connected".equals(status);
-    Klass k;
-    int activity;
-    String activityName;
+    Head h;
     if (Coder.isWeb(type) && !"tunnel".equals(type)) {
-      k = HTTP_ACTIVITY;
       // Coder logs a web connection when the request is done and does not record its method.
-      activity = 99;
-      activityName = "Access";
+      h = HTTP_ACCESS;
+    } else if (Coder.isSsh(type)) {
+      h = connected ? SSH_OPEN : disconnected ? SSH_CLOSE : SSH_OTHER;
     } else {
-      k = Coder.isSsh(type) ? SSH_ACTIVITY : NETWORK_ACTIVITY;
-      activity = connected ? 1 : disconnected ? 2 : 99;
-      activityName = connected ? "Open" : disconnected ? "Close" : "Other";
+      h = connected ? NETWORK_OPEN : disconnected ? NETWORK_CLOSE : NETWORK_OTHER;
     }
-    head(j, s, k, activity, activityName);
+    Klass k = h.klass();
+    head(j, s, h);
     long code = s.number(CODE);
     boolean hasCode = code != Long.MIN_VALUE;
     if (hasCode) {
@@ -603,19 +577,6 @@ final class OcsfMapping implements Mapping {
         j.value(f.key(), f.value());
       }
     }
-  }
-
-  /** {@link #capitalized} of an API Activity's action, Coder's own without building a String. */
-  private static String actionName(String action) {
-    return switch (action) {
-      case "start" -> "Start";
-      case "stop" -> "Stop";
-      case "connect" -> "Connect";
-      case "disconnect" -> "Disconnect";
-      case "open" -> "Open";
-      case "close" -> "Close";
-      default -> capitalized(action);
-    };
   }
 
   private static String capitalized(String s) {

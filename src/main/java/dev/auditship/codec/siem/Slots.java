@@ -274,6 +274,24 @@ final class Slots {
   }
 
   /**
+   * {@link Coder#epochMillis} of the envelope's {@code ts}. Coder prints it on the day of a UTC
+   * {@code Time} that {@link Event#timeMicros()} accepted (a valid date): then only its time of day
+   * is read and the day is taken from {@code Time}'s instant.
+   */
+  long tsMillis() {
+    String ts = event.envelope().ts();
+    String t = time();
+    if (t != null && ts.regionMatches(0, t, 0, 11)) {
+      char z = t.charAt(t.length() - 1);
+      long us = event.timeMicros();
+      if ((z == 'Z' || z == 'z') && us != GoTime.NO_TIME) {
+        return Coder.epochMillisOnDay(ts, Math.floorDiv(us, 86_400_000_000L) * 86_400_000L);
+      }
+    }
+    return Coder.epochMillis(ts);
+  }
+
+  /**
    * True when {@link #time()} is an RFC 3339 time as {@link Coder#epochMillis} parses it, so every
    * character is one of {@code 0-9 - : . T t Z z +}: written as it is in every format.
    */
