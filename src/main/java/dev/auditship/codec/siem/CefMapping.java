@@ -232,11 +232,11 @@ final class CefMapping implements Mapping {
     label(k, RESOURCE_TARGET_LABEL, s.nonEmpty(RESOURCE_TARGET));
     label(k, ORGANIZATION_ID_LABEL, s.str(ORGANIZATION_ID));
     label(k, REQUEST_ID_LABEL, s.str(REQUEST_ID));
-    k.pair(K.CS6, jsonText(s.get(DIFF)));
+    k.jsonText(K.CS6, s.get(DIFF));
     if (s.get(DIFF) != null) {
       k.lit(K.CS6_LABEL, "Diff");
     }
-    k.pair(K.CODER_ADDITIONAL_FIELDS, jsonText(s.get(ADDITIONAL_FIELDS)));
+    k.jsonText(K.CODER_ADDITIONAL_FIELDS, s.get(ADDITIONAL_FIELDS));
     k.pair(K.CODER_RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
     Value.Actor actor = s.actor();
     if (actor != null) {

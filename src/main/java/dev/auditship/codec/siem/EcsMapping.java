@@ -260,10 +260,10 @@ final class EcsMapping implements Mapping {
     // Diff and AdditionalFields vary in shape from one resource type to the next; as objects they
     // would give Elasticsearch conflicting dynamic mappings, so they travel as JSON text.
     if (s.get(DIFF) != null) {
-      j.str(K.DIFF, CefMapping.jsonText(s.get(DIFF)));
+      j.jsonText(K.DIFF, s.get(DIFF));
     }
     if (s.get(ADDITIONAL_FIELDS) != null) {
-      j.str(K.ADDITIONAL_FIELDS, CefMapping.jsonText(s.get(ADDITIONAL_FIELDS)));
+      j.jsonText(K.ADDITIONAL_FIELDS, s.get(ADDITIONAL_FIELDS));
     }
     Value.Str actorId = s.actorId();
     if (actorId != null) {

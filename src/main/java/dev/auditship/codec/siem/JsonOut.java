@@ -336,6 +336,27 @@ final class JsonOut {
     return this;
   }
 
+  /**
+   * A field value as the JSON text {@link CefMapping#jsonText} gives, as a string member (ECS
+   * carries Diff and AdditionalFields so). Raw JSON that is already compact is escaped in one pass,
+   * without looking for whitespace first ({@link TextOut#rawJson}).
+   */
+  JsonOut jsonText(Chunk key, Value v) {
+    if (v instanceof Value.Raw r && r.json() != null) {
+      int mark = out.mark();
+      boolean c = comma;
+      out.jsonKey(key, comma ? 0 : 1, '"');
+      if (out.rawJson(r.json(), RAW_JSON, true)) {
+        out.put('"');
+        comma = true;
+        return this;
+      }
+      out.rewind(mark);
+      comma = c;
+    }
+    return str(key, CefMapping.jsonText(v));
+  }
+
   /** Embeds raw JSON Coder stored (Diff, AdditionalFields), compacted; {@code null} for nil. */
   JsonOut raw(Chunk key, String json) {
     key(key);
@@ -372,8 +393,14 @@ final class JsonOut {
       out.ascii("null");
       return;
     }
+    int mark = out.mark();
+    if (out.copyPlain(json, 0, RAW_PLAIN) == json.length()) {
+      // Printable ASCII without a space or < > &: what Go's compactor would give back unchanged,
+      // with no surrogate to replace; copied while it is looked at.
+      return;
+    }
+    out.rewind(mark);
     if (TextOut.printableAscii(json) && isCompactAndSafe(json)) {
-      // What Go's compactor would give back unchanged, with no surrogate to replace.
       out.ascii(json);
       return;
     }
@@ -398,6 +425,18 @@ final class JsonOut {
       }
     }
     out.put(compact, start, compact.length());
+  }
+
+  /** {@link TextOut#rawJson} classes for a JSON string. */
+  private static final byte[] RAW_JSON = TextOut.rawJsonClasses();
+
+  /** Printable ASCII but the space and {@code < > &}: raw JSON made of these is copied as it is. */
+  private static final boolean[] RAW_PLAIN = new boolean[128];
+
+  static {
+    for (char c = 0x21; c < 0x7f; c++) {
+      RAW_PLAIN[c] = c != '<' && c != '>' && c != '&';
+    }
   }
 
   /**

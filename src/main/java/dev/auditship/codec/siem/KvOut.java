@@ -48,6 +48,7 @@ final class KvOut {
     this.cef = cef;
     this.delimiter = delimiter;
     this.plain = plain;
+    this.rawPlain = cef ? CEF_RAW_PLAIN : plain == LEEF_TAB_PLAIN ? LEEF_TAB_RAW_PLAIN : null;
     this.special = cef ? '=' : delimiter >= 0x20 && delimiter < 0x80 ? delimiter : -1;
   }
 
@@ -63,6 +64,15 @@ final class KvOut {
 
   private static final boolean[] CEF_PLAIN = plainExcept('\\', '=');
   private static final boolean[] LEEF_TAB_PLAIN = plainExcept('\\');
+
+  /**
+   * {@link TextOut#rawJson} classes of the characters a value holds as they are, for raw JSON
+   * ({@link #jsonText}); null for a LEEF delimiter other than tab (that way is not taken).
+   */
+  private final byte[] rawPlain;
+
+  private static final byte[] CEF_RAW_PLAIN = TextOut.rawJsonClasses('=');
+  private static final byte[] LEEF_TAB_RAW_PLAIN = TextOut.rawJsonClasses();
 
   /**
    * The ASCII characters a LEEF value with this delimiter holds as they are: made once per format
@@ -260,6 +270,25 @@ final class KvOut {
       otherPair(key, value);
     }
     return this;
+  }
+
+  /**
+   * One pair whose value is {@link CefMapping#jsonText} of {@code v}; nothing for null. Raw JSON
+   * that is already compact and holds nothing to escape is copied while it is looked at, in one
+   * pass, without looking for whitespace first ({@link TextOut#rawJson}).
+   */
+  KvOut jsonText(Chunk key, Value v) {
+    if (rawPlain != null && v instanceof Value.Raw r && r.json() != null) {
+      String s = r.json();
+      int mark = out.mark();
+      out.kvKey(key, first ? (char) 0 : delimiter);
+      if (out.rawJson(s, rawPlain, false)) {
+        first = false;
+        return this;
+      }
+      out.rewind(mark);
+    }
+    return pair(key, CefMapping.jsonText(v));
   }
 
   /** True once a pair has been written (the next one needs its separator). */

@@ -250,12 +250,12 @@ final class LeefMapping implements Mapping {
     k.pair(K.RESOURCE_TYPE, s.str(RESOURCE_TYPE));
     k.pair(K.RESOURCE_ID, s.str(RESOURCE_ID));
     k.pair(K.ACTION, s.str(ACTION));
-    k.pair(K.DIFF, CefMapping.jsonText(s.get(DIFF)));
+    k.jsonText(K.DIFF, s.get(DIFF));
     long status = s.number(STATUS_CODE);
     if (status != Long.MIN_VALUE) {
       k.pair(K.STATUS_CODE, status);
     }
-    k.pair(K.ADDITIONAL_FIELDS, CefMapping.jsonText(s.get(ADDITIONAL_FIELDS)));
+    k.jsonText(K.ADDITIONAL_FIELDS, s.get(ADDITIONAL_FIELDS));
     k.pair(K.REQUEST_ID, s.str(REQUEST_ID));
     k.pair(K.RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
     Value.Actor actor = s.actor();

@@ -237,10 +237,40 @@ final class Slots {
     if (actorId == null) {
       Value.Actor a = actor();
       if (a != null) {
-        actorId = Value.str(a.id());
-        actorEmail = a.email().isEmpty() ? null : Value.str(a.email());
-        actorName = a.username().isEmpty() ? null : Value.str(a.username());
+        actorId = classify(a.id());
+        actorEmail = a.email().isEmpty() ? null : classify(a.email());
+        actorName = a.username().isEmpty() ? null : classify(a.username());
       }
+    }
+  }
+
+  /**
+   * {@code s} as a Coder string classified for the SIEM writers only: JSON-safe and ASCII when
+   * every character is printable ASCII other than {@code " \\ < > &}, and then free of {@code =}
+   * and {@code |} when it is (one table look-up a character, no branch on it); otherwise nothing is
+   * claimed, which sends the writers their general way (a conservative answer is always correct,
+   * {@link Value.Str#classified}).
+   */
+  private static Value.Str classify(String s) {
+    int m = 3;
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return Value.Str.classified(s, false, false, false, false, false);
+      }
+      m &= PLAIN[c];
+    }
+    boolean json = (m & 1) != 0;
+    return Value.Str.classified(s, json, false, false, json, (m & 2) != 0);
+  }
+
+  /** Bit 1: JSON-safe printable ASCII; bit 2: neither {@code =} nor {@code |}. */
+  private static final byte[] PLAIN = new byte[128];
+
+  static {
+    for (char c = 0x20; c < 0x7f; c++) {
+      boolean json = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+      PLAIN[c] = (byte) ((json ? 1 : 0) | (c != '=' && c != '|' ? 2 : 0));
     }
   }
 
