@@ -394,9 +394,9 @@ final class JsonOut {
       return;
     }
     int mark = out.mark();
-    if (out.copyPlain(json, 0, RAW_PLAIN) == json.length()) {
-      // Printable ASCII without a space or < > &: what Go's compactor would give back unchanged,
-      // with no surrogate to replace; copied while it is looked at.
+    if (out.rawJson(json, RAW_AS_IS, false)) {
+      // Already compact, with nothing Go's compactor escapes and no surrogate to replace: what it
+      // would give back unchanged, copied while it is looked at.
       return;
     }
     out.rewind(mark);
@@ -430,14 +430,8 @@ final class JsonOut {
   /** {@link TextOut#rawJson} classes for a JSON string. */
   private static final byte[] RAW_JSON = TextOut.rawJsonClasses();
 
-  /** Printable ASCII but the space and {@code < > &}: raw JSON made of these is copied as it is. */
-  private static final boolean[] RAW_PLAIN = new boolean[128];
-
-  static {
-    for (char c = 0x21; c < 0x7f; c++) {
-      RAW_PLAIN[c] = c != '<' && c != '>' && c != '&';
-    }
-  }
+  /** {@link TextOut#rawJson} classes for raw JSON embedded as it is. */
+  private static final byte[] RAW_AS_IS = TextOut.rawJsonClasses();
 
   /**
    * True when printable-ASCII raw JSON has nothing Go's compactor changes: no space at all (so none

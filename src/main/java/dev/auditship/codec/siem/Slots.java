@@ -72,6 +72,9 @@ final class Slots {
       // when the line differs.
       if (next < order.length && (key == order[next] || key.equals(order[next]))) {
         i = slots[next++];
+      } else if (!audit && j == 0 && CONTEXT_KEY.equals(key)) {
+        // The request's context field, which slog prints before a connection's own fields.
+        i = CONTEXT_REQUEST_ID;
       } else {
         i = audit ? audit(key) : connection(key);
       }
@@ -83,6 +86,8 @@ final class Slots {
     }
     this.extra = unknown;
   }
+
+  private static final String CONTEXT_KEY = "request_id";
 
   /** {@link Kind#fields()} of each kind, as arrays. */
   private static final String[] AUDIT_NAMES = Kind.AUDIT.fields().toArray(new String[0]);

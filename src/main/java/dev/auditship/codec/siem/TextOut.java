@@ -208,6 +208,14 @@ final class TextOut {
       return;
     }
     room(18);
+    if (v >= 1_000_000_000_000L && v < 10_000_000_000_000L) {
+      // Thirteen digits: epoch milliseconds (OCSF time and logged_time, CEF rt) until 2286.
+      int high = (int) (v / 100_000_000L);
+      fixed(a, p, high, 5);
+      fixed(a, p + 5, (int) (v - high * 100_000_000L), 8);
+      p += 13;
+      return;
+    }
     if (v < 1_000_000_000L) {
       p = digits(a, p, (int) v, 1);
     } else {
@@ -241,6 +249,21 @@ final class TextOut {
       a[at] = (byte) ('0' + v);
     }
     return end;
+  }
+
+  /** {@code v} in exactly {@code width} digits at {@code at}, two per division. */
+  private static void fixed(byte[] a, int at, int v, int width) {
+    int i = at + width;
+    while (i - at >= 2) {
+      int q = v / 100;
+      int r = (v - q * 100) << 1;
+      a[--i] = PAIRS[r + 1];
+      a[--i] = PAIRS[r];
+      v = q;
+    }
+    if (i > at) {
+      a[at] = (byte) ('0' + v);
+    }
   }
 
   /** "00" to "99", two ASCII digits each. */
