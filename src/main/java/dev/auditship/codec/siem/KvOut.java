@@ -33,7 +33,6 @@ final class KvOut {
     return r;
   }
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
   private final TextOut out;
   private final boolean cef;
   private final char delimiter;
@@ -396,55 +395,10 @@ final class KvOut {
     return this;
   }
 
-  /** ASCII characters a value may need escaped, in either syntax (checked precisely below). */
-  private static final boolean[] SPECIAL = new boolean[128];
-
-  static {
-    for (char c : new char[] {'\\', '\n', '\r', '=', '\t', '^', '|'}) {
-      SPECIAL[c] = true;
-    }
-  }
-
   private void value(String s) {
-    int n = s.length();
     int i = out.copyPlain(s, 0, plain);
-    if (i == n) {
-      return;
+    if (i < s.length()) {
+      out.kvEscaped(s, i, cef, delimiter);
     }
-    int start = i;
-    for (; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 128 ? !SPECIAL[c] && c != delimiter : (c < 0xD800 || c > 0xDFFF)) {
-        continue;
-      }
-      String esc;
-      if (c == '\\') {
-        esc = "\\\\";
-      } else if (c == '\n') {
-        esc = "\\n";
-      } else if (c == '\r') {
-        esc = "\\r";
-      } else if (cef && c == '=') {
-        esc = "\\=";
-      } else if (!cef && c == '\t') {
-        esc = "\\t";
-      } else if (!cef && c == delimiter) {
-        esc = "\\x" + HEX[(c >> 4) & 0xf] + HEX[c & 0xf];
-      } else if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c)
-            && i + 1 < n
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-          continue;
-        }
-        esc = "\ufffd";
-      } else {
-        continue;
-      }
-      out.put(s, start, i);
-      out.put(esc);
-      start = i + 1;
-    }
-    out.put(s, start, n);
   }
 }

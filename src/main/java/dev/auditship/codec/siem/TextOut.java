@@ -547,6 +547,69 @@ final class TextOut {
     return c;
   }
 
+  /**
+   * The rest of a CEF or LEEF value from {@code from}, escaped as {@link KvOut} documents, in one
+   * pass straight into the array: {@code \\}, line feed and carriage return in both; {@code =} in
+   * CEF; in LEEF a tab as {@code \\t} and an ASCII delimiter as {@code \\xNN}; a lone surrogate (a
+   * byte of invalid UTF-8 the source kept) as U+FFFD; everything else as its UTF-8.
+   */
+  void kvEscaped(String s, int from, boolean cef, char delimiter) {
+    int n = s.length();
+    room((n - from) * 4);
+    byte[] a = this.a;
+    int p = this.p;
+    for (int i = from; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (c == '\\') {
+          a[p++] = '\\';
+          a[p++] = '\\';
+        } else if (c == '\n') {
+          a[p++] = '\\';
+          a[p++] = 'n';
+        } else if (c == '\r') {
+          a[p++] = '\\';
+          a[p++] = 'r';
+        } else if (cef && c == '=') {
+          a[p++] = '\\';
+          a[p++] = '=';
+        } else if (!cef && c == '\t') {
+          a[p++] = '\\';
+          a[p++] = 't';
+        } else if (!cef && c == delimiter) {
+          a[p++] = '\\';
+          a[p++] = 'x';
+          a[p++] = HEX[(c >> 4) & 0xf];
+          a[p++] = HEX[c & 0xf];
+        } else {
+          a[p++] = (byte) c;
+        }
+      } else if (c < 0x800) {
+        a[p++] = (byte) (0xC0 | (c >> 6));
+        a[p++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          a[p++] = (byte) (0xF0 | (cp >> 18));
+          a[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+          a[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+          a[p++] = (byte) (0x80 | (cp & 0x3F));
+        } else {
+          a[p++] = (byte) 0xEF;
+          a[p++] = (byte) 0xBF;
+          a[p++] = (byte) 0xBD;
+        }
+      } else {
+        a[p++] = (byte) (0xE0 | (c >> 12));
+        a[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        a[p++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    this.p = p;
+  }
+
   /** LEEF's {@code devTime} of {@code ms} (28 ASCII bytes), without a String. */
   void devTime(long ms) {
     room(28);
