@@ -62,16 +62,18 @@ final class Slots {
     int[] slots = audit ? AUDIT_ORDER : CONNECTION_ORDER;
     Value[] v = this.v;
     List<Field> fields = e.fields();
-    int next = 0;
-    for (int j = 0, n = fields.size(); j < n; j++) {
+    // Backwards, so that a field slog printed twice keeps its first value without a test per
+    // field (the first is stored last); the expected name is tried first as below.
+    int next = order.length - 1;
+    for (int j = fields.size() - 1; j >= 0; j--) {
       Field f = fields.get(j);
       String key = f.key();
       int i;
       // Coder prints the fields in struct order: try the expected one first (the decoder's keys are
       // the same String instances, so usually one reference compare), and look the name up only
       // when the line differs.
-      if (next < order.length && (key == order[next] || key.equals(order[next]))) {
-        i = slots[next++];
+      if (next >= 0 && (key == order[next] || key.equals(order[next]))) {
+        i = slots[next--];
       } else if (!audit && j == 0 && CONTEXT_KEY.equals(key)) {
         // The request's context field, which slog prints before a connection's own fields.
         i = CONTEXT_REQUEST_ID;
@@ -80,7 +82,7 @@ final class Slots {
       }
       if (i < 0) {
         unknown = true;
-      } else if (v[i] == null) {
+      } else {
         v[i] = f.value();
       }
     }
