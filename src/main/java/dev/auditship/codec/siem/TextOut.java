@@ -469,17 +469,18 @@ final class TextOut {
     int seen = 0;
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      int k;
-      if (c >= 0x80 || ((k = classes[c]) & 2) != 0) {
+      if (c >= 0x80) {
         return false;
       }
+      // The classes are gathered and looked at after the loop: one branch a character.
+      int k = classes[c];
       seen |= k;
       int e = k & 1;
       a[p] = '\\';
       a[p + e] = (byte) c;
       p += 1 + e;
     }
-    if ((seen & 4) != 0 && !spacesInStrings(s)) {
+    if ((seen & 2) != 0 || ((seen & 4) != 0 && !spacesInStrings(s))) {
       return false;
     }
     this.p = p;
@@ -494,14 +495,13 @@ final class TextOut {
     int seen = 0;
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      int k;
-      if (c >= 0x80 || ((k = classes[c]) & 2) != 0) {
+      if (c >= 0x80) {
         return false;
       }
-      seen |= k;
+      seen |= classes[c];
       a[p + i] = (byte) c;
     }
-    if ((seen & 4) != 0 && !spacesInStrings(s)) {
+    if ((seen & 2) != 0 || ((seen & 4) != 0 && !spacesInStrings(s))) {
       return false;
     }
     this.p = p + n;
