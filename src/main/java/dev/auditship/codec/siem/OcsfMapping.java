@@ -30,6 +30,7 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
+import java.util.Arrays;
 
 /**
  * Coder events as OCSF 1.x events (schema.ocsf.io): one class per kind of event, the base event
@@ -121,6 +122,8 @@ final class OcsfMapping implements Mapping {
     this.metadataHeadUid = JsonOut.chunk(t.bytes());
     this.auditProduct = product(productName, vendorName, Kind.AUDIT);
     this.connectionProduct = product(productName, vendorName, Kind.CONNECTION);
+    this.auditProductTime = withOriginalTime(auditProduct);
+    this.connectionProductTime = withOriginalTime(connectionProduct);
   }
 
   private static Chunk product(String productName, String vendorName, Kind kind) {
@@ -146,6 +149,18 @@ final class OcsfMapping implements Mapping {
   private final Chunk auditProduct;
 
   private final Chunk connectionProduct;
+
+  /** {@link #auditProduct} (or connection's) and the key of {@code original_time}. */
+  private final Chunk auditProductTime;
+
+  private final Chunk connectionProductTime;
+
+  private static Chunk withOriginalTime(Chunk product) {
+    byte[] key = K.ORIGINAL_TIME.bytes();
+    byte[] b = Arrays.copyOf(product.bytes(), product.length() + key.length);
+    System.arraycopy(key, 0, b, product.length(), key.length);
+    return Chunk.of(b);
+  }
 
   /** The class an event lands in, and its activity. */
   record Klass(int uid, String name, int category, String categoryName) {}
@@ -274,9 +289,15 @@ final class OcsfMapping implements Mapping {
     } else {
       j.members(metadataHead);
     }
-    j.members(e.kind() == Kind.AUDIT ? auditProduct : connectionProduct);
-    if (s.time() != null) {
-      j.time(K.ORIGINAL_TIME, s.time(), s.timePlain());
+    String time = s.time();
+    if (time != null && s.timePlain()) {
+      // The product, log name and original_time's key in one piece, then the time as it is.
+      j.lit(e.kind() == Kind.AUDIT ? auditProductTime : connectionProductTime, time);
+    } else {
+      j.members(e.kind() == Kind.AUDIT ? auditProduct : connectionProduct);
+      if (time != null) {
+        j.time(K.ORIGINAL_TIME, time, false);
+      }
     }
     long logged = s.tsMillis();
     if (logged != Long.MIN_VALUE) {
