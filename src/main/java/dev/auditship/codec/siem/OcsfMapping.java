@@ -61,11 +61,9 @@ final class OcsfMapping implements Mapping {
     static final Chunk CODER_TYPE = JsonOut.key("Type");
     static final Chunk CODER_USER_AGENT = JsonOut.key("UserAgent");
     static final Chunk CONNECTION_ID = JsonOut.key("ConnectionID");
-    static final Chunk CONNECTION_INFO = JsonOut.key("connection_info");
     static final Chunk CONNECTION_STATUS = JsonOut.key("ConnectionStatus");
     static final Chunk CORRELATION_UID = JsonOut.key("correlation_uid");
     static final Chunk DIFF = JsonOut.key("Diff");
-    static final Chunk DST_ENDPOINT = JsonOut.key("dst_endpoint");
     static final Chunk EMAIL_ADDR = JsonOut.key("email_addr");
     static final Chunk FUNC = JsonOut.key("func");
     static final Chunk HTTP_REQUEST = JsonOut.key("http_request");
@@ -417,9 +415,7 @@ final class OcsfMapping implements Mapping {
     if (actor != null) {
       j.str(K.ACTOR_ID, actor.id());
     }
-    envelope(j, s.event.envelope());
-    extra(j, s);
-    j.end();
+    envelopeExtraEnd(j, s);
   }
 
   // The openings of actor.user and user, with and without the key of the first member (uid).
@@ -486,8 +482,12 @@ final class OcsfMapping implements Mapping {
       j.members(ACTOR_USER_UID, userId).raw(END_OBJECTS);
     }
     srcEndpoint(j, s.str(IP));
-    j.obj(K.DST_ENDPOINT);
-    j.strIf(K.UID, s.str(WORKSPACE_ID));
+    Value.Str workspaceId = s.str(WORKSPACE_ID);
+    if (workspaceId != null) {
+      j.members(DST_ENDPOINT_UID, workspaceId);
+    } else {
+      j.open(DST_ENDPOINT);
+    }
     j.strIf(K.NAME, s.str(WORKSPACE_NAME));
     if (s.str(WORKSPACE_OWNER_ID) != null) {
       j.str(N.OWNER_UID, s.str(WORKSPACE_OWNER_ID));
@@ -495,10 +495,11 @@ final class OcsfMapping implements Mapping {
     j.end();
     Value.Str connectionId = s.nonEmpty(CONNECTION_ID);
     if (k != HTTP_ACTIVITY) {
-      j.obj(K.CONNECTION_INFO);
-      j.strIf(K.UID, connectionId);
-      j.members(INBOUND);
-      j.end();
+      if (connectionId != null) {
+        j.members(CONNECTION_INFO_UID, connectionId).members(INBOUND_END);
+      } else {
+        j.members(CONNECTION_INFO_INBOUND);
+      }
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (k == HTTP_ACTIVITY) {
@@ -529,9 +530,7 @@ final class OcsfMapping implements Mapping {
         j.num(K.HTTP_STATUS, code);
       }
     }
-    envelope(j, s.event.envelope());
-    extra(j, s);
-    j.end();
+    envelopeExtraEnd(j, s);
   }
 
   /**
@@ -553,12 +552,37 @@ final class OcsfMapping implements Mapping {
     j.end();
   }
 
-  private static final Chunk INBOUND =
-      JsonOut.chunk("\"direction_id\":1,\"direction\":\"Inbound\"");
+  // dst_endpoint and connection_info, opened with the key of their first member (uid) or without;
+  // connection_info's direction closes it.
+  private static final Chunk DST_ENDPOINT = JsonOut.chunk("\"dst_endpoint\":{");
+  private static final Chunk DST_ENDPOINT_UID = JsonOut.chunk("\"dst_endpoint\":{\"uid\":");
+  private static final Chunk CONNECTION_INFO_UID = JsonOut.chunk("\"connection_info\":{\"uid\":");
+  private static final Chunk INBOUND_END =
+      JsonOut.chunk("\"direction_id\":1,\"direction\":\"Inbound\"}");
+  private static final Chunk CONNECTION_INFO_INBOUND =
+      JsonOut.chunk("\"connection_info\":{\"direction_id\":1,\"direction\":\"Inbound\"}");
 
   /** What every Coder release build logs: level INFO, logger coderd, in one piece. */
   private static final Chunk CODERD_LOG =
       JsonOut.chunk("\"level\":\"INFO\",\"logger_names\":[\"coderd\"]");
+
+  /**
+   * {@link #CODERD_LOG} and the end of unmapped, for the envelope every Coder release build logs.
+   */
+  private static final Chunk CODERD_LOG_END =
+      JsonOut.chunk("\"level\":\"INFO\",\"logger_names\":[\"coderd\"]}");
+
+  /** The envelope, the fields this version does not know, and the end of unmapped. */
+  private static void envelopeExtraEnd(JsonOut j, Slots s) {
+    Envelope env = s.event.envelope();
+    if (!s.extra && env.trace() == null && env.span() == null && Coder.isReleaseBuild(env)) {
+      j.members(CODERD_LOG_END);
+      return;
+    }
+    envelope(j, env);
+    extra(j, s);
+    j.end();
+  }
 
   private static void envelope(JsonOut j, Envelope env) {
     if (Coder.isReleaseBuild(env)) {
