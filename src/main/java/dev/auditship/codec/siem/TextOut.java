@@ -234,26 +234,15 @@ final class TextOut {
     if (len < width) {
       len = width;
     }
-    int end = at + len;
-    int i = end;
-    // Two digits per division: epoch milliseconds have thirteen, written for every OCSF and CEF
-    // record.
-    while (i - at >= 2) {
-      int q = v / 100;
-      int r = (v - q * 100) << 1;
-      a[--i] = PAIRS[r + 1];
-      a[--i] = PAIRS[r];
-      v = q;
-    }
-    if (i > at) {
-      a[at] = (byte) ('0' + v);
-    }
-    return end;
+    fixed(a, at, v, len);
+    return at + len;
   }
 
-  /** {@code v} in exactly {@code width} digits at {@code at}, two per division. */
+  /** {@code v} in exactly {@code width} digits at {@code at}. */
   private static void fixed(byte[] a, int at, int v, int width) {
     int i = at + width;
+    // Two digits per division: epoch milliseconds have thirteen, written for every OCSF and CEF
+    // record.
     while (i - at >= 2) {
       int q = v / 100;
       int r = (v - q * 100) << 1;
@@ -412,9 +401,6 @@ final class TextOut {
             a[p++] = HEX[c & 0xf];
           }
         }
-      } else if (c < 0x800) {
-        a[p++] = (byte) (0xC0 | (c >> 6));
-        a[p++] = (byte) (0x80 | (c & 0x3F));
       } else if (c == 0x2028 || c == 0x2029) {
         a[p++] = '\\';
         a[p++] = 'u';
@@ -426,11 +412,7 @@ final class TextOut {
         if (Character.isHighSurrogate(c)
             && i + 1 < n
             && Character.isLowSurrogate(s.charAt(i + 1))) {
-          int cp = Character.toCodePoint(c, s.charAt(++i));
-          a[p++] = (byte) (0xF0 | (cp >> 18));
-          a[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-          a[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-          a[p++] = (byte) (0x80 | (cp & 0x3F));
+          p = utf8(a, p, Character.toCodePoint(c, s.charAt(++i)));
         } else {
           a[p++] = '\\';
           a[p++] = 'u';
@@ -440,9 +422,7 @@ final class TextOut {
           a[p++] = 'd';
         }
       } else {
-        a[p++] = (byte) (0xE0 | (c >> 12));
-        a[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-        a[p++] = (byte) (0x80 | (c & 0x3F));
+        p = utf8(a, p, c);
       }
     }
     this.p = p;
@@ -584,30 +564,38 @@ final class TextOut {
         } else {
           a[p++] = (byte) c;
         }
-      } else if (c < 0x800) {
-        a[p++] = (byte) (0xC0 | (c >> 6));
-        a[p++] = (byte) (0x80 | (c & 0x3F));
       } else if (Character.isSurrogate(c)) {
         if (Character.isHighSurrogate(c)
             && i + 1 < n
             && Character.isLowSurrogate(s.charAt(i + 1))) {
-          int cp = Character.toCodePoint(c, s.charAt(++i));
-          a[p++] = (byte) (0xF0 | (cp >> 18));
-          a[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-          a[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-          a[p++] = (byte) (0x80 | (cp & 0x3F));
+          p = utf8(a, p, Character.toCodePoint(c, s.charAt(++i)));
         } else {
-          a[p++] = (byte) 0xEF;
-          a[p++] = (byte) 0xBF;
-          a[p++] = (byte) 0xBD;
+          p = utf8(a, p, '\ufffd');
         }
       } else {
-        a[p++] = (byte) (0xE0 | (c >> 12));
-        a[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-        a[p++] = (byte) (0x80 | (c & 0x3F));
+        p = utf8(a, p, c);
       }
     }
     this.p = p;
+  }
+
+  /**
+   * The UTF-8 of code point {@code cp} (beyond ASCII, not a surrogate) at {@code a[p]}; returns the
+   * index after it.
+   */
+  private static int utf8(byte[] a, int p, int cp) {
+    if (cp < 0x800) {
+      a[p++] = (byte) (0xC0 | (cp >> 6));
+    } else if (cp < 0x10000) {
+      a[p++] = (byte) (0xE0 | (cp >> 12));
+      a[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+    } else {
+      a[p++] = (byte) (0xF0 | (cp >> 18));
+      a[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+      a[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+    }
+    a[p++] = (byte) (0x80 | (cp & 0x3F));
+    return p;
   }
 
   /** LEEF's {@code devTime} of {@code ms} (28 ASCII bytes), without a String. */
