@@ -394,7 +394,7 @@ final class JsonOut {
       return;
     }
     int mark = out.mark();
-    if (out.rawJson(json, RAW_AS_IS, false)) {
+    if (out.rawJson(json, RAW_JSON, false)) {
       // Already compact, with nothing Go's compactor escapes and no surrogate to replace: what it
       // would give back unchanged, copied while it is looked at.
       return;
@@ -427,11 +427,8 @@ final class JsonOut {
     out.put(compact, start, compact.length());
   }
 
-  /** {@link TextOut#rawJson} classes for a JSON string. */
+  /** {@link TextOut#rawJson} classes for raw JSON, as a string or embedded as it is. */
   private static final byte[] RAW_JSON = TextOut.rawJsonClasses();
-
-  /** {@link TextOut#rawJson} classes for raw JSON embedded as it is. */
-  private static final byte[] RAW_AS_IS = TextOut.rawJsonClasses();
 
   /**
    * True when printable-ASCII raw JSON has nothing Go's compactor changes: no space at all (so none
