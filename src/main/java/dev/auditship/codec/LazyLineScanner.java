@@ -183,6 +183,11 @@ final class LazyLineScanner {
         bit = 4;
         p = envString(p, 1);
         msg = str;
+        if (Kind.ofMessage(msg) == null) {
+          // Not an event line (most lines of a server log): no more to do here. A return, not a
+          // throw: unwinding an exception through compiled frames costs more than the scan.
+          return null;
+        }
       } else if (is(k, klen, "caller")) {
         bit = 8;
         p = envString(p, 2);
