@@ -100,6 +100,7 @@ public final class LineReader {
     }
     if (len + n > line.length) {
       line = Arrays.copyOf(line, Math.max(len + n, line.length * 2));
+      lineArray = line; // the line is handed out from the grown array, not the one it outgrew
     }
     System.arraycopy(buf, from, line, len, n);
     len += n;
