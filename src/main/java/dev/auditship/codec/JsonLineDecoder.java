@@ -61,9 +61,18 @@ final class JsonLineDecoder {
    *     text and calls {@link #decode(String)})
    */
   Result decode(byte[] b, int off, int len) {
+    return decode(b, off, len, false);
+  }
+
+  /**
+   * {@link #decode(byte[], int, int)}; {@code scanned}: {@link #decodeLine} already failed on this
+   * very line, its line feed in view, so the lazy scan (which would fail the same way: it reads the
+   * same bytes up to the line's end, where both stop) is not run again.
+   */
+  Result decode(byte[] b, int off, int len, boolean scanned) {
     // The lazy scan first: a line it takes names its message, so mayClaim would be true (an event
     // message is plain ASCII, spelled in the line as it is or with a \\u escape).
-    LazyLineScanner.Result lazy = lazyScanner.scan(b, off, len);
+    LazyLineScanner.Result lazy = scanned ? null : lazyScanner.scan(b, off, len);
     if (lazy != null) {
       return lazyResult(lazy);
     }
@@ -92,6 +101,23 @@ final class JsonLineDecoder {
       rendered.trim(64 * 1024);
     }
     return new Result(ev, false, null);
+  }
+
+  /**
+   * Decodes the line that starts at {@code b[off]} when the lazy scan takes it, finding its line
+   * feed before {@code limit} as it goes ({@link LazyLineScanner#scanLine}): the result {@link
+   * #decode(byte[], int, int)} gives for that line, and {@link #lineFeed()} says where it ended;
+   * {@code null} for any other line (nothing is decided: the caller finds the line's end and calls
+   * {@link #decode(byte[], int, int)}).
+   */
+  Result decodeLine(byte[] b, int off, int limit) {
+    LazyLineScanner.Result lazy = lazyScanner.scanLine(b, off, limit);
+    return lazy == null ? null : lazyResult(lazy);
+  }
+
+  /** Where the line feed after the line {@link #decodeLine} decoded is. */
+  int lineFeed() {
+    return lazyScanner.lineFeed();
   }
 
   private static Result lazyResult(LazyLineScanner.Result lazy) {

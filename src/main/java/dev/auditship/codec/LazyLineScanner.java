@@ -131,9 +131,37 @@ final class LazyLineScanner {
 
   /** Scans {@code bytes[off, off+len)}; the result, or {@code null} for the eager path. */
   Result scan(byte[] bytes, int off, int len) {
+    return scan(bytes, off, off + len, false);
+  }
+
+  /**
+   * Scans the line that starts at {@code bytes[off]} and ends with the first line feed before
+   * {@code limit} (a CR before it is not part of the line), finding that line feed itself: a line
+   * this scanner takes has none inside (a JSON string holds no control byte as it is), so the scan
+   * that checks the line finds its end, and the bytes are read once. The result is the one {@link
+   * #scan(byte[], int, int)} gives for the line; {@code null} for anything else, the line feed not
+   * right after the object included (then the caller finds the line's end and scans it again).
+   * {@link #lineFeed()} tells where it was.
+   */
+  Result scanLine(byte[] bytes, int off, int limit) {
+    return scan(bytes, off, limit, true);
+  }
+
+  /** Where the line feed after the line {@link #scanLine} took is. */
+  int lineFeed() {
+    return lineFeed;
+  }
+
+  /** Whether the scan looks for the line feed itself ({@link #scanLine}), and where it was. */
+  private boolean findEnd;
+
+  private int lineFeed;
+
+  private Result scan(byte[] bytes, int off, int limit, boolean findEnd) {
     b = bytes;
     base = off;
-    end = off + len;
+    end = limit;
+    this.findEnd = findEnd;
     canon = true;
     count = 0;
     extra = null;
@@ -256,7 +284,20 @@ final class LazyLineScanner {
       expect(p++, '}');
       break;
     }
-    if (p != end || fieldsAt < 0 || ts == null || level == null) {
+    if (fieldsAt < 0 || ts == null || level == null) {
+      throw JsonTokens.GIVE_UP;
+    }
+    if (findEnd) {
+      // The line ends right after the object, with LF or CR LF (what LogDecoder drops).
+      if (p < end && b[p] == '\n') {
+        lineFeed = p;
+      } else if (p + 1 < end && b[p] == '\r' && b[p + 1] == '\n') {
+        lineFeed = p + 1;
+      } else {
+        return null;
+      }
+      end = p;
+    } else if (p != end) {
       throw JsonTokens.GIVE_UP;
     }
     if ((seen & 0b11111) != 0b11111) {

@@ -14,7 +14,7 @@ import java.util.Arrays;
 public final class LineReader {
   private final InputStream in;
   private final int maxLineBytes;
-  private final byte[] buf = new byte[64 * 1024];
+  private final byte[] buf;
   private int pos;
   private int end;
   private byte[] line = new byte[1024];
@@ -31,8 +31,84 @@ public final class LineReader {
   private boolean lastTerminated;
 
   public LineReader(InputStream in, int maxLineBytes) {
+    this(in, maxLineBytes, 64 * 1024);
+  }
+
+  /** With a read buffer of {@code bufferBytes} (tests: lines across its end). */
+  LineReader(InputStream in, int maxLineBytes, int bufferBytes) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
+    this.buf = new byte[bufferBytes];
+  }
+
+  /**
+   * For a caller that finds where a line ends itself, while it reads the line anyway (a scanner
+   * that checks a JSON line stops at its line feed): makes {@link #buffer()}{@code [position(),
+   * limit())} hold the unread bytes, between lines only. When fewer than {@code reserve} are left
+   * and the stream has more ready ({@link InputStream#available()}: a read that would block is
+   * never made while whole lines wait in the buffer), they are moved to the front and more are read
+   * behind them, so that few lines are cut by the buffer's end. False at the end of the stream
+   * (nothing left: {@link #read()} says so too).
+   */
+  public boolean fill(int reserve) throws IOException {
+    int left = end - pos;
+    if (left >= reserve) {
+      return true;
+    }
+    if (left == 0) {
+      int n = in.read(buf);
+      pos = 0;
+      end = Math.max(n, 0);
+      return n > 0;
+    }
+    if (pos > 0 && in.available() > 0) {
+      System.arraycopy(buf, pos, buf, 0, left);
+      pos = 0;
+      end = left;
+      int n = in.read(buf, end, buf.length - end);
+      if (n > 0) {
+        end += n;
+      }
+    }
+    return true;
+  }
+
+  /** The longest line kept whole. */
+  public int maxLineBytes() {
+    return maxLineBytes;
+  }
+
+  /** The read buffer; see {@link #fill}. */
+  public byte[] buffer() {
+    return buf;
+  }
+
+  /** Where the next line starts in {@link #buffer()}. */
+  public int position() {
+    return pos;
+  }
+
+  /**
+   * Where the bytes the next line may lie in end: the end of what was read, or sooner when that is
+   * more than the longest line allowed (and its line feed).
+   */
+  public int limit() {
+    return (int) Math.min(end, pos + (long) maxLineBytes + 1);
+  }
+
+  /**
+   * Takes the line from {@link #position()} to the line feed at {@code lineFeed} (in {@link
+   * #buffer()}, before {@link #limit()}), found by the caller: afterwards {@link #bytes()}, {@link
+   * #length()} and the rest say what {@link #read()} would say of it.
+   */
+  public void take(int lineFeed) {
+    lastTooLong = false;
+    lineArray = buf;
+    lineStart = pos;
+    len = lineFeed - pos;
+    offset += len + 1;
+    pos = lineFeed + 1;
+    lastTerminated = true;
   }
 
   /** The next line without its terminator (nor a CR before it), or {@code null} at the end. */

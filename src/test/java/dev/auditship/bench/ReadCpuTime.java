@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * CPU nanoseconds per line of the reader thread's work ({@code source.StreamSource}): a log file
@@ -33,34 +34,34 @@ public final class ReadCpuTime {
     String mode = args.length > 2 ? args[2] : "decode";
     boolean splitOnly = mode.equals("split");
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    long[] counts = new long[3];
-    LogDecoder decoder =
-        new LogDecoder(
-            d -> {
-              if (d instanceof Decoded.Ok) {
-                counts[0]++;
-              } else if (d instanceof Decoded.Skipped) {
-                counts[1]++;
-              } else {
-                counts[2]++;
-              }
-            });
+    long[] counts = new long[4]; // events, skipped, rejected; lines
+    Consumer<Decoded> out =
+        d -> {
+          if (d instanceof Decoded.Ok) {
+            counts[0]++;
+          } else if (d instanceof Decoded.Skipped) {
+            counts[1]++;
+          } else {
+            counts[2]++;
+          }
+        };
     long best = Long.MAX_VALUE;
     long lines = 0;
     StringBuilder all = new StringBuilder();
     for (int r = 0; r < rounds; r++) {
-      counts[0] = counts[1] = counts[2] = 0;
+      counts[0] = counts[1] = counts[2] = counts[3] = 0;
       lines = 0;
       long t0 = mx.getCurrentThreadCpuTime();
       try (InputStream in = Files.newInputStream(file)) {
         LineReader lr = new LineReader(in, StreamSource.MAX_LINE_BYTES);
-        while (lr.read()) {
-          lines++;
-          if (!splitOnly) {
-            decoder.line(lines, lr.bytes(), lr.start(), lr.length());
+        if (splitOnly) {
+          while (lr.read()) {
+            lines++;
           }
+        } else {
+          StreamSource.readLines(lr, new LogDecoder(out), out, () -> counts[3]++);
+          lines = counts[3];
         }
-        decoder.finish();
       }
       long t = mx.getCurrentThreadCpuTime() - t0;
       all.append(String.format(" %.0f", t / (double) lines));
