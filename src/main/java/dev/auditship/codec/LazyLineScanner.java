@@ -129,6 +129,9 @@ final class LazyLineScanner {
   private List<String> extra;
   private final JsonLineScanner strings = new JsonLineScanner();
 
+  /** The times of a log's lines mostly share their date and hour: worked out once for them. */
+  private final GoTime.HourCache times = new GoTime.HourCache();
+
   /** Scans {@code bytes[off, off+len)}; the result, or {@code null} for the eager path. */
   Result scan(byte[] bytes, int off, int len) {
     return scan(bytes, off, off + len, false);
@@ -176,7 +179,9 @@ final class LazyLineScanner {
   private Result object(int p) {
     expect(p++, '{');
     String ts = null;
-    boolean tsOk = false;
+    int tsAt = 0;
+    int tsLen = 0;
+    boolean tsPlain = false;
     String level = null;
     String msg = null;
     String caller = null;
@@ -195,14 +200,11 @@ final class LazyLineScanner {
       int bit;
       if (is(k, klen, "ts")) {
         bit = 1;
-        int s0 = p;
+        tsAt = p + 1;
         p = envString(p, -1);
         ts = str;
-        // Plain ASCII without escapes: the bytes are the text, checked without another copy.
-        tsOk =
-            plainToken
-                ? GoTime.epochMicrosOf(b, s0 + 1, p - s0 - 2) != GoTime.NO_TIME
-                : GoTime.isRfc3339(ts);
+        tsLen = p - 1 - tsAt;
+        tsPlain = plainToken;
       } else if (is(k, klen, "level")) {
         bit = 2;
         p = envString(p, 0);
@@ -304,6 +306,10 @@ final class LazyLineScanner {
       canon = false; // caller or func missing: the json format adds the defaults
     }
     Kind kind = Kind.ofMessage(msg);
+    // Checked last, so a line that is no event never pays for it. Plain ASCII without escapes: the
+    // bytes are the text, checked without another copy.
+    boolean tsOk =
+        tsPlain ? times.epochMicrosOf(b, tsAt, tsLen) != GoTime.NO_TIME : GoTime.isRfc3339(ts);
     if (!tsOk) {
       throw JsonTokens.GIVE_UP;
     }
@@ -380,7 +386,7 @@ final class LazyLineScanner {
           }
           int s = p + 1;
           p = strToken(p, true);
-          long micros = GoTime.epochMicrosOf(b, s, p - 1 - s);
+          long micros = times.epochMicrosOf(b, s, p - 1 - s);
           if (micros == GoTime.NO_TIME) {
             throw JsonTokens.GIVE_UP;
           }
