@@ -104,4 +104,54 @@ class ReaderFastPathTest {
       }
     }
   }
+
+  /**
+   * A key's token ({@code "key":}) matched by words under masks: every field and envelope key, each
+   * byte of it changed, at every place near the end of the array and of the line, says what a
+   * byte-by-byte comparison says.
+   */
+  @Test
+  void quotedKeysMatchExactlyTheTokenByteByByte() {
+    String[] keys = JsonLineScanner.KEYS;
+    LazyLineScanner.QuotedKeys quoted = new LazyLineScanner.QuotedKeys(keys);
+    int matched = 0;
+    int checked = 0;
+    for (int k = 0; k < keys.length; k++) {
+      byte[] token = ("\"" + keys[k] + "\":").getBytes(StandardCharsets.US_ASCII);
+      assertThat(quoted.length(k)).isEqualTo(token.length);
+      for (int change = -1; change < token.length; change++) {
+        for (byte to : new byte[] {'x', '"', ':', '\\', 0, (byte) 0xC3, (byte) (token[0] ^ 0x20)}) {
+          byte[] t = token.clone();
+          if (change >= 0) {
+            t[change] = to;
+          }
+          for (int before : new int[] {0, 1, 7, 8, 9, 17}) {
+            for (int after = 0; after <= 17; after++) {
+              byte[] b = new byte[before + t.length + after];
+              java.util.Arrays.fill(b, (byte) '"');
+              System.arraycopy(t, 0, b, before, t.length);
+              for (int end : new int[] {before + t.length - 1, before + t.length, b.length}) {
+                for (int other : new int[] {k, (k + 1) % keys.length}) {
+                  byte[] o = ("\"" + keys[other] + "\":").getBytes(StandardCharsets.US_ASCII);
+                  boolean expected =
+                      before + o.length <= end
+                          && java.util.Arrays.equals(o, 0, o.length, b, before, before + o.length);
+                  assertThat(quoted.at(b, before, end, other))
+                      .as("%s in %s", keys[other], new String(b, StandardCharsets.ISO_8859_1))
+                      .isEqualTo(expected);
+                  checked++;
+                  matched += expected ? 1 : 0;
+                }
+              }
+            }
+          }
+          if (change < 0) {
+            break; // the unchanged token once
+          }
+        }
+      }
+    }
+    assertThat(matched).isGreaterThan(1000);
+    assertThat(checked).isGreaterThan(10 * matched);
+  }
 }
