@@ -74,15 +74,20 @@ public final class HumanFormat implements Format {
   private static final byte TIME = 1;
   private static final byte RAW = 2;
   private static final byte ACTOR = 3;
+  private static final byte UUID = 4;
 
   static {
     for (int i = 0; i < SPECIAL.length; i++) {
+      String key = JsonLineScanner.KEYS[i];
       SPECIAL[i] =
-          switch (JsonLineScanner.KEYS[i]) {
+          switch (key) {
             case "Time" -> TIME;
             case "Diff", "AdditionalFields" -> RAW;
             case "actor" -> ACTOR;
-            default -> PLAIN;
+            default ->
+                EventChecks.UUIDS.contains(key) || EventChecks.NULLABLE_UUIDS.contains(key)
+                    ? UUID
+                    : PLAIN;
           };
     }
   }
@@ -282,6 +287,14 @@ public final class HumanFormat implements Format {
         return quoteRaw(b, p, out);
       case ACTOR:
         return c == '{' && actor(b, p, out);
+      case UUID:
+        // A string here is a UUID the scanner checked (LineFields): 36 printable ASCII bytes
+        // without a space, which slog's human sink writes bare.
+        if (c == '"' && p + 37 < b.length && b[p + 37] == '"') {
+          out.put(b, p + 1, 36);
+          return true;
+        }
+        break;
       default:
         break;
     }

@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * The fields of a checked slog JSON line, decoded on demand from its bytes ({@link
  * LazyLineScanner}): a json record is shipped as the line itself, so most events never need their
- * values; a filter, another format or a sink's routing field decodes what it reads.
+ * values; a filter, another format or a sink's routing field decodes what it reads. The scanner
+ * checked every value on the way: a string value of a UUID key ({@link EventChecks#UUIDS}, {@link
+ * EventChecks#NULLABLE_UUIDS}) is a UUID, which {@link HumanFormat} copies without a look.
  *
  * <p>Immutable: {@code line} and {@code index} are never changed after construction.
  */

@@ -482,6 +482,7 @@ public final class GoText {
     o[w++] = '"';
     int end = off + len;
     int i = off;
+    words:
     while (i < end) {
       if (i + 8 <= end) {
         long word = Swar.word(b, i);
@@ -492,9 +493,33 @@ public final class GoText {
           w += 8;
           continue;
         }
-        int j = Long.numberOfTrailingZeros(hits) >>> 3;
-        i += j;
-        w += j;
+        // Every ASCII byte to escape in this word, without reading it again: the bytes after each
+        // are stored again, shifted to where they now go (a store may run up to eight bytes past
+        // what it means to write: the room made above covers it, and later bytes overwrite it).
+        // A flag above the first may be false (Swar#jsonSpecials); putJsonAscii copies such a
+        // byte as it is.
+        int done = 0;
+        while (true) {
+          int j = Long.numberOfTrailingZeros(hits) >>> 3;
+          w += j - done;
+          int c = (int) (word >>> (j << 3)) & 0xFF;
+          if (c >= 0x80) {
+            i += j; // non-ASCII: the sequences below
+            break;
+          }
+          w = putJsonAscii(o, w, c);
+          done = j + 1;
+          hits &= hits - 1;
+          if (hits == 0) {
+            if (done < 8) {
+              Swar.store(o, w, word >>> (done << 3));
+              w += 8 - done;
+            }
+            i += 8;
+            continue words;
+          }
+          Swar.store(o, w, word >>> (done << 3));
+        }
       }
       int c = b[i];
       if (c >= 0) {

@@ -203,6 +203,39 @@ class ByteScanTest {
   }
 
   @Test
+  void jsonStringOfBytesWithSeveralBytesToEscapeInOneWord() {
+    // Every pair of positions in 20 bytes (so two in one eight-byte word, and in neighbouring
+    // words), each pair of these: the ASCII bytes to escape, the bytes a borrow may flag falsely
+    // right above one (Swar#jsonSpecials: '#' above '"', ']' above '\\', '=' and '?' above '<'
+    // and '>', '\'' above '&', a space above a control byte), a plain letter and non-ASCII text.
+    String[] parts = {
+      "\"", "\\", "<", ">", "&", "\n", "\u0001", "\u0000", "#", "]", "=", "?", "'", " "
+    };
+    String[] more = {"\"", "\\", "\u001f", "#", " ", "z", "\u00e9", "\u2028"};
+    for (int a = 0; a < 20; a++) {
+      for (int b2 = a + 1; b2 < 20; b2++) {
+        for (String p : parts) {
+          for (String q : more) {
+            char[] base = "abcdefghijklmnopqrst".toCharArray();
+            String text =
+                new String(base, 0, a)
+                    + p
+                    + new String(base, a + 1, b2 - a - 1)
+                    + q
+                    + new String(base, b2 + 1, 19 - b2);
+            byte[] b = text.getBytes(StandardCharsets.UTF_8);
+            ByteBuf out = new ByteBuf(8);
+            GoText.appendJsonString(out, b, 0, b.length);
+            StringBuilder sb = new StringBuilder();
+            GoText.appendJsonString(sb, text);
+            assertThat(out.toString()).as(text).isEqualTo(sb.toString());
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void humanSpecialsFlagsTheFirstByteAHumanValueCannotCopy() {
     assertFlagsTheFirst(Swar::humanSpecials, v -> v <= 0x20 || v >= 0x7F || v == '"' || v == '\\');
   }

@@ -295,4 +295,38 @@ class GoTimeTest {
     assertThat(valid).isGreaterThan(300);
     assertThat(checked - valid).isGreaterThan(1000);
   }
+
+  @Test
+  void humanTimestampIntoBytesIsTheTextOne() {
+    String[] times = {
+      "2025-07-03T07:12:44Z",
+      "2025-07-03T07:12:44.5Z",
+      "2025-07-03T07:12:44.39Z",
+      "2025-07-03T07:12:44.390Z",
+      "2025-07-03T07:12:44.3905Z",
+      "2025-07-03T07:12:44.390512107Z", // 30 characters: the longest in place
+      "2025-07-03T07:12:44.3905121070Z", // 31: the general path
+      "2025-07-03T07:12:44.Z",
+      "2025-07-03T07:12:44+00:00",
+      "2025-07-03T09:12:44.123456+02:00",
+      "2025-07-03T07:12:4\u00e9.123Z", // not ASCII: written as UTF-8 by the general path
+      "2025-07-03T07:12:44.1\u00e9Z"
+    };
+    for (String t : times) {
+      StringBuilder sb = new StringBuilder("x");
+      try {
+        GoTime.appendHumanTimestamp(sb, t);
+      } catch (IllegalArgumentException e) {
+        assertThatThrownBy(() -> GoTime.appendHumanTimestamp(new ByteBuf(4), t))
+            .as(t)
+            .isInstanceOf(IllegalArgumentException.class);
+        continue;
+      }
+      ByteBuf b = new ByteBuf(4).put('x');
+      GoTime.appendHumanTimestamp(b, t);
+      assertThat(new String(b.toByteArray(), StandardCharsets.UTF_8))
+          .as(t)
+          .isEqualTo(sb.toString());
+    }
+  }
 }
