@@ -58,10 +58,15 @@ public final class LineReader {
     if (left == 0) {
       int n = in.read(buf);
       pos = 0;
+      drained = false;
       end = Math.max(n, 0);
       return n > 0;
     }
-    if (pos > 0 && in.available() > 0) {
+    if (pos > 0 && !drained) {
+      if (in.available() <= 0) {
+        drained = true; // not asked again for each line left: only once more is read
+        return true;
+      }
       System.arraycopy(buf, pos, buf, 0, left);
       pos = 0;
       end = left;
@@ -72,6 +77,12 @@ public final class LineReader {
     }
     return true;
   }
+
+  /**
+   * True when {@link #fill} found the stream had nothing ready since the last read into the buffer
+   * (a pipe written line by line): it does not ask again before more is read.
+   */
+  private boolean drained;
 
   /** The longest line kept whole. */
   public int maxLineBytes() {
@@ -131,6 +142,7 @@ public final class LineReader {
       if (pos == end) {
         end = in.read(buf);
         pos = 0;
+        drained = false;
         if (end <= 0) {
           end = 0;
           if (!any) {

@@ -27,6 +27,8 @@ class ReaderLoopTest {
     private final int chunk;
     private final boolean tellsAvailable;
     private int pos;
+    int reads;
+    int asked;
 
     Pieces(byte[] b, int chunk, boolean tellsAvailable) {
       this.b = b;
@@ -41,6 +43,7 @@ class ReaderLoopTest {
 
     @Override
     public int read(byte[] to, int off, int len) {
+      reads++;
       if (pos == b.length) {
         return -1;
       }
@@ -52,6 +55,7 @@ class ReaderLoopTest {
 
     @Override
     public int available() {
+      asked++;
       return tellsAvailable ? b.length - pos : 0;
     }
   }
@@ -168,5 +172,18 @@ class ReaderLoopTest {
     for (int max = 900; max <= 1100; max++) {
       assertSame(text, 4096, max, Integer.MAX_VALUE, true);
     }
+  }
+
+  /**
+   * A stream with nothing ready (a pipe written line by line) is asked so at most once per read,
+   * not once per line left in the buffer.
+   */
+  @Test
+  void aStreamWithNothingReadyIsAskedOncePerRead() throws IOException {
+    byte[] text = allKinds();
+    Pieces in = new Pieces(text, 4096, false);
+    LineReader lr = new LineReader(in, 1024 * 1024);
+    StreamSource.readLines(lr, new LogDecoder(d -> {}), d -> {}, () -> {});
+    assertThat(in.asked).isPositive().isLessThanOrEqualTo(in.reads);
   }
 }
