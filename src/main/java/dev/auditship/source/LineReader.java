@@ -56,21 +56,16 @@ public final class LineReader {
       return true;
     }
     if (left == 0) {
-      int n = in.read(buf);
+      int n = read(0, buf.length);
       pos = 0;
-      drained = false;
       end = Math.max(n, 0);
       return n > 0;
     }
-    if (pos > 0 && !drained) {
-      if (in.available() <= 0) {
-        drained = true; // not asked again for each line left: only once more is read
-        return true;
-      }
+    if (pos > 0 && ready()) {
       System.arraycopy(buf, pos, buf, 0, left);
       pos = 0;
       end = left;
-      int n = in.read(buf, end, buf.length - end);
+      int n = read(end, buf.length - end);
       if (n > 0) {
         end += n;
       }
@@ -79,10 +74,36 @@ public final class LineReader {
   }
 
   /**
-   * True when {@link #fill} found the stream had nothing ready since the last read into the buffer
-   * (a pipe written line by line): it does not ask again before more is read.
+   * Whether the stream has bytes ready to be read without blocking. It is asked ({@link
+   * InputStream#available()}: for a file two or three system calls) only when what it said last has
+   * been read: a file says at once how much is left. Nothing ready (a pipe written line by line):
+   * not asked again until a read.
    */
+  private boolean ready() throws IOException {
+    if (ready > 0) {
+      return true;
+    }
+    if (drained) {
+      return false;
+    }
+    ready = in.available();
+    drained = ready <= 0;
+    return !drained;
+  }
+
+  /** Bytes the stream said it had ready ({@link #ready}), less what was read since. */
+  private long ready;
+
+  /** The stream had nothing ready when last asked, and nothing was read since. */
   private boolean drained;
+
+  /** Reads into {@code buf[off, off+len)}: the stream's read, counted against {@link #ready}. */
+  private int read(int off, int len) throws IOException {
+    int n = in.read(buf, off, len);
+    drained = false;
+    ready = n > 0 ? Math.max(0, ready - n) : 0;
+    return n;
+  }
 
   /** The longest line kept whole. */
   public int maxLineBytes() {
@@ -140,9 +161,8 @@ public final class LineReader {
     boolean any = false;
     while (true) {
       if (pos == end) {
-        end = in.read(buf);
+        end = read(0, buf.length);
         pos = 0;
-        drained = false;
         if (end <= 0) {
           end = 0;
           if (!any) {

@@ -176,7 +176,8 @@ class ReaderLoopTest {
 
   /**
    * A stream with nothing ready (a pipe written line by line) is asked so at most once per read,
-   * not once per line left in the buffer.
+   * not once per line left in the buffer; one that said how much it has is asked again only when
+   * that is read.
    */
   @Test
   void aStreamWithNothingReadyIsAskedOncePerRead() throws IOException {
@@ -185,5 +186,11 @@ class ReaderLoopTest {
     LineReader lr = new LineReader(in, 1024 * 1024);
     StreamSource.readLines(lr, new LogDecoder(d -> {}), d -> {}, () -> {});
     assertThat(in.asked).isPositive().isLessThanOrEqualTo(in.reads);
+    // A file says how much it has left: asked once, however many reads (and at its end).
+    Pieces file = new Pieces(text, 4096, true);
+    StreamSource.readLines(
+        new LineReader(file, 1024 * 1024), new LogDecoder(d -> {}), d -> {}, () -> {});
+    assertThat(file.asked).isBetween(1, 2); // once more when all of it was read
+    assertThat(file.reads).isGreaterThan(text.length / 4096);
   }
 }
