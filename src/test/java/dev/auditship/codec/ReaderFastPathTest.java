@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.auditship.testutil.Golden;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -128,14 +129,14 @@ class ReaderFastPathTest {
           for (int before : new int[] {0, 1, 7, 8, 9, 17}) {
             for (int after = 0; after <= 17; after++) {
               byte[] b = new byte[before + t.length + after];
-              java.util.Arrays.fill(b, (byte) '"');
+              Arrays.fill(b, (byte) '"');
               System.arraycopy(t, 0, b, before, t.length);
               for (int end : new int[] {before + t.length - 1, before + t.length, b.length}) {
                 for (int other : new int[] {k, (k + 1) % keys.length}) {
                   byte[] o = ("\"" + keys[other] + "\":").getBytes(StandardCharsets.US_ASCII);
                   boolean expected =
                       before + o.length <= end
-                          && java.util.Arrays.equals(o, 0, o.length, b, before, before + o.length);
+                          && Arrays.equals(o, 0, o.length, b, before, before + o.length);
                   assertThat(quoted.at(b, before, end, other))
                       .as("%s in %s", keys[other], new String(b, StandardCharsets.ISO_8859_1))
                       .isEqualTo(expected);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
@@ -210,7 +211,7 @@ class GoTimeTest {
     for (; k < 6; k++) {
       micros *= 10;
     }
-    long days = java.time.LocalDate.of(y, m, d).toEpochDay();
+    long days = LocalDate.of(y, m, d).toEpochDay();
     long secs = days * 86400 + hour * 3600L + minute * 60L + second;
     if (i == n - 1) {
       return b[i] == 'Z' || b[i] == 'z' ? secs * 1_000_000L + micros : GoTime.NO_TIME;
