@@ -12,6 +12,7 @@ import dev.auditship.event.Kind;
 import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
 import dev.auditship.text.GoTime;
+import dev.auditship.text.Swar;
 import dev.auditship.text.Utf8;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,18 +61,23 @@ final class JsonLineDecoder {
    *     text and calls {@link #decode(String)})
    */
   Result decode(byte[] b, int off, int len) {
+    return decode(b, off, len, false);
+  }
+
+  /**
+   * {@link #decode(byte[], int, int)}; {@code scanned}: {@link #decodeLine} already failed on this
+   * very line, its line feed in view, so the lazy scan (which would fail the same way: it reads the
+   * same bytes up to the line's end, where both stop) is not run again.
+   */
+  Result decode(byte[] b, int off, int len, boolean scanned) {
+    // The lazy scan first: a line it takes names its message, so mayClaim would be true (an event
+    // message is plain ASCII, spelled in the line as it is or with a \\u escape).
+    LazyLineScanner.Result lazy = scanned ? null : lazyScanner.scan(b, off, len);
+    if (lazy != null) {
+      return lazyResult(lazy);
+    }
     if (!mayClaim(b, off, len)) {
       return Result.SKIP;
-    }
-    LazyLineScanner.Result lazy = lazyScanner.scan(b, off, len);
-    if (lazy != null) {
-      Event ev =
-          new Event(
-              lazy.kind(),
-              lazy.envelope(),
-              new LineFields(lazy),
-              lazy.canonical() ? lazy.line() : null);
-      return new Result(ev, false, null);
     }
     JsonLineScanner.Parsed p = scanner.scan(b, off, len);
     if (p == null) {
@@ -98,29 +104,71 @@ final class JsonLineDecoder {
   }
 
   /**
+   * Decodes the line that starts at {@code b[off]} when the lazy scan takes it, finding its line
+   * feed before {@code limit} as it goes ({@link LazyLineScanner#scanLine}): the result {@link
+   * #decode(byte[], int, int)} gives for that line, and {@link #lineFeed()} says where it ended;
+   * {@code null} for any other line (nothing is decided: the caller finds the line's end and calls
+   * {@link #decode(byte[], int, int)}).
+   */
+  Result decodeLine(byte[] b, int off, int limit) {
+    LazyLineScanner.Result lazy = lazyScanner.scanLine(b, off, limit);
+    return lazy == null ? null : lazyResult(lazy);
+  }
+
+  /** Where the line feed after the line {@link #decodeLine} decoded is. */
+  int lineFeed() {
+    return lazyScanner.lineFeed();
+  }
+
+  private static Result lazyResult(LazyLineScanner.Result lazy) {
+    Event ev =
+        new Event(
+            lazy.kind(),
+            lazy.envelope(),
+            new LineFields(lazy),
+            lazy.canonical() ? lazy.line() : null);
+    return new Result(ev, false, null);
+  }
+
+  /**
    * False only when the line certainly is not an audit or connection event line: it names neither
    * message and has no {@code \\u} escape that could spell one. Such lines (most of a server log)
    * are skipped without parsing, as the general path would skip them.
    */
   static boolean mayClaim(byte[] b, int off, int len) {
     int end = off + len;
-    for (int i = off; i < end; i++) {
-      byte c = b[i];
-      if (c == '\\' && i + 1 < end && b[i + 1] == 'u') {
-        return true;
-      }
-      if (c == '"' && i + 1 < end) {
-        byte d = b[i + 1];
-        if ((d == 'a' && at(b, i + 1, end, AUDIT)) || (d == 'c' && at(b, i + 1, end, CONNECTION))) {
+    // Both messages have an underscore, which JSON lines have few of: eight bytes a step from one
+    // underscore or backslash to the next, and a look around each.
+    for (int i = underscoreOrBackslash(b, off, end); i < end; ) {
+      if (b[i] == '\\') {
+        if (i + 1 < end && b[i + 1] == 'u') {
           return true;
         }
+      } else if ((i - off >= 6 && at(b, i - 6, end, AUDIT))
+          || (i - off >= 11 && at(b, i - 11, end, CONNECTION))) {
+        return true;
       }
+      i = underscoreOrBackslash(b, i + 1, end);
     }
     return false;
   }
 
-  private static final byte[] AUDIT = "audit_log\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] CONNECTION = "connection_log\"".getBytes(StandardCharsets.US_ASCII);
+  /** The index of the first {@code _} or {@code \\} in {@code b[i, end)}, or {@code end}. */
+  private static int underscoreOrBackslash(byte[] b, int i, int end) {
+    for (; i + 8 <= end; i += 8) {
+      long hits = Swar.eitherOf(Swar.word(b, i), '_', '\\');
+      if (hits != 0) {
+        return i + (Long.numberOfTrailingZeros(hits) >>> 3);
+      }
+    }
+    while (i < end && b[i] != '_' && b[i] != '\\') {
+      i++;
+    }
+    return i;
+  }
+
+  private static final byte[] AUDIT = "\"audit_log\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONNECTION = "\"connection_log\"".getBytes(StandardCharsets.US_ASCII);
 
   private static boolean at(byte[] b, int i, int end, byte[] word) {
     if (end - i < word.length) {

@@ -129,11 +129,42 @@ final class LazyLineScanner {
   private List<String> extra;
   private final JsonLineScanner strings = new JsonLineScanner();
 
+  /** The times of a log's lines mostly share their date and hour: worked out once for them. */
+  private final GoTime.HourCache times = new GoTime.HourCache();
+
   /** Scans {@code bytes[off, off+len)}; the result, or {@code null} for the eager path. */
   Result scan(byte[] bytes, int off, int len) {
+    return scan(bytes, off, off + len, false);
+  }
+
+  /**
+   * Scans the line that starts at {@code bytes[off]} and ends with the first line feed before
+   * {@code limit} (a CR before it is not part of the line), finding that line feed itself: a line
+   * this scanner takes has none inside (a JSON string holds no control byte as it is), so the scan
+   * that checks the line finds its end, and the bytes are read once. The result is the one {@link
+   * #scan(byte[], int, int)} gives for the line; {@code null} for anything else, the line feed not
+   * right after the object included (then the caller finds the line's end and scans it again).
+   * {@link #lineFeed()} tells where it was.
+   */
+  Result scanLine(byte[] bytes, int off, int limit) {
+    return scan(bytes, off, limit, true);
+  }
+
+  /** Where the line feed after the line {@link #scanLine} took is. */
+  int lineFeed() {
+    return lineFeed;
+  }
+
+  /** Whether the scan looks for the line feed itself ({@link #scanLine}), and where it was. */
+  private boolean findEnd;
+
+  private int lineFeed;
+
+  private Result scan(byte[] bytes, int off, int limit, boolean findEnd) {
     b = bytes;
     base = off;
-    end = off + len;
+    end = limit;
+    this.findEnd = findEnd;
     canon = true;
     count = 0;
     extra = null;
@@ -148,7 +179,9 @@ final class LazyLineScanner {
   private Result object(int p) {
     expect(p++, '{');
     String ts = null;
-    boolean tsOk = false;
+    int tsAt = 0;
+    int tsLen = 0;
+    boolean tsPlain = false;
     String level = null;
     String msg = null;
     String caller = null;
@@ -159,40 +192,36 @@ final class LazyLineScanner {
     int seen = 0;
     int fieldsAt = -1;
     while (true) {
-      int k = p + 1;
-      int q = JsonTokens.plainKeyEnd(b, p, end);
-      int klen = q - k;
-      p = q + 1;
-      expect(p++, ':');
-      int bit;
-      if (is(k, klen, "ts")) {
-        bit = 1;
-        int s0 = p;
+      int key = envelopeKey(p);
+      if (key < 0) {
+        return null; // a key slog does not print, or not a key: not this scanner's line
+      }
+      p += ENVELOPE_KEYS.length(key);
+      int bit = 1 << key; // the keys' order is slog's: ts, level, msg, ... fields
+      if (key == TS) {
+        tsAt = p + 1;
         p = envString(p, -1);
         ts = str;
-        // Plain ASCII without escapes: the bytes are the text, checked without another copy.
-        tsOk =
-            plainToken
-                ? GoTime.epochMicrosOf(b, s0 + 1, p - s0 - 2) != GoTime.NO_TIME
-                : GoTime.isRfc3339(ts);
-      } else if (is(k, klen, "level")) {
-        bit = 2;
+        tsLen = p - 1 - tsAt;
+        tsPlain = plainToken;
+      } else if (key == LEVEL) {
         p = envString(p, 0);
         level = str;
-      } else if (is(k, klen, "msg")) {
-        bit = 4;
+      } else if (key == MSG) {
         p = envString(p, 1);
         msg = str;
-      } else if (is(k, klen, "caller")) {
-        bit = 8;
+        if (Kind.ofMessage(msg) == null) {
+          // Not an event line (most lines of a server log): no more to do here. A return, not a
+          // throw: unwinding an exception through compiled frames costs more than the scan.
+          return null;
+        }
+      } else if (key == CALLER) {
         p = envString(p, 2);
         caller = str;
-      } else if (is(k, klen, "func")) {
-        bit = 16;
+      } else if (key == FUNC) {
         p = envString(p, 3);
         func = str;
-      } else if (is(k, klen, "logger_names")) {
-        bit = 32;
+      } else if (key == LOGGER_NAMES) {
         List<String> l = nameBuf;
         l.clear();
         expect(p++, '[');
@@ -213,16 +242,13 @@ final class LazyLineScanner {
         }
         // The same names every line: the last line's immutable list, not a new copy per line.
         names = l.equals(lastNames) ? lastNames : (lastNames = List.copyOf(l));
-      } else if (is(k, klen, "trace")) {
-        bit = 64;
+      } else if (key == TRACE) {
         p = envString(p, -1);
         trace = str;
-      } else if (is(k, klen, "span")) {
-        bit = 128;
+      } else if (key == SPAN) {
         p = envString(p, -1);
         span = str;
-      } else if (is(k, klen, "fields")) {
-        bit = 256;
+      } else if (key == FIELDS) {
         fieldsAt = p;
         if (msg == null) {
           throw JsonTokens.GIVE_UP;
@@ -234,8 +260,6 @@ final class LazyLineScanner {
         order = kind == Kind.AUDIT ? AUDIT_ORDER : CONNECTION_ORDER;
         keyHint = 0;
         p = fields(p, kind == Kind.AUDIT ? AUDIT_CHECK : CONNECTION_CHECK);
-      } else {
-        throw JsonTokens.GIVE_UP;
       }
       if ((seen & bit) != 0) {
         throw JsonTokens.GIVE_UP;
@@ -251,13 +275,30 @@ final class LazyLineScanner {
       expect(p++, '}');
       break;
     }
-    if (p != end || fieldsAt < 0 || ts == null || level == null) {
+    if (fieldsAt < 0 || ts == null || level == null) {
+      throw JsonTokens.GIVE_UP;
+    }
+    if (findEnd) {
+      // The line ends right after the object, with LF or CR LF (what LogDecoder drops).
+      if (p < end && b[p] == '\n') {
+        lineFeed = p;
+      } else if (p + 1 < end && b[p] == '\r' && b[p + 1] == '\n') {
+        lineFeed = p + 1;
+      } else {
+        return null;
+      }
+      end = p;
+    } else if (p != end) {
       throw JsonTokens.GIVE_UP;
     }
     if ((seen & 0b11111) != 0b11111) {
       canon = false; // caller or func missing: the json format adds the defaults
     }
     Kind kind = Kind.ofMessage(msg);
+    // Checked last, so a line that is no event never pays for it. Plain ASCII without escapes: the
+    // bytes are the text, checked without another copy.
+    boolean tsOk =
+        tsPlain ? times.epochMicrosOf(b, tsAt, tsLen) != GoTime.NO_TIME : GoTime.isRfc3339(ts);
     if (!tsOk) {
       throw JsonTokens.GIVE_UP;
     }
@@ -299,7 +340,7 @@ final class LazyLineScanner {
       int key;
       if (keyId >= 0) {
         key = keyId;
-        p += JsonLineScanner.KEY_BYTES[keyId].length + 2;
+        p += FIELD_KEYS.length(keyId); // the colon too
       } else {
         int s = p + 1;
         p = strToken(p, true);
@@ -308,8 +349,8 @@ final class LazyLineScanner {
         }
         extra.add(strings.stringAt(b, end, s - 1));
         key = -extra.size();
+        expect(p++, ':');
       }
-      expect(p++, ':');
       if (count * SLOTS + SLOTS > index.length) {
         index = Arrays.copyOf(index, index.length * 2);
       }
@@ -334,7 +375,7 @@ final class LazyLineScanner {
           }
           int s = p + 1;
           p = strToken(p, true);
-          long micros = GoTime.epochMicrosOf(b, s, p - 1 - s);
+          long micros = times.epochMicrosOf(b, s, p - 1 - s);
           if (micros == GoTime.NO_TIME) {
             throw JsonTokens.GIVE_UP;
           }
@@ -727,8 +768,93 @@ final class LazyLineScanner {
     };
   }
 
-  private boolean is(int k, int len, String key) {
-    return len == key.length() && at(k, key);
+  /** The envelope's keys, in slog's order (ENVELOPE_KEYS), and the bit of each in {@code seen}. */
+  private static final int TS = 0;
+
+  private static final int LEVEL = 1;
+  private static final int MSG = 2;
+  private static final int CALLER = 3;
+  private static final int FUNC = 4;
+  private static final int LOGGER_NAMES = 5;
+  private static final int TRACE = 6;
+  private static final int SPAN = 7;
+  private static final int FIELDS = 8;
+
+  private static final QuotedKeys ENVELOPE_KEYS =
+      new QuotedKeys(
+          new String[] {
+            "ts", "level", "msg", "caller", "func", "logger_names", "trace", "span", "fields"
+          });
+
+  /** The envelope key the last line had after the last one found: the next is likely next. */
+  private int envelopeHint;
+
+  /**
+   * The envelope key (index in {@link #ENVELOPE_KEYS}) whose quoted name and colon are at {@code
+   * p}; -1 for any other key, an escaped one included, or anything else (a return, not a throw:
+   * JSON lines of another shape are no rarity in a server's log, and unwinding costs more).
+   */
+  private int envelopeKey(int p) {
+    int h = envelopeHint;
+    if (ENVELOPE_KEYS.at(b, p, end, h)) {
+      envelopeHint = h == FIELDS ? TS : h + 1;
+      return h;
+    }
+    for (int k = 0; k <= FIELDS; k++) {
+      if (ENVELOPE_KEYS.at(b, p, end, k)) {
+        envelopeHint = k == FIELDS ? TS : k + 1;
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Keys as the tokens a compact line has for them, quoted and followed by a colon ({@code "ID":}),
+   * matched eight bytes a step: at most 24 bytes, three words compared under masks. The words are
+   * read whole only when the array has 24 bytes at {@code p}; byte by byte nearer its end.
+   * Immutable.
+   */
+  static final class QuotedKeys {
+    /** Per key: three words and their masks (the bytes of the token), little-endian. */
+    private final long[] words;
+
+    private final byte[][] tokens;
+
+    QuotedKeys(String[] keys) {
+      words = new long[keys.length * 6];
+      tokens = new byte[keys.length][];
+      for (int k = 0; k < keys.length; k++) {
+        byte[] t = ("\"" + keys[k] + "\":").getBytes(StandardCharsets.US_ASCII);
+        if (t.length > 24) {
+          throw new IllegalArgumentException("key too long for three words: " + keys[k]);
+        }
+        tokens[k] = t;
+        for (int i = 0; i < t.length; i++) {
+          words[6 * k + 2 * (i / 8)] |= (t[i] & 0xFFL) << (8 * (i % 8));
+          words[6 * k + 2 * (i / 8) + 1] |= 0xFFL << (8 * (i % 8));
+        }
+      }
+    }
+
+    /** The length of key {@code k}'s token (its quotes and colon included). */
+    int length(int k) {
+      return tokens[k].length;
+    }
+
+    /** Whether key {@code k}'s token is at {@code b[p]}, wholly before {@code end}. */
+    boolean at(byte[] b, int p, int end, int k) {
+      if (p + tokens[k].length > end) {
+        return false;
+      }
+      if (p + 24 > b.length) {
+        return Arrays.equals(tokens[k], 0, tokens[k].length, b, p, p + tokens[k].length);
+      }
+      int i = 6 * k;
+      return (Swar.word(b, p) & words[i + 1]) == words[i]
+          && (Swar.word(b, p + 8) & words[i + 3]) == words[i + 2]
+          && (Swar.word(b, p + 16) & words[i + 5]) == words[i + 4];
+    }
   }
 
   /** Key ids in each kind's field order: fields mostly come in it, so the next key is guessed. */
@@ -748,18 +874,19 @@ final class LazyLineScanner {
   private int[] order;
   private int keyHint;
 
-  /** The index in {@link JsonLineScanner#KEYS} of the quoted key at {@code p}, or -1. */
+  /** The keys of {@link JsonLineScanner#KEYS} as the tokens of a compact line. */
+  private static final QuotedKeys FIELD_KEYS = new QuotedKeys(JsonLineScanner.KEYS);
+
+  /**
+   * The index in {@link JsonLineScanner#KEYS} of the quoted key and its colon at {@code p}, or -1.
+   */
   private int knownKey(int p) {
-    if (b[p] != '"') {
-      return -1;
-    }
     int[] ord = order;
-    if (keyHint < ord.length && keyAt(p, ord[keyHint])) {
+    if (keyHint < ord.length && FIELD_KEYS.at(b, p, end, ord[keyHint])) {
       return ord[keyHint++];
     }
-    byte[][] all = JsonLineScanner.KEY_BYTES;
-    for (int k = 0; k < all.length; k++) {
-      if (keyAt(p, k)) {
+    for (int k = 0; k < JsonLineScanner.KEYS.length; k++) {
+      if (FIELD_KEYS.at(b, p, end, k)) {
         for (int i = 0; i < ord.length; i++) {
           if (ord[i] == k) {
             keyHint = i + 1;
@@ -769,63 +896,6 @@ final class LazyLineScanner {
       }
     }
     return -1;
-  }
-
-  /**
-   * Whether the quoted key {@code KEY_BYTES[k]} is at {@code p}: its text and closing quote
-   * compared eight bytes a step ({@link #KEY_WORDS}), byte by byte only near the end of the array.
-   */
-  private boolean keyAt(int p, int k) {
-    long[] words = KEY_WORDS[k];
-    int q = p + 1;
-    int n = words.length / 2;
-    if (q + 8 * n > b.length) {
-      return keyAtByBytes(p, k);
-    }
-    for (int i = 0; i < n; i++) {
-      if ((Swar.word(b, q + 8 * i) & words[2 * i + 1]) != words[2 * i]) {
-        return false;
-      }
-    }
-    return q + JsonLineScanner.KEY_BYTES[k].length < end;
-  }
-
-  private boolean keyAtByBytes(int p, int k) {
-    byte[] kb = JsonLineScanner.KEY_BYTES[k];
-    int n = kb.length;
-    int e = p + 1 + n;
-    if (e >= end || b[e] != '"') {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      if (b[p + 1 + i] != kb[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Per key of {@link JsonLineScanner#KEYS}: its bytes and closing quote as little-endian words,
-   * pairs of (word, mask), the mask covering the bytes of the last word that belong to the key.
-   */
-  private static final long[][] KEY_WORDS = keyWords();
-
-  private static long[][] keyWords() {
-    byte[][] keys = JsonLineScanner.KEY_BYTES;
-    long[][] out = new long[keys.length][];
-    for (int k = 0; k < keys.length; k++) {
-      byte[] quoted = Arrays.copyOf(keys[k], keys[k].length + 1);
-      quoted[keys[k].length] = '"';
-      int n = (quoted.length + 7) / 8;
-      long[] w = new long[2 * n];
-      for (int i = 0; i < quoted.length; i++) {
-        w[2 * (i / 8)] |= (quoted[i] & 0xFFL) << (8 * (i % 8));
-        w[2 * (i / 8) + 1] |= 0xFFL << (8 * (i % 8));
-      }
-      out[k] = w;
-    }
-    return out;
   }
 
   private int number(int p) {

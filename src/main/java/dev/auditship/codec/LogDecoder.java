@@ -84,11 +84,15 @@ public final class LogDecoder {
       line(lineNo, b, off, len); // the block is closed: a line of its own
       return;
     }
+    int end = off + len; // where the line feed is, if any
     if (len > 0 && b[off + len - 1] == '\r') {
       len--;
     }
     if (len > 0 && b[off] == '{') {
-      JsonLineDecoder.Result r = json.decode(b, off, len);
+      boolean scanned =
+          lineNo == scannedLine && b == scannedArray && off == scannedOff && end < scannedLimit;
+      scannedArray = null;
+      JsonLineDecoder.Result r = json.decode(b, off, len, scanned);
       if (r != null) {
         if (r.event() != null) {
           out.accept(new Decoded.Ok(r.event(), lineNo));
@@ -143,6 +147,42 @@ public final class LogDecoder {
     }
     decodeLine(lineNo, Utf8.decode(b, off, len));
   }
+
+  /**
+   * Feeds line {@code lineNo} from the bytes that start at {@code b[off]}, finding where it ends
+   * while it is decoded: a compact slog JSON event line (nearly every line of an event log) is
+   * scanned once, not searched for its line feed and then scanned. Returns the index of the line
+   * feed that ends the line, before {@code limit}, when the line was fed exactly as {@link
+   * #line(long, byte[], int, int)} would feed it; -1 when nothing was fed (any other line, or one
+   * that does not end before {@code limit}): the caller finds the line's end and calls {@link
+   * #line(long, byte[], int, int)}.
+   */
+  public int lineAt(long lineNo, byte[] b, int off, int limit) {
+    if (pending != null || off >= limit || b[off] != '{') {
+      return -1;
+    }
+    JsonLineDecoder.Result r = json.decodeLine(b, off, limit);
+    if (r == null) {
+      scannedLine = lineNo;
+      scannedArray = b;
+      scannedOff = off;
+      scannedLimit = limit;
+      return -1;
+    }
+    out.accept(new Decoded.Ok(r.event(), lineNo));
+    return json.lineFeed();
+  }
+
+  /**
+   * The line {@link #lineAt} scanned in vain (-1: none), and where: when {@link #line(long, byte[],
+   * int, int)} is then called for the same bytes and its line feed lay before that limit, the scan
+   * saw the whole line and would fail again on it (JsonLineDecoder#decode's {@code scanned}).
+   */
+  private long scannedLine = -1;
+
+  private byte[] scannedArray;
+  private int scannedOff;
+  private int scannedLimit;
 
   /** The first line of a human entry read by {@link HumanLineScanner}; as {@link #decodeLine}. */
   private void humanEntry(long lineNo, HumanLineDecoder.Partial p, byte[] b, int off, int len) {

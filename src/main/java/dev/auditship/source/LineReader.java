@@ -14,7 +14,7 @@ import java.util.Arrays;
 public final class LineReader {
   private final InputStream in;
   private final int maxLineBytes;
-  private final byte[] buf = new byte[64 * 1024];
+  private final byte[] buf;
   private int pos;
   private int end;
   private byte[] line = new byte[1024];
@@ -31,8 +31,116 @@ public final class LineReader {
   private boolean lastTerminated;
 
   public LineReader(InputStream in, int maxLineBytes) {
+    this(in, maxLineBytes, 64 * 1024);
+  }
+
+  /** With a read buffer of {@code bufferBytes} (tests: lines across its end). */
+  LineReader(InputStream in, int maxLineBytes, int bufferBytes) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
+    this.buf = new byte[bufferBytes];
+  }
+
+  /**
+   * For a caller that finds where a line ends itself, while it reads the line anyway (a scanner
+   * that checks a JSON line stops at its line feed): makes {@link #buffer()}{@code [position(),
+   * limit())} hold the unread bytes, between lines only. When fewer than {@code reserve} are left
+   * and the stream has more ready ({@link InputStream#available()}: a read that would block is
+   * never made while whole lines wait in the buffer), they are moved to the front and more are read
+   * behind them, so that few lines are cut by the buffer's end. False at the end of the stream
+   * (nothing left: {@link #read()} says so too).
+   */
+  public boolean fill(int reserve) throws IOException {
+    int left = end - pos;
+    if (left >= reserve) {
+      return true;
+    }
+    if (left == 0) {
+      int n = read(0, buf.length);
+      pos = 0;
+      end = Math.max(n, 0);
+      return n > 0;
+    }
+    if (pos > 0 && ready()) {
+      System.arraycopy(buf, pos, buf, 0, left);
+      pos = 0;
+      end = left;
+      int n = read(end, buf.length - end);
+      if (n > 0) {
+        end += n;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether the stream has bytes ready to be read without blocking. It is asked ({@link
+   * InputStream#available()}: for a file two or three system calls) only when what it said last has
+   * been read: a file says at once how much is left. Nothing ready (a pipe written line by line):
+   * not asked again until a read.
+   */
+  private boolean ready() throws IOException {
+    if (ready > 0) {
+      return true;
+    }
+    if (drained) {
+      return false;
+    }
+    ready = in.available();
+    drained = ready <= 0;
+    return !drained;
+  }
+
+  /** Bytes the stream said it had ready ({@link #ready}), less what was read since. */
+  private long ready;
+
+  /** The stream had nothing ready when last asked, and nothing was read since. */
+  private boolean drained;
+
+  /** Reads into {@code buf[off, off+len)}: the stream's read, counted against {@link #ready}. */
+  private int read(int off, int len) throws IOException {
+    int n = in.read(buf, off, len);
+    drained = false;
+    ready = n > 0 ? Math.max(0, ready - n) : 0;
+    return n;
+  }
+
+  /** The longest line kept whole. */
+  public int maxLineBytes() {
+    return maxLineBytes;
+  }
+
+  /** The read buffer; see {@link #fill}. */
+  public byte[] buffer() {
+    return buf;
+  }
+
+  /** Where the next line starts in {@link #buffer()}. */
+  public int position() {
+    return pos;
+  }
+
+  /**
+   * Where the bytes the next line may lie in end: the end of what was read, or sooner when that is
+   * more than the longest line allowed (and its line feed).
+   */
+  public int limit() {
+    return (int) Math.min(end, pos + (long) maxLineBytes + 1);
+  }
+
+  /**
+   * Takes the line from {@link #position()} to the line feed at {@code lineFeed} (in {@link
+   * #buffer()}, before {@link #limit()}), found by the caller: afterwards {@link #bytes()}, {@link
+   * #length()} and the rest say what {@link #read()} would say of it.
+   */
+  public void take(int lineFeed) {
+    lastTooLong = false;
+    lineArray = buf;
+    lineStart = pos;
+    len = lineFeed - pos;
+    offset += len + 1;
+    pos = lineFeed + 1;
+    lastTerminated = true;
   }
 
   /** The next line without its terminator (nor a CR before it), or {@code null} at the end. */
@@ -53,7 +161,7 @@ public final class LineReader {
     boolean any = false;
     while (true) {
       if (pos == end) {
-        end = in.read(buf);
+        end = read(0, buf.length);
         pos = 0;
         if (end <= 0) {
           end = 0;
@@ -100,6 +208,7 @@ public final class LineReader {
     }
     if (len + n > line.length) {
       line = Arrays.copyOf(line, Math.max(len + n, line.length * 2));
+      lineArray = line; // the line is handed out from the grown array, not the one it outgrew
     }
     System.arraycopy(buf, from, line, len, n);
     len += n;

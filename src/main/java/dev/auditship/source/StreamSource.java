@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,28 +91,59 @@ public final class StreamSource implements Source {
           };
       LineReader lr = new LineReader(handing, MAX_LINE_BYTES);
       LogDecoder decoder = new LogDecoder(this::handle);
-      long n = 0;
-      while (lr.read()) {
-        n++;
-        stats.lines.incrementAndGet();
-        if (lr.lastTooLong()) {
-          String line = Utf8.decode(lr.bytes(), lr.start(), lr.length());
-          handle(
-              new Decoded.Rejected(
-                  n,
-                  "line longer than " + MAX_LINE_BYTES + " bytes (cut in the " + "rejects file)",
-                  line.substring(0, Math.min(line.length(), 64 * 1024))));
-          continue;
-        }
-        decoder.line(n, lr.bytes(), lr.start(), lr.length());
-      }
-      decoder.finish();
+      readLines(lr, decoder, this::handle, stats.lines::incrementAndGet);
       put(END);
     } catch (IOException e) {
       put(new IOException("cannot read " + inputName + ": " + e.getMessage(), e));
     } catch (RuntimeException e) {
       put(e);
     }
+  }
+
+  /**
+   * How many unread bytes {@link LineReader#fill} keeps in the read buffer when the stream has
+   * more: a line longer than what is left at the buffer's end is split the plain way.
+   */
+  static final int RESERVE_BYTES = 16 * 1024;
+
+  /**
+   * The reader thread's loop (public for the benchmark {@code bench.ReadCpuTime}): every line of
+   * {@code lr} into {@code decoder}, a line longer than {@link LineReader#maxLineBytes()} rejected
+   * into {@code out} (the decoder's consumer), {@code perLine} run once a line; then {@link
+   * LogDecoder#finish()}. A line the decoder takes from the read buffer while it finds its end
+   * ({@link LogDecoder#lineAt}) is not searched for its line feed first.
+   */
+  public static void readLines(
+      LineReader lr, LogDecoder decoder, Consumer<Decoded> out, Runnable perLine)
+      throws IOException {
+    long n = 0;
+    while (true) {
+      if (lr.fill(RESERVE_BYTES)) {
+        int lf = decoder.lineAt(n + 1, lr.buffer(), lr.position(), lr.limit());
+        if (lf >= 0) {
+          lr.take(lf);
+          n++;
+          perLine.run();
+          continue;
+        }
+      }
+      if (!lr.read()) {
+        break;
+      }
+      n++;
+      perLine.run();
+      if (lr.lastTooLong()) {
+        String line = Utf8.decode(lr.bytes(), lr.start(), lr.length());
+        out.accept(
+            new Decoded.Rejected(
+                n,
+                "line longer than " + lr.maxLineBytes() + " bytes (cut in the rejects file)",
+                line.substring(0, Math.min(line.length(), 64 * 1024))));
+        continue;
+      }
+      decoder.line(n, lr.bytes(), lr.start(), lr.length());
+    }
+    decoder.finish();
   }
 
   private void handle(Decoded d) {

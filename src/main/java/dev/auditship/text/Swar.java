@@ -110,4 +110,14 @@ public final class Swar {
     long backslash = w ^ (ONES * '\\');
     return (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash)) & HIGHS;
   }
+
+  /**
+   * The high bit of each byte of {@code w} that is the byte {@code a} or the byte {@code c}. The
+   * lowest flag is exact, as in {@link #jsonSpecials}.
+   */
+  public static long eitherOf(long w, int a, int c) {
+    long x = w ^ (ONES * (a & 0xFF));
+    long y = w ^ (ONES * (c & 0xFF));
+    return (((x - ONES) & ~x) | ((y - ONES) & ~y)) & HIGHS;
+  }
 }

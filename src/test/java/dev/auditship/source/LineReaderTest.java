@@ -23,4 +23,27 @@ class LineReaderTest {
     assertThat(r.offset()).isEqualTo(in.length);
     assertThat(r.next()).isNull();
   }
+
+  /**
+   * A line that does not lie whole in the read buffer is copied into a line array that grows:
+   * {@link LineReader#bytes()} is the grown array (it was the one it outgrew, and reading the line
+   * failed with an index out of bounds).
+   */
+  @Test
+  void aLineLongerThanTheLineArrayAcrossReadsIsHandedOutWhole() throws IOException {
+    String longer = "y".repeat(70_000);
+    String across = "z".repeat(1500);
+    byte[] in =
+        ("x".repeat(65_000) + "\n" + across + "\n" + longer + "\nend")
+            .getBytes(StandardCharsets.US_ASCII);
+    LineReader r = new LineReader(new ByteArrayInputStream(in), 1024 * 1024);
+    assertThat(r.read()).isTrue();
+    assertThat(r.length()).isEqualTo(65_000);
+    assertThat(r.read()).isTrue(); // across the first 64 KiB read's end
+    assertThat(new String(r.bytes(), r.start(), r.length(), StandardCharsets.US_ASCII))
+        .isEqualTo(across);
+    assertThat(r.next()).isEqualTo(longer);
+    assertThat(r.next()).isEqualTo("end");
+    assertThat(r.next()).isNull();
+  }
 }

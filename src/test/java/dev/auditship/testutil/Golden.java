@@ -5,13 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.auditship.codec.Decoded;
 import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
+import dev.auditship.source.LineReader;
+import dev.auditship.source.StreamSource;
 import dev.auditship.text.Utf8;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The lines printed by the real slog sinks (copied from the shared reference). */
@@ -50,12 +55,20 @@ public final class Golden {
     return lines().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
   }
 
-  /** Decodes text (one or more log lines) and returns every decoded record. */
   /**
    * Decodes {@code text} as a source does: as UTF-8 bytes, line by line ({@link
-   * LogDecoder#line(long, byte[], int, int)}).
+   * LogDecoder#line(long, byte[], int, int)}). Every call also checks that the reader thread's loop
+   * ({@link StreamSource#readLines}, which lets the decoder find the end of a JSON event line
+   * itself) decodes the text to the very same records ({@link #assertSameRecords}).
    */
   public static List<Decoded> decodeAll(String text) {
+    List<Decoded> out = decodeSplit(text);
+    assertSameRecords(decodeSplit(text), decodeByReader(text), text);
+    return out;
+  }
+
+  /** The records of {@code text}, split at each line feed before it is decoded. */
+  private static List<Decoded> decodeSplit(String text) {
     List<Decoded> out = new ArrayList<>();
     LogDecoder d = new LogDecoder(out::add);
     byte[] b = Utf8.encode(text);
@@ -72,6 +85,54 @@ public final class Golden {
     }
     d.finish();
     return out;
+  }
+
+  /** The records of {@code text} as the reader thread's loop decodes them. */
+  public static List<Decoded> decodeByReader(String text) {
+    List<Decoded> out = new ArrayList<>();
+    LogDecoder d = new LogDecoder(out::add);
+    try {
+      StreamSource.readLines(
+          // No length limit: the split lines have none either.
+          new LineReader(new ByteArrayInputStream(Utf8.encode(text)), Integer.MAX_VALUE - 8),
+          d,
+          out::add,
+          () -> {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * {@code actual} holds the same records as {@code expected}: equal, and each event also keeps the
+   * same lines, time and lazily decoded fields (what {@link Event#equals} does not compare). Reads
+   * the events' fields: give it records no test looks at afterwards.
+   */
+  public static void assertSameRecords(List<Decoded> expected, List<Decoded> actual, Object what) {
+    boolean same = expected.size() == actual.size();
+    for (int i = 0; same && i < expected.size(); i++) {
+      Decoded a = expected.get(i);
+      Decoded b = actual.get(i);
+      if (a instanceof Decoded.Ok x && b instanceof Decoded.Ok y) {
+        Event e = x.event();
+        Event f = y.event();
+        same =
+            x.line() == y.line()
+                && (e.lazyFields() == null) == (f.lazyFields() == null)
+                && Arrays.equals(e.jsonLine(), f.jsonLine())
+                && Arrays.equals(e.humanLine(), f.humanLine())
+                && e.timeMicros() == f.timeMicros()
+                && e.equals(f);
+      } else {
+        same = a.equals(b);
+      }
+    }
+    if (!same) {
+      String m =
+          "the reader's loop decodes " + what + " to " + actual + ", split lines to " + expected;
+      throw new AssertionError(m.length() > 4000 ? m.substring(0, 4000) + "..." : m);
+    }
   }
 
   /** Decodes {@code text} through the text API ({@link LogDecoder#line(long, String)}). */
