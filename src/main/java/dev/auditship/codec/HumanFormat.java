@@ -393,56 +393,57 @@ public final class HumanFormat implements Format {
     if (open != '{' && open != '[') {
       return false;
     }
+    // One pass: each byte is checked and written quoted (a quote or backslash with a backslash
+    // before it) while the value's end is looked for; on a byte that is not printable ASCII
+    // nothing is kept (the length is only advanced at the end). At most two bytes out for each
+    // byte in, and the two quotes.
+    int n = b.length;
+    out.ensure(2 * (n - p) + 2);
+    byte[] o = out.array();
+    int w = out.length();
+    o[w++] = '"';
     int depth = 0;
     boolean inString = false;
-    int e = p;
-    for (; e < b.length; e++) {
+    for (int e = p; e < n; e++) {
       byte d = b[e];
       if (d < 0x20 || d == 0x7F) {
         return false; // non-ASCII (negative) or a control byte
       }
       if (inString) {
         if (d == '\\') {
-          e++;
-        } else if (d == '"') {
-          inString = false;
+          if (++e >= n) {
+            return false;
+          }
+          byte x = b[e]; // the escaped byte, copied as it is (quoted if a quote or backslash)
+          o[w++] = '\\';
+          o[w++] = '\\';
+          if (x == '"' || x == '\\') {
+            o[w++] = '\\';
+          }
+          o[w++] = x;
+          continue;
         }
-      } else if (d == '"') {
+        if (d == '"') {
+          inString = false;
+          o[w++] = '\\';
+        }
+        o[w++] = d;
+        continue;
+      }
+      if (d == '"') {
         inString = true;
+        o[w++] = '\\';
       } else if (d == '{' || d == '[') {
         depth++;
-      } else if (d == '}' || d == ']') {
-        if (--depth == 0) {
-          break;
-        }
+      } else if ((d == '}' || d == ']') && --depth == 0) {
+        o[w++] = d;
+        o[w++] = '"';
+        out.advance(w - out.length());
+        return true;
       }
+      o[w++] = d;
     }
-    if (e >= b.length) {
-      return false;
-    }
-    out.put('"');
-    int run = p;
-    int stop = e + 1;
-    for (int i = p; i < stop; ) {
-      // Eight bytes a step to the next quote or backslash, each escaped with a backslash.
-      for (long hits; i + 8 <= stop; i += 8) {
-        if ((hits = Swar.quotesAndBackslashes(Swar.word(b, i))) != 0) {
-          i += Long.numberOfTrailingZeros(hits) >>> 3;
-          break;
-        }
-      }
-      if (i >= stop) {
-        break;
-      }
-      byte d = b[i];
-      if (d == '"' || d == '\\') {
-        out.put(b, run, i - run).put('\\').put(d);
-        run = i + 1;
-      }
-      i++;
-    }
-    out.put(b, run, stop - run).put('"');
-    return true;
+    return false;
   }
 
   private static final byte[] ACTOR_ID = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);

@@ -567,6 +567,8 @@ class HumanBytesFirstTest {
         "\"Diff\":{}|\"Diff\":\"str\"",
         "\"Diff\":{}|\"Diff\":12",
         "\"Diff\":{}|\"Diff\":{\"a\":{\"b\":[{},[]]},\"c\":\"}]\"}",
+        "\"Diff\":{}|\"Diff\":{\"a\":\"x\\\\y\",\"b\":\"\\\\\\\"\",\"c\":\"\\u0041\\/\"}",
+        "\"AdditionalFields\":{|\"AdditionalFields\":{\"p\":\"C:\\\\dir\\\\\",\"q\":[\"\\\"{\"],",
         "\"StatusCode\":200|\"StatusCode\":-1",
         "\"StatusCode\":200|\"StatusCode\":2.5",
         "\"actor\":{\"id\"|\"actor\":{\"x\":\"y\",\"id\"",

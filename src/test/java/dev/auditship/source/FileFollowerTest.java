@@ -174,6 +174,23 @@ class FileFollowerTest {
   }
 
   @Test
+  void emptyLinesAnywhereAreLinesOfTheirOwn() throws Exception {
+    // An empty line first, two in a row, and one right before the end of what was read: each
+    // counts as a line (checkpoint line numbers) and none joins the lines around it.
+    append(log(), "\n" + line(0) + "\n\n" + line(1) + line(2) + "\n");
+    Run run = new Run(follower(false), 100).until(3);
+    assertThat(run.ids()).isEqualTo(ids(0, 3));
+    run.step();
+    assertThat(run.got).hasSize(3);
+    assertThat(checkpointJson().get("line").asLong()).isEqualTo(7);
+    assertThat(checkpointJson().get("offset").asLong()).isEqualTo(Files.size(log()));
+    append(log(), line(3));
+    run.until(4);
+    assertThat(run.ids()).isEqualTo(ids(0, 4));
+    assertThat(checkpointJson().get("line").asLong()).isEqualTo(8);
+  }
+
+  @Test
   void aFileThatAppearsLaterIsReadFromItsStart() throws Exception {
     Run run = new Run(follower(true), 100);
     run.step(); // empty batches while the file does not exist, never the end of input

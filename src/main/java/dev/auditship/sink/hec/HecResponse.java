@@ -36,6 +36,9 @@ record HecResponse(
 
   static final int MAX_TEXT = 200;
 
+  /** The body of a request Splunk accepted without indexer acknowledgement. */
+  private static final String SUCCESS = "{\"text\":\"Success\",\"code\":0}";
+
   /**
    * Parses a response body; never throws (a body that is not HEC's JSON keeps its first line as
    * text).
@@ -53,7 +56,11 @@ record HecResponse(
     Long ackId = null;
     Map<Long, Boolean> acks = new LinkedHashMap<>();
     String b = body == null ? "" : body.strip();
-    if (b.startsWith("{")) {
+    if (b.equals(SUCCESS)) {
+      // Splunk's answer to nearly every request, without an object tree built for it.
+      code = 0;
+      text = "Success";
+    } else if (b.startsWith("{")) {
       try {
         JsonNode n = json.readTree(b);
         if (n != null && n.isObject()) {

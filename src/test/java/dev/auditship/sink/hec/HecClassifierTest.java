@@ -153,4 +153,26 @@ class HecClassifierTest {
         HecResponse.parse(new ObjectMapper(), 502, "y".repeat(500), null, null, NOW);
     assertThat(long1.text()).hasSize(HecResponse.MAX_TEXT + 1).endsWith("…");
   }
+
+  @Test
+  void splunksSuccessBodyReadsAsTheSameAnswerWhateverItsSpacing() {
+    // The exact body Splunk sends takes a shortcut; the same JSON spaced out goes through the
+    // parser: both must give the same answer.
+    for (int status : new int[] {200, 503}) {
+      HecResponse exact =
+          HecResponse.parse(
+              new ObjectMapper(), status, "{\"text\":\"Success\",\"code\":0}\n", null, null, NOW);
+      HecResponse spaced =
+          HecResponse.parse(
+              new ObjectMapper(),
+              status,
+              "{ \"text\": \"Success\", \"code\": 0 }",
+              null,
+              null,
+              NOW);
+      assertThat(exact).isEqualTo(spaced);
+      assertThat(exact.code()).isEqualTo(0);
+      assertThat(exact.text()).isEqualTo("Success");
+    }
+  }
 }
