@@ -167,13 +167,7 @@ class ByteScanTest {
     for (int len = 0; len < 24; len++) {
       for (int at = 0; at <= len; at++) {
         for (String sp : specials) {
-          String text = "x".repeat(at) + sp + "y".repeat(len - at);
-          byte[] b = text.getBytes(StandardCharsets.UTF_8);
-          ByteBuf out = new ByteBuf(8);
-          GoText.appendJsonString(out, b, 0, b.length);
-          StringBuilder sb = new StringBuilder();
-          GoText.appendJsonString(sb, text);
-          assertThat(out.toString()).as(text).isEqualTo(sb.toString());
+          assertJsonStringOfBytesIsOfText("x".repeat(at) + sp + "y".repeat(len - at));
         }
       }
     }
@@ -202,6 +196,16 @@ class ByteScanTest {
     assertThat(out.toString()).isEqualTo("\"\u00e9\\ufffd\u4e2d\\u2028\\ufffdx\\ufffd\\ufffd\"");
   }
 
+  /** The JSON string of {@code text}'s UTF-8 bytes is the JSON string of the text. */
+  private static void assertJsonStringOfBytesIsOfText(String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    ByteBuf out = new ByteBuf(8);
+    GoText.appendJsonString(out, b, 0, b.length);
+    StringBuilder sb = new StringBuilder();
+    GoText.appendJsonString(sb, text);
+    assertThat(out.toString()).as(text).isEqualTo(sb.toString());
+  }
+
   @Test
   void jsonStringOfBytesWithSeveralBytesToEscapeInOneWord() {
     // Every pair of positions in 20 bytes (so two in one eight-byte word, and in neighbouring
@@ -223,12 +227,7 @@ class ByteScanTest {
                     + new String(base, a + 1, b2 - a - 1)
                     + q
                     + new String(base, b2 + 1, 19 - b2);
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            ByteBuf out = new ByteBuf(8);
-            GoText.appendJsonString(out, b, 0, b.length);
-            StringBuilder sb = new StringBuilder();
-            GoText.appendJsonString(sb, text);
-            assertThat(out.toString()).as(text).isEqualTo(sb.toString());
+            assertJsonStringOfBytesIsOfText(text);
           }
         }
       }
