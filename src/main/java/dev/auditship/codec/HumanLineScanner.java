@@ -297,6 +297,57 @@ final class HumanLineScanner {
   }
 
   /**
+   * {@link #check} of the line that starts at {@code bytes[off]}, finding where it ends while it is
+   * read: an event line is scanned once, not searched for its line feed first. The scan stops at
+   * the first line feed (or CR LF) where a key or the line's end may be; a line feed anywhere else
+   * (inside a value, before the fields) makes the line one this does not take. Answers only a line
+   * that {@link #check} answers checked and whole and that ends before {@code limit}, with exactly
+   * what {@link #check} of the line (without its CR) answers; {@link #lineEnd()} is then where its
+   * line terminator starts. Anything else gives {@code null}, with {@link #lineEnd()} the line's
+   * end when the scan saw it (-1 when not): the caller splits the line the plain way.
+   */
+  HumanLineDecoder.Partial checkLine(byte[] bytes, int off, int limit) {
+    lineEnd = -1;
+    fusing = true;
+    try {
+      HumanLineDecoder.Partial p = scan(bytes, off, limit - off, true, false);
+      return p != null && p != SKIP && lineEnd >= 0 && p.checked() && !p.continues() ? p : null;
+    } finally {
+      fusing = false;
+    }
+  }
+
+  /**
+   * After {@link #checkLine}: where the line's terminator starts (its line feed, or the CR of a CR
+   * LF), or -1 when the scan did not get there.
+   */
+  int lineEnd() {
+    return lineEnd;
+  }
+
+  /** {@link #checkLine} is reading: a line feed (or CR LF) where the line may end ends it. */
+  private boolean fusing;
+
+  private int lineEnd = -1;
+
+  /**
+   * While {@link #fusing}: whether the line ends at {@code b[i]} (a line feed, or a CR and a line
+   * feed); if so the line is cut there ({@link #end}, {@link #lineEnd}).
+   */
+  private boolean endsAt(int i) {
+    if (!fusing) {
+      return false;
+    }
+    byte c = b[i];
+    if (c != '\n' && (c != '\r' || i + 1 >= end || b[i + 1] != '\n')) {
+      return false;
+    }
+    end = i;
+    lineEnd = i;
+    return true;
+  }
+
+  /**
    * After {@link #check} answered a line checked and whole: per field, for {@link
    * #writeJsonFields}, its key, where the value is, its length and how to write it. The fields a
    * full scan builds, in their order. Events hold it while they wait in queues and batches, so it
@@ -643,6 +694,8 @@ final class HumanLineScanner {
 
   private long timeMicros;
 
+  private final GoTime.HourCache times = new GoTime.HourCache();
+
   /** Set by {@link #typed} for a time: its {@link GoTime#epochMicrosOf(String)}. */
   private long typedMicros;
 
@@ -743,12 +796,13 @@ final class HumanLineScanner {
       }
     }
     int p = off + HumanLineDecoder.PREFIX;
-    // Optional logger names "coderd: " (no spaces inside the names part), as messageStart.
-    int colon = indexOf2(p, ':', ' ');
+    // Optional logger names "coderd: " (no spaces inside the names part), as messageStart: the
+    // first ": " when it comes before the first space, that is when the first space follows a
+    // colon (a ": " before it would be an earlier space).
     int space = Utf8.indexOf(b, p, n, (byte) ' ');
     int msgAt = p;
-    if (colon < n && colon > p && colon < space) {
-      msgAt = colon + 2;
+    if (space < n && space - 1 > p && b[space - 1] == ':') {
+      msgAt = space + 1;
     }
     Kind kind;
     if (at(msgAt, AUDIT) && (msgAt + AUDIT.length == n || b[msgAt + AUDIT.length] == ' ')) {
@@ -802,6 +856,20 @@ final class HumanLineScanner {
     }
     int[] next = nextKey[kindBit];
     while (i < n) {
+      if (endsAt(i)) {
+        n = end;
+        break;
+      }
+      if (fusing
+          && i + 4 < n
+          && b[i] == ' '
+          && b[i + 1] == '.'
+          && b[i + 2] == '.'
+          && b[i + 3] == '.'
+          && endsAt(i + 4)) {
+        // The first line of a multi-line entry: its end is known, the caller reads it.
+        return null;
+      }
       if (i + 4 == n && b[i] == ' ' && b[i + 1] == '.' && b[i + 2] == '.' && b[i + 3] == '.') {
         continues = true;
         canonical = false;
@@ -977,6 +1045,9 @@ final class HumanLineScanner {
    * refuse the line) or a non-ASCII byte where the level tag may be.
    */
   private HumanLineDecoder.Partial skip(int off) {
+    if (fusing) {
+      return null; // the caller reads the line the plain way (the rest of the buffer is not it)
+    }
     if (Utf8.indexOf(b, off, end, (byte) 0x1b) < end || (end > off && b[off] == '{')) {
       return null;
     }
@@ -1056,8 +1127,10 @@ final class HumanLineScanner {
         }
         // GoTime.isRfc3339 is epochMicrosOf != NO_TIME: checked and computed in one pass, from the
         // bytes when they are the text.
+        // A log's Times mostly share their date and hour with the line before: the calendar is
+        // worked out once an hour (GoTime.HourCache, same results).
         long micros =
-            valuePlain ? GoTime.epochMicrosOf(b, valueFrom, valueLen) : GoTime.epochMicrosOf(text);
+            valuePlain ? times.epochMicrosOf(b, valueFrom, valueLen) : GoTime.epochMicrosOf(text);
         if (micros == GoTime.NO_TIME) {
           return null;
         }
@@ -1149,6 +1222,10 @@ final class HumanLineScanner {
       if (c >= 0) {
         int cls = CLASS[c];
         if ((cls & CONTROL) != 0) {
+          if (endsAt(j)) {
+            to = j;
+            break;
+          }
           return false;
         }
         acc |= cls;
@@ -1516,16 +1593,6 @@ final class HumanLineScanner {
       }
     }
     return -1;
-  }
-
-  /** Index of the first "{@code c}{@code d}" from {@code from}, or {@link #end}. */
-  private int indexOf2(int from, char c, char d) {
-    for (int i = from; i + 1 < end; i++) {
-      if (b[i] == c && b[i + 1] == d) {
-        return i;
-      }
-    }
-    return end;
   }
 
   private boolean at(int p, byte[] s) {

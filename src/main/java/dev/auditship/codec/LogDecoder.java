@@ -119,23 +119,7 @@ public final class LogDecoder {
         return;
       }
       if (!block && p != null && p.checked() && !p.continues()) {
-        // Checked and whole: the event holds the line and reads its values from it when asked
-        // (HumanLineFields); the Time is decoded already, for the sinks.
-        byte[] line = p.humanLine() != null ? p.humanLine() : Arrays.copyOfRange(b, off, off + len);
-        out.accept(
-            new Decoded.Ok(
-                new Event(
-                    p.kind(),
-                    p.envelope(),
-                    new HumanLineFields(
-                        line,
-                        p.kind(),
-                        humanScanner.index(),
-                        humanScanner.time(),
-                        humanScanner.timeMicros()),
-                    null,
-                    p.humanLine()),
-                lineNo));
+        heldHuman(lineNo, p, b, off, len);
         return;
       }
       if (p != null) {
@@ -158,8 +142,11 @@ public final class LogDecoder {
    * #line(long, byte[], int, int)}.
    */
   public int lineAt(long lineNo, byte[] b, int off, int limit) {
-    if (pending != null || off >= limit || b[off] != '{') {
+    if (pending != null || off >= limit) {
       return -1;
+    }
+    if (b[off] != '{') {
+      return b[off] >= '0' && b[off] <= '9' ? humanLineAt(lineNo, b, off, limit) : -1;
     }
     JsonLineDecoder.Result r = json.decodeLine(b, off, limit);
     if (r == null) {
@@ -171,6 +158,51 @@ public final class LogDecoder {
     }
     out.accept(new Decoded.Ok(r.event(), lineNo));
     return json.lineFeed();
+  }
+
+  /**
+   * {@link #lineAt} for a line that may be a slog human line: one {@link HumanLineScanner#check}
+   * answers checked and whole is fed as {@link #line(long, byte[], int, int)} feeds it, found and
+   * read in one scan ({@link HumanLineScanner#checkLine}); the first line of a multi-line entry,
+   * whose end that scan saw, is fed through {@link #line(long, byte[], int, int)}; any other is
+   * left to the caller.
+   */
+  private int humanLineAt(long lineNo, byte[] b, int off, int limit) {
+    HumanLineDecoder.Partial p = humanScanner.checkLine(b, off, limit);
+    int end = humanScanner.lineEnd();
+    if (end < 0) {
+      return -1;
+    }
+    int lf = b[end] == '\r' ? end + 1 : end;
+    if (p == null) {
+      line(lineNo, b, off, lf - off);
+      return lf;
+    }
+    heldHuman(lineNo, p, b, off, end - off);
+    return lf;
+  }
+
+  /**
+   * A human line {@link HumanLineScanner#check} answered checked and whole, {@code b[off, off+len)}
+   * without its line terminator: the event holds the line and reads its values from it when asked
+   * (HumanLineFields); the Time is decoded already, for the sinks.
+   */
+  private void heldHuman(long lineNo, HumanLineDecoder.Partial p, byte[] b, int off, int len) {
+    byte[] line = p.humanLine() != null ? p.humanLine() : Arrays.copyOfRange(b, off, off + len);
+    out.accept(
+        new Decoded.Ok(
+            new Event(
+                p.kind(),
+                p.envelope(),
+                new HumanLineFields(
+                    line,
+                    p.kind(),
+                    humanScanner.index(),
+                    humanScanner.time(),
+                    humanScanner.timeMicros()),
+                null,
+                p.humanLine()),
+            lineNo));
   }
 
   /**
