@@ -14,6 +14,9 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 java -cp "$CP" dev.auditship.bench.GenerateLog "$W/events.log" "$N" json events-only
 java -cp "$CP" dev.auditship.bench.GenerateLog "$W/events-human.log" "$N" human events-only
+# The input files just written go to disk now, not while a contender runs (the kernel's writeback of a few GB took
+# CPU from whichever contender ran when it started).
+sync
 # The class-data sharing archive bin/auditship uses (docs/operations.md): one short training run that loads what a
 # run to HEC and syslog loads.
 head -2000 "$W/events.log" > "$W/train.log"
