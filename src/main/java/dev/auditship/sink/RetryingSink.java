@@ -68,9 +68,15 @@ public final class RetryingSink implements Target {
     this.deadLetters = deadLetters;
     this.stats = stats;
     this.sleeper = sleeper;
+    // jitter_percent 0 means none: the exact exponential steps. (A tiny randomization factor in its
+    // place still moved a step by a millisecond now and then: resilience4j draws from
+    // [step - f*step, step + f*step + 1) and truncates.)
     this.backoff =
-        IntervalFunction.ofExponentialRandomBackoff(
-            retry.initial(), retry.multiplier(), Math.max(retry.jitter(), 0.000001), retry.max());
+        retry.jitter() > 0
+            ? IntervalFunction.ofExponentialRandomBackoff(
+                retry.initial(), retry.multiplier(), retry.jitter(), retry.max())
+            : IntervalFunction.ofExponentialBackoff(
+                retry.initial(), retry.multiplier(), retry.max());
   }
 
   public Sink sink() {
