@@ -85,6 +85,7 @@ final class OcsfMapping implements Mapping {
     static final Chunk RESOURCE_ID = JsonOut.key("ResourceID");
     static final Chunk RESOURCE_TARGET = JsonOut.key("ResourceTarget");
     static final Chunk RESOURCE_TYPE = JsonOut.key("ResourceType");
+    static final Chunk SERVICE = JsonOut.key("service");
     static final Chunk SLUG_OR_PORT = JsonOut.key("SlugOrPort");
     static final Chunk SPAN = JsonOut.key("span");
     static final Chunk SRC_ENDPOINT = JsonOut.key("src_endpoint");
@@ -122,7 +123,13 @@ final class OcsfMapping implements Mapping {
     this.connectionProduct = product(productName, vendorName, Kind.CONNECTION);
     this.auditProductTime = withOriginalTime(auditProduct);
     this.connectionProductTime = withOriginalTime(connectionProduct);
+    TextOut t2 = new TextOut(64);
+    new JsonOut(t2).obj(K.SERVICE).str(K.NAME, productName).end();
+    this.authService = JsonOut.chunk(t2.bytes());
   }
+
+  /** {@code "service":{"name":…}} of Authentication: the product (option {@code product}). */
+  private final Chunk authService;
 
   private static Chunk product(String productName, String vendorName, Kind kind) {
     TextOut t = new TextOut(64);
@@ -356,6 +363,8 @@ final class OcsfMapping implements Mapping {
     j.raw(END_OBJECT);
     if (k == AUTHENTICATION) {
       user(j, s, actor, USER, USER_UID);
+      // Authentication requires service or dst_endpoint: the service logged on to is Coder.
+      j.members(authService);
     } else if (k == ACCOUNT_CHANGE) {
       // The account changed: the audited resource (a user).
       j.obj(K.USER);
@@ -384,9 +393,8 @@ final class OcsfMapping implements Mapping {
       }
       j.end();
     }
-    if (status != Long.MIN_VALUE) {
-      j.num(N.HTTP_RESPONSE_CODE, status);
-    }
+    // No http_response: OCSF 1.2.0 defines it for none of these classes (StatusCode is in
+    // status_code).
     auditUnmapped(s, j, k);
   }
 
@@ -507,8 +515,8 @@ final class OcsfMapping implements Mapping {
         j.str(N.HTTP_REQUEST_USER_AGENT, ua);
       }
       if (hasCode) {
+        // Not http_status too: deprecated since OCSF 1.1.0 for http_response.code.
         j.num(N.HTTP_RESPONSE_CODE, code);
-        j.num(K.HTTP_STATUS, code);
       }
     }
     connectionUnmapped(s, j, k, type, code, connectionId, ua);
