@@ -183,6 +183,20 @@ final class OcsfMapping implements Mapping {
 
   @Override
   public void write(Event e, TextOut out) {
+    int start = out.mark();
+    record(e, out);
+    // Only a record longer than OCSF's string limit can hold a string over it (rare): then again
+    // with the long values cut, and kept whole in unmapped.
+    if (out.mark() - start > OcsfLimits.MAX_STRING) {
+      Event cut = OcsfLimits.cut(e);
+      if (cut != e) {
+        out.rewind(start);
+        record(cut, out);
+      }
+    }
+  }
+
+  private void record(Event e, TextOut out) {
     JsonOut j = new JsonOut(out);
     j.beginRecord();
     Slots s = new Slots(e);

@@ -89,26 +89,7 @@ class OcsfSchemaTest {
         records++;
       }
     }
-    // One known deviation, asserted exactly: OCSF caps string_t at 65,535 characters
-    // (dictionary.json, types), and the mapping writes a 64 KiB Coder value (65,536 characters)
-    // whole rather than cut it (docs/formats.md, "How the formats are checked").
-    List<String> tooLong = new ArrayList<>();
-    for (String o : List.of("defaults", "custom")) {
-      for (String at :
-          List.of(
-              "audit (" + o + "): actor.user.name",
-              "audit (" + o + "): http_request.user_agent",
-              "audit (" + o + "): user.name",
-              "connection (" + o + "): status_detail",
-              "connection (" + o + "): dst_endpoint.name")) {
-        tooLong.add(
-            "hostile 64KiB "
-                + at
-                + ": attribute_value_exceeds_max_len: length 65536 exceeds type string_t max_len"
-                + " 65535");
-      }
-    }
-    assertThat(problems).as("OCSF 1.2.0 violations").containsExactlyInAnyOrderElementsOf(tooLong);
+    assertThat(problems).as("OCSF 1.2.0 violations").isEmpty();
     assertThat(records).isEqualTo(2 * (Golden.lines().size() + 2 * HostileEvents.TEXTS.size()));
     // Every class the mapping uses (docs/formats.md, "ocsf").
     assertThat(classes).containsExactly(3001, 3002, 4001, 4002, 4007, 6003);
@@ -126,6 +107,46 @@ class OcsfSchemaTest {
     }
     assertThat(lines).hasSize(11);
     assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void aValueOverTheStringLimitIsCutAndKeptWholeInUnmapped() throws Exception {
+    HostileEvents.Case big =
+        HostileEvents.cases().stream().filter(c -> c.name().equals("64KiB")).findFirst().get();
+    String x = big.text();
+    String cut = x.substring(0, 65_535);
+    Format f = SiemFormats.withDefaults("ocsf");
+    JsonNode audit = JSON.readTree(f.format(big.audit()));
+    assertThat(SCHEMA.validate("64KiB audit", audit)).isEmpty();
+    assertThat(audit.at("/actor/user/name").asText()).isEqualTo(cut);
+    assertThat(audit.at("/user/name").asText()).isEqualTo(cut);
+    assertThat(audit.at("/http_request/user_agent").asText()).isEqualTo(cut);
+    assertThat(audit.at("/unmapped/untruncated/actor_username").asText()).isEqualTo(x);
+    assertThat(audit.at("/unmapped/untruncated/UserAgent").asText()).isEqualTo(x);
+    assertThat(audit.at("/unmapped/untruncated/ResourceTarget").asText()).isEqualTo(x);
+    assertThat(audit.at("/unmapped/untruncated").size()).isEqualTo(3);
+    JsonNode conn = JSON.readTree(f.format(big.connection()));
+    assertThat(SCHEMA.validate("64KiB connection", conn)).isEmpty();
+    assertThat(conn.at("/status_detail").asText()).isEqualTo(cut);
+    assertThat(conn.at("/dst_endpoint/name").asText()).isEqualTo(cut);
+    assertThat(conn.at("/unmapped/untruncated/DisconnectReason").asText()).isEqualTo(x);
+    assertThat(conn.at("/unmapped/untruncated/WorkspaceName").asText()).isEqualTo(x);
+    assertThat(conn.at("/unmapped/untruncated/UserAgent").asText()).isEqualTo(x);
+    // A value at the limit is written whole, and a pair of surrogates is never split.
+    String emoji = "x".repeat(65_534) + "🚀🚀";
+    Event e = HostileEvents.cases().get(0).connection();
+    List<dev.auditship.event.Field> fields = new ArrayList<>();
+    for (dev.auditship.event.Field fl : e.fields()) {
+      fields.add(
+          fl.key().equals("WorkspaceName")
+              ? new dev.auditship.event.Field(
+                  "WorkspaceName", new dev.auditship.event.Value.Str(emoji))
+              : fl);
+    }
+    JsonNode n = JSON.readTree(f.format(new Event(e.kind(), e.envelope(), fields)));
+    assertThat(n.at("/dst_endpoint/name").asText()).isEqualTo("x".repeat(65_534) + "🚀");
+    assertThat(n.at("/unmapped/untruncated/WorkspaceName").asText()).isEqualTo(emoji);
+    assertThat(SCHEMA.validate("emoji at the limit", n)).isEmpty();
   }
 
   // The validator fails, naming the record, the path and the rule.
