@@ -481,9 +481,13 @@ final class OcsfMapping implements Mapping {
     String status = s.text(CONNECTION_STATUS);
     boolean disconnected = "disconnected".equals(status);
     boolean connected = "connected".equals(status);
+    long code = s.number(CODE);
+    boolean hasCode = code != Long.MIN_VALUE;
     Head h;
-    if (Coder.isWeb(type) && !"tunnel".equals(type)) {
+    if (Coder.isWeb(type) && !"tunnel".equals(type) && hasCode) {
       // Coder logs a web connection when the request is done and does not record its method.
+      // HTTP Activity requires http_response, whose code is required: without the status, the
+      // connection is a Network Activity.
       h = HTTP_ACCESS;
     } else if (Coder.isSsh(type)) {
       h = connected ? SSH_OPEN : disconnected ? SSH_CLOSE : SSH_OTHER;
@@ -492,8 +496,6 @@ final class OcsfMapping implements Mapping {
     }
     Klass k = h.klass();
     head(j, s, h);
-    long code = s.number(CODE);
-    boolean hasCode = code != Long.MIN_VALUE;
     if (hasCode) {
       j.numText(K.STATUS_CODE, code);
     }
@@ -525,13 +527,14 @@ final class OcsfMapping implements Mapping {
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (k == HTTP_ACTIVITY) {
+      // http_request is required: written empty when Coder has no user agent.
       if (ua != null) {
         j.str(N.HTTP_REQUEST_USER_AGENT, ua);
+      } else {
+        j.members(EMPTY_HTTP_REQUEST);
       }
-      if (hasCode) {
-        // Not http_status too: deprecated since OCSF 1.1.0 for http_response.code.
-        j.num(N.HTTP_RESPONSE_CODE, code);
-      }
+      // Not http_status too: deprecated since OCSF 1.1.0 for http_response.code.
+      j.num(N.HTTP_RESPONSE_CODE, code);
     }
     connectionUnmapped(s, j, k, type, code, connectionId, ua);
   }
@@ -578,6 +581,7 @@ final class OcsfMapping implements Mapping {
   // connection_info's direction closes it.
   private static final Chunk DST_ENDPOINT = JsonOut.chunk("\"dst_endpoint\":{");
   private static final Chunk DST_ENDPOINT_UID = JsonOut.chunk("\"dst_endpoint\":{\"uid\":");
+  private static final Chunk EMPTY_HTTP_REQUEST = JsonOut.chunk("\"http_request\":{}");
   private static final Chunk CONNECTION_INFO_UID = JsonOut.chunk("\"connection_info\":{\"uid\":");
   private static final Chunk INBOUND_END =
       JsonOut.chunk("\"direction_id\":1,\"direction\":\"Inbound\"}");

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.auditship.codec.Format;
 import dev.auditship.event.Event;
+import dev.auditship.event.Field;
+import dev.auditship.event.Value;
 import dev.auditship.testutil.Cli;
 import dev.auditship.testutil.Golden;
 import java.util.ArrayList;
@@ -95,6 +97,117 @@ class OcsfSchemaTest {
     assertThat(classes).containsExactly(3001, 3002, 4001, 4002, 4007, 6003);
   }
 
+  /**
+   * Every path of the mapping's class and activity choice (docs/formats.md, "ocsf"): each Coder
+   * audit action on a user and on another resource, each connection type with each status, and the
+   * fields Coder may leave NULL (Code, UserID, Ip, UserAgent) left out.
+   */
+  private static Map<String, Event> variants() {
+    Map<String, Event> out = new LinkedHashMap<>();
+    Event audit = Golden.decodeOne(Golden.line("audit_workspace_build_start").json());
+    for (String action :
+        List.of(
+            "create",
+            "write",
+            "delete",
+            "start",
+            "stop",
+            "login",
+            "logout",
+            "register",
+            "request_password_reset",
+            "connect",
+            "disconnect",
+            "open",
+            "close",
+            "some_new_action",
+            "")) {
+      for (String resource : List.of("workspace_build", "user")) {
+        out.put(
+            "audit " + action + " " + resource,
+            with(audit, Map.of("Action", str(action), "ResourceType", str(resource))));
+      }
+    }
+    out.put(
+        "audit without UserID, Ip, UserAgent, StatusCode",
+        with(
+            audit,
+            Map.of(
+                "UserID",
+                Value.Null.INSTANCE,
+                "Ip",
+                str("<nil>"),
+                "UserAgent",
+                str(""),
+                "StatusCode",
+                Value.Null.INSTANCE)));
+    Event conn = Golden.decodeOne(Golden.line("conn_workspace_app").json());
+    for (String type :
+        List.of(
+            "ssh",
+            "vscode",
+            "jetbrains",
+            "reconnecting_pty",
+            "workspace_app",
+            "port_forwarding",
+            "tunnel",
+            "some_new_type")) {
+      for (String status : List.of("connected", "disconnected", "some_new_status")) {
+        out.put(
+            "connection " + type + " " + status,
+            with(conn, Map.of("Type", str(type), "ConnectionStatus", str(status))));
+        out.put(
+            "connection " + type + " " + status + " without Code, UserID, Ip, UserAgent",
+            with(
+                conn,
+                Map.of(
+                    "Type",
+                    str(type),
+                    "ConnectionStatus",
+                    str(status),
+                    "Code",
+                    Value.Null.INSTANCE,
+                    "UserID",
+                    Value.Null.INSTANCE,
+                    "Ip",
+                    str("not an address"),
+                    "UserAgent",
+                    str(""))));
+      }
+    }
+    return out;
+  }
+
+  private static Value str(String s) {
+    return new Value.Str(s);
+  }
+
+  private static Event with(Event e, Map<String, Value> values) {
+    List<Field> fields = new ArrayList<>();
+    for (Field f : e.fields()) {
+      fields.add(values.containsKey(f.key()) ? new Field(f.key(), values.get(f.key())) : f);
+    }
+    return new Event(e.kind(), e.envelope(), fields);
+  }
+
+  @Test
+  void everyClassAndActivityTheMappingChoosesIsValid() throws Exception {
+    Format f = SiemFormats.withDefaults("ocsf");
+    List<String> problems = new ArrayList<>();
+    TreeSet<String> types = new TreeSet<>();
+    for (Map.Entry<String, Event> e : variants().entrySet()) {
+      JsonNode n = JSON.readTree(f.format(e.getValue()));
+      problems.addAll(SCHEMA.validate(e.getKey(), n));
+      types.add(n.path("type_uid").asText());
+    }
+    assertThat(problems).isEmpty();
+    assertThat(types)
+        .containsExactlyInAnyOrder(
+            "300101", "300104", "300106", "300199", "300201", "300202", "400101", "400102",
+            "400199", "400299", "400701", "400702", "400799", "600301", "600303", "600304",
+            "600399");
+  }
+
   @Test
   void everyRecordRenderPrintsForTheSampleIsValid() throws Exception {
     Cli.Result r =
@@ -135,13 +248,10 @@ class OcsfSchemaTest {
     // A value at the limit is written whole, and a pair of surrogates is never split.
     String emoji = "x".repeat(65_534) + "🚀🚀";
     Event e = HostileEvents.cases().get(0).connection();
-    List<dev.auditship.event.Field> fields = new ArrayList<>();
-    for (dev.auditship.event.Field fl : e.fields()) {
+    List<Field> fields = new ArrayList<>();
+    for (Field fl : e.fields()) {
       fields.add(
-          fl.key().equals("WorkspaceName")
-              ? new dev.auditship.event.Field(
-                  "WorkspaceName", new dev.auditship.event.Value.Str(emoji))
-              : fl);
+          fl.key().equals("WorkspaceName") ? new Field("WorkspaceName", new Value.Str(emoji)) : fl);
     }
     JsonNode n = JSON.readTree(f.format(new Event(e.kind(), e.envelope(), fields)));
     assertThat(n.at("/dst_endpoint/name").asText()).isEqualTo("x".repeat(65_534) + "🚀");
