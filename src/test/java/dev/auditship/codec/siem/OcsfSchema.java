@@ -266,6 +266,9 @@ final class OcsfSchema {
       JsonNode typeDefs = dictionary.path("types").path("attributes");
       for (Map.Entry<String, JsonNode> e : c.path("attributes").properties()) {
         String name = e.getKey();
+        if (e.getValue().isNull()) {
+          continue; // a child's null removes the parent's attribute (none in 1.2.0)
+        }
         JsonNode d = dict.path(name);
         if (d.isMissingNode()) {
           throw new IllegalStateException(
