@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -731,7 +732,7 @@ final class OcsfSchema {
       case ARRAY -> "array";
       case OBJECT -> "object";
       case NULL -> "null";
-      default -> v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+      default -> v.getNodeType().toString().toLowerCase(Locale.ROOT);
     };
   }
 
