@@ -208,9 +208,8 @@ final class CefMapping implements Mapping {
   private void audit(Slots s, Result r, KvOut k) {
     catToId(s, r, k, s.nonEmpty(ACTION), true);
     k.pair(K.SUID, s.str(USER_ID));
-    Value.Actor actor = s.actor();
-    if (actor != null) {
-      k.pair(K.SUSER, Coder.nonEmpty(actor.username()));
+    if (s.actor() != null) {
+      k.pair(K.SUSER, s.actorName());
     }
     address(s, k);
     k.pair(K.REQUEST_CLIENT_APPLICATION, s.nonEmpty(USER_AGENT));
@@ -238,10 +237,9 @@ final class CefMapping implements Mapping {
     }
     k.jsonText(K.CODER_ADDITIONAL_FIELDS, s.get(ADDITIONAL_FIELDS));
     k.pair(K.CODER_RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
-    Value.Actor actor = s.actor();
-    if (actor != null) {
-      k.pair(K.CODER_ACTOR_ID, actor.id());
-      k.pair(K.CODER_ACTOR_EMAIL, Coder.nonEmpty(actor.email()));
+    if (s.actor() != null) {
+      k.pair(K.CODER_ACTOR_ID, s.actorId());
+      k.pair(K.CODER_ACTOR_EMAIL, s.actorEmail());
     }
     envelope(s.event.envelope(), k);
     extra(s, k);
@@ -353,7 +351,7 @@ final class CefMapping implements Mapping {
   }
 
   private static void envelope(Envelope env, KvOut k) {
-    k.pair(K.CODER_TS, env.ts());
+    k.time(K.CODER_TS, env.ts(), env.tsKnown());
     if (Coder.isReleaseBuild(env)) {
       k.pairs(RELEASE_BUILD);
       k.pair(K.CODER_TRACE, env.trace());

@@ -372,7 +372,7 @@ final class JsonOut {
     } else if (v instanceof Value.Time t) {
       string(t.text());
     } else if (v instanceof Value.Raw r) {
-      rawValue(r.json());
+      rawValue(r);
     } else if (v instanceof Value.Actor a) {
       out.ascii("{\"id\":");
       string(a.id());
@@ -385,6 +385,15 @@ final class JsonOut {
       out.ascii(b.value() ? "true" : "false");
     } else {
       out.ascii("null");
+    }
+  }
+
+  private void rawValue(Value.Raw r) {
+    if (r.compactPlain()) {
+      // The decoder saw it compact with nothing Go's compactor escapes: what it gives back.
+      out.ascii(r.json());
+    } else {
+      rawValue(r.json());
     }
   }
 

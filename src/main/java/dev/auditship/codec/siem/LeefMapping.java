@@ -222,9 +222,8 @@ final class LeefMapping implements Mapping {
 
   private static void audit(Slots s, KvOut k) {
     String action = s.text(ACTION);
-    Value.Actor actor = s.actor();
-    if (actor != null) {
-      k.pair(K.USR_NAME, Coder.nonEmpty(actor.username()));
+    if (s.actor() != null) {
+      k.pair(K.USR_NAME, s.actorName());
     }
     address(s, k);
     k.pair(K.RESOURCE, s.nonEmpty(RESOURCE_TARGET));
@@ -258,10 +257,9 @@ final class LeefMapping implements Mapping {
     k.jsonText(K.ADDITIONAL_FIELDS, s.get(ADDITIONAL_FIELDS));
     k.pair(K.REQUEST_ID, s.str(REQUEST_ID));
     k.pair(K.RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
-    Value.Actor actor = s.actor();
-    if (actor != null) {
-      k.pair(K.ACTOR_ID, actor.id());
-      k.pair(K.ACTOR_EMAIL, Coder.nonEmpty(actor.email()));
+    if (s.actor() != null) {
+      k.pair(K.ACTOR_ID, s.actorId());
+      k.pair(K.ACTOR_EMAIL, s.actorEmail());
     }
   }
 
@@ -303,7 +301,7 @@ final class LeefMapping implements Mapping {
   }
 
   private void envelope(Envelope env, KvOut k) {
-    k.pair(K.TS, env.ts());
+    k.time(K.TS, env.ts(), env.tsKnown());
     if (Coder.isReleaseBuild(env)) {
       k.pairs(releaseBuild);
       k.pair(K.TRACE, env.trace());

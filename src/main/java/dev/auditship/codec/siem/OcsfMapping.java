@@ -411,9 +411,8 @@ final class OcsfMapping implements Mapping {
     if (s.get(ADDITIONAL_FIELDS) != null) {
       j.valueAt(K.ADDITIONAL_FIELDS, s.get(ADDITIONAL_FIELDS));
     }
-    Value.Actor actor = s.actor();
-    if (actor != null) {
-      j.str(K.ACTOR_ID, actor.id());
+    if (s.actor() != null) {
+      j.str(K.ACTOR_ID, s.actorId());
     }
     envelopeExtraEnd(j, s);
   }
@@ -448,8 +447,8 @@ final class OcsfMapping implements Mapping {
       j.open(open);
     }
     if (actor != null) {
-      j.strIf(K.NAME, actor.username().isEmpty() ? null : actor.username());
-      j.strIf(K.EMAIL_ADDR, actor.email().isEmpty() ? null : actor.email());
+      j.strIf(K.NAME, s.actorName());
+      j.strIf(K.EMAIL_ADDR, s.actorEmail());
     }
     j.end();
   }
