@@ -342,6 +342,14 @@ final class JsonOut {
    * without looking for whitespace first ({@link TextOut#rawJson}).
    */
   JsonOut jsonText(Chunk key, Value v) {
+    if (v instanceof Value.Raw r && r.compactPlain()) {
+      // The decoder saw it compact with nothing to escape but its quotes.
+      out.jsonKey(key, comma ? 0 : 1, '"');
+      out.quotesEscaped(r.json());
+      out.put('"');
+      comma = true;
+      return this;
+    }
     if (v instanceof Value.Raw r && r.json() != null) {
       int mark = out.mark();
       boolean c = comma;
