@@ -208,8 +208,9 @@ final class CefMapping implements Mapping {
   private void audit(Slots s, Result r, KvOut k) {
     catToId(s, r, k, s.nonEmpty(ACTION), true);
     k.pair(K.SUID, s.str(USER_ID));
-    if (s.actor() != null) {
-      k.pair(K.SUSER, s.actorName());
+    Value.Actor actor = s.actor();
+    if (actor != null) {
+      k.actorPair(K.SUSER, actor.usernameStr(), actor.username(), true);
     }
     address(s, k);
     k.pair(K.REQUEST_CLIENT_APPLICATION, s.nonEmpty(USER_AGENT));
@@ -237,9 +238,10 @@ final class CefMapping implements Mapping {
     }
     k.jsonText(K.CODER_ADDITIONAL_FIELDS, s.get(ADDITIONAL_FIELDS));
     k.pair(K.CODER_RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
-    if (s.actor() != null) {
-      k.pair(K.CODER_ACTOR_ID, s.actorId());
-      k.pair(K.CODER_ACTOR_EMAIL, s.actorEmail());
+    Value.Actor actor = s.actor();
+    if (actor != null) {
+      k.actorPair(K.CODER_ACTOR_ID, actor.idStr(), actor.id(), false);
+      k.actorPair(K.CODER_ACTOR_EMAIL, actor.emailStr(), actor.email(), true);
     }
     envelope(s.event.envelope(), k);
     extra(s, k);

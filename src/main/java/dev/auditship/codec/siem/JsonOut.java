@@ -254,6 +254,18 @@ final class JsonOut {
     return this;
   }
 
+  /**
+   * A member from one of the actor's strings: the string its decoder classified ({@link
+   * Value.Actor#idStr()}) when it has one, else the text escaped as any string; nothing when {@code
+   * skipEmpty} and the text is empty.
+   */
+  JsonOut actorStr(Chunk key, Value.Str classified, String text, boolean skipEmpty) {
+    if (skipEmpty && text.isEmpty()) {
+      return this;
+    }
+    return classified != null ? str(key, classified) : str(key, text);
+  }
+
   /** An array element from a Coder string. */
   JsonOut item(Value.Str v) {
     if (comma) {

@@ -276,6 +276,18 @@ final class KvOut {
   }
 
   /**
+   * One pair from one of the actor's strings: the string its decoder classified ({@link
+   * Value.Actor#idStr()}) when it has one, else the text as any value (cheaper than classifying it
+   * first for a value written once); nothing when {@code skipEmpty} and the text is empty.
+   */
+  KvOut actorPair(Chunk key, Value.Str classified, String text, boolean skipEmpty) {
+    if (skipEmpty && text.isEmpty()) {
+      return this;
+    }
+    return classified != null ? pair(key, classified) : pair(key, text);
+  }
+
+  /**
    * One pair whose value is {@link CefMapping#jsonText} of {@code v}; nothing for null. Raw JSON
    * that is already compact and holds nothing to escape is copied while it is looked at, in one
    * pass, without looking for whitespace first ({@link TextOut#rawJson}).

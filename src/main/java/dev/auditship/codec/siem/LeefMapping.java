@@ -222,8 +222,9 @@ final class LeefMapping implements Mapping {
 
   private static void audit(Slots s, KvOut k) {
     String action = s.text(ACTION);
-    if (s.actor() != null) {
-      k.pair(K.USR_NAME, s.actorName());
+    Value.Actor actor = s.actor();
+    if (actor != null) {
+      k.actorPair(K.USR_NAME, actor.usernameStr(), actor.username(), true);
     }
     address(s, k);
     k.pair(K.RESOURCE, s.nonEmpty(RESOURCE_TARGET));
@@ -257,9 +258,10 @@ final class LeefMapping implements Mapping {
     k.jsonText(K.ADDITIONAL_FIELDS, s.get(ADDITIONAL_FIELDS));
     k.pair(K.REQUEST_ID, s.str(REQUEST_ID));
     k.pair(K.RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
-    if (s.actor() != null) {
-      k.pair(K.ACTOR_ID, s.actorId());
-      k.pair(K.ACTOR_EMAIL, s.actorEmail());
+    Value.Actor actor = s.actor();
+    if (actor != null) {
+      k.actorPair(K.ACTOR_ID, actor.idStr(), actor.id(), false);
+      k.actorPair(K.ACTOR_EMAIL, actor.emailStr(), actor.email(), true);
     }
   }
 

@@ -411,8 +411,9 @@ final class OcsfMapping implements Mapping {
     if (s.get(ADDITIONAL_FIELDS) != null) {
       j.valueAt(K.ADDITIONAL_FIELDS, s.get(ADDITIONAL_FIELDS));
     }
-    if (s.actor() != null) {
-      j.str(K.ACTOR_ID, s.actorId());
+    Value.Actor actor = s.actor();
+    if (actor != null) {
+      j.actorStr(K.ACTOR_ID, actor.idStr(), actor.id(), false);
     }
     envelopeExtraEnd(j, s);
   }
@@ -447,8 +448,8 @@ final class OcsfMapping implements Mapping {
       j.open(open);
     }
     if (actor != null) {
-      j.strIf(K.NAME, s.actorName());
-      j.strIf(K.EMAIL_ADDR, s.actorEmail());
+      j.actorStr(K.NAME, actor.usernameStr(), actor.username(), true);
+      j.actorStr(K.EMAIL_ADDR, actor.emailStr(), actor.email(), true);
     }
     j.end();
   }

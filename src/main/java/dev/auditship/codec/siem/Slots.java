@@ -220,9 +220,10 @@ final class Slots {
 
   /**
    * The actor's id as a classified string: as the decoder classified it ({@link
-   * Value.Actor#idStr()}), else looked at once for this record ({@link #classify}), so that the
-   * formats copy it, the e-mail and the user name whole, as they copy Coder's other strings. Null
-   * without an actor.
+   * Value.Actor#idStr()}), else looked at once for this record ({@link #classify}), so that ECS
+   * copies it, the e-mail and the user name (written twice) whole, as it copies Coder's other
+   * strings; the other formats write each once, and write an actor without the decoder's strings as
+   * text ({@link KvOut#actorPair}, {@link JsonOut#actorStr}). Null without an actor.
    */
   Value.Str actorId() {
     actorStrings();
