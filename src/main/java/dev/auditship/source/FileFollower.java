@@ -178,7 +178,10 @@ public final class FileFollower implements Source {
     long lingerDeadline = -1;
     while (true) {
       boolean progressed = step(max);
-      if (out.size() >= max) {
+      if (out.size() >= max || outBytes >= Source.BATCH_BYTES) {
+        // Full, by count or by weight: returned at once. A batch full by weight (large events, or a
+        // batch_max_events above what 4 MiB holds) used to wait out the linger for events it could
+        // not take, 200 ms a batch by default: catching up on a log of large events crawled.
         break;
       }
       long now = System.nanoTime();

@@ -2,6 +2,7 @@ package dev.auditship.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.auditship.event.Event;
@@ -171,6 +172,37 @@ class FileFollowerTest {
     assertThat(checkpointJson().get("offset").asLong()).isEqualTo(Files.size(log()));
     assertThat(checkpointJson().get("line").asLong()).isEqualTo(5);
     assertThat(run.src.stats().skipped.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aBatchFullByWeightIsReturnedAtOnceNotAfterTheLinger() throws Exception {
+    // 2,000 events weigh more than a batch may (Source.BATCH_BYTES): the first batch stops at the
+    // weight limit and must come back at once. It used to wait out the linger (an hour here; 200 ms
+    // a batch by default) for events it could not take.
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      sb.append(line(i));
+    }
+    append(log(), sb.toString());
+    FileFollower f = follower(false);
+    List<Event> got = new ArrayList<>();
+    Source.Batch first =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60), () -> f.next(100_000, Duration.ofHours(1)));
+    long weight = first.events().stream().mapToLong(Event::weight).sum();
+    assertThat(first.events()).hasSizeBetween(1, 1999);
+    assertThat(weight).isGreaterThanOrEqualTo(Source.BATCH_BYTES);
+    assertThat(weight - first.events().get(first.events().size() - 1).weight())
+        .isLessThan(Source.BATCH_BYTES);
+    got.addAll(first.events());
+    f.commit(first);
+    while (got.size() < 2000) {
+      Source.Batch b = f.next(100_000, Duration.ZERO);
+      got.addAll(b.events());
+      f.commit(b);
+    }
+    assertThat(got.stream().map(Event::id).toList()).isEqualTo(ids(0, 2000));
+    assertThat(checkpointJson().get("offset").asLong()).isEqualTo(Files.size(log()));
   }
 
   @Test
