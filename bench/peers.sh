@@ -9,6 +9,8 @@
 # which: any of auditship-hec sng-hec auditship-syslog sng-syslog rsyslog-syslog, and auditship-hec-human /
 # auditship-syslog-human (format: human output), auditship-hec-c2 (HEC with concurrency: 2 and batches of
 # 2000 events: two requests in flight, as syslog-ng's workers(2)) (default: the first five).
+# HEC_BATCH=N: auditship's batch_max_events for the HEC runs (default 500); HEC_SINK_OPTS: more keys for its HEC sink's
+# flow mapping, e.g. ', max_events: 1000, max_bytes: 1048576'.
 # EVENTS=N: how many events the receivers must count (default: the file's line count; set it for human input,
 # whose multi-line entries span several lines).
 set -u
@@ -57,8 +59,8 @@ for x in "${which[@]}"; do
   case $x in
   auditship-hec|auditship-hec-human|auditship-hec-c2)
     start_hec; fmt=json; [[ $x == *-human ]] && fmt=human; rm -rf "$w/data-a"
-    conc=1; batch=500; [[ $x == *-c2 ]] && conc=2 && batch=2000 # several requests per batch to overlap
-    printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data-a"\nbatch_max_events: %s\nsinks:\n  splunk: {type: splunk_hec, endpoint: "http://127.0.0.1:%s", token: "%s", format: %s, concurrency: %s}\n' "$w/events.log" "$w" "$batch" "$HP" "$TOKEN" "$fmt" "$conc" > "$w/a.yaml"
+    conc=1; batch=${HEC_BATCH:-500}; [[ $x == *-c2 ]] && conc=2 && batch=2000 # several requests per batch to overlap
+    printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data-a"\nbatch_max_events: %s\nsinks:\n  splunk: {type: splunk_hec, endpoint: "http://127.0.0.1:%s", token: "%s", format: %s, concurrency: %s%s}\n' "$w/events.log" "$w" "$batch" "$HP" "$TOKEN" "$fmt" "$conc" "${HEC_SINK_OPTS:-}" > "$w/a.yaml"
     t0=$(date +%s%N); "$launcher" run --config "$w/a.yaml" >/dev/null 2>"$w/a.err" & p=$!; pids+=($p); rss_of $p "$w/a.rss"
     wait_done 300 && report "$x" "$t0" "$w/a.rss" "$p"; wait $p; kill $hec ;;
   sng-hec)

@@ -85,6 +85,7 @@ final class OcsfMapping implements Mapping {
     static final Chunk RESOURCE_ID = JsonOut.key("ResourceID");
     static final Chunk RESOURCE_TARGET = JsonOut.key("ResourceTarget");
     static final Chunk RESOURCE_TYPE = JsonOut.key("ResourceType");
+    static final Chunk SERVICE = JsonOut.key("service");
     static final Chunk SLUG_OR_PORT = JsonOut.key("SlugOrPort");
     static final Chunk SPAN = JsonOut.key("span");
     static final Chunk SRC_ENDPOINT = JsonOut.key("src_endpoint");
@@ -122,7 +123,13 @@ final class OcsfMapping implements Mapping {
     this.connectionProduct = product(productName, vendorName, Kind.CONNECTION);
     this.auditProductTime = withOriginalTime(auditProduct);
     this.connectionProductTime = withOriginalTime(connectionProduct);
+    TextOut t2 = new TextOut(64);
+    new JsonOut(t2).obj(K.SERVICE).str(K.NAME, productName).end();
+    this.authService = JsonOut.chunk(t2.bytes());
   }
+
+  /** {@code "service":{"name":…}} of Authentication: the product (option {@code product}). */
+  private final Chunk authService;
 
   private static Chunk product(String productName, String vendorName, Kind kind) {
     TextOut t = new TextOut(64);
@@ -176,6 +183,20 @@ final class OcsfMapping implements Mapping {
 
   @Override
   public void write(Event e, TextOut out) {
+    int start = out.mark();
+    record(e, out);
+    // Only a record longer than OCSF's string limit can hold a string over it (rare): then again
+    // with the long values cut, and kept whole in unmapped.
+    if (out.mark() - start > OcsfLimits.MAX_STRING) {
+      Event cut = OcsfLimits.cut(e);
+      if (cut != e) {
+        out.rewind(start);
+        record(cut, out);
+      }
+    }
+  }
+
+  private void record(Event e, TextOut out) {
     JsonOut j = new JsonOut(out);
     j.beginRecord();
     Slots s = new Slots(e);
@@ -356,6 +377,8 @@ final class OcsfMapping implements Mapping {
     j.raw(END_OBJECT);
     if (k == AUTHENTICATION) {
       user(j, s, actor, USER, USER_UID);
+      // Authentication requires service or dst_endpoint: the service logged on to is Coder.
+      j.members(authService);
     } else if (k == ACCOUNT_CHANGE) {
       // The account changed: the audited resource (a user).
       j.obj(K.USER);
@@ -384,9 +407,8 @@ final class OcsfMapping implements Mapping {
       }
       j.end();
     }
-    if (status != Long.MIN_VALUE) {
-      j.num(N.HTTP_RESPONSE_CODE, status);
-    }
+    // No http_response: OCSF 1.2.0 defines it for none of these classes (StatusCode is in
+    // status_code).
     auditUnmapped(s, j, k);
   }
 
@@ -459,9 +481,13 @@ final class OcsfMapping implements Mapping {
     String status = s.text(CONNECTION_STATUS);
     boolean disconnected = "disconnected".equals(status);
     boolean connected = "connected".equals(status);
+    long code = s.number(CODE);
+    boolean hasCode = code != Long.MIN_VALUE;
     Head h;
-    if (Coder.isWeb(type) && !"tunnel".equals(type)) {
+    if (Coder.isWeb(type) && !"tunnel".equals(type) && hasCode) {
       // Coder logs a web connection when the request is done and does not record its method.
+      // HTTP Activity requires http_response, whose code is required: without the status, the
+      // connection is a Network Activity.
       h = HTTP_ACCESS;
     } else if (Coder.isSsh(type)) {
       h = connected ? SSH_OPEN : disconnected ? SSH_CLOSE : SSH_OTHER;
@@ -470,8 +496,6 @@ final class OcsfMapping implements Mapping {
     }
     Klass k = h.klass();
     head(j, s, h);
-    long code = s.number(CODE);
-    boolean hasCode = code != Long.MIN_VALUE;
     if (hasCode) {
       j.numText(K.STATUS_CODE, code);
     }
@@ -503,13 +527,14 @@ final class OcsfMapping implements Mapping {
     }
     Value.Str ua = s.nonEmpty(USER_AGENT);
     if (k == HTTP_ACTIVITY) {
+      // http_request is required: written empty when Coder has no user agent.
       if (ua != null) {
         j.str(N.HTTP_REQUEST_USER_AGENT, ua);
+      } else {
+        j.members(EMPTY_HTTP_REQUEST);
       }
-      if (hasCode) {
-        j.num(N.HTTP_RESPONSE_CODE, code);
-        j.num(K.HTTP_STATUS, code);
-      }
+      // Not http_status too: deprecated since OCSF 1.1.0 for http_response.code.
+      j.num(N.HTTP_RESPONSE_CODE, code);
     }
     connectionUnmapped(s, j, k, type, code, connectionId, ua);
   }
@@ -556,6 +581,7 @@ final class OcsfMapping implements Mapping {
   // connection_info's direction closes it.
   private static final Chunk DST_ENDPOINT = JsonOut.chunk("\"dst_endpoint\":{");
   private static final Chunk DST_ENDPOINT_UID = JsonOut.chunk("\"dst_endpoint\":{\"uid\":");
+  private static final Chunk EMPTY_HTTP_REQUEST = JsonOut.chunk("\"http_request\":{}");
   private static final Chunk CONNECTION_INFO_UID = JsonOut.chunk("\"connection_info\":{\"uid\":");
   private static final Chunk INBOUND_END =
       JsonOut.chunk("\"direction_id\":1,\"direction\":\"Inbound\"}");

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
  * Every OCSF event auditship writes for the golden and hostile events follows the rules of the OCSF
  * 1.x schema (github.com/ocsf/ocsf-schema: events/base_event.json, events/iam/*.json,
  * events/application/api_activity.json, events/network/*.json, objects/*.json, dictionary.json),
- * written down here because no registry this project reaches carries the schema or a validator
- * (docs/formats.md, "How the formats are checked"). Not an independent implementation: the best
- * available check.
+ * written down here by hand. The check against the published 1.2.0 schema itself is {@link
+ * OcsfSchemaTest}; this one stays as a second, independent reading of the rules that also pins the
+ * mapping's own choices (the metadata attributes it uses). docs/formats.md, "How the formats are
+ * checked".
  */
 class OcsfRulesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
