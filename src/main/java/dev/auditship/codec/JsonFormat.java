@@ -201,21 +201,32 @@ public final class JsonFormat implements Format {
     } else if (v instanceof Value.Raw r) {
       if (r.json() == null) {
         out.ascii("null");
+      } else if (r.compactPlain()) {
+        out.ascii(r.json()); // the decoder saw that compacting gives it back unchanged
       } else {
         GoText.appendCompactJson(out, r.json());
       }
     } else if (v instanceof Value.Actor a) {
       out.ascii("{\"id\":");
-      GoText.appendJsonString(out, a.id());
+      actorString(out, a.idStr(), a.id());
       out.ascii(",\"email\":");
-      GoText.appendJsonString(out, a.email());
+      actorString(out, a.emailStr(), a.email());
       out.ascii(",\"username\":");
-      GoText.appendJsonString(out, a.username());
+      actorString(out, a.usernameStr(), a.username());
       out.put('}');
     } else if (v instanceof Value.Bool b) {
       out.ascii(b.value() ? "true" : "false");
     } else {
       out.ascii("null");
+    }
+  }
+
+  /** One of the actor's strings: copied when its decoder found it JSON-safe ASCII. */
+  private static void actorString(ByteBuf out, Value.Str s, String text) {
+    if (s != null && s.jsonSafe() && s.ascii()) {
+      out.quotedAscii(text);
+    } else {
+      GoText.appendJsonString(out, text);
     }
   }
 

@@ -214,15 +214,17 @@ final class JsonLineScanner {
           return p;
         }
         {
+          rawSeen = 0;
           int e = skip(p);
-          out.add(new Field(key, new Value.Raw(text(p, e))));
+          out.add(new Field(key, raw(p, e)));
           return e;
         }
       case "actor":
         if (c == '{') {
+          rawSeen = 0;
           int e = skip(p);
           Value.Actor a = actor(p);
-          out.add(new Field(key, a != null ? a : new Value.Raw(text(p, e))));
+          out.add(new Field(key, a != null ? a : raw(p, e)));
           return e;
         }
         break;
@@ -251,8 +253,9 @@ final class JsonLineScanner {
         return p;
       }
       case '{', '[' -> {
+        rawSeen = 0;
         int e = skip(p);
-        out.add(new Field(key, new Value.Raw(text(p, e))));
+        out.add(new Field(key, raw(p, e)));
         return e;
       }
       default -> {
@@ -263,12 +266,54 @@ final class JsonLineScanner {
     }
   }
 
+  /**
+   * The raw JSON {@code b[from, to)} that {@link #skip} validated after {@link #rawSeen} was reset,
+   * classified by what it saw: {@link #skip} takes no white space outside strings, so the text is
+   * compact, and printable ASCII with nothing to escape when no string held anything else.
+   */
+  private Value.Raw raw(int from, int to) {
+    int seen = rawSeen;
+    if ((seen & RAW_OTHER) != 0) {
+      return new Value.Raw(text(from, to));
+    }
+    return Value.Raw.classified(
+        new String(b, from, to - from, StandardCharsets.ISO_8859_1), true, seen == 0);
+  }
+
+  /**
+   * The {@link #RAW_CLASS} bits of every byte {@link #skipString} went over since it was last set
+   * to 0.
+   */
+  private int rawSeen;
+
+  /**
+   * Classes of the bytes inside raw JSON's strings: {@link #RAW_OTHER} for anything that keeps raw
+   * JSON from being copied as it is by every format (a backslash, {@code < > &}, DEL, non-ASCII;
+   * control bytes end the scan), {@link #RAW_EQUALS} for {@code =} (CEF escapes it).
+   */
+  private static final byte[] RAW_CLASS = new byte[256];
+
+  private static final int RAW_OTHER = 1;
+  private static final int RAW_EQUALS = 2;
+
+  static {
+    RAW_CLASS['\\'] = RAW_OTHER;
+    RAW_CLASS['<'] = RAW_OTHER;
+    RAW_CLASS['>'] = RAW_OTHER;
+    RAW_CLASS['&'] = RAW_OTHER;
+    RAW_CLASS[0x7F] = RAW_OTHER;
+    for (int c = 0x80; c < 0x100; c++) {
+      RAW_CLASS[c] = RAW_OTHER;
+    }
+    RAW_CLASS['='] = RAW_EQUALS;
+  }
+
   /** The actor object at {@code p} (already validated by {@link #skip}), or null when unusual. */
   private Value.Actor actor(int p) {
     p++;
-    String id = null;
-    String email = null;
-    String username = null;
+    Value.Str id = null;
+    Value.Str email = null;
+    Value.Str username = null;
     if (b[p] == '}') {
       return null;
     }
@@ -281,9 +326,9 @@ final class JsonLineScanner {
       }
       p = string(p);
       switch (k) {
-        case "id" -> id = str;
-        case "email" -> email = str;
-        case "username" -> username = str;
+        case "id" -> id = strValue();
+        case "email" -> email = strValue();
+        case "username" -> username = strValue();
         default -> {
           return null;
         }
@@ -295,7 +340,7 @@ final class JsonLineScanner {
       break;
     }
     return id != null && email != null && username != null
-        ? new Value.Actor(id, email, username)
+        ? Value.Actor.classified(id, email, username)
         : null;
   }
 
@@ -545,9 +590,12 @@ final class JsonLineScanner {
   private int skipString(int p) {
     expect(p, '"');
     p++;
+    int seen = 0;
     while (true) {
       byte c = b[p];
+      seen |= RAW_CLASS[c & 0xFF];
       if (c == '"') {
+        rawSeen |= seen;
         return p + 1;
       }
       if (c >= 0 && c < 0x20) {

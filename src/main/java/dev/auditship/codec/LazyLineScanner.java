@@ -297,15 +297,16 @@ final class LazyLineScanner {
     Kind kind = Kind.ofMessage(msg);
     // Checked last, so a line that is no event never pays for it. Plain ASCII without escapes: the
     // bytes are the text, checked without another copy.
-    boolean tsOk =
-        tsPlain ? times.epochMicrosOf(b, tsAt, tsLen) != GoTime.NO_TIME : GoTime.isRfc3339(ts);
+    // Its instant is kept with the envelope: the SIEM formats copy such a ts whole and read it.
+    long tsMicros = tsPlain ? times.epochMicrosOf(b, tsAt, tsLen) : GoTime.NO_TIME;
+    boolean tsOk = tsPlain ? tsMicros != GoTime.NO_TIME : GoTime.isRfc3339(ts);
     if (!tsOk) {
       throw JsonTokens.GIVE_UP;
     }
     byte[] line = Arrays.copyOfRange(b, base, end);
     return new Result(
         kind,
-        new Envelope(ts, level, caller, func, names, trace, span),
+        new Envelope(ts, level, caller, func, names, trace, span, tsMicros),
         line,
         Arrays.copyOf(index, count * SLOTS),
         count,

@@ -164,17 +164,157 @@ public sealed interface Value {
     }
   }
 
-  /** A {@code json.RawMessage}: the stored JSON text, or {@code null} for a nil RawMessage. */
-  record Raw(String json) implements Value {
+  /**
+   * A {@code json.RawMessage}: the stored JSON text, or {@code null} for a nil RawMessage. A
+   * decoder that saw every byte of the text may say that it is already compact and holds nothing
+   * any format escapes ({@link #compactPlain()}), so the formats copy it whole; built from a string
+   * alone it claims nothing, and the formats look at the text themselves.
+   */
+  final class Raw implements Value {
     public static final Raw NIL = new Raw(null);
+
+    private static final byte COMPACT_PLAIN = 1;
+    private static final byte NO_EQUALS = 2;
+
+    private final String json;
+    private final byte flags;
+
+    public Raw(String json) {
+      this(json, (byte) 0);
+    }
+
+    private Raw(String json, byte flags) {
+      this.json = json;
+      this.flags = flags;
+    }
+
+    /**
+     * Raw JSON a decoder has looked at whole. {@code compactPlain}: the text is printable ASCII
+     * (U+0020 to U+007E) without a backslash, {@code <}, {@code >} or {@code &}, and every space is
+     * inside a string (so it is compact: Go's compactor and HTML escaping give it back unchanged);
+     * {@code noEquals}: it also holds no {@code =} (which CEF escapes). A wrong {@code true} breaks
+     * the output; a wrong {@code false} only costs speed.
+     */
+    public static Raw classified(String json, boolean compactPlain, boolean noEquals) {
+      Objects.requireNonNull(json, "json");
+      return compactPlain
+          ? new Raw(json, (byte) (COMPACT_PLAIN | (noEquals ? NO_EQUALS : 0)))
+          : new Raw(json);
+    }
+
+    public String json() {
+      return json;
+    }
+
+    /** True when a decoder saw that the text is compact printable ASCII with nothing to escape. */
+    public boolean compactPlain() {
+      return (flags & COMPACT_PLAIN) != 0;
+    }
+
+    /** True when {@link #compactPlain()} and the text holds no {@code =}; false when unknown. */
+    public boolean compactPlainNoEquals() {
+      return flags == (COMPACT_PLAIN | NO_EQUALS);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Raw r && Objects.equals(r.json, json);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hashCode(json);
+    }
+
+    @Override
+    public String toString() {
+      return "Raw[json=" + json + "]";
+    }
   }
 
-  /** The audit actor ({@code *audit.Actor}); zero values when the user was not found. */
-  record Actor(String id, String email, String username) implements Value {
-    public Actor {
+  /**
+   * The audit actor ({@code *audit.Actor}); zero values when the user was not found. A decoder that
+   * classified the three strings as it classifies Coder's other strings keeps them as {@link Str}s
+   * ({@link #classified}), so the formats copy them without another look; built from plain strings
+   * the actor has none ({@link #idStr()} is null) and the formats look at the text themselves.
+   */
+  final class Actor implements Value {
+    private final String id;
+    private final String email;
+    private final String username;
+    private final Str idStr;
+    private final Str emailStr;
+    private final Str usernameStr;
+
+    public Actor(String id, String email, String username) {
+      this.id = Objects.requireNonNull(id, "id");
+      this.email = Objects.requireNonNull(email, "email");
+      this.username = Objects.requireNonNull(username, "username");
+      this.idStr = null;
+      this.emailStr = null;
+      this.usernameStr = null;
+    }
+
+    private Actor(Str id, Str email, Str username) {
+      this.id = id.value();
+      this.email = email.value();
+      this.username = username.value();
+      this.idStr = id;
+      this.emailStr = email;
+      this.usernameStr = username;
+    }
+
+    /** An actor of strings a decoder classified ({@link Str#classified}). */
+    public static Actor classified(Str id, Str email, Str username) {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(email, "email");
       Objects.requireNonNull(username, "username");
+      return new Actor(id, email, username);
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public String email() {
+      return email;
+    }
+
+    public String username() {
+      return username;
+    }
+
+    /** The id as a decoder classified it, or null when the actor was built from plain strings. */
+    public Str idStr() {
+      return idStr;
+    }
+
+    /** The e-mail as a decoder classified it, or null (see {@link #idStr()}). */
+    public Str emailStr() {
+      return emailStr;
+    }
+
+    /** The user name as a decoder classified it, or null (see {@link #idStr()}). */
+    public Str usernameStr() {
+      return usernameStr;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Actor a
+          && a.id.equals(id)
+          && a.email.equals(email)
+          && a.username.equals(username);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(id, email, username);
+    }
+
+    @Override
+    public String toString() {
+      return "Actor[id=" + id + ", email=" + email + ", username=" + username + "]";
     }
   }
 

@@ -210,7 +210,7 @@ final class CefMapping implements Mapping {
     k.pair(K.SUID, s.str(USER_ID));
     Value.Actor actor = s.actor();
     if (actor != null) {
-      k.pair(K.SUSER, Coder.nonEmpty(actor.username()));
+      k.actorPair(K.SUSER, actor.usernameStr(), actor.username(), true);
     }
     address(s, k);
     k.pair(K.REQUEST_CLIENT_APPLICATION, s.nonEmpty(USER_AGENT));
@@ -240,8 +240,8 @@ final class CefMapping implements Mapping {
     k.pair(K.CODER_RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
     Value.Actor actor = s.actor();
     if (actor != null) {
-      k.pair(K.CODER_ACTOR_ID, actor.id());
-      k.pair(K.CODER_ACTOR_EMAIL, Coder.nonEmpty(actor.email()));
+      k.actorPair(K.CODER_ACTOR_ID, actor.idStr(), actor.id(), false);
+      k.actorPair(K.CODER_ACTOR_EMAIL, actor.emailStr(), actor.email(), true);
     }
     envelope(s.event.envelope(), k);
     extra(s, k);
@@ -353,7 +353,7 @@ final class CefMapping implements Mapping {
   }
 
   private static void envelope(Envelope env, KvOut k) {
-    k.pair(K.CODER_TS, env.ts());
+    k.time(K.CODER_TS, env.ts(), env.tsKnown());
     if (Coder.isReleaseBuild(env)) {
       k.pairs(RELEASE_BUILD);
       k.pair(K.CODER_TRACE, env.trace());

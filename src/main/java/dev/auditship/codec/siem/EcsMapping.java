@@ -181,7 +181,7 @@ final class EcsMapping implements Mapping {
     j.members(categoryType);
     j.strIf(K.ACTION, s.nonEmpty(ACTION));
     outcomeAndId(s, j);
-    j.str(K.CREATED, e.envelope().ts());
+    j.time(K.CREATED, e.envelope().ts(), e.envelope().tsKnown());
     j.members(AUDIT_DATASET_END);
     Value.Str ip = Coder.ip(s.str(IP));
     auditPeople(s, j, ip);
@@ -353,7 +353,7 @@ final class EcsMapping implements Mapping {
     }
     j.strIf(K.ACTION, s.nonEmpty(CONNECTION_STATUS));
     outcomeAndId(s, j);
-    j.str(K.CREATED, e.envelope().ts());
+    j.time(K.CREATED, e.envelope().ts(), e.envelope().tsKnown());
     Value.Str reason = s.nonEmpty(DISCONNECT_REASON);
     if (reason == null) {
       j.members(CONNECTION_DATASET_END);

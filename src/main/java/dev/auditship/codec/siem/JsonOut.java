@@ -254,6 +254,18 @@ final class JsonOut {
     return this;
   }
 
+  /**
+   * A member from one of the actor's strings: the string its decoder classified ({@link
+   * Value.Actor#idStr()}) when it has one, else the text escaped as any string; nothing when {@code
+   * skipEmpty} and the text is empty.
+   */
+  JsonOut actorStr(Chunk key, Value.Str classified, String text, boolean skipEmpty) {
+    if (skipEmpty && text.isEmpty()) {
+      return this;
+    }
+    return classified != null ? str(key, classified) : str(key, text);
+  }
+
   /** An array element from a Coder string. */
   JsonOut item(Value.Str v) {
     if (comma) {
@@ -342,6 +354,14 @@ final class JsonOut {
    * without looking for whitespace first ({@link TextOut#rawJson}).
    */
   JsonOut jsonText(Chunk key, Value v) {
+    if (v instanceof Value.Raw r && r.compactPlain()) {
+      // The decoder saw it compact with nothing to escape but its quotes.
+      out.jsonKey(key, comma ? 0 : 1, '"');
+      out.quotesEscaped(r.json());
+      out.put('"');
+      comma = true;
+      return this;
+    }
     if (v instanceof Value.Raw r && r.json() != null) {
       int mark = out.mark();
       boolean c = comma;
@@ -372,7 +392,7 @@ final class JsonOut {
     } else if (v instanceof Value.Time t) {
       string(t.text());
     } else if (v instanceof Value.Raw r) {
-      rawValue(r.json());
+      rawValue(r);
     } else if (v instanceof Value.Actor a) {
       out.ascii("{\"id\":");
       string(a.id());
@@ -385,6 +405,15 @@ final class JsonOut {
       out.ascii(b.value() ? "true" : "false");
     } else {
       out.ascii("null");
+    }
+  }
+
+  private void rawValue(Value.Raw r) {
+    if (r.compactPlain()) {
+      // The decoder saw it compact with nothing Go's compactor escapes: what it gives back.
+      out.ascii(r.json());
+    } else {
+      rawValue(r.json());
     }
   }
 

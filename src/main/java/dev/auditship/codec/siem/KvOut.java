@@ -49,7 +49,11 @@ final class KvOut {
     this.plain = plain;
     this.rawPlain = cef ? CEF_RAW_PLAIN : plain == LEEF_TAB_PLAIN ? LEEF_TAB_RAW_PLAIN : null;
     this.special = cef ? '=' : delimiter >= 0x20 && delimiter < 0x80 ? delimiter : -1;
+    this.timePlain = cef || "-:.+".indexOf(delimiter) < 0;
   }
+
+  /** Whether a time's text holds no character this syntax escapes ({@link #time}). */
+  private final boolean timePlain;
 
   /**
    * The one printable ASCII character a JSON-safe ASCII value may hold that this syntax escapes
@@ -272,6 +276,18 @@ final class KvOut {
   }
 
   /**
+   * One pair from one of the actor's strings: the string its decoder classified ({@link
+   * Value.Actor#idStr()}) when it has one, else the text as any value (cheaper than classifying it
+   * first for a value written once); nothing when {@code skipEmpty} and the text is empty.
+   */
+  KvOut actorPair(Chunk key, Value.Str classified, String text, boolean skipEmpty) {
+    if (skipEmpty && text.isEmpty()) {
+      return this;
+    }
+    return classified != null ? pair(key, classified) : pair(key, text);
+  }
+
+  /**
    * One pair whose value is {@link CefMapping#jsonText} of {@code v}; nothing for null. Raw JSON
    * that is already compact and holds nothing to escape is copied while it is looked at, in one
    * pass, without looking for whitespace first ({@link TextOut#rawJson}).
@@ -279,6 +295,14 @@ final class KvOut {
   KvOut jsonText(Chunk key, Value v) {
     if (rawPlain != null && v instanceof Value.Raw r && r.json() != null) {
       String s = r.json();
+      if (cef ? r.compactPlainNoEquals() : r.compactPlain()) {
+        // The decoder saw it compact with nothing to escape (a tab, LEEF's default delimiter, is
+        // never in compact JSON, nor in a JSON string as it is).
+        out.kvKey(key, first ? (char) 0 : delimiter);
+        out.ascii(s);
+        first = false;
+        return this;
+      }
       int mark = out.mark();
       out.kvKey(key, first ? (char) 0 : delimiter);
       if (out.rawJson(s, rawPlain, false)) {
@@ -362,6 +386,15 @@ final class KvOut {
     out.kvPair(key, first ? (char) 0 : delimiter, value);
     first = false;
     return this;
+  }
+
+  /**
+   * One pair whose value is a time's text: copied whole when {@code plain} (ASCII of {@code 0-9 - :
+   * . T t Z z +} only, {@link dev.auditship.event.Envelope#tsMicros()}) and none of those is a
+   * character this syntax escapes (a LEEF delimiter {@code - : . +}); else escaped as any value.
+   */
+  KvOut time(Chunk key, String text, boolean plain) {
+    return plain && timePlain ? lit(key, text) : pair(key, text);
   }
 
   /** A LEEF {@code devTime} value (its key written before), straight into the record. */

@@ -224,7 +224,7 @@ final class LeefMapping implements Mapping {
     String action = s.text(ACTION);
     Value.Actor actor = s.actor();
     if (actor != null) {
-      k.pair(K.USR_NAME, Coder.nonEmpty(actor.username()));
+      k.actorPair(K.USR_NAME, actor.usernameStr(), actor.username(), true);
     }
     address(s, k);
     k.pair(K.RESOURCE, s.nonEmpty(RESOURCE_TARGET));
@@ -260,8 +260,8 @@ final class LeefMapping implements Mapping {
     k.pair(K.RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
     Value.Actor actor = s.actor();
     if (actor != null) {
-      k.pair(K.ACTOR_ID, actor.id());
-      k.pair(K.ACTOR_EMAIL, Coder.nonEmpty(actor.email()));
+      k.actorPair(K.ACTOR_ID, actor.idStr(), actor.id(), false);
+      k.actorPair(K.ACTOR_EMAIL, actor.emailStr(), actor.email(), true);
     }
   }
 
@@ -303,7 +303,7 @@ final class LeefMapping implements Mapping {
   }
 
   private void envelope(Envelope env, KvOut k) {
-    k.pair(K.TS, env.ts());
+    k.time(K.TS, env.ts(), env.tsKnown());
     if (Coder.isReleaseBuild(env)) {
       k.pairs(releaseBuild);
       k.pair(K.TRACE, env.trace());

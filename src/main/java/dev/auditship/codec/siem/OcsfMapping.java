@@ -435,7 +435,7 @@ final class OcsfMapping implements Mapping {
     }
     Value.Actor actor = s.actor();
     if (actor != null) {
-      j.str(K.ACTOR_ID, actor.id());
+      j.actorStr(K.ACTOR_ID, actor.idStr(), actor.id(), false);
     }
     envelopeExtraEnd(j, s);
   }
@@ -470,8 +470,8 @@ final class OcsfMapping implements Mapping {
       j.open(open);
     }
     if (actor != null) {
-      j.strIf(K.NAME, actor.username().isEmpty() ? null : actor.username());
-      j.strIf(K.EMAIL_ADDR, actor.email().isEmpty() ? null : actor.email());
+      j.actorStr(K.NAME, actor.usernameStr(), actor.username(), true);
+      j.actorStr(K.EMAIL_ADDR, actor.emailStr(), actor.email(), true);
     }
     j.end();
   }

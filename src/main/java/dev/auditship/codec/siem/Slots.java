@@ -1,5 +1,6 @@
 package dev.auditship.codec.siem;
 
+import dev.auditship.event.Envelope;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
@@ -218,10 +219,11 @@ final class Slots {
   private Value.Str actorName;
 
   /**
-   * The actor's id as a string looked at once for this record ({@link Value#str}), so that ECS
-   * copies it, the e-mail and the user name (written twice) whole, as it copies the strings the
-   * decoder classified (the decoder does not classify the actor's); the other formats write the
-   * actor's strings as they are, once each. Null without an actor.
+   * The actor's id as a classified string: as the decoder classified it ({@link
+   * Value.Actor#idStr()}), else looked at once for this record ({@link #classify}), so that ECS
+   * copies it, the e-mail and the user name (written twice) whole, as it copies Coder's other
+   * strings; the other formats write each once, and write an actor without the decoder's strings as
+   * text ({@link KvOut#actorPair}, {@link JsonOut#actorStr}). Null without an actor.
    */
   Value.Str actorId() {
     actorStrings();
@@ -244,11 +246,16 @@ final class Slots {
     if (actorId == null) {
       Value.Actor a = actor();
       if (a != null) {
-        actorId = classify(a.id());
-        actorEmail = a.email().isEmpty() ? null : classify(a.email());
-        actorName = a.username().isEmpty() ? null : classify(a.username());
+        actorId = classified(a.idStr(), a.id());
+        actorEmail = a.email().isEmpty() ? null : classified(a.emailStr(), a.email());
+        actorName = a.username().isEmpty() ? null : classified(a.usernameStr(), a.username());
       }
     }
+  }
+
+  /** The decoder's classified string {@code s} of the text {@code text}, else {@link #classify}. */
+  private static Value.Str classified(Value.Str s, String text) {
+    return s != null ? s : classify(text);
   }
 
   /**
@@ -291,7 +298,7 @@ final class Slots {
       long ms = t == null ? Long.MIN_VALUE : millis(t);
       if (ms == Long.MIN_VALUE) {
         t = event.envelope().ts();
-        ms = Coder.epochMillis(t);
+        ms = tsMillis();
       }
       fileTime = t;
       fileMillis = ms;
@@ -311,12 +318,18 @@ final class Slots {
   }
 
   /**
-   * {@link Coder#epochMillis} of the envelope's {@code ts}. Coder prints it on the day of a UTC
-   * {@code Time} that {@link Event#timeMicros()} accepted (a valid date): then only its time of day
-   * is read and the day is taken from {@code Time}'s instant.
+   * {@link Coder#epochMillis} of the envelope's {@code ts}: from {@link Envelope#tsMicros()} when
+   * the decoder worked it out. Else: Coder prints it on the day of a UTC {@code Time} that {@link
+   * Event#timeMicros()} accepted (a valid date): then only its time of day is read and the day is
+   * taken from {@code Time}'s instant.
    */
   long tsMillis() {
-    String ts = event.envelope().ts();
+    Envelope env = event.envelope();
+    if (env.tsKnown()) {
+      // The decoder worked its instant out (GoTime gives the instant epochMillis gives).
+      return Math.floorDiv(env.tsMicros(), 1000L);
+    }
+    String ts = env.ts();
     String t = time();
     if (t != null && ts.regionMatches(0, t, 0, 11)) {
       char z = t.charAt(t.length() - 1);

@@ -441,6 +441,26 @@ final class TextOut {
     return json ? rawJsonEscaped(s, classes) : rawJsonCopied(s, classes);
   }
 
+  /**
+   * Raw JSON a decoder found compact, printable ASCII and free of backslashes and {@code < > &}
+   * ({@link dev.auditship.event.Value.Raw#compactPlain()}) as a JSON string's text: a backslash
+   * before each quote, the rest as it is (what {@link #rawJson} writes for it, without its checks).
+   */
+  void quotesEscaped(String s) {
+    int n = s.length();
+    room(2 * n);
+    byte[] a = this.a;
+    int p = this.p;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      int e = c == '"' ? 1 : 0;
+      a[p] = '\\';
+      a[p + e] = (byte) c;
+      p += 1 + e;
+    }
+    this.p = p;
+  }
+
   private boolean rawJsonEscaped(String s, byte[] classes) {
     int n = s.length();
     room(2 * n);
