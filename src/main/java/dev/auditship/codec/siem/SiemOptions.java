@@ -120,10 +120,14 @@ public final class SiemOptions {
     return r;
   }
 
+  /** The characters of devTime ({@code 2025-07-03T06:55:02.117+0000}) and its format pattern. */
+  private static final String IN_TIMES = "-:.+'";
+
   /**
    * The LEEF 2.0 attribute delimiter: {@code tab} (the default), one printable character, or its
    * code as {@code 0xNN} / {@code xNN} as LEEF writes it. Not a letter, digit, space, {@code =} or
-   * {@code \}: they would make the attributes ambiguous.
+   * {@code \}: they would make the attributes ambiguous; not a character of devTime or its format
+   * ({@code - : . + '}), which are written as they are.
    */
   private static char parseDelimiter(Section s) {
     String v = s.string("delimiter", "tab");
@@ -147,6 +151,15 @@ public final class SiemOptions {
     }
     if (c <= ' ' || c >= 0x7f || Character.isLetterOrDigit(c) || c == '=' || c == '\\') {
       s.problem("delimiter", "cannot be \"" + v + "\" (ambiguous in LEEF attributes)", fix);
+      return '\t';
+    }
+    if (IN_TIMES.indexOf(c) >= 0) {
+      // devTime and devTimeFormat are written as they are (QRadar parses devTime with the
+      // pattern): a delimiter inside them would split them.
+      s.problem(
+          "delimiter",
+          "cannot be \"" + v + "\" (it occurs in devTime and devTimeFormat, written as they are)",
+          fix);
       return '\t';
     }
     return c;

@@ -90,6 +90,23 @@ class SiemOptionsTest {
   }
 
   @Test
+  void aLeefDelimiterThatOccursInDevTimeIsRefused() {
+    // devTime (2025-07-03T06:55:02.117+0000) and devTimeFormat are written as they are, for QRadar
+    // to parse: such a delimiter would cut them into attributes of their own.
+    for (String d : List.of("-", ":", ".", "+", "'", "0x2d")) {
+      assertThat(problems(load("{name: leef, delimiter: \"" + d + "\"}")))
+          .containsExactly(
+              "o.yaml:6:37: sinks.s.format.delimiter: cannot be \""
+                  + d
+                  + "\" (it occurs in devTime and devTimeFormat, written as they are). Fix: write"
+                  + " delimiter: tab, or one character such as ^ or |");
+    }
+    for (String d : List.of("^", "|", ",", "@", ";", "0x5e")) {
+      assertThat(problems(load("{name: leef, delimiter: \"" + d + "\"}"))).isEmpty();
+    }
+  }
+
+  @Test
   void everyBadOptionIsReportedAtOnce() {
     assertThat(
             problems(
