@@ -219,12 +219,11 @@ public final class StreamSource implements Source {
       // Whatever the reader has queued, in one step (one lock, not one per event).
       taken.clear();
       if (queue.drainTo(taken, max - events.size(), BATCH_BYTES - weight) > 0) {
-        for (Object o : taken) {
-          if (!accept(o, events)) {
-            return new Batch(events, null); // the end (or an error) comes last: nothing follows it
-          }
-          weight += events.get(events.size() - 1).weight();
+        long w = acceptAll(taken, events);
+        if (w < 0) {
+          return new Batch(events, null); // the end (or an error) comes last: nothing follows it
         }
+        weight += w;
         continue;
       }
       long left = deadline - System.nanoTime();
@@ -249,6 +248,22 @@ public final class StreamSource implements Source {
       weight += events.get(events.size() - 1).weight();
     }
     return new Batch(events, null);
+  }
+
+  /**
+   * Adds the events of {@code taken}; returns their weight, or -1 when the end of input came (the
+   * last item). A method of its own so that the JIT compiles this per-event loop alone, not the
+   * whole of {@link #next} around it (once on-stack, once whole).
+   */
+  private long acceptAll(List<Object> taken, List<Event> events) throws IOException {
+    long weight = 0;
+    for (int i = 0, n = taken.size(); i < n; i++) {
+      if (!accept(taken.get(i), events)) {
+        return -1;
+      }
+      weight += events.get(events.size() - 1).weight();
+    }
+    return weight;
   }
 
   /** Adds an event; false at the end of input. Errors from the reader are thrown here. */

@@ -205,26 +205,7 @@ public final class HecSink implements Sink {
     ByteBuf envelopes = arena.reset();
     int[] starts = new int[n + 1];
     int[] sizes = new int[n];
-    List<Integer> sendable = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      starts[i] = envelopes.length();
-      encoder.encode(batch.get(i), envelopes);
-      sizes[i] = envelopes.length() - starts[i];
-      envelopes.put('\n');
-      if (sizes[i] > cfg.maxBytes()) {
-        state[i] = State.REJECTED;
-        rejection[i] =
-            "event too large for this sink: its HEC envelope is "
-                + sizes[i]
-                + " bytes and max_bytes is "
-                + cfg.maxBytes()
-                + "; not sent to Splunk";
-        stats.oversize.incrementAndGet();
-      } else {
-        sendable.add(i);
-      }
-    }
-    starts[n] = envelopes.length();
+    List<Integer> sendable = encodeAll(batch, envelopes, starts, sizes, state, rejection);
     if (sendable.isEmpty()) {
       return outcome(batch, state, rejection, null, null, false);
     }
@@ -369,6 +350,44 @@ public final class HecSink implements Sink {
       fault |= r.fault();
     }
     return outcome(batch, state, rejection, reason, retryAfter, fault);
+  }
+
+  /**
+   * Writes every record's envelope into {@code envelopes}, each followed by '\n', with its start
+   * and size ({@code starts[n]} is the end); returns the indices of those within max_bytes, the
+   * others marked rejected. A method of its own so that the JIT compiles this per-event loop alone,
+   * not the whole of {@link #sendBatch} around it (once on-stack, once whole: about 0.18 s of C2
+   * time in every busy run).
+   */
+  private List<Integer> encodeAll(
+      List<SinkRecord> batch,
+      ByteBuf envelopes,
+      int[] starts,
+      int[] sizes,
+      State[] state,
+      String[] rejection) {
+    int n = batch.size();
+    List<Integer> sendable = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      starts[i] = envelopes.length();
+      encoder.encode(batch.get(i), envelopes);
+      sizes[i] = envelopes.length() - starts[i];
+      envelopes.put('\n');
+      if (sizes[i] > cfg.maxBytes()) {
+        state[i] = State.REJECTED;
+        rejection[i] =
+            "event too large for this sink: its HEC envelope is "
+                + sizes[i]
+                + " bytes and max_bytes is "
+                + cfg.maxBytes()
+                + "; not sent to Splunk";
+        stats.oversize.incrementAndGet();
+      } else {
+        sendable.add(i);
+      }
+    }
+    starts[n] = envelopes.length();
+    return sendable;
   }
 
   private void accepted(HecClassifier.Accepted a, List<Integer> req, State[] state, HecAcks acks) {
