@@ -5,11 +5,12 @@
 # compilers J, the rest O; the receiver N). It shows what a single end-to-end figure hides: how fast the run was
 # while the JVM was still compiling and how fast once it was done (docs/benchmarks.md, "What bounds each figure").
 # FORMAT: json (default) or another format name. EXTRA_SINK_OPTIONS: more keys for the sink's flow mapping, for
-# example ', concurrency: 2'. BATCH=N sets batch_max_events (default 500). Needs node.
+# example ', concurrency: 2'. BATCH=N sets batch_max_events (default 500). Needs node, curl, bc and python3.
 set -u
 EV=$(readlink -f "$1"); fmt=${2:-json}; extra=${3:-}
 here=$(cd "$(dirname "$0")" && pwd); home=$(cd "$here/.." && pwd)
-w=$(mktemp -d); trap 'kill $hec 2>/dev/null; wait $hec 2>/dev/null; rm -rf "$w"' EXIT
+w=$(mktemp -d); hec=; p=
+trap 'kill ${p:-} ${hec:-} 2>/dev/null; wait ${hec:-} 2>/dev/null; rm -rf "$w"' EXIT
 TOKEN=00000000-0000-0000-0000-0000000000aa
 HP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 PORT=$HP HEC_TOKEN=$TOKEN STATS_FILE=$w/hec.stats node "$here/hec-sink.js" >/dev/null & hec=$!

@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * OCSF's limit on a string: {@code string_t} holds at most 65,535 characters (OCSF 1.2.0
- * dictionary.json, "types"; the OCSF server's validator rejects a longer value). A Coder value
- * longer than that is cut to the limit where it lands in an OCSF attribute, and kept whole in
- * {@code unmapped.untruncated.<Coder field>} (docs/formats.md, "ocsf").
+ * dictionary.json, "types"; the OCSF server's validator rejects a longer value). A value of one of
+ * Coder's fields of the event's kind longer than that is cut to the limit wherever it lands (an
+ * OCSF attribute, or unmapped), and kept whole in {@code unmapped.untruncated.<Coder field>}
+ * (docs/formats.md, "ocsf").
  */
 final class OcsfLimits {
   private OcsfLimits() {}
@@ -73,7 +74,9 @@ final class OcsfLimits {
   }
 
   /**
-   * Fields the mapping places in OCSF attributes (the others go to unmapped, which has no limit).
+   * Coder's fields of the event's kind: cut wherever they land, in an OCSF attribute or in unmapped
+   * (a field another kind does not print, or one Coder adds later, goes to unmapped whole, where
+   * nothing checks a length).
    */
   private static boolean known(Kind kind, String key) {
     return kind.fields().contains(key) || (kind == Kind.CONNECTION && key.equals("request_id"));
