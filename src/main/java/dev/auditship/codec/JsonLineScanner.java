@@ -456,6 +456,15 @@ final class JsonLineScanner {
     throw JsonTokens.GIVE_UP; // a raw control character: Jackson refuses it
   }
 
+  /**
+   * The string value whose 36 bytes from {@code s} are a UUID a scan checked (hex digits and
+   * dashes): classified as {@link #strValue} classifies such a string, without a look at its bytes.
+   */
+  static Value.Str uuidValue(byte[] b, int s) {
+    return Value.Str.classified(
+        new String(b, s, 36, StandardCharsets.ISO_8859_1), true, true, false, true, true);
+  }
+
   /** The current string as a value, classified by the scan when it could. */
   private Value.Str strValue() {
     int c = strClass;

@@ -106,6 +106,23 @@ final class LazyLineScanner {
     return out;
   }
 
+  /**
+   * Per key (index into {@link JsonLineScanner#KEYS}), true when the scan checked each of its
+   * string values in a line of that kind to be a UUID: 36 bytes of hex digits and dashes, nothing
+   * escaped.
+   */
+  static final boolean[] AUDIT_UUID = uuidKeys(AUDIT_CHECK);
+
+  static final boolean[] CONNECTION_UUID = uuidKeys(CONNECTION_CHECK);
+
+  private static boolean[] uuidKeys(byte[] checks) {
+    boolean[] r = new boolean[checks.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = checks[i] == UUID || checks[i] == UUID_OR_NULL;
+    }
+    return r;
+  }
+
   private static final int ID_KEY = indexOf("ID");
   private static final int DIFF_KEY = indexOf("Diff");
   private static final int ADDITIONAL_KEY = indexOf("AdditionalFields");

@@ -1,6 +1,7 @@
 package dev.auditship.codec;
 
 import dev.auditship.event.Field;
+import dev.auditship.event.Kind;
 import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
 import dev.auditship.text.ByteBuf;
@@ -23,6 +24,9 @@ final class LineFields implements LazyFields {
   private final int[] index;
   private final int count;
   private final String[] extraKeys;
+
+  /** Per key, whether the scan checked its string values to be UUIDs (by the line's kind). */
+  private final boolean[] uuidKeys;
 
   /** Where the first {@code ID}'s text (36 bytes) and {@code Time}'s text start in the line. */
   private final int idAt;
@@ -52,6 +56,8 @@ final class LineFields implements LazyFields {
     this.index = r.index();
     this.count = r.count();
     this.extraKeys = r.extraKeys();
+    this.uuidKeys =
+        r.kind() == Kind.AUDIT ? LazyLineScanner.AUDIT_UUID : LazyLineScanner.CONNECTION_UUID;
     this.idAt = r.idAt();
     this.timeAt = r.timeAt();
     this.timeLen = r.timeLen();
@@ -69,7 +75,8 @@ final class LineFields implements LazyFields {
   }
 
   /** How many fields the line has. */
-  int count() {
+  @Override
+  public int count() {
     return count;
   }
 
@@ -79,8 +86,20 @@ final class LineFields implements LazyFields {
   }
 
   /** The value of field {@code i}, decoded. */
-  Value value(int i) {
-    return new JsonLineScanner().valueAt(line, line.length, key(i), valueStart(i));
+  @Override
+  public Value value(int i) {
+    int p = valueStart(i);
+    Value v = uuid(i, p);
+    return v != null ? v : new JsonLineScanner().valueAt(line, line.length, key(i), p);
+  }
+
+  /**
+   * The value of field {@code i} at {@code p} when it is a string the scan checked to be a UUID (36
+   * bytes copied, not scanned again: most of a line's strings are UUIDs), else null.
+   */
+  private Value uuid(int i, int p) {
+    int k = index[i * LazyLineScanner.SLOTS];
+    return k >= 0 && uuidKeys[k] && line[p] == '"' ? JsonLineScanner.uuidValue(line, p + 1) : null;
   }
 
   /** The index of field {@code i}'s key in {@link JsonLineScanner#KEYS}, or -1 for another key. */
@@ -88,7 +107,8 @@ final class LineFields implements LazyFields {
     return Math.max(-1, index[i * LazyLineScanner.SLOTS]);
   }
 
-  String key(int i) {
+  @Override
+  public String key(int i) {
     int k = index[i * LazyLineScanner.SLOTS];
     return k >= 0 ? JsonLineScanner.KEYS[k] : extraKeys[-1 - k];
   }
@@ -99,7 +119,9 @@ final class LineFields implements LazyFields {
     Field[] out = new Field[count];
     for (int i = 0; i < count; i++) {
       String key = key(i);
-      out[i] = new Field(key, scanner.valueAt(line, line.length, key, valueStart(i)));
+      int p = valueStart(i);
+      Value v = uuid(i, p);
+      out[i] = new Field(key, v != null ? v : scanner.valueAt(line, line.length, key, p));
     }
     return List.of(out);
   }

@@ -18,6 +18,27 @@ public interface LazyFields {
   Value get(String key);
 
   /**
+   * How many fields there are when {@link #key(int)} and {@link #value(int)} read them one at a
+   * time without decoding the others, else -1 (then read {@link #fields()}). A SIEM format reads
+   * every field this way, without the list of {@link Field}s (docs/benchmarks.md, "SIEM formats").
+   */
+  default int count() {
+    return -1;
+  }
+
+  /** The key of field {@code i} (0 to {@link #count()} - 1), as in {@link #fields()}. */
+  default String key(int i) {
+    return fields().get(i).key();
+  }
+
+  /**
+   * The value of field {@code i}, decoded afresh (not kept), equal to that in {@link #fields()}.
+   */
+  default Value value(int i) {
+    return fields().get(i).value();
+  }
+
+  /**
    * The first {@code Time} field in microseconds since the epoch when the decoder worked it out
    * already ({@code GoTime.epochMicrosOf}), else 0 (the event works it out when asked).
    */

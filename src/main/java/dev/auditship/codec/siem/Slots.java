@@ -4,6 +4,7 @@ import dev.auditship.event.Envelope;
 import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
+import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
 import dev.auditship.text.GoTime;
 import java.util.List;
@@ -62,13 +63,21 @@ final class Slots {
     String[] order = audit ? AUDIT_NAMES : CONNECTION_NAMES;
     int[] slots = audit ? AUDIT_ORDER : CONNECTION_ORDER;
     Value[] v = this.v;
-    List<Field> fields = e.fields();
+    LazyFields lazy = e.lazyFields();
+    int n = lazy == null ? -1 : lazy.count();
+    List<Field> fields = n < 0 ? e.fields() : null;
+    if (fields != null) {
+      n = fields.size();
+    }
     // Backwards, so that a field slog printed twice keeps its first value without a test per
     // field (the first is stored last); the expected name is tried first as below.
     int next = order.length - 1;
-    for (int j = fields.size() - 1; j >= 0; j--) {
-      Field f = fields.get(j);
-      String key = f.key();
+    for (int j = n - 1; j >= 0; j--) {
+      // Fields still undecoded in their line: each value decoded straight into its slot, without
+      // the list of Fields (docs/benchmarks.md, "SIEM formats"); an unknown field is not decoded
+      // here (a mapping reads the list for those).
+      Field f = fields == null ? null : fields.get(j);
+      String key = f == null ? lazy.key(j) : f.key();
       int i;
       // Coder prints the fields in struct order: try the expected one first (the decoder's keys are
       // the same String instances, so usually one reference compare), and look the name up only
@@ -84,7 +93,7 @@ final class Slots {
       if (i < 0) {
         unknown = true;
       } else {
-        v[i] = f.value();
+        v[i] = f == null ? lazy.value(j) : f.value();
       }
     }
     this.extra = unknown;
