@@ -89,17 +89,24 @@ final class LineFields implements LazyFields {
   @Override
   public Value value(int i) {
     int p = valueStart(i);
-    Value v = uuid(i, p);
+    Value v = known(i, p);
     return v != null ? v : new JsonLineScanner().valueAt(line, line.length, key(i), p);
   }
 
   /**
-   * The value of field {@code i} at {@code p} when it is a string the scan checked to be a UUID (36
-   * bytes copied, not scanned again: most of a line's strings are UUIDs), else null.
+   * The value of field {@code i} at {@code p} when the scan already knows it, else null: a string
+   * the scan checked to be a UUID (36 bytes copied, not scanned again: most of a line's strings are
+   * UUIDs), or the first {@code Time}, whose text the scan found.
    */
-  private Value uuid(int i, int p) {
+  private Value known(int i, int p) {
     int k = index[i * LazyLineScanner.SLOTS];
-    return k >= 0 && uuidKeys[k] && line[p] == '"' ? JsonLineScanner.uuidValue(line, p + 1) : null;
+    if (k < 0 || line[p] != '"') {
+      return null;
+    }
+    if (uuidKeys[k]) {
+      return JsonLineScanner.uuidValue(line, p + 1);
+    }
+    return p + 1 == timeAt ? time() : null;
   }
 
   /** The index of field {@code i}'s key in {@link JsonLineScanner#KEYS}, or -1 for another key. */
@@ -120,7 +127,7 @@ final class LineFields implements LazyFields {
     for (int i = 0; i < count; i++) {
       String key = key(i);
       int p = valueStart(i);
-      Value v = uuid(i, p);
+      Value v = known(i, p);
       out[i] = new Field(key, v != null ? v : scanner.valueAt(line, line.length, key, p));
     }
     return List.of(out);
@@ -137,12 +144,7 @@ final class LineFields implements LazyFields {
       return v;
     }
     if (key.equals("Time")) {
-      Value v = time;
-      if (v == null) {
-        v = new Value.Time(new String(line, timeAt, timeLen, StandardCharsets.ISO_8859_1));
-        time = v;
-      }
-      return v;
+      return time();
     }
     int i = find(key);
     if (i < 0) {
@@ -154,6 +156,16 @@ final class LineFields implements LazyFields {
       return new Value.Num(new String(line, p, e - p, StandardCharsets.ISO_8859_1));
     }
     return new JsonLineScanner().valueAt(line, line.length, key, p);
+  }
+
+  /** The first {@code Time}'s value (its text as the scan found it: checked, nothing escaped). */
+  private Value time() {
+    Value v = time;
+    if (v == null) {
+      v = new Value.Time(new String(line, timeAt, timeLen, StandardCharsets.ISO_8859_1));
+      time = v;
+    }
+    return v;
   }
 
   /** The end of the integer token at {@code p} (a number without fraction or exponent), or -1. */
