@@ -5,21 +5,29 @@ import dev.auditship.filter.EventFilter;
 import dev.auditship.metrics.SinkState;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.sink.Target;
 import dev.auditship.source.Source;
 import dev.auditship.text.ByteBuf;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -28,14 +36,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The run loop (docs/design.md §1): take a batch from the source, filter it, format it for each
  * sink, hand it to every sink at once, and commit the source position only when every sink has
- * accepted its records (delivered, spooled, filtered out or dead-lettered). A slow sink therefore
- * holds the source back (back-pressure) with at most two batches in memory per sink: the one it
- * sends and the next one, formatted meanwhile.
+ * accepted its records (delivered, spooled, filtered out or dead-lettered). Batches are committed
+ * in the order they were read. A slow sink therefore holds the source back (back-pressure) with at
+ * most {@code d + 1} batches in memory: the {@code d} it sends and the next one, formatted
+ * meanwhile, where {@code d} is the most batches any sink takes at once ({@link
+ * Target#batchesInFlight()}: 1 for most sinks, a HEC sink's {@code concurrency}).
  *
  * <p>Threads: {@link #run} runs on the caller's thread, which reads and formats the next batch
- * while the sinks send the last one; each batch is handed to the sinks on a small pool (one thread
- * per sink), each sink's batches one after the other. {@link #stop()} may be called from any thread
- * (the shutdown hook).
+ * while the sinks send the last ones. Each sink has its own delivery threads, as many as the
+ * batches it takes at once, fed in order: a sink that takes one batch at a time gets its batches
+ * one after the other, whatever the others take. {@link #stop()} may be called from any thread (the
+ * shutdown hook).
  */
 public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -68,7 +79,13 @@ public final class Pipeline {
   private final Duration linger;
   private final Duration statsInterval;
   private final Duration shutdownTimeout;
-  private final ExecutorService pool;
+
+  /**
+   * Each sink's delivery threads ({@link Target#batchesInFlight()} of them, FIFO), by target
+   * identity; made on first use, shut down when a reload removes the sink and at {@link #close()}.
+   */
+  private final Map<Target, ThreadPoolExecutor> lanes = new IdentityHashMap<>();
+
   private volatile boolean stopping;
 
   /**
@@ -137,14 +154,15 @@ public final class Pipeline {
     this.batchMax = batchMax;
     this.linger = linger;
     this.statsInterval = statsInterval;
-    this.pool =
-        // Cached, not fixed: a reload may add sinks; each batch uses one thread per sink.
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "auditship-sink");
-              t.setDaemon(true);
-              return t;
-            });
+  }
+
+  /** The most batches any sink takes at once: how many may be handed out and not yet committed. */
+  private static int depth(List<SinkRuntime> sinks) {
+    int d = 1;
+    for (SinkRuntime s : sinks) {
+      d = Math.max(d, s.target().batchesInFlight());
+    }
+    return d;
   }
 
   /**
@@ -156,19 +174,23 @@ public final class Pipeline {
     runner = Thread.currentThread();
     phase = Phase.RUNNING;
     ScheduledExecutorService ticker = startProgressTicker();
-    // Two batches overlap: while the sinks send batch N, this thread reads and formats batch N+1.
-    // Each sink still gets its batches one after the other, in order, and batches are committed
+    // Batches overlap: while the sinks send batch N (and, for a sink that takes more than one at
+    // once, the batches before it), this thread reads and formats batch N+1. A sink that takes one
+    // batch at a time still gets its batches one after the other, in order; batches are committed
     // in order, each once every sink has accepted it.
-    Pending pending = null;
+    Deque<Pending> pending = new ArrayDeque<>();
+    int depth = depth(sinks);
     try {
       while (!stopping) {
         Reload reload = pendingReload.getAndSet(null);
         if (reload != null) {
           // A reload runs when everything read so far is accepted and committed.
-          pending = finish(pending);
+          finishAll(pending);
           Applied a = reload.apply(globalFilter, sinks);
           globalFilter = a.global();
           sinks = List.copyOf(a.sinks());
+          depth = depth(sinks);
+          retireLanes(sinks);
         }
         readingSource = true;
         Source.Batch batch;
@@ -195,27 +217,35 @@ public final class Pipeline {
         if (batch == null) {
           break;
         }
-        inFlight = (pending == null ? 0 : pending.batch().events().size()) + batch.events().size();
+        inFlight = pendingEvents(pending) + batch.events().size();
         List<List<SinkRecord>> records;
         try {
           records = batch.events().isEmpty() ? null : format(batch.events());
         } catch (RuntimeException e) {
-          cancel(pending);
+          cancelAll(pending);
           throw e;
         }
-        pending = finish(pending);
         if (records == null) {
+          // Nothing to hand out; committed after every batch read before it, in order.
+          finishAll(pending);
           source.commit(batch);
           inFlight = 0;
         } else {
-          pending = new Pending(batch, submit(records));
+          while (pending.size() >= depth) {
+            finishOldest(pending);
+          }
+          pending.addLast(new Pending(batch, submit(records)));
+          // Commit what is already accepted, so the position moves on as deliveries end.
+          while (!pending.isEmpty() && pending.peekFirst().done()) {
+            finishOldest(pending);
+          }
         }
       }
-      pending = finish(pending);
+      finishAll(pending);
       phase = Phase.STOPPING;
       drain();
     } finally {
-      cancel(pending); // only when run() ends by an exception: otherwise nothing is pending
+      cancelAll(pending); // only when run() ends by an exception: otherwise nothing is pending
       if (ticker != null) {
         ticker.shutdownNow();
       }
@@ -225,21 +255,50 @@ public final class Pipeline {
   }
 
   /** A batch handed to the sinks and not yet committed. */
-  private record Pending(Source.Batch batch, List<Future<?>> futures) {}
-
-  /** Waits until every sink accepted {@code p}'s records, then commits its batch; null after. */
-  private Pending finish(Pending p) throws IOException, InterruptedException {
-    if (p == null) {
-      return null;
+  private record Pending(Source.Batch batch, List<Future<?>> futures) {
+    boolean done() {
+      for (Future<?> f : futures) {
+        if (!f.isDone()) {
+          return false;
+        }
+      }
+      return true;
     }
-    await(p.futures());
-    source.commit(p.batch());
-    inFlight = 0;
-    return null;
   }
 
-  private static void cancel(Pending p) {
-    if (p != null) {
+  /**
+   * Waits until every sink accepted the oldest pending batch's records, then commits that batch.
+   */
+  private void finishOldest(Deque<Pending> pending) throws IOException, InterruptedException {
+    Pending p = pending.peekFirst();
+    try {
+      await(p.futures());
+    } catch (InterruptedException | RuntimeException e) {
+      cancelAll(pending); // the batches after it are not committed either
+      throw e;
+    }
+    pending.removeFirst();
+    source.commit(p.batch());
+    inFlight = pendingEvents(pending);
+  }
+
+  /** Finishes every pending batch, oldest first. */
+  private void finishAll(Deque<Pending> pending) throws IOException, InterruptedException {
+    while (!pending.isEmpty()) {
+      finishOldest(pending);
+    }
+  }
+
+  private static int pendingEvents(Deque<Pending> pending) {
+    int n = 0;
+    for (Pending p : pending) {
+      n += p.batch().events().size();
+    }
+    return n;
+  }
+
+  private static void cancelAll(Deque<Pending> pending) {
+    for (Pending p : pending) {
       p.futures().forEach(f -> f.cancel(true));
     }
   }
@@ -272,7 +331,7 @@ public final class Pipeline {
     return passed;
   }
 
-  /** Hands each sink its records, all sinks at once (one thread each). */
+  /** Hands each sink its records, all sinks at once, each on its own delivery threads. */
   private List<Future<?>> submit(List<List<SinkRecord>> records) {
     List<SinkRuntime> to = sinks;
     List<Future<?>> futures = new ArrayList<>(to.size());
@@ -282,14 +341,64 @@ public final class Pipeline {
       if (r.isEmpty()) {
         continue;
       }
+      Target t = s.target();
       futures.add(
-          pool.submit(
-              () -> {
-                s.target().accept(r);
-                return null;
-              }));
+          lane(t)
+              .submit(
+                  () -> {
+                    t.accept(r);
+                    return null;
+                  }));
     }
     return futures;
+  }
+
+  /**
+   * The delivery threads of {@code t}: as many as the batches it takes at once, taking them in the
+   * order they were handed out (a FIFO queue, so one thread means one batch after the other).
+   */
+  private ThreadPoolExecutor lane(Target t) {
+    synchronized (lanes) {
+      ThreadPoolExecutor e = lanes.get(t);
+      if (e == null) {
+        int n = Math.max(1, t.batchesInFlight());
+        e =
+            new ThreadPoolExecutor(
+                n,
+                n,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                r -> {
+                  Thread th = new Thread(r, "auditship-sink");
+                  th.setDaemon(true);
+                  return th;
+                });
+        e.allowCoreThreadTimeOut(true); // an idle sink (a follow source waiting) holds no thread
+        lanes.put(t, e);
+      }
+      return e;
+    }
+  }
+
+  /** Shuts down the delivery threads of sinks a reload removed (idle: everything was finished). */
+  private void retireLanes(List<SinkRuntime> now) {
+    Set<Target> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (SinkRuntime s : now) {
+      live.add(s.target());
+    }
+    synchronized (lanes) {
+      lanes
+          .entrySet()
+          .removeIf(
+              e -> {
+                if (live.contains(e.getKey())) {
+                  return false;
+                }
+                e.getValue().shutdownNow();
+                return true;
+              });
+    }
   }
 
   private static void await(List<Future<?>> futures) throws InterruptedException {
@@ -530,7 +639,10 @@ public final class Pipeline {
   }
 
   public void close() {
-    pool.shutdownNow();
+    synchronized (lanes) {
+      lanes.values().forEach(ExecutorService::shutdownNow);
+      lanes.clear();
+    }
     for (SinkRuntime s : sinks) {
       try {
         s.target().close();

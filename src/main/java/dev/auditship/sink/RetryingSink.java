@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * failure: the caller is held back (back-pressure) until delivery, or until it is interrupted at
  * shutdown, when the batch stays uncommitted (or in the spool).
  *
- * <p>Used from one thread at a time (the pipeline or the spool drainer of this sink).
+ * <p>Used from one thread at a time (the pipeline or the spool drainer of this sink), or, when the
+ * sink takes more than one batch at once ({@link Sink#batchesInFlight()}), from that many: each
+ * delivery then retries on its own, and the state the health endpoint shows adds them up.
  */
 public final class RetryingSink implements Target {
   private static final Logger LOG = LoggerFactory.getLogger(RetryingSink.class);
@@ -41,10 +44,18 @@ public final class RetryingSink implements Target {
   private final Sleeper sleeper;
   private final IntervalFunction backoff;
   private final Clock clock;
+
+  /** Guarded by {@code this} (deliveries may run at once). */
   private boolean paused;
 
-  /** While paused: the last instant counted into {@code paused_ms}. */
+  /** While paused: the last instant counted into {@code paused_ms}. Guarded by {@code this}. */
   private Instant pausedMark;
+
+  /**
+   * What each delivery in progress holds undelivered, by delivery: the events and the oldest event
+   * Time (epoch µs, {@code Long.MAX_VALUE} when none has one). Guarded by {@code this}.
+   */
+  private final Map<Object, long[]> held = new IdentityHashMap<>();
 
   public RetryingSink(
       Sink sink, RetryConfig retry, DeadLetters deadLetters, SinkStats stats, Sleeper sleeper) {
@@ -94,6 +105,11 @@ public final class RetryingSink implements Target {
   }
 
   @Override
+  public int batchesInFlight() {
+    return sink.batchesInFlight();
+  }
+
+  @Override
   public void accept(List<SinkRecord> records) throws InterruptedException {
     deliver(records);
   }
@@ -106,13 +122,13 @@ public final class RetryingSink implements Target {
   /** Delivers {@code batch}; returns once every record is delivered or dead-lettered. */
   public void deliver(List<SinkRecord> batch) throws InterruptedException {
     List<SinkRecord> pending = batch;
-    SinkState state = stats.state;
     // The oldest and newest event Time of the batch in one pass (sinks that touch every record
     // anyway make this the only extra pass): the newest is what a batch delivered in full reports.
     long[] range = timeRange(batch);
     long oldest = range[0];
     long newest = range[1];
-    state.waiting(pending.size(), oldest == Long.MAX_VALUE ? null : instant(oldest));
+    Object delivery = new Object();
+    hold(delivery, pending.size(), oldest, null);
     int attempt = 0;
     try {
       while (!pending.isEmpty()) {
@@ -125,20 +141,17 @@ public final class RetryingSink implements Target {
         int failed = o.retry().size();
         stats.delivered.addAndGet(pending.size() - failed - o.rejected().size());
         if (pending == batch && failed == 0 && o.rejected().isEmpty()) {
-          state.progress(0, null, newest == GoTime.NO_TIME ? null : instant(newest));
+          hold(delivery, 0, Long.MAX_VALUE, newest == GoTime.NO_TIME ? null : instant(newest));
         } else {
-          state.progress(
-              failed + o.rejected().size(), oldest(o.retry()), newestDelivered(pending, o));
+          hold(
+              delivery,
+              failed + o.rejected().size(),
+              oldestMicros(o.retry()),
+              newestDelivered(pending, o));
         }
         deadLetter(o.rejected());
         if (o.done()) {
-          countPause();
-          if (paused) {
-            LOG.info("Sink works again; delivery resumed. sink={}", sink.name());
-            paused = false;
-            pausedMark = null;
-          }
-          state.mode(SinkState.Mode.OK, clock.instant(), null);
+          resumed();
           return;
         }
         if (failed < pending.size()) {
@@ -148,25 +161,10 @@ public final class RetryingSink implements Target {
         stats.retried.addAndGet(failed);
         Duration wait;
         if (o.configFault()) {
-          if (!paused) {
-            LOG.error(
-                "Sink paused by a configuration fault; events are kept and retried every {}. "
-                    + "sink={} reason=\"{}\"",
-                retry.pauseProbe(),
-                sink.name(),
-                o.reason());
-            paused = true;
-            pausedMark = clock.instant();
-          }
-          state.mode(SinkState.Mode.PAUSED, clock.instant(), o.reason());
+          paused(o.reason());
           wait = retry.pauseProbe();
         } else {
-          countPause();
-          if (paused) {
-            paused = false; // the fault is gone; what is left is a transient failure
-            pausedMark = null;
-          }
-          state.mode(SinkState.Mode.RETRYING, clock.instant(), o.reason());
+          retrying(o.reason());
           wait = Duration.ofMillis(backoff.apply(Math.min(attempt, 30)));
           if (o.retryAfter() != null && o.retryAfter().compareTo(wait) > 0) {
             wait = o.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : o.retryAfter();
@@ -187,8 +185,63 @@ public final class RetryingSink implements Target {
       }
     } finally {
       countPause();
-      state.waiting(0, null);
+      hold(delivery, 0, Long.MAX_VALUE, null);
     }
+  }
+
+  /**
+   * Records what {@code delivery} still holds ({@code n} events, the oldest at {@code oldest} µs)
+   * and, when not null, the newest event Time it delivered; the state shows every delivery's sum.
+   */
+  private synchronized void hold(Object delivery, long n, long oldest, Instant newestDelivered) {
+    if (n == 0) {
+      held.remove(delivery);
+    } else {
+      held.put(delivery, new long[] {n, oldest});
+    }
+    long total = 0;
+    long min = Long.MAX_VALUE;
+    for (long[] h : held.values()) {
+      total += h[0];
+      min = Math.min(min, h[1]);
+    }
+    stats.state.progress(total, min == Long.MAX_VALUE ? null : instant(min), newestDelivered);
+  }
+
+  /** A delivery was accepted in full: the sink works (again). */
+  private synchronized void resumed() {
+    countPause();
+    if (paused) {
+      LOG.info("Sink works again; delivery resumed. sink={}", sink.name());
+      paused = false;
+      pausedMark = null;
+    }
+    stats.state.mode(SinkState.Mode.OK, clock.instant(), null);
+  }
+
+  /** A configuration fault: paused (one ERROR when it begins), probing until it works. */
+  private synchronized void paused(String reason) {
+    if (!paused) {
+      LOG.error(
+          "Sink paused by a configuration fault; events are kept and retried every {}. "
+              + "sink={} reason=\"{}\"",
+          retry.pauseProbe(),
+          sink.name(),
+          reason);
+      paused = true;
+      pausedMark = clock.instant();
+    }
+    stats.state.mode(SinkState.Mode.PAUSED, clock.instant(), reason);
+  }
+
+  /** A transient failure: retrying with back-off (a pause, if any, is over). */
+  private synchronized void retrying(String reason) {
+    countPause();
+    if (paused) {
+      paused = false; // the fault is gone; what is left is a transient failure
+      pausedMark = null;
+    }
+    stats.state.mode(SinkState.Mode.RETRYING, clock.instant(), reason);
   }
 
   /**
@@ -210,7 +263,7 @@ public final class RetryingSink implements Target {
   }
 
   /** Adds the time paused since the last mark to {@code paused_ms} (the real time, not a plan). */
-  private void countPause() {
+  private synchronized void countPause() {
     if (pausedMark != null) {
       Instant now = clock.instant();
       long ms = Duration.between(pausedMark, now).toMillis();
@@ -221,8 +274,10 @@ public final class RetryingSink implements Target {
     }
   }
 
-  /** The event Time of the oldest record, or null (none, or no parsable Time). */
-  static Instant oldest(List<SinkRecord> records) {
+  /**
+   * The event Time of the oldest record (epoch µs), or {@code Long.MAX_VALUE} when none has one.
+   */
+  private static long oldestMicros(List<SinkRecord> records) {
     long min = Long.MAX_VALUE;
     for (int i = 0, n = records.size(); i < n; i++) {
       long t = records.get(i).event().timeMicros();
@@ -230,7 +285,7 @@ public final class RetryingSink implements Target {
         min = t;
       }
     }
-    return min == Long.MAX_VALUE ? null : instant(min);
+    return min;
   }
 
   /** The newest event Time among the records of {@code sent} that {@code o} says were delivered. */

@@ -9,7 +9,8 @@ import java.util.Set;
  * spool and the dead-letter file wrap a sink ({@link RetryingSink}); a sink does not re-implement
  * them, it only reports per record what happened in an {@link Outcome}.
  *
- * <p>Called from one thread at a time; implementations need not be thread-safe unless they say so.
+ * <p>Called from one thread at a time, unless {@link #batchesInFlight()} says the sink takes more
+ * batches at once; implementations need not be thread-safe unless they say so.
  */
 public interface Sink extends AutoCloseable {
 
@@ -44,6 +45,15 @@ public interface Sink extends AutoCloseable {
    */
   default Set<String> eventFields() {
     return null;
+  }
+
+  /**
+   * How many batches the sink takes at once, each {@link #send} on a thread of its own: 1 (the
+   * default) means one batch after the other, in order. A sink that says more must be thread-safe
+   * and keep its own limit on what it has in flight; its batches may then arrive out of order.
+   */
+  default int batchesInFlight() {
+    return 1;
   }
 
   /** Releases connections and files. */

@@ -22,6 +22,14 @@ public interface Target extends AutoCloseable {
    */
   default void drain(Duration deadline) throws InterruptedException {}
 
+  /**
+   * How many batches {@link #accept} takes at once, from as many threads: 1 (the default) means one
+   * after the other, in order. The pipeline keeps that many handed out and not yet committed.
+   */
+  default int batchesInFlight() {
+    return 1;
+  }
+
   /** Counters of the sink behind this target. */
   SinkStats stats();
 

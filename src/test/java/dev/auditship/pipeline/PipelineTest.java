@@ -22,7 +22,9 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -250,5 +252,185 @@ class PipelineTest {
             Duration.ofSeconds(1));
     assertThatThrownBy(p::run).hasMessageContaining("stdout closed");
     assertThat(src.commits).isEmpty();
+  }
+
+  /**
+   * A target that takes {@code lanes} batches at once: each accept waits for its own gate (by
+   * arrival) and records how many ran at once and the batches' first event IDs in arrival order.
+   */
+  static final class LaneTarget implements Target {
+    final String name;
+    final int lanes;
+    final SinkStats stats = new SinkStats();
+    final List<CountDownLatch> gates = Collections.synchronizedList(new ArrayList<>());
+    final List<String> arrived = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger active = new AtomicInteger();
+    final AtomicInteger maxActive = new AtomicInteger();
+    final Semaphore entered = new Semaphore(0);
+    final long holdMillis;
+
+    LaneTarget(String name, int lanes, long holdMillis) {
+      this.name = name;
+      this.lanes = lanes;
+      this.holdMillis = holdMillis;
+    }
+
+    @Override
+    public void accept(List<SinkRecord> records) throws InterruptedException {
+      int now = active.incrementAndGet();
+      maxActive.accumulateAndGet(now, Math::max);
+      CountDownLatch gate = new CountDownLatch(holdMillis < 0 ? 1 : 0);
+      synchronized (this) {
+        arrived.add(records.get(0).event().id());
+        gates.add(gate);
+      }
+      entered.release();
+      try {
+        gate.await();
+        Thread.sleep(Math.max(0, holdMillis));
+      } finally {
+        active.decrementAndGet();
+      }
+    }
+
+    void release(int arrival) {
+      gates.get(arrival).countDown();
+    }
+
+    @Override
+    public int batchesInFlight() {
+      return lanes;
+    }
+
+    @Override
+    public SinkStats stats() {
+      return stats;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+  }
+
+  private static Thread start(Pipeline p, Throwable[] thrown) {
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
+                p.run();
+              } catch (Throwable e) {
+                thrown[0] = e;
+              }
+            });
+    runner.start();
+    return runner;
+  }
+
+  @Test
+  void aSinkThatTakesTwoBatchesGetsTheNextWhileTheFirstIsSentAndCommitsStayInOrder()
+      throws Exception {
+    ListSource src = new ListSource();
+    List<Event> ev = events();
+    src.batches.add(new Source.Batch(ev.subList(0, 4), "p1"));
+    src.batches.add(new Source.Batch(ev.subList(4, 8), "p2"));
+    src.batches.add(new Source.Batch(ev.subList(8, 11), "p3"));
+    LaneTarget t = new LaneTarget("two", 2, -1);
+    Pipeline p =
+        new Pipeline(
+            src,
+            EventFilter.ALL,
+            List.of(
+                new SinkRuntime("two", EventFilter.ALL, new JsonFormat(EnvelopeDefaults.CODER), t)),
+            100,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    Throwable[] thrown = new Throwable[1];
+    Thread runner = start(p, thrown);
+    // p1 and p2 are both handed out before either is accepted; p3 waits for a free place.
+    assertThat(t.entered.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
+    assertThat(t.arrived).containsExactly(ev.get(0).id(), ev.get(4).id());
+    assertThat(t.maxActive.get()).isEqualTo(2);
+    assertThat(p.inFlightEvents()).as("p1, p2 handed out, p3 read").isEqualTo(11);
+    assertThat(t.entered.tryAcquire(200, TimeUnit.MILLISECONDS)).as("p3 must wait").isFalse();
+    // p2 accepted first: nothing may be committed before p1 is, and p3 still waits (at most two
+    // batches are handed out and not committed).
+    t.release(1);
+    assertThat(t.entered.tryAcquire(200, TimeUnit.MILLISECONDS)).as("p3 still waits").isFalse();
+    assertThat(src.commits).as("p2 is not committed before p1").isEmpty();
+    t.release(0);
+    assertThat(t.entered.tryAcquire(10, TimeUnit.SECONDS)).as("p3 handed out").isTrue();
+    t.release(2);
+    runner.join(10_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(thrown[0]).isNull();
+    assertThat(src.commits).containsExactly("p1", "p2", "p3");
+    assertThat(t.arrived).containsExactly(ev.get(0).id(), ev.get(4).id(), ev.get(8).id());
+  }
+
+  @Test
+  void aSinkThatTakesOneBatchAtATimeGetsThemInOrderBesideOneThatTakesTwo() throws Exception {
+    ListSource src = new ListSource();
+    List<Event> ev = events();
+    List<String> firsts = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      src.batches.add(new Source.Batch(List.of(ev.get(i)), "p" + i));
+      firsts.add(ev.get(i).id());
+    }
+    LaneTarget two = new LaneTarget("two", 2, 20);
+    LaneTarget one = new LaneTarget("one", 1, 5);
+    JsonFormat json = new JsonFormat(EnvelopeDefaults.CODER);
+    Pipeline p =
+        new Pipeline(
+            src,
+            EventFilter.ALL,
+            List.of(
+                new SinkRuntime("two", EventFilter.ALL, json, two),
+                new SinkRuntime("one", EventFilter.ALL, json, one)),
+            100,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    Throwable[] thrown = new Throwable[1];
+    Thread runner = start(p, thrown);
+    runner.join(20_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(thrown[0]).isNull();
+    assertThat(one.maxActive.get()).as("never two batches at once").isEqualTo(1);
+    assertThat(one.arrived).isEqualTo(firsts);
+    assertThat(two.maxActive.get()).isLessThanOrEqualTo(2);
+    assertThat(two.arrived).containsExactlyInAnyOrderElementsOf(firsts);
+    assertThat(src.commits)
+        .containsExactly("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9");
+  }
+
+  @Test
+  void abortWithTwoBatchesInFlightCommitsNeither() throws Exception {
+    ListSource src = new ListSource();
+    List<Event> ev = events();
+    src.batches.add(new Source.Batch(ev.subList(0, 5), "p1"));
+    src.batches.add(new Source.Batch(ev.subList(5, 11), "p2"));
+    LaneTarget t = new LaneTarget("two", 2, -1);
+    Pipeline p =
+        new Pipeline(
+            src,
+            EventFilter.ALL,
+            List.of(
+                new SinkRuntime("two", EventFilter.ALL, new JsonFormat(EnvelopeDefaults.CODER), t)),
+            100,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    Throwable[] thrown = new Throwable[1];
+    Thread runner = start(p, thrown);
+    assertThat(t.entered.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
+    t.release(1); // p2 accepted, p1 not
+    p.abort();
+    runner.join(10_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(thrown[0]).isInstanceOf(InterruptedException.class);
+    assertThat(src.commits).isEmpty();
+    assertThat(p.inFlightEvents()).as("both batches count as not accepted").isEqualTo(11);
   }
 }

@@ -23,7 +23,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -251,5 +257,73 @@ class RetryingSinkTest {
             });
     assertThatThrownBy(() -> d.deliver(records(1))).isInstanceOf(InterruptedException.class);
     assertThat(waits).hasSize(3);
+  }
+
+  /**
+   * A sink that takes two batches at once: the wrapper delivers both at once and the state shows
+   * what both hold, then what the one still out holds, then nothing.
+   */
+  @Test
+  void twoDeliveriesAtOnceAddUpInTheState() throws Exception {
+    CountDownLatch bothIn = new CountDownLatch(2);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    CountDownLatch releaseSecond = new CountDownLatch(1);
+    Sink twoAtOnce =
+        new Sink() {
+          @Override
+          public String name() {
+            return "two";
+          }
+
+          @Override
+          public int batchesInFlight() {
+            return 2;
+          }
+
+          @Override
+          public Outcome send(List<SinkRecord> batch) throws InterruptedException {
+            bothIn.countDown();
+            (batch.size() == 3 ? releaseFirst : releaseSecond).await();
+            return Outcome.delivered();
+          }
+        };
+    SinkStats stats = new SinkStats();
+    RetryingSink r = new RetryingSink(twoAtOnce, RETRY, deadLetters(), stats, sleeper);
+    assertThat(r.batchesInFlight()).isEqualTo(2);
+    List<SinkRecord> first = records(3);
+    List<SinkRecord> second = records(5);
+    Instant oldest =
+        Stream.concat(first.stream(), second.stream())
+            .map(x -> Instant.parse(x.event().time()).truncatedTo(ChronoUnit.MICROS))
+            .min(Instant::compareTo)
+            .orElseThrow();
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> a =
+          two.submit(
+              () -> {
+                r.deliver(first);
+                return null;
+              });
+      Future<?> b =
+          two.submit(
+              () -> {
+                r.deliver(second);
+                return null;
+              });
+      assertThat(bothIn.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(stats.state.get().waiting()).isEqualTo(8);
+      assertThat(stats.state.get().oldestWaiting()).isEqualTo(oldest);
+      releaseFirst.countDown();
+      a.get(10, TimeUnit.SECONDS);
+      assertThat(stats.state.get().waiting()).isEqualTo(5);
+      releaseSecond.countDown();
+      b.get(10, TimeUnit.SECONDS);
+      assertThat(stats.state.get().waiting()).isZero();
+      assertThat(stats.state.get().oldestWaiting()).isNull();
+      assertThat(stats.delivered.get()).isEqualTo(8);
+    } finally {
+      two.shutdownNow();
+    }
   }
 }

@@ -18,17 +18,20 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +64,10 @@ import org.slf4j.LoggerFactory;
  * {@code token_file} is picked up by the next probe. It never appears in a log line, an outcome or
  * a {@code toString()}.
  *
- * <p>Used by one delivery thread at a time; {@link #close()} may be called from another thread.
+ * <p>Thread-safe: with {@code concurrency} above 1 and no indexer acknowledgement the pipeline
+ * hands it that many batches at once ({@link #batchesInFlight()}), each on a thread of its own,
+ * with at most {@code concurrency} requests in flight in all; {@link #close()} may be called from
+ * any thread.
  */
 public final class HecSink implements Sink {
   private static final Logger LOG = LoggerFactory.getLogger(HecSink.class);
@@ -74,14 +80,22 @@ public final class HecSink implements Sink {
   private final Sleeper sleeper;
   private final HecStats stats = new HecStats();
   private final String channel = UUID.randomUUID().toString();
-  private final Set<Integer> warnedCodes = new HashSet<>();
+  private final Set<Integer> warnedCodes = ConcurrentHashMap.newKeySet();
 
   private final HecToken token;
   private final HecHealth health;
 
+  /** Guarded by {@code this}. */
   private boolean startupChecked;
-  private boolean warnedNoAckId;
-  private boolean warnedUnpolledAck;
+
+  private final AtomicBoolean warnedNoAckId = new AtomicBoolean();
+  private final AtomicBoolean warnedUnpolledAck = new AtomicBoolean();
+
+  /**
+   * Requests in flight, at most {@code concurrency} across every batch being sent (the sink takes
+   * that many batches at once, and a batch posts its next requests ahead).
+   */
+  private final Semaphore requestSlots;
 
   /**
    * The sink as the pipeline builds it.
@@ -121,6 +135,7 @@ public final class HecSink implements Sink {
     }
     this.token = new HecToken(name, cfg.token(), stats.tokenReloads);
     this.health = new HecHealth(name, service, token);
+    this.requestSlots = new Semaphore(cfg.concurrency());
     if (service.proxy() != null) {
       LOG.info("Requests go through a proxy. sink={} proxy={}", name, service.proxy());
     }
@@ -182,19 +197,42 @@ public final class HecSink implements Sink {
     AWAITING_ACK
   }
 
+  /**
+   * With {@code concurrency} above 1, that many batches at once: a batch's last request is then
+   * still waiting for Splunk's answer while the next batch's first is posted (without it, {@code
+   * concurrency} only helped batches larger than {@code max_events}, and one batch per round trip
+   * bounded the rate on a slow link). Not with indexer acknowledgement, whose bookkeeping is per
+   * request in order.
+   */
+  @Override
+  public int batchesInFlight() {
+    return cfg.ack().enabled() ? 1 : cfg.concurrency();
+  }
+
   @Override
   public Outcome send(List<SinkRecord> batch) throws InterruptedException {
+    Buffers b = spare.poll();
+    if (b == null) {
+      b = new Buffers();
+    }
     try {
-      return sendBatch(batch);
+      return sendBatch(batch, b);
     } finally {
-      arena.trim(KEEP_ARENA_BYTES); // a batch of huge records must not pin its memory
+      b.trim(); // a batch of huge records must not pin its memory
+      spare.push(b);
     }
   }
 
-  private Outcome sendBatch(List<SinkRecord> batch) throws InterruptedException {
-    if (cfg.healthCheck() && !startupChecked) {
+  private synchronized void startupCheck() {
+    if (!startupChecked) {
       startupChecked = true;
       health.startupCheck(cfg.endpoint());
+    }
+  }
+
+  private Outcome sendBatch(List<SinkRecord> batch, Buffers bufs) throws InterruptedException {
+    if (cfg.healthCheck()) {
+      startupCheck();
     }
     int n = batch.size();
     State[] state = new State[n];
@@ -202,7 +240,7 @@ public final class HecSink implements Sink {
     String[] rejection = new String[n];
     // Every envelope is written once into the arena, each followed by '\n': a request of
     // consecutive records is then one slice of it, posted without another copy.
-    ByteBuf envelopes = arena.reset();
+    ByteBuf envelopes = bufs.arena.reset();
     int[] starts = new int[n + 1];
     int[] sizes = new int[n];
     List<Integer> sendable = encodeAll(batch, envelopes, starts, sizes, state, rejection);
@@ -245,7 +283,17 @@ public final class HecSink implements Sink {
               next, r -> parallel().submit(() -> postAside(r, arena, starts, tok)));
         }
         Future<HecClassifier.Verdict> posted = inFlight.remove(req);
-        HecClassifier.Verdict v = posted != null ? verdict(posted) : post(req, arena, starts, tok);
+        HecClassifier.Verdict v;
+        if (posted != null) {
+          v = verdict(posted);
+        } else {
+          requestSlots.acquire();
+          try {
+            v = post(req, arena, starts, tok, bufs);
+          } finally {
+            requestSlots.release();
+          }
+        }
         if (v instanceof HecClassifier.Accepted a) {
           accepted(a, req, state, acks);
         } else if (v instanceof HecClassifier.Partial p) {
@@ -403,15 +451,13 @@ public final class HecSink implements Sink {
       req.forEach(i -> state[i] = State.AWAITING_ACK);
       return;
     }
-    if (cfg.ack().enabled() && !warnedNoAckId) {
-      warnedNoAckId = true;
+    if (cfg.ack().enabled() && warnedNoAckId.compareAndSet(false, true)) {
       LOG.warn(
           "ack.enabled is true but Splunk returned no ackId: indexer acknowledgement is off for this "
               + "token, so events count as delivered when Splunk accepts them. sink={}",
           name);
     }
-    if (!cfg.ack().enabled() && a.ackId() != null && !warnedUnpolledAck) {
-      warnedUnpolledAck = true;
+    if (!cfg.ack().enabled() && a.ackId() != null && warnedUnpolledAck.compareAndSet(false, true)) {
       LOG.warn(
           "Splunk returned an ackId: indexer acknowledgement is on for this token but ack.enabled is "
               + "false. Set ack: {enabled: true} (or turn acknowledgement off for the token): unpolled "
@@ -424,7 +470,7 @@ public final class HecSink implements Sink {
   /** Threads that post requests ahead ({@code concurrency} above 1); made when first needed. */
   private ExecutorService parallel;
 
-  private ExecutorService parallel() {
+  private synchronized ExecutorService parallel() {
     if (parallel == null) {
       parallel =
           Executors.newCachedThreadPool(
@@ -437,10 +483,23 @@ public final class HecSink implements Sink {
     return parallel;
   }
 
-  /** {@link #post} from another thread, with buffers of its own. */
+  /**
+   * {@link #post} from another thread, with buffers of its own, once a request slot is free (taken
+   * here, not by the caller, so that a request cancelled before it starts holds none).
+   */
   private HecClassifier.Verdict postAside(
       List<Integer> req, byte[] envelopes, int[] starts, String tok) {
-    return post(req, envelopes, starts, tok, new ByteBuf(16 * 1024), new ByteBuf(16 * 1024));
+    try {
+      requestSlots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new HecClassifier.Retry("delivery to sink " + name + " interrupted", null);
+    }
+    try {
+      return post(req, envelopes, starts, tok, new ByteBuf(16 * 1024), new ByteBuf(16 * 1024));
+    } finally {
+      requestSlots.release();
+    }
   }
 
   /** The verdict of a request posted ahead; an interrupt cancels it. */
@@ -462,23 +521,32 @@ public final class HecSink implements Sink {
 
   /** Posts one request and classifies the answer (a transport failure is classified too). */
   private HecClassifier.Verdict post(
-      List<Integer> req, byte[] envelopes, int[] starts, String tok) {
+      List<Integer> req, byte[] envelopes, int[] starts, String tok, Buffers bufs) {
     try {
-      return post(req, envelopes, starts, tok, bodyBuf.reset(), gzipBuf.reset());
+      return post(req, envelopes, starts, tok, bufs.body.reset(), bufs.gzip.reset());
     } finally {
       // A request is at most max_bytes (up to 800 MiB): do not keep a huge one for the next.
-      bodyBuf.trim(KEEP_BYTES);
-      gzipBuf.trim(KEEP_BYTES);
+      bufs.body.trim(KEEP_BYTES);
+      bufs.gzip.trim(KEEP_BYTES);
     }
   }
 
-  /** Request bodies are built in these buffers, reused from request to request (sink thread). */
-  private final ByteBuf bodyBuf = new ByteBuf(64 * 1024);
+  /**
+   * The buffers one batch is sent through: its envelopes, and the request bodies built from them,
+   * reused from batch to batch (one set per batch in flight, kept in {@link #spare} between them).
+   */
+  private static final class Buffers {
+    final ByteBuf arena = new ByteBuf(64 * 1024);
+    final ByteBuf body = new ByteBuf(64 * 1024);
+    final ByteBuf gzip = new ByteBuf(16 * 1024);
 
-  private final ByteBuf gzipBuf = new ByteBuf(16 * 1024);
+    void trim() {
+      arena.trim(KEEP_ARENA_BYTES);
+    }
+  }
 
-  /** The envelopes of the batch being sent (sink thread); trimmed after each batch. */
-  private final ByteBuf arena = new ByteBuf(64 * 1024);
+  /** Buffers of batches sent before, for the next ones. */
+  private final Deque<Buffers> spare = new ConcurrentLinkedDeque<>();
 
   private static final int KEEP_BYTES = 2 * 1024 * 1024;
 

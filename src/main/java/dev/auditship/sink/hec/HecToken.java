@@ -47,7 +47,7 @@ final class HecToken {
   }
 
   /** The token, read on first use and again after Splunk refused it. */
-  String get() throws TokenException {
+  synchronized String get() throws TokenException {
     if (token != null) {
       return token;
     }
@@ -90,7 +90,7 @@ final class HecToken {
   }
 
   /** Splunk refused the token: forget it, so the next {@link #get} reads it again. */
-  void refused() {
+  synchronized void refused() {
     token = null;
     refused = true;
   }
