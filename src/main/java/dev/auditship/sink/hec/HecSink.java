@@ -468,7 +468,7 @@ public final class HecSink implements Sink {
   }
 
   /** Threads that post requests ahead ({@code concurrency} above 1); made when first needed. */
-  private ExecutorService parallel;
+  private volatile ExecutorService parallel;
 
   private synchronized ExecutorService parallel() {
     if (parallel == null) {
