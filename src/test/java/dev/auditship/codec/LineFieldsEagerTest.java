@@ -6,12 +6,10 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.LazyFields;
 import dev.auditship.event.Value;
-import dev.auditship.testutil.Golden;
+import dev.auditship.testutil.LineVariants;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,40 +20,10 @@ import org.junit.jupiter.api.Test;
  * upper-case UUID fields.
  */
 class LineFieldsEagerTest {
-  private static final Pattern UUID =
-      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
-  /** The golden JSON lines and variants of each. */
-  static List<String> lines() {
-    List<String> lines = new ArrayList<>();
-    for (Golden.Line g : Golden.lines()) {
-      String json = g.json().strip();
-      if (!json.startsWith("{")) {
-        continue;
-      }
-      lines.add(json);
-      // An extra field at the end, and the first field printed twice (the first value wins).
-      lines.add(json.substring(0, json.length() - 2) + ",\"NewField\":\"x\"}}");
-      int fields = json.indexOf("\"fields\":{") + 10;
-      int comma = json.indexOf(",\"", fields);
-      lines.add(
-          json.substring(0, comma) + "," + json.substring(fields, comma) + json.substring(comma));
-      lines.add(UUID.matcher(json).replaceAll(m -> m.group().toUpperCase(Locale.ROOT)));
-      lines.add(json.replace("\"UserID\":\"", "\"UserID\":null,\"X\":\""));
-      lines.add(json.replace("\"ConnectionID\":\"", "\"ConnectionID\":null,\"Y\":\""));
-      lines.add(json.replace("\"Time\":\"", "\"Time\":\"2025-01-02T03:04:05Z\",\"Time\":\""));
-      lines.add(
-          json.replace(
-              "\"actor\":{",
-              "\"actor\":{\"id\":\"a\\\"b\",\"email\":\"\\u00e9\",\"username\":\"a b\"},\"A\":{"));
-    }
-    return lines;
-  }
-
   @Test
   void theLazyFieldsAreTheEagerDecodersFieldsClassifiedAlike() {
     int lazy = 0;
-    for (String line : lines()) {
+    for (String line : LineVariants.jsonLines()) {
       byte[] b = line.getBytes(StandardCharsets.UTF_8);
       JsonLineScanner.Parsed eager = new JsonLineScanner().scan(b, 0, b.length);
       Event e = decode(b);
@@ -82,7 +50,7 @@ class LineFieldsEagerTest {
               .value(),
           line);
     }
-    assertThat(lazy).isGreaterThan(lines().size() / 2);
+    assertThat(lazy).isGreaterThan(LineVariants.jsonLines().size() / 2);
   }
 
   private static void assertSame(Value actual, Value expected, String line) {
