@@ -235,6 +235,7 @@ public final class Pipeline {
             finishOldest(pending);
           }
           pending.addLast(new Pending(batch, submit(records)));
+          inFlight = pendingEvents(pending);
           // Commit what is already accepted, so the position moves on as deliveries end.
           while (!pending.isEmpty() && pending.peekFirst().done()) {
             finishOldest(pending);
