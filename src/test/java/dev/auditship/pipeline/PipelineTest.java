@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.auditship.codec.JsonFormat;
 import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
+import dev.auditship.event.Field;
+import dev.auditship.event.Value;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.metrics.SourceStats;
@@ -468,5 +470,55 @@ class PipelineTest {
     assertThat(thrown[0]).isInstanceOf(InterruptedException.class);
     assertThat(src.commits).containsExactly("p1");
     assertThat(p.inFlightEvents()).as("p2 and p3, handed out and not committed").isEqualTo(7);
+  }
+
+  /** {@code e} with a {@code UserAgent} of {@code chars} characters: a heavy event. */
+  private static Event heavy(Event e, int chars) {
+    List<Field> fields = new ArrayList<>();
+    for (Field f : e.fields()) {
+      fields.add(
+          f.key().equals("UserAgent")
+              ? new Field("UserAgent", new Value.Str("x".repeat(chars)))
+              : f);
+    }
+    return new Event(e.kind(), e.envelope(), fields);
+  }
+
+  /**
+   * Batches of large events go out one at a time even to a sink that takes two: together they would
+   * hold more than a full batch's bytes.
+   */
+  @Test
+  void batchesOfLargeEventsGoOutOneAtATime() throws Exception {
+    ListSource src = new ListSource();
+    Event a = heavy(events().get(0), 1_100_000);
+    Event b = heavy(events().get(1), 1_100_000);
+    assertThat((long) a.weight() + b.weight()).isGreaterThan(Pipeline.IN_FLIGHT_BYTES);
+    src.batches.add(new Source.Batch(List.of(a), "p1"));
+    src.batches.add(new Source.Batch(List.of(b), "p2"));
+    LaneTarget t = new LaneTarget("two", 2, -1);
+    Pipeline p =
+        new Pipeline(
+            src,
+            EventFilter.ALL,
+            List.of(
+                new SinkRuntime("two", EventFilter.ALL, new JsonFormat(EnvelopeDefaults.CODER), t)),
+            100,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    Throwable[] thrown = new Throwable[1];
+    Thread runner = start(p, thrown);
+    assertThat(t.entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> p.inFlightEvents() == 2); // p2 read
+    assertThat(t.entered.tryAcquire(300, TimeUnit.MILLISECONDS)).as("p2 waits for p1").isFalse();
+    t.release(a);
+    assertThat(t.entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+    t.release(b);
+    runner.join(10_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(thrown[0]).isNull();
+    assertThat(src.commits).containsExactly("p1", "p2");
+    assertThat(t.maxActive.get()).isEqualTo(1);
   }
 }

@@ -217,8 +217,9 @@ public final class HecSink implements Sink {
     }
     Outcome o = sendBatch(batch, b);
     // Reused only after a send that ended normally, when no request posted ahead still reads them
-    // (one cut short may leave such a request running until its own timeout).
-    b.trim(); // a batch of huge records must not pin its memory
+    // (one cut short may leave such a request running until its own timeout). A batch of huge
+    // records must not pin its memory: all the sets kept hold at most what one set did.
+    b.trim(batchesInFlight());
     spare.push(b);
     return o;
   }
@@ -533,8 +534,8 @@ public final class HecSink implements Sink {
       return post(req, envelopes, starts, tok, bufs.body.reset(), bufs.gzip.reset());
     } finally {
       // A request is at most max_bytes (up to 800 MiB): do not keep a huge one for the next.
-      bufs.body.trim(KEEP_BYTES);
-      bufs.gzip.trim(KEEP_BYTES);
+      bufs.body.trim(KEEP_BYTES / batchesInFlight());
+      bufs.gzip.trim(KEEP_BYTES / batchesInFlight());
     }
   }
 
@@ -547,8 +548,10 @@ public final class HecSink implements Sink {
     final ByteBuf body = new ByteBuf(64 * 1024);
     final ByteBuf gzip = new ByteBuf(16 * 1024);
 
-    void trim() {
-      arena.trim(KEEP_ARENA_BYTES);
+    void trim(int sets) {
+      arena.trim(KEEP_ARENA_BYTES / sets);
+      body.trim(KEEP_BYTES / sets);
+      gzip.trim(KEEP_BYTES / sets);
     }
   }
 
