@@ -25,7 +25,7 @@ HP=$(port); SP=$(port); SSP=$(port)
 PORT=$HP HEC_TOKEN=t STATS_FILE=$W/train.stats node bench/hec-sink.js >/dev/null & h=$!
 PORT=$SP STATS_PORT=$SSP node bench/syslog-sink.js >/dev/null & s=$!
 sleep 0.4
-printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/train"\nsinks:\n  h: {type: splunk_hec, endpoint: "http://127.0.0.1:%s", token: "t", format: json}\n  s: {type: syslog, endpoint: "tcp://127.0.0.1:%s", format: human}\n' \
+printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/train"\nsinks:\n  h: {type: splunk_hec, endpoint: "http://127.0.0.1:%s", token: "t", format: json, concurrency: 2}\n  s: {type: syslog, endpoint: "tcp://127.0.0.1:%s", format: human}\n' \
   "$W/train.log" "$W" "$HP" "$SP" > "$W/train.yaml"
 rm -f target/auditship.jsa
 AUDITSHIP_CDS=dump bin/auditship run --config "$W/train.yaml" 2>/dev/null
