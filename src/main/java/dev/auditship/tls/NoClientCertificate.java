@@ -16,14 +16,27 @@ import javax.net.ssl.X509ExtendedKeyManager;
 public final class NoClientCertificate extends X509ExtendedKeyManager {
   private final AtomicLong asked = new AtomicLong();
 
+  /**
+   * Handshakes that asked, counted by the thread that ran them: a blocking client handshakes on the
+   * thread that sends the request, so a request can tell its own handshake from one of another
+   * request in flight at the same time.
+   */
+  private final ThreadLocal<long[]> askedHere = ThreadLocal.withInitial(() -> new long[1]);
+
   /** How many handshakes asked for a client certificate so far. */
   public long asked() {
     return asked.get();
   }
 
+  /** How many handshakes run on this thread asked for a client certificate so far. */
+  public long askedOnThisThread() {
+    return askedHere.get()[0];
+  }
+
   @Override
   public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
     asked.incrementAndGet();
+    askedHere.get()[0]++;
     return null;
   }
 

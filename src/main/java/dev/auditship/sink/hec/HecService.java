@@ -221,7 +221,9 @@ final class HecService implements AutoCloseable {
     }
     req.setHeader("X-Splunk-Request-Channel", channel);
     AtomicBoolean expired = new AtomicBoolean();
-    long certificateRequests = noClientCertificate.asked();
+    // Counted on this thread, where the blocking client handshakes: another request in flight at
+    // the same time (concurrency) must not make this one's failure look like a refused handshake.
+    long certificateRequests = noClientCertificate.askedOnThisThread();
     ScheduledFuture<?> deadline =
         deadlines.schedule(
             () -> {
@@ -263,7 +265,7 @@ final class HecService implements AutoCloseable {
       // with
       // TLS 1.3, the first write) at once; a timeout is no sign of that, only of a slow or gone
       // server.
-      if (noClientCertificate.asked() > certificateRequests
+      if (noClientCertificate.askedOnThisThread() > certificateRequests
           && !expired.get()
           && !(e instanceof InterruptedIOException)) {
         throw new ClientCertificateRequiredException(
