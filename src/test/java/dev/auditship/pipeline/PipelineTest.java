@@ -319,6 +319,17 @@ class PipelineTest {
     }
   }
 
+  /** A pipeline from {@code src} to the lane targets {@code to}, all formatting json. */
+  private static Pipeline pipeline(ListSource src, LaneTarget... to) {
+    JsonFormat json = new JsonFormat(EnvelopeDefaults.CODER);
+    List<SinkRuntime> sinks = new ArrayList<>();
+    for (LaneTarget t : to) {
+      sinks.add(new SinkRuntime(t.name, EventFilter.ALL, json, t));
+    }
+    return new Pipeline(
+        src, EventFilter.ALL, sinks, 100, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1));
+  }
+
   private static Thread start(Pipeline p, Throwable[] thrown) {
     Thread runner =
         new Thread(
@@ -342,16 +353,7 @@ class PipelineTest {
     src.batches.add(new Source.Batch(ev.subList(4, 8), "p2"));
     src.batches.add(new Source.Batch(ev.subList(8, 11), "p3"));
     LaneTarget t = new LaneTarget("two", 2, -1);
-    Pipeline p =
-        new Pipeline(
-            src,
-            EventFilter.ALL,
-            List.of(
-                new SinkRuntime("two", EventFilter.ALL, new JsonFormat(EnvelopeDefaults.CODER), t)),
-            100,
-            Duration.ZERO,
-            Duration.ZERO,
-            Duration.ofSeconds(1));
+    Pipeline p = pipeline(src, t);
     Throwable[] thrown = new Throwable[1];
     Thread runner = start(p, thrown);
     // p1 and p2 are both handed out before either is accepted; p3 waits for a free place.
@@ -387,18 +389,7 @@ class PipelineTest {
     }
     LaneTarget two = new LaneTarget("two", 2, 20);
     LaneTarget one = new LaneTarget("one", 1, 5);
-    JsonFormat json = new JsonFormat(EnvelopeDefaults.CODER);
-    Pipeline p =
-        new Pipeline(
-            src,
-            EventFilter.ALL,
-            List.of(
-                new SinkRuntime("two", EventFilter.ALL, json, two),
-                new SinkRuntime("one", EventFilter.ALL, json, one)),
-            100,
-            Duration.ZERO,
-            Duration.ZERO,
-            Duration.ofSeconds(1));
+    Pipeline p = pipeline(src, two, one);
     Throwable[] thrown = new Throwable[1];
     Thread runner = start(p, thrown);
     runner.join(20_000);
@@ -419,16 +410,7 @@ class PipelineTest {
     src.batches.add(new Source.Batch(ev.subList(0, 5), "p1"));
     src.batches.add(new Source.Batch(ev.subList(5, 11), "p2"));
     LaneTarget t = new LaneTarget("two", 2, -1);
-    Pipeline p =
-        new Pipeline(
-            src,
-            EventFilter.ALL,
-            List.of(
-                new SinkRuntime("two", EventFilter.ALL, new JsonFormat(EnvelopeDefaults.CODER), t)),
-            100,
-            Duration.ZERO,
-            Duration.ZERO,
-            Duration.ofSeconds(1));
+    Pipeline p = pipeline(src, t);
     Throwable[] thrown = new Throwable[1];
     Thread runner = start(p, thrown);
     assertThat(t.entered.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
@@ -449,16 +431,7 @@ class PipelineTest {
     src.batches.add(new Source.Batch(ev.subList(4, 8), "p2"));
     src.batches.add(new Source.Batch(ev.subList(8, 11), "p3"));
     LaneTarget t = new LaneTarget("two", 2, -1);
-    Pipeline p =
-        new Pipeline(
-            src,
-            EventFilter.ALL,
-            List.of(
-                new SinkRuntime("two", EventFilter.ALL, new JsonFormat(EnvelopeDefaults.CODER), t)),
-            100,
-            Duration.ZERO,
-            Duration.ZERO,
-            Duration.ofSeconds(1));
+    Pipeline p = pipeline(src, t);
     Throwable[] thrown = new Throwable[1];
     Thread runner = start(p, thrown);
     assertThat(t.entered.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
@@ -497,16 +470,7 @@ class PipelineTest {
     src.batches.add(new Source.Batch(List.of(a), "p1"));
     src.batches.add(new Source.Batch(List.of(b), "p2"));
     LaneTarget t = new LaneTarget("two", 2, -1);
-    Pipeline p =
-        new Pipeline(
-            src,
-            EventFilter.ALL,
-            List.of(
-                new SinkRuntime("two", EventFilter.ALL, new JsonFormat(EnvelopeDefaults.CODER), t)),
-            100,
-            Duration.ZERO,
-            Duration.ZERO,
-            Duration.ofSeconds(1));
+    Pipeline p = pipeline(src, t);
     Throwable[] thrown = new Throwable[1];
     Thread runner = start(p, thrown);
     assertThat(t.entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();

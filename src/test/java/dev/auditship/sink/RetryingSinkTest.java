@@ -270,24 +270,12 @@ class RetryingSinkTest {
     CountDownLatch releaseFirst = new CountDownLatch(1);
     CountDownLatch releaseSecond = new CountDownLatch(1);
     Sink twoAtOnce =
-        new Sink() {
-          @Override
-          public String name() {
-            return "two";
-          }
-
-          @Override
-          public int batchesInFlight() {
-            return 2;
-          }
-
-          @Override
-          public Outcome send(List<SinkRecord> batch) throws InterruptedException {
-            bothIn.countDown();
-            (batch.size() == 3 ? releaseFirst : releaseSecond).await();
-            return Outcome.delivered();
-          }
-        };
+        twoAtOnce(
+            batch -> {
+              bothIn.countDown();
+              (batch.size() == 3 ? releaseFirst : releaseSecond).await();
+              return Outcome.delivered();
+            });
     SinkStats stats = new SinkStats();
     RetryingSink r = new RetryingSink(twoAtOnce, RETRY, deadLetters(), stats, sleeper);
     assertThat(r.batchesInFlight()).isEqualTo(2);
@@ -339,31 +327,19 @@ class RetryingSinkTest {
     CountDownLatch releaseOther = new CountDownLatch(1);
     AtomicInteger attemptsOfThree = new AtomicInteger();
     Sink twoAtOnce =
-        new Sink() {
-          @Override
-          public String name() {
-            return "two";
-          }
-
-          @Override
-          public int batchesInFlight() {
-            return 2;
-          }
-
-          @Override
-          public Outcome send(List<SinkRecord> batch) throws InterruptedException {
-            if (batch.size() == 3) {
-              if (attemptsOfThree.incrementAndGet() == 1) {
-                return Outcome.retry(batch, "HTTP 503", null);
+        twoAtOnce(
+            batch -> {
+              if (batch.size() == 3) {
+                if (attemptsOfThree.incrementAndGet() == 1) {
+                  return Outcome.retry(batch, "HTTP 503", null);
+                }
+                retryingSent.countDown();
+                releaseRetried.await();
+              } else {
+                releaseOther.await();
               }
-              retryingSent.countDown();
-              releaseRetried.await();
-            } else {
-              releaseOther.await();
-            }
-            return Outcome.delivered();
-          }
-        };
+              return Outcome.delivered();
+            });
     SinkStats stats = new SinkStats();
     RetryingSink r = new RetryingSink(twoAtOnce, RETRY, deadLetters(), stats, sleeper);
     ExecutorService two = Executors.newFixedThreadPool(2);
@@ -394,5 +370,30 @@ class RetryingSinkTest {
     } finally {
       two.shutdownNow();
     }
+  }
+
+  /** How a test sink answers a batch. */
+  private interface Send {
+    Outcome send(List<SinkRecord> batch) throws InterruptedException;
+  }
+
+  /** A sink named "two" that takes two batches at once and answers each with {@code send}. */
+  private static Sink twoAtOnce(Send send) {
+    return new Sink() {
+      @Override
+      public String name() {
+        return "two";
+      }
+
+      @Override
+      public int batchesInFlight() {
+        return 2;
+      }
+
+      @Override
+      public Outcome send(List<SinkRecord> batch) throws InterruptedException {
+        return send.send(batch);
+      }
+    };
   }
 }
