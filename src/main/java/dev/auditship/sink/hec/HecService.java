@@ -9,9 +9,12 @@ import dev.auditship.tls.NoClientCertificate;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -132,6 +135,11 @@ final class HecService implements AutoCloseable {
             .setConnectionManager(cm.build())
             .disableAutomaticRetries()
             .disableRedirectHandling()
+            // Splunk's answers are a few dozen bytes of JSON: no Accept-Encoding to negotiate and
+            // no
+            // response decoding step in every request's chain (request bodies are gzipped by the
+            // sink itself when gzip: true).
+            .disableContentCompression()
             .disableAuthCaching()
             .setUserAgent(userAgent)
             .evictExpiredConnections()
@@ -181,6 +189,13 @@ final class HecService implements AutoCloseable {
     return proxy;
   }
 
+  /** The endpoint's URIs of the paths posted to, parsed once rather than for every request. */
+  private final Map<String, URI> uris = new ConcurrentHashMap<>();
+
+  private URI uri(String path) {
+    return uris.computeIfAbsent(path, p -> URI.create(base + p));
+  }
+
   /** The URL of {@code path} (for messages). */
   String url(String path) {
     return base + path;
@@ -200,7 +215,7 @@ final class HecService implements AutoCloseable {
   /** POSTs {@code body[off, off+len)}; the array is only read while this call runs. */
   HecResponse post(String path, byte[] body, int off, int len, boolean gzip, String token)
       throws IOException {
-    HttpPost post = new HttpPost(base + path);
+    HttpPost post = new HttpPost(uri(path));
     post.setEntity(new ByteArrayEntity(body, off, len, JSON));
     if (gzip) {
       post.setHeader("Content-Encoding", "gzip");
@@ -210,7 +225,7 @@ final class HecService implements AutoCloseable {
 
   /** GETs {@code path}. */
   HecResponse get(String path, String token) throws IOException {
-    return execute(new HttpGet(base + path), token);
+    return execute(new HttpGet(uri(path)), token);
   }
 
   private HecResponse execute(HttpUriRequestBase req, String token) throws IOException {
