@@ -58,76 +58,45 @@ final class Slots {
   Slots(Event e) {
     this.event = e;
     this.kind = e.kind();
+    boolean unknown = false;
     boolean audit = kind == Kind.AUDIT;
+    String[] order = audit ? AUDIT_NAMES : CONNECTION_NAMES;
+    int[] slots = audit ? AUDIT_ORDER : CONNECTION_ORDER;
+    Value[] v = this.v;
     LazyFields lazy = e.lazyFields();
-    this.extra = lazy == null ? slotList(e.fields(), audit, v) : slotLazy(lazy, audit, v);
-  }
-
-  /**
-   * Slots a list of fields into {@code v}; true when one is unknown. Backwards, so that a field
-   * slog printed twice keeps its first value without a test per field (the first is stored last).
-   * Coder prints the fields in struct order: the expected one is tried first (the decoder's keys
-   * are the same String instances, so usually one reference compare), and the name is looked up
-   * only when the line differs. Apart from {@link #slotLazy}, so that each loop is compiled for its
-   * own kind of source (docs/benchmarks.md, "SIEM formats", sixth round).
-   */
-  private static boolean slotList(List<Field> fields, boolean audit, Value[] v) {
-    String[] order = audit ? AUDIT_NAMES : CONNECTION_NAMES;
-    int[] slots = audit ? AUDIT_ORDER : CONNECTION_ORDER;
-    boolean unknown = false;
+    int n = lazy == null ? -1 : lazy.count();
+    List<Field> fields = n < 0 ? e.fields() : null;
+    if (fields != null) {
+      n = fields.size();
+    }
+    // Backwards, so that a field slog printed twice keeps its first value without a test per
+    // field (the first is stored last); the expected name is tried first as below.
     int next = order.length - 1;
-    for (int j = fields.size() - 1; j >= 0; j--) {
-      Field f = fields.get(j);
-      String key = f.key();
+    for (int j = n - 1; j >= 0; j--) {
+      // Fields still undecoded in their line: each value decoded straight into its slot, without
+      // the list of Fields (docs/benchmarks.md, "SIEM formats"); an unknown field is not decoded
+      // here (a mapping reads the list for those).
+      Field f = fields == null ? null : fields.get(j);
+      String key = f == null ? lazy.key(j) : f.key();
       int i;
+      // Coder prints the fields in struct order: try the expected one first (the decoder's keys are
+      // the same String instances, so usually one reference compare), and look the name up only
+      // when the line differs.
       if (next >= 0 && (key == order[next] || key.equals(order[next]))) {
         i = slots[next--];
+      } else if (!audit && j == 0 && CONTEXT_KEY.equals(key)) {
+        // The request's context field, which slog prints before a connection's own fields.
+        i = CONTEXT_REQUEST_ID;
       } else {
-        i = slotOf(key, audit, j);
+        i = audit ? audit(key) : connection(key);
       }
       if (i < 0) {
         unknown = true;
       } else {
-        v[i] = f.value();
+        v[i] = f == null ? lazy.value(j) : f.value();
       }
     }
-    return unknown;
-  }
-
-  /**
-   * As {@link #slotList}, for fields still undecoded in their line: each value decoded straight
-   * into its slot, without the list of Fields (docs/benchmarks.md, "SIEM formats"); an unknown
-   * field is not decoded here (a mapping reads the list for those).
-   */
-  private static boolean slotLazy(LazyFields lazy, boolean audit, Value[] v) {
-    String[] order = audit ? AUDIT_NAMES : CONNECTION_NAMES;
-    int[] slots = audit ? AUDIT_ORDER : CONNECTION_ORDER;
-    boolean unknown = false;
-    int next = order.length - 1;
-    for (int j = lazy.count() - 1; j >= 0; j--) {
-      String key = lazy.key(j);
-      int i;
-      if (next >= 0 && (key == order[next] || key.equals(order[next]))) {
-        i = slots[next--];
-      } else {
-        i = slotOf(key, audit, j);
-      }
-      if (i < 0) {
-        unknown = true;
-      } else {
-        v[i] = lazy.value(j);
-      }
-    }
-    return unknown;
-  }
-
-  /** The slot of a field out of Coder's order, or -1 for a field this version does not know. */
-  private static int slotOf(String key, boolean audit, int j) {
-    if (!audit && j == 0 && CONTEXT_KEY.equals(key)) {
-      // The request's context field, which slog prints before a connection's own fields.
-      return CONTEXT_REQUEST_ID;
-    }
-    return audit ? audit(key) : connection(key);
+    this.extra = unknown;
   }
 
   private static final String CONTEXT_KEY = "request_id";
