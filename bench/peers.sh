@@ -7,8 +7,9 @@
 # shipper. Needs: node, /opt/peers/syslog-ng (syslog-ng-core + syslog-ng-mod-http unpacked), rsyslogd
 # (bench/install-peers.sh installs them).
 # which: any of auditship-hec sng-hec auditship-syslog sng-syslog rsyslog-syslog, and auditship-hec-human /
-# auditship-syslog-human (format: human output), auditship-hec-c2 (HEC with concurrency: 2 and batches of
-# 2000 events: two requests in flight, as syslog-ng's workers(2)) (default: the first five).
+# auditship-syslog-human (format: human output), auditship-hec-c1 (HEC with concurrency: 1, one request in flight)
+# (default: the first five). auditship's HEC runs use concurrency: 2, two requests in flight (across batches), as
+# syslog-ng's http() runs with workers(2).
 # HEC_BATCH=N: auditship's batch_max_events for the HEC runs (default 500); HEC_SINK_OPTS: more keys for its HEC sink's
 # flow mapping, e.g. ', max_events: 1000, max_bytes: 1048576'.
 # EVENTS=N: how many events the receivers must count (default: the file's line count; set it for human input,
@@ -57,9 +58,9 @@ start_sys() { SP=$(port); SSP=$(port); stats=http://127.0.0.1:$SSP/; rm -f "$w/d
   EXPECT=$N DONE_FILE=$w/done PORT=$SP STATS_PORT=$SSP node "$here/syslog-sink.js" & sys=$!; pids+=($sys); sleep 0.4; }
 for x in "${which[@]}"; do
   case $x in
-  auditship-hec|auditship-hec-human|auditship-hec-c2)
+  auditship-hec|auditship-hec-human|auditship-hec-c1)
     start_hec; fmt=json; [[ $x == *-human ]] && fmt=human; rm -rf "$w/data-a"
-    conc=1; batch=${HEC_BATCH:-500}; [[ $x == *-c2 ]] && conc=2 && batch=2000 # several requests per batch to overlap
+    conc=2; batch=${HEC_BATCH:-500}; [[ $x == *-c1 ]] && conc=1
     printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data-a"\nbatch_max_events: %s\nsinks:\n  splunk: {type: splunk_hec, endpoint: "http://127.0.0.1:%s", token: "%s", format: %s, concurrency: %s%s}\n' "$w/events.log" "$w" "$batch" "$HP" "$TOKEN" "$fmt" "$conc" "${HEC_SINK_OPTS:-}" > "$w/a.yaml"
     t0=$(date +%s%N); "$launcher" run --config "$w/a.yaml" >/dev/null 2>"$w/a.err" & p=$!; pids+=($p); rss_of $p "$w/a.rss"
     wait_done 300 && report "$x" "$t0" "$w/a.rss" "$p"; wait $p; kill $hec ;;

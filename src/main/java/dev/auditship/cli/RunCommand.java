@@ -186,7 +186,7 @@ final class RunCommand implements Callable<Integer> {
         log.warn("Shutdown deadline ({}) passed while delivering.", shutdownTimeout);
       }
       log.error(
-          "Events were read but neither delivered, spooled nor dead-lettered: {} in the batch cut "
+          "Events were read but neither delivered, spooled nor dead-lettered: {} in the batches cut "
               + "short. They were not committed: a followed file or the Coder API source reads them "
               + "again at the next start; read from stdin, they are lost. exit={}",
           pipeline.inFlightEvents(),
@@ -195,7 +195,7 @@ final class RunCommand implements Callable<Integer> {
     } catch (IOException | RuntimeException e) {
       pipeline.logStats("Failed.");
       log.error(
-          "Stopped by an error; the last batch was not committed. error=\"{}\"",
+          "Stopped by an error; the last batches were not committed. error=\"{}\"",
           e.getMessage() != null ? e.getMessage() : e.toString());
       return ExitCodes.FAILURE;
     } finally {

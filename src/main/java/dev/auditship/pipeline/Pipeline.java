@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * in the order they were read. A slow sink therefore holds the source back (back-pressure) with at
  * most {@code d + 1} batches in memory: the {@code d} it sends and the next one, formatted
  * meanwhile, where {@code d} is the most batches any sink takes at once ({@link
- * Target#batchesInFlight()}: 1 for most sinks, a HEC sink's {@code concurrency}).
+ * Target#batchesInFlight()}: 1 for most sinks, a HEC sink's {@code concurrency}). More than one
+ * batch is handed out only while they hold together no more than one full batch's bytes ({@link
+ * #IN_FLIGHT_BYTES}), so the memory bound in bytes is the same as with one.
  *
  * <p>Threads: {@link #run} runs on the caller's thread, which reads and formats the next batch
  * while the sinks send the last ones. Each sink has its own delivery threads, as many as the
@@ -156,6 +158,14 @@ public final class Pipeline {
     this.statsInterval = statsInterval;
   }
 
+  /**
+   * Most bytes of events ({@link Event#weight()}) in the batches handed out and not yet committed,
+   * when there is more than one: a full batch's worth. Batches of Coder's usual events (about a
+   * kilobyte) are a fraction of it, so several go out at once; batches of large events go out one
+   * at a time, as with a sink that takes one, and memory stays bounded in bytes as before.
+   */
+  static final long IN_FLIGHT_BYTES = Source.BATCH_BYTES;
+
   /** The most batches any sink takes at once: how many may be handed out and not yet committed. */
   private static int depth(List<SinkRuntime> sinks) {
     int d = 1;
@@ -231,10 +241,13 @@ public final class Pipeline {
           source.commit(batch);
           inFlight = 0;
         } else {
-          while (pending.size() >= depth) {
+          long weight = weight(batch.events());
+          while (pending.size() >= depth
+              || (!pending.isEmpty() && pendingWeight(pending) + weight > IN_FLIGHT_BYTES)) {
             finishOldest(pending);
           }
-          pending.addLast(new Pending(batch, submit(records)));
+          pending.addLast(new Pending(batch, submit(records), weight));
+          inFlight = pendingEvents(pending);
           // Commit what is already accepted, so the position moves on as deliveries end.
           while (!pending.isEmpty() && pending.peekFirst().done()) {
             finishOldest(pending);
@@ -255,7 +268,7 @@ public final class Pipeline {
   }
 
   /** A batch handed to the sinks and not yet committed. */
-  private record Pending(Source.Batch batch, List<Future<?>> futures) {
+  private record Pending(Source.Batch batch, List<Future<?>> futures, long weight) {
     boolean done() {
       for (Future<?> f : futures) {
         if (!f.isDone()) {
@@ -287,6 +300,23 @@ public final class Pipeline {
     while (!pending.isEmpty()) {
       finishOldest(pending);
     }
+  }
+
+  private static long pendingWeight(Deque<Pending> pending) {
+    long w = 0;
+    for (Pending p : pending) {
+      w += p.weight();
+    }
+    return w;
+  }
+
+  /** The bytes the events of a batch hold ({@link Event#weight()}, computed once per event). */
+  private static long weight(List<Event> events) {
+    long w = 0;
+    for (int i = 0, n = events.size(); i < n; i++) {
+      w += events.get(i).weight();
+    }
+    return w;
   }
 
   private static int pendingEvents(Deque<Pending> pending) {

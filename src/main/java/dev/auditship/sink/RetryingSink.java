@@ -51,11 +51,19 @@ public final class RetryingSink implements Target {
   /** While paused: the last instant counted into {@code paused_ms}. Guarded by {@code this}. */
   private Instant pausedMark;
 
+  /** What each delivery in progress holds undelivered, by delivery. Guarded by {@code this}. */
+  private final Map<Object, Held> held = new IdentityHashMap<>();
+
   /**
-   * What each delivery in progress holds undelivered, by delivery: the events and the oldest event
-   * Time (epoch µs, {@code Long.MAX_VALUE} when none has one). Guarded by {@code this}.
+   * One delivery's undelivered events, the oldest event Time among them (epoch µs, {@code
+   * Long.MAX_VALUE} when none has one), and how its last attempt went.
    */
-  private final Map<Object, long[]> held = new IdentityHashMap<>();
+  private static final class Held {
+    long events;
+    long oldest = Long.MAX_VALUE;
+    SinkState.Mode mode = SinkState.Mode.OK;
+    String reason;
+  }
 
   public RetryingSink(
       Sink sink, RetryConfig retry, DeadLetters deadLetters, SinkStats stats, Sleeper sleeper) {
@@ -151,7 +159,7 @@ public final class RetryingSink implements Target {
         }
         deadLetter(o.rejected());
         if (o.done()) {
-          resumed();
+          resumed(delivery);
           return;
         }
         if (failed < pending.size()) {
@@ -161,10 +169,10 @@ public final class RetryingSink implements Target {
         stats.retried.addAndGet(failed);
         Duration wait;
         if (o.configFault()) {
-          paused(o.reason());
+          paused(delivery, o.reason());
           wait = retry.pauseProbe();
         } else {
-          retrying(o.reason());
+          retrying(delivery, o.reason());
           wait = Duration.ofMillis(backoff.apply(Math.min(attempt, 30)));
           if (o.retryAfter() != null && o.retryAfter().compareTo(wait) > 0) {
             wait = o.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : o.retryAfter();
@@ -197,19 +205,47 @@ public final class RetryingSink implements Target {
     if (n == 0) {
       held.remove(delivery);
     } else {
-      held.put(delivery, new long[] {n, oldest});
+      Held h = held.computeIfAbsent(delivery, d -> new Held());
+      h.events = n;
+      h.oldest = oldest;
     }
     long total = 0;
     long min = Long.MAX_VALUE;
-    for (long[] h : held.values()) {
-      total += h[0];
-      min = Math.min(min, h[1]);
+    for (Held h : held.values()) {
+      total += h.events;
+      min = Math.min(min, h.oldest);
     }
     stats.state.progress(total, min == Long.MAX_VALUE ? null : instant(min), newestDelivered);
   }
 
-  /** A delivery was accepted in full: the sink works (again). */
-  private synchronized void resumed() {
+  /**
+   * The delivery in progress whose last attempt went worst (a pause above a retry above success),
+   * or null when none failed: with several batches at once, one delivered in full does not make a
+   * sink that another still retries look healthy.
+   */
+  private Held worst() {
+    Held w = null;
+    for (Held h : held.values()) {
+      if (h.mode != SinkState.Mode.OK && (w == null || h.mode.ordinal() > w.mode.ordinal())) {
+        w = h;
+      }
+    }
+    return w;
+  }
+
+  /**
+   * A delivery was accepted in full: the sink works (again), unless another delivery still fails.
+   */
+  private synchronized void resumed(Object delivery) {
+    Held mine = held.get(delivery);
+    if (mine != null) {
+      mine.mode = SinkState.Mode.OK;
+    }
+    Held w = worst();
+    if (w != null) {
+      stats.state.mode(w.mode, clock.instant(), w.reason);
+      return;
+    }
     countPause();
     if (paused) {
       LOG.info("Sink works again; delivery resumed. sink={}", sink.name());
@@ -220,7 +256,10 @@ public final class RetryingSink implements Target {
   }
 
   /** A configuration fault: paused (one ERROR when it begins), probing until it works. */
-  private synchronized void paused(String reason) {
+  private synchronized void paused(Object delivery, String reason) {
+    Held mine = held.computeIfAbsent(delivery, d -> new Held());
+    mine.mode = SinkState.Mode.PAUSED;
+    mine.reason = reason;
     if (!paused) {
       LOG.error(
           "Sink paused by a configuration fault; events are kept and retried every {}. "
@@ -234,14 +273,23 @@ public final class RetryingSink implements Target {
     stats.state.mode(SinkState.Mode.PAUSED, clock.instant(), reason);
   }
 
-  /** A transient failure: retrying with back-off (a pause, if any, is over). */
-  private synchronized void retrying(String reason) {
-    countPause();
-    if (paused) {
-      paused = false; // the fault is gone; what is left is a transient failure
-      pausedMark = null;
+  /**
+   * A transient failure: retrying with back-off (a pause is over unless another delivery is still
+   * paused).
+   */
+  private synchronized void retrying(Object delivery, String reason) {
+    Held mine = held.computeIfAbsent(delivery, d -> new Held());
+    mine.mode = SinkState.Mode.RETRYING;
+    mine.reason = reason;
+    Held w = worst();
+    if (w.mode != SinkState.Mode.PAUSED) {
+      countPause();
+      if (paused) {
+        paused = false; // the fault is gone; what is left is a transient failure
+        pausedMark = null;
+      }
     }
-    stats.state.mode(SinkState.Mode.RETRYING, clock.instant(), reason);
+    stats.state.mode(w.mode, clock.instant(), w.reason);
   }
 
   /**

@@ -84,7 +84,7 @@ class ExitCodeIT {
                 + " A second SIGTERM or SIGINT stops at once.")
         .contains("Shutdown deadline (PT1S) passed while delivering.")
         .contains(
-            "Events were read but neither delivered, spooled nor dead-lettered: 11 in the batch "
+            "Events were read but neither delivered, spooled nor dead-lettered: 11 in the batches "
                 + "cut short.")
         .contains("exit=75")
         .contains("Stopped. sink=down delivered=0");

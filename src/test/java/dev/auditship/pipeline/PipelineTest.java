@@ -2,10 +2,13 @@ package dev.auditship.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.auditship.codec.JsonFormat;
 import dev.auditship.event.EnvelopeDefaults;
 import dev.auditship.event.Event;
+import dev.auditship.event.Field;
+import dev.auditship.event.Value;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.metrics.SourceStats;
@@ -21,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -255,14 +260,15 @@ class PipelineTest {
   }
 
   /**
-   * A target that takes {@code lanes} batches at once: each accept waits for its own gate (by
-   * arrival) and records how many ran at once and the batches' first event IDs in arrival order.
+   * A target that takes {@code lanes} batches at once: each accept waits for its own gate (by the
+   * batch's first event ID) and records how many ran at once and the batches' first event IDs in
+   * arrival order.
    */
   static final class LaneTarget implements Target {
     final String name;
     final int lanes;
     final SinkStats stats = new SinkStats();
-    final List<CountDownLatch> gates = Collections.synchronizedList(new ArrayList<>());
+    final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     final List<String> arrived = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger active = new AtomicInteger();
     final AtomicInteger maxActive = new AtomicInteger();
@@ -279,11 +285,10 @@ class PipelineTest {
     public void accept(List<SinkRecord> records) throws InterruptedException {
       int now = active.incrementAndGet();
       maxActive.accumulateAndGet(now, Math::max);
-      CountDownLatch gate = new CountDownLatch(holdMillis < 0 ? 1 : 0);
-      synchronized (this) {
-        arrived.add(records.get(0).event().id());
-        gates.add(gate);
-      }
+      String first = records.get(0).event().id();
+      CountDownLatch gate =
+          gates.computeIfAbsent(first, k -> new CountDownLatch(holdMillis < 0 ? 1 : 0));
+      arrived.add(first);
       entered.release();
       try {
         gate.await();
@@ -293,8 +298,9 @@ class PipelineTest {
       }
     }
 
-    void release(int arrival) {
-      gates.get(arrival).countDown();
+    /** Lets the batch whose first event is {@code first} be accepted (before or after it came). */
+    void release(Event first) {
+      gates.computeIfAbsent(first.id(), k -> new CountDownLatch(1)).countDown();
     }
 
     @Override
@@ -350,23 +356,24 @@ class PipelineTest {
     Thread runner = start(p, thrown);
     // p1 and p2 are both handed out before either is accepted; p3 waits for a free place.
     assertThat(t.entered.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
-    assertThat(t.arrived).containsExactly(ev.get(0).id(), ev.get(4).id());
+    assertThat(t.arrived).containsExactlyInAnyOrder(ev.get(0).id(), ev.get(4).id());
     assertThat(t.maxActive.get()).isEqualTo(2);
-    assertThat(p.inFlightEvents()).as("p1, p2 handed out, p3 read").isEqualTo(11);
+    // p3 is read and formatted meanwhile, and waits for a place.
+    await().atMost(Duration.ofSeconds(10)).until(() -> p.inFlightEvents() == 11);
     assertThat(t.entered.tryAcquire(200, TimeUnit.MILLISECONDS)).as("p3 must wait").isFalse();
     // p2 accepted first: nothing may be committed before p1 is, and p3 still waits (at most two
     // batches are handed out and not committed).
-    t.release(1);
+    t.release(ev.get(4));
     assertThat(t.entered.tryAcquire(200, TimeUnit.MILLISECONDS)).as("p3 still waits").isFalse();
     assertThat(src.commits).as("p2 is not committed before p1").isEmpty();
-    t.release(0);
+    t.release(ev.get(0));
     assertThat(t.entered.tryAcquire(10, TimeUnit.SECONDS)).as("p3 handed out").isTrue();
-    t.release(2);
+    t.release(ev.get(8));
     runner.join(10_000);
     assertThat(runner.isAlive()).isFalse();
     assertThat(thrown[0]).isNull();
     assertThat(src.commits).containsExactly("p1", "p2", "p3");
-    assertThat(t.arrived).containsExactly(ev.get(0).id(), ev.get(4).id(), ev.get(8).id());
+    assertThat(t.arrived.get(2)).isEqualTo(ev.get(8).id());
   }
 
   @Test
@@ -425,12 +432,93 @@ class PipelineTest {
     Throwable[] thrown = new Throwable[1];
     Thread runner = start(p, thrown);
     assertThat(t.entered.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
-    t.release(1); // p2 accepted, p1 not
+    t.release(ev.get(5)); // p2 accepted, p1 not
     p.abort();
     runner.join(10_000);
     assertThat(runner.isAlive()).isFalse();
     assertThat(thrown[0]).isInstanceOf(InterruptedException.class);
     assertThat(src.commits).isEmpty();
     assertThat(p.inFlightEvents()).as("both batches count as not accepted").isEqualTo(11);
+  }
+
+  @Test
+  void abortAfterACommitCountsEveryBatchStillHandedOut() throws Exception {
+    ListSource src = new ListSource();
+    List<Event> ev = events();
+    src.batches.add(new Source.Batch(ev.subList(0, 4), "p1"));
+    src.batches.add(new Source.Batch(ev.subList(4, 8), "p2"));
+    src.batches.add(new Source.Batch(ev.subList(8, 11), "p3"));
+    LaneTarget t = new LaneTarget("two", 2, -1);
+    Pipeline p =
+        new Pipeline(
+            src,
+            EventFilter.ALL,
+            List.of(
+                new SinkRuntime("two", EventFilter.ALL, new JsonFormat(EnvelopeDefaults.CODER), t)),
+            100,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    Throwable[] thrown = new Throwable[1];
+    Thread runner = start(p, thrown);
+    assertThat(t.entered.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
+    t.release(ev.get(0)); // p1 accepted and committed; p3 takes its place
+    assertThat(t.entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+    p.abort();
+    runner.join(10_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(thrown[0]).isInstanceOf(InterruptedException.class);
+    assertThat(src.commits).containsExactly("p1");
+    assertThat(p.inFlightEvents()).as("p2 and p3, handed out and not committed").isEqualTo(7);
+  }
+
+  /** {@code e} with a {@code UserAgent} of {@code chars} characters: a heavy event. */
+  private static Event heavy(Event e, int chars) {
+    List<Field> fields = new ArrayList<>();
+    for (Field f : e.fields()) {
+      fields.add(
+          f.key().equals("UserAgent")
+              ? new Field("UserAgent", new Value.Str("x".repeat(chars)))
+              : f);
+    }
+    return new Event(e.kind(), e.envelope(), fields);
+  }
+
+  /**
+   * Batches of large events go out one at a time even to a sink that takes two: together they would
+   * hold more than a full batch's bytes.
+   */
+  @Test
+  void batchesOfLargeEventsGoOutOneAtATime() throws Exception {
+    ListSource src = new ListSource();
+    Event a = heavy(events().get(0), 1_100_000);
+    Event b = heavy(events().get(1), 1_100_000);
+    assertThat((long) a.weight() + b.weight()).isGreaterThan(Pipeline.IN_FLIGHT_BYTES);
+    src.batches.add(new Source.Batch(List.of(a), "p1"));
+    src.batches.add(new Source.Batch(List.of(b), "p2"));
+    LaneTarget t = new LaneTarget("two", 2, -1);
+    Pipeline p =
+        new Pipeline(
+            src,
+            EventFilter.ALL,
+            List.of(
+                new SinkRuntime("two", EventFilter.ALL, new JsonFormat(EnvelopeDefaults.CODER), t)),
+            100,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    Throwable[] thrown = new Throwable[1];
+    Thread runner = start(p, thrown);
+    assertThat(t.entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> p.inFlightEvents() == 2); // p2 read
+    assertThat(t.entered.tryAcquire(300, TimeUnit.MILLISECONDS)).as("p2 waits for p1").isFalse();
+    t.release(a);
+    assertThat(t.entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+    t.release(b);
+    runner.join(10_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(thrown[0]).isNull();
+    assertThat(src.commits).containsExactly("p1", "p2");
+    assertThat(t.maxActive.get()).isEqualTo(1);
   }
 }

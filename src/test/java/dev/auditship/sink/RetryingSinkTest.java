@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -322,6 +323,74 @@ class RetryingSinkTest {
       assertThat(stats.state.get().waiting()).isZero();
       assertThat(stats.state.get().oldestWaiting()).isNull();
       assertThat(stats.delivered.get()).isEqualTo(8);
+    } finally {
+      two.shutdownNow();
+    }
+  }
+
+  /**
+   * Of two deliveries at once, one delivered in full does not make the sink look healthy while the
+   * other still retries; once that one is delivered too, the sink is OK.
+   */
+  @Test
+  void aDeliveryThatSucceedsBesideOneThatRetriesLeavesTheSinkRetrying() throws Exception {
+    CountDownLatch retryingSent = new CountDownLatch(1);
+    CountDownLatch releaseRetried = new CountDownLatch(1);
+    CountDownLatch releaseOther = new CountDownLatch(1);
+    AtomicInteger attemptsOfThree = new AtomicInteger();
+    Sink twoAtOnce =
+        new Sink() {
+          @Override
+          public String name() {
+            return "two";
+          }
+
+          @Override
+          public int batchesInFlight() {
+            return 2;
+          }
+
+          @Override
+          public Outcome send(List<SinkRecord> batch) throws InterruptedException {
+            if (batch.size() == 3) {
+              if (attemptsOfThree.incrementAndGet() == 1) {
+                return Outcome.retry(batch, "HTTP 503", null);
+              }
+              retryingSent.countDown();
+              releaseRetried.await();
+            } else {
+              releaseOther.await();
+            }
+            return Outcome.delivered();
+          }
+        };
+    SinkStats stats = new SinkStats();
+    RetryingSink r = new RetryingSink(twoAtOnce, RETRY, deadLetters(), stats, sleeper);
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> retried =
+          two.submit(
+              () -> {
+                r.deliver(records(3));
+                return null;
+              });
+      Future<?> other =
+          two.submit(
+              () -> {
+                r.deliver(records(5));
+                return null;
+              });
+      assertThat(retryingSent.await(10, TimeUnit.SECONDS)).isTrue();
+      releaseOther.countDown();
+      other.get(10, TimeUnit.SECONDS);
+      SinkState.Snapshot now = stats.state.get();
+      assertThat(now.mode()).isEqualTo(SinkState.Mode.RETRYING);
+      assertThat(now.reason()).isEqualTo("HTTP 503");
+      assertThat(now.waiting()).isEqualTo(3);
+      releaseRetried.countDown();
+      retried.get(10, TimeUnit.SECONDS);
+      assertThat(stats.state.get().mode()).isEqualTo(SinkState.Mode.OK);
+      assertThat(stats.state.get().waiting()).isZero();
     } finally {
       two.shutdownNow();
     }

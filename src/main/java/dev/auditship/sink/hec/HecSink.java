@@ -215,12 +215,13 @@ public final class HecSink implements Sink {
     if (b == null) {
       b = new Buffers();
     }
-    try {
-      return sendBatch(batch, b);
-    } finally {
-      b.trim(); // a batch of huge records must not pin its memory
-      spare.push(b);
-    }
+    Outcome o = sendBatch(batch, b);
+    // Reused only after a send that ended normally, when no request posted ahead still reads them
+    // (one cut short may leave such a request running until its own timeout). A batch of huge
+    // records must not pin its memory: all the sets kept hold at most what one set did.
+    b.trim(batchesInFlight());
+    spare.push(b);
+    return o;
   }
 
   private synchronized void startupCheck() {
@@ -267,6 +268,7 @@ public final class HecSink implements Sink {
     int ahead = cfg.ack().enabled() ? 0 : cfg.concurrency() - 1;
     Map<List<Integer>, Future<HecClassifier.Verdict>> inFlight = new IdentityHashMap<>();
     byte[] arena = envelopes.array();
+    boolean completed = false;
     try {
       while (!queue.isEmpty()) {
         if (Thread.currentThread().isInterrupted()) {
@@ -376,14 +378,20 @@ public final class HecSink implements Sink {
           queue.clear();
         }
       }
+      completed = true;
     } finally {
-      // Requests already posted when an earlier one failed: their answers still count (an accepted
-      // request is delivered, whatever came before it); the rest stay to be retried.
-      for (Map.Entry<List<Integer>, Future<HecClassifier.Verdict>> e : inFlight.entrySet()) {
-        HecClassifier.Verdict late = verdict(e.getValue());
-        if (late instanceof HecClassifier.Accepted a) {
-          accepted(a, e.getKey(), state, acks);
+      if (completed) {
+        // Requests already posted when an earlier one failed: their answers still count (an
+        // accepted request is delivered, whatever came before it); the rest stay to be retried.
+        for (Map.Entry<List<Integer>, Future<HecClassifier.Verdict>> e : inFlight.entrySet()) {
+          HecClassifier.Verdict late = verdict(e.getValue());
+          if (late instanceof HecClassifier.Accepted a) {
+            accepted(a, e.getKey(), state, acks);
+          }
         }
+      } else {
+        // Cut short (an interrupt at shutdown): the batch is not committed and is sent again.
+        inFlight.values().forEach(f -> f.cancel(true));
       }
     }
     if (!acks.isEmpty()) {
@@ -526,8 +534,8 @@ public final class HecSink implements Sink {
       return post(req, envelopes, starts, tok, bufs.body.reset(), bufs.gzip.reset());
     } finally {
       // A request is at most max_bytes (up to 800 MiB): do not keep a huge one for the next.
-      bufs.body.trim(KEEP_BYTES);
-      bufs.gzip.trim(KEEP_BYTES);
+      bufs.body.trim(KEEP_BYTES / batchesInFlight());
+      bufs.gzip.trim(KEEP_BYTES / batchesInFlight());
     }
   }
 
@@ -540,8 +548,10 @@ public final class HecSink implements Sink {
     final ByteBuf body = new ByteBuf(64 * 1024);
     final ByteBuf gzip = new ByteBuf(16 * 1024);
 
-    void trim() {
-      arena.trim(KEEP_ARENA_BYTES);
+    void trim(int sets) {
+      arena.trim(KEEP_ARENA_BYTES / sets);
+      body.trim(KEEP_BYTES / sets);
+      gzip.trim(KEEP_BYTES / sets);
     }
   }
 

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -155,5 +156,40 @@ class HecBatchesInFlightTest {
       String want = id(i);
       assertThat(bodies).filteredOn(b -> b.contains(want)).hasSize(1);
     }
+  }
+
+  /**
+   * A send interrupted while its requests (one posted, one posted ahead) wait for their answers
+   * gives back its request slots: two sends after it still have their requests in flight together.
+   */
+  @Test
+  void anInterruptedSendGivesBackItsRequestSlots() throws Exception {
+    CountDownLatch held = new CountDownLatch(2);
+    CountDownLatch releaseHeld = new CountDownLatch(1);
+    CyclicBarrier both = new CyclicBarrier(2);
+    AtomicInteger seen = new AtomicInteger();
+    serve(
+        () -> {
+          if (seen.incrementAndGet() <= 2) {
+            held.countDown();
+            releaseHeld.await(10, TimeUnit.SECONDS);
+          } else {
+            both.await(10, TimeUnit.SECONDS);
+          }
+        });
+    HecSink s =
+        sink(
+            c -> {
+              c.concurrency = 2;
+              c.maxEvents = 1;
+            });
+    Future<Outcome> cut = callers.submit(() -> s.send(records(0, 3)));
+    assertThat(held.await(10, TimeUnit.SECONDS)).as("two requests in flight").isTrue();
+    cut.cancel(true); // interrupts the sending thread, as a shutdown does
+    releaseHeld.countDown();
+    Future<Outcome> a = callers.submit(() -> s.send(records(10, 1)));
+    Future<Outcome> b = callers.submit(() -> s.send(records(11, 1)));
+    assertThat(a.get(20, TimeUnit.SECONDS)).isEqualTo(Outcome.delivered());
+    assertThat(b.get(20, TimeUnit.SECONDS)).isEqualTo(Outcome.delivered());
   }
 }
