@@ -196,7 +196,21 @@ final class Slots {
 
   /** An integer field ({@code StatusCode}, {@code Code}), or {@link Long#MIN_VALUE} for none. */
   long number(int i) {
-    if (!(v[i] instanceof Value.Num n)) {
+    // Each record reads its status twice (Result.of and the mapping): parsed once.
+    if (i == numberSlot) {
+      return number;
+    }
+    long r = parse(v[i]);
+    numberSlot = i;
+    number = r;
+    return r;
+  }
+
+  private int numberSlot = -1;
+  private long number;
+
+  private static long parse(Value value) {
+    if (!(value instanceof Value.Num n)) {
       return Long.MIN_VALUE;
     }
     String t = n.text();
