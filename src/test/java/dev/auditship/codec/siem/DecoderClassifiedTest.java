@@ -36,7 +36,7 @@ class DecoderClassifiedTest {
           + "audit/backends.(*SlogExporter).ExportStruct\",\"logger_names\":[\"coderd\"],\"fields\":{"
           + "\"ID\":\"b4f043e3-2010-4dd2-a1fe-a7c2c923e236\",\"Time\":\"2025-07-03T07:12:44.381926Z\","
           + "\"UserID\":\"6dea5f8c-ecec-4cf0-a5bd-bc2c63af2efa\",\"OrganizationID\":"
-          + "\"0665a54f-0b77-4a58-94aa-59646fa38a74\",\"Ip\":\"203.0.113.45\",\"UserAgent\":\"curl\","
+          + "\"0665a54f-0b77-4a58-94aa-59646fa38a74\",\"Ip\":\"203.0.113.45\",\"UserAgent\":UA,"
           + "\"ResourceType\":\"workspace_build\",\"ResourceID\":\"ca5647e0-ef50-4202-a246-717e04447380\","
           + "\"ResourceTarget\":\"\",\"Action\":\"start\",\"Diff\":DIFF,\"StatusCode\":200,"
           + "\"AdditionalFields\":MORE,\"RequestID\":\"bb791ac3-f6ee-4da8-8ec2-f54e87013e93\","
@@ -76,7 +76,11 @@ class DecoderClassifiedTest {
     "\\u2028",
     "\u0080",
     "\u007f",
-    "\\ud83d\\ude00"
+    "\\ud83d\\ude00",
+    "\\u003cnil\\u003e",
+    "\\u003cnil\\u003e\\\"",
+    "\\u003c\\u0000\\u003e",
+    "\\/ \\u007e"
   };
 
   private static final String[] RAW = {
@@ -131,6 +135,7 @@ class DecoderClassifiedTest {
     int actorsClassified = 0;
     int actorsJsonSafe = 0;
     int rawPlain = 0;
+    int strsJsonAscii = 0;
     int rawPlainNoEquals = 0;
     List<String[]> cases = new ArrayList<>();
     for (String ts : TS) {
@@ -139,7 +144,7 @@ class DecoderClassifiedTest {
     for (String s : STRINGS) {
       String q = "\"" + s + "\"";
       cases.add(new String[] {TS[0], "{}", "{}", actor(q, q, q)});
-      cases.add(new String[] {TS[0], "{}", "{}", actor("\"id\"", q, "\"bob\"")});
+      cases.add(new String[] {TS[0], "{}", "{}", actor("\"id\"", q, "\"bob\""), q});
     }
     // Keys out of order (not the canonical line) and escaped (the eager path decodes it).
     cases.add(
@@ -156,7 +161,8 @@ class DecoderClassifiedTest {
           LINE.replace("TS", c[0])
               .replace("DIFF", c[1])
               .replace("MORE", c[2])
-              .replace("ACTOR", c[3]);
+              .replace("ACTOR", c[3])
+              .replace("UA", c.length > 4 ? c[4] : "\"curl\"");
       Event decoded = decode(text);
       lines++;
       Envelope env = decoded.envelope();
@@ -177,6 +183,11 @@ class DecoderClassifiedTest {
             }
           }
           v = new Value.Actor(a.id(), a.email(), a.username());
+        } else if (v instanceof Value.Str s) {
+          strsJsonAscii += s.jsonAscii() && !s.jsonSafe() ? 1 : 0;
+          assertClaimsHold(s, text);
+          // The general way: no claim a writer could take a shortcut on.
+          v = Value.Str.classified(s.value(), false, false, s.value().contains("\n"), false);
         } else if (v instanceof Value.Raw r) {
           if (r.compactPlain()) {
             rawPlain++;
@@ -213,6 +224,7 @@ class DecoderClassifiedTest {
     assertThat(actorsClassified).isBetween(1, lines);
     assertThat(actorsJsonSafe).isBetween(1, 3 * actorsClassified - 1);
     assertThat(rawPlain).isBetween(1, 2 * lines - 1);
+    assertThat(strsJsonAscii).isPositive();
     assertThat(rawPlainNoEquals).isBetween(1, rawPlain - 1);
   }
 
@@ -235,6 +247,17 @@ class DecoderClassifiedTest {
     }
     if (s.noEqualsOrBar()) {
       assertThat(t).as(line).doesNotContain("=").doesNotContain("|");
+    }
+    boolean jsonAscii = true;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      jsonAscii &= c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+    }
+    assertThat(looked.jsonAscii())
+        .as("classify: json-ascii %s in %s", t, line)
+        .isEqualTo(jsonAscii);
+    if (s.jsonAscii()) {
+      assertThat(jsonAscii).as("json-ascii %s in %s", t, line).isTrue();
     }
   }
 
