@@ -479,13 +479,7 @@ final class JsonLineScanner {
     return c < 0
         ? new Value.Str(str)
         : Value.Str.classified(
-            str,
-            (c & HTML) == 0,
-            (c & NOT_BARE) == 0,
-            false,
-            true,
-            (c & EQUALS_OR_BAR) == 0,
-            true); // ASCII without escapes: no control character, quote or backslash
+            str, (c & HTML) == 0, (c & NOT_BARE) == 0, false, true, (c & EQUALS_OR_BAR) == 0);
   }
 
   /** The rest of a string with escapes, from {@code q} (a backslash); text starts at {@code s}. */

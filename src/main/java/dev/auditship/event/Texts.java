@@ -2,11 +2,10 @@ package dev.auditship.event;
 
 /**
  * Classifies a string once for the formats (see {@link Value.Str}): JSON-safe as is under Go's
- * encoder with HTML escaping; printed bare by slog's human quote(); holds a line feed; ASCII a JSON
- * string holds unescaped when {@code < > &} need not be escaped (bit 32, {@link
- * Value.Str#jsonAscii()}). A conservative answer is always correct (the formats then take their
- * general path), so only ASCII is judged exactly: any character beyond ASCII makes the text "not
- * bare" and is judged JSON-safe only when it is not U+2028, U+2029 or a surrogate.
+ * encoder with HTML escaping; printed bare by slog's human quote(); holds a line feed. A
+ * conservative answer is always correct (the formats then take their general path), so only ASCII
+ * is judged exactly: any character beyond ASCII makes the text "not bare" and is judged JSON-safe
+ * only when it is not U+2028, U+2029 or a surrogate.
  */
 final class Texts {
   private Texts() {}
@@ -16,21 +15,18 @@ final class Texts {
     boolean bare = !s.isEmpty();
     boolean newline = false;
     boolean ascii = true;
-    boolean jsonAscii = true;
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
         if (c < 0x20) {
           json = false;
           bare = false;
-          jsonAscii = false;
           if (c == '\n') {
             newline = true;
           }
         } else if (c == '"' || c == '\\') {
           json = false;
           bare = false;
-          jsonAscii = false;
         } else if (c == '<' || c == '>' || c == '&') {
           json = false;
         } else if (c == ' ' || c == 0x7F) {
@@ -39,17 +35,11 @@ final class Texts {
       } else {
         bare = false;
         ascii = false;
-        jsonAscii = false;
         if (c == 0x2028 || c == 0x2029 || Character.isSurrogate(c)) {
           json = false;
         }
       }
     }
-    return (byte)
-        ((json ? 1 : 0)
-            | (bare ? 2 : 0)
-            | (newline ? 4 : 0)
-            | (ascii ? 8 : 0)
-            | (jsonAscii ? 32 : 0));
+    return (byte) ((json ? 1 : 0) | (bare ? 2 : 0) | (newline ? 4 : 0) | (ascii ? 8 : 0));
   }
 }

@@ -39,7 +39,6 @@ public sealed interface Value {
     private static final byte NEWLINE = 4;
     private static final byte ASCII = 8;
     private static final byte NO_EQUALS_OR_BAR = 16;
-    private static final byte JSON_ASCII = 32; // also set by Texts.classify
 
     private final String value;
     private final byte flags;
@@ -76,24 +75,6 @@ public sealed interface Value {
         boolean hasNewline,
         boolean ascii,
         boolean noEqualsOrBar) {
-      return classified(
-          value, jsonSafe, humanBare, hasNewline, ascii, noEqualsOrBar, jsonSafe && ascii);
-    }
-
-    /**
-     * {@link #classified(String, boolean, boolean, boolean, boolean, boolean)}, and whether the
-     * decoder saw that every character is ASCII that RFC 8259 §7 lets a string hold unescaped (no
-     * control character, quote or backslash; {@code < > &} and DEL allowed): {@link #jsonAscii()}.
-     * JSON-safe ASCII always is; a {@code true} {@code jsonSafe && ascii} makes it {@code true}.
-     */
-    public static Str classified(
-        String value,
-        boolean jsonSafe,
-        boolean humanBare,
-        boolean hasNewline,
-        boolean ascii,
-        boolean noEqualsOrBar,
-        boolean jsonAscii) {
       Objects.requireNonNull(value, "value");
       return new Str(
           value,
@@ -102,8 +83,7 @@ public sealed interface Value {
                   | (humanBare ? HUMAN_BARE : 0)
                   | (hasNewline ? NEWLINE : 0)
                   | (ascii ? ASCII : 0)
-                  | (noEqualsOrBar ? NO_EQUALS_OR_BAR : 0)
-                  | (jsonAscii || (jsonSafe && ascii) ? JSON_ASCII : 0)));
+                  | (noEqualsOrBar ? NO_EQUALS_OR_BAR : 0)));
     }
 
     public String value() {
@@ -133,16 +113,6 @@ public sealed interface Value {
      */
     public boolean noEqualsOrBar() {
       return (flags & NO_EQUALS_OR_BAR) != 0;
-    }
-
-    /**
-     * True when every character is ASCII from U+0020 to U+007F other than {@code "} and backslash:
-     * a JSON writer that does not escape {@code < > &} (RFC 8259 §7 does not ask it to, unlike Go's
-     * encoder) copies the text whole. Implied by {@link #jsonSafe()} with {@link #ascii()}; also
-     * true of {@code <nil>}, which Go's JSON-safety check refuses.
-     */
-    public boolean jsonAscii() {
-      return (flags & JSON_ASCII) != 0;
     }
 
     /** True when the text holds a line feed. */

@@ -39,7 +39,7 @@ final class JsonOut {
    * Prepared members ending with a key ({@link #chunk}), then a Coder string as that key's value.
    */
   JsonOut members(Chunk json, Value.Str v) {
-    if (v.jsonAscii()) {
+    if (v.jsonSafe() && v.ascii()) {
       out.jsonString(json, comma ? 0 : 1, v.value());
     } else {
       out.put(json, comma ? 0 : 1);
@@ -134,7 +134,7 @@ final class JsonOut {
 
   /** {@code [,]"outer":{"inner":"v"}} from a Coder string. */
   JsonOut str(Nest n, Value.Str v) {
-    if (v.jsonAscii()) {
+    if (v.jsonSafe() && v.ascii()) {
       out.jsonString(n.chunk(), comma ? 0 : 1, v.value(), true);
       comma = true;
       return this;
@@ -236,7 +236,7 @@ final class JsonOut {
 
   /** A Coder string: whole when decoding found it JSON-safe (the common case), else escaped. */
   JsonOut str(Chunk key, Value.Str v) {
-    if (v.jsonAscii()) {
+    if (v.jsonSafe() && v.ascii()) {
       out.jsonString(key, comma ? 0 : 1, v.value());
       comma = true;
       return this;
@@ -288,7 +288,7 @@ final class JsonOut {
   }
 
   private void string(Value.Str v) {
-    if (v.jsonSafe() || v.jsonAscii()) {
+    if (v.jsonSafe()) {
       out.put('"');
       out.put(v);
       out.put('"');
