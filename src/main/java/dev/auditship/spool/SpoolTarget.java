@@ -61,6 +61,12 @@ public final class SpoolTarget implements Target {
   private final JsonFormat json;
   private final Clock clock;
   private final int batchMax;
+
+  /**
+   * Most records one spooled batch hands to the sink ({@code batchMax} per batch it takes at once).
+   */
+  private final int readMax;
+
   private final Duration writeRetry;
   private final Duration expiryCheck;
   private final Thread drainer;
@@ -127,6 +133,13 @@ public final class SpoolTarget implements Target {
     this.json = json;
     this.clock = clock;
     this.batchMax = batchMax;
+    // A sink that takes N batches at once (a HEC sink's concurrency) gets N batches' worth of
+    // records
+    // in one spooled batch, which it sends as up to N requests at once; the read stays within the
+    // spool's 4 MiB a read, and acknowledgements stay one batch at a time, in order.
+    this.readMax =
+        (int)
+            Math.min(Integer.MAX_VALUE, (long) batchMax * Math.max(1, delivery.batchesInFlight()));
     this.writeRetry = writeRetry;
     this.expiryCheck = expiryCheck;
     this.spool =
@@ -293,7 +306,7 @@ public final class SpoolTarget implements Target {
       }
       Spool.Batch b;
       try {
-        b = spool.read(batchMax, IDLE_WAIT_NANOS);
+        b = spool.read(readMax, IDLE_WAIT_NANOS);
         if (readFailing) {
           readFailing = false;
           LOG.info("Spool reads work again. sink={}", name());

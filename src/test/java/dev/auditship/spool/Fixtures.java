@@ -101,6 +101,12 @@ final class Fixtures {
     volatile long delayMillis;
     volatile RuntimeException throwing;
 
+    /** What {@link #batchesInFlight()} answers. */
+    volatile int batchesInFlight = 1;
+
+    /** The size of each batch sent. */
+    final List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+
     /** What {@link #eventFields()} answers: null, a sink that may read any event field. */
     volatile Set<String> eventFields;
 
@@ -136,8 +142,14 @@ final class Fixtures {
     }
 
     @Override
+    public int batchesInFlight() {
+      return batchesInFlight;
+    }
+
+    @Override
     public Outcome send(List<SinkRecord> batch) throws InterruptedException {
       sends.incrementAndGet();
+      sizes.add(batch.size());
       gate.await();
       if (throwing != null) {
         throw throwing;

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The spool as a sink's target: accepted means synced, delivered later, policies, shutdown,
@@ -141,6 +143,37 @@ class SpoolTargetTest {
       assertThat(second.name()).isEqualTo("out");
       await().atMost(ofSeconds(10)).until(() -> up.delivered.size() >= 50);
       assertThat(up.indexes()).containsExactlyElementsOf(range(0, 50));
+    }
+  }
+
+  /**
+   * A sink that takes two batches at once (a HEC sink with concurrency 2) gets two batches' worth
+   * of spooled records at a time, to send as two requests at once; one that takes one gets one.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void aSinkThatTakesMoreBatchesAtOnceGetsThatManyBatchesWorthFromTheSpool(int lanes)
+      throws Exception {
+    Fixtures.CollectingSink down = new Fixtures.CollectingSink("out");
+    down.down = true;
+    SpoolTarget first = target(down);
+    first.accept(records(0, 40));
+    first.drain(Duration.ZERO);
+    first.close();
+    Fixtures.CollectingSink up = new Fixtures.CollectingSink("out");
+    up.batchesInFlight = lanes;
+    try (SpoolTarget second =
+        target(
+            up,
+            64L * 1024 * 1024,
+            SpoolConfig.WhenFull.BLOCK,
+            Duration.ZERO,
+            Clock.systemUTC(),
+            10)) {
+      await().atMost(ofSeconds(10)).until(() -> up.delivered.size() >= 40);
+      assertThat(up.indexes()).containsExactlyElementsOf(range(0, 40));
+      assertThat(up.sizes).allSatisfy(n -> assertThat(n).isEqualTo(10 * lanes));
+      await().atMost(ofSeconds(10)).until(() -> second.gauges().records() == 0);
     }
   }
 
