@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The bytes-first decode of one compact slog JSON line: it checks the line's grammar and the event
@@ -365,7 +366,13 @@ final class LazyLineScanner {
         if (extra == null) {
           extra = new ArrayList<>(2);
         }
-        extra.add(strings.stringAt(b, end, s - 1));
+        String name = strings.stringAt(b, end, s - 1);
+        if (KNOWN_NAMES.contains(name)) {
+          // A known name spelled with an escape ("\u0054ime"): slog never writes one, and the
+          // index would hold it beside the field itself. The eager path decides what it means.
+          throw JsonTokens.GIVE_UP;
+        }
+        extra.add(name);
         key = -extra.size();
         expect(p++, ':');
       }
@@ -894,6 +901,9 @@ final class LazyLineScanner {
 
   /** The keys of {@link JsonLineScanner#KEYS} as the tokens of a compact line. */
   private static final QuotedKeys FIELD_KEYS = new QuotedKeys(JsonLineScanner.KEYS);
+
+  /** The names of {@link JsonLineScanner#KEYS}: a key that is not one of them as written. */
+  private static final Set<String> KNOWN_NAMES = Set.of(JsonLineScanner.KEYS);
 
   /**
    * The index in {@link JsonLineScanner#KEYS} of the quoted key and its colon at {@code p}, or -1.

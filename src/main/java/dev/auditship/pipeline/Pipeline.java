@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * most {@code d + 1} batches in memory: the {@code d} it sends and the next one, formatted
  * meanwhile, where {@code d} is the most batches any sink takes at once ({@link
  * Target#batchesInFlight()}: 1 for most sinks, a HEC sink's {@code concurrency}). More than one
- * batch is handed out only while they hold together no more than one full batch's bytes ({@link
- * #IN_FLIGHT_BYTES}), so the memory bound in bytes is the same as with one.
+ * batch is handed out only while they hold together no more than two full batches' bytes ({@link
+ * #IN_FLIGHT_BYTES}), so memory stays bounded in bytes whatever {@code d} is.
  *
  * <p>Threads: {@link #run} runs on the caller's thread, which reads and formats the next batch
  * while the sinks send the last ones. Each sink has its own delivery threads, as many as the
@@ -160,11 +160,11 @@ public final class Pipeline {
 
   /**
    * Most bytes of events ({@link Event#weight()}) in the batches handed out and not yet committed,
-   * when there is more than one: a full batch's worth. Batches of Coder's usual events (about a
-   * kilobyte) are a fraction of it, so several go out at once; batches of large events go out one
-   * at a time, as with a sink that takes one, and memory stays bounded in bytes as before.
+   * when there is more than one: two full batches' worth. A batch of 500 of Coder's usual events
+   * weighs about 1.5 MB (a line held lazily counts three times its bytes), so four go out at once;
+   * batches of large events go out at most two at a time, one more than with a sink that takes one.
    */
-  static final long IN_FLIGHT_BYTES = Source.BATCH_BYTES;
+  static final long IN_FLIGHT_BYTES = 2L * Source.BATCH_BYTES;
 
   /** The most batches any sink takes at once: how many may be handed out and not yet committed. */
   private static int depth(List<SinkRuntime> sinks) {

@@ -464,8 +464,8 @@ class PipelineTest {
   @Test
   void batchesOfLargeEventsGoOutOneAtATime() throws Exception {
     ListSource src = new ListSource();
-    Event a = heavy(events().get(0), 1_100_000);
-    Event b = heavy(events().get(1), 1_100_000);
+    Event a = heavy(events().get(0), 2_200_000);
+    Event b = heavy(events().get(1), 2_200_000);
     assertThat((long) a.weight() + b.weight()).isGreaterThan(Pipeline.IN_FLIGHT_BYTES);
     src.batches.add(new Source.Batch(List.of(a), "p1"));
     src.batches.add(new Source.Batch(List.of(b), "p2"));
@@ -484,5 +484,37 @@ class PipelineTest {
     assertThat(thrown[0]).isNull();
     assertThat(src.commits).containsExactly("p1", "p2");
     assertThat(t.maxActive.get()).isEqualTo(1);
+  }
+
+  /**
+   * Four batches of 500 of Coder's usual events go out at once to a sink that takes four: together
+   * they hold well under two full batches' bytes.
+   */
+  @Test
+  void fourFullBatchesOfUsualEventsGoOutAtOnceToASinkThatTakesFour() throws Exception {
+    ListSource src = new ListSource();
+    List<Event> golden = events();
+    List<Event> firsts = new ArrayList<>();
+    for (int b = 0; b < 4; b++) {
+      List<Event> batch = new ArrayList<>();
+      for (int i = 0; i < 500; i++) {
+        batch.add(golden.get((b + i) % golden.size()));
+      }
+      firsts.add(batch.get(0));
+      src.batches.add(new Source.Batch(batch, "p" + b));
+    }
+    LaneTarget t = new LaneTarget("four", 4, -1);
+    Pipeline p = pipeline(src, t);
+    Throwable[] thrown = new Throwable[1];
+    Thread runner = start(p, thrown);
+    assertThat(t.entered.tryAcquire(4, 10, TimeUnit.SECONDS))
+        .as("four batches out at once")
+        .isTrue();
+    assertThat(t.maxActive.get()).isEqualTo(4);
+    firsts.forEach(t::release);
+    runner.join(10_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(thrown[0]).isNull();
+    assertThat(src.commits).containsExactly("p0", "p1", "p2", "p3");
   }
 }

@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 /**
  * The golden Coder JSON lines and variants of each that a decoder reading a line lazily must get
  * right: a duplicated first field (the first value wins), an extra field, upper-case UUIDs, null
- * {@code UserID}/{@code ConnectionID} followed by an extra field, a second {@code Time}, and an
- * actor with escapes and non-ASCII text followed by an extra object.
+ * {@code UserID}/{@code ConnectionID} followed by an extra field, a second {@code Time}, an actor
+ * with escapes and non-ASCII text followed by an extra object, and known names spelled with an
+ * escape ({@code "\u0054ime"}) before the fields themselves.
  */
 public final class LineVariants {
   private LineVariants() {}
@@ -37,7 +38,14 @@ public final class LineVariants {
       lines.add(
           json.replace(
               "\"actor\":{",
-              "\"actor\":{\"id\":\"a\\\"b\",\"email\":\"\\u00e9\",\"username\":\"a b\"},\"A\":{"));
+              "\"actor\":{\"id\":\"a\\\"b\",\"email\":\"\\u00e9\",\"username\":\"a b\"},\"A\":{")); // A known name spelled with an escape, before the field itself: slog never writes one, so
+      // the line is not taken as it is, and the escaped field must not stand in for the real one.
+      lines.add(
+          json.substring(0, fields) + "\"\\u0054ime\":\"a\\\"b<c>\"," + json.substring(fields));
+      lines.add(
+          json.substring(0, fields)
+              + "\"\\u0054ime\":\"2025-01-02T03:04:05Z\",\"\\u0049D\":\"x\","
+              + json.substring(fields));
     }
     return lines;
   }

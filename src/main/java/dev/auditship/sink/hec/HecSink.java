@@ -97,6 +97,9 @@ public final class HecSink implements Sink {
    */
   private final Semaphore requestSlots;
 
+  /** How much of a request body buffer is kept between requests (see the constructor). */
+  private final int keepBody;
+
   /**
    * The sink as the pipeline builds it.
    *
@@ -136,6 +139,13 @@ public final class HecSink implements Sink {
     this.token = new HecToken(name, cfg.token(), stats.tokenReloads);
     this.health = new HecHealth(name, service, token);
     this.requestSlots = new Semaphore(cfg.concurrency());
+    // What a request body buffer keeps for the next: a share of KEEP_BYTES per set kept, but never
+    // less than a request of max_bytes (the default 1,000,000), so requests of a usual size do not
+    // make a new buffer each time.
+    this.keepBody =
+        (int)
+            Math.min(
+                KEEP_BYTES, Math.max(KEEP_BYTES / batchesInFlight(), cfg.maxBytes() + 64 * 1024));
     if (service.proxy() != null) {
       LOG.info("Requests go through a proxy. sink={} proxy={}", name, service.proxy());
     }
@@ -219,7 +229,7 @@ public final class HecSink implements Sink {
     // Reused only after a send that ended normally, when no request posted ahead still reads them
     // (one cut short may leave such a request running until its own timeout). A batch of huge
     // records must not pin its memory: all the sets kept hold at most what one set did.
-    b.trim(batchesInFlight());
+    b.trim(batchesInFlight(), keepBody);
     spare.push(b);
     return o;
   }
@@ -534,8 +544,7 @@ public final class HecSink implements Sink {
       return post(req, envelopes, starts, tok, bufs.body.reset(), bufs.gzip.reset());
     } finally {
       // A request is at most max_bytes (up to 800 MiB): do not keep a huge one for the next.
-      bufs.body.trim(KEEP_BYTES / batchesInFlight());
-      bufs.gzip.trim(KEEP_BYTES / batchesInFlight());
+      bufs.trimBodies(keepBody);
     }
   }
 
@@ -548,10 +557,14 @@ public final class HecSink implements Sink {
     final ByteBuf body = new ByteBuf(64 * 1024);
     final ByteBuf gzip = new ByteBuf(16 * 1024);
 
-    void trim(int sets) {
+    void trim(int sets, int keepBody) {
       arena.trim(KEEP_ARENA_BYTES / sets);
-      body.trim(KEEP_BYTES / sets);
-      gzip.trim(KEEP_BYTES / sets);
+      trimBodies(keepBody);
+    }
+
+    void trimBodies(int keep) {
+      body.trim(keep);
+      gzip.trim(keep);
     }
   }
 
