@@ -330,6 +330,13 @@ class PipelineTest {
         src, EventFilter.ALL, sinks, 100, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1));
   }
 
+  /** Batches p1, p2 and p3 of the golden events: 4, 4 and 3 of them. */
+  private static void threeBatches(ListSource src, List<Event> ev) {
+    src.batches.add(new Source.Batch(ev.subList(0, 4), "p1"));
+    src.batches.add(new Source.Batch(ev.subList(4, 8), "p2"));
+    src.batches.add(new Source.Batch(ev.subList(8, 11), "p3"));
+  }
+
   private static Thread start(Pipeline p, Throwable[] thrown) {
     Thread runner =
         new Thread(
@@ -349,9 +356,7 @@ class PipelineTest {
       throws Exception {
     ListSource src = new ListSource();
     List<Event> ev = events();
-    src.batches.add(new Source.Batch(ev.subList(0, 4), "p1"));
-    src.batches.add(new Source.Batch(ev.subList(4, 8), "p2"));
-    src.batches.add(new Source.Batch(ev.subList(8, 11), "p3"));
+    threeBatches(src, ev);
     LaneTarget t = new LaneTarget("two", 2, -1);
     Pipeline p = pipeline(src, t);
     Throwable[] thrown = new Throwable[1];
@@ -427,9 +432,7 @@ class PipelineTest {
   void abortAfterACommitCountsEveryBatchStillHandedOut() throws Exception {
     ListSource src = new ListSource();
     List<Event> ev = events();
-    src.batches.add(new Source.Batch(ev.subList(0, 4), "p1"));
-    src.batches.add(new Source.Batch(ev.subList(4, 8), "p2"));
-    src.batches.add(new Source.Batch(ev.subList(8, 11), "p3"));
+    threeBatches(src, ev);
     LaneTarget t = new LaneTarget("two", 2, -1);
     Pipeline p = pipeline(src, t);
     Throwable[] thrown = new Throwable[1];
