@@ -170,16 +170,7 @@ class PipelineTest {
             Duration.ZERO,
             Duration.ofSeconds(1));
     Throwable[] thrown = new Throwable[1];
-    Thread runner =
-        new Thread(
-            () -> {
-              try {
-                p.run();
-              } catch (Throwable e) {
-                thrown[0] = e;
-              }
-            });
-    runner.start();
+    Thread runner = start(p, thrown);
     assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(src.commits).isEmpty();
     p.stop();
