@@ -18,7 +18,21 @@ public final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final Level levelBefore;
   private final boolean setLevel;
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+  /**
+   * Adds under the list's lock, which the readers below take: logback calls the appender under its
+   * own lock only, so a test polling the messages while another thread logs (an await on a log
+   * line) could otherwise read the list while it grows.
+   */
+  private final ListAppender<ILoggingEvent> appender =
+      new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent e) {
+          synchronized (list) {
+            super.append(e);
+          }
+        }
+      };
 
   /** Everything {@code dev.auditship} logs at its configured level. */
   public LogCapture() {
