@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.auditship.event.Event;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.testutil.Golden;
+import dev.auditship.testutil.LogCapture;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -271,17 +274,33 @@ class FileFollowerTest {
   @Test
   void rotationByRenameWhileWriting() throws Exception {
     Run run = new Run(follower(false), 50);
-    Thread writer =
-        writer(
-            300,
-            i -> {
-              if (i == 100 || i == 200) {
-                return Rotation.RENAME;
-              }
-              return null;
-            });
-    run.until(300);
-    writer.join(10_000);
+    // Each rename waits until the follower has seen what it must see first, whatever the
+    // scheduling. Before the first, it has read from the first file: looking at the path only after
+    // the rename, it would start with the new file and never know of the first. Before the second,
+    // it has noticed the first (it opens the new file then, so that one stays readable when it is
+    // renamed again): two renames between two looks at the path skip the middle file, a documented
+    // limit (docs/follow.md). On a busy machine the follower can fall that far behind.
+    try (LogCapture logs = new LogCapture(FileFollower.class)) {
+      Thread writer =
+          writer(
+              300,
+              i -> {
+                if (i == 100) {
+                  await().atMost(Duration.ofSeconds(30)).until(() -> run.received.get() > 0);
+                } else if (i == 200) {
+                  await()
+                      .atMost(Duration.ofSeconds(30))
+                      .until(
+                          () ->
+                              logs.messages(Level.INFO).stream()
+                                  .anyMatch(m -> m.startsWith("The followed file was rotated;")));
+                }
+                return i == 100 || i == 200 ? Rotation.RENAME : null;
+              },
+              i -> {});
+      run.until(300);
+      writer.join(10_000);
+    }
     assertThat(run.ids()).isEqualTo(ids(0, 300));
     run.step();
     assertThat(run.got).hasSize(300);
@@ -292,21 +311,45 @@ class FileFollowerTest {
   @Test
   void rotationByCopyTruncateWhileWriting() throws Exception {
     Run run = new Run(follower(false), 50);
-    // The second copy-truncate waits until the follower has read a line written after the first:
-    // a follower a whole rotation behind never sees the lines between the two (they are only in the
-    // copy the second rotation overwrites), a limit of copy-truncate (docs/follow.md). On a busy
-    // machine the follower fell that far behind and the test timed out.
-    Thread writer =
-        writer(
-            300,
-            i -> {
-              if (i == 200) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> run.received.get() > 100);
-              }
-              return i == 100 || i == 200 ? Rotation.COPY_TRUNCATE : null;
-            });
-    run.until(300);
-    writer.join(10_000);
+    // The writer waits where the follower must have seen something first, whatever the scheduling
+    // (on a busy machine the follower fell behind at each of these points):
+    // - before the first copy-truncate, until the follower has read from the file: looking at it
+    //   only after the truncation, it would never know of the lines before, which are only in the
+    //   copy;
+    // - after each truncation, until the follower has noticed it, before the next line: it notices
+    //   when it reaches its position and finds the file shorter or its first bytes changed, and
+    //   reads new lines at its old position until then, so a file written past that position
+    //   before the follower looked again would be read from there (FileFollower checks the first
+    //   bytes only at the end of what it can read);
+    // - before the second copy-truncate, until the follower has read a line written after the
+    //   first: a follower a whole rotation behind never sees the lines between the two (they are
+    //   only in the copy the second rotation overwrites), a limit of copy-truncate
+    //   (docs/follow.md).
+    try (LogCapture logs = new LogCapture(FileFollower.class)) {
+      Thread writer =
+          writer(
+              300,
+              i -> {
+                if (i == 100) {
+                  await().atMost(Duration.ofSeconds(30)).until(() -> run.received.get() > 0);
+                } else if (i == 200) {
+                  await().atMost(Duration.ofSeconds(30)).until(() -> run.received.get() > 100);
+                }
+                return i == 100 || i == 200 ? Rotation.COPY_TRUNCATE : null;
+              },
+              i -> {
+                long seen = i / 100;
+                await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(
+                        () ->
+                            logs.startingWith("The followed file was truncated (copy-truncate")
+                                    .size()
+                                >= seen);
+              });
+      run.until(300);
+      writer.join(10_000);
+    }
     assertThat(run.ids()).isEqualTo(ids(0, 300));
     run.step();
     assertThat(run.got).hasSize(300);
@@ -322,9 +365,9 @@ class FileFollowerTest {
    * Writes {@code n} lines (about one a millisecond) as a logger does, rotating where {@code
    * rotate} says: by rename (the writer still writes a few lines to the renamed file before it
    * reopens the path, as a process does until it is told to reopen) or by copy and truncate (the
-   * writer appends with O_APPEND).
+   * writer appends with O_APPEND); {@code rotated} runs after each rotation, before the next line.
    */
-  private Thread writer(int n, IntFunction<Rotation> rotate) {
+  private Thread writer(int n, IntFunction<Rotation> rotate, IntConsumer rotated) {
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread t =
         new Thread(
@@ -349,6 +392,9 @@ class FileFollowerTest {
                     try (FileChannel ch = FileChannel.open(log(), StandardOpenOption.WRITE)) {
                       ch.truncate(0);
                     }
+                  }
+                  if (r != null) {
+                    rotated.accept(i);
                   }
                   if (lateLines > 0 && --lateLines == 0) {
                     out.close();
