@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -30,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -40,6 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -369,10 +372,30 @@ class FaultIT {
     Pipeline p = pipeline(yaml);
     p.run();
     p.close();
-    Thread.sleep(500); // the receiver thread may still be reading the last frames
-    report("syslog TCP receiver dropping the connection every 137 messages", n, rx.ids);
-    assertThat(rx.drops).isGreaterThanOrEqualTo(10);
-    assertThat(rx.ids.keySet()).hasSize(n);
+    awaitReceived(
+        rx,
+        "syslog TCP receiver dropping the connection every 137 messages",
+        n,
+        () -> {
+          assertThat(rx.drops).isGreaterThanOrEqualTo(10); // 2000 reads make 14
+          assertThat(rx.ids.keySet()).hasSize(n);
+        });
+  }
+
+  /**
+   * Waits until the receiver has read what {@code received} asserts, then reports its figures. The
+   * receiver reads on its own thread, so after the pipeline has closed it may still be reading the
+   * last frames, or counting the drop that the last one made: how long that takes depends on the
+   * machine's load (a fixed half second was not always enough), what it has read in the end does
+   * not.
+   */
+  private static void awaitReceived(
+      DroppingSyslogReceiver rx, String what, int n, ThrowingRunnable received) {
+    try {
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(received);
+    } finally {
+      report(what, n, rx.ids);
+    }
   }
 
   /**
@@ -406,12 +429,13 @@ class FaultIT {
     Pipeline p = pipeline(yaml);
     p.run();
     p.close();
-    Thread.sleep(500); // the receiver thread may still be reading the last frames
-    report(
+    awaitReceived(
+        rx,
         "syslog TCP receiver closing the connection every 1500 messages, default window",
         n,
-        rx.ids);
-    assertThat(rx.drops).isGreaterThanOrEqualTo(3);
-    assertThat(rx.ids.keySet()).hasSize(n);
+        () -> {
+          assertThat(rx.drops).isGreaterThanOrEqualTo(3);
+          assertThat(rx.ids.keySet()).hasSize(n);
+        });
   }
 }
