@@ -92,13 +92,17 @@ final class Fixtures {
   /**
    * A sink that records what it delivers. {@link #down} makes it answer "retry"; {@link #hold()}
    * makes {@code send} wait (interruptibly) until {@link #release()}; {@link #delayMillis} makes
-   * each send slow.
+   * each send slow; {@link #hangFromSend} makes sends from then on hang.
    */
   static final class CollectingSink implements Sink {
     final List<SinkRecord> delivered = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger sends = new AtomicInteger();
     volatile boolean down;
     volatile long delayMillis;
+
+    /** From this send on (counting from 1), sends wait until interrupted, as a hung receiver. */
+    volatile int hangFromSend = Integer.MAX_VALUE;
+
     volatile RuntimeException throwing;
 
     /** What {@link #batchesInFlight()} answers. */
@@ -148,9 +152,12 @@ final class Fixtures {
 
     @Override
     public Outcome send(List<SinkRecord> batch) throws InterruptedException {
-      sends.incrementAndGet();
+      int n = sends.incrementAndGet();
       sizes.add(batch.size());
       gate.await();
+      if (n >= hangFromSend) {
+        new CountDownLatch(1).await();
+      }
       if (throwing != null) {
         throw throwing;
       }
