@@ -87,9 +87,13 @@ final class RunCommand implements Callable<Integer> {
     }
     Path file = config;
     Signals.onHangup(() -> reload(file, loaded.assembly(), pipeline, log));
-    log.info("Started. config={} sinks={}", config, loaded.config().sinks().size());
+    int sinks = loaded.config().sinks().size();
     try {
-      return runUntilDone(pipeline, loaded.config().shutdownTimeout(), log);
+      return runUntilDone(
+          pipeline,
+          loaded.config().shutdownTimeout(),
+          log,
+          () -> log.info("Started. config={} sinks={}", config, sinks));
     } finally {
       if (status != null) {
         status.close();
@@ -140,6 +144,16 @@ final class RunCommand implements Callable<Integer> {
    * once.
    */
   static int runUntilDone(Pipeline pipeline, Duration shutdownTimeout, Logger log) {
+    return runUntilDone(pipeline, shutdownTimeout, log, () -> {});
+  }
+
+  /**
+   * As {@link #runUntilDone(Pipeline, Duration, Logger)}, running {@code started} once the signal
+   * handlers are in place: a "Started." logged there means a SIGTERM from then on is a graceful
+   * shutdown, not the JVM's default exit (143).
+   */
+  static int runUntilDone(
+      Pipeline pipeline, Duration shutdownTimeout, Logger log, Runnable started) {
     AtomicInteger signals = new AtomicInteger();
     AtomicReference<Thread> watchdogRef = new AtomicReference<>();
     AtomicBoolean deadlinePassed = new AtomicBoolean();
@@ -174,6 +188,7 @@ final class RunCommand implements Callable<Integer> {
             pipeline.abort();
           }
         });
+    started.run();
     try {
       pipeline.run();
       pipeline.logStats("Finished.");
