@@ -218,12 +218,15 @@ class KafkaSinkIT {
   @Test
   @Timeout(120)
   void aMissingTopicPausesTheSinkWithOneErrorUntilItIsCreated() throws Exception {
+    // Each check is a new admin client that connects, authenticates and asks within
+    // metadata_timeout_secs; if that times out (1 s is tight on a loaded machine), the check says
+    // the brokers are unreachable instead of that the topic is missing.
     SinkConfig sc =
         KafkaTests.sink(
             yaml(
                 "topic: late",
                 KafkaCluster.USER_PASSWORD,
-                "metadata_timeout_secs: 1\nretry: {pause_probe_secs: 1}"));
+                "metadata_timeout_secs: 3\nretry: {pause_probe_secs: 1}"));
     List<SinkRecord> batch =
         KafkaTests.records(List.of(TestEvents.event(10), TestEvents.event(11)));
     String missing =
