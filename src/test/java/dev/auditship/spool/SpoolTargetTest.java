@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -123,7 +124,17 @@ class SpoolTargetTest {
     Fixtures.CollectingSink down = new Fixtures.CollectingSink("out");
     down.down = true;
     try (LogCapture logs = new LogCapture()) {
-      SpoolTarget first = target(down);
+      // A clock that stands still: with the real one, oldest_age_secs below is 0 only if the
+      // accept (synced to disk) and the close take less than a second, which a loaded machine does
+      // not promise.
+      SpoolTarget first =
+          target(
+              down,
+              64L * 1024 * 1024,
+              SpoolConfig.WhenFull.BLOCK,
+              Duration.ZERO,
+              Clock.fixed(Instant.parse("2025-07-03T06:55:02Z"), ZoneOffset.UTC),
+              100);
       first.accept(records(0, 50));
       first.drain(Duration.ZERO);
       first.close();
