@@ -1,6 +1,7 @@
 package dev.auditship.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.auditship.testutil.Cli;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +105,12 @@ class ReloadIT {
           }
           if (i == 1000) {
             out.flush();
+            // Sink b must start after the first event (asserted below): the reload is applied
+            // before the next batch is read, so it waits until a batch has reached sink a. (A busy
+            // machine could otherwise apply it before the exporter's first poll of the file.)
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> !ids(tmp.resolve("out/a.log")).isEmpty());
             config("  b: {type: file, path: " + tmp.resolve("out/b.log") + "}\n");
             hangup(p);
           }
