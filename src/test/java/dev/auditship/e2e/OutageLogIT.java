@@ -68,7 +68,9 @@ class OutageLogIT {
         Thread.sleep(100);
         still.clear();
         progress.clear();
-        for (String line : Files.readAllLines(tmp.resolve("stderr.txt"))) {
+        // Complete lines only: the exporter may be writing the last one while it is read.
+        String err = Files.readString(tmp.resolve("stderr.txt"));
+        for (String line : err.substring(0, err.lastIndexOf('\n') + 1).lines().toList()) {
           JsonNode n = JSON.readTree(line);
           String msg = n.path("message").asText();
           if (msg.startsWith("Sink still not delivering")) {
