@@ -529,6 +529,7 @@ class FileFollowerTest {
 
   @Test
   void stopWakesAnIdleFollower() throws Exception {
+    LogCapture logs = new LogCapture(FileFollower.class);
     FileFollower f = follower(false);
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread t =
@@ -543,7 +544,15 @@ class FileFollowerTest {
               }
             });
     t.start();
-    Thread.sleep(50);
+    // Idle for certain, not after a guess of 50 ms: no file yet, and the follower has said so.
+    try (logs) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  !logs.startingWith("Waiting for the followed file to appear.").isEmpty()
+                      && t.getState() == Thread.State.TIMED_WAITING);
+    }
     long start = System.nanoTime();
     t.interrupt();
     t.join(5_000);
