@@ -753,11 +753,14 @@ class CoderApiSourceTest {
               });
       t.start();
       int before = coder.requests().size();
-      if (delay > 0) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> coder.requests().size() > before);
-      } else {
-        Thread.sleep(100);
-      }
+      // The source is in the state the case is about, not after a guess of 100 ms: a request
+      // hangs, or a poll was answered and the source waits for the next one.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  coder.requests().size() > before
+                      && (delay > 0 || t.getState() == Thread.State.TIMED_WAITING));
       long start = System.nanoTime();
       t.interrupt();
       t.join(5_000);
