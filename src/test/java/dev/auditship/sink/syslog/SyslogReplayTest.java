@@ -382,7 +382,15 @@ class SyslogReplayTest {
     NEVER_CLOSE
   }
 
-  record Step(int frames, End end, Duration delay) {
+  /**
+   * One connection's script; {@code gate}: for {@link End#RESET}, the reset also waits until the
+   * test opens it (after {@code delay}).
+   */
+  record Step(int frames, End end, Duration delay, CountDownLatch gate) {
+    Step(int frames, End end, Duration delay) {
+      this(frames, end, delay, new CountDownLatch(0));
+    }
+
     static Step of(int frames, End end) {
       return new Step(frames, end, Duration.ZERO);
     }
@@ -448,6 +456,7 @@ class SyslogReplayTest {
       switch (step.end()) {
         case RESET, RESET_AT_EOF -> {
           Thread.sleep(step.delay().toMillis());
+          step.gate().await();
           s.setSoLinger(true, 0);
           s.close();
         }
@@ -624,12 +633,16 @@ class SyslogReplayTest {
   @Test
   void aReceiverGoneAtShutdownIsReportedWithWhatMayBeLost() throws Exception {
     List<SinkRecord> a = SyslogSinkTest.records(10, "audit_user_login");
-    // The reset comes well after the check that follows the batch, so the sink only finds it at
-    // close.
-    ScriptedReceiver rx = new ScriptedReceiver(new Step(5, End.RESET, Duration.ofMillis(300)));
+    // The reset comes only once the send has returned, so after the check that follows the batch:
+    // the sink finds it only at close. (A reset 300 ms after the fifth frame, as before, came
+    // before that check when the sending thread was held up that long, and the sink then repaired
+    // the connection at once.)
+    CountDownLatch sent = new CountDownLatch(1);
+    ScriptedReceiver rx = new ScriptedReceiver(new Step(5, End.RESET, Duration.ZERO, sent));
     try (LogCapture logs = new LogCapture()) {
       SyslogSink sink = Configs.tcp(rx.port()).sink();
       assertThat(sink.send(a).done()).isTrue();
+      sent.countDown();
       rx.awaitEnded(0);
       rx.close(); // nothing listens any more
       sink.close();
