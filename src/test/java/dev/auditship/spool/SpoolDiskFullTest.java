@@ -127,6 +127,9 @@ class SpoolDiskFullTest {
         t.accept(records(0, 5));
         disk.full = true;
         CompletableFuture<Void> blocked = acceptAsync(t, 5, 10, 10);
+        // The accept runs on another thread: wait until it has met the full disk (it says so), not
+        // for a fixed 300 ms, then see that it stays held and says so only once.
+        await().atMost(ofSeconds(10)).until(() -> !logs.messages(Level.ERROR).isEmpty());
         await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> !blocked.isDone());
         assertThat(logs.messages(Level.ERROR))
             .containsExactly(
