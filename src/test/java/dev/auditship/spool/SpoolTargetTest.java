@@ -272,6 +272,9 @@ class SpoolTargetTest {
                   throw new IllegalStateException(e);
                 }
               });
+      // The second accept runs on another thread: wait until it has found the spool full (it
+      // says so), not for a fixed 300 ms, then see that it stays held.
+      await().atMost(ofSeconds(10)).until(() -> !logs.messages(Level.WARN).isEmpty());
       await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> !second.isDone());
       assertThat(t.gauges().records()).isEqualTo(5); // one of the six fitted
       assertThat(logs.messages(Level.WARN))
