@@ -1,7 +1,10 @@
 package dev.auditship.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.lang.Thread.State;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -44,6 +47,8 @@ class ByteBoundedQueueTest {
               }
             });
     producer.start();
+    // Waiting for room, for certain (not after a guess of 200 ms): then the drain must wake it.
+    await().atMost(Duration.ofSeconds(10)).until(() -> producer.getState() == State.WAITING);
     assertThat(put.await(200, TimeUnit.MILLISECONDS)).isFalse(); // full: the producer waits
     assertThat(q.drainTo(new ArrayList<>(), 10, 1000)).isEqualTo(2);
     assertThat(put.await(10, TimeUnit.SECONDS)).isTrue();
@@ -69,6 +74,10 @@ class ByteBoundedQueueTest {
               }
             });
     producer.start();
+    // c is in and the producer waits for room for d (for certain, not after a guess of 200 ms).
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> q.bytes() == 90 && producer.getState() == State.WAITING);
     assertThat(done.await(200, TimeUnit.MILLISECONDS)).isFalse();
     assertThat(q.bytes()).isEqualTo(90); // c is in, d waits
     assertThat(q.take()).isEqualTo("a");
