@@ -347,6 +347,124 @@ class SpoolTest {
     assertThat(quarantineLines(tmp)).isEmpty();
   }
 
+  /**
+   * The real disk, with saves of the read pointer that wait while {@link #gate} is closed and fail
+   * while {@link #failing} is set; every save's next_seq is recorded.
+   */
+  static final class AckGate implements Storage {
+    final java.util.concurrent.Semaphore gate = new java.util.concurrent.Semaphore(0);
+    volatile boolean gated;
+    volatile boolean failing;
+    final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    final List<String> saved = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public Handle open(Path path, boolean create) throws IOException {
+      return DISK.open(path, create);
+    }
+
+    @Override
+    public void replaceAtomically(Path target, byte[] content) throws IOException {
+      if (gated) {
+        entered.countDown();
+        try {
+          // Bounded, so that a spool that saves on the drainer's thread fails the test below
+          // instead of hanging it.
+          gate.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+      if (failing) {
+        throw new IOException("No space left on device");
+      }
+      DISK.replaceAtomically(target, content);
+      String text = new String(content, UTF_8);
+      saved.add(text.substring(text.indexOf("next_seq="), text.indexOf(" segment=")));
+    }
+
+    @Override
+    public void appendSynced(Path file, byte[] content) throws IOException {
+      DISK.appendSynced(file, content);
+    }
+
+    @Override
+    public void syncDirectory(Path dir) {
+      DISK.syncDirectory(dir);
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(
+      value = 90,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void theReadPointerIsSavedBesideTheDrainerNewestFirstAndCloseWaitsForTheLast() throws Exception {
+    AckGate disk = new AckGate();
+    disk.gated = true;
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, 1024 * 1024), disk, CLOCK)) {
+      s.append(pendings(0, 6));
+      s.ack(s.read(2, 0));
+      // The saver is now writing next_seq=2, held on a disk that does not answer. The drainer goes
+      // on: acknowledging does not wait for the disk (a test stuck here would time out).
+      assertThat(disk.entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      s.ack(s.read(2, 0));
+      s.ack(s.read(2, 0));
+      assertThat(s.isEmpty()).isTrue();
+      assertThat(disk.saved).isEmpty();
+      // The disk answers again a moment after close has begun: close waits for the saves.
+      Thread opener =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                disk.gated = false;
+                disk.gate.release(10);
+              });
+      opener.start();
+    }
+    // One save in progress, then the newest pointer: next_seq=4 was overtaken before it was
+    // written.
+    assertThat(disk.saved).containsExactly("next_seq=2", "next_seq=6");
+    try (Spool s = open(tmp)) {
+      assertThat(readAll(s)).isEmpty();
+    }
+  }
+
+  @Test
+  void aReadPointerThatCannotBeSavedIsLoggedOnceAndSavedWhenTheDiskIsBack() throws Exception {
+    AckGate disk = new AckGate();
+    disk.failing = true;
+    try (LogCapture logs = new LogCapture()) {
+      try (Spool s = Spool.open(new Spool.Options("test", tmp, 1024 * 1024), disk, CLOCK)) {
+        s.append(pendings(0, 6));
+        s.ack(s.read(2, 0));
+        s.ack(s.read(2, 0));
+        String warning =
+            "Cannot save the spool's read pointer; delivered records would be sent again after a "
+                + "crash. sink=test dir="
+                + tmp
+                + " error=\"java.io.IOException: No space left on device\"";
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> logs.messages(Level.WARN).contains(warning));
+        disk.failing = false;
+        s.ack(s.read(1, 0));
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> disk.saved.contains("next_seq=5"));
+        assertThat(logs.messages(Level.WARN)).containsExactly(warning);
+        assertThat(logs.messages(Level.INFO))
+            .contains("The spool's read pointer is saved again. sink=test");
+      }
+    }
+    try (Spool s = open(tmp)) {
+      assertThat(readAll(s)).containsExactlyElementsOf(texts(5, 1));
+    }
+  }
+
   @Test
   void aDamagedAckFileMeansEverythingIsSentAgainNotLost() throws Exception {
     try (Spool s = open(tmp)) {
