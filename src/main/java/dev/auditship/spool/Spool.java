@@ -164,6 +164,10 @@ final class Spool implements AutoCloseable {
   private long nextSeq;
 
   // Reader thread only (and rewind/ack, which the reader calls).
+  /** The reader's window on a segment ({@link #read}), made at the first read and kept. */
+  private byte[] window;
+
+  private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
   private Segment readSeg;
   private long readOff;
   private long lastReadSeq;
@@ -602,6 +606,12 @@ final class Spool implements AutoCloseable {
   static final long READ_BYTES = 4L * 1024 * 1024;
 
   /**
+   * Bytes of a segment the reader reads at once: records are checked and copied from them ({@link
+   * Frame#validIn}); a record larger than this is read from the file by itself.
+   */
+  static final int WINDOW_BYTES = 1024 * 1024;
+
+  /**
    * Reads up to {@code max} records from the read position (within one segment), waiting up to
    * {@code waitNanos} for some; {@code null} when none came or the spool closed. Reader thread
    * only.
@@ -648,10 +658,38 @@ final class Spool implements AutoCloseable {
     long pos = start;
     long lost = 0;
     long readBytes = 0;
+    byte[] win = window;
+    long winPos = -1; // the segment's bytes [winPos, winPos + winLen) are in win
+    int winLen = 0;
     while (pos < end && entries.size() < max && readBytes < READ_BYTES) {
+      // Records are read a window at a time and checked in memory; a record the window does not
+      // hold whole is read into a window that starts with it.
+      Frame.Valid w =
+          winPos >= 0 && pos >= winPos && pos - winPos < winLen
+              ? Frame.validIn(win, (int) (pos - winPos), winLen - (int) (pos - winPos), pos, crc)
+              : null;
+      if (w == null && winPos != pos) {
+        if (win == null) {
+          win = window = new byte[WINDOW_BYTES];
+        }
+        winPos = pos;
+        winLen = (int) Math.min(win.length, end - pos);
+        seg.handle.readFully(pos, win, 0, winLen);
+        w = Frame.validIn(win, 0, winLen, pos, crc);
+      }
+      if (w != null && w.seq() > lastReadSeq) {
+        entries.add(entry(w, win, (int) (pos - winPos) + Frame.HEADER));
+        readBytes += w.size();
+        lastReadSeq = w.seq();
+        pos = w.end();
+        continue;
+      }
+      // Larger than the window, or not a whole record: looked at in the file, which gives the
+      // reason.
       Frame.Check c = Frame.check(seg.handle, pos, end);
       if (c instanceof Frame.Valid v && v.seq() > lastReadSeq) {
-        entries.add(entry(v, Frame.payload(seg.handle, v)));
+        byte[] p = Frame.payload(seg.handle, v);
+        entries.add(entry(v, p, 0));
         readBytes += v.size();
         lastReadSeq = v.seq();
         pos = v.end();
@@ -683,30 +721,32 @@ final class Spool implements AutoCloseable {
     return new Batch(entries, seg, pos, lastReadSeq, pos - start, entries.size() + lost);
   }
 
-  private static Entry entry(Frame.Valid v, byte[] p) {
-    ByteBuffer b = ByteBuffer.wrap(p);
-    int textLen = b.getInt(16);
+  /** The entry of record {@code v}, whose payload starts at {@code at} of {@code p}. */
+  private static Entry entry(Frame.Valid v, byte[] p, int at) {
+    int textLen = ByteBuffer.wrap(p).getInt(at + 16);
+    int fixed = at + Frame.FIXED;
+    int payloadEnd = at + (int) (v.size() - Frame.HEADER);
     if (textLen == Frame.SHARED) {
-      byte[] line = Arrays.copyOfRange(p, Frame.FIXED, p.length);
+      byte[] line = Arrays.copyOfRange(p, fixed, payloadEnd);
       return new Entry(v.seq(), v.appendedAt(), v.size(), line, line);
     }
     if (textLen <= Frame.SUMMARY_BASE) {
-      int summaryOff = Frame.FIXED + Frame.SUMMARY_BASE - textLen;
+      int summaryOff = fixed + Frame.SUMMARY_BASE - textLen;
       return new Entry(
           v.seq(),
           v.appendedAt(),
           v.size(),
-          Arrays.copyOfRange(p, Frame.FIXED, summaryOff),
+          Arrays.copyOfRange(p, fixed, summaryOff),
           null,
-          Arrays.copyOfRange(p, summaryOff, p.length));
+          Arrays.copyOfRange(p, summaryOff, payloadEnd));
     }
-    int jsonOff = Frame.FIXED + textLen;
+    int jsonOff = fixed + textLen;
     return new Entry(
         v.seq(),
         v.appendedAt(),
         v.size(),
-        Arrays.copyOfRange(p, Frame.FIXED, jsonOff),
-        Arrays.copyOfRange(p, jsonOff, p.length));
+        Arrays.copyOfRange(p, fixed, jsonOff),
+        Arrays.copyOfRange(p, jsonOff, payloadEnd));
   }
 
   private Segment after(Segment s) {

@@ -465,6 +465,99 @@ class SpoolTest {
     }
   }
 
+  /**
+   * A record of {@code size} bytes of text, numbered, of each of the three kinds the spool stores
+   * (its event's JSON line once, text and JSON, text and summary) in turn.
+   */
+  private static Spool.Pending sized(int i, int size) {
+    String head = "record " + i + " ";
+    byte[] text = (head + "y".repeat(Math.max(0, size - head.length()))).getBytes(UTF_8);
+    return switch (i % 3) {
+      case 0 -> Spool.Pending.shared(text);
+      case 1 -> new Spool.Pending(text, ("{\"event\":" + i + "}").getBytes(UTF_8));
+      default -> Spool.Pending.summarized(text, new byte[] {1, 2, (byte) i});
+    };
+  }
+
+  @Test
+  void recordsAcrossReadWindowsAndLargerThanOneComeBackWhole() throws Exception {
+    // Small records over several of the reader's windows, and records larger than a window (read
+    // from the file by themselves), in one segment.
+    List<Spool.Pending> all = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      int size = i % 1000 == 500 ? Spool.WINDOW_BYTES + 1000 * (i / 1000) : 700 + i % 13;
+      all.add(sized(i, size));
+    }
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, 1L << 30), Storage.DISK, CLOCK)) {
+      for (int i = 0; i < all.size(); i += 100) {
+        s.append(all.subList(i, i + 100));
+      }
+      List<Spool.Entry> got = new ArrayList<>();
+      Spool.Batch b;
+      while ((b = s.read(1000, 0)) != null) {
+        assertThat(b.entries()).isNotEmpty();
+        got.addAll(b.entries());
+        s.ack(b);
+      }
+      assertThat(got).hasSize(all.size());
+      for (int i = 0; i < all.size(); i++) {
+        Spool.Pending want = all.get(i);
+        Spool.Entry e = got.get(i);
+        assertThat(e.seq()).isEqualTo(i);
+        assertThat(e.size()).isEqualTo(want.size());
+        assertThat(e.record()).isEqualTo(want.text());
+        if (want.json() == null) {
+          assertThat(e.eventJson()).isEqualTo(want.text());
+          assertThat(e.summary()).isNull();
+        } else if (want.summary()) {
+          assertThat(e.eventJson()).isNull();
+          assertThat(e.summary()).isEqualTo(want.json());
+        } else {
+          assertThat(e.eventJson()).isEqualTo(want.json());
+          assertThat(e.summary()).isNull();
+        }
+      }
+    }
+    assertThat(quarantineLines(tmp)).isEmpty();
+  }
+
+  @Test
+  void aRecordChangedOnDiskBeyondTheFirstReadWindowIsQuarantinedAndTheOthersKept()
+      throws Exception {
+    List<Spool.Pending> all = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      all.add(sized(i, 900));
+    }
+    long at = 0;
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, 1L << 30), Storage.DISK, CLOCK)) {
+      s.append(all);
+    }
+    // Record 2000 starts well past the first 1 MiB window of the read.
+    for (int i = 0; i < 2000; i++) {
+      at += all.get(i).size();
+    }
+    Path seg = onlySegment(tmp);
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, 1L << 30), Storage.DISK, CLOCK)) {
+      byte[] whole = Files.readAllBytes(seg);
+      whole[(int) at + 100] ^= 0x01; // after start-up's check: "while reading"
+      Files.write(seg, whole);
+      List<Long> seqs = new ArrayList<>();
+      Spool.Batch b;
+      while ((b = s.read(10_000, 0)) != null) {
+        b.entries().forEach(e -> seqs.add(e.seq()));
+        s.ack(b);
+      }
+      assertThat(seqs).hasSize(2999).doesNotContain(2000L);
+      assertThat(seqs).isSorted();
+    }
+    List<JsonNode> q = quarantineLines(tmp);
+    assertThat(q).hasSize(1);
+    assertThat(q.get(0).get("offset").asLong()).isEqualTo(at);
+    assertThat(q.get(0).get("length").asLong()).isEqualTo(all.get(2000).size());
+    assertThat(q.get(0).get("reason").asText())
+        .isEqualTo("CRC32C mismatch: the record's bytes changed after it was written");
+  }
+
   @Test
   void aDamagedAckFileMeansEverythingIsSentAgainNotLost() throws Exception {
     try (Spool s = open(tmp)) {
