@@ -1,7 +1,10 @@
 package dev.auditship.spool;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
@@ -97,6 +100,51 @@ final class Frame {
    *     what a crash during a write leaves
    */
   record Invalid(String reason, boolean torn) implements Check {}
+
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /**
+   * The whole, intact record at {@code off} of {@code buf}, which holds {@code avail} bytes from
+   * there read from position {@code pos} of a segment; {@code null} when those bytes are not all of
+   * one (the record goes on past them, or it is torn, changed or foreign): the caller then reads
+   * more, or looks with {@link #check}, which gives the reason. The same checks as {@link #check},
+   * on bytes already read: the spool's reader reads a run of records in one go and checks each in
+   * memory, instead of reading each record's header and payload twice from the file.
+   *
+   * @param crc reused, reset here
+   */
+  static Valid validIn(byte[] buf, int off, int avail, long pos, CRC32C crc) {
+    if (avail < HEADER + FIXED
+        || buf[off] != MAGIC[0]
+        || buf[off + 1] != MAGIC[1]
+        || buf[off + 2] != MAGIC[2]
+        || buf[off + 3] != MAGIC[3]) {
+      return null;
+    }
+    int len = (int) INT.get(buf, off + 4);
+    if (len < FIXED || len > avail - HEADER) { // MAX_PAYLOAD and above do not fit in an array
+      return null;
+    }
+    crc.reset();
+    crc.update(buf, off + 4, 4);
+    crc.update(buf, off + HEADER, len);
+    if ((int) crc.getValue() != (int) INT.get(buf, off + 8)) {
+      return null;
+    }
+    int textLen = (int) INT.get(buf, off + HEADER + 16);
+    long recordLen = textLen <= SUMMARY_BASE ? (long) SUMMARY_BASE - textLen : textLen;
+    if (textLen != SHARED && (recordLen < 0 || recordLen > len - FIXED)) {
+      return null;
+    }
+    return new Valid(
+        pos,
+        HEADER + (long) len,
+        (long) LONG.get(buf, off + HEADER),
+        (long) LONG.get(buf, off + HEADER + 8));
+  }
 
   /** Checks the bytes at {@code pos} of {@code h}, whose data ends at {@code end}. */
   static Check check(Storage.Handle h, long pos, long end) throws IOException {

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * (full, age, drain).
  *
  * <p>Threads: one writer ({@link #append}, the pipeline's thread for this sink), one reader ({@link
- * #read}, {@link #ack}, {@link #rewind}: the drainer), and any thread for the gauges, {@link
- * #awaitChange} and {@link #close}. Shared state is guarded by {@code mu}; file bytes are read only
- * below a segment's published end, which the writer moves forward only after the bytes are synced.
+ * #read}, {@link #ack}, {@link #rewind}: the drainer), the saver of the read pointer (its own
+ * thread, see {@link #ack}), and any thread for the gauges, {@link #awaitChange} and {@link
+ * #close}. Shared state is guarded by {@code mu}; file bytes are read only below a segment's
+ * published end, which the writer moves forward only after the bytes are synced.
  */
 final class Spool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
@@ -133,6 +134,12 @@ final class Spool implements AutoCloseable {
   /** Signalled on every append, ack and close. */
   private final Condition changed = mu.newCondition();
 
+  /** Signalled when there is a read pointer to save, and on close. */
+  private final Condition ackDue = mu.newCondition();
+
+  /** How long {@link #close} waits for the last save of the read pointer. */
+  static final long CLOSE_SAVE_WAIT_MILLIS = 10_000;
+
   private final AtomicLong quarantinedBytes = new AtomicLong();
   private final AtomicLong quarantinedRanges = new AtomicLong();
 
@@ -144,13 +151,23 @@ final class Spool implements AutoCloseable {
   private long liveRecords;
   private long liveBytes;
   private boolean closed;
+
+  /** The read pointer acknowledged and not yet handed to the saver, or null. */
+  private AckFile.State unsaved;
+
+  // Saver thread only.
   private boolean ackFailing;
+  private Thread saver;
 
   // Writer thread only.
   private Segment active;
   private long nextSeq;
 
   // Reader thread only (and rewind/ack, which the reader calls).
+  /** The reader's window on a segment ({@link #read}), made at the first read and kept. */
+  private byte[] window;
+
+  private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
   private Segment readSeg;
   private long readOff;
   private long lastReadSeq;
@@ -178,6 +195,9 @@ final class Spool implements AutoCloseable {
       s.close();
       throw e;
     }
+    s.saver = new Thread(s::saveAcks, "auditship-spool-ack-" + options.name());
+    s.saver.setDaemon(true);
+    s.saver.start();
     return s;
   }
 
@@ -586,6 +606,12 @@ final class Spool implements AutoCloseable {
   static final long READ_BYTES = 4L * 1024 * 1024;
 
   /**
+   * Bytes of a segment the reader reads at once: records are checked and copied from them ({@link
+   * Frame#validIn}); a record larger than this is read from the file by itself.
+   */
+  static final int WINDOW_BYTES = 1024 * 1024;
+
+  /**
    * Reads up to {@code max} records from the read position (within one segment), waiting up to
    * {@code waitNanos} for some; {@code null} when none came or the spool closed. Reader thread
    * only.
@@ -632,10 +658,38 @@ final class Spool implements AutoCloseable {
     long pos = start;
     long lost = 0;
     long readBytes = 0;
+    byte[] win = window;
+    long winPos = -1; // the segment's bytes [winPos, winPos + winLen) are in win
+    int winLen = 0;
     while (pos < end && entries.size() < max && readBytes < READ_BYTES) {
+      // Records are read a window at a time and checked in memory; a record the window does not
+      // hold whole is read into a window that starts with it.
+      Frame.Valid w =
+          winPos >= 0 && pos >= winPos && pos - winPos < winLen
+              ? Frame.validIn(win, (int) (pos - winPos), winLen - (int) (pos - winPos), pos, crc)
+              : null;
+      if (w == null && winPos != pos) {
+        if (win == null) {
+          win = window = new byte[WINDOW_BYTES];
+        }
+        winPos = pos;
+        winLen = (int) Math.min(win.length, end - pos);
+        seg.handle.readFully(pos, win, 0, winLen);
+        w = Frame.validIn(win, 0, winLen, pos, crc);
+      }
+      if (w != null && w.seq() > lastReadSeq) {
+        entries.add(entry(w, win, (int) (pos - winPos) + Frame.HEADER));
+        readBytes += w.size();
+        lastReadSeq = w.seq();
+        pos = w.end();
+        continue;
+      }
+      // Larger than the window, or not a whole record: looked at in the file, which gives the
+      // reason.
       Frame.Check c = Frame.check(seg.handle, pos, end);
       if (c instanceof Frame.Valid v && v.seq() > lastReadSeq) {
-        entries.add(entry(v, Frame.payload(seg.handle, v)));
+        byte[] p = Frame.payload(seg.handle, v);
+        entries.add(entry(v, p, 0));
         readBytes += v.size();
         lastReadSeq = v.seq();
         pos = v.end();
@@ -667,30 +721,32 @@ final class Spool implements AutoCloseable {
     return new Batch(entries, seg, pos, lastReadSeq, pos - start, entries.size() + lost);
   }
 
-  private static Entry entry(Frame.Valid v, byte[] p) {
-    ByteBuffer b = ByteBuffer.wrap(p);
-    int textLen = b.getInt(16);
+  /** The entry of record {@code v}, whose payload starts at {@code at} of {@code p}. */
+  private static Entry entry(Frame.Valid v, byte[] p, int at) {
+    int textLen = ByteBuffer.wrap(p).getInt(at + 16);
+    int fixed = at + Frame.FIXED;
+    int payloadEnd = at + (int) (v.size() - Frame.HEADER);
     if (textLen == Frame.SHARED) {
-      byte[] line = Arrays.copyOfRange(p, Frame.FIXED, p.length);
+      byte[] line = Arrays.copyOfRange(p, fixed, payloadEnd);
       return new Entry(v.seq(), v.appendedAt(), v.size(), line, line);
     }
     if (textLen <= Frame.SUMMARY_BASE) {
-      int summaryOff = Frame.FIXED + Frame.SUMMARY_BASE - textLen;
+      int summaryOff = fixed + Frame.SUMMARY_BASE - textLen;
       return new Entry(
           v.seq(),
           v.appendedAt(),
           v.size(),
-          Arrays.copyOfRange(p, Frame.FIXED, summaryOff),
+          Arrays.copyOfRange(p, fixed, summaryOff),
           null,
-          Arrays.copyOfRange(p, summaryOff, p.length));
+          Arrays.copyOfRange(p, summaryOff, payloadEnd));
     }
-    int jsonOff = Frame.FIXED + textLen;
+    int jsonOff = fixed + textLen;
     return new Entry(
         v.seq(),
         v.appendedAt(),
         v.size(),
-        Arrays.copyOfRange(p, Frame.FIXED, jsonOff),
-        Arrays.copyOfRange(p, jsonOff, p.length));
+        Arrays.copyOfRange(p, fixed, jsonOff),
+        Arrays.copyOfRange(p, jsonOff, payloadEnd));
   }
 
   private Segment after(Segment s) {
@@ -699,12 +755,20 @@ final class Spool implements AutoCloseable {
   }
 
   /**
-   * Marks {@code b} (and everything read before it) delivered: the read pointer moves durably past
-   * it and segments left behind are deleted. Reader thread only.
+   * Marks {@code b} (and everything read before it) delivered: the read pointer moves past it, is
+   * saved in the background, and segments left behind are deleted. Reader thread only.
+   *
+   * <p>Why in the background: saving the pointer is a write, a sync, a rename and a sync of the
+   * directory (about 2 ms on the build machine), and the drainer used to wait for it after every
+   * batch, about a third of the time it took to deliver a backlog (docs/benchmarks.md, "Memory and
+   * the spool"). The saver thread writes the newest pointer, one save at a time (group commit):
+   * what was acknowledged while a save was being written is saved by the next one. After a crash,
+   * the batches acknowledged since the last save that completed are delivered again (duplicates,
+   * never a loss: the pointer on disk never passes an undelivered record). Deleting a delivered
+   * segment before its pointer is saved is safe: recovery starts at the oldest segment left.
    */
   void ack(Batch b) {
     List<Segment> doomed = new ArrayList<>();
-    AckFile.State state;
     mu.lock();
     try {
       if (closed) {
@@ -732,32 +796,14 @@ final class Spool implements AutoCloseable {
         readSeg = ackSeg;
         readOff = ackOff;
       }
-      state = new AckFile.State(lastAckedSeq + 1, ackSeg.firstSeq, ackOff);
+      unsaved = new AckFile.State(lastAckedSeq + 1, ackSeg.firstSeq, ackOff);
+      ackDue.signal();
       changed.signalAll();
     } finally {
       mu.unlock();
     }
-    try {
-      storage.replaceAtomically(options.dir().resolve(AckFile.NAME), AckFile.encode(state));
-      if (ackFailing) {
-        ackFailing = false;
-        LOG.info("The spool's read pointer is saved again. sink={}", options.name());
-      }
-    } catch (IOException e) {
-      // Not fatal: delivery already happened; after a crash now those records are delivered again.
-      if (!ackFailing) {
-        ackFailing = true;
-        LOG.warn(
-            "Cannot save the spool's read pointer; delivered records would be sent again after a crash. "
-                + "sink={} dir={} error=\"{}\"",
-            options.name(),
-            options.dir(),
-            e.toString());
-      }
-    }
     // Deleting delivered segments is safe even when the pointer could not be saved (they were
-    // delivered),
-    // and it is what frees space when the disk is full.
+    // delivered), and it is what frees space when the disk is full.
     for (Segment s : doomed) {
       try {
         s.handle.close();
@@ -768,6 +814,51 @@ final class Spool implements AutoCloseable {
                 + "error=\"{}\"",
             options.name(),
             s.path,
+            e.toString());
+      }
+    }
+  }
+
+  /**
+   * The saver thread: writes the newest acknowledged read pointer whenever there is one, until the
+   * spool is closed and the last one is written.
+   */
+  private void saveAcks() {
+    while (true) {
+      AckFile.State state;
+      mu.lock();
+      try {
+        while (unsaved == null && !closed) {
+          ackDue.awaitUninterruptibly();
+        }
+        if (unsaved == null) {
+          return;
+        }
+        state = unsaved;
+        unsaved = null;
+      } finally {
+        mu.unlock();
+      }
+      save(state);
+    }
+  }
+
+  private void save(AckFile.State state) {
+    try {
+      storage.replaceAtomically(options.dir().resolve(AckFile.NAME), AckFile.encode(state));
+      if (ackFailing) {
+        ackFailing = false;
+        LOG.info("The spool's read pointer is saved again. sink={}", options.name());
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not fatal: delivery already happened; after a crash now those records are delivered again.
+      if (!ackFailing) {
+        ackFailing = true;
+        LOG.warn(
+            "Cannot save the spool's read pointer; delivered records would be sent again after a crash. "
+                + "sink={} dir={} error=\"{}\"",
+            options.name(),
+            options.dir(),
             e.toString());
       }
     }
@@ -904,6 +995,40 @@ final class Spool implements AutoCloseable {
     return options.name();
   }
 
+  /**
+   * Waits for the saver to write the last acknowledged read pointer and end. A saver stuck on a
+   * disk that does not answer is left behind (a daemon thread): what it did not save is delivered
+   * again after the restart.
+   */
+  private void awaitSaver() {
+    Thread t = saver;
+    if (t == null || t == Thread.currentThread()) {
+      return;
+    }
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + CLOSE_SAVE_WAIT_MILLIS * 1_000_000;
+    while (t.isAlive()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        LOG.warn(
+            "The spool's read pointer was not saved in time at close; the records delivered since "
+                + "the last save are delivered again after the restart. sink={} dir={} wait_ms={}",
+            options.name(),
+            options.dir(),
+            CLOSE_SAVE_WAIT_MILLIS);
+        break;
+      }
+      try {
+        t.join(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        interrupted = true; // the save is short: finish waiting, then pass the interrupt on
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() {
     List<Segment> all;
@@ -914,10 +1039,12 @@ final class Spool implements AutoCloseable {
       }
       closed = true;
       changed.signalAll();
+      ackDue.signal();
       all = new ArrayList<>(segments);
     } finally {
       mu.unlock();
     }
+    awaitSaver();
     for (Segment s : all) {
       try {
         s.handle.close();

@@ -54,8 +54,10 @@
  * counted policy). {@code segment}/{@code offset} is only a hint where record N starts; it is used
  * only when the record there is whole and has exactly sequence number N (or the offset is the end
  * of the segment's data). It is written to {@code ack.tmp}, synced, renamed over {@code ack} and
- * the directory is synced. A missing ack file means N = 0; a damaged one (CRC mismatch) is logged
- * and also treated as N = 0: everything still on disk is sent again, nothing is lost.
+ * the directory is synced, by a saver thread of its own, one save after the other, each with the
+ * newest read pointer: the drainer does not wait for the disk after each batch (group commit). A
+ * missing ack file means N = 0; a damaged one (CRC mismatch) is logged and also treated as N = 0:
+ * everything still on disk is sent again, nothing is lost.
  *
  * <h2>Invariants</h2>
  *
@@ -67,9 +69,10 @@
  *   <li>The reader reads a segment only below its published end, which moves only after the sync.
  *   <li>A record leaves the spool only by acknowledgement after {@code RetryingSink.deliver}
  *       returned for it (delivered or dead-lettered), or by an explicit policy (max_age), counted
- *       and logged. The ack file is written before the segments it leaves behind are deleted;
- *       deleting a segment whose records were all delivered is safe even when the ack file could
- *       not be written (the disk is full).
+ *       and logged. The ack file never names a record that was not delivered. Deleting a segment
+ *       whose records were all delivered is safe before the ack file that leaves it behind is
+ *       saved, or when it cannot be written (the disk is full): recovery starts at the oldest
+ *       segment left.
  *   <li>Records in segment S have sequence numbers from S's name up to (not including) the next
  *       segment's name; a segment whose successor's name is at most N holds only delivered records.
  *   <li>One process per spool directory (LOCK); two sinks may not share one (the config check and
@@ -112,8 +115,9 @@
  *       kept.
  *   <li><b>during delivery</b>: the batch in flight was not acknowledged and is delivered again
  *       after the restart (duplicates; every record carries Coder's event ID for de-duplication).
- *   <li><b>between delivery and the ack rename</b>: the old ack file is intact; the batch is
- *       delivered again.
+ *   <li><b>between delivery and the save of the ack file</b>: the last ack file saved is intact;
+ *       the batches acknowledged since are delivered again (those of one save's time, about 2 ms on
+ *       a local disk, plus the one being written). {@link Spool#close} waits for the last save.
  *   <li><b>during recovery</b>: quarantine happens before repair and both are idempotent apart from
  *       a second quarantine copy of the same bytes; a rewrite is an atomic rename.
  *   <li><b>bytes changed later on disk</b> (a failing device): the CRC catches it when the record

@@ -347,6 +347,217 @@ class SpoolTest {
     assertThat(quarantineLines(tmp)).isEmpty();
   }
 
+  /**
+   * The real disk, with saves of the read pointer that wait while {@link #gate} is closed and fail
+   * while {@link #failing} is set; every save's next_seq is recorded.
+   */
+  static final class AckGate implements Storage {
+    final java.util.concurrent.Semaphore gate = new java.util.concurrent.Semaphore(0);
+    volatile boolean gated;
+    volatile boolean failing;
+    final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    final List<String> saved = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public Handle open(Path path, boolean create) throws IOException {
+      return DISK.open(path, create);
+    }
+
+    @Override
+    public void replaceAtomically(Path target, byte[] content) throws IOException {
+      if (gated) {
+        entered.countDown();
+        try {
+          // Bounded, so that a spool that saves on the drainer's thread fails the test below
+          // instead of hanging it.
+          gate.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+      if (failing) {
+        throw new IOException("No space left on device");
+      }
+      DISK.replaceAtomically(target, content);
+      String text = new String(content, UTF_8);
+      saved.add(text.substring(text.indexOf("next_seq="), text.indexOf(" segment=")));
+    }
+
+    @Override
+    public void appendSynced(Path file, byte[] content) throws IOException {
+      DISK.appendSynced(file, content);
+    }
+
+    @Override
+    public void syncDirectory(Path dir) {
+      DISK.syncDirectory(dir);
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(
+      value = 90,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void theReadPointerIsSavedBesideTheDrainerNewestFirstAndCloseWaitsForTheLast() throws Exception {
+    AckGate disk = new AckGate();
+    disk.gated = true;
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, 1024 * 1024), disk, CLOCK)) {
+      s.append(pendings(0, 6));
+      s.ack(s.read(2, 0));
+      // The saver is now writing next_seq=2, held on a disk that does not answer. The drainer goes
+      // on: acknowledging does not wait for the disk (a test stuck here would time out).
+      assertThat(disk.entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      s.ack(s.read(2, 0));
+      s.ack(s.read(2, 0));
+      assertThat(s.isEmpty()).isTrue();
+      assertThat(disk.saved).isEmpty();
+      // The disk answers again a moment after close has begun: close waits for the saves.
+      Thread opener =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                disk.gated = false;
+                disk.gate.release(10);
+              });
+      opener.start();
+    }
+    // One save in progress, then the newest pointer: next_seq=4 was overtaken before it was
+    // written.
+    assertThat(disk.saved).containsExactly("next_seq=2", "next_seq=6");
+    try (Spool s = open(tmp)) {
+      assertThat(readAll(s)).isEmpty();
+    }
+  }
+
+  @Test
+  void aReadPointerThatCannotBeSavedIsLoggedOnceAndSavedWhenTheDiskIsBack() throws Exception {
+    AckGate disk = new AckGate();
+    disk.failing = true;
+    try (LogCapture logs = new LogCapture()) {
+      try (Spool s = Spool.open(new Spool.Options("test", tmp, 1024 * 1024), disk, CLOCK)) {
+        s.append(pendings(0, 6));
+        s.ack(s.read(2, 0));
+        s.ack(s.read(2, 0));
+        String warning =
+            "Cannot save the spool's read pointer; delivered records would be sent again after a "
+                + "crash. sink=test dir="
+                + tmp
+                + " error=\"java.io.IOException: No space left on device\"";
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> logs.messages(Level.WARN).contains(warning));
+        disk.failing = false;
+        s.ack(s.read(1, 0));
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> disk.saved.contains("next_seq=5"));
+        assertThat(logs.messages(Level.WARN)).containsExactly(warning);
+        assertThat(logs.messages(Level.INFO))
+            .contains("The spool's read pointer is saved again. sink=test");
+      }
+    }
+    try (Spool s = open(tmp)) {
+      assertThat(readAll(s)).containsExactlyElementsOf(texts(5, 1));
+    }
+  }
+
+  /**
+   * A record of {@code size} bytes of text, numbered, of each of the three kinds the spool stores
+   * (its event's JSON line once, text and JSON, text and summary) in turn.
+   */
+  private static Spool.Pending sized(int i, int size) {
+    String head = "record " + i + " ";
+    byte[] text = (head + "y".repeat(Math.max(0, size - head.length()))).getBytes(UTF_8);
+    return switch (i % 3) {
+      case 0 -> Spool.Pending.shared(text);
+      case 1 -> new Spool.Pending(text, ("{\"event\":" + i + "}").getBytes(UTF_8));
+      default -> Spool.Pending.summarized(text, new byte[] {1, 2, (byte) i});
+    };
+  }
+
+  @Test
+  void recordsAcrossReadWindowsAndLargerThanOneComeBackWhole() throws Exception {
+    // Small records over several of the reader's windows, and records larger than a window (read
+    // from the file by themselves), in one segment.
+    List<Spool.Pending> all = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      int size = i % 1000 == 500 ? Spool.WINDOW_BYTES + 1000 * (i / 1000) : 700 + i % 13;
+      all.add(sized(i, size));
+    }
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, 1L << 30), Storage.DISK, CLOCK)) {
+      for (int i = 0; i < all.size(); i += 100) {
+        s.append(all.subList(i, i + 100));
+      }
+      List<Spool.Entry> got = new ArrayList<>();
+      Spool.Batch b;
+      while ((b = s.read(1000, 0)) != null) {
+        assertThat(b.entries()).isNotEmpty();
+        got.addAll(b.entries());
+        s.ack(b);
+      }
+      assertThat(got).hasSize(all.size());
+      for (int i = 0; i < all.size(); i++) {
+        Spool.Pending want = all.get(i);
+        Spool.Entry e = got.get(i);
+        assertThat(e.seq()).isEqualTo(i);
+        assertThat(e.size()).isEqualTo(want.size());
+        assertThat(e.record()).isEqualTo(want.text());
+        if (want.json() == null) {
+          assertThat(e.eventJson()).isEqualTo(want.text());
+          assertThat(e.summary()).isNull();
+        } else if (want.summary()) {
+          assertThat(e.eventJson()).isNull();
+          assertThat(e.summary()).isEqualTo(want.json());
+        } else {
+          assertThat(e.eventJson()).isEqualTo(want.json());
+          assertThat(e.summary()).isNull();
+        }
+      }
+    }
+    assertThat(quarantineLines(tmp)).isEmpty();
+  }
+
+  @Test
+  void aRecordChangedOnDiskBeyondTheFirstReadWindowIsQuarantinedAndTheOthersKept()
+      throws Exception {
+    List<Spool.Pending> all = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      all.add(sized(i, 900));
+    }
+    long at = 0;
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, 1L << 30), Storage.DISK, CLOCK)) {
+      s.append(all);
+    }
+    // Record 2000 starts well past the first 1 MiB window of the read.
+    for (int i = 0; i < 2000; i++) {
+      at += all.get(i).size();
+    }
+    Path seg = onlySegment(tmp);
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, 1L << 30), Storage.DISK, CLOCK)) {
+      byte[] whole = Files.readAllBytes(seg);
+      whole[(int) at + 100] ^= 0x01; // after start-up's check: "while reading"
+      Files.write(seg, whole);
+      List<Long> seqs = new ArrayList<>();
+      Spool.Batch b;
+      while ((b = s.read(10_000, 0)) != null) {
+        b.entries().forEach(e -> seqs.add(e.seq()));
+        s.ack(b);
+      }
+      assertThat(seqs).hasSize(2999).doesNotContain(2000L);
+      assertThat(seqs).isSorted();
+    }
+    List<JsonNode> q = quarantineLines(tmp);
+    assertThat(q).hasSize(1);
+    assertThat(q.get(0).get("offset").asLong()).isEqualTo(at);
+    assertThat(q.get(0).get("length").asLong()).isEqualTo(all.get(2000).size());
+    assertThat(q.get(0).get("reason").asText())
+        .isEqualTo("CRC32C mismatch: the record's bytes changed after it was written");
+  }
+
   @Test
   void aDamagedAckFileMeansEverythingIsSentAgainNotLost() throws Exception {
     try (Spool s = open(tmp)) {

@@ -126,16 +126,31 @@ final class CefMapping implements Mapping {
       Value.Str action = s.str(ACTION);
       Value.Str resource = s.str(RESOURCE_TYPE);
       k.raw(auditPrefix).headerPart(resource).ascii(":").headerPart(action).ascii("|");
-      k.headerPart(action).ascii(" ").headerPart(resource);
+      name(k, s.nonEmpty(ACTION), s.nonEmpty(RESOURCE_TYPE), Kind.AUDIT);
       head(s, r, k);
       audit(s, r, k);
     } else {
       Value.Str type = s.str(TYPE);
       Value.Str status = s.str(CONNECTION_STATUS);
       k.raw(connectionPrefix).headerPart(type).ascii(":").headerPart(status).ascii("|");
-      k.headerPart(type).ascii(" ").headerPart(status);
+      name(k, s.nonEmpty(TYPE), s.nonEmpty(CONNECTION_STATUS), Kind.CONNECTION);
       head(s, r, k);
       connection(s, r, k);
+    }
+  }
+
+  /**
+   * The header's Name: {@code a b} ({@code login api_key}, {@code ssh connected}); one of them
+   * alone when the other is missing or empty, and Coder's message ({@code audit_log}, {@code
+   * connection_log}) when both are (a line of an older Coder): never blank.
+   */
+  private static void name(KvOut k, Value.Str a, Value.Str b, Kind kind) {
+    if (a != null && b != null) {
+      k.headerPart(a).ascii(" ").headerPart(b);
+    } else if (a != null || b != null) {
+      k.headerPart(a != null ? a : b);
+    } else {
+      k.ascii(kind.message());
     }
   }
 

@@ -135,6 +135,10 @@ final class EcsMapping implements Mapping {
       JsonOut.chunk("\"coder\":{\"log_type\":\"audit\",\"resource\":{");
   private static final Chunk CONNECTION_CODER =
       JsonOut.chunk("\"coder\":{\"log_type\":\"connection\",\"connection\":{");
+  // coder opened with log_type alone, for a line without the resource or connection fields.
+  private static final Chunk AUDIT_CODER_ONLY = JsonOut.chunk("\"coder\":{\"log_type\":\"audit\"");
+  private static final Chunk CONNECTION_CODER_ONLY =
+      JsonOut.chunk("\"coder\":{\"log_type\":\"connection\"");
   private static final Chunk CODERD_LOG =
       JsonOut.chunk("\"log\":{\"level\":\"info\",\"logger\":\"coderd\"}");
 
@@ -252,11 +256,20 @@ final class EcsMapping implements Mapping {
 
   /** coder.*: the audited resource, Diff, AdditionalFields, the actor's id. */
   private static void auditCoder(Slots s, JsonOut j, Value.Str ip) {
-    openWith(j, AUDIT_CODER, AUDIT_CODER_TYPE, s.str(RESOURCE_TYPE));
-    j.strIf(K.ID, s.str(RESOURCE_ID));
-    j.strIf(K.TARGET, s.nonEmpty(RESOURCE_TARGET));
-    j.strIf(K.ICON, s.nonEmpty(RESOURCE_ICON));
-    j.end();
+    Value.Str type = s.str(RESOURCE_TYPE);
+    Value.Str id = s.str(RESOURCE_ID);
+    Value.Str target = s.nonEmpty(RESOURCE_TARGET);
+    Value.Str icon = s.nonEmpty(RESOURCE_ICON);
+    if (type != null || id != null || target != null || icon != null) {
+      openWith(j, AUDIT_CODER, AUDIT_CODER_TYPE, type);
+      j.strIf(K.ID, id);
+      j.strIf(K.TARGET, target);
+      j.strIf(K.ICON, icon);
+      j.end();
+    } else {
+      // A line without the resource fields (an older Coder): no empty coder.resource.
+      j.members(AUDIT_CODER_ONLY);
+    }
     // Diff and AdditionalFields vary in shape from one resource type to the next; as objects they
     // would give Elasticsearch conflicting dynamic mappings, so they travel as JSON text.
     if (s.get(DIFF) != null) {
@@ -302,6 +315,7 @@ final class EcsMapping implements Mapping {
   private static final Chunk NETWORK_WEB_ACCESS = categoryType("network\",\"web", "access");
   private static final Chunk NETWORK_SESSION_START = categoryType("network\",\"session", "start");
   private static final Chunk NETWORK_SESSION_END = categoryType("network\",\"session", "end");
+  private static final Chunk NETWORK_SESSION_INFO = categoryType("network\",\"session", "info");
 
   private static Chunk[] byChangeType(String category, String type) {
     Chunk[] r = new Chunk[CHANGE_TYPES.length];
@@ -349,7 +363,12 @@ final class EcsMapping implements Mapping {
     } else if (web) {
       j.members(NETWORK_WEB_ACCESS);
     } else {
-      j.members("disconnected".equals(status) ? NETWORK_SESSION_END : NETWORK_SESSION_START);
+      // A status other than these two (a newer one, or none on an older Coder's line) says
+      // neither a start nor an end: info.
+      j.members(
+          "connected".equals(status)
+              ? NETWORK_SESSION_START
+              : "disconnected".equals(status) ? NETWORK_SESSION_END : NETWORK_SESSION_INFO);
     }
     j.strIf(K.ACTION, s.nonEmpty(CONNECTION_STATUS));
     outcomeAndId(s, j);
@@ -411,16 +430,32 @@ final class EcsMapping implements Mapping {
 
   /** coder.*: the connection and the workspace. */
   private static void connectionCoder(Slots s, JsonOut j, Value.Str ip) {
-    openWith(j, CONNECTION_CODER, CONNECTION_CODER_TYPE, s.str(TYPE));
-    j.strIf(K.STATUS, s.str(CONNECTION_STATUS));
-    j.strIf(K.ID, s.nonEmpty(CONNECTION_ID));
-    j.strIf(K.SLUG_OR_PORT, s.nonEmpty(SLUG_OR_PORT));
-    j.end();
-    openWith(j, WORKSPACE, WORKSPACE_ID_KEY, s.str(WORKSPACE_ID));
-    j.strIf(K.NAME, s.str(WORKSPACE_NAME));
-    j.strIf(K.OWNER_ID, s.str(WORKSPACE_OWNER_ID));
-    j.strIf(K.AGENT_NAME, s.str(AGENT_NAME));
-    j.end();
+    // coder.connection and coder.workspace are left out when a line (an older Coder) has none of
+    // their fields: no empty objects.
+    Value.Str type = s.str(TYPE);
+    Value.Str status = s.str(CONNECTION_STATUS);
+    Value.Str id = s.nonEmpty(CONNECTION_ID);
+    Value.Str slugOrPort = s.nonEmpty(SLUG_OR_PORT);
+    if (type != null || status != null || id != null || slugOrPort != null) {
+      openWith(j, CONNECTION_CODER, CONNECTION_CODER_TYPE, type);
+      j.strIf(K.STATUS, status);
+      j.strIf(K.ID, id);
+      j.strIf(K.SLUG_OR_PORT, slugOrPort);
+      j.end();
+    } else {
+      j.members(CONNECTION_CODER_ONLY);
+    }
+    Value.Str workspaceId = s.str(WORKSPACE_ID);
+    Value.Str name = s.str(WORKSPACE_NAME);
+    Value.Str owner = s.str(WORKSPACE_OWNER_ID);
+    Value.Str agent = s.str(AGENT_NAME);
+    if (workspaceId != null || name != null || owner != null || agent != null) {
+      openWith(j, WORKSPACE, WORKSPACE_ID_KEY, workspaceId);
+      j.strIf(K.NAME, name);
+      j.strIf(K.OWNER_ID, owner);
+      j.strIf(K.AGENT_NAME, agent);
+      j.end();
+    }
     otherIp(s, ip, j);
     extra(s, j);
     j.end();

@@ -373,8 +373,12 @@ final class OcsfMapping implements Mapping {
     metadata(j, s, requestId, false);
 
     Value.Actor actor = s.actor();
-    user(j, s, actor, ACTOR_USER, ACTOR_USER_UID);
-    j.raw(END_OBJECT);
+    // actor is required by API Activity only: left out of the other classes when the event names
+    // no user at all (an older Coder line without UserID and actor).
+    if (k == API_ACTIVITY || s.str(USER_ID) != null || hasUser(actor)) {
+      user(j, s, actor, ACTOR_USER, ACTOR_USER_UID);
+      j.raw(END_OBJECT);
+    }
     if (k == AUTHENTICATION) {
       user(j, s, actor, USER, USER_UID);
       // Authentication requires service or dst_endpoint: the service logged on to is Coder.
@@ -382,7 +386,7 @@ final class OcsfMapping implements Mapping {
     } else if (k == ACCOUNT_CHANGE) {
       // The account changed: the audited resource (a user).
       j.obj(K.USER);
-      j.strIf(K.UID, s.str(RESOURCE_ID));
+      resourceUid(j, s);
       j.strIf(K.NAME, s.nonEmpty(RESOURCE_TARGET));
       j.end();
     } else {
@@ -391,11 +395,16 @@ final class OcsfMapping implements Mapping {
         j.str(N.REQUEST_UID, requestId);
       }
       j.end();
-      j.arr(K.RESOURCES).itemObj();
-      j.strIf(K.UID, s.str(RESOURCE_ID));
-      j.strIf(K.NAME, s.nonEmpty(RESOURCE_TARGET));
-      j.strIf(K.TYPE, s.str(RESOURCE_TYPE));
-      j.end().endArr();
+      // resources is optional: left out when the event has no resource field to put in it.
+      if (s.str(RESOURCE_ID) != null
+          || s.nonEmpty(RESOURCE_TARGET) != null
+          || s.str(RESOURCE_TYPE) != null) {
+        j.arr(K.RESOURCES).itemObj();
+        resourceUid(j, s);
+        j.strIf(K.NAME, s.nonEmpty(RESOURCE_TARGET));
+        j.strIf(K.TYPE, s.str(RESOURCE_TYPE));
+        j.end().endArr();
+      }
     }
     srcEndpoint(j, s.str(IP));
     Value.Str ua = s.nonEmpty(USER_AGENT);
@@ -461,13 +470,54 @@ final class OcsfMapping implements Mapping {
     }
   }
 
-  /** {@code user} (opened by {@code open}): Coder's UserID and the actor's name and e-mail. */
+  /**
+   * Coder's all-zero UUID (Go's {@code uuid.Nil}), what Coder prints in a UUID field for "none" (an
+   * audit event without a user has it as {@code UserID} and actor id): the {@code uid} of a user,
+   * resource or endpoint object when the event has nothing that names it, and the object is
+   * required or must keep a field it holds. OCSF's {@code at_least_one} constraints (user: account,
+   * name or uid; resource_details: name or uid; network_endpoint: ip, uid, name, …) admit no
+   * "unknown" value; this one says "none" the way Coder does and names no one (docs/formats.md,
+   * "ocsf").
+   */
+  private static final String NIL_UUID = "00000000-0000-0000-0000-000000000000";
+
+  /** True when the actor names a user: an id, user name or e-mail. */
+  private static boolean hasUser(Value.Actor actor) {
+    return actor != null
+        && !(actor.id().isEmpty() && actor.username().isEmpty() && actor.email().isEmpty());
+  }
+
+  /**
+   * {@code uid} of the audited resource: {@code ResourceID}; without it, {@link #NIL_UUID} unless
+   * {@code ResourceTarget} names the resource.
+   */
+  private static void resourceUid(JsonOut j, Slots s) {
+    Value.Str id = s.str(RESOURCE_ID);
+    if (id != null) {
+      j.str(K.UID, id);
+    } else if (s.nonEmpty(RESOURCE_TARGET) == null) {
+      j.lit(K.UID, NIL_UUID);
+    }
+  }
+
+  /**
+   * {@code user} (opened by {@code open}): Coder's UserID and the actor's name and e-mail. Without
+   * UserID and the actor's name (an older Coder line), the uid is the actor's id, else {@link
+   * #NIL_UUID}: OCSF's user needs an account, name or uid.
+   */
   private static void user(JsonOut j, Slots s, Value.Actor actor, Chunk open, Chunk openUid) {
     Value.Str uid = s.str(USER_ID);
     if (uid != null) {
       j.members(openUid, uid);
     } else {
       j.open(open);
+      if (actor == null || actor.username().isEmpty()) {
+        if (actor != null && !actor.id().isEmpty()) {
+          j.actorStr(K.UID, actor.idStr(), actor.id(), false);
+        } else {
+          j.lit(K.UID, NIL_UUID);
+        }
+      }
     }
     if (actor != null) {
       j.actorStr(K.NAME, actor.usernameStr(), actor.username(), true);
@@ -509,6 +559,11 @@ final class OcsfMapping implements Mapping {
     Value.Str workspaceId = s.str(WORKSPACE_ID);
     if (workspaceId != null) {
       j.members(DST_ENDPOINT_UID, workspaceId);
+    } else if (s.str(WORKSPACE_NAME) == null) {
+      // dst_endpoint is required, and needs an ip, uid, name, …: without the workspace's id and
+      // name (an older Coder line), the uid that names none (the owner and the agent name, when
+      // present, stay where they go: owner.uid and unmapped.AgentName).
+      j.members(DST_ENDPOINT_NIL_UID);
     } else {
       j.open(DST_ENDPOINT);
     }
@@ -581,6 +636,8 @@ final class OcsfMapping implements Mapping {
   // connection_info's direction closes it.
   private static final Chunk DST_ENDPOINT = JsonOut.chunk("\"dst_endpoint\":{");
   private static final Chunk DST_ENDPOINT_UID = JsonOut.chunk("\"dst_endpoint\":{\"uid\":");
+  private static final Chunk DST_ENDPOINT_NIL_UID =
+      JsonOut.chunk("\"dst_endpoint\":{\"uid\":\"" + NIL_UUID + "\"");
   private static final Chunk EMPTY_HTTP_REQUEST = JsonOut.chunk("\"http_request\":{}");
   private static final Chunk CONNECTION_INFO_UID = JsonOut.chunk("\"connection_info\":{\"uid\":");
   private static final Chunk INBOUND_END =

@@ -11,6 +11,7 @@ import dev.auditship.event.Field;
 import dev.auditship.event.Value;
 import dev.auditship.testutil.Cli;
 import dev.auditship.testutil.Golden;
+import dev.auditship.testutil.LineVariants;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The SIEM formats checked by implementations of their standards that nobody here wrote
  * (docs/formats.md, "How the formats are checked"): Elastic's ECS field definitions (npm
  * {@code @elastic/ecs}) and nsyslog-parser's CEF and LEEF parsers, installed under
- * src/test/checkers by .ci/install-checkers.sh. Run on every golden event and on hostile text.
- * Without node or the packages the test is skipped, except under CI=true, where it fails.
+ * src/test/checkers by .ci/install-checkers.sh. Run on every golden event, on hostile text, and on
+ * the golden lines without fields Coder always prints. Without node or the packages the test is
+ * skipped, except under CI=true, where it fails.
  */
 class SiemCheckersTest {
   static final Path CHECKERS = Path.of("src/test/checkers");
@@ -109,9 +111,22 @@ class SiemCheckersTest {
     return all;
   }
 
+  /**
+   * The golden lines without fields Coder always prints, as the decoder reads them ({@link
+   * LineVariants#missingFields()}).
+   */
+  static List<Event> missingFields() {
+    List<Event> all = new ArrayList<>();
+    for (LineVariants.Named m : LineVariants.missingFields()) {
+      all.add(Golden.decodeOne(m.json()));
+    }
+    return all;
+  }
+
   static List<Event> everything() {
     List<Event> all = new ArrayList<>(golden());
     all.addAll(HostileEvents.all());
+    all.addAll(missingFields());
     return all;
   }
 

@@ -125,7 +125,7 @@ class SiemPreparedRunsTest {
     Event e = with(LOGIN, gone);
     assertThat(render("cef", e))
         .startsWith(
-            "CEF:0|Coder|coderd|2|audit::| |3|rt=1751525702117"
+            "CEF:0|Coder|coderd|2|audit::|audit_log|3|rt=1751525702117"
                 + " coderTime=2025-07-03T06:55:02.117803Z cat=coder:audit outcome=success"
                 + " suser=alice src=");
     String ocsf = render("ocsf", e);
@@ -233,7 +233,7 @@ class SiemPreparedRunsTest {
         "tunnel|disconnected|\"network\",\"web\"],\"type\":[\"access\"]",
         "ssh|connected|\"network\",\"session\"],\"type\":[\"start\"]",
         "vscode|disconnected|\"network\",\"session\"],\"type\":[\"end\"]",
-        "reconnecting_pty|other|\"network\",\"session\"],\"type\":[\"start\"]"
+        "reconnecting_pty|other|\"network\",\"session\"],\"type\":[\"info\"]"
       })
   void ecsCategoryAndTypeOfEachConnection(String row) {
     String[] c = row.split("\\|", 3);
