@@ -134,6 +134,11 @@ class FileFollowerTest {
     List<String> ids() {
       return got.stream().map(Event::id).toList();
     }
+
+    /** Waits, on another thread than the one stepping, until more than {@code n} events came. */
+    void awaitMoreThan(int n) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> received.get() > n);
+    }
   }
 
   private JsonNode checkpointJson() throws IOException {
@@ -280,25 +285,19 @@ class FileFollowerTest {
     // renamed again): two renames between two looks at the path skip the middle file, a documented
     // limit (docs/follow.md). On a busy machine the follower can fall that far behind.
     try (LogCapture logs = new LogCapture(FileFollower.class)) {
+      // Noticed at the path (logged), or, had the writer been held up past the follower's wait
+      // for the old file, opened afresh once it appeared (a second "Following file.").
       Thread writer =
-          writer(
-              300,
-              i -> {
-                if (i == 100) {
-                  await().atMost(Duration.ofSeconds(30)).until(() -> run.received.get() > 0);
-                } else if (i == 200) {
-                  // Noticed at the path (logged), or, had the writer been held up past the
-                  // follower's wait for the old file, opened afresh once it appeared (a second
-                  // "Following file.").
+          twoRotations(
+              run,
+              Rotation.RENAME,
+              () ->
                   await()
                       .atMost(Duration.ofSeconds(30))
                       .until(
                           () ->
                               !logs.startingWith("The followed file was rotated;").isEmpty()
-                                  || logs.startingWith("Following file. ").size() >= 2);
-                }
-                return i == 100 || i == 200 ? Rotation.RENAME : null;
-              },
+                                  || logs.startingWith("Following file. ").size() >= 2),
               i -> {});
       run.until(300);
       writer.join(10_000);
@@ -329,16 +328,10 @@ class FileFollowerTest {
     //   (docs/follow.md).
     try (LogCapture logs = new LogCapture(FileFollower.class)) {
       Thread writer =
-          writer(
-              300,
-              i -> {
-                if (i == 100) {
-                  await().atMost(Duration.ofSeconds(30)).until(() -> run.received.get() > 0);
-                } else if (i == 200) {
-                  await().atMost(Duration.ofSeconds(30)).until(() -> run.received.get() > 100);
-                }
-                return i == 100 || i == 200 ? Rotation.COPY_TRUNCATE : null;
-              },
+          twoRotations(
+              run,
+              Rotation.COPY_TRUNCATE,
+              () -> run.awaitMoreThan(100),
               i -> {
                 long seen = i / 100;
                 await()
@@ -361,6 +354,25 @@ class FileFollowerTest {
   private enum Rotation {
     RENAME,
     COPY_TRUNCATE
+  }
+
+  /**
+   * Writes 300 lines with a rotation before lines 100 and 200: the first once {@code run} has read
+   * from the first file (looking at the path only after the rotation, the follower would never know
+   * of the lines before it), the second once {@code beforeSecond} returns.
+   */
+  private Thread twoRotations(Run run, Rotation how, Runnable beforeSecond, IntConsumer rotated) {
+    return writer(
+        300,
+        i -> {
+          if (i == 100) {
+            run.awaitMoreThan(0);
+          } else if (i == 200) {
+            beforeSecond.run();
+          }
+          return i == 100 || i == 200 ? how : null;
+        },
+        rotated);
   }
 
   /**
