@@ -4,16 +4,18 @@
 # nothing listening), until every event is spooled; then a second run, with a counting HEC receiver up, delivers the
 # spool. Prints peak RSS of both runs, the spool's bytes against the records' bytes (FORMAT, default json: for json
 # records that is the input's bytes without newlines), and how long the delivery took. Needs node.
+# HEC_CONCURRENCY (default 1): the sink's `concurrency`, requests in flight while the spool is delivered.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EV=$(readlink -f "$1"); FMT=${2:-json}
+CONC=${HEC_CONCURRENCY:-1}
 N=$(wc -l < "$EV")
 W=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$W"' EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HP=$(port)
 cfg() {
-  printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data"\nshutdown_timeout_secs: 2\nsinks:\n  splunk:\n    type: splunk_hec\n    endpoint: "http://127.0.0.1:%s"\n    token: "t"\n    format: %s\n    spool: {max_bytes: 8GiB}\n' \
-    "$EV" "$W" "$HP" "$FMT" > "$W/c.yaml"
+  printf 'source: {type: file, path: "%s"}\ndata_dir: "%s/data"\nshutdown_timeout_secs: 2\nsinks:\n  splunk:\n    type: splunk_hec\n    endpoint: "http://127.0.0.1:%s"\n    token: "t"\n    format: %s\n    concurrency: %s\n    spool: {max_bytes: 8GiB}\n' \
+    "$EV" "$W" "$HP" "$FMT" "$CONC" > "$W/c.yaml"
 }
 peak() { # pid: prints the peak RSS in MB once the process ends
   local m=0 v; while [[ -r /proc/$1/status ]]; do v=$(awk '/VmHWM/{print int($2/1024)}' /proc/$1/status 2>/dev/null || echo 0); [[ ${v:-0} -gt $m ]] && m=$v; sleep 0.1; done; echo $m

@@ -164,10 +164,12 @@ final class Spool implements AutoCloseable {
   private long nextSeq;
 
   // Reader thread only (and rewind/ack, which the reader calls).
-  /** The reader's window on a segment ({@link #read}), made at the first read and kept. */
-  private byte[] window;
+  /**
+   * The reader's window on a segment ({@link #read}), also the recovery scan's; its buffer is made
+   * at the first use.
+   */
+  private final FrameWindow readWindow = new FrameWindow();
 
-  private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
   private Segment readSeg;
   private long readOff;
   private long lastReadSeq;
@@ -302,8 +304,11 @@ final class Spool implements AutoCloseable {
       List<Damage> damages = new ArrayList<>();
       long last = Math.max(prevSeq, first - 1);
       long pos = start;
+      FrameWindow win = readWindow; // the reader's, before the reader starts
+      win.reset();
       while (pos < end) {
-        Frame.Check c = Frame.check(h, pos, end);
+        Frame.Valid w = win.at(h, pos, end);
+        Frame.Check c = w != null ? w : Frame.check(h, pos, end);
         if (c instanceof Frame.Valid v && v.seq() > last && v.seq() < limit) {
           if (v.seq() >= n) {
             live.add(v);
@@ -606,12 +611,6 @@ final class Spool implements AutoCloseable {
   static final long READ_BYTES = 4L * 1024 * 1024;
 
   /**
-   * Bytes of a segment the reader reads at once: records are checked and copied from them ({@link
-   * Frame#validIn}); a record larger than this is read from the file by itself.
-   */
-  static final int WINDOW_BYTES = 1024 * 1024;
-
-  /**
    * Reads up to {@code max} records from the read position (within one segment), waiting up to
    * {@code waitNanos} for some; {@code null} when none came or the spool closed. Reader thread
    * only.
@@ -658,27 +657,12 @@ final class Spool implements AutoCloseable {
     long pos = start;
     long lost = 0;
     long readBytes = 0;
-    byte[] win = window;
-    long winPos = -1; // the segment's bytes [winPos, winPos + winLen) are in win
-    int winLen = 0;
+    readWindow.reset();
     while (pos < end && entries.size() < max && readBytes < READ_BYTES) {
-      // Records are read a window at a time and checked in memory; a record the window does not
-      // hold whole is read into a window that starts with it.
-      Frame.Valid w =
-          winPos >= 0 && pos >= winPos && pos - winPos < winLen
-              ? Frame.validIn(win, (int) (pos - winPos), winLen - (int) (pos - winPos), pos, crc)
-              : null;
-      if (w == null && winPos != pos) {
-        if (win == null) {
-          win = window = new byte[WINDOW_BYTES];
-        }
-        winPos = pos;
-        winLen = (int) Math.min(win.length, end - pos);
-        seg.handle.readFully(pos, win, 0, winLen);
-        w = Frame.validIn(win, 0, winLen, pos, crc);
-      }
+      // Records are read a window at a time and checked in memory.
+      Frame.Valid w = readWindow.at(seg.handle, pos, end);
       if (w != null && w.seq() > lastReadSeq) {
-        entries.add(entry(w, win, (int) (pos - winPos) + Frame.HEADER));
+        entries.add(entry(w, readWindow.array(), readWindow.offset(pos) + Frame.HEADER));
         readBytes += w.size();
         lastReadSeq = w.seq();
         pos = w.end();

@@ -485,7 +485,7 @@ class SpoolTest {
     // from the file by themselves), in one segment.
     List<Spool.Pending> all = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
-      int size = i % 1000 == 500 ? Spool.WINDOW_BYTES + 1000 * (i / 1000) : 700 + i % 13;
+      int size = i % 1000 == 500 ? FrameWindow.SIZE + 1000 * (i / 1000) : 700 + i % 13;
       all.add(sized(i, size));
     }
     try (Spool s = Spool.open(new Spool.Options("test", tmp, 1L << 30), Storage.DISK, CLOCK)) {
@@ -554,6 +554,42 @@ class SpoolTest {
     assertThat(q).hasSize(1);
     assertThat(q.get(0).get("offset").asLong()).isEqualTo(at);
     assertThat(q.get(0).get("length").asLong()).isEqualTo(all.get(2000).size());
+    assertThat(q.get(0).get("reason").asText())
+        .isEqualTo("CRC32C mismatch: the record's bytes changed after it was written");
+  }
+
+  @Test
+  void atStartUpARecordChangedBeyondTheFirstWindowIsQuarantinedAndATornTailCutOff()
+      throws Exception {
+    List<Spool.Pending> all = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      all.add(sized(i, 900));
+    }
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, 1L << 30), Storage.DISK, CLOCK)) {
+      s.append(all);
+    }
+    long at = 0;
+    for (int i = 0; i < 2000; i++) {
+      at += all.get(i).size();
+    }
+    Path seg = onlySegment(tmp);
+    byte[] whole = Files.readAllBytes(seg);
+    whole[(int) at + 100] ^= 0x01; // record 2000, past the first 1 MiB window of the scan
+    // The last record torn: its last 10 bytes never reached the disk.
+    Files.write(seg, Arrays.copyOf(whole, whole.length - 10));
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, 1L << 30), Storage.DISK, CLOCK)) {
+      List<Long> seqs = new ArrayList<>();
+      Spool.Batch b;
+      while ((b = s.read(10_000, 0)) != null) {
+        b.entries().forEach(e -> seqs.add(e.seq()));
+        s.ack(b);
+      }
+      assertThat(seqs).hasSize(2998).doesNotContain(2000L, 2999L).isSorted();
+    }
+    List<JsonNode> q = quarantineLines(tmp);
+    assertThat(q)
+        .extracting(n -> n.get("offset").asLong())
+        .containsExactly(at, whole.length - all.get(2999).size());
     assertThat(q.get(0).get("reason").asText())
         .isEqualTo("CRC32C mismatch: the record's bytes changed after it was written");
   }
