@@ -14,14 +14,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -352,11 +359,11 @@ class SpoolTest {
    * while {@link #failing} is set; every save's next_seq is recorded.
    */
   static final class AckGate implements Storage {
-    final java.util.concurrent.Semaphore gate = new java.util.concurrent.Semaphore(0);
+    final Semaphore gate = new Semaphore(0);
     volatile boolean gated;
     volatile boolean failing;
-    final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
-    final List<String> saved = java.util.Collections.synchronizedList(new ArrayList<>());
+    final CountDownLatch entered = new CountDownLatch(1);
+    final List<String> saved = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public Handle open(Path path, boolean create) throws IOException {
@@ -370,7 +377,7 @@ class SpoolTest {
         try {
           // Bounded, so that a spool that saves on the drainer's thread fails the test below
           // instead of hanging it.
-          gate.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS);
+          gate.tryAcquire(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           throw new IOException(e);
         }
@@ -395,9 +402,7 @@ class SpoolTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(
-      value = 90,
-      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void theReadPointerIsSavedBesideTheDrainerNewestFirstAndCloseWaitsForTheLast() throws Exception {
     AckGate disk = new AckGate();
     disk.gated = true;
@@ -406,7 +411,7 @@ class SpoolTest {
       s.ack(s.read(2, 0));
       // The saver is now writing next_seq=2, held on a disk that does not answer. The drainer goes
       // on: acknowledging does not wait for the disk (a test stuck here would time out).
-      assertThat(disk.entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(disk.entered.await(10, TimeUnit.SECONDS)).isTrue();
       s.ack(s.read(2, 0));
       s.ack(s.read(2, 0));
       assertThat(s.isEmpty()).isTrue();
@@ -447,13 +452,13 @@ class SpoolTest {
                 + "crash. sink=test dir="
                 + tmp
                 + " error=\"java.io.IOException: No space left on device\"";
-        org.awaitility.Awaitility.await()
-            .atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
             .until(() -> logs.messages(Level.WARN).contains(warning));
         disk.failing = false;
         s.ack(s.read(1, 0));
-        org.awaitility.Awaitility.await()
-            .atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
             .until(() -> disk.saved.contains("next_seq=5"));
         assertThat(logs.messages(Level.WARN)).containsExactly(warning);
         assertThat(logs.messages(Level.INFO))
