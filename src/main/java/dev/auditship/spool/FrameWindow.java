@@ -11,20 +11,23 @@ import java.util.zip.CRC32C;
  * record larger than the window, are left to {@link Frame#check}, which reads the file and gives
  * the reason.
  *
- * <p>Holds the bytes of one segment at the time of one pass: {@link #reset} before each pass. Not
- * thread-safe.
+ * <p>Holds bytes of one segment's handle; they stay valid while the process runs, since bytes below
+ * a segment's published end never change (appends only), so the window is kept from one read to the
+ * next. {@link #reset} before a pass that may change the file (recovery). Not thread-safe.
  */
 final class FrameWindow {
   /** Bytes read at once; a record larger than this is read from the file by itself. */
   static final int SIZE = 1024 * 1024;
 
   private byte[] buf;
-  private long start = -1; // the segment's bytes [start, start + length) are in buf
+  private Storage.Handle handle; // whose bytes [start, start + length) are in buf
+  private long start = -1;
   private int length;
   private final CRC32C crc = new CRC32C();
 
   /** Forgets what the window holds (a new pass, or another segment). */
   void reset() {
+    handle = null;
     start = -1;
     length = 0;
   }
@@ -36,13 +39,14 @@ final class FrameWindow {
    */
   Frame.Valid at(Storage.Handle h, long pos, long end) throws IOException {
     Frame.Valid v =
-        start >= 0 && pos >= start && pos - start < length
+        h == handle && start >= 0 && pos >= start && pos - start < length
             ? Frame.validIn(buf, (int) (pos - start), length - (int) (pos - start), pos, crc)
             : null;
-    if (v == null && start != pos) {
+    if (v == null && (h != handle || start != pos)) {
       if (buf == null) {
         buf = new byte[SIZE];
       }
+      handle = h;
       start = pos;
       length = (int) Math.min(buf.length, end - pos);
       h.readFully(pos, buf, 0, length);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -140,6 +141,8 @@ final class Spool implements AutoCloseable {
   /** How long {@link #close} waits for the last save of the read pointer. */
   static final long CLOSE_SAVE_WAIT_MILLIS = 10_000;
 
+  private final long closeSaveWaitMillis;
+
   private final AtomicLong quarantinedBytes = new AtomicLong();
   private final AtomicLong quarantinedRanges = new AtomicLong();
 
@@ -155,9 +158,22 @@ final class Spool implements AutoCloseable {
   /** The read pointer acknowledged and not yet handed to the saver, or null. */
   private AckFile.State unsaved;
 
+  /** Whether the saver thread has ended. */
+  private boolean saverEnded;
+
+  /**
+   * The segments a {@link #close} that gave up waiting for the saver left open, with the lock: the
+   * saver closes them and releases the lock when it ends, so that no spool opened again on the same
+   * directory can have its ack file overwritten by a save that was stuck.
+   */
+  private List<Segment> releaseWhenSaverEnds;
+
+  /** Counted down when the first {@link #close} is done; a concurrent one waits for it. */
+  private final CountDownLatch closeDone = new CountDownLatch(1);
+
   // Saver thread only.
   private boolean ackFailing;
-  private Thread saver;
+  private volatile Thread saver;
 
   // Writer thread only.
   private Segment active;
@@ -174,15 +190,27 @@ final class Spool implements AutoCloseable {
   private long readOff;
   private long lastReadSeq;
 
-  private Spool(Options options, Storage storage, Clock clock, OwnerLock ownerLock) {
+  private Spool(
+      Options options,
+      Storage storage,
+      Clock clock,
+      OwnerLock ownerLock,
+      long closeSaveWaitMillis) {
     this.options = options;
     this.storage = storage;
     this.clock = clock;
     this.ownerLock = ownerLock;
+    this.closeSaveWaitMillis = closeSaveWaitMillis;
   }
 
   /** Opens (creating) the spool in {@code options.dir()}, takes its lock and recovers it. */
   static Spool open(Options options, Storage storage, Clock clock) throws IOException {
+    return open(options, storage, clock, CLOSE_SAVE_WAIT_MILLIS);
+  }
+
+  /** With another wait for the last save at close (tests). */
+  static Spool open(Options options, Storage storage, Clock clock, long closeSaveWaitMillis)
+      throws IOException {
     Path dir = options.dir();
     Files.createDirectories(dir);
     OwnerLock lock =
@@ -190,7 +218,7 @@ final class Spool implements AutoCloseable {
             dir.resolve(LOCK_FILE),
             "the spool directory " + dir,
             "give each sink its own spool directory");
-    Spool s = new Spool(options, storage, clock, lock);
+    Spool s = new Spool(options, storage, clock, lock, closeSaveWaitMillis);
     try {
       s.recover();
     } catch (IOException | RuntimeException e) {
@@ -248,6 +276,7 @@ final class Spool implements AutoCloseable {
       }
       segments.add(seg);
     }
+    readWindow.reset(); // it may hold bytes of a segment recovery cut short or rewrote
     nextSeq = Math.max(n, prevSeq + 1);
     lastAckedSeq = n - 1;
     lastReadSeq = n - 1;
@@ -657,7 +686,6 @@ final class Spool implements AutoCloseable {
     long pos = start;
     long lost = 0;
     long readBytes = 0;
-    readWindow.reset();
     while (pos < end && entries.size() < max && readBytes < READ_BYTES) {
       // Records are read a window at a time and checked in memory.
       Frame.Valid w = readWindow.at(seg.handle, pos, end);
@@ -808,22 +836,45 @@ final class Spool implements AutoCloseable {
    * spool is closed and the last one is written.
    */
   private void saveAcks() {
-    while (true) {
-      AckFile.State state;
+    try {
+      while (true) {
+        AckFile.State state;
+        mu.lock();
+        try {
+          while (unsaved == null && !closed) {
+            ackDue.awaitUninterruptibly();
+          }
+          if (unsaved == null) {
+            return;
+          }
+          state = unsaved;
+          unsaved = null;
+        } finally {
+          mu.unlock();
+        }
+        save(state);
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.error(
+          "The spool's read pointer is no longer saved; delivered records are sent again after a "
+              + "restart. sink={} dir={}",
+          options.name(),
+          options.dir(),
+          e);
+      throw e;
+    } finally {
+      List<Segment> left;
       mu.lock();
       try {
-        while (unsaved == null && !closed) {
-          ackDue.awaitUninterruptibly();
-        }
-        if (unsaved == null) {
-          return;
-        }
-        state = unsaved;
-        unsaved = null;
+        saverEnded = true;
+        left = releaseWhenSaverEnds;
+        releaseWhenSaverEnds = null;
       } finally {
         mu.unlock();
       }
-      save(state);
+      if (left != null) {
+        release(left);
+      }
     }
   }
 
@@ -980,26 +1031,30 @@ final class Spool implements AutoCloseable {
   }
 
   /**
-   * Waits for the saver to write the last acknowledged read pointer and end. A saver stuck on a
-   * disk that does not answer is left behind (a daemon thread): what it did not save is delivered
-   * again after the restart.
+   * Waits for the saver to write the last acknowledged read pointer and end; false when it did not
+   * end in time (a disk that does not answer), or when this is the saver. What it did not save is
+   * delivered again after the restart.
    */
-  private void awaitSaver() {
+  private boolean awaitSaver() {
     Thread t = saver;
-    if (t == null || t == Thread.currentThread()) {
-      return;
+    if (t == null) {
+      return true;
+    }
+    if (t == Thread.currentThread()) {
+      return false;
     }
     boolean interrupted = false;
-    long deadline = System.nanoTime() + CLOSE_SAVE_WAIT_MILLIS * 1_000_000;
+    long deadline = System.nanoTime() + closeSaveWaitMillis * 1_000_000;
     while (t.isAlive()) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         LOG.warn(
             "The spool's read pointer was not saved in time at close; the records delivered since "
-                + "the last save are delivered again after the restart. sink={} dir={} wait_ms={}",
+                + "the last save are delivered again after the restart, and the spool directory "
+                + "stays locked until the disk answers. sink={} dir={} wait_ms={}",
             options.name(),
             options.dir(),
-            CLOSE_SAVE_WAIT_MILLIS);
+            closeSaveWaitMillis);
         break;
       }
       try {
@@ -1011,24 +1066,71 @@ final class Spool implements AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+    return !t.isAlive();
   }
 
+  /**
+   * Closes the spool: the last read pointer saved (waiting up to {@link #CLOSE_SAVE_WAIT_MILLIS}),
+   * the segments closed and the directory's lock released. A second call, from any thread, returns
+   * when the first is done.
+   */
   @Override
   public void close() {
     List<Segment> all;
     mu.lock();
     try {
       if (closed) {
-        return;
+        all = null;
+      } else {
+        closed = true;
+        changed.signalAll();
+        ackDue.signal();
+        all = new ArrayList<>(segments);
       }
-      closed = true;
-      changed.signalAll();
-      ackDue.signal();
-      all = new ArrayList<>(segments);
     } finally {
       mu.unlock();
     }
-    awaitSaver();
+    if (all == null) {
+      awaitFirstClose();
+      return;
+    }
+    try {
+      boolean ended = awaitSaver();
+      boolean now;
+      mu.lock();
+      try {
+        now = ended || saverEnded;
+        if (!now) {
+          releaseWhenSaverEnds = all; // the saver releases them when it ends
+        }
+      } finally {
+        mu.unlock();
+      }
+      if (now) {
+        release(all);
+      }
+    } finally {
+      closeDone.countDown();
+    }
+  }
+
+  private void awaitFirstClose() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        closeDone.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Closes the segments and releases the directory's lock. */
+  private void release(List<Segment> all) {
     for (Segment s : all) {
       try {
         s.handle.close();

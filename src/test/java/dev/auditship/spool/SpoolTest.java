@@ -439,6 +439,81 @@ class SpoolTest {
   }
 
   @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aSecondCloseWaitsForTheFirstToSaveAndRelease() throws Exception {
+    AckGate disk = new AckGate();
+    disk.gated = true;
+    Spool s = Spool.open(new Spool.Options("test", tmp, 1024 * 1024), disk, CLOCK);
+    s.append(pendings(0, 4));
+    s.ack(s.read(4, 0));
+    assertThat(disk.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread first = new Thread(s::close);
+    first.start();
+    Thread opener =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+              } catch (InterruptedException e) {
+                return;
+              }
+              disk.gated = false;
+              disk.gate.release(10);
+            });
+    opener.start();
+    s.close(); // returns once the first close saved the pointer and released the directory
+    assertThat(disk.saved).containsExactly("next_seq=4");
+    try (Spool again = open(tmp)) {
+      assertThat(readAll(again)).isEmpty();
+    }
+    first.join();
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aCloseThatGivesUpOnAStuckSaveKeepsTheDirectoryLockedUntilTheSaveEnds() throws Exception {
+    AckGate disk = new AckGate();
+    disk.gated = true;
+    try (LogCapture logs = new LogCapture()) {
+      Spool s = Spool.open(new Spool.Options("test", tmp, 1024 * 1024), disk, CLOCK, 200);
+      s.append(pendings(0, 10));
+      s.ack(s.read(4, 0));
+      assertThat(disk.entered.await(10, TimeUnit.SECONDS)).isTrue();
+      s.ack(s.read(6, 0));
+      s.close(); // gives up after 200 ms
+      assertThat(logs.messages(Level.WARN))
+          .contains(
+              "The spool's read pointer was not saved in time at close; the records delivered "
+                  + "since the last save are delivered again after the restart, and the spool "
+                  + "directory stays locked until the disk answers. sink=test dir="
+                  + tmp
+                  + " wait_ms=200");
+      // A spool opened again on the directory now could have its pointer overwritten by the
+      // stuck save: it is refused until the saver is done.
+      assertThatThrownBy(() -> open(tmp))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("in use by this auditship process");
+      disk.gated = false;
+      disk.gate.release(10);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> disk.saved.contains("next_seq=10"));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                open(tmp).close();
+                return true;
+              });
+    }
+    assertThat(disk.saved).containsExactly("next_seq=4", "next_seq=10");
+    try (Spool again = open(tmp)) {
+      assertThat(readAll(again)).isEmpty();
+    }
+  }
+
+  @Test
   void aReadPointerThatCannotBeSavedIsLoggedOnceAndSavedWhenTheDiskIsBack() throws Exception {
     AckGate disk = new AckGate();
     disk.failing = true;
