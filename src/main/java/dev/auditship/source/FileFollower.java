@@ -326,10 +326,21 @@ public final class FileFollower implements Source {
   private boolean readLines(int max) throws IOException {
     OpenFile f = current;
     boolean progressed = false;
+    boolean looked = false;
     while (out.size() < max && outBytes < Source.BATCH_BYTES) {
       long len = f.raf.length();
       if (f.pos >= len) {
         return progressed;
+      }
+      if (!looked && f.role == Role.LIVE && f.fingerprintBytes > 0) {
+        // New bytes: first make sure they follow what was read. A copy-truncate rotation whose
+        // file was written past the old position before this look would otherwise be read from
+        // the middle of a line; atEnd() deals with it (the rest from the copy, then the file from
+        // its start). One look per call, a read of the first bytes.
+        looked = true;
+        if (truncated(f, len)) {
+          return progressed;
+        }
       }
       int n = (int) Math.min(buf.length, len - f.pos);
       f.raf.seek(f.pos);

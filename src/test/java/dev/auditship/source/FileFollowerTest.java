@@ -317,11 +317,9 @@ class FileFollowerTest {
     // - before the first copy-truncate, until the follower has read from the file: looking at it
     //   only after the truncation, it would never know of the lines before, which are only in the
     //   copy;
-    // - after each truncation, until the follower has noticed it, before the next line: it notices
-    //   when it reaches its position and finds the file shorter or its first bytes changed, and
-    //   reads new lines at its old position until then, so a file written past that position
-    //   before the follower looked again would be read from there (FileFollower checks the first
-    //   bytes only at the end of what it can read);
+    // - after each truncation, until the follower has noticed it, before the next line: a file
+    //   written past the old position before the follower looks again is covered by the test
+    //   after this one; here each rotation is seen as it happens;
     // - before the second copy-truncate, until the follower has read a line written after the
     //   first: a follower a whole rotation behind never sees the lines between the two (they are
     //   only in the copy the second rotation overwrites), a limit of copy-truncate
@@ -349,6 +347,37 @@ class FileFollowerTest {
     run.step();
     assertThat(run.got).hasSize(300);
     assertThat(checkpointJson().get("file").asText()).isEqualTo(log().toString());
+  }
+
+  @Test
+  void aFileTruncatedAndRefilledPastItsOldEndBeforeTheFollowerLooksIsReadFromItsCopyFirst()
+      throws Exception {
+    StringBuilder first = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      first.append(line(i));
+    }
+    append(log(), first.toString());
+    Run run = new Run(follower(false), 50).until(100);
+    // Between two steps of the follower: lines 100 and 101 go to the old file, which is then
+    // copied and truncated, and the path gets lines 102 to 299, more than the follower had read
+    // (its old position now lies in the middle of a line).
+    append(log(), line(100) + line(101));
+    Files.copy(log(), dir.resolve("coderd.log.1"));
+    try (FileChannel ch = FileChannel.open(log(), StandardOpenOption.WRITE)) {
+      ch.truncate(0);
+    }
+    StringBuilder second = new StringBuilder();
+    for (int i = 102; i < 300; i++) {
+      second.append(line(i));
+    }
+    append(log(), second.toString());
+    try (LogCapture logs = new LogCapture(FileFollower.class)) {
+      run.until(300);
+      assertThat(logs.startingWith("The followed file was truncated (copy-truncate")).hasSize(1);
+    }
+    run.step();
+    assertThat(run.ids()).isEqualTo(ids(0, 300));
+    assertThat(run.src.stats().rejected.get()).isZero();
   }
 
   private enum Rotation {
