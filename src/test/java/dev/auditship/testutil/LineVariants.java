@@ -103,11 +103,29 @@ public final class LineVariants {
             new Named(
                 n + " without ResourceID and ResourceTarget",
                 without(json, "ResourceID", "ResourceTarget")));
+        // Empty strings where a value is expected (Coder prints a NULL string as ""): taken as
+        // missing, never written as an empty value.
+        out.add(new Named(n + " with an empty Action", replaced(json, "Action", "\"\"")));
+        out.add(
+            new Named(
+                n + " with only an empty ResourceType for the resource",
+                replaced(without(json, "ResourceID", "ResourceTarget"), "ResourceType", "\"\"")));
+        out.add(
+            new Named(
+                n + " without UserID, with an actor of empty strings",
+                replaced(
+                    without(json, "UserID"),
+                    "actor",
+                    "{\"id\":\"\",\"email\":\"\",\"username\":\"\"}")));
       } else {
         out.add(
             new Named(
                 n + " without WorkspaceID and WorkspaceName",
                 without(json, "WorkspaceID", "WorkspaceName")));
+        out.add(
+            new Named(
+                n + " without WorkspaceID, with an empty WorkspaceName",
+                replaced(without(json, "WorkspaceID"), "WorkspaceName", "\"\"")));
       }
     }
     return out;

@@ -242,7 +242,7 @@ final class CefMapping implements Mapping {
 
   /** cs1..cs6 and the coder... keys of an audit event, the envelope, newer fields. */
   private static void auditCustom(Slots s, KvOut k) {
-    label(k, RESOURCE_TYPE_LABEL, s.str(RESOURCE_TYPE));
+    label(k, RESOURCE_TYPE_LABEL, s.nonEmpty(RESOURCE_TYPE));
     label(k, RESOURCE_ID_LABEL, s.str(RESOURCE_ID));
     label(k, RESOURCE_TARGET_LABEL, s.nonEmpty(RESOURCE_TARGET));
     label(k, ORGANIZATION_ID_LABEL, s.str(ORGANIZATION_ID));
@@ -255,7 +255,7 @@ final class CefMapping implements Mapping {
     k.pair(K.CODER_RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
     Value.Actor actor = s.actor();
     if (actor != null) {
-      k.actorPair(K.CODER_ACTOR_ID, actor.idStr(), actor.id(), false);
+      k.actorPair(K.CODER_ACTOR_ID, actor.idStr(), actor.id(), true);
       k.actorPair(K.CODER_ACTOR_EMAIL, actor.emailStr(), actor.email(), true);
     }
     envelope(s.event.envelope(), k);
@@ -280,7 +280,7 @@ final class CefMapping implements Mapping {
   private static void connectionCustom(Slots s, KvOut k) {
     label(k, TYPE_LABEL, s.str(TYPE));
     label(k, WORKSPACE_ID_LABEL, s.str(WORKSPACE_ID));
-    label(k, WORKSPACE_NAME_LABEL, s.str(WORKSPACE_NAME));
+    label(k, WORKSPACE_NAME_LABEL, s.nonEmpty(WORKSPACE_NAME));
     label(k, ORGANIZATION_ID_LABEL, s.str(ORGANIZATION_ID));
     label(k, CONTEXT_REQUEST_ID_LABEL, s.nonEmpty(CONTEXT_REQUEST_ID));
     label(k, CONNECTION_ID_LABEL, s.nonEmpty(CONNECTION_ID));

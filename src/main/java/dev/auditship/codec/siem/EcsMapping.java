@@ -256,7 +256,7 @@ final class EcsMapping implements Mapping {
 
   /** coder.*: the audited resource, Diff, AdditionalFields, the actor's id. */
   private static void auditCoder(Slots s, JsonOut j, Value.Str ip) {
-    Value.Str type = s.str(RESOURCE_TYPE);
+    Value.Str type = s.nonEmpty(RESOURCE_TYPE);
     Value.Str id = s.str(RESOURCE_ID);
     Value.Str target = s.nonEmpty(RESOURCE_TARGET);
     Value.Str icon = s.nonEmpty(RESOURCE_ICON);
@@ -289,7 +289,7 @@ final class EcsMapping implements Mapping {
 
   /** The ECS change type of an audit action, as an index into {@link #CHANGE_TYPES}. */
   private static int changeType(String action) {
-    if (action == null) {
+    if (action == null || action.isEmpty()) { // Coder prints a NULL string as ""
       return 3;
     }
     return switch (action) {
@@ -446,7 +446,7 @@ final class EcsMapping implements Mapping {
       j.members(CONNECTION_CODER_ONLY);
     }
     Value.Str workspaceId = s.str(WORKSPACE_ID);
-    Value.Str name = s.str(WORKSPACE_NAME);
+    Value.Str name = s.nonEmpty(WORKSPACE_NAME);
     Value.Str owner = s.str(WORKSPACE_OWNER_ID);
     Value.Str agent = s.str(AGENT_NAME);
     if (workspaceId != null || name != null || owner != null || agent != null) {

@@ -247,9 +247,9 @@ final class LeefMapping implements Mapping {
     k.pair(K.USER_ID, s.str(USER_ID));
     k.pair(K.ORGANIZATION_ID, s.str(ORGANIZATION_ID));
     k.pair(K.USER_AGENT, s.nonEmpty(USER_AGENT));
-    k.pair(K.RESOURCE_TYPE, s.str(RESOURCE_TYPE));
+    k.pair(K.RESOURCE_TYPE, s.nonEmpty(RESOURCE_TYPE));
     k.pair(K.RESOURCE_ID, s.str(RESOURCE_ID));
-    k.pair(K.ACTION, s.str(ACTION));
+    k.pair(K.ACTION, s.nonEmpty(ACTION));
     k.jsonText(K.DIFF, s.get(DIFF));
     long status = s.number(STATUS_CODE);
     if (status != Long.MIN_VALUE) {
@@ -260,7 +260,7 @@ final class LeefMapping implements Mapping {
     k.pair(K.RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
     Value.Actor actor = s.actor();
     if (actor != null) {
-      k.actorPair(K.ACTOR_ID, actor.idStr(), actor.id(), false);
+      k.actorPair(K.ACTOR_ID, actor.idStr(), actor.id(), true);
       k.actorPair(K.ACTOR_EMAIL, actor.emailStr(), actor.email(), true);
     }
   }
@@ -272,7 +272,7 @@ final class LeefMapping implements Mapping {
     k.pair(K.ORGANIZATION_ID, s.str(ORGANIZATION_ID));
     k.pair(K.WORKSPACE_OWNER_ID, s.str(WORKSPACE_OWNER_ID));
     k.pair(K.WORKSPACE_ID, s.str(WORKSPACE_ID));
-    k.pair(K.WORKSPACE_NAME, s.str(WORKSPACE_NAME));
+    k.pair(K.WORKSPACE_NAME, s.nonEmpty(WORKSPACE_NAME));
     k.pair(K.AGENT_NAME, s.str(AGENT_NAME));
     connectionRest(s, k);
   }

@@ -398,11 +398,11 @@ final class OcsfMapping implements Mapping {
       // resources is optional: left out when the event has no resource field to put in it.
       if (s.str(RESOURCE_ID) != null
           || s.nonEmpty(RESOURCE_TARGET) != null
-          || s.str(RESOURCE_TYPE) != null) {
+          || s.nonEmpty(RESOURCE_TYPE) != null) {
         j.arr(K.RESOURCES).itemObj();
         resourceUid(j, s);
         j.strIf(K.NAME, s.nonEmpty(RESOURCE_TARGET));
-        j.strIf(K.TYPE, s.str(RESOURCE_TYPE));
+        j.strIf(K.TYPE, s.nonEmpty(RESOURCE_TYPE));
         j.end().endArr();
       }
     }
@@ -428,12 +428,12 @@ final class OcsfMapping implements Mapping {
   private static void auditUnmapped(Slots s, JsonOut j, Klass k) {
     unmapped(j, s);
     if (k != API_ACTIVITY) {
-      j.strIf(K.RESOURCE_TYPE, s.str(RESOURCE_TYPE));
+      j.strIf(K.RESOURCE_TYPE, s.nonEmpty(RESOURCE_TYPE));
       if (k == AUTHENTICATION) {
         j.strIf(K.RESOURCE_ID, s.str(RESOURCE_ID));
         j.strIf(K.RESOURCE_TARGET, s.nonEmpty(RESOURCE_TARGET));
       }
-      j.strIf(K.ACTION, s.str(ACTION));
+      j.strIf(K.ACTION, s.nonEmpty(ACTION));
     }
     j.strIf(K.RESOURCE_ICON, s.nonEmpty(RESOURCE_ICON));
     if (s.get(DIFF) != null) {
@@ -444,7 +444,7 @@ final class OcsfMapping implements Mapping {
     }
     Value.Actor actor = s.actor();
     if (actor != null) {
-      j.actorStr(K.ACTOR_ID, actor.idStr(), actor.id(), false);
+      j.actorStr(K.ACTOR_ID, actor.idStr(), actor.id(), true);
     }
     envelopeExtraEnd(j, s);
   }
@@ -559,7 +559,7 @@ final class OcsfMapping implements Mapping {
     Value.Str workspaceId = s.str(WORKSPACE_ID);
     if (workspaceId != null) {
       j.members(DST_ENDPOINT_UID, workspaceId);
-    } else if (s.str(WORKSPACE_NAME) == null) {
+    } else if (s.nonEmpty(WORKSPACE_NAME) == null) {
       // dst_endpoint is required, and needs an ip, uid, name, …: without the workspace's id and
       // name (an older Coder line), the uid that names none (the owner and the agent name, when
       // present, stay where they go: owner.uid and unmapped.AgentName).
@@ -567,7 +567,7 @@ final class OcsfMapping implements Mapping {
     } else {
       j.open(DST_ENDPOINT);
     }
-    j.strIf(K.NAME, s.str(WORKSPACE_NAME));
+    j.strIf(K.NAME, s.nonEmpty(WORKSPACE_NAME));
     if (s.str(WORKSPACE_OWNER_ID) != null) {
       j.str(N.OWNER_UID, s.str(WORKSPACE_OWNER_ID));
     }

@@ -269,7 +269,7 @@ final class Slots {
     if (actorId == null) {
       Value.Actor a = actor();
       if (a != null) {
-        actorId = classified(a.idStr(), a.id());
+        actorId = a.id().isEmpty() ? null : classified(a.idStr(), a.id());
         actorEmail = a.email().isEmpty() ? null : classified(a.emailStr(), a.email());
         actorName = a.username().isEmpty() ? null : classified(a.usernameStr(), a.username());
       }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fluenda.parcefone.event.CommonEvent;
 import com.fluenda.parcefone.parser.CEFParser;
 import dev.auditship.event.Event;
+import dev.auditship.event.Value;
 import dev.auditship.testutil.Golden;
 import dev.auditship.testutil.LineVariants;
 import java.util.ArrayList;
@@ -62,7 +63,8 @@ class SiemMissingFieldsTest {
     for (Map.Entry<String, Event> named : events.entrySet()) {
       String name = named.getKey();
       Event e = named.getValue();
-      boolean noAction = e.get("Action") == null;
+      boolean noAction =
+          e.get("Action") == null || e.get("Action") instanceof Value.Str a && a.value().isEmpty();
       for (String format : List.of("ocsf", "ecs")) {
         JsonNode n = JSON.readTree(SiemFormats.withDefaults(format).format(e));
         empties(name + " " + format, "", n, noAction && format.equals("ocsf"), problems);
