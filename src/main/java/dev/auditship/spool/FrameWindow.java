@@ -46,10 +46,14 @@ final class FrameWindow {
       if (buf == null) {
         buf = new byte[SIZE];
       }
+      // Forgotten first: a read that fails part-way must not leave the old bytes labelled with the
+      // new position (a retry there would take them for the records at it).
+      reset();
+      int n = (int) Math.min(buf.length, end - pos);
+      h.readFully(pos, buf, 0, n);
       handle = h;
       start = pos;
-      length = (int) Math.min(buf.length, end - pos);
-      h.readFully(pos, buf, 0, length);
+      length = n;
       v = Frame.validIn(buf, 0, length, pos, crc);
     }
     return v;

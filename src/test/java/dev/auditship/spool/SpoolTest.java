@@ -674,6 +674,96 @@ class SpoolTest {
         .isEqualTo("CRC32C mismatch: the record's bytes changed after it was written");
   }
 
+  /** The real disk, with reads that fail (as an EIO would) while {@link #failReads} is set. */
+  static final class FlakyReads implements Storage {
+    volatile boolean failReads;
+
+    @Override
+    public Handle open(Path path, boolean create) throws IOException {
+      Handle h = DISK.open(path, create);
+      return new Handle() {
+        @Override
+        public int read(long pos, byte[] b, int off, int len) throws IOException {
+          if (failReads) {
+            throw new IOException("Input/output error");
+          }
+          return h.read(pos, b, off, len);
+        }
+
+        @Override
+        public void write(long pos, byte[] b, int off, int len) throws IOException {
+          h.write(pos, b, off, len);
+        }
+
+        @Override
+        public void sync() throws IOException {
+          h.sync();
+        }
+
+        @Override
+        public void truncate(long size) throws IOException {
+          h.truncate(size);
+        }
+
+        @Override
+        public long size() throws IOException {
+          return h.size();
+        }
+
+        @Override
+        public void close() throws IOException {
+          h.close();
+        }
+      };
+    }
+
+    @Override
+    public void replaceAtomically(Path target, byte[] content) throws IOException {
+      DISK.replaceAtomically(target, content);
+    }
+
+    @Override
+    public void appendSynced(Path file, byte[] content) throws IOException {
+      DISK.appendSynced(file, content);
+    }
+
+    @Override
+    public void syncDirectory(Path dir) {
+      DISK.syncDirectory(dir);
+    }
+  }
+
+  @Test
+  void aReadThatFailsWhileTheWindowIsFilledLeavesNoOldBytesForTheRetry() throws Exception {
+    FlakyReads disk = new FlakyReads();
+    List<Spool.Pending> big = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      big.add(new Spool.Pending(("r" + i).getBytes(UTF_8), "x".repeat(10_000).getBytes(UTF_8)));
+    }
+    try (Spool s = Spool.open(new Spool.Options("test", tmp, 64L * 1024 * 1024), disk, CLOCK)) {
+      s.append(big);
+      assertThat(s.read(150, 0).entries()).hasSize(150); // the window is now past the first MiB
+      s.rewind(); // the delivery failed
+      disk.failReads = true; // the window's refill at the start fails
+      assertThatThrownBy(() -> s.read(150, 0)).isInstanceOf(IOException.class);
+      disk.failReads = false;
+      s.rewind(); // what the drainer does after a failed read
+      List<String> got = new ArrayList<>();
+      Spool.Batch b;
+      while ((b = s.read(1000, 0)) != null) {
+        for (Spool.Entry e : b.entries()) {
+          got.add(e.text());
+        }
+      }
+      List<String> want = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        want.add("r" + i);
+      }
+      assertThat(got).containsExactlyElementsOf(want);
+    }
+    assertThat(quarantineLines(tmp)).isEmpty();
+  }
+
   @Test
   void aDamagedAckFileMeansEverythingIsSentAgainNotLost() throws Exception {
     try (Spool s = open(tmp)) {
