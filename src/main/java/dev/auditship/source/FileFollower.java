@@ -349,6 +349,12 @@ public final class FileFollower implements Source {
       } catch (EOFException e) {
         return progressed; // truncated under us: atEnd() sees it
       }
+      if (f.pos == 0 && f.fingerprintBytes < Math.min(FINGERPRINT_BYTES, n)) {
+        // The file's first bytes as they were read: its identity for the truncation checks from
+        // now on, which a file opened while it was empty (a new log) has none of until here.
+        f.fingerprintBytes = Math.min(FINGERPRINT_BYTES, n);
+        f.fingerprint = hash(buf, f.fingerprintBytes);
+      }
       long base = f.pos;
       int start = 0;
       // Line feeds found eight bytes a step (Utf8.indexOf), not one byte at a time.
@@ -767,8 +773,14 @@ public final class FileFollower implements Source {
     byte[] b = new byte[n];
     raf.seek(0);
     raf.readFully(b);
+    return hash(b, n);
+  }
+
+  private static String hash(byte[] b, int n) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(b, 0, n);
+      return HexFormat.of().formatHex(d.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }

@@ -380,6 +380,34 @@ class FileFollowerTest {
     assertThat(run.src.stats().rejected.get()).isZero();
   }
 
+  @Test
+  void aFileFirstSeenEmptyThenTruncatedAndRefilledWhileTheFollowerIsBusyIsReadFromItsCopy()
+      throws Exception {
+    append(log(), "");
+    Run run = new Run(follower(false), 50);
+    run.step(); // opens it while empty: nothing to know it by yet
+    StringBuilder first = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      first.append(line(i));
+    }
+    append(log(), first.toString());
+    run.step(); // a full batch: the follower does not reach the end of the file
+    assertThat(run.ids()).isEqualTo(ids(0, 50));
+    Files.copy(log(), dir.resolve("coderd.log.1"));
+    try (FileChannel ch = FileChannel.open(log(), StandardOpenOption.WRITE)) {
+      ch.truncate(0);
+    }
+    StringBuilder second = new StringBuilder();
+    for (int i = 100; i < 300; i++) {
+      second.append(line(i));
+    }
+    append(log(), second.toString());
+    run.until(300);
+    run.step();
+    assertThat(run.ids()).isEqualTo(ids(0, 300));
+    assertThat(run.src.stats().rejected.get()).isZero();
+  }
+
   private enum Rotation {
     RENAME,
     COPY_TRUNCATE
