@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -1114,11 +1115,16 @@ final class Spool implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits for the first close, a little longer than it waits for the saver; a first close stuck
+   * past that (a disk that does not answer when its files are closed) is not waited for.
+   */
   private void awaitFirstClose() {
     boolean interrupted = false;
+    long deadline = System.nanoTime() + (closeSaveWaitMillis + 5_000) * 1_000_000;
     while (true) {
       try {
-        closeDone.await();
+        closeDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         break;
       } catch (InterruptedException e) {
         interrupted = true;
