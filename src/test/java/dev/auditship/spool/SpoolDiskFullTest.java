@@ -35,18 +35,12 @@ class SpoolDiskFullTest {
    * The real disk, with writes that fail like a full one (after writing half) while {@link #full}
    * is set.
    */
-  static final class FullDisk implements Storage {
+  static final class FullDisk extends DiskWith {
     volatile boolean full;
 
     @Override
-    public Handle open(Path path, boolean create) throws IOException {
-      Handle h = DISK.open(path, create);
-      return new Handle() {
-        @Override
-        public int read(long pos, byte[] b, int off, int len) throws IOException {
-          return h.read(pos, b, off, len);
-        }
-
+    Handle wrap(Handle h) {
+      return new Passing(h) {
         @Override
         public void write(long pos, byte[] b, int off, int len) throws IOException {
           if (full) {
@@ -54,26 +48,6 @@ class SpoolDiskFullTest {
             throw new IOException("No space left on device");
           }
           h.write(pos, b, off, len);
-        }
-
-        @Override
-        public void sync() throws IOException {
-          h.sync();
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-          h.truncate(size);
-        }
-
-        @Override
-        public long size() throws IOException {
-          return h.size();
-        }
-
-        @Override
-        public void close() throws IOException {
-          h.close();
         }
       };
     }
@@ -83,7 +57,7 @@ class SpoolDiskFullTest {
       if (full) {
         throw new IOException("No space left on device");
       }
-      DISK.replaceAtomically(target, content);
+      super.replaceAtomically(target, content);
     }
 
     @Override
@@ -91,12 +65,7 @@ class SpoolDiskFullTest {
       if (full) {
         throw new IOException("No space left on device");
       }
-      DISK.appendSynced(file, content);
-    }
-
-    @Override
-    public void syncDirectory(Path dir) {
-      DISK.syncDirectory(dir);
+      super.appendSynced(file, content);
     }
   }
 

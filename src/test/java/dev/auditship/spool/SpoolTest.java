@@ -358,17 +358,12 @@ class SpoolTest {
    * The real disk, with saves of the read pointer that wait while {@link #gate} is closed and fail
    * while {@link #failing} is set; every save's next_seq is recorded.
    */
-  static final class AckGate implements Storage {
+  static final class AckGate extends DiskWith {
     final Semaphore gate = new Semaphore(0);
     volatile boolean gated;
     volatile boolean failing;
     final CountDownLatch entered = new CountDownLatch(1);
     final List<String> saved = Collections.synchronizedList(new ArrayList<>());
-
-    @Override
-    public Handle open(Path path, boolean create) throws IOException {
-      return DISK.open(path, create);
-    }
 
     @Override
     public void replaceAtomically(Path target, byte[] content) throws IOException {
@@ -388,16 +383,6 @@ class SpoolTest {
       DISK.replaceAtomically(target, content);
       String text = new String(content, UTF_8);
       saved.add(text.substring(text.indexOf("next_seq="), text.indexOf(" segment=")));
-    }
-
-    @Override
-    public void appendSynced(Path file, byte[] content) throws IOException {
-      DISK.appendSynced(file, content);
-    }
-
-    @Override
-    public void syncDirectory(Path dir) {
-      DISK.syncDirectory(dir);
     }
   }
 
@@ -675,13 +660,12 @@ class SpoolTest {
   }
 
   /** The real disk, with reads that fail (as an EIO would) while {@link #failReads} is set. */
-  static final class FlakyReads implements Storage {
+  static final class FlakyReads extends DiskWith {
     volatile boolean failReads;
 
     @Override
-    public Handle open(Path path, boolean create) throws IOException {
-      Handle h = DISK.open(path, create);
-      return new Handle() {
+    Handle wrap(Handle h) {
+      return new Passing(h) {
         @Override
         public int read(long pos, byte[] b, int off, int len) throws IOException {
           if (failReads) {
@@ -689,47 +673,7 @@ class SpoolTest {
           }
           return h.read(pos, b, off, len);
         }
-
-        @Override
-        public void write(long pos, byte[] b, int off, int len) throws IOException {
-          h.write(pos, b, off, len);
-        }
-
-        @Override
-        public void sync() throws IOException {
-          h.sync();
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-          h.truncate(size);
-        }
-
-        @Override
-        public long size() throws IOException {
-          return h.size();
-        }
-
-        @Override
-        public void close() throws IOException {
-          h.close();
-        }
       };
-    }
-
-    @Override
-    public void replaceAtomically(Path target, byte[] content) throws IOException {
-      DISK.replaceAtomically(target, content);
-    }
-
-    @Override
-    public void appendSynced(Path file, byte[] content) throws IOException {
-      DISK.appendSynced(file, content);
-    }
-
-    @Override
-    public void syncDirectory(Path dir) {
-      DISK.syncDirectory(dir);
     }
   }
 
