@@ -354,36 +354,49 @@ public record SyslogSinkConfig(
     try {
       u = new URI(v);
     } catch (URISyntaxException e) {
-      s.problem("endpoint", "\"" + v + "\" is not a valid endpoint: " + e.getReason(), fix);
+      s.problem(
+          "endpoint",
+          "\"" + Endpoints.shown(v) + "\" is not a valid endpoint: " + e.getReason(),
+          fix);
       return null;
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
     if (!List.of("udp", "tcp", "tls").contains(scheme) || u.isOpaque()) {
-      s.problem("endpoint", "\"" + v + "\" is not a udp://, tcp:// or tls:// endpoint", fix);
+      s.problem(
+          "endpoint",
+          "\"" + Endpoints.shown(v) + "\" is not a udp://, tcp:// or tls:// endpoint",
+          fix);
       return null;
     }
     if (u.getHost() == null || u.getHost().isEmpty()) {
-      s.problem("endpoint", "\"" + v + "\" has no host (or an invalid one)", fix);
+      s.problem("endpoint", "\"" + Endpoints.shown(v) + "\" has no host (or an invalid one)", fix);
       return null;
     }
-    if (u.getUserInfo() != null
-        || (u.getRawPath() != null && !u.getRawPath().isEmpty())
+    if (u.getRawUserInfo() != null) {
+      // Not echoed: what is before the @ may be a password.
+      s.problem("endpoint", "the endpoint must not contain credentials", fix);
+      return null;
+    }
+    if ((u.getRawPath() != null && !u.getRawPath().isEmpty())
         || u.getRawQuery() != null
         || u.getRawFragment() != null) {
-      s.problem("endpoint", "\"" + v + "\" has more than scheme://host:port", fix);
+      s.problem("endpoint", "\"" + Endpoints.shown(v) + "\" has more than scheme://host:port", fix);
       return null;
     }
     if (u.getPort() == 0 || u.getPort() > 65535) {
       s.problem(
           "endpoint",
-          "\"" + v + "\" has port " + u.getPort(),
+          "\"" + Endpoints.shown(v) + "\" has port " + u.getPort(),
           "use the receiver's port, from 1 to 65535");
       return null;
     }
     try {
       return new URI(scheme, null, u.getHost(), u.getPort(), null, null, null);
     } catch (URISyntaxException e) {
-      s.problem("endpoint", "\"" + v + "\" is not a valid endpoint: " + e.getReason(), fix);
+      s.problem(
+          "endpoint",
+          "\"" + Endpoints.shown(v) + "\" is not a valid endpoint: " + e.getReason(),
+          fix);
       return null;
     }
   }

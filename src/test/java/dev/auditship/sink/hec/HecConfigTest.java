@@ -228,6 +228,18 @@ class HecConfigTest {
             "c.yaml:7:17: sinks.splunk.proxy_user: proxy credentials without proxy:. Fix: set "
                 + "proxy: http://host:port (credentials for HTTPS_PROXY go in its URL)"),
         List.of(
+            "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nproxy: http://u:PXPW@p:3128",
+            "c.yaml:7:12: sinks.splunk.proxy: the URL must not contain credentials. Fix: remove "
+                + "user:password@ and set proxy_user and proxy_password (or proxy_password_file)"),
+        List.of(
+            "type: splunk_hec\nendpoint: https://u:PW@s:8088\ntoken: x",
+            "c.yaml:5:15: sinks.splunk.endpoint: the URL must not contain credentials. Fix: remove "
+                + "user:password@ and use the token option"),
+        List.of(
+            "type: splunk_hec\nendpoint: \"https://u:PW@s s:8088\"\ntoken: x",
+            "c.yaml:5:15: sinks.splunk.endpoint: \"https://***@s s:8088\" is not a valid URL: Illegal "
+                + "character in authority. Fix: write it as https://host[:port]"),
+        List.of(
             "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nsourcetyp: x",
             "c.yaml:7:5: sinks.splunk.sourcetyp: unknown key \"sourcetyp\". Fix: remove it, or use one "
                 + "of: ack, audit_sourcetype, concurrency, connect_timeout_secs, connection_sourcetype, "

@@ -232,6 +232,15 @@ class SyslogSinkConfigTest {
         .containsExactly(
             "t.yaml:5:15: sinks.sl.endpoint: \"tcp://h:601/x\" has more than scheme://host:port. "
                 + fix);
+    // Credentials in the endpoint are refused without being echoed: they may be a password.
+    assertThat(problems("endpoint: tcp://u:SYSPW@h:601"))
+        .containsExactly(
+            "t.yaml:5:15: sinks.sl.endpoint: the endpoint must not contain credentials. " + fix);
+    assertThat(problems("endpoint: \"tcp://u:SYSPW@h h:601\""))
+        .containsExactly(
+            "t.yaml:5:15: sinks.sl.endpoint: \"tcp://***@h h:601\" is not a valid endpoint: Illegal"
+                + " character in authority. "
+                + fix);
     assertThat(problems("endpoint: tcp://h:70000"))
         .containsExactly(
             "t.yaml:5:15: sinks.sl.endpoint: \"tcp://h:70000\" has port 70000. Fix: use the receiver's port, "
