@@ -1,5 +1,7 @@
 package dev.auditship.cli;
 
+import dev.auditship.io.IoErrors;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -81,7 +83,10 @@ public final class Main implements Runnable {
     }
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
-          cmd.getErr().println("auditship: " + ex.getMessage());
+          cmd.getErr()
+              .println(
+                  "auditship: "
+                      + (ex instanceof IOException io ? IoErrors.describe(io) : ex.getMessage()));
           return ExitCodes.FAILURE;
         });
     return cl;

@@ -1,6 +1,7 @@
 package dev.auditship.config;
 
 import dev.auditship.event.EnvelopeDefaults;
+import dev.auditship.io.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,9 +77,7 @@ public final class ConfigLoader {
       problems.add(
           null,
           "",
-          "cannot read the config file: "
-              + e.getClass().getSimpleName()
-              + (e.getMessage() != null ? " " + e.getMessage() : ""),
+          "cannot read the config file " + file + ": " + IoErrors.reason(e),
           "check the path given with --config");
       return new Result(null, problems.all());
     }

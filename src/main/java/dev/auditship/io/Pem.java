@@ -370,17 +370,7 @@ public final class Pem {
     try {
       text = Files.readString(file, StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
-      throw new IOException(
-          "cannot read "
-              + key
-              + " "
-              + file
-              + ": "
-              + e.getClass().getSimpleName()
-              + (e.getMessage() != null && !e.getMessage().equals(file.toString())
-                  ? " " + e.getMessage()
-                  : ""),
-          e);
+      throw new IOException("cannot read " + key + " " + file + ": " + IoErrors.reason(e), e);
     }
     List<Block> out = new ArrayList<>();
     Matcher m = BLOCK.matcher(text);

@@ -2,7 +2,12 @@ package dev.auditship.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The command line builds only the subcommand it is asked for (picocli reads each command's
@@ -34,5 +39,16 @@ class MainTest {
         .containsOnlyKeys("render");
     assertThat(Main.commandLine(new String[] {"--help"}).getSubcommands().keySet())
         .containsExactly("run", "validate", "render", "replay", "help");
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsNamedWithTheReason(@TempDir Path tmp) {
+    StringWriter err = new StringWriter();
+    String missing = tmp.resolve("nope.log").toString();
+    CommandLine cl = Main.commandLine(new String[] {"render", "-f", "json", missing});
+    cl.setErr(new PrintWriter(err, true));
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    assertThat(cl.execute("render", "-f", "json", missing)).isEqualTo(ExitCodes.FAILURE);
+    assertThat(err.toString()).isEqualTo("auditship: " + missing + ": no such file or directory\n");
   }
 }

@@ -29,7 +29,7 @@ class CoderApiClientTlsTest {
     Path missing = dir.resolve("missing.pem");
     assertThatThrownBy(() -> client(missing))
         .isInstanceOf(IOException.class)
-        .hasMessage("cannot read tls.ca_file " + missing + ": NoSuchFileException");
+        .hasMessage("cannot read tls.ca_file " + missing + ": no such file or directory");
   }
 
   @Test

@@ -93,7 +93,7 @@ class TlsContextsTest {
     Path missing = dir.resolve("missing.pem");
     assertThatThrownBy(() -> TlsContexts.build(new TlsSettings(missing, null, null, null, false)))
         .isInstanceOf(IOException.class)
-        .hasMessage("cannot read tls.ca_file " + missing + ": NoSuchFileException");
+        .hasMessage("cannot read tls.ca_file " + missing + ": no such file or directory");
     Path empty = dir.resolve("empty.pem");
     Files.writeString(empty, "");
     assertThatThrownBy(() -> TlsContexts.build(new TlsSettings(empty, null, null, null, false)))

@@ -1,11 +1,8 @@
 package dev.auditship.sink.file;
 
+import dev.auditship.io.IoErrors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -32,19 +29,6 @@ final class FileOps {
    * some).
    */
   static String describe(IOException e) {
-    if (e instanceof AccessDeniedException a) {
-      return a.getFile() + ": permission denied";
-    }
-    if (e instanceof NoSuchFileException n) {
-      return n.getFile() + ": no such file or directory";
-    }
-    if (e instanceof FileAlreadyExistsException f) {
-      return f.getFile() + ": already exists";
-    }
-    if (e instanceof NotDirectoryException n) {
-      return n.getFile() + ": not a directory";
-    }
-    String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    return IoErrors.describe(e);
   }
 }

@@ -1,6 +1,7 @@
 package dev.auditship.sink.hec;
 
 import dev.auditship.config.Secret;
+import dev.auditship.io.IoErrors;
 import dev.auditship.metrics.Counter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,10 +57,7 @@ final class HecToken {
       v = secret.value();
     } catch (IOException e) {
       throw new TokenException(
-          "cannot read the HEC token from "
-              + secret.describe()
-              + ": "
-              + e.getClass().getSimpleName());
+          "cannot read the HEC token from " + secret.describe() + ": " + IoErrors.reason(e));
     }
     if (v.isEmpty()) {
       throw new TokenException("the HEC token from " + secret.describe() + " is empty");

@@ -3,6 +3,7 @@ package dev.auditship.sink.kafka;
 import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.config.Secret;
 import dev.auditship.config.TlsSettings;
+import dev.auditship.io.IoErrors;
 import dev.auditship.io.Pem;
 import java.io.IOException;
 import java.security.PrivateKey;
@@ -61,7 +62,7 @@ final class KafkaProps {
                     ? "password file " + c.sasl().password().file()
                     : "the inline password")
                 + ": "
-                + e.getClass().getSimpleName(),
+                + IoErrors.reason(e),
             e);
       }
       p.put(
@@ -163,7 +164,7 @@ final class KafkaProps {
               + key
               + (s.file() != null ? " from " + s.file() : "")
               + ": "
-              + e.getClass().getSimpleName(),
+              + IoErrors.reason(e),
           e);
     }
   }

@@ -175,7 +175,7 @@ class HecHealthTest {
     Path missing = dir.resolve("nope");
     assertThat(sink(c -> c.token = Secret.fromFile(missing)).checkConnectivity())
         .isEqualTo(
-            "cannot read the HEC token from token file " + missing + ": NoSuchFileException");
+            "cannot read the HEC token from token file " + missing + ": no such file or directory");
     wm.verify(0, getRequestedFor(urlEqualTo(HEALTH)));
   }
 

@@ -561,7 +561,7 @@ class HecSinkTest {
     assertThat(o.retry()).hasSize(1);
     assertThat(o.reason())
         .isEqualTo(
-            "cannot read the HEC token from token file " + missing + ": NoSuchFileException");
+            "cannot read the HEC token from token file " + missing + ": no such file or directory");
     assertThat(posts()).isEmpty();
   }
 

@@ -259,7 +259,7 @@ class HecTlsTest {
                 + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
     Path missing = dir.resolve("missing.pem");
     assertThatThrownBy(() -> Pem.certificates(missing, "tls.ca_file"))
-        .hasMessage("cannot read tls.ca_file " + missing + ": NoSuchFileException");
+        .hasMessage("cannot read tls.ca_file " + missing + ": no such file or directory");
     // the client key does not belong to the server certificate
     Path serverCert = dir.resolve("server.pem");
     assertThatThrownBy(() -> PemTls.keyManagers(serverCert, pki.clientKeyPem))
@@ -276,6 +276,7 @@ class HecTlsTest {
     Path missing = dir.resolve("nope.pem");
     assertThatThrownBy(() -> sink(url(tls), c -> c.tls = ca(missing)))
         .isInstanceOf(IOException.class)
-        .hasMessage("sinks.splunk: cannot read tls.ca_file " + missing + ": NoSuchFileException");
+        .hasMessage(
+            "sinks.splunk: cannot read tls.ca_file " + missing + ": no such file or directory");
   }
 }

@@ -164,7 +164,7 @@ class KafkaSinkConfigTest {
         .hasMessage(
             "sinks.k.sasl: cannot read the password from password file "
                 + tmp.resolve("nope")
-                + ": NoSuchFileException");
+                + ": no such file or directory");
   }
 
   @Test
