@@ -1,5 +1,6 @@
 package dev.auditship.config;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -158,12 +159,37 @@ public record HecSinkConfig(
         + "]";
   }
 
+  /** Whether an inline token can go in an HTTP header: printable ASCII, no space. */
+  private static boolean sendableToken(Secret token) {
+    String v;
+    try {
+      v = token.value();
+    } catch (IOException e) {
+      return true; // not inline: read at run time
+    }
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static HecSinkConfig parse(Section s) {
     URI endpoint = Endpoints.httpUrl(s, "endpoint", true);
     if (endpoint != null) {
       endpoint = checkBase(s, endpoint);
     }
     Secret token = s.secret("token", true);
+    if (token != null && token.file() == null && !sendableToken(token)) {
+      // Refused before start (a token file is read, and checked, at run time: it may change).
+      s.problem(
+          "token",
+          "holds characters that cannot be sent in an HTTP header (white space, line breaks or "
+              + "non-ASCII); its value is not printed",
+          "set the token Splunk shows for the HEC input");
+    }
     String index = name(s, "index");
     String source = name(s, "source");
     String sourcetype = name(s, "sourcetype");

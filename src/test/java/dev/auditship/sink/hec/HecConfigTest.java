@@ -240,6 +240,11 @@ class HecConfigTest {
             "c.yaml:5:15: sinks.splunk.endpoint: \"https://***@s s:8088\" is not a valid URL: Illegal "
                 + "character in authority. Fix: write it as https://host[:port]"),
         List.of(
+            "type: splunk_hec\nendpoint: https://s:8088\ntoken: \"SECRET-nl\\nX-Evil: 1\"",
+            "c.yaml:6:12: sinks.splunk.token: holds characters that cannot be sent in an HTTP header "
+                + "(white space, line breaks or non-ASCII); its value is not printed. Fix: set the "
+                + "token Splunk shows for the HEC input"),
+        List.of(
             "type: splunk_hec\nendpoint: https://s:8088\ntoken: x\nsourcetyp: x",
             "c.yaml:7:5: sinks.splunk.sourcetyp: unknown key \"sourcetyp\". Fix: remove it, or use one "
                 + "of: ack, audit_sourcetype, concurrency, connect_timeout_secs, connection_sourcetype, "
