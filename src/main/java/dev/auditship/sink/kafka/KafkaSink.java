@@ -262,13 +262,28 @@ public final class KafkaSink implements Sink {
       }
     }
     long waitMillis = cfg.deliveryTimeout().plus(cfg.metadataTimeout()).plus(ACK_SLACK).toMillis();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    // Past metadata_timeout_secs without an acknowledgement, say so once and why, instead of
+    // staying silent until the producer gives up (delivery_timeout_secs, 2 minutes by default).
+    long slowAt = start + cfg.metadataTimeout().toNanos();
+    boolean looked = false;
     for (int i = 0; i < n; i++) {
       Future<RecordMetadata> f = futures.get(i);
       if (f == null) {
         continue;
       }
       try {
+        if (!looked && !f.isDone() && slowAt < deadline) {
+          try {
+            f.get(Math.max(0, slowAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+          } catch (TimeoutException slow) {
+            looked = true;
+            warnSlow();
+          } catch (ExecutionException failed) {
+            // read again below
+          }
+        }
         RecordMetadata md = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         partitions[i] = md.partition();
         state[i] = DELIVERED;
@@ -329,7 +344,11 @@ public final class KafkaSink implements Sink {
     if (rebuild) {
       resetProducer();
     }
-    return outcome(batch, state, rejection, reason, fault);
+    Outcome o = outcome(batch, state, rejection, reason, fault);
+    if (o.retry().isEmpty()) {
+      slowWarned = false; // acknowledged again: a next slow episode is warned about
+    }
+    return o;
   }
 
   /**
@@ -446,6 +465,35 @@ public final class KafkaSink implements Sink {
             "Closing the failed Kafka producer failed. sink={} error=\"{}\"", name, e.toString());
       }
     }
+  }
+
+  /** Whether a slow acknowledgement was warned about and no batch was delivered since. */
+  private volatile boolean slowWarned;
+
+  /**
+   * Logs, once until a batch is delivered again, that the brokers have not acknowledged within
+   * metadata_timeout_secs, with what an admin request finds (unreachable brokers, a missing topic,
+   * no rights), or that it finds nothing wrong.
+   */
+  private void warnSlow() throws InterruptedException {
+    if (slowWarned) {
+      return;
+    }
+    slowWarned = true;
+    String problem;
+    try (Admin admin = admins.apply(adminProps())) {
+      problem = KafkaAdminChecks.check(admin, cfg, cfg.metadataTimeout());
+    } catch (IOException | KafkaException e) {
+      problem = "cannot set up the Kafka admin client: " + e.getMessage();
+    }
+    LOG.warn(
+        "No acknowledgement from the Kafka brokers within metadata_timeout_secs; still waiting, up "
+            + "to delivery_timeout_secs, and the events are kept. sink={} bootstrap_servers={} "
+            + "waited_ms={} problem=\"{}\"",
+        name,
+        String.join(",", cfg.bootstrapServers()),
+        cfg.metadataTimeout().toMillis(),
+        problem == null ? "none found: the brokers answer an admin request" : problem);
   }
 
   // ------------------------------------------------------------------------------ admin requests

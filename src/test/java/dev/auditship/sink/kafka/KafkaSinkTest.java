@@ -2,9 +2,11 @@ package dev.auditship.sink.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
+import dev.auditship.testutil.LogCapture;
 import dev.auditship.testutil.TestEvents;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.Callback;
@@ -180,6 +183,60 @@ class KafkaSinkTest {
         new KafkaSink("k", "human", CFG, props -> new ScriptedProducer(i -> null), props -> null)) {
       ProducerRecord<byte[], byte[]> r = human.record(new SinkRecord(TestEvents.event(5), "v"));
       assertThat(new String(r.headers().lastHeader("format").value())).isEqualTo("human");
+    }
+  }
+
+  /** Acknowledges every send {@code delayMillis[0]} later, on another thread. */
+  static final class SlowProducer extends MockProducer<byte[], byte[]> {
+    final long[] delayMillis;
+
+    SlowProducer(long[] delayMillis) {
+      super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+      this.delayMillis = delayMillis;
+    }
+
+    @Override
+    public synchronized Future<RecordMetadata> send(
+        ProducerRecord<byte[], byte[]> r, Callback callback) {
+      RecordMetadata md = new RecordMetadata(new TopicPartition(r.topic(), 0), 0, 0, 0, 0, 0);
+      CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
+      CompletableFuture.delayedExecutor(delayMillis[0], TimeUnit.MILLISECONDS)
+          .execute(
+              () -> {
+                callback.onCompletion(md, null);
+                f.complete(md);
+              });
+      return f;
+    }
+  }
+
+  @Test
+  void noAcknowledgementWithinTheMetadataTimeoutIsWarnedAboutOnceWithWhatTheAdminFinds()
+      throws Exception {
+    KafkaSinkConfig cfg =
+        KafkaTests.settings(
+            "bootstrap_servers: 127.0.0.1:9092\ntopic: t\nmetadata_timeout_secs: 200ms");
+    long[] delay = {800};
+    try (LogCapture logs = new LogCapture(KafkaSink.class);
+        KafkaSink sink =
+            new KafkaSink(
+                "k",
+                "json",
+                cfg,
+                props -> new SlowProducer(delay),
+                props -> {
+                  throw new KafkaException("no admin client in this test");
+                })) {
+      assertThat(sink.send(batch(3))).isEqualTo(Outcome.delivered());
+      String warning =
+          "No acknowledgement from the Kafka brokers within metadata_timeout_secs; still waiting, "
+              + "up to delivery_timeout_secs, and the events are kept. sink=k "
+              + "bootstrap_servers=127.0.0.1:9092 waited_ms=200 problem=\"cannot set up the Kafka "
+              + "admin client: no admin client in this test\"";
+      assertThat(logs.messages(Level.WARN)).containsExactly(warning);
+      delay[0] = 0; // answered at once: nothing to say
+      assertThat(sink.send(batch(3))).isEqualTo(Outcome.delivered());
+      assertThat(logs.messages(Level.WARN)).containsExactly(warning);
     }
   }
 }
