@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -206,6 +207,7 @@ public final class KafkaSink implements Sink {
     List<Future<RecordMetadata>> futures = new ArrayList<>(n);
     String stopReason = null;
     boolean stopFault = false;
+    Set<String> noMetadata = null;
     for (int i = 0; i < n; i++) {
       futures.add(null);
       SinkRecord r = batch.get(i);
@@ -226,7 +228,7 @@ public final class KafkaSink implements Sink {
         oversize.incrementAndGet();
         continue;
       }
-      if (stopReason != null) {
+      if (stopReason != null || (noMetadata != null && noMetadata.contains(pr.topic()))) {
         state[i] = RETRY;
         continue;
       }
@@ -241,6 +243,17 @@ public final class KafkaSink implements Sink {
                     partitions[idx] = md.partition();
                   }
                 }));
+        Future<RecordMetadata> sent = futures.get(i);
+        if (sent.isDone() && failedForMetadata(sent)) {
+          // The producer waited max.block.ms (metadata_timeout_secs) for the topic's metadata in
+          // send() itself; each later record of the topic would wait as long again: they are
+          // retried with this one instead (the first failure is reported after one wait, not
+          // one a record).
+          if (noMetadata == null) {
+            noMetadata = new HashSet<>();
+          }
+          noMetadata.add(pr.topic());
+        }
       } catch (KafkaException | IllegalStateException e) {
         // The producer is closed or in a fatal state: build a new one for the next attempt.
         stopReason = "the Kafka producer failed: " + e.getMessage();
@@ -464,6 +477,23 @@ public final class KafkaSink implements Sink {
         LOG.debug(
             "Closing the failed Kafka producer failed. sink={} error=\"{}\"", name, e.toString());
       }
+    }
+  }
+
+  /** Whether a send that is already done failed waiting for its topic's metadata. */
+  private static boolean failedForMetadata(Future<RecordMetadata> f) {
+    try {
+      f.get(0, TimeUnit.NANOSECONDS);
+      return false;
+    } catch (ExecutionException e) {
+      return e.getCause() != null
+          && KafkaErrors.classify(e.getCause(), "", Integer.MAX_VALUE).kind()
+              == KafkaErrors.Kind.METADATA;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (TimeoutException | CancellationException e) {
+      return false;
     }
   }
 

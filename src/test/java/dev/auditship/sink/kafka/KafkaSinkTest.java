@@ -164,6 +164,34 @@ class KafkaSinkTest {
   }
 
   @Test
+  void afterASendThatWaitedInVainForItsTopicsMetadataTheRestOfTheTopicIsNotSent() throws Exception {
+    // A real producer waits max.block.ms (metadata_timeout_secs) in send() for each record of a
+    // topic whose metadata does not come: the first failure must not wait once per record.
+    AtomicInteger built = new AtomicInteger();
+    ScriptedProducer[] producer = new ScriptedProducer[1];
+    try (KafkaSink sink =
+        new KafkaSink(
+            "k",
+            "json",
+            CFG,
+            props -> {
+              built.incrementAndGet();
+              producer[0] =
+                  new ScriptedProducer(
+                      i -> new TimeoutException("Topic t not present in metadata after 10000 ms."));
+              return producer[0];
+            },
+            props -> {
+              throw new KafkaException("no admin client in this test");
+            })) {
+      Outcome o = sink.send(batch(5));
+      assertThat(producer[0].sent).containsExactly(0L);
+      assertThat(ids(o.retry())).containsExactly(0L, 1L, 2L, 3L, 4L);
+      assertThat(o.reason()).isEqualTo("Topic t not present in metadata after 10000 ms.");
+    }
+  }
+
+  @Test
   void recordsCarryTheIdAsKeyAndTheHeaders() throws Exception {
     try (KafkaSink sink = sink(i -> null, new AtomicInteger())) {
       ProducerRecord<byte[], byte[]> r = sink.record(new SinkRecord(TestEvents.event(5), "v"));
