@@ -855,14 +855,14 @@ final class Spool implements AutoCloseable {
         }
         save(state);
       }
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
+      // Logged here, once, and not thrown on to the thread's default handler as well.
       LOG.error(
           "The spool's read pointer is no longer saved; delivered records are sent again after a "
               + "restart. sink={} dir={}",
           options.name(),
           options.dir(),
           e);
-      throw e;
     } finally {
       List<Segment> left;
       mu.lock();
