@@ -32,8 +32,9 @@ public final class OwnerLock implements AutoCloseable {
   /**
    * Takes the lock on {@code lockFile} (created when missing) or throws an IOException that reads
    * {@code "<what> is in use by <holder>; <fix>"}, where holder names the other process (PID, host,
-   * since when) as that process wrote it, or says it is this process (two users in one
-   * configuration).
+   * since when) as that process wrote it, or says it is this process: two users in one
+   * configuration, or a previous user that has not let go yet (a spool closed by a reload keeps its
+   * directory locked until its disk has taken the last read pointer, docs/reliability.md).
    */
   public static OwnerLock acquire(Path lockFile, String what, String fix) throws IOException {
     Path abs = lockFile.toAbsolutePath();
@@ -60,7 +61,7 @@ public final class OwnerLock implements AutoCloseable {
           sameProcess
               ? "this auditship process (pid "
                   + ProcessHandle.current().pid()
-                  + "), which uses it twice"
+                  + "), which uses it twice or has not let go of it since its last use"
               : "another auditship process (" + owner(abs) + ")";
       throw new IOException(what + " is in use by " + holder + "; " + fix);
     }

@@ -211,14 +211,18 @@ public final class Assembly {
    * whose options are unchanged keeps running (with its new filter), a removed or changed one
    * delivers what it holds (its spool for up to {@code shutdown_timeout_secs}) and closes, a new or
    * changed one opens and takes the events read from then on. What else changed is logged as
-   * needing a restart. A sink that cannot be opened stops the run (exit 1) rather than go on
-   * without it: the batch after the reload is then not committed.
+   * needing a restart. When a new or changed sink cannot be opened (its spool directory cannot be
+   * made, say), the reload is undone: the sinks it opened are closed, the ones it closed open again
+   * with their previous options, and the run goes on with the previous configuration (logged at
+   * ERROR). Only when one of those cannot be opened again either does the run stop (exit 1) rather
+   * than go on without it; the batch after the reload is then not committed.
    */
   public void requestReload(Pipeline pipeline, AuditshipConfig next) {
-    pipeline.requestReload((global, current) -> reload(next, current));
+    pipeline.requestReload((global, current) -> reload(next, global, current));
   }
 
-  private Pipeline.Applied reload(AuditshipConfig next, List<SinkRuntime> current)
+  private Pipeline.Applied reload(
+      AuditshipConfig next, EventFilter previousGlobal, List<SinkRuntime> current)
       throws IOException {
     Assembly na = new Assembly(next, clock, stdin, stdout, registry);
     na.metrics = metrics;
@@ -262,16 +266,23 @@ public final class Assembly {
       metrics.unregister("sink", s.name());
     }
     List<SinkRuntime> out = new ArrayList<>();
-    for (SinkConfig sc : next.sinks()) {
-      SinkRuntime k = kept.get(sc.name());
-      if (k != null) {
-        out.add(new SinkRuntime(sc.name(), filters.get(sc.name()), k.format(), k.target()));
-      } else {
-        if (!changed.contains(sc.name())) {
-          added.add(sc.name());
+    List<SinkRuntime> opened = new ArrayList<>();
+    try {
+      for (SinkConfig sc : next.sinks()) {
+        SinkRuntime k = kept.get(sc.name());
+        if (k != null) {
+          out.add(new SinkRuntime(sc.name(), filters.get(sc.name()), k.format(), k.target()));
+        } else {
+          if (!changed.contains(sc.name())) {
+            added.add(sc.name());
+          }
+          SinkRuntime o = na.openSink(sc, filters.get(sc.name()));
+          opened.add(o);
+          out.add(o);
         }
-        out.add(na.openSink(sc, filters.get(sc.name())));
       }
+    } catch (IOException | RuntimeException e) {
+      return undo(next, previousGlobal, current, kept, opened, e);
     }
     List<String> restart = new ArrayList<>();
     if (!next.source().equals(config.source())) {
@@ -302,6 +313,62 @@ public final class Assembly {
     }
     config = next;
     return new Pipeline.Applied(global, out);
+  }
+
+  /**
+   * A reload that could not open one of its sinks ({@code failure}): the sinks it opened close, the
+   * ones it closed open again with their previous options and filters, and the run goes on as
+   * before the reload. Throws when one of those cannot be opened again either.
+   */
+  private Pipeline.Applied undo(
+      AuditshipConfig next,
+      EventFilter previousGlobal,
+      List<SinkRuntime> current,
+      Map<String, SinkRuntime> kept,
+      List<SinkRuntime> opened,
+      Exception failure)
+      throws IOException {
+    for (SinkRuntime o : opened) {
+      o.target().close();
+    }
+    for (SinkConfig sc : next.sinks()) {
+      if (!kept.containsKey(sc.name())) {
+        metrics.unregister("sink", sc.name()); // also what a sink that failed half-way registered
+      }
+    }
+    Map<String, SinkConfig> before = new HashMap<>();
+    config.sinks().forEach(sc -> before.put(sc.name(), sc));
+    List<SinkRuntime> restored = new ArrayList<>();
+    for (SinkRuntime s : current) {
+      if (kept.containsKey(s.name())) {
+        restored.add(s);
+        continue;
+      }
+      try {
+        restored.add(openSink(before.get(s.name()), s.filter()));
+      } catch (IOException | RuntimeException e) {
+        for (SinkRuntime r : restored) {
+          if (!kept.containsKey(r.name())) {
+            r.target().close();
+          }
+        }
+        IOException stop =
+            new IOException(
+                "the reload could not open its sinks ("
+                    + failure.getMessage()
+                    + "), and sink "
+                    + s.name()
+                    + " could not be opened again with its previous options: "
+                    + e.getMessage(),
+                e);
+        stop.addSuppressed(failure);
+        throw stop;
+      }
+    }
+    LOG.error(
+        "Reload failed; still running on the previous configuration. error=\"{}\"",
+        failure.getMessage());
+    return new Pipeline.Applied(previousGlobal, restored);
   }
 
   /** Whether a sink can keep running: everything but its filter is the same. */

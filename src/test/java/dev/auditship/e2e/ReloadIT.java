@@ -5,15 +5,22 @@ import static org.awaitility.Awaitility.await;
 
 import dev.auditship.testutil.Cli;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGHUP under load, with a real exporter following a file that a writer keeps appending to: a
  * valid new config (a second sink) is applied between batches, an invalid one is refused with its
  * problems while the run goes on; the first sink gets every event exactly once across both, the new
- * one a gap-free tail of them.
+ * one a gap-free tail of them. A valid config whose changed sink cannot be opened is undone: the
+ * run goes on with the previous sinks, and nothing is lost.
  */
 class ReloadIT {
   private static final int TOTAL = 3000;
@@ -54,13 +62,19 @@ class ReloadIT {
   }
 
   private void config(String extra) throws IOException {
+    config(extra, "");
+  }
+
+  private void config(String extra, String global) throws IOException {
     Files.writeString(
         tmp.resolve("c.yaml"),
         "source: {type: file, follow: true, path: "
             + tmp.resolve("coderd.log")
             + "}\ndata_dir: "
             + tmp.resolve("data")
-            + "\nbatch_max_events: 50\nbatch_linger_ms: 20ms\nsinks:\n  a: {type: file, path: "
+            + "\n"
+            + global
+            + "batch_max_events: 50\nbatch_linger_ms: 20ms\nsinks:\n  a: {type: file, path: "
             + tmp.resolve("out/a.log")
             + "}\n"
             + extra);
@@ -151,5 +165,114 @@ class ReloadIT {
                 + " has 1 problem; still running on the previous configuration.")
         .contains("Reload refused: " + tmp.resolve("c.yaml") + ":")
         .contains("sinks.b.formatt: unknown key \"formatt\"");
+  }
+
+  /** Lines of the events in {@code ids}, made from the sample's first audit line. */
+  private static void append(Path log, int from, int to) throws IOException {
+    String template = template();
+    Pattern idField = Pattern.compile("\"ID\":\"[^\"]+\"");
+    StringBuilder b = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      b.append(
+              idField
+                  .matcher(template)
+                  .replaceFirst(String.format("\"ID\":\"00000000-0000-4000-8000-%012d\"", i)))
+          .append('\n');
+    }
+    Files.writeString(log, b, StandardOpenOption.APPEND);
+  }
+
+  private static void awaitLog(Process p, Path stderr, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(stderr).contains(text)) {
+      assertThat(p.isAlive()).as(Files.readString(stderr)).isTrue();
+      assertThat(System.nanoTime()).as(Files.readString(stderr)).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aReloadWhoseChangedSinkCannotOpenIsUndoneAndTheRunGoesOnWithThePreviousSinks()
+      throws Exception {
+    // A syslog receiver on loopback that keeps the ID of every event it reads.
+    Set<Integer> received = Collections.synchronizedSet(new TreeSet<>());
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread receiver =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try (Socket c = server.accept();
+                      InputStream in = c.getInputStream()) {
+                    StringBuilder text = new StringBuilder();
+                    byte[] buf = new byte[65536];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                      text.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                      Matcher m = ID.matcher(text);
+                      int end = 0;
+                      while (m.find()) {
+                        received.add(Integer.parseInt(m.group(1)));
+                        end = m.end();
+                      }
+                      text.delete(0, end);
+                    }
+                  } catch (IOException e) {
+                    // closed: the test is over, or the exporter reconnects
+                  }
+                }
+              });
+      receiver.setDaemon(true);
+      receiver.start();
+      Path log = tmp.resolve("coderd.log");
+      Files.writeString(log, "");
+      Path notADir = tmp.resolve("a-file");
+      Files.writeString(notADir, "");
+      String syslog =
+          "  s: {type: syslog, endpoint: \"tcp://127.0.0.1:"
+              + server.getLocalPort()
+              + "\", format: json, spool: {directory: ";
+      config(syslog + tmp.resolve("spool-s") + "}}\n");
+      Path stderr = tmp.resolve("stderr.txt");
+      Process p =
+          Cli.builder(tmp, Map.of(), "run", "--config", tmp.resolve("c.yaml").toString())
+              .redirectError(stderr.toFile())
+              .redirectOutput(tmp.resolve("stdout.txt").toFile())
+              .start();
+      try {
+        awaitLog(p, stderr, "Started.");
+        append(log, 0, 500);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> ids(tmp.resolve("out/a.log")).size() == 500);
+        // Sink s changed: its new spool directory would be inside a regular file. A global filter
+        // comes with it, which must not stay either.
+        config(
+            syslog + notADir.resolve("spool") + "}}\n",
+            "filter: 'resource_type:workspace_build'\n");
+        hangup(p);
+        awaitLog(p, stderr, "Reload failed; still running on the previous configuration.");
+        append(log, 500, 1000);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> ids(tmp.resolve("out/a.log")).size() == 1000 && received.size() == 1000);
+      } finally {
+        p.destroy();
+        p.waitFor(60, TimeUnit.SECONDS);
+      }
+      String err = Files.readString(stderr);
+      assertThat(p.exitValue()).as(err).isZero();
+      List<Integer> expected = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        expected.add(i);
+      }
+      assertThat(ids(tmp.resolve("out/a.log"))).as("sink a: every event once").isEqualTo(expected);
+      assertThat(new ArrayList<>(received)).as("sink s: every event").isEqualTo(expected);
+      assertThat(err)
+          .contains(
+              "Reload failed; still running on the previous configuration. error=\"cannot open the"
+                  + " spool of sink s in "
+                  + notADir.resolve("spool")
+                  + ": ")
+          .doesNotContain("Configuration reloaded.");
+    }
   }
 }

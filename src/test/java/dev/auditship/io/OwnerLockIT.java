@@ -86,7 +86,7 @@ class OwnerLockIT {
           .hasMessage(
               "the spool directory d is in use by this auditship process (pid "
                   + ProcessHandle.current().pid()
-                  + "), which uses it twice; give each sink its own");
+                  + "), which uses it twice or has not let go of it since its last use; give each sink its own");
     }
     OwnerLock.acquire(lock, "the spool directory d", "fix").close(); // released on close
   }

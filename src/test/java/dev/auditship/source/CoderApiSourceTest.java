@@ -1096,7 +1096,7 @@ class CoderApiSourceTest {
                 + o.checkpoint
                 + " is in use by this auditship process (pid "
                 + ProcessHandle.current().pid()
-                + "), which uses it twice; stop the other process, or give this source its own "
+                + "), which uses it twice or has not let go of it since its last use; stop the other process, or give this source its own "
                 + "checkpoint_file");
   }
 

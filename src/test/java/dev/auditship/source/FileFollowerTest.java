@@ -155,7 +155,7 @@ class FileFollowerTest {
                 + checkpoint()
                 + " is in use by this auditship process (pid "
                 + ProcessHandle.current().pid()
-                + "), which uses it twice; stop the other process, or give this source its own "
+                + "), which uses it twice or has not let go of it since its last use; stop the other process, or give this source its own "
                 + "checkpoint_file");
     opened.get(0).close();
     opened.clear();

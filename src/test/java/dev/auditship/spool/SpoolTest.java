@@ -187,7 +187,7 @@ class SpoolTest {
                   + tmp
                   + " is in use by this auditship process (pid "
                   + ProcessHandle.current().pid()
-                  + "), which uses it twice; give each sink its own spool directory");
+                  + "), which uses it twice or has not let go of it since its last use; give each sink its own spool directory");
     }
     open(tmp).close(); // released on close
   }
