@@ -300,12 +300,25 @@ public final class Assembly {
         || !Objects.equals(next.metrics(), config.metrics())) {
       restart.add("batch/shutdown/stats/metrics settings");
     }
+    // Filters whose query text changed (where it is written in the file does not count): the global
+    // one and those of sinks that keep running; a changed or added sink's filter is new with it.
+    List<String> filtersChanged = new ArrayList<>();
+    if (!Objects.equals(query(config.filter()), query(next.filter()))) {
+      filtersChanged.add("global");
+    }
+    for (SinkConfig sc : next.sinks()) {
+      if (kept.containsKey(sc.name())
+          && !Objects.equals(query(before.get(sc.name()).filter()), query(sc.filter()))) {
+        filtersChanged.add(sc.name());
+      }
+    }
     LOG.info(
-        "Configuration reloaded. added={} removed={} changed={} unchanged={}",
+        "Configuration reloaded. added={} removed={} changed={} unchanged={} filters_changed={}",
         added,
         removed,
         changed,
-        kept.keySet().stream().sorted().toList());
+        kept.keySet().stream().sorted().toList(),
+        filtersChanged);
     if (!restart.isEmpty()) {
       LOG.warn(
           "Changes that take effect only at the next restart were not applied: {}",
@@ -369,6 +382,10 @@ public final class Assembly {
         "Reload failed; still running on the previous configuration. error=\"{}\"",
         failure.getMessage());
     return new Pipeline.Applied(previousGlobal, restored);
+  }
+
+  private static String query(FilterRef f) {
+    return f == null ? null : f.query();
   }
 
   /** Whether a sink can keep running: everything but its filter is the same. */

@@ -158,7 +158,9 @@ class ReloadIT {
     assertThat(first).isPositive();
     assertThat(b).as("sink b: a gap-free tail").isEqualTo(expected.subList(first, TOTAL));
     assertThat(err)
-        .contains("Configuration reloaded. added=[b] removed=[] changed=[] unchanged=[a]")
+        .contains(
+            "Configuration reloaded. added=[b] removed=[] changed=[] unchanged=[a]"
+                + " filters_changed=[]")
         .contains(
             "Reload refused: the configuration "
                 + tmp.resolve("c.yaml")
@@ -254,6 +256,15 @@ class ReloadIT {
         await()
             .atMost(Duration.ofSeconds(60))
             .until(() -> ids(tmp.resolve("out/a.log")).size() == 1000 && received.size() == 1000);
+        // Only the global filter changes (it lets the sample's api_key events through): both sinks
+        // keep running, and the log says which filter changed.
+        config(syslog + tmp.resolve("spool-s") + "}}\n", "filter: 'resource_type:api_key'\n");
+        hangup(p);
+        awaitLog(p, stderr, "Configuration reloaded.");
+        append(log, 1000, 1200);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> ids(tmp.resolve("out/a.log")).size() == 1200 && received.size() == 1200);
       } finally {
         p.destroy();
         p.waitFor(60, TimeUnit.SECONDS);
@@ -261,7 +272,7 @@ class ReloadIT {
       String err = Files.readString(stderr);
       assertThat(p.exitValue()).as(err).isZero();
       List<Integer> expected = new ArrayList<>();
-      for (int i = 0; i < 1000; i++) {
+      for (int i = 0; i < 1200; i++) {
         expected.add(i);
       }
       assertThat(ids(tmp.resolve("out/a.log"))).as("sink a: every event once").isEqualTo(expected);
@@ -272,7 +283,12 @@ class ReloadIT {
                   + " spool of sink s in "
                   + notADir.resolve("spool")
                   + ": ")
-          .doesNotContain("Configuration reloaded.");
+          .contains(
+              "Configuration reloaded. added=[] removed=[] changed=[] unchanged=[a, s]"
+                  + " filters_changed=[global]");
+      assertThat(err.indexOf("Configuration reloaded."))
+          .as("nothing reloaded by the failed reload")
+          .isGreaterThan(err.indexOf("Reload failed;"));
     }
   }
 }
