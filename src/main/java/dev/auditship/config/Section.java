@@ -365,7 +365,8 @@ public final class Section {
     if (file != null) {
       return Secret.fromFile(file);
     }
-    if (required) {
+    if (required && absentOrNull(key) && absentOrNull(key + "_file")) {
+      // A key that is there but not a single value (a list, a mapping) is already reported as such.
       problems.add(
           node.loc(),
           childPath(key),
@@ -373,6 +374,11 @@ public final class Section {
           "set " + key + ": ${ENV_VAR} or " + key + "_file: /path/to/token");
     }
     return null;
+  }
+
+  private boolean absentOrNull(String key) {
+    Node n = node.entries().get(key);
+    return n == null || n instanceof Node.Scalar sc && sc.isNull();
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads YAML into {@link Node}s that remember their line and column, and applies {@code ${VAR}} /
@@ -42,12 +43,29 @@ public final class YamlTree {
       return read(p, "");
     } catch (JsonProcessingException e) {
       JsonLocation l = e.getLocation();
+      Node.Loc where = l == null ? null : new Node.Loc(l.getLineNr(), l.getColumnNr());
       String msg = e.getOriginalMessage();
       int nl = msg.indexOf('\n');
+      String what = nl >= 0 ? msg.substring(0, nl) : msg;
+      // SnakeYAML knows what is wrong and where ("found character '\t(TAB)' that cannot start any
+      // token", at the tab); the parser's own location is where the construct began, often a line
+      // earlier, and its first message line only says what was being read.
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof MarkedYAMLException m && m.getProblem() != null) {
+          what =
+              (m.getContext() == null ? "" : m.getContext() + ": ")
+                  + m.getProblem().replace("\t", "\\t");
+          if (m.getProblemMark() != null) {
+            where =
+                new Node.Loc(m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1);
+          }
+          break;
+        }
+      }
       problems.add(
-          l == null ? null : new Node.Loc(l.getLineNr(), l.getColumnNr()),
+          where,
           "",
-          "not valid YAML: " + (nl >= 0 ? msg.substring(0, nl) : msg),
+          "not valid YAML: " + what,
           "correct the YAML syntax (indent with spaces, \"key: value\")");
       return null;
     } catch (IOException e) {

@@ -75,13 +75,39 @@ class ConfigLoaderTest {
                 + "for example 30s, 5m, 12h, 7d or 2w");
   }
 
+  @Test
+  void aSecretThatIsNotASingleValueIsReportedOnceNotAlsoAsMissing() {
+    assertThat(
+            problems(
+                "source: {type: stdin}\nsinks:\n  h: {type: splunk_hec, endpoint:"
+                    + " \"http://127.0.0.1:8088\", token: [a, b]}\n"))
+        .containsExactly(
+            "c.yaml:3:67: sinks.h.token: expected a single value, got a list. Fix: write token:"
+                + " <value>");
+    assertThat(
+            problems(
+                "source: {type: stdin}\nsinks:\n  h: {type: splunk_hec, endpoint:"
+                    + " \"http://127.0.0.1:8088\", token_file: {a: b}}\n"))
+        .containsExactly(
+            "c.yaml:3:72: sinks.h.token_file: expected a single value, got a mapping. Fix: write"
+                + " token_file: <value>");
+    assertThat(
+            problems(
+                "source: {type: stdin}\nsinks:\n  h: {type: splunk_hec, endpoint:"
+                    + " \"http://127.0.0.1:8088\", token: }\n"))
+        .containsExactly(
+            "c.yaml:3:6: sinks.h.token: is required. Fix: set token: ${ENV_VAR} or token_file:"
+                + " /path/to/token");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
       value = {
         "empty file        | ''                                  | c.yaml:1:1: source: is missing. Fix: add a source, e.g. source: {type: stdin}",
         "not a mapping     | '- a'                               | c.yaml:1:1: the config must be a mapping with source: and sinks:. Fix: start from one of the sample configs",
-        "bad yaml          | 'source: [unclosed'                 | c.yaml:1:18: not valid YAML: while parsing a flow sequence. Fix: correct the YAML syntax",
+        "bad yaml          | 'source: [unclosed'                 | c.yaml:1:18: not valid YAML: while parsing a flow sequence: expected ',' or ']', but got <stream end>. Fix: correct the YAML syntax",
+        "tab indent        | 'source: {type: stdin}\nsinks:\n  a:\n\ttype: stdout' | c.yaml:4:1: not valid YAML: while scanning for the next token: found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation). Fix: correct the YAML syntax (indent with spaces",
         "no sinks          | 'source: {type: stdin}'             | c.yaml:1:1: sinks: is missing. Fix: add at least one sink, e.g. sinks: {out: {type: stdout}}",
         "empty sinks       | 'source: {type: stdin}\nsinks: {}'  | c.yaml:2:8: sinks: no sinks are configured. Fix: add at least one sink",
         "unknown sink type | 'source: {type: stdin}\nsinks: {a: {type: kinesis}}' | c.yaml:2:19: sinks.a.type: \"kinesis\" is not one of ",
