@@ -84,6 +84,16 @@ public final class CoderApiSource implements Source {
   private static final int MAX_REMEMBERED_REJECTS = 10_000;
 
   /**
+   * A row dated more than this after the answer that listed it is reported as clock skew: about
+   * what NTP-synchronised clocks may differ by. The checkpoint's bound does not depend on it
+   * ({@link ApiCheckpoint.Seen}).
+   */
+  static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(5);
+
+  /** At most this many agents (and Coder itself) are remembered as warned about clock skew. */
+  private static final int MAX_SKEW_WARNINGS = 1000;
+
+  /**
    * A lower bound further back than this is a backfill candidate: the first page tells whether the
    * listing is long enough to read in time windows.
    */
@@ -142,6 +152,7 @@ public final class CoderApiSource implements Source {
       String rowId,
       Instant rowTime,
       String connectionId,
+      Instant polledAt,
       PollBuffer.Ref ref) {}
 
   private static final Comparator<Pending> ORDER =
@@ -206,6 +217,10 @@ public final class CoderApiSource implements Source {
   private final SourceStats stats = new SourceStats();
   private final Set<String> rejectedRows = new LinkedHashSet<>();
   private final Map<Kind, Duration> windowSize = new EnumMap<>(Kind.class);
+  private final Set<String> skewWarned = new HashSet<>();
+
+  /** This host's clock when the last page was answered. */
+  private Instant answeredAt = Instant.EPOCH;
 
   private List<Pending> pending = new ArrayList<>();
   private int nextPending;
@@ -251,7 +266,8 @@ public final class CoderApiSource implements Source {
               settings.kinds(),
               settings.floor(),
               settings.overlap(),
-              settings.maxOpenConnections());
+              settings.maxOpenConnections(),
+              clock.instant());
     } catch (IOException | RuntimeException e) {
       owner.close();
       throw e;
@@ -443,11 +459,13 @@ public final class CoderApiSource implements Source {
 
   private static List<Delta> deltas(Pending p) {
     return switch (p.line()) {
-      case AUDIT -> List.of(new ApiCheckpoint.Seen(Kind.AUDIT, p.rowId(), p.rowTime()));
-      case WEB -> List.of(new ApiCheckpoint.Seen(Kind.CONNECTION, p.rowId(), p.rowTime()));
+      case AUDIT ->
+          List.of(new ApiCheckpoint.Seen(Kind.AUDIT, p.rowId(), p.rowTime(), p.polledAt()));
+      case WEB ->
+          List.of(new ApiCheckpoint.Seen(Kind.CONNECTION, p.rowId(), p.rowTime(), p.polledAt()));
       case CONNECTED ->
           List.of(
-              new ApiCheckpoint.Seen(Kind.CONNECTION, p.rowId(), p.rowTime()),
+              new ApiCheckpoint.Seen(Kind.CONNECTION, p.rowId(), p.rowTime(), p.polledAt()),
               new ApiCheckpoint.Track(p.rowId(), p.connectionId(), p.rowTime()));
       case DISCONNECTED -> List.of(new ApiCheckpoint.Untrack(p.rowId()));
     };
@@ -518,6 +536,7 @@ public final class CoderApiSource implements Source {
               info.id(),
               info.time(),
               info.connectionId(),
+              now,
               ref));
     }
 
@@ -741,6 +760,9 @@ public final class CoderApiSource implements Source {
         RowInfo info = ((ApiMapper.Good) c).info();
         if (!poll.listed.add(info.id())) {
           continue; // pushed to a later offset by rows that arrived while paging
+        }
+        if (info.time().isAfter(answeredAt.plus(CLOCK_TOLERANCE))) {
+          warnAhead(row, info, Duration.between(answeredAt, info.time()));
         }
         if (cutoff != null && info.time().isBefore(cutoff)) {
           done = true;
@@ -1019,6 +1041,49 @@ public final class CoderApiSource implements Source {
     }
   }
 
+  /**
+   * Logs once per agent (SSH-like rows, stamped by the agent) or once for Coder itself (audit and
+   * web rows, stamped by coderd) that a row is dated ahead of this host's clock.
+   */
+  private void warnAhead(J row, RowInfo info, Duration ahead) {
+    Obj o = (Obj) row;
+    String workspaceId = text(o, "workspace_id");
+    String agent = text(o, "agent_name");
+    String key = info.sshLike() ? "agent " + workspaceId + " " + agent : "coderd";
+    if (skewWarned.size() >= MAX_SKEW_WARNINGS || !skewWarned.add(key)) {
+      return;
+    }
+    if (info.sshLike()) {
+      LOG.warn(
+          "A connection row is dated ahead of this host's clock: Coder stores the time the "
+              + "workspace agent reported for SSH-like connections, so that agent's clock is "
+              + "probably ahead. The row is exported once, and the checkpoint does not move past "
+              + "this host's clock, so later rows are still read. Logged once per agent. "
+              + "workspace={} workspace_id={} agent={} type={} id={} connect_time={} ahead_by={}",
+          text(o, "workspace_name"),
+          workspaceId,
+          agent,
+          text(o, "type"),
+          info.id(),
+          info.time(),
+          ahead);
+    } else {
+      LOG.warn(
+          "A row is dated ahead of this host's clock: Coder stamps audit and web connection rows "
+              + "with its own clock, so Coder's clock or this host's is off (check NTP on both). The "
+              + "row is exported once, and the checkpoint does not move past this host's clock. "
+              + "Logged once. kind={} id={} time={} ahead_by={}",
+          info.kind().label(),
+          info.id(),
+          info.time(),
+          ahead);
+    }
+  }
+
+  private static String text(Obj o, String key) {
+    return o.get(key) instanceof ApiJson.Str s ? s.value() : "";
+  }
+
   private void quarantine(Kind k, long position, J row, String reason) throws IOException {
     String text = ApiJson.write(row);
     if (!rejectedRows.add(text)) {
@@ -1059,6 +1124,7 @@ public final class CoderApiSource implements Source {
       }
       int st = r.status();
       if (st == 200) {
+        answeredAt = clock.instant();
         Page page = page(k, r.body(), limit);
         answered();
         return page;

@@ -1100,6 +1100,103 @@ class CoderApiSourceTest {
                 + "checkpoint_file");
   }
 
+  // ------------------------------------------------------------------ review rev2
+
+  @Test
+  void aRowDatedInTheFutureDoesNotHideLaterRows() throws Exception {
+    // An agent whose clock is a day ahead: Coder stores the agent's own connect time.
+    ObjectNode skewed =
+        ApiRows.ssh(
+            ApiRows.uuid("s", 1), NOW.plus(Duration.ofDays(1)).toString(), ApiRows.uuid("c", 1));
+    coder.addConnections(
+        skewed,
+        ApiRows.web(
+            ApiRows.uuid("w", 1),
+            NOW.minusSeconds(60).toString(),
+            "workspace_app",
+            "code-server",
+            200,
+            ApiRows.BROWSER));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = NOW.minus(Duration.ofMinutes(10));
+    o.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 100).until(2).quiet();
+      // A correctly dated row that Coder writes after the skewed one was exported.
+      coder.addConnections(
+          ApiRows.web(
+              ApiRows.uuid("w", 2),
+              NOW.minusSeconds(30).toString(),
+              "port_forwarding",
+              "8080",
+              200,
+              ApiRows.BROWSER));
+      run.until(3).quiet();
+      assertThat(ids(run.got))
+          .containsExactly(ApiRows.uuid("w", 1), ApiRows.uuid("s", 1), ApiRows.uuid("w", 2));
+      // The checkpoint never moves past this host's clock; the skewed row stays remembered.
+      JsonNode cp = checkpointJson(o).path("connection");
+      assertThat(cp.path("newest").asText()).isEqualTo(NOW.toString());
+      assertThat(cp.path("seen").has(ApiRows.uuid("s", 1))).isTrue();
+      assertThat(log.messages(Level.WARN))
+          .containsExactly(
+              "A connection row is dated ahead of this host's clock: Coder stores the time the "
+                  + "workspace agent reported for SSH-like connections, so that agent's clock is "
+                  + "probably ahead. The row is exported once, and the checkpoint does not move "
+                  + "past this host's clock, so later rows are still read. Logged once per agent. "
+                  + "workspace=dev workspace_id="
+                  + ApiRows.WORKSPACE
+                  + " agent=main type=ssh id="
+                  + ApiRows.uuid("s", 1)
+                  + " connect_time="
+                  + NOW.plus(Duration.ofDays(1))
+                  + " ahead_by=PT24H");
+      opened.get(0).close();
+      opened.clear();
+    }
+    // After a restart the skewed row is re-read and dropped: it is in the checkpoint.
+    Run after = new Run(o.open(), 100).quiet();
+    assertThat(after.got).isEmpty();
+  }
+
+  @Test
+  void aCheckpointWhoseNewestIsInTheFutureIsBroughtBackToTheClock() throws Exception {
+    // Written by a release that let a future-dated row move newest a day ahead.
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    Files.createDirectories(o.checkpoint.getParent());
+    Files.writeString(
+        o.checkpoint,
+        "{\"version\":1,\"endpoint\":\""
+            + coder.endpoint()
+            + "\",\"connection\":{\"floor\":null,\"newest\":\""
+            + NOW.plus(Duration.ofDays(1))
+            + "\",\"seen\":{},\"open\":{}}}");
+    coder.addConnections(
+        ApiRows.web(
+            ApiRows.uuid("w", 1),
+            NOW.minusSeconds(30).toString(),
+            "workspace_app",
+            "code-server",
+            200,
+            ApiRows.BROWSER));
+    try (LogCapture log = new LogCapture(ApiCheckpoint.class)) {
+      Run run = new Run(o.open(), 100).until(1).quiet();
+      assertThat(ids(run.got)).containsExactly(ApiRows.uuid("w", 1));
+      assertThat(log.messages(Level.WARN))
+          .containsExactly(
+              "The checkpoint's newest row time is ahead of this host's clock (a row dated in the "
+                  + "future); it is brought back to now, so rows written since are read again and "
+                  + "any already exported outside the overlap may be delivered twice. "
+                  + "kind=connection newest="
+                  + NOW.plus(Duration.ofDays(1))
+                  + " now="
+                  + NOW);
+    }
+  }
+
   @Test
   void retryAfterAcceptsSecondsAndDates() {
     assertThat(CoderApiSource.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
