@@ -162,7 +162,12 @@ public final class CoderApiSource implements Source {
 
   private enum Trouble {
     CONFIG,
-    TRANSIENT
+    TRANSIENT,
+    /**
+     * Coder answers, but page after page is the same: it ignores {@code offset}. The episode ends
+     * when a poll completes, not at the next answer.
+     */
+    OFFSET
   }
 
   /** A request that failed; the poll waits and retries it where it failed. */
@@ -508,6 +513,7 @@ public final class CoderApiSource implements Source {
     // The position in the current listing.
     int offset;
     int repeatedPages;
+    List<J> previousPage;
     Set<String> listed = new HashSet<>();
 
     // Backfill from the beginning: the bisection for the oldest row.
@@ -540,9 +546,32 @@ public final class CoderApiSource implements Source {
               ref));
     }
 
+    /**
+     * After a full page: the same page as at the previous offset, ten times in a row, means the
+     * server ignores offset (exactly a page of rows arriving between two requests, ten times in a
+     * row, is not a real case), and paging would never end. Pages of rows this poll already listed
+     * (more rows arrived than a page holds, or pages read again after a reset) and pages of rows
+     * that cannot be mapped are distinct pages: progress, not a repeat.
+     */
+    void notRepeated(Kind k, Page page) throws PollFailed {
+      boolean same = page.rows().equals(previousPage);
+      previousPage = page.rows();
+      repeatedPages = same ? repeatedPages + 1 : 0;
+      if (repeatedPages >= 10) {
+        int at = offset;
+        // Offsets cannot be trusted: the retry pages again from the start (rows already listed in
+        // this poll are dropped by ID).
+        repeatedPages = 0;
+        previousPage = null;
+        offset = 0;
+        throw new PollFailed(Trouble.OFFSET, "path=" + path(k) + " offset=" + at, null);
+      }
+    }
+
     void resetListing() {
       offset = 0;
       repeatedPages = 0;
+      previousPage = null;
       listed = new HashSet<>();
     }
 
@@ -602,6 +631,14 @@ public final class CoderApiSource implements Source {
       throw e;
     }
     current = null;
+    if (lastTrouble == Trouble.OFFSET) {
+      LOG.info(
+          "Coder's listing pages by offset again. endpoint={} failed_polls={}",
+          settings.endpoint(),
+          failures);
+      failures = 0;
+      lastTrouble = null;
+    }
     lastPollRequests = requests - poll.requestsAtStart;
     nextPollNanos =
         poll.backfilling
@@ -749,7 +786,6 @@ public final class CoderApiSource implements Source {
       }
       Instant cutoff = w.lo();
       boolean done = page.rows().size() < page.limit();
-      int before = poll.listed.size();
       for (int i = 0; i < page.rows().size(); i++) {
         J row = page.rows().get(i);
         ApiMapper.Checked c = mapper.check(k, row);
@@ -804,23 +840,7 @@ public final class CoderApiSource implements Source {
         }
         return;
       }
-      // A full page of rows already listed in this poll happens when more rows arrived than a page
-      // holds; page after page of them means the server ignores offset, and paging would never end.
-      poll.repeatedPages = poll.listed.size() == before ? poll.repeatedPages + 1 : 0;
-      if (poll.repeatedPages >= 10) {
-        int at = poll.offset;
-        // Offsets cannot be trusted: the retry pages again from the start (rows already listed in
-        // this poll are dropped by ID).
-        poll.repeatedPages = 0;
-        poll.offset = 0;
-        throw new PollFailed(
-            Trouble.TRANSIENT,
-            "Coder returned the same rows for 10 offsets in a row. path="
-                + path(k)
-                + " offset="
-                + at,
-            null);
-      }
+      poll.notRepeated(k, page);
       poll.offset += page.rows().size();
     }
   }
@@ -925,6 +945,7 @@ public final class CoderApiSource implements Source {
       if (page.rows().size() < page.limit()) {
         break;
       }
+      poll.notRepeated(Kind.CONNECTION, page);
       poll.offset += page.rows().size();
     }
     poll.ongoingListed = true;
@@ -981,6 +1002,7 @@ public final class CoderApiSource implements Source {
       if (page.rows().size() < page.limit()) {
         return;
       }
+      poll.notRepeated(Kind.CONNECTION, page);
       poll.offset += page.rows().size();
     }
   }
@@ -1025,6 +1047,7 @@ public final class CoderApiSource implements Source {
    */
   private J lookup(String rowId, String connectionId) throws PollFailed, InterruptedException {
     int offset = 0;
+    List<J> previous = null;
     while (true) {
       Page page = fetch(Kind.CONNECTION, "connection_id:" + connectionId, offset, pageSize);
       for (J row : page.rows()) {
@@ -1037,6 +1060,11 @@ public final class CoderApiSource implements Source {
       if (page.rows().size() < page.limit()) {
         return null;
       }
+      if (page.rows().equals(previous)) {
+        // A connection ID has one row; a second full page equal to the first: offset is ignored.
+        throw new PollFailed(Trouble.OFFSET, "path=" + CONNECTION_PATH + " offset=" + offset, null);
+      }
+      previous = page.rows();
       offset += page.rows().size();
     }
   }
@@ -1260,6 +1288,9 @@ public final class CoderApiSource implements Source {
   }
 
   private void answered() {
+    if (lastTrouble == Trouble.OFFSET) {
+      return; // the requests are answered; the episode ends when a poll completes
+    }
     if (failures > 0) {
       LOG.info(
           "Coder's API answers again. endpoint={} failed_requests={}",
@@ -1281,7 +1312,16 @@ public final class CoderApiSource implements Source {
     Duration retryIn = Duration.ofMillis(d / 1_000_000);
     if (f.trouble != lastTrouble) {
       lastTrouble = f.trouble;
-      if (f.trouble == Trouble.CONFIG) {
+      if (f.trouble == Trouble.OFFSET) {
+        LOG.warn(
+            "Coder answered 10 offsets in a row with the same page: it seems to ignore offset. The "
+                + "listing is read again from offset 0 after a back-off; the rows already read are "
+                + "kept and the checkpoint does not move. Logged once until a poll completes. {} "
+                + "endpoint={} retry_in={}",
+            f.getMessage(),
+            settings.endpoint(),
+            retryIn);
+      } else if (f.trouble == Trouble.CONFIG) {
         LOG.error(
             "Cannot poll Coder's API: {} Retrying this request with back-off; what the poll fetched "
                 + "is kept and the checkpoint does not move. endpoint={} retry_in={}",

@@ -794,18 +794,90 @@ class CoderApiSourceTest {
     o.pageSize = 10;
     try (LogCapture log = new LogCapture(CoderApiSource.class)) {
       Run run = new Run(o.open(), 100);
-      run.step();
+      // Several rounds: each reads from offset 0 again and finds the same page again.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInSameThread()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(1))
+          .until(
+              () -> {
+                run.step();
+                return coder.requests().size() >= 40;
+              });
       assertThat(run.got).isEmpty();
+      // One WARN for the episode, with what happened: the requests themselves were answered.
       assertThat(log.messages(Level.WARN))
           .containsExactly(
-              "Polling Coder's API failed: Coder returned the same rows for "
-                  + "10 offsets in a row. path=/api/v2/audit offset=100 Retrying this request with back-off; "
-                  + "what the poll fetched is kept and the checkpoint does not move. endpoint="
+              "Coder answered 10 offsets in a row with the same page: it seems to ignore offset. "
+                  + "The listing is read again from offset 0 after a back-off; the rows already "
+                  + "read are kept and the checkpoint does not move. Logged once until a poll "
+                  + "completes. path=/api/v2/audit offset=100 endpoint="
                   + coder.endpoint()
                   + " retry_in="
                   + log.messages(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
+      assertThat(log.messages(Level.INFO))
+          .noneMatch(m -> m.startsWith("Coder's API answers again"));
       coder.ignoreOffset(false);
       run.until(30).quiet();
+      assertThat(log.messages(Level.WARN)).hasSize(1);
+      assertThat(log.messages(Level.INFO))
+          .filteredOn(m -> m.startsWith("Coder's listing"))
+          .hasSize(1)
+          .allMatch(m -> m.startsWith("Coder's listing pages by offset again. endpoint="));
+    }
+  }
+
+  @Test
+  void pagesOfRowsThatCannotBeMappedDoNotStallThePoll() throws Exception {
+    // Ten full pages of rows that fail the check (a Coder upgrade, odd old rows), newer than the
+    // good ones: distinct rows, so the poll goes on past them.
+    ObjectNode[] bad = new ObjectNode[100];
+    for (int i = 0; i < bad.length; i++) {
+      bad[i] = ApiRows.audit(1000 + i, BASE);
+      bad[i].put("resource_id", "not-a-uuid");
+    }
+    coder.addAudit(bad);
+    coder.addAudit(auditRows(0, 5));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = null;
+    o.pageSize = 10;
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      CoderApiSource src = o.open();
+      Run run = new Run(src, 100).until(5).quiet();
+      assertThat(ids(run.got))
+          .containsExactly(ids(List.of(auditEvents(0, 5))).toArray(String[]::new));
+      assertThat(src.stats().rejected.get()).isEqualTo(100);
+      assertThat(log.messages(Level.WARN)).isEmpty();
+    }
+  }
+
+  @Test
+  void anOffsetEpisodeLateInALongPollEndsWhenOffsetsWorkAgain() throws Exception {
+    coder.addAudit(auditRows(0, 150));
+    // After eleven pages, eleven requests are answered as if offset were 0 (a proxy's cache, say).
+    AtomicInteger ignored = new AtomicInteger(-1);
+    coder.hook(
+        s -> {
+          if (s.offset() == 110 && ignored.compareAndSet(-1, 0)) {
+            coder.ignoreOffset(true);
+          }
+          if (ignored.get() >= 0 && ignored.getAndIncrement() == 11) {
+            coder.ignoreOffset(false);
+          }
+        });
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = null;
+    o.pageSize = 10;
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 1000).until(150).quiet();
+      assertTimeOrderAndUnique(run.got);
+      // The pages read again from offset 0 hold rows this poll already listed: not a repeat.
+      assertThat(log.messages(Level.WARN))
+          .hasSize(1)
+          .allMatch(m -> m.contains("path=/api/v2/audit offset=210 "));
     }
   }
 
