@@ -205,6 +205,7 @@ public final class CoderApiSource implements Source {
   private enum Stage {
     LIST,
     ONGOING,
+    SPANNING,
     COMPLETED,
     LOOKUP,
     DONE
@@ -516,6 +517,9 @@ public final class CoderApiSource implements Source {
     List<J> previousPage;
     Set<String> listed = new HashSet<>();
 
+    /** The ongoing listing: rows connected at or before this (inclusive), then {@code offset}. */
+    Instant before;
+
     // Backfill from the beginning: the bisection for the oldest row.
     boolean findOldest;
     Instant oldest;
@@ -572,6 +576,7 @@ public final class CoderApiSource implements Source {
       offset = 0;
       repeatedPages = 0;
       previousPage = null;
+      before = null;
       listed = new HashSet<>();
     }
 
@@ -590,6 +595,10 @@ public final class CoderApiSource implements Source {
           }
           case ONGOING -> {
             listOngoing(this);
+            stage = Stage.SPANNING;
+          }
+          case SPANNING -> {
+            listSpanning(this);
             stage = Stage.COMPLETED;
           }
           case COMPLETED -> {
@@ -920,33 +929,68 @@ public final class CoderApiSource implements Source {
    * open then are tracked and their disconnect lines exported; at most once per {@link
    * #LONG_OPEN_CHECK}, the same listing tells which sessions open longer than {@link
    * #CLOSE_LOOKBACK} closed or are gone.
+   *
+   * <p>The listing keeps to the user's {@code q}: a session outside it is not exported, so it is
+   * not tracked either. It pages by {@code connected_before} of the last row read rather than by
+   * offset alone: a session that closes while the pages are read leaves the listing, and with
+   * offsets the rows after it would move up and one of them would be skipped.
    */
   private void listOngoing(Poll poll) throws PollFailed, IOException, InterruptedException {
     ApiCheckpoint.PerKind state = checkpoint.kind(Kind.CONNECTION);
-    boolean baseline = state.fresh && state.floor != null;
     Instant lookback = poll.now.minus(CLOSE_LOOKBACK);
     boolean longOpen =
         System.nanoTime() - lastLongOpenCheck >= longOpenCheckEvery.toNanos()
             && stillOpen(poll).stream()
                 .anyMatch(e -> e.getValue().connectTime().isBefore(lookback));
+    String userQ = settings.q().get(Kind.CONNECTION);
+    String status = CoderQuery.value(userQ, "status");
+    // With another status in q, no ongoing session is exported: none to track at start_at; the
+    // long-open check, which only looks at tracked sessions, lists every ongoing one.
+    boolean baseline = state.fresh && state.floor != null && !"completed".equals(status);
+    String q =
+        status == null
+            ? CoderQuery.and(userQ, "status:ongoing")
+            : status.equals("ongoing") ? userQ : "status:ongoing";
     if (!baseline && !longOpen) {
       return;
     }
+    boolean keyset = !CoderQuery.has(q, "connected_before");
     if (poll.ongoing == null) {
       poll.ongoing = new LinkedHashMap<>();
     }
     while (true) {
-      Page page = fetch(Kind.CONNECTION, "status:ongoing", poll.offset, pageSize);
+      String pq =
+          poll.before == null
+              ? q
+              : q
+                  + " connected_before:\""
+                  + dev.auditship.text.GoTime.rfc3339Nano(poll.before)
+                  + "\"";
+      Page page = fetch(Kind.CONNECTION, pq, poll.offset, pageSize);
+      Instant last = null;
+      int tied = 0;
       for (J row : page.rows()) {
         if (mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g) {
           poll.ongoing.putIfAbsent(g.info().id(), g.info());
+          Instant t = g.info().time();
+          tied = t.equals(last) ? tied + 1 : 1;
+          last = t;
+        } else {
+          tied = 0; // a row without a time ends the run of ties: counted short, read again
         }
       }
       if (page.rows().size() < page.limit()) {
         break;
       }
       poll.notRepeated(Kind.CONNECTION, page);
-      poll.offset += page.rows().size();
+      if (keyset && last != null) {
+        // Next: the rows connected at or before the last one, past those of its time already read
+        // (the boundary is inclusive). Under-counting the ties only reads a row again.
+        poll.offset = last.equals(poll.before) ? poll.offset + page.rows().size() : tied;
+        poll.before = last;
+      } else {
+        poll.offset += page.rows().size();
+      }
     }
     poll.ongoingListed = true;
     if (longOpen) {
@@ -961,8 +1005,73 @@ public final class CoderApiSource implements Source {
           poll.extra.add(new ApiCheckpoint.Track(i.id(), i.connectionId(), i.time()));
         }
       }
-      poll.extra.add(new ApiCheckpoint.BaselineDone());
     }
+  }
+
+  /**
+   * On a first start from {@code now} or a time: the sessions that were open at {@code start_at}
+   * but closed before this poll listed the ongoing ones (a past {@code start_at}, or a first poll
+   * delayed by a refused token or an outage) get their disconnect lines. They are in one {@code
+   * status:completed} listing of the sessions that connected in the {@link #CLOSE_LOOKBACK} before
+   * {@code start_at}; each whose disconnect time is at or after {@code start_at} is tracked (with
+   * the baseline, so a stop before its line is committed finds it again) and its line emitted.
+   * Sessions that connected longer before than that are not looked for (docs/coder-api-source.md).
+   */
+  private void listSpanning(Poll poll) throws PollFailed, IOException, InterruptedException {
+    ApiCheckpoint.PerKind state = checkpoint.kind(Kind.CONNECTION);
+    if (!state.fresh || state.floor == null) {
+      return;
+    }
+    Instant floor = state.floor;
+    Instant from = floor.minus(CLOSE_LOOKBACK);
+    String userQ = settings.q().get(Kind.CONNECTION);
+    String status = CoderQuery.value(userQ, "status");
+    if (status == null || status.equals("completed")) {
+      // Coder refuses a key given twice: with the user's own connect-time keys, the range is kept
+      // here instead (newest first, so the listing stops at the first row before it).
+      boolean ownRange =
+          !CoderQuery.has(userQ, "connected_after") && !CoderQuery.has(userQ, "connected_before");
+      String q =
+          CoderQuery.and(
+              userQ,
+              status == null ? "status:completed" : null,
+              ownRange
+                  ? "connected_after:\""
+                      + dev.auditship.text.GoTime.rfc3339Nano(from)
+                      + "\" connected_before:\""
+                      + dev.auditship.text.GoTime.rfc3339Nano(floor)
+                      + "\""
+                  : null);
+      while (true) {
+        Page page = fetch(Kind.CONNECTION, q, poll.offset, pageSize);
+        boolean done = page.rows().size() < page.limit();
+        for (J row : page.rows()) {
+          if (!(mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g)) {
+            continue; // not exportable; the main listing quarantines what it reads
+          }
+          RowInfo info = g.info();
+          if (info.time().isBefore(from)) {
+            done = true;
+            break;
+          }
+          if (info.sshLike()
+              && info.closed()
+              && info.time().isBefore(floor)
+              && !info.disconnectTime().isBefore(floor)
+              && !checkpoint.isOpen(info.id())
+              && poll.closed.add(info.id())) {
+            poll.extra.add(new ApiCheckpoint.Track(info.id(), info.connectionId(), info.time()));
+            poll.add(Line.DISCONNECTED, row, info);
+          }
+        }
+        if (done) {
+          break;
+        }
+        poll.notRepeated(Kind.CONNECTION, page);
+        poll.offset += page.rows().size();
+      }
+    }
+    poll.extra.add(new ApiCheckpoint.BaselineDone());
   }
 
   /**

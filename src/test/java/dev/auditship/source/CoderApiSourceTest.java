@@ -1270,6 +1270,139 @@ class CoderApiSourceTest {
   }
 
   @Test
+  void aSessionSpanningStartAtThatClosedBeforeTheFirstPollGivesItsDisconnectLine()
+      throws Exception {
+    Instant floor = NOW.minus(Duration.ofHours(2));
+    // Open at start_at, closed before the exporter's first successful poll.
+    ObjectNode spanning =
+        ApiRows.close(
+            ApiRows.ssh(
+                ApiRows.uuid("s", 1),
+                floor.minus(Duration.ofMinutes(30)).toString(),
+                ApiRows.uuid("c", 1)),
+            floor.plus(Duration.ofMinutes(30)).toString(),
+            0,
+            "");
+    // Closed before start_at: nothing to export.
+    ObjectNode before =
+        ApiRows.close(
+            ApiRows.ssh(
+                ApiRows.uuid("s", 2),
+                floor.minus(Duration.ofMinutes(50)).toString(),
+                ApiRows.uuid("c", 2)),
+            floor.minus(Duration.ofMinutes(40)).toString(),
+            0,
+            "");
+    // Still open: tracked, as before.
+    ObjectNode open =
+        ApiRows.ssh(
+            ApiRows.uuid("s", 3),
+            floor.minus(Duration.ofMinutes(20)).toString(),
+            ApiRows.uuid("c", 3));
+    coder.addConnections(spanning, before, open);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = floor;
+    Run run = new Run(o.open(), 100).until(1).quiet();
+    assertThat(run.got.get(0).id()).isEqualTo(ApiMapper.disconnectId(ApiRows.uuid("s", 1)));
+    assertThat(run.got.get(0).string("ConnectionStatus")).isEqualTo("disconnected");
+    assertThat(run.got.get(0).time()).isEqualTo(floor.plus(Duration.ofMinutes(30)).toString());
+    JsonNode cp = checkpointJson(o).path("connection");
+    assertThat(cp.has("baseline_pending")).isFalse();
+    List<String> tracked = new ArrayList<>();
+    cp.path("open").fieldNames().forEachRemaining(tracked::add);
+    assertThat(tracked).containsExactly(ApiRows.uuid("s", 3));
+    String completed =
+        "status:completed connected_after:\""
+            + GoTime.rfc3339Nano(floor.minus(CoderApiSource.CLOSE_LOOKBACK))
+            + "\" connected_before:\""
+            + GoTime.rfc3339Nano(floor)
+            + "\"";
+    assertThat(coder.requests()).anyMatch(r -> completed.equals(r.q()));
+    opened.get(0).close();
+    opened.clear();
+    // Not again after a restart, and the open one still gives its disconnect line.
+    coder.change(() -> ApiRows.close(open, NOW.minusSeconds(10).toString(), 0, ""));
+    Run after = new Run(o.open(), 100).until(1).quiet();
+    assertThat(after.got.get(0).id()).isEqualTo(ApiMapper.disconnectId(ApiRows.uuid("s", 3)));
+  }
+
+  @Test
+  void aSessionClosingWhileTheBaselinePagesDoesNotHideAnother() throws Exception {
+    Instant floor = NOW.minus(Duration.ofHours(1));
+    List<ObjectNode> sessions = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      sessions.add(
+          ApiRows.ssh(
+              ApiRows.uuid("s", i),
+              floor.minus(Duration.ofMinutes(30)).plusSeconds(i).toString(),
+              ApiRows.uuid("c", i)));
+    }
+    coder.addConnections(sessions.toArray(ObjectNode[]::new));
+    // The newest session closes between the first and the second page of the ongoing listing.
+    AtomicInteger ongoingPages = new AtomicInteger();
+    coder.hook(
+        seen -> {
+          if (seen.q() != null
+              && seen.q().contains("status:ongoing")
+              && ongoingPages.incrementAndGet() == 2) {
+            coder.change(
+                () -> ApiRows.close(sessions.get(24), NOW.minusSeconds(50).toString(), 0, ""));
+          }
+        });
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = floor;
+    o.pageSize = 10;
+    Run run = new Run(o.open(), 100).until(1).quiet();
+    coder.change(
+        () -> {
+          for (int i = 0; i < 24; i++) {
+            ApiRows.close(sessions.get(i), NOW.minusSeconds(40).plusMillis(i).toString(), 0, "");
+          }
+        });
+    run.until(25).quiet();
+    Set<String> want = new HashSet<>();
+    for (int i = 0; i < 25; i++) {
+      want.add(ApiMapper.disconnectId(ApiRows.uuid("s", i)));
+    }
+    assertThat(new HashSet<>(ids(run.got))).isEqualTo(want);
+  }
+
+  @Test
+  void theBaselineKeepsToTheUsersQuery() throws Exception {
+    Instant floor = NOW.minus(Duration.ofMinutes(10));
+    ObjectNode alice =
+        ApiRows.ssh(
+            ApiRows.uuid("s", 1),
+            floor.minus(Duration.ofMinutes(5)).toString(),
+            ApiRows.uuid("c", 1));
+    ObjectNode bob =
+        ApiRows.ssh(
+            ApiRows.uuid("s", 2),
+            floor.minus(Duration.ofMinutes(5)).toString(),
+            ApiRows.uuid("c", 2));
+    bob.put("workspace_owner_username", "bob");
+    coder.addConnections(alice, bob);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = floor;
+    o.q = Map.of(Kind.CONNECTION, "workspace_owner:alice");
+    Run run = new Run(o.open(), 100).quiet();
+    coder.change(
+        () -> {
+          ApiRows.close(alice, NOW.minusSeconds(30).toString(), 0, "");
+          ApiRows.close(bob, NOW.minusSeconds(30).toString(), 0, "");
+        });
+    run.until(1).quiet();
+    assertThat(ids(run.got)).containsExactly(ApiMapper.disconnectId(ApiRows.uuid("s", 1)));
+    assertThat(coder.requests())
+        .filteredOn(r -> r.q() != null && r.q().contains("status:ongoing"))
+        .isNotEmpty()
+        .allMatch(r -> r.q().startsWith("workspace_owner:alice status:ongoing"));
+  }
+
+  @Test
   void retryAfterAcceptsSecondsAndDates() {
     assertThat(CoderApiSource.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
     assertThat(CoderApiSource.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);

@@ -309,14 +309,15 @@ final class FakeCoder implements AutoCloseable {
 
   /**
    * The search terms the source sends, with Coder's meaning (docs/coder-reference.md §7.2, §7.3):
-   * status, connection_id, connected_after/connected_before (inclusive), date_from (from UTC
-   * midnight) and date_to (up to 23:59:59 of that day).
+   * status, connection_id, workspace_owner (a username), connected_after/connected_before
+   * (inclusive), date_from (from UTC midnight) and date_to (up to 23:59:59 of that day).
    */
   private record Query(
-      String status, String connectionId, Instant after, Instant before, String q) {
+      String status, String connectionId, String owner, Instant after, Instant before, String q) {
     static Query parse(String q) {
       String status = null;
       String connectionId = null;
+      String owner = null;
       Instant after = null;
       Instant before = null;
       if (q != null) {
@@ -330,6 +331,7 @@ final class FakeCoder implements AutoCloseable {
           switch (k) {
             case "status" -> status = v;
             case "connection_id" -> connectionId = v;
+            case "workspace_owner" -> owner = v;
             case "connected_after" -> after = Instant.parse(v.toUpperCase(java.util.Locale.ROOT));
             case "connected_before" -> before = Instant.parse(v.toUpperCase(java.util.Locale.ROOT));
             case "date_from" -> after = LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -343,7 +345,7 @@ final class FakeCoder implements AutoCloseable {
           }
         }
       }
-      return new Query(status, connectionId, after, before, q);
+      return new Query(status, connectionId, owner, after, before, q);
     }
 
     boolean matches(Row row) {
@@ -351,6 +353,9 @@ final class FakeCoder implements AutoCloseable {
         return false;
       }
       if (before != null && row.time().isAfter(before)) {
+        return false;
+      }
+      if (owner != null && !row.node().path("workspace_owner_username").asText().equals(owner)) {
         return false;
       }
       if (status == null && connectionId == null) {
