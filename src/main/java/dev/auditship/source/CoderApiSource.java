@@ -12,7 +12,11 @@ import dev.auditship.source.ApiMapper.Line;
 import dev.auditship.source.ApiMapper.RowInfo;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -221,7 +225,13 @@ public final class CoderApiSource implements Source {
   private final dev.auditship.io.OwnerLock owner;
   private final RequestPacer pacer;
   private final SourceStats stats = new SourceStats();
-  private final Set<String> rejectedRows = new LinkedHashSet<>();
+
+  /**
+   * SHA-256 digests of the rows quarantined, so each is quarantined once per process: 32 bytes
+   * each, whatever the row's size (template-version diffs make rows of hundreds of KB).
+   */
+  private final Set<ByteBuffer> rejectedRows = new LinkedHashSet<>();
+
   private final Map<Kind, Duration> windowSize = new EnumMap<>(Kind.class);
   private final Set<String> skewWarned = new HashSet<>();
 
@@ -358,6 +368,11 @@ public final class CoderApiSource implements Source {
   private Path spoolDir() {
     Path parent = settings.checkpointFile().toAbsolutePath().getParent();
     return parent != null ? parent : Path.of(".");
+  }
+
+  /** What the memory of quarantined rows holds, in characters or bytes (for tests). */
+  long rememberedRejectBytes() {
+    return rejectedRows.stream().mapToLong(ByteBuffer::remaining).sum();
   }
 
   /** Requests sent since the source was opened (for tests and debug logs). */
@@ -1223,7 +1238,7 @@ public final class CoderApiSource implements Source {
 
   private void quarantine(Kind k, long position, J row, String reason) throws IOException {
     String text = ApiJson.write(row);
-    if (!rejectedRows.add(text)) {
+    if (!rejectedRows.add(digest(text))) {
       return; // re-read within the overlap window: quarantined once per process
     }
     if (rejectedRows.size() > MAX_REMEMBERED_REJECTS) {
@@ -1231,6 +1246,15 @@ public final class CoderApiSource implements Source {
     }
     stats.rejected.incrementAndGet();
     rejects.reject("coder_api " + path(k), new Decoded.Rejected(position, reason, text));
+  }
+
+  private static ByteBuffer digest(String text) {
+    try {
+      return ByteBuffer.wrap(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   // ------------------------------------------------------------------ HTTP

@@ -1403,6 +1403,28 @@ class CoderApiSourceTest {
   }
 
   @Test
+  void quarantinedRowsAreRememberedByDigestNotByText() throws Exception {
+    // Template-version diffs make rows of hundreds of KB; the memory of what was quarantined must
+    // not hold them.
+    ObjectNode[] bad = new ObjectNode[3];
+    for (int i = 0; i < bad.length; i++) {
+      bad[i] = ApiRows.audit(10 + i, BASE);
+      bad[i].put("resource_id", "not-a-uuid");
+      bad[i].putObject("additional_fields").put("big", "x".repeat(200_000));
+    }
+    coder.addAudit(bad);
+    coder.addAudit(auditRows(0, 2));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    CoderApiSource src = o.open();
+    new Run(src, 100).until(2).quiet();
+    // Each quarantined once, although every poll re-reads them.
+    assertThat(Files.readAllLines(dir.resolve("rejects.ndjson"), StandardCharsets.UTF_8))
+        .hasSize(3);
+    assertThat(src.rememberedRejectBytes()).isEqualTo(3 * 32);
+  }
+
+  @Test
   void retryAfterAcceptsSecondsAndDates() {
     assertThat(CoderApiSource.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
     assertThat(CoderApiSource.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
