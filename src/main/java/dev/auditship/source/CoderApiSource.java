@@ -188,9 +188,29 @@ public final class CoderApiSource implements Source {
 
   /**
    * The rows of one listing page, the page size asked for, and Coder's {@code count} (-1 when
-   * absent).
+   * absent); {@code exact} when that count is the listing's size (current releases cap it at {@code
+   * count_cap}, 2000, and answer 2001 for more; older ones have no cap and an exact count,
+   * docs/coder-reference.md §6.4).
    */
-  private record Page(List<J> rows, int limit, long count) {}
+  private record Page(List<J> rows, int limit, long count, boolean exact) {
+    /**
+     * Whether this page, read at {@code offset}, ends its listing. A page shorter than asked ends
+     * it only when it is empty or Coder's exact count agrees: a release or a proxy that returns
+     * fewer rows than {@code limit} in the middle of a listing would otherwise end every poll after
+     * its first page, and the rows behind it would be lost. When the count cannot tell, one more
+     * page is asked for (an empty one ends the listing).
+     */
+    boolean last(int offset) {
+      int n = rows.size();
+      if (n == 0) {
+        return true;
+      }
+      if (n >= limit) {
+        return false;
+      }
+      return exact && offset + n >= count;
+    }
+  }
 
   /**
    * What a poll reads of one kind.
@@ -566,11 +586,11 @@ public final class CoderApiSource implements Source {
     }
 
     /**
-     * After a full page: the same page as at the previous offset, ten times in a row, means the
-     * server ignores offset (exactly a page of rows arriving between two requests, ten times in a
-     * row, is not a real case), and paging would never end. Pages of rows this poll already listed
-     * (more rows arrived than a page holds, or pages read again after a reset) and pages of rows
-     * that cannot be mapped are distinct pages: progress, not a repeat.
+     * After a page that does not end the listing: the same page as at the previous offset, ten
+     * times in a row, means the server ignores offset (exactly a page of rows arriving between two
+     * requests, ten times in a row, is not a real case), and paging would never end. Pages of rows
+     * this poll already listed (more rows arrived than a page holds, or pages read again after a
+     * reset) and pages of rows that cannot be mapped are distinct pages: progress, not a repeat.
      */
     void notRepeated(Kind k, Page page) throws PollFailed {
       boolean same = page.rows().equals(previousPage);
@@ -809,7 +829,7 @@ public final class CoderApiSource implements Source {
         }
       }
       Instant cutoff = w.lo();
-      boolean done = page.rows().size() < page.limit();
+      boolean done = page.last(poll.offset);
       for (int i = 0; i < page.rows().size(); i++) {
         J row = page.rows().get(i);
         ApiMapper.Checked c = mapper.check(k, row);
@@ -994,7 +1014,7 @@ public final class CoderApiSource implements Source {
           tied = 0; // a row without a time ends the run of ties: counted short, read again
         }
       }
-      if (page.rows().size() < page.limit()) {
+      if (page.last(poll.offset)) {
         break;
       }
       poll.notRepeated(Kind.CONNECTION, page);
@@ -1059,7 +1079,7 @@ public final class CoderApiSource implements Source {
                   : null);
       while (true) {
         Page page = fetch(Kind.CONNECTION, q, poll.offset, pageSize);
-        boolean done = page.rows().size() < page.limit();
+        boolean done = page.last(poll.offset);
         for (J row : page.rows()) {
           if (!(mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g)) {
             continue; // not exportable; the main listing quarantines what it reads
@@ -1123,7 +1143,7 @@ public final class CoderApiSource implements Source {
           poll.add(Line.DISCONNECTED, row, info);
         }
       }
-      if (page.rows().size() < page.limit()) {
+      if (page.last(poll.offset)) {
         return;
       }
       poll.notRepeated(Kind.CONNECTION, page);
@@ -1181,11 +1201,11 @@ public final class CoderApiSource implements Source {
           return row;
         }
       }
-      if (page.rows().size() < page.limit()) {
+      if (page.last(offset)) {
         return null;
       }
       if (page.rows().equals(previous)) {
-        // A connection ID has one row; a second full page equal to the first: offset is ignored.
+        // A connection ID has one row; a second page equal to the first: offset is ignored.
         throw new PollFailed(Trouble.OFFSET, "path=" + CONNECTION_PATH + " offset=" + offset, null);
       }
       previous = page.rows();
@@ -1350,22 +1370,29 @@ public final class CoderApiSource implements Source {
           null);
     }
     J list = doc instanceof Obj o ? o.get(key) : null;
-    long count = -1;
-    if (doc instanceof Obj o && o.get("count") instanceof ApiJson.Num n) {
-      try {
-        count = Long.parseLong(n.text());
-      } catch (NumberFormatException e) {
-        count = -1;
-      }
-    }
+    long count = doc instanceof Obj o ? number(o.get("count")) : -1;
+    long cap = doc instanceof Obj o ? number(o.get("count_cap")) : -1;
+    boolean exact = count >= 0 && (cap < 0 || count <= cap);
     if (list instanceof ApiJson.Null) {
-      return new Page(List.of(), limit, count);
+      return new Page(List.of(), limit, count, exact);
     }
     if (!(list instanceof ApiJson.Arr a)) {
       throw new PollFailed(
           Trouble.TRANSIENT, "Coder's answer has no \"" + key + "\" list. path=" + path(k), null);
     }
-    return new Page(a.items(), limit, count);
+    return new Page(a.items(), limit, count, exact);
+  }
+
+  /** A non-negative whole JSON number, else -1. */
+  private static long number(J v) {
+    if (v instanceof ApiJson.Num n) {
+      try {
+        return Math.max(-1, Long.parseLong(n.text()));
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -1425,6 +1425,22 @@ class CoderApiSourceTest {
   }
 
   @Test
+  void aServerThatReturnsShorterPagesThanAskedIsReadToTheEnd() throws Exception {
+    coder.addAudit(auditRows(0, 250));
+    coder.pageCap(40);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = null;
+    o.pageSize = 100;
+    Run run = new Run(o.open(), 1000).until(250).quiet();
+    assertTimeOrderAndUnique(run.got);
+    // Coder's count (exact up to 2000) told that the short pages were not the end.
+    assertThat(coder.requests())
+        .extracting(FakeCoder.Seen::offset)
+        .startsWith(0, 40, 80, 120, 160, 200, 240);
+  }
+
+  @Test
   void retryAfterAcceptsSecondsAndDates() {
     assertThat(CoderApiSource.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
     assertThat(CoderApiSource.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);

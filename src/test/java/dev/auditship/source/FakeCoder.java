@@ -57,6 +57,7 @@ final class FakeCoder implements AutoCloseable {
   private final Deque<ResponseDefinition> failures = new ArrayDeque<>();
   private volatile String token = "test-token";
   private volatile int maxLimit = Integer.MAX_VALUE;
+  private volatile int pageCap = Integer.MAX_VALUE;
   private volatile int delayMs;
   private volatile boolean ignoreOffset;
   private volatile Consumer<Seen> hook = s -> {};
@@ -132,6 +133,11 @@ final class FakeCoder implements AutoCloseable {
 
   void maxLimit(int m) {
     maxLimit = m;
+  }
+
+  /** A server (or proxy) that silently returns at most {@code cap} rows, whatever the limit. */
+  void pageCap(int cap) {
+    pageCap = cap;
   }
 
   void delayMs(int d) {
@@ -284,7 +290,7 @@ final class FakeCoder implements AutoCloseable {
       }
     }
     Query query = Query.parse(s.q());
-    int limit = s.limit() == 0 ? 100 : s.limit();
+    int limit = Math.min(s.limit() == 0 ? 100 : s.limit(), pageCap);
     int offset = ignoreOffset ? 0 : s.offset();
     ObjectNode body = ApiRows.M.createObjectNode();
     ArrayNode list = body.putArray(auditPath ? "audit_logs" : "connection_logs");
