@@ -121,6 +121,9 @@ final class RunCommand implements Callable<Integer> {
           e.getMessage());
       return;
     }
+    if (c.assembly() != null) {
+      c.assembly().closeResolver(); // the check's own lookups are done
+    }
     if (!c.problems().isEmpty()) {
       log.error(
           "Reload refused: the configuration {} has {} problem{}; still running on the previous"
