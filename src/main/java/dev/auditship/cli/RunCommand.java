@@ -205,9 +205,10 @@ final class RunCommand implements Callable<Integer> {
       }
       log.error(
           "Events were read but neither delivered, spooled nor dead-lettered: {} in the batches cut "
-              + "short. They were not committed: a followed file or the Coder API source reads them "
+              + "short{}. They were not committed: a followed file or the Coder API source reads them "
               + "again at the next start; read from stdin, they are lost. exit={}",
           pipeline.inFlightEvents(),
+          pipeline.heldEvents() > 0 ? ", " + pipeline.heldEvents() + " read ahead" : "",
           ExitCodes.INCOMPLETE);
       return ExitCodes.INCOMPLETE;
     } catch (IOException | RuntimeException e) {

@@ -161,7 +161,9 @@ public final class LineReader {
     boolean any = false;
     while (true) {
       if (pos == end) {
+        partial = len;
         end = read(0, buf.length);
+        partial = 0;
         pos = 0;
         if (end <= 0) {
           end = 0;
@@ -194,6 +196,17 @@ public final class LineReader {
         return true;
       }
     }
+  }
+
+  /** Bytes of a line without its line feed yet while {@link #read()} reads more (other threads). */
+  private volatile int partial;
+
+  /**
+   * While {@link #read()} waits for the rest of a line: how many bytes of it it has read; 0
+   * otherwise. Safe to ask from another thread.
+   */
+  public int partialBytes() {
+    return partial;
   }
 
   private void append(int from, int to) {
