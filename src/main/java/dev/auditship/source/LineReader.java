@@ -59,6 +59,9 @@ public final class LineReader {
       int n = read(0, buf.length);
       pos = 0;
       end = Math.max(n, 0);
+      if (!started && n > 0) {
+        skipBom();
+      }
       return n > 0;
     }
     if (pos > 0 && ready()) {
@@ -173,6 +176,12 @@ public final class LineReader {
           lastTerminated = false;
           return true;
         }
+        if (!started) {
+          skipBom();
+          if (pos == end) {
+            continue; // nothing but the mark yet
+          }
+        }
       }
       any = true;
       int start = pos;
@@ -195,6 +204,25 @@ public final class LineReader {
         lastTerminated = true;
         return true;
       }
+    }
+  }
+
+  /** Whether the stream's first bytes were looked at for a byte order mark. */
+  private boolean started;
+
+  /**
+   * A UTF-8 byte order mark (EF BB BF) that an editor or a Windows tool put before the first line
+   * is not part of that line: the line is read without it (else an event line would not start with
+   * its brace and be skipped as a server line). Only at the start of the stream.
+   */
+  private void skipBom() {
+    started = true;
+    if (end - pos >= 3
+        && buf[pos] == (byte) 0xEF
+        && buf[pos + 1] == (byte) 0xBB
+        && buf[pos + 2] == (byte) 0xBF) {
+      pos += 3;
+      offset += 3;
     }
   }
 
