@@ -121,6 +121,9 @@ final class RunCommand implements Callable<Integer> {
           e.getMessage());
       return;
     }
+    if (c.assembly() != null) {
+      c.assembly().closeResolver(); // the check's own lookups are done
+    }
     if (!c.problems().isEmpty()) {
       log.error(
           "Reload refused: the configuration {} has {} problem{}; still running on the previous"
@@ -202,9 +205,10 @@ final class RunCommand implements Callable<Integer> {
       }
       log.error(
           "Events were read but neither delivered, spooled nor dead-lettered: {} in the batches cut "
-              + "short. They were not committed: a followed file or the Coder API source reads them "
+              + "short{}. They were not committed: a followed file or the Coder API source reads them "
               + "again at the next start; read from stdin, they are lost. exit={}",
           pipeline.inFlightEvents(),
+          pipeline.heldEvents() > 0 ? ", " + pipeline.heldEvents() + " read ahead" : "",
           ExitCodes.INCOMPLETE);
       return ExitCodes.INCOMPLETE;
     } catch (IOException | RuntimeException e) {

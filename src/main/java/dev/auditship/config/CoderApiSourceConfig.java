@@ -91,7 +91,7 @@ public record CoderApiSourceConfig(
       startAt = "now";
     }
     Map<String, String> q = queries(s, kinds);
-    Path checkpoint = s.pathValue("checkpoint_file", null);
+    Path checkpoint = s.filePathValue("checkpoint_file", null);
     TlsSettings tls = TlsSettings.DEFAULT;
     Section t = s.section("tls");
     if (t != null) {
@@ -125,11 +125,13 @@ public record CoderApiSourceConfig(
   private static List<String> kinds(Section s) {
     List<String> raw = s.stringList("kinds", KINDS);
     List<String> out = new ArrayList<>();
+    boolean both = false;
     for (String k : raw) {
-      String word = k.equals("both") ? null : k;
-      if (word == null) {
-        return KINDS;
+      if (k.equals("both")) {
+        both = true; // every kind; the rest of the list is still checked
+        continue;
       }
+      String word = k;
       if (!KINDS.contains(word)) {
         s.problem(
             "kinds",
@@ -138,6 +140,9 @@ public record CoderApiSourceConfig(
       } else if (!out.contains(word)) {
         out.add(word);
       }
+    }
+    if (both) {
+      return KINDS;
     }
     if (out.isEmpty()) {
       if (raw.isEmpty()) {

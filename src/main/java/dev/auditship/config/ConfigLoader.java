@@ -218,17 +218,63 @@ public final class ConfigLoader {
         }
       }
     }
+    // Files the exporter writes must not be one another or the file it reads: a file sink on the
+    // followed log reads back every event it writes, without end; two writers of one file keep
+    // their own size counts, so rotation by max_bytes breaks.
+    Path sourceFile =
+        source != null && source.settings() instanceof FileSourceConfig fs && fs.path() != null
+            ? fs.path().toAbsolutePath().normalize()
+            : null;
+    Path rejectsAbs = rejects.toAbsolutePath().normalize();
+    Path deadAbs = deadLetters.toAbsolutePath().normalize();
+    if (rejectsAbs.equals(deadAbs)) {
+      boolean deadSet = top.raw("dead_letter_file") != null;
+      top.problem(
+          deadSet ? "dead_letter_file" : "rejects_file",
+          "is the same file as "
+              + (deadSet ? "rejects_file" : "dead_letter_file")
+              + " ("
+              + deadAbs
+              + ")",
+          "give rejected lines and dead letters a file each");
+    }
+    if (sourceFile != null && (sourceFile.equals(rejectsAbs) || sourceFile.equals(deadAbs))) {
+      String key = sourceFile.equals(rejectsAbs) ? "rejects_file" : "dead_letter_file";
+      problems.add(
+          top.raw(key) != null ? top.raw(key).loc() : null,
+          key,
+          "is the file the source reads (" + sourceFile + ")",
+          "write " + key + " to another file");
+    }
     Map<Path, String> filePaths = new HashMap<>();
     for (SinkConfig sc : sinks) {
       if (sc.settings() instanceof FileSinkConfig f && f.path() != null) {
-        String other = filePaths.putIfAbsent(f.path().toAbsolutePath().normalize(), sc.name());
+        Path abs = f.path().toAbsolutePath().normalize();
+        Node sinkNode = ((Node.MapNode) sinksNode).entries().get(sc.name());
+        String sinkPath = "sinks." + sc.name() + ".path";
+        String other = filePaths.putIfAbsent(abs, sc.name());
         if (other != null) {
-          Node sinkNode = ((Node.MapNode) sinksNode).entries().get(sc.name());
           problems.add(
               sinkNode.loc(),
-              "sinks." + sc.name() + ".path",
+              sinkPath,
               "writes to the same file as sink \"" + other + "\" (" + f.path() + ")",
               "give each file sink its own path");
+        }
+        if (abs.equals(sourceFile)) {
+          problems.add(
+              sinkNode.loc(),
+              sinkPath,
+              "writes to the file the source reads ("
+                  + f.path()
+                  + "): every event written would be read again and written again, without end",
+              "write the sink's output to another file");
+        } else if (abs.equals(rejectsAbs) || abs.equals(deadAbs)) {
+          String key = abs.equals(rejectsAbs) ? "rejects_file" : "dead_letter_file";
+          problems.add(
+              sinkNode.loc(),
+              sinkPath,
+              "writes to the " + key + " (" + f.path() + ")",
+              "write the sink's output to another file");
         }
       }
     }

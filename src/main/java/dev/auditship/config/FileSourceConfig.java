@@ -32,7 +32,7 @@ public record FileSourceConfig(
         s.requiredString(
             "path", "set path: to Coder's server log file, e.g. /var/log/coder/coderd.log");
     boolean follow = s.bool("follow", false);
-    Path checkpoint = s.pathValue("checkpoint_file", null);
+    Path checkpoint = s.filePathValue("checkpoint_file", null);
     String startAt = s.oneOf("start_at", "beginning", List.of("beginning", "end"));
     Duration poll =
         s.duration(

@@ -1,5 +1,6 @@
 package dev.auditship.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -252,6 +253,19 @@ public final class Section {
       problem(key, "is not a valid path: " + e.getMessage(), "give a valid file or directory path");
       return def;
     }
+  }
+
+  /**
+   * {@link #pathValue} for a file the exporter writes (a checkpoint): a directory there is a
+   * problem now rather than a failure at the first write.
+   */
+  public Path filePathValue(String key, Path def) {
+    Path p = pathValue(key, def);
+    if (p != null && p != def && Files.isDirectory(p)) {
+      problem(
+          key, "is a directory (" + p + ")", "give the path of a file; it is created when needed");
+    }
+    return p;
   }
 
   public List<String> stringList(String key, List<String> def) {

@@ -557,7 +557,10 @@ public final class QueryCompiler {
                 + GoQuote.q(v)
                 + " must be looked up in Coder to get its ID, but "
                 + reason
-                + "; configure the Coder URL and session token, or "
+                + (resolver == NameResolver.NONE
+                    ? "; configure the Coder URL and session token, or "
+                    : "; check that Coder answers at the configured URL and accepts the session"
+                        + " token, or ")
                 + useId
                 + alsoAudit));
     return null;

@@ -134,6 +134,7 @@ public final class Assembly {
     for (String w : warnings) {
       LOG.warn("{}", w);
     }
+    closeResolver(); // names are looked up only while filters are compiled
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
           "the filters have problems: "
@@ -229,18 +230,27 @@ public final class Assembly {
     na.deadLetters = deadLetters;
     List<Problem> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    EventFilter global = Filters.compile(na.resolver(), next.filter(), problems, warnings);
+    EventFilter global;
     Map<String, EventFilter> filters = new HashMap<>();
-    for (SinkConfig sc : next.sinks()) {
-      filters.put(sc.name(), Filters.compile(na.resolver(), sc.filter(), problems, warnings));
+    try {
+      global = Filters.compile(na.resolver(), next.filter(), problems, warnings);
+      for (SinkConfig sc : next.sinks()) {
+        filters.put(sc.name(), Filters.compile(na.resolver(), sc.filter(), problems, warnings));
+      }
+    } finally {
+      na.closeResolver();
     }
     for (String w : warnings) {
       LOG.warn("{}", w);
     }
     if (!problems.isEmpty()) {
-      throw new IllegalStateException(
-          "the filters have problems: "
-              + String.join("; ", problems.stream().map(Problem::render).toList()));
+      // The names were looked up when SIGHUP checked the config; a lookup that fails now (Coder
+      // not answering for a moment) leaves everything as it was: nothing has been closed yet.
+      LOG.error(
+          "Reload failed; still running on the previous configuration. error=\"the filters have"
+              + " problems: {}\"",
+          String.join("; ", problems.stream().map(Problem::render).toList()));
+      return new Pipeline.Applied(previousGlobal, current);
     }
     Map<String, SinkConfig> before = new HashMap<>();
     config.sinks().forEach(sc -> before.put(sc.name(), sc));
@@ -499,6 +509,21 @@ public final class Assembly {
   }
 
   /** Name lookups for filters: Coder's API when {@code coder:} is configured, else none. */
+  /**
+   * Closes the name resolver's HTTP client, if one was made: names are looked up only while filters
+   * are compiled (at the check, at start and at a reload). A later compile makes a new one.
+   */
+  public void closeResolver() {
+    if (resolver instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.debug("Error while closing the Coder name resolver: {}", e.toString());
+      }
+    }
+    resolver = null;
+  }
+
   private NameResolver resolver() {
     if (resolver == null) {
       CoderConfig coder = config.coder();

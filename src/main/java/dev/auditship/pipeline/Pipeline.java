@@ -191,41 +191,57 @@ public final class Pipeline {
     Deque<Pending> pending = new ArrayDeque<>();
     int depth = depth(sinks);
     try {
-      while (!stopping) {
-        Reload reload = pendingReload.getAndSet(null);
-        if (reload != null) {
-          // A reload runs when everything read so far is accepted and committed.
-          finishAll(pending);
-          Applied a = reload.apply(globalFilter, sinks);
-          globalFilter = a.global();
-          sinks = List.copyOf(a.sinks());
-          depth = depth(sinks);
-          retireLanes(sinks);
-        }
-        readingSource = true;
+      while (true) {
         Source.Batch batch;
-        try {
-          if (stopping) {
+        if (stopping) {
+          // Stopped: no more input is read, but what the source has already read and cannot read
+          // again (stdin's read-ahead) is delivered like any batch, until the deadline aborts.
+          if (aborted) {
+            if (source.heldEvents() > 0) {
+              throw new InterruptedException("cut short with events read ahead");
+            }
             break;
           }
-          batch = source.next(batchMax, linger);
-        } catch (InterruptedException e) {
-          if (stopping) {
-            break; // interrupted while waiting for input: nothing was read, nothing is lost
+          batch = source.nextAlreadyRead(batchMax); // interrupted only by abort(): cut short
+          if (batch == null) {
+            break;
           }
-          throw e;
-        } finally {
-          synchronized (readLock) {
-            readingSource = false;
-            if (stopping && !aborted) {
-              // stop() interrupted the read to wake it, but the read returned a batch anyway: that
-              // batch is delivered and committed as usual, so the interrupt must not cut it short.
-              Thread.interrupted();
+        } else {
+          Reload reload = pendingReload.getAndSet(null);
+          if (reload != null) {
+            // A reload runs when everything read so far is accepted and committed.
+            finishAll(pending);
+            Applied a = reload.apply(globalFilter, sinks);
+            globalFilter = a.global();
+            sinks = List.copyOf(a.sinks());
+            depth = depth(sinks);
+            retireLanes(sinks);
+          }
+          readingSource = true;
+          try {
+            if (stopping) {
+              continue;
+            }
+            batch = source.next(batchMax, linger);
+          } catch (InterruptedException e) {
+            if (stopping) {
+              continue; // interrupted while waiting for input: nothing was read, nothing is lost
+            }
+            throw e;
+          } finally {
+            synchronized (readLock) {
+              readingSource = false;
+              if (stopping && !aborted) {
+                // stop() interrupted the read to wake it, but the read returned a batch anyway:
+                // that batch is delivered and committed as usual, so the interrupt must not cut it
+                // short.
+                Thread.interrupted();
+              }
             }
           }
-        }
-        if (batch == null) {
-          break;
+          if (batch == null) {
+            break;
+          }
         }
         inFlight = pendingEvents(pending) + batch.events().size();
         List<List<SinkRecord>> records;
@@ -536,6 +552,11 @@ public final class Pipeline {
    */
   public int inFlightEvents() {
     return inFlight;
+  }
+
+  /** Events the source read and held, not yet in a batch, that it cannot read again (stdin). */
+  public int heldEvents() {
+    return source.heldEvents();
   }
 
   /**

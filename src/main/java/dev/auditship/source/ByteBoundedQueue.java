@@ -132,6 +132,16 @@ final class ByteBoundedQueue<T> {
     }
   }
 
+  /** Items held now. */
+  int size() {
+    lock.lock();
+    try {
+      return items.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Bytes held now. */
   long bytes() {
     lock.lock();

@@ -355,6 +355,17 @@ public final class FileFollower implements Source {
         f.fingerprintBytes = Math.min(FINGERPRINT_BYTES, n);
         f.fingerprint = hash(buf, f.fingerprintBytes);
       }
+      if (f.pos == 0
+          && n >= 3
+          && buf[0] == (byte) 0xEF
+          && buf[1] == (byte) 0xBB
+          && buf[2] == (byte) 0xBF) {
+        // A UTF-8 byte order mark before the first line (an editor or a Windows tool) is not part
+        // of it, as in LineReader: the first event would otherwise be skipped as a server line.
+        f.pos = 3;
+        progressed = true;
+        continue;
+      }
       long base = f.pos;
       int start = 0;
       // Line feeds found eight bytes a step (Utf8.indexOf), not one byte at a time.

@@ -59,6 +59,9 @@ public final class LineReader {
       int n = read(0, buf.length);
       pos = 0;
       end = Math.max(n, 0);
+      if (!started && n > 0) {
+        skipBom();
+      }
       return n > 0;
     }
     if (pos > 0 && ready()) {
@@ -161,7 +164,9 @@ public final class LineReader {
     boolean any = false;
     while (true) {
       if (pos == end) {
+        partial = len;
         end = read(0, buf.length);
+        partial = 0;
         pos = 0;
         if (end <= 0) {
           end = 0;
@@ -170,6 +175,12 @@ public final class LineReader {
           }
           lastTerminated = false;
           return true;
+        }
+        if (!started) {
+          skipBom();
+          if (pos == end) {
+            continue; // nothing but the mark yet
+          }
         }
       }
       any = true;
@@ -194,6 +205,36 @@ public final class LineReader {
         return true;
       }
     }
+  }
+
+  /** Whether the stream's first bytes were looked at for a byte order mark. */
+  private boolean started;
+
+  /**
+   * A UTF-8 byte order mark (EF BB BF) that an editor or a Windows tool put before the first line
+   * is not part of that line: the line is read without it (else an event line would not start with
+   * its brace and be skipped as a server line). Only at the start of the stream.
+   */
+  private void skipBom() {
+    started = true;
+    if (end - pos >= 3
+        && buf[pos] == (byte) 0xEF
+        && buf[pos + 1] == (byte) 0xBB
+        && buf[pos + 2] == (byte) 0xBF) {
+      pos += 3;
+      offset += 3;
+    }
+  }
+
+  /** Bytes of a line without its line feed yet while {@link #read()} reads more (other threads). */
+  private volatile int partial;
+
+  /**
+   * While {@link #read()} waits for the rest of a line: how many bytes of it it has read; 0
+   * otherwise. Safe to ask from another thread.
+   */
+  public int partialBytes() {
+    return partial;
   }
 
   private void append(int from, int to) {

@@ -36,6 +36,25 @@ public interface Source extends AutoCloseable {
    */
   Batch next(int max, Duration linger) throws IOException, InterruptedException;
 
+  /**
+   * After a stop: the next batch of events this source has already read into memory, given without
+   * reading its input again (and without waiting for input), or {@code null} when none are left.
+   * Stdin cannot be read again, so what was read from it is delivered or it is gone: {@link
+   * StreamSource} gives its read-ahead here. A source whose uncommitted events are read again at
+   * the next start (a followed file, the Coder API) gives none.
+   */
+  default Batch nextAlreadyRead(int max) throws IOException, InterruptedException {
+    return null;
+  }
+
+  /**
+   * Events read and held in memory, not yet in a batch, that cannot be read again ({@link
+   * #nextAlreadyRead} gives them): what a run cut short by its shutdown deadline loses.
+   */
+  default int heldEvents() {
+    return 0;
+  }
+
   /** Records that every event up to the end of {@code batch} was accepted by every sink. */
   default void commit(Batch batch) throws IOException {}
 

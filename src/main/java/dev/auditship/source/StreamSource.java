@@ -53,6 +53,22 @@ public final class StreamSource implements Source {
   private final Thread reader;
   private volatile boolean ended;
 
+  /** Set by {@link #nextAlreadyRead}: the reader makes no more reads of the input. */
+  private volatile boolean stopReading;
+
+  /** The reader thread is in a read of the input (which may wait for input that never comes). */
+  private volatile boolean inRead;
+
+  /** The reader thread's line reader, once it runs. */
+  private volatile LineReader lineReader;
+
+  /**
+   * How long {@link #nextAlreadyRead} waits for a reader that is in a read of the input with
+   * nothing queued: a read that returns at once (input was ready) ends within it; one that waits
+   * for input does not, and is left waiting.
+   */
+  static final long READ_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   /**
    * A reader failure that arrived after some events of a batch; thrown by the next {@link #next}
    * call.
@@ -80,16 +96,35 @@ public final class StreamSource implements Source {
             @Override
             public int read() throws IOException {
               handOver();
-              return super.read();
+              if (stopReading) {
+                return -1;
+              }
+              inRead = true;
+              try {
+                return stopReading ? -1 : super.read();
+              } finally {
+                inRead = false;
+              }
             }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
               handOver();
-              return super.read(b, off, len);
+              if (stopReading) {
+                return -1; // stopped: what was read is decoded and delivered, nothing more is read
+              }
+              inRead = true;
+              try {
+                // Checked again once inRead is set: nextAlreadyRead sets stopReading, then looks
+                // at inRead, so either this read is not made or that look sees it.
+                return stopReading ? -1 : super.read(b, off, len);
+              } finally {
+                inRead = false;
+              }
             }
           };
       LineReader lr = new LineReader(handing, MAX_LINE_BYTES);
+      lineReader = lr;
       LogDecoder decoder = new LogDecoder(this::handle);
       readLines(lr, decoder, this::handle, stats.lines::incrementAndGet);
       put(END);
@@ -251,6 +286,73 @@ public final class StreamSource implements Source {
   }
 
   /**
+   * After a stop: the events the reader has read and decoded, and those it decodes from what is
+   * left in its read buffer, a batch at a time; the input is not read again. Null when none are
+   * left: the end of the input came, or the reader waits in a read of the input (stdin with no
+   * input pending) with nothing queued. A line cut by the stop (no line feed yet) is read as the
+   * input's last line.
+   */
+  @Override
+  public Batch nextAlreadyRead(int max) throws IOException, InterruptedException {
+    stopReading = true;
+    if (pendingError != null) {
+      return next(max, Duration.ZERO); // throws it
+    }
+    if (ended) {
+      return null;
+    }
+    List<Event> events = new ArrayList<>();
+    List<Object> taken = new ArrayList<>();
+    long weight = 0;
+    long waitingSince = 0;
+    while (events.size() < max && weight < BATCH_BYTES) {
+      taken.clear();
+      if (queue.drainTo(taken, max - events.size(), BATCH_BYTES - weight) > 0) {
+        long w = acceptAll(taken, events);
+        if (w < 0) {
+          break; // the end (or an error, thrown by the next call)
+        }
+        weight += w;
+        waitingSince = 0;
+        continue;
+      }
+      if (!events.isEmpty() || !reader.isAlive()) {
+        break;
+      }
+      if (inRead) {
+        long now = System.nanoTime();
+        if (waitingSince == 0) {
+          waitingSince = now;
+        } else if (now - waitingSince > READ_WAIT_NANOS) {
+          LineReader lr = lineReader;
+          int partial = lr == null ? 0 : lr.partialBytes();
+          if (partial > 0) {
+            LOG.warn(
+                "Stopped while waiting for the rest of a line: the {} bytes of it read so far,"
+                    + " without a line feed, are not delivered. input={}",
+                partial,
+                inputName);
+          } else {
+            LOG.debug("Stopped while waiting for input. input={}", inputName);
+          }
+          ended = true;
+          return null;
+        }
+      } else {
+        waitingSince = 0;
+      }
+      Object o = queue.poll(10, TimeUnit.MILLISECONDS);
+      if (o != null && !accept(o, events)) {
+        break;
+      }
+      if (o != null) {
+        weight += events.get(events.size() - 1).weight();
+      }
+    }
+    return events.isEmpty() ? null : new Batch(events, null);
+  }
+
+  /**
    * Adds the events of {@code taken}; returns their weight, or -1 when the end of input came (the
    * last item). A method of its own so that the JIT compiles this per-event loop alone, not the
    * whole of {@link #next} around it (once on-stack, once whole).
@@ -286,6 +388,12 @@ public final class StreamSource implements Source {
     }
     LOG.debug("End of input. input={}", inputName);
     return false;
+  }
+
+  @Override
+  public int heldEvents() {
+    int n = queue.size();
+    return ended || n == 0 ? 0 : n - (reader.isAlive() ? 0 : 1); // not the end marker
   }
 
   @Override

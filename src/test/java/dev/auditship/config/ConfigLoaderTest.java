@@ -76,6 +76,37 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void filesTheExporterWritesMustNotBeTheFileItReadsOrOneAnother() {
+    assertThat(
+            problems(
+                "source: {type: file, path: /var/log/coder/coderd.log, follow: true}\n"
+                    + "data_dir: /var/lib/auditship\n"
+                    + "rejects_file: /var/lib/auditship/bad.ndjson\n"
+                    + "dead_letter_file: /var/lib/auditship/./bad.ndjson\n"
+                    + "sinks:\n"
+                    + "  loop: {type: file, path: /var/log/coder/../coder/coderd.log}\n"
+                    + "  rej: {type: file, path: /var/lib/auditship/bad.ndjson}\n"
+                    + "  ok: {type: file, path: /var/log/auditship/events.log}\n"))
+        .containsExactly(
+            "c.yaml:4:19: dead_letter_file: is the same file as rejects_file"
+                + " (/var/lib/auditship/bad.ndjson). Fix: give rejected lines and dead letters a"
+                + " file each",
+            "c.yaml:6:9: sinks.loop.path: writes to the file the source reads"
+                + " (/var/log/coder/../coder/coderd.log): every event written would be read again"
+                + " and written again, without end. Fix: write the sink's output to another file",
+            "c.yaml:7:8: sinks.rej.path: writes to the rejects_file"
+                + " (/var/lib/auditship/bad.ndjson). Fix: write the sink's output to another file");
+    assertThat(
+            problems(
+                "source: {type: file, path: /var/lib/auditship/rejects.ndjson}\n"
+                    + "data_dir: /var/lib/auditship\n"
+                    + "sinks: {a: {type: stdout}}\n"))
+        .containsExactly(
+            "c.yaml: rejects_file: is the file the source reads"
+                + " (/var/lib/auditship/rejects.ndjson). Fix: write rejects_file to another file");
+  }
+
+  @Test
   void aSecretThatIsNotASingleValueIsReportedOnceNotAlsoAsMissing() {
     assertThat(
             problems(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.registry.Registry;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -91,6 +92,39 @@ class SourceConfigTest {
     assertThat(r.problems()).isEmpty();
     assertThat(((CoderApiSourceConfig) r.config().source().settings()).q())
         .isEqualTo(Map.of("audit", "action:delete", "connection", "type:ssh"));
+  }
+
+  @Test
+  void kindsWithBothAreStillCheckedAndACheckpointFileMustNotBeADirectory() throws Exception {
+    Path dir = Files.createTempDirectory("cp");
+    try {
+      assertThat(
+              problems(
+                  "source:\n  type: coder_api\n  endpoint: https://coder.example.com\n  token: t\n"
+                      + "  kinds: [both, conection]\n  checkpoint_file: "
+                      + dir
+                      + "\n"
+                      + SINKS))
+          .containsExactly(
+              "auditship.yaml:5:10: source.kinds: \"conection\" is not a kind of Coder event. Fix:"
+                  + " use audit, connection or both, e.g. kinds: [audit, connection]",
+              "auditship.yaml:6:20: source.checkpoint_file: is a directory ("
+                  + dir
+                  + "). Fix: give the path of a file; it is created when needed");
+      assertThat(
+              problems(
+                  "source: {type: file, path: /var/log/coder/coderd.log, follow: true,"
+                      + " checkpoint_file: "
+                      + dir
+                      + "}\n"
+                      + SINKS))
+          .containsExactly(
+              "auditship.yaml:1:86: source.checkpoint_file: is a directory ("
+                  + dir
+                  + "). Fix: give the path of a file; it is created when needed");
+    } finally {
+      Files.delete(dir);
+    }
   }
 
   @Test

@@ -1,8 +1,14 @@
 package dev.auditship.e2e;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.auditship.testutil.Cli;
 import java.io.IOException;
 import java.io.InputStream;
@@ -289,6 +295,75 @@ class ReloadIT {
       assertThat(err.indexOf("Configuration reloaded."))
           .as("nothing reloaded by the failed reload")
           .isGreaterThan(err.indexOf("Reload failed;"));
+    }
+  }
+
+  @Test
+  void aReloadWhoseFilterNameCannotBeLookedUpAnyMoreKeepsThePreviousConfiguration()
+      throws Exception {
+    // Coder answers the lookup made when SIGHUP checks the config, then stops answering: the
+    // reload's own lookup fails, and the run must go on as it was (not stop with exit 1).
+    WireMockServer coder = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    coder.start();
+    try {
+      coder.stubFor(
+          get("/api/v2/organizations/acme")
+              .inScenario("coder")
+              .whenScenarioStateIs(STARTED)
+              .willSetStateTo("down")
+              .willReturn(okJson("{\"id\":\"00000000-0000-4000-8000-00000000000a\"}")));
+      coder.stubFor(
+          get("/api/v2/organizations/acme")
+              .inScenario("coder")
+              .whenScenarioStateIs("down")
+              .willReturn(aResponse().withStatus(503)));
+      String coderSection =
+          "coder: {endpoint: \"http://127.0.0.1:" + coder.port() + "\", token: tok}\n";
+      Path log = tmp.resolve("coderd.log");
+      Files.writeString(log, "");
+      config("", coderSection);
+      Path stderr = tmp.resolve("stderr.txt");
+      Process p =
+          Cli.builder(tmp, Map.of(), "run", "--config", tmp.resolve("c.yaml").toString())
+              .redirectError(stderr.toFile())
+              .redirectOutput(tmp.resolve("stdout.txt").toFile())
+              .start();
+      try {
+        awaitLog(p, stderr, "Started.");
+        append(log, 0, 100);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> ids(tmp.resolve("out/a.log")).size() == 100);
+        config("", coderSection + "filter: 'organization:acme'\n");
+        hangup(p);
+        awaitLog(p, stderr, "Reload failed; still running on the previous configuration.");
+        append(log, 100, 200);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> ids(tmp.resolve("out/a.log")).size() == 200);
+      } finally {
+        p.destroy();
+        p.waitFor(60, TimeUnit.SECONDS);
+      }
+      String err = Files.readString(stderr);
+      assertThat(p.exitValue()).as(err).isZero();
+      List<Integer> expected = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        expected.add(i);
+      }
+      assertThat(ids(tmp.resolve("out/a.log")))
+          .as("sink a, unfiltered: every event once")
+          .isEqualTo(expected);
+      assertThat(err)
+          .contains("Reload accepted; it is applied before the next batch is read.")
+          .contains(
+              "Reload failed; still running on the previous configuration. error=\"the filters have"
+                  + " problems: ")
+          .contains("Coder answered HTTP 503 to GET /api/v2/organizations/acme; check that Coder")
+          .doesNotContain("Configuration reloaded.")
+          .doesNotContain("tok\"");
+    } finally {
+      coder.stop();
     }
   }
 }

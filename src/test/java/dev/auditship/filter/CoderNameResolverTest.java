@@ -277,6 +277,6 @@ class CoderNameResolverTest {
     assertThat(c.errors())
         .containsExactly(
             "Query param \"organization\" has invalid value: organization \"nowhere\" either does not exist, or you are unauthorized to view it",
-            "Query param \"workspace_owner\" has invalid value: the username \"alice\" must be looked up in Coder to get its ID, but Coder answered HTTP 503 to GET /api/v2/users/alice; configure the Coder URL and session token, or use the user ID (a UUID)");
+            "Query param \"workspace_owner\" has invalid value: the username \"alice\" must be looked up in Coder to get its ID, but Coder answered HTTP 503 to GET /api/v2/users/alice; check that Coder answers at the configured URL and accepts the session token, or use the user ID (a UUID)");
   }
 }

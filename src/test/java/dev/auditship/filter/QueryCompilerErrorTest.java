@@ -178,7 +178,7 @@ class QueryCompilerErrorTest {
 
     assertThat(new QueryCompiler(r).compile("organization:down").errors())
         .containsExactly(
-            "Query param \"organization\" has invalid value: the organization name \"down\" must be looked up in Coder to get its ID, but Coder answered HTTP 500 to GET /api/v2/organizations/down; configure the Coder URL and session token, or use the organization ID (a UUID)");
+            "Query param \"organization\" has invalid value: the organization name \"down\" must be looked up in Coder to get its ID, but Coder answered HTTP 500 to GET /api/v2/organizations/down; check that Coder answers at the configured URL and accepts the session token, or use the organization ID (a UUID)");
   }
 
   @Test

@@ -163,6 +163,20 @@ class FileFollowerTest {
   }
 
   @Test
+  void aByteOrderMarkBeforeTheFirstLineIsSkippedAndTheCheckpointCountsIt() throws Exception {
+    append(log(), "\uFEFF" + line(0) + line(1));
+    Run run = new Run(follower(false), 100).until(2);
+    assertThat(run.ids()).isEqualTo(ids(0, 2));
+    assertThat(checkpointJson().get("offset").asLong()).isEqualTo(Files.size(log()));
+    // Resumed from the checkpoint: the mark is not read again, nor the lines after it.
+    opened.get(0).close();
+    opened.clear();
+    append(log(), line(2));
+    Run again = new Run(follower(false), 100).until(1);
+    assertThat(again.ids()).isEqualTo(ids(2, 3));
+  }
+
+  @Test
   void readsAppendedLinesButNotAPartialLastLine() throws Exception {
     append(log(), line(0) + NOISE + line(1) + line(2));
     Run run = new Run(follower(false), 100).until(3);
