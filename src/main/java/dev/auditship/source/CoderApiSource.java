@@ -390,7 +390,7 @@ public final class CoderApiSource implements Source {
     return parent != null ? parent : Path.of(".");
   }
 
-  /** What the memory of quarantined rows holds, in characters or bytes (for tests). */
+  /** The bytes the memory of quarantined rows holds (for tests). */
   long rememberedRejectBytes() {
     return rejectedRows.stream().mapToLong(ByteBuffer::remaining).sum();
   }
@@ -1192,6 +1192,7 @@ public final class CoderApiSource implements Source {
   private J lookup(String rowId, String connectionId) throws PollFailed, InterruptedException {
     int offset = 0;
     List<J> previous = null;
+    int repeated = 0;
     while (true) {
       Page page = fetch(Kind.CONNECTION, "connection_id:" + connectionId, offset, pageSize);
       for (J row : page.rows()) {
@@ -1204,8 +1205,9 @@ public final class CoderApiSource implements Source {
       if (page.last(offset)) {
         return null;
       }
-      if (page.rows().equals(previous)) {
-        // A connection ID has one row; a second page equal to the first: offset is ignored.
+      // The same rule as Poll.notRepeated; the lookup starts again from offset 0 on the retry.
+      repeated = page.rows().equals(previous) ? repeated + 1 : 0;
+      if (repeated >= 10) {
         throw new PollFailed(Trouble.OFFSET, "path=" + CONNECTION_PATH + " offset=" + offset, null);
       }
       previous = page.rows();

@@ -1370,6 +1370,35 @@ class CoderApiSourceTest {
   }
 
   @Test
+  void theBaselinePagesThroughMoreSessionsOfOneConnectTimeThanAPageHolds() throws Exception {
+    Instant floor = NOW.minus(Duration.ofHours(1));
+    Instant at = floor.minus(Duration.ofMinutes(30));
+    List<ObjectNode> sessions = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      sessions.add(ApiRows.ssh(ApiRows.uuid("s", i), at.toString(), ApiRows.uuid("c", i)));
+    }
+    sessions.add(
+        ApiRows.ssh(ApiRows.uuid("s", 25), at.minusSeconds(1).toString(), ApiRows.uuid("c", 25)));
+    coder.addConnections(sessions.toArray(ObjectNode[]::new));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = floor;
+    o.pageSize = 10;
+    Run run = new Run(o.open(), 100).quiet();
+    assertThat(checkpointJson(o).path("connection").path("open").size()).isEqualTo(26);
+    // Keyed by the last connect time read, then an offset among the rows of that time.
+    String ongoing = "status:ongoing connected_before:\"" + GoTime.rfc3339Nano(at) + "\"";
+    assertThat(coder.requests())
+        .filteredOn(r -> r.q() != null && r.q().startsWith("status:ongoing"))
+        .extracting(FakeCoder.Seen::q, FakeCoder.Seen::offset)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("status:ongoing", 0),
+            org.assertj.core.groups.Tuple.tuple(ongoing, 10),
+            org.assertj.core.groups.Tuple.tuple(ongoing, 20));
+    assertThat(run.got).isEmpty();
+  }
+
+  @Test
   void theBaselineKeepsToTheUsersQuery() throws Exception {
     Instant floor = NOW.minus(Duration.ofMinutes(10));
     ObjectNode alice =
