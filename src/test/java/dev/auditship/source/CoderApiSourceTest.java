@@ -144,10 +144,8 @@ class CoderApiSourceTest {
       return this;
     }
 
-    /** Lets the source poll a few more times; nothing more may come. */
-    Run quiet() {
-      int before = coder.requests().size();
-      int n = got.size();
+    /** Steps until the fake has seen {@code n} requests in all. */
+    Run untilRequests(int n) {
       await()
           .atMost(Duration.ofSeconds(20))
           .pollInSameThread()
@@ -156,8 +154,15 @@ class CoderApiSourceTest {
           .until(
               () -> {
                 step();
-                return coder.requests().size() >= before + 4;
+                return coder.requests().size() >= n;
               });
+      return this;
+    }
+
+    /** Lets the source poll a few more times; nothing more may come. */
+    Run quiet() {
+      int n = got.size();
+      untilRequests(coder.requests().size() + 4);
       assertThat(got).hasSize(n);
       return this;
     }
@@ -181,6 +186,15 @@ class CoderApiSourceTest {
     ObjectNode[] rows = new ObjectNode[to - from];
     for (int i = from; i < to; i++) {
       rows[i - from] = ApiRows.audit(i, BASE);
+    }
+    return rows;
+  }
+
+  /** Audit rows {@code from} to {@code to} with a resource_id that is not a UUID: quarantined. */
+  private static ObjectNode[] unmappableAuditRows(int from, int to) {
+    ObjectNode[] rows = auditRows(from, to);
+    for (ObjectNode r : rows) {
+      r.put("resource_id", "not-a-uuid");
     }
     return rows;
   }
@@ -445,16 +459,7 @@ class CoderApiSourceTest {
     o.token = Secret.fromFile(tokenFile);
     try (LogCapture log = new LogCapture(CoderApiSource.class)) {
       Run run = new Run(o.open(), 100);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInSameThread()
-          .pollDelay(Duration.ZERO)
-          .pollInterval(Duration.ofMillis(1))
-          .until(
-              () -> {
-                run.step();
-                return coder.requests().size() >= 4;
-              });
+      run.untilRequests(4);
       assertThat(run.got).isEmpty();
       assertThat(log.messages(Level.ERROR))
           .containsExactly(
@@ -539,16 +544,7 @@ class CoderApiSourceTest {
     o.q = Map.of(Kind.CONNECTION, "bad");
     try (LogCapture log = new LogCapture(CoderApiSource.class)) {
       Run run = new Run(o.open(), 100);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInSameThread()
-          .pollDelay(Duration.ZERO)
-          .pollInterval(Duration.ofMillis(1))
-          .until(
-              () -> {
-                run.step();
-                return coder.requests().size() >= 3;
-              });
+      run.untilRequests(3);
       assertThat(coder.requests()).allMatch(r -> "bad".equals(r.q()));
       assertThat(log.messages(Level.ERROR))
           .hasSize(1)
@@ -795,16 +791,7 @@ class CoderApiSourceTest {
     try (LogCapture log = new LogCapture(CoderApiSource.class)) {
       Run run = new Run(o.open(), 100);
       // Several rounds: each reads from offset 0 again and finds the same page again.
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInSameThread()
-          .pollDelay(Duration.ZERO)
-          .pollInterval(Duration.ofMillis(1))
-          .until(
-              () -> {
-                run.step();
-                return coder.requests().size() >= 40;
-              });
+      run.untilRequests(40);
       assertThat(run.got).isEmpty();
       // One WARN for the episode, with what happened: the requests themselves were answered.
       assertThat(log.messages(Level.WARN))
@@ -832,12 +819,7 @@ class CoderApiSourceTest {
   void pagesOfRowsThatCannotBeMappedDoNotStallThePoll() throws Exception {
     // Ten full pages of rows that fail the check (a Coder upgrade, odd old rows), newer than the
     // good ones: distinct rows, so the poll goes on past them.
-    ObjectNode[] bad = new ObjectNode[100];
-    for (int i = 0; i < bad.length; i++) {
-      bad[i] = ApiRows.audit(1000 + i, BASE);
-      bad[i].put("resource_id", "not-a-uuid");
-    }
-    coder.addAudit(bad);
+    coder.addAudit(unmappableAuditRows(1000, 1100));
     coder.addAudit(auditRows(0, 5));
     Opts o = new Opts();
     o.kinds = List.of(Kind.AUDIT);
@@ -1269,30 +1251,25 @@ class CoderApiSourceTest {
     }
   }
 
+  /** SSH session {@code i} (IDs from the "s" and "c" series), connected and closed (exit 0). */
+  private static ObjectNode closedSsh(int i, Instant connect, Instant disconnect) {
+    return ApiRows.close(
+        ApiRows.ssh(ApiRows.uuid("s", i), connect.toString(), ApiRows.uuid("c", i)),
+        disconnect.toString(),
+        0,
+        "");
+  }
+
   @Test
   void aSessionSpanningStartAtThatClosedBeforeTheFirstPollGivesItsDisconnectLine()
       throws Exception {
     Instant floor = NOW.minus(Duration.ofHours(2));
     // Open at start_at, closed before the exporter's first successful poll.
     ObjectNode spanning =
-        ApiRows.close(
-            ApiRows.ssh(
-                ApiRows.uuid("s", 1),
-                floor.minus(Duration.ofMinutes(30)).toString(),
-                ApiRows.uuid("c", 1)),
-            floor.plus(Duration.ofMinutes(30)).toString(),
-            0,
-            "");
+        closedSsh(1, floor.minus(Duration.ofMinutes(30)), floor.plus(Duration.ofMinutes(30)));
     // Closed before start_at: nothing to export.
     ObjectNode before =
-        ApiRows.close(
-            ApiRows.ssh(
-                ApiRows.uuid("s", 2),
-                floor.minus(Duration.ofMinutes(50)).toString(),
-                ApiRows.uuid("c", 2)),
-            floor.minus(Duration.ofMinutes(40)).toString(),
-            0,
-            "");
+        closedSsh(2, floor.minus(Duration.ofMinutes(50)), floor.minus(Duration.ofMinutes(40)));
     // Still open: tracked, as before.
     ObjectNode open =
         ApiRows.ssh(
@@ -1435,11 +1412,9 @@ class CoderApiSourceTest {
   void quarantinedRowsAreRememberedByDigestNotByText() throws Exception {
     // Template-version diffs make rows of hundreds of KB; the memory of what was quarantined must
     // not hold them.
-    ObjectNode[] bad = new ObjectNode[3];
-    for (int i = 0; i < bad.length; i++) {
-      bad[i] = ApiRows.audit(10 + i, BASE);
-      bad[i].put("resource_id", "not-a-uuid");
-      bad[i].putObject("additional_fields").put("big", "x".repeat(200_000));
+    ObjectNode[] bad = unmappableAuditRows(10, 13);
+    for (ObjectNode r : bad) {
+      r.putObject("additional_fields").put("big", "x".repeat(200_000));
     }
     coder.addAudit(bad);
     coder.addAudit(auditRows(0, 2));
