@@ -1215,6 +1215,35 @@ class CoderApiSourceTest {
   }
 
   @Test
+  void anAuditRowDatedAheadIsReportedOnceAsCodersClockOrOurs() throws Exception {
+    ObjectNode ahead =
+        ApiRows.login(
+            ApiRows.uuid("a", 1), NOW.plus(Duration.ofHours(1)).toString(), ApiRows.uuid("r", 1));
+    // Within the tolerance: ordinary clock differences are not reported.
+    ObjectNode close =
+        ApiRows.login(ApiRows.uuid("a", 2), NOW.plusSeconds(5).toString(), ApiRows.uuid("r", 2));
+    coder.addAudit(ahead, close);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = NOW.minus(Duration.ofMinutes(10));
+    o.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      new Run(o.open(), 100).until(2).quiet();
+      assertThat(log.messages(Level.WARN))
+          .containsExactly(
+              "A row is dated ahead of this host's clock: Coder stamps audit and web connection "
+                  + "rows with its own clock, so Coder's clock or this host's is off (check NTP on "
+                  + "both). The row is exported once, and the checkpoint does not move past this "
+                  + "host's clock. Logged once. kind=audit id="
+                  + ApiRows.uuid("a", 1)
+                  + " time="
+                  + NOW.plus(Duration.ofHours(1))
+                  + " ahead_by=PT1H");
+    }
+    assertThat(checkpointJson(o).path("audit").path("newest").asText()).isEqualTo(NOW.toString());
+  }
+
+  @Test
   void aCheckpointWhoseNewestIsInTheFutureIsBroughtBackToTheClock() throws Exception {
     // Written by a release that let a future-dated row move newest a day ahead.
     Opts o = new Opts();
