@@ -60,7 +60,11 @@ import org.slf4j.LoggerFactory;
  * one {@code status:completed} listing newest first down to the oldest tracked session's connect
  * time (bounded by {@link #CLOSE_LOOKBACK}), not one request per session. Sessions open longer than
  * that are checked against a {@code status:ongoing} listing at most once per {@link
- * #LONG_OPEN_CHECK}.
+ * #LONG_OPEN_CHECK}. On a first start from {@code now} or a time, the sessions open at that moment
+ * are tracked, and those that closed since get their disconnect lines ({@code listSpanning}).
+ *
+ * <p>Clocks: a row's time never moves the checkpoint past this host's clock, so a row an agent
+ * dated in the future cannot hide later rows (docs/coder-api-source.md, "Clocks").
  *
  * <p>Commit: each batch carries the checkpoint changes of its events ({@link ApiCheckpoint.Delta});
  * they are applied and the checkpoint saved atomically only in {@link #commit}, which the pipeline
