@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description =
-        "Ships Coder audit and connection log events to stdout, files, syslog and Splunk HEC.",
+        "Ships Coder audit and connection log events to stdout, files, syslog, Splunk HEC and Kafka.",
     exitCodeOnInvalidInput = ExitCodes.USAGE)
 public final class Main implements Runnable {
 
@@ -30,7 +30,7 @@ public final class Main implements Runnable {
   void logFormat(String f) {
     if (!f.equals("text") && !f.equals("json")) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), "--log-format must be text or json, got " + f);
+          spec.commandLine(), "--log-format must be text or json, got " + f);
     }
     System.setProperty("auditship.log.format", f);
   }
@@ -41,7 +41,13 @@ public final class Main implements Runnable {
           "Level of the exporter's own logs: error, warn, info, debug " + "(default: info).",
       scope = CommandLine.ScopeType.INHERIT)
   void logLevel(String l) {
-    System.setProperty("auditship.log.level", l.toUpperCase(Locale.ROOT));
+    String level = l.toUpperCase(Locale.ROOT);
+    if (!List.of("ERROR", "WARN", "INFO", "DEBUG").contains(level)) {
+      // logback reads an unknown level as DEBUG: refused like an unknown --log-format.
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--log-level must be error, warn, info or debug, got " + l);
+    }
+    System.setProperty("auditship.log.level", level);
   }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -38,7 +38,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "render",
-    description = "Format Coder log lines as slog JSON or human records, without a config.",
+    description =
+        "Format Coder log lines as slog JSON or human records or in a SIEM format (ecs, ocsf, cef,"
+            + " leef), without a config.",
     mixinStandardHelpOptions = true)
 final class RenderCommand implements Callable<Integer> {
 
@@ -60,7 +62,7 @@ final class RenderCommand implements Callable<Integer> {
   @Parameters(
       arity = "0..1",
       paramLabel = "FILE",
-      description = "Coder server log (default: stdin).")
+      description = "Coder server log; - or none: stdin.")
   Path file;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -80,6 +82,9 @@ final class RenderCommand implements Callable<Integer> {
     Format f =
         registry.format(
             format, FormatOptions.NONE, new FormatContext(EnvelopeDefaults.CODER, humanTime));
+    if (file != null && file.toString().equals("-")) {
+      file = null; // "-" is stdin, as for most Unix tools
+    }
     String input = file == null ? "stdin" : file.toString();
     Rejects.Reporter report =
         (in, r, to) ->

@@ -144,6 +144,12 @@ final class ReplayCommand implements Callable<Integer> {
         }
       }
     } catch (NoSuchFileException e) {
+      if (file != null) {
+        // Named on the command line: a typo, not an empty dead-letter file.
+        err.println("auditship: " + dlq + ": no such file or directory");
+        err.flush();
+        return ExitCodes.FAILURE;
+      }
       err.println("auditship: the dead-letter file " + dlq + " does not exist: nothing to replay.");
       err.flush();
       return ExitCodes.OK;

@@ -185,10 +185,27 @@ public final class Section {
               + Units.formatBytes(min)
               + " to "
               + Units.formatBytes(max)
-              + ", for example 1000000, 64KiB or 100MiB");
+              + sizeExamples(min, max));
       return def;
     }
     return v;
+  }
+
+  /** ", for example ..." with those of a few sizes in {@code [min, max]}, or nothing. */
+  private static String sizeExamples(long min, long max) {
+    List<String> in = new ArrayList<>();
+    String[] words = {"1000000", "64KiB", "100MiB"};
+    long[] values = {1_000_000L, 64L * 1024, 100L * 1024 * 1024};
+    for (int i = 0; i < words.length; i++) {
+      if (values[i] >= min && values[i] <= max) {
+        in.add(words[i]);
+      }
+    }
+    if (in.isEmpty()) {
+      return "";
+    }
+    String last = in.remove(in.size() - 1);
+    return ", for example " + (in.isEmpty() ? last : String.join(", ", in) + " or " + last);
   }
 
   /**

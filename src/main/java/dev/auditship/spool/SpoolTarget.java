@@ -280,8 +280,14 @@ public final class SpoolTarget implements Target {
   }
 
   private void endFullDrops() {
+    endFullDrops("Spool has room again");
+  }
+
+  /** The summary of a drop_newest episode; {@code lead} says why it ends (room, or shutdown). */
+  private void endFullDrops(String lead) {
     LOG.warn(
-        "Spool has room again; events dropped while it was full (when_full: drop_newest): count={} sink={}",
+        "{}; events dropped while it was full (when_full: drop_newest): count={} sink={}",
+        lead,
         fullDrops,
         name());
     fullDrops = 0;
@@ -466,10 +472,11 @@ public final class SpoolTarget implements Target {
   }
 
   private void endAgeDrops() {
-    LOG.warn(
-        "Spooled events are young enough again; events dropped for max_age: count={} sink={}",
-        ageDrops,
-        name());
+    endAgeDrops("Spooled events are young enough again");
+  }
+
+  private void endAgeDrops(String lead) {
+    LOG.warn("{}; events dropped for max_age: count={} sink={}", lead, ageDrops, name());
     ageDrops = 0;
   }
 
@@ -550,8 +557,15 @@ public final class SpoolTarget implements Target {
     }
     reported = true;
     SpoolGauges g = gauges();
-    if (g.records() == 0) {
+    long dropped = stats().dropped.get();
+    if (g.records() == 0 && dropped == 0) {
       LOG.info("Spool drained: every spooled event was delivered. sink={}", name());
+    } else if (g.records() == 0) {
+      LOG.info(
+          "Spool empty: what it held was delivered, except the events dropped as configured"
+              + " (max_age or when_full: drop_newest). sink={} dropped={}",
+          name(),
+          dropped);
     } else {
       LOG.info(
           "Shutdown: events left in the spool are delivered at the next start. sink={} records={} bytes={} "
@@ -563,10 +577,10 @@ public final class SpoolTarget implements Target {
           config.directory());
     }
     if (fullDrops > 0) {
-      endFullDrops();
+      endFullDrops("Shutdown");
     }
     if (ageDrops > 0) {
-      endAgeDrops();
+      endAgeDrops("Shutdown");
     }
   }
 

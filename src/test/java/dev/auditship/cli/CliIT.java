@@ -67,6 +67,16 @@ class CliIT {
     assertThat(r.exit()).as(r.stderr()).isZero();
     assertThat(r.out()).isEqualTo(goldenJsonLines());
     assertThat(r.stderr()).contains("stdin: read=11 events=11 skipped=0 rejected=0");
+    Cli.Result dash =
+        Cli.run(
+            tmp,
+            goldenJsonLines().getBytes(StandardCharsets.UTF_8),
+            "render",
+            "--format",
+            "json",
+            "-");
+    assertThat(dash.exit()).as(dash.stderr()).isZero();
+    assertThat(dash.out()).isEqualTo(goldenJsonLines());
   }
 
   @Test

@@ -42,6 +42,18 @@ class MainTest {
   }
 
   @Test
+  void anUnknownLogLevelIsAUsageError() {
+    StringWriter err = new StringWriter();
+    String[] args = {"--log-level", "bogus", "render", "-f", "json", "-"};
+    CommandLine cl = Main.commandLine(args);
+    cl.setErr(new PrintWriter(err, true));
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    assertThat(cl.execute(args)).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString())
+        .startsWith("--log-level must be error, warn, info or debug, got bogus\n");
+  }
+
+  @Test
   void aFileThatCannotBeReadIsNamedWithTheReason(@TempDir Path tmp) {
     StringWriter err = new StringWriter();
     String missing = tmp.resolve("nope.log").toString();

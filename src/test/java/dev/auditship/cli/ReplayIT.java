@@ -136,4 +136,18 @@ class ReplayIT {
     assertThat(r.stderr())
         .contains("--since yday: not an RFC 3339 time such as 2026-11-27T00:00:00Z");
   }
+
+  @Test
+  void aDeadLetterFileNamedThatDoesNotExistIsAnErrorTheDefaultOneIsNot() throws IOException {
+    String missing = tmp.resolve("no-such.ndjson").toString();
+    Cli.Result r =
+        Cli.run(
+            tmp, null, "replay", "--config", tmp.resolve("c.yaml").toString(), "--file", missing);
+    assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.stderr()).isEqualTo("auditship: " + missing + ": no such file or directory\n");
+    Files.delete(tmp.resolve("data/dead-letters.ndjson"));
+    Cli.Result d = Cli.run(tmp, null, "replay", "--config", tmp.resolve("c.yaml").toString());
+    assertThat(d.exit()).as(d.stderr()).isZero();
+    assertThat(d.stderr()).contains("does not exist: nothing to replay.");
+  }
 }

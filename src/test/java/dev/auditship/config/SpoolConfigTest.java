@@ -62,7 +62,7 @@ class SpoolConfigTest {
     assertThat(rendered(problems))
         .containsExactly(
             "a.yaml:1:12: sinks.hec.spool.max_bytes: \"10KiB\" is out of range. Fix: use a size from 1MiB to "
-                + "16384GiB, for example 1000000, 64KiB or 100MiB",
+                + "16384GiB, for example 100MiB",
             "a.yaml:2:12: sinks.hec.spool.when_full: \"drop_oldest\" is not one of block, drop_newest. Fix: use "
                 + "one of: block, drop_newest",
             "a.yaml:3:10: sinks.hec.spool.max_age: expected a duration, got \"soon\". Fix: use a duration from 0 "

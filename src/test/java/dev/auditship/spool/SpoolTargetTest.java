@@ -376,6 +376,52 @@ class SpoolTargetTest {
   }
 
   @Test
+  void aSpoolEmptiedByDropsIsNotReportedAsDeliveredAndOpenDropEpisodesEndAtShutdown()
+      throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2025-07-03T07:00:00Z"));
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    sink.down = true; // retries forever: nothing is ever delivered
+    try (LogCapture logs = new LogCapture()) {
+      SpoolTarget t =
+          target(
+              sink, 64L * 1024 * 1024, SpoolConfig.WhenFull.BLOCK, Duration.ofHours(1), clock, 100);
+      t.accept(records(0, 3));
+      await().atMost(ofSeconds(10)).until(() -> sink.sends.get() >= 1);
+      clock.advance(Duration.ofMinutes(61));
+      await().atMost(ofSeconds(10)).until(() -> t.stats().dropped.get() == 3);
+      t.close();
+      assertThat(logs.messages(Level.INFO))
+          .contains(
+              "Spool empty: what it held was delivered, except the events dropped as configured"
+                  + " (max_age or when_full: drop_newest). sink=out dropped=3")
+          .noneMatch(m -> m.startsWith("Spool drained"));
+      assertThat(logs.messages(Level.WARN))
+          .contains("Shutdown; events dropped for max_age: count=3 sink=out")
+          .noneMatch(m -> m.contains("young enough again"));
+    }
+    Fixtures.CollectingSink held = new Fixtures.CollectingSink("full");
+    held.hold();
+    long frame = frameSize();
+    try (LogCapture logs = new LogCapture()) {
+      SpoolTarget t =
+          target(
+              held,
+              frame * 5,
+              SpoolConfig.WhenFull.DROP_NEWEST,
+              Duration.ZERO,
+              Clock.systemUTC(),
+              100);
+      t.accept(records(0, 7)); // five fit, two are dropped; the spool stays full
+      t.close();
+      assertThat(logs.messages(Level.WARN))
+          .contains(
+              "Shutdown; events dropped while it was full (when_full: drop_newest): count=2"
+                  + " sink=full")
+          .noneMatch(m -> m.contains("has room again"));
+    }
+  }
+
+  @Test
   void withoutMaxAgeOldRecordsAreKept() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2025-07-03T07:00:00Z"));
     Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
