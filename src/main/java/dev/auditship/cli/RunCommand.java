@@ -59,6 +59,9 @@ final class RunCommand implements Callable<Integer> {
       return ExitCodes.CONFIG;
     }
     Logger log = LoggerFactory.getLogger(RunCommand.class);
+    for (String w : ClearTextWarnings.of(loaded.config())) {
+      log.warn("{}", w);
+    }
     Pipeline pipeline;
     try {
       pipeline = loaded.assembly().build();

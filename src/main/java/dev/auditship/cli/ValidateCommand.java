@@ -58,6 +58,12 @@ final class ValidateCommand implements Callable<Integer> {
             + "; sinks "
             + sb
             + ".");
+    for (String w : loaded.assembly().checkWarnings()) {
+      err.println("  warning: " + w);
+    }
+    for (String w : ClearTextWarnings.of(loaded.config())) {
+      err.println("  warning: " + w);
+    }
     List<String> warnings = FileWarnings.of(loaded.config());
     for (String w : warnings) {
       err.println("  warning: " + w);

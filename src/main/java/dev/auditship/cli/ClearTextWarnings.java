@@ -1,0 +1,80 @@
+package dev.auditship.cli;
+
+import dev.auditship.config.AuditshipConfig;
+import dev.auditship.config.CoderApiSourceConfig;
+import dev.auditship.config.HecSinkConfig;
+import dev.auditship.config.SinkConfig;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Endpoints that would carry a secret in clear text: an {@code http://} URL for the Coder API (its
+ * session token) or a Splunk HEC endpoint (its token) on a host other than this one. Valid, since a
+ * TLS-terminating proxy on the same network may be meant, but worth a warning at {@code validate}
+ * and at start. Loopback addresses and {@code localhost} are not warned about.
+ */
+final class ClearTextWarnings {
+  private ClearTextWarnings() {}
+
+  static List<String> of(AuditshipConfig c) {
+    List<String> out = new ArrayList<>();
+    if (c.source() != null && c.source().settings() instanceof CoderApiSourceConfig a) {
+      check(out, "source.endpoint", a.endpoint(), "Coder session token");
+    }
+    if (c.coder() != null) {
+      check(out, "coder.endpoint", c.coder().endpoint(), "Coder session token");
+    }
+    for (SinkConfig s : c.sinks()) {
+      if (s.settings() instanceof HecSinkConfig h) {
+        check(out, "sinks." + s.name() + ".endpoint", h.endpoint(), "HEC token");
+      }
+    }
+    return out;
+  }
+
+  private static void check(List<String> out, String key, URI endpoint, String secret) {
+    if (endpoint == null
+        || !"http".equalsIgnoreCase(endpoint.getScheme())
+        || loopback(endpoint.getHost())) {
+      return;
+    }
+    out.add(
+        key
+            + ": "
+            + endpoint.getScheme()
+            + "://"
+            + endpoint.getHost()
+            + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort())
+            + " sends the "
+            + secret
+            + " in clear text; use https://");
+  }
+
+  /** Loopback by name or literal address; a name is not looked up (no DNS at validate time). */
+  static boolean loopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (h.equals("localhost") || h.endsWith(".localhost")) {
+      return true;
+    }
+    boolean v4 = !h.isEmpty() && h.chars().allMatch(ch -> ch == '.' || (ch >= '0' && ch <= '9'));
+    if (v4 || h.contains(":")) {
+      try {
+        // A literal address (IPv4 digits and dots, or IPv6 with colons): parsed, never resolved.
+        return InetAddress.getByName(h).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+}
