@@ -833,6 +833,8 @@ public final class CoderApiSource implements Source {
         }
       }
       Instant cutoff = w.lo();
+      ApiCheckpoint.PerKind state = checkpoint.kind(k);
+      boolean history = state.historyPending && state.floor != null;
       boolean done = page.last(poll.offset);
       for (int i = 0; i < page.rows().size(); i++) {
         J row = page.rows().get(i);
@@ -861,6 +863,13 @@ public final class CoderApiSource implements Source {
           }
           continue;
         }
+        if (history && info.time().isBefore(state.floor)) {
+          // Coder held it at the first poll, dated before start_at: history, not exported. A row
+          // listed later with such a time was committed late (or stamped by a clock behind ours)
+          // and is exported, down to read_from (docs/coder-api-source.md, "Clocks").
+          poll.extra.add(new ApiCheckpoint.Known(k, info.id(), info.time()));
+          continue;
+        }
         if (k == Kind.AUDIT) {
           poll.add(Line.AUDIT, row, info);
         } else if (!info.sshLike()) {
@@ -874,6 +883,9 @@ public final class CoderApiSource implements Source {
         }
       }
       if (done) {
+        if (history && (!w.backfill() || !w.hi().isBefore(state.floor))) {
+          poll.extra.add(new ApiCheckpoint.HistoryListed(k));
+        }
         if (w.backfill()) {
           poll.backfilling = true;
           poll.tail.add(new ApiCheckpoint.Scanned(k, w.hi()));

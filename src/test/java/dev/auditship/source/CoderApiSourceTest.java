@@ -705,6 +705,42 @@ class CoderApiSourceTest {
   }
 
   @Test
+  void rowsListedAfterTheFirstStartWithATimeBeforeItAreExportedDownToTheOverlap() throws Exception {
+    // start_at: now. Coder's clock is a minute behind this host's (or Coder commits rows late):
+    // rows
+    // written after the start carry times before it. Rows Coder already held are history.
+    Instant floor = NOW;
+    coder.addAudit(
+        ApiRows.login(
+            ApiRows.uuid("a", 1), floor.minusSeconds(300).toString(), ApiRows.uuid("r", 1)),
+        ApiRows.login(
+            ApiRows.uuid("a", 2), floor.minusSeconds(60).toString(), ApiRows.uuid("r", 2)));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = floor;
+    Run run = new Run(o.open(), 100).untilRequests(1).quiet();
+    JsonNode cp = checkpointJson(o).path("audit");
+    assertThat(cp.path("read_from").asText()).isEqualTo(floor.minusSeconds(120).toString());
+    assertThat(cp.has("history_pending")).isFalse();
+    assertThat(cp.path("seen").has(ApiRows.uuid("a", 2))).isTrue();
+
+    coder.addAudit(
+        ApiRows.login(
+            ApiRows.uuid("a", 3), floor.minusSeconds(59).toString(), ApiRows.uuid("r", 3)),
+        ApiRows.login(
+            ApiRows.uuid("a", 4), floor.minusSeconds(30).toString(), ApiRows.uuid("r", 4)),
+        // Later than overlap_secs: missed, as any row committed that late.
+        ApiRows.login(
+            ApiRows.uuid("a", 5), floor.minusSeconds(200).toString(), ApiRows.uuid("r", 5)));
+    run.until(2).quiet();
+    assertThat(ids(run.got)).containsExactly(ApiRows.uuid("a", 3), ApiRows.uuid("a", 4));
+    opened.get(0).close();
+    opened.clear();
+    // A restart exports neither the history nor the late rows again.
+    assertThat(new Run(o.open(), 100).quiet().got).isEmpty();
+  }
+
+  @Test
   void openConnectionsBeyondTheBoundAreForgottenOldestFirst() throws Exception {
     for (int i = 0; i < 3; i++) {
       coder.addConnections(
