@@ -278,6 +278,14 @@ public final class CoderApiSource implements Source {
   private int pageSize;
   private int failures;
   private Trouble lastTrouble;
+
+  /**
+   * The configuration fault of the last request (401/403, 404, a refused query, an unreadable token
+   * file), or null once a request is answered or fails for a transient reason; read by {@code
+   * /readyz} from the status thread.
+   */
+  private volatile Fault fault;
+
   private long requests;
   private long lastPollRequests;
 
@@ -457,6 +465,11 @@ public final class CoderApiSource implements Source {
   @Override
   public SourceStats stats() {
     return stats;
+  }
+
+  @Override
+  public Fault fault() {
+    return fault;
   }
 
   @Override
@@ -1466,6 +1479,7 @@ public final class CoderApiSource implements Source {
   }
 
   private void answered() {
+    fault = null;
     if (lastTrouble == Trouble.OFFSET) {
       return; // the requests are answered; the episode ends when a poll completes
     }
@@ -1488,6 +1502,12 @@ public final class CoderApiSource implements Source {
     }
     nextPollNanos = System.nanoTime() + d;
     Duration retryIn = Duration.ofMillis(d / 1_000_000);
+    if (f.trouble == Trouble.CONFIG) {
+      Fault was = fault;
+      fault = new Fault(f.getMessage(), was != null ? was.since() : clock.instant());
+    } else {
+      fault = null;
+    }
     if (f.trouble != lastTrouble) {
       lastTrouble = f.trouble;
       if (f.trouble == Trouble.OFFSET) {

@@ -459,8 +459,19 @@ class CoderApiSourceTest {
     o.token = Secret.fromFile(tokenFile);
     try (LogCapture log = new LogCapture(CoderApiSource.class)) {
       Run run = new Run(o.open(), 100);
+      assertThat(run.src.fault()).isNull();
       run.untilRequests(4);
       assertThat(run.got).isEmpty();
+      // /readyz reports it (docs/operations.md): the reason as logged, since the first refusal.
+      Source.Fault fault = run.src.fault();
+      assertThat(fault).isNotNull();
+      assertThat(fault.reason())
+          .isEqualTo(
+              "Coder refused the session token (HTTP 401): check token or token_file, and that its "
+                  + "user has the Owner or Auditor role (and a Premium licence). path=/api/v2/audit "
+                  + "message=\"Invalid session token.: The session token is not valid or has "
+                  + "expired.\"");
+      assertThat(fault.since()).isBefore(o.clock.instant());
       assertThat(log.messages(Level.ERROR))
           .containsExactly(
               "Cannot poll Coder's API: Coder refused the session "
@@ -477,6 +488,7 @@ class CoderApiSourceTest {
       Files.writeString(
           tokenFile, "test-token\n"); // the token file is re-read: rotation needs no restart
       run.until(3).quiet();
+      assertThat(run.src.fault()).isNull();
       assertThat(log.messages(Level.INFO))
           .anyMatch(m -> m.startsWith("Coder's API answers again."));
       assertThat(log.messages(Level.ERROR)).hasSize(1);
