@@ -167,6 +167,19 @@ final class CoderApiClient implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code text} with the session token replaced by {@code [redacted]}, for an excerpt of an answer
+   * that is logged (error answers are redacted as they are read).
+   */
+  String redact(String text) {
+    try {
+      String t = token.value();
+      return t.isEmpty() ? text : text.replace(t, "[redacted]");
+    } catch (IOException e) {
+      return text;
+    }
+  }
+
   /** The token file could not be read: a configuration fault, not a network one. */
   static final class TokenUnreadable extends IOException {
     TokenUnreadable(String message) {

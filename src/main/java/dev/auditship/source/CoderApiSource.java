@@ -181,11 +181,19 @@ public final class CoderApiSource implements Source {
   /** A request that failed; the poll waits and retries it where it failed. */
   private static final class PollFailed extends Exception {
     final Trouble trouble;
+
+    /**
+     * The kind of failure ({@code token}, {@code http_5xx}, {@code not_json}, …): a new kind is
+     * logged again, the same one is not logged at every retry.
+     */
+    final String what;
+
     final Duration retryAfter;
 
-    PollFailed(Trouble trouble, String message, Duration retryAfter) {
+    PollFailed(Trouble trouble, String what, String message, Duration retryAfter) {
       super(message, null, false, false);
       this.trouble = trouble;
+      this.what = what;
       this.retryAfter = retryAfter;
     }
   }
@@ -278,6 +286,9 @@ public final class CoderApiSource implements Source {
   private int pageSize;
   private int failures;
   private Trouble lastTrouble;
+
+  /** {@link PollFailed#what} of the last failure logged, until Coder answers again. */
+  private String lastWhat;
 
   /**
    * The configuration fault of the last request (401/403, 404, a refused query, an unreadable token
@@ -620,7 +631,7 @@ public final class CoderApiSource implements Source {
         repeatedPages = 0;
         previousPage = null;
         offset = 0;
-        throw new PollFailed(Trouble.OFFSET, "path=" + path(k) + " offset=" + at, null);
+        throw new PollFailed(Trouble.OFFSET, "offset", "path=" + path(k) + " offset=" + at, null);
       }
     }
 
@@ -699,6 +710,7 @@ public final class CoderApiSource implements Source {
           failures);
       failures = 0;
       lastTrouble = null;
+      lastWhat = null;
     }
     lastPollRequests = requests - poll.requestsAtStart;
     nextPollNanos =
@@ -1237,7 +1249,8 @@ public final class CoderApiSource implements Source {
       // The same rule as Poll.notRepeated; the lookup starts again from offset 0 on the retry.
       repeated = page.rows().equals(previous) ? repeated + 1 : 0;
       if (repeated >= 10) {
-        throw new PollFailed(Trouble.OFFSET, "path=" + CONNECTION_PATH + " offset=" + offset, null);
+        throw new PollFailed(
+            Trouble.OFFSET, "offset", "path=" + CONNECTION_PATH + " offset=" + offset, null);
       }
       previous = page.rows();
       offset += page.rows().size();
@@ -1329,33 +1342,34 @@ public final class CoderApiSource implements Source {
       try {
         r = client.get(pq);
       } catch (CoderApiClient.TokenUnreadable e) {
-        throw new PollFailed(Trouble.CONFIG, e.getMessage(), null);
+        throw new PollFailed(Trouble.CONFIG, "token_file", e.getMessage(), null);
       } catch (IOException e) {
         throw new PollFailed(
-            Trouble.TRANSIENT, "the request failed: " + e + " path=" + path(k), null);
+            Trouble.TRANSIENT, "network", "the request failed: " + e + " path=" + path(k), null);
       }
       int st = r.status();
       if (st == 200) {
         answeredAt = clock.instant();
-        Page page = page(k, r.body(), limit);
+        Page page = page(k, r.body(), limit, client);
         answered();
         return page;
       }
-      String coder = coderMessage(r.body());
+      String coder = quoted(coderText(r.body()));
       if (st == 400 && aboutLimit(r.body()) && limit > 1) {
         pageSize = Math.max(1, limit / 2);
         LOG.warn(
             "Coder refused the page size; asking for smaller pages. page_size={} new_page_size={} "
-                + "message=\"{}\"",
+                + "message={}",
             limit,
             pageSize,
             coder);
         continue;
       }
-      String where = " path=" + path(k) + " message=\"" + coder + "\"";
+      String where = " path=" + path(k) + " message=" + coder;
       if (st == 401 || st == 403) {
         throw new PollFailed(
             Trouble.CONFIG,
+            "token",
             "Coder refused the session token (HTTP "
                 + st
                 + "): check token "
@@ -1366,6 +1380,7 @@ public final class CoderApiSource implements Source {
       if (st == 404) {
         throw new PollFailed(
             Trouble.CONFIG,
+            "endpoint",
             "Coder has no such endpoint (HTTP 404): check endpoint; "
                 + "connection logs need a Coder release that has them (or poll kinds: [audit])."
                 + where,
@@ -1373,11 +1388,15 @@ public final class CoderApiSource implements Source {
       }
       if (st == 400) {
         throw new PollFailed(
-            Trouble.CONFIG, "Coder refused the request (HTTP 400): check q." + where, null);
+            Trouble.CONFIG,
+            "query",
+            "Coder refused the request (HTTP 400): check q." + where,
+            null);
       }
       if (st == 429) {
         throw new PollFailed(
             Trouble.TRANSIENT,
+            "rate_limit",
             "Coder rate-limited the exporter (HTTP 429): lower max_requests_per_minute (now "
                 + settings.maxRequestsPerMinute()
                 + "), or raise Coder's --api-rate-limit."
@@ -1385,19 +1404,41 @@ public final class CoderApiSource implements Source {
             retryAfter(r.retryAfter()));
       }
       throw new PollFailed(
-          Trouble.TRANSIENT, "Coder answered HTTP " + st + "." + where, retryAfter(r.retryAfter()));
+          Trouble.TRANSIENT,
+          st >= 500 && st <= 599 ? "http_5xx" : "http_" + st,
+          "Coder answered HTTP " + st + "." + where,
+          retryAfter(r.retryAfter()));
     }
   }
 
-  private static Page page(Kind k, String body, int limit) throws PollFailed {
+  private static Page page(Kind k, String body, int limit, CoderApiClient client)
+      throws PollFailed {
     String key = k == Kind.AUDIT ? "audit_logs" : "connection_logs";
     J doc;
     try {
       doc = ApiJson.parse(body);
     } catch (IOException e) {
+      // Where the parser stopped and how the answer starts (a proxy's HTML page, a cut body), not
+      // the parser's own wording (docs/coder-api-source.md, "Errors and back-off").
+      String at =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                  && j.getLocation() != null
+              ? "at line "
+                  + j.getLocation().getLineNr()
+                  + ", column "
+                  + j.getLocation().getColumnNr()
+              : e.getMessage();
       throw new PollFailed(
           Trouble.TRANSIENT,
-          "Coder's answer is not JSON: " + e.getMessage() + " path=" + path(k),
+          "not_json",
+          "Coder's answer is not JSON ("
+              + at
+              + "). path="
+              + path(k)
+              + " body_chars="
+              + body.length()
+              + " body_start="
+              + quoted(bounded(client.redact(body), BODY_EXCERPT_CHARS)),
           null);
     }
     J list = doc instanceof Obj o ? o.get(key) : null;
@@ -1409,7 +1450,10 @@ public final class CoderApiSource implements Source {
     }
     if (!(list instanceof ApiJson.Arr a)) {
       throw new PollFailed(
-          Trouble.TRANSIENT, "Coder's answer has no \"" + key + "\" list. path=" + path(k), null);
+          Trouble.TRANSIENT,
+          "no_list",
+          "Coder's answer has no \"" + key + "\" list. path=" + path(k),
+          null);
     }
     return new Page(a.items(), limit, count, exact);
   }
@@ -1426,10 +1470,42 @@ public final class CoderApiSource implements Source {
     return -1;
   }
 
+  /** Most characters of an answer quoted in a log line. */
+  static final int BODY_EXCERPT_CHARS = 200;
+
   /**
-   * Coder's error body: {@code {"message": ..., "detail": ..., "validations": [{field, detail}]}}.
+   * Coder's error text on one line, for prose ({@code validate}): {@link #coderText} with line
+   * breaks as spaces and {@code "} as {@code '}.
    */
   static String coderMessage(String body) {
+    return coderText(body).replace('\n', ' ').replace('"', '\'');
+  }
+
+  /**
+   * {@code s} quoted as in logfmt: Go's strconv.Quote, so {@code "}, {@code \} and controls are
+   * escaped.
+   */
+  static String quoted(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 8);
+    dev.auditship.text.GoText.appendQuoted(sb, s);
+    return sb.toString();
+  }
+
+  /** The first {@code max} characters of {@code s} (a surrogate pair is not split), then "…". */
+  static String bounded(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, end) + "…";
+  }
+
+  /**
+   * Coder's error body as Coder wrote it, at most 300 characters: {@code {"message": ..., "detail":
+   * ..., "validations": [{field, detail}]}} as {@code message: detail; field: detail}, or the body
+   * itself when it is not JSON.
+   */
+  static String coderText(String body) {
     StringBuilder sb = new StringBuilder();
     try {
       if (ApiJson.parse(body) instanceof Obj o) {
@@ -1452,8 +1528,7 @@ public final class CoderApiSource implements Source {
     } catch (IOException e) {
       sb.append(body.strip());
     }
-    String s = sb.toString().replace('\n', ' ').replace('"', '\'');
-    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    return bounded(sb.toString(), 300);
   }
 
   private static boolean aboutLimit(String body) {
@@ -1491,6 +1566,7 @@ public final class CoderApiSource implements Source {
     }
     failures = 0;
     lastTrouble = null;
+    lastWhat = null;
   }
 
   private void failed(PollFailed f) {
@@ -1508,8 +1584,9 @@ public final class CoderApiSource implements Source {
     } else {
       fault = null;
     }
-    if (f.trouble != lastTrouble) {
+    if (!f.what.equals(lastWhat)) {
       lastTrouble = f.trouble;
+      lastWhat = f.what;
       if (f.trouble == Trouble.OFFSET) {
         LOG.warn(
             "Coder answered 10 offsets in a row with the same page: it seems to ignore offset. The "

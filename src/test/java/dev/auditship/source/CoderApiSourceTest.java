@@ -509,16 +509,70 @@ class CoderApiSourceTest {
       Run run = new Run(o.open(), 100).until(5).quiet();
       assertThat(ids(run.got))
           .containsExactly(ids(List.of(auditEvents(0, 5))).toArray(String[]::new));
-      assertThat(log.messages(Level.WARN))
-          .hasSize(1)
-          .allMatch(
+      // One WARN per kind of failure: the 503 is a server error again, the 429 is new.
+      List<String> warns = log.messages(Level.WARN);
+      assertThat(warns).hasSize(2);
+      assertThat(warns.get(0))
+          .startsWith(
+              "Polling Coder's API failed: Coder "
+                  + "answered HTTP 500. path=/api/v2/audit message=\"Internal error fetching audit logs.: pq: "
+                  + "canceling statement due to statement timeout\" Retrying this request with "
+                  + "back-off;");
+      assertThat(warns.get(1))
+          .startsWith(
+              "Polling Coder's API failed: Coder rate-limited the exporter (HTTP 429): lower "
+                  + "max_requests_per_minute (now 600000), or raise Coder's --api-rate-limit. "
+                  + "path=/api/v2/audit message=\"You've been rate limited for sending more than 512 "
+                  + "requests in 1m0s.\" Retrying this request with back-off;");
+      assertThat(log.messages(Level.ERROR)).isEmpty();
+    }
+  }
+
+  @Test
+  void eachNewKindOfFailureIsLoggedOnceAndABrokenAnswerOnOneLine() throws Exception {
+    coder.addAudit(auditRows(0, 3));
+    coder.failNext(429, 1, "0");
+    coder.failNext(500, 1, null);
+    coder.answerNext(200, "application/json", "{\"audit_logs\":[{\"id\":\"x\",");
+    coder.answerNext(
+        200,
+        "text/html",
+        "<html>\n\t<title>Sign in</title> token=test-token \u001b" + "x".repeat(300));
+    coder.failNext(503, 1, null);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    try (LogCapture log = LogCapture.everything()) {
+      new Run(o.open(), 100).until(3).quiet();
+      List<String> warns =
+          log.messages(Level.WARN).stream()
+              .map(m -> m.replaceAll(" Retrying this request with back-off;.*", ""))
+              .toList();
+      assertThat(warns)
+          .containsExactly(
+              "Polling Coder's API failed: Coder rate-limited the exporter (HTTP 429): lower "
+                  + "max_requests_per_minute (now 600000), or raise Coder's --api-rate-limit. "
+                  + "path=/api/v2/audit message=\"You've been rate limited for sending more than 512 "
+                  + "requests in 1m0s.\"",
+              "Polling Coder's API failed: Coder answered HTTP 500. path=/api/v2/audit "
+                  + "message=\"Internal error fetching audit logs.: pq: canceling statement due to "
+                  + "statement timeout\"",
+              // The HTML page after it is the same kind of failure: not logged again.
+              "Polling Coder's API failed: Coder's answer is not JSON (at line 1, column 26). "
+                  + "path=/api/v2/audit body_chars=25 body_start=\"{\\\"audit_logs\\\":[{\\\"id\\\":"
+                  + "\\\"x\\\",\"",
+              "Polling Coder's API failed: Coder answered HTTP 503. path=/api/v2/audit "
+                  + "message=\"Internal error fetching audit logs.: pq: canceling statement due to "
+                  + "statement timeout\"");
+      assertThat(log.messages(Level.DEBUG))
+          .anyMatch(
               m ->
                   m.startsWith(
-                      "Polling Coder's API failed: Coder "
-                          + "answered HTTP 500. path=/api/v2/audit message=\"Internal error fetching audit logs.: pq: "
-                          + "canceling statement due to statement timeout\" Retrying this request with "
-                          + "back-off;"));
-      assertThat(log.messages(Level.ERROR)).isEmpty();
+                      "Polling Coder's API failed again: Coder's answer is not JSON (at line 1, "
+                          + "column 1). path=/api/v2/audit body_chars=349 body_start=\"<html>\\n\\t"
+                          + "<title>Sign in</title> token=[redacted] \\x1b"
+                          + "x".repeat(151)
+                          + "…\""));
+      assertThat(log.all()).noneMatch(m -> m.contains("test-token") || m.contains("\n"));
     }
   }
 
@@ -538,14 +592,14 @@ class CoderApiSourceTest {
       assertThat(log.messages(Level.WARN))
           .containsExactly(
               "Coder refused the page size; asking for smaller pages. page_size=200 new_page_size=100 message="
-                  + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
-                  + "32-bit positive integer: page too large\"",
+                  + "\"Query parameters have invalid values.; limit: Query param \\\"limit\\\" must be a "
+                  + "valid 32-bit positive integer: page too large\"",
               "Coder refused the page size; asking for smaller pages. page_size=100 new_page_size=50 message="
-                  + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
-                  + "32-bit positive integer: page too large\"",
+                  + "\"Query parameters have invalid values.; limit: Query param \\\"limit\\\" must be a "
+                  + "valid 32-bit positive integer: page too large\"",
               "Coder refused the page size; asking for smaller pages. page_size=50 new_page_size=25 message="
-                  + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
-                  + "32-bit positive integer: page too large\"");
+                  + "\"Query parameters have invalid values.; limit: Query param \\\"limit\\\" must be a "
+                  + "valid 32-bit positive integer: page too large\"");
     }
   }
 
@@ -565,7 +619,8 @@ class CoderApiSourceTest {
                   m.startsWith(
                       "Cannot poll Coder's API: Coder "
                           + "refused the request (HTTP 400): check q. path=/api/v2/connectionlog message=\"Invalid "
-                          + "connection search query.; search: 'search' is not a valid query param\""));
+                          + "connection search query.; search: \\\"search\\\" is not a valid query "
+                          + "param\""));
     }
   }
 

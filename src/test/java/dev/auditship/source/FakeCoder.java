@@ -175,6 +175,16 @@ final class FakeCoder implements AutoCloseable {
     }
   }
 
+  /** The next request gets this answer, whatever it asks (a broken proxy, a cut body). */
+  synchronized void answerNext(int status, String contentType, String body) {
+    failures.add(
+        new ResponseDefinitionBuilder()
+            .withStatus(status)
+            .withHeader("Content-Type", contentType)
+            .withBody(body)
+            .build());
+  }
+
   List<Seen> requests() {
     synchronized (requests) {
       return List.copyOf(requests);
