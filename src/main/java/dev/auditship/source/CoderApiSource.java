@@ -238,6 +238,30 @@ public final class CoderApiSource implements Source {
     }
   }
 
+  /**
+   * The page size of one listing endpoint. Halved while Coder answers 400 about {@code limit}, for
+   * that endpoint only; after a poll completes with a smaller size, the next poll tries the
+   * configured size once more, so a transient refusal costs one poll of small pages. If Coder still
+   * refuses it, the size that worked is used again at once and the next try waits twice as many
+   * polls (at most {@link #MAX_PAGE_RETRY_POLLS}), so a server whose maximum is below {@code
+   * page_size} costs one refused request now and then.
+   */
+  private final class PageSize {
+    int size = settings.pageSize();
+
+    /** The size that worked before the configured one was tried again. */
+    int good;
+
+    /** The configured size is being tried again. */
+    boolean trying;
+
+    int pollsToRetry;
+    int retryEvery = 1;
+  }
+
+  /** Completed polls between two tries of a refused page size, at most. */
+  static final int MAX_PAGE_RETRY_POLLS = 64;
+
   private enum Stage {
     LIST,
     ONGOING,
@@ -283,7 +307,9 @@ public final class CoderApiSource implements Source {
   /** {@link #LONG_OPEN_CHECK}; tests shorten it. */
   Duration longOpenCheckEvery = LONG_OPEN_CHECK;
 
-  private int pageSize;
+  /** The page size of each listing endpoint (docs/coder-api-source.md, "Errors and back-off"). */
+  private final Map<Kind, PageSize> pageSizes = new EnumMap<>(Kind.class);
+
   private int failures;
   private Trouble lastTrouble;
 
@@ -314,7 +340,9 @@ public final class CoderApiSource implements Source {
     this.client = client;
     this.rejects = rejects;
     this.mapper = new ApiMapper(settings.loggerNames());
-    this.pageSize = settings.pageSize();
+    for (Kind k : Kind.values()) {
+      pageSizes.put(k, new PageSize());
+    }
     this.pacer = new RequestPacer(settings.maxRequestsPerMinute());
     this.owner = FileFollower.lockCheckpoint(settings.checkpointFile());
     try {
@@ -713,6 +741,13 @@ public final class CoderApiSource implements Source {
       lastWhat = null;
     }
     lastPollRequests = requests - poll.requestsAtStart;
+    for (PageSize ps : pageSizes.values()) {
+      if (ps.size < settings.pageSize() && !ps.trying && --ps.pollsToRetry <= 0) {
+        ps.good = ps.size;
+        ps.size = settings.pageSize();
+        ps.trying = true;
+      }
+    }
     nextPollNanos =
         poll.backfilling
             ? System.nanoTime()
@@ -826,7 +861,7 @@ public final class CoderApiSource implements Source {
       Page page;
       if (w.probe()) {
         // A far lower bound: is the listing long enough to read in windows?
-        page = fetch(k, w.q(), 0, pageSize);
+        page = fetch(k, w.q(), 0, Integer.MAX_VALUE);
         if (page.count() > LONG_LISTING) {
           Window next = window(k, poll.now, true, null);
           if (next.backfill() || checkpoint.cutoff(k) == null) {
@@ -848,7 +883,7 @@ public final class CoderApiSource implements Source {
         poll.window = window(k, poll.now, true, poll.oldest);
         continue;
       } else {
-        page = fetch(k, w.q(), poll.offset, pageSize);
+        page = fetch(k, w.q(), poll.offset, Integer.MAX_VALUE);
         if (w.backfill() && poll.offset == 0 && page.count() > LONG_LISTING) {
           Window smaller = shrink(k, poll, page);
           if (smaller != null) {
@@ -1042,7 +1077,7 @@ public final class CoderApiSource implements Source {
                   + " connected_before:\""
                   + dev.auditship.text.GoTime.rfc3339Nano(poll.before)
                   + "\"";
-      Page page = fetch(Kind.CONNECTION, pq, poll.offset, pageSize);
+      Page page = fetch(Kind.CONNECTION, pq, poll.offset, Integer.MAX_VALUE);
       Instant last = null;
       int tied = 0;
       for (J row : page.rows()) {
@@ -1119,7 +1154,7 @@ public final class CoderApiSource implements Source {
                       + "\""
                   : null);
       while (true) {
-        Page page = fetch(Kind.CONNECTION, q, poll.offset, pageSize);
+        Page page = fetch(Kind.CONNECTION, q, poll.offset, Integer.MAX_VALUE);
         boolean done = page.last(poll.offset);
         for (J row : page.rows()) {
           if (!(mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g)) {
@@ -1173,7 +1208,7 @@ public final class CoderApiSource implements Source {
             + dev.auditship.text.GoTime.rfc3339Nano(oldest)
             + "\"";
     while (true) {
-      Page page = fetch(Kind.CONNECTION, q, poll.offset, pageSize);
+      Page page = fetch(Kind.CONNECTION, q, poll.offset, Integer.MAX_VALUE);
       for (int i = 0; i < page.rows().size(); i++) {
         J row = page.rows().get(i);
         if (!(mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g)) {
@@ -1235,7 +1270,8 @@ public final class CoderApiSource implements Source {
     List<J> previous = null;
     int repeated = 0;
     while (true) {
-      Page page = fetch(Kind.CONNECTION, "connection_id:" + connectionId, offset, pageSize);
+      Page page =
+          fetch(Kind.CONNECTION, "connection_id:" + connectionId, offset, Integer.MAX_VALUE);
       for (J row : page.rows()) {
         if (row instanceof Obj o
             && o.get("id") instanceof ApiJson.Str s
@@ -1333,8 +1369,9 @@ public final class CoderApiSource implements Source {
    */
   private Page fetch(Kind k, String q, int offset, int want)
       throws PollFailed, InterruptedException {
+    PageSize ps = pageSizes.get(k);
     while (true) {
-      int limit = Math.min(want, pageSize);
+      int limit = Math.min(want, ps.size);
       String pq = CoderApiClient.pathWithQuery(path(k), CoderApiClient.params(q, limit, offset));
       CoderApiClient.Response r;
       pacer.await();
@@ -1352,16 +1389,41 @@ public final class CoderApiSource implements Source {
         answeredAt = clock.instant();
         Page page = page(k, r.body(), limit, client);
         answered();
+        if (ps.trying && limit == settings.pageSize()) {
+          ps.trying = false;
+          ps.retryEvery = 1;
+          LOG.info(
+              "Coder accepts the configured page size again. path={} page_size={}", path(k), limit);
+        }
         return page;
       }
       String coder = quoted(coderText(r.body()));
-      if (st == 400 && aboutLimit(r.body()) && limit > 1) {
-        pageSize = Math.max(1, limit / 2);
-        LOG.warn(
-            "Coder refused the page size; asking for smaller pages. page_size={} new_page_size={} "
-                + "message={}",
+      boolean aboutLimit = st == 400 && aboutLimit(r.body());
+      if (aboutLimit && ps.trying && limit == settings.pageSize()) {
+        ps.trying = false;
+        ps.size = ps.good;
+        ps.retryEvery = Math.min(ps.retryEvery * 2, MAX_PAGE_RETRY_POLLS);
+        ps.pollsToRetry = ps.retryEvery;
+        LOG.debug(
+            "Coder still refuses the configured page size. path={} page_size={} used={} "
+                + "next_try_after_polls={} message={}",
+            path(k),
             limit,
-            pageSize,
+            ps.size,
+            ps.retryEvery,
+            coder);
+        continue;
+      }
+      if (aboutLimit && limit > 1) {
+        ps.size = Math.max(1, limit / 2);
+        ps.trying = false;
+        ps.pollsToRetry = ps.retryEvery;
+        LOG.warn(
+            "Coder refused the page size; asking for smaller pages of {} (the configured size is "
+                + "tried again after a poll). page_size={} new_page_size={} message={}",
+            path(k),
+            limit,
+            ps.size,
             coder);
         continue;
       }
@@ -1386,12 +1448,21 @@ public final class CoderApiSource implements Source {
                 + where,
             null);
       }
-      if (st == 400) {
+      if (aboutLimit) {
         throw new PollFailed(
             Trouble.CONFIG,
-            "query",
-            "Coder refused the request (HTTP 400): check q." + where,
+            "limit",
+            "Coder refused the page size even at limit=1 (HTTP 400): Coder's message names "
+                + "limit, so something between auditship and Coder (a proxy) or this Coder release "
+                + "reads it differently; check endpoint."
+                + (settings.q().get(k) != null
+                    ? " If the message is about the search rather than limit, check q."
+                    : "")
+                + where,
             null);
+      }
+      if (st == 400) {
+        throw new PollFailed(Trouble.CONFIG, "query", refusedQuery(k, q) + where, null);
       }
       if (st == 429) {
         throw new PollFailed(
@@ -1409,6 +1480,28 @@ public final class CoderApiSource implements Source {
           "Coder answered HTTP " + st + "." + where,
           retryAfter(r.retryAfter()));
     }
+  }
+
+  /**
+   * Why Coder refused a search: the user's {@code q}, or the terms the source adds (to {@code q} or
+   * alone), which an older Coder release may not know.
+   */
+  private String refusedQuery(Kind k, String sent) {
+    String userQ = settings.q().get(k);
+    if (sent == null) {
+      return "Coder refused the request (HTTP 400).";
+    }
+    if (userQ == null) {
+      return "Coder refused the search auditship sent (HTTP 400; no q is configured): this Coder "
+          + "release may not know one of its keys. q="
+          + quoted(sent);
+    }
+    if (sent.equals(userQ)) {
+      return "Coder refused the request (HTTP 400): check q.";
+    }
+    return "Coder refused the request (HTTP 400): check q, or this Coder release may not know one "
+        + "of the keys auditship adds to it. q="
+        + quoted(sent);
   }
 
   private static Page page(Kind k, String body, int limit, CoderApiClient client)

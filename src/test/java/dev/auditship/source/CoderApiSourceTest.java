@@ -591,15 +591,89 @@ class CoderApiSourceTest {
           .startsWith(200, 100, 50, 25, 25, 25);
       assertThat(log.messages(Level.WARN))
           .containsExactly(
-              "Coder refused the page size; asking for smaller pages. page_size=200 new_page_size=100 message="
+              "Coder refused the page size; asking for smaller pages of /api/v2/audit (the "
+                  + "configured size is tried again after a poll). page_size=200 new_page_size=100 message="
                   + "\"Query parameters have invalid values.; limit: Query param \\\"limit\\\" must be a "
                   + "valid 32-bit positive integer: page too large\"",
-              "Coder refused the page size; asking for smaller pages. page_size=100 new_page_size=50 message="
+              "Coder refused the page size; asking for smaller pages of /api/v2/audit (the "
+                  + "configured size is tried again after a poll). page_size=100 new_page_size=50 message="
                   + "\"Query parameters have invalid values.; limit: Query param \\\"limit\\\" must be a "
                   + "valid 32-bit positive integer: page too large\"",
-              "Coder refused the page size; asking for smaller pages. page_size=50 new_page_size=25 message="
+              "Coder refused the page size; asking for smaller pages of /api/v2/audit (the "
+                  + "configured size is tried again after a poll). page_size=50 new_page_size=25 message="
                   + "\"Query parameters have invalid values.; limit: Query param \\\"limit\\\" must be a "
                   + "valid 32-bit positive integer: page too large\"");
+    }
+  }
+
+  @Test
+  void aTransientRefusalOfThePageSizeIsRecoveredAndConcernsOnlyItsEndpoint() throws Exception {
+    coder.addAudit(auditRows(0, 3));
+    for (int i = 0; i < 3; i++) {
+      coder.answerNext(400, "application/json", FakeCoder.LIMIT_REFUSED);
+    }
+    Opts o = new Opts();
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 100).until(3);
+      run.untilRequests(coder.requests().size() + 6);
+      List<Integer> audit =
+          coder.requests().stream()
+              .filter(r -> r.path().equals(CoderApiSource.AUDIT_PATH))
+              .map(FakeCoder.Seen::limit)
+              .toList();
+      // Halved while refused; the next poll asks for the configured size again, and gets it.
+      assertThat(audit).startsWith(100, 50, 25, 12, 100);
+      assertThat(audit.subList(4, audit.size())).containsOnly(100);
+      assertThat(coder.requests())
+          .filteredOn(r -> r.path().equals(CoderApiSource.CONNECTION_PATH))
+          .isNotEmpty()
+          .extracting(FakeCoder.Seen::limit)
+          .containsOnly(100);
+      assertThat(log.messages(Level.INFO))
+          .contains(
+              "Coder accepts the configured page size again. path=/api/v2/audit page_size=100");
+    }
+  }
+
+  @Test
+  void aPageSizeRefusedDownToOneNamesLimitNotQ() throws Exception {
+    coder.maxLimit(0);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.pageSize = 4;
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 100).untilRequests(4);
+      assertThat(coder.requests()).extracting(FakeCoder.Seen::limit).startsWith(4, 2, 1, 1);
+      assertThat(log.messages(Level.ERROR))
+          .hasSize(1)
+          .allMatch(
+              m ->
+                  m.startsWith(
+                      "Cannot poll Coder's API: Coder refused the page size even at limit=1 (HTTP "
+                          + "400): Coder's message names limit, so something between auditship and "
+                          + "Coder (a proxy) or this Coder release reads it differently; check "
+                          + "endpoint. path=/api/v2/audit message=\"Query parameters have invalid "
+                          + "values.; limit: Query param \\\"limit\\\" must be a valid 32-bit positive "
+                          + "integer: page too large\" Retrying"));
+      assertThat(run.src.fault().reason())
+          .startsWith("Coder refused the page size even at limit=1");
+    }
+  }
+
+  @Test
+  void aRefusedRequestWithoutQDoesNotSayCheckQ() throws Exception {
+    coder.answerNext(400, "application/json", "{\"message\":\"Invalid audit search query.\"}");
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      new Run(o.open(), 100).untilRequests(2);
+      assertThat(log.messages(Level.ERROR))
+          .hasSize(1)
+          .allMatch(
+              m ->
+                  m.startsWith(
+                      "Cannot poll Coder's API: Coder refused the request (HTTP 400). "
+                          + "path=/api/v2/audit message=\"Invalid audit search query.\" Retrying"));
     }
   }
 

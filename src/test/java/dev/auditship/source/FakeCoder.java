@@ -44,6 +44,12 @@ final class FakeCoder implements AutoCloseable {
   /** A row with its listing time parsed once (the fake serves 100,000 rows quickly). */
   private record Row(ObjectNode node, Instant time, String id) {}
 
+  /** Coder's answer to a {@code limit} it does not accept. */
+  static final String LIMIT_REFUSED =
+      "{\"message\":\"Query parameters have invalid values.\",\"validations\":[{\"field\":"
+          + "\"limit\",\"detail\":\"Query param \\\"limit\\\" must be a valid 32-bit positive integer: "
+          + "page too large\"}]}";
+
   private final List<Row> audit = new ArrayList<>();
   private final List<Row> conns = new ArrayList<>();
   private boolean auditSorted = true;
@@ -271,11 +277,7 @@ final class FakeCoder implements AutoCloseable {
       return json(404, "{\"message\":\"Route not found.\"}");
     }
     if (s.limit() < 0 || s.limit() > maxLimit) {
-      return json(
-          400,
-          "{\"message\":\"Query parameters have invalid values.\",\"validations\":[{\"field\":"
-              + "\"limit\",\"detail\":\"Query param \\\"limit\\\" must be a valid 32-bit positive integer: "
-              + "page too large\"}]}");
+      return json(400, LIMIT_REFUSED);
     }
     if ("bad".equals(s.q())) {
       return json(
