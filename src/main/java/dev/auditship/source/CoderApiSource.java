@@ -74,9 +74,15 @@ import org.slf4j.LoggerFactory;
  * <p>Errors: the source owns its retries (the HTTP client never retries). A failed request is
  * retried where it failed, after an exponential back-off that honours {@code Retry-After}: the poll
  * keeps what it already fetched. 401/403, 404, a refused query and an unreadable token file are
- * logged once at ERROR; 429, 5xx, broken answers and network errors once at WARN. A 400 about
- * {@code limit} halves the page size. A row that cannot be mapped is quarantined through {@link
- * Rejects} and the poll goes on. Requests are paced under {@code max_requests_per_minute}.
+ * logged at ERROR (and reported by {@link #fault()} for {@code /readyz}); 429, 5xx, broken answers
+ * and network errors at WARN; each kind of failure once until Coder answers, a new kind again. A
+ * 400 about {@code limit} halves that endpoint's page size until a poll completes ({@link
+ * PageSize}). A row that cannot be mapped is quarantined through {@link Rejects} and the poll goes
+ * on. Requests are paced under {@code max_requests_per_minute}.
+ *
+ * <p>First start from {@code now} or a time: rows Coder already holds from before it are history;
+ * rows it lists later dated up to {@code overlap_secs} before it are exported ({@link
+ * ApiCheckpoint.Known}, docs/coder-api-source.md, "Clocks").
  *
  * <p>Threads: the pipeline thread calls everything; HTTP requests run on the client's worker thread
  * so the pipeline's interrupt (shutdown) cancels them.

@@ -882,6 +882,33 @@ class CoderApiSourceTest {
   }
 
   @Test
+  void aCheckpointWithoutReadFromReadsFromItsFloorAsBefore() throws Exception {
+    // Written by a release without read_from: rows before its floor stay unexported.
+    Instant floor = NOW.minusSeconds(600);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = NOW;
+    Files.createDirectories(o.checkpoint.getParent());
+    Files.writeString(
+        o.checkpoint,
+        "{\"version\":1,\"endpoint\":\""
+            + coder.endpoint()
+            + "\",\"audit\":{\"floor\":\""
+            + floor
+            + "\",\"newest\":null,\"seen\":{}}}");
+    coder.addAudit(
+        ApiRows.login(
+            ApiRows.uuid("a", 1), floor.minusSeconds(60).toString(), ApiRows.uuid("r", 1)),
+        ApiRows.login(
+            ApiRows.uuid("a", 2), floor.plusSeconds(60).toString(), ApiRows.uuid("r", 2)));
+    Run run = new Run(o.open(), 100).until(1).quiet();
+    assertThat(ids(run.got)).containsExactly(ApiRows.uuid("a", 2));
+    assertThat(checkpointJson(o).path("audit").has("read_from")).isTrue();
+    assertThat(checkpointJson(o).path("audit").path("read_from").asText())
+        .isEqualTo(floor.toString());
+  }
+
+  @Test
   void openConnectionsBeyondTheBoundAreForgottenOldestFirst() throws Exception {
     for (int i = 0; i < 3; i++) {
       coder.addConnections(
