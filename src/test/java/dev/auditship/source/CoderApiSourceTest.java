@@ -882,6 +882,36 @@ class CoderApiSourceTest {
   }
 
   @Test
+  void aSessionOpenAtTheFirstStartIsHistoryButALateOneBeforeItIsExported() throws Exception {
+    Instant floor = NOW;
+    // Open when the exporter starts: its connect line is history, its disconnect line is not.
+    ObjectNode held =
+        ApiRows.ssh(ApiRows.uuid("s", 1), floor.minusSeconds(30).toString(), ApiRows.uuid("c", 1));
+    coder.addConnections(held);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = floor;
+    Run run = new Run(o.open(), 100).untilRequests(3).quiet();
+    // Reported by an agent whose clock is behind, listed after the start.
+    ObjectNode late =
+        ApiRows.ssh(ApiRows.uuid("s", 2), floor.minusSeconds(20).toString(), ApiRows.uuid("c", 2));
+    coder.addConnections(late);
+    run.until(1).quiet();
+    coder.change(
+        () -> {
+          ApiRows.close(held, floor.plusSeconds(10).toString(), 0, "");
+          ApiRows.close(late, floor.plusSeconds(20).toString(), 0, "");
+        });
+    run.until(3).quiet();
+    assertThat(run.got)
+        .extracting(e -> e.string("ConnectionID") + " " + e.string("ConnectionStatus"))
+        .containsExactly(
+            ApiRows.uuid("c", 2) + " connected",
+            ApiRows.uuid("c", 1) + " disconnected",
+            ApiRows.uuid("c", 2) + " disconnected");
+  }
+
+  @Test
   void aCheckpointWithoutReadFromReadsFromItsFloorAsBefore() throws Exception {
     // Written by a release without read_from: rows before its floor stay unexported.
     Instant floor = NOW.minusSeconds(600);
