@@ -300,6 +300,9 @@ public final class CoderApiSource implements Source {
   /** This host's clock when the last page was answered. */
   private Instant answeredAt = Instant.EPOCH;
 
+  /** Whether Coder's clock was compared with this host's (once per process). */
+  private boolean clockChecked;
+
   private List<Pending> pending = new ArrayList<>();
   private int nextPending;
   private List<Delta> extra = new ArrayList<>();
@@ -1338,6 +1341,38 @@ public final class CoderApiSource implements Source {
     }
   }
 
+  /**
+   * Once: warns when Coder's clock (the {@code Date} header of its first answer, whole seconds) is
+   * behind this host's by more than {@link #CLOCK_TOLERANCE}. Rows Coder stamps then look older
+   * than they are; at a first start, those dated more than {@code overlap_secs} before {@code
+   * start_at} are missed (docs/coder-api-source.md, "Clocks"). A clock ahead shows in the rows
+   * themselves ({@link #warnAhead}).
+   */
+  private void checkClock(String date) {
+    if (clockChecked || date == null) {
+      return;
+    }
+    clockChecked = true;
+    Instant coder;
+    try {
+      coder = java.time.ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      return;
+    }
+    // The header has whole seconds: Coder's clock is up to a second later than it says.
+    Duration behind = Duration.between(coder.plusSeconds(1), answeredAt);
+    if (behind.compareTo(CLOCK_TOLERANCE) > 0) {
+      LOG.warn(
+          "Coder's clock is behind this host's (the Date header of its answer): rows it stamps look "
+              + "older than they are. Rows it lists after a first start dated more than "
+              + "overlap_secs before start_at are missed; check NTP on both, or raise overlap_secs "
+              + "above the difference. behind_by_at_least={} overlap_secs={} coder_date=\"{}\"",
+          behind.truncatedTo(ChronoUnit.SECONDS),
+          settings.overlap().toSeconds(),
+          date);
+    }
+  }
+
   private static String text(Obj o, String key) {
     return o.get(key) instanceof ApiJson.Str s ? s.value() : "";
   }
@@ -1393,6 +1428,7 @@ public final class CoderApiSource implements Source {
       int st = r.status();
       if (st == 200) {
         answeredAt = clock.instant();
+        checkClock(r.date());
         Page page = page(k, r.body(), limit, client);
         answered();
         if (ps.trying && limit == settings.pageSize()) {

@@ -912,6 +912,29 @@ class CoderApiSourceTest {
   }
 
   @Test
+  void codersClockBehindOursIsReportedOnceFromItsDateHeader() throws Exception {
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    // This host's clock ten minutes ahead of the fake's (which sends the real time as Date).
+    o.clock = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10));
+    o.floor = o.clock.instant();
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      new Run(o.open(), 100).untilRequests(3);
+      assertThat(log.messages(Level.WARN))
+          .hasSize(1)
+          .allMatch(
+              m ->
+                  m.matches(
+                      "Coder's clock is behind this host's \\(the Date header of its answer\\): rows "
+                          + "it stamps look older than they are\\. Rows it lists after a first start "
+                          + "dated more than overlap_secs before start_at are missed; check NTP on "
+                          + "both, or raise overlap_secs above the difference\\. "
+                          + "behind_by_at_least=PT(9M5[89]S|10M) overlap_secs=120 "
+                          + "coder_date=\"[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} [0-9:]{8} GMT\""));
+    }
+  }
+
+  @Test
   void aCheckpointWithoutReadFromReadsFromItsFloorAsBefore() throws Exception {
     // Written by a release without read_from: rows before its floor stay unexported.
     Instant floor = NOW.minusSeconds(600);

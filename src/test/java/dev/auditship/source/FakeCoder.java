@@ -395,6 +395,11 @@ final class FakeCoder implements AutoCloseable {
     return new ResponseDefinitionBuilder()
         .withStatus(status)
         .withHeader("Content-Type", "application/json")
+        // Coder's clock, as an HTTP server sends it (RFC 9110 §6.6.1): the real time.
+        .withHeader(
+            "Date",
+            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(ZoneOffset.UTC)))
         .withBody(body)
         .build();
   }
