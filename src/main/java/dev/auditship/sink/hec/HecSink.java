@@ -1,6 +1,7 @@
 package dev.auditship.sink.hec;
 
 import dev.auditship.config.HecSinkConfig;
+import dev.auditship.config.Units;
 import dev.auditship.metrics.Metrics;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.RetryingSink;
@@ -14,6 +15,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,6 +89,19 @@ public final class HecSink implements Sink {
 
   /** Guarded by {@code this}. */
   private boolean startupChecked;
+
+  /**
+   * With {@code ack.enabled} (one batch at a time): the requests Splunk accepted whose
+   * acknowledgement could not be polled in the last send (a configuration fault on {@code /ack}: a
+   * 403, a 404 or a redirect from a load balancer). The retry wrapper sends the same records again
+   * at its next probe; their ackIds are then polled again instead of posting them again, until
+   * {@code ack.timeout_secs} has passed since they were accepted, as for any acknowledgement that
+   * does not come (docs/splunk-hec.md). Without this, every probe would index the batch once more.
+   */
+  private List<Carried> carried = List.of();
+
+  /** An accepted, unconfirmed request kept for the next send: its records, by identity. */
+  private record Carried(long ackId, List<SinkRecord> records, Instant deadline) {}
 
   private final AtomicBoolean warnedNoAckId = new AtomicBoolean();
   private final AtomicBoolean warnedUnpolledAck = new AtomicBoolean();
@@ -266,9 +281,12 @@ public final class HecSink implements Sink {
       return outcome(batch, state, rejection, e.getMessage(), null, true);
     }
 
+    HecAcks acks = new HecAcks(stats);
+    if (!carried.isEmpty()) {
+      sendable = resumeAcks(batch, sendable, state, acks);
+    }
     Deque<List<Integer>> queue =
         new ArrayDeque<>(HecRequests.plan(sizes, sendable, cfg.maxEvents(), cfg.maxBytes()));
-    HecAcks acks = new HecAcks(stats);
     String reason = null;
     Duration retryAfter = null;
     boolean fault = false;
@@ -412,10 +430,74 @@ public final class HecSink implements Sink {
       r.unacked().forEach(i -> state[i] = State.RETRY);
       if (!r.unacked().isEmpty() && reason == null) {
         reason = r.reason();
+        if (!r.unconfirmed().isEmpty()) {
+          reason +=
+              "; Splunk accepted the events, so they are not posted again before ack.timeout_secs ("
+                  + Units.formatDuration(cfg.ack().timeout())
+                  + ") has passed: the same ack ids are polled at every probe";
+        }
       }
       fault |= r.fault();
+      List<Carried> keep = new ArrayList<>(r.unconfirmed().size());
+      for (HecAcks.Unconfirmed u : r.unconfirmed()) {
+        List<SinkRecord> recs = new ArrayList<>(u.indices().size());
+        u.indices().forEach(i -> recs.add(batch.get(i)));
+        keep.add(new Carried(u.ackId(), recs, u.deadline()));
+      }
+      carried = keep;
     }
     return outcome(batch, state, rejection, reason, retryAfter, fault);
+  }
+
+  /**
+   * Takes back the requests of {@link #carried} whose records are all in {@code batch} (the retry
+   * wrapper sends the same records again): their ackIds are polled again rather than posted, until
+   * their deadline. Returns the indices left to post. Forgets {@link #carried} either way.
+   */
+  private List<Integer> resumeAcks(
+      List<SinkRecord> batch, List<Integer> sendable, State[] state, HecAcks acks) {
+    Map<SinkRecord, Integer> index = new IdentityHashMap<>();
+    for (int i : sendable) {
+      index.put(batch.get(i), i);
+    }
+    Instant now = clock.instant();
+    Set<Integer> resumed = new java.util.HashSet<>();
+    for (Carried c : carried) {
+      List<Integer> idx = new ArrayList<>(c.records().size());
+      for (SinkRecord rec : c.records()) {
+        Integer i = index.get(rec);
+        if (i != null) {
+          idx.add(i);
+        }
+      }
+      if (idx.size() != c.records().size()) {
+        continue; // not the same records (another delivery): posted as usual
+      }
+      if (!now.isBefore(c.deadline())) {
+        stats.ackTimeouts.incrementAndGet();
+        LOG.warn(
+            "Splunk did not confirm indexing within ack.timeout_secs while the ack poll failed; "
+                + "sending the events again (duplicates are possible). sink={} ack_id={} events={}",
+            name,
+            c.ackId(),
+            idx.size());
+        continue;
+      }
+      acks.add(c.ackId(), idx, c.deadline());
+      idx.forEach(i -> state[i] = State.AWAITING_ACK);
+      resumed.addAll(idx);
+    }
+    carried = List.of();
+    if (resumed.isEmpty()) {
+      return sendable;
+    }
+    List<Integer> left = new ArrayList<>(sendable.size());
+    for (int i : sendable) {
+      if (!resumed.contains(i)) {
+        left.add(i);
+      }
+    }
+    return left;
   }
 
   /**
