@@ -224,7 +224,7 @@ public final class NdjsonFile implements AutoCloseable {
       LOG.warn(
           "Cannot delete rotated files older than max_age; retried later. dir={} error=\"{}\"",
           dir,
-          e.toString());
+          Logfmt.q(e.toString()));
     }
   }
 

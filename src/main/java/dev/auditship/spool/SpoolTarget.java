@@ -6,6 +6,7 @@ import dev.auditship.codec.LogDecoder;
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.config.Units;
 import dev.auditship.event.Event;
+import dev.auditship.io.Logfmt;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.metrics.SpoolGauges;
 import dev.auditship.sink.RetryingSink;
@@ -247,7 +248,7 @@ public final class SpoolTarget implements Target {
               Units.formatDuration(writeRetry),
               name(),
               config.directory(),
-              e.getMessage() == null ? e.toString() : e.getMessage());
+              Logfmt.q(e.getMessage() == null ? e.toString() : e.getMessage()));
         }
         // An acknowledgement deletes delivered segments and may free the space: wake up on it.
         spool.awaitChange(writeRetry.toNanos());
@@ -327,7 +328,7 @@ public final class SpoolTarget implements Target {
               Units.formatDuration(writeRetry),
               name(),
               config.directory(),
-              e.toString());
+              Logfmt.q(e.toString()));
         }
         spool.rewind();
         pause(writeRetry);
@@ -345,7 +346,7 @@ public final class SpoolTarget implements Target {
         LOG.error(
             "Cannot write the spool's quarantine; retrying. sink={} error=\"{}\"",
             name(),
-            e.toString());
+            Logfmt.q(e.toString()));
         spool.rewind();
         pause(writeRetry);
       } catch (RuntimeException e) {
@@ -356,7 +357,7 @@ public final class SpoolTarget implements Target {
         LOG.error(
             "Spool delivery stopped by an error; the records stay in the spool. sink={} error=\"{}\"",
             name(),
-            e.toString());
+            Logfmt.q(e.toString()));
         spool.rewind();
         spool.signal();
         return;

@@ -2,6 +2,7 @@ package dev.auditship.sink.file;
 
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.Units;
+import dev.auditship.io.Logfmt;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -93,7 +94,7 @@ final class Archive {
               + "dir={} error=\"{}\"",
           sink,
           dir,
-          FileOps.describe(e));
+          Logfmt.q(FileOps.describe(e)));
       return;
     }
     // Crash leftovers. A .gz.tmp is unfinished: delete it (the plain file is still there). A .gz is
@@ -176,7 +177,7 @@ final class Archive {
             "Cannot delete a rotated file; retention tries again later. sink={} file={} error=\"{}\"",
             sink,
             p,
-            FileOps.describe(e));
+            Logfmt.q(FileOps.describe(e)));
       }
     }
     return all;
@@ -193,7 +194,7 @@ final class Archive {
           "Cannot delete a file left by an interrupted rotation. sink={} file={} error=\"{}\"",
           sink,
           p,
-          FileOps.describe(e));
+          Logfmt.q(FileOps.describe(e)));
       return false;
     }
   }
@@ -238,7 +239,7 @@ final class Archive {
               + "sink={} file={} error=\"{}\"",
           sink,
           plain,
-          FileOps.describe(e));
+          Logfmt.q(FileOps.describe(e)));
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.auditship.sink.hec;
 
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.Units;
+import dev.auditship.io.Logfmt;
 import dev.auditship.metrics.Metrics;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.RetryingSink;
@@ -349,7 +350,7 @@ public final class HecSink implements Sink {
               name,
               req.size(),
               p.invalid(),
-              p.reason());
+              Logfmt.q(p.reason()));
           if (!tail.isEmpty()) {
             queue.addFirst(new ArrayList<>(tail));
           }
@@ -380,7 +381,7 @@ public final class HecSink implements Sink {
                       + "sink={} events={} reason=\"{}\"",
                   name,
                   req.size(),
-                  why);
+                  Logfmt.q(why));
             }
             queue.addFirst(new ArrayList<>(req.subList(half, req.size())));
             queue.addFirst(new ArrayList<>(req.subList(0, half)));
@@ -544,7 +545,7 @@ public final class HecSink implements Sink {
           "Splunk accepted events with a warning code (logged once per code). sink={} code={} text=\"{}\"",
           name,
           a.warningCode(),
-          a.text());
+          Logfmt.q(a.text()));
     }
     if (cfg.ack().enabled() && a.ackId() != null) {
       acks.add(a.ackId(), req, clock.instant().plus(cfg.ack().timeout()));
@@ -685,13 +686,11 @@ public final class HecSink implements Sink {
       wireOff = 0;
       wireLength = wireOut.length();
     }
-    stats.requests.incrementAndGet();
-    stats.bodyBytes.addAndGet(bodyLength);
-    stats.wireBytes.addAndGet(wireLength);
     long t0 = System.nanoTime();
     try {
       HecResponse r =
           service.post(HecService.EVENT_PATH, wire, wireOff, wireLength, cfg.gzip(), tok);
+      countSent(bodyLength, wireLength);
       HecClassifier.Verdict v = HecClassifier.classify(r, req.size());
       if (LOG.isDebugEnabled()) {
         LOG.debug(
@@ -700,15 +699,31 @@ public final class HecSink implements Sink {
             req.size(),
             bodyLength,
             wireLength,
-            r.describe(),
+            Logfmt.q(r.describe()),
             (System.nanoTime() - t0) / 1_000_000);
       }
       return v;
     } catch (IOException e) {
+      if (!HecTransportFailures.neverConnected(e)) {
+        countSent(bodyLength, wireLength); // it may have reached Splunk before the failure
+      }
       LOG.debug(
-          "HEC request failed. sink={} events={} error=\"{}\"", name, req.size(), e.toString());
+          "HEC request failed. sink={} events={} error=\"{}\"",
+          name,
+          req.size(),
+          Logfmt.q(e.toString()));
       return HecTransportFailures.verdict(e, service.url(HecService.EVENT_PATH));
     }
+  }
+
+  /**
+   * Counts a request that left the machine: answered, or failed after the connection was made. One
+   * refused, unresolvable or never connected sent nothing, so the counters say what was sent.
+   */
+  private void countSent(int bodyLength, int wireLength) {
+    stats.requests.incrementAndGet();
+    stats.bodyBytes.addAndGet(bodyLength);
+    stats.wireBytes.addAndGet(wireLength);
   }
 
   private HecAcks.PollResult pollAcks(List<Long> ids) {
@@ -728,7 +743,11 @@ public final class HecSink implements Sink {
           service.post(
               HecService.ACK_PATH, body.toString().getBytes(StandardCharsets.US_ASCII), false, tok);
       LOG.debug(
-          "HEC ack poll. sink={} ids={} answer=\"{}\" acks={}", name, ids, r.describe(), r.acks());
+          "HEC ack poll. sink={} ids={} answer=\"{}\" acks={}",
+          name,
+          ids,
+          Logfmt.q(r.describe()),
+          r.acks());
       if (r.status() == 200) {
         return new HecAcks.Acks(r.acks());
       }

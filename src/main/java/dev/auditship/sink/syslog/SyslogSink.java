@@ -3,6 +3,7 @@ package dev.auditship.sink.syslog;
 import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
+import dev.auditship.io.Logfmt;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
@@ -590,7 +591,7 @@ public final class SyslogSink implements Sink {
           name,
           config.endpoint(),
           window.size(),
-          problem);
+          Logfmt.q(problem));
     }
   }
 
