@@ -13,6 +13,7 @@ import dev.auditship.tls.TlsFailures;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * A TLS handshake that fails on certificates (receiver not trusted, wrong name, client certificate
  * refused) is a configuration fault, which pauses the sink until it works. UDP is lossy by nature:
- * a datagram that does not arrive is not noticed, and nothing is replayed.
+ * a datagram that does not arrive is not noticed, and nothing is replayed; an ICMP "port
+ * unreachable" holds the batch back ({@link #sendDatagrams}).
  *
  * <p>A record longer than {@code max_message_bytes} is truncated with a visible marker ({@link
  * MessageEncoder}); each is counted ({@link #truncated()}), the first is logged as a warning, and
@@ -260,8 +262,12 @@ public final class SyslogSink implements Sink {
       return failed(batch, "cannot connect to " + config.endpoint() + ": " + describe(e), e);
     }
     freshConnection = fresh;
-    if (fresh) {
+    boolean udp = config.transport() == SyslogSinkConfig.Transport.UDP;
+    if (fresh && (!udp || !announced)) {
+      announced = true;
       LOG.info("Connected to the syslog receiver. sink={} endpoint={}", name, config.endpoint());
+    }
+    if (fresh) {
       try {
         replay();
       } catch (IOException e) {
@@ -317,11 +323,72 @@ public final class SyslogSink implements Sink {
     }
   }
 
+  /**
+   * UDP while the receiver refuses datagrams: how long the one probe datagram of an attempt waits
+   * for an ICMP "port unreachable" before the receiver counts as back (an ICMP error takes one
+   * round trip; on a LAN far less than this).
+   */
+  static final Duration UDP_PROBE_WAIT = Duration.ofMillis(200);
+
+  /** UDP: whether "Connected" was logged (a datagram socket has no connection to log again). */
+  private boolean announced;
+
+  /** UDP: whether the receiver is refusing datagrams (an episode began with one WARN). */
+  private boolean refusing;
+
+  /** UDP: ICMP "port unreachable" errors in the current episode, and when it began (nanoTime). */
+  private long refusedInEpisode;
+
+  private long episodeStart;
+
+  private final AtomicLong refusedTotal = new AtomicLong();
+
+  /** How many times the UDP receiver refused a datagram (ICMP "port unreachable"). */
+  public long refused() {
+    return refusedTotal.get();
+  }
+
+  /**
+   * Datagrams: each message is one. The kernel reports an ICMP "port unreachable" (nothing listens
+   * on the receiver's port) as an error on a later send, so it says that some datagram sent before
+   * was refused, not which: the whole batch is returned for retry (possible duplicates) and an
+   * episode begins, with one WARN. While it lasts, each attempt sends one datagram first and waits
+   * up to {@link #UDP_PROBE_WAIT} for a refusal, so a closed port costs one datagram per attempt,
+   * not a delivered event per attempt; the episode ends with a WARN and its count when a probe is
+   * not refused (or at close).
+   */
   private Outcome sendDatagrams(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs) {
-    for (int i = 0; i < msgs.size(); i++) {
+    int from = 0;
+    if (refusing) {
+      byte[] m = msgs.get(0).message();
+      try {
+        transport.write(m, 0, m.length);
+        if (transport.refused(UDP_PROBE_WAIT)) {
+          return refusedDatagrams(batch);
+        }
+      } catch (PortUnreachableException e) {
+        return refusedDatagrams(batch);
+      } catch (IOException e) {
+        transport.abort();
+        return failed(batch, "cannot send to " + config.endpoint() + ": " + describe(e), e);
+      }
+      LOG.warn(
+          "The syslog receiver accepts datagrams again. Events sent just before it first refused "
+              + "may be lost (UDP cannot tell). sink={} endpoint={} refused={} refused_ms={}",
+          name,
+          config.endpoint(),
+          refusedInEpisode,
+          (System.nanoTime() - episodeStart) / 1_000_000);
+      refusing = false;
+      refusedInEpisode = 0;
+      from = 1;
+    }
+    for (int i = from; i < msgs.size(); i++) {
       byte[] m = msgs.get(i).message();
       try {
         transport.write(m, 0, m.length);
+      } catch (PortUnreachableException e) {
+        return refusedDatagrams(batch);
       } catch (IOException e) {
         transport.abort();
         delivered(batch, msgs, 0, i);
@@ -333,6 +400,29 @@ public final class SyslogSink implements Sink {
     }
     delivered(batch, msgs, 0, msgs.size());
     return Outcome.delivered();
+  }
+
+  /** The receiver refused a datagram: counted, one WARN per episode, the batch retried whole. */
+  private Outcome refusedDatagrams(List<SinkRecord> batch) {
+    refusedTotal.incrementAndGet();
+    refusedInEpisode++;
+    if (!refusing) {
+      refusing = true;
+      episodeStart = System.nanoTime();
+      LOG.warn(
+          "The syslog receiver refuses datagrams (ICMP port unreachable: nothing listens on its "
+              + "port); the events are kept and sent again with back-off, one probe datagram per "
+              + "attempt. Events sent just before may be lost: UDP does not say which datagram was "
+              + "refused. sink={} endpoint={}",
+          name,
+          config.endpoint());
+    }
+    return Outcome.retry(
+        batch,
+        "the receiver "
+            + config.endpoint()
+            + " refused datagrams (ICMP port unreachable: nothing listens on its port)",
+        null);
   }
 
   private Outcome sendStream(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs) {
@@ -495,6 +585,16 @@ public final class SyslogSink implements Sink {
       finish();
     }
     transport.close();
+    if (refusing) {
+      LOG.warn(
+          "The syslog receiver was still refusing datagrams when the sink closed; the events not "
+              + "delivered stay with the source (or the spool). sink={} endpoint={} refused={} "
+              + "refused_ms={}",
+          name,
+          config.endpoint(),
+          refusedInEpisode,
+          (System.nanoTime() - episodeStart) / 1_000_000);
+    }
     long n = truncated.get();
     if (n > 0) {
       LOG.warn(
