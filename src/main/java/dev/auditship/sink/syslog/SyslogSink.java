@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -223,10 +224,13 @@ public final class SyslogSink implements Sink {
   }
 
   @Override
-  public Outcome send(List<SinkRecord> batch) {
+  public Outcome send(List<SinkRecord> batch) throws InterruptedException {
     if (batch.isEmpty()) {
       return Outcome.delivered();
     }
+    // Before touching the connection: an NIO channel that an interrupted thread reads or writes is
+    // closed at once, which would drop a healthy connection and replay the window on the next.
+    checkInterrupt();
     List<MessageEncoder.Encoded> msgs = new ArrayList<>(batch.size());
     boolean stream = config.framing() != Framing.NONE;
     for (SinkRecord r : batch) {
@@ -253,12 +257,13 @@ public final class SyslogSink implements Sink {
   /** Whether the last {@link #connect} opened a new connection (sender thread). */
   private boolean freshConnection;
 
-  private Outcome connect(List<SinkRecord> batch) {
+  private Outcome connect(List<SinkRecord> batch) throws InterruptedException {
     boolean fresh;
     try {
       fresh = transport.open();
     } catch (IOException e) {
       transport.abort();
+      rethrowInterrupt(e);
       return failed(batch, "cannot connect to " + config.endpoint() + ": " + describe(e), e);
     }
     freshConnection = fresh;
@@ -272,6 +277,7 @@ public final class SyslogSink implements Sink {
         replay();
       } catch (IOException e) {
         transport.abort();
+        rethrowInterrupt(e);
         return failed(batch, "cannot write to " + config.endpoint() + ": " + describe(e), e);
       }
     }
@@ -357,7 +363,8 @@ public final class SyslogSink implements Sink {
    * not a delivered event per attempt; the episode ends with a WARN and its count when a probe is
    * not refused (or at close).
    */
-  private Outcome sendDatagrams(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs) {
+  private Outcome sendDatagrams(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs)
+      throws InterruptedException {
     int from = 0;
     if (refusing) {
       byte[] m = msgs.get(0).message();
@@ -370,6 +377,7 @@ public final class SyslogSink implements Sink {
         return refusedDatagrams(batch);
       } catch (IOException e) {
         transport.abort();
+        rethrowInterrupt(e);
         return failed(batch, "cannot send to " + config.endpoint() + ": " + describe(e), e);
       }
       LOG.warn(
@@ -391,6 +399,7 @@ public final class SyslogSink implements Sink {
         return refusedDatagrams(batch);
       } catch (IOException e) {
         transport.abort();
+        rethrowInterrupt(e);
         delivered(batch, msgs, 0, i);
         return failed(
             batch.subList(i, batch.size()),
@@ -425,8 +434,34 @@ public final class SyslogSink implements Sink {
         null);
   }
 
-  private Outcome sendStream(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs) {
+  private Outcome sendStream(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs)
+      throws InterruptedException {
     return sendStream(batch, msgs, !freshConnection);
+  }
+
+  /**
+   * Throws when this thread was interrupted (shutdown, or the spool's {@code max_age} watcher),
+   * before the connection is touched: the connection stays as it is.
+   */
+  private void checkInterrupt() throws InterruptedException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("delivery to sink " + name + " interrupted");
+    }
+  }
+
+  /**
+   * An I/O failure caused by an interrupt ({@link ClosedByInterruptException}: NIO closes the
+   * channel of an interrupted thread) is the interrupt, not a receiver that closed or a broken
+   * network: rethrown as such, without reconnecting. The channel is gone, so what was written on it
+   * is still unconfirmed and the window is written again on the next connection.
+   */
+  private void rethrowInterrupt(IOException e) throws InterruptedException {
+    if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+      InterruptedException ie =
+          new InterruptedException("delivery to sink " + name + " interrupted");
+      ie.initCause(e);
+      throw ie;
+    }
   }
 
   /**
@@ -436,7 +471,8 @@ public final class SyslogSink implements Sink {
    *     the close had been seen before writing.
    */
   private Outcome sendStream(
-      List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs, boolean mayReconnect) {
+      List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs, boolean mayReconnect)
+      throws InterruptedException {
     List<byte[]> frames = new ArrayList<>(msgs.size());
     ByteBuf buf = chunk.reset();
     int chunkStart = 0;
@@ -445,9 +481,14 @@ public final class SyslogSink implements Sink {
       frames.add(frame);
       buf.put(frame);
       if (buf.length() >= CHUNK_BYTES || i == msgs.size() - 1) {
+        checkInterrupt(); // the chunks written before stay in the window, the connection open
         try {
           transport.write(buf.array(), 0, buf.length());
         } catch (IOException e) {
+          if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+            transport.abort();
+            rethrowInterrupt(e);
+          }
           if (chunkStart == 0 && mayReconnect && !(e instanceof SocketTimeoutException)) {
             transport.abort();
             LOG.info(
