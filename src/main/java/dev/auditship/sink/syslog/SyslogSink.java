@@ -515,7 +515,9 @@ public final class SyslogSink implements Sink {
         buf.trim(CHUNK_BYTES * 4);
       }
     }
-    if (transport.peerClosed()) {
+    // Not when interrupted: the look would close the channel (NIO) and take a healthy connection
+    // for a closed one; the batch is written, and the caller sees the interrupt next.
+    if (!Thread.currentThread().isInterrupted() && transport.peerClosed()) {
       transport.abort();
       String reason =
           "the receiver "
