@@ -82,6 +82,9 @@ public final class SpoolTarget implements Target {
   private boolean delivering;
   private long inFlightOldest = -1;
   private boolean expiryInterrupt;
+  // The drainer has left its loop; close() found it still running and left the sink to it.
+  private boolean drainerEnded;
+  private boolean closeSinkWhenDrainerEnds;
 
   // Writer (accept) episodes; one caller at a time.
   private long fullDrops;
@@ -305,6 +308,21 @@ public final class SpoolTarget implements Target {
   // ---------------------------------------------------------------- the drainer
 
   private void drainLoop() {
+    try {
+      drainBatches();
+    } finally {
+      boolean closeSink;
+      synchronized (flight) {
+        drainerEnded = true;
+        closeSink = closeSinkWhenDrainerEnds;
+      }
+      if (closeSink) {
+        delivery.close();
+      }
+    }
+  }
+
+  private void drainBatches() {
     while (true) {
       synchronized (flight) {
         if (stopping) {
@@ -612,11 +630,25 @@ public final class SpoolTarget implements Target {
     }
   }
 
+  /**
+   * Stops the drainer, then closes the spool and the sink. A sink is used by one thread at a time
+   * ({@code Sink}): when the drainer is still inside a send after the grace period (a sink that
+   * does not let go when interrupted), closing the sink here would race it (for syslog, {@code
+   * finish()} on the connection and replay window the send is using); the drainer closes it instead
+   * once the send returns.
+   */
   @Override
   public void close() {
     stopDrainer(STOP_GRACE_MILLIS);
     reportLeft();
     spool.close();
-    delivery.close();
+    boolean closeHere;
+    synchronized (flight) {
+      closeHere = drainerEnded || !drainer.isAlive();
+      closeSinkWhenDrainerEnds = !closeHere;
+    }
+    if (closeHere) {
+      delivery.close();
+    }
   }
 }
