@@ -954,6 +954,16 @@ final class Spool implements AutoCloseable {
     }
   }
 
+  /** Whether {@link #close} was called. */
+  boolean isClosed() {
+    mu.lock();
+    try {
+      return closed;
+    } finally {
+      mu.unlock();
+    }
+  }
+
   /** Wakes every waiter (used when a waiter's condition changed outside the spool). */
   void signal() {
     mu.lock();

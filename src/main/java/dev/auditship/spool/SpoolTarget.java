@@ -303,6 +303,12 @@ public final class SpoolTarget implements Target {
       throw new IllegalStateException(
           "the spool drainer of sink " + name() + " stopped: " + f.getMessage(), f);
     }
+    // A closed spool answers every wait at once and refuses every append: without this, the loops
+    // of accept would spin, taking "is closed" for a full disk.
+    if (spool.isClosed()) {
+      throw new IllegalStateException(
+          "the spool of sink " + name() + " is closed: records cannot be spooled any more");
+    }
   }
 
   // ---------------------------------------------------------------- the drainer

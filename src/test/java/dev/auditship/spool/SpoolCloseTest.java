@@ -90,4 +90,43 @@ class SpoolCloseTest {
     await().atMost(ofSeconds(10)).until(() -> sink.closed.getCount() == 0);
     assertThat(sink.closedDuringSend).isFalse();
   }
+
+  @Test
+  void acceptOnAClosedTargetFailsAtOnceInsteadOfSpinning() throws Exception {
+    // Review #11: a closed spool answers every wait at once; accept must not loop on it.
+    Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
+    SpoolTarget t =
+        Fixtures.target(
+            Storage.DISK,
+            Fixtures.config(
+                tmp.resolve("spool"),
+                1 << 20,
+                dev.auditship.config.SpoolConfig.WhenFull.BLOCK,
+                java.time.Duration.ZERO),
+            sink,
+            tmp.resolve("dead-letters.ndjson"),
+            Clock.systemUTC(),
+            10);
+    t.close();
+    java.util.concurrent.Future<Throwable> f =
+        java.util.concurrent.Executors.newSingleThreadExecutor()
+            .submit(
+                () -> {
+                  try {
+                    t.accept(records(0, 3));
+                    return null;
+                  } catch (Throwable e) {
+                    return e;
+                  }
+                });
+    Throwable thrown;
+    try {
+      thrown = f.get(5, TimeUnit.SECONDS);
+    } finally {
+      f.cancel(true);
+    }
+    assertThat(thrown)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the spool of sink out is closed: records cannot be spooled any more");
+  }
 }
