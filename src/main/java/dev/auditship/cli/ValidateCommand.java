@@ -58,6 +58,9 @@ final class ValidateCommand implements Callable<Integer> {
             + "; sinks "
             + sb
             + ".");
+    for (String w : loaded.assembly().checkWarnings()) {
+      err.println("  warning: " + w);
+    }
     for (String w : ClearTextWarnings.of(loaded.config())) {
       err.println("  warning: " + w);
     }

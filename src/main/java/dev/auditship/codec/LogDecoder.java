@@ -4,6 +4,7 @@ import dev.auditship.event.Event;
 import dev.auditship.event.Field;
 import dev.auditship.event.Kind;
 import dev.auditship.text.Utf8;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,6 +76,9 @@ public final class LogDecoder {
    * kept (an event keeps its own copy).
    */
   public void line(long lineNo, byte[] b, int off, int len) {
+    if (orphanOf >= 0 && pending == null && orphan(lineNo, b, off, len)) {
+      return;
+    }
     if (pending != null) {
       // A line holding only a CR is an empty line of CRLF input (slog indents non-empty ones).
       String line = len == 1 && b[off] == '\r' ? "" : Utf8.decode(b, off, len);
@@ -238,6 +242,12 @@ public final class LogDecoder {
 
   /** Feeds line {@code lineNo} (1-based, without its line terminator). */
   public void line(long lineNo, String line) {
+    if (orphanOf >= 0 && pending == null) {
+      byte[] b = line.getBytes(StandardCharsets.UTF_8);
+      if (orphan(lineNo, b, 0, b.length)) {
+        return;
+      }
+    }
     if (pending != null && continueBlock(lineNo, line)) {
       return;
     }
@@ -284,8 +294,51 @@ public final class LogDecoder {
   /** Ends the input: a held multi-line entry is emitted (or rejected when its block never came). */
   public void finish() {
     if (pending != null) {
+      // A follower ends a held entry when the file stops growing for a moment (slog writes an
+      // entry in one write); a line of its block that still comes later is not read as a line of
+      // the server's own (skipped), but quarantined with its reason.
+      orphanOf = pendingLine;
+      orphanKey = blockKey;
+      orphanIndent = blockKey == null ? 4 : blockIndent;
       closeBlock();
     }
+  }
+
+  /** The first line of the multi-line entry {@link #finish()} ended, or -1. */
+  private long orphanOf = -1;
+
+  /**
+   * That entry's block field ({@code null} when its block had not begun), and the block's indent.
+   */
+  private String orphanKey;
+
+  private int orphanIndent;
+
+  /**
+   * Whether line {@code lineNo} is a late line of the block of the entry {@link #finish()} ended
+   * (indented as its block): then it is rejected with the reason. Any other line ends the watch.
+   */
+  private boolean orphan(long lineNo, byte[] b, int off, int len) {
+    int n = len > 0 && b[off + len - 1] == '\r' ? len - 1 : len;
+    boolean indented = n > orphanIndent;
+    for (int i = 0; indented && i < orphanIndent; i++) {
+      indented = b[off + i] == ' ';
+    }
+    if (!indented) {
+      orphanOf = -1;
+      return false;
+    }
+    out.accept(
+        new Decoded.Rejected(
+            lineNo,
+            "a late line of the multi-line "
+                + (orphanKey == null ? "entry" : "field " + orphanKey + " of the entry")
+                + " at line "
+                + orphanOf
+                + ", which was shipped without it (the file did not grow for a moment after that"
+                + " entry's first lines)",
+            Utf8.decode(b, off, n)));
+    return true;
   }
 
   /** Line number where a held (incomplete) entry starts, or -1 when nothing is held. */

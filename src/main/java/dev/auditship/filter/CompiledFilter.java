@@ -30,6 +30,11 @@ final class CompiledFilter implements EventFilter {
   }
 
   @Override
+  public Set<Kind> kinds() {
+    return EnumSet.copyOf(kinds);
+  }
+
+  @Override
   public boolean matches(Event e) {
     if (!kinds.contains(e.kind())) {
       return false;

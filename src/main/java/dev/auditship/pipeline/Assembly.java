@@ -11,6 +11,7 @@ import dev.auditship.config.Problem;
 import dev.auditship.config.Secret;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.config.StdinSourceConfig;
+import dev.auditship.event.Kind;
 import dev.auditship.filter.CoderNameResolver;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.filter.NameResolver;
@@ -41,10 +42,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Wiring: turns a validated {@link AuditshipConfig} into live components (docs/design.md §6 {@code
@@ -96,12 +99,20 @@ public final class Assembly {
     return metrics;
   }
 
-  /** Problems found while compiling filters and making formats (no I/O). */
+  /** The warnings of the last {@link #check()}: filter terms that can match no event. */
+  private List<String> checkWarnings = List.of();
+
+  /**
+   * Problems found while compiling filters (names are looked up in Coder when one is configured)
+   * and making formats; the warnings are kept for {@link #checkWarnings()}.
+   */
   public List<Problem> check() {
     List<Problem> problems = new ArrayList<>();
-    Filters.compile(resolver(), config.filter(), problems, null);
+    List<String> warnings = new ArrayList<>();
+    EventFilter global = Filters.compile(resolver(), config.filter(), problems, warnings);
     for (SinkConfig s : config.sinks()) {
-      Filters.compile(resolver(), s.filter(), problems, null);
+      Filters.disjoint(
+          global, Filters.compile(resolver(), s.filter(), problems, warnings), s, warnings);
       try {
         format(s);
       } catch (IllegalArgumentException e) {
@@ -109,7 +120,13 @@ public final class Assembly {
             new Problem(null, 0, 0, "sinks." + s.name() + ".format", e.getMessage(), null));
       }
     }
+    checkWarnings = List.copyOf(warnings);
     return problems;
+  }
+
+  /** What the last {@link #check()} warned about (the run logs the same at start). */
+  public List<String> checkWarnings() {
+    return checkWarnings;
   }
 
   /** The format of sink {@code sink}. */
@@ -129,7 +146,9 @@ public final class Assembly {
     EventFilter global = Filters.compile(resolver(), config.filter(), problems, warnings);
     List<EventFilter> sinkFilters = new ArrayList<>();
     for (SinkConfig sc : config.sinks()) {
-      sinkFilters.add(Filters.compile(resolver(), sc.filter(), problems, warnings));
+      EventFilter f = Filters.compile(resolver(), sc.filter(), problems, warnings);
+      Filters.disjoint(global, f, sc, warnings);
+      sinkFilters.add(f);
     }
     for (String w : warnings) {
       LOG.warn("{}", w);
@@ -235,7 +254,9 @@ public final class Assembly {
     try {
       global = Filters.compile(na.resolver(), next.filter(), problems, warnings);
       for (SinkConfig sc : next.sinks()) {
-        filters.put(sc.name(), Filters.compile(na.resolver(), sc.filter(), problems, warnings));
+        EventFilter f = Filters.compile(na.resolver(), sc.filter(), problems, warnings);
+        Filters.disjoint(global, f, sc, warnings);
+        filters.put(sc.name(), f);
       }
     } finally {
       na.closeResolver();
@@ -506,9 +527,32 @@ public final class Assembly {
       }
       return c.ok() ? c.filter() : EventFilter.ALL;
     }
+
+    /**
+     * A sink whose filter allows only kinds of event the global filter does not let through (the
+     * global {@code kind:audit}, the sink's {@code type:ssh}) can receive nothing: valid, but said.
+     */
+    static void disjoint(
+        EventFilter global, EventFilter sink, SinkConfig sc, List<String> warnings) {
+      Set<Kind> both = EnumSet.copyOf(global.kinds());
+      both.retainAll(sink.kinds());
+      if (both.isEmpty() && warnings != null) {
+        warnings.add(
+            "sinks."
+                + sc.name()
+                + ".filter: it lets only "
+                + labels(sink.kinds())
+                + " events through and the global filter only "
+                + labels(global.kinds())
+                + " events, so this sink receives no event");
+      }
+    }
+
+    private static String labels(Set<Kind> kinds) {
+      return String.join(" and ", kinds.stream().map(Kind::label).toList());
+    }
   }
 
-  /** Name lookups for filters: Coder's API when {@code coder:} is configured, else none. */
   /**
    * Closes the name resolver's HTTP client, if one was made: names are looked up only while filters
    * are compiled (at the check, at start and at a reload). A later compile makes a new one.
@@ -524,6 +568,7 @@ public final class Assembly {
     resolver = null;
   }
 
+  /** Name lookups for filters: Coder's API when {@code coder:} is configured, else none. */
   private NameResolver resolver() {
     if (resolver == null) {
       CoderConfig coder = config.coder();

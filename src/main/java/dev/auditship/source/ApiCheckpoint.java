@@ -30,10 +30,13 @@ import java.util.Map;
  *   <li>{@code floor}: rows older than this are never exported ({@code start_at}; absent for {@code
  *       beginning});
  *   <li>{@code newest}: the newest row time exported ({@code time} for audit, {@code connect_time}
- *       for connections, the order the API lists rows in);
- *   <li>{@code seen}: the IDs of the rows exported with a time from {@code newest - overlap} to
- *       {@code newest} (at least the IDs at {@code newest}), so a poll can re-read that window for
- *       rows Coder committed late and still export each row once;
+ *       for connections, the order the API lists rows in), but never later than this host's clock
+ *       when the poll that read the row started: an SSH-like row carries the agent's own clock
+ *       (docs/coder-api-source.md, "Clocks"), and one dated in the future must not lift the cutoff
+ *       over rows Coder writes later with a correct time;
+ *   <li>{@code seen}: the IDs of the rows exported with a time from {@code newest - overlap} on (at
+ *       least the IDs at {@code newest}, and those dated after it), so a poll can re-read that
+ *       window for rows Coder committed late and still export each row once;
  *   <li>{@code scanned}: during a backfill, the end of the last time window whose rows were all
  *       committed;
  *   <li>{@code open} (connections): SSH-like connections whose connect line was exported and whose
@@ -56,8 +59,14 @@ final class ApiCheckpoint {
   /** A change the commit of one event makes. */
   sealed interface Delta {}
 
-  /** A row was exported. */
-  record Seen(Kind kind, String id, Instant time) implements Delta {}
+  /**
+   * A row was exported.
+   *
+   * @param time the row's time (kept in {@code seen})
+   * @param notAfter this host's clock when the poll that read the row started: {@code newest} moves
+   *     to {@code time} but not past this
+   */
+  record Seen(Kind kind, String id, Instant time, Instant notAfter) implements Delta {}
 
   /** The connect line of an SSH-like row was exported: wait for its disconnect. */
   record Track(String id, String connectionId, Instant connectTime) implements Delta {}
@@ -113,10 +122,17 @@ final class ApiCheckpoint {
   /**
    * Loads the checkpoint, or starts one for the kinds it lacks at {@code floor} ({@code null} =
    * beginning). A file that exists but cannot be read is an error: starting over could skip or
-   * repeat events.
+   * repeat events. A {@code newest} later than {@code now} (written before it was bounded by the
+   * clock) is brought back to {@code now}, so rows hidden behind it are read again.
    */
   static ApiCheckpoint load(
-      Path file, String endpoint, List<Kind> polled, Instant floor, Duration overlap, int maxOpen)
+      Path file,
+      String endpoint,
+      List<Kind> polled,
+      Instant floor,
+      Duration overlap,
+      int maxOpen,
+      Instant now)
       throws IOException {
     ApiCheckpoint cp = new ApiCheckpoint(file, overlap, maxOpen);
     cp.endpoint = endpoint;
@@ -138,6 +154,20 @@ final class ApiCheckpoint {
                 + " (fix it, or "
                 + "delete it to start again from start_at)",
             e);
+      }
+    }
+    for (Map.Entry<Kind, PerKind> e : cp.kinds.entrySet()) {
+      PerKind p = e.getValue();
+      if (p.newest != null && p.newest.isAfter(now)) {
+        LOG.warn(
+            "The checkpoint's newest row time is ahead of this host's clock (a row dated in the "
+                + "future); it is brought back to now, so rows written since are read again and any "
+                + "already exported outside the overlap may be delivered twice. kind={} newest={} now={}",
+            e.getKey().label(),
+            GoTime.rfc3339Nano(p.newest),
+            GoTime.rfc3339Nano(now));
+        p.newest = now;
+        cp.dirty = true;
       }
     }
     for (Kind k : polled) {
@@ -204,8 +234,9 @@ final class ApiCheckpoint {
       if (d instanceof Seen s) {
         PerKind p = kinds.get(s.kind());
         p.seen.put(s.id(), s.time());
-        if (p.newest == null || s.time().isAfter(p.newest)) {
-          p.newest = s.time();
+        Instant t = s.time().isAfter(s.notAfter()) ? s.notAfter() : s.time();
+        if (p.newest == null || t.isAfter(p.newest)) {
+          p.newest = t;
         }
       } else if (d instanceof Track t) {
         PerKind p = kinds.get(Kind.CONNECTION);

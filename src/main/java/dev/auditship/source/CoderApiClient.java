@@ -144,6 +144,11 @@ final class CoderApiClient implements AutoCloseable {
                       } catch (ParseException pe) {
                         throw new IOException("unreadable response body: " + pe.getMessage(), pe);
                       }
+                      if (resp.getCode() != 200 && !tokenValue.isEmpty()) {
+                        // An error page that echoes the request (a proxy, a gateway) must not put
+                        // the token into the log lines that quote Coder's answer.
+                        body = body.replace(tokenValue, "[redacted]");
+                      }
                       Header ra = resp.getFirstHeader("Retry-After");
                       return new Response(resp.getCode(), body, ra == null ? null : ra.getValue());
                     }));

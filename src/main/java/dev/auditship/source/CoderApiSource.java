@@ -12,7 +12,11 @@ import dev.auditship.source.ApiMapper.Line;
 import dev.auditship.source.ApiMapper.RowInfo;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +60,11 @@ import org.slf4j.LoggerFactory;
  * one {@code status:completed} listing newest first down to the oldest tracked session's connect
  * time (bounded by {@link #CLOSE_LOOKBACK}), not one request per session. Sessions open longer than
  * that are checked against a {@code status:ongoing} listing at most once per {@link
- * #LONG_OPEN_CHECK}.
+ * #LONG_OPEN_CHECK}. On a first start from {@code now} or a time, the sessions open at that moment
+ * are tracked, and those that closed since get their disconnect lines ({@code listSpanning}).
+ *
+ * <p>Clocks: a row's time never moves the checkpoint past this host's clock, so a row an agent
+ * dated in the future cannot hide later rows (docs/coder-api-source.md, "Clocks").
  *
  * <p>Commit: each batch carries the checkpoint changes of its events ({@link ApiCheckpoint.Delta});
  * they are applied and the checkpoint saved atomically only in {@link #commit}, which the pipeline
@@ -82,6 +90,16 @@ public final class CoderApiSource implements Source {
   private static final Duration IDLE_RETURN = Duration.ofSeconds(1);
 
   private static final int MAX_REMEMBERED_REJECTS = 10_000;
+
+  /**
+   * A row dated more than this after the answer that listed it is reported as clock skew: about
+   * what NTP-synchronised clocks may differ by. The checkpoint's bound does not depend on it
+   * ({@link ApiCheckpoint.Seen}).
+   */
+  static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(5);
+
+  /** At most this many agents (and Coder itself) are remembered as warned about clock skew. */
+  private static final int MAX_SKEW_WARNINGS = 1000;
 
   /**
    * A lower bound further back than this is a backfill candidate: the first page tells whether the
@@ -142,6 +160,7 @@ public final class CoderApiSource implements Source {
       String rowId,
       Instant rowTime,
       String connectionId,
+      Instant polledAt,
       PollBuffer.Ref ref) {}
 
   private static final Comparator<Pending> ORDER =
@@ -151,7 +170,12 @@ public final class CoderApiSource implements Source {
 
   private enum Trouble {
     CONFIG,
-    TRANSIENT
+    TRANSIENT,
+    /**
+     * Coder answers, but page after page is the same: it ignores {@code offset}. The episode ends
+     * when a poll completes, not at the next answer.
+     */
+    OFFSET
   }
 
   /** A request that failed; the poll waits and retries it where it failed. */
@@ -168,9 +192,29 @@ public final class CoderApiSource implements Source {
 
   /**
    * The rows of one listing page, the page size asked for, and Coder's {@code count} (-1 when
-   * absent).
+   * absent); {@code exact} when that count is the listing's size (current releases cap it at {@code
+   * count_cap}, 2000, and answer 2001 for more; older ones have no cap and an exact count,
+   * docs/coder-reference.md §6.4).
    */
-  private record Page(List<J> rows, int limit, long count) {}
+  private record Page(List<J> rows, int limit, long count, boolean exact) {
+    /**
+     * Whether this page, read at {@code offset}, ends its listing. A page shorter than asked ends
+     * it only when it is empty or Coder's exact count agrees: a release or a proxy that returns
+     * fewer rows than {@code limit} in the middle of a listing would otherwise end every poll after
+     * its first page, and the rows behind it would be lost. When the count cannot tell, one more
+     * page is asked for (an empty one ends the listing).
+     */
+    boolean last(int offset) {
+      int n = rows.size();
+      if (n == 0) {
+        return true;
+      }
+      if (n >= limit) {
+        return false;
+      }
+      return exact && offset + n >= count;
+    }
+  }
 
   /**
    * What a poll reads of one kind.
@@ -189,6 +233,7 @@ public final class CoderApiSource implements Source {
   private enum Stage {
     LIST,
     ONGOING,
+    SPANNING,
     COMPLETED,
     LOOKUP,
     DONE
@@ -204,8 +249,18 @@ public final class CoderApiSource implements Source {
   private final dev.auditship.io.OwnerLock owner;
   private final RequestPacer pacer;
   private final SourceStats stats = new SourceStats();
-  private final Set<String> rejectedRows = new LinkedHashSet<>();
+
+  /**
+   * SHA-256 digests of the rows quarantined, so each is quarantined once per process: 32 bytes
+   * each, whatever the row's size (template-version diffs make rows of hundreds of KB).
+   */
+  private final Set<ByteBuffer> rejectedRows = new LinkedHashSet<>();
+
   private final Map<Kind, Duration> windowSize = new EnumMap<>(Kind.class);
+  private final Set<String> skewWarned = new HashSet<>();
+
+  /** This host's clock when the last page was answered. */
+  private Instant answeredAt = Instant.EPOCH;
 
   private List<Pending> pending = new ArrayList<>();
   private int nextPending;
@@ -251,7 +306,8 @@ public final class CoderApiSource implements Source {
               settings.kinds(),
               settings.floor(),
               settings.overlap(),
-              settings.maxOpenConnections());
+              settings.maxOpenConnections(),
+              clock.instant());
     } catch (IOException | RuntimeException e) {
       owner.close();
       throw e;
@@ -336,6 +392,11 @@ public final class CoderApiSource implements Source {
   private Path spoolDir() {
     Path parent = settings.checkpointFile().toAbsolutePath().getParent();
     return parent != null ? parent : Path.of(".");
+  }
+
+  /** The bytes the memory of quarantined rows holds (for tests). */
+  long rememberedRejectBytes() {
+    return rejectedRows.stream().mapToLong(ByteBuffer::remaining).sum();
   }
 
   /** Requests sent since the source was opened (for tests and debug logs). */
@@ -443,11 +504,13 @@ public final class CoderApiSource implements Source {
 
   private static List<Delta> deltas(Pending p) {
     return switch (p.line()) {
-      case AUDIT -> List.of(new ApiCheckpoint.Seen(Kind.AUDIT, p.rowId(), p.rowTime()));
-      case WEB -> List.of(new ApiCheckpoint.Seen(Kind.CONNECTION, p.rowId(), p.rowTime()));
+      case AUDIT ->
+          List.of(new ApiCheckpoint.Seen(Kind.AUDIT, p.rowId(), p.rowTime(), p.polledAt()));
+      case WEB ->
+          List.of(new ApiCheckpoint.Seen(Kind.CONNECTION, p.rowId(), p.rowTime(), p.polledAt()));
       case CONNECTED ->
           List.of(
-              new ApiCheckpoint.Seen(Kind.CONNECTION, p.rowId(), p.rowTime()),
+              new ApiCheckpoint.Seen(Kind.CONNECTION, p.rowId(), p.rowTime(), p.polledAt()),
               new ApiCheckpoint.Track(p.rowId(), p.connectionId(), p.rowTime()));
       case DISCONNECTED -> List.of(new ApiCheckpoint.Untrack(p.rowId()));
     };
@@ -490,7 +553,11 @@ public final class CoderApiSource implements Source {
     // The position in the current listing.
     int offset;
     int repeatedPages;
+    List<J> previousPage;
     Set<String> listed = new HashSet<>();
+
+    /** The ongoing listing: rows connected at or before this (inclusive), then {@code offset}. */
+    Instant before;
 
     // Backfill from the beginning: the bisection for the oldest row.
     boolean findOldest;
@@ -518,12 +585,37 @@ public final class CoderApiSource implements Source {
               info.id(),
               info.time(),
               info.connectionId(),
+              now,
               ref));
+    }
+
+    /**
+     * After a page that does not end the listing: the same page as at the previous offset, ten
+     * times in a row, means the server ignores offset (exactly a page of rows arriving between two
+     * requests, ten times in a row, is not a real case), and paging would never end. Pages of rows
+     * this poll already listed (more rows arrived than a page holds, or pages read again after a
+     * reset) and pages of rows that cannot be mapped are distinct pages: progress, not a repeat.
+     */
+    void notRepeated(Kind k, Page page) throws PollFailed {
+      boolean same = page.rows().equals(previousPage);
+      previousPage = page.rows();
+      repeatedPages = same ? repeatedPages + 1 : 0;
+      if (repeatedPages >= 10) {
+        int at = offset;
+        // Offsets cannot be trusted: the retry pages again from the start (rows already listed in
+        // this poll are dropped by ID).
+        repeatedPages = 0;
+        previousPage = null;
+        offset = 0;
+        throw new PollFailed(Trouble.OFFSET, "path=" + path(k) + " offset=" + at, null);
+      }
     }
 
     void resetListing() {
       offset = 0;
       repeatedPages = 0;
+      previousPage = null;
+      before = null;
       listed = new HashSet<>();
     }
 
@@ -542,6 +634,10 @@ public final class CoderApiSource implements Source {
           }
           case ONGOING -> {
             listOngoing(this);
+            stage = Stage.SPANNING;
+          }
+          case SPANNING -> {
+            listSpanning(this);
             stage = Stage.COMPLETED;
           }
           case COMPLETED -> {
@@ -583,6 +679,14 @@ public final class CoderApiSource implements Source {
       throw e;
     }
     current = null;
+    if (lastTrouble == Trouble.OFFSET) {
+      LOG.info(
+          "Coder's listing pages by offset again. endpoint={} failed_polls={}",
+          settings.endpoint(),
+          failures);
+      failures = 0;
+      lastTrouble = null;
+    }
     lastPollRequests = requests - poll.requestsAtStart;
     nextPollNanos =
         poll.backfilling
@@ -729,8 +833,7 @@ public final class CoderApiSource implements Source {
         }
       }
       Instant cutoff = w.lo();
-      boolean done = page.rows().size() < page.limit();
-      int before = poll.listed.size();
+      boolean done = page.last(poll.offset);
       for (int i = 0; i < page.rows().size(); i++) {
         J row = page.rows().get(i);
         ApiMapper.Checked c = mapper.check(k, row);
@@ -741,6 +844,9 @@ public final class CoderApiSource implements Source {
         RowInfo info = ((ApiMapper.Good) c).info();
         if (!poll.listed.add(info.id())) {
           continue; // pushed to a later offset by rows that arrived while paging
+        }
+        if (info.time().isAfter(answeredAt.plus(CLOCK_TOLERANCE))) {
+          warnAhead(row, info, Duration.between(answeredAt, info.time()));
         }
         if (cutoff != null && info.time().isBefore(cutoff)) {
           done = true;
@@ -782,23 +888,7 @@ public final class CoderApiSource implements Source {
         }
         return;
       }
-      // A full page of rows already listed in this poll happens when more rows arrived than a page
-      // holds; page after page of them means the server ignores offset, and paging would never end.
-      poll.repeatedPages = poll.listed.size() == before ? poll.repeatedPages + 1 : 0;
-      if (poll.repeatedPages >= 10) {
-        int at = poll.offset;
-        // Offsets cannot be trusted: the retry pages again from the start (rows already listed in
-        // this poll are dropped by ID).
-        poll.repeatedPages = 0;
-        poll.offset = 0;
-        throw new PollFailed(
-            Trouble.TRANSIENT,
-            "Coder returned the same rows for 10 offsets in a row. path="
-                + path(k)
-                + " offset="
-                + at,
-            null);
-      }
+      poll.notRepeated(k, page);
       poll.offset += page.rows().size();
     }
   }
@@ -878,32 +968,68 @@ public final class CoderApiSource implements Source {
    * open then are tracked and their disconnect lines exported; at most once per {@link
    * #LONG_OPEN_CHECK}, the same listing tells which sessions open longer than {@link
    * #CLOSE_LOOKBACK} closed or are gone.
+   *
+   * <p>The listing keeps to the user's {@code q}: a session outside it is not exported, so it is
+   * not tracked either. It pages by {@code connected_before} of the last row read rather than by
+   * offset alone: a session that closes while the pages are read leaves the listing, and with
+   * offsets the rows after it would move up and one of them would be skipped.
    */
   private void listOngoing(Poll poll) throws PollFailed, IOException, InterruptedException {
     ApiCheckpoint.PerKind state = checkpoint.kind(Kind.CONNECTION);
-    boolean baseline = state.fresh && state.floor != null;
     Instant lookback = poll.now.minus(CLOSE_LOOKBACK);
     boolean longOpen =
         System.nanoTime() - lastLongOpenCheck >= longOpenCheckEvery.toNanos()
             && stillOpen(poll).stream()
                 .anyMatch(e -> e.getValue().connectTime().isBefore(lookback));
+    String userQ = settings.q().get(Kind.CONNECTION);
+    String status = CoderQuery.value(userQ, "status");
+    // With another status in q, no ongoing session is exported: none to track at start_at; the
+    // long-open check, which only looks at tracked sessions, lists every ongoing one.
+    boolean baseline = state.fresh && state.floor != null && !"completed".equals(status);
+    String q =
+        status == null
+            ? CoderQuery.and(userQ, "status:ongoing")
+            : status.equals("ongoing") ? userQ : "status:ongoing";
     if (!baseline && !longOpen) {
       return;
     }
+    boolean keyset = !CoderQuery.has(q, "connected_before");
     if (poll.ongoing == null) {
       poll.ongoing = new LinkedHashMap<>();
     }
     while (true) {
-      Page page = fetch(Kind.CONNECTION, "status:ongoing", poll.offset, pageSize);
+      String pq =
+          poll.before == null
+              ? q
+              : q
+                  + " connected_before:\""
+                  + dev.auditship.text.GoTime.rfc3339Nano(poll.before)
+                  + "\"";
+      Page page = fetch(Kind.CONNECTION, pq, poll.offset, pageSize);
+      Instant last = null;
+      int tied = 0;
       for (J row : page.rows()) {
         if (mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g) {
           poll.ongoing.putIfAbsent(g.info().id(), g.info());
+          Instant t = g.info().time();
+          tied = t.equals(last) ? tied + 1 : 1;
+          last = t;
+        } else {
+          tied = 0; // a row without a time ends the run of ties: counted short, read again
         }
       }
-      if (page.rows().size() < page.limit()) {
+      if (page.last(poll.offset)) {
         break;
       }
-      poll.offset += page.rows().size();
+      poll.notRepeated(Kind.CONNECTION, page);
+      if (keyset && last != null) {
+        // Next: the rows connected at or before the last one, past those of its time already read
+        // (the boundary is inclusive). Under-counting the ties only reads a row again.
+        poll.offset = last.equals(poll.before) ? poll.offset + page.rows().size() : tied;
+        poll.before = last;
+      } else {
+        poll.offset += page.rows().size();
+      }
     }
     poll.ongoingListed = true;
     if (longOpen) {
@@ -918,8 +1044,73 @@ public final class CoderApiSource implements Source {
           poll.extra.add(new ApiCheckpoint.Track(i.id(), i.connectionId(), i.time()));
         }
       }
-      poll.extra.add(new ApiCheckpoint.BaselineDone());
     }
+  }
+
+  /**
+   * On a first start from {@code now} or a time: the sessions that were open at {@code start_at}
+   * but closed before this poll listed the ongoing ones (a past {@code start_at}, or a first poll
+   * delayed by a refused token or an outage) get their disconnect lines. They are in one {@code
+   * status:completed} listing of the sessions that connected in the {@link #CLOSE_LOOKBACK} before
+   * {@code start_at}; each whose disconnect time is at or after {@code start_at} is tracked (with
+   * the baseline, so a stop before its line is committed finds it again) and its line emitted.
+   * Sessions that connected longer before than that are not looked for (docs/coder-api-source.md).
+   */
+  private void listSpanning(Poll poll) throws PollFailed, IOException, InterruptedException {
+    ApiCheckpoint.PerKind state = checkpoint.kind(Kind.CONNECTION);
+    if (!state.fresh || state.floor == null) {
+      return;
+    }
+    Instant floor = state.floor;
+    Instant from = floor.minus(CLOSE_LOOKBACK);
+    String userQ = settings.q().get(Kind.CONNECTION);
+    String status = CoderQuery.value(userQ, "status");
+    if (status == null || status.equals("completed")) {
+      // Coder refuses a key given twice: with the user's own connect-time keys, the range is kept
+      // here instead (newest first, so the listing stops at the first row before it).
+      boolean ownRange =
+          !CoderQuery.has(userQ, "connected_after") && !CoderQuery.has(userQ, "connected_before");
+      String q =
+          CoderQuery.and(
+              userQ,
+              status == null ? "status:completed" : null,
+              ownRange
+                  ? "connected_after:\""
+                      + dev.auditship.text.GoTime.rfc3339Nano(from)
+                      + "\" connected_before:\""
+                      + dev.auditship.text.GoTime.rfc3339Nano(floor)
+                      + "\""
+                  : null);
+      while (true) {
+        Page page = fetch(Kind.CONNECTION, q, poll.offset, pageSize);
+        boolean done = page.last(poll.offset);
+        for (J row : page.rows()) {
+          if (!(mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g)) {
+            continue; // not exportable; the main listing quarantines what it reads
+          }
+          RowInfo info = g.info();
+          if (info.time().isBefore(from)) {
+            done = true;
+            break;
+          }
+          if (info.sshLike()
+              && info.closed()
+              && info.time().isBefore(floor)
+              && !info.disconnectTime().isBefore(floor)
+              && !checkpoint.isOpen(info.id())
+              && poll.closed.add(info.id())) {
+            poll.extra.add(new ApiCheckpoint.Track(info.id(), info.connectionId(), info.time()));
+            poll.add(Line.DISCONNECTED, row, info);
+          }
+        }
+        if (done) {
+          break;
+        }
+        poll.notRepeated(Kind.CONNECTION, page);
+        poll.offset += page.rows().size();
+      }
+    }
+    poll.extra.add(new ApiCheckpoint.BaselineDone());
   }
 
   /**
@@ -956,9 +1147,10 @@ public final class CoderApiSource implements Source {
           poll.add(Line.DISCONNECTED, row, info);
         }
       }
-      if (page.rows().size() < page.limit()) {
+      if (page.last(poll.offset)) {
         return;
       }
+      poll.notRepeated(Kind.CONNECTION, page);
       poll.offset += page.rows().size();
     }
   }
@@ -1003,6 +1195,8 @@ public final class CoderApiSource implements Source {
    */
   private J lookup(String rowId, String connectionId) throws PollFailed, InterruptedException {
     int offset = 0;
+    List<J> previous = null;
+    int repeated = 0;
     while (true) {
       Page page = fetch(Kind.CONNECTION, "connection_id:" + connectionId, offset, pageSize);
       for (J row : page.rows()) {
@@ -1012,16 +1206,65 @@ public final class CoderApiSource implements Source {
           return row;
         }
       }
-      if (page.rows().size() < page.limit()) {
+      if (page.last(offset)) {
         return null;
       }
+      // The same rule as Poll.notRepeated; the lookup starts again from offset 0 on the retry.
+      repeated = page.rows().equals(previous) ? repeated + 1 : 0;
+      if (repeated >= 10) {
+        throw new PollFailed(Trouble.OFFSET, "path=" + CONNECTION_PATH + " offset=" + offset, null);
+      }
+      previous = page.rows();
       offset += page.rows().size();
     }
   }
 
+  /**
+   * Logs once per agent (SSH-like rows, stamped by the agent) or once for Coder itself (audit and
+   * web rows, stamped by coderd) that a row is dated ahead of this host's clock.
+   */
+  private void warnAhead(J row, RowInfo info, Duration ahead) {
+    Obj o = (Obj) row;
+    String workspaceId = text(o, "workspace_id");
+    String agent = text(o, "agent_name");
+    String key = info.sshLike() ? "agent " + workspaceId + " " + agent : "coderd";
+    if (skewWarned.size() >= MAX_SKEW_WARNINGS || !skewWarned.add(key)) {
+      return;
+    }
+    if (info.sshLike()) {
+      LOG.warn(
+          "A connection row is dated ahead of this host's clock: Coder stores the time the "
+              + "workspace agent reported for SSH-like connections, so that agent's clock is "
+              + "probably ahead. The row is exported once, and the checkpoint does not move past "
+              + "this host's clock, so later rows are still read. Logged once per agent. "
+              + "workspace={} workspace_id={} agent={} type={} id={} connect_time={} ahead_by={}",
+          text(o, "workspace_name"),
+          workspaceId,
+          agent,
+          text(o, "type"),
+          info.id(),
+          info.time(),
+          ahead);
+    } else {
+      LOG.warn(
+          "A row is dated ahead of this host's clock: Coder stamps audit and web connection rows "
+              + "with its own clock, so Coder's clock or this host's is off (check NTP on both). The "
+              + "row is exported once, and the checkpoint does not move past this host's clock. "
+              + "Logged once. kind={} id={} time={} ahead_by={}",
+          info.kind().label(),
+          info.id(),
+          info.time(),
+          ahead);
+    }
+  }
+
+  private static String text(Obj o, String key) {
+    return o.get(key) instanceof ApiJson.Str s ? s.value() : "";
+  }
+
   private void quarantine(Kind k, long position, J row, String reason) throws IOException {
     String text = ApiJson.write(row);
-    if (!rejectedRows.add(text)) {
+    if (!rejectedRows.add(digest(text))) {
       return; // re-read within the overlap window: quarantined once per process
     }
     if (rejectedRows.size() > MAX_REMEMBERED_REJECTS) {
@@ -1029,6 +1272,15 @@ public final class CoderApiSource implements Source {
     }
     stats.rejected.incrementAndGet();
     rejects.reject("coder_api " + path(k), new Decoded.Rejected(position, reason, text));
+  }
+
+  private static ByteBuffer digest(String text) {
+    try {
+      return ByteBuffer.wrap(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   // ------------------------------------------------------------------ HTTP
@@ -1059,6 +1311,7 @@ public final class CoderApiSource implements Source {
       }
       int st = r.status();
       if (st == 200) {
+        answeredAt = clock.instant();
         Page page = page(k, r.body(), limit);
         answered();
         return page;
@@ -1123,22 +1376,29 @@ public final class CoderApiSource implements Source {
           null);
     }
     J list = doc instanceof Obj o ? o.get(key) : null;
-    long count = -1;
-    if (doc instanceof Obj o && o.get("count") instanceof ApiJson.Num n) {
-      try {
-        count = Long.parseLong(n.text());
-      } catch (NumberFormatException e) {
-        count = -1;
-      }
-    }
+    long count = doc instanceof Obj o ? number(o.get("count")) : -1;
+    long cap = doc instanceof Obj o ? number(o.get("count_cap")) : -1;
+    boolean exact = count >= 0 && (cap < 0 || count <= cap);
     if (list instanceof ApiJson.Null) {
-      return new Page(List.of(), limit, count);
+      return new Page(List.of(), limit, count, exact);
     }
     if (!(list instanceof ApiJson.Arr a)) {
       throw new PollFailed(
           Trouble.TRANSIENT, "Coder's answer has no \"" + key + "\" list. path=" + path(k), null);
     }
-    return new Page(a.items(), limit, count);
+    return new Page(a.items(), limit, count, exact);
+  }
+
+  /** A non-negative whole JSON number, else -1. */
+  private static long number(J v) {
+    if (v instanceof ApiJson.Num n) {
+      try {
+        return Math.max(-1, Long.parseLong(n.text()));
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -1194,6 +1454,9 @@ public final class CoderApiSource implements Source {
   }
 
   private void answered() {
+    if (lastTrouble == Trouble.OFFSET) {
+      return; // the requests are answered; the episode ends when a poll completes
+    }
     if (failures > 0) {
       LOG.info(
           "Coder's API answers again. endpoint={} failed_requests={}",
@@ -1215,7 +1478,16 @@ public final class CoderApiSource implements Source {
     Duration retryIn = Duration.ofMillis(d / 1_000_000);
     if (f.trouble != lastTrouble) {
       lastTrouble = f.trouble;
-      if (f.trouble == Trouble.CONFIG) {
+      if (f.trouble == Trouble.OFFSET) {
+        LOG.warn(
+            "Coder answered 10 offsets in a row with the same page: it seems to ignore offset. The "
+                + "listing is read again from offset 0 after a back-off; the rows already read are "
+                + "kept and the checkpoint does not move. Logged once until a poll completes. {} "
+                + "endpoint={} retry_in={}",
+            f.getMessage(),
+            settings.endpoint(),
+            retryIn);
+      } else if (f.trouble == Trouble.CONFIG) {
         LOG.error(
             "Cannot poll Coder's API: {} Retrying this request with back-off; what the poll fetched "
                 + "is kept and the checkpoint does not move. endpoint={} retry_in={}",

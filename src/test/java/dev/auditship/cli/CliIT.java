@@ -215,6 +215,22 @@ class CliIT {
   }
 
   @Test
+  void validateWarnsAboutASinkThatItsFiltersLeaveNoEventFor() throws IOException {
+    Path cfg = tmp.resolve("disjoint.yaml");
+    Files.writeString(
+        cfg,
+        "source: {type: stdin}\nfilter: \"kind:audit\"\nsinks:\n"
+            + "  s: {type: stdout, filter: \"type:ssh\"}\n"
+            + "  t: {type: stdout, filter: \"action:create\"}\n");
+    Cli.Result r = Cli.run(tmp, null, "validate", "--config", cfg.toString());
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr())
+        .isEqualTo(
+            "  warning: sinks.s.filter: it lets only connection events through and the global"
+                + " filter only audit events, so this sink receives no event\n");
+  }
+
+  @Test
   void validateCheckConnectivityProbesTheCoderApiAndExitsNonZero() throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

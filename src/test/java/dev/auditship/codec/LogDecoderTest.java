@@ -3,6 +3,9 @@ package dev.auditship.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.testutil.Golden;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,40 @@ class LogDecoderTest {
     assertThat(d.subList(0, 6)).allSatisfy(x -> assertThat(x).isInstanceOf(Decoded.Skipped.class));
     assertThat(d.get(6)).isInstanceOf(Decoded.Ok.class);
     assertThat(d.get(6).line()).isEqualTo(7);
+  }
+
+  /**
+   * A follower ends a held multi-line entry when its file stops growing; a block line that still
+   * comes later is quarantined with its reason, not skipped as a server line. The next entry reads
+   * as usual.
+   */
+  @Test
+  void aLateLineOfAMultiLineEntryEndedByFinishIsRejectedNotSkipped() throws Exception {
+    List<String> lines = Files.readAllLines(Path.of("samples/coder-server-human.log"));
+    List<Decoded> d = new ArrayList<>();
+    LogDecoder dec = new LogDecoder(d::add);
+    byte[] first = (lines.get(14) + "\n" + lines.get(15)).getBytes(StandardCharsets.UTF_8);
+    int lf = new String(first, StandardCharsets.UTF_8).indexOf('\n');
+    dec.line(15, first, 0, lf);
+    dec.line(16, first, lf + 1, first.length - lf - 1);
+    dec.finish(); // the file did not grow for a moment
+    byte[] late = lines.get(16).getBytes(StandardCharsets.UTF_8);
+    dec.line(17, late, 0, late.length);
+    byte[] next = lines.get(17).getBytes(StandardCharsets.UTF_8);
+    dec.line(18, next, 0, next.length);
+    dec.finish();
+    assertThat(d).hasSize(3);
+    assertThat(d.get(0)).isInstanceOf(Decoded.Ok.class);
+    assertThat(d.get(1))
+        .isEqualTo(
+            new Decoded.Rejected(
+                17,
+                "a late line of the multi-line field DisconnectReason of the entry at line 15,"
+                    + " which was shipped without it (the file did not grow for a moment after that"
+                    + " entry's first lines)",
+                lines.get(16)));
+    assertThat(d.get(2)).isInstanceOf(Decoded.Ok.class);
+    assertThat(d.get(2).line()).isEqualTo(18);
   }
 
   @ParameterizedTest(name = "{0}")

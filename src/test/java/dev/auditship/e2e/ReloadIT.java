@@ -46,7 +46,8 @@ class ReloadIT {
 
   @TempDir Path tmp;
 
-  private static String template() throws IOException {
+  /** The sample's first audit line (also for other end-to-end tests). */
+  static String template() throws IOException {
     return Files.readAllLines(Path.of("samples/coder-server.log")).stream()
         .filter(l -> l.contains("\"msg\":\"audit_log\""))
         .findFirst()
@@ -153,10 +154,7 @@ class ReloadIT {
     String err = Files.readString(tmp.resolve("stderr.txt"));
     assertThat(p.exitValue()).as(err).isZero();
     List<Integer> a = ids(tmp.resolve("out/a.log"));
-    List<Integer> expected = new ArrayList<>();
-    for (int i = 0; i < TOTAL; i++) {
-      expected.add(i);
-    }
+    List<Integer> expected = range(TOTAL);
     assertThat(a).as("sink a: every event once, in order").isEqualTo(expected);
     List<Integer> b = ids(tmp.resolve("out/b.log"));
     assertThat(b).isNotEmpty();
@@ -177,6 +175,14 @@ class ReloadIT {
 
   /** Lines of the events in {@code ids}, made from the sample's first audit line. */
   private static void append(Path log, int from, int to) throws IOException {
+    Files.writeString(log, lines(from, to), StandardOpenOption.APPEND);
+  }
+
+  /**
+   * The sample's first audit line with IDs {@code 00000000-0000-4000-8000-<from>} to {@code <to -
+   * 1>}, each with its line feed (also for other end-to-end tests).
+   */
+  static String lines(int from, int to) throws IOException {
     String template = template();
     Pattern idField = Pattern.compile("\"ID\":\"[^\"]+\"");
     StringBuilder b = new StringBuilder();
@@ -187,7 +193,27 @@ class ReloadIT {
                   .replaceFirst(String.format("\"ID\":\"00000000-0000-4000-8000-%012d\"", i)))
           .append('\n');
     }
-    Files.writeString(log, b, StandardOpenOption.APPEND);
+    return b.toString();
+  }
+
+  /** 0, 1, ..., n - 1. */
+  private static List<Integer> range(int n) {
+    List<Integer> r = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      r.add(i);
+    }
+    return r;
+  }
+
+  /** Starts {@code run} on c.yaml, its stderr to {@code stderr}, and waits for "Started.". */
+  private Process startRun(Path stderr) throws Exception {
+    Process p =
+        Cli.builder(tmp, Map.of(), "run", "--config", tmp.resolve("c.yaml").toString())
+            .redirectError(stderr.toFile())
+            .redirectOutput(tmp.resolve("stdout.txt").toFile())
+            .start();
+    awaitLog(p, stderr, "Started.");
+    return p;
   }
 
   private static void awaitLog(Process p, Path stderr, String text) throws Exception {
@@ -240,13 +266,8 @@ class ReloadIT {
               + "\", format: json, spool: {directory: ";
       config(syslog + tmp.resolve("spool-s") + "}}\n");
       Path stderr = tmp.resolve("stderr.txt");
-      Process p =
-          Cli.builder(tmp, Map.of(), "run", "--config", tmp.resolve("c.yaml").toString())
-              .redirectError(stderr.toFile())
-              .redirectOutput(tmp.resolve("stdout.txt").toFile())
-              .start();
+      Process p = startRun(stderr);
       try {
-        awaitLog(p, stderr, "Started.");
         append(log, 0, 500);
         await()
             .atMost(Duration.ofSeconds(60))
@@ -277,10 +298,7 @@ class ReloadIT {
       }
       String err = Files.readString(stderr);
       assertThat(p.exitValue()).as(err).isZero();
-      List<Integer> expected = new ArrayList<>();
-      for (int i = 0; i < 1200; i++) {
-        expected.add(i);
-      }
+      List<Integer> expected = range(1200);
       assertThat(ids(tmp.resolve("out/a.log"))).as("sink a: every event once").isEqualTo(expected);
       assertThat(new ArrayList<>(received)).as("sink s: every event").isEqualTo(expected);
       assertThat(err)
@@ -323,13 +341,8 @@ class ReloadIT {
       Files.writeString(log, "");
       config("", coderSection);
       Path stderr = tmp.resolve("stderr.txt");
-      Process p =
-          Cli.builder(tmp, Map.of(), "run", "--config", tmp.resolve("c.yaml").toString())
-              .redirectError(stderr.toFile())
-              .redirectOutput(tmp.resolve("stdout.txt").toFile())
-              .start();
+      Process p = startRun(stderr);
       try {
-        awaitLog(p, stderr, "Started.");
         append(log, 0, 100);
         await()
             .atMost(Duration.ofSeconds(60))
@@ -347,10 +360,7 @@ class ReloadIT {
       }
       String err = Files.readString(stderr);
       assertThat(p.exitValue()).as(err).isZero();
-      List<Integer> expected = new ArrayList<>();
-      for (int i = 0; i < 200; i++) {
-        expected.add(i);
-      }
+      List<Integer> expected = range(200);
       assertThat(ids(tmp.resolve("out/a.log")))
           .as("sink a, unfiltered: every event once")
           .isEqualTo(expected);

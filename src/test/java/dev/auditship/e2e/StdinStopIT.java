@@ -30,21 +30,7 @@ class StdinStopIT {
 
   @Test
   void sigtermDeliversEveryEventAlreadyReadFromStdin() throws Exception {
-    String template =
-        Files.readAllLines(Path.of("samples/coder-server.log")).stream()
-            .filter(l -> l.contains("\"msg\":\"audit_log\""))
-            .findFirst()
-            .orElseThrow();
-    Pattern idField = Pattern.compile("\"ID\":\"[^\"]+\"");
-    StringBuilder lines = new StringBuilder();
-    for (int i = 0; i < TOTAL; i++) {
-      lines
-          .append(
-              idField
-                  .matcher(template)
-                  .replaceFirst(String.format("\"ID\":\"00000000-0000-4000-8000-%012d\"", i)))
-          .append('\n');
-    }
+    String lines = ReloadIT.lines(0, TOTAL);
     Files.writeString(
         tmp.resolve("c.yaml"),
         "source: {type: stdin}\ndata_dir: "
@@ -59,7 +45,7 @@ class StdinStopIT {
         InputStream out = p.getInputStream()) {
       // stdout is not read yet: the sink blocks on the full pipe with two batches in flight, and
       // the rest of the events wait decoded in the read-ahead. stdin stays open (no end of input).
-      in.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+      in.write(lines.getBytes(StandardCharsets.UTF_8));
       in.flush();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!Files.readString(stderr).contains("events=" + TOTAL + " ")) {
@@ -99,11 +85,7 @@ class StdinStopIT {
 
   @Test
   void sigtermWhileStdinWaitsForInputEndsAtOnceAndSaysWhatALineCutByItHeld() throws Exception {
-    String template =
-        Files.readAllLines(Path.of("samples/coder-server.log")).stream()
-            .filter(l -> l.contains("\"msg\":\"audit_log\""))
-            .findFirst()
-            .orElseThrow();
+    String template = ReloadIT.template();
     Files.writeString(
         tmp.resolve("c.yaml"),
         "source: {type: stdin}\ndata_dir: "

@@ -144,10 +144,8 @@ class CoderApiSourceTest {
       return this;
     }
 
-    /** Lets the source poll a few more times; nothing more may come. */
-    Run quiet() {
-      int before = coder.requests().size();
-      int n = got.size();
+    /** Steps until the fake has seen {@code n} requests in all. */
+    Run untilRequests(int n) {
       await()
           .atMost(Duration.ofSeconds(20))
           .pollInSameThread()
@@ -156,8 +154,15 @@ class CoderApiSourceTest {
           .until(
               () -> {
                 step();
-                return coder.requests().size() >= before + 4;
+                return coder.requests().size() >= n;
               });
+      return this;
+    }
+
+    /** Lets the source poll a few more times; nothing more may come. */
+    Run quiet() {
+      int n = got.size();
+      untilRequests(coder.requests().size() + 4);
       assertThat(got).hasSize(n);
       return this;
     }
@@ -181,6 +186,15 @@ class CoderApiSourceTest {
     ObjectNode[] rows = new ObjectNode[to - from];
     for (int i = from; i < to; i++) {
       rows[i - from] = ApiRows.audit(i, BASE);
+    }
+    return rows;
+  }
+
+  /** Audit rows {@code from} to {@code to} with a resource_id that is not a UUID: quarantined. */
+  private static ObjectNode[] unmappableAuditRows(int from, int to) {
+    ObjectNode[] rows = auditRows(from, to);
+    for (ObjectNode r : rows) {
+      r.put("resource_id", "not-a-uuid");
     }
     return rows;
   }
@@ -445,16 +459,7 @@ class CoderApiSourceTest {
     o.token = Secret.fromFile(tokenFile);
     try (LogCapture log = new LogCapture(CoderApiSource.class)) {
       Run run = new Run(o.open(), 100);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInSameThread()
-          .pollDelay(Duration.ZERO)
-          .pollInterval(Duration.ofMillis(1))
-          .until(
-              () -> {
-                run.step();
-                return coder.requests().size() >= 4;
-              });
+      run.untilRequests(4);
       assertThat(run.got).isEmpty();
       assertThat(log.messages(Level.ERROR))
           .containsExactly(
@@ -539,16 +544,7 @@ class CoderApiSourceTest {
     o.q = Map.of(Kind.CONNECTION, "bad");
     try (LogCapture log = new LogCapture(CoderApiSource.class)) {
       Run run = new Run(o.open(), 100);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInSameThread()
-          .pollDelay(Duration.ZERO)
-          .pollInterval(Duration.ofMillis(1))
-          .until(
-              () -> {
-                run.step();
-                return coder.requests().size() >= 3;
-              });
+      run.untilRequests(3);
       assertThat(coder.requests()).allMatch(r -> "bad".equals(r.q()));
       assertThat(log.messages(Level.ERROR))
           .hasSize(1)
@@ -794,18 +790,76 @@ class CoderApiSourceTest {
     o.pageSize = 10;
     try (LogCapture log = new LogCapture(CoderApiSource.class)) {
       Run run = new Run(o.open(), 100);
-      run.step();
+      // Several rounds: each reads from offset 0 again and finds the same page again.
+      run.untilRequests(40);
       assertThat(run.got).isEmpty();
+      // One WARN for the episode, with what happened: the requests themselves were answered.
       assertThat(log.messages(Level.WARN))
           .containsExactly(
-              "Polling Coder's API failed: Coder returned the same rows for "
-                  + "10 offsets in a row. path=/api/v2/audit offset=100 Retrying this request with back-off; "
-                  + "what the poll fetched is kept and the checkpoint does not move. endpoint="
+              "Coder answered 10 offsets in a row with the same page: it seems to ignore offset. "
+                  + "The listing is read again from offset 0 after a back-off; the rows already "
+                  + "read are kept and the checkpoint does not move. Logged once until a poll "
+                  + "completes. path=/api/v2/audit offset=100 endpoint="
                   + coder.endpoint()
                   + " retry_in="
                   + log.messages(Level.WARN).get(0).replaceAll(".* retry_in=", ""));
+      assertThat(log.messages(Level.INFO))
+          .noneMatch(m -> m.startsWith("Coder's API answers again"));
       coder.ignoreOffset(false);
       run.until(30).quiet();
+      assertThat(log.messages(Level.WARN)).hasSize(1);
+      assertThat(log.messages(Level.INFO))
+          .filteredOn(m -> m.startsWith("Coder's listing"))
+          .hasSize(1)
+          .allMatch(m -> m.startsWith("Coder's listing pages by offset again. endpoint="));
+    }
+  }
+
+  @Test
+  void pagesOfRowsThatCannotBeMappedDoNotStallThePoll() throws Exception {
+    // Ten full pages of rows that fail the check (a Coder upgrade, odd old rows), newer than the
+    // good ones: distinct rows, so the poll goes on past them.
+    coder.addAudit(unmappableAuditRows(1000, 1100));
+    coder.addAudit(auditRows(0, 5));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = null;
+    o.pageSize = 10;
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      CoderApiSource src = o.open();
+      Run run = new Run(src, 100).until(5).quiet();
+      assertThat(ids(run.got))
+          .containsExactly(ids(List.of(auditEvents(0, 5))).toArray(String[]::new));
+      assertThat(src.stats().rejected.get()).isEqualTo(100);
+      assertThat(log.messages(Level.WARN)).isEmpty();
+    }
+  }
+
+  @Test
+  void anOffsetEpisodeLateInALongPollEndsWhenOffsetsWorkAgain() throws Exception {
+    coder.addAudit(auditRows(0, 150));
+    // After eleven pages, eleven requests are answered as if offset were 0 (a proxy's cache, say).
+    AtomicInteger ignored = new AtomicInteger(-1);
+    coder.hook(
+        s -> {
+          if (s.offset() == 110 && ignored.compareAndSet(-1, 0)) {
+            coder.ignoreOffset(true);
+          }
+          if (ignored.get() >= 0 && ignored.getAndIncrement() == 11) {
+            coder.ignoreOffset(false);
+          }
+        });
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = null;
+    o.pageSize = 10;
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 1000).until(150).quiet();
+      assertTimeOrderAndUnique(run.got);
+      // The pages read again from offset 0 hold rows this poll already listed: not a repeat.
+      assertThat(log.messages(Level.WARN))
+          .hasSize(1)
+          .allMatch(m -> m.contains("path=/api/v2/audit offset=210 "));
     }
   }
 
@@ -1098,6 +1152,325 @@ class CoderApiSourceTest {
                 + ProcessHandle.current().pid()
                 + "), which uses it twice or has not let go of it since its last use; stop the other process, or give this source its own "
                 + "checkpoint_file");
+  }
+
+  // ------------------------------------------------------------------ review rev2
+
+  @Test
+  void aRowDatedInTheFutureDoesNotHideLaterRows() throws Exception {
+    // An agent whose clock is a day ahead: Coder stores the agent's own connect time.
+    ObjectNode skewed =
+        ApiRows.ssh(
+            ApiRows.uuid("s", 1), NOW.plus(Duration.ofDays(1)).toString(), ApiRows.uuid("c", 1));
+    coder.addConnections(
+        skewed,
+        ApiRows.web(
+            ApiRows.uuid("w", 1),
+            NOW.minusSeconds(60).toString(),
+            "workspace_app",
+            "code-server",
+            200,
+            ApiRows.BROWSER));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = NOW.minus(Duration.ofMinutes(10));
+    o.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 100).until(2).quiet();
+      // A correctly dated row that Coder writes after the skewed one was exported.
+      coder.addConnections(
+          ApiRows.web(
+              ApiRows.uuid("w", 2),
+              NOW.minusSeconds(30).toString(),
+              "port_forwarding",
+              "8080",
+              200,
+              ApiRows.BROWSER));
+      run.until(3).quiet();
+      assertThat(ids(run.got))
+          .containsExactly(ApiRows.uuid("w", 1), ApiRows.uuid("s", 1), ApiRows.uuid("w", 2));
+      // The checkpoint never moves past this host's clock; the skewed row stays remembered.
+      JsonNode cp = checkpointJson(o).path("connection");
+      assertThat(cp.path("newest").asText()).isEqualTo(NOW.toString());
+      assertThat(cp.path("seen").has(ApiRows.uuid("s", 1))).isTrue();
+      assertThat(log.messages(Level.WARN))
+          .containsExactly(
+              "A connection row is dated ahead of this host's clock: Coder stores the time the "
+                  + "workspace agent reported for SSH-like connections, so that agent's clock is "
+                  + "probably ahead. The row is exported once, and the checkpoint does not move "
+                  + "past this host's clock, so later rows are still read. Logged once per agent. "
+                  + "workspace=dev workspace_id="
+                  + ApiRows.WORKSPACE
+                  + " agent=main type=ssh id="
+                  + ApiRows.uuid("s", 1)
+                  + " connect_time="
+                  + NOW.plus(Duration.ofDays(1))
+                  + " ahead_by=PT24H");
+      opened.get(0).close();
+      opened.clear();
+    }
+    // After a restart the skewed row is re-read and dropped: it is in the checkpoint.
+    Run after = new Run(o.open(), 100).quiet();
+    assertThat(after.got).isEmpty();
+  }
+
+  @Test
+  void anAuditRowDatedAheadIsReportedOnceAsCodersClockOrOurs() throws Exception {
+    ObjectNode ahead =
+        ApiRows.login(
+            ApiRows.uuid("a", 1), NOW.plus(Duration.ofHours(1)).toString(), ApiRows.uuid("r", 1));
+    // Within the tolerance: ordinary clock differences are not reported.
+    ObjectNode close =
+        ApiRows.login(ApiRows.uuid("a", 2), NOW.plusSeconds(5).toString(), ApiRows.uuid("r", 2));
+    coder.addAudit(ahead, close);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = NOW.minus(Duration.ofMinutes(10));
+    o.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      new Run(o.open(), 100).until(2).quiet();
+      assertThat(log.messages(Level.WARN))
+          .containsExactly(
+              "A row is dated ahead of this host's clock: Coder stamps audit and web connection "
+                  + "rows with its own clock, so Coder's clock or this host's is off (check NTP on "
+                  + "both). The row is exported once, and the checkpoint does not move past this "
+                  + "host's clock. Logged once. kind=audit id="
+                  + ApiRows.uuid("a", 1)
+                  + " time="
+                  + NOW.plus(Duration.ofHours(1))
+                  + " ahead_by=PT1H");
+    }
+    assertThat(checkpointJson(o).path("audit").path("newest").asText()).isEqualTo(NOW.toString());
+  }
+
+  @Test
+  void aCheckpointWhoseNewestIsInTheFutureIsBroughtBackToTheClock() throws Exception {
+    // Written by a release that let a future-dated row move newest a day ahead.
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    Files.createDirectories(o.checkpoint.getParent());
+    Files.writeString(
+        o.checkpoint,
+        "{\"version\":1,\"endpoint\":\""
+            + coder.endpoint()
+            + "\",\"connection\":{\"floor\":null,\"newest\":\""
+            + NOW.plus(Duration.ofDays(1))
+            + "\",\"seen\":{},\"open\":{}}}");
+    coder.addConnections(
+        ApiRows.web(
+            ApiRows.uuid("w", 1),
+            NOW.minusSeconds(30).toString(),
+            "workspace_app",
+            "code-server",
+            200,
+            ApiRows.BROWSER));
+    try (LogCapture log = new LogCapture(ApiCheckpoint.class)) {
+      Run run = new Run(o.open(), 100).until(1).quiet();
+      assertThat(ids(run.got)).containsExactly(ApiRows.uuid("w", 1));
+      assertThat(log.messages(Level.WARN))
+          .containsExactly(
+              "The checkpoint's newest row time is ahead of this host's clock (a row dated in the "
+                  + "future); it is brought back to now, so rows written since are read again and "
+                  + "any already exported outside the overlap may be delivered twice. "
+                  + "kind=connection newest="
+                  + NOW.plus(Duration.ofDays(1))
+                  + " now="
+                  + NOW);
+    }
+  }
+
+  /** SSH session {@code i} (IDs from the "s" and "c" series), connected and closed (exit 0). */
+  private static ObjectNode closedSsh(int i, Instant connect, Instant disconnect) {
+    return ApiRows.close(
+        ApiRows.ssh(ApiRows.uuid("s", i), connect.toString(), ApiRows.uuid("c", i)),
+        disconnect.toString(),
+        0,
+        "");
+  }
+
+  @Test
+  void aSessionSpanningStartAtThatClosedBeforeTheFirstPollGivesItsDisconnectLine()
+      throws Exception {
+    Instant floor = NOW.minus(Duration.ofHours(2));
+    // Open at start_at, closed before the exporter's first successful poll.
+    ObjectNode spanning =
+        closedSsh(1, floor.minus(Duration.ofMinutes(30)), floor.plus(Duration.ofMinutes(30)));
+    // Closed before start_at: nothing to export.
+    ObjectNode before =
+        closedSsh(2, floor.minus(Duration.ofMinutes(50)), floor.minus(Duration.ofMinutes(40)));
+    // Still open: tracked, as before.
+    ObjectNode open =
+        ApiRows.ssh(
+            ApiRows.uuid("s", 3),
+            floor.minus(Duration.ofMinutes(20)).toString(),
+            ApiRows.uuid("c", 3));
+    coder.addConnections(spanning, before, open);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = floor;
+    Run run = new Run(o.open(), 100).until(1).quiet();
+    assertThat(run.got.get(0).id()).isEqualTo(ApiMapper.disconnectId(ApiRows.uuid("s", 1)));
+    assertThat(run.got.get(0).string("ConnectionStatus")).isEqualTo("disconnected");
+    assertThat(run.got.get(0).time()).isEqualTo(floor.plus(Duration.ofMinutes(30)).toString());
+    JsonNode cp = checkpointJson(o).path("connection");
+    assertThat(cp.has("baseline_pending")).isFalse();
+    List<String> tracked = new ArrayList<>();
+    cp.path("open").fieldNames().forEachRemaining(tracked::add);
+    assertThat(tracked).containsExactly(ApiRows.uuid("s", 3));
+    String completed =
+        "status:completed connected_after:\""
+            + GoTime.rfc3339Nano(floor.minus(CoderApiSource.CLOSE_LOOKBACK))
+            + "\" connected_before:\""
+            + GoTime.rfc3339Nano(floor)
+            + "\"";
+    assertThat(coder.requests()).anyMatch(r -> completed.equals(r.q()));
+    opened.get(0).close();
+    opened.clear();
+    // Not again after a restart, and the open one still gives its disconnect line.
+    coder.change(() -> ApiRows.close(open, NOW.minusSeconds(10).toString(), 0, ""));
+    Run after = new Run(o.open(), 100).until(1).quiet();
+    assertThat(after.got.get(0).id()).isEqualTo(ApiMapper.disconnectId(ApiRows.uuid("s", 3)));
+  }
+
+  @Test
+  void aSessionClosingWhileTheBaselinePagesDoesNotHideAnother() throws Exception {
+    Instant floor = NOW.minus(Duration.ofHours(1));
+    List<ObjectNode> sessions = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      sessions.add(
+          ApiRows.ssh(
+              ApiRows.uuid("s", i),
+              floor.minus(Duration.ofMinutes(30)).plusSeconds(i).toString(),
+              ApiRows.uuid("c", i)));
+    }
+    coder.addConnections(sessions.toArray(ObjectNode[]::new));
+    // The newest session closes between the first and the second page of the ongoing listing.
+    AtomicInteger ongoingPages = new AtomicInteger();
+    coder.hook(
+        seen -> {
+          if (seen.q() != null
+              && seen.q().contains("status:ongoing")
+              && ongoingPages.incrementAndGet() == 2) {
+            coder.change(
+                () -> ApiRows.close(sessions.get(24), NOW.minusSeconds(50).toString(), 0, ""));
+          }
+        });
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = floor;
+    o.pageSize = 10;
+    Run run = new Run(o.open(), 100).until(1).quiet();
+    coder.change(
+        () -> {
+          for (int i = 0; i < 24; i++) {
+            ApiRows.close(sessions.get(i), NOW.minusSeconds(40).plusMillis(i).toString(), 0, "");
+          }
+        });
+    run.until(25).quiet();
+    Set<String> want = new HashSet<>();
+    for (int i = 0; i < 25; i++) {
+      want.add(ApiMapper.disconnectId(ApiRows.uuid("s", i)));
+    }
+    assertThat(new HashSet<>(ids(run.got))).isEqualTo(want);
+  }
+
+  @Test
+  void theBaselinePagesThroughMoreSessionsOfOneConnectTimeThanAPageHolds() throws Exception {
+    Instant floor = NOW.minus(Duration.ofHours(1));
+    Instant at = floor.minus(Duration.ofMinutes(30));
+    List<ObjectNode> sessions = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      sessions.add(ApiRows.ssh(ApiRows.uuid("s", i), at.toString(), ApiRows.uuid("c", i)));
+    }
+    sessions.add(
+        ApiRows.ssh(ApiRows.uuid("s", 25), at.minusSeconds(1).toString(), ApiRows.uuid("c", 25)));
+    coder.addConnections(sessions.toArray(ObjectNode[]::new));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = floor;
+    o.pageSize = 10;
+    Run run = new Run(o.open(), 100).quiet();
+    assertThat(checkpointJson(o).path("connection").path("open").size()).isEqualTo(26);
+    // Keyed by the last connect time read, then an offset among the rows of that time.
+    String ongoing = "status:ongoing connected_before:\"" + GoTime.rfc3339Nano(at) + "\"";
+    assertThat(coder.requests())
+        .filteredOn(r -> r.q() != null && r.q().startsWith("status:ongoing"))
+        .extracting(FakeCoder.Seen::q, FakeCoder.Seen::offset)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("status:ongoing", 0),
+            org.assertj.core.groups.Tuple.tuple(ongoing, 10),
+            org.assertj.core.groups.Tuple.tuple(ongoing, 20));
+    assertThat(run.got).isEmpty();
+  }
+
+  @Test
+  void theBaselineKeepsToTheUsersQuery() throws Exception {
+    Instant floor = NOW.minus(Duration.ofMinutes(10));
+    ObjectNode alice =
+        ApiRows.ssh(
+            ApiRows.uuid("s", 1),
+            floor.minus(Duration.ofMinutes(5)).toString(),
+            ApiRows.uuid("c", 1));
+    ObjectNode bob =
+        ApiRows.ssh(
+            ApiRows.uuid("s", 2),
+            floor.minus(Duration.ofMinutes(5)).toString(),
+            ApiRows.uuid("c", 2));
+    bob.put("workspace_owner_username", "bob");
+    coder.addConnections(alice, bob);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = floor;
+    o.q = Map.of(Kind.CONNECTION, "workspace_owner:alice");
+    Run run = new Run(o.open(), 100).quiet();
+    coder.change(
+        () -> {
+          ApiRows.close(alice, NOW.minusSeconds(30).toString(), 0, "");
+          ApiRows.close(bob, NOW.minusSeconds(30).toString(), 0, "");
+        });
+    run.until(1).quiet();
+    assertThat(ids(run.got)).containsExactly(ApiMapper.disconnectId(ApiRows.uuid("s", 1)));
+    assertThat(coder.requests())
+        .filteredOn(r -> r.q() != null && r.q().contains("status:ongoing"))
+        .isNotEmpty()
+        .allMatch(r -> r.q().startsWith("workspace_owner:alice status:ongoing"));
+  }
+
+  @Test
+  void quarantinedRowsAreRememberedByDigestNotByText() throws Exception {
+    // Template-version diffs make rows of hundreds of KB; the memory of what was quarantined must
+    // not hold them.
+    ObjectNode[] bad = unmappableAuditRows(10, 13);
+    for (ObjectNode r : bad) {
+      r.putObject("additional_fields").put("big", "x".repeat(200_000));
+    }
+    coder.addAudit(bad);
+    coder.addAudit(auditRows(0, 2));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    CoderApiSource src = o.open();
+    new Run(src, 100).until(2).quiet();
+    // Each quarantined once, although every poll re-reads them.
+    assertThat(Files.readAllLines(dir.resolve("rejects.ndjson"), StandardCharsets.UTF_8))
+        .hasSize(3);
+    assertThat(src.rememberedRejectBytes()).isEqualTo(3 * 32);
+  }
+
+  @Test
+  void aServerThatReturnsShorterPagesThanAskedIsReadToTheEnd() throws Exception {
+    coder.addAudit(auditRows(0, 250));
+    coder.pageCap(40);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = null;
+    o.pageSize = 100;
+    Run run = new Run(o.open(), 1000).until(250).quiet();
+    assertTimeOrderAndUnique(run.got);
+    // Coder's count (exact up to 2000) told that the short pages were not the end.
+    assertThat(coder.requests())
+        .extracting(FakeCoder.Seen::offset)
+        .startsWith(0, 40, 80, 120, 160, 200, 240);
   }
 
   @Test

@@ -57,6 +57,7 @@ final class FakeCoder implements AutoCloseable {
   private final Deque<ResponseDefinition> failures = new ArrayDeque<>();
   private volatile String token = "test-token";
   private volatile int maxLimit = Integer.MAX_VALUE;
+  private volatile int pageCap = Integer.MAX_VALUE;
   private volatile int delayMs;
   private volatile boolean ignoreOffset;
   private volatile Consumer<Seen> hook = s -> {};
@@ -132,6 +133,11 @@ final class FakeCoder implements AutoCloseable {
 
   void maxLimit(int m) {
     maxLimit = m;
+  }
+
+  /** A server (or proxy) that silently returns at most {@code cap} rows, whatever the limit. */
+  void pageCap(int cap) {
+    pageCap = cap;
   }
 
   void delayMs(int d) {
@@ -284,7 +290,7 @@ final class FakeCoder implements AutoCloseable {
       }
     }
     Query query = Query.parse(s.q());
-    int limit = s.limit() == 0 ? 100 : s.limit();
+    int limit = Math.min(s.limit() == 0 ? 100 : s.limit(), pageCap);
     int offset = ignoreOffset ? 0 : s.offset();
     ObjectNode body = ApiRows.M.createObjectNode();
     ArrayNode list = body.putArray(auditPath ? "audit_logs" : "connection_logs");
@@ -309,14 +315,15 @@ final class FakeCoder implements AutoCloseable {
 
   /**
    * The search terms the source sends, with Coder's meaning (docs/coder-reference.md §7.2, §7.3):
-   * status, connection_id, connected_after/connected_before (inclusive), date_from (from UTC
-   * midnight) and date_to (up to 23:59:59 of that day).
+   * status, connection_id, workspace_owner (a username), connected_after/connected_before
+   * (inclusive), date_from (from UTC midnight) and date_to (up to 23:59:59 of that day).
    */
   private record Query(
-      String status, String connectionId, Instant after, Instant before, String q) {
+      String status, String connectionId, String owner, Instant after, Instant before, String q) {
     static Query parse(String q) {
       String status = null;
       String connectionId = null;
+      String owner = null;
       Instant after = null;
       Instant before = null;
       if (q != null) {
@@ -330,6 +337,7 @@ final class FakeCoder implements AutoCloseable {
           switch (k) {
             case "status" -> status = v;
             case "connection_id" -> connectionId = v;
+            case "workspace_owner" -> owner = v;
             case "connected_after" -> after = Instant.parse(v.toUpperCase(java.util.Locale.ROOT));
             case "connected_before" -> before = Instant.parse(v.toUpperCase(java.util.Locale.ROOT));
             case "date_from" -> after = LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -343,7 +351,7 @@ final class FakeCoder implements AutoCloseable {
           }
         }
       }
-      return new Query(status, connectionId, after, before, q);
+      return new Query(status, connectionId, owner, after, before, q);
     }
 
     boolean matches(Row row) {
@@ -351,6 +359,9 @@ final class FakeCoder implements AutoCloseable {
         return false;
       }
       if (before != null && row.time().isAfter(before)) {
+        return false;
+      }
+      if (owner != null && !row.node().path("workspace_owner_username").asText().equals(owner)) {
         return false;
       }
       if (status == null && connectionId == null) {

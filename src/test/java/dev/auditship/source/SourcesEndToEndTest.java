@@ -3,6 +3,7 @@ package dev.auditship.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.auditship.config.ConfigLoader;
 import dev.auditship.config.Problems;
 import dev.auditship.pipeline.Assembly;
@@ -105,11 +106,12 @@ class SourcesEndToEndTest {
           .until(() -> out.toString(StandardCharsets.UTF_8).equals(expected));
       stop(p, t, failed);
       assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
-      assertThat(
-              ApiRows.M.readTree(dir.resolve("data/coder-api.checkpoint.json").toFile())
-                  .path("audit")
-                  .path("newest")
-                  .asText())
+      JsonNode cp =
+          ApiRows.M.readTree(dir.resolve("data/coder-api.checkpoint.json").toFile()).path("audit");
+      // The fixed clock is start_at; the row is dated after it, so newest stops at the clock
+      // (docs/coder-api-source.md, "Clocks") and the row is remembered in seen.
+      assertThat(cp.path("newest").asText()).isEqualTo("2025-07-03T06:00:00Z");
+      assertThat(cp.path("seen").path("95f7c392-da3e-480c-a579-8909f145fbe2").asText())
           .isEqualTo("2025-07-03T06:55:02.117803Z");
     }
   }
