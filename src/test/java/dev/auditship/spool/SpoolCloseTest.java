@@ -67,21 +67,24 @@ class SpoolCloseTest {
     }
   }
 
+  private SpoolTarget target(Sink sink) throws java.io.IOException {
+    return Fixtures.target(
+        Storage.DISK,
+        Fixtures.config(
+            tmp.resolve("spool"),
+            1 << 20,
+            dev.auditship.config.SpoolConfig.WhenFull.BLOCK,
+            java.time.Duration.ZERO),
+        sink,
+        tmp.resolve("dead-letters.ndjson"),
+        Clock.systemUTC(),
+        10);
+  }
+
   @Test
   void closeLeavesTheSinkToTheDrainerWhileItIsStillSending() throws Exception {
     StubbornSink sink = new StubbornSink();
-    SpoolTarget t =
-        Fixtures.target(
-            Storage.DISK,
-            Fixtures.config(
-                tmp.resolve("spool"),
-                1 << 20,
-                dev.auditship.config.SpoolConfig.WhenFull.BLOCK,
-                java.time.Duration.ZERO),
-            sink,
-            tmp.resolve("dead-letters.ndjson"),
-            Clock.systemUTC(),
-            10);
+    SpoolTarget t = target(sink);
     t.accept(records(0, 3));
     assertThat(sink.sending.await(10, TimeUnit.SECONDS)).isTrue();
     t.close(); // gives up on the drainer after its grace period
@@ -95,18 +98,7 @@ class SpoolCloseTest {
   void acceptOnAClosedTargetFailsAtOnceInsteadOfSpinning() throws Exception {
     // Review #11: a closed spool answers every wait at once; accept must not loop on it.
     Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
-    SpoolTarget t =
-        Fixtures.target(
-            Storage.DISK,
-            Fixtures.config(
-                tmp.resolve("spool"),
-                1 << 20,
-                dev.auditship.config.SpoolConfig.WhenFull.BLOCK,
-                java.time.Duration.ZERO),
-            sink,
-            tmp.resolve("dead-letters.ndjson"),
-            Clock.systemUTC(),
-            10);
+    SpoolTarget t = target(sink);
     t.close();
     java.util.concurrent.Future<Throwable> f =
         java.util.concurrent.Executors.newSingleThreadExecutor()

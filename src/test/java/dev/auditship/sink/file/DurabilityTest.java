@@ -34,16 +34,20 @@ class DurabilityTest {
     return "sync " + dir.getFileName() + ": " + List.of(names);
   }
 
-  @Test
-  void withFsyncTheNewActileFileIsInItsDirectoryBeforeItsFirstBatchCountsAsDelivered() {
+  /** What reached the disk for two batches of 600 bytes with max_bytes 1 KiB (one rotation). */
+  private List<String> twoBatchesAcrossARotation(Compression compress, boolean fsync) {
     FaultyDisk disk = FaultyDisk.healthy();
     try (FileSink sink =
-        new FileSink(
-            "f", cfg(tmp.resolve("coder-events.log"), Compression.NONE, true), clock, disk)) {
+        new FileSink("f", cfg(tmp.resolve("coder-events.log"), compress, fsync), clock, disk)) {
       assertThat(sink.send(List.of(sized("a", 600)))).isEqualTo(Outcome.delivered());
       assertThat(sink.send(List.of(sized("b", 600)))).isEqualTo(Outcome.delivered());
     }
-    assertThat(disk.journal)
+    return disk.journal;
+  }
+
+  @Test
+  void withFsyncTheNewActileFileIsInItsDirectoryBeforeItsFirstBatchCountsAsDelivered() {
+    assertThat(twoBatchesAcrossARotation(Compression.NONE, true))
         .containsExactly(
             "create coder-events.log",
             sync(tmp, "coder-events.log"),
@@ -74,26 +78,13 @@ class DurabilityTest {
 
   @Test
   void withoutFsyncNoDirectoryIsSyncedForTheActiveFile() {
-    FaultyDisk disk = FaultyDisk.healthy();
-    try (FileSink sink =
-        new FileSink(
-            "f", cfg(tmp.resolve("coder-events.log"), Compression.NONE, false), clock, disk)) {
-      sink.send(List.of(sized("a", 600)));
-      sink.send(List.of(sized("b", 600)));
-    }
-    assertThat(disk.journal).containsExactly("create coder-events.log", "create coder-events.log");
+    assertThat(twoBatchesAcrossARotation(Compression.NONE, false))
+        .containsExactly("create coder-events.log", "create coder-events.log");
   }
 
   @Test
   void withoutFsyncTheGzipAndItsNameAreStillOnDiskBeforeThePlainFileIsDeleted() {
-    FaultyDisk disk = FaultyDisk.healthy();
-    try (FileSink sink =
-        new FileSink(
-            "f", cfg(tmp.resolve("coder-events.log"), Compression.GZIP, false), clock, disk)) {
-      sink.send(List.of(sized("a", 600)));
-      sink.send(List.of(sized("b", 600)));
-    }
-    assertThat(disk.journal)
+    assertThat(twoBatchesAcrossARotation(Compression.GZIP, false))
         .containsExactly(
             "create coder-events.log",
             "create coder-events.log",
@@ -105,14 +96,7 @@ class DurabilityTest {
 
   @Test
   void withFsyncTheGzipIsSyncedOncePerRotation() {
-    FaultyDisk disk = FaultyDisk.healthy();
-    try (FileSink sink =
-        new FileSink(
-            "f", cfg(tmp.resolve("coder-events.log"), Compression.GZIP, true), clock, disk)) {
-      sink.send(List.of(sized("a", 600)));
-      sink.send(List.of(sized("b", 600)));
-    }
-    assertThat(disk.journal)
+    assertThat(twoBatchesAcrossARotation(Compression.GZIP, true))
         .containsExactly(
             "create coder-events.log",
             sync(tmp, "coder-events.log"),

@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.LogCapture;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -71,19 +69,8 @@ class SyslogInterruptTest {
               .max(65_536)
               .writeTimeout(java.time.Duration.ofSeconds(1)); // bounds the close after the test
       List<Socket> accepted = new ArrayList<>();
-      CompletableFuture<Void> acceptor =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  accepted.add(server.accept()); // and never read from it
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-      List<SinkRecord> batch = new ArrayList<>();
-      for (SinkRecord r : records(400, "audit_user_login")) { // more than the buffers hold
-        batch.add(new SinkRecord(r.event(), "z".repeat(60_000)));
-      }
+      CompletableFuture<Void> acceptor = SyslogSinkTest.acceptWithoutReading(server, accepted);
+      List<SinkRecord> batch = SyslogSinkTest.moreThanTheBuffersHold();
       Thread me = Thread.currentThread();
       ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
       try (SyslogSink sink = c.sink()) {
