@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ class NdjsonFileDurabilityTest {
   void reopeningAnExistingFileSyncsNothing() throws Exception {
     Path file = tmp.resolve("rejects.ndjson");
     Files.writeString(file, line(0) + "\n");
-    try (NdjsonFile f = new NdjsonFile(file, null, java.time.Clock.systemUTC(), this::sync)) {
+    try (NdjsonFile f = new NdjsonFile(file, null, Clock.systemUTC(), this::sync)) {
       f.append(line(1));
     }
     assertThat(journal).isEmpty();

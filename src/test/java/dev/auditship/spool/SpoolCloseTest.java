@@ -5,13 +5,18 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.auditship.config.SpoolConfig;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -67,14 +72,10 @@ class SpoolCloseTest {
     }
   }
 
-  private SpoolTarget target(Sink sink) throws java.io.IOException {
+  private SpoolTarget target(Sink sink) throws IOException {
     return Fixtures.target(
         Storage.DISK,
-        Fixtures.config(
-            tmp.resolve("spool"),
-            1 << 20,
-            dev.auditship.config.SpoolConfig.WhenFull.BLOCK,
-            java.time.Duration.ZERO),
+        Fixtures.config(tmp.resolve("spool"), 1 << 20, SpoolConfig.WhenFull.BLOCK, Duration.ZERO),
         sink,
         tmp.resolve("dead-letters.ndjson"),
         Clock.systemUTC(),
@@ -100,8 +101,8 @@ class SpoolCloseTest {
     Fixtures.CollectingSink sink = new Fixtures.CollectingSink("out");
     SpoolTarget t = target(sink);
     t.close();
-    java.util.concurrent.Future<Throwable> f =
-        java.util.concurrent.Executors.newSingleThreadExecutor()
+    Future<Throwable> f =
+        Executors.newSingleThreadExecutor()
             .submit(
                 () -> {
                   try {

@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -462,7 +463,7 @@ public final class HecSink implements Sink {
       index.put(batch.get(i), i);
     }
     Instant now = clock.instant();
-    Set<Integer> resumed = new java.util.HashSet<>();
+    Set<Integer> resumed = new HashSet<>();
     for (Carried c : carried) {
       List<Integer> idx = new ArrayList<>(c.records().size());
       for (SinkRecord rec : c.records()) {

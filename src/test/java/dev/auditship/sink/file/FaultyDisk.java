@@ -1,6 +1,7 @@
 package dev.auditship.sink.file;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -60,7 +61,7 @@ final class FaultyDisk implements Opener {
               + ": "
               + s.map(p -> p.getFileName().toString()).sorted().toList());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     Opener.super.syncDirectory(dir);
   }

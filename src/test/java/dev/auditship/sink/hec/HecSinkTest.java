@@ -538,8 +538,7 @@ class HecSinkTest {
   @Test
   void requestsToAnEndpointThatRefusesConnectionsAreNotCountedAsSent() throws Exception {
     int closed;
-    try (java.net.ServerSocket ss =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closed = ss.getLocalPort();
     }
     HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + closed);

@@ -12,6 +12,7 @@ import dev.auditship.testutil.LogCapture;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -67,7 +68,7 @@ class SyslogInterruptTest {
       Configs c =
           Configs.tcp(server.getLocalPort())
               .max(65_536)
-              .writeTimeout(java.time.Duration.ofSeconds(1)); // bounds the close after the test
+              .writeTimeout(Duration.ofSeconds(1)); // bounds the close after the test
       List<Socket> accepted = new ArrayList<>();
       CompletableFuture<Void> acceptor = SyslogSinkTest.acceptWithoutReading(server, accepted);
       List<SinkRecord> batch = SyslogSinkTest.moreThanTheBuffersHold();
