@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,11 @@ public final class StreamSource implements Source {
 
   /** The reader thread is in a read of the input (which may wait for input that never comes). */
   private volatile boolean inRead;
+
+  /** What a stop logs of a line it cut: its length so far and the input. */
+  private static final String CUT_LINE =
+      "Stopped in the middle of a line: the {} bytes of it read so far, without a line feed, are"
+          + " not delivered. input={}";
 
   /** The reader thread's line reader, once it runs. */
   private volatile LineReader lineReader;
@@ -126,7 +133,13 @@ public final class StreamSource implements Source {
       LineReader lr = new LineReader(handing, MAX_LINE_BYTES);
       lineReader = lr;
       LogDecoder decoder = new LogDecoder(this::handle);
-      readLines(lr, decoder, this::handle, stats.lines::incrementAndGet);
+      readLines(
+          lr,
+          decoder,
+          this::handle,
+          stats.lines::incrementAndGet,
+          () -> stopReading,
+          cut -> LOG.warn(CUT_LINE, cut, inputName));
       put(END);
     } catch (IOException e) {
       put(new IOException("cannot read " + inputName + ": " + e.getMessage(), e));
@@ -151,6 +164,22 @@ public final class StreamSource implements Source {
   public static void readLines(
       LineReader lr, LogDecoder decoder, Consumer<Decoded> out, Runnable perLine)
       throws IOException {
+    readLines(lr, decoder, out, perLine, () -> false, cut -> {});
+  }
+
+  /**
+   * {@link #readLines(LineReader, LogDecoder, Consumer, Runnable)}, where a last line without its
+   * line feed that ends the input once {@code stopped} is true was cut by a stop, not by the input:
+   * it is not decoded (it would read as a broken line), its length goes to {@code cut}.
+   */
+  static void readLines(
+      LineReader lr,
+      LogDecoder decoder,
+      Consumer<Decoded> out,
+      Runnable perLine,
+      BooleanSupplier stopped,
+      IntConsumer cut)
+      throws IOException {
     long n = 0;
     while (true) {
       if (lr.fill(RESERVE_BYTES)) {
@@ -163,6 +192,10 @@ public final class StreamSource implements Source {
         }
       }
       if (!lr.read()) {
+        break;
+      }
+      if (!lr.lastTerminated() && stopped.getAsBoolean()) {
+        cut.accept(lr.length());
         break;
       }
       n++;
@@ -285,6 +318,11 @@ public final class StreamSource implements Source {
     return new Batch(events, null);
   }
 
+  /** Makes the reader's further reads of the input end it (what {@link #nextAlreadyRead} does). */
+  void stopReading() {
+    stopReading = true;
+  }
+
   /**
    * After a stop: the events the reader has read and decoded, and those it decodes from what is
    * left in its read buffer, a batch at a time; the input is not read again. Null when none are
@@ -294,7 +332,7 @@ public final class StreamSource implements Source {
    */
   @Override
   public Batch nextAlreadyRead(int max) throws IOException, InterruptedException {
-    stopReading = true;
+    stopReading();
     if (pendingError != null) {
       return next(max, Duration.ZERO); // throws it
     }
@@ -327,11 +365,7 @@ public final class StreamSource implements Source {
           LineReader lr = lineReader;
           int partial = lr == null ? 0 : lr.partialBytes();
           if (partial > 0) {
-            LOG.warn(
-                "Stopped while waiting for the rest of a line: the {} bytes of it read so far,"
-                    + " without a line feed, are not delivered. input={}",
-                partial,
-                inputName);
+            LOG.warn(CUT_LINE, partial, inputName);
           } else {
             LOG.debug("Stopped while waiting for input. input={}", inputName);
           }

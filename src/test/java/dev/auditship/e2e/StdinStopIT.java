@@ -119,8 +119,8 @@ class StdinStopIT {
       assertThat(Files.readAllLines(tmp.resolve("out.log"))).containsExactly(template);
       assertThat(err)
           .contains(
-              "WARN  StreamSource: Stopped while waiting for the rest of a line: the 200 bytes of"
-                  + " it read so far, without a line feed, are not delivered. input=stdin")
+              "WARN  StreamSource: Stopped in the middle of a line: the 200 bytes of it read so"
+                  + " far, without a line feed, are not delivered. input=stdin")
           .contains("Finished. source: read=1 events=1 skipped=0 rejected=0 ");
     } finally {
       p.destroyForcibly();

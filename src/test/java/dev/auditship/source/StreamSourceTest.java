@@ -3,8 +3,10 @@ package dev.auditship.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.testutil.Golden;
+import dev.auditship.testutil.LogCapture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,5 +88,58 @@ class StreamSourceTest {
     assertThatThrownBy(() -> s.next(100, Duration.ofSeconds(2)))
         .isInstanceOf(IOException.class)
         .hasMessage("cannot read in.log: device error");
+  }
+
+  /**
+   * A stop while the reader is reading: the line it had begun (no line feed yet) is not decoded
+   * into a broken line for the rejects file; a WARN gives its length. The whole line before it is
+   * delivered.
+   */
+  @Test
+  void aLineCutByAStopIsNotQuarantinedAsBrokenButNamedInAWarning() throws Exception {
+    String whole = Golden.line("audit_user_login").json();
+    String begun = whole.substring(0, 120);
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    InputStream in =
+        new InputStream() {
+          private int reads;
+
+          @Override
+          public int read() {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (reads++ == 0) {
+              byte[] first = (whole + begun).getBytes(StandardCharsets.UTF_8);
+              System.arraycopy(first, 0, b, off, first.length);
+              return first.length;
+            }
+            entered.countDown();
+            try {
+              release.await(); // the stop comes while this read is under way
+            } catch (InterruptedException e) {
+              throw new IOException(e);
+            }
+            return -1;
+          }
+        };
+    try (LogCapture log = new LogCapture(StreamSource.class)) {
+      StreamSource s = new StreamSource("stdin", in, rejects());
+      s.start();
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      s.stopReading();
+      release.countDown();
+      Source.Batch b = s.nextAlreadyRead(100);
+      assertThat(b.events()).hasSize(1);
+      assertThat(s.nextAlreadyRead(100)).isNull();
+      assertThat(s.stats().rejected.get()).isZero();
+      assertThat(log.messages(Level.WARN))
+          .containsExactly(
+              "Stopped in the middle of a line: the 120 bytes of it read so far, without a line"
+                  + " feed, are not delivered. input=stdin");
+    }
   }
 }
