@@ -7,6 +7,7 @@ import dev.auditship.config.SinkConfig;
 import dev.auditship.config.SourceConfig;
 import dev.auditship.config.StdinSourceConfig;
 import dev.auditship.io.JsonText;
+import dev.auditship.io.Logfmt;
 import dev.auditship.pipeline.Assembly;
 import dev.auditship.pipeline.Pipeline;
 import dev.auditship.text.GoTime;
@@ -290,7 +291,7 @@ final class ReplayCommand implements Callable<Integer> {
       log.error(
           "Cannot start the sink. sink={} error=\"{}\"",
           sink.name(),
-          e.getMessage() != null ? e.getMessage() : e.toString());
+          Logfmt.q(e.getMessage() != null ? e.getMessage() : e.toString()));
       return ExitCodes.FAILURE;
     }
     return RunCommand.runUntilDone(p, cfg.shutdownTimeout(), log);

@@ -1,5 +1,6 @@
 package dev.auditship.cli;
 
+import dev.auditship.io.Logfmt;
 import dev.auditship.pipeline.Assembly;
 import dev.auditship.pipeline.Pipeline;
 import java.io.ByteArrayInputStream;
@@ -121,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       log.error(
           "Reload refused; still running on the previous configuration. error=\"{}\"",
-          e.getMessage());
+          Logfmt.q(e.getMessage()));
       return;
     }
     if (c.assembly() != null) {
@@ -218,7 +219,7 @@ final class RunCommand implements Callable<Integer> {
       pipeline.logStats("Failed.");
       log.error(
           "Stopped by an error; the last batches were not committed. error=\"{}\"",
-          e.getMessage() != null ? e.getMessage() : e.toString());
+          Logfmt.q(e.getMessage() != null ? e.getMessage() : e.toString()));
       return ExitCodes.FAILURE;
     } finally {
       Thread watchdog = watchdogRef.get();

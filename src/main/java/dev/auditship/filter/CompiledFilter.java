@@ -2,6 +2,7 @@ package dev.auditship.filter;
 
 import dev.auditship.event.Event;
 import dev.auditship.event.Kind;
+import dev.auditship.io.Logfmt;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -57,7 +58,7 @@ final class CompiledFilter implements EventFilter {
             f,
             e.kind().message(),
             c.text(),
-            this);
+            Logfmt.q(this));
       }
     }
   }

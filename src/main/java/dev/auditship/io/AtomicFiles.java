@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Replaces a small state file (a source checkpoint, a spool's ack file) so that a crash at any
@@ -35,6 +37,31 @@ public final class AtomicFiles {
     if (dir != null) {
       syncDirectory(dir);
     }
+  }
+
+  /**
+   * Creates {@code dir} and its missing parents, and returns the directories that gained an entry
+   * (the nearest existing ancestor and each created directory except {@code dir}), outermost first:
+   * a new directory survives a power cut only once its parent is synced (fsync(2)). Empty when
+   * {@code dir} already existed.
+   */
+  public static List<Path> createDirectories(Path dir) throws IOException {
+    Path abs = dir.toAbsolutePath();
+    Path existing = abs;
+    while (existing != null && !Files.isDirectory(existing)) {
+      existing = existing.getParent();
+    }
+    Files.createDirectories(abs);
+    List<Path> grew = new ArrayList<>();
+    if (existing != null && !existing.equals(abs)) {
+      for (Path p = abs.getParent(); p != null; p = p.getParent()) {
+        grew.add(0, p);
+        if (p.equals(existing)) {
+          break;
+        }
+      }
+    }
+    return grew;
   }
 
   /**

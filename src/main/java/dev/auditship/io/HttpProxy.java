@@ -205,7 +205,11 @@ public final class HttpProxy {
         }
       } else if (e.startsWith("[") && e.contains("]:")) {
         int end = e.indexOf("]:");
-        entryPort = Integer.parseInt(e.substring(end + 2));
+        try {
+          entryPort = Integer.parseInt(e.substring(end + 2));
+        } catch (NumberFormatException ignored) {
+          continue; // a malformed entry (from the environment) is skipped, as curl and Go do
+        }
         e = e.substring(1, end);
       }
       if (entryPort >= 0 && entryPort != port) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An append-only NDJSON file (rejects, dead letters) that is written and forced to disk per call,
- * so a record handed to it survives a crash. Created with its parent directories on first use.
- * Thread-safe.
+ * so a record handed to it survives a crash. Created with its parent directories on first use; the
+ * directory is synced after every create, so the file's name survives a power cut too. Thread-safe.
  *
  * <p>With a {@link RetentionConfig}: before a line would take the file past {@code max_bytes}, the
  * file is renamed aside to {@code <name>-<UTC time>.<ext>} (for example {@code
@@ -44,8 +45,12 @@ public final class NdjsonFile implements AutoCloseable {
   private final RetentionConfig retention;
   private final Clock clock;
   private final Pattern rotatedName;
+  private final Consumer<Path> syncDirectory;
   private FileChannel channel;
   private long size;
+
+  /** The file was renamed aside and the directory not synced since. */
+  private boolean renamed;
 
   /**
    * Where a line cut short by a failure began: the file is cut back to it when next opened; -1 when
@@ -64,6 +69,12 @@ public final class NdjsonFile implements AutoCloseable {
 
   /** A file rotated and aged out by {@code retention} ({@code null}: grows forever). */
   public NdjsonFile(Path path, RetentionConfig retention, Clock clock) {
+    this(path, retention, clock, AtomicFiles::syncDirectory);
+  }
+
+  /** As above; tests observe the directory syncs through {@code syncDirectory}. */
+  NdjsonFile(Path path, RetentionConfig retention, Clock clock, Consumer<Path> syncDirectory) {
+    this.syncDirectory = syncDirectory;
     this.path = path;
     this.retention = retention;
     this.clock = clock;
@@ -134,11 +145,18 @@ public final class NdjsonFile implements AutoCloseable {
   private void open() throws IOException {
     Path parent = path.toAbsolutePath().getParent();
     if (parent != null) {
-      Files.createDirectories(parent);
+      AtomicFiles.createDirectories(parent).forEach(syncDirectory);
     }
+    boolean created = !Files.exists(path);
     channel =
         FileChannel.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    if ((created || renamed) && parent != null) {
+      // A line counts as kept once appended, and fdatasync does not make a new file's name durable
+      // (fsync(2)); after a rotation this one sync also covers the rename.
+      syncDirectory.accept(parent);
+    }
+    renamed = false;
     size = channel.size();
     if (truncateOnOpen >= 0 && size > truncateOnOpen) {
       channel.truncate(truncateOnOpen);
@@ -160,6 +178,7 @@ public final class NdjsonFile implements AutoCloseable {
       target = path.resolveSibling(se[0] + "-" + stamp + "-" + i + se[1]);
     }
     Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+    renamed = true;
     rotations++;
     LOG.info(
         "File rotated: it reached its max_bytes. file={} rotated_to={} bytes={} max_bytes={}",
@@ -205,7 +224,7 @@ public final class NdjsonFile implements AutoCloseable {
       LOG.warn(
           "Cannot delete rotated files older than max_age; retried later. dir={} error=\"{}\"",
           dir,
-          e.toString());
+          Logfmt.q(e.toString()));
     }
   }
 

@@ -170,8 +170,30 @@ public final class Pem {
         }
       }
     }
+    if (legacyEncrypted(file)) {
+      // OpenSSL's traditional encryption (RFC 1421 headers over PKCS#1 or SEC1, with an MD5-based
+      // key derivation): the JDK cannot read it, and its body is not plain base64.
+      throw new IOException(
+          "tls.key_file "
+              + file
+              + " is a legacy OpenSSL-encrypted key (Proc-Type: 4,ENCRYPTED), which is not supported;"
+              + " convert it to encrypted PKCS#8 (it asks for the old and a new password): openssl"
+              + " pkcs8 -topk8 -v2 aes-256-cbc -in "
+              + file
+              + " -out key.pem");
+    }
     throw new IOException(
         "tls.key_file " + file + " holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
+  }
+
+  /** Whether {@code file} holds a PEM block with OpenSSL's legacy encryption header. */
+  private static boolean legacyEncrypted(Path file) {
+    try {
+      String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+      return text.contains("PRIVATE KEY-----") && text.contains("Proc-Type: 4,ENCRYPTED");
+    } catch (IOException e) {
+      return false; // read a moment ago; the general message is still right
+    }
   }
 
   /** A SEC1 {@code ECPrivateKey} (RFC 5915) as PKCS#8, with the curve from its parameters. */

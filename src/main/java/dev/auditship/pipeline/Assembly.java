@@ -16,6 +16,7 @@ import dev.auditship.filter.CoderNameResolver;
 import dev.auditship.filter.EventFilter;
 import dev.auditship.filter.NameResolver;
 import dev.auditship.filter.QueryCompiler;
+import dev.auditship.io.Logfmt;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.metrics.Metrics;
 import dev.auditship.metrics.SinkStats;
@@ -270,7 +271,7 @@ public final class Assembly {
       LOG.error(
           "Reload failed; still running on the previous configuration. error=\"the filters have"
               + " problems: {}\"",
-          String.join("; ", problems.stream().map(Problem::render).toList()));
+          Logfmt.q(String.join("; ", problems.stream().map(Problem::render).toList())));
       return new Pipeline.Applied(previousGlobal, current);
     }
     Map<String, SinkConfig> before = new HashMap<>();
@@ -411,7 +412,7 @@ public final class Assembly {
     }
     LOG.error(
         "Reload failed; still running on the previous configuration. error=\"{}\"",
-        failure.getMessage());
+        Logfmt.q(failure.getMessage()));
     return new Pipeline.Applied(previousGlobal, restored);
   }
 

@@ -2,6 +2,7 @@ package dev.auditship.pipeline;
 
 import dev.auditship.event.Event;
 import dev.auditship.filter.EventFilter;
+import dev.auditship.io.Logfmt;
 import dev.auditship.metrics.SinkState;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.sink.SinkRecord;
@@ -700,7 +701,8 @@ public final class Pipeline {
       try {
         s.target().close();
       } catch (RuntimeException e) {
-        LOG.warn("Error while closing a sink. sink={} error=\"{}\"", s.name(), e.toString());
+        LOG.warn(
+            "Error while closing a sink. sink={} error=\"{}\"", s.name(), Logfmt.q(e.toString()));
       }
     }
     try {

@@ -1,6 +1,7 @@
 package dev.auditship.sink;
 
 import dev.auditship.config.RetryConfig;
+import dev.auditship.io.Logfmt;
 import dev.auditship.metrics.SinkState;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.text.GoTime;
@@ -184,7 +185,7 @@ public final class RetryingSink implements Target {
                 failed,
                 attempt,
                 wait.toMillis(),
-                o.reason());
+                Logfmt.q(o.reason()));
           }
         }
         sleeper.sleep(wait);
@@ -266,7 +267,7 @@ public final class RetryingSink implements Target {
               + "sink={} reason=\"{}\"",
           retry.pauseProbe(),
           sink.name(),
-          reason);
+          Logfmt.q(reason));
       paused = true;
       pausedMark = clock.instant();
     }
@@ -376,7 +377,7 @@ public final class RetryingSink implements Target {
                 + "reason=\"{}\" file={}",
             sink.name(),
             r.record().event().id(),
-            r.reason(),
+            Logfmt.q(r.reason()),
             deadLetters.path());
         left.remove(0);
       } catch (IOException e) {
@@ -384,7 +385,7 @@ public final class RetryingSink implements Target {
         LOG.error(
             "Cannot write the dead-letter file; retrying. file={} error=\"{}\"",
             deadLetters.path(),
-            e.toString());
+            Logfmt.q(e.toString()));
         sleeper.sleep(retry.pauseProbe());
       }
     }

@@ -2,6 +2,7 @@ package dev.auditship.source;
 
 import dev.auditship.codec.Decoded;
 import dev.auditship.io.JsonText;
+import dev.auditship.io.Logfmt;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.text.GoTime;
 import java.io.IOException;
@@ -35,7 +36,7 @@ public final class Rejects implements AutoCloseable {
               "Broken event line quarantined. input={} line={} reason=\"{}\" rejects_file={}",
               input,
               r.line(),
-              r.reason(),
+              Logfmt.q(r.reason()),
               file);
 
   private final NdjsonFile file;

@@ -1,6 +1,7 @@
 package dev.auditship.spool;
 
 import dev.auditship.io.JsonText;
+import dev.auditship.io.Logfmt;
 import dev.auditship.io.OwnerLock;
 import dev.auditship.text.GoTime;
 import dev.auditship.text.Utf8;
@@ -486,7 +487,7 @@ final class Spool implements AutoCloseable {
         d.from(),
         len,
         lost,
-        d.reason(),
+        Logfmt.q(d.reason()),
         qdir.resolve(bytesName));
   }
 
@@ -515,7 +516,7 @@ final class Spool implements AutoCloseable {
         "A spooled record cannot be delivered and was quarantined. sink={} seq={} reason=\"{}\" quarantine={}",
         options.name(),
         e.seq(),
-        reason,
+        Logfmt.q(reason),
         qdir.resolve(QUARANTINE_LOG));
   }
 
@@ -827,7 +828,7 @@ final class Spool implements AutoCloseable {
                 + "error=\"{}\"",
             options.name(),
             s.path,
-            e.toString());
+            Logfmt.q(e.toString()));
       }
     }
   }
@@ -895,7 +896,7 @@ final class Spool implements AutoCloseable {
                 + "sink={} dir={} error=\"{}\"",
             options.name(),
             options.dir(),
-            e.toString());
+            Logfmt.q(e.toString()));
       }
     }
   }
@@ -948,6 +949,16 @@ final class Spool implements AutoCloseable {
     mu.lockInterruptibly();
     try {
       return closed ? 0 : changed.awaitNanos(nanos);
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** Whether {@link #close} was called. */
+  boolean isClosed() {
+    mu.lock();
+    try {
+      return closed;
     } finally {
       mu.unlock();
     }

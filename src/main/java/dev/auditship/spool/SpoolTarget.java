@@ -6,6 +6,7 @@ import dev.auditship.codec.LogDecoder;
 import dev.auditship.config.SpoolConfig;
 import dev.auditship.config.Units;
 import dev.auditship.event.Event;
+import dev.auditship.io.Logfmt;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.metrics.SpoolGauges;
 import dev.auditship.sink.RetryingSink;
@@ -81,6 +82,9 @@ public final class SpoolTarget implements Target {
   private boolean delivering;
   private long inFlightOldest = -1;
   private boolean expiryInterrupt;
+  // The drainer has left its loop; close() found it still running and left the sink to it.
+  private boolean drainerEnded;
+  private boolean closeSinkWhenDrainerEnds;
 
   // Writer (accept) episodes; one caller at a time.
   private long fullDrops;
@@ -247,7 +251,7 @@ public final class SpoolTarget implements Target {
               Units.formatDuration(writeRetry),
               name(),
               config.directory(),
-              e.getMessage() == null ? e.toString() : e.getMessage());
+              Logfmt.q(e.getMessage() == null ? e.toString() : e.getMessage()));
         }
         // An acknowledgement deletes delivered segments and may free the space: wake up on it.
         spool.awaitChange(writeRetry.toNanos());
@@ -299,11 +303,32 @@ public final class SpoolTarget implements Target {
       throw new IllegalStateException(
           "the spool drainer of sink " + name() + " stopped: " + f.getMessage(), f);
     }
+    // A closed spool answers every wait at once and refuses every append: without this, the loops
+    // of accept would spin, taking "is closed" for a full disk.
+    if (spool.isClosed()) {
+      throw new IllegalStateException(
+          "the spool of sink " + name() + " is closed: records cannot be spooled any more");
+    }
   }
 
   // ---------------------------------------------------------------- the drainer
 
   private void drainLoop() {
+    try {
+      drainBatches();
+    } finally {
+      boolean closeSink;
+      synchronized (flight) {
+        drainerEnded = true;
+        closeSink = closeSinkWhenDrainerEnds;
+      }
+      if (closeSink) {
+        delivery.close();
+      }
+    }
+  }
+
+  private void drainBatches() {
     while (true) {
       synchronized (flight) {
         if (stopping) {
@@ -327,7 +352,7 @@ public final class SpoolTarget implements Target {
               Units.formatDuration(writeRetry),
               name(),
               config.directory(),
-              e.toString());
+              Logfmt.q(e.toString()));
         }
         spool.rewind();
         pause(writeRetry);
@@ -345,7 +370,7 @@ public final class SpoolTarget implements Target {
         LOG.error(
             "Cannot write the spool's quarantine; retrying. sink={} error=\"{}\"",
             name(),
-            e.toString());
+            Logfmt.q(e.toString()));
         spool.rewind();
         pause(writeRetry);
       } catch (RuntimeException e) {
@@ -356,7 +381,7 @@ public final class SpoolTarget implements Target {
         LOG.error(
             "Spool delivery stopped by an error; the records stay in the spool. sink={} error=\"{}\"",
             name(),
-            e.toString());
+            Logfmt.q(e.toString()));
         spool.rewind();
         spool.signal();
         return;
@@ -611,11 +636,25 @@ public final class SpoolTarget implements Target {
     }
   }
 
+  /**
+   * Stops the drainer, then closes the spool and the sink. A sink is used by one thread at a time
+   * ({@code Sink}): when the drainer is still inside a send after the grace period (a sink that
+   * does not let go when interrupted), closing the sink here would race it (for syslog, {@code
+   * finish()} on the connection and replay window the send is using); the drainer closes it instead
+   * once the send returns.
+   */
   @Override
   public void close() {
     stopDrainer(STOP_GRACE_MILLIS);
     reportLeft();
     spool.close();
-    delivery.close();
+    boolean closeHere;
+    synchronized (flight) {
+      closeHere = drainerEnded || !drainer.isAlive();
+      closeSinkWhenDrainerEnds = !closeHere;
+    }
+    if (closeHere) {
+      delivery.close();
+    }
   }
 }

@@ -78,6 +78,16 @@ class HttpProxyTest {
   }
 
   @Test
+  void aMalformedNoProxyEntryIsSkippedAsCurlAndGoDo() {
+    // A bracketed host with a port that is not a number (review #8): the entry is ignored, the
+    // others still apply, and nothing fails.
+    Map<String, String> env =
+        Map.of("HTTPS_PROXY", "http://proxy.corp:3128", "NO_PROXY", "[::1]:x,[fe80::1]:,other");
+    assertThat(select("https://splunk.example:8088", env)).isNotNull();
+    assertThat(select("https://other:8088", env)).isNull();
+  }
+
+  @Test
   void loopbackIsNeverSentToAnEnvironmentProxy() {
     Map<String, String> env = Map.of("HTTP_PROXY", "http://proxy.corp:3128");
     assertThat(select("http://127.0.0.1:8088", env)).isNull();

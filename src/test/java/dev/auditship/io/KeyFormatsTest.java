@@ -122,6 +122,34 @@ class KeyFormatsTest {
   }
 
   @Test
+  void aLegacyOpenSslEncryptedKeyIsNamedAsSuchWithTheConversion() throws Exception {
+    // What openssl genrsa -aes256 -traditional (and OpenSSL 1.x by default) writes: PKCS#1 with
+    // Proc-Type/DEK-Info headers, which the JDK cannot decrypt.
+    openssl(
+        "genrsa",
+        "-aes256",
+        "-passout",
+        "pass:s3cret",
+        "-traditional",
+        "-out",
+        "legacy.pem",
+        "1024");
+    Path legacy = dir.resolve("legacy.pem");
+    assertThat(Files.readString(legacy)).contains("Proc-Type: 4,ENCRYPTED");
+    String message =
+        "tls.key_file "
+            + legacy
+            + " is a legacy OpenSSL-encrypted key (Proc-Type: 4,ENCRYPTED), which is not supported;"
+            + " convert it to encrypted PKCS#8 (it asks for the old and a new password): openssl"
+            + " pkcs8 -topk8 -v2 aes-256-cbc -in "
+            + legacy
+            + " -out key.pem";
+    assertThatThrownBy(() -> Pem.privateKey(legacy, "s3cret".toCharArray(), "x"))
+        .hasMessage(message);
+    assertThatThrownBy(() -> Pem.privateKey(legacy, null, "x")).hasMessage(message);
+  }
+
+  @Test
   void aPkcs12KeystoreGivesTheClientCertificateAndAWrongPasswordIsNamed() throws Exception {
     Path p12 = dir.resolve("client.p12");
     assertThat(Pem.keystoreManagers(p12, "pw".toCharArray())).hasSize(1);

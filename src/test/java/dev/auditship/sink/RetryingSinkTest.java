@@ -11,6 +11,7 @@ import dev.auditship.io.NdjsonFile;
 import dev.auditship.metrics.SinkState;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.testutil.Golden;
+import dev.auditship.testutil.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -80,6 +81,24 @@ class RetryingSinkTest {
         new NdjsonFile(tmp.resolve("dl.ndjson")),
         new JsonFormat(EnvelopeDefaults.CODER),
         Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+  }
+
+  @Test
+  void reasonsWithDoubleQuotesStayOneLogfmtValue() throws Exception {
+    // QA #18: Splunk's text is quoted inside the reason; the log value must escape it.
+    ScriptedSink sink = new ScriptedSink();
+    sink.script.add(
+        b -> Outcome.retry(b, "HTTP 503 code 9 \"Server is busy\" at C:\\splunk", null));
+    sink.script.add(b -> Outcome.configFault(b, "HTTP 403 code 4 \"Invalid token\""));
+    try (LogCapture logs = new LogCapture(RetryingSink.class)) {
+      new RetryingSink(sink, RETRY, deadLetters(), new SinkStats(), sleeper).deliver(records(1));
+      assertThat(logs.all())
+          .contains(
+              "Delivery failed; retrying. sink=scripted events=1 attempt=1 wait_ms=100 "
+                  + "reason=\"HTTP 503 code 9 \\\"Server is busy\\\" at C:\\\\splunk\"",
+              "Sink paused by a configuration fault; events are kept and retried every PT30S. "
+                  + "sink=scripted reason=\"HTTP 403 code 4 \\\"Invalid token\\\"\"");
+    }
   }
 
   @Test

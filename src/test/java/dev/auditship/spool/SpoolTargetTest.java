@@ -492,7 +492,7 @@ class SpoolTargetTest {
           .containsExactly(
               "A spooled record cannot be delivered and was "
                   + "quarantined. sink=out seq=1 reason=\"the stored event does not decode: missing or non-string "
-                  + "\"ts\"\" quarantine="
+                  + "\\\"ts\\\"\" quarantine="
                   + spoolDir().resolve("quarantine").resolve("quarantined.ndjson"));
     }
     String q = Files.readString(spoolDir().resolve("quarantine").resolve("quarantined.ndjson"));

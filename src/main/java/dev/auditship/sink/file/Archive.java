@@ -2,6 +2,7 @@ package dev.auditship.sink.file;
 
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.Units;
+import dev.auditship.io.Logfmt;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -93,7 +94,7 @@ final class Archive {
               + "dir={} error=\"{}\"",
           sink,
           dir,
-          FileOps.describe(e));
+          Logfmt.q(FileOps.describe(e)));
       return;
     }
     // Crash leftovers. A .gz.tmp is unfinished: delete it (the plain file is still there). A .gz is
@@ -176,7 +177,7 @@ final class Archive {
             "Cannot delete a rotated file; retention tries again later. sink={} file={} error=\"{}\"",
             sink,
             p,
-            FileOps.describe(e));
+            Logfmt.q(FileOps.describe(e)));
       }
     }
     return all;
@@ -193,7 +194,7 @@ final class Archive {
           "Cannot delete a file left by an interrupted rotation. sink={} file={} error=\"{}\"",
           sink,
           p,
-          FileOps.describe(e));
+          Logfmt.q(FileOps.describe(e)));
       return false;
     }
   }
@@ -201,7 +202,8 @@ final class Archive {
   /**
    * Compresses one rotated file so that a crash at any point leaves the plain file or the complete
    * {@code .gz}, never a truncated {@code .gz} in its place: write {@code .gz.tmp}, sync it, rename
-   * it to {@code .gz}, sync the directory, and only then delete the plain file.
+   * it to {@code .gz}, sync the directory, and only then delete the plain file. Also with {@code
+   * fsync: false}, which only lets recent batches go unsynced, never a file rotated long ago.
    */
   private void gzip(RotatedName plainName) {
     Path plain = dir.resolve(plainName.fileName());
@@ -217,14 +219,13 @@ final class Archive {
           GZIPOutputStream out = new GZIPOutputStream(Channels.newOutputStream(ch), 64 * 1024)) {
         Files.copy(plain, out);
         out.finish();
-        if (config.fsync()) {
-          ch.force(true);
-        }
+        // Synced whatever fsync says: the plain file is deleted next, so an unsynced .gz could be
+        // all that is left of it after a power cut (an empty one, with delayed allocation). Once
+        // per rotation, so cheap.
+        ch.force(true);
       }
       Files.move(tmp, gz);
-      if (config.fsync()) {
-        FileOps.syncDirectory(dir);
-      }
+      opener.syncDirectory(dir);
       Files.delete(plain);
       LOG.debug("Compressed a rotated file. sink={} file={}", sink, gz);
     } catch (IOException e) {
@@ -238,7 +239,7 @@ final class Archive {
               + "sink={} file={} error=\"{}\"",
           sink,
           plain,
-          FileOps.describe(e));
+          Logfmt.q(FileOps.describe(e)));
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.auditship.sink.file;
 
 import dev.auditship.config.FileSinkConfig;
 import dev.auditship.config.Units;
+import dev.auditship.io.AtomicFiles;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
@@ -115,6 +116,9 @@ public final class FileSink implements Sink {
 
   private Instant lastTidy;
   private long rotations;
+
+  /** The active file was renamed and the directory not synced since. */
+  private boolean renamed;
 
   /** What was being done, for the failure reason. */
   private String step;
@@ -262,13 +266,26 @@ public final class FileSink implements Sink {
                 + " out of the way, or set path: to a file in another directory");
       }
       step = "cannot create the directory " + dir;
-      Files.createDirectories(dir);
+      for (Path grew : AtomicFiles.createDirectories(dir)) {
+        if (config.fsync()) {
+          opener.syncDirectory(grew);
+        }
+      }
     }
     step = "cannot open " + path;
+    boolean created = !Files.exists(path);
     FileChannel ch =
         opener.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     channel = ch;
+    if ((created || renamed) && config.fsync()) {
+      // fdatasync of the file does not make its name durable (fsync(2)): without this, a power cut
+      // could lose a new active file whose batches were already delivered, until the next
+      // rotation. After a rotation this one sync also covers the rename.
+      step = "cannot sync the directory " + dir;
+      opener.syncDirectory(dir);
+    }
+    renamed = false;
     size = ch.size();
     lastWrite = size > 0 ? Files.getLastModifiedTime(path).toInstant() : null;
     if (size > 0 && lastByte() != '\n') {
@@ -324,9 +341,7 @@ public final class FileSink implements Sink {
     // open descriptor and find the new file by name. Files.move refuses to replace an existing
     // target.
     Files.move(path, target);
-    if (config.fsync()) {
-      FileOps.syncDirectory(dir);
-    }
+    renamed = true; // the directory is synced by open(), once for the rename and the new file
     rotations++;
     LOG.info(
         "Rotated the active file. sink={} file={} rotated={} bytes={} reason={}",

@@ -48,8 +48,18 @@ final class HecAcks {
    * The end of waiting: record indices acknowledged, and those that were not (with why).
    *
    * @param fault true when polling hit a configuration fault rather than a timeout
+   * @param unconfirmed on a fault: the requests Splunk accepted and whose acknowledgement could not
+   *     be polled, with their deadlines, to poll again later instead of posting them again
    */
-  record Result(List<Integer> acked, List<Integer> unacked, String reason, boolean fault) {}
+  record Result(
+      List<Integer> acked,
+      List<Integer> unacked,
+      String reason,
+      boolean fault,
+      List<Unconfirmed> unconfirmed) {}
+
+  /** An accepted request not yet confirmed: its ackId, its records' indices, its deadline. */
+  record Unconfirmed(long ackId, List<Integer> indices, Instant deadline) {}
 
   private record Pending(List<Integer> indices, Instant deadline) {}
 
@@ -107,10 +117,14 @@ final class HecAcks {
             }
           } else if (r instanceof Failed f) {
             if (f.fault()) {
-              for (Pending p : pending.values()) {
-                unacked.addAll(p.indices());
+              List<Unconfirmed> left = new ArrayList<>();
+              for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+                unacked.addAll(e.getValue().indices());
+                left.add(
+                    new Unconfirmed(e.getKey(), e.getValue().indices(), e.getValue().deadline()));
               }
-              return new Result(acked, unacked, "cannot confirm indexing: " + f.reason(), true);
+              return new Result(
+                  acked, unacked, "cannot confirm indexing: " + f.reason(), true, left);
             }
             lastFailure = f.reason();
           }
@@ -141,6 +155,6 @@ final class HecAcks {
               + "); the events are sent again (duplicates are possible)"
               + (lastFailure != null ? "; last poll failure: " + lastFailure : "");
     }
-    return new Result(acked, unacked, reason, false);
+    return new Result(acked, unacked, reason, false, List.of());
   }
 }

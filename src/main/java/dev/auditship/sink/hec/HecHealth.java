@@ -1,5 +1,6 @@
 package dev.auditship.sink.hec;
 
+import dev.auditship.io.Logfmt;
 import dev.auditship.tls.TlsFailures;
 import java.io.IOException;
 import javax.net.ssl.SSLException;
@@ -116,13 +117,13 @@ final class HecHealth {
       LOG.warn(
           "Splunk HEC health check failed; events are kept and delivery retries. sink={} problem=\"{}\"",
           sink,
-          h.problem());
+          Logfmt.q(h.problem()));
     } else {
       LOG.error(
           "Splunk HEC health check failed; events are kept and the sink pauses until this is fixed. "
               + "sink={} problem=\"{}\"",
           sink,
-          h.problem());
+          Logfmt.q(h.problem()));
     }
   }
 }

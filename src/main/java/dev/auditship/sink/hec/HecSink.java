@@ -1,6 +1,8 @@
 package dev.auditship.sink.hec;
 
 import dev.auditship.config.HecSinkConfig;
+import dev.auditship.config.Units;
+import dev.auditship.io.Logfmt;
 import dev.auditship.metrics.Metrics;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.RetryingSink;
@@ -14,10 +16,12 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,6 +91,19 @@ public final class HecSink implements Sink {
 
   /** Guarded by {@code this}. */
   private boolean startupChecked;
+
+  /**
+   * With {@code ack.enabled} (one batch at a time): the requests Splunk accepted whose
+   * acknowledgement could not be polled in the last send (a configuration fault on {@code /ack}: a
+   * 403, a 404 or a redirect from a load balancer). The retry wrapper sends the same records again
+   * at its next probe; their ackIds are then polled again instead of posting them again, until
+   * {@code ack.timeout_secs} has passed since they were accepted, as for any acknowledgement that
+   * does not come (docs/splunk-hec.md). Without this, every probe would index the batch once more.
+   */
+  private List<Carried> carried = List.of();
+
+  /** An accepted, unconfirmed request kept for the next send: its records, by identity. */
+  private record Carried(long ackId, List<SinkRecord> records, Instant deadline) {}
 
   private final AtomicBoolean warnedNoAckId = new AtomicBoolean();
   private final AtomicBoolean warnedUnpolledAck = new AtomicBoolean();
@@ -266,9 +283,12 @@ public final class HecSink implements Sink {
       return outcome(batch, state, rejection, e.getMessage(), null, true);
     }
 
+    HecAcks acks = new HecAcks(stats);
+    if (!carried.isEmpty()) {
+      sendable = resumeAcks(batch, sendable, state, acks);
+    }
     Deque<List<Integer>> queue =
         new ArrayDeque<>(HecRequests.plan(sizes, sendable, cfg.maxEvents(), cfg.maxBytes()));
-    HecAcks acks = new HecAcks(stats);
     String reason = null;
     Duration retryAfter = null;
     boolean fault = false;
@@ -331,7 +351,7 @@ public final class HecSink implements Sink {
               name,
               req.size(),
               p.invalid(),
-              p.reason());
+              Logfmt.q(p.reason()));
           if (!tail.isEmpty()) {
             queue.addFirst(new ArrayList<>(tail));
           }
@@ -362,7 +382,7 @@ public final class HecSink implements Sink {
                       + "sink={} events={} reason=\"{}\"",
                   name,
                   req.size(),
-                  why);
+                  Logfmt.q(why));
             }
             queue.addFirst(new ArrayList<>(req.subList(half, req.size())));
             queue.addFirst(new ArrayList<>(req.subList(0, half)));
@@ -412,10 +432,74 @@ public final class HecSink implements Sink {
       r.unacked().forEach(i -> state[i] = State.RETRY);
       if (!r.unacked().isEmpty() && reason == null) {
         reason = r.reason();
+        if (!r.unconfirmed().isEmpty()) {
+          reason +=
+              "; Splunk accepted the events, so they are not posted again before ack.timeout_secs ("
+                  + Units.formatDuration(cfg.ack().timeout())
+                  + ") has passed: the same ack ids are polled at every probe";
+        }
       }
       fault |= r.fault();
+      List<Carried> keep = new ArrayList<>(r.unconfirmed().size());
+      for (HecAcks.Unconfirmed u : r.unconfirmed()) {
+        List<SinkRecord> recs = new ArrayList<>(u.indices().size());
+        u.indices().forEach(i -> recs.add(batch.get(i)));
+        keep.add(new Carried(u.ackId(), recs, u.deadline()));
+      }
+      carried = keep;
     }
     return outcome(batch, state, rejection, reason, retryAfter, fault);
+  }
+
+  /**
+   * Takes back the requests of {@link #carried} whose records are all in {@code batch} (the retry
+   * wrapper sends the same records again): their ackIds are polled again rather than posted, until
+   * their deadline. Returns the indices left to post. Forgets {@link #carried} either way.
+   */
+  private List<Integer> resumeAcks(
+      List<SinkRecord> batch, List<Integer> sendable, State[] state, HecAcks acks) {
+    Map<SinkRecord, Integer> index = new IdentityHashMap<>();
+    for (int i : sendable) {
+      index.put(batch.get(i), i);
+    }
+    Instant now = clock.instant();
+    Set<Integer> resumed = new HashSet<>();
+    for (Carried c : carried) {
+      List<Integer> idx = new ArrayList<>(c.records().size());
+      for (SinkRecord rec : c.records()) {
+        Integer i = index.get(rec);
+        if (i != null) {
+          idx.add(i);
+        }
+      }
+      if (idx.size() != c.records().size()) {
+        continue; // not the same records (another delivery): posted as usual
+      }
+      if (!now.isBefore(c.deadline())) {
+        stats.ackTimeouts.incrementAndGet();
+        LOG.warn(
+            "Splunk did not confirm indexing within ack.timeout_secs while the ack poll failed; "
+                + "sending the events again (duplicates are possible). sink={} ack_id={} events={}",
+            name,
+            c.ackId(),
+            idx.size());
+        continue;
+      }
+      acks.add(c.ackId(), idx, c.deadline());
+      idx.forEach(i -> state[i] = State.AWAITING_ACK);
+      resumed.addAll(idx);
+    }
+    carried = List.of();
+    if (resumed.isEmpty()) {
+      return sendable;
+    }
+    List<Integer> left = new ArrayList<>(sendable.size());
+    for (int i : sendable) {
+      if (!resumed.contains(i)) {
+        left.add(i);
+      }
+    }
+    return left;
   }
 
   /**
@@ -462,7 +546,7 @@ public final class HecSink implements Sink {
           "Splunk accepted events with a warning code (logged once per code). sink={} code={} text=\"{}\"",
           name,
           a.warningCode(),
-          a.text());
+          Logfmt.q(a.text()));
     }
     if (cfg.ack().enabled() && a.ackId() != null) {
       acks.add(a.ackId(), req, clock.instant().plus(cfg.ack().timeout()));
@@ -603,13 +687,11 @@ public final class HecSink implements Sink {
       wireOff = 0;
       wireLength = wireOut.length();
     }
-    stats.requests.incrementAndGet();
-    stats.bodyBytes.addAndGet(bodyLength);
-    stats.wireBytes.addAndGet(wireLength);
     long t0 = System.nanoTime();
     try {
       HecResponse r =
           service.post(HecService.EVENT_PATH, wire, wireOff, wireLength, cfg.gzip(), tok);
+      countSent(bodyLength, wireLength);
       HecClassifier.Verdict v = HecClassifier.classify(r, req.size());
       if (LOG.isDebugEnabled()) {
         LOG.debug(
@@ -618,15 +700,31 @@ public final class HecSink implements Sink {
             req.size(),
             bodyLength,
             wireLength,
-            r.describe(),
+            Logfmt.q(r.describe()),
             (System.nanoTime() - t0) / 1_000_000);
       }
       return v;
     } catch (IOException e) {
+      if (!HecTransportFailures.neverConnected(e)) {
+        countSent(bodyLength, wireLength); // it may have reached Splunk before the failure
+      }
       LOG.debug(
-          "HEC request failed. sink={} events={} error=\"{}\"", name, req.size(), e.toString());
+          "HEC request failed. sink={} events={} error=\"{}\"",
+          name,
+          req.size(),
+          Logfmt.q(e.toString()));
       return HecTransportFailures.verdict(e, service.url(HecService.EVENT_PATH));
     }
+  }
+
+  /**
+   * Counts a request that left the machine: answered, or failed after the connection was made. One
+   * refused, unresolvable or never connected sent nothing, so the counters say what was sent.
+   */
+  private void countSent(int bodyLength, int wireLength) {
+    stats.requests.incrementAndGet();
+    stats.bodyBytes.addAndGet(bodyLength);
+    stats.wireBytes.addAndGet(wireLength);
   }
 
   private HecAcks.PollResult pollAcks(List<Long> ids) {
@@ -646,7 +744,11 @@ public final class HecSink implements Sink {
           service.post(
               HecService.ACK_PATH, body.toString().getBytes(StandardCharsets.US_ASCII), false, tok);
       LOG.debug(
-          "HEC ack poll. sink={} ids={} answer=\"{}\" acks={}", name, ids, r.describe(), r.acks());
+          "HEC ack poll. sink={} ids={} answer=\"{}\" acks={}",
+          name,
+          ids,
+          Logfmt.q(r.describe()),
+          r.acks());
       if (r.status() == 200) {
         return new HecAcks.Acks(r.acks());
       }

@@ -2,6 +2,7 @@ package dev.auditship.sink.hec;
 
 import dev.auditship.config.Secret;
 import dev.auditship.io.IoErrors;
+import dev.auditship.io.Logfmt;
 import dev.auditship.metrics.Counter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ final class HecToken {
           "Token read again after Splunk refused it; it {}. sink={} token_source=\"{}\"",
           Arrays.equals(d, digest) ? "has not changed" : "has changed",
           sink,
-          secret.describe());
+          Logfmt.q(secret.describe()));
       refused = false;
     }
     digest = d;
@@ -87,8 +88,15 @@ final class HecToken {
     return v;
   }
 
-  /** Splunk refused the token: forget it, so the next {@link #get} reads it again. */
+  /**
+   * Splunk refused the token: forget it, so the next {@link #get} reads it again. An inline token
+   * ({@code token:}) cannot change while running, so it is kept: reading it again would only log
+   * "has not changed" at every probe and count reloads that are none.
+   */
   synchronized void refused() {
+    if (secret.file() == null) {
+      return;
+    }
     token = null;
     refused = true;
   }

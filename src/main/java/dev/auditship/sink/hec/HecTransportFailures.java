@@ -7,6 +7,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
 
@@ -35,6 +36,20 @@ final class HecTransportFailures {
           false);
     }
     return new HecClassifier.Retry(describe(e, url), null);
+  }
+
+  /**
+   * Whether the failure came before a connection to HEC (or its proxy) was made, so that no byte of
+   * the request left the machine: refused, no route, unresolvable host, connect timeout, or a TLS
+   * handshake that failed.
+   */
+  static boolean neverConnected(IOException e) {
+    return e instanceof UnknownHostException
+        || e instanceof ConnectTimeoutException
+        || e instanceof HttpHostConnectException
+        || e instanceof ConnectException
+        || e instanceof NoRouteToHostException
+        || e instanceof SSLHandshakeException;
   }
 
   static String describe(IOException e, String url) {

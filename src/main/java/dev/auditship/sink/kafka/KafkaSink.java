@@ -2,6 +2,7 @@ package dev.auditship.sink.kafka;
 
 import dev.auditship.config.KafkaSinkConfig;
 import dev.auditship.event.Kind;
+import dev.auditship.io.Logfmt;
 import dev.auditship.metrics.Counter;
 import dev.auditship.metrics.Metrics;
 import dev.auditship.sink.Outcome;
@@ -475,7 +476,9 @@ public final class KafkaSink implements Sink {
         p.close(Duration.ZERO);
       } catch (RuntimeException e) {
         LOG.debug(
-            "Closing the failed Kafka producer failed. sink={} error=\"{}\"", name, e.toString());
+            "Closing the failed Kafka producer failed. sink={} error=\"{}\"",
+            name,
+            Logfmt.q(e.toString()));
       }
     }
   }
@@ -523,7 +526,7 @@ public final class KafkaSink implements Sink {
         name,
         String.join(",", cfg.bootstrapServers()),
         cfg.metadataTimeout().toMillis(),
-        problem == null ? "none found: the brokers answer an admin request" : problem);
+        Logfmt.q(problem == null ? "none found: the brokers answer an admin request" : problem));
   }
 
   // ------------------------------------------------------------------------------ admin requests

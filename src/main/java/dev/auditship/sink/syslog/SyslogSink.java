@@ -3,6 +3,7 @@ package dev.auditship.sink.syslog;
 import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.config.SyslogSinkConfig.Framing;
 import dev.auditship.config.SyslogSinkConfig.Protocol;
+import dev.auditship.io.Logfmt;
 import dev.auditship.sink.Outcome;
 import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
@@ -12,7 +13,9 @@ import dev.auditship.tls.TlsFailures;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,7 +59,8 @@ import org.slf4j.LoggerFactory;
  *
  * A TLS handshake that fails on certificates (receiver not trusted, wrong name, client certificate
  * refused) is a configuration fault, which pauses the sink until it works. UDP is lossy by nature:
- * a datagram that does not arrive is not noticed, and nothing is replayed.
+ * a datagram that does not arrive is not noticed, and nothing is replayed; an ICMP "port
+ * unreachable" holds the batch back ({@link #sendDatagrams}).
  *
  * <p>A record longer than {@code max_message_bytes} is truncated with a visible marker ({@link
  * MessageEncoder}); each is counted ({@link #truncated()}), the first is logged as a warning, and
@@ -220,10 +224,13 @@ public final class SyslogSink implements Sink {
   }
 
   @Override
-  public Outcome send(List<SinkRecord> batch) {
+  public Outcome send(List<SinkRecord> batch) throws InterruptedException {
     if (batch.isEmpty()) {
       return Outcome.delivered();
     }
+    // Before touching the connection: an NIO channel that an interrupted thread reads or writes is
+    // closed at once, which would drop a healthy connection and replay the window on the next.
+    checkInterrupt();
     List<MessageEncoder.Encoded> msgs = new ArrayList<>(batch.size());
     boolean stream = config.framing() != Framing.NONE;
     for (SinkRecord r : batch) {
@@ -250,21 +257,27 @@ public final class SyslogSink implements Sink {
   /** Whether the last {@link #connect} opened a new connection (sender thread). */
   private boolean freshConnection;
 
-  private Outcome connect(List<SinkRecord> batch) {
+  private Outcome connect(List<SinkRecord> batch) throws InterruptedException {
     boolean fresh;
     try {
       fresh = transport.open();
     } catch (IOException e) {
       transport.abort();
+      rethrowInterrupt(e);
       return failed(batch, "cannot connect to " + config.endpoint() + ": " + describe(e), e);
     }
     freshConnection = fresh;
-    if (fresh) {
+    boolean udp = config.transport() == SyslogSinkConfig.Transport.UDP;
+    if (fresh && (!udp || !announced)) {
+      announced = true;
       LOG.info("Connected to the syslog receiver. sink={} endpoint={}", name, config.endpoint());
+    }
+    if (fresh) {
       try {
         replay();
       } catch (IOException e) {
         transport.abort();
+        rethrowInterrupt(e);
         return failed(batch, "cannot write to " + config.endpoint() + ": " + describe(e), e);
       }
     }
@@ -316,13 +329,77 @@ public final class SyslogSink implements Sink {
     }
   }
 
-  private Outcome sendDatagrams(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs) {
-    for (int i = 0; i < msgs.size(); i++) {
+  /**
+   * UDP while the receiver refuses datagrams: how long the one probe datagram of an attempt waits
+   * for an ICMP "port unreachable" before the receiver counts as back (an ICMP error takes one
+   * round trip; on a LAN far less than this).
+   */
+  static final Duration UDP_PROBE_WAIT = Duration.ofMillis(200);
+
+  /** UDP: whether "Connected" was logged (a datagram socket has no connection to log again). */
+  private boolean announced;
+
+  /** UDP: whether the receiver is refusing datagrams (an episode began with one WARN). */
+  private boolean refusing;
+
+  /** UDP: ICMP "port unreachable" errors in the current episode, and when it began (nanoTime). */
+  private long refusedInEpisode;
+
+  private long episodeStart;
+
+  private final AtomicLong refusedTotal = new AtomicLong();
+
+  /** How many times the UDP receiver refused a datagram (ICMP "port unreachable"). */
+  public long refused() {
+    return refusedTotal.get();
+  }
+
+  /**
+   * Datagrams: each message is one. The kernel reports an ICMP "port unreachable" (nothing listens
+   * on the receiver's port) as an error on a later send, so it says that some datagram sent before
+   * was refused, not which: the whole batch is returned for retry (possible duplicates) and an
+   * episode begins, with one WARN. While it lasts, each attempt sends one datagram first and waits
+   * up to {@link #UDP_PROBE_WAIT} for a refusal, so a closed port costs one datagram per attempt,
+   * not a delivered event per attempt; the episode ends with a WARN and its count when a probe is
+   * not refused (or at close).
+   */
+  private Outcome sendDatagrams(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs)
+      throws InterruptedException {
+    int from = 0;
+    if (refusing) {
+      byte[] m = msgs.get(0).message();
+      try {
+        transport.write(m, 0, m.length);
+        if (transport.refused(UDP_PROBE_WAIT)) {
+          return refusedDatagrams(batch);
+        }
+      } catch (PortUnreachableException e) {
+        return refusedDatagrams(batch);
+      } catch (IOException e) {
+        transport.abort();
+        rethrowInterrupt(e);
+        return failed(batch, "cannot send to " + config.endpoint() + ": " + describe(e), e);
+      }
+      LOG.warn(
+          "The syslog receiver accepts datagrams again. Events sent just before it first refused "
+              + "may be lost (UDP cannot tell). sink={} endpoint={} refused={} refused_ms={}",
+          name,
+          config.endpoint(),
+          refusedInEpisode,
+          (System.nanoTime() - episodeStart) / 1_000_000);
+      refusing = false;
+      refusedInEpisode = 0;
+      from = 1;
+    }
+    for (int i = from; i < msgs.size(); i++) {
       byte[] m = msgs.get(i).message();
       try {
         transport.write(m, 0, m.length);
+      } catch (PortUnreachableException e) {
+        return refusedDatagrams(batch);
       } catch (IOException e) {
         transport.abort();
+        rethrowInterrupt(e);
         delivered(batch, msgs, 0, i);
         return failed(
             batch.subList(i, batch.size()),
@@ -334,8 +411,57 @@ public final class SyslogSink implements Sink {
     return Outcome.delivered();
   }
 
-  private Outcome sendStream(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs) {
+  /** The receiver refused a datagram: counted, one WARN per episode, the batch retried whole. */
+  private Outcome refusedDatagrams(List<SinkRecord> batch) {
+    refusedTotal.incrementAndGet();
+    refusedInEpisode++;
+    if (!refusing) {
+      refusing = true;
+      episodeStart = System.nanoTime();
+      LOG.warn(
+          "The syslog receiver refuses datagrams (ICMP port unreachable: nothing listens on its "
+              + "port); the events are kept and sent again with back-off, one probe datagram per "
+              + "attempt. Events sent just before may be lost: UDP does not say which datagram was "
+              + "refused. sink={} endpoint={}",
+          name,
+          config.endpoint());
+    }
+    return Outcome.retry(
+        batch,
+        "the receiver "
+            + config.endpoint()
+            + " refused datagrams (ICMP port unreachable: nothing listens on its port)",
+        null);
+  }
+
+  private Outcome sendStream(List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs)
+      throws InterruptedException {
     return sendStream(batch, msgs, !freshConnection);
+  }
+
+  /**
+   * Throws when this thread was interrupted (shutdown, or the spool's {@code max_age} watcher),
+   * before the connection is touched: the connection stays as it is.
+   */
+  private void checkInterrupt() throws InterruptedException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("delivery to sink " + name + " interrupted");
+    }
+  }
+
+  /**
+   * An I/O failure caused by an interrupt ({@link ClosedByInterruptException}: NIO closes the
+   * channel of an interrupted thread) is the interrupt, not a receiver that closed or a broken
+   * network: rethrown as such, without reconnecting. The channel is gone, so what was written on it
+   * is still unconfirmed and the window is written again on the next connection.
+   */
+  private void rethrowInterrupt(IOException e) throws InterruptedException {
+    if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+      InterruptedException ie =
+          new InterruptedException("delivery to sink " + name + " interrupted");
+      ie.initCause(e);
+      throw ie;
+    }
   }
 
   /**
@@ -345,7 +471,8 @@ public final class SyslogSink implements Sink {
    *     the close had been seen before writing.
    */
   private Outcome sendStream(
-      List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs, boolean mayReconnect) {
+      List<SinkRecord> batch, List<MessageEncoder.Encoded> msgs, boolean mayReconnect)
+      throws InterruptedException {
     List<byte[]> frames = new ArrayList<>(msgs.size());
     ByteBuf buf = chunk.reset();
     int chunkStart = 0;
@@ -354,9 +481,14 @@ public final class SyslogSink implements Sink {
       frames.add(frame);
       buf.put(frame);
       if (buf.length() >= CHUNK_BYTES || i == msgs.size() - 1) {
+        checkInterrupt(); // the chunks written before stay in the window, the connection open
         try {
           transport.write(buf.array(), 0, buf.length());
         } catch (IOException e) {
+          if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+            transport.abort();
+            rethrowInterrupt(e);
+          }
           if (chunkStart == 0 && mayReconnect && !(e instanceof SocketTimeoutException)) {
             transport.abort();
             LOG.info(
@@ -383,7 +515,9 @@ public final class SyslogSink implements Sink {
         buf.trim(CHUNK_BYTES * 4);
       }
     }
-    if (transport.peerClosed()) {
+    // Not when interrupted: the look would close the channel (NIO) and take a healthy connection
+    // for a closed one; the batch is written, and the caller sees the interrupt next.
+    if (!Thread.currentThread().isInterrupted() && transport.peerClosed()) {
       transport.abort();
       String reason =
           "the receiver "
@@ -494,6 +628,16 @@ public final class SyslogSink implements Sink {
       finish();
     }
     transport.close();
+    if (refusing) {
+      LOG.warn(
+          "The syslog receiver was still refusing datagrams when the sink closed; the events not "
+              + "delivered stay with the source (or the spool). sink={} endpoint={} refused={} "
+              + "refused_ms={}",
+          name,
+          config.endpoint(),
+          refusedInEpisode,
+          (System.nanoTime() - episodeStart) / 1_000_000);
+    }
     long n = truncated.get();
     if (n > 0) {
       LOG.warn(
@@ -590,7 +734,7 @@ public final class SyslogSink implements Sink {
           name,
           config.endpoint(),
           window.size(),
-          problem);
+          Logfmt.q(problem));
     }
   }
 

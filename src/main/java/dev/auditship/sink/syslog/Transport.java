@@ -65,6 +65,14 @@ interface Transport extends AutoCloseable {
    */
   boolean shutdown(Duration wait) throws IOException;
 
+  /**
+   * UDP only: whether the receiver refused a datagram sent so far (an ICMP "port unreachable"),
+   * waiting up to {@code wait} for one to arrive. Streams have no such thing: false.
+   */
+  default boolean refused(Duration wait) throws IOException {
+    return false;
+  }
+
   /** Drops the connection at once (after an error). */
   void abort();
 

@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
  * UDP (RFC 5426): one message per datagram, no acknowledgement. Lossy by nature: a datagram the
  * network or a busy receiver drops is gone without a trace. The socket is connected, so the kernel
- * reports an ICMP "port unreachable" from the receiver as an error on a later send, which then
- * surfaces as a retry; but a send that succeeds proves nothing.
+ * reports an ICMP "port unreachable" from the receiver as an error on a later send (or a receive,
+ * {@link #refused}); but a send that succeeds proves nothing. The socket is kept after such an
+ * error: there is no connection to re-establish.
  */
 final class UdpTransport implements Transport {
   private final String host;
@@ -47,6 +50,33 @@ final class UdpTransport implements Transport {
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     socket.send(new DatagramPacket(b, off, len));
+  }
+
+  /**
+   * Waits up to {@code wait} for the kernel to report an ICMP "port unreachable" for the datagrams
+   * sent: on a connected socket it surfaces as {@link PortUnreachableException} from a receive
+   * (Linux {@code ECONNREFUSED}). Anything the receiver sends back is read and ignored.
+   */
+  @Override
+  public boolean refused(Duration wait) throws IOException {
+    long end = System.nanoTime() + wait.toNanos();
+    byte[] buf = new byte[512];
+    try {
+      while (true) {
+        long left = (end - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return false;
+        }
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        socket.receive(new DatagramPacket(buf, buf.length));
+      }
+    } catch (PortUnreachableException e) {
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } finally {
+      socket.setSoTimeout(0);
+    }
   }
 
   @Override

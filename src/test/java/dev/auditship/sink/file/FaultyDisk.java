@@ -1,21 +1,27 @@
 package dev.auditship.sink.file;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * An {@link Opener} whose channels behave like a disk that fills up: once {@link #freeBytes} is
  * used up, a write writes what still fits (a short write, as write(2) does) and the next one fails
  * with ENOSPC's message. {@link #failSync} makes fsync fail with EIO's message. Only files matching
- * the predicate are affected.
+ * the predicate are affected. {@link #journal} records, for every file, what reached the disk in
+ * which order: {@code create <name>}, {@code force <name>}, and {@code sync <dir>: <names in it>}.
  */
 final class FaultyDisk implements Opener {
   private final Predicate<Path> affected;
@@ -25,25 +31,57 @@ final class FaultyDisk implements Opener {
 
   boolean failSync;
 
+  final List<String> journal = new ArrayList<>();
+
   FaultyDisk(Predicate<Path> affected) {
     this.affected = affected;
   }
 
+  /** A disk that never fails, only keeps the journal. */
+  static FaultyDisk healthy() {
+    return new FaultyDisk(p -> false);
+  }
+
   @Override
   public FileChannel open(Path path, OpenOption... options) throws IOException {
+    boolean existed = Files.exists(path);
     FileChannel ch = FileChannel.open(path, options);
-    return affected.test(path) ? new Faulty(ch) : ch;
+    if (!existed) {
+      journal.add("create " + path.getFileName());
+    }
+    return new Faulty(ch, path, affected.test(path));
+  }
+
+  @Override
+  public void syncDirectory(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      journal.add(
+          "sync "
+              + dir.getFileName()
+              + ": "
+              + s.map(p -> p.getFileName().toString()).sorted().toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Opener.super.syncDirectory(dir);
   }
 
   private final class Faulty extends FileChannel {
     private final FileChannel d;
+    private final Path path;
+    private final boolean faulty;
 
-    Faulty(FileChannel d) {
+    Faulty(FileChannel d, Path path, boolean faulty) {
       this.d = d;
+      this.path = path;
+      this.faulty = faulty;
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
+      if (!faulty) {
+        return d.write(src);
+      }
       if (freeBytes == 0) {
         throw new IOException("No space left on device");
       }
@@ -64,7 +102,8 @@ final class FaultyDisk implements Opener {
 
     @Override
     public void force(boolean metaData) throws IOException {
-      if (failSync) {
+      journal.add("force " + path.getFileName());
+      if (faulty && failSync) {
         throw new IOException("Input/output error");
       }
       d.force(metaData);

@@ -17,16 +17,23 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.auditship.config.HecSinkConfig;
+import dev.auditship.config.RetryConfig;
+import dev.auditship.io.NdjsonFile;
+import dev.auditship.metrics.SinkStats;
+import dev.auditship.sink.DeadLetters;
 import dev.auditship.sink.Outcome;
+import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.LogCapture;
 import dev.auditship.testutil.MutableClock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Indexer acknowledgement (docs/coder-reference.md §10.6): a late ack, an expired one, polling
@@ -43,6 +50,8 @@ class HecAckTest {
       WireMockExtension.newInstance()
           .options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort())
           .build();
+
+  @TempDir Path tmp;
 
   private final MutableClock clock = new MutableClock(Instant.parse("2025-07-03T08:00:00Z"));
   private final HecFixtures.RecordingSleeper sleeper = new HecFixtures.RecordingSleeper(clock);
@@ -227,7 +236,9 @@ class HecAckTest {
       assertThat(o.reason())
           .isEqualTo(
               "cannot confirm indexing: ack poll: indexer acknowledgement is off for "
-                  + "the token: HTTP 400 code 14 \"ACK is disabled\"; set ack: {enabled: false}");
+                  + "the token: HTTP 400 code 14 \"ACK is disabled\"; set ack: {enabled: false}"
+                  + "; Splunk accepted the events, so they are not posted again before "
+                  + "ack.timeout_secs (5m) has passed: the same ack ids are polled at every probe");
     }
   }
 
@@ -267,6 +278,100 @@ class HecAckTest {
               "Splunk returned an ackId: indexer acknowledgement is on "
                   + "for this token but ack.enabled is false. Set ack: {enabled: true} (or turn acknowledgement off "
                   + "for the token): unpolled acknowledgements pile up on the indexer. sink=splunk");
+    }
+  }
+
+  private static void acceptWithAckId(long ackId) {
+    wm.stubFor(
+        post(urlEqualTo(EVENT))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody("{\"text\":\"Success\",\"code\":0,\"ackId\":" + ackId + "}")));
+  }
+
+  @Test
+  void aFailingAckPollPausesAndPollsTheSameAckIdsWithoutPostingTheAcceptedEventsAgain()
+      throws Exception {
+    // A load balancer that does not route /services/collector/ack: Splunk indexed the events, only
+    // the confirmation fails. Each pause probe polls again; the events are posted once.
+    acceptWithAckId(1);
+    String state = Scenario.STARTED;
+    for (int i = 1; i <= 3; i++) {
+      wm.stubFor(
+          post(urlEqualTo(ACK))
+              .inScenario("lb")
+              .whenScenarioStateIs(state)
+              .willSetStateTo("poll" + i)
+              .willReturn(aResponse().withStatus(404).withBody("Not Found")));
+      state = "poll" + i;
+    }
+    wm.stubFor(
+        post(urlEqualTo(ACK))
+            .inScenario("lb")
+            .whenScenarioStateIs(state)
+            .willReturn(aResponse().withStatus(200).withBody("{\"acks\":{\"1\":true}}")));
+    SinkStats stats = new SinkStats();
+    try (HecSink sink = sink(500);
+        DeadLetters dl =
+            new DeadLetters(new NdjsonFile(tmp.resolve("dl.ndjson")), HecFixtures.JSON, clock)) {
+      new RetryingSink(sink, RetryConfig.DEFAULT, dl, stats, sleeper, clock)
+          .deliver(jsonRecords(2));
+      assertThat(bodies(EVENT)).hasSize(1);
+      assertThat(bodies(ACK)).hasSize(4).containsOnly("{\"acks\":[1]}");
+      // 1 s before each poll; 30 s (pause_probe_secs) between the probes
+      assertThat(sleeper.sleeps)
+          .containsExactly(
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(1));
+      assertThat(stats.delivered.get()).isEqualTo(2);
+      assertThat(sink.hecStats().acked.get()).isEqualTo(1);
+      assertThat(sink.hecStats().acksPending.get()).isZero();
+    }
+  }
+
+  @Test
+  void whileTheAckPollFailsTheAcceptedEventsArePostedAgainOnlyOnceAckTimeoutHasPassed()
+      throws Exception {
+    acceptWithAckId(1);
+    wm.stubFor(post(urlEqualTo(ACK)).willReturn(aResponse().withStatus(404).withBody("")));
+    Instant accepted = clock.instant();
+    try (LogCapture logs = new LogCapture();
+        HecSink sink = sink(500)) {
+      Outcome o = sink.send(jsonRecords(2));
+      assertThat(o.configFault()).isTrue();
+      assertThat(o.retry()).hasSize(2);
+      assertThat(o.reason())
+          .endsWith(
+              "; Splunk accepted the events, so they are not posted again before "
+                  + "ack.timeout_secs (5m) has passed: the same ack ids are polled at every probe");
+      int probes = 0;
+      while (clock.instant().plusSeconds(30).isBefore(accepted.plus(ACKS.timeout()))) {
+        clock.advance(Duration.ofSeconds(30)); // the retry wrapper's pause probe
+        o = sink.send(o.retry());
+        probes++;
+        assertThat(o.configFault()).isTrue();
+        assertThat(o.retry()).hasSize(2);
+      }
+      assertThat(probes).isEqualTo(9);
+      assertThat(bodies(EVENT)).hasSize(1);
+      assertThat(bodies(ACK)).hasSize(10).containsOnly("{\"acks\":[1]}");
+
+      clock.advance(Duration.ofSeconds(30)); // past ack.timeout_secs: sent again
+      o = sink.send(o.retry());
+      assertThat(bodies(EVENT)).hasSize(2);
+      assertThat(sink.hecStats().ackTimeouts.get()).isEqualTo(1);
+      assertThat(logs.messages(Level.WARN))
+          .contains(
+              "Splunk did not confirm indexing within ack.timeout_secs while the ack poll failed; "
+                  + "sending the events again (duplicates are possible). sink=splunk ack_id=1 "
+                  + "events=2");
+      assertThat(sink.hecStats().acksPending.get()).isZero();
     }
   }
 }

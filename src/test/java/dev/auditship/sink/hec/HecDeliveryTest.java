@@ -106,7 +106,7 @@ class HecDeliveryTest {
           .containsExactly(
               "Sink paused by a configuration fault; events are kept "
                   + "and retried every PT30S. sink=splunk reason=\"Splunk refused the token: HTTP 403 code 4 "
-                  + "\"Invalid token\"; token file "
+                  + "\\\"Invalid token\\\"; token file "
                   + tokenFile
                   + " is read again before the next attempt\"");
       assertThat(logs.messages(Level.INFO))

@@ -196,8 +196,8 @@ class HecHealthTest {
       assertThat(logs.messages(Level.WARN))
           .containsExactly(
               "Splunk HEC health check failed; events are kept and "
-                  + "delivery retries. sink=splunk problem=\"Splunk HEC is unhealthy: HTTP 503 code 18 \"HEC is "
-                  + "unhealthy, queues are full\" (its queues are full or its acknowledgement service is "
+                  + "delivery retries. sink=splunk problem=\"Splunk HEC is unhealthy: HTTP 503 code 18 \\\"HEC is "
+                  + "unhealthy, queues are full\\\" (its queues are full or its acknowledgement service is "
                   + "unavailable); delivery waits and retries\"");
     }
     wm.verify(1, getRequestedFor(urlEqualTo(HEALTH)));

@@ -520,6 +520,46 @@ class HecSinkTest {
   }
 
   @Test
+  void anInlineTokenRefusedAtEveryProbeIsNotReadAgainNorCountedAsReloaded() throws Exception {
+    // An inline token cannot change while running: no "Token read again ... has not changed" per
+    // probe, no token_reloads (QA #18).
+    answer(403, "{\"text\":\"Invalid token\",\"code\":4}");
+    try (LogCapture logs = new LogCapture()) {
+      HecSink s = sink();
+      for (int probe = 0; probe < 3; probe++) {
+        assertThat(s.send(jsonRecords(1)).configFault()).isTrue();
+      }
+      assertThat(logs.all()).noneMatch(m -> m.startsWith("Token read again"));
+      assertThat(s.hecStats().tokenReloads.get()).isZero();
+      assertThat(posts()).hasSize(3);
+    }
+  }
+
+  @Test
+  void requestsToAnEndpointThatRefusesConnectionsAreNotCountedAsSent() throws Exception {
+    int closed;
+    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = ss.getLocalPort();
+    }
+    HecFixtures.Cfg c = new HecFixtures.Cfg("http://127.0.0.1:" + closed);
+    HecSink s = new HecSink("splunk", true, c.build(), Clock.fixed(NOW, ZoneOffset.UTC), d -> {});
+    open.add(s);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Outcome o = s.send(jsonRecords(2));
+      assertThat(o.retry()).hasSize(2);
+      assertThat(o.reason()).startsWith("cannot connect to http://127.0.0.1:" + closed);
+    }
+    assertThat(s.hecStats().summary()).startsWith("requests=0 body_bytes=0 wire_bytes=0 ");
+
+    answer(200, OK);
+    Outcome o = sink().send(jsonRecords(2));
+    assertThat(o).isEqualTo(Outcome.delivered());
+    HecSink answered = open.get(open.size() - 1);
+    assertThat(answered.hecStats().requests.get()).isEqualTo(1);
+    assertThat(answered.hecStats().bodyBytes.get()).isEqualTo(body(posts().get(0)).length());
+  }
+
+  @Test
   void notFoundIsAConfigFault() throws Exception {
     answer(404, "{\"text\":\"The requested URL was not found on this server.\",\"code\":404}");
     Outcome o = sink().send(jsonRecords(1));

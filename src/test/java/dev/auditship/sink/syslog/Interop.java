@@ -56,7 +56,7 @@ final class Interop {
         new SinkRecord(w, TestEvents.HUMAN.format(w)));
   }
 
-  static void sendAll(SyslogSink sink, List<SinkRecord> records) {
+  static void sendAll(SyslogSink sink, List<SinkRecord> records) throws InterruptedException {
     Outcome o = sink.send(records);
     assertThat(o.reason()).as("outcome reason").isNull();
     assertThat(o.done()).isTrue();

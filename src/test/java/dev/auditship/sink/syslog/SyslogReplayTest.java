@@ -162,7 +162,7 @@ class SyslogReplayTest {
   }
 
   @Test
-  void aCloseSeenBeforeTheBatchReplaysTheWindowThenSendsTheBatch() {
+  void aCloseSeenBeforeTheBatchReplaysTheWindowThenSendsTheBatch() throws InterruptedException {
     Configs c = Configs.tcp(1);
     int f = frameBytes(c);
     c.replayWindow(3L * f); // the last three frames
@@ -184,7 +184,7 @@ class SyslogReplayTest {
   }
 
   @Test
-  void aCloseSeenAfterTheBatchReconnectsAtOnceAndReplaysIt() {
+  void aCloseSeenAfterTheBatchReconnectsAtOnceAndReplaysIt() throws InterruptedException {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
     List<SinkRecord> a = SyslogSinkTest.records(10, "audit_user_login");
@@ -202,7 +202,8 @@ class SyslogReplayTest {
   }
 
   @Test
-  void whenNothingConnectsAfterTheBatchTheBatchIsRetriedAndLeftOutOfTheWindow() {
+  void whenNothingConnectsAfterTheBatchTheBatchIsRetriedAndLeftOutOfTheWindow()
+      throws InterruptedException {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
     List<SinkRecord> a = SyslogSinkTest.records(4, "audit_user_login");
@@ -224,7 +225,8 @@ class SyslogReplayTest {
   }
 
   @Test
-  void aWriteErrorDeliversTheChunksWrittenAndTheNextConnectionGetsThemAgainBeforeTheRest() {
+  void aWriteErrorDeliversTheChunksWrittenAndTheNextConnectionGetsThemAgainBeforeTheRest()
+      throws InterruptedException {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
     List<SinkRecord> batch =
@@ -245,7 +247,8 @@ class SyslogReplayTest {
   }
 
   @Test
-  void aReplayThatFailsIsNotCountedAndIsWrittenWholeOnTheNextConnection() {
+  void aReplayThatFailsIsNotCountedAndIsWrittenWholeOnTheNextConnection()
+      throws InterruptedException {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
     List<SinkRecord> a = SyslogSinkTest.records(5, "audit_user_login");
@@ -269,7 +272,7 @@ class SyslogReplayTest {
   }
 
   @Test
-  void closeReplaysWhenTheReceiverResetsInsteadOfClosingAndCountsIt() {
+  void closeReplaysWhenTheReceiverResetsInsteadOfClosingAndCountsIt() throws InterruptedException {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
     List<SinkRecord> a = SyslogSinkTest.records(6, "audit_user_login");
@@ -291,7 +294,7 @@ class SyslogReplayTest {
   }
 
   @Test
-  void closeGivesUpAfterThreeResetsAndSaysWhatMayBeLost() {
+  void closeGivesUpAfterThreeResetsAndSaysWhatMayBeLost() throws InterruptedException {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
     List<SinkRecord> a = SyslogSinkTest.records(6, "audit_user_login");
@@ -313,7 +316,7 @@ class SyslogReplayTest {
   }
 
   @Test
-  void replaysThatNeverGetPastTheSameRecordsAreReportedOnce() {
+  void replaysThatNeverGetPastTheSameRecordsAreReportedOnce() throws InterruptedException {
     Configs c = Configs.tcp(1);
     FakeTransport t = new FakeTransport();
     List<SinkRecord> a = SyslogSinkTest.records(3, "audit_user_login");
@@ -340,7 +343,8 @@ class SyslogReplayTest {
   }
 
   @Test
-  void withoutAWindowNothingIsReplayedAndABreakAfterTheBatchRetriesIt() {
+  void withoutAWindowNothingIsReplayedAndABreakAfterTheBatchRetriesIt()
+      throws InterruptedException {
     Configs c = Configs.tcp(1).replayWindow(0);
     FakeTransport t = new FakeTransport();
     List<SinkRecord> a = SyslogSinkTest.records(3, "audit_user_login");

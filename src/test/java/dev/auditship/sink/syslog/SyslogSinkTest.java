@@ -204,26 +204,35 @@ class SyslogSinkTest {
     }
   }
 
+  /** Accepts one connection into {@code accepted} and never reads from it. */
+  static CompletableFuture<Void> acceptWithoutReading(ServerSocket server, List<Socket> accepted) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            accepted.add(server.accept());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  /** About 24 MB of records: more than the socket buffers hold, so a writer blocks. */
+  static List<SinkRecord> moreThanTheBuffersHold() {
+    List<SinkRecord> batch = new ArrayList<>();
+    for (SinkRecord r : records(400, "audit_user_login")) {
+      batch.add(new SinkRecord(r.event(), "z".repeat(60_000)));
+    }
+    return batch;
+  }
+
   @Test
   void aWriteThatBlocksLongerThanTheTimeoutDropsTheConnectionAndRetriesTheRest() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 5, LOOPBACK)) {
       Configs c =
           Configs.tcp(server.getLocalPort()).max(65_536).writeTimeout(Duration.ofMillis(300));
       List<Socket> accepted = new ArrayList<>();
-      CompletableFuture<Void> acceptor =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  accepted.add(server.accept()); // and never read from it
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-      List<SinkRecord> batch = new ArrayList<>();
-      for (SinkRecord r :
-          records(400, "audit_user_login")) { // ~24 MB: more than the socket buffers hold
-        batch.add(new SinkRecord(r.event(), "z".repeat(60_000)));
-      }
+      CompletableFuture<Void> acceptor = acceptWithoutReading(server, accepted);
+      List<SinkRecord> batch = moreThanTheBuffersHold();
       try (SyslogSink sink = c.sink()) {
         long t0 = System.nanoTime();
         Outcome o = sink.send(batch);
