@@ -19,6 +19,8 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -397,9 +399,7 @@ final class FakeCoder implements AutoCloseable {
         .withHeader("Content-Type", "application/json")
         // Coder's clock, as an HTTP server sends it (RFC 9110 §6.6.1): the real time.
         .withHeader(
-            "Date",
-            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                java.time.ZonedDateTime.now(ZoneOffset.UTC)))
+            "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
         .withBody(body)
         .build();
   }
