@@ -125,8 +125,10 @@ public final class Pipeline {
    *
    * @param phase where the run is
    * @param sinks each sink's state by name, in config order
+   * @param sourceFault the configuration fault that keeps the source from reading, or null
    */
-  public record Health(Phase phase, Map<String, SinkState.Snapshot> sinks) {}
+  public record Health(
+      Phase phase, Map<String, SinkState.Snapshot> sinks, Source.Fault sourceFault) {}
 
   private volatile Phase phase = Phase.STARTING;
 
@@ -136,7 +138,7 @@ public final class Pipeline {
     for (SinkRuntime s : sinks) {
       m.put(s.name(), s.target().stats().state.get());
     }
-    return new Health(phase, m);
+    return new Health(phase, m, source.fault());
   }
 
   /** Events of the batches being delivered (read, not yet committed); 0 between batches. */

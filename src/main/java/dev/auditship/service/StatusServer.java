@@ -6,6 +6,7 @@ import dev.auditship.io.JsonText;
 import dev.auditship.metrics.Metrics;
 import dev.auditship.metrics.SinkState;
 import dev.auditship.pipeline.Pipeline;
+import dev.auditship.source.Source;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -95,11 +96,13 @@ public final class StatusServer implements AutoCloseable {
   }
 
   /**
-   * 200 when the source is being read and no sink is paused by a configuration fault, else 503; the
-   * body names the phase and each sink's state, since when and why.
+   * 200 when the source is being read (no configuration fault keeps it from reading) and no sink is
+   * paused by a configuration fault, else 503; the body names the phase, the source's fault and
+   * each sink's state, since when and why.
    */
   static void ready(HttpExchange x, Pipeline.Health h) throws IOException {
-    boolean ready = h.phase() == Pipeline.Phase.RUNNING;
+    Source.Fault fault = h.sourceFault();
+    boolean ready = h.phase() == Pipeline.Phase.RUNNING && fault == null;
     JsonText sinks = new JsonText();
     for (Map.Entry<String, SinkState.Snapshot> e : h.sinks().entrySet()) {
       SinkState.Snapshot s = e.getValue();
@@ -116,14 +119,14 @@ public final class StatusServer implements AutoCloseable {
       j.num("waiting_events", s.waiting());
       sinks.raw(e.getKey(), j.toString());
     }
+    JsonText source = new JsonText().str("state", h.phase().name().toLowerCase(Locale.ROOT));
+    if (fault != null) {
+      source.str("since", fault.since().toString()).str("reason", fault.reason());
+    }
     String body =
         new JsonText()
                 .str("status", ready ? "ready" : "not_ready")
-                .raw(
-                    "source",
-                    new JsonText()
-                        .str("state", h.phase().name().toLowerCase(Locale.ROOT))
-                        .toString())
+                .raw("source", source.toString())
                 .raw("sinks", sinks.toString())
                 .toString()
             + "\n";

@@ -27,8 +27,14 @@ import java.util.Map;
  * it:
  *
  * <ul>
- *   <li>{@code floor}: rows older than this are never exported ({@code start_at}; absent for {@code
- *       beginning});
+ *   <li>{@code floor}: {@code start_at} (absent for {@code beginning});
+ *   <li>{@code read_from}: rows older than this are never exported: {@code floor - overlap}, so
+ *       that a row Coder lists after the first start with a time a little before it (committed
+ *       late, or stamped by a clock behind this host's) is still exported; a checkpoint written
+ *       before this field existed reads from {@code floor};
+ *   <li>{@code history_pending}: set until the first poll listed the rows between {@code read_from}
+ *       and {@code floor} that Coder already held at the start; they are history, not exported, and
+ *       their IDs go into {@code seen} (docs/coder-api-source.md, "Clocks");
  *   <li>{@code newest}: the newest row time exported ({@code time} for audit, {@code connect_time}
  *       for connections, the order the API lists rows in), but never later than this host's clock
  *       when the poll that read the row started: an SSH-like row carries the agent's own clock
@@ -85,10 +91,30 @@ final class ApiCheckpoint {
    */
   record BaselineDone() implements Delta {}
 
+  /**
+   * A row from before {@code start_at} that Coder already listed at the first poll: history, not
+   * exported; its ID is kept in {@code seen} so it is not exported later either. {@code newest}
+   * does not move.
+   */
+  record Known(Kind kind, String id, Instant time) implements Delta {}
+
+  /** The rows Coder held before {@code start_at} at the first poll are all {@link Known}. */
+  record HistoryListed(Kind kind) implements Delta {}
+
   record Open(String connectionId, Instant connectTime) {}
 
   static final class PerKind {
     Instant floor;
+
+    /** Rows older than this are not exported: {@code floor - overlap} (null: the beginning). */
+    Instant readFrom;
+
+    /**
+     * True until the rows between {@code readFrom} and {@code floor} that Coder held at the first
+     * poll were recorded as {@link Known} (saved as {@code history_pending}).
+     */
+    boolean historyPending;
+
     Instant newest;
 
     /** Rows up to here were all listed in backfill windows and committed; null before any. */
@@ -174,6 +200,8 @@ final class ApiCheckpoint {
       if (!cp.kinds.containsKey(k)) {
         PerKind p = new PerKind();
         p.floor = floor;
+        p.readFrom = floor == null ? null : floor.minus(overlap);
+        p.historyPending = floor != null && !overlap.isZero() && !overlap.isNegative();
         p.fresh = true;
         cp.kinds.put(k, p);
         cp.dirty = true;
@@ -195,10 +223,10 @@ final class ApiCheckpoint {
   Instant cutoff(Kind k) {
     PerKind p = kinds.get(k);
     if (p.newest == null) {
-      return p.floor;
+      return p.readFrom;
     }
     Instant c = p.newest.minus(overlap);
-    return p.floor != null && p.floor.isAfter(c) ? p.floor : c;
+    return p.readFrom != null && p.readFrom.isAfter(c) ? p.readFrom : c;
   }
 
   boolean seen(Kind k, String id) {
@@ -256,6 +284,10 @@ final class ApiCheckpoint {
         if (p.scanned == null || sc.upTo().isAfter(p.scanned)) {
           p.scanned = sc.upTo();
         }
+      } else if (d instanceof Known kn) {
+        kinds.get(kn.kind()).seen.put(kn.id(), kn.time());
+      } else if (d instanceof HistoryListed h) {
+        kinds.get(h.kind()).historyPending = false;
       } else if (d instanceof BaselineDone) {
         PerKind p = kinds.get(Kind.CONNECTION);
         if (p != null) {
@@ -313,6 +345,12 @@ final class ApiCheckpoint {
       PerKind p = e.getValue();
       ObjectNode k = root.putObject(e.getKey().label());
       k.put("floor", p.floor == null ? null : GoTime.rfc3339Nano(p.floor));
+      if (p.readFrom != null) {
+        k.put("read_from", GoTime.rfc3339Nano(p.readFrom));
+      }
+      if (p.historyPending) {
+        k.put("history_pending", true);
+      }
       k.put("newest", p.newest == null ? null : GoTime.rfc3339Nano(p.newest));
       if (p.scanned != null) {
         k.put("scanned", GoTime.rfc3339Nano(p.scanned));
@@ -352,6 +390,9 @@ final class ApiCheckpoint {
       }
       PerKind p = new PerKind();
       p.floor = time(k.get("floor"));
+      // Written before read_from existed: from the floor, as that release did.
+      p.readFrom = k.has("read_from") ? time(k.get("read_from")) : p.floor;
+      p.historyPending = k.path("history_pending").asBoolean(false);
       p.newest = time(k.get("newest"));
       p.scanned = time(k.get("scanned"));
       p.fresh = k.path("baseline_pending").asBoolean(false);

@@ -40,8 +40,12 @@ final class CoderApiClient implements AutoCloseable {
   /** Largest response body read; a page of 10 000 rows is a few tens of MiB. */
   static final int MAX_BODY_CHARS = 256 * 1024 * 1024;
 
-  /** The answer to one request. */
-  record Response(int status, String body, String retryAfter) {}
+  /**
+   * The answer to one request.
+   *
+   * @param date the {@code Date} header (the server's clock, RFC 9110 §6.6.1), or null
+   */
+  record Response(int status, String body, String retryAfter, String date) {}
 
   private final String base;
   private final Secret token;
@@ -150,7 +154,12 @@ final class CoderApiClient implements AutoCloseable {
                         body = body.replace(tokenValue, "[redacted]");
                       }
                       Header ra = resp.getFirstHeader("Retry-After");
-                      return new Response(resp.getCode(), body, ra == null ? null : ra.getValue());
+                      Header date = resp.getFirstHeader("Date");
+                      return new Response(
+                          resp.getCode(),
+                          body,
+                          ra == null ? null : ra.getValue(),
+                          date == null ? null : date.getValue());
                     }));
     try {
       return f.get();
@@ -164,6 +173,19 @@ final class CoderApiClient implements AutoCloseable {
         throw io;
       }
       throw new IOException(c.toString(), c);
+    }
+  }
+
+  /**
+   * {@code text} with the session token replaced by {@code [redacted]}, for an excerpt of an answer
+   * that is logged (error answers are redacted as they are read).
+   */
+  String redact(String text) {
+    try {
+      String t = token.value();
+      return t.isEmpty() ? text : text.replace(t, "[redacted]");
+    } catch (IOException e) {
+      return text;
     }
   }
 

@@ -23,7 +23,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,9 +76,15 @@ import org.slf4j.LoggerFactory;
  * <p>Errors: the source owns its retries (the HTTP client never retries). A failed request is
  * retried where it failed, after an exponential back-off that honours {@code Retry-After}: the poll
  * keeps what it already fetched. 401/403, 404, a refused query and an unreadable token file are
- * logged once at ERROR; 429, 5xx, broken answers and network errors once at WARN. A 400 about
- * {@code limit} halves the page size. A row that cannot be mapped is quarantined through {@link
- * Rejects} and the poll goes on. Requests are paced under {@code max_requests_per_minute}.
+ * logged at ERROR (and reported by {@link #fault()} for {@code /readyz}); 429, 5xx, broken answers
+ * and network errors at WARN; each kind of failure once until Coder answers, a new kind again. A
+ * 400 about {@code limit} halves that endpoint's page size until a poll completes ({@link
+ * PageSize}). A row that cannot be mapped is quarantined through {@link Rejects} and the poll goes
+ * on. Requests are paced under {@code max_requests_per_minute}.
+ *
+ * <p>First start from {@code now} or a time: rows Coder already holds from before it are history;
+ * rows it lists later dated up to {@code overlap_secs} before it are exported ({@link
+ * ApiCheckpoint.Known}, docs/coder-api-source.md, "Clocks").
  *
  * <p>Threads: the pipeline thread calls everything; HTTP requests run on the client's worker thread
  * so the pipeline's interrupt (shutdown) cancels them.
@@ -181,11 +189,19 @@ public final class CoderApiSource implements Source {
   /** A request that failed; the poll waits and retries it where it failed. */
   private static final class PollFailed extends Exception {
     final Trouble trouble;
+
+    /**
+     * The kind of failure ({@code token}, {@code http_5xx}, {@code not_json}, …): a new kind is
+     * logged again, the same one is not logged at every retry.
+     */
+    final String what;
+
     final Duration retryAfter;
 
-    PollFailed(Trouble trouble, String message, Duration retryAfter) {
+    PollFailed(Trouble trouble, String what, String message, Duration retryAfter) {
       super(message, null, false, false);
       this.trouble = trouble;
+      this.what = what;
       this.retryAfter = retryAfter;
     }
   }
@@ -230,6 +246,30 @@ public final class CoderApiSource implements Source {
     }
   }
 
+  /**
+   * The page size of one listing endpoint. Halved while Coder answers 400 about {@code limit}, for
+   * that endpoint only; after a poll completes with a smaller size, the next poll tries the
+   * configured size once more, so a transient refusal costs one poll of small pages. If Coder still
+   * refuses it, the size that worked is used again at once and the next try waits twice as many
+   * polls (at most {@link #MAX_PAGE_RETRY_POLLS}), so a server whose maximum is below {@code
+   * page_size} costs one refused request now and then.
+   */
+  private final class PageSize {
+    int size = settings.pageSize();
+
+    /** The size that worked before the configured one was tried again. */
+    int good;
+
+    /** The configured size is being tried again. */
+    boolean trying;
+
+    int pollsToRetry;
+    int retryEvery = 1;
+  }
+
+  /** Completed polls between two tries of a refused page size, at most. */
+  static final int MAX_PAGE_RETRY_POLLS = 64;
+
   private enum Stage {
     LIST,
     ONGOING,
@@ -262,6 +302,9 @@ public final class CoderApiSource implements Source {
   /** This host's clock when the last page was answered. */
   private Instant answeredAt = Instant.EPOCH;
 
+  /** Whether Coder's clock was compared with this host's (once per process). */
+  private boolean clockChecked;
+
   private List<Pending> pending = new ArrayList<>();
   private int nextPending;
   private List<Delta> extra = new ArrayList<>();
@@ -275,9 +318,22 @@ public final class CoderApiSource implements Source {
   /** {@link #LONG_OPEN_CHECK}; tests shorten it. */
   Duration longOpenCheckEvery = LONG_OPEN_CHECK;
 
-  private int pageSize;
+  /** The page size of each listing endpoint (docs/coder-api-source.md, "Errors and back-off"). */
+  private final Map<Kind, PageSize> pageSizes = new EnumMap<>(Kind.class);
+
   private int failures;
   private Trouble lastTrouble;
+
+  /** {@link PollFailed#what} of the last failure logged, until Coder answers again. */
+  private String lastWhat;
+
+  /**
+   * The configuration fault of the last request (401/403, 404, a refused query, an unreadable token
+   * file), or null once a request is answered or fails for a transient reason; read by {@code
+   * /readyz} from the status thread.
+   */
+  private volatile Fault fault;
+
   private long requests;
   private long lastPollRequests;
 
@@ -295,7 +351,9 @@ public final class CoderApiSource implements Source {
     this.client = client;
     this.rejects = rejects;
     this.mapper = new ApiMapper(settings.loggerNames());
-    this.pageSize = settings.pageSize();
+    for (Kind k : Kind.values()) {
+      pageSizes.put(k, new PageSize());
+    }
     this.pacer = new RequestPacer(settings.maxRequestsPerMinute());
     this.owner = FileFollower.lockCheckpoint(settings.checkpointFile());
     try {
@@ -460,6 +518,11 @@ public final class CoderApiSource implements Source {
   }
 
   @Override
+  public Fault fault() {
+    return fault;
+  }
+
+  @Override
   public void close() throws IOException {
     try {
       current = null;
@@ -607,7 +670,7 @@ public final class CoderApiSource implements Source {
         repeatedPages = 0;
         previousPage = null;
         offset = 0;
-        throw new PollFailed(Trouble.OFFSET, "path=" + path(k) + " offset=" + at, null);
+        throw new PollFailed(Trouble.OFFSET, "offset", "path=" + path(k) + " offset=" + at, null);
       }
     }
 
@@ -686,8 +749,16 @@ public final class CoderApiSource implements Source {
           failures);
       failures = 0;
       lastTrouble = null;
+      lastWhat = null;
     }
     lastPollRequests = requests - poll.requestsAtStart;
+    for (PageSize ps : pageSizes.values()) {
+      if (ps.size < settings.pageSize() && !ps.trying && --ps.pollsToRetry <= 0) {
+        ps.good = ps.size;
+        ps.size = settings.pageSize();
+        ps.trying = true;
+      }
+    }
     nextPollNanos =
         poll.backfilling
             ? System.nanoTime()
@@ -801,7 +872,7 @@ public final class CoderApiSource implements Source {
       Page page;
       if (w.probe()) {
         // A far lower bound: is the listing long enough to read in windows?
-        page = fetch(k, w.q(), 0, pageSize);
+        page = fetch(k, w.q(), 0, Integer.MAX_VALUE);
         if (page.count() > LONG_LISTING) {
           Window next = window(k, poll.now, true, null);
           if (next.backfill() || checkpoint.cutoff(k) == null) {
@@ -823,7 +894,7 @@ public final class CoderApiSource implements Source {
         poll.window = window(k, poll.now, true, poll.oldest);
         continue;
       } else {
-        page = fetch(k, w.q(), poll.offset, pageSize);
+        page = fetch(k, w.q(), poll.offset, Integer.MAX_VALUE);
         if (w.backfill() && poll.offset == 0 && page.count() > LONG_LISTING) {
           Window smaller = shrink(k, poll, page);
           if (smaller != null) {
@@ -833,6 +904,8 @@ public final class CoderApiSource implements Source {
         }
       }
       Instant cutoff = w.lo();
+      ApiCheckpoint.PerKind state = checkpoint.kind(k);
+      boolean history = state.historyPending && state.floor != null;
       boolean done = page.last(poll.offset);
       for (int i = 0; i < page.rows().size(); i++) {
         J row = page.rows().get(i);
@@ -861,6 +934,13 @@ public final class CoderApiSource implements Source {
           }
           continue;
         }
+        if (history && info.time().isBefore(state.floor)) {
+          // Coder held it at the first poll, dated before start_at: history, not exported. A row
+          // listed later with such a time was committed late (or stamped by a clock behind ours)
+          // and is exported, down to read_from (docs/coder-api-source.md, "Clocks").
+          poll.extra.add(new ApiCheckpoint.Known(k, info.id(), info.time()));
+          continue;
+        }
         if (k == Kind.AUDIT) {
           poll.add(Line.AUDIT, row, info);
         } else if (!info.sshLike()) {
@@ -874,6 +954,9 @@ public final class CoderApiSource implements Source {
         }
       }
       if (done) {
+        if (history && (!w.backfill() || !w.hi().isBefore(state.floor))) {
+          poll.extra.add(new ApiCheckpoint.HistoryListed(k));
+        }
         if (w.backfill()) {
           poll.backfilling = true;
           poll.tail.add(new ApiCheckpoint.Scanned(k, w.hi()));
@@ -1005,7 +1088,7 @@ public final class CoderApiSource implements Source {
                   + " connected_before:\""
                   + dev.auditship.text.GoTime.rfc3339Nano(poll.before)
                   + "\"";
-      Page page = fetch(Kind.CONNECTION, pq, poll.offset, pageSize);
+      Page page = fetch(Kind.CONNECTION, pq, poll.offset, Integer.MAX_VALUE);
       Instant last = null;
       int tied = 0;
       for (J row : page.rows()) {
@@ -1082,7 +1165,7 @@ public final class CoderApiSource implements Source {
                       + "\""
                   : null);
       while (true) {
-        Page page = fetch(Kind.CONNECTION, q, poll.offset, pageSize);
+        Page page = fetch(Kind.CONNECTION, q, poll.offset, Integer.MAX_VALUE);
         boolean done = page.last(poll.offset);
         for (J row : page.rows()) {
           if (!(mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g)) {
@@ -1136,7 +1219,7 @@ public final class CoderApiSource implements Source {
             + dev.auditship.text.GoTime.rfc3339Nano(oldest)
             + "\"";
     while (true) {
-      Page page = fetch(Kind.CONNECTION, q, poll.offset, pageSize);
+      Page page = fetch(Kind.CONNECTION, q, poll.offset, Integer.MAX_VALUE);
       for (int i = 0; i < page.rows().size(); i++) {
         J row = page.rows().get(i);
         if (!(mapper.check(Kind.CONNECTION, row) instanceof ApiMapper.Good g)) {
@@ -1198,7 +1281,8 @@ public final class CoderApiSource implements Source {
     List<J> previous = null;
     int repeated = 0;
     while (true) {
-      Page page = fetch(Kind.CONNECTION, "connection_id:" + connectionId, offset, pageSize);
+      Page page =
+          fetch(Kind.CONNECTION, "connection_id:" + connectionId, offset, Integer.MAX_VALUE);
       for (J row : page.rows()) {
         if (row instanceof Obj o
             && o.get("id") instanceof ApiJson.Str s
@@ -1212,7 +1296,8 @@ public final class CoderApiSource implements Source {
       // The same rule as Poll.notRepeated; the lookup starts again from offset 0 on the retry.
       repeated = page.rows().equals(previous) ? repeated + 1 : 0;
       if (repeated >= 10) {
-        throw new PollFailed(Trouble.OFFSET, "path=" + CONNECTION_PATH + " offset=" + offset, null);
+        throw new PollFailed(
+            Trouble.OFFSET, "offset", "path=" + CONNECTION_PATH + " offset=" + offset, null);
       }
       previous = page.rows();
       offset += page.rows().size();
@@ -1258,6 +1343,38 @@ public final class CoderApiSource implements Source {
     }
   }
 
+  /**
+   * Once: warns when Coder's clock (the {@code Date} header of its first answer, whole seconds) is
+   * behind this host's by more than {@link #CLOCK_TOLERANCE}. Rows Coder stamps then look older
+   * than they are; at a first start, those dated more than {@code overlap_secs} before {@code
+   * start_at} are missed (docs/coder-api-source.md, "Clocks"). A clock ahead shows in the rows
+   * themselves ({@link #warnAhead}).
+   */
+  private void checkClock(String date) {
+    if (clockChecked || date == null) {
+      return;
+    }
+    clockChecked = true;
+    Instant coder;
+    try {
+      coder = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      return;
+    }
+    // The header has whole seconds: Coder's clock is up to a second later than it says.
+    Duration behind = Duration.between(coder.plusSeconds(1), answeredAt);
+    if (behind.compareTo(CLOCK_TOLERANCE) > 0) {
+      LOG.warn(
+          "Coder's clock is behind this host's (the Date header of its answer): rows it stamps look "
+              + "older than they are. Rows it lists after a first start dated more than "
+              + "overlap_secs before start_at are missed; check NTP on both, or raise overlap_secs "
+              + "above the difference. behind_by_at_least={} overlap_secs={} coder_date=\"{}\"",
+          behind.truncatedTo(ChronoUnit.SECONDS),
+          settings.overlap().toSeconds(),
+          date);
+    }
+  }
+
   private static String text(Obj o, String key) {
     return o.get(key) instanceof ApiJson.Str s ? s.value() : "";
   }
@@ -1295,8 +1412,9 @@ public final class CoderApiSource implements Source {
    */
   private Page fetch(Kind k, String q, int offset, int want)
       throws PollFailed, InterruptedException {
+    PageSize ps = pageSizes.get(k);
     while (true) {
-      int limit = Math.min(want, pageSize);
+      int limit = Math.min(want, ps.size);
       String pq = CoderApiClient.pathWithQuery(path(k), CoderApiClient.params(q, limit, offset));
       CoderApiClient.Response r;
       pacer.await();
@@ -1304,33 +1422,60 @@ public final class CoderApiSource implements Source {
       try {
         r = client.get(pq);
       } catch (CoderApiClient.TokenUnreadable e) {
-        throw new PollFailed(Trouble.CONFIG, e.getMessage(), null);
+        throw new PollFailed(Trouble.CONFIG, "token_file", e.getMessage(), null);
       } catch (IOException e) {
         throw new PollFailed(
-            Trouble.TRANSIENT, "the request failed: " + e + " path=" + path(k), null);
+            Trouble.TRANSIENT, "network", "the request failed: " + e + " path=" + path(k), null);
       }
       int st = r.status();
       if (st == 200) {
         answeredAt = clock.instant();
-        Page page = page(k, r.body(), limit);
+        checkClock(r.date());
+        Page page = page(k, r.body(), limit, client);
         answered();
+        if (ps.trying && limit == settings.pageSize()) {
+          ps.trying = false;
+          ps.retryEvery = 1;
+          LOG.info(
+              "Coder accepts the configured page size again. path={} page_size={}", path(k), limit);
+        }
         return page;
       }
-      String coder = coderMessage(r.body());
-      if (st == 400 && aboutLimit(r.body()) && limit > 1) {
-        pageSize = Math.max(1, limit / 2);
-        LOG.warn(
-            "Coder refused the page size; asking for smaller pages. page_size={} new_page_size={} "
-                + "message=\"{}\"",
+      String coder = quoted(coderText(r.body()));
+      boolean aboutLimit = st == 400 && aboutLimit(r.body());
+      if (aboutLimit && ps.trying && limit == settings.pageSize()) {
+        ps.trying = false;
+        ps.size = ps.good;
+        ps.retryEvery = Math.min(ps.retryEvery * 2, MAX_PAGE_RETRY_POLLS);
+        ps.pollsToRetry = ps.retryEvery;
+        LOG.debug(
+            "Coder still refuses the configured page size. path={} page_size={} used={} "
+                + "next_try_after_polls={} message={}",
+            path(k),
             limit,
-            pageSize,
+            ps.size,
+            ps.retryEvery,
             coder);
         continue;
       }
-      String where = " path=" + path(k) + " message=\"" + coder + "\"";
+      if (aboutLimit && limit > 1) {
+        ps.size = Math.max(1, limit / 2);
+        ps.trying = false;
+        ps.pollsToRetry = ps.retryEvery;
+        LOG.warn(
+            "Coder refused the page size; asking for smaller pages of {} (the configured size is "
+                + "tried again after a poll). page_size={} new_page_size={} message={}",
+            path(k),
+            limit,
+            ps.size,
+            coder);
+        continue;
+      }
+      String where = " path=" + path(k) + " message=" + coder;
       if (st == 401 || st == 403) {
         throw new PollFailed(
             Trouble.CONFIG,
+            "token",
             "Coder refused the session token (HTTP "
                 + st
                 + "): check token "
@@ -1341,18 +1486,32 @@ public final class CoderApiSource implements Source {
       if (st == 404) {
         throw new PollFailed(
             Trouble.CONFIG,
+            "endpoint",
             "Coder has no such endpoint (HTTP 404): check endpoint; "
                 + "connection logs need a Coder release that has them (or poll kinds: [audit])."
                 + where,
             null);
       }
-      if (st == 400) {
+      if (aboutLimit) {
         throw new PollFailed(
-            Trouble.CONFIG, "Coder refused the request (HTTP 400): check q." + where, null);
+            Trouble.CONFIG,
+            "limit",
+            "Coder refused the page size even at limit=1 (HTTP 400): Coder's message names "
+                + "limit, so something between auditship and Coder (a proxy) or this Coder release "
+                + "reads it differently; check endpoint."
+                + (settings.q().get(k) != null
+                    ? " If the message is about the search rather than limit, check q."
+                    : "")
+                + where,
+            null);
+      }
+      if (st == 400) {
+        throw new PollFailed(Trouble.CONFIG, "query", refusedQuery(k, q) + where, null);
       }
       if (st == 429) {
         throw new PollFailed(
             Trouble.TRANSIENT,
+            "rate_limit",
             "Coder rate-limited the exporter (HTTP 429): lower max_requests_per_minute (now "
                 + settings.maxRequestsPerMinute()
                 + "), or raise Coder's --api-rate-limit."
@@ -1360,19 +1519,63 @@ public final class CoderApiSource implements Source {
             retryAfter(r.retryAfter()));
       }
       throw new PollFailed(
-          Trouble.TRANSIENT, "Coder answered HTTP " + st + "." + where, retryAfter(r.retryAfter()));
+          Trouble.TRANSIENT,
+          st >= 500 && st <= 599 ? "http_5xx" : "http_" + st,
+          "Coder answered HTTP " + st + "." + where,
+          retryAfter(r.retryAfter()));
     }
   }
 
-  private static Page page(Kind k, String body, int limit) throws PollFailed {
+  /**
+   * Why Coder refused a search: the user's {@code q}, or the terms the source adds (to {@code q} or
+   * alone), which an older Coder release may not know.
+   */
+  private String refusedQuery(Kind k, String sent) {
+    String userQ = settings.q().get(k);
+    if (sent == null) {
+      return "Coder refused the request (HTTP 400).";
+    }
+    if (userQ == null) {
+      return "Coder refused the search auditship sent (HTTP 400; no q is configured): this Coder "
+          + "release may not know one of its keys. q="
+          + quoted(sent);
+    }
+    if (sent.equals(userQ)) {
+      return "Coder refused the request (HTTP 400): check q.";
+    }
+    return "Coder refused the request (HTTP 400): check q, or this Coder release may not know one "
+        + "of the keys auditship adds to it. q="
+        + quoted(sent);
+  }
+
+  private static Page page(Kind k, String body, int limit, CoderApiClient client)
+      throws PollFailed {
     String key = k == Kind.AUDIT ? "audit_logs" : "connection_logs";
     J doc;
     try {
       doc = ApiJson.parse(body);
     } catch (IOException e) {
+      // Where the parser stopped and how the answer starts (a proxy's HTML page, a cut body), not
+      // the parser's own wording (docs/coder-api-source.md, "Errors and back-off").
+      String at =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                  && j.getLocation() != null
+              ? "at line "
+                  + j.getLocation().getLineNr()
+                  + ", column "
+                  + j.getLocation().getColumnNr()
+              : e.getMessage();
       throw new PollFailed(
           Trouble.TRANSIENT,
-          "Coder's answer is not JSON: " + e.getMessage() + " path=" + path(k),
+          "not_json",
+          "Coder's answer is not JSON ("
+              + at
+              + "). path="
+              + path(k)
+              + " body_chars="
+              + body.length()
+              + " body_start="
+              + quoted(bounded(client.redact(body), BODY_EXCERPT_CHARS)),
           null);
     }
     J list = doc instanceof Obj o ? o.get(key) : null;
@@ -1384,7 +1587,10 @@ public final class CoderApiSource implements Source {
     }
     if (!(list instanceof ApiJson.Arr a)) {
       throw new PollFailed(
-          Trouble.TRANSIENT, "Coder's answer has no \"" + key + "\" list. path=" + path(k), null);
+          Trouble.TRANSIENT,
+          "no_list",
+          "Coder's answer has no \"" + key + "\" list. path=" + path(k),
+          null);
     }
     return new Page(a.items(), limit, count, exact);
   }
@@ -1401,10 +1607,42 @@ public final class CoderApiSource implements Source {
     return -1;
   }
 
+  /** Most characters of an answer quoted in a log line. */
+  static final int BODY_EXCERPT_CHARS = 200;
+
   /**
-   * Coder's error body: {@code {"message": ..., "detail": ..., "validations": [{field, detail}]}}.
+   * Coder's error text on one line, for prose ({@code validate}): {@link #coderText} with line
+   * breaks as spaces and {@code "} as {@code '}.
    */
   static String coderMessage(String body) {
+    return coderText(body).replace('\n', ' ').replace('"', '\'');
+  }
+
+  /**
+   * {@code s} quoted as in logfmt: Go's strconv.Quote, so {@code "}, {@code \} and controls are
+   * escaped.
+   */
+  static String quoted(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 8);
+    dev.auditship.text.GoText.appendQuoted(sb, s);
+    return sb.toString();
+  }
+
+  /** The first {@code max} characters of {@code s} (a surrogate pair is not split), then "…". */
+  static String bounded(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, end) + "…";
+  }
+
+  /**
+   * Coder's error body as Coder wrote it, at most 300 characters: {@code {"message": ..., "detail":
+   * ..., "validations": [{field, detail}]}} as {@code message: detail; field: detail}, or the body
+   * itself when it is not JSON.
+   */
+  static String coderText(String body) {
     StringBuilder sb = new StringBuilder();
     try {
       if (ApiJson.parse(body) instanceof Obj o) {
@@ -1427,8 +1665,7 @@ public final class CoderApiSource implements Source {
     } catch (IOException e) {
       sb.append(body.strip());
     }
-    String s = sb.toString().replace('\n', ' ').replace('"', '\'');
-    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    return bounded(sb.toString(), 300);
   }
 
   private static boolean aboutLimit(String body) {
@@ -1454,6 +1691,7 @@ public final class CoderApiSource implements Source {
   }
 
   private void answered() {
+    fault = null;
     if (lastTrouble == Trouble.OFFSET) {
       return; // the requests are answered; the episode ends when a poll completes
     }
@@ -1465,6 +1703,7 @@ public final class CoderApiSource implements Source {
     }
     failures = 0;
     lastTrouble = null;
+    lastWhat = null;
   }
 
   private void failed(PollFailed f) {
@@ -1476,8 +1715,15 @@ public final class CoderApiSource implements Source {
     }
     nextPollNanos = System.nanoTime() + d;
     Duration retryIn = Duration.ofMillis(d / 1_000_000);
-    if (f.trouble != lastTrouble) {
+    if (f.trouble == Trouble.CONFIG) {
+      Fault was = fault;
+      fault = new Fault(f.getMessage(), was != null ? was.since() : clock.instant());
+    } else {
+      fault = null;
+    }
+    if (!f.what.equals(lastWhat)) {
       lastTrouble = f.trouble;
+      lastWhat = f.what;
       if (f.trouble == Trouble.OFFSET) {
         LOG.warn(
             "Coder answered 10 offsets in a row with the same page: it seems to ignore offset. The "

@@ -4,6 +4,7 @@ import dev.auditship.event.Event;
 import dev.auditship.metrics.SourceStats;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -53,6 +54,25 @@ public interface Source extends AutoCloseable {
    */
   default int heldEvents() {
     return 0;
+  }
+
+  /**
+   * Why the source cannot read its input until its configuration (or what it points at) is fixed,
+   * and since when.
+   *
+   * @param reason what is wrong and what to check, as logged
+   * @param since when the fault was first seen
+   */
+  record Fault(String reason, Instant since) {}
+
+  /**
+   * The configuration fault that keeps this source from reading now (a refused token, a wrong
+   * endpoint), or {@code null} while it reads or only retries a transient failure. {@code /readyz}
+   * answers 503 while there is one (docs/operations.md, "Monitoring"). May be called from any
+   * thread.
+   */
+  default Fault fault() {
+    return null;
   }
 
   /** Records that every event up to the end of {@code batch} was accepted by every sink. */

@@ -459,8 +459,19 @@ class CoderApiSourceTest {
     o.token = Secret.fromFile(tokenFile);
     try (LogCapture log = new LogCapture(CoderApiSource.class)) {
       Run run = new Run(o.open(), 100);
+      assertThat(run.src.fault()).isNull();
       run.untilRequests(4);
       assertThat(run.got).isEmpty();
+      // /readyz reports it (docs/operations.md): the reason as logged, since the first refusal.
+      Source.Fault fault = run.src.fault();
+      assertThat(fault).isNotNull();
+      assertThat(fault.reason())
+          .isEqualTo(
+              "Coder refused the session token (HTTP 401): check token or token_file, and that its "
+                  + "user has the Owner or Auditor role (and a Premium licence). path=/api/v2/audit "
+                  + "message=\"Invalid session token.: The session token is not valid or has "
+                  + "expired.\"");
+      assertThat(fault.since()).isBefore(o.clock.instant());
       assertThat(log.messages(Level.ERROR))
           .containsExactly(
               "Cannot poll Coder's API: Coder refused the session "
@@ -477,6 +488,7 @@ class CoderApiSourceTest {
       Files.writeString(
           tokenFile, "test-token\n"); // the token file is re-read: rotation needs no restart
       run.until(3).quiet();
+      assertThat(run.src.fault()).isNull();
       assertThat(log.messages(Level.INFO))
           .anyMatch(m -> m.startsWith("Coder's API answers again."));
       assertThat(log.messages(Level.ERROR)).hasSize(1);
@@ -497,16 +509,70 @@ class CoderApiSourceTest {
       Run run = new Run(o.open(), 100).until(5).quiet();
       assertThat(ids(run.got))
           .containsExactly(ids(List.of(auditEvents(0, 5))).toArray(String[]::new));
-      assertThat(log.messages(Level.WARN))
-          .hasSize(1)
-          .allMatch(
+      // One WARN per kind of failure: the 503 is a server error again, the 429 is new.
+      List<String> warns = log.messages(Level.WARN);
+      assertThat(warns).hasSize(2);
+      assertThat(warns.get(0))
+          .startsWith(
+              "Polling Coder's API failed: Coder "
+                  + "answered HTTP 500. path=/api/v2/audit message=\"Internal error fetching audit logs.: pq: "
+                  + "canceling statement due to statement timeout\" Retrying this request with "
+                  + "back-off;");
+      assertThat(warns.get(1))
+          .startsWith(
+              "Polling Coder's API failed: Coder rate-limited the exporter (HTTP 429): lower "
+                  + "max_requests_per_minute (now 600000), or raise Coder's --api-rate-limit. "
+                  + "path=/api/v2/audit message=\"You've been rate limited for sending more than 512 "
+                  + "requests in 1m0s.\" Retrying this request with back-off;");
+      assertThat(log.messages(Level.ERROR)).isEmpty();
+    }
+  }
+
+  @Test
+  void eachNewKindOfFailureIsLoggedOnceAndABrokenAnswerOnOneLine() throws Exception {
+    coder.addAudit(auditRows(0, 3));
+    coder.failNext(429, 1, "0");
+    coder.failNext(500, 1, null);
+    coder.answerNext(200, "application/json", "{\"audit_logs\":[{\"id\":\"x\",");
+    coder.answerNext(
+        200,
+        "text/html",
+        "<html>\n\t<title>Sign in</title> token=test-token \u001b" + "x".repeat(300));
+    coder.failNext(503, 1, null);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    try (LogCapture log = LogCapture.everything()) {
+      new Run(o.open(), 100).until(3).quiet();
+      List<String> warns =
+          log.messages(Level.WARN).stream()
+              .map(m -> m.replaceAll(" Retrying this request with back-off;.*", ""))
+              .toList();
+      assertThat(warns)
+          .containsExactly(
+              "Polling Coder's API failed: Coder rate-limited the exporter (HTTP 429): lower "
+                  + "max_requests_per_minute (now 600000), or raise Coder's --api-rate-limit. "
+                  + "path=/api/v2/audit message=\"You've been rate limited for sending more than 512 "
+                  + "requests in 1m0s.\"",
+              "Polling Coder's API failed: Coder answered HTTP 500. path=/api/v2/audit "
+                  + "message=\"Internal error fetching audit logs.: pq: canceling statement due to "
+                  + "statement timeout\"",
+              // The HTML page after it is the same kind of failure: not logged again.
+              "Polling Coder's API failed: Coder's answer is not JSON (at line 1, column 26). "
+                  + "path=/api/v2/audit body_chars=25 body_start=\"{\\\"audit_logs\\\":[{\\\"id\\\":"
+                  + "\\\"x\\\",\"",
+              "Polling Coder's API failed: Coder answered HTTP 503. path=/api/v2/audit "
+                  + "message=\"Internal error fetching audit logs.: pq: canceling statement due to "
+                  + "statement timeout\"");
+      assertThat(log.messages(Level.DEBUG))
+          .anyMatch(
               m ->
                   m.startsWith(
-                      "Polling Coder's API failed: Coder "
-                          + "answered HTTP 500. path=/api/v2/audit message=\"Internal error fetching audit logs.: pq: "
-                          + "canceling statement due to statement timeout\" Retrying this request with "
-                          + "back-off;"));
-      assertThat(log.messages(Level.ERROR)).isEmpty();
+                      "Polling Coder's API failed again: Coder's answer is not JSON (at line 1, "
+                          + "column 1). path=/api/v2/audit body_chars=349 body_start=\"<html>\\n\\t"
+                          + "<title>Sign in</title> token=[redacted] \\x1b"
+                          + "x".repeat(151)
+                          + "…\""));
+      assertThat(log.all()).noneMatch(m -> m.contains("test-token") || m.contains("\n"));
     }
   }
 
@@ -525,15 +591,89 @@ class CoderApiSourceTest {
           .startsWith(200, 100, 50, 25, 25, 25);
       assertThat(log.messages(Level.WARN))
           .containsExactly(
-              "Coder refused the page size; asking for smaller pages. page_size=200 new_page_size=100 message="
-                  + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
-                  + "32-bit positive integer: page too large\"",
-              "Coder refused the page size; asking for smaller pages. page_size=100 new_page_size=50 message="
-                  + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
-                  + "32-bit positive integer: page too large\"",
-              "Coder refused the page size; asking for smaller pages. page_size=50 new_page_size=25 message="
-                  + "\"Query parameters have invalid values.; limit: Query param 'limit' must be a valid "
-                  + "32-bit positive integer: page too large\"");
+              "Coder refused the page size; asking for smaller pages of /api/v2/audit (the "
+                  + "configured size is tried again after a poll). page_size=200 new_page_size=100 message="
+                  + "\"Query parameters have invalid values.; limit: Query param \\\"limit\\\" must be a "
+                  + "valid 32-bit positive integer: page too large\"",
+              "Coder refused the page size; asking for smaller pages of /api/v2/audit (the "
+                  + "configured size is tried again after a poll). page_size=100 new_page_size=50 message="
+                  + "\"Query parameters have invalid values.; limit: Query param \\\"limit\\\" must be a "
+                  + "valid 32-bit positive integer: page too large\"",
+              "Coder refused the page size; asking for smaller pages of /api/v2/audit (the "
+                  + "configured size is tried again after a poll). page_size=50 new_page_size=25 message="
+                  + "\"Query parameters have invalid values.; limit: Query param \\\"limit\\\" must be a "
+                  + "valid 32-bit positive integer: page too large\"");
+    }
+  }
+
+  @Test
+  void aTransientRefusalOfThePageSizeIsRecoveredAndConcernsOnlyItsEndpoint() throws Exception {
+    coder.addAudit(auditRows(0, 3));
+    for (int i = 0; i < 3; i++) {
+      coder.answerNext(400, "application/json", FakeCoder.LIMIT_REFUSED);
+    }
+    Opts o = new Opts();
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 100).until(3);
+      run.untilRequests(coder.requests().size() + 6);
+      List<Integer> audit =
+          coder.requests().stream()
+              .filter(r -> r.path().equals(CoderApiSource.AUDIT_PATH))
+              .map(FakeCoder.Seen::limit)
+              .toList();
+      // Halved while refused; the next poll asks for the configured size again, and gets it.
+      assertThat(audit).startsWith(100, 50, 25, 12, 100);
+      assertThat(audit.subList(4, audit.size())).containsOnly(100);
+      assertThat(coder.requests())
+          .filteredOn(r -> r.path().equals(CoderApiSource.CONNECTION_PATH))
+          .isNotEmpty()
+          .extracting(FakeCoder.Seen::limit)
+          .containsOnly(100);
+      assertThat(log.messages(Level.INFO))
+          .contains(
+              "Coder accepts the configured page size again. path=/api/v2/audit page_size=100");
+    }
+  }
+
+  @Test
+  void aPageSizeRefusedDownToOneNamesLimitNotQ() throws Exception {
+    coder.maxLimit(0);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.pageSize = 4;
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      Run run = new Run(o.open(), 100).untilRequests(4);
+      assertThat(coder.requests()).extracting(FakeCoder.Seen::limit).startsWith(4, 2, 1, 1);
+      assertThat(log.messages(Level.ERROR))
+          .hasSize(1)
+          .allMatch(
+              m ->
+                  m.startsWith(
+                      "Cannot poll Coder's API: Coder refused the page size even at limit=1 (HTTP "
+                          + "400): Coder's message names limit, so something between auditship and "
+                          + "Coder (a proxy) or this Coder release reads it differently; check "
+                          + "endpoint. path=/api/v2/audit message=\"Query parameters have invalid "
+                          + "values.; limit: Query param \\\"limit\\\" must be a valid 32-bit positive "
+                          + "integer: page too large\" Retrying"));
+      assertThat(run.src.fault().reason())
+          .startsWith("Coder refused the page size even at limit=1");
+    }
+  }
+
+  @Test
+  void aRefusedRequestWithoutQDoesNotSayCheckQ() throws Exception {
+    coder.answerNext(400, "application/json", "{\"message\":\"Invalid audit search query.\"}");
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      new Run(o.open(), 100).untilRequests(2);
+      assertThat(log.messages(Level.ERROR))
+          .hasSize(1)
+          .allMatch(
+              m ->
+                  m.startsWith(
+                      "Cannot poll Coder's API: Coder refused the request (HTTP 400). "
+                          + "path=/api/v2/audit message=\"Invalid audit search query.\" Retrying"));
     }
   }
 
@@ -553,7 +693,8 @@ class CoderApiSourceTest {
                   m.startsWith(
                       "Cannot poll Coder's API: Coder "
                           + "refused the request (HTTP 400): check q. path=/api/v2/connectionlog message=\"Invalid "
-                          + "connection search query.; search: 'search' is not a valid query param\""));
+                          + "connection search query.; search: \\\"search\\\" is not a valid query "
+                          + "param\""));
     }
   }
 
@@ -702,6 +843,122 @@ class CoderApiSourceTest {
     run.until(6).quiet();
     assertThat(run.got.get(5).string("ConnectionStatus")).isEqualTo("disconnected");
     assertThat(run.got.get(5).string("ConnectionID")).isEqualTo(ApiRows.uuid("c", 1));
+  }
+
+  @Test
+  void rowsListedAfterTheFirstStartWithATimeBeforeItAreExportedDownToTheOverlap() throws Exception {
+    // start_at: now. Coder's clock is a minute behind this host's (or Coder commits rows late):
+    // rows
+    // written after the start carry times before it. Rows Coder already held are history.
+    Instant floor = NOW;
+    coder.addAudit(
+        ApiRows.login(
+            ApiRows.uuid("a", 1), floor.minusSeconds(300).toString(), ApiRows.uuid("r", 1)),
+        ApiRows.login(
+            ApiRows.uuid("a", 2), floor.minusSeconds(60).toString(), ApiRows.uuid("r", 2)));
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = floor;
+    Run run = new Run(o.open(), 100).untilRequests(1).quiet();
+    JsonNode cp = checkpointJson(o).path("audit");
+    assertThat(cp.path("read_from").asText()).isEqualTo(floor.minusSeconds(120).toString());
+    assertThat(cp.has("history_pending")).isFalse();
+    assertThat(cp.path("seen").has(ApiRows.uuid("a", 2))).isTrue();
+
+    coder.addAudit(
+        ApiRows.login(
+            ApiRows.uuid("a", 3), floor.minusSeconds(59).toString(), ApiRows.uuid("r", 3)),
+        ApiRows.login(
+            ApiRows.uuid("a", 4), floor.minusSeconds(30).toString(), ApiRows.uuid("r", 4)),
+        // Later than overlap_secs: missed, as any row committed that late.
+        ApiRows.login(
+            ApiRows.uuid("a", 5), floor.minusSeconds(200).toString(), ApiRows.uuid("r", 5)));
+    run.until(2).quiet();
+    assertThat(ids(run.got)).containsExactly(ApiRows.uuid("a", 3), ApiRows.uuid("a", 4));
+    opened.get(0).close();
+    opened.clear();
+    // A restart exports neither the history nor the late rows again.
+    assertThat(new Run(o.open(), 100).quiet().got).isEmpty();
+  }
+
+  @Test
+  void aSessionOpenAtTheFirstStartIsHistoryButALateOneBeforeItIsExported() throws Exception {
+    Instant floor = NOW;
+    // Open when the exporter starts: its connect line is history, its disconnect line is not.
+    ObjectNode held =
+        ApiRows.ssh(ApiRows.uuid("s", 1), floor.minusSeconds(30).toString(), ApiRows.uuid("c", 1));
+    coder.addConnections(held);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.CONNECTION);
+    o.floor = floor;
+    Run run = new Run(o.open(), 100).untilRequests(3).quiet();
+    // Reported by an agent whose clock is behind, listed after the start.
+    ObjectNode late =
+        ApiRows.ssh(ApiRows.uuid("s", 2), floor.minusSeconds(20).toString(), ApiRows.uuid("c", 2));
+    coder.addConnections(late);
+    run.until(1).quiet();
+    coder.change(
+        () -> {
+          ApiRows.close(held, floor.plusSeconds(10).toString(), 0, "");
+          ApiRows.close(late, floor.plusSeconds(20).toString(), 0, "");
+        });
+    run.until(3).quiet();
+    assertThat(run.got)
+        .extracting(e -> e.string("ConnectionID") + " " + e.string("ConnectionStatus"))
+        .containsExactly(
+            ApiRows.uuid("c", 2) + " connected",
+            ApiRows.uuid("c", 1) + " disconnected",
+            ApiRows.uuid("c", 2) + " disconnected");
+  }
+
+  @Test
+  void codersClockBehindOursIsReportedOnceFromItsDateHeader() throws Exception {
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    // This host's clock ten minutes ahead of the fake's (which sends the real time as Date).
+    o.clock = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10));
+    o.floor = o.clock.instant();
+    try (LogCapture log = new LogCapture(CoderApiSource.class)) {
+      new Run(o.open(), 100).untilRequests(3);
+      assertThat(log.messages(Level.WARN))
+          .hasSize(1)
+          .allMatch(
+              m ->
+                  m.matches(
+                      "Coder's clock is behind this host's \\(the Date header of its answer\\): rows "
+                          + "it stamps look older than they are\\. Rows it lists after a first start "
+                          + "dated more than overlap_secs before start_at are missed; check NTP on "
+                          + "both, or raise overlap_secs above the difference\\. "
+                          + "behind_by_at_least=PT(9M5[89]S|10M) overlap_secs=120 "
+                          + "coder_date=\"[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} [0-9:]{8} GMT\""));
+    }
+  }
+
+  @Test
+  void aCheckpointWithoutReadFromReadsFromItsFloorAsBefore() throws Exception {
+    // Written by a release without read_from: rows before its floor stay unexported.
+    Instant floor = NOW.minusSeconds(600);
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.floor = NOW;
+    Files.createDirectories(o.checkpoint.getParent());
+    Files.writeString(
+        o.checkpoint,
+        "{\"version\":1,\"endpoint\":\""
+            + coder.endpoint()
+            + "\",\"audit\":{\"floor\":\""
+            + floor
+            + "\",\"newest\":null,\"seen\":{}}}");
+    coder.addAudit(
+        ApiRows.login(
+            ApiRows.uuid("a", 1), floor.minusSeconds(60).toString(), ApiRows.uuid("r", 1)),
+        ApiRows.login(
+            ApiRows.uuid("a", 2), floor.plusSeconds(60).toString(), ApiRows.uuid("r", 2)));
+    Run run = new Run(o.open(), 100).until(1).quiet();
+    assertThat(ids(run.got)).containsExactly(ApiRows.uuid("a", 2));
+    assertThat(checkpointJson(o).path("audit").has("read_from")).isTrue();
+    assertThat(checkpointJson(o).path("audit").path("read_from").asText())
+        .isEqualTo(floor.toString());
   }
 
   @Test

@@ -19,6 +19,8 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,6 +45,12 @@ final class FakeCoder implements AutoCloseable {
 
   /** A row with its listing time parsed once (the fake serves 100,000 rows quickly). */
   private record Row(ObjectNode node, Instant time, String id) {}
+
+  /** Coder's answer to a {@code limit} it does not accept. */
+  static final String LIMIT_REFUSED =
+      "{\"message\":\"Query parameters have invalid values.\",\"validations\":[{\"field\":"
+          + "\"limit\",\"detail\":\"Query param \\\"limit\\\" must be a valid 32-bit positive integer: "
+          + "page too large\"}]}";
 
   private final List<Row> audit = new ArrayList<>();
   private final List<Row> conns = new ArrayList<>();
@@ -175,6 +183,16 @@ final class FakeCoder implements AutoCloseable {
     }
   }
 
+  /** The next request gets this answer, whatever it asks (a broken proxy, a cut body). */
+  synchronized void answerNext(int status, String contentType, String body) {
+    failures.add(
+        new ResponseDefinitionBuilder()
+            .withStatus(status)
+            .withHeader("Content-Type", contentType)
+            .withBody(body)
+            .build());
+  }
+
   List<Seen> requests() {
     synchronized (requests) {
       return List.copyOf(requests);
@@ -261,11 +279,7 @@ final class FakeCoder implements AutoCloseable {
       return json(404, "{\"message\":\"Route not found.\"}");
     }
     if (s.limit() < 0 || s.limit() > maxLimit) {
-      return json(
-          400,
-          "{\"message\":\"Query parameters have invalid values.\",\"validations\":[{\"field\":"
-              + "\"limit\",\"detail\":\"Query param \\\"limit\\\" must be a valid 32-bit positive integer: "
-              + "page too large\"}]}");
+      return json(400, LIMIT_REFUSED);
     }
     if ("bad".equals(s.q())) {
       return json(
@@ -383,6 +397,9 @@ final class FakeCoder implements AutoCloseable {
     return new ResponseDefinitionBuilder()
         .withStatus(status)
         .withHeader("Content-Type", "application/json")
+        // Coder's clock, as an HTTP server sends it (RFC 9110 §6.6.1): the real time.
+        .withHeader(
+            "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
         .withBody(body)
         .build();
   }

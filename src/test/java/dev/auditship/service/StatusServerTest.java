@@ -1,0 +1,58 @@
+package dev.auditship.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.auditship.metrics.Metrics;
+import dev.auditship.pipeline.Pipeline;
+import dev.auditship.source.Source;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** {@code /readyz} on loopback, with the pipeline's health given directly. */
+class StatusServerTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> get(StatusServer s, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://" + StatusServer.show(s.address()) + path))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aSourceThatCannotReadForAConfigurationFaultIsNotReadyUntilItReadsAgain() throws Exception {
+    Source.Fault fault =
+        new Source.Fault(
+            "Coder refused the session token (HTTP 401): check token or token_file. "
+                + "message=\"Invalid session token.\"",
+            Instant.parse("2026-11-28T09:00:00Z"));
+    AtomicReference<Pipeline.Health> health =
+        new AtomicReference<>(new Pipeline.Health(Pipeline.Phase.RUNNING, Map.of(), fault));
+    try (StatusServer s =
+        StatusServer.start(new InetSocketAddress("127.0.0.1", 0), new Metrics(), health::get)) {
+      HttpResponse<String> r = get(s, "/readyz");
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.body())
+          .isEqualTo(
+              "{\"status\":\"not_ready\",\"source\":{\"state\":\"running\",\"since\":"
+                  + "\"2026-11-28T09:00:00Z\",\"reason\":\"Coder refused the session token (HTTP "
+                  + "401): check token or token_file. message=\\\"Invalid session token.\\\"\"},"
+                  + "\"sinks\":{}}\n");
+      // Liveness is not readiness: the process is alive.
+      assertThat(get(s, "/healthz").statusCode()).isEqualTo(200);
+
+      health.set(new Pipeline.Health(Pipeline.Phase.RUNNING, Map.of(), null));
+      r = get(s, "/readyz");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body())
+          .isEqualTo("{\"status\":\"ready\",\"source\":{\"state\":\"running\"},\"sinks\":{}}\n");
+    }
+  }
+}
