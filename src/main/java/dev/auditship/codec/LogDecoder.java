@@ -146,6 +146,7 @@ public final class LogDecoder {
    * #line(long, byte[], int, int)}.
    */
   public int lineAt(long lineNo, byte[] b, int off, int limit) {
+    orphanOf = -1; // a line of its own: the watch for a late block line ends (see finish())
     if (pending != null || off >= limit) {
       return -1;
     }

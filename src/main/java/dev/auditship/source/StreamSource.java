@@ -5,9 +5,11 @@ import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
 import dev.auditship.metrics.SourceStats;
 import dev.auditship.text.Utf8;
+import java.io.FileInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PipedInputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +68,18 @@ public final class StreamSource implements Source {
       "Stopped in the middle of a line: the {} bytes of it read so far, without a line feed, are"
           + " not delivered. input={}";
 
+  /** Whether {@link InputStream#available()} of the input can be polled instead of a read. */
+  private final boolean pollable;
+
+  /** The reader thread's decoder, once it runs (read on that thread only). */
+  private LogDecoder decoder;
+
+  /**
+   * Set when {@link #nextAlreadyRead} stopped waiting for a reader in a read of the input: what
+   * that read still returns came after the stop and is not decoded.
+   */
+  private volatile boolean abandoned;
+
   /** The reader thread's line reader, once it runs. */
   private volatile LineReader lineReader;
 
@@ -85,6 +99,9 @@ public final class StreamSource implements Source {
   public StreamSource(String inputName, InputStream in, Rejects rejects) {
     this.inputName = inputName;
     this.in = in;
+    // Streams whose available() tells whether a read would block: stdin (a pipe, a terminal, a
+    // file) and in-process pipes. A channel's stream (Files.newInputStream) says 0 for a FIFO.
+    this.pollable = in instanceof FileInputStream || in instanceof PipedInputStream;
     this.rejects = rejects;
     this.reader = new Thread(this::readAll, "auditship-reader");
     this.reader.setDaemon(true);
@@ -117,29 +134,58 @@ public final class StreamSource implements Source {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
               handOver();
-              if (stopReading) {
+              if (stopReading || awaitHeld()) {
                 return -1; // stopped: what was read is decoded and delivered, nothing more is read
               }
               inRead = true;
               try {
                 // Checked again once inRead is set: nextAlreadyRead sets stopReading, then looks
                 // at inRead, so either this read is not made or that look sees it.
-                return stopReading ? -1 : super.read(b, off, len);
+                int n = stopReading ? -1 : super.read(b, off, len);
+                return abandoned ? -1 : n; // what came after the stop gave up is not read
               } finally {
                 inRead = false;
               }
             }
+
+            /**
+             * While the decoder holds a multi-line human entry (its next line not seen yet), a read
+             * that would block is not made: a stop during it would leave the entry held and lost.
+             * The stream is polled instead, every 10 ms, until input is ready (false) or a stop
+             * comes (true: the input ends here, and the entry is emitted).
+             */
+            private boolean awaitHeld() throws IOException {
+              while (pollable
+                  && decoder != null
+                  && decoder.pendingSince() >= 0
+                  && super.available() <= 0) {
+                if (stopReading) {
+                  return true;
+                }
+                try {
+                  Thread.sleep(10);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return false;
+                }
+              }
+              return stopReading;
+            }
           };
       LineReader lr = new LineReader(handing, MAX_LINE_BYTES);
       lineReader = lr;
-      LogDecoder decoder = new LogDecoder(this::handle);
+      decoder = new LogDecoder(this::handle);
       readLines(
           lr,
           decoder,
           this::handle,
           stats.lines::incrementAndGet,
           () -> stopReading,
-          cut -> LOG.warn(CUT_LINE, cut, inputName));
+          cut -> {
+            if (!abandoned) {
+              LOG.warn(CUT_LINE, cut, inputName);
+            }
+          });
       put(END);
     } catch (IOException e) {
       put(new IOException("cannot read " + inputName + ": " + e.getMessage(), e));
@@ -369,6 +415,7 @@ public final class StreamSource implements Source {
           } else {
             LOG.debug("Stopped while waiting for input. input={}", inputName);
           }
+          abandoned = true;
           ended = true;
           return null;
         }

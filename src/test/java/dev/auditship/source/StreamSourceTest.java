@@ -142,4 +142,30 @@ class StreamSourceTest {
                   + " feed, are not delivered. input=stdin");
     }
   }
+
+  /**
+   * A stop while stdin is idle after a multi-line human entry whose next line has not come: the
+   * entry was read whole (every line with its line feed), so it is delivered, not left held in the
+   * decoder while the reader waits in a read.
+   */
+  @Test
+  void aMultiLineEntryHeldWhileTheInputIsIdleIsDeliveredAtAStop() throws Exception {
+    String entry = Golden.line("edge_multiline_reason").human();
+    PipedOutputStream w = new PipedOutputStream();
+    PipedInputStream in = new PipedInputStream(w, 1 << 20);
+    w.write(entry.getBytes(StandardCharsets.UTF_8));
+    w.flush();
+    StreamSource s = new StreamSource("stdin", in, rejects());
+    s.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (in.available() > 0) { // the reader takes the entry; its next line never comes
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(5);
+    }
+    Source.Batch b = s.nextAlreadyRead(100);
+    assertThat(b).isNotNull();
+    assertThat(b.events()).hasSize(1);
+    assertThat(s.nextAlreadyRead(100)).isNull();
+    w.close();
+  }
 }
