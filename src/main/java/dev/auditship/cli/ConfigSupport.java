@@ -38,7 +38,14 @@ final class ConfigSupport {
     Assembly assembly = null;
     if (r.config() != null) {
       assembly = new Assembly(r.config(), Clock.systemUTC(), stdin, stdout, registry);
-      for (Problem p : assembly.check()) {
+      List<Problem> found;
+      try {
+        found = assembly.check();
+      } catch (RuntimeException e) {
+        assembly.closeResolver(); // its HTTP client, if a name lookup made one
+        throw e;
+      }
+      for (Problem p : found) {
         problems.add(
             new Problem(file.toString(), p.line(), p.column(), p.path(), p.what(), p.fix()));
       }
