@@ -83,6 +83,13 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Send every selected event to this sink instead of the one that refused it.")
   String to;
 
+  @Option(
+      names = "--again",
+      description =
+          "Also send dead letters that an earlier replay already delivered to the same sink"
+              + " (replayed.ndjson says accepted); by default they are skipped.")
+  boolean again;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** One selected dead letter. */
@@ -157,13 +164,28 @@ final class ReplayCommand implements Callable<Integer> {
     }
     Map<String, List<Letter>> bySink = new LinkedHashMap<>();
     int skipped = 0;
+    Path record = dlq.resolveSibling("replayed.ndjson");
+    Set<String> delivered = again ? Set.of() : delivered(record);
+    int already = 0;
     for (Letter l : selected) {
       String target = to != null ? to : l.sink();
       if (!sinks.containsKey(target)) {
         skipped++;
         continue;
       }
+      if (delivered.contains(key(target, l))) {
+        already++;
+        continue;
+      }
       bySink.computeIfAbsent(target, k -> new ArrayList<>()).add(l);
+    }
+    if (already > 0) {
+      err.println(
+          "auditship: "
+              + already
+              + " selected dead letter(s) were already replayed to the same sink and accepted ("
+              + record
+              + "); skipped (use --again to send them once more).");
     }
     if (skipped > 0) {
       err.println(
@@ -180,7 +202,6 @@ final class ReplayCommand implements Callable<Integer> {
         selected.size(),
         unreadable,
         bySink.keySet());
-    Path record = dlq.resolveSibling("replayed.ndjson");
     int refusedAgain = 0;
     int code = ExitCodes.OK;
     for (Map.Entry<String, List<Letter>> e : bySink.entrySet()) {
@@ -329,6 +350,40 @@ final class ReplayCommand implements Callable<Integer> {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** What identifies a dead letter sent to {@code target} in replayed.ndjson. */
+  private static String key(String target, Letter l) {
+    return target + "\n" + l.sink() + "\n" + l.id() + "\n" + l.time();
+  }
+
+  /** The dead letters replayed.ndjson records as accepted, by {@link #key}; empty without it. */
+  private static Set<String> delivered(Path record) throws IOException {
+    Set<String> out = new HashSet<>();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(record, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return out;
+    }
+    for (String line : lines) {
+      try {
+        JsonNode n = JSON.readTree(line);
+        if (n != null && "accepted".equals(n.path("outcome").asText())) {
+          out.add(
+              n.path("sink").asText()
+                  + "\n"
+                  + n.path("refused_by").asText()
+                  + "\n"
+                  + n.path("id").asText()
+                  + "\n"
+                  + n.path("dead_lettered_at").asText());
+        }
+      } catch (IOException e) {
+        // a line that is not JSON (a cut write): it records nothing
+      }
+    }
+    return out;
   }
 
   private static Letter parse(String line) {

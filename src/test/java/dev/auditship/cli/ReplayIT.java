@@ -150,4 +150,32 @@ class ReplayIT {
     assertThat(d.exit()).as(d.stderr()).isZero();
     assertThat(d.stderr()).contains("does not exist: nothing to replay.");
   }
+
+  @Test
+  void aSecondReplaySkipsWhatTheFirstDeliveredUnlessAskedAgain() throws IOException {
+    String c = tmp.resolve("c.yaml").toString();
+    Cli.Result first = Cli.run(tmp, null, "replay", "--config", c);
+    assertThat(first.exit()).as(first.stderr()).isZero();
+    Cli.Result second = Cli.run(tmp, null, "replay", "--config", c);
+    assertThat(second.exit()).as(second.stderr()).isZero();
+    assertThat(Files.readAllLines(tmp.resolve("out/files.log")))
+        .as("each delivered once")
+        .containsExactly(events.get(0), events.get(1));
+    assertThat(second.stderr())
+        .contains(
+            "2 selected dead letter(s) were already replayed to the same sink and accepted ("
+                + tmp.resolve("data/replayed.ndjson")
+                + "); skipped (use --again to send them once more).");
+    assertThat(second.out()).startsWith("Replayed 0 of 3 selected dead letters;");
+    Cli.Result again =
+        Cli.run(tmp, null, "replay", "--config", c, "--again", "--id", id(events.get(0)));
+    assertThat(again.exit()).as(again.stderr()).isZero();
+    assertThat(Files.readAllLines(tmp.resolve("out/files.log")))
+        .containsExactly(events.get(0), events.get(1), events.get(0));
+    // Sent to another sink, an event is not skipped for having reached the first one.
+    Cli.Result other =
+        Cli.run(tmp, null, "replay", "--config", c, "--to", "other", "--id", id(events.get(1)));
+    assertThat(other.exit()).as(other.stderr()).isZero();
+    assertThat(Files.readAllLines(tmp.resolve("out/other.log"))).hasSize(1);
+  }
 }
