@@ -63,7 +63,7 @@ public final class OwnerLock implements AutoCloseable {
                   + ProcessHandle.current().pid()
                   + "), which uses it twice or has not let go of it since its last use"
               : "another auditship process (" + owner(abs) + ")";
-      throw new IOException(what + " is in use by " + holder + "; " + fix);
+      throw new InUse(what + " is in use by " + holder + "; " + fix, sameProcess);
     }
     try {
       byte[] me = describeSelf().getBytes(StandardCharsets.UTF_8);
@@ -79,6 +79,25 @@ public final class OwnerLock implements AutoCloseable {
       throw e;
     }
     return new OwnerLock(abs, ch, lock);
+  }
+
+  /**
+   * The lock is held: by another process, or by this one ({@link #heldHere()}: a second user in one
+   * configuration, or a previous user that has not let go yet).
+   */
+  public static final class InUse extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final boolean heldHere;
+
+    InUse(String message, boolean heldHere) {
+      super(message);
+      this.heldHere = heldHere;
+    }
+
+    /** Whether this process holds it. */
+    public boolean heldHere() {
+      return heldHere;
+    }
   }
 
   /** The lock file. */

@@ -18,6 +18,7 @@ import dev.auditship.filter.NameResolver;
 import dev.auditship.filter.QueryCompiler;
 import dev.auditship.io.Logfmt;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.io.OwnerLock;
 import dev.auditship.metrics.Metrics;
 import dev.auditship.metrics.SinkStats;
 import dev.auditship.registry.FormatContext;
@@ -42,6 +43,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -308,7 +310,8 @@ public final class Assembly {
           if (!changed.contains(sc.name())) {
             added.add(sc.name());
           }
-          SinkRuntime o = na.openSink(sc, filters.get(sc.name()));
+          SinkRuntime o =
+              openWaitingForLock(() -> na.openSink(sc, filters.get(sc.name())), Sleeper.REAL);
           opened.add(o);
           out.add(o);
         }
@@ -390,7 +393,8 @@ public final class Assembly {
         continue;
       }
       try {
-        restored.add(openSink(before.get(s.name()), s.filter()));
+        restored.add(
+            openWaitingForLock(() -> openSink(before.get(s.name()), s.filter()), Sleeper.REAL));
       } catch (IOException | RuntimeException e) {
         for (SinkRuntime r : restored) {
           if (!kept.containsKey(r.name())) {
@@ -414,6 +418,45 @@ public final class Assembly {
         "Reload failed; still running on the previous configuration. error=\"{}\"",
         Logfmt.q(failure.getMessage()));
     return new Pipeline.Applied(previousGlobal, restored);
+  }
+
+  /** Opens a sink (may throw). */
+  interface SinkOpener {
+    SinkRuntime open() throws IOException;
+  }
+
+  /**
+   * How long a reload waits for a spool directory this process still holds: a spool closed by the
+   * reload keeps its lock until its last read pointer is on the disk, up to its close wait (10 s).
+   */
+  static final long LOCK_WAIT_MILLIS = 12_000;
+
+  /**
+   * Opens a sink at a reload, waiting (up to {@link #LOCK_WAIT_MILLIS}) while its spool directory
+   * is still held by this process: the same sink before the reload, whose spool lets go once its
+   * disk has taken the last save. Anything else fails at once.
+   */
+  static SinkRuntime openWaitingForLock(SinkOpener opener, Sleeper sleeper) throws IOException {
+    long waited = 0;
+    while (true) {
+      try {
+        return opener.open();
+      } catch (IOException e) {
+        boolean heldHere =
+            e instanceof OwnerLock.InUse u && u.heldHere()
+                || e.getCause() instanceof OwnerLock.InUse c && c.heldHere();
+        if (!heldHere || waited >= LOCK_WAIT_MILLIS) {
+          throw e;
+        }
+        try {
+          sleeper.sleep(Duration.ofMillis(100));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        waited += 100;
+      }
+    }
   }
 
   private static String query(FilterRef f) {
