@@ -4,12 +4,10 @@ import dev.auditship.config.AuditshipConfig;
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.config.HecSinkConfig;
 import dev.auditship.config.SinkConfig;
-import java.net.InetAddress;
+import dev.auditship.io.HttpProxy;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Endpoints that would carry a secret in clear text: an {@code http://} URL for the Coder API (its
@@ -39,7 +37,8 @@ final class ClearTextWarnings {
   private static void check(List<String> out, String key, URI endpoint, String secret) {
     if (endpoint == null
         || !"http".equalsIgnoreCase(endpoint.getScheme())
-        || loopback(endpoint.getHost())) {
+        || endpoint.getHost() == null
+        || HttpProxy.loopback(endpoint.getHost())) {
       return;
     }
     out.add(
@@ -52,29 +51,5 @@ final class ClearTextWarnings {
             + " sends the "
             + secret
             + " in clear text; use https://");
-  }
-
-  /** Loopback by name or literal address; a name is not looked up (no DNS at validate time). */
-  static boolean loopback(String host) {
-    if (host == null) {
-      return false;
-    }
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    if (h.equals("localhost") || h.endsWith(".localhost")) {
-      return true;
-    }
-    boolean v4 = !h.isEmpty() && h.chars().allMatch(ch -> ch == '.' || (ch >= '0' && ch <= '9'));
-    if (v4 || h.contains(":")) {
-      try {
-        // A literal address (IPv4 digits and dots, or IPv6 with colons): parsed, never resolved.
-        return InetAddress.getByName(h).isLoopbackAddress();
-      } catch (UnknownHostException e) {
-        return false;
-      }
-    }
-    return false;
   }
 }

@@ -172,7 +172,11 @@ public final class HttpProxy {
     return s == null || s.isBlank();
   }
 
-  private static boolean loopback(String host) {
+  /**
+   * Whether {@code host} (a name, or an IP literal with or without brackets) is this machine:
+   * {@code localhost}, {@code *.localhost} or a loopback address. Names are never looked up.
+   */
+  public static boolean loopback(String host) {
     String h = stripBrackets(host).toLowerCase(Locale.ROOT);
     if (h.equals("localhost") || h.endsWith(".localhost")) {
       return true;

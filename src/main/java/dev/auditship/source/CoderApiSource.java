@@ -10,6 +10,8 @@ import dev.auditship.source.ApiJson.J;
 import dev.auditship.source.ApiJson.Obj;
 import dev.auditship.source.ApiMapper.Line;
 import dev.auditship.source.ApiMapper.RowInfo;
+import dev.auditship.text.GoText;
+import dev.auditship.text.GoTime;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -821,9 +823,9 @@ public final class CoderApiSource implements Source {
       hi = lo.plus(size);
       wq =
           "connected_after:\""
-              + dev.auditship.text.GoTime.rfc3339Nano(lo)
+              + GoTime.rfc3339Nano(lo)
               + "\" connected_before:\""
-              + dev.auditship.text.GoTime.rfc3339Nano(hi)
+              + GoTime.rfc3339Nano(hi)
               + "\"";
     }
     if (!hi.plus(settings.overlap()).isBefore(now)) {
@@ -1022,7 +1024,7 @@ public final class CoderApiSource implements Source {
           k == Kind.AUDIT
               ? "date_to:" + mid
               : "connected_before:\""
-                  + dev.auditship.text.GoTime.rfc3339Nano(
+                  + GoTime.rfc3339Nano(
                       mid.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1))
                   + "\"";
       Page page = fetch(k, userQ == null ? term : userQ + " " + term, 0, 1);
@@ -1084,10 +1086,7 @@ public final class CoderApiSource implements Source {
       String pq =
           poll.before == null
               ? q
-              : q
-                  + " connected_before:\""
-                  + dev.auditship.text.GoTime.rfc3339Nano(poll.before)
-                  + "\"";
+              : q + " connected_before:\"" + GoTime.rfc3339Nano(poll.before) + "\"";
       Page page = fetch(Kind.CONNECTION, pq, poll.offset, Integer.MAX_VALUE);
       Instant last = null;
       int tied = 0;
@@ -1159,9 +1158,9 @@ public final class CoderApiSource implements Source {
               status == null ? "status:completed" : null,
               ownRange
                   ? "connected_after:\""
-                      + dev.auditship.text.GoTime.rfc3339Nano(from)
+                      + GoTime.rfc3339Nano(from)
                       + "\" connected_before:\""
-                      + dev.auditship.text.GoTime.rfc3339Nano(floor)
+                      + GoTime.rfc3339Nano(floor)
                       + "\""
                   : null);
       while (true) {
@@ -1214,10 +1213,7 @@ public final class CoderApiSource implements Source {
     if (oldest == null) {
       return;
     }
-    String q =
-        "status:completed connected_after:\""
-            + dev.auditship.text.GoTime.rfc3339Nano(oldest)
-            + "\"";
+    String q = "status:completed connected_after:\"" + GoTime.rfc3339Nano(oldest) + "\"";
     while (true) {
       Page page = fetch(Kind.CONNECTION, q, poll.offset, Integer.MAX_VALUE);
       for (int i = 0; i < page.rows().size(); i++) {
@@ -1624,7 +1620,7 @@ public final class CoderApiSource implements Source {
    */
   static String quoted(String s) {
     StringBuilder sb = new StringBuilder(s.length() + 8);
-    dev.auditship.text.GoText.appendQuoted(sb, s);
+    GoText.appendQuoted(sb, s);
     return sb.toString();
   }
 
