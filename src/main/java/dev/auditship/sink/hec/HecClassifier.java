@@ -35,8 +35,12 @@ final class HecClassifier {
   /** The verdict for a request. */
   sealed interface Verdict permits Accepted, Retry, Partial, Bisect, Split, Fault {}
 
-  /** Accepted; {@code ackId} when Splunk gave one. */
-  record Accepted(Long ackId, Integer warningCode, String text) implements Verdict {}
+  /**
+   * Accepted; {@code ackId} when Splunk gave one; {@code hecAnswer} false when the body was not
+   * HEC's JSON answer (no {@code code}: another service or a proxy answered).
+   */
+  record Accepted(Long ackId, Integer warningCode, String text, boolean hecAnswer, int status)
+      implements Verdict {}
 
   /** Transient: send the same events again later. */
   record Retry(String reason, Duration retryAfter) implements Verdict {}
@@ -64,7 +68,7 @@ final class HecClassifier {
     String what = r.describe();
     if (s >= 200 && s < 300) {
       Integer warn = r.code() != null && r.code() != 0 ? r.code() : null;
-      return new Accepted(r.ackId(), warn, r.text());
+      return new Accepted(r.ackId(), warn, r.text(), r.code() != null, s);
     }
     if (s >= 300 && s < 400) {
       return new Fault(

@@ -86,6 +86,9 @@ public final class HecSink implements Sink {
   private final String channel = UUID.randomUUID().toString();
   private final Set<Integer> warnedCodes = ConcurrentHashMap.newKeySet();
 
+  /** A 2xx without HEC's answer was logged, and HEC has not answered properly since. */
+  private final AtomicBoolean warnedNotHec = new AtomicBoolean();
+
   private final HecToken token;
   private final HecHealth health;
 
@@ -541,6 +544,23 @@ public final class HecSink implements Sink {
   }
 
   private void accepted(HecClassifier.Accepted a, List<Integer> req, State[] state, HecAcks acks) {
+    if (!a.hecAnswer()) {
+      // Splunk answers every accepted request with {"text":"Success","code":0}, and so do the
+      // HEC-compatible receivers; a 2xx without it comes from something else at the endpoint (a
+      // proxy's page, another service). Splunk's own clients count any 2xx as accepted, and so does
+      // this sink, but the operator hears of it: once, and again after HEC has answered in between.
+      if (warnedNotHec.compareAndSet(false, true)) {
+        LOG.warn(
+            "The endpoint accepted a request with HTTP {} but did not answer as Splunk HEC does (no "
+                + "\"code\" in the body); the events count as delivered. Check that the endpoint is "
+                + "Splunk HEC and not a proxy or another service. sink={} body=\"{}\"",
+            a.status(),
+            name,
+            Logfmt.q(a.text()));
+      }
+    } else {
+      warnedNotHec.set(false);
+    }
     if (a.warningCode() != null && warnedCodes.add(a.warningCode())) {
       LOG.warn(
           "Splunk accepted events with a warning code (logged once per code). sink={} code={} text=\"{}\"",

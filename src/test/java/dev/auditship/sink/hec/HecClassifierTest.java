@@ -122,10 +122,19 @@ class HecClassifierTest {
   }
 
   @Test
+  void successWithoutHecsAnswerIsAcceptedButMarked() {
+    assertThat(classify(200, "<html>ok</html>", 1))
+        .isEqualTo(new HecClassifier.Accepted(null, null, "<html>ok</html>", false, 200));
+    assertThat(classify(200, "{\"text\":\"Success\",\"code\":0}", 1))
+        .isEqualTo(new HecClassifier.Accepted(null, null, "Success", true, 200));
+  }
+
+  @Test
   void successWithANonZeroCodeIsAcceptedWithAWarningCode() {
     HecClassifier.Verdict v =
         classify(200, "{\"text\":\"Success, approaching capacity\",\"code\":24,\"ackId\":3}", 1);
-    assertThat(v).isEqualTo(new HecClassifier.Accepted(3L, 24, "Success, approaching capacity"));
+    assertThat(v)
+        .isEqualTo(new HecClassifier.Accepted(3L, 24, "Success, approaching capacity", true, 200));
   }
 
   @ParameterizedTest

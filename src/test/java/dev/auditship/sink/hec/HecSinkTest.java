@@ -188,6 +188,32 @@ class HecSinkTest {
     }
   }
 
+  @Test
+  void aSuccessThatIsNotHecsAnswerIsDeliveredAndLoggedOncePerEpisode() throws Exception {
+    // A proxy's page, or another service at the endpoint, answering 200: counted as delivered (as
+    // Splunk's own clients do) but said once, and again after HEC has answered in between.
+    String page = "<html><body>Maintenance</body></html>";
+    String warning =
+        "The endpoint accepted a request with HTTP 200 but did not answer as Splunk HEC does (no "
+            + "\"code\" in the body); the events count as delivered. Check that the endpoint is "
+            + "Splunk HEC and not a proxy or another service. sink=splunk body=\""
+            + page
+            + "\"";
+    try (LogCapture logs = LogCapture.everything()) {
+      HecSink sink = sink();
+      answer(200, page);
+      assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
+      assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
+      assertThat(logs.messages(Level.WARN)).containsExactly(warning);
+      answer(200, OK);
+      assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
+      answer(204, "");
+      assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
+      assertThat(logs.messages(Level.WARN))
+          .containsExactly(warning, warning.replace("HTTP 200", "HTTP 204").replace(page, ""));
+    }
+  }
+
   // ------------------------------------------------------------------ limits
 
   @Test
