@@ -1,10 +1,18 @@
 package dev.auditship.io;
 
+import dev.auditship.text.GoText;
+
 /**
  * Values for the {@code key="value"} fields of the exporter's log lines (logfmt): a value that
  * holds a double quote or a backslash (Splunk's answer text, an exception message, a path) would
- * otherwise end the field early for a logfmt parser. {@code "} and {@code \} are escaped with a
- * backslash, line breaks become {@code \n} and {@code \r}, so one event stays one line.
+ * otherwise end the field early for a logfmt parser, and a line break or another control character
+ * (a terminal's escape sequence in hostile input) would break the line or act on the terminal that
+ * shows it. Values are escaped as Go's {@code strconv.Quote} escapes them (a backslash before
+ * {@code "} and {@code \\}; {@code \n}, {@code \r}, {@code \t}; other controls as {@code \x} and
+ * two hex digits; line and paragraph separators and other unprintable characters as a backslash,
+ * {@code u} and four hex digits; a lone surrogate becomes U+FFFD), which is also how the Coder API
+ * source quotes Coder's answers: one style for every log line. Printable text, non-ASCII letters
+ * included, stays as it is.
  */
 public final class Logfmt {
   private Logfmt() {}
@@ -19,29 +27,21 @@ public final class Logfmt {
     if (s == null) {
       return "null";
     }
-    StringBuilder sb = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      String r =
-          switch (c) {
-            case '"' -> "\\\"";
-            case '\\' -> "\\\\";
-            case '\n' -> "\\n";
-            case '\r' -> "\\r";
-            default -> null;
-          };
-      if (r != null && sb == null) {
-        sb = new StringBuilder(s.length() + 8).append(s, 0, i);
-      }
-      if (sb != null) {
-        if (r != null) {
-          sb.append(r);
-        } else {
-          sb.append(c);
-        }
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7F) {
+        // Something to escape, or non-ASCII whose printability Go's rules decide.
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        GoText.appendQuotedBody(sb, s);
+        return sb.toString();
       }
     }
-    return sb == null ? s : sb.toString();
+    return s;
+  }
+
+  /** {@code s} between double quotes, escaped ({@link #escape}). */
+  public static String quoted(String s) {
+    return '"' + escape(s) + '"';
   }
 
   private record Quoted(Object value) {

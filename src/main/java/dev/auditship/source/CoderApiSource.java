@@ -4,13 +4,13 @@ import dev.auditship.codec.Decoded;
 import dev.auditship.config.CoderApiSourceConfig;
 import dev.auditship.event.Event;
 import dev.auditship.event.Kind;
+import dev.auditship.io.Logfmt;
 import dev.auditship.metrics.SourceStats;
 import dev.auditship.source.ApiCheckpoint.Delta;
 import dev.auditship.source.ApiJson.J;
 import dev.auditship.source.ApiJson.Obj;
 import dev.auditship.source.ApiMapper.Line;
 import dev.auditship.source.ApiMapper.RowInfo;
-import dev.auditship.text.GoText;
 import dev.auditship.text.GoTime;
 import java.io.IOException;
 import java.net.URI;
@@ -1614,14 +1614,9 @@ public final class CoderApiSource implements Source {
     return coderText(body).replace('\n', ' ').replace('"', '\'');
   }
 
-  /**
-   * {@code s} quoted as in logfmt: Go's strconv.Quote, so {@code "}, {@code \} and controls are
-   * escaped.
-   */
+  /** {@code s} quoted as in every log line ({@link Logfmt#quoted}). */
   static String quoted(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 8);
-    GoText.appendQuoted(sb, s);
-    return sb.toString();
+    return Logfmt.quoted(s);
   }
 
   /** The first {@code max} characters of {@code s} (a surrogate pair is not split), then "…". */
