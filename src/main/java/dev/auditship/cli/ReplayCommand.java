@@ -11,12 +11,17 @@ import dev.auditship.io.Logfmt;
 import dev.auditship.pipeline.Assembly;
 import dev.auditship.pipeline.Pipeline;
 import dev.auditship.text.GoTime;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -124,11 +129,16 @@ final class ReplayCommand implements Callable<Integer> {
     Path dlq = file != null ? file : cfg.deadLetterFile();
     List<Letter> selected = new ArrayList<>();
     int unreadable = 0;
-    try (BufferedReader r = Files.newBufferedReader(dlq, StandardCharsets.UTF_8)) {
+    try (LineIn r = new LineIn(dlq)) {
       String line;
-      int n = 0;
-      while ((line = r.readLine()) != null) {
-        n++;
+      while ((line = r.next()) != null) {
+        int n = r.number();
+        if (r.invalid()) {
+          // A record cut in the middle of a character (a crash, a full disk): that line only.
+          err.println("auditship: " + dlq + ":" + n + ": not valid UTF-8; skipped");
+          unreadable++;
+          continue;
+        }
         if (line.isBlank()) {
           continue;
         }
@@ -360,9 +370,11 @@ final class ReplayCommand implements Callable<Integer> {
   /** The dead letters replayed.ndjson records as accepted, by {@link #key}; empty without it. */
   private static Set<String> delivered(Path record) throws IOException {
     Set<String> out = new HashSet<>();
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(record, StandardCharsets.UTF_8);
+    List<String> lines = new ArrayList<>();
+    try (LineIn r = new LineIn(record)) {
+      for (String line; (line = r.next()) != null; ) {
+        lines.add(line); // a line that is not valid UTF-8 is not JSON either: it records nothing
+      }
     } catch (NoSuchFileException e) {
       return out;
     }
@@ -404,25 +416,92 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   private static long lines(Path f) throws IOException {
-    try (var s = Files.lines(f, StandardCharsets.UTF_8)) {
-      return s.count();
+    long n = 0;
+    try (LineIn r = new LineIn(f)) {
+      while (r.next() != null) {
+        n++;
+      }
     } catch (NoSuchFileException e) {
       return 0;
     }
+    return n;
   }
 
   /** IDs of the events dead-lettered for {@code sink} after line {@code skip} of the file. */
   private static Set<String> refusedAgain(Path dlq, long skip, String sink) throws IOException {
     Set<String> out = new HashSet<>();
-    try (var s = Files.lines(dlq, StandardCharsets.UTF_8)) {
-      s.skip(skip)
-          .map(ReplayCommand::parse)
-          .filter(l -> l != null && l.sink().equals(sink))
-          .forEach(l -> out.add(l.id()));
+    try (LineIn r = new LineIn(dlq)) {
+      for (String line; (line = r.next()) != null; ) {
+        if (r.number() <= skip || r.invalid()) {
+          continue;
+        }
+        Letter l = parse(line);
+        if (l != null && l.sink().equals(sink)) {
+          out.add(l.id());
+        }
+      }
     } catch (NoSuchFileException e) {
       // nothing was dead-lettered
     }
     return out;
+  }
+
+  /**
+   * The lines of a file (LF, a CR before it dropped), each decoded as UTF-8 on its own: a line that
+   * is not valid UTF-8 (a record cut in the middle of a character) is marked {@link #invalid()} and
+   * does not stop the others from being read, as a reader of the whole file would.
+   */
+  private static final class LineIn implements AutoCloseable {
+    private final InputStream in;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+    private int number;
+    private boolean invalid;
+
+    LineIn(Path f) throws IOException {
+      this.in = new BufferedInputStream(Files.newInputStream(f), 64 * 1024);
+    }
+
+    /** The next line (empty text when not valid UTF-8), or {@code null} at the end. */
+    String next() throws IOException {
+      line.reset();
+      int c;
+      while ((c = in.read()) >= 0 && c != '\n') {
+        line.write(c);
+      }
+      if (c < 0 && line.size() == 0) {
+        return null;
+      }
+      number++;
+      byte[] b = line.toByteArray();
+      int len = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
+      try {
+        invalid = false;
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(b, 0, len))
+            .toString();
+      } catch (CharacterCodingException e) {
+        invalid = true;
+        return "";
+      }
+    }
+
+    /** The 1-based number of the line {@link #next()} gave last. */
+    int number() {
+      return number;
+    }
+
+    /** Whether that line was not valid UTF-8. */
+    boolean invalid() {
+      return invalid;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
   }
 
   private Instant parseTime(String option, String v) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.io.JsonText;
 import dev.auditship.testutil.Cli;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,6 +93,35 @@ class ReplayIT {
         .contains("\"dead_lettered_at\":\"2026-11-25T10:00:00Z\",\"refused_by\":\"files\"")
         .endsWith("\"outcome\":\"accepted\"}");
     assertThat(Files.readString(dlq)).as("the dead-letter file is not changed").isEqualTo(dlqText);
+  }
+
+  @Test
+  void aLineThatIsNotValidUtf8IsSkippedAndTheOthersReplayed() throws IOException {
+    // A dead-letter record cut in the middle of a character (a crash, a full disk), and a line of
+    // stray bytes: each is named and skipped, the good letters around them are replayed.
+    List<String> lines = dlqText.lines().toList();
+    byte[] cut = lines.get(0).substring(0, 40).getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(lines.get(0).getBytes(StandardCharsets.UTF_8));
+    b.write('\n');
+    b.write(new byte[] {'h', 'i', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+    b.write(lines.get(1).getBytes(StandardCharsets.UTF_8));
+    b.write('\n');
+    b.write(cut);
+    b.write(new byte[] {(byte) 0xc3}); // the first byte of a two-byte character, then the end
+    Files.write(dlq, b.toByteArray());
+    Cli.Result r = Cli.run(tmp, null, "replay", "--config", tmp.resolve("c.yaml").toString());
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(Files.readAllLines(tmp.resolve("out/files.log")))
+        .containsExactly(events.get(0), events.get(1));
+    assertThat(r.stderr())
+        .contains("dead-letters.ndjson:2: not valid UTF-8; skipped")
+        .contains("dead-letters.ndjson:4: not valid UTF-8; skipped");
+    assertThat(r.out()).startsWith("Replayed 2 of 2 selected dead letters; refused again: 0;");
+    // Replayed again: replayed.ndjson (read the same way) says both were accepted already.
+    Cli.Result again = Cli.run(tmp, null, "replay", "--config", tmp.resolve("c.yaml").toString());
+    assertThat(again.exit()).as(again.stderr()).isZero();
+    assertThat(Files.readAllLines(tmp.resolve("out/files.log"))).hasSize(2);
   }
 
   @Test
