@@ -9,6 +9,7 @@ import dev.auditship.config.Secret;
 import dev.auditship.config.SinkConfig;
 import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.config.TlsSettings;
+import dev.auditship.io.NdjsonFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ final class FileWarnings {
     if (c.coder() != null) {
       secret(out, "coder.token_file", c.coder().token());
     }
+    writable(out, "rejects_file", c.rejectsFile());
+    writable(out, "dead_letter_file", c.deadLetterFile());
     for (SinkConfig s : c.sinks()) {
       String p = "sinks." + s.name() + ".";
       if (s.settings() instanceof HecSinkConfig h) {
@@ -85,6 +88,13 @@ final class FileWarnings {
   private static void secret(List<String> out, String key, Secret s) {
     if (s != null && s.file() != null) {
       readable(out, key, s.file());
+    }
+  }
+
+  private static void writable(List<String> out, String key, Path f) {
+    String o = f == null ? null : NdjsonFile.obstacle(f);
+    if (o != null) {
+      out.add(key + ": " + f + " cannot be written: " + o);
     }
   }
 

@@ -84,6 +84,41 @@ public final class NdjsonFile implements AutoCloseable {
             Pattern.quote(se[0]) + "-(\\d{8}T\\d{9}Z)(?:-\\d+)?" + Pattern.quote(se[1]));
   }
 
+  /**
+   * What stands in the way of creating {@code path} (with its directories) and appending to it, as
+   * a sentence, or {@code null} when nothing does; looked at without creating anything, so that a
+   * start or {@code validate} can say so before the first line needs the file.
+   */
+  public static String obstacle(Path path) {
+    Path f = path.toAbsolutePath();
+    if (Files.isDirectory(f)) {
+      return f + " is a directory, not a file";
+    }
+    if (Files.exists(f)) {
+      return Files.isWritable(f) ? null : f + " cannot be written: permission denied";
+    }
+    Path p = f.getParent();
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      return null;
+    }
+    if (!Files.isDirectory(p)) {
+      return p + " is a file, not a directory";
+    }
+    if (!Files.isWritable(p)) {
+      return "the directory " + p + " cannot be written: permission denied";
+    }
+    return null;
+  }
+
+  /** Why writing failed: {@link #obstacle} when something stands in the way, else the error. */
+  public String failure(IOException e) {
+    String o = obstacle(path);
+    return o != null ? o : IoErrors.describe(e);
+  }
+
   public Path path() {
     return path;
   }

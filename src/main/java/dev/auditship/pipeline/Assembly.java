@@ -42,6 +42,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,6 +163,10 @@ public final class Assembly {
           "the filters have problems: "
               + String.join("; ", problems.stream().map(Problem::render).toList()));
     }
+    // The rejects and dead-letter files are written only when a line or an event needs them, maybe
+    // days after the start: what would stop the run then is said now.
+    writable("rejects file", config.rejectsFile());
+    writable("dead-letter file", config.deadLetterFile());
     Source source = buildSource();
     source.stats().register(metrics, config.source().type());
     deadLetters =
@@ -495,6 +500,13 @@ public final class Assembly {
       }
     }
     return failures;
+  }
+
+  private static void writable(String what, Path file) throws IOException {
+    String o = NdjsonFile.obstacle(file);
+    if (o != null) {
+      throw new IOException("cannot write the " + what + " " + file + ": " + o);
+    }
   }
 
   private Sink buildSink(SinkConfig sc) throws IOException {

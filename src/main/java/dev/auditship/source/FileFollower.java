@@ -9,7 +9,6 @@ import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -303,8 +302,7 @@ public final class FileFollower implements Source {
       try {
         rejects.reject(current != null ? current.file.toString() : path.toString(), r);
       } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot write the rejects file " + rejects.path() + ": " + e.getMessage(), e);
+        throw rejects.writeFailed(e);
       }
     }
   }

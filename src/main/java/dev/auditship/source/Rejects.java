@@ -6,6 +6,7 @@ import dev.auditship.io.Logfmt;
 import dev.auditship.io.NdjsonFile;
 import dev.auditship.text.GoTime;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -69,6 +70,13 @@ public final class Rejects implements AutoCloseable {
               .toString());
     }
     reporter.rejected(input, r, file == null ? null : file.path());
+  }
+
+  /** The error to stop with when a rejected line could not be written ({@code e}). */
+  public UncheckedIOException writeFailed(IOException e) {
+    return new UncheckedIOException(
+        "cannot write the rejects file " + path() + ": " + (file == null ? "" : file.failure(e)),
+        e);
   }
 
   /** The rejects file, or {@code "(none)"}. */

@@ -10,7 +10,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -271,8 +270,7 @@ public final class StreamSource implements Source {
       try {
         rejects.reject(inputName, r);
       } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot write the rejects file " + rejects.path() + ": " + e.getMessage(), e);
+        throw rejects.writeFailed(e);
       }
     }
   }

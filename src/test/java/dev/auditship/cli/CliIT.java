@@ -335,8 +335,72 @@ class CliIT {
                 + "  warning: sinks.splunk.tls.ca_file: "
                 + tmp.resolve("ca-dir")
                 + " is a directory, not a file\n"
-                + "auditship: 3 files the configuration names cannot be read by this user now; a "
+                + "auditship: 3 files the configuration names cannot be read or written by this user now; a "
                 + "run needs them.\n");
+  }
+
+  @Test
+  void aRejectsFileThatCannotBeWrittenIsNamedWithItsReasonByValidateRunAndRender()
+      throws IOException {
+    // Written only when a broken line comes, maybe days after the start: said before that.
+    Path file = tmp.resolve("afile");
+    Files.writeString(file, "");
+    Path rejects = file.resolve("rej.ndjson");
+    Path input = tmp.resolve("in.log");
+    Files.writeString(input, Golden.line("audit_user_login").json() + "\n");
+    Path cfg = tmp.resolve("r.yaml");
+    Files.writeString(
+        cfg,
+        "data_dir: "
+            + tmp.resolve("data")
+            + "\nrejects_file: "
+            + rejects
+            + "\nsource: {type: file, path: "
+            + input
+            + "}\nsinks: {o: {type: stdout}}\n");
+    Cli.Result v = Cli.run(tmp, null, "validate", "--config", cfg.toString());
+    assertThat(v.exit()).as(v.stderr()).isZero();
+    assertThat(v.stderr())
+        .isEqualTo(
+            "  warning: rejects_file: "
+                + rejects
+                + " cannot be written: "
+                + file
+                + " is a file, not a directory\n"
+                + "auditship: 1 file the configuration names cannot be read or written by this user"
+                + " now; a run needs it.\n");
+    Cli.Result run = Cli.run(tmp, null, "run", "--config", cfg.toString());
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).isEmpty(); // refused before the first line was read
+    assertThat(run.stderr())
+        .contains(
+            "Cannot start: cannot write the rejects file "
+                + rejects
+                + ": "
+                + file
+                + " is a file, not a directory");
+    Path broken = tmp.resolve("broken.log");
+    Files.writeString(
+        broken,
+        "{\"ts\":\"2025-07-03T06:55:02.118Z\",\"msg\":\"audit_log\",\"fields\":{\"ID\":1}}\n");
+    Cli.Result render =
+        Cli.run(
+            tmp,
+            null,
+            "render",
+            "--format",
+            "json",
+            "--rejects",
+            rejects.toString(),
+            broken.toString());
+    assertThat(render.exit()).isEqualTo(1);
+    assertThat(render.stderr())
+        .contains(
+            "auditship: cannot write the rejects file "
+                + rejects
+                + ": "
+                + file
+                + " is a file, not a directory");
   }
 
   @Test
