@@ -680,7 +680,7 @@ public final class Pipeline {
     args.add(kv("dead_lettered", st.deadLettered.get()));
     args.add(kv("filtered", st.filtered.get()));
     args.add(kv("dropped", st.dropped.get()));
-    args.add(kv("paused_ms", st.pausedMillis.get()));
+    args.add(kv("paused_ms", st.pausedMillis()));
     var g = st.spoolGauges();
     if (g != null) {
       args.add(kv("spool_records", g.records()));
