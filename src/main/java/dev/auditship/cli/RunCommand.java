@@ -141,7 +141,10 @@ final class RunCommand implements Callable<Integer> {
       return;
     }
     assembly.requestReload(pipeline, c.config());
-    log.info("Reload accepted; it is applied before the next batch is read.");
+    log.info(
+        "Reload accepted; it is applied once the sinks have accepted the batches they hold (a sink"
+            + " it changes or removes that is retrying is not waited for: it gets them again as"
+            + " reloaded).");
   }
 
   /**
