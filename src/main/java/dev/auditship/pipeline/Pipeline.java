@@ -141,7 +141,26 @@ public final class Pipeline {
    * @param sourceFault the configuration fault that keeps the source from reading, or null
    */
   public record Health(
-      Phase phase, Map<String, SinkState.Snapshot> sinks, Source.Fault sourceFault) {}
+      Phase phase,
+      Map<String, SinkState.Snapshot> sinks,
+      Source.Fault sourceFault,
+      ReloadWait reload) {
+    public Health(Phase phase, Map<String, SinkState.Snapshot> sinks, Source.Fault sourceFault) {
+      this(phase, sinks, sourceFault, null);
+    }
+  }
+
+  /**
+   * A SIGHUP reload accepted and not yet applied.
+   *
+   * @param since when it was asked for
+   * @param waitingFor the sinks it waits for: kept by it and retrying a batch handed out (empty
+   *     while it only waits for deliveries in progress to end)
+   */
+  public record ReloadWait(Instant since, List<String> waitingFor) {}
+
+  /** The reload not yet applied, for the health endpoint; null when none. */
+  private volatile ReloadWait reloadWait;
 
   private volatile Phase phase = Phase.STARTING;
 
@@ -151,7 +170,7 @@ public final class Pipeline {
     for (SinkRuntime s : sinks) {
       m.put(s.name(), s.target().stats().state.get());
     }
-    return new Health(phase, m, source.fault());
+    return new Health(phase, m, source.fault(), reloadWait);
   }
 
   /** Events of the batches being delivered (read, not yet committed); 0 between batches. */
@@ -372,7 +391,7 @@ public final class Pipeline {
         if (!retryingReplaced(pending, r.replaces()).isEmpty()) {
           return false;
         }
-        warnReloadWaits(pending, r.replaces());
+        warnReloadWaits(pending, r);
       }
       waitAWhile(p, pending);
     }
@@ -439,12 +458,8 @@ public final class Pipeline {
    * at once and then every {@link #RELOAD_WAIT_WARN_EVERY}, so that an operator who reloaded to fix
    * something knows why nothing changes yet and what to do.
    */
-  private void warnReloadWaits(Deque<Pending> pending, Set<String> replaced) {
-    Reload r = pendingReload.get();
-    long now = System.nanoTime();
-    if (r == reloadWarnedFor && now - reloadWarnedAt < RELOAD_WAIT_WARN_EVERY.toNanos()) {
-      return;
-    }
+  private void warnReloadWaits(Deque<Pending> pending, Reload r) {
+    Set<String> replaced = r.replaces();
     Map<String, SinkState.Snapshot> waitingFor = new LinkedHashMap<>();
     for (Pending p : pending) {
       for (int i = 0; i < p.futures().size(); i++) {
@@ -459,7 +474,13 @@ public final class Pipeline {
         }
       }
     }
-    if (waitingFor.isEmpty()) {
+    ReloadWait w = reloadWait;
+    if (w != null && !w.waitingFor().equals(List.copyOf(waitingFor.keySet()))) {
+      reloadWait = new ReloadWait(w.since(), List.copyOf(waitingFor.keySet()));
+    }
+    long now = System.nanoTime();
+    if (waitingFor.isEmpty()
+        || r == reloadWarnedFor && now - reloadWarnedAt < RELOAD_WAIT_WARN_EVERY.toNanos()) {
       return;
     }
     reloadWarnedFor = r;
@@ -498,7 +519,7 @@ public final class Pipeline {
           if (p.futures().get(i) == null) {
             break;
           }
-          warnReloadWaits(pending, replaced);
+          warnReloadWaits(pending, reload);
           waitAWhile(p, pending);
         }
       }
@@ -509,6 +530,9 @@ public final class Pipeline {
     Applied a = reload.apply(globalFilter, sinks);
     globalFilter = a.global();
     sinks = List.copyOf(a.sinks());
+    if (pendingReload.get() == null) {
+      reloadWait = null;
+    }
     if (!cut.isEmpty()) {
       resubmitCut(pending);
     }
@@ -814,6 +838,8 @@ public final class Pipeline {
    * one not yet applied).
    */
   void requestReload(Reload reload) {
+    ReloadWait w = reloadWait;
+    reloadWait = new ReloadWait(w != null ? w.since() : Instant.now(), List.of());
     pendingReload.set(reload);
   }
 

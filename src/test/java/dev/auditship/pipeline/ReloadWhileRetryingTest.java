@@ -263,8 +263,11 @@ class ReloadWhileRetryingTest {
       assertThat(logs.lines().stream().filter(waits::equals)).hasSize(1);
       assertThat(p.sinks()).containsExactly(splunk);
       assertThat(src.commits).isEmpty();
+      // /readyz shows the reload waiting, and for which sink.
+      assertThat(p.health().reload().waitingFor()).containsExactly("splunk");
       down.down.set(false);
       await().atMost(10, TimeUnit.SECONDS).until(() -> p.sinks().size() == 2);
+      assertThat(p.health().reload()).isNull();
       assertThat(src.commits).containsExactly("p1");
       assertThat(down.accepted).hasSize(ev.size());
       src.end();
