@@ -66,14 +66,20 @@ public final class Pipeline {
   /** Replaced by a reload, between batches, on the run loop's thread; read by others. */
   private volatile List<SinkRuntime> sinks;
 
-  /** A configuration reload asked for by SIGHUP, applied before the next batch is read. */
+  /**
+   * A configuration reload asked for by SIGHUP, applied before the next batch is read, or at once
+   * when it changes a sink that retries a batch handed out ({@link #applyReload}).
+   */
   private final AtomicReference<Reload> pendingReload = new AtomicReference<>();
 
   /**
    * A change of filters and sinks (Assembly#reload). It runs on the run loop's thread between two
-   * batches, when every event read so far has been accepted by every sink and committed, so no
-   * event is lost or sent twice: unchanged sinks keep running (with a new filter if it changed),
-   * removed and changed ones are drained and closed, new ones start with the next batch.
+   * batches, when every event read so far has been accepted by every sink, so no event is lost or
+   * sent twice: unchanged sinks keep running (with a new filter if it changed), removed and changed
+   * ones are drained and closed, new ones start with the next batch. The one exception: a sink it
+   * changes or removes that is retrying a batch is not waited for; that sink's deliveries are cut
+   * short, and the batch, not yet committed, goes to the sink as reloaded (events the old settings
+   * got across in an attempt may then arrive twice). See docs/operations.md, "Reload (SIGHUP)".
    */
   interface Reload {
     Applied apply(EventFilter global, List<SinkRuntime> sinks) throws IOException;
