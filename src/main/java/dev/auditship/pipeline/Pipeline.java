@@ -391,7 +391,7 @@ public final class Pipeline {
   private boolean finishOldestUnlessReload(Deque<Pending> pending)
       throws IOException, InterruptedException {
     Pending p = pending.peekFirst();
-    while (!p.done()) {
+    while (!settled(p)) {
       Reload r = pendingReload.get();
       if (r != null && !stopping) {
         if (!retryingReplaced(pending, r.replaces()).isEmpty()) {
@@ -402,6 +402,27 @@ public final class Pipeline {
       waitAWhile(p, pending);
     }
     finishOldest(pending);
+    return true;
+  }
+
+  /**
+   * Whether {@link #finishOldest} would return or throw at once for {@code p}: every delivery is
+   * done, or one failed before any that is still running (it waits for them in order).
+   */
+  private static boolean settled(Pending p) {
+    for (Future<?> f : p.futures()) {
+      if (f == null || !f.isDone()) {
+        return false;
+      }
+      if (f.isCancelled()) {
+        return true;
+      }
+      try {
+        f.get(); // done: does not block
+      } catch (ExecutionException | InterruptedException e) {
+        return true;
+      }
+    }
     return true;
   }
 

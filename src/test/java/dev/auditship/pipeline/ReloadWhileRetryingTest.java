@@ -275,4 +275,35 @@ class ReloadWhileRetryingTest {
       assertThat(thrown[0]).isNull();
     }
   }
+
+  @Test
+  void aReloadThatRemovesARetryingSinkStopsItsRetriesAndCommitsWithoutIt() throws Exception {
+    List<Event> ev = events();
+    IdleSource src = new IdleSource();
+    src.batches.add(new Source.Batch(ev, "p1"));
+    SinkRuntime splunk = runtime(new Endpoint("splunk", "Connection refused"));
+    Endpoint copy = new Endpoint("copy", "unused");
+    copy.down.set(false);
+    SinkRuntime kept = runtime(copy);
+    Pipeline p = pipeline(src, List.of(splunk, kept));
+    Throwable[] thrown = new Throwable[1];
+    try (LogCapture logs = new LogCapture(Pipeline.class)) {
+      Thread runner = start(p, thrown);
+      await().atMost(10, TimeUnit.SECONDS).until(() -> splunk.target().stats().retried.get() > 0);
+      assertThat(copy.accepted).hasSize(ev.size());
+      p.requestReload(reload(Set.of("splunk"), List.of(kept)));
+      await().atMost(10, TimeUnit.SECONDS).until(() -> src.commits.contains("p1"));
+      assertThat(copy.accepted).as("the kept sink is not sent the batch again").hasSize(ev.size());
+      assertThat(splunk.target().stats().delivered.get()).isZero();
+      assertThat(splunk.target().stats().deadLettered.get()).isZero();
+      assertThat(logs.lines())
+          .contains(
+              "WARN dev.auditship.pipeline.Pipeline: Sink splunk was removed by the reload while it"
+                  + " retried a batch; that batch is not delivered to it. batch_events="
+                  + ev.size());
+      src.end();
+      runner.join(10_000);
+      assertThat(thrown[0]).isNull();
+    }
+  }
 }
