@@ -19,7 +19,6 @@ import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.Sleeper;
 import dev.auditship.sink.Target;
 import dev.auditship.source.Source;
-import dev.auditship.testutil.Golden;
 import dev.auditship.testutil.LogCapture;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -123,10 +122,6 @@ class ReloadWhileRetryingTest {
     return new SinkRuntime(e.name, EventFilter.ALL, new JsonFormat(EnvelopeDefaults.CODER), t);
   }
 
-  private static List<Event> events() {
-    return Golden.lines().stream().map(g -> Golden.decodeOne(g.json())).toList();
-  }
-
   /** A reload that replaces the sinks named {@code replaces} with {@code after}. */
   private static Pipeline.Reload reload(Set<String> replaces, List<SinkRuntime> after) {
     return new Pipeline.Reload() {
@@ -142,21 +137,6 @@ class ReloadWhileRetryingTest {
     };
   }
 
-  private static Thread start(Pipeline p, Throwable[] thrown) {
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                p.run();
-              } catch (Throwable e) {
-                thrown[0] = e;
-              }
-            });
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
-
   private static Pipeline pipeline(Source src, List<SinkRuntime> sinks) {
     return new Pipeline(
         src, EventFilter.ALL, sinks, 100, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5));
@@ -165,7 +145,7 @@ class ReloadWhileRetryingTest {
   @Test
   void aReloadThatFixesARetryingSinksEndpointStopsItsRetriesAndDeliversTheBatchThroughTheNewOne()
       throws Exception {
-    List<Event> ev = events();
+    List<Event> ev = PipelineTest.events();
     IdleSource src = new IdleSource();
     src.batches.add(new Source.Batch(ev, "p1"));
     Endpoint wrong = new Endpoint("splunk", "Connection refused");
@@ -176,7 +156,7 @@ class ReloadWhileRetryingTest {
     Pipeline p = pipeline(src, List.of(before));
     Throwable[] thrown = new Throwable[1];
     try (LogCapture logs = new LogCapture(Pipeline.class)) {
-      Thread runner = start(p, thrown);
+      Thread runner = PipelineTest.start(p, thrown);
       await()
           .atMost(10, TimeUnit.SECONDS)
           .until(() -> before.target().stats().retried.get() >= 2 * ev.size());
@@ -209,7 +189,7 @@ class ReloadWhileRetryingTest {
 
   @Test
   void aBatchTheReloadedSinkDoesNotAcceptEitherStaysUncommitted() throws Exception {
-    List<Event> ev = events();
+    List<Event> ev = PipelineTest.events();
     IdleSource src = new IdleSource();
     src.batches.add(new Source.Batch(ev, "p1"));
     SinkRuntime before = runtime(new Endpoint("splunk", "Connection refused"));
@@ -217,7 +197,7 @@ class ReloadWhileRetryingTest {
     SinkRuntime after = runtime(stillWrong);
     Pipeline p = pipeline(src, List.of(before));
     Throwable[] thrown = new Throwable[1];
-    Thread runner = start(p, thrown);
+    Thread runner = PipelineTest.start(p, thrown);
     await().atMost(10, TimeUnit.SECONDS).until(() -> before.target().stats().retried.get() > 0);
     p.requestReload(reload(Set.of("splunk"), List.of(after)));
     await().atMost(10, TimeUnit.SECONDS).until(() -> after.target().stats().retried.get() > 0);
@@ -239,7 +219,7 @@ class ReloadWhileRetryingTest {
   @Test
   void aReloadThatKeepsTheRetryingSinkSaysWhatItWaitsForAndIsAppliedOnceTheBatchIsDelivered()
       throws Exception {
-    List<Event> ev = events();
+    List<Event> ev = PipelineTest.events();
     IdleSource src = new IdleSource();
     src.batches.add(new Source.Batch(ev, "p1"));
     Endpoint down = new Endpoint("splunk", "Connection refused");
@@ -250,7 +230,7 @@ class ReloadWhileRetryingTest {
     Pipeline p = pipeline(src, List.of(splunk));
     Throwable[] thrown = new Throwable[1];
     try (LogCapture logs = new LogCapture(Pipeline.class)) {
-      Thread runner = start(p, thrown);
+      Thread runner = PipelineTest.start(p, thrown);
       await().atMost(10, TimeUnit.SECONDS).until(() -> splunk.target().stats().retried.get() > 0);
       p.requestReload(reload(Set.of(), List.of(splunk, added)));
       String waits =
@@ -278,7 +258,7 @@ class ReloadWhileRetryingTest {
 
   @Test
   void aReloadThatRemovesARetryingSinkStopsItsRetriesAndCommitsWithoutIt() throws Exception {
-    List<Event> ev = events();
+    List<Event> ev = PipelineTest.events();
     IdleSource src = new IdleSource();
     src.batches.add(new Source.Batch(ev, "p1"));
     SinkRuntime splunk = runtime(new Endpoint("splunk", "Connection refused"));
@@ -288,7 +268,7 @@ class ReloadWhileRetryingTest {
     Pipeline p = pipeline(src, List.of(splunk, kept));
     Throwable[] thrown = new Throwable[1];
     try (LogCapture logs = new LogCapture(Pipeline.class)) {
-      Thread runner = start(p, thrown);
+      Thread runner = PipelineTest.start(p, thrown);
       await().atMost(10, TimeUnit.SECONDS).until(() -> splunk.target().stats().retried.get() > 0);
       assertThat(copy.accepted).hasSize(ev.size());
       p.requestReload(reload(Set.of("splunk"), List.of(kept)));
