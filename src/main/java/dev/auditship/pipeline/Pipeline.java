@@ -536,8 +536,12 @@ public final class Pipeline {
     Set<String> replaced = reload.replaces();
     Set<Target> cut = Collections.newSetFromMap(new IdentityHashMap<>());
     // Oldest first; a batch is committed when every sink has accepted it, in order, as always.
+    waiting:
     for (Pending p : pending) {
       for (int i = 0; i < p.futures().size(); i++) {
+        if (settled(p) && !p.done()) {
+          break waiting; // a delivery failed: finishOldest below throws its error, as before
+        }
         while (p.futures().get(i) != null && !p.futures().get(i).isDone()) {
           for (Target t : retryingReplaced(pending, replaced)) {
             cut(t, pending);
@@ -551,7 +555,7 @@ public final class Pipeline {
         }
       }
     }
-    while (!pending.isEmpty() && pending.peekFirst().done()) {
+    while (!pending.isEmpty() && settled(pending.peekFirst())) {
       finishOldest(pending);
     }
     Applied a = reload.apply(globalFilter, sinks);
