@@ -104,13 +104,13 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(
       names = "--again",
       description =
-          "Also send dead letters that an earlier replay already delivered to the same sink"
+          "Also send events that an earlier replay already delivered to the same sink"
               + " (replayed.ndjson says accepted); by default they are skipped.")
   boolean again;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** One selected dead letter. */
+  /** One selected dead letter; {@code id} is its event's ID. */
   record Letter(String sink, String id, String time, String eventJson) {}
 
   @Override
@@ -170,6 +170,9 @@ final class ReplayCommand implements Callable<Integer> {
           unreadable++;
           continue;
         }
+        if (!selects(l, from, before)) {
+          continue;
+        }
         // The event must be one the replay's source reads (so that one that never reaches the
         // sink was dropped by a filter, nothing else); the ID is the event's own.
         Decoded d =
@@ -182,16 +185,13 @@ final class ReplayCommand implements Callable<Integer> {
                   + dlq
                   + ":"
                   + n
-                  + ": its event is not a Coder audit or connection event ("
+                  + ": its event is not a valid Coder audit or connection event ("
                   + (d instanceof Decoded.Rejected rj ? rj.reason() : "not an event")
                   + "); skipped");
           unreadable++;
           continue;
         }
-        l = new Letter(l.sink(), ok.event().id(), l.time(), l.eventJson());
-        if (selects(l, from, before)) {
-          selected.add(l);
-        }
+        selected.add(new Letter(l.sink(), ok.event().id(), l.time(), l.eventJson()));
       }
     } catch (NoSuchFileException e) {
       if (file != null) {

@@ -377,6 +377,33 @@ class ReplayIT {
     assertThat(Files.readAllLines(tmp.resolve("out/files.log"))).containsExactly(events.get(0));
   }
 
+  @Test
+  void aDeadLetterWhoseEventIsNotAnEventIsNamedAndSkipped() throws IOException {
+    // Edited by hand, say: without its ID the source would refuse the event, so it is not sent.
+    String noId = events.get(0).replaceAll("\"ID\":\"[^\"]+\",", "");
+    Files.writeString(
+        dlq,
+        new JsonText()
+                .str("time", "2026-11-25T10:00:00Z")
+                .str("sink", "files")
+                .str("id", id(events.get(0)))
+                .raw("event", noId)
+                .toString()
+            + "\n"
+            + dlqText.lines().toList().get(1)
+            + "\n");
+    Cli.Result r = Cli.run(tmp, null, "replay", "--config", tmp.resolve("c.yaml").toString());
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr())
+        .contains(
+            "auditship: "
+                + dlq
+                + ":1: its event is not a valid Coder audit or connection event (missing \"ID\");"
+                + " skipped\n");
+    assertThat(r.out()).startsWith("Replayed 1 of 1 selected dead letters; refused again: 0;");
+    assertThat(Files.readAllLines(tmp.resolve("out/files.log"))).containsExactly(events.get(1));
+  }
+
   private static final String HEC = "/services/collector/event";
 
   @RegisterExtension
