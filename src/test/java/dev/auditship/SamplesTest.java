@@ -2,10 +2,14 @@ package dev.auditship;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.HumanFormat;
 import dev.auditship.config.ConfigLoader;
 import dev.auditship.config.Problem;
 import dev.auditship.pipeline.Assembly;
 import dev.auditship.registry.Registry;
+import dev.auditship.testutil.Golden;
+import dev.auditship.text.ByteBuf;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,6 +51,52 @@ class SamplesTest {
             new ByteArrayInputStream(new byte[0]),
             new ByteArrayOutputStream());
     assertThat(a.check()).extracting(Problem::render).isEmpty();
+  }
+
+  @Test
+  void theReadmesExcerptOfTheFirstCommandsOutputIsWhatItPrints() throws IOException {
+    // The default config prints samples/coder-server.log's events as slog human lines; the README
+    // shows some of them: each whole line shown must be printed, in that order, and "..." must
+    // stand wherever printed lines are left out.
+    StringBuilder out = new StringBuilder();
+    HumanFormat human = new HumanFormat(false);
+    for (Decoded d : Golden.decodeAll(Files.readString(Path.of("samples/coder-server.log")))) {
+      if (d instanceof Decoded.Ok ok) {
+        ByteBuf b = new ByteBuf(4096);
+        human.write(ok.event(), b);
+        out.append(b).append('\n');
+      }
+    }
+    List<String> printed = out.toString().lines().toList();
+    String readme = Files.readString(Path.of("README.md"));
+    int at = readme.indexOf("```text", readme.indexOf("## What the first command prints"));
+    List<String> shown = readme.substring(at + 8, readme.indexOf("```", at + 8)).lines().toList();
+    int next = 0;
+    boolean gap = false;
+    for (String line : shown) {
+      if (line.equals("...")) {
+        gap = true;
+        continue;
+      }
+      if (line.contains("  ...  ")) { // a line shortened in the README: compared up to the cut
+        String head = line.substring(0, line.indexOf("  ...  "));
+        int i = next;
+        while (i < printed.size() && !printed.get(i).startsWith(head)) {
+          i++;
+        }
+        assertThat(i).as("README line not printed: %s", line).isLessThan(printed.size());
+        assertThat(gap || i == next).as("lines left out before: %s", line).isTrue();
+        next = i + 1;
+        gap = false;
+        continue;
+      }
+      int i = printed.subList(next, printed.size()).indexOf(line);
+      assertThat(i).as("README line not printed (in this order): %s", line).isNotNegative();
+      assertThat(gap || i == 0).as("lines left out without \"...\" before: %s", line).isTrue();
+      next += i + 1;
+      gap = false;
+    }
+    assertThat(gap || next == printed.size()).as("lines left out at the end").isTrue();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.auditship.source;
 import dev.auditship.codec.Decoded;
 import dev.auditship.codec.LogDecoder;
 import dev.auditship.event.Event;
+import dev.auditship.io.Logfmt;
 import dev.auditship.metrics.SourceStats;
 import dev.auditship.text.Utf8;
 import java.io.EOFException;
@@ -94,7 +95,16 @@ public final class FileFollower implements Source {
   private FollowCheckpoint lastPosition;
   private FollowCheckpoint saved;
   private boolean firstStart;
-  private boolean waitingLogged;
+  private String waitingFor;
+
+  /** Logs why the path cannot be followed yet, once per reason (again after it changed). */
+  private void waiting(String reason, Runnable log) {
+    if (!reason.equals(waitingFor)) {
+      waitingFor = reason;
+      log.run();
+    }
+  }
+
   private List<Event> out = new ArrayList<>();
   private dev.auditship.io.OwnerLock owner;
 
@@ -606,20 +616,37 @@ public final class FileFollower implements Source {
    */
   private boolean openPath() throws IOException {
     BasicFileAttributes a = attributes(path);
-    if (a == null || !a.isRegularFile()) {
-      if (!waitingLogged) {
-        waitingLogged = true;
-        LOG.info("Waiting for the followed file to appear. path={}", path);
-      }
+    if (a == null) {
+      waiting("missing", () -> LOG.info("Waiting for the followed file to appear. path={}", path));
+      return false;
+    }
+    if (!a.isRegularFile()) {
+      // Not "not there yet": a typo naming the log's directory, say, which waits for ever.
+      waiting(
+          "not a file",
+          () ->
+              LOG.warn(
+                  "The followed path is {}, not a file; waiting for a file to take its place. Fix:"
+                      + " set source.path to the log file itself. path={}",
+                  a.isDirectory() ? "a directory" : "not a regular file",
+                  path));
       return false;
     }
     RandomAccessFile raf;
     try {
       raf = new RandomAccessFile(path.toFile(), "r");
     } catch (FileNotFoundException e) {
+      // Permission denied, usually (the file exists): said once, tried again at every poll.
+      waiting(
+          "unreadable",
+          () ->
+              LOG.warn(
+                  "The followed file cannot be opened; trying again. path={} error=\"{}\"",
+                  path,
+                  Logfmt.q(e.getMessage())));
       return false;
     }
-    waitingLogged = false;
+    waitingFor = null;
     OpenFile f = new OpenFile(path, raf, key(a), Role.LIVE);
     long len = raf.length();
     if (firstStart && startAtEnd) {

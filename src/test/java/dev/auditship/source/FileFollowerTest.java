@@ -255,6 +255,36 @@ class FileFollowerTest {
   }
 
   @Test
+  void aPathThatIsADirectoryIsSaidOnceAndAFileInItsPlaceIsFollowed() throws Exception {
+    // A typo naming the log's directory waits for ever: a WARN says why, once, not an INFO that
+    // the file has not appeared yet.
+    Files.createDirectory(log());
+    try (LogCapture logs = new LogCapture(FileFollower.class)) {
+      Run run = new Run(follower(false), 100);
+      run.step();
+      run.step();
+      assertThat(run.got).isEmpty();
+      assertThat(logs.all())
+          .containsExactly(
+              "The followed path is a directory, not a file; waiting for a file to take its place."
+                  + " Fix: set source.path to the log file itself. path="
+                  + log());
+      Files.delete(log());
+      run.step();
+      append(log(), line(0) + line(1));
+      run.until(2);
+      assertThat(run.ids()).isEqualTo(ids(0, 2));
+      assertThat(logs.all())
+          .containsExactly(
+              "The followed path is a directory, not a file; waiting for a file to take its place."
+                  + " Fix: set source.path to the log file itself. path="
+                  + log(),
+              "Waiting for the followed file to appear. path=" + log(),
+              "Following file. path=" + log() + " offset=0");
+    }
+  }
+
+  @Test
   void startAtEndSkipsWhatIsThereButNotAPartialLine() throws Exception {
     String l5 = line(5);
     append(log(), line(0) + line(1) + l5.substring(0, 50));
