@@ -314,7 +314,8 @@ final class ReplayCommand implements Callable<Integer> {
             + " of "
             + events.size()
             + " selected dead letters"
-            + (folded > 0 ? " (" + folded + " lines for the same events folded)" : "")
+            + (folded == 1 ? " (1 line for the same event folded)" : "")
+            + (folded > 1 ? " (" + folded + " lines for the same events folded)" : "")
             + "; refused again: "
             + refusedAgain
             + "; filtered out: "
