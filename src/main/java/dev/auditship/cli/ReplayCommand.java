@@ -21,9 +21,7 @@ import dev.auditship.sink.Sink;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.source.StreamSource;
 import dev.auditship.text.GoTime;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -31,6 +29,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +40,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -604,39 +604,68 @@ final class ReplayCommand implements Callable<Integer> {
    */
   private static final class LineIn implements AutoCloseable {
     private final InputStream in;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+    private final byte[] buf = new byte[64 * 1024];
+    private int pos;
+    private int end;
+    private byte[] line = new byte[1024];
+    private int len;
+    private final CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private int number;
     private boolean invalid;
 
     LineIn(Path f) throws IOException {
-      this.in = new BufferedInputStream(Files.newInputStream(f), 64 * 1024);
+      this.in = Files.newInputStream(f);
     }
 
     /** The next line (empty text when not valid UTF-8), or {@code null} at the end. */
     String next() throws IOException {
-      line.reset();
-      int c;
-      while ((c = in.read()) >= 0 && c != '\n') {
-        line.write(c);
-      }
-      if (c < 0 && line.size() == 0) {
-        return null;
+      len = 0;
+      boolean any = false;
+      while (true) {
+        if (pos == end) {
+          int n = in.read(buf, 0, buf.length);
+          pos = 0;
+          end = Math.max(n, 0);
+          if (n <= 0) {
+            if (!any) {
+              return null;
+            }
+            break; // the last line, without its line feed
+          }
+        }
+        any = true;
+        int i = pos;
+        while (i < end && buf[i] != '\n') {
+          i++;
+        }
+        append(pos, i - pos);
+        if (i < end) {
+          pos = i + 1;
+          break;
+        }
+        pos = end;
       }
       number++;
-      byte[] b = line.toByteArray();
-      int len = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
+      int n = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
       try {
         invalid = false;
-        return StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(b, 0, len))
-            .toString();
+        return utf8.reset().decode(ByteBuffer.wrap(line, 0, n)).toString();
       } catch (CharacterCodingException e) {
         invalid = true;
         return "";
       }
+    }
+
+    private void append(int from, int n) {
+      if (len + n > line.length) {
+        line = Arrays.copyOf(line, Math.max(line.length * 2, len + n));
+      }
+      System.arraycopy(buf, from, line, len, n);
+      len += n;
     }
 
     /** The 1-based number of the line {@link #next()} gave last. */
