@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.auditship.codec.Decoded;
 import dev.auditship.codec.HumanFormat;
 import dev.auditship.config.ConfigLoader;
+import dev.auditship.config.FileSourceConfig;
 import dev.auditship.config.Problem;
 import dev.auditship.pipeline.Assembly;
 import dev.auditship.registry.Registry;
@@ -58,6 +59,21 @@ class SamplesTest {
     // The default config prints samples/coder-server.log's events as slog human lines; the README
     // shows some of them: each whole line shown must be printed, in that order, and "..." must
     // stand wherever printed lines are left out.
+    // What the default config reads and writes: the sample, to stdout, as human lines.
+    ConfigLoader.Result cfg =
+        new ConfigLoader(Map.<String, String>of()::get, Registry.standard())
+            .load(Path.of("config/auditship.yaml"));
+    assertThat(cfg.config().source().settings())
+        .isInstanceOfSatisfying(
+            FileSourceConfig.class,
+            f -> assertThat(f.path().toString()).endsWith("samples/coder-server.log"));
+    assertThat(cfg.config().sinks())
+        .singleElement()
+        .satisfies(
+            sink -> {
+              assertThat(sink.type()).isEqualTo("stdout");
+              assertThat(sink.format()).isEqualTo("human");
+            });
     StringBuilder out = new StringBuilder();
     HumanFormat human = new HumanFormat(false);
     for (Decoded d : Golden.decodeAll(Files.readString(Path.of("samples/coder-server.log")))) {

@@ -2,18 +2,26 @@ package dev.auditship.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.auditship.codec.Decoded;
+import dev.auditship.codec.LogDecoder;
 import dev.auditship.config.AuditshipConfig;
 import dev.auditship.config.SinkConfig;
+import dev.auditship.config.SinkSettings;
 import dev.auditship.config.SourceConfig;
 import dev.auditship.config.StdinSourceConfig;
 import dev.auditship.io.JsonText;
 import dev.auditship.io.Logfmt;
+import dev.auditship.metrics.Metrics;
 import dev.auditship.pipeline.Assembly;
 import dev.auditship.pipeline.Pipeline;
+import dev.auditship.registry.Registry;
+import dev.auditship.registry.SinkType;
+import dev.auditship.sink.Outcome;
+import dev.auditship.sink.Sink;
+import dev.auditship.sink.SinkRecord;
+import dev.auditship.source.StreamSource;
 import dev.auditship.text.GoTime;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -21,6 +29,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,12 +40,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -47,7 +58,9 @@ import picocli.CommandLine.Option;
  * {@code replay}: sends events from the dead-letter file again, each to the sink that refused it
  * (or to {@code --to}), through that sink's format, filter and retry, once the cause is fixed. It
  * never changes the dead-letter file: an event refused again is dead-lettered again (a new line),
- * and what was sent is recorded in {@code replayed.ndjson} next to it (docs/operations.md).
+ * and what was sent is recorded in {@code replayed.ndjson} next to it (docs/operations.md). An
+ * event goes at most once per run to each sink, however many lines the file has for it, and the
+ * outcome of each event (accepted, refused again, dropped by a filter) is what the sink saw.
  *
  * <p>Replay sends directly, without the sink's spool: the spool belongs to the running service (it
  * is locked), and the outcome of each event should be known when the command ends.
@@ -91,13 +104,13 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(
       names = "--again",
       description =
-          "Also send dead letters that an earlier replay already delivered to the same sink"
+          "Also send events that an earlier replay already delivered to the same sink"
               + " (replayed.ndjson says accepted); by default they are skipped.")
   boolean again;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** One selected dead letter. */
+  /** One selected dead letter; {@code id} is its event's ID. */
   record Letter(String sink, String id, String time, String eventJson) {}
 
   @Override
@@ -157,9 +170,28 @@ final class ReplayCommand implements Callable<Integer> {
           unreadable++;
           continue;
         }
-        if (selects(l, from, before)) {
-          selected.add(l);
+        if (!selects(l, from, before)) {
+          continue;
         }
+        // The event must be one the replay's source reads (so that one that never reaches the
+        // sink was dropped by a filter, nothing else); the ID is the event's own.
+        Decoded d =
+            l.eventJson().getBytes(StandardCharsets.UTF_8).length > StreamSource.MAX_LINE_BYTES
+                ? new Decoded.Rejected(0, "longer than the source reads in one line", "")
+                : LogDecoder.decodeJsonLine(l.eventJson());
+        if (!(d instanceof Decoded.Ok ok)) {
+          err.println(
+              "auditship: "
+                  + dlq
+                  + ":"
+                  + n
+                  + ": its event is not a valid Coder audit or connection event ("
+                  + (d instanceof Decoded.Rejected rj ? rj.reason() : "not an event")
+                  + "); skipped");
+          unreadable++;
+          continue;
+        }
+        selected.add(new Letter(l.sink(), ok.event().id(), l.time(), l.eventJson()));
       }
     } catch (NoSuchFileException e) {
       if (file != null) {
@@ -172,28 +204,39 @@ final class ReplayCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.OK;
     }
+    // One event is sent at most once per run to each sink (F7 of the QA round): a dead letter
+    // refused
+    // again is appended as a new line, so the file may hold several lines for one event and one
+    // sink; the newest stands for them all (its time and reason are the latest), the older ones
+    // are folded into it and counted, never sent too. Without this, each failed replay would send
+    // every earlier line of the event again and double them.
+    Map<Key, Letter> events = new LinkedHashMap<>();
+    for (Letter l : selected) {
+      events.put(new Key(to != null ? to : l.sink(), l.id()), l); // keeps the first position
+    }
+    int folded = selected.size() - events.size();
     Map<String, List<Letter>> bySink = new LinkedHashMap<>();
     int skipped = 0;
     Path record = dlq.resolveSibling("replayed.ndjson");
-    Set<String> delivered = again ? Set.of() : delivered(record);
+    Set<Key> delivered = again ? Set.of() : delivered(record);
     int already = 0;
-    for (Letter l : selected) {
-      String target = to != null ? to : l.sink();
+    for (Map.Entry<Key, Letter> e : events.entrySet()) {
+      String target = e.getKey().sink();
       if (!sinks.containsKey(target)) {
         skipped++;
         continue;
       }
-      if (delivered.contains(key(target, l))) {
+      if (delivered.contains(e.getKey())) {
         already++;
         continue;
       }
-      bySink.computeIfAbsent(target, k -> new ArrayList<>()).add(l);
+      bySink.computeIfAbsent(target, k -> new ArrayList<>()).add(e.getValue());
     }
     if (already > 0) {
       err.println(
           "auditship: "
               + already
-              + " selected dead letter(s) were already replayed to the same sink and accepted ("
+              + " selected event(s) were already replayed to the same sink and accepted ("
               + record
               + "); skipped (use --again to send them once more).");
     }
@@ -207,27 +250,32 @@ final class ReplayCommand implements Callable<Integer> {
     }
     Logger log = LoggerFactory.getLogger(ReplayCommand.class);
     log.info(
-        "Replay started. file={} selected={} unreadable_lines={} sinks={}",
+        "Replay started. file={} selected_events={} folded_lines={} unreadable_lines={} sinks={}",
         dlq,
-        selected.size(),
+        events.size(),
+        folded,
         unreadable,
         bySink.keySet());
+    int accepted = 0;
     int refusedAgain = 0;
+    int filtered = 0;
+    int cut = 0;
     int code = ExitCodes.OK;
     for (Map.Entry<String, List<Letter>> e : bySink.entrySet()) {
       String name = e.getKey();
       List<Letter> letters = e.getValue();
-      long dlqBefore = lines(dlq);
-      int result = send(cfg, loaded, sinks.get(name), letters, log);
-      Set<String> again = refusedAgain(dlq, dlqBefore, name);
-      refusedAgain += (int) letters.stream().filter(l -> again.contains(l.id())).count();
+      Observed seen = new Observed();
+      int result = send(cfg, sinks.get(name), letters, seen, log);
       String at = GoTime.rfc3339Nano(Clock.systemUTC().instant());
       StringBuilder sb = new StringBuilder();
       for (Letter l : letters) {
-        String outcome =
-            result != ExitCodes.OK
-                ? "not_sent"
-                : again.contains(l.id()) ? "dead_lettered_again" : "accepted";
+        String outcome = seen.outcome(l.id(), result == ExitCodes.OK);
+        switch (outcome) {
+          case ACCEPTED -> accepted++;
+          case REFUSED_AGAIN -> refusedAgain++;
+          case FILTERED -> filtered++;
+          default -> cut++;
+        }
         sb.append(
                 new JsonText()
                     .str("time", at)
@@ -251,15 +299,30 @@ final class ReplayCommand implements Callable<Integer> {
         break;
       }
     }
+    if (filtered > 0) {
+      err.println(
+          "auditship: "
+              + filtered
+              + " selected event(s) were filtered out by the filter of the sink they were sent to"
+              + " (or the global filter); not sent, recorded as \""
+              + FILTERED
+              + "\" (a later replay sends them again).");
+    }
     out.println(
         "Replayed "
-            + bySink.values().stream().mapToInt(List::size).sum()
+            + (accepted + refusedAgain)
             + " of "
-            + selected.size()
-            + " selected dead letters; refused again: "
+            + events.size()
+            + " selected dead letters"
+            + (folded == 1 ? " (1 line for the same event folded)" : "")
+            + (folded > 1 ? " (" + folded + " lines for the same events folded)" : "")
+            + "; refused again: "
             + refusedAgain
+            + "; filtered out: "
+            + filtered
             + "; not sent (sink not configured): "
             + skipped
+            + (cut > 0 ? "; not sent (cut short): " + cut : "")
             + ". Record: "
             + record);
     out.flush();
@@ -269,12 +332,12 @@ final class ReplayCommand implements Callable<Integer> {
     return code;
   }
 
+  /**
+   * Sends {@code letters} to {@code sink} (without its spool) and waits for the outcome; {@code
+   * seen} learns what reached the sink and what it did with each event.
+   */
   private static int send(
-      AuditshipConfig cfg,
-      ConfigSupport.Loaded loaded,
-      SinkConfig sink,
-      List<Letter> letters,
-      Logger log)
+      AuditshipConfig cfg, SinkConfig sink, List<Letter> letters, Observed seen, Logger log)
       throws IOException {
     StringBuilder in = new StringBuilder();
     for (Letter l : letters) {
@@ -316,7 +379,7 @@ final class ReplayCommand implements Callable<Integer> {
                   Clock.systemUTC(),
                   new ByteArrayInputStream(in.toString().getBytes(StandardCharsets.UTF_8)),
                   new FileOutputStream(FileDescriptor.out),
-                  dev.auditship.registry.Registry.standard())
+                  observing(Registry.standard(), seen))
               .build();
     } catch (IOException | RuntimeException e) {
       log.error(
@@ -362,14 +425,16 @@ final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  /** What identifies a dead letter sent to {@code target} in replayed.ndjson. */
-  private static String key(String target, Letter l) {
-    return target + "\n" + l.sink() + "\n" + l.id() + "\n" + l.time();
-  }
+  /**
+   * An event sent to a sink: what a replay sends at most once, and what replayed.ndjson records as
+   * accepted. The time and the refusing sink of the dead letter are not part of it: once a sink
+   * accepted an event, any dead letter of that event for that sink is delivered.
+   */
+  record Key(String sink, String id) {}
 
-  /** The dead letters replayed.ndjson records as accepted, by {@link #key}; empty without it. */
-  private static Set<String> delivered(Path record) throws IOException {
-    Set<String> out = new HashSet<>();
+  /** The events replayed.ndjson records as accepted, by sink; empty without the file. */
+  private static Set<Key> delivered(Path record) throws IOException {
+    Set<Key> out = new HashSet<>();
     List<String> lines = new ArrayList<>();
     try (LineIn r = new LineIn(record)) {
       for (String line; (line = r.next()) != null; ) {
@@ -381,15 +446,8 @@ final class ReplayCommand implements Callable<Integer> {
     for (String line : lines) {
       try {
         JsonNode n = JSON.readTree(line);
-        if (n != null && "accepted".equals(n.path("outcome").asText())) {
-          out.add(
-              n.path("sink").asText()
-                  + "\n"
-                  + n.path("refused_by").asText()
-                  + "\n"
-                  + n.path("id").asText()
-                  + "\n"
-                  + n.path("dead_lettered_at").asText());
+        if (n != null && ACCEPTED.equals(n.path("outcome").asText())) {
+          out.add(new Key(n.path("sink").asText(), n.path("id").asText()));
         }
       } catch (IOException e) {
         // a line that is not JSON (a cut write): it records nothing
@@ -415,35 +473,128 @@ final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  private static long lines(Path f) throws IOException {
-    long n = 0;
-    try (LineIn r = new LineIn(f)) {
-      while (r.next() != null) {
-        n++;
+  /** The outcomes replayed.ndjson records. */
+  static final String ACCEPTED = "accepted";
+
+  static final String REFUSED_AGAIN = "dead_lettered_again";
+  static final String FILTERED = "filtered";
+  static final String NOT_SENT = "not_sent";
+
+  /**
+   * What reached the replay's sink and what the destination did with each event, by event ID. The
+   * pipeline counts only totals per sink; this sees every batch the sink is given, so that an event
+   * the global or the sink's filter dropped (it never reaches the sink) is told from one that was
+   * delivered. Thread-safe: a sink may take several batches at once.
+   */
+  static final class Observed {
+    private final Set<String> reached = ConcurrentHashMap.newKeySet();
+    private final Set<String> delivered = ConcurrentHashMap.newKeySet();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+    void sent(List<SinkRecord> batch, Outcome o) {
+      Set<String> open = new HashSet<>();
+      for (Outcome.Rejection r : o.rejected()) {
+        refused.add(r.record().event().id());
+        open.add(r.record().event().id());
       }
-    } catch (NoSuchFileException e) {
-      return 0;
+      for (SinkRecord r : o.retry()) {
+        open.add(r.event().id());
+      }
+      for (SinkRecord r : batch) {
+        if (!open.contains(r.event().id())) {
+          delivered.add(r.event().id());
+        }
+      }
     }
-    return n;
+
+    /**
+     * The outcome of event {@code id}. Refused (dead-lettered again) or delivered, as the sink
+     * said; never given to the sink in a run that ended normally: a filter dropped it (each
+     * selected event was checked to decode, so the source passes every one on); otherwise the run
+     * was cut short before it was done.
+     */
+    String outcome(String id, boolean finished) {
+      if (refused.contains(id)) {
+        return REFUSED_AGAIN;
+      }
+      if (delivered.contains(id)) {
+        return ACCEPTED;
+      }
+      return finished && !reached.contains(id) ? FILTERED : NOT_SENT;
+    }
   }
 
-  /** IDs of the events dead-lettered for {@code sink} after line {@code skip} of the file. */
-  private static Set<String> refusedAgain(Path dlq, long skip, String sink) throws IOException {
-    Set<String> out = new HashSet<>();
-    try (LineIn r = new LineIn(dlq)) {
-      for (String line; (line = r.next()) != null; ) {
-        if (r.number() <= skip || r.invalid()) {
-          continue;
-        }
-        Letter l = parse(line);
-        if (l != null && l.sink().equals(sink)) {
-          out.add(l.id());
-        }
-      }
-    } catch (NoSuchFileException e) {
-      // nothing was dead-lettered
+  /** {@code registry} with every sink type's sinks reporting to {@code seen}. */
+  private static Registry observing(Registry registry, Observed seen) {
+    Registry r = new Registry();
+    for (String f : registry.formats()) {
+      r.format(registry.formatType(f));
     }
-    return out;
+    for (String t : registry.sinkTypes()) {
+      r.sink(observing(registry.sinkType(t), seen));
+    }
+    return r;
+  }
+
+  private static <S extends SinkSettings> SinkType<S> observing(SinkType<S> t, Observed seen) {
+    return new SinkType<>(
+        t.name(),
+        t.settings(),
+        t.parser(),
+        t.network(),
+        t.defaultFormat(),
+        (name, settings, ctx) -> new ObservedSink(t.factory().build(name, settings, ctx), seen));
+  }
+
+  /** A sink that tells {@link Observed} what it was given and what became of it. */
+  private static final class ObservedSink implements Sink {
+    private final Sink sink;
+    private final Observed seen;
+
+    ObservedSink(Sink sink, Observed seen) {
+      this.sink = sink;
+      this.seen = seen;
+    }
+
+    @Override
+    public String name() {
+      return sink.name();
+    }
+
+    @Override
+    public Outcome send(List<SinkRecord> batch) throws InterruptedException {
+      for (SinkRecord r : batch) {
+        seen.reached.add(r.event().id());
+      }
+      Outcome o = sink.send(batch);
+      seen.sent(batch, o);
+      return o;
+    }
+
+    @Override
+    public String checkConnectivity() {
+      return sink.checkConnectivity();
+    }
+
+    @Override
+    public void registerMetrics(Metrics metrics) {
+      sink.registerMetrics(metrics);
+    }
+
+    @Override
+    public Set<String> eventFields() {
+      return sink.eventFields();
+    }
+
+    @Override
+    public int batchesInFlight() {
+      return sink.batchesInFlight();
+    }
+
+    @Override
+    public void close() {
+      sink.close();
+    }
   }
 
   /**
@@ -453,39 +604,68 @@ final class ReplayCommand implements Callable<Integer> {
    */
   private static final class LineIn implements AutoCloseable {
     private final InputStream in;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+    private final byte[] buf = new byte[64 * 1024];
+    private int pos;
+    private int end;
+    private byte[] line = new byte[1024];
+    private int len;
+    private final CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private int number;
     private boolean invalid;
 
     LineIn(Path f) throws IOException {
-      this.in = new BufferedInputStream(Files.newInputStream(f), 64 * 1024);
+      this.in = Files.newInputStream(f);
     }
 
     /** The next line (empty text when not valid UTF-8), or {@code null} at the end. */
     String next() throws IOException {
-      line.reset();
-      int c;
-      while ((c = in.read()) >= 0 && c != '\n') {
-        line.write(c);
-      }
-      if (c < 0 && line.size() == 0) {
-        return null;
+      len = 0;
+      boolean any = false;
+      while (true) {
+        if (pos == end) {
+          int n = in.read(buf, 0, buf.length);
+          pos = 0;
+          end = Math.max(n, 0);
+          if (n <= 0) {
+            if (!any) {
+              return null;
+            }
+            break; // the last line, without its line feed
+          }
+        }
+        any = true;
+        int i = pos;
+        while (i < end && buf[i] != '\n') {
+          i++;
+        }
+        append(pos, i - pos);
+        if (i < end) {
+          pos = i + 1;
+          break;
+        }
+        pos = end;
       }
       number++;
-      byte[] b = line.toByteArray();
-      int len = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
+      int n = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
       try {
         invalid = false;
-        return StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(b, 0, len))
-            .toString();
+        return utf8.reset().decode(ByteBuffer.wrap(line, 0, n)).toString();
       } catch (CharacterCodingException e) {
         invalid = true;
         return "";
       }
+    }
+
+    private void append(int from, int n) {
+      if (len + n > line.length) {
+        line = Arrays.copyOf(line, Math.max(line.length * 2, len + n));
+      }
+      System.arraycopy(buf, from, line, len, n);
+      len += n;
     }
 
     /** The 1-based number of the line {@link #next()} gave last. */

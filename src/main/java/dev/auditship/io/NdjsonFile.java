@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -85,9 +86,13 @@ public final class NdjsonFile implements AutoCloseable {
   }
 
   /**
-   * What stands in the way of creating {@code path} (with its directories) and appending to it, as
-   * a sentence, or {@code null} when nothing does; looked at without creating anything, so that a
-   * start or {@code validate} can say so before the first line needs the file.
+   * What in the file system's shape stands in the way of creating {@code path} (with its
+   * directories) and appending to it, as a sentence, or {@code null} when nothing does: the path is
+   * a directory, or one of its parents is a file. Looked at without creating anything, so that a
+   * start or {@code validate} can say so before the first line needs the file. Permissions are not
+   * judged here: the user, the directories and the mounts a service runs with (systemd's {@code
+   * DynamicUser}, {@code StateDirectory}) are often not those of whoever runs {@code validate}, and
+   * a failed write names its reason when it happens.
    */
   public static String obstacle(Path path) {
     Path f = path.toAbsolutePath();
@@ -95,20 +100,14 @@ public final class NdjsonFile implements AutoCloseable {
       return f + " is a directory, not a file";
     }
     if (Files.exists(f)) {
-      return Files.isWritable(f) ? null : f + " cannot be written: permission denied";
+      return null;
     }
     Path p = f.getParent();
     while (p != null && !Files.exists(p)) {
       p = p.getParent();
     }
-    if (p == null) {
-      return null;
-    }
-    if (!Files.isDirectory(p)) {
+    if (p != null && !Files.isDirectory(p)) {
       return p + " is a file, not a directory";
-    }
-    if (!Files.isWritable(p)) {
-      return "the directory " + p + " cannot be written: permission denied";
     }
     return null;
   }
@@ -116,7 +115,15 @@ public final class NdjsonFile implements AutoCloseable {
   /** Why writing failed: {@link #obstacle} when something stands in the way, else the error. */
   public String failure(IOException e) {
     String o = obstacle(path);
-    return o != null ? o : IoErrors.describe(e);
+    if (o != null) {
+      return o;
+    }
+    if (e instanceof FileSystemException f
+        && f.getFile() != null
+        && Path.of(f.getFile()).toAbsolutePath().equals(path.toAbsolutePath())) {
+      return IoErrors.reason(e); // the file is named already: "permission denied"
+    }
+    return IoErrors.describe(e);
   }
 
   public Path path() {
@@ -198,8 +205,31 @@ public final class NdjsonFile implements AutoCloseable {
       size = truncateOnOpen;
     }
     truncateOnOpen = -1;
+    if (size > 0 && lastByte() != '\n') {
+      // A line cut by a crash (or a full disk) in an earlier run: the next line starts on a line
+      // of its own, not glued to it (readers such as replay read line by line).
+      LOG.warn(
+          "The file ends in the middle of a line (a write was cut short); the next line starts on a"
+              + " new line and the cut line stays as it is. file={}",
+          path);
+      ByteBuffer nl = ByteBuffer.wrap(new byte[] {'\n'});
+      while (nl.hasRemaining()) {
+        channel.write(nl);
+      }
+      channel.force(false);
+      size++;
+    }
     if (retention != null && !retention.maxAge().isZero()) {
       deleteExpired();
+    }
+  }
+
+  private byte lastByte() throws IOException {
+    // A channel of its own: an appending channel cannot read.
+    try (FileChannel r = FileChannel.open(path, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.allocate(1);
+      r.read(b, size - 1);
+      return b.get(0);
     }
   }
 

@@ -1377,14 +1377,21 @@ public final class CoderApiSource implements Source {
 
   private void quarantine(Kind k, long position, J row, String reason) throws IOException {
     String text = ApiJson.write(row);
-    if (!rejectedRows.add(digest(text))) {
+    ByteBuffer d = digest(text);
+    if (!rejectedRows.add(d)) {
       return; // re-read within the overlap window: quarantined once per process
     }
     if (rejectedRows.size() > MAX_REMEMBERED_REJECTS) {
       rejectedRows.remove(rejectedRows.iterator().next());
     }
+    try {
+      rejects.reject("coder_api " + path(k), new Decoded.Rejected(position, reason, text));
+    } catch (IOException e) {
+      // As for the other sources, the run stops here, the row not committed; the error says why.
+      rejectedRows.remove(d);
+      throw new IOException(rejects.writeFailure(e), e);
+    }
     stats.rejected.incrementAndGet();
-    rejects.reject("coder_api " + path(k), new Decoded.Rejected(position, reason, text));
   }
 
   private static ByteBuffer digest(String text) {

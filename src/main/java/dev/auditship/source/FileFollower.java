@@ -166,7 +166,9 @@ public final class FileFollower implements Source {
     if (cp == null) {
       // start_at applies to a file that is there at the first start; one that appears later is all
       // new.
-      f.firstStart = Files.exists(path);
+      // (a regular file: a directory at the path is no log, and the file that takes its place later
+      // is read from its start.)
+      f.firstStart = Files.isRegularFile(path);
     } else {
       f.resume(cp);
     }

@@ -74,9 +74,12 @@ public final class Rejects implements AutoCloseable {
 
   /** The error to stop with when a rejected line could not be written ({@code e}). */
   public UncheckedIOException writeFailed(IOException e) {
-    return new UncheckedIOException(
-        "cannot write the rejects file " + path() + ": " + (file == null ? "" : file.failure(e)),
-        e);
+    return new UncheckedIOException(writeFailure(e), e);
+  }
+
+  /** What went wrong writing a rejected line, as a sentence naming the file and the reason. */
+  public String writeFailure(IOException e) {
+    return "cannot write the rejects file " + path() + ": " + (file == null ? "" : file.failure(e));
   }
 
   /** The rejects file, or {@code "(none)"}. */

@@ -1,7 +1,15 @@
 package dev.auditship.cli;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.auditship.io.JsonText;
 import dev.auditship.testutil.Cli;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -82,8 +91,8 @@ class ReplayIT {
                 + "; not sent (use --to SINK to choose one).");
     assertThat(r.out())
         .isEqualTo(
-            "Replayed 2 of 3 selected dead letters; refused again: 0; not sent (sink not"
-                + " configured): 1. Record: "
+            "Replayed 2 of 3 selected dead letters; refused again: 0; filtered out: 0; not sent"
+                + " (sink not configured): 1. Record: "
                 + tmp.resolve("data/replayed.ndjson")
                 + "\n");
     List<String> record = Files.readAllLines(tmp.resolve("data/replayed.ndjson"));
@@ -194,7 +203,7 @@ class ReplayIT {
         .containsExactly(events.get(0), events.get(1));
     assertThat(second.stderr())
         .contains(
-            "2 selected dead letter(s) were already replayed to the same sink and accepted ("
+            "2 selected event(s) were already replayed to the same sink and accepted ("
                 + tmp.resolve("data/replayed.ndjson")
                 + "); skipped (use --again to send them once more).");
     assertThat(second.out()).startsWith("Replayed 0 of 3 selected dead letters;");
@@ -208,5 +217,243 @@ class ReplayIT {
         Cli.run(tmp, null, "replay", "--config", c, "--to", "other", "--id", id(events.get(1)));
     assertThat(other.exit()).as(other.stderr()).isZero();
     assertThat(Files.readAllLines(tmp.resolve("out/other.log"))).hasSize(1);
+  }
+
+  @Test
+  void anEventRefusedAgainIsSentOncePerReplayAndOnceWhenTheCauseIsFixed() throws IOException {
+    // The events are larger than the HEC sink's max_bytes: refused before any request, dead-
+    // lettered again by each replay, until max_bytes is raised. Each refused replay appends one
+    // line per event; the next one folds them into the newest instead of sending each line.
+    List<String> big = new ArrayList<>();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 2; i++) {
+      big.add(events.get(i).replace("Mozilla/5.0", "Mozilla/5.0 " + "z".repeat(2000)));
+      sb.append(
+              new JsonText()
+                  .str("time", "2020-01-0" + (1 + i) + "T10:00:00Z")
+                  .str("sink", "files")
+                  .str("reason", "too large")
+                  .str("kind", "audit")
+                  .str("id", id(big.get(i)))
+                  .raw("event", big.get(i))
+                  .toString())
+          .append('\n');
+    }
+    String original = sb.toString();
+    Files.writeString(dlq, original);
+    wm.stubFor(post(urlEqualTo(HEC)).willReturn(okJson("{\"text\":\"Success\",\"code\":0}")));
+    String c = hecConfig("1KiB");
+    String record = tmp.resolve("data/replayed.ndjson").toString();
+
+    Cli.Result first = Cli.run(tmp, null, "replay", "--config", c);
+    assertThat(first.exit()).as(first.stderr()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(first.out())
+        .isEqualTo(
+            "Replayed 2 of 2 selected dead letters; refused again: 2; filtered out: 0; not sent"
+                + " (sink not configured): 0. Record: "
+                + record
+                + "\n");
+    assertThat(Files.readAllLines(dlq)).hasSize(4);
+
+    Cli.Result second = Cli.run(tmp, null, "replay", "--config", c);
+    assertThat(second.exit()).as(second.stderr()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(second.out())
+        .isEqualTo(
+            "Replayed 2 of 2 selected dead letters (2 lines for the same events folded); refused"
+                + " again: 2; filtered out: 0; not sent (sink not configured): 0. Record: "
+                + record
+                + "\n");
+    List<String> lines = Files.readAllLines(dlq);
+    assertThat(lines).as("one new line per event, not one per line read").hasSize(6);
+    assertThat(Files.readString(dlq)).as("the lines already there are kept").startsWith(original);
+    assertThat(wm.findAll(postRequestedFor(urlEqualTo(HEC)))).isEmpty();
+
+    // The cause fixed: each event is sent once, with the data of its newest dead letter.
+    c = hecConfig("1MB");
+    Cli.Result fixed = Cli.run(tmp, null, "replay", "--config", c);
+    assertThat(fixed.exit()).as(fixed.stderr()).isZero();
+    assertThat(fixed.out())
+        .isEqualTo(
+            "Replayed 2 of 2 selected dead letters (4 lines for the same events folded); refused"
+                + " again: 0; filtered out: 0; not sent (sink not configured): 0. Record: "
+                + record
+                + "\n");
+    assertThat(hecIds()).containsExactly(id(big.get(0)), id(big.get(1)));
+    List<String> rec = Files.readAllLines(tmp.resolve("data/replayed.ndjson"));
+    assertThat(rec).hasSize(6);
+    assertThat(rec.get(4))
+        .contains("\"sink\":\"files\",\"id\":\"" + id(big.get(0)) + "\"")
+        .contains(
+            "\"dead_lettered_at\":\""
+                + lines.get(4).replaceAll("^\\{\"time\":\"([^\"]+)\".*", "$1")
+                + "\",\"refused_by\":\"files\"")
+        .endsWith("\"outcome\":\"accepted\"}");
+
+    // Once accepted, no line of the event is sent to that sink again, whichever is selected.
+    Cli.Result after =
+        Cli.run(tmp, null, "replay", "--config", c, "--until", "2020-01-02T00:00:00Z");
+    assertThat(after.exit()).as(after.stderr()).isZero();
+    assertThat(after.stderr())
+        .contains(
+            "1 selected event(s) were already replayed to the same sink and accepted ("
+                + record
+                + "); skipped (use --again to send them once more).");
+    assertThat(hecIds()).hasSize(2);
+
+    // --to another sink, --id: the event goes there once, not once per line.
+    Cli.Result other =
+        Cli.run(tmp, null, "replay", "--config", c, "--to", "other", "--id", id(big.get(1)));
+    assertThat(other.exit()).as(other.stderr()).isZero();
+    assertThat(other.out())
+        .startsWith(
+            "Replayed 1 of 1 selected dead letters (2 lines for the same events folded); refused"
+                + " again: 0;");
+    assertThat(Files.readAllLines(tmp.resolve("out/other.log"))).containsExactly(big.get(1));
+  }
+
+  @Test
+  void anEventTheTargetSinksFilterDropsIsRecordedAsFilteredAndSentOnceTheFilterLetsItThrough()
+      throws IOException {
+    // Event 0 is a login, event 1 a workspace start; the sink takes only starts.
+    String c = pickyConfig("action:start");
+    String record = tmp.resolve("data/replayed.ndjson").toString();
+    String[] args = {"replay", "--config", c, "--sink", "files", "--to", "picky"};
+    Cli.Result r = Cli.run(tmp, null, args);
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.out())
+        .isEqualTo(
+            "Replayed 1 of 2 selected dead letters; refused again: 0; filtered out: 1; not sent"
+                + " (sink not configured): 0. Record: "
+                + record
+                + "\n");
+    assertThat(r.stderr())
+        .contains(
+            "auditship: 1 selected event(s) were filtered out by the filter of the sink they were"
+                + " sent to (or the global filter); not sent, recorded as \"filtered\" (a later"
+                + " replay sends them again).\n");
+    assertThat(Files.readAllLines(tmp.resolve("out/picky.log"))).containsExactly(events.get(1));
+    List<String> rec = Files.readAllLines(tmp.resolve("data/replayed.ndjson"));
+    assertThat(rec).hasSize(2);
+    assertThat(rec.get(0))
+        .contains("\"sink\":\"picky\",\"id\":\"" + id(events.get(0)) + "\"")
+        .endsWith("\"outcome\":\"filtered\"}");
+    assertThat(rec.get(1))
+        .contains("\"id\":\"" + id(events.get(1)) + "\"")
+        .endsWith("\"outcome\":\"accepted\"}");
+
+    // The filter changed: the filtered event is not taken for delivered, it is sent now.
+    pickyConfig("action:login");
+    Cli.Result again = Cli.run(tmp, null, args);
+    assertThat(again.exit()).as(again.stderr()).isZero();
+    assertThat(again.out())
+        .isEqualTo(
+            "Replayed 1 of 2 selected dead letters; refused again: 0; filtered out: 0; not sent"
+                + " (sink not configured): 0. Record: "
+                + record
+                + "\n");
+    assertThat(again.stderr())
+        .contains("1 selected event(s) were already replayed to the same sink and accepted (");
+    assertThat(Files.readAllLines(tmp.resolve("out/picky.log")))
+        .containsExactly(events.get(1), events.get(0));
+  }
+
+  @Test
+  void anEventTheGlobalFilterDropsIsRecordedAsFiltered() throws IOException {
+    Files.writeString(
+        tmp.resolve("g.yaml"),
+        "source: {type: stdin}\ndata_dir: "
+            + tmp.resolve("data")
+            + "\nfilter: \"action:login\"\nsinks:\n  files: {type: file, path: "
+            + tmp.resolve("out/files.log")
+            + "}\n");
+    Cli.Result r =
+        Cli.run(
+            tmp, null, "replay", "--config", tmp.resolve("g.yaml").toString(), "--sink", "files");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.out())
+        .startsWith(
+            "Replayed 1 of 2 selected dead letters; refused again: 0; filtered out: 1; not sent"
+                + " (sink not configured): 0.");
+    assertThat(Files.readAllLines(tmp.resolve("out/files.log"))).containsExactly(events.get(0));
+  }
+
+  @Test
+  void aDeadLetterWhoseEventIsNotAnEventIsNamedAndSkipped() throws IOException {
+    // Edited by hand, say: without its ID the source would refuse the event, so it is not sent.
+    String noId = events.get(0).replaceAll("\"ID\":\"[^\"]+\",", "");
+    Files.writeString(
+        dlq,
+        new JsonText()
+                .str("time", "2026-11-25T10:00:00Z")
+                .str("sink", "files")
+                .str("id", id(events.get(0)))
+                .raw("event", noId)
+                .toString()
+            + "\n"
+            + dlqText.lines().toList().get(1)
+            + "\n");
+    Cli.Result r = Cli.run(tmp, null, "replay", "--config", tmp.resolve("c.yaml").toString());
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr())
+        .contains(
+            "auditship: "
+                + dlq
+                + ":1: its event is not a valid Coder audit or connection event (missing \"ID\");"
+                + " skipped\n");
+    assertThat(r.out()).startsWith("Replayed 1 of 1 selected dead letters; refused again: 0;");
+    assertThat(Files.readAllLines(tmp.resolve("out/files.log"))).containsExactly(events.get(1));
+  }
+
+  private static final String HEC = "/services/collector/event";
+
+  @RegisterExtension
+  static WireMockExtension wm =
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort())
+          .build();
+
+  /** A config whose sink "files" is a HEC sink with {@code maxBytes}; "other" a file sink. */
+  private String hecConfig(String maxBytes) throws IOException {
+    Path c = tmp.resolve("hec.yaml");
+    Files.writeString(
+        c,
+        "source: {type: stdin}\ndata_dir: "
+            + tmp.resolve("data")
+            + "\nsinks:\n  files:\n    type: splunk_hec\n    endpoint: http://127.0.0.1:"
+            + wm.getPort()
+            + "\n    token: 00000000-0000-0000-0000-000000000000\n    max_bytes: "
+            + maxBytes
+            + "\n  other: {type: file, path: "
+            + tmp.resolve("out/other.log")
+            + "}\n");
+    return c.toString();
+  }
+
+  /** A config with the file sink "picky" that lets through only {@code query}. */
+  private String pickyConfig(String query) throws IOException {
+    Path c = tmp.resolve("picky.yaml");
+    Files.writeString(
+        c,
+        "source: {type: stdin}\ndata_dir: "
+            + tmp.resolve("data")
+            + "\nsinks:\n  files: {type: file, path: "
+            + tmp.resolve("out/files.log")
+            + "}\n  picky: {type: file, path: "
+            + tmp.resolve("out/picky.log")
+            + ", filter: \""
+            + query
+            + "\"}\n");
+    return c.toString();
+  }
+
+  /** The event IDs the HEC receiver got, one per event sent. */
+  private static List<String> hecIds() throws IOException {
+    List<String> ids = new ArrayList<>();
+    for (LoggedRequest r : wm.findAll(postRequestedFor(urlEqualTo(HEC)))) {
+      for (String line : new String(r.getBody(), StandardCharsets.UTF_8).split("\n")) {
+        ids.add(new ObjectMapper().readTree(line).get("event").get("fields").get("ID").asText());
+      }
+    }
+    return ids;
   }
 }

@@ -34,4 +34,21 @@ class LauncherTest {
     assertThat(named).isNotEmpty();
     assertThat(declared).containsAll(named);
   }
+
+  @Test
+  void theSystemdUnitsHeapIsTheLaunchersDefault() throws Exception {
+    // The unit sets AUDITSHIP_HEAP for operators to edit; it must not pin a size the launcher's
+    // generation flags were not measured with (docs/operations.md, "Sizing").
+    Matcher launcher =
+        Pattern.compile("heap=\\$\\{AUDITSHIP_HEAP:-(\\w+)}")
+            .matcher(Files.readString(Path.of("bin/auditship")));
+    Matcher unit =
+        Pattern.compile("(?m)^Environment=AUDITSHIP_HEAP=(\\w+)$")
+            .matcher(Files.readString(Path.of("dist/systemd/auditship.service")));
+    assertThat(launcher.find()).isTrue();
+    assertThat(unit.find()).isTrue();
+    assertThat(unit.group(1)).isEqualTo(launcher.group(1));
+    assertThat(Files.readString(Path.of("docs/operations.md")))
+        .contains("default `" + launcher.group(1) + "`");
+  }
 }

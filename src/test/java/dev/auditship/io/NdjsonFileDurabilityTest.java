@@ -3,6 +3,7 @@ package dev.auditship.io;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.auditship.config.RetentionConfig;
+import dev.auditship.testutil.LogCapture;
 import dev.auditship.testutil.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,5 +73,29 @@ class NdjsonFileDurabilityTest {
       f.append(line(1));
     }
     assertThat(journal).isEmpty();
+  }
+
+  @Test
+  void aLineCutInAnEarlierRunIsEndedBeforeTheNextOneIsAppended() throws Exception {
+    // A crash left the last record without its line feed: the next record must not be glued to
+    // it (replay reads the file line by line, and would lose or misread both).
+    Path file = tmp.resolve("dead-letters.ndjson");
+    Files.writeString(file, line(0) + "\n" + "{\"cut\":\"in the midd");
+    try (LogCapture logs = new LogCapture(NdjsonFile.class);
+        NdjsonFile f = new NdjsonFile(file, null, Clock.systemUTC(), this::sync)) {
+      f.append(line(1));
+      f.append(line(2));
+      assertThat(logs.all())
+          .containsExactly(
+              "The file ends in the middle of a line (a write was cut short); the next line starts"
+                  + " on a new line and the cut line stays as it is. file="
+                  + file);
+    }
+    assertThat(Files.readAllLines(file))
+        .containsExactly(line(0), "{\"cut\":\"in the midd", line(1), line(2));
+    try (NdjsonFile f = new NdjsonFile(file, null, Clock.systemUTC(), this::sync)) {
+      f.append(line(3)); // a file that ends with its line feed gets no other
+    }
+    assertThat(Files.readAllLines(file)).hasSize(5).endsWith(line(3));
   }
 }

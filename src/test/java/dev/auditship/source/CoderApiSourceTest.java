@@ -78,6 +78,7 @@ class CoderApiSourceTest {
     Map<Kind, String> q = Map.of();
     Secret token = Secret.of("test-token");
     Path checkpoint = dir.resolve("state/coder-api.checkpoint.json");
+    Path rejectsFile = dir.resolve("rejects.ndjson");
     int maxRequestsPerMinute = 600_000;
     Duration pollInterval = Duration.ofMillis(50);
 
@@ -105,7 +106,7 @@ class CoderApiSourceTest {
               s,
               new CoderApiClient(
                   coder.endpoint(), token, Duration.ofSeconds(5), TlsSettings.DEFAULT),
-              new Rejects(new NdjsonFile(dir.resolve("rejects.ndjson")), Clock.systemUTC()),
+              new Rejects(new NdjsonFile(rejectsFile), Clock.systemUTC()),
               clock);
       opened.add(src);
       return src;
@@ -723,6 +724,46 @@ class CoderApiSourceTest {
     assertThat(ApiRows.M.readTree(rejects.get(1)).get("reason").asText())
         .isEqualTo("\"id\" must be a UUID, got \"not-a-uuid\"");
     assertThat(src.stats().rejected.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aRejectsFileThatCannotBeWrittenStopsTheSourceWithItsReason() throws Exception {
+    // As for the other sources: a broken row that cannot be quarantined stops the run, nothing
+    // after it committed, and the error names the file and why.
+    ObjectNode badId =
+        ApiRows.login("not-a-uuid", BASE.plusSeconds(1).toString(), ApiRows.uuid("r", 1));
+    coder.addAudit(ApiRows.audit(0, BASE), badId, ApiRows.audit(2, BASE));
+    Path notADir = dir.resolve("afile");
+    Files.writeString(notADir, "");
+    Opts o = new Opts();
+    o.kinds = List.of(Kind.AUDIT);
+    o.rejectsFile = notADir.resolve("rejects.ndjson");
+    CoderApiSource src = o.open();
+    Run run = new Run(src, 100);
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInSameThread()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(1))
+        .until(
+            () -> {
+              try {
+                run.step();
+              } catch (IOException e) {
+                thrown.set(e);
+              }
+              return thrown.get() != null;
+            });
+    assertThat(thrown.get())
+        .hasMessage(
+            "cannot write the rejects file "
+                + o.rejectsFile
+                + ": "
+                + notADir
+                + " is a file, not a directory");
+    assertThat(src.stats().rejected.get()).isZero();
+    assertThat(ids(run.got)).doesNotContain(ApiRows.uuid("a", 2));
   }
 
   @Test

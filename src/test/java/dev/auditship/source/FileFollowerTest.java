@@ -285,6 +285,19 @@ class FileFollowerTest {
   }
 
   @Test
+  void withStartAtEndAFileThatTakesTheDirectorysPlaceIsReadFromItsStart() throws Exception {
+    // start_at: end skips what a log file holds at the first start; a directory at the path is no
+    // log, so the file that comes later is all new.
+    Files.createDirectory(log());
+    Run run = new Run(follower(true), 100);
+    run.step();
+    Files.delete(log());
+    append(log(), line(0) + line(1));
+    run.until(2);
+    assertThat(run.ids()).isEqualTo(ids(0, 2));
+  }
+
+  @Test
   void startAtEndSkipsWhatIsThereButNotAPartialLine() throws Exception {
     String l5 = line(5);
     append(log(), line(0) + line(1) + l5.substring(0, 50));

@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,8 +87,11 @@ public final class HecSink implements Sink {
   private final String channel = UUID.randomUUID().toString();
   private final Set<Integer> warnedCodes = ConcurrentHashMap.newKeySet();
 
-  /** A 2xx without HEC's answer was logged, and HEC has not answered properly since. */
-  private final AtomicBoolean warnedNotHec = new AtomicBoolean();
+  /** 2xx answers without HEC's body since the last warning about them, and when that was. */
+  private final AtomicLong notHecAnswers = new AtomicLong();
+
+  private volatile Instant notHecWarnedAt;
+  private static final Duration NOT_HEC_WARN_EVERY = Duration.ofMinutes(10);
 
   private final HecToken token;
   private final HecHealth health;
@@ -547,19 +551,25 @@ public final class HecSink implements Sink {
     if (!a.hecAnswer()) {
       // Splunk answers every accepted request with {"text":"Success","code":0}, and so do the
       // HEC-compatible receivers; a 2xx without it comes from something else at the endpoint (a
-      // proxy's page, another service). Splunk's own clients count any 2xx as accepted, and so does
-      // this sink, but the operator hears of it: once, and again after HEC has answered in between.
-      if (warnedNotHec.compareAndSet(false, true)) {
+      // proxy's page, another service, one bad backend behind a load balancer). Splunk's own
+      // clients count any 2xx as accepted, and so does this sink, but the operator hears of it: at
+      // most every ten minutes, with how many such answers came since the last time.
+      long since = notHecAnswers.incrementAndGet();
+      Instant now = clock.instant();
+      Instant last = notHecWarnedAt;
+      if ((last == null || !now.isBefore(last.plus(NOT_HEC_WARN_EVERY)))
+          && notHecAnswers.compareAndSet(since, 0)) {
+        notHecWarnedAt = now;
         LOG.warn(
             "The endpoint accepted a request with HTTP {} but did not answer as Splunk HEC does (no "
                 + "\"code\" in the body); the events count as delivered. Check that the endpoint is "
-                + "Splunk HEC and not a proxy or another service. sink={} body=\"{}\"",
+                + "Splunk HEC and not a proxy or another service (logged at most every 10 minutes)."
+                + " sink={} answers={} body=\"{}\"",
             a.status(),
             name,
+            since,
             Logfmt.q(a.text()));
       }
-    } else {
-      warnedNotHec.set(false);
     }
     if (a.warningCode() != null && warnedCodes.add(a.warningCode())) {
       LOG.warn(

@@ -29,6 +29,7 @@ import dev.auditship.sink.Outcome;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.testutil.Golden;
 import dev.auditship.testutil.LogCapture;
+import dev.auditship.testutil.MutableClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -189,28 +190,33 @@ class HecSinkTest {
   }
 
   @Test
-  void aSuccessThatIsNotHecsAnswerIsDeliveredAndLoggedOncePerEpisode() throws Exception {
-    // A proxy's page, or another service at the endpoint, answering 200: counted as delivered (as
-    // Splunk's own clients do) but said once, and again after HEC has answered in between.
+  void aSuccessThatIsNotHecsAnswerIsDeliveredAndLoggedAtMostEveryTenMinutes() throws Exception {
+    // A proxy's page, another service at the endpoint, or one bad backend behind a load balancer
+    // answering 200: counted as delivered (as Splunk's own clients do) but said, at most every ten
+    // minutes, with how many such answers came.
     String page = "<html><body>Maintenance</body></html>";
-    String warning =
-        "The endpoint accepted a request with HTTP 200 but did not answer as Splunk HEC does (no "
-            + "\"code\" in the body); the events count as delivered. Check that the endpoint is "
-            + "Splunk HEC and not a proxy or another service. sink=splunk body=\""
-            + page
-            + "\"";
+    MutableClock clock = new MutableClock(NOW);
+    HecSink sink = new HecSink("splunk", true, new HecFixtures.Cfg(base()).build(), clock, d -> {});
+    open.add(sink);
     try (LogCapture logs = LogCapture.everything()) {
-      HecSink sink = sink();
       answer(200, page);
       assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
-      assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
-      assertThat(logs.messages(Level.WARN)).containsExactly(warning);
       answer(200, OK);
       assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
+      answer(200, page);
+      clock.advance(Duration.ofMinutes(9));
+      assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
+      clock.advance(Duration.ofMinutes(1));
       answer(204, "");
       assertThat(sink.send(jsonRecords(1))).isEqualTo(Outcome.delivered());
+      String warning =
+          "The endpoint accepted a request with HTTP %d but did not answer as Splunk HEC does (no"
+              + " \"code\" in the body); the events count as delivered. Check that the endpoint is"
+              + " Splunk HEC and not a proxy or another service (logged at most every 10 minutes)."
+              + " sink=splunk answers=%d body=\"%s\"";
       assertThat(logs.messages(Level.WARN))
-          .containsExactly(warning, warning.replace("HTTP 200", "HTTP 204").replace(page, ""));
+          .containsExactly(
+              String.format(warning, 200, 1, page), String.format(warning, 204, 2, ""));
     }
   }
 
