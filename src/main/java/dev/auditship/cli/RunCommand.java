@@ -107,8 +107,9 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * SIGHUP: reads {@code file} again. A valid config is applied before the next batch (filters,
-   * sinks added, removed or changed; {@link Assembly#requestReload}); an invalid one is refused
-   * with every problem logged, and the run goes on with the config it has.
+   * sinks added, removed or changed; {@link Assembly#requestReload}), without waiting for a batch
+   * that a sink it changes or removes is retrying; an invalid one is refused with every problem
+   * logged, and the run goes on with the config it has.
    */
   static void reload(Path file, Assembly assembly, Pipeline pipeline, Logger log) {
     log.info("SIGHUP: reading the configuration again. config={}", file);
@@ -141,7 +142,10 @@ final class RunCommand implements Callable<Integer> {
       return;
     }
     assembly.requestReload(pipeline, c.config());
-    log.info("Reload accepted; it is applied before the next batch is read.");
+    log.info(
+        "Reload accepted; it is applied once the sinks have accepted the batches they hold (a sink"
+            + " it changes or removes that is retrying is not waited for: it gets them again as"
+            + " reloaded).");
   }
 
   /**

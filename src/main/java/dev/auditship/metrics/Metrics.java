@@ -62,6 +62,11 @@ public final class Metrics {
     return counter;
   }
 
+  /** Registers a counter whose value is computed when read (it must never go down). */
+  public void counter(String name, String help, Map<String, String> labels, LongSupplier value) {
+    add(new Meter(name, help, Meter.Type.COUNTER, labels, value));
+  }
+
   /** Registers a new counter; returns it for the caller to report into. */
   public Counter counter(String name, String help, Map<String, String> labels) {
     return counter(name, help, labels, new Counter());

@@ -18,7 +18,18 @@ public final class SinkStats {
   public final Counter retried = new Counter();
   public final Counter deadLettered = new Counter();
   public final Counter filtered = new Counter();
+
+  /**
+   * Pauses that are over, in ms; {@link #pausedMillis()} adds the one in progress. Read the method,
+   * not this field, to report it.
+   */
   public final Counter pausedMillis = new Counter();
+
+  /**
+   * Brings {@link #pausedMillis} up to now while a pause is in progress (set by the retry wrapper);
+   * a no-op otherwise.
+   */
+  private volatile Runnable pauseCatchUp = () -> {};
 
   /**
    * Events dropped by an explicit operator choice (spool {@code when_full: drop_newest}, spool
@@ -34,6 +45,23 @@ public final class SinkStats {
 
   /** The spool's gauges, read when logged; {@code null} for a sink without a spool. */
   private volatile Supplier<SpoolGauges> spool;
+
+  /**
+   * Called by the retry wrapper: {@code catchUp} adds the time paused so far, while a pause is in
+   * progress, to {@link #pausedMillis}, so that every report of it includes the pause in progress.
+   */
+  public void pauseClock(Runnable catchUp) {
+    this.pauseCatchUp = catchUp;
+  }
+
+  /**
+   * The time spent paused by a configuration fault, in ms, up to now: the pauses that are over and
+   * the one in progress (docs/operations.md: "the time actually spent paused").
+   */
+  public long pausedMillis() {
+    pauseCatchUp.run();
+    return pausedMillis.get();
+  }
 
   /** Called by the spool that feeds this sink. */
   public void spoolGauges(Supplier<SpoolGauges> gauges) {
@@ -75,7 +103,7 @@ public final class SinkStats {
         "auditship_sink_paused_milliseconds_total",
         "Time the sink spent paused by a configuration fault.",
         l,
-        pausedMillis);
+        this::pausedMillis);
     metrics.counter(
         "auditship_sink_dropped_total",
         "Events dropped by the operator's choice (spool when_full: drop_newest, spool max_age).",
@@ -123,7 +151,7 @@ public final class SinkStats {
             + " dropped="
             + dropped.get()
             + " paused_ms="
-            + pausedMillis.get();
+            + pausedMillis();
     SpoolGauges g = spoolGauges();
     if (g != null) {
       s +=

@@ -48,6 +48,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -246,7 +247,36 @@ public final class Assembly {
    * than go on without it; the batch after the reload is then not committed.
    */
   public void requestReload(Pipeline pipeline, AuditshipConfig next) {
-    pipeline.requestReload((global, current) -> reload(next, global, current));
+    pipeline.requestReload(
+        new Pipeline.Reload() {
+          @Override
+          public Pipeline.Applied apply(EventFilter global, List<SinkRuntime> current)
+              throws IOException {
+            return reload(next, global, current);
+          }
+
+          @Override
+          public Set<String> replaces() {
+            return replacedBy(next);
+          }
+        });
+  }
+
+  /**
+   * The sinks of the running config that {@code next} removes or changes (closes and, when changed,
+   * opens again with its new options). Read on the run loop's thread, like {@link #config}.
+   */
+  private Set<String> replacedBy(AuditshipConfig next) {
+    Map<String, SinkConfig> after = new HashMap<>();
+    next.sinks().forEach(sc -> after.put(sc.name(), sc));
+    Set<String> out = new HashSet<>();
+    for (SinkConfig sc : config.sinks()) {
+      SinkConfig nc = after.get(sc.name());
+      if (nc == null || !sameDelivery(sc, nc)) {
+        out.add(sc.name());
+      }
+    }
+    return out;
   }
 
   private Pipeline.Applied reload(

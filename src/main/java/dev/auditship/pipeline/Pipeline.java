@@ -20,8 +20,11 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +33,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,17 +66,32 @@ public final class Pipeline {
   /** Replaced by a reload, between batches, on the run loop's thread; read by others. */
   private volatile List<SinkRuntime> sinks;
 
-  /** A configuration reload asked for by SIGHUP, applied before the next batch is read. */
+  /**
+   * A configuration reload asked for by SIGHUP, applied before the next batch is read, or at once
+   * when it changes a sink that retries a batch handed out ({@link #applyReload}).
+   */
   private final AtomicReference<Reload> pendingReload = new AtomicReference<>();
 
   /**
    * A change of filters and sinks (Assembly#reload). It runs on the run loop's thread between two
-   * batches, when every event read so far has been accepted by every sink and committed, so no
-   * event is lost or sent twice: unchanged sinks keep running (with a new filter if it changed),
-   * removed and changed ones are drained and closed, new ones start with the next batch.
+   * batches, when every event read so far has been accepted by every sink, so no event is lost or
+   * sent twice: unchanged sinks keep running (with a new filter if it changed), removed and changed
+   * ones are drained and closed, new ones start with the next batch. The one exception: a sink it
+   * changes or removes that is retrying a batch is not waited for; that sink's deliveries are cut
+   * short, and the batch, not yet committed, goes to the sink as reloaded (events the old settings
+   * got across in an attempt may then arrive twice). See docs/operations.md, "Reload (SIGHUP)".
    */
   interface Reload {
     Applied apply(EventFilter global, List<SinkRuntime> sinks) throws IOException;
+
+    /**
+     * The running sinks this reload closes (changed or removed), by name. One of them that is
+     * retrying a batch is not waited for: its retries stop, and what it held goes to the sink of
+     * that name after the reload ({@link #applyReload}).
+     */
+    default Set<String> replaces() {
+      return Set.of();
+    }
   }
 
   /** What a reload made: the global filter and the sinks from now on. */
@@ -128,7 +147,26 @@ public final class Pipeline {
    * @param sourceFault the configuration fault that keeps the source from reading, or null
    */
   public record Health(
-      Phase phase, Map<String, SinkState.Snapshot> sinks, Source.Fault sourceFault) {}
+      Phase phase,
+      Map<String, SinkState.Snapshot> sinks,
+      Source.Fault sourceFault,
+      ReloadWait reload) {
+    public Health(Phase phase, Map<String, SinkState.Snapshot> sinks, Source.Fault sourceFault) {
+      this(phase, sinks, sourceFault, null);
+    }
+  }
+
+  /**
+   * A SIGHUP reload accepted and not yet applied.
+   *
+   * @param since when it was asked for
+   * @param waitingFor the sinks it waits for: kept by it and retrying a batch handed out (empty
+   *     while it only waits for deliveries in progress to end)
+   */
+  public record ReloadWait(Instant since, List<String> waitingFor) {}
+
+  /** The reload not yet applied, for the health endpoint; null when none. */
+  private volatile ReloadWait reloadWait;
 
   private volatile Phase phase = Phase.STARTING;
 
@@ -138,7 +176,7 @@ public final class Pipeline {
     for (SinkRuntime s : sinks) {
       m.put(s.name(), s.target().stats().state.get());
     }
-    return new Health(phase, m, source.fault());
+    return new Health(phase, m, source.fault(), reloadWait);
   }
 
   /** Events of the batches being delivered (read, not yet committed); 0 between batches. */
@@ -212,13 +250,8 @@ public final class Pipeline {
         } else {
           Reload reload = pendingReload.getAndSet(null);
           if (reload != null) {
-            // A reload runs when everything read so far is accepted and committed.
-            finishAll(pending);
-            Applied a = reload.apply(globalFilter, sinks);
-            globalFilter = a.global();
-            sinks = List.copyOf(a.sinks());
+            applyReload(reload, pending);
             depth = depth(sinks);
-            retireLanes(sinks);
           }
           readingSource = true;
           try {
@@ -247,7 +280,7 @@ public final class Pipeline {
           }
         }
         inFlight = pendingEvents(pending) + batch.events().size();
-        List<List<SinkRecord>> records;
+        Formatted records;
         try {
           records = batch.events().isEmpty() ? null : format(batch.events());
         } catch (RuntimeException e) {
@@ -255,17 +288,31 @@ public final class Pipeline {
           throw e;
         }
         if (records == null) {
-          // Nothing to hand out; committed after every batch read before it, in order.
-          finishAll(pending);
+          // Nothing to hand out; committed after every batch read before it, in order. (A
+          // following source returns such batches while idle: a reload that changes a sink
+          // retrying the last batch runs here.)
+          while (!pending.isEmpty()) {
+            if (!finishOldestUnlessReload(pending)) {
+              applyReload(pendingReload.getAndSet(null), pending);
+              depth = depth(sinks);
+            }
+          }
           source.commit(batch);
           inFlight = 0;
         } else {
           long weight = weight(batch.events());
           while (pending.size() >= depth
               || (!pending.isEmpty() && pendingWeight(pending) + weight > IN_FLIGHT_BYTES)) {
-            finishOldest(pending);
+            if (!finishOldestUnlessReload(pending)) {
+              // A reload changes a sink that is retrying a batch handed out: it runs now rather
+              // than after that batch (which may never come), and this batch, read before it, goes
+              // to the sinks after it.
+              applyReload(pendingReload.getAndSet(null), pending);
+              depth = depth(sinks);
+              records = reformat(records);
+            }
           }
-          pending.addLast(new Pending(batch, submit(records), weight));
+          pending.addLast(submit(batch, records, weight));
           inFlight = pendingEvents(pending);
           // Commit what is already accepted, so the position moves on as deliveries end.
           while (!pending.isEmpty() && pending.peekFirst().done()) {
@@ -286,17 +333,31 @@ public final class Pipeline {
     }
   }
 
-  /** A batch handed to the sinks and not yet committed. */
-  private record Pending(Source.Batch batch, List<Future<?>> futures, long weight) {
+  /**
+   * A batch handed to the sinks and not yet committed: each sink it went to ({@code to}) and that
+   * sink's delivery ({@code futures}, same order; {@code null} for one a reload cut short, until it
+   * is handed to the sink after the reload), and the events the global filter let through, for a
+   * sink that must be given them again.
+   */
+  private record Pending(
+      Source.Batch batch,
+      List<Event> passed,
+      List<SinkRuntime> to,
+      List<Future<?>> futures,
+      long weight) {
     boolean done() {
       for (Future<?> f : futures) {
-        if (!f.isDone()) {
+        if (f == null || !f.isDone()) {
           return false;
         }
       }
       return true;
     }
   }
+
+  /** A batch's events past the global filter, formatted for each of {@code sinks}. */
+  private record Formatted(
+      List<Event> passed, List<SinkRuntime> sinks, List<List<SinkRecord>> records) {}
 
   /**
    * Waits until every sink accepted the oldest pending batch's records, then commits that batch.
@@ -319,6 +380,269 @@ public final class Pipeline {
     while (!pending.isEmpty()) {
       finishOldest(pending);
     }
+  }
+
+  /**
+   * As {@link #finishOldest}, unless a reload is waiting that changes or removes a sink retrying
+   * one of the batches handed out: then returns false at once, without committing, for the reload
+   * to run first (the batch may never be accepted by the sink as it is). While a reload waits for
+   * another sink that is retrying, a WARN says so ({@link #warnReloadWaits}).
+   */
+  private boolean finishOldestUnlessReload(Deque<Pending> pending)
+      throws IOException, InterruptedException {
+    Pending p = pending.peekFirst();
+    while (!settled(p)) {
+      Reload r = pendingReload.get();
+      if (r != null && !stopping) {
+        if (!retryingReplaced(pending, r.replaces()).isEmpty()) {
+          return false;
+        }
+        warnReloadWaits(pending, r);
+      }
+      waitAWhile(p, pending);
+    }
+    finishOldest(pending);
+    return true;
+  }
+
+  /**
+   * Whether {@link #finishOldest} would return or throw at once for {@code p}: every delivery is
+   * done, or one failed before any that is still running (it waits for them in order).
+   */
+  private static boolean settled(Pending p) {
+    for (Future<?> f : p.futures()) {
+      if (f == null || !f.isDone()) {
+        return false;
+      }
+      if (f.isCancelled()) {
+        return true;
+      }
+      try {
+        f.get(); // done: does not block
+      } catch (ExecutionException | InterruptedException e) {
+        return true;
+      }
+    }
+    return true;
+  }
+
+  /** How often a delivery in progress is checked for a reload that waits for it. */
+  private static final long RELOAD_CHECK_MILLIS = 100;
+
+  /** How often the WARN that a reload waits for a retrying sink is repeated. */
+  static final Duration RELOAD_WAIT_WARN_EVERY = Duration.ofSeconds(30);
+
+  /** The reload the last "reload waits" WARN was about, and when ({@link System#nanoTime()}). */
+  private Reload reloadWarnedFor;
+
+  private long reloadWarnedAt;
+
+  /**
+   * Waits up to {@link #RELOAD_CHECK_MILLIS} for the first unfinished delivery of {@code p}; a
+   * failed delivery returns at once (its error is thrown when the batch is finished).
+   */
+  private static void waitAWhile(Pending p, Deque<Pending> pending) throws InterruptedException {
+    for (Future<?> f : p.futures()) {
+      if (f != null && !f.isDone()) {
+        try {
+          f.get(RELOAD_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          cancelAll(pending);
+          throw e;
+        } catch (ExecutionException | CancellationException e) {
+          // done: finishOldest reports it
+        } catch (TimeoutException e) {
+          // still delivering
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * The sinks a reload replaces ({@code replaced}, by name) that are retrying or paused on a batch
+   * handed out: those the reload does not wait for.
+   */
+  private static Set<Target> retryingReplaced(Deque<Pending> pending, Set<String> replaced) {
+    Set<Target> out = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Pending p : pending) {
+      for (int i = 0; i < p.futures().size(); i++) {
+        Future<?> f = p.futures().get(i);
+        SinkRuntime s = p.to().get(i);
+        if (f != null
+            && !f.isDone()
+            && replaced.contains(s.name())
+            && s.target().stats().state.get().mode() != SinkState.Mode.OK) {
+          out.add(s.target());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A reload waits for a sink it keeps that is retrying or paused on a batch handed out: says so,
+   * at once and then every {@link #RELOAD_WAIT_WARN_EVERY}, so that an operator who reloaded to fix
+   * something knows why nothing changes yet and what to do.
+   */
+  private void warnReloadWaits(Deque<Pending> pending, Reload r) {
+    Set<String> replaced = r.replaces();
+    Map<String, SinkState.Snapshot> waitingFor = new LinkedHashMap<>();
+    for (Pending p : pending) {
+      for (int i = 0; i < p.futures().size(); i++) {
+        Future<?> f = p.futures().get(i);
+        SinkRuntime s = p.to().get(i);
+        SinkState.Snapshot st = s.target().stats().state.get();
+        if (f != null
+            && !f.isDone()
+            && !replaced.contains(s.name())
+            && st.mode() != SinkState.Mode.OK) {
+          waitingFor.putIfAbsent(s.name(), st);
+        }
+      }
+    }
+    ReloadWait w = reloadWait;
+    if (w != null && !w.waitingFor().equals(List.copyOf(waitingFor.keySet()))) {
+      reloadWait = new ReloadWait(w.since(), List.copyOf(waitingFor.keySet()));
+    }
+    long now = System.nanoTime();
+    if (waitingFor.isEmpty()
+        || r == reloadWarnedFor && now - reloadWarnedAt < RELOAD_WAIT_WARN_EVERY.toNanos()) {
+      return;
+    }
+    reloadWarnedFor = r;
+    reloadWarnedAt = now;
+    waitingFor.forEach(
+        (name, st) ->
+            LOG.warn(
+                "The reload waits for sink {}, which is retrying a batch (state={} reason=\"{}\");"
+                    + " it is applied when that batch is delivered. A restart applies it now;"
+                    + " nothing is lost: the batch is not committed.",
+                name,
+                st.mode().name().toLowerCase(Locale.ROOT),
+                Logfmt.q(st.reason())));
+  }
+
+  /**
+   * Applies {@code reload} (on the run loop's thread). It waits until the sinks have accepted the
+   * batches handed out, except a sink it changes or removes that is retrying or paused on one: that
+   * sink's deliveries are stopped (not counted delivered, not dead-lettered) and, after the reload,
+   * the events it held go to the sink of that name as the reload made it (a removed sink's are not
+   * delivered to it). A batch is committed only once every sink has accepted it, so nothing is
+   * lost; events the old sink may have got across in an attempt are sent again.
+   */
+  private void applyReload(Reload reload, Deque<Pending> pending)
+      throws IOException, InterruptedException {
+    Set<String> replaced = reload.replaces();
+    Set<Target> cut = Collections.newSetFromMap(new IdentityHashMap<>());
+    // Oldest first; a batch is committed when every sink has accepted it, in order, as always.
+    waiting:
+    for (Pending p : pending) {
+      for (int i = 0; i < p.futures().size(); i++) {
+        if (settled(p) && !p.done()) {
+          break waiting; // a delivery failed: finishOldest below throws its error, as before
+        }
+        while (p.futures().get(i) != null && !p.futures().get(i).isDone()) {
+          for (Target t : retryingReplaced(pending, replaced)) {
+            cut(t, pending);
+            cut.add(t);
+          }
+          if (p.futures().get(i) == null) {
+            break;
+          }
+          warnReloadWaits(pending, reload);
+          waitAWhile(p, pending);
+        }
+      }
+    }
+    while (!pending.isEmpty() && settled(pending.peekFirst())) {
+      finishOldest(pending);
+    }
+    Applied a = reload.apply(globalFilter, sinks);
+    globalFilter = a.global();
+    sinks = List.copyOf(a.sinks());
+    if (pendingReload.get() == null) {
+      reloadWait = null;
+    }
+    if (!cut.isEmpty()) {
+      resubmitCut(pending);
+    }
+    retireLanes(sinks);
+  }
+
+  /**
+   * Stops the deliveries of {@code t}, a sink a reload replaces, that are retrying or waiting: they
+   * are cancelled (the retrying wrapper is interrupted between attempts, or its send fails when the
+   * reload closes the sink) and marked for the sink after the reload.
+   */
+  private void cut(Target t, Deque<Pending> pending) throws InterruptedException {
+    SinkState.Snapshot st = t.stats().state.get();
+    int batches = 0;
+    for (Pending p : pending) {
+      for (int i = 0; i < p.futures().size(); i++) {
+        Future<?> f = p.futures().get(i);
+        if (f != null && p.to().get(i).target() == t && !f.isDone()) {
+          f.cancel(true);
+          p.futures().set(i, null);
+          batches++;
+        }
+      }
+    }
+    LOG.warn(
+        "The reload changes sink {}, which is retrying a batch (state={} reason=\"{}\"): its"
+            + " retries stop, and the events it holds go to the sink as reloaded. Nothing is"
+            + " committed before it accepts them; events the previous settings may have got across"
+            + " are sent again. batches={}",
+        t.name(),
+        st.mode().name().toLowerCase(Locale.ROOT),
+        Logfmt.q(st.reason()),
+        batches);
+    ThreadPoolExecutor lane;
+    synchronized (lanes) {
+      lane = lanes.remove(t);
+    }
+    if (lane != null) {
+      lane.shutdownNow();
+      // A send in progress ends when it is answered, or at the latest when the reload closes the
+      // sink; the retry wait ends at once.
+      lane.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Hands what a reload cut short ({@link #cut}) to the sinks of those names after it. */
+  private void resubmitCut(Deque<Pending> pending) {
+    Map<String, SinkRuntime> byName = new HashMap<>();
+    for (SinkRuntime s : sinks) {
+      byName.put(s.name(), s);
+    }
+    Map<String, Long> resent = new LinkedHashMap<>();
+    for (Pending p : pending) {
+      for (int i = 0; i < p.futures().size(); i++) {
+        if (p.futures().get(i) != null) {
+          continue;
+        }
+        String name = p.to().get(i).name();
+        SinkRuntime s = byName.get(name);
+        List<SinkRecord> r = s == null ? List.of() : format(s, p.passed());
+        if (s == null) {
+          LOG.warn(
+              "Sink {} was removed by the reload while it retried a batch; that batch is not"
+                  + " delivered to it. batch_events={}",
+              name,
+              p.batch().events().size());
+        }
+        if (r.isEmpty()) {
+          p.futures().set(i, CompletableFuture.completedFuture(null));
+          continue;
+        }
+        p.to().set(i, s);
+        p.futures().set(i, submit(s.target(), r));
+        resent.merge(name, (long) r.size(), Long::sum);
+      }
+    }
+    resent.forEach(
+        (name, n) ->
+            LOG.info("Sending again through the reloaded sink. sink={} events={}", name, n));
   }
 
   private static long pendingWeight(Deque<Pending> pending) {
@@ -348,18 +672,41 @@ public final class Pipeline {
 
   private static void cancelAll(Deque<Pending> pending) {
     for (Pending p : pending) {
-      p.futures().forEach(f -> f.cancel(true));
+      for (Future<?> f : p.futures()) {
+        if (f != null) {
+          f.cancel(true);
+        }
+      }
     }
   }
 
   /** Filters {@code events} and formats them for every sink (on this thread). */
-  private List<List<SinkRecord>> format(List<Event> events) {
+  private Formatted format(List<Event> events) {
     List<Event> passed = passGlobalFilter(events);
-    List<List<SinkRecord>> out = new ArrayList<>(sinks.size());
-    for (SinkRuntime s : sinks) {
+    List<SinkRuntime> to = sinks;
+    List<List<SinkRecord>> out = new ArrayList<>(to.size());
+    for (SinkRuntime s : to) {
       out.add(format(s, passed));
     }
-    return out;
+    return new Formatted(passed, to, out);
+  }
+
+  /**
+   * {@code f}, formatted before a reload, for the sinks after it: a sink that kept running keeps
+   * its records; a new or changed one gets the same events formatted its way.
+   */
+  private Formatted reformat(Formatted f) {
+    Map<Target, List<SinkRecord>> before = new IdentityHashMap<>();
+    for (int i = 0; i < f.sinks().size(); i++) {
+      before.put(f.sinks().get(i).target(), f.records().get(i));
+    }
+    List<SinkRuntime> to = sinks;
+    List<List<SinkRecord>> out = new ArrayList<>(to.size());
+    for (SinkRuntime s : to) {
+      List<SinkRecord> r = before.get(s.target());
+      out.add(r != null ? r : format(s, f.passed()));
+    }
+    return new Formatted(f.passed(), to, out);
   }
 
   /**
@@ -381,25 +728,28 @@ public final class Pipeline {
   }
 
   /** Hands each sink its records, all sinks at once, each on its own delivery threads. */
-  private List<Future<?>> submit(List<List<SinkRecord>> records) {
-    List<SinkRuntime> to = sinks;
-    List<Future<?>> futures = new ArrayList<>(to.size());
-    for (int i = 0; i < to.size(); i++) {
-      SinkRuntime s = to.get(i);
-      List<SinkRecord> r = records.get(i);
+  private Pending submit(Source.Batch batch, Formatted records, long weight) {
+    List<SinkRuntime> all = records.sinks();
+    List<SinkRuntime> to = new ArrayList<>(all.size());
+    List<Future<?>> futures = new ArrayList<>(all.size());
+    for (int i = 0; i < all.size(); i++) {
+      List<SinkRecord> r = records.records().get(i);
       if (r.isEmpty()) {
         continue;
       }
-      Target t = s.target();
-      futures.add(
-          lane(t)
-              .submit(
-                  () -> {
-                    t.accept(r);
-                    return null;
-                  }));
+      to.add(all.get(i));
+      futures.add(submit(all.get(i).target(), r));
     }
-    return futures;
+    return new Pending(batch, records.passed(), to, futures, weight);
+  }
+
+  private Future<?> submit(Target t, List<SinkRecord> r) {
+    return lane(t)
+        .submit(
+            () -> {
+              t.accept(r);
+              return null;
+            });
   }
 
   /**
@@ -519,6 +869,8 @@ public final class Pipeline {
    * one not yet applied).
    */
   void requestReload(Reload reload) {
+    ReloadWait w = reloadWait;
+    reloadWait = new ReloadWait(w != null ? w.since() : Instant.now(), List.of());
     pendingReload.set(reload);
   }
 
@@ -680,7 +1032,7 @@ public final class Pipeline {
     args.add(kv("dead_lettered", st.deadLettered.get()));
     args.add(kv("filtered", st.filtered.get()));
     args.add(kv("dropped", st.dropped.get()));
-    args.add(kv("paused_ms", st.pausedMillis.get()));
+    args.add(kv("paused_ms", st.pausedMillis()));
     var g = st.spoolGauges();
     if (g != null) {
       args.add(kv("spool_records", g.records()));

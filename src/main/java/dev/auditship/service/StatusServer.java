@@ -7,6 +7,7 @@ import dev.auditship.metrics.Metrics;
 import dev.auditship.metrics.SinkState;
 import dev.auditship.pipeline.Pipeline;
 import dev.auditship.source.Source;
+import dev.auditship.text.GoText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -123,14 +124,31 @@ public final class StatusServer implements AutoCloseable {
     if (fault != null) {
       source.str("since", fault.since().toString()).str("reason", fault.reason());
     }
-    String body =
+    JsonText body =
         new JsonText()
-                .str("status", ready ? "ready" : "not_ready")
-                .raw("source", source.toString())
-                .raw("sinks", sinks.toString())
-                .toString()
-            + "\n";
-    answer(x, ready ? 200 : 503, "application/json", body);
+            .str("status", ready ? "ready" : "not_ready")
+            .raw("source", source.toString())
+            .raw("sinks", sinks.toString());
+    Pipeline.ReloadWait reload = h.reload();
+    if (reload != null) {
+      // A SIGHUP reload accepted and not yet applied, and the retrying sinks it waits for (see
+      // docs/operations.md, "Reload (SIGHUP)"); not a readiness failure by itself.
+      StringBuilder names = new StringBuilder("[");
+      for (String n : reload.waitingFor()) {
+        if (names.length() > 1) {
+          names.append(',');
+        }
+        GoText.appendJsonString(names, n);
+      }
+      body.raw(
+          "reload",
+          new JsonText()
+              .str("state", "pending")
+              .str("since", reload.since().toString())
+              .raw("waiting_for", names.append(']').toString())
+              .toString());
+    }
+    answer(x, ready ? 200 : 503, "application/json", body + "\n");
   }
 
   private static void answer(HttpExchange x, int status, String type, String body)

@@ -88,6 +88,10 @@ public final class RetryingSink implements Target {
     this.deadLetters = deadLetters;
     this.stats = stats;
     this.sleeper = sleeper;
+    // Every report of paused_ms (Progress and Stopped lines, /metrics) first counts the pause in
+    // progress: otherwise it would show only at a probe (every pause_probe_secs) or when the pause
+    // ends, and never for a pause that a shutdown cuts short.
+    stats.pauseClock(this::countPause);
     // jitter_percent 0 means none: the exact exponential steps. (A tiny randomization factor in its
     // place still moved a step by a millisecond now and then: resilience4j draws from
     // [step - f*step, step + f*step + 1) and truncates.)
@@ -193,8 +197,8 @@ public final class RetryingSink implements Target {
         pending = o.retry();
       }
     } finally {
-      countPause();
       hold(delivery, 0, Long.MAX_VALUE, null);
+      endAbandonedPause();
     }
   }
 
@@ -256,6 +260,18 @@ public final class RetryingSink implements Target {
     stats.state.mode(SinkState.Mode.OK, clock.instant(), null);
   }
 
+  /**
+   * A delivery ended without success (interrupted at shutdown, or by a reload that replaces this
+   * sink): with no delivery left, nothing is paused any more, so the pause is counted up to now and
+   * its clock stops. (A delivery that succeeded has already ended the pause in {@link #resumed}.)
+   */
+  private synchronized void endAbandonedPause() {
+    countPause();
+    if (held.isEmpty()) {
+      pausedMark = null;
+    }
+  }
+
   /** A configuration fault: paused (one ERROR when it begins), probing until it works. */
   private synchronized void paused(Object delivery, String reason) {
     Held mine = held.computeIfAbsent(delivery, d -> new Held());
@@ -269,6 +285,8 @@ public final class RetryingSink implements Target {
           sink.name(),
           Logfmt.q(reason));
       paused = true;
+    }
+    if (pausedMark == null) {
       pausedMark = clock.instant();
     }
     stats.state.mode(SinkState.Mode.PAUSED, clock.instant(), reason);

@@ -365,7 +365,10 @@ class ReloadIT {
           .as("sink a, unfiltered: every event once")
           .isEqualTo(expected);
       assertThat(err)
-          .contains("Reload accepted; it is applied before the next batch is read.")
+          .contains(
+              "Reload accepted; it is applied once the sinks have accepted the batches they hold"
+                  + " (a sink it changes or removes that is retrying is not waited for: it gets"
+                  + " them again as reloaded).")
           .contains(
               "Reload failed; still running on the previous configuration. error=\"the filters have"
                   + " problems: ")
@@ -375,5 +378,86 @@ class ReloadIT {
     } finally {
       coder.stop();
     }
+  }
+
+  @Test
+  void aReloadThatFixesTheEndpointOfARetryingHecSinkIsAppliedAndTheBatchGoesToTheNewOne()
+      throws Exception {
+    // QA finding F5: the reload used to wait for the batch the old, unreachable endpoint never
+    // took, so the operator's fix did nothing ("Reload accepted" and then silence).
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    WireMockServer hec = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    hec.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                    "/services/collector/event"))
+            .willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\",\"code\":0}")));
+    hec.start();
+    try {
+      String splunk =
+          "  splunk: {type: splunk_hec, endpoint: \"http://127.0.0.1:%d\", token:"
+              + " 11111111-2222-3333-4444-555555555555, health_check: false, retry:"
+              + " {initial_backoff_ms: 100, max_backoff_secs: 1}}\n";
+      Path log = tmp.resolve("coderd.log");
+      Files.writeString(log, "");
+      config(String.format(splunk, closed));
+      Path stderr = tmp.resolve("stderr.txt");
+      Process p = startRun(stderr);
+      try {
+        append(log, 0, 10);
+        awaitLog(p, stderr, "Delivery failed; retrying. sink=splunk events=10 attempt=1");
+        config(String.format(splunk, hec.port()));
+        hangup(p);
+        awaitLog(
+            p,
+            stderr,
+            "Configuration reloaded. added=[] removed=[] changed=[splunk] unchanged=[a]"
+                + " filters_changed=[]");
+        await().atMost(Duration.ofSeconds(60)).until(() -> hecIds(hec).size() == 10);
+        append(log, 10, 20);
+        await().atMost(Duration.ofSeconds(60)).until(() -> hecIds(hec).size() == 20);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> ids(tmp.resolve("out/a.log")).size() == 20);
+      } finally {
+        p.destroy();
+        p.waitFor(60, TimeUnit.SECONDS);
+      }
+      String err = Files.readString(stderr);
+      assertThat(p.exitValue()).as(err).isZero();
+      assertThat(hecIds(hec)).as("the fixed endpoint: every event once").isEqualTo(range(20));
+      assertThat(ids(tmp.resolve("out/a.log")))
+          .as("sink a, unchanged, is not sent the batch again")
+          .isEqualTo(range(20));
+      assertThat(err)
+          .containsPattern(
+              "WARN  Pipeline: The reload changes sink splunk, which is retrying a batch"
+                  + " \\(state=retrying reason=\"[^\"]*Connection refused[^\"]*\"\\): its retries stop,"
+                  + " and the events it holds go to the sink as reloaded. Nothing is committed"
+                  + " before it accepts them; events the previous settings may have got across are"
+                  + " sent again. batches=1\n")
+          .contains(
+              "INFO  Pipeline: Sending again through the reloaded sink. sink=splunk events=10");
+    } finally {
+      hec.stop();
+    }
+  }
+
+  /** The event numbers the HEC receiver got, in the order received. */
+  private static List<Integer> hecIds(WireMockServer hec) {
+    List<Integer> out = new ArrayList<>();
+    List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> served =
+        new ArrayList<>(hec.getAllServeEvents());
+    Collections.reverse(served); // WireMock lists the newest first
+    for (var e : served) {
+      Matcher m = ID.matcher(e.getRequest().getBodyAsString());
+      while (m.find()) {
+        out.add(Integer.parseInt(m.group(1)));
+      }
+    }
+    return out;
   }
 }

@@ -97,7 +97,7 @@ class PipelineTest {
     }
   }
 
-  private static List<Event> events() {
+  static List<Event> events() {
     return Golden.lines().stream().map(g -> Golden.decodeOne(g.json())).toList();
   }
 
@@ -328,7 +328,7 @@ class PipelineTest {
     src.batches.add(new Source.Batch(ev.subList(8, 11), "p3"));
   }
 
-  private static Thread start(Pipeline p, Throwable[] thrown) {
+  static Thread start(Pipeline p, Throwable[] thrown) {
     Thread runner =
         new Thread(
             () -> {

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -233,6 +234,55 @@ class RetryingSinkTest {
     assertThat(stats.delivered.get()).isEqualTo(2);
     assertThat(stats.pausedMillis.get()).isEqualTo(90_750);
     assertThat(stats.deadLettered.get()).isZero();
+  }
+
+  @Test
+  void pausedMillisIncludesThePauseInProgressAndAPauseThatAShutdownCutsShort() throws Exception {
+    // QA finding F4: paused_ms (Progress and Stopped lines, /metrics) stayed 0 while a sink was
+    // paused, because the pause was counted only when a probe's sleep ended or the pause did.
+    ScriptedSink sink = new ScriptedSink();
+    sink.script.add(b -> Outcome.configFault(b, "HTTP 403 code 4: Invalid token"));
+    SinkStats stats = new SinkStats();
+    dev.auditship.metrics.Metrics metrics = new dev.auditship.metrics.Metrics();
+    dev.auditship.testutil.MutableClock clock =
+        new dev.auditship.testutil.MutableClock(Instant.parse("2026-01-02T03:04:05Z"));
+    stats.register(metrics, "splunk", clock);
+    CountDownLatch sleeping = new CountDownLatch(1);
+    Sleeper probe =
+        d -> {
+          sleeping.countDown();
+          new CountDownLatch(1).await(); // the probe's wait, until the shutdown interrupts it
+        };
+    RetryingSink d = new RetryingSink(sink, RETRY, deadLetters(), stats, probe, clock);
+    ExecutorService ex = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> delivery =
+          ex.submit(
+              () -> {
+                d.deliver(records(2));
+                return null;
+              });
+      assertThat(sleeping.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(stats.pausedMillis()).isZero();
+      clock.advance(Duration.ofMillis(14_250)); // within the first 30 s probe wait
+      assertThat(stats.pausedMillis()).isEqualTo(14_250);
+      assertThat(
+              metrics.value("auditship_sink_paused_milliseconds_total", Map.of("sink", "splunk")))
+          .hasValue(14_250);
+      assertThat(stats.summary())
+          .isEqualTo("delivered=0 retried=2 dead_lettered=0 filtered=0 dropped=0 paused_ms=14250");
+      clock.advance(Duration.ofSeconds(2));
+      assertThat(stats.summary()).endsWith(" paused_ms=16250");
+      delivery.cancel(true); // the shutdown deadline: the delivery is abandoned mid-pause
+      ex.shutdown();
+      assertThat(ex.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(stats.pausedMillis()).isEqualTo(16_250);
+      clock.advance(Duration.ofSeconds(5)); // nothing is delivering any more: the clock stopped
+      assertThat(stats.pausedMillis()).isEqualTo(16_250);
+      assertThat(stats.delivered.get()).isZero();
+    } finally {
+      ex.shutdownNow();
+    }
   }
 
   @Test
