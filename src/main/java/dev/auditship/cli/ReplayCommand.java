@@ -268,8 +268,11 @@ final class ReplayCommand implements Callable<Integer> {
       int result = send(cfg, sinks.get(name), letters, seen, log);
       String at = GoTime.rfc3339Nano(Clock.systemUTC().instant());
       StringBuilder sb = new StringBuilder();
-      for (Letter l : letters) {
-        String outcome = seen.outcome(l.id(), result == ExitCodes.OK);
+      for (int li = 0; li < letters.size(); li++) {
+        Letter l = letters.get(li);
+        // Read by the source (in the order given) in a run that ended normally: a letter it never
+        // read was cut short by a shutdown signal (the stdin source stops reading), not filtered.
+        String outcome = seen.outcome(l.id(), result == ExitCodes.OK && li < seen.eventsRead);
         switch (outcome) {
           case ACCEPTED -> accepted++;
           case REFUSED_AGAIN -> refusedAgain++;
@@ -296,6 +299,10 @@ final class ReplayCommand implements Callable<Integer> {
           StandardOpenOption.WRITE);
       if (result != ExitCodes.OK) {
         code = result;
+        break;
+      }
+      if (seen.eventsRead < letters.size()) {
+        code = ExitCodes.FAILURE; // stopped by a signal before every letter was read
         break;
       }
     }
@@ -388,7 +395,9 @@ final class ReplayCommand implements Callable<Integer> {
           Logfmt.q(e.getMessage() != null ? e.getMessage() : e.toString()));
       return ExitCodes.FAILURE;
     }
-    return RunCommand.runUntilDone(p, cfg.shutdownTimeout(), log);
+    int result = RunCommand.runUntilDone(p, cfg.shutdownTimeout(), log);
+    seen.eventsRead = p.eventsRead();
+    return result;
   }
 
   private boolean selects(Letter l, Instant from, Instant before) {
@@ -487,6 +496,9 @@ final class ReplayCommand implements Callable<Integer> {
    * delivered. Thread-safe: a sink may take several batches at once.
    */
   static final class Observed {
+    /** How many of the letters given the source read (in order) before the run ended. */
+    long eventsRead;
+
     private final Set<String> reached = ConcurrentHashMap.newKeySet();
     private final Set<String> delivered = ConcurrentHashMap.newKeySet();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -548,6 +560,9 @@ final class ReplayCommand implements Callable<Integer> {
 
   /** A sink that tells {@link Observed} what it was given and what became of it. */
   private static final class ObservedSink implements Sink {
+    /** How many of the letters given the source read (in order) before the run ended. */
+    long eventsRead;
+
     private final Sink sink;
     private final Observed seen;
 

@@ -5,6 +5,7 @@ import dev.auditship.filter.EventFilter;
 import dev.auditship.io.Logfmt;
 import dev.auditship.metrics.SinkState;
 import dev.auditship.metrics.SinkStats;
+import dev.auditship.sink.RetryingSink;
 import dev.auditship.sink.SinkRecord;
 import dev.auditship.sink.Target;
 import dev.auditship.source.Source;
@@ -531,8 +532,9 @@ public final class Pipeline {
    * delivered to it). A batch is committed only once every sink has accepted it, so nothing is
    * lost; events the old sink may have got across in an attempt are sent again.
    */
-  private void applyReload(Reload reload, Deque<Pending> pending)
+  private void applyReload(Reload first, Deque<Pending> pending)
       throws IOException, InterruptedException {
+    Reload reload = first;
     Set<String> replaced = reload.replaces();
     Set<Target> cut = Collections.newSetFromMap(new IdentityHashMap<>());
     // Oldest first; a batch is committed when every sink has accepted it, in order, as always.
@@ -549,6 +551,15 @@ public final class Pipeline {
           }
           if (p.futures().get(i) == null) {
             break;
+          }
+          Reload newer = pendingReload.getAndSet(null);
+          if (newer != null) {
+            // Another SIGHUP while this one waits (to fix the sink it waits for, say): nothing of
+            // this one is applied yet, so the newer one takes its place, as before the wait.
+            LOG.info("A newer reload takes the place of the one waiting.");
+            reload = newer;
+            replaced = reload.replaces();
+            continue;
           }
           warnReloadWaits(pending, reload);
           waitAWhile(p, pending);
@@ -610,7 +621,7 @@ public final class Pipeline {
   }
 
   /** Hands what a reload cut short ({@link #cut}) to the sinks of those names after it. */
-  private void resubmitCut(Deque<Pending> pending) {
+  private void resubmitCut(Deque<Pending> pending) throws InterruptedException {
     Map<String, SinkRuntime> byName = new HashMap<>();
     for (SinkRuntime s : sinks) {
       byName.put(s.name(), s);
@@ -621,15 +632,25 @@ public final class Pipeline {
         if (p.futures().get(i) != null) {
           continue;
         }
-        String name = p.to().get(i).name();
+        SinkRuntime old = p.to().get(i);
+        String name = old.name();
         SinkRuntime s = byName.get(name);
         List<SinkRecord> r = s == null ? List.of() : format(s, p.passed());
         if (s == null) {
+          // No sink of its name is left to take them, and the batch is committed without it:
+          // they go to the dead-letter file, from which `replay --to` sends them to another sink
+          // (a sink renamed by the reload, say), never dropped silently.
+          List<SinkRecord> held = format(old, p.passed());
+          if (!held.isEmpty() && old.target() instanceof RetryingSink rs) {
+            rs.deadLetterAll(
+                held, "sink " + name + " was removed by a reload while it retried this event");
+          }
           LOG.warn(
-              "Sink {} was removed by the reload while it retried a batch; that batch is not"
-                  + " delivered to it. batch_events={}",
+              "Sink {} was removed by the reload while it retried a batch; its events were written"
+                  + " to the dead-letter file (replay --to SINK sends them to another sink)."
+                  + " events={}",
               name,
-              p.batch().events().size());
+              held.size());
         }
         if (r.isEmpty()) {
           p.futures().set(i, CompletableFuture.completedFuture(null));
@@ -1003,6 +1024,11 @@ public final class Pipeline {
    * Logs source and per-sink counters. With {@code --log-format json} every counter is also a field
    * of the log event (logstash-logback-encoder's StructuredArguments), not only text.
    */
+  /** How many events the source has read so far. */
+  public long eventsRead() {
+    return source.stats().events.get();
+  }
+
   public void logStats(String what) {
     logSource(what);
     for (SinkRuntime s : sinks) {

@@ -383,6 +383,19 @@ public final class RetryingSink implements Target {
         Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
+  /**
+   * Writes {@code records} to the dead-letter file with {@code reason}, counted as dead-lettered:
+   * for records this sink held when a reload removed it (no sink of its name is left to take them;
+   * {@code replay --to} sends them to another).
+   */
+  public void deadLetterAll(List<SinkRecord> records, String reason) throws InterruptedException {
+    List<Outcome.Rejection> r = new ArrayList<>(records.size());
+    for (SinkRecord x : records) {
+      r.add(new Outcome.Rejection(x, reason));
+    }
+    deadLetter(r);
+  }
+
   private void deadLetter(List<Outcome.Rejection> rejected) throws InterruptedException {
     List<Outcome.Rejection> left = new ArrayList<>(rejected);
     while (!left.isEmpty()) {

@@ -17,8 +17,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -402,6 +406,73 @@ class ReplayIT {
                 + " skipped\n");
     assertThat(r.out()).startsWith("Replayed 1 of 1 selected dead letters; refused again: 0;");
     assertThat(Files.readAllLines(tmp.resolve("out/files.log"))).containsExactly(events.get(1));
+  }
+
+  @Test
+  void aReplayStoppedBySigtermCountsWhatItDidNotReadAsNotSentNotFiltered() throws Exception {
+    // SIGTERM stops the replay's reading; what it read is delivered and the run ends normally.
+    // The letters it never read were not filtered: they are "not_sent" and the exit is 1 (a review
+    // finding: they were recorded as filtered, with exit 0).
+    String ua = "z".repeat(100_000); // large events: the read-ahead holds a few dozen
+    StringBuilder sb = new StringBuilder();
+    int n = 200;
+    for (int i = 0; i < n; i++) {
+      String id = String.format("00000000-0000-4000-8000-%012d", i);
+      String event =
+          events
+              .get(0)
+              .replaceAll("\"ID\":\"[^\"]+\"", "\"ID\":\"" + id + "\"")
+              .replace("Mozilla/5.0", "Mozilla/5.0 " + ua);
+      sb.append(
+              new JsonText()
+                  .str("time", "2026-11-25T10:00:00Z")
+                  .str("sink", "files")
+                  .str("reason", "HEC code 9: Server is busy")
+                  .str("kind", "audit")
+                  .str("id", id)
+                  .raw("event", event)
+                  .toString())
+          .append('\n');
+    }
+    Files.writeString(dlq, sb);
+    wm.stubFor(
+        post(urlEqualTo(HEC))
+            .willReturn(okJson("{\"text\":\"Success\",\"code\":0}").withFixedDelay(100)));
+    Path c = tmp.resolve("slow.yaml");
+    Files.writeString(
+        c,
+        "source: {type: stdin}\ndata_dir: "
+            + tmp.resolve("data")
+            + "\nsinks:\n  files:\n    type: splunk_hec\n    endpoint: http://127.0.0.1:"
+            + wm.getPort()
+            + "\n    token: 00000000-0000-0000-0000-000000000000\n    max_events: 1\n");
+    ProcessBuilder pb = Cli.builder(tmp, Map.of(), "replay", "--config", c.toString());
+    Path out = tmp.resolve("replay.out");
+    Path err = tmp.resolve("replay.err");
+    pb.redirectOutput(out.toFile());
+    pb.redirectError(err.toFile());
+    Process proc = pb.start();
+    try {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> !wm.findAll(postRequestedFor(urlEqualTo(HEC))).isEmpty());
+      proc.destroy(); // SIGTERM
+      assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      proc.destroyForcibly();
+    }
+    String summary = Files.readString(out);
+    int sent = hecIds().size();
+    assertThat(sent).isBetween(1, n - 1);
+    assertThat(proc.exitValue()).as(Files.readString(err)).isEqualTo(1);
+    assertThat(summary)
+        .startsWith("Replayed " + sent + " of " + n + " selected dead letters;")
+        .contains("; filtered out: 0;")
+        .contains("; not sent (cut short): " + (n - sent) + ".");
+    List<String> record = Files.readAllLines(tmp.resolve("data/replayed.ndjson"));
+    assertThat(record).hasSize(n);
+    assertThat(record.stream().filter(l -> l.endsWith("\"outcome\":\"not_sent\"}")))
+        .hasSize(n - sent);
   }
 
   private static final String HEC = "/services/collector/event";
