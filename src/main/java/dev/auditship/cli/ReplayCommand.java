@@ -302,7 +302,7 @@ final class ReplayCommand implements Callable<Integer> {
         break;
       }
       if (seen.eventsRead < letters.size()) {
-        code = ExitCodes.FAILURE; // stopped by a signal before every letter was read
+        code = ExitCodes.INCOMPLETE; // stopped by a signal before every letter was read
         break;
       }
     }
