@@ -261,10 +261,10 @@ final class HecService implements AutoCloseable {
             } catch (ParseException e) {
               body = "";
             }
-            if (token != null && !token.isEmpty() && body.contains(token)) {
-              body =
-                  body.replace(token, "[redacted]"); // a proxy echoing the request must not leak it
-            }
+            // A proxy echoing the request, or a gateway putting the credential in the redirect it
+            // answers with (a login page's URL), must not leak it: the answer's text and its
+            // Location reach log lines, validate's report and /readyz.
+            body = redacted(body, token);
             Header ra = response.getFirstHeader("Retry-After");
             Header loc = response.getFirstHeader("Location");
             return HecResponse.parse(
@@ -272,7 +272,7 @@ final class HecService implements AutoCloseable {
                 response.getCode(),
                 body,
                 ra == null ? null : ra.getValue(),
-                loc == null ? null : loc.getValue(),
+                loc == null ? null : redacted(loc.getValue(), token),
                 clock.instant());
           });
     } catch (IOException e) {
@@ -324,5 +324,13 @@ final class HecService implements AutoCloseable {
       }
       return t.upgrade(socket, target, port, attachment, context);
     }
+  }
+
+  /** {@code text} with every occurrence of {@code token} replaced by {@code [redacted]}. */
+  static String redacted(String text, String token) {
+    if (token == null || token.isEmpty() || !text.contains(token)) {
+      return text;
+    }
+    return text.replace(token, "[redacted]");
   }
 }

@@ -706,8 +706,17 @@ class HecSinkTest {
           post(urlEqualTo(EVENT))
               .withRequestBody(containing(id(3)))
               .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+      // A gateway that puts the credential in the redirect it answers with (QA finding).
+      wm.stubFor(
+          post(urlEqualTo(EVENT))
+              .withRequestBody(containing(id(4)))
+              .willReturn(
+                  aResponse()
+                      .withStatus(302)
+                      .withHeader("Location", "http://login.example/sso?t=" + TOKEN)
+                      .withBody("moved")));
       HecSink sink = sink("json", c -> c.healthCheck = true);
-      for (int i = 0; i < 4; i++) {
+      for (int i = 0; i < 5; i++) {
         Outcome o = sink.send(List.of(json(audit(i))));
         texts.add(String.valueOf(o.reason()));
         o.rejected().forEach(r -> texts.add(r.reason()));
@@ -726,6 +735,9 @@ class HecSinkTest {
       assertThat(logs.lines()).isNotEmpty();
     }
     assertThat(texts).anySatisfy(t -> assertThat(t).contains("[redacted]"));
+    assertThat(texts)
+        .anySatisfy(
+            t -> assertThat(t).contains("redirect to http://login.example/sso?t=[redacted]"));
     assertThat(texts).anySatisfy(t -> assertThat(t).contains("Splunk refused the token"));
     assertThat(texts)
         .allSatisfy(t -> assertThat(t).doesNotContain(TOKEN).doesNotContain(TOKEN.substring(0, 8)));
