@@ -10,6 +10,8 @@ import dev.auditship.config.SinkConfig;
 import dev.auditship.config.SyslogSinkConfig;
 import dev.auditship.config.TlsSettings;
 import dev.auditship.io.NdjsonFile;
+import dev.auditship.tls.TlsContexts;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,12 +79,24 @@ final class FileWarnings {
   }
 
   private static void tls(List<String> out, String prefix, TlsSettings t) {
+    int before = out.size();
     readable(out, prefix + "tls.ca_file", t.caFile());
     readable(out, prefix + "tls.cert_file", t.certFile());
     readable(out, prefix + "tls.key_file", t.keyFile());
     readable(out, prefix + "tls.keystore_file", t.keystoreFile());
     secret(out, prefix + "tls.key_password_file", t.keyPassword());
     secret(out, prefix + "tls.keystore_password_file", t.keystorePassword());
+    if (out.size() == before
+        && (t.caFile() != null || t.certFile() != null || t.keystoreFile() != null)) {
+      // Every file is there: read them as the sink will when it starts (a wrong key or keystore
+      // password, a file that is no PEM), so that plain validate finds what would stop the run.
+      // The messages name the files and keys, never a password.
+      try {
+        TlsContexts.build(t);
+      } catch (IOException | RuntimeException e) {
+        out.add(prefix + "tls: " + e.getMessage());
+      }
+    }
   }
 
   private static void secret(List<String> out, String key, Secret s) {

@@ -74,7 +74,7 @@ final class ValidateCommand implements Callable<Integer> {
               + warnings.size()
               + " file"
               + (warnings.size() == 1 ? "" : "s")
-              + " the configuration names cannot be read or written by this user now; a run needs "
+              + " the configuration names cannot be used as they are now; a run needs "
               + (warnings.size() == 1 ? "it" : "them")
               + ".");
       err.flush();

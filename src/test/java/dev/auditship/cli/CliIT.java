@@ -335,7 +335,7 @@ class CliIT {
                 + "  warning: sinks.splunk.tls.ca_file: "
                 + tmp.resolve("ca-dir")
                 + " is a directory, not a file\n"
-                + "auditship: 3 files the configuration names cannot be read or written by this user now; a "
+                + "auditship: 3 files the configuration names cannot be used as they are now; a "
                 + "run needs them.\n");
   }
 
@@ -367,8 +367,8 @@ class CliIT {
                 + " cannot be written: "
                 + file
                 + " is a file, not a directory\n"
-                + "auditship: 1 file the configuration names cannot be read or written by this user"
-                + " now; a run needs it.\n");
+                + "auditship: 1 file the configuration names cannot be used as they are now; a run"
+                + " needs it.\n");
     Cli.Result run = Cli.run(tmp, null, "run", "--config", cfg.toString());
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.out()).isEmpty(); // refused before the first line was read
