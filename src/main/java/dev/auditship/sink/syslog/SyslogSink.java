@@ -264,7 +264,7 @@ public final class SyslogSink implements Sink {
     } catch (IOException e) {
       transport.abort();
       rethrowInterrupt(e);
-      return failed(batch, "cannot connect to " + config.endpoint() + ": " + describe(e), e);
+      return failed(batch, connectFailure(e), e);
     }
     freshConnection = fresh;
     boolean udp = config.transport() == SyslogSinkConfig.Transport.UDP;
@@ -610,8 +610,24 @@ public final class SyslogSink implements Sink {
       t.open();
       return null;
     } catch (IOException e) {
-      return "cannot connect to " + config.endpoint() + ": " + describe(e);
+      return connectFailure(e);
     }
+  }
+
+  /**
+   * Why a connection could not be made; for a TLS failure only an operator can fix (a certificate
+   * not trusted or for another name, a refused client certificate), with what to check, as the
+   * Splunk HEC and Kafka sinks say it.
+   */
+  private String connectFailure(IOException e) {
+    String m = "cannot connect to " + config.endpoint() + ": " + describe(e);
+    if (!tlsConfigFault(e)) {
+      return m;
+    }
+    return m
+        + "; check tls.ca_file (the CA that signed the receiver's certificate), that the endpoint's"
+        + " host name (or tls.server_name) is in that certificate, and tls.cert_file/key_file if"
+        + " the receiver requires a client certificate";
   }
 
   /**

@@ -156,8 +156,9 @@ class RsyslogIT {
       assertThat(o.configFault()).isTrue();
       assertThat(o.reason())
           .startsWith("cannot connect to tls://127.0.0.1:" + rsyslog.ossl + ": ")
-          .contains("PKIX path");
-      assertThat(sink.checkConnectivity()).contains("PKIX path");
+          .contains("PKIX path")
+          .endsWith("tls.cert_file/key_file if the receiver requires a client certificate");
+      assertThat(sink.checkConnectivity()).contains("PKIX path").contains("check tls.ca_file");
     }
   }
 
@@ -172,7 +173,10 @@ class RsyslogIT {
           .isEqualTo(
               "cannot connect to tls://127.0.0.1:"
                   + rsyslog.ossl
-                  + ": No subject alternative DNS name matching siem.example.com found.");
+                  + ": No subject alternative DNS name matching siem.example.com found.; check"
+                  + " tls.ca_file (the CA that signed the receiver's certificate), that the"
+                  + " endpoint's host name (or tls.server_name) is in that certificate, and"
+                  + " tls.cert_file/key_file if the receiver requires a client certificate");
     }
   }
 
