@@ -21,9 +21,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -265,7 +269,15 @@ public final class KafkaSink implements Sink {
     }
     if (stopReason == null) {
       // The whole batch is handed over and the sink waits for all of it anyway: send the last,
-      // partly filled batches now instead of after linger_ms.
+      // partly filled batches now instead of after linger_ms. flush() blocks until every record
+      // is answered or expires (delivery_timeout_secs): the warning about brokers that do not
+      // answer comes from a timer meanwhile (a QA finding: it came only after the expiry).
+      ScheduledFuture<?> slow =
+          slowTimer()
+              .schedule(
+                  (Runnable) this::warnSlowQuietly,
+                  cfg.metadataTimeout().toMillis(),
+                  TimeUnit.MILLISECONDS);
       try {
         p.flush();
       } catch (InterruptException e) {
@@ -273,6 +285,8 @@ public final class KafkaSink implements Sink {
         throw new InterruptedException("delivery to sink " + name + " interrupted");
       } catch (KafkaException | IllegalStateException e) {
         // Each record's own result below says what happened.
+      } finally {
+        slow.cancel(true);
       }
     }
     long waitMillis = cfg.deliveryTimeout().plus(cfg.metadataTimeout()).plus(ACK_SLACK).toMillis();
@@ -361,6 +375,7 @@ public final class KafkaSink implements Sink {
     Outcome o = outcome(batch, state, rejection, reason, fault);
     if (o.retry().isEmpty()) {
       slowWarned = false; // acknowledged again: a next slow episode is warned about
+      slowWarnedOnce.set(false);
     }
     return o;
   }
@@ -503,13 +518,43 @@ public final class KafkaSink implements Sink {
   /** Whether a slow acknowledgement was warned about and no batch was delivered since. */
   private volatile boolean slowWarned;
 
+  /** Taken by the one {@link #warnSlow} of an episode (the timer's or the sender's). */
+  private final AtomicBoolean slowWarnedOnce = new AtomicBoolean();
+
   /**
    * Logs, once until a batch is delivered again, that the brokers have not acknowledged within
    * metadata_timeout_secs, with what an admin request finds (unreachable brokers, a missing topic,
    * no rights), or that it finds nothing wrong.
    */
+  /**
+   * The timer of {@link #warnSlow} while a batch is flushed; one daemon thread, made when needed.
+   */
+  private ScheduledExecutorService slowTimer;
+
+  private synchronized ScheduledExecutorService slowTimer() {
+    if (slowTimer == null) {
+      slowTimer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "auditship-kafka-slow-" + name);
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return slowTimer;
+  }
+
+  /** {@link #warnSlow} from the timer: cancelled (interrupted) when the flush ends first. */
+  private void warnSlowQuietly() {
+    try {
+      warnSlow();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void warnSlow() throws InterruptedException {
-    if (slowWarned) {
+    if (!slowWarnedOnce.compareAndSet(false, true)) {
       return;
     }
     slowWarned = true;
@@ -599,6 +644,11 @@ public final class KafkaSink implements Sink {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (slowTimer != null) {
+        slowTimer.shutdownNow();
+      }
+    }
     Producer<byte[], byte[]> p = producer;
     producer = null;
     if (p != null) {

@@ -267,4 +267,70 @@ class KafkaSinkTest {
       assertThat(logs.messages(Level.WARN)).containsExactly(warning);
     }
   }
+
+  /**
+   * As {@link SlowProducer}, with a flush() that blocks until every send is answered, as Kafka's.
+   */
+  static final class BlockingFlushProducer extends MockProducer<byte[], byte[]> {
+    final long delayMillis;
+    final List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
+
+    BlockingFlushProducer(long delayMillis) {
+      super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+      this.delayMillis = delayMillis;
+    }
+
+    @Override
+    public synchronized Future<RecordMetadata> send(
+        ProducerRecord<byte[], byte[]> r, Callback callback) {
+      RecordMetadata md = new RecordMetadata(new TopicPartition(r.topic(), 0), 0, 0, 0, 0, 0);
+      CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
+      CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS)
+          .execute(
+              () -> {
+                callback.onCompletion(md, null);
+                f.complete(md);
+              });
+      sent.add(f);
+      return f;
+    }
+
+    @Override
+    public void flush() {
+      List<CompletableFuture<RecordMetadata>> all;
+      synchronized (this) {
+        all = new ArrayList<>(sent);
+      }
+      CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
+    }
+  }
+
+  @Test
+  void theWarningComesWhileFlushBlocksNotAfterTheBrokersAnswer() throws Exception {
+    // Kafka's flush() waits until every record is answered or expires (delivery_timeout_secs, two
+    // minutes by default): the warning must come at metadata_timeout_secs, during that wait (a
+    // QA finding: with a hung broker it came only after the expiry, and with one that answered
+    // late, never).
+    KafkaSinkConfig cfg =
+        KafkaTests.settings(
+            "bootstrap_servers: 127.0.0.1:9092\ntopic: t\nmetadata_timeout_secs: 200ms");
+    try (LogCapture logs = new LogCapture(KafkaSink.class);
+        KafkaSink sink =
+            new KafkaSink(
+                "k",
+                "json",
+                cfg,
+                props -> new BlockingFlushProducer(1500),
+                props -> {
+                  throw new KafkaException("no admin client in this test");
+                })) {
+      assertThat(sink.send(batch(3))).isEqualTo(Outcome.delivered());
+      assertThat(logs.messages(Level.WARN))
+          .containsExactly(
+              "No acknowledgement from the Kafka brokers within metadata_timeout_secs; still"
+                  + " waiting, up to delivery_timeout_secs, and the events are kept. sink=k"
+                  + " bootstrap_servers=127.0.0.1:9092 waited_ms=200 problem=\"cannot set up the"
+                  + " Kafka admin client: no admin client in this test\"");
+    }
+  }
 }
