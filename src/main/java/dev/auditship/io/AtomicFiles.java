@@ -75,4 +75,13 @@ public final class AtomicFiles {
       // not supported here; nothing more can be done
     }
   }
+
+  /** {@code d} or its nearest ancestor that exists, or {@code null} when none does. */
+  public static Path nearestExisting(Path d) {
+    Path p = d;
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    return p;
+  }
 }

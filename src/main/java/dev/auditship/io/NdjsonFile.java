@@ -102,10 +102,7 @@ public final class NdjsonFile implements AutoCloseable {
     if (Files.exists(f)) {
       return null;
     }
-    Path p = f.getParent();
-    while (p != null && !Files.exists(p)) {
-      p = p.getParent();
-    }
+    Path p = f.getParent() == null ? null : AtomicFiles.nearestExisting(f.getParent());
     if (p != null && !Files.isDirectory(p)) {
       return p + " is a file, not a directory";
     }

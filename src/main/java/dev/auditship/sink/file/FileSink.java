@@ -191,7 +191,7 @@ public final class FileSink implements Sink {
         return Outcome.configFault(batch, e.getMessage());
       }
       if (e instanceof AccessDeniedException || readOnlyFileSystem(e)) {
-        Path where = Files.exists(path) ? path : nearestExisting(dir);
+        Path where = Files.exists(path) ? path : AtomicFiles.nearestExisting(dir);
         return Outcome.configFault(
             batch,
             step
@@ -254,7 +254,7 @@ public final class FileSink implements Sink {
       throw new OperatorFault(isDirectory());
     }
     if (!Files.isDirectory(dir)) {
-      Path p = nearestExisting(dir);
+      Path p = AtomicFiles.nearestExisting(dir);
       if (p != null && !Files.isDirectory(p)) {
         throw new OperatorFault(
             "cannot create the directory "
@@ -370,14 +370,6 @@ public final class FileSink implements Sink {
       }
       channel = null;
     }
-  }
-
-  private static Path nearestExisting(Path d) {
-    Path p = d;
-    while (p != null && !Files.exists(p)) {
-      p = p.getParent();
-    }
-    return p;
   }
 
   /** EROFS, e.g. a path outside the writable directories of a ProtectSystem=strict service. */

@@ -215,7 +215,7 @@ class KafkaSinkTest {
   }
 
   /** Acknowledges every send {@code delayMillis[0]} later, on another thread. */
-  static final class SlowProducer extends MockProducer<byte[], byte[]> {
+  static class SlowProducer extends MockProducer<byte[], byte[]> {
     final long[] delayMillis;
 
     SlowProducer(long[] delayMillis) {
@@ -268,40 +268,31 @@ class KafkaSinkTest {
     }
   }
 
-  /**
-   * As {@link SlowProducer}, with a flush() that blocks until every send is answered, as Kafka's.
-   */
-  static final class BlockingFlushProducer extends MockProducer<byte[], byte[]> {
-    final long delayMillis;
-    final List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
+  /** As {@link SlowProducer}, with a flush() that blocks until every send is answered (Kafka's). */
+  static final class BlockingFlushProducer extends SlowProducer {
+    final List<Future<RecordMetadata>> sent = new ArrayList<>();
 
     BlockingFlushProducer(long delayMillis) {
-      super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-      this.delayMillis = delayMillis;
+      super(new long[] {delayMillis});
     }
 
     @Override
     public synchronized Future<RecordMetadata> send(
         ProducerRecord<byte[], byte[]> r, Callback callback) {
-      RecordMetadata md = new RecordMetadata(new TopicPartition(r.topic(), 0), 0, 0, 0, 0, 0);
-      CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
-      CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS)
-          .execute(
-              () -> {
-                callback.onCompletion(md, null);
-                f.complete(md);
-              });
+      Future<RecordMetadata> f = super.send(r, callback);
       sent.add(f);
       return f;
     }
 
     @Override
     public void flush() {
-      List<CompletableFuture<RecordMetadata>> all;
+      List<Future<RecordMetadata>> all;
       synchronized (this) {
         all = new ArrayList<>(sent);
       }
-      CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
+      for (Future<RecordMetadata> f : all) {
+        ((CompletableFuture<RecordMetadata>) f).join();
+      }
     }
   }
 
